@@ -1,0 +1,81 @@
+"""Engine forward + backward with full traces of an LSTM, against torch.nn.LSTM in float64
+with autograd when torch is importable, in the same run. Prints JSON lines.
+
+    python benchmarks/engine_lstm.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import emit, median_ms  # noqa: E402
+
+from unrolled.engine import Network  # noqa: E402
+
+SIZES = [  # (B, T, F, D, C)
+    (1, 100, 16, 64, 16),
+    (1, 1000, 16, 256, 16),
+]
+
+
+def engine_case(B, T, F, D, C):
+    net = Network("lstm", n_features=F, n_hidden=D, n_classes=C, seed=0)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((B, T, F))
+    Y = rng.integers(0, C, size=(B, T))
+    return lambda: net.backward(net.forward(X), Y)
+
+
+def torch_case(B, T, F, D, C):
+    import torch
+
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(F, D, batch_first=True).double()
+    readout = torch.nn.Linear(D, C).double()
+    X = torch.randn(B, T, F, dtype=torch.float64)
+    Y = torch.randint(0, C, (B, T))
+
+    def run():
+        for p in (*lstm.parameters(), *readout.parameters()):
+            p.grad = None
+        h, _ = lstm(X)
+        h.retain_grad()  # the per-timestep dL/dh_t the engine records too
+        loss = torch.nn.functional.cross_entropy(readout(h).reshape(B * T, C), Y.reshape(-1))
+        loss.backward()
+        return h.grad
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:
+        torch = None
+    for B, T, F, D, C in SIZES:
+        size = dict(B=B, T=T, F=F, D=D, C=C)
+        repeats = args.repeats if T <= 100 else max(3, args.repeats // 3)
+        ours, _ = median_ms(engine_case(B, T, F, D, C), repeats)
+        emit(f"engine_lstm_fwd_bwd_T{T}_D{D}", ours, **size)
+        if torch is not None:
+            theirs, _ = median_ms(torch_case(B, T, F, D, C), repeats)
+            emit(f"torch_lstm_fwd_bwd_T{T}_D{D}", theirs, **size, torch=torch.__version__)
+            emit(f"ratio_engine_over_torch_T{T}_D{D}", ours / theirs, ratio=round(ours / theirs, 3))
+    # linear growth in T: the same LSTM at D = 64 over a range of T
+    for T in (100, 200, 400, 800):
+        ms, _ = median_ms(engine_case(1, T, 16, 64, 16), 5)
+        emit(f"engine_lstm_fwd_bwd_T{T}_D64_scaling", ms, T=T, per_step_us=round(ms * 1000 / T, 2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The NumPy engine: recurrent cells stepped one timestep at a time, BPTT, losses,
+initialisation, optimisers and tasks. Imports NumPy only."""
+
+from .cells import CELLS
+from .functions import ACTIVATIONS
+from .init import spectral_radius, with_spectral_radius
+from .jacobians import JacobianNorms
+from .losses import LOSSES
+from .network import MODES, Network
+from .optim import CLIPPING, OPTIMISERS, clip, make_optimiser
+from .tasks import TASKS, get_task
+from .traces import BackwardTrace, ForwardTrace
+
+__all__ = [
+    "ACTIVATIONS",
+    "CELLS",
+    "CLIPPING",
+    "LOSSES",
+    "MODES",
+    "OPTIMISERS",
+    "TASKS",
+    "BackwardTrace",
+    "ForwardTrace",
+    "JacobianNorms",
+    "Network",
+    "clip",
+    "get_task",
+    "make_optimiser",
+    "spectral_radius",
+    "with_spectral_radius",
+]

@@ -1,0 +1,165 @@
+"""What every recurrent cell shares: the affine maps into the cell and their gradients.
+
+A cell's step is split in two. The affine part, shared by all cells,
+
+    a_x = x_t @ W + b        (B, K*D)      a_h = h_{t-1} @ U      (B, K*D)
+
+and the cell's own elementwise part (`_combine`), which turns a_x and a_h into the new
+state. K is the number of blocks the cell stacks side by side (1 for the vanilla RNN, 4 for
+the LSTM, 3 for the GRU). Backward mirrors it: the cell returns dL/da_x and dL/da_h
+(`_combine_backward`), and the base turns those into dL/dW, dL/dU, dL/db and dL/dh_{t-1}.
+
+The step functions are pure: they read `packed` parameters, an explicit state and an
+explicit cache, and return new objects. Nothing is stored on the cell.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+State = dict  # name -> (B, D): "h", and "c" for the LSTM
+Cache = dict  # name -> array: what backward needs, and what the traces record
+
+
+class StepGrads(NamedTuple):
+    d_state_prev: State  # dL/d state_{t-1} through this step only
+    d_ax: np.ndarray  # (B, K*D) dL/da_x at this step: parameter gradients follow from it
+    d_ah: np.ndarray  # (B, K*D) dL/da_h
+    d_state_total: State  # the total dL/d state_t that entered this step
+
+
+class Cell:
+    name = ""
+    blocks = 1  # K
+    shared_affine_grad = True  # dL/da_x is dL/da_h (false for the GRU, whose reset gate splits them)
+    state_names: tuple[str, ...] = ("h",)
+    gate_names: tuple[str, ...] = ()
+
+    @property
+    def pre_names(self) -> tuple[str, ...]:
+        """Names of the pre-activation traces `step_traces` returns beside the gates."""
+        return tuple("pre_" + g for g in self.gate_names)
+
+    # -- parameters -------------------------------------------------------------------
+    def param_shapes(self, n_features: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
+        raise NotImplementedError
+
+    def recurrent_param_names(self) -> tuple[str, ...]:
+        """The recurrent weight matrices U (D, D) of this cell."""
+        raise NotImplementedError
+
+    def pack(self, params: dict) -> dict:
+        """Stack the per-gate parameters into W (F, K*D), U (D, K*D), b (K*D,), and keep
+        U^T contiguous for backward's matrix-vector products."""
+        packed = self._stack(params)
+        packed["U_T"] = np.ascontiguousarray(packed["U"].T)
+        return packed
+
+    def _stack(self, params: dict) -> dict:
+        raise NotImplementedError
+
+    def unpack_grads(self, d_packed: dict) -> dict:
+        raise NotImplementedError
+
+    def initial_state(self, batch: int, n_hidden: int) -> State:
+        return {name: np.zeros((batch, n_hidden)) for name in self.state_names}
+
+    # -- one timestep -----------------------------------------------------------------
+    def step_forward(
+        self, packed: dict, x_t: np.ndarray, state: State, a_x: np.ndarray | None = None
+    ) -> tuple[State, Cache]:
+        """x_t: (B, F), state["h"]: (B, D) -> (new state, cache).
+
+        a_x: x_t @ W + b (B, K*D), when the caller has computed it for the whole sequence
+        in one matmul (it does not depend on the state).
+        """
+        if a_x is None:
+            a_x = x_t @ packed["W"] + packed["b"]
+        a_h = state["h"] @ packed["U"]
+        new_state, cache = self._combine(packed, a_x, a_h, state)
+        cache["x"] = x_t
+        cache["h_prev"] = state["h"]
+        return new_state, cache
+
+    def step_backward(self, packed: dict, d_state: State, cache: Cache) -> StepGrads:
+        """d_state: dL/d state_t arriving from the readout and from step t+1, each (B, D).
+
+        Parameter gradients are not summed here: `param_grads` turns the returned d_ax and
+        d_ah into them, for one step or, stacked, for the whole sequence at once.
+        """
+        d_ax, d_ah, d_prev, total = self._backward_to_affine(packed, d_state, cache)
+        return StepGrads(d_prev, d_ax, d_ah, total)
+
+    def param_grads(self, x, h_prev, d_ax, d_ah) -> dict:
+        """Gradients of the packed parameters from N rows of inputs x (N, F), previous
+        hidden states h_prev (N, D) and the affine gradients d_ax, d_ah (N, K*D)."""
+        d_packed = {"W": x.T @ d_ax, "b": d_ax.sum(axis=0), "U": h_prev.T @ d_ah}
+        d_packed.update(self._extra_grads(d_ax, d_ah))
+        return d_packed
+
+    def previous_state(self, cache: Cache) -> State:
+        """The state_{t-1} a step's cache was computed from."""
+        return {"h": cache["h_prev"]}
+
+    def state_vjp(self, packed: dict, d_state: State, cache: Cache) -> State:
+        """Vector-Jacobian product d_state @ d state_t / d state_{t-1}; rows of d_state may
+        outnumber the cache's batch when the cache holds one sequence (broadcast)."""
+        return self._backward_to_affine(packed, d_state, cache)[2]
+
+    def _backward_to_affine(self, packed, d_state, cache):
+        d_ax, d_ah, d_prev, total = self._combine_backward(d_state, cache)
+        d_prev["h"] = d_prev["h"] + d_ah @ packed["U_T"]
+        return d_ax, d_ah, d_prev, total
+
+    # -- per cell ---------------------------------------------------------------------
+    def _combine(self, packed, a_x, a_h, state) -> tuple[State, Cache]:
+        raise NotImplementedError
+
+    def _combine_backward(self, d_state, cache) -> tuple[np.ndarray, np.ndarray, State, State]:
+        """-> (dL/da_x, dL/da_h, dL/d state_{t-1} except through a_h, total dL/d state_t)."""
+        raise NotImplementedError
+
+    def _extra_grads(self, d_ax, d_ah) -> dict:
+        return {}
+
+    def step_traces(self, cache: Cache) -> tuple[np.ndarray, np.ndarray | None]:
+        """What a lecturer plots of one step: the pre-activations (B, P*D) in the order of
+        `pre_names`, and the gate activations (B, K*D) in the order of `gate_names`."""
+        return cache["pre"], cache.get("gates")
+
+
+def blocks(a: np.ndarray, k: int) -> list[np.ndarray]:
+    """The k equal column blocks of a (..., k*D), as views (np.split is slow on small arrays)."""
+    d = a.shape[-1] // k
+    return [a[..., i * d : (i + 1) * d] for i in range(k)]
+
+
+class GatedCell(Cell):
+    """A cell whose parameters are one W_g, U_g, b_g per block g (see DESIGN.md)."""
+
+    def param_shapes(self, n_features, n_hidden):
+        shapes = {}
+        for g in self.gate_names:
+            shapes[f"W_{g}"] = (n_features, n_hidden)
+            shapes[f"U_{g}"] = (n_hidden, n_hidden)
+            shapes[f"b_{g}"] = (n_hidden,)
+        return shapes
+
+    def recurrent_param_names(self):
+        return tuple(f"U_{g}" for g in self.gate_names)
+
+    def _stack(self, params):
+        return {
+            "W": np.concatenate([params[f"W_{g}"] for g in self.gate_names], axis=1),
+            "U": np.concatenate([params[f"U_{g}"] for g in self.gate_names], axis=1),
+            "b": np.concatenate([params[f"b_{g}"] for g in self.gate_names]),
+        }
+
+    def unpack_grads(self, d_packed):
+        grads = {}
+        for key in ("W", "U", "b"):
+            for g, part in zip(self.gate_names, blocks(d_packed[key], self.blocks)):
+                grads[f"{key}_{g}"] = part
+        return grads

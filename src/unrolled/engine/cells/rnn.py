@@ -1,0 +1,40 @@
+"""Vanilla RNN: h_t = act(x_t @ W1 + h_{t-1} @ U1 + b1)   (the seed's equation)."""
+
+from __future__ import annotations
+
+from ..functions import ACTIVATIONS, activate, activation_slope
+from .base import Cell
+
+
+class RNNCell(Cell):
+    name = "rnn"
+    pre_names = ("pre",)
+
+    def __init__(self, activation: str = "tanh"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation: got {activation!r}, expected one of {', '.join(ACTIVATIONS)}"
+            )
+        self.activation = activation
+
+    def param_shapes(self, n_features, n_hidden):
+        return {"W1": (n_features, n_hidden), "U1": (n_hidden, n_hidden), "b1": (n_hidden,)}
+
+    def recurrent_param_names(self):
+        return ("U1",)
+
+    def _stack(self, params):
+        return {"W": params["W1"], "U": params["U1"], "b": params["b1"]}
+
+    def unpack_grads(self, d_packed):
+        return {"W1": d_packed["W"], "U1": d_packed["U"], "b1": d_packed["b"]}
+
+    def _combine(self, packed, a_x, a_h, state):
+        a = a_x + a_h  # (B, D) pre-activation
+        h = activate(self.activation, a)
+        return {"h": h}, {"pre": a, "h": h}
+
+    def _combine_backward(self, d_state, cache):
+        dh = d_state["h"]
+        da = dh * activation_slope(self.activation, cache["pre"], cache["h"])
+        return da, da, {"h": 0.0}, {"h": dh}

@@ -1,0 +1,70 @@
+"""Initialisation from an explicit np.random.Generator.
+
+W: Glorot (Xavier) uniform. U: orthogonal (every singular value 1), or a Gaussian matrix
+scaled to an exact spectral radius rho: the knob that makes gradients vanish (rho < 1) or
+explode (rho > 1) in a linear RNN (Pascanu, Mikolov and Bengio 2013, section 2.1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def glorot(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A Haar-random orthogonal (n, n) matrix (QR of a Gaussian, signs fixed)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def spectral_radius(U: np.ndarray) -> float:
+    """max |eigenvalue| of U."""
+    return float(np.max(np.abs(np.linalg.eigvals(U))))
+
+
+def with_spectral_radius(U: np.ndarray, rho: float) -> np.ndarray:
+    """U rescaled so that its spectral radius is exactly rho."""
+    if rho < 0 or not np.isfinite(rho):
+        raise ValueError(f"rho: got {rho!r}, expected a finite number >= 0")
+    current = spectral_radius(U)
+    if current == 0.0:
+        raise ValueError("rho: U has spectral radius 0 and cannot be rescaled")
+    return U * (rho / current)
+
+
+def recurrent_matrix(rng: np.random.Generator, n: int, rho: float | None) -> np.ndarray:
+    """Orthogonal when rho is None, else Gaussian with spectral radius exactly rho."""
+    if rho is None:
+        return orthogonal(rng, n)
+    return with_spectral_radius(rng.standard_normal((n, n)) / np.sqrt(n), rho)
+
+
+def init_params(
+    cell,
+    n_features: int,
+    n_hidden: int,
+    n_classes: int,
+    rng: np.random.Generator,
+    rho: float | None = None,
+    forget_bias: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """Parameters for `cell` and the readout W2 (D, C), b2 (C,); biases zero except the
+    LSTM's forget gate, which starts at `forget_bias` (Jozefowicz et al. 2015)."""
+    params = {}
+    recurrent = set(cell.recurrent_param_names())
+    for name, shape in cell.param_shapes(n_features, n_hidden).items():
+        if name in recurrent:
+            params[name] = recurrent_matrix(rng, n_hidden, rho)
+        elif len(shape) == 2:
+            params[name] = glorot(rng, *shape)
+        else:
+            params[name] = np.zeros(shape)
+    if "b_f" in params and cell.name == "lstm":
+        params["b_f"][:] = forget_bias
+    params["W2"] = glorot(rng, n_hidden, n_classes)
+    params["b2"] = np.zeros(n_classes)
+    return params

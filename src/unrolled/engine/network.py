@@ -1,0 +1,335 @@
+"""Network: a recurrent cell, a linear readout and a loss, stepped one timestep at a time.
+
+    h_t = cell(x_t, h_{t-1})          y_t = h_t @ W2 + b2
+
+`forward` and `backward` are loops over `forward_step` and `backward_step`, which the app
+calls one at a time; `forward_unstep` and `backward_unstep` undo a step exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import jacobians
+from .cells import CELLS, make_cell
+from .cells.base import blocks
+from .checks import check_choice, check_size
+from .functions import ACTIVATIONS
+from .init import init_params
+from .losses import LOSSES, check_targets, loss_and_grad
+from .traces import BackwardTrace, ForwardTrace
+
+MODES = ("many-to-many", "many-to-one")
+
+
+def tolerate_overflow(method):
+    """A demo of exploding gradients is *meant* to overflow: inf and nan flow into the
+    traces (which report from which timestep on) instead of raising or warning."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
+class Network:
+    """A recurrent network with F input features, D hidden units and C outputs.
+
+    rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal).
+    forget_bias: the LSTM's initial forget-gate bias.
+    """
+
+    def __init__(
+        self,
+        cell: str = "rnn",
+        n_features: int = 1,
+        n_hidden: int = 8,
+        n_classes: int = 2,
+        mode: str = "many-to-many",
+        activation: str = "tanh",
+        loss: str = "cross-entropy",
+        seed: int = 0,
+        rho: float | None = None,
+        forget_bias: float = 1.0,
+    ):
+        check_choice("cell", cell, CELLS)
+        self.n_features = check_size("n_features", n_features)
+        self.n_hidden = check_size("n_hidden", n_hidden)
+        self.n_classes = check_size("n_classes", n_classes)
+        self.mode = check_choice("mode", mode, MODES)
+        self.activation = check_choice("activation", activation, ACTIVATIONS)
+        self.loss_name = check_choice("loss", loss, LOSSES)
+        if rho is not None and (not np.isfinite(rho) or rho <= 0):
+            raise ValueError(f"rho: got {rho!r}, expected a finite number > 0 or None")
+        self.cell = make_cell(cell, activation)
+        rng = np.random.default_rng(seed)
+        self.params = init_params(
+            self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias
+        )
+
+    @property
+    def cell_name(self) -> str:
+        return self.cell.name
+
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        shapes = self.cell.param_shapes(self.n_features, self.n_hidden)
+        shapes["W2"] = (self.n_hidden, self.n_classes)
+        shapes["b2"] = (self.n_classes,)
+        return shapes
+
+    def recurrent_param_names(self) -> tuple[str, ...]:
+        return self.cell.recurrent_param_names()
+
+    def check_input(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 3 or X.shape[0] < 1 or X.shape[1] < 1 or X.shape[2] != self.n_features:
+            raise ValueError(
+                f"X: got shape {X.shape}, expected (B, T, F) with B >= 1, T >= 1 and "
+                f"F = n_features = {self.n_features}"
+            )
+        return X
+
+    def _packed_params(self) -> dict:
+        for name, shape in self.param_shapes().items():
+            value = self.params.get(name)
+            if value is None or np.shape(value) != shape:
+                raise ValueError(
+                    f"params[{name!r}]: got shape {np.shape(value)}, expected {shape}"
+                )
+        packed = self.cell.pack(self.params)
+        packed["W2"] = self.params["W2"]
+        packed["b2"] = self.params["b2"]
+        return packed
+
+    # -- forward ----------------------------------------------------------------------
+    def begin_forward(self, X) -> ForwardTrace:
+        """An empty trace over X (B, T, F), ready for `forward_step`."""
+        X = self.check_input(X)
+        B, T, _ = X.shape
+        D, C = self.n_hidden, self.n_classes
+        cell = self.cell
+        packed = self._packed_params()
+        pre_block = np.full((B, T, len(cell.pre_names) * D), np.nan)
+        gate_block = np.full((B, T, cell.blocks * D), np.nan) if cell.gate_names else None
+        with np.errstate(over="ignore", invalid="ignore"):
+            a_x = X @ packed["W"] + packed["b"]
+        return ForwardTrace(
+            X=X,
+            packed=packed,
+            h=np.full((B, T, D), np.nan),
+            c=np.full((B, T, D), np.nan) if "c" in cell.state_names else None,
+            y=np.full((B, T, C) if self.mode == "many-to-many" else (B, C), np.nan),
+            a_x=a_x,
+            pre_block=pre_block,
+            gate_block=gate_block,
+            gates=dict(zip(cell.gate_names, blocks(gate_block, cell.blocks))) if cell.gate_names else {},
+            pre=dict(zip(cell.pre_names, blocks(pre_block, len(cell.pre_names)))),
+        )
+
+    def forward_step(self, trace: ForwardTrace) -> None:
+        """Compute timestep t = trace.steps_done + 1 and record it."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            self._forward_step(trace)
+
+    def _forward_step(self, trace: ForwardTrace) -> None:
+        t = trace.steps_done
+        if t >= trace.T:
+            raise ValueError(f"forward_step: all {trace.T} timesteps are done")
+        if t == 0:
+            state = self.cell.initial_state(trace.X.shape[0], self.n_hidden)
+        else:
+            state = {"h": trace.h[:, t - 1]}
+            if trace.c is not None:
+                state["c"] = trace.c[:, t - 1]
+        new_state, cache = self.cell.step_forward(trace.packed, trace.X[:, t], state, trace.a_x[:, t])
+        trace.caches.append(cache)
+        trace.h[:, t] = new_state["h"]
+        if trace.c is not None:
+            trace.c[:, t] = new_state["c"]
+        pre, gates = self.cell.step_traces(cache)
+        trace.pre_block[:, t] = pre
+        if gates is not None:
+            trace.gate_block[:, t] = gates
+        if self.mode == "many-to-many":
+            trace.y[:, t] = self.readout(trace.packed, new_state["h"])
+        elif t == trace.T - 1:
+            trace.y[:] = self.readout(trace.packed, new_state["h"])
+        trace.steps_done += 1
+
+    def forward_unstep(self, trace: ForwardTrace) -> None:
+        """Undo the last forward step: its column becomes NaN again."""
+        if trace.steps_done == 0:
+            raise ValueError("forward_unstep: no forward step to undo")
+        trace.steps_done -= 1
+        t = trace.steps_done
+        trace.caches.pop()
+        for a in (trace.h, trace.c, trace.pre_block, trace.gate_block):
+            if a is not None:
+                a[:, t] = np.nan
+        if self.mode == "many-to-many":
+            trace.y[:, t] = np.nan
+        else:
+            trace.y[:] = np.nan
+
+    @staticmethod
+    def readout(packed: dict, h: np.ndarray) -> np.ndarray:
+        """y = h @ W2 + b2 for h (..., D)."""
+        return h @ packed["W2"] + packed["b2"]
+
+    @tolerate_overflow
+    def forward(self, X) -> ForwardTrace:
+        trace = self.begin_forward(X)
+        for _ in range(trace.T):
+            self._forward_step(trace)
+        return trace
+
+    # -- loss -------------------------------------------------------------------------
+    @tolerate_overflow
+    def loss_and_output_grad(self, fwd: ForwardTrace, Y) -> tuple[float, np.ndarray]:
+        if not fwd.complete:
+            raise ValueError(f"loss: the forward pass has done {fwd.steps_done} of {fwd.T} steps")
+        Y = check_targets(Y, fwd.y.shape)
+        return loss_and_grad(self.loss_name, fwd.y, Y)
+
+    def loss(self, fwd: ForwardTrace, Y) -> float:
+        return self.loss_and_output_grad(fwd, Y)[0]
+
+    # -- backward ---------------------------------------------------------------------
+    def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray:
+        """(B, T, D) dL/dh_t through y_t alone."""
+        W2 = fwd.packed["W2"]
+        if self.mode == "many-to-many":
+            return dy @ W2.T
+        dh = np.zeros_like(fwd.h)
+        dh[:, -1] = dy @ W2.T
+        return dh
+
+    @tolerate_overflow
+    def begin_backward(self, fwd: ForwardTrace, Y) -> BackwardTrace:
+        """Compute the loss and dL/dy; the trace is ready for `backward_step` at t = T."""
+        loss, dy = self.loss_and_output_grad(fwd, Y)
+        B, T, D = fwd.h.shape
+        width = self.cell.blocks * D
+        has_c = fwd.c is not None
+        d_ax = np.empty((B, T, width))  # columns are valid once their step is done
+        return BackwardTrace(
+            loss=loss,
+            dy=dy,
+            dh_readout=self._dh_through_readout(fwd, dy),
+            dh=np.full((B, T, D), np.nan),
+            dc=np.full((B, T, D), np.nan) if has_c else None,
+            carry_h=np.zeros((B, T, D)),
+            carry_c=np.zeros((B, T, D)) if has_c else None,
+            d_ax=d_ax,
+            d_ah=d_ax if self.cell.shared_affine_grad else np.empty((B, T, width)),
+        )
+
+    def backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
+        """Backpropagate through timestep t = bwd.next_t (from T down to 1)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            self._backward_step(bwd, fwd)
+
+    def _backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
+        t = bwd.next_t
+        if t < 0:
+            raise ValueError(f"backward_step: all {bwd.T} timesteps are done")
+        d_state = {"h": bwd.dh_readout[:, t] + bwd.carry_h[:, t]}
+        if bwd.carry_c is not None:
+            d_state["c"] = bwd.carry_c[:, t]
+        step = self.cell.step_backward(fwd.packed, d_state, fwd.caches[t])
+        bwd.dh[:, t] = step.d_state_total["h"]
+        if bwd.dc is not None:
+            bwd.dc[:, t] = step.d_state_total["c"]
+        bwd.d_ax[:, t] = step.d_ax
+        if bwd.d_ah is not bwd.d_ax:
+            bwd.d_ah[:, t] = step.d_ah
+        if t > 0:
+            bwd.carry_h[:, t - 1] = step.d_state_prev["h"]
+            if bwd.carry_c is not None:
+                bwd.carry_c[:, t - 1] = step.d_state_prev["c"]
+        bwd.steps_done += 1
+        if bwd.complete:
+            bwd.grads = self._param_grads(fwd, bwd)
+
+    def backward_unstep(self, bwd: BackwardTrace) -> None:
+        """Undo the last backward step exactly: nothing was accumulated, so the columns of
+        that step become NaN again and the parameter gradients are forgotten."""
+        if bwd.steps_done == 0:
+            raise ValueError("backward_unstep: no backward step to undo")
+        bwd.steps_done -= 1
+        t = bwd.next_t
+        for a in (bwd.dh, bwd.dc):
+            if a is not None:
+                a[:, t] = np.nan
+        bwd.grads = {}
+
+    def _param_grads(self, fwd: ForwardTrace, bwd: BackwardTrace) -> dict[str, np.ndarray]:
+        """Sum every step's parameter gradient, all timesteps at once (one matmul each)."""
+        B, T, D = fwd.h.shape
+        d_packed = self.cell.param_grads(
+            fwd.X.reshape(B * T, -1),
+            fwd.h_prev.reshape(B * T, D),
+            bwd.d_ax.reshape(B * T, -1),
+            bwd.d_ah.reshape(B * T, -1),
+        )
+        grads = self.cell.unpack_grads(d_packed)
+        if self.mode == "many-to-many":
+            grads["W2"] = fwd.h.reshape(B * T, D).T @ bwd.dy.reshape(B * T, -1)
+            grads["b2"] = bwd.dy.sum(axis=(0, 1))
+        else:
+            grads["W2"] = fwd.h[:, -1].T @ bwd.dy
+            grads["b2"] = bwd.dy.sum(axis=0)
+        return grads
+
+    @tolerate_overflow
+    def backward(self, fwd: ForwardTrace, Y) -> BackwardTrace:
+        bwd = self.begin_backward(fwd, Y)
+        for _ in range(bwd.T):
+            self._backward_step(bwd, fwd)
+        return bwd
+
+    @tolerate_overflow
+    def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
+        """(B, T, D) dL_k/dh_t: the gradient of timestep k's loss term alone (1-based k,
+        default T), for t <= k; NaN for t > k. In many-to-many mode the total dL/dh_t mixes
+        in every later step's own loss; this is the curve that shows the decay."""
+        T = fwd.T
+        k = T if k is None else k
+        if not 1 <= k <= T:
+            raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
+        if self.mode == "many-to-one" and k != T:
+            raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
+        _, dy = self.loss_and_output_grad(fwd, Y)
+        dh_readout = self._dh_through_readout(fwd, dy)
+        out = np.full_like(fwd.h, np.nan)
+        d_state = {name: np.zeros_like(fwd.h[:, 0]) for name in self.cell.state_names}
+        d_state["h"] = dh_readout[:, k - 1]
+        for t in range(k - 1, -1, -1):
+            out[:, t] = d_state["h"]
+            d_state = self.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
+        return out
+
+    @staticmethod
+    def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace) -> np.ndarray:
+        """(T,) ||dL/dU at step t alone||_F over all recurrent matrices: the temporal
+        contributions of Pascanu, Mikolov and Bengio (2013, eq. 4); NaN where not yet done.
+
+        Step t adds h_{t-1}^T d_ah_t to dL/dU, and ||a^T b||_F^2 = sum((a a^T) * (b b^T)),
+        so no (D, K*D) matrix is formed."""
+        out = np.full(bwd.T, np.nan)
+        done = slice(bwd.next_t + 1, bwd.T)
+        h_prev = fwd.h_prev[:, done]
+        d_ah = bwd.d_ah[:, done]
+        with np.errstate(over="ignore", invalid="ignore"):
+            gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
+            gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
+            out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
+        return out
+
+    def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None):
+        """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`."""
+        return jacobians.jacobian_norms(self.cell, fwd, sequence=sequence, exact=exact)

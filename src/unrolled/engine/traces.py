@@ -1,0 +1,106 @@
+"""What a forward and a backward pass record, filled one timestep at a time.
+
+Arrays are allocated for the whole sequence up front and start as NaN: a column that has
+not been computed yet is NaN, so a plot shows it as empty, never as zero. `steps_done`
+says how far the pass has got; stepping back lowers it and blanks the column again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def first_nonfinite_step(arrays, steps: range) -> int | None:
+    """The first timestep t (1-based) in `steps` order at which any array (B, T, ...) holds
+    inf or nan, or None."""
+    for t in steps:
+        for a in arrays:
+            if a is not None and not np.all(np.isfinite(a[:, t])):
+                return t + 1
+    return None
+
+
+@dataclass
+class ForwardTrace:
+    """Forward pass over X (B, T, F) with D hidden units and C outputs."""
+
+    X: np.ndarray  # (B, T, F)
+    packed: dict  # the parameters the pass used, stacked per cell (see Cell.pack)
+    h: np.ndarray  # (B, T, D) hidden states h_1..h_T
+    c: np.ndarray | None  # (B, T, D) LSTM cell states, else None
+    y: np.ndarray  # (B, T, C) many-to-many; (B, C) many-to-one
+    a_x: np.ndarray  # (B, T, K*D) x_t @ W + b for every t, computed in one matmul
+    pre_block: np.ndarray  # (B, T, P*D) pre-activations, blocks in the cell's pre_names order
+    gate_block: np.ndarray | None  # (B, T, K*D) gate activations, in gate_names order
+    gates: dict[str, np.ndarray]  # views (B, T, D) into gate_block: LSTM i f g o; GRU r z n
+    pre: dict[str, np.ndarray]  # views (B, T, D) into pre_block: "pre" (RNN), "pre_<gate>"
+    caches: list = field(default_factory=list)  # one per completed step
+    steps_done: int = 0
+
+    @property
+    def T(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def complete(self) -> bool:
+        return self.steps_done == self.T
+
+    @property
+    def h_prev(self) -> np.ndarray:
+        """(B, T, D) h_0..h_{T-1}: the state each step started from."""
+        h0 = np.zeros_like(self.h[:, :1])
+        return np.concatenate([h0, self.h[:, :-1]], axis=1)
+
+    @property
+    def nonfinite_from(self) -> int | None:
+        """First timestep t (1-based) whose hidden or cell state is inf or nan, or None."""
+        return first_nonfinite_step((self.h, self.c), range(self.steps_done))
+
+
+@dataclass
+class BackwardTrace:
+    """Backward pass through time over a ForwardTrace, from t = T down to t = 1."""
+
+    loss: float
+    dy: np.ndarray  # dL/dy, shaped like y
+    dh_readout: np.ndarray  # (B, T, D) dL/dh_t through the readout at t only
+    dh: np.ndarray  # (B, T, D) total dL/dh_t
+    dc: np.ndarray | None  # (B, T, D) total dL/dc_t (LSTM)
+    carry_h: np.ndarray  # (B, T, D) dL/dh_t through step t+1 (the recurrent path)
+    carry_c: np.ndarray | None  # (B, T, D) dL/dc_t through step t+1 (LSTM)
+    d_ax: np.ndarray  # (B, T, K*D) dL/d(x_t W + b); a column is valid once its step is done
+    d_ah: np.ndarray  # (B, T, K*D) dL/d(h_{t-1} U); the same array as d_ax unless the GRU
+    steps_done: int = 0
+    grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
+
+    @property
+    def T(self) -> int:
+        return self.dh.shape[1]
+
+    @property
+    def complete(self) -> bool:
+        return self.steps_done == self.T
+
+    @property
+    def next_t(self) -> int:
+        """0-based index of the step the next backward step processes (T-1 down to 0)."""
+        return self.T - 1 - self.steps_done
+
+    @property
+    def dh_norm(self) -> np.ndarray:
+        """(T,) ||dL/dh_t|| over the batch and the units; NaN where not yet computed."""
+        return np.sqrt(np.sum(self.dh * self.dh, axis=(0, 2)))
+
+    @property
+    def dc_norm(self) -> np.ndarray | None:
+        if self.dc is None:
+            return None
+        return np.sqrt(np.sum(self.dc * self.dc, axis=(0, 2)))
+
+    @property
+    def nonfinite_from(self) -> int | None:
+        """The first timestep, in backward order (from T down), whose gradient is inf/nan."""
+        T = self.T
+        return first_nonfinite_step((self.dh, self.dc), range(T - 1, T - 1 - self.steps_done, -1))

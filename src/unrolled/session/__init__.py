@@ -1,0 +1,1 @@
+"""The step machine, config, presets and training: plain Python state, no Qt."""

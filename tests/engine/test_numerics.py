@@ -1,0 +1,57 @@
+import warnings
+
+import numpy as np
+
+from unrolled.engine import Network
+from unrolled.engine.functions import sigmoid, softmax
+from unrolled.engine.init import spectral_radius, with_spectral_radius, orthogonal
+
+
+def test_stable_sigmoid_and_softmax_at_extremes():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
+        np.testing.assert_array_equal(sigmoid(np.array([-1e4, 0.0, 1e4])), [0.0, 0.5, 1.0])
+        p = softmax(np.array([[1e4, 0.0, -1e4]]))
+    np.testing.assert_allclose(p, [[1.0, 0.0, 0.0]])
+
+
+def test_overflow_becomes_inf_and_is_reported_not_raised():
+    net = Network("rnn", n_features=1, n_hidden=4, n_classes=2, mode="many-to-one",
+                  activation="linear", rho=3.0, seed=0)
+    X = np.ones((1, 1000, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fwd = net.forward(X)
+        bwd = net.backward(fwd, np.array([1]))
+    assert fwd.nonfinite_from is not None and 600 < fwd.nonfinite_from < 700  # 3^646 ~ 1e308
+    assert np.all(np.isfinite(fwd.h[:, : fwd.nonfinite_from - 1]))
+    assert bwd.nonfinite_from == 1000  # the loss itself is already nan
+
+
+def test_exploding_gradient_without_forward_overflow_is_located():
+    net = Network("rnn", n_features=1, n_hidden=4, n_classes=2, mode="many-to-one",
+                  activation="linear", rho=3.0, seed=0)
+    X = np.zeros((1, 700, 1))  # h stays 0: the forward pass is finite
+    fwd = net.forward(X)
+    assert fwd.nonfinite_from is None
+    bwd = net.backward(fwd, np.array([1]))
+    assert bwd.nonfinite_from is not None and bwd.nonfinite_from < 100
+
+
+def test_spectral_radius_is_exact():
+    U = with_spectral_radius(np.random.default_rng(0).standard_normal((9, 9)), 1.25)
+    assert abs(spectral_radius(U) - 1.25) < 1e-12
+    Q = orthogonal(np.random.default_rng(1), 6)
+    np.testing.assert_allclose(Q @ Q.T, np.eye(6), atol=1e-12)
+    net = Network("lstm", n_features=2, n_hidden=5, n_classes=2, rho=0.7, forget_bias=2.0)
+    for g in "ifgo":
+        assert abs(spectral_radius(net.params[f"U_{g}"]) - 0.7) < 1e-12
+    np.testing.assert_array_equal(net.params["b_f"], 2.0)
+    assert np.all(net.params["b_i"] == 0)
+
+
+def test_seed_makes_the_network_deterministic():
+    a = Network("gru", n_features=3, n_hidden=4, n_classes=2, seed=11).params
+    b = Network("gru", n_features=3, n_hidden=4, n_classes=2, seed=11).params
+    c = Network("gru", n_features=3, n_hidden=4, n_classes=2, seed=12).params
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    assert not np.array_equal(a["W_r"], c["W_r"])

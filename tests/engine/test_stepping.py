@@ -1,0 +1,128 @@
+"""Stepping one timestep at a time equals the full pass, and undo is exact."""
+
+import numpy as np
+import pytest
+
+from unrolled.engine import Network
+
+from .helpers import make_batch
+
+CELLS = ["rnn", "lstm", "gru"]
+
+
+def arrays_of(fwd, bwd=None):
+    out = {"h": fwd.h, "y": fwd.y, **fwd.gates, **fwd.pre}
+    if fwd.c is not None:
+        out["c"] = fwd.c
+    if bwd is not None:
+        out.update(dh=bwd.dh, d_ax=bwd.d_ax, d_ah=bwd.d_ah)
+        if bwd.dc is not None:
+            out["dc"] = bwd.dc
+        out.update({"grad_" + k: v for k, v in bwd.grads.items()})
+    return {k: v.copy() for k, v in out.items()}
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("mode", ["many-to-many", "many-to-one"])
+def test_stepwise_equals_full_pass(cell, mode):
+    net = Network(cell, n_features=3, n_hidden=5, n_classes=4, mode=mode, seed=0)
+    X, Y = make_batch(net, B=3, T=6)
+    full_f = net.forward(X)
+    full_b = net.backward(full_f, Y)
+
+    fwd = net.begin_forward(X)
+    for t in range(6):
+        assert np.all(np.isnan(fwd.h[:, t:]))
+        net.forward_step(fwd)
+        assert fwd.steps_done == t + 1
+    bwd = net.begin_backward(fwd, Y)
+    for t in range(5, -1, -1):
+        assert bwd.next_t == t
+        net.backward_step(bwd, fwd)
+        assert np.all(np.isnan(bwd.dh[:, :t]))
+    for name, value in arrays_of(full_f, full_b).items():
+        np.testing.assert_array_equal(arrays_of(fwd, bwd)[name], value, err_msg=name)
+    assert bwd.loss == full_b.loss == net.loss(full_f, Y)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_undo_and_redo_are_bit_exact(cell):
+    net = Network(cell, n_features=3, n_hidden=5, n_classes=4, seed=1)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.backward(fwd, Y)
+    reference = arrays_of(fwd, bwd)
+
+    for _ in range(3):
+        net.backward_unstep(bwd)
+    assert bwd.grads == {} and bwd.steps_done == 2
+    assert np.all(np.isnan(bwd.dh[:, :3])) and np.all(np.isfinite(bwd.dh[:, 3:]))
+    for _ in range(3):
+        net.backward_step(bwd, fwd)
+    for name, value in reference.items():
+        np.testing.assert_array_equal(arrays_of(fwd, bwd)[name], value, err_msg=name)
+
+    fwd2 = net.forward(X)
+    for _ in range(4):
+        net.forward_unstep(fwd2)
+    assert fwd2.steps_done == 1 and len(fwd2.caches) == 1
+    assert np.all(np.isnan(fwd2.h[:, 1:]))
+    for _ in range(4):
+        net.forward_step(fwd2)
+    np.testing.assert_array_equal(fwd2.h, fwd.h)
+    np.testing.assert_array_equal(fwd2.y, fwd.y)
+
+
+def test_stepping_past_the_ends_is_refused():
+    net = Network("rnn", n_features=2, n_hidden=3, n_classes=2, seed=0)
+    X, Y = make_batch(net, T=2)
+    fwd = net.begin_forward(X)
+    with pytest.raises(ValueError, match="no forward step"):
+        net.forward_unstep(fwd)
+    with pytest.raises(ValueError, match="forward pass has done 0 of 2"):
+        net.begin_backward(fwd, Y)
+    net.forward_step(fwd)
+    net.forward_step(fwd)
+    with pytest.raises(ValueError, match="all 2 timesteps"):
+        net.forward_step(fwd)
+    bwd = net.begin_backward(fwd, Y)
+    with pytest.raises(ValueError, match="no backward step"):
+        net.backward_unstep(bwd)
+    net.backward_step(bwd, fwd)
+    net.backward_step(bwd, fwd)
+    with pytest.raises(ValueError, match="all 2 timesteps"):
+        net.backward_step(bwd, fwd)
+
+
+def test_params_are_live_and_shapes_checked():
+    net = Network("rnn", n_features=2, n_hidden=3, n_classes=2, seed=0)
+    X, _ = make_batch(net, T=3)
+    before = net.forward(X).h.copy()
+    net.params["U1"] = net.params["U1"] * 0.5
+    assert not np.array_equal(net.forward(X).h, before)
+    net.params["U1"] = np.zeros((4, 4))
+    with pytest.raises(ValueError, match=r"params\['U1'\]: got shape \(4, 4\), expected \(3, 3\)"):
+        net.forward(X)
+
+
+def test_temporal_contributions():
+    """Pascanu et al. 2013 eq. 4: dL/dU is the sum of every step's contribution; each is
+    ||h_{t-1}^T d_ah_t||_F, the triangle inequality bounds ||dL/dU||, and T = 1 is exact."""
+    net = Network("rnn", n_features=2, n_hidden=3, n_classes=2, seed=0)
+    X, Y = make_batch(net, B=3, T=6)
+    fwd = net.forward(X)
+    bwd = net.backward(fwd, Y)
+    contrib = net.recurrent_contributions(fwd, bwd)
+    assert np.linalg.norm(bwd.grads["U1"]) <= contrib.sum() + 1e-12
+    for t in range(6):
+        explicit = np.linalg.norm(fwd.h_prev[:, t].T @ bwd.d_ah[:, t])
+        assert contrib[t] == pytest.approx(explicit, rel=1e-10, abs=1e-300)
+    for _ in range(4):
+        net.backward_unstep(bwd)
+    partial = net.recurrent_contributions(fwd, bwd)
+    assert np.all(np.isnan(partial[:4]))
+    np.testing.assert_array_equal(partial[4:], contrib[4:])
+    X1, Y1 = make_batch(net, T=1)
+    fwd1 = net.forward(X1)
+    bwd1 = net.backward(fwd1, Y1)
+    assert net.recurrent_contributions(fwd1, bwd1)[0] == pytest.approx(np.linalg.norm(bwd1.grads["U1"]), rel=1e-12)
