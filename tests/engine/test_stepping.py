@@ -126,3 +126,19 @@ def test_temporal_contributions():
     fwd1 = net.forward(X1)
     bwd1 = net.backward(fwd1, Y1)
     assert net.recurrent_contributions(fwd1, bwd1)[0] == pytest.approx(np.linalg.norm(bwd1.grads["U1"]), rel=1e-12)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_tracked_last_step_gradient_equals_the_direct_computation(cell):
+    net = Network(cell, n_features=3, n_hidden=4, n_classes=3, seed=6)
+    X, Y = make_batch(net, T=6)
+    fwd = net.forward(X)
+    bwd = net.begin_backward(fwd, Y, track_last_step=True)
+    for _ in range(4):
+        net.backward_step(bwd, fwd)
+    net.backward_unstep(bwd)
+    assert np.all(np.isnan(bwd.dh_last[:, :3]))
+    for _ in range(3):
+        net.backward_step(bwd, fwd)
+    np.testing.assert_allclose(bwd.dh_last, net.step_loss_gradient(fwd, Y), rtol=1e-13)
+    assert bwd.dh_last_norm[-1] < bwd.dh_norm[-1] * (1 + 1e-12)

@@ -101,8 +101,8 @@ class Network:
                     f"params[{name!r}]: got shape {np.shape(value)}, expected {shape}"
                 )
         packed = self.cell.pack(self.params)
-        packed["W2"] = self.params["W2"]
-        packed["b2"] = self.params["b2"]
+        packed["W2"] = self.params["W2"].copy()
+        packed["b2"] = self.params["b2"].copy()
         return packed
 
     # -- forward ----------------------------------------------------------------------
@@ -209,8 +209,11 @@ class Network:
         return dh
 
     @tolerate_overflow
-    def begin_backward(self, fwd: ForwardTrace, Y) -> BackwardTrace:
-        """Compute the loss and dL/dy; the trace is ready for `backward_step` at t = T."""
+    def begin_backward(self, fwd: ForwardTrace, Y, track_last_step: bool = False) -> BackwardTrace:
+        """Compute the loss and dL/dy; the trace is ready for `backward_step` at t = T.
+
+        track_last_step: also carry dL_T/dh_t (the last step's loss alone) down the steps,
+        at the cost of one more vector-Jacobian product per step."""
         loss, dy = self.loss_and_output_grad(fwd, Y)
         B, T, D = fwd.h.shape
         width = self.cell.blocks * D
@@ -226,6 +229,8 @@ class Network:
             carry_c=np.zeros((B, T, D)) if has_c else None,
             d_ax=d_ax,
             d_ah=d_ax if self.cell.shared_affine_grad else np.empty((B, T, width)),
+            dh_last=np.full((B, T, D), np.nan) if track_last_step else None,
+            carry_last={k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step else None,
         )
 
     def backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
@@ -251,9 +256,24 @@ class Network:
             bwd.carry_h[:, t - 1] = step.d_state_prev["h"]
             if bwd.carry_c is not None:
                 bwd.carry_c[:, t - 1] = step.d_state_prev["c"]
+        if bwd.dh_last is not None:
+            self._carry_last_step_gradient(bwd, fwd, t)
         bwd.steps_done += 1
         if bwd.complete:
             bwd.grads = self._param_grads(fwd, bwd)
+
+    def _carry_last_step_gradient(self, bwd: BackwardTrace, fwd: ForwardTrace, t: int) -> None:
+        carry = bwd.carry_last
+        if t == bwd.T - 1:
+            d_state = {k: np.zeros_like(v[:, t]) for k, v in carry.items()}
+            d_state["h"] = bwd.dh_readout[:, t]
+        else:
+            d_state = {k: v[:, t] for k, v in carry.items()}
+        bwd.dh_last[:, t] = d_state["h"]
+        if t > 0:
+            d_prev = self.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
+            for k, v in carry.items():
+                v[:, t - 1] = d_prev[k]
 
     def backward_unstep(self, bwd: BackwardTrace) -> None:
         """Undo the last backward step exactly: nothing was accumulated, so the columns of
@@ -262,7 +282,7 @@ class Network:
             raise ValueError("backward_unstep: no backward step to undo")
         bwd.steps_done -= 1
         t = bwd.next_t
-        for a in (bwd.dh, bwd.dc):
+        for a in (bwd.dh, bwd.dc, bwd.dh_last):
             if a is not None:
                 a[:, t] = np.nan
         bwd.grads = {}

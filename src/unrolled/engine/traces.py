@@ -72,6 +72,9 @@ class BackwardTrace:
     carry_c: np.ndarray | None  # (B, T, D) dL/dc_t through step t+1 (LSTM)
     d_ax: np.ndarray  # (B, T, K*D) dL/d(x_t W + b); a column is valid once its step is done
     d_ah: np.ndarray  # (B, T, K*D) dL/d(h_{t-1} U); the same array as d_ax unless the GRU
+    # dL_T/dh_t: the gradient of the last step's loss alone, when tracked (many-to-many)
+    dh_last: np.ndarray | None = None  # (B, T, D)
+    carry_last: dict | None = None  # state name -> (B, T, D), as carry_h / carry_c
     steps_done: int = 0
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
 
@@ -92,6 +95,13 @@ class BackwardTrace:
     def dh_norm(self) -> np.ndarray:
         """(T,) ||dL/dh_t|| over the batch and the units; NaN where not yet computed."""
         return np.sqrt(np.sum(self.dh * self.dh, axis=(0, 2)))
+
+    @property
+    def dh_last_norm(self) -> np.ndarray | None:
+        """(T,) ||dL_T/dh_t||, or None when not tracked."""
+        if self.dh_last is None:
+            return None
+        return np.sqrt(np.sum(self.dh_last * self.dh_last, axis=(0, 2)))
 
     @property
     def dc_norm(self) -> np.ndarray | None:

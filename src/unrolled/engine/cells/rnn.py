@@ -24,7 +24,8 @@ class RNNCell(Cell):
         return ("U1",)
 
     def _stack(self, params):
-        return {"W": params["W1"], "U": params["U1"], "b": params["b1"]}
+        # copies: a trace must keep the weights it was computed with
+        return {"W": params["W1"].copy(), "U": params["U1"].copy(), "b": params["b1"].copy()}
 
     def unpack_grads(self, d_packed):
         return {"W1": d_packed["W"], "U1": d_packed["U"], "b1": d_packed["b"]}

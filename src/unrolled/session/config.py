@@ -1,0 +1,164 @@
+"""The configuration of a session: every field a lecturer can set, with its range, its
+tooltip and its validation. A task may fix some fields (F, C, mode, loss); `Config.resolved`
+applies what the task fixes and `locked_fields` says which and why."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import ACTIVATIONS, CELLS, CLIPPING, LOSSES, MODES, OPTIMISERS, TASKS, get_task
+
+
+class ConfigError(ValueError):
+    """One or more fields are invalid; `problems` maps each field to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    tooltip: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "task": FieldSpec("Task", "What the network learns; it may fix F, C, the mode and the loss.", choices=tuple(TASKS)),
+    "cell": FieldSpec("Cell", "Vanilla RNN, LSTM (Hochreiter and Schmidhuber 1997) or GRU (Cho et al. 2014).", choices=CELLS),
+    "activation": FieldSpec("Activation", "The vanilla RNN's nonlinearity: h_t = act(x_t W1 + h_{t-1} U1 + b1).", choices=ACTIVATIONS),
+    "timesteps": FieldSpec("T (timesteps)", "Sequence length: how many times the cell is unrolled.", 1, 5000),
+    "n_features": FieldSpec("F (features)", "Size of each input x_t.", 1, 4096),
+    "n_hidden": FieldSpec("D (hidden units)", "Size of the hidden state h_t.", 1, 1024),
+    "n_classes": FieldSpec("C (classes)", "Size of each output y_t.", 1, 4096),
+    "mode": FieldSpec("Mode", "many-to-many: an output at every step (POS tagging); many-to-one: at the last step only (sentence classification).", choices=MODES),
+    "loss": FieldSpec("Loss", "Softmax cross-entropy for classes, mean squared error for real targets.", choices=LOSSES),
+    "batch_size": FieldSpec("B (sequences)", "Sequences per batch; the seed uses B = 1.", 1, 512),
+    "rho": FieldSpec("rho(U)", "Spectral radius of every recurrent matrix U at initialisation. 0 means orthogonal (all singular values 1). Below 1 gradients tend to vanish, above 1 to explode.", 0.0, 10.0),
+    "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.", -10.0, 10.0),
+    "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
+    "optimiser": FieldSpec("Optimiser", "SGD (with momentum) or Adam.", choices=OPTIMISERS),
+    "learning_rate": FieldSpec("Learning rate", "Step size of the weight update.", 1e-6, 100.0),
+    "momentum": FieldSpec("Momentum", "SGD only: heavy-ball momentum (0 = plain SGD).", 0.0, 0.999),
+    "clipping": FieldSpec("Clipping", "none, norm (rescale all gradients when their global norm exceeds the threshold; Pascanu et al. 2013) or value (clamp each element, as min-char-rnn).", choices=CLIPPING),
+    "clip_threshold": FieldSpec("Clip threshold", "The norm or value limit for clipping.", 1e-6, 1e6),
+}
+
+
+INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed"})
+
+
+@dataclass(frozen=True)
+class Config:
+    task: str = "pos-tagging"
+    cell: str = "rnn"
+    activation: str = "tanh"
+    timesteps: int = 4
+    n_features: int = 14
+    n_hidden: int = 8
+    n_classes: int = 5
+    mode: str = "many-to-many"
+    loss: str = "cross-entropy"
+    batch_size: int = 1
+    rho: float = 0.0  # 0: orthogonal U
+    forget_bias: float = 1.0
+    seed: int = 0
+    optimiser: str = "sgd"
+    learning_rate: float = 0.1
+    momentum: float = 0.0
+    clipping: str = "none"
+    clip_threshold: float = 5.0
+    # fields not in the form: a preset's own note
+    notes: str = field(default="", compare=False)
+
+    def replace(self, **changes) -> "Config":
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError({name: "no such setting" for name in sorted(unknown)})
+        return dataclasses.replace(self, **changes)
+
+    def locked_fields(self) -> dict[str, str]:
+        """Fields the task fixes -> the reason, for the form to lock and explain."""
+        task = get_task(self.task)
+        locked = {}
+        if task.n_features is not None:
+            locked["n_features"] = task.fixed_reason
+        if task.n_classes is not None:
+            locked["n_classes"] = task.fixed_reason
+        locked["mode"] = f"the task {task.name} is {task.mode}"
+        locked["loss"] = f"the task {task.name} uses {task.loss}"
+        if self.cell != "rnn":
+            locked["activation"] = "only the vanilla RNN has a choice of activation"
+        if self.cell != "lstm":
+            locked["forget_bias"] = "only the LSTM has a forget gate"
+        if self.optimiser != "sgd":
+            locked["momentum"] = "only SGD takes momentum"
+        return locked
+
+    def resolved(self) -> "Config":
+        """This config with what the task fixes applied (F, C, mode, loss)."""
+        task = get_task(self.task)
+        return self.replace(
+            n_features=task.n_features or max(self.n_features, task.min_features),
+            n_classes=task.n_classes or max(self.n_classes, task.min_classes),
+            mode=task.mode,
+            loss=task.loss,
+            timesteps=max(self.timesteps, task.min_T),
+        )
+
+    def problems(self) -> dict[str, str]:
+        """Every invalid field -> what is wrong; empty when the config is valid."""
+        problems = {}
+        for name, spec in FIELDS.items():
+            value = getattr(self, name)
+            if spec.choices is not None:
+                if value not in spec.choices:
+                    problems[name] = f"got {value!r}, expected one of {', '.join(spec.choices)}"
+                continue
+            integer = name in INTEGER_FIELDS
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems[name] = f"got {value!r}, expected a number"
+            elif integer and int(value) != value:
+                problems[name] = f"got {value!r}, expected a whole number"
+            elif not spec.minimum <= value <= spec.maximum:
+                problems[name] = f"got {value!r}, expected {spec.minimum:g} to {spec.maximum:g}"
+        if not problems:
+            task = get_task(self.task)
+            for name, fixed in (("n_features", task.n_features), ("n_classes", task.n_classes)):
+                if fixed is not None and getattr(self, name) != fixed:
+                    problems[name] = f"got {getattr(self, name)}, but the task {task.name} fixes it at {fixed}"
+            if self.timesteps < task.min_T:
+                problems["timesteps"] = f"got {self.timesteps}, but the task {task.name} needs T >= {task.min_T}"
+            if self.n_features < task.min_features:
+                problems["n_features"] = f"got {self.n_features}, but the task {task.name} needs F >= {task.min_features}"
+        return problems
+
+    def validated(self) -> "Config":
+        problems = self.problems()
+        if problems:
+            raise ConfigError(problems)
+        return self
+
+    def estimated_trace_bytes(self) -> int:
+        """Memory the forward and backward traces of one iteration need, roughly: per
+        (sequence, timestep, unit) about 6K + 12 float64 values for a cell with K blocks."""
+        blocks = {"rnn": 1, "lstm": 4, "gru": 3}[self.cell]
+        return 8 * self.batch_size * self.timesteps * self.n_hidden * (6 * blocks + 12)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Config":
+        if not isinstance(data, dict):
+            raise ConfigError({"config": f"expected an object of settings, got {type(data).__name__}"})
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError({name: "no such setting" for name in unknown})
+        return cls(**data).validated()
