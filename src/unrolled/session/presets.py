@@ -1,0 +1,68 @@
+"""Presets: named demonstrations stored as JSON files in the package (unrolled/presets),
+so a lecturer can copy one, edit it and open it with --config."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .config import Config, ConfigError
+
+PRESET_FORMAT = "unrolled-preset"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    config: Config
+    steps: int = 0  # steps to take after opening (0: the start of the first iteration)
+    compare: dict = field(default_factory=dict)  # changes for a second network, side by side
+
+
+def _from_json(data, source: str) -> Preset:
+    if not isinstance(data, dict):
+        raise ConfigError({"file": f"{source}: expected a JSON object"})
+    if "config" not in data:  # a bare config
+        return Preset(name=Path(source).stem, description="", config=Config.from_dict(data))
+    if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
+        raise ConfigError({"file": f"{source}: format {data.get('format')!r} is not {PRESET_FORMAT!r}"})
+    return Preset(
+        name=data.get("name", Path(source).stem),
+        description=data.get("description", ""),
+        config=Config.from_dict(data["config"]),
+        steps=int(data.get("steps", 0)),
+        compare=dict(data.get("compare", {})),
+    )
+
+
+def load_file(path: str | Path) -> Preset:
+    """A preset or bare config from a JSON file; ConfigError says what is wrong."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError({"file": f"cannot read {path}: {error.strerror or error}"}) from error
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError({"file": f"{path} is not valid JSON (line {error.lineno}: {error.msg})"}) from error
+    return _from_json(data, str(path))
+
+
+def _preset_files():
+    folder = resources.files("unrolled") / "presets"
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".json")), key=lambda f: f.name)
+
+
+def list_presets() -> list[Preset]:
+    return [_from_json(json.loads(f.read_text(encoding="utf-8")), f.name) for f in _preset_files()]
+
+
+def get_preset(name: str) -> Preset:
+    presets = {p.name: p for p in list_presets()}
+    if name not in presets:
+        raise ConfigError({"preset": f"got {name!r}, expected one of {', '.join(presets)}"})
+    return presets[name]

@@ -1,0 +1,62 @@
+"""Creating the QApplication and the main window; the error dialog for mistakes in slots."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6 import QtCore, QtWidgets
+
+from ..session.stepper import Session
+from . import theme
+from .main_window import MainWindow
+
+
+def install_excepthook() -> None:
+    """An exception in a slot shows an error dialog and the app keeps running: a mistake
+    must not end a lecture."""
+
+    def hook(kind, value, tb):
+        details = "".join(traceback.format_exception(kind, value, tb))
+        sys.stderr.write(details)
+        app = QtWidgets.QApplication.instance()
+        if app is None:
+            return
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "unrolled: something went wrong",
+                                    f"{kind.__name__}: {value}\n\nThe app keeps running; what you set is kept.")
+        box.setDetailedText(details)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def make_application() -> QtWidgets.QApplication:
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        QtCore.QCoreApplication.setApplicationName("unrolled")
+        QtCore.QCoreApplication.setOrganizationName("unrolled")
+        app = QtWidgets.QApplication(sys.argv[:1])
+    theme.configure_pyqtgraph()
+    return app
+
+
+def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> None:
+    window.resize(*size)
+    window.show()
+    QtWidgets.QApplication.processEvents()
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    if not window.grab().save(path):
+        raise OSError(f"could not write the screenshot to {path}")
+
+
+def main(session: Session, screenshot: str | None = None) -> int:
+    app = make_application()
+    window = MainWindow(session)
+    if screenshot:
+        save_screenshot(window, screenshot)
+        window.close()
+        return 0
+    install_excepthook()
+    window.show()
+    return app.exec()

@@ -1,0 +1,181 @@
+"""The model panel: every config field with its range and tooltip, fields a task fixes
+locked with the reason shown, and a live readout of the shapes in the seed's notation."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6 import QtCore, QtWidgets
+
+from ...engine import get_task
+from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
+from ...session.events import Change
+from ...session.stepper import Session
+
+MEMORY_QUESTION_BYTES = 1_000_000_000
+
+# the order of the form, in groups
+GROUPS = (
+    ("Task", ("task",)),
+    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss", "batch_size")),
+    ("Initialisation", ("rho", "forget_bias", "seed")),
+    ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold")),
+)
+DECIMALS = {"rho": 3, "forget_bias": 2, "learning_rate": 4, "momentum": 3, "clip_threshold": 3}
+
+
+def shapes_text(config: Config) -> str:
+    """The shapes of X, the weights and Y in the seed's notation (rich text)."""
+    T, F, D, C, B = config.timesteps, config.n_features, config.n_hidden, config.n_classes, config.batch_size
+    y = f"Y [{B}, {T}, {C}]" if config.mode == "many-to-many" else f"Y [{B}, {C}]"
+    rows = [f"X [{B}, T, F] = [{B}, {T}, {F}]"]
+    if config.cell == "rnn":
+        rows += [f"W1 [F, D] = [{F}, {D}]", f"U1 [D, D] = [{D}, {D}]", f"b1 [D] = [{D}]"]
+    else:
+        gates = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}[config.cell]
+        for g in gates:
+            rows.append(f"W_{g} [{F}, {D}]   U_{g} [{D}, {D}]   b_{g} [{D}]")
+        if config.cell == "gru":
+            rows.append(f"c_n [{D}]")
+    rows += [f"W2 [D, C] = [{D}, {C}]", f"b2 [C] = [{C}]", y]
+    return "<br>".join(rows)
+
+
+class ModelPanel(QtWidgets.QWidget):
+    """Bound to the session's config: view -> model through `Session.reconfigure`,
+    model -> view through `_on_config_changed`, with signals blocked while syncing."""
+
+    def __init__(self, session: Session, confirm: Callable[[str], bool], parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.confirm = confirm  # asks the user a yes/no question
+        self.editors: dict[str, QtWidgets.QWidget] = {}
+        self.labels: dict[str, QtWidgets.QLabel] = {}
+        outer = QtWidgets.QVBoxLayout(self)
+        for title, names in GROUPS:
+            box = QtWidgets.QGroupBox(title)
+            form = QtWidgets.QFormLayout(box)
+            form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                editor = self._make_editor(name)
+                label = QtWidgets.QLabel(FIELDS[name].label)
+                label.setToolTip(FIELDS[name].tooltip)
+                form.addRow(label, editor)
+                self.editors[name], self.labels[name] = editor, label
+            if title == "Task":
+                self.task_description = QtWidgets.QLabel()
+                self.task_description.setWordWrap(True)
+                self.task_description.setStyleSheet("color: #444;")
+                form.addRow(self.task_description)
+            outer.addWidget(box)
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.hide()
+        outer.addWidget(self.error)
+        shapes_box = QtWidgets.QGroupBox("Shapes")
+        shapes_layout = QtWidgets.QVBoxLayout(shapes_box)
+        self.shapes = QtWidgets.QLabel()
+        self.shapes.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.shapes.setStyleSheet("font-family: monospace;")
+        self.shapes.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        shapes_layout.addWidget(self.shapes)
+        outer.addWidget(shapes_box)
+        outer.addStretch(1)
+        self._on_config_changed()
+        session.changed.connect(self._on_session_changed)
+
+    def closeEvent(self, event) -> None:
+        self.session.changed.disconnect(self._on_session_changed)
+        super().closeEvent(event)
+
+    # -- building ---------------------------------------------------------------------
+    def _make_editor(self, name: str) -> QtWidgets.QWidget:
+        spec = FIELDS[name]
+        if spec.choices is not None:
+            editor = QtWidgets.QComboBox()
+            for choice in spec.choices:
+                editor.addItem(choice, choice)
+            if name == "task":
+                for i, choice in enumerate(spec.choices):
+                    editor.setItemData(i, get_task(choice).title, QtCore.Qt.ItemDataRole.ToolTipRole)
+            editor.currentIndexChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        elif name in INTEGER_FIELDS:
+            editor = QtWidgets.QSpinBox()
+            editor.setRange(int(spec.minimum), int(spec.maximum))
+            editor.setKeyboardTracking(False)  # apply on Enter or focus out, not per digit
+            editor.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        else:
+            editor = QtWidgets.QDoubleSpinBox()
+            editor.setDecimals(DECIMALS.get(name, 3))
+            editor.setRange(spec.minimum, spec.maximum)
+            editor.setSingleStep(0.1 if name != "learning_rate" else 0.01)
+            editor.setKeyboardTracking(False)
+            if name == "rho":
+                editor.setSpecialValueText("orthogonal")
+            editor.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        editor.setToolTip(spec.tooltip)
+        return editor
+
+    # -- view -> model ----------------------------------------------------------------
+    def value_of(self, name: str):
+        editor = self.editors[name]
+        if isinstance(editor, QtWidgets.QComboBox):
+            return editor.currentData()
+        return editor.value()
+
+    def _on_edited(self, name: str) -> None:
+        self.apply({name: self.value_of(name)})
+
+    def apply(self, changes: dict) -> bool:
+        """Reconfigure the session; on refusal, say why and show the session's config again."""
+        session = self.session
+        try:
+            proposed = session.config.replace(**changes)
+            if "task" in changes:
+                proposed = proposed.resolved()
+            size = proposed.estimated_trace_bytes()
+            if size > MEMORY_QUESTION_BYTES and not self.confirm(
+                f"These sizes need about {size / 1e9:.1f} GB for the traces of one iteration. Build anyway?"
+            ):
+                self._on_config_changed()
+                return False
+            session.reconfigure(**changes)
+        except ConfigError as error:
+            self._show_error(error)
+            self._on_config_changed()
+            return False
+        self.error.hide()
+        return True
+
+    def _show_error(self, error: ConfigError) -> None:
+        lines = [f"{FIELDS[k].label if k in FIELDS else k}: {v}" for k, v in error.problems.items()]
+        self.error.setText("Not applied. " + " ".join(lines))
+        self.error.show()
+
+    # -- model -> view ----------------------------------------------------------------
+    def _on_session_changed(self, change: Change) -> None:
+        if change & (Change.REBUILT | Change.PARAMS):
+            self._on_config_changed()
+
+    def _on_config_changed(self) -> None:
+        config = self.session.config
+        locked = config.locked_fields()
+        for name, editor in self.editors.items():
+            editor.blockSignals(True)
+            value = getattr(config, name)
+            if isinstance(editor, QtWidgets.QComboBox):
+                editor.setCurrentIndex(editor.findData(value))
+            else:
+                editor.setValue(value)
+            editor.blockSignals(False)
+            reason = locked.get(name)
+            editor.setEnabled(reason is None)
+            tip = FIELDS[name].tooltip + (f"\n\nFixed: {reason}." if reason else "")
+            editor.setToolTip(tip)
+            self.labels[name].setToolTip(tip)
+            self.labels[name].setText(FIELDS[name].label + (" (fixed)" if reason else ""))
+        task = get_task(config.task)
+        fixed = f"<br><i>Fixed by the task: {task.fixed_reason}.</i>" if task.fixed_reason else ""
+        self.task_description.setText(f"<b>{task.title}</b>. {task.description}{fixed}")
+        self.shapes.setText(shapes_text(config))

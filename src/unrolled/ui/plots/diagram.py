@@ -1,0 +1,206 @@
+"""The unrolled network: T cells left to right, x_t below, y_t above, h_t arrows between.
+
+Cells fill as the forward pass reaches them; in the backward pass the arrows carry the
+gradient, their width and colour showing log10 ||dL/dh_t||. For large T the picture becomes
+a compact strip, one thin column per timestep, that still shows where you are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...session.stepper import Phase, Session
+from .. import theme
+
+MIN_CELL_PX = 46  # narrower than this and the full diagram turns into the strip
+
+
+def gradient_scale(norms: np.ndarray) -> tuple[float, float]:
+    """The log10 range of the finite, positive gradient norms (for widths and colours)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(norms[np.isfinite(norms) & (norms > 0)])
+    if logs.size == 0:
+        return 0.0, 1.0
+    low, high = float(logs.min()), float(logs.max())
+    return low, max(high, low + 1e-9)
+
+
+def gradient_colour(fraction: float) -> QtGui.QColor:
+    """Pale orange for the smallest gradient, dark red for the largest: apart from the
+    forward pass's blue, so one sees at a glance how far the backward pass has come."""
+    a, b = QtGui.QColor(theme.GRADIENT_LOW), QtGui.QColor(theme.GRADIENT_HIGH)
+    f = min(max(fraction, 0.0), 1.0)
+    return QtGui.QColor(
+        round(a.red() + f * (b.red() - a.red())),
+        round(a.green() + f * (b.green() - a.green())),
+        round(a.blue() + f * (b.blue() - a.blue())),
+    )
+
+
+class UnrolledDiagram(QtWidgets.QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMinimumHeight(150)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(
+            "The network unrolled in time. Filled cells have been computed; the red frame is "
+            "the current timestep; in the backward pass, arrow width and colour show log ||dL/dh_t||."
+        )
+        self._session: Session | None = None
+
+    def refresh(self, session: Session) -> None:
+        self._session = session
+        self.update()
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(900, 190)
+
+    # -- painting ---------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        painter = QtGui.QPainter(self)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QtGui.QColor("white"))
+        if self._session is None:
+            return
+        painter.setFont(self._font())
+        T = self._session.T
+        if (self.width() - 40) / T >= MIN_CELL_PX:
+            self._paint_full(painter)
+        else:
+            self._paint_strip(painter)
+        painter.end()
+
+    def _font(self, scale: float = 1.0) -> QtGui.QFont:
+        font = QtGui.QFont(self.font())
+        font.setPointSizeF(theme.THEME.font_pt * scale)
+        return font
+
+    def _state(self):
+        s = self._session
+        fwd, bwd = s.fwd, s.bwd
+        norms = bwd.dh_norm if bwd is not None else np.full(s.T, np.nan)
+        done_back = np.zeros(s.T, dtype=bool)
+        if bwd is not None:
+            done_back[bwd.next_t + 1 :] = True
+        return fwd.steps_done, norms, done_back
+
+    def _paint_full(self, painter: QtGui.QPainter) -> None:
+        s = self._session
+        T, W, H = s.T, self.width(), self.height()
+        forward_done, norms, done_back = self._state()
+        low, high = gradient_scale(norms[done_back])
+        pitch = (W - 40) / T
+        box = min(pitch * 0.55, H * 0.28)
+        cy = H * 0.5
+        dark = QtGui.QColor("#222222")
+        for k in range(T):
+            cx = 20 + pitch * (k + 0.5)
+            rect = QtCore.QRectF(cx - box / 2, cy - box / 2, box, box)
+            # x_t below, y_t above
+            painter.setPen(QtGui.QPen(dark, 1.5))
+            painter.drawLine(QtCore.QPointF(cx, rect.bottom() + box * 0.55), QtCore.QPointF(cx, rect.bottom()))
+            painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.bottom() + box * 0.55, pitch, 22),
+                             QtCore.Qt.AlignmentFlag.AlignCenter, f"x{_sub(k + 1)}")
+            if s.config.mode == "many-to-many" or k == T - 1:
+                painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
+                painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - 22, pitch, 22),
+                                 QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
+            # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
+            if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back
+                x0, x1 = rect.right(), cx + pitch - box / 2
+                value = norms[k]
+                if done_back[k] and np.isfinite(value) and value > 0:
+                    f = (np.log10(value) - low) / (high - low)
+                    _arrow(painter, x1, x0, cy, gradient_colour(f), 1.5 + 6.5 * f)
+                elif done_back[k]:
+                    _arrow(painter, x1, x0, cy, QtGui.QColor(theme.OVERFLOW), 4)
+                else:
+                    used = k + 1 < forward_done
+                    _arrow(painter, x0, x1, cy, dark if used else QtGui.QColor("#bbbbbb"), 1.5)
+            # the cell itself
+            fill = QtGui.QColor(theme.SKY if k < forward_done else "#f2f2f2")
+            if done_back[k]:
+                fill = QtGui.QColor(theme.GRADIENT_LOW)
+            current = s.t == k + 1
+            painter.setBrush(fill)
+            pen = QtGui.QPen(QtGui.QColor(theme.VERMILION) if current else dark, 3.5 if current else 1.5)
+            painter.setPen(pen)
+            painter.drawRoundedRect(rect, 6, 6)
+            painter.setPen(dark)
+            painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, f"h{_sub(k + 1)}")
+        self._paint_caption(painter)
+
+    def _paint_strip(self, painter: QtGui.QPainter) -> None:
+        s = self._session
+        T, W, H = s.T, self.width(), self.height()
+        forward_done, norms, done_back = self._state()
+        low, high = gradient_scale(norms[done_back])
+        left, right = 20, W - 20
+        top, height = H * 0.3, H * 0.35
+        span = (right - left) / T
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor("#f2f2f2"))
+        painter.drawRect(QtCore.QRectF(left, top, right - left, height))
+        if forward_done:
+            painter.setBrush(QtGui.QColor(theme.SKY))
+            painter.drawRect(QtCore.QRectF(left, top, span * forward_done, height))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log10(norms)
+        for k in np.flatnonzero(done_back):
+            value = logs[k]
+            colour = gradient_colour((value - low) / (high - low)) if np.isfinite(value) else QtGui.QColor(theme.OVERFLOW)
+            painter.setBrush(colour)
+            painter.drawRect(QtCore.QRectF(left + span * k, top, max(span, 1.0), height))
+        painter.setPen(QtGui.QPen(QtGui.QColor("#222222"), 1))
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(QtCore.QRectF(left, top, right - left, height))
+        for tick in theme.timestep_ticks(T, target=8):
+            x = left + span * (tick - 0.5)
+            painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + 5))
+            painter.drawText(QtCore.QRectF(x - 40, top + height + 6, 80, 20), QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
+        if s.t is not None:
+            x = left + span * (s.t - 0.5)
+            painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), 3))
+            painter.drawLine(QtCore.QPointF(x, top - 10), QtCore.QPointF(x, top + height + 4))
+            painter.drawText(QtCore.QRectF(x - 60, top - 32, 120, 20), QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
+        self._paint_caption(painter)
+
+    def _paint_caption(self, painter: QtGui.QPainter) -> None:
+        s = self._session
+        phase = s.phase
+        caption = {
+            Phase.READY: "Ready: press Right to start the forward pass",
+            Phase.FORWARD: f"Forward pass: h{_sub(s.t)} computed",
+            Phase.LOSS: "Loss computed: press Right to start the backward pass at t = T",
+            Phase.BACKWARD: f"Backward pass: dL/dh{_sub(s.t)} computed",
+            Phase.UPDATE: "Weights updated: press Right for the next iteration",
+        }[phase]
+        painter.setPen(QtGui.QColor("#222222"))
+        painter.setFont(self._font(1.1))
+        painter.drawText(QtCore.QRectF(10, self.height() - 26, self.width() - 20, 24),
+                         QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
+
+
+def _arrow(painter: QtGui.QPainter, x_from: float, x_to: float, y: float, colour: QtGui.QColor, width: float) -> None:
+    pen = QtGui.QPen(colour, width)
+    pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
+    painter.setPen(pen)
+    direction = 1 if x_to > x_from else -1
+    head = 6 + width
+    painter.drawLine(QtCore.QPointF(x_from, y), QtCore.QPointF(x_to - direction * head, y))
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    half = head * 0.6
+    painter.drawPolygon(QtGui.QPolygonF([
+        QtCore.QPointF(x_to, y),
+        QtCore.QPointF(x_to - direction * head, y - half),
+        QtCore.QPointF(x_to - direction * head, y + half),
+    ]))
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(n: int | None) -> str:
+    return "" if n is None else str(n).translate(_SUBSCRIPTS)

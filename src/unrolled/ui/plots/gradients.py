@@ -1,0 +1,157 @@
+"""The size of the gradient at every timestep, on a log axis, filling from T down to 1
+during the backward pass, with the theory beside it; below, each timestep's contribution
+to the gradient of the recurrent weights (Pascanu, Mikolov and Bengio 2013, eq. 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtWidgets
+
+from ...session.stepper import Session
+from .. import theme
+
+SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
+
+
+def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
+    """Positive finite values kept, the rest NaN: a log axis draws NaN as a gap."""
+    if values is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def log_curve(plot: pg.PlotItem, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
+    pen = pg.mkPen(colour, width=theme.THEME.line_width, style=style) if style else pg.mkPen(colour, width=theme.THEME.line_width)
+    return plot.plot(
+        [], [], pen=pen, name=name, symbol=symbol, symbolSize=6, symbolBrush=colour, symbolPen=None, connect="finite"
+    )
+
+
+class GradientPanel(QtWidgets.QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QtWidgets.QHBoxLayout()
+        self.show_choice = QtWidgets.QComboBox()
+        self.show_choice.addItem("total dL/dh_t and last step's loss dL_T/dh_t", SHOW_BOTH)
+        self.show_choice.addItem("total dL/dh_t only", SHOW_TOTAL)
+        self.show_choice.addItem("last step's loss dL_T/dh_t only", SHOW_LAST)
+        self.show_choice.setToolTip(
+            "In many-to-many mode the total gradient mixes in every step's own loss, which hides "
+            "the decay; the gradient of the last step's loss alone shows it."
+        )
+        self.show_label = QtWidgets.QLabel("Show:")
+        row.addWidget(self.show_label)
+        row.addWidget(self.show_choice, 1)
+        layout.addLayout(row)
+        self.graphics = pg.GraphicsLayoutWidget()
+        layout.addWidget(self.graphics, 1)
+
+        self.norms = self.graphics.addPlot(row=0, col=0, title="Gradient per timestep")
+        self.norms.setLogMode(y=True)
+        self.norms.setLabel("bottom", "t")
+        self.norms.setLabel("left", "norm")
+        self.norms.showGrid(x=False, y=True, alpha=0.3)
+        self.norms.addLegend(offset=(-10, 10), labelTextSize=f"{theme.THEME.font_pt}pt")
+        self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
+        self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
+        self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=pg.QtCore.Qt.PenStyle.DashLine, symbol="s")
+        self.theory = log_curve(self.norms, theme.GREY, "theory", style=pg.QtCore.Qt.PenStyle.DashLine, symbol=None)
+        self.overflow = pg.ScatterPlotItem(symbol="x", size=12, brush=theme.OVERFLOW, pen=pg.mkPen(theme.OVERFLOW, width=2))
+        self.norms.addItem(self.overflow)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.VERMILION, width=2))
+        self.norms.addItem(self.cursor)
+
+        self.contrib_plot = self.graphics.addPlot(row=1, col=0, title="Contribution of each timestep to dL/dU")
+        self.contrib_plot.setLogMode(y=True)
+        self.contrib_plot.setLabel("bottom", "t")
+        self.contrib_plot.setLabel("left", "||dL/dU at t||")
+        self.contrib_plot.showGrid(x=False, y=True, alpha=0.3)
+        self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
+        self.contrib_plot.setXLink(self.norms)
+        for plot in (self.norms, self.contrib_plot):
+            plot.getAxis("left").enableAutoSIPrefix(False)
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.show_choice.currentIndexChanged.connect(self._on_show_changed)
+        self._session: Session | None = None
+        self._curves = (self.total, self.last, self.cell, self.theory)
+        self._shown: set = set()
+        self._legend_state: list = []
+        self._ticks_for = None
+
+    def _on_show_changed(self) -> None:
+        if self._session is not None:
+            self.refresh(self._session)
+
+    def refresh(self, session: Session) -> None:
+        self._session = session
+        T = session.T
+        t = np.arange(1, T + 1)
+        bwd = session.bwd
+        many = session.config.mode == "many-to-many"
+        self.show_choice.setVisible(many)
+        self.show_label.setVisible(many)
+        show = self.show_choice.currentData() if many else SHOW_TOTAL
+        empty = np.full(T, np.nan)
+        total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
+        last = finite_or_nan(bwd.dh_last_norm) if bwd is not None and many else None
+        dc = finite_or_nan(bwd.dc_norm) if bwd is not None else None
+        self._set(self.total, t, total if show != SHOW_LAST else None)
+        self._set(self.last, t, last if show != SHOW_TOTAL else None)
+        self._set(self.cell, t, dc)
+        theory = session.theory_curve()
+        self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
+        self._sync_legend(theory[1] if theory else None)
+        contrib = session.net.recurrent_contributions(session.fwd, bwd) if bwd is not None else empty
+        self._set(self.contrib, t, finite_or_nan(contrib))
+        self._mark_overflow(session, t)
+        if self._ticks_for != T:
+            theme.set_integer_ticks(self.norms.getAxis("bottom"), T)
+            theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
+            self._ticks_for = T
+        self.norms.setXRange(0.5, T + 0.5, padding=0)
+        step_t = session.t if session.bwd is not None else None
+        self.cursor.setVisible(step_t is not None)
+        if step_t is not None:
+            self.cursor.setValue(step_t)
+
+    def _set(self, item: pg.PlotDataItem, t: np.ndarray, values: np.ndarray | None) -> None:
+        if values is None:
+            item.setData([], [])
+            self._shown.discard(item)
+            return
+        finite = np.isfinite(values)
+        if finite.sum() < 2:  # pyqtgraph warns on all-NaN data
+            item.setData(t[finite], values[finite])
+        else:  # NaN gaps stay gaps (connect="finite")
+            item.setData(t, values)
+        self._shown.add(item)
+
+    def _sync_legend(self, theory_label: str | None) -> None:
+        """The legend lists the curves this configuration draws, and names the theory."""
+        names = {self.theory: theory_label or "theory"}
+        wanted = [(item, names.get(item, item.opts["name"])) for item in self._curves if item in self._shown]
+        if wanted == self._legend_state:
+            return
+        legend = self.norms.legend
+        legend.clear()
+        for item, name in wanted:
+            legend.addItem(item, name)
+        self._legend_state = wanted
+
+    def _mark_overflow(self, session: Session, t: np.ndarray) -> None:
+        bwd = session.bwd
+        if bwd is None:
+            self.overflow.setData([], [])
+            return
+        done = np.zeros(session.T, dtype=bool)
+        done[bwd.next_t + 1 :] = True
+        with np.errstate(invalid="ignore", over="ignore"):
+            bad = done & ~np.isfinite(bwd.dh_norm)
+            finite = bwd.dh_norm[done & np.isfinite(bwd.dh_norm) & (bwd.dh_norm > 0)]
+        top = np.log10(finite.max()) + 0.5 if finite.size else 0.0
+        self.overflow.setData(t[bad], np.full(int(bad.sum()), top))  # log mode: y in log10

@@ -1,0 +1,136 @@
+"""Heatmaps of the hidden state (D x T) and, for gated cells, the cell state and the gates.
+
+Columns fill as the forward pass steps. Not-yet-computed columns are NaN and draw as
+empty; values that overflowed to inf or nan are painted in the OVERFLOW colour on top, so
+they are never mistaken for zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...session.stepper import Session
+from .. import theme
+
+# panel key -> (title, colour map kind); "h" and "c" come from the trace, the rest are gates
+PANELS = {
+    "h": ("h_t  hidden state", "diverging"),
+    "c": ("c_t  cell state", "diverging"),
+    "i": ("i_t  input gate", "unit"),
+    "f": ("f_t  forget gate", "unit"),
+    "g": ("g_t  candidate", "diverging"),
+    "o": ("o_t  output gate", "unit"),
+    "r": ("r_t  reset gate", "unit"),
+    "z": ("z_t  update gate", "unit"),
+    "n": ("n_t  candidate", "diverging"),
+}
+PANELS_BY_CELL = {"rnn": ("h",), "lstm": ("h", "c", "i", "f", "g", "o"), "gru": ("h", "n", "r", "z")}
+
+
+def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
+    """(D, T) values of one panel for one sequence; NaN where not computed yet."""
+    fwd = session.fwd
+    source = fwd.h if key == "h" else fwd.c if key == "c" else fwd.gates[key]
+    return source[sequence].T
+
+
+class _Panel:
+    def __init__(self, layout: pg.GraphicsLayout, key: str, row: int, col: int):
+        title, kind = PANELS[key]
+        self.key, self.kind = key, kind
+        self.plot = layout.addPlot(row=row, col=col * 2, title=title)
+        self.plot.setLabel("bottom", "t")
+        self.plot.setLabel("left", "unit")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.overflow = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.plot.addItem(self.overflow)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.VERMILION, width=2))
+        self.plot.addItem(self.cursor)
+        name = theme.DIVERGING_MAP if kind == "diverging" else theme.UNIT_INTERVAL_MAP
+        self.colorbar = pg.ColorBarItem(
+            values=(-1, 1) if kind == "diverging" else (0, 1),
+            colorMap=pg.colormap.get(name),
+            width=12,
+            interactive=False,
+        )
+        self.colorbar.setImageItem(self.image)
+        layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
+        self._ticks_for = None
+
+    def show(self, values: np.ndarray, computed: int, t: int | None) -> None:
+        D, T = values.shape
+        if self.kind == "diverging":
+            level = theme.symmetric_level(values[:, :computed]) if computed else 1.0
+            self.colorbar.setLevels((-level, level))
+        rect = QtCore.QRectF(0.5, 0.5, T, D)
+        self.image.setImage(values, autoLevels=False, rect=rect)
+        bad = np.zeros((D, T, 4), dtype=np.ubyte)
+        nonfinite = ~np.isfinite(values[:, :computed])
+        if nonfinite.any():
+            bad[:, :computed][nonfinite] = QtGui.QColor(theme.OVERFLOW).getRgb()
+        self.overflow.setImage(bad, autoLevels=False, levels=(0, 255), rect=rect)
+        if self._ticks_for != T:
+            theme.set_integer_ticks(self.plot.getAxis("bottom"), T)
+            theme.set_integer_ticks(self.plot.getAxis("left"), D)
+            self._ticks_for = T
+        self.plot.setXRange(0.5, T + 0.5, padding=0)
+        self.plot.setYRange(0.5, D + 0.5, padding=0)
+        self.cursor.setVisible(t is not None)
+        if t is not None:
+            self.cursor.setValue(t)
+
+
+class StateHeatmaps(pg.GraphicsLayoutWidget):
+    """h_t for every unit and timestep, and the gates of the LSTM and GRU."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setToolTip("Hover over a cell for its unit, timestep and value.")
+        self.panels: dict[str, _Panel] = {}
+        self._cell = None
+        self._session: Session | None = None
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def refresh(self, session: Session) -> None:
+        self._session = session
+        if session.config.cell != self._cell:
+            self._rebuild(session.config.cell)
+        fwd = session.fwd
+        t = session.t if session.fwd.steps_done and session.t else None
+        for key, panel in self.panels.items():
+            panel.show(panel_values(session, key), fwd.steps_done, t)
+
+    def _rebuild(self, cell: str) -> None:
+        self.ci.clear()
+        self.panels = {}
+        keys = PANELS_BY_CELL[cell]
+        columns = 1 if len(keys) == 1 else 2
+        for n, key in enumerate(keys):
+            self.panels[key] = _Panel(self.ci, key, n // columns, n % columns)
+        self._cell = cell
+
+    def _on_mouse_moved(self, pos) -> None:
+        if self._session is None:
+            return
+        for key, panel in self.panels.items():
+            box = panel.plot.vb
+            if not box.sceneBoundingRect().contains(pos):
+                continue
+            point = box.mapSceneToView(pos)
+            t, unit = int(round(point.x())), int(round(point.y()))
+            values = panel_values(self._session, key)
+            D, T = values.shape
+            if 1 <= t <= T and 1 <= unit <= D:
+                v = values[unit - 1, t - 1]
+                text = "not computed yet" if t > self._session.fwd.steps_done else f"{v:.4g}"
+                QtWidgets.QToolTip.showText(
+                    QtGui.QCursor.pos(), f"{PANELS[key][0].split()[0]}  unit {unit}, t = {t}: {text}", self
+                )
+            return

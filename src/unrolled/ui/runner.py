@@ -1,0 +1,108 @@
+"""Stepping over time: play at a chosen speed, and long runs (finish a phase, run an
+iteration) in chunks of about 25 ms so the window never freezes, with progress."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6 import QtCore
+
+from ..session.stepper import Phase, Session
+
+CHUNK_SECONDS = 0.025
+REDRAW_HZ = 60
+
+
+class ChunkedRunner(QtCore.QObject):
+    """Takes n steps of the session, as many per event-loop turn as fit in CHUNK_SECONDS."""
+
+    progress = QtCore.Signal(int, int)  # done, total
+    finished = QtCore.Signal()
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._left = 0
+        self._total = 0
+        self._seconds_per_step = 1e-4
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._chunk)
+
+    @property
+    def busy(self) -> bool:
+        return self._left > 0
+
+    def start(self, n_steps: int) -> None:
+        if self.busy or n_steps <= 0:
+            return
+        self._left = self._total = n_steps
+        self._chunk()
+
+    def cancel(self) -> None:
+        """Stop after the current chunk; the session stays consistent (whole steps only)."""
+        if self.busy:
+            self._left = 0
+            self._timer.stop()
+            self.finished.emit()
+
+    def _chunk(self) -> None:
+        n = max(1, min(self._left, int(CHUNK_SECONDS / self._seconds_per_step)))
+        start = time.perf_counter()
+        self.session.advance(n)
+        self._seconds_per_step = max((time.perf_counter() - start) / n, 1e-6)
+        self._left -= n
+        self.progress.emit(self._total - self._left, self._total)
+        if self._left > 0:
+            self._timer.start()
+        else:
+            self.finished.emit()
+
+
+class Player(QtCore.QObject):
+    """Play: one step per tick at `steps_per_second`, several per tick above the redraw
+    rate. Pauses by itself at the end of an iteration."""
+
+    playing_changed = QtCore.Signal(bool)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.steps_per_second = 4.0
+        self._timer = QtCore.QTimer(self)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.steps_per_second = max(0.1, float(steps_per_second))
+        if self.playing:
+            self._timer.setInterval(self._interval_ms())
+
+    def _interval_ms(self) -> int:
+        return max(int(1000 / min(self.steps_per_second, REDRAW_HZ)), 1)
+
+    def toggle(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def play(self) -> None:
+        if self.playing:
+            return
+        self._timer.start(self._interval_ms())
+        self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if not self.playing:
+            return
+        self._timer.stop()
+        self.playing_changed.emit(False)
+
+    def _tick(self) -> None:
+        per_tick = max(1, round(self.steps_per_second / REDRAW_HZ)) if self.steps_per_second > REDRAW_HZ else 1
+        n = min(per_tick, self.session.steps_to("iteration"))
+        self.session.advance(n)
+        if self.session.phase is Phase.UPDATE:
+            self.pause()

@@ -1,0 +1,49 @@
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Session
+from unrolled.ui.app import make_application
+from unrolled.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _catch_qt_leaks(qapp):
+    """A test that leaves a top-level widget open fails (after qtbot has closed its own)."""
+    make_application()  # pyqtgraph options
+    before = set(QtWidgets.QApplication.topLevelWidgets())
+    yield
+    QtWidgets.QApplication.processEvents()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    leaked = [
+        w for w in QtWidgets.QApplication.topLevelWidgets()
+        if w not in before and w.isVisible()
+    ]
+    for w in leaked:
+        w.close()
+    assert not leaked, f"top-level widgets left open: {leaked}"
+
+
+@pytest.fixture
+def make_window(qtbot):
+    def make(config: Config | None = None, **changes) -> MainWindow:
+        config = config or Config()
+        if changes:
+            config = config.replace(**changes)
+            config = config.resolved() if "task" in changes else config
+        window = MainWindow(Session(config))
+        qtbot.addWidget(window)
+        window.resize(1400, 900)
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitActive(window):  # shortcuts go to the active window only
+            window.activateWindow()
+        window.diagram.setFocus()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()

@@ -1,0 +1,162 @@
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Phase
+
+Key = QtCore.Qt.Key
+
+
+def press(qtbot, window, key, modifier=QtCore.Qt.KeyboardModifier.NoModifier, times=1):
+    for _ in range(times):
+        qtbot.keyClick(window.diagram, key, modifier)
+    window.redraw()
+
+
+def test_opens_on_the_seed_example(window):
+    s = window.session
+    assert (s.config.task, s.config.cell, s.T, s.config.batch_size) == ("pos-tagging", "rnn", 4, 1)
+    assert s.phase is Phase.READY
+    assert "Ready" in window.status_phase.text()
+    assert "X [1, T, F] = [1, 4, 14]" in window.model_panel.shapes.text()
+
+
+def test_keyboard_alone_steps_forward_back_and_through_the_backward_pass(qtbot, window):
+    s = window.session
+    press(qtbot, window, Key.Key_Right, times=4)
+    assert (s.phase, s.t) == (Phase.FORWARD, 4)
+    assert "t = 4 of 4" in window.status_phase.text()
+    press(qtbot, window, Key.Key_Left)
+    assert (s.phase, s.t) == (Phase.FORWARD, 3)
+    assert np.all(np.isnan(s.fwd.h[:, 3]))
+    press(qtbot, window, Key.Key_Right, times=2)
+    assert s.phase is Phase.LOSS and "Loss" in window.status_loss.text()
+    press(qtbot, window, Key.Key_Right, times=4)
+    assert (s.phase, s.t) == (Phase.BACKWARD, 1)
+    assert "||dL_T/dh_1|| / ||dL_T/dh_T||" in window.status_ratio.text()
+    press(qtbot, window, Key.Key_Right)
+    assert s.phase is Phase.UPDATE and len(s.loss_history) == 1
+    press(qtbot, window, Key.Key_R)
+    assert s.phase is Phase.READY and s.loss_history == []
+
+
+def test_plots_hold_the_sessions_arrays_after_each_step(qtbot, make_window):
+    window = make_window(cell="lstm", timesteps=6)
+    s = window.session
+    for _ in range(2 * 6 + 2):
+        s.step()
+        window.redraw()
+        for key, panel in window.heatmaps.panels.items():
+            source = s.fwd.h if key == "h" else s.fwd.c if key == "c" else s.fwd.gates[key]
+            np.testing.assert_array_equal(panel.image.image, source[0].T)
+        if s.bwd is not None:
+            done = ~np.isnan(s.bwd.dh_norm)
+            for curve, expected in ((window.gradients.total, s.bwd.dh_norm), (window.gradients.cell, s.bwd.dc_norm)):
+                y = np.asarray(curve.yData if curve.yData is not None else [], dtype=float)  # getData() is log10
+                np.testing.assert_allclose(y[np.isfinite(y)], expected[done])
+    assert set(window.heatmaps.panels) == {"h", "c", "i", "f", "g", "o"}
+    x, y = window.loss_plot.curve.getData()
+    np.testing.assert_allclose(y, s.loss_history)
+
+
+def rendered(widget) -> np.ndarray:
+    image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    ptr = image.constBits()
+    rows = np.frombuffer(ptr, dtype=np.uint8, count=image.sizeInBytes()).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def test_the_heatmap_renders_computed_columns_only(qtbot, make_window):
+    window = make_window(timesteps=10, n_hidden=6)
+    s = window.session
+    for _ in range(5):
+        s.step()
+    window.redraw()
+    panel = window.heatmaps.panels["h"]
+    box = panel.plot.vb.sceneBoundingRect()
+    pixels = rendered(window.heatmaps)
+    view = panel.plot.vb
+    def column(t):  # the pixels of timestep t, inside the plot area
+        x = int(view.mapViewToScene(QtCore.QPointF(t, 3.5)).x())
+        return pixels[int(box.top()) + 5 : int(box.bottom()) - 5, x]
+    computed = np.concatenate([column(t) for t in (1, 3, 5)])
+    empty = np.concatenate([column(t) for t in (7, 9, 10)])
+    assert np.all(empty >= 250)  # white background: not computed, not zero-coloured
+    assert np.mean(np.any(computed < 235, axis=-1)) > 0.5  # coloured cells
+
+
+def test_inf_and_nan_are_drawn_distinctly_with_a_banner(qtbot, make_window):
+    config = Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
+                    activation="linear", rho=3.0, timesteps=800, n_hidden=4)
+    window = make_window(config)
+    window.session.advance(800)
+    window.redraw()
+    assert window.banner.isVisible() and "forward pass from t =" in window.banner.text()
+    overflow = window.heatmaps.panels["h"].overflow.image
+    first = window.session.fwd.nonfinite_from
+    assert np.any(overflow[:, first - 1, 3] == 255) and np.all(overflow[:, : first - 1, 3] == 0)
+    assert np.all(overflow[:, first + 2 :, 3] == 255)  # once inf meets inf, everything is nan
+
+
+def test_play_runs_to_the_end_of_the_iteration_and_pauses(qtbot, window):
+    window.speed.setValue(600)
+    with qtbot.waitSignal(window.player.playing_changed, timeout=5000) as started:
+        qtbot.keyClick(window.diagram, Key.Key_Space)
+    assert started.args == [True] and window.act_play.text() == "Pause"
+    with qtbot.waitSignal(window.player.playing_changed, timeout=10000) as stopped:
+        pass
+    assert stopped.args == [False]
+    assert window.session.phase is Phase.UPDATE and window.act_play.text() == "Play"
+
+
+def test_pause_stops_play_midway(qtbot, window):
+    window.session.reconfigure(timesteps=200, task="toxic-word", n_features=5)
+    window.speed.setValue(20)
+    window.player.play()
+    qtbot.waitUntil(lambda: window.session.position >= 2, timeout=5000)
+    with qtbot.waitSignal(window.player.playing_changed, timeout=2000):
+        qtbot.keyClick(window.diagram, Key.Key_Space)
+    position = window.session.position
+    assert 2 <= position < 2 * 200 + 2
+    QtWidgets.QApplication.processEvents()
+    assert window.session.position == position
+
+
+def test_finish_phase_and_run_iteration_run_in_chunks_with_progress(qtbot, make_window):
+    window = make_window(cell="lstm", timesteps=400, n_hidden=64, task="toxic-word", n_features=5)
+    progress = []
+    window.runner.progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+        press(qtbot, window, Key.Key_Right, QtCore.Qt.KeyboardModifier.ShiftModifier)
+    assert window.session.position == 400
+    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+        press(qtbot, window, Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert window.session.phase is Phase.UPDATE
+    assert len(progress) > 2 and progress[-1][0] == progress[-1][1]
+
+
+def test_every_action_is_in_a_menu_with_its_shortcut(window):
+    in_menus = {a for menu in window.menuBar().findChildren(QtWidgets.QMenu) for a in menu.actions()}
+    for action, key in [(window.act_step, "Right"), (window.act_step_back, "Left"), (window.act_play, "Space"),
+                        (window.act_reset, "R"), (window.act_full_screen, "F11")]:
+        assert action in in_menus
+        assert action.shortcut().toString() == key
+
+
+def test_full_screen_toggles(qtbot, window):
+    window.toggle_full_screen()
+    assert window.isFullScreen() and window.act_full_screen.isChecked()
+    window.toggle_full_screen()
+    assert not window.isFullScreen()
+
+
+def test_diagram_becomes_a_strip_for_large_T(qtbot, make_window):
+    window = make_window(timesteps=300, task="toxic-word", n_features=5)
+    window.session.advance(300 + 1 + 100)
+    window.redraw()
+    pixels = rendered(window.diagram)
+    # the backward pass's reds and the forward pass's blue are both on screen
+    r, g, b = pixels[..., 0].astype(int), pixels[..., 1].astype(int), pixels[..., 2].astype(int)
+    assert np.any((b > r + 60))  # forward blue
+    assert np.any((r > b + 60))  # backward reds

@@ -1,0 +1,76 @@
+import pytest
+from PySide6 import QtWidgets
+
+from unrolled.session.config import Config
+
+# field -> a different valid value (under a task that does not lock it)
+ALTERNATIVES = {
+    "cell": "gru", "activation": "relu", "timesteps": 9, "n_hidden": 12, "batch_size": 3,
+    "rho": 1.25, "seed": 7, "optimiser": "adam", "learning_rate": 0.05, "clipping": "norm",
+    "clip_threshold": 2.5, "n_features": 9, "momentum": 0.5, "forget_bias": 2.0,
+}
+BASE = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one").resolved()
+NEEDS = {"forget_bias": {"cell": "lstm"}, "activation": {}, "momentum": {}}
+
+
+def set_editor(editor, value):
+    if isinstance(editor, QtWidgets.QComboBox):
+        editor.setCurrentIndex(editor.findData(value))
+    else:
+        editor.setValue(value)
+
+
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+def test_view_changes_the_session(make_window, name):
+    window = make_window(BASE.replace(**NEEDS.get(name, {})))
+    set_editor(window.model_panel.editors[name], ALTERNATIVES[name])
+    assert getattr(window.session.config, name) == pytest.approx(ALTERNATIVES[name]) if isinstance(ALTERNATIVES[name], float) else getattr(window.session.config, name) == ALTERNATIVES[name]
+
+
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+def test_session_changes_the_view(make_window, name):
+    window = make_window(BASE.replace(**NEEDS.get(name, {})))
+    window.session.reconfigure(**{name: ALTERNATIVES[name]})
+    assert window.model_panel.value_of(name) == pytest.approx(ALTERNATIVES[name]) if isinstance(ALTERNATIVES[name], float) else window.model_panel.value_of(name) == ALTERNATIVES[name]
+
+
+def test_task_choice_locks_fields_and_says_why(make_window):
+    window = make_window()
+    panel = window.model_panel
+    set_editor(panel.editors["task"], "adding-problem")
+    assert window.session.config.n_features == 2 and window.session.config.loss == "mse"
+    for name in ("n_features", "n_classes", "mode", "loss"):
+        assert not panel.editors[name].isEnabled()
+        assert "Fixed:" in panel.editors[name].toolTip()
+    assert "Fixed by the task" in panel.task_description.text()
+    set_editor(panel.editors["task"], "toxic-word")
+    assert panel.editors["n_features"].isEnabled()
+
+
+def test_a_refused_change_explains_and_loses_nothing(make_window):
+    window = make_window(BASE.replace(task="shapes-by-row", n_features=8, n_classes=3, timesteps=8))
+    window.session.step()
+    panel = window.model_panel
+    panel.editors["timesteps"].setValue(3)  # shapes-by-row needs T >= 6
+    assert panel.error.isVisible() and "T >= 6" in panel.error.text()
+    assert window.session.config.timesteps == 8 and window.session.position == 1
+    assert panel.editors["timesteps"].value() == 8
+
+
+def test_a_huge_size_asks_first(make_window):
+    window = make_window(BASE)
+    asked = []
+    window.model_panel.confirm = lambda question: asked.append(question) or False
+    window.model_panel.apply({"timesteps": 5000, "n_hidden": 1024, "batch_size": 64})
+    assert asked and "GB" in asked[0]
+    assert window.session.config.timesteps == BASE.timesteps
+    assert window.model_panel.editors["timesteps"].value() == BASE.timesteps
+
+
+def test_spin_boxes_refuse_impossible_values(make_window):
+    window = make_window()
+    editor = window.model_panel.editors["n_hidden"]
+    editor.setValue(0)
+    assert editor.value() == 1
+    editor.setValue(10**6)
+    assert editor.value() == 1024
