@@ -15,11 +15,15 @@ import numpy as np
 def first_nonfinite_step(arrays, steps: range) -> int | None:
     """The first timestep t (1-based) in `steps` order at which any array (B, T, ...) holds
     inf or nan, or None."""
-    for t in steps:
-        for a in arrays:
-            if a is not None and not np.all(np.isfinite(a[:, t])):
-                return t + 1
-    return None
+    if len(steps) == 0:
+        return None
+    order = np.arange(steps.start, steps.stop, steps.step)
+    bad = np.zeros(len(order), dtype=bool)
+    for a in arrays:
+        if a is not None:
+            bad |= ~np.isfinite(a[:, order]).reshape(a.shape[0], len(order), -1).all(axis=(0, 2))
+    hits = np.flatnonzero(bad)
+    return int(order[hits[0]]) + 1 if hits.size else None
 
 
 @dataclass

@@ -135,23 +135,13 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state()
-        low, high = gradient_scale(norms[done_back])
         left, right = 20, W - 20
         top, height = H * 0.3, H * 0.35
         span = (right - left) / T
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QColor("#f2f2f2"))
-        painter.drawRect(QtCore.QRectF(left, top, right - left, height))
-        if forward_done:
-            painter.setBrush(QtGui.QColor(theme.SKY))
-            painter.drawRect(QtCore.QRectF(left, top, span * forward_done, height))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log10(norms)
-        for k in np.flatnonzero(done_back):
-            value = logs[k]
-            colour = gradient_colour((value - low) / (high - low)) if np.isfinite(value) else QtGui.QColor(theme.OVERFLOW)
-            painter.setBrush(colour)
-            painter.drawRect(QtCore.QRectF(left + span * k, top, max(span, 1.0), height))
+        # one pixel per timestep, coloured with NumPy, then scaled: T can be thousands
+        colours = strip_colours(forward_done, norms, done_back)  # kept alive while drawn
+        strip = QtGui.QImage(colours.data, T, 1, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
+        painter.drawImage(QtCore.QRectF(left, top, right - left, height), strip)
         painter.setPen(QtGui.QPen(QtGui.QColor("#222222"), 1))
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         painter.drawRect(QtCore.QRectF(left, top, right - left, height))
@@ -180,6 +170,27 @@ class UnrolledDiagram(QtWidgets.QWidget):
         painter.setFont(self._font(1.1))
         painter.drawText(QtCore.QRectF(10, self.height() - 26, self.width() - 20, 24),
                          QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
+
+
+def _rgba(colour: str) -> np.ndarray:
+    return np.array(QtGui.QColor(colour).getRgb(), dtype=np.uint8)
+
+
+def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -> np.ndarray:
+    """(1, T, 4) RGBA: grey before the forward pass, blue once computed, and in the backward
+    pass the gradient colour of log10 ||dL/dh_t|| (magenta where inf or nan)."""
+    T = len(norms)
+    colours = np.tile(_rgba("#f2f2f2"), (1, T, 1))
+    colours[0, :forward_done] = _rgba(theme.SKY)
+    low, high = gradient_scale(norms[done_back])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(norms)
+    finite = done_back & np.isfinite(logs)
+    f = np.clip((logs[finite] - low) / (high - low), 0.0, 1.0)[:, None]
+    a, b = _rgba(theme.GRADIENT_LOW).astype(float), _rgba(theme.GRADIENT_HIGH).astype(float)
+    colours[0, finite] = np.round(a + f * (b - a)).astype(np.uint8)
+    colours[0, done_back & ~np.isfinite(logs)] = _rgba(theme.OVERFLOW)
+    return np.ascontiguousarray(colours)
 
 
 def _arrow(painter: QtGui.QPainter, x_from: float, x_to: float, y: float, colour: QtGui.QColor, width: float) -> None:

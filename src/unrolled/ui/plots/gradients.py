@@ -12,6 +12,7 @@ from ...session.stepper import Session
 from .. import theme
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
+MARKERS_UP_TO_T = 60
 
 
 def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
@@ -54,7 +55,6 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms.setLogMode(y=True)
         self.norms.setLabel("bottom", "t")
         self.norms.setLabel("left", "norm")
-        self.norms.showGrid(x=False, y=True, alpha=0.3)
         self.norms.addLegend(offset=(-10, 10), labelTextSize=f"{theme.THEME.font_pt}pt")
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
         self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
@@ -69,26 +69,40 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_plot.setLogMode(y=True)
         self.contrib_plot.setLabel("bottom", "t")
         self.contrib_plot.setLabel("left", "||dL/dU at t||")
-        self.contrib_plot.showGrid(x=False, y=True, alpha=0.3)
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
         self.contrib_plot.setXLink(self.norms)
         for plot in (self.norms, self.contrib_plot):
-            plot.getAxis("left").enableAutoSIPrefix(False)
+            theme.style_axes(plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self._session: Session | None = None
         self._curves = (self.total, self.last, self.cell, self.theory)
+        self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
         self._legend_state: list = []
         self._ticks_for = None
+        self._version = None
 
     def _on_show_changed(self) -> None:
+        self._version = None
         if self._session is not None:
             self.refresh(self._session)
 
     def refresh(self, session: Session) -> None:
         self._session = session
+        bwd = session.bwd
+        version = (id(bwd), bwd.steps_done if bwd is not None else -1, self.show_choice.currentIndex(),
+                   id(session.fwd))
+        if version != self._version:  # the curves change only in the backward pass
+            self._redraw_curves(session)
+            self._version = version
+        step_t = session.t if bwd is not None else None
+        self.cursor.setVisible(step_t is not None)
+        if step_t is not None:
+            self.cursor.setValue(step_t)
+
+    def _redraw_curves(self, session: Session) -> None:
         T = session.T
         t = np.arange(1, T + 1)
         bwd = session.bwd
@@ -110,14 +124,13 @@ class GradientPanel(QtWidgets.QWidget):
         self._set(self.contrib, t, finite_or_nan(contrib))
         self._mark_overflow(session, t)
         if self._ticks_for != T:
+            # a marker per timestep while they can be told apart; beyond, lines only (and fast)
+            for curve, symbol in self._symbols.items():
+                curve.setSymbol(symbol if T <= MARKERS_UP_TO_T else None)
             theme.set_integer_ticks(self.norms.getAxis("bottom"), T)
             theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
+            self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
-        self.norms.setXRange(0.5, T + 0.5, padding=0)
-        step_t = session.t if session.bwd is not None else None
-        self.cursor.setVisible(step_t is not None)
-        if step_t is not None:
-            self.cursor.setValue(step_t)
 
     def _set(self, item: pg.PlotDataItem, t: np.ndarray, values: np.ndarray | None) -> None:
         if values is None:

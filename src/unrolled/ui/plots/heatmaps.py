@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.stepper import Session
+from ...session.stepper import Phase, Session
 from .. import theme
 
 # panel key -> (title, colour map kind); "h" and "c" come from the trace, the rest are gates
@@ -46,8 +46,11 @@ class _Panel:
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
+        theme.style_axes(self.plot)
         self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
-        self.image = pg.ImageItem(axisOrder="row-major")
+        # autoDownsample: a panel is a few hundred pixels wide; T = 1000 columns are
+        # averaged down to the screen before colouring, not coloured and then scaled
+        self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
         self.overflow = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.addItem(self.overflow)
@@ -62,28 +65,42 @@ class _Panel:
         )
         self.colorbar.setImageItem(self.image)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
-        self._ticks_for = None
+        self._shape = None
+        self._level = None
+        self._has_overflow = False
 
-    def show(self, values: np.ndarray, computed: int, t: int | None) -> None:
+    def show(self, values: np.ndarray, computed: int) -> None:
+        """Only what changed is touched: pyqtgraph repaints axes and colour bars whenever
+        their range is set, and that, not the image, is what costs time per frame."""
         D, T = values.shape
         if self.kind == "diverging":
             level = theme.symmetric_level(values[:, :computed]) if computed else 1.0
-            self.colorbar.setLevels((-level, level))
-        rect = QtCore.QRectF(0.5, 0.5, T, D)
-        self.image.setImage(values, autoLevels=False, rect=rect)
-        bad = np.zeros((D, T, 4), dtype=np.ubyte)
+            if level != self._level:
+                self.colorbar.setLevels((-level, level))
+                self._level = level
+        self.image.setImage(values, autoLevels=False)
         nonfinite = ~np.isfinite(values[:, :computed])
-        if nonfinite.any():
+        if nonfinite.any() or self._has_overflow:
+            bad = np.zeros((D, T, 4), dtype=np.ubyte)
             bad[:, :computed][nonfinite] = QtGui.QColor(theme.OVERFLOW).getRgb()
-        self.overflow.setImage(bad, autoLevels=False, levels=(0, 255), rect=rect)
-        if self._ticks_for != T:
+            self.overflow.setImage(bad, autoLevels=False, levels=(0, 255))
+            self._has_overflow = bool(nonfinite.any())
+            self.overflow.setVisible(self._has_overflow)
+        if self._shape != (D, T):
+            rect = QtCore.QRectF(0.5, 0.5, T, D)
+            self.image.setRect(rect)
+            self.overflow.setImage(np.zeros((D, T, 4), dtype=np.ubyte), autoLevels=False, levels=(0, 255))
+            self.overflow.setRect(rect)
+            self.overflow.setVisible(False)
             theme.set_integer_ticks(self.plot.getAxis("bottom"), T)
             theme.set_integer_ticks(self.plot.getAxis("left"), D)
-            self._ticks_for = T
-        self.plot.setXRange(0.5, T + 0.5, padding=0)
-        self.plot.setYRange(0.5, D + 0.5, padding=0)
+            self.plot.setXRange(0.5, T + 0.5, padding=0)
+            self.plot.setYRange(0.5, D + 0.5, padding=0)
+            self._shape = (D, T)
+
+    def move_cursor(self, t: int | None) -> None:
         self.cursor.setVisible(t is not None)
-        if t is not None:
+        if t is not None and self.cursor.value() != t:
             self.cursor.setValue(t)
 
 
@@ -95,6 +112,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
         self._cell = None
+        self._version = None  # (trace, steps done) last drawn: the images change only in the forward pass
         self._session: Session | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -103,13 +121,18 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if session.config.cell != self._cell:
             self._rebuild(session.config.cell)
         fwd = session.fwd
-        t = session.t if session.fwd.steps_done and session.t else None
+        t = session.t if session.phase is Phase.FORWARD else None  # the images change only then
+        version = (id(fwd), fwd.steps_done)
         for key, panel in self.panels.items():
-            panel.show(panel_values(session, key), fwd.steps_done, t)
+            if version != self._version:  # the forward trace changed: new pixels
+                panel.show(panel_values(session, key), fwd.steps_done)
+            panel.move_cursor(t)
+        self._version = version
 
     def _rebuild(self, cell: str) -> None:
         self.ci.clear()
         self.panels = {}
+        self._version = None
         keys = PANELS_BY_CELL[cell]
         columns = 1 if len(keys) == 1 else 2
         for n, key in enumerate(keys):

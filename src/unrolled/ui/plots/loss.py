@@ -14,12 +14,12 @@ class LossPlot(pg.PlotWidget):
         super().__init__(parent, title="Loss per iteration")
         self.setLabel("bottom", "iteration")
         self.setLabel("left", "loss")
-        self.showGrid(x=False, y=True, alpha=0.3)
+        theme.style_axes(self.getPlotItem())
         self.curve = self.plot(
             [], [], pen=pg.mkPen(theme.BLUE, width=theme.THEME.line_width), symbol="o", symbolSize=6,
             symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
         )
-        self.getPlotItem().setMenuEnabled(True)
+        self._shown_iterations = None
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)
@@ -27,5 +27,7 @@ class LossPlot(pg.PlotWidget):
         with np.errstate(invalid="ignore"):
             self.curve.setData(iterations, np.where(np.isfinite(losses), losses, np.nan))
         n = max(len(losses), 5)
-        theme.set_integer_ticks(self.getAxis("bottom"), n)
-        self.setXRange(0.5, n + 0.5, padding=0)
+        if n != self._shown_iterations:
+            theme.set_integer_ticks(self.getAxis("bottom"), n)
+            self.setXRange(0.5, n + 0.5, padding=0)
+            self._shown_iterations = n

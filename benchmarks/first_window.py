@@ -1,0 +1,59 @@
+"""Time from launching a fresh Python process to the first painted main window, as the
+`unrolled` command does it (import, QApplication, window, first paint). JSON lines.
+
+    python benchmarks/first_window.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import emit  # noqa: E402
+
+CHILD = r"""
+import sys, time
+from PySide6 import QtCore, QtWidgets
+from unrolled.session.stepper import Session
+from unrolled.ui.app import make_application
+from unrolled.ui.main_window import MainWindow
+
+class FirstPaint(QtCore.QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QtCore.QEvent.Type.Paint:
+            print(time.time(), flush=True)
+            QtCore.QTimer.singleShot(0, QtWidgets.QApplication.quit)
+            obj.removeEventFilter(self)
+        return False
+
+app = make_application()
+window = MainWindow(Session())
+spy = FirstPaint()
+window.diagram.installEventFilter(spy)
+window.show()
+app.exec()
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    times = []
+    for _ in range(args.repeats):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, check=True)
+        painted = float(out.stdout.strip().splitlines()[-1])
+        times.append((painted - start) * 1000.0)
+    emit("first_window_painted", statistics.median(times), max_ms=round(max(times), 1), repeats=args.repeats)
+
+
+if __name__ == "__main__":
+    main()
