@@ -135,7 +135,7 @@ def test_gradient_curve_ratio_and_verdict():
     assert ratio < 1e-2 and gradient_verdict(ratio) == "vanishing"
     np.testing.assert_array_equal(s.gradient_curve(), s.bwd.dh_norm)
     curve, label = s.theory_curve()
-    assert "sigma_max" in label and np.all(s.gradient_curve() <= curve * (1 + 1e-9))
+    assert "σ_max" in label and np.all(s.gradient_curve() <= curve * (1 + 1e-9))
 
 
 def test_linear_theory_line_is_exact_for_scaled_orthogonal_U():
@@ -147,7 +147,7 @@ def test_linear_theory_line_is_exact_for_scaled_orthogonal_U():
     s.restart_iteration()
     s.run_iteration()
     curve, label = s.theory_curve()
-    assert label.startswith("rho^(T-t), rho = 0.8")
+    assert label.startswith("ρ^(T−t), ρ(U) = 0.8")
     np.testing.assert_allclose(s.gradient_curve(), curve, rtol=1e-9)
 
 

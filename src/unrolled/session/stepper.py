@@ -317,11 +317,11 @@ class Session:
         steps_back = self.T - np.arange(1, self.T + 1)
         if self.config.activation == "linear":
             base = float(np.max(np.abs(np.linalg.eigvals(U))))
-            label = f"rho^(T-t), rho = {base:.3g}"
+            label = f"ρ^(T−t), ρ(U) = {base:.3g}"
         else:
             gamma = ACTIVATION_SLOPE_BOUND[self.config.activation]
             base = gamma * float(np.linalg.norm(U, 2))
-            label = f"bound ({gamma:g} sigma_max)^(T-t) = {base:.3g}^(T-t)"
+            label = f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
         with np.errstate(over="ignore", under="ignore"):
             return curve[-1] * base**steps_back, label
 

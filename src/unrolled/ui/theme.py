@@ -68,8 +68,9 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
     raw = max(T / target, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    ticks = list(range(step, T + 1, step))
-    return [1] + [t for t in ticks if t != 1]
+    if step <= 2:
+        return list(range(1, T + 1, step))
+    return [1] + list(range(step, T + 1, step))
 
 
 def set_integer_ticks(axis, T: int) -> None:

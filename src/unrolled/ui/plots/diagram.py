@@ -16,14 +16,19 @@ from .. import theme
 MIN_CELL_PX = 46  # narrower than this and the full diagram turns into the strip
 
 
+MIN_DECADES = 2.0  # the colour scale spans at least this many powers of ten
+
+
 def gradient_scale(norms: np.ndarray) -> tuple[float, float]:
-    """The log10 range of the finite, positive gradient norms (for widths and colours)."""
+    """The log10 range for widths and colours: from the largest finite gradient norm down
+    by the spread of the norms, but at least MIN_DECADES, so that a stable gradient (which
+    varies by a few per cent) does not look like a vanishing one."""
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log10(norms[np.isfinite(norms) & (norms > 0)])
     if logs.size == 0:
         return 0.0, 1.0
-    low, high = float(logs.min()), float(logs.max())
-    return low, max(high, low + 1e-9)
+    high = float(logs.max())
+    return min(float(logs.min()), high - MIN_DECADES), high
 
 
 def gradient_colour(fraction: float) -> QtGui.QColor:

@@ -10,6 +10,7 @@ from PySide6 import QtWidgets
 
 from ...session.stepper import Session
 from .. import theme
+from .axes import LogAxis
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -51,11 +52,13 @@ class GradientPanel(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         layout.addWidget(self.graphics, 1)
 
-        self.norms = self.graphics.addPlot(row=0, col=0, title="Gradient per timestep")
+        self.norms = self.graphics.addPlot(row=0, col=0, title="Gradient per timestep",
+                                           axisItems={"left": LogAxis("left")})
         self.norms.setLogMode(y=True)
         self.norms.setLabel("bottom", "t")
         self.norms.setLabel("left", "norm")
-        self.norms.addLegend(offset=(-10, 10), labelTextSize=f"{theme.THEME.font_pt}pt")
+        legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.font_pt}pt")
+        legend.setBrush(pg.mkBrush(255, 255, 255, 210))  # top left: free while gradients vanish
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
         self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
         self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=pg.QtCore.Qt.PenStyle.DashLine, symbol="s")
@@ -65,7 +68,8 @@ class GradientPanel(QtWidgets.QWidget):
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.VERMILION, width=2))
         self.norms.addItem(self.cursor)
 
-        self.contrib_plot = self.graphics.addPlot(row=1, col=0, title="Contribution of each timestep to dL/dU")
+        self.contrib_plot = self.graphics.addPlot(row=1, col=0, title="Contribution of each timestep to dL/dU",
+                                                  axisItems={"left": LogAxis("left")})
         self.contrib_plot.setLogMode(y=True)
         self.contrib_plot.setLabel("bottom", "t")
         self.contrib_plot.setLabel("left", "||dL/dU at t||")

@@ -19,13 +19,18 @@ class LossPlot(pg.PlotWidget):
             [], [], pen=pg.mkPen(theme.BLUE, width=theme.THEME.line_width), symbol="o", symbolSize=6,
             symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
         )
+        self.overflow = pg.ScatterPlotItem(symbol="x", size=12, pen=pg.mkPen(theme.OVERFLOW, width=2))
+        self.addItem(self.overflow)
         self._shown_iterations = None
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)
         iterations = np.arange(1, len(losses) + 1)
-        with np.errstate(invalid="ignore"):
-            self.curve.setData(iterations, np.where(np.isfinite(losses), losses, np.nan))
+        finite = np.isfinite(losses)
+        self.curve.setData(iterations[finite], losses[finite])
+        # an iteration whose loss overflowed is marked, never silently left out
+        top = float(losses[finite].max()) if finite.any() else 1.0
+        self.overflow.setData(iterations[~finite], np.full(int((~finite).sum()), top))
         n = max(len(losses), 5)
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
