@@ -7,13 +7,20 @@ with autograd when torch is importable, in the same run. Prints JSON lines.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 from pathlib import Path
 
-import numpy as np
+# One thread each, NumPy's BLAS and torch alike, so the comparison is like for like (and
+# less noisy on a shared machine). Must be set before NumPy loads its BLAS.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import emit, median_ms  # noqa: E402
+from common import emit, interleaved_ms, median_ms  # noqa: E402
 
 from unrolled.engine import Network  # noqa: E402
 
@@ -64,11 +71,16 @@ def main() -> None:
         torch = None
     for B, T, F, D, C in SIZES:
         size = dict(B=B, T=T, F=F, D=D, C=C)
-        repeats = args.repeats if T <= 100 else max(3, args.repeats // 3)
-        ours, _ = median_ms(engine_case(B, T, F, D, C), repeats)
+        repeats = args.repeats if T <= 100 else max(5, args.repeats // 2)
+        cases = {"engine": engine_case(B, T, F, D, C)}
+        if torch is not None:
+            cases["torch"] = torch_case(B, T, F, D, C)
+        # interleaved, one of each per round, so the shared machine's noise hits both alike
+        times = interleaved_ms(cases, repeats)
+        ours = statistics.median(times["engine"])
         emit(f"engine_lstm_fwd_bwd_T{T}_D{D}", ours, **size)
         if torch is not None:
-            theirs, _ = median_ms(torch_case(B, T, F, D, C), repeats)
+            theirs = statistics.median(times["torch"])
             emit(f"torch_lstm_fwd_bwd_T{T}_D{D}", theirs, **size, torch=torch.__version__)
             emit(f"ratio_engine_over_torch_T{T}_D{D}", ours / theirs, ratio=round(ours / theirs, 3))
     # linear growth in T: the same LSTM at D = 64 over a range of T

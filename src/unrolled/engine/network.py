@@ -135,7 +135,7 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             self._forward_step(trace)
 
-    def _forward_step(self, trace: ForwardTrace) -> None:
+    def _forward_step(self, trace: ForwardTrace, readout: bool = True) -> None:
         t = trace.steps_done
         if t >= trace.T:
             raise ValueError(f"forward_step: all {trace.T} timesteps are done")
@@ -155,7 +155,8 @@ class Network:
         if gates is not None:
             trace.gate_block[:, t] = gates
         if self.mode == "many-to-many":
-            trace.y[:, t] = self.readout(trace.packed, new_state["h"])
+            if readout:
+                trace.y[:, t] = self.readout(trace.packed, new_state["h"])
         elif t == trace.T - 1:
             trace.y[:] = self.readout(trace.packed, new_state["h"])
         trace.steps_done += 1
@@ -184,7 +185,9 @@ class Network:
     def forward(self, X) -> ForwardTrace:
         trace = self.begin_forward(X)
         for _ in range(trace.T):
-            self._forward_step(trace)
+            self._forward_step(trace, readout=False)
+        if self.mode == "many-to-many":  # all y_t in one matmul rather than T small ones
+            trace.y[:] = self.readout(trace.packed, trace.h)
         return trace
 
     # -- loss -------------------------------------------------------------------------

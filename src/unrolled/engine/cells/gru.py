@@ -26,8 +26,8 @@ class GRUCell(GatedCell):
 
     shared_affine_grad = False
 
-    def _stack(self, params):
-        packed = super()._stack(params)
+    def pack(self, params):
+        packed = super().pack(params)
         packed["c_n"] = params["c_n"]
         return packed
 

@@ -23,7 +23,7 @@ class RNNCell(Cell):
     def recurrent_param_names(self):
         return ("U1",)
 
-    def _stack(self, params):
+    def pack(self, params):
         # copies: a trace must keep the weights it was computed with
         return {"W": params["W1"].copy(), "U": params["U1"].copy(), "b": params["b1"].copy()}
 
