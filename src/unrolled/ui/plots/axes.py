@@ -1,5 +1,6 @@
-"""A log axis that labels only 1, 2 and 5 times a power of ten, as 10⁻³ or 2·10⁻³, so the
-labels never crowd when the range spans less than a decade."""
+"""A log axis whose labels read as 10⁻³ or 2·10⁻³ and thin out with the range (every
+mantissa within a decade, 1-2-5 over a few decades, powers of ten beyond), so they never
+crowd."""
 
 from __future__ import annotations
 
@@ -28,5 +29,6 @@ class LogAxis(pg.AxisItem):
         if not self.logMode:
             return super().tickStrings(values, scale, spacing)
         low, high = self.range
-        mantissas = (1, 2, 5) if abs(high - low) < 3 else (1,)
+        span = abs(high - low)
+        mantissas = tuple(range(1, 10)) if span < 1 else (1, 2, 5) if span < 3 else (1,)
         return [power_label(v, mantissas) for v in values]

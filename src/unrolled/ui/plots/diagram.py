@@ -65,21 +65,19 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def paintEvent(self, event) -> None:
         painter = QtGui.QPainter(self)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QtGui.QColor("white"))
+        painter.fillRect(self.rect(), QtGui.QColor(theme.THEME.background))
         if self._session is None:
             return
         painter.setFont(self._font())
         T = self._session.T
-        if (self.width() - 40) / T >= MIN_CELL_PX:
+        if (self.width() - theme.px(40)) / T >= theme.px(MIN_CELL_PX):
             self._paint_full(painter)
         else:
             self._paint_strip(painter)
         painter.end()
 
-    def _font(self, scale: float = 1.0) -> QtGui.QFont:
-        font = QtGui.QFont(self.font())
-        font.setPointSizeF(theme.THEME.font_pt * scale)
-        return font
+    def _font(self, relative: float = 1.0) -> QtGui.QFont:
+        return theme.qfont(relative)
 
     def _state(self):
         s = self._session
@@ -95,21 +93,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state()
         low, high = gradient_scale(norms[done_back])
-        pitch = (W - 40) / T
+        margin = theme.px(20)
+        pitch = (W - 2 * margin) / T
         box = min(pitch * 0.55, H * 0.28)
         cy = H * 0.5
-        dark = QtGui.QColor("#222222")
+        dark = QtGui.QColor(theme.THEME.foreground)
         for k in range(T):
-            cx = 20 + pitch * (k + 0.5)
+            cx = margin + pitch * (k + 0.5)
             rect = QtCore.QRectF(cx - box / 2, cy - box / 2, box, box)
             # x_t below, y_t above
-            painter.setPen(QtGui.QPen(dark, 1.5))
+            painter.setPen(QtGui.QPen(dark, theme.px(1.5)))
             painter.drawLine(QtCore.QPointF(cx, rect.bottom() + box * 0.55), QtCore.QPointF(cx, rect.bottom()))
-            painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.bottom() + box * 0.55, pitch, 22),
+            painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.bottom() + box * 0.55, pitch, theme.px(22)),
                              QtCore.Qt.AlignmentFlag.AlignCenter, f"x{_sub(k + 1)}")
             if s.config.mode == "many-to-many" or k == T - 1:
                 painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
-                painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - 22, pitch, 22),
+                painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - theme.px(22), pitch, theme.px(22)),
                                  QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
             if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back
@@ -117,22 +116,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 value = norms[k]
                 if done_back[k] and np.isfinite(value) and value > 0:
                     f = (np.log10(value) - low) / (high - low)
-                    _arrow(painter, x1, x0, cy, gradient_colour(f), 1.5 + 6.5 * f)
+                    _arrow(painter, x1, x0, cy, gradient_colour(f), theme.px(1.5 + 6.5 * f))
                 elif done_back[k]:
-                    _arrow(painter, x1, x0, cy, QtGui.QColor(theme.OVERFLOW), 4)
+                    _arrow(painter, x1, x0, cy, QtGui.QColor(theme.OVERFLOW), theme.px(4))
                 else:
                     used = k + 1 < forward_done
-                    _arrow(painter, x0, x1, cy, dark if used else QtGui.QColor("#bbbbbb"), 1.5)
+                    _arrow(painter, x0, x1, cy, dark if used else QtGui.QColor(theme.GREY), theme.px(1.5))
             # the cell itself
-            fill = QtGui.QColor(theme.SKY if k < forward_done else "#f2f2f2")
+            fill = QtGui.QColor(theme.SKY if k < forward_done else theme.THEME.muted)
             if done_back[k]:
                 fill = QtGui.QColor(theme.GRADIENT_LOW)
             current = s.t == k + 1
             painter.setBrush(fill)
-            pen = QtGui.QPen(QtGui.QColor(theme.VERMILION) if current else dark, 3.5 if current else 1.5)
+            pen = QtGui.QPen(QtGui.QColor(theme.VERMILION) if current else dark, theme.px(3.5 if current else 1.5))
             painter.setPen(pen)
-            painter.drawRoundedRect(rect, 6, 6)
-            painter.setPen(dark)
+            painter.drawRoundedRect(rect, theme.px(6), theme.px(6))
+            painter.setPen(QtGui.QColor("#000000"))  # on the light cell fill, in either theme
             painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, f"h{_sub(k + 1)}")
         self._paint_caption(painter)
 
@@ -140,25 +139,25 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state()
-        left, right = 20, W - 20
+        left, right = theme.px(20), W - theme.px(20)
         top, height = H * 0.3, H * 0.35
         span = (right - left) / T
         # one pixel per timestep, coloured with NumPy, then scaled: T can be thousands
         colours = strip_colours(forward_done, norms, done_back)  # kept alive while drawn
         strip = QtGui.QImage(colours.data, T, 1, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
         painter.drawImage(QtCore.QRectF(left, top, right - left, height), strip)
-        painter.setPen(QtGui.QPen(QtGui.QColor("#222222"), 1))
+        painter.setPen(QtGui.QPen(QtGui.QColor(theme.THEME.foreground), theme.px(1)))
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         painter.drawRect(QtCore.QRectF(left, top, right - left, height))
         for tick in theme.timestep_ticks(T, target=8):
             x = left + span * (tick - 0.5)
-            painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + 5))
-            painter.drawText(QtCore.QRectF(x - 40, top + height + 6, 80, 20), QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
+            painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + theme.px(5)))
+            painter.drawText(QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20)), QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
         if s.t is not None:
             x = left + span * (s.t - 0.5)
-            painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), 3))
-            painter.drawLine(QtCore.QPointF(x, top - 10), QtCore.QPointF(x, top + height + 4))
-            painter.drawText(QtCore.QRectF(x - 60, top - 32, 120, 20), QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
+            painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
+            painter.drawLine(QtCore.QPointF(x, top - theme.px(10)), QtCore.QPointF(x, top + height + theme.px(4)))
+            painter.drawText(QtCore.QRectF(x - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20)), QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
         self._paint_caption(painter)
 
     def _paint_caption(self, painter: QtGui.QPainter) -> None:
@@ -171,9 +170,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
             Phase.BACKWARD: f"Backward pass: dL/dh{_sub(s.t)} computed",
             Phase.UPDATE: "Weights updated: press Right for the next iteration",
         }[phase]
-        painter.setPen(QtGui.QColor("#222222"))
+        painter.setPen(QtGui.QColor(theme.THEME.foreground))
         painter.setFont(self._font(1.1))
-        painter.drawText(QtCore.QRectF(10, self.height() - 26, self.width() - 20, 24),
+        painter.drawText(QtCore.QRectF(theme.px(10), self.height() - theme.px(26), self.width() - theme.px(20), theme.px(24)),
                          QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
 
 
@@ -185,7 +184,7 @@ def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -
     """(1, T, 4) RGBA: grey before the forward pass, blue once computed, and in the backward
     pass the gradient colour of log10 ||dL/dh_t|| (magenta where inf or nan)."""
     T = len(norms)
-    colours = np.tile(_rgba("#f2f2f2"), (1, T, 1))
+    colours = np.tile(_rgba(theme.THEME.muted), (1, T, 1))
     colours[0, :forward_done] = _rgba(theme.SKY)
     low, high = gradient_scale(norms[done_back])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -203,7 +202,7 @@ def _arrow(painter: QtGui.QPainter, x_from: float, x_to: float, y: float, colour
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
     painter.setPen(pen)
     direction = 1 if x_to > x_from else -1
-    head = 6 + width
+    head = theme.px(6) + width
     painter.drawLine(QtCore.QPointF(x_from, y), QtCore.QPointF(x_to - direction * head, y))
     painter.setPen(QtCore.Qt.PenStyle.NoPen)
     painter.setBrush(colour)

@@ -25,9 +25,9 @@ def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
 
 
 def log_curve(plot: pg.PlotItem, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
-    pen = pg.mkPen(colour, width=theme.THEME.line_width, style=style) if style else pg.mkPen(colour, width=theme.THEME.line_width)
     return plot.plot(
-        [], [], pen=pen, name=name, symbol=symbol, symbolSize=6, symbolBrush=colour, symbolPen=None, connect="finite"
+        [], [], pen=theme.pen(colour, style=style), name=name, symbol=symbol, symbolSize=theme.px(6),
+        symbolBrush=colour, symbolPen=None, connect="finite",
     )
 
 
@@ -50,33 +50,30 @@ class GradientPanel(QtWidgets.QWidget):
         row.addWidget(self.show_choice, 1)
         layout.addLayout(row)
         self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.THEME.background)
         layout.addWidget(self.graphics, 1)
 
-        self.norms = self.graphics.addPlot(row=0, col=0, title="Gradient per timestep",
-                                           axisItems={"left": LogAxis("left")})
+        self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
+        theme.style_plot(self.norms, "Gradient per timestep", {"bottom": "t", "left": "norm"})
         self.norms.setLogMode(y=True)
-        self.norms.setLabel("bottom", "t")
-        self.norms.setLabel("left", "norm")
-        legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.font_pt}pt")
-        legend.setBrush(pg.mkBrush(255, 255, 255, 210))  # top left: free while gradients vanish
+        legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                      labelTextColor=theme.THEME.foreground)
+        legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))  # top left: free while gradients vanish
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
         self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
         self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=pg.QtCore.Qt.PenStyle.DashLine, symbol="s")
         self.theory = log_curve(self.norms, theme.GREY, "theory", style=pg.QtCore.Qt.PenStyle.DashLine, symbol=None)
-        self.overflow = pg.ScatterPlotItem(symbol="x", size=12, brush=theme.OVERFLOW, pen=pg.mkPen(theme.OVERFLOW, width=2))
+        self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2))
         self.norms.addItem(self.overflow)
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.VERMILION, width=2))
+        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
         self.norms.addItem(self.cursor)
 
-        self.contrib_plot = self.graphics.addPlot(row=1, col=0, title="Contribution of each timestep to dL/dU",
-                                                  axisItems={"left": LogAxis("left")})
+        self.contrib_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
+        theme.style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
+                         {"bottom": "t", "left": "||dL/dU at t||"})
         self.contrib_plot.setLogMode(y=True)
-        self.contrib_plot.setLabel("bottom", "t")
-        self.contrib_plot.setLabel("left", "||dL/dU at t||")
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
         self.contrib_plot.setXLink(self.norms)
-        for plot in (self.norms, self.contrib_plot):
-            theme.style_axes(plot)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)

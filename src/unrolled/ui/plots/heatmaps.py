@@ -29,6 +29,15 @@ PANELS = {
 PANELS_BY_CELL = {"rnn": ("h",), "lstm": ("h", "c", "i", "f", "g", "o"), "gru": ("h", "n", "r", "z")}
 
 
+def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
+    keys = PANELS_BY_CELL[cell]
+    if which == "states":
+        return tuple(k for k in keys if k in ("h", "c"))
+    if which == "gates":
+        return tuple(k for k in keys if k not in ("h", "c"))
+    return keys
+
+
 def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
     """(D, T) values of one panel for one sequence; NaN where not computed yet."""
     fwd = session.fwd
@@ -40,13 +49,11 @@ class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, key: str, row: int, col: int):
         title, kind = PANELS[key]
         self.key, self.kind = key, kind
-        self.plot = layout.addPlot(row=row, col=col * 2, title=title)
-        self.plot.setLabel("bottom", "t")
-        self.plot.setLabel("left", "unit")
+        self.plot = layout.addPlot(row=row, col=col * 2)
+        theme.style_plot(self.plot, title, {"bottom": "t", "left": "unit"})
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        theme.style_axes(self.plot)
         self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
         # autoDownsample: a panel is a few hundred pixels wide; T = 1000 columns are
         # averaged down to the screen before colouring, not coloured and then scaled
@@ -54,15 +61,19 @@ class _Panel:
         self.overflow = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.plot.addItem(self.overflow)
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(theme.VERMILION, width=2))
+        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
         self.plot.addItem(self.cursor)
         name = theme.DIVERGING_MAP if kind == "diverging" else theme.UNIT_INTERVAL_MAP
         self.colorbar = pg.ColorBarItem(
             values=(-1, 1) if kind == "diverging" else (0, 1),
             colorMap=pg.colormap.get(name),
-            width=12,
+            width=theme.px(12),
             interactive=False,
         )
+        bar_axis = self.colorbar.axis
+        bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
+        bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
+        bar_axis.setTextPen(theme.THEME.foreground)
         self.colorbar.setImageItem(self.image)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
         self._shape = None
@@ -107,8 +118,11 @@ class _Panel:
 class StateHeatmaps(pg.GraphicsLayoutWidget):
     """h_t for every unit and timestep, and the gates of the LSTM and GRU."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, keys: str = "all"):
+        """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
         super().__init__(parent)
+        self.setBackground(theme.THEME.background)
+        self.keys = keys
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
         self._cell = None
@@ -133,7 +147,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.ci.clear()
         self.panels = {}
         self._version = None
-        keys = PANELS_BY_CELL[cell]
+        keys = panel_keys(cell, self.keys)
         columns = 1 if len(keys) == 1 else 2
         for n, key in enumerate(keys):
             self.panels[key] = _Panel(self.ci, key, n // columns, n % columns)

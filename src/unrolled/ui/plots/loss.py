@@ -11,15 +11,13 @@ from .. import theme
 
 class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None):
-        super().__init__(parent, title="Loss per iteration")
-        self.setLabel("bottom", "iteration")
-        self.setLabel("left", "loss")
-        theme.style_axes(self.getPlotItem())
+        super().__init__(parent, background=theme.THEME.background)
+        theme.style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
         self.curve = self.plot(
-            [], [], pen=pg.mkPen(theme.BLUE, width=theme.THEME.line_width), symbol="o", symbolSize=6,
+            [], [], pen=theme.pen(theme.BLUE), symbol="o", symbolSize=theme.px(6),
             symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
         )
-        self.overflow = pg.ScatterPlotItem(symbol="x", size=12, pen=pg.mkPen(theme.OVERFLOW, width=2))
+        self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), pen=theme.pen(theme.OVERFLOW, 2))
         self.addItem(self.overflow)
         self._shown_iterations = None
 
