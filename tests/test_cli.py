@@ -69,3 +69,53 @@ def test_screenshot_of_a_preset_mid_backward_pass(tmp_path):
     assert result.returncode == 0, result.stderr
     image = QtGui.QImage(str(out))
     assert (image.width(), image.height()) == (1600, 1000)
+
+
+PRESETS = ["seed-pos-tagging", "vanishing-rnn", "exploding-rnn", "lstm-long-memory", "clipping",
+           "sentence-classification", "adding-problem"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", PRESETS)
+def test_export_command_writes_every_figure_for_every_preset(tmp_path, preset):
+    out = tmp_path / "figs"
+    result = run("export", "--preset", preset, "--out", str(out), "--format", "png,svg,pdf,csv", "--dpi", "60")
+    assert result.returncode == 0, result.stderr
+    names = {p.name for p in out.iterdir()}
+    figures = ["dashboard", "diagram", "hidden_states", "grad_norms", "loss"]
+    if preset in ("lstm-long-memory", "sentence-classification", "adding-problem"):
+        figures.append("gates")
+    for figure in figures:
+        for fmt in ("png", "svg", "pdf", "csv"):
+            assert f"{figure}.{fmt}" in names
+    header = (out / "grad_norms.csv").read_text().splitlines()[0]
+    assert header == ("t,dh_norm,dc_norm" if "lstm" in preset or preset == "adding-problem" else "t,dh_norm")
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--preset", "nope", "--out", "{tmp}"], "preset: got 'nope'"),
+        (["--preset", "vanishing-rnn", "--out", "{tmp}", "--format", "png,gif"], "--format"),
+        (["--preset", "vanishing-rnn", "--out", "{tmp}", "--dpi", "5"], "--dpi"),
+        (["--preset", "vanishing-rnn", "--out", "{blocked}/figs"], "cannot write to"),
+        (["--out", "{tmp}"], "one of the arguments --preset --config is required"),
+    ],
+)
+def test_export_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    args = [a.format(tmp=tmp_path / "out", blocked=blocked) for a in args]
+    with pytest.raises(SystemExit) as info:
+        cli.main(["export", *args])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert message in err[-1]
+
+
+def test_export_iterations_train_first(tmp_path):
+    out = tmp_path / "figs"
+    assert cli.main(["export", "--preset", "seed-pos-tagging", "--out", str(out), "--format", "csv",
+                     "--iterations", "3"]) == 0
+    rows = (out / "loss.csv").read_text().splitlines()
+    assert rows[0] == "iteration,loss" and len(rows) == 4

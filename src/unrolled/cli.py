@@ -13,7 +13,73 @@ DESCRIPTION = """\
 unrolled: backpropagation through time, one timestep at a time.
 
 Opens a window with the seed's example (POS tagging, T = 4, a vanilla RNN) ready to
-step: Right steps, Left steps back, Space plays, F1 lists every shortcut."""
+step: Right steps, Left steps back, Space plays, F1 lists every shortcut.
+
+  unrolled export --help    writes every figure headless (PNG, SVG, PDF, CSV)"""
+
+
+EXPORT_DESCRIPTION = """\
+Write every figure of a preset or config, without showing a window: dashboard, diagram,
+hidden_states, gates (LSTM and GRU), grad_norms and loss, each in every requested format.
+Runs the training iterations asked for, then the forward and backward pass of one more."""
+
+
+def build_export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="unrolled export", description=EXPORT_DESCRIPTION)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
+    source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
+    parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
+    parser.add_argument("--format", default="png", metavar="LIST",
+                        help="comma-separated: png, svg, pdf, csv (default: png)")
+    parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
+    parser.add_argument("--iterations", type=int, default=0, metavar="N",
+                        help="training iterations to run first (default: 0)")
+    return parser
+
+
+def export_main(argv: list[str]) -> int:
+    parser = build_export_parser()
+    args = parser.parse_args(argv)
+    from .ui.export import FORMATS
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if not formats or unknown:
+        parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, expected a list of {', '.join(FORMATS)}\n")
+    if not 30 <= args.dpi <= 1200:
+        parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
+    if args.iterations < 0:
+        parser.exit(2, "unrolled export: error: --iterations: expected a whole number >= 0\n")
+    try:
+        preset = get_preset(args.preset) if args.preset else load_file(args.config)
+    except ConfigError as error:
+        parser.exit(2, f"unrolled export: error: {error}\n")
+
+    import os
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
+    from .session.stepper import Session
+    from .ui.app import make_application
+    from .ui.export import ExportError, check_writable_folder, export_all
+
+    try:
+        check_writable_folder(args.out)
+    except ExportError as error:
+        parser.exit(2, f"unrolled export: error: {error}\n")
+    session = Session(preset.config)
+    for _ in range(args.iterations):
+        session.run_iteration()
+    # one more iteration's forward and backward pass, stopped before its update
+    session.advance(session.steps_to("iteration") - 1)
+    make_application()
+    try:
+        written = export_all(session, args.out, formats, args.dpi)
+    except ExportError as error:
+        parser.exit(1, f"unrolled export: error: {error}\n")
+    for path in written:
+        print(path)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["export"]:
+        return export_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_presets:

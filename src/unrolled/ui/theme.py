@@ -105,6 +105,16 @@ def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = N
         axis.enableAutoSIPrefix(False)
     for name, text in (labels or {}).items():
         plot.setLabel(name, text, **{"font-size": f"{font_pt():.1f}pt", "color": fg})
+    # pyqtgraph sizes the bottom axis for its default font; at other scales the label
+    # would sit on the tick numbers, so give it the height the fonts need
+    from PySide6 import QtGui
+
+    line = QtGui.QFontMetricsF(qfont()).height()
+    has_label = bool(labels and "bottom" in labels)
+    plot.getAxis("bottom").setHeight(int(px(5 + 3 + 4) + line * (2.2 if has_label else 1.2)))
+    if labels and "left" in labels:  # room for the rotated label beside numbers like 2·10⁻¹⁰
+        numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance("2·10⁻¹⁰")
+        plot.getAxis("left").setWidth(int(px(5 + 3 + 6) + line * 1.3 + numbers))
 
 
 def configure_pyqtgraph() -> None:

@@ -51,6 +51,7 @@ class GradientPanel(QtWidgets.QWidget):
         layout.addLayout(row)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
+        self.graphics.ci.layout.setVerticalSpacing(theme.px(14))
         layout.addWidget(self.graphics, 1)
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
@@ -78,6 +79,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self._session: Session | None = None
+        self.show_cursor = True  # the current timestep; an exported figure leaves it out
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
@@ -98,7 +100,7 @@ class GradientPanel(QtWidgets.QWidget):
         if version != self._version:  # the curves change only in the backward pass
             self._redraw_curves(session)
             self._version = version
-        step_t = session.t if bwd is not None else None
+        step_t = session.t if bwd is not None and self.show_cursor else None
         self.cursor.setVisible(step_t is not None)
         if step_t is not None:
             self.cursor.setValue(step_t)

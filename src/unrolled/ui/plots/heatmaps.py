@@ -72,6 +72,7 @@ class _Panel:
         )
         bar_axis = self.colorbar.axis
         bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
+        bar_axis.setWidth(int(theme.px(45)))  # pyqtgraph fixes 45 px, too narrow when scaled
         bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
         bar_axis.setTextPen(theme.THEME.foreground)
         self.colorbar.setImageItem(self.image)
@@ -122,7 +123,9 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
         super().__init__(parent)
         self.setBackground(theme.THEME.background)
+        self.ci.layout.setSpacing(theme.px(6))
         self.keys = keys
+        self.show_cursor = True
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
         self._cell = None
@@ -135,7 +138,8 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if session.config.cell != self._cell:
             self._rebuild(session.config.cell)
         fwd = session.fwd
-        t = session.t if session.phase is Phase.FORWARD else None  # the images change only then
+        # the cursor marks the forward pass's timestep: the images change only then
+        t = session.t if session.phase is Phase.FORWARD and self.show_cursor else None
         version = (id(fwd), fwd.steps_done)
         for key, panel in self.panels.items():
             if version != self._version:  # the forward trace changed: new pixels

@@ -19,6 +19,9 @@ class LossPlot(pg.PlotWidget):
         )
         self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), pen=theme.pen(theme.OVERFLOW, 2))
         self.addItem(self.overflow)
+        self.current = pg.ScatterPlotItem(symbol="o", size=theme.px(10), brush=None,
+                                          pen=theme.pen(theme.BLUE, 2), name="this iteration")
+        self.addItem(self.current)
         self._shown_iterations = None
 
     def refresh(self, session: Session) -> None:
@@ -29,7 +32,13 @@ class LossPlot(pg.PlotWidget):
         # an iteration whose loss overflowed is marked, never silently left out
         top = float(losses[finite].max()) if finite.any() else 1.0
         self.overflow.setData(iterations[~finite], np.full(int((~finite).sum()), top))
-        n = max(len(losses), 5)
+        # the loss of the iteration in progress, once computed: an open circle until the update
+        pending = session.loss is not None and session.position < session.steps_per_iteration
+        if pending and np.isfinite(session.loss):
+            self.current.setData([len(losses) + 1], [session.loss])
+        else:
+            self.current.setData([], [])
+        n = max(len(losses) + 1, 5)
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
             self.setXRange(0.5, n + 0.5, padding=0)

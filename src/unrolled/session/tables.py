@@ -1,0 +1,107 @@
+"""The data behind every figure, as tables (CSV) and the full trace (NPZ). No Qt.
+
+Each table is a header and rows, one row per timestep (or per iteration for the loss), for
+sequence 1 of the batch, so a spreadsheet can redraw any figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .stepper import Session
+
+FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss")
+
+
+def figures_for(session: Session) -> tuple[str, ...]:
+    """The figures a session has: no gates for the vanilla RNN."""
+    return tuple(f for f in FIGURES if f != "gates" or session.config.cell != "rnn")
+
+
+def _t_column(session: Session) -> np.ndarray:
+    return np.arange(1, session.T + 1)
+
+
+def _gradient_columns(session: Session) -> dict[str, np.ndarray]:
+    bwd = session.bwd
+    nan = np.full(session.T, np.nan)
+    columns = {"dh_norm": bwd.dh_norm if bwd is not None else nan}
+    if session.config.cell == "lstm":
+        columns["dc_norm"] = bwd.dc_norm if bwd is not None else nan
+    return columns
+
+
+def figure_table(name: str, session: Session) -> tuple[list[str], np.ndarray]:
+    """(header, rows) of the data behind figure `name`; NaN where not computed yet."""
+    fwd, t = session.fwd, _t_column(session)
+    if name == "grad_norms":
+        columns = {"t": t, **_gradient_columns(session)}
+    elif name == "hidden_states":
+        columns = {"t": t}
+        for state, values in (("h", fwd.h), ("c", fwd.c)):
+            if values is not None:
+                columns.update({f"{state}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
+    elif name == "gates":
+        columns = {"t": t}
+        for gate, values in fwd.gates.items():
+            columns.update({f"{gate}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
+    elif name == "loss":
+        losses = np.asarray(session.loss_history, dtype=float)
+        columns = {"iteration": np.arange(1, len(losses) + 1), "loss": losses}
+    elif name in ("diagram", "dashboard"):
+        columns = {"t": t, "h_norm": np.sqrt(np.sum(fwd.h[0] ** 2, axis=1)), **_gradient_columns(session)}
+        if name == "dashboard" and session.bwd is not None:
+            if session.bwd.dh_last is not None:
+                columns["dh_last_step_norm"] = session.bwd.dh_last_norm
+            columns["dU_contribution"] = session.net.recurrent_contributions(fwd, session.bwd)
+    else:
+        raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES)}")
+    header = list(columns)
+    rows = np.column_stack([np.asarray(v, dtype=float) for v in columns.values()]) if header else np.empty((0, 0))
+    return header, rows
+
+
+def write_csv(path: str | Path, header: list[str], rows: np.ndarray) -> None:
+    """Whole numbers stay whole (t, iteration); floats keep full precision (repr)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(v, name) for v, name in zip(row, header)])
+
+
+def _cell(value: float, column: str) -> str:
+    if column in ("t", "iteration"):
+        return str(int(value))
+    return repr(float(value))
+
+
+def trace_arrays(session: Session) -> dict[str, np.ndarray]:
+    """Every array of the current iteration, the weights and the batch, by name."""
+    fwd, bwd = session.fwd, session.bwd
+    arrays = {"X": session.X, "Y": np.asarray(session.Y), "h": fwd.h, "y": fwd.y}
+    if fwd.c is not None:
+        arrays["c"] = fwd.c
+    arrays.update({f"gate_{k}": v for k, v in fwd.gates.items()})
+    arrays.update({f"preact_{k}": v for k, v in fwd.pre.items()})
+    if bwd is not None:
+        arrays.update(dh=bwd.dh, dh_norm=bwd.dh_norm, dy=bwd.dy)
+        if bwd.dc is not None:
+            arrays.update(dc=bwd.dc, dc_norm=bwd.dc_norm)
+        if bwd.dh_last is not None:
+            arrays["dh_last_step"] = bwd.dh_last
+        arrays["dU_contribution"] = session.net.recurrent_contributions(fwd, bwd)
+        arrays.update({f"grad_{k}": v for k, v in bwd.grads.items()})
+    arrays.update({f"param_{k}": v for k, v in session.net.params.items()})
+    arrays["loss_history"] = np.asarray(session.loss_history, dtype=float)
+    return arrays
+
+
+def write_trace_npz(path: str | Path, session: Session) -> None:
+    meta = {"config": session.config.to_dict(), "iteration": session.iteration,
+            "position": session.position, "phase": session.phase.value}
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **trace_arrays(session))

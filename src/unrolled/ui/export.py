@@ -1,0 +1,209 @@
+"""Writing figures: PNG at a chosen DPI (fonts and lines scaled with it), SVG and PDF as
+vector figures painted by Qt's own QSvgGenerator and QPdfWriter (pyqtgraph's SVG exporter
+is broken on Qt >= 6.11, see DESIGN.md), CSV of the data behind each figure, NPZ of the
+whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
+
+from ..session.stepper import Session
+from ..session.tables import figure_table, figures_for, write_csv, write_trace_npz
+from . import theme
+from .figures import FIGURE_INCHES, build_figure, laid_out
+
+FORMATS = ("png", "svg", "pdf", "csv")
+SCREEN_DPI = 96  # the resolution widgets lay themselves out at
+
+
+class ExportError(Exception):
+    """A figure could not be written; the message says where and why."""
+
+
+def check_writable_folder(folder: str | Path) -> Path:
+    """Create the folder if needed and prove it is writable, or raise ExportError."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".unrolled-probe-"):
+            pass
+    except OSError as error:
+        raise ExportError(f"cannot write to {folder}: {error.strerror or error}") from error
+    return folder
+
+
+def _atomic_target(path: Path) -> Path:
+    """A temporary name beside `path`: written first, then renamed over it."""
+    return path.with_name(f".{path.name}.partial")
+
+
+def _finish(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QImage:
+    image = QtGui.QImage(widget.size(), QtGui.QImage.Format.Format_ARGB32)
+    image.fill(QtGui.QColor(theme.THEME.background))
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
+    QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
+    painter.end()
+    if dpi:
+        dots_per_metre = round(dpi / 0.0254)
+        image.setDotsPerMeterX(dots_per_metre)
+        image.setDotsPerMeterY(dots_per_metre)
+    return image
+
+
+def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
+    painter = QtGui.QPainter(device)
+    painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
+    QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
+    painter.end()
+
+
+def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
+                 inches: tuple[float, float] | None = None) -> Path:
+    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv)."""
+    path = Path(path)
+    if fmt == "csv":
+        tmp = _atomic_target(path)
+        try:
+            write_csv(tmp, *figure_table(name, session))
+        except OSError as error:
+            raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+        _finish(tmp, path)
+        return path
+    if fmt not in FORMATS:
+        raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
+    if not 30 <= dpi <= 1200:
+        raise ExportError(f"dpi: got {dpi}, expected 30 to 1200")
+    width_in, height_in = inches or FIGURE_INCHES[name]
+    # PNG: pixels at the chosen DPI, fonts and lines scaled with it. Vector: laid out at
+    # screen resolution; the page size in inches makes the physical size right.
+    dots = dpi if fmt == "png" else SCREEN_DPI
+    size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
+    tmp = _atomic_target(path)
+    with theme.styled(scale=dots / SCREEN_DPI):
+        widget = laid_out(build_figure(name), size.width(), size.height(), session)
+        try:
+            if fmt == "png":
+                if not render_image(widget, dpi).save(str(tmp), "PNG"):
+                    raise ExportError(f"cannot write {path}")
+            elif fmt == "svg":
+                generator = QtSvg.QSvgGenerator()
+                generator.setFileName(str(tmp))
+                generator.setSize(size)
+                generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+                generator.setResolution(SCREEN_DPI)
+                generator.setTitle(f"unrolled: {name}")
+                generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
+                _paint_vector(widget, generator)
+            else:
+                writer = QtGui.QPdfWriter(str(tmp))
+                writer.setResolution(SCREEN_DPI)
+                writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(width_in, height_in), QtGui.QPageSize.Unit.Inch))
+                writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+                writer.setTitle(f"unrolled: {name}")
+                writer.setCreator("unrolled")
+                _paint_vector(widget, writer)
+                del writer  # closes the file
+        finally:
+            widget.close()
+            widget.deleteLater()
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}")
+    _finish(tmp, path)
+    return path
+
+
+def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300) -> list[Path]:
+    """Every figure of the session in every format: folder/<figure>.<format>."""
+    folder = check_writable_folder(folder)
+    written = []
+    for name in figures_for(session):
+        for fmt in formats:
+            written.append(write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi))
+    return written
+
+
+def write_trace(session: Session, path: str | Path) -> Path:
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.partial.npz")
+    try:
+        write_trace_npz(tmp, session)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+    _finish(tmp, path)
+    return path
+
+
+def copy_to_clipboard(session: Session, name: str, dpi: int = 150) -> QtGui.QImage:
+    """Figure `name` as an image on the clipboard, ready to paste into a slide."""
+    width_in, height_in = FIGURE_INCHES[name]
+    with theme.styled(scale=dpi / SCREEN_DPI):
+        widget = laid_out(build_figure(name), round(width_in * dpi), round(height_in * dpi), session)
+        image = render_image(widget, dpi)
+        widget.close()
+        widget.deleteLater()
+    QtWidgets.QApplication.clipboard().setImage(image)
+    return image
+
+
+def gif_available() -> bool:
+    try:
+        import PIL.Image  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def animation_frames(session: Session):
+    """A copy of the session's current iteration, replayed from its start: yields the copy
+    after each step (and once before the first), leaving `session` untouched."""
+    replay = Session(session.config)
+    replay.net.params = {k: v.copy() for k, v in _params_at_iteration_start(session).items()}
+    replay.X, replay.Y = session.X.copy(), session.Y.copy()
+    replay.restart_iteration()
+    yield replay
+    for _ in range(replay.steps_per_iteration):
+        replay.step()
+        yield replay
+
+
+def _params_at_iteration_start(session: Session) -> dict:
+    if session.position == session.steps_per_iteration and session.history:
+        return session.history[-1].params_before
+    return session.net.params
+
+
+def export_animation(session: Session, folder: str | Path, name: str = "dashboard", dpi: int = 100,
+                     gif: bool = True, progress=None) -> list[Path]:
+    """frame_0000.png ... for every step of an iteration, and animation.gif when Pillow is
+    installed. progress(done, total) may return False to cancel (files so far are kept)."""
+    folder = check_writable_folder(folder)
+    total = session.steps_per_iteration + 1
+    frames = []
+    for index, replay in enumerate(animation_frames(session)):
+        frames.append(write_figure(replay, name, folder / f"frame_{index:04d}.png", "png", dpi))
+        if progress is not None and progress(index + 1, total) is False:
+            return frames
+    if gif and gif_available():
+        from PIL import Image
+
+        images = [Image.open(p).convert("P", palette=Image.Palette.ADAPTIVE) for p in frames]
+        target = folder / "animation.gif"
+        images[0].save(target, save_all=True, append_images=images[1:], duration=400, loop=0)
+        frames.append(target)
+    return frames

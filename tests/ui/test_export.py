@@ -1,0 +1,112 @@
+import csv
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PySide6 import QtGui, QtWidgets
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Session
+from unrolled.session.tables import figure_table, figures_for
+from unrolled.ui.export import ExportError, copy_to_clipboard, export_all, export_animation, write_figure, write_trace
+from unrolled.ui.figures import FIGURE_INCHES
+
+
+@pytest.fixture
+def lstm_session():
+    s = Session(Config(task="toxic-word", cell="lstm", n_features=5, n_classes=2, mode="many-to-one", timesteps=8,
+                       n_hidden=6))
+    s.run_iteration()
+    s.advance(s.steps_to("iteration") - 1)  # the next iteration's forward and backward pass
+    return s
+
+
+def test_png_has_the_requested_pixel_size_and_dpi(qapp, tmp_path, lstm_session):
+    path = write_figure(lstm_session, "grad_norms", tmp_path / "g.png", "png", dpi=150)
+    image = QtGui.QImage(str(path))
+    w_in, h_in = FIGURE_INCHES["grad_norms"]
+    assert (image.width(), image.height()) == (round(w_in * 150), round(h_in * 150))
+    assert round(image.dotsPerMeterX() * 0.0254) == 150
+    pixels = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    colours = {pixels.pixelColor(x, y).name() for x in range(0, pixels.width(), 7) for y in range(0, pixels.height(), 7)}
+    assert len(colours) > 10  # curves, text and axes, not an empty canvas
+
+
+def test_png_lines_and_text_scale_with_dpi(qapp, tmp_path, lstm_session):
+    """At 300 DPI a figure is the 100 DPI one scaled up, not the same hairlines on a bigger canvas."""
+    def dark_fraction(dpi):
+        image = QtGui.QImage(str(write_figure(lstm_session, "loss", tmp_path / f"l{dpi}.png", "png", dpi=dpi)))
+        image = image.convertToFormat(QtGui.QImage.Format.Format_Grayscale8)
+        data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes()).reshape(image.height(), -1)[:, : image.width()]
+        return np.mean(data < 128)
+    assert dark_fraction(300) == pytest.approx(dark_fraction(100), rel=0.35)
+
+
+def test_svg_parses_and_holds_the_axis_labels(qapp, tmp_path, lstm_session):
+    path = write_figure(lstm_session, "grad_norms", tmp_path / "g.svg", "svg")
+    root = ET.parse(path).getroot()
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for label in ("Gradient per timestep", "norm", "t"):
+        assert label in texts
+
+
+def test_pdf_has_a_page(qapp, tmp_path, lstm_session):
+    path = write_figure(lstm_session, "hidden_states", tmp_path / "h.pdf", "pdf")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and b"/Type /Page" in data
+
+
+def test_csv_values_equal_the_engines(qapp, tmp_path, lstm_session):
+    path = write_figure(lstm_session, "grad_norms", tmp_path / "grad_norms.csv", "csv")
+    with open(path) as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["t", "dh_norm", "dc_norm"]
+    values = np.array(rows[1:], dtype=float)
+    np.testing.assert_array_equal(values[:, 0], np.arange(1, 9))
+    np.testing.assert_array_equal(values[:, 1], lstm_session.bwd.dh_norm)
+    np.testing.assert_array_equal(values[:, 2], lstm_session.bwd.dc_norm)
+    header, table = figure_table("hidden_states", lstm_session)
+    assert header[:2] == ["t", "h_1"] and "c_6" in header
+    np.testing.assert_array_equal(table[:, 1], lstm_session.fwd.h[0, :, 0])
+
+
+def test_export_all_writes_every_figure_in_every_format(qapp, tmp_path, lstm_session):
+    written = export_all(lstm_session, tmp_path / "figs", ("png", "svg", "pdf", "csv"), dpi=72)
+    names = {p.name for p in written}
+    for figure in figures_for(lstm_session):
+        for fmt in ("png", "svg", "pdf", "csv"):
+            assert f"{figure}.{fmt}" in names
+    assert "gates.png" in names
+    assert not list((tmp_path / "figs").glob(".*partial*"))  # nothing half-written left behind
+
+
+def test_an_unwritable_folder_is_a_clear_error(qapp, tmp_path, lstm_session):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ExportError, match="cannot write to"):
+        export_all(lstm_session, blocker / "figs")
+
+
+def test_trace_npz_holds_the_arrays(qapp, tmp_path, lstm_session):
+    path = write_trace(lstm_session, tmp_path / "trace.npz")
+    with np.load(path) as data:
+        np.testing.assert_array_equal(data["dh"], lstm_session.bwd.dh)
+        np.testing.assert_array_equal(data["gate_f"], lstm_session.fwd.gates["f"])
+        assert "param_U_f" in data and "lstm" in str(data["meta"])
+
+
+def test_copy_to_clipboard(qapp, lstm_session):
+    image = copy_to_clipboard(lstm_session, "loss", dpi=72)
+    assert not image.isNull()
+    assert QtWidgets.QApplication.clipboard().image().size() == image.size()
+
+
+def test_animation_writes_one_frame_per_step_and_leaves_the_session_alone(qapp, tmp_path):
+    s = Session(Config(timesteps=3))
+    s.step()
+    before = (s.position, s.fwd.h.copy())
+    frames = export_animation(s, tmp_path / "anim", name="diagram", dpi=40, gif=False)
+    assert len(frames) == 2 * 3 + 2 + 1
+    assert frames[0].name == "frame_0000.png" and frames[-1].name == "frame_0008.png"
+    assert s.position == before[0]
+    np.testing.assert_array_equal(s.fwd.h, before[1])
