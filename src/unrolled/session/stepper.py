@@ -113,6 +113,13 @@ class Session:
             raise ConfigError({"config": str(error)}) from error
         self.changed.emit(Change.ALL)
 
+    def adopt(self, other: "Session") -> None:
+        """Become `other` (an opened file, say), keeping this session's observers."""
+        changed = self.changed
+        self.__dict__.update(other.__dict__)
+        self.changed = changed
+        self.changed.emit(Change.ALL)
+
     def reset(self) -> None:
         """Fresh weights and sample from the seed; iteration 0, nothing computed."""
         self._build(self.config)

@@ -45,8 +45,15 @@ def _finish(tmp: Path, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except OSError as error:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass  # the folder itself is the problem
 
 
 def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QImage:
@@ -121,7 +128,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
             widget.close()
             widget.deleteLater()
     if not tmp.exists() or tmp.stat().st_size == 0:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise ExportError(f"cannot write {path}")
     _finish(tmp, path)
     return path
@@ -143,7 +150,7 @@ def write_trace(session: Session, path: str | Path) -> Path:
     try:
         write_trace_npz(tmp, session)
     except OSError as error:
-        tmp.unlink(missing_ok=True)
+        _discard(tmp)
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
     _finish(tmp, path)
     return path

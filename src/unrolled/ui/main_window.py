@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.events import Change
+from ..session.files import SessionFileError, load_session, save_session
 from ..session.stepper import Phase, Session, gradient_verdict
+from ..session.tables import figures_for
+from . import theme
+from .export import ExportError, copy_to_clipboard, export_animation, gif_available
+from .export_dialog import ExportDialog
+from .figures import TITLES
 from .panels.model_panel import ModelPanel
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
 from .plots.loss import LossPlot
 from .runner import REDRAW_HZ, ChunkedRunner, Player
+
+PRESENTATION_SCALE = 1.6
 
 SHORTCUTS_HELP = """<table>
 <tr><td><b>Right</b></td><td>step</td></tr>
@@ -24,6 +34,10 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>N</b></td><td>new sample</td></tr>
 <tr><td><b>Esc</b></td><td>stop a long run</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
+<tr><td><b>F5</b></td><td>presentation mode (large fonts, model panel hidden)</td></tr>
+<tr><td><b>Ctrl+S / Ctrl+O</b></td><td>save / open a session</td></tr>
+<tr><td><b>Ctrl+E</b></td><td>export a figure (PNG, SVG, PDF, CSV)</td></tr>
+<tr><td><b>Ctrl+Shift+C</b></td><td>copy all plots to the clipboard</td></tr>
 </table>"""
 
 
@@ -31,6 +45,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, session: Session | None = None, parent=None):
         super().__init__(parent)
         self.session = session or Session()
+        self.session_path: str | None = None
+        self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
         self.runner = ChunkedRunner(self.session, self)
         self.player = Player(self.session, self)
@@ -74,23 +90,25 @@ class MainWindow(QtWidgets.QMainWindow):
             "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
         )
         self.banner.hide()
-        self.diagram = UnrolledDiagram()
-        self.heatmaps = StateHeatmaps()
-        self.gradients = GradientPanel()
-        self.loss_plot = LossPlot()
+        # each view sits in a slot of its own, so presentation mode and the colour scheme
+        # can rebuild it with other fonts and colours without touching the layout
+        self.slots = {name: QtWidgets.QWidget() for name in ("diagram", "heatmaps", "gradients", "loss")}
+        for slot in self.slots.values():
+            box = QtWidgets.QVBoxLayout(slot)
+            box.setContentsMargins(0, 0, 0, 0)
 
         right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        right.addWidget(self.gradients)
-        right.addWidget(self.loss_plot)
+        right.addWidget(self.slots["gradients"])
+        right.addWidget(self.slots["loss"])
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
         plots = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        plots.addWidget(self.heatmaps)
+        plots.addWidget(self.slots["heatmaps"])
         plots.addWidget(right)
         plots.setStretchFactor(0, 1)
         plots.setStretchFactor(1, 1)
         main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        main.addWidget(self.diagram)
+        main.addWidget(self.slots["diagram"])
         main.addWidget(plots)
         main.setStretchFactor(0, 0)
         main.setStretchFactor(1, 1)
@@ -101,7 +119,52 @@ class MainWindow(QtWidgets.QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
+        self.views = ()
+        self._install_views()
+
+    def _install_views(self) -> None:
+        """Build the four views under the current theme and put them in their slots."""
+        for view in self.views:
+            view.setParent(None)
+            view.deleteLater()
+        self.diagram = UnrolledDiagram()
+        self.heatmaps = StateHeatmaps()
+        self.gradients = GradientPanel()
+        self.loss_plot = LossPlot()
         self.views = (self.diagram, self.heatmaps, self.gradients, self.loss_plot)
+        figures = {
+            "diagram": (self.diagram, ("diagram",)),
+            "heatmaps": (self.heatmaps, ("hidden_states", "gates")),
+            "gradients": (self.gradients, ("grad_norms",)),
+            "loss": (self.loss_plot, ("loss",)),
+        }
+        for name, (view, names) in figures.items():
+            self.slots[name].layout().addWidget(view)
+            self._install_context_menu(view, names)
+
+    def _install_context_menu(self, view: QtWidgets.QWidget, names: tuple[str, ...]) -> None:
+        targets = [view] + [w for w in view.findChildren(QtWidgets.QGraphicsView)]
+        for target in targets:
+            target.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
+            target.customContextMenuRequested.connect(
+                lambda pos, t=target, n=names: self._show_figure_menu(t.mapToGlobal(pos), n)
+            )
+
+    def figure_menu(self, names: tuple[str, ...]) -> QtWidgets.QMenu:
+        """Right-click on a plot: export it or copy it, without going through File."""
+        menu = QtWidgets.QMenu(self)
+        available = figures_for(self.session)
+        for name in names:
+            if name not in available:
+                continue
+            menu.addAction(f"Export {TITLES[name].lower()}...", lambda n=name: self.export_figure(n))
+            menu.addAction(f"Copy {TITLES[name].lower()} to the clipboard", lambda n=name: self.copy_figure(n))
+        menu.addSeparator()
+        menu.addAction(self.act_export)
+        return menu
+
+    def _show_figure_menu(self, where: QtCore.QPoint, names: tuple[str, ...]) -> None:
+        self.figure_menu(names).popup(where)
 
     def _action(self, text: str, shortcut: str | None, slot, tip: str) -> QtGui.QAction:
         action = QtGui.QAction(text, self)
@@ -127,12 +190,35 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_full_screen = a("Full screen", "F11", self.toggle_full_screen, "Full screen on or off")
         self.act_full_screen.setCheckable(True)
         self.act_quit = a("Quit", "Ctrl+Q", self.close, "Quit unrolled")
+        self.act_open = a("Open session...", "Ctrl+O", self.open_session_dialog, "Open a saved session")
+        self.act_save = a("Save session", "Ctrl+S", self.save_session, "Save the session: settings, weights and step")
+        self.act_save_as = a("Save session as...", "Ctrl+Shift+S", self.save_session_as, "Save the session under a new name")
+        self.act_export = a("Export...", "Ctrl+E", self.export_figure, "Export a figure as PNG, SVG, PDF or CSV")
+        self.act_export_animation = a("Export animation...", None, self.export_animation,
+                                      "Every step of this iteration as numbered PNGs (and a GIF with Pillow)")
+        self.act_copy = a("Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure("dashboard"),
+                          "Copy all plots to the clipboard as one picture")
+        self.act_presentation = a("Presentation mode", "F5", self.toggle_presentation,
+                                  "Larger fonts and lines for the back row; the model panel hides")
+        self.act_presentation.setCheckable(True)
+        self.act_dark = a("Dark theme", "Ctrl+Shift+D", self.toggle_dark, "Dark or light colours")
+        self.act_dark.setCheckable(True)
         self.act_shortcuts = a("Keyboard shortcuts", "F1", self.show_shortcuts, "The keyboard shortcuts")
         self.act_about = a("About unrolled", None, self.show_about, "About unrolled")
 
     def _build_menus_and_toolbar(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.act_open)
+        self.recent_menu = file_menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.act_save)
+        file_menu.addAction(self.act_save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export)
+        file_menu.addAction(self.act_export_animation)
+        file_menu.addAction(self.act_copy)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         run_menu = menus.addMenu("&Run")
         for act in (self.act_step, self.act_step_back, self.act_play, self.act_finish, self.act_iteration):
@@ -142,7 +228,18 @@ class MainWindow(QtWidgets.QMainWindow):
             run_menu.addAction(act)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.act_full_screen)
+        view_menu.addAction(self.act_presentation)
+        view_menu.addAction(self.act_dark)
+        view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
+        self.panel_actions = {}
+        for name, label in (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
+                            ("gradients", "Gradient per timestep"), ("loss", "Loss")):
+            action = view_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self.slots[name].setVisible)
+            self.panel_actions[name] = action
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
         help_menu.addAction(self.act_about)
@@ -221,6 +318,117 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             self.showFullScreen()
         self.act_full_screen.setChecked(self.isFullScreen())
+
+    # -- files ------------------------------------------------------------------------
+    def open_session_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open session", self._last_folder(),
+                                                        "unrolled session (*.json)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Open a saved session; a bad file leaves the open one untouched."""
+        try:
+            opened = load_session(path)
+        except SessionFileError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot open the session", f"{error}\n\nThe open session is unchanged.")
+            return False
+        self.runner.cancel()
+        self.player.pause()
+        self.session.adopt(opened)
+        self.session_path = path
+        self._remember(path)
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def save_session(self) -> bool:
+        if not getattr(self, "session_path", None):
+            return self.save_session_as()
+        return self._save_to(self.session_path)
+
+    def save_session_as(self) -> bool:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save session", self._last_folder() + "/demo.json",
+                                                        "unrolled session (*.json)")
+        return bool(path) and self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            json_path, _ = save_session(self.session, path)
+        except SessionFileError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot save the session", f"{error}\n\nNothing was overwritten.")
+            return False
+        self.session_path = str(json_path)
+        self._remember(self.session_path)
+        self.statusBar().showMessage(f"Saved {json_path} (and its .npz)", 5000)
+        return True
+
+    def _last_folder(self) -> str:
+        recent = self._recent()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    @staticmethod
+    def _recent() -> list[str]:
+        value = QtCore.QSettings().value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember(self, path: str) -> None:
+        recent = [p for p in self._recent() if p != path]
+        QtCore.QSettings().setValue("recent", [path, *recent][:8])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_session(p))
+        if not recent:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def export_figure(self, name: str = "dashboard") -> None:
+        ExportDialog(self.session, self, figure=name).exec()
+
+    def copy_figure(self, name: str) -> None:
+        copy_to_clipboard(self.session, name)
+        self.statusBar().showMessage(f"{TITLES[name]} copied: paste it into a slide", 5000)
+
+    def export_animation(self) -> None:
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Folder for the animation frames", self._last_folder())
+        if not folder:
+            return
+        total = self.session.steps_per_iteration + 1
+        dialog = QtWidgets.QProgressDialog("Drawing every step of the iteration...", "Cancel", 0, total, self)
+        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+
+        def progress(done: int, count: int) -> bool:
+            dialog.setValue(done)
+            QtWidgets.QApplication.processEvents()
+            return not dialog.wasCanceled()
+
+        try:
+            written = export_animation(self.session, folder, gif=gif_available(), progress=progress)
+        except ExportError as error:
+            QtWidgets.QMessageBox.warning(self, "Export failed", str(error))
+            return
+        finally:
+            dialog.close()
+        gif = "" if gif_available() else " (install Pillow for an animated GIF)"
+        self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}{gif}", 8000)
+
+    # -- presentation -----------------------------------------------------------------
+    def toggle_presentation(self) -> None:
+        on = self.act_presentation.isChecked()
+        theme.THEME.scale = PRESENTATION_SCALE if on else 1.0
+        font = QtWidgets.QApplication.font()
+        font.setPointSizeF(self._base_font_pt * theme.THEME.scale)
+        QtWidgets.QApplication.setFont(font)
+        self.model_dock.setVisible(not on)
+        self._install_views()
+        self.redraw()
+
+    def toggle_dark(self) -> None:
+        theme.THEME.dark = self.act_dark.isChecked()
+        QtWidgets.QApplication.setPalette(theme.palette())
+        self._install_views()
+        self.redraw()
 
     def show_shortcuts(self) -> None:
         QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HELP)

@@ -154,3 +154,19 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
 def set_integer_ticks(axis, T: int) -> None:
     """Whole-number ticks on a timestep or iteration axis (never t = 1.5)."""
     axis.setTicks([[(t, str(t)) for t in timestep_ticks(T)], []])
+
+
+def palette():
+    """The application palette for the current colour scheme (Qt's own for light)."""
+    from PySide6 import QtGui, QtWidgets
+
+    if not THEME.dark:
+        return QtWidgets.QApplication.style().standardPalette()
+    p = QtGui.QPalette()
+    role, colour = QtGui.QPalette.ColorRole, QtGui.QColor
+    for r, c in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
+                 (role.AlternateBase, "#2b2b2b"), (role.Text, "#e6e6e6"), (role.Button, "#3a3a3a"),
+                 (role.ButtonText, "#e6e6e6"), (role.Highlight, BLUE), (role.HighlightedText, "#ffffff"),
+                 (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6")):
+        p.setColor(r, colour(c))
+    return p

@@ -75,6 +75,8 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_plot.setLogMode(y=True)
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
         self.contrib_plot.setXLink(self.norms)
+        for plot in (self.norms, self.contrib_plot):
+            plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)

@@ -23,6 +23,7 @@ class LossPlot(pg.PlotWidget):
                                           pen=theme.pen(theme.BLUE, 2), name="this iteration")
         self.addItem(self.current)
         self._shown_iterations = None
+        self.getPlotItem().setMenuEnabled(False)  # right-click opens unrolled's export menu
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)

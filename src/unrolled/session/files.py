@@ -1,0 +1,175 @@
+"""Saving and opening a session, so a demonstration resumes exactly where it was.
+
+A session is two files side by side: NAME.json, a readable and versioned config with the
+step position, and NAME.npz, the weights and optimiser state at the start of the current
+iteration, the batch and the loss history. Opening replays the steps of the current
+iteration from those weights, which reproduces every array bit for bit. Each file is
+written to a temporary name and then renamed, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..engine.optim import ClipResult
+from .config import Config, ConfigError
+from .stepper import IterationRecord, Session
+
+SESSION_FORMAT = "unrolled-session"
+SESSION_VERSION = 1
+
+
+class SessionFileError(ValueError):
+    """The file is corrupt, truncated, foreign or from a newer version; says which."""
+
+
+def _write_atomically(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as error:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder itself is the problem
+        raise SessionFileError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _flatten_optimiser(state: dict) -> dict[str, np.ndarray]:
+    out = {}
+    for key, value in state.items():
+        if isinstance(value, dict):
+            out.update({f"opt.{key}.{k}": v for k, v in value.items()})
+        else:
+            out[f"opt.{key}"] = np.asarray(value)
+    return out
+
+
+def _unflatten_optimiser(arrays: dict) -> dict:
+    state: dict = {}
+    for name, value in arrays.items():
+        parts = name.split(".")
+        if len(parts) == 3:
+            state.setdefault(parts[1], {})[parts[2]] = np.array(value)
+        else:
+            state[parts[1]] = value.item() if value.ndim == 0 else np.array(value)
+    return state
+
+
+def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
+    """Write NAME.json and NAME.npz; returns both paths."""
+    path = Path(path).with_suffix(".json")
+    weights = path.with_suffix(".npz")
+    complete = session.position == session.steps_per_iteration and session.history
+    if complete:  # replaying the update needs the weights from before it
+        record = session.history[-1]
+        params, optimiser, history = record.params_before, record.optimiser_state_before, session.history[:-1]
+    else:
+        params, optimiser, history = session.net.params, session.optimiser.state_dict(), session.history
+    arrays = {f"param.{k}": v for k, v in params.items()}
+    arrays.update(_flatten_optimiser(optimiser))
+    arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
+    arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)
+    arrays["history.norm_before"] = np.array([r.clip.norm_before for r in history], dtype=float)
+    arrays["history.norm_after"] = np.array([r.clip.norm_after for r in history], dtype=float)
+
+    def write_npz(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+
+    _write_atomically(weights, write_npz)
+    document = {
+        "format": SESSION_FORMAT,
+        "version": SESSION_VERSION,
+        "config": session.config.to_dict(),
+        "iteration": session.iteration,
+        "position": session.position,
+        "phase": session.phase.value,
+        "weights": weights.name,
+        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+    }
+    _write_atomically(path, lambda tmp: tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8"))
+    return path, weights
+
+
+def _read_document(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SessionFileError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SessionFileError(f"{path.name} is not a session: not valid JSON (line {error.lineno}: {error.msg})") from error
+    if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
+        raise SessionFileError(f"{path.name} is not an unrolled session file")
+    version = document.get("version")
+    if not isinstance(version, int) or version > SESSION_VERSION:
+        raise SessionFileError(f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}")
+    for key in ("config", "iteration", "position", "weights"):
+        if key not in document:
+            raise SessionFileError(f"{path.name} is incomplete: '{key}' is missing")
+    return document
+
+
+def load_session(path: str | Path) -> Session:
+    """Open a saved session; SessionFileError says what is wrong, and nothing is changed."""
+    path = Path(path)
+    document = _read_document(path)
+    weights = path.with_name(Path(document["weights"]).name)
+    try:
+        blob = weights.read_bytes()
+    except OSError as error:
+        raise SessionFileError(f"cannot read the weights {weights.name}: {error.strerror or error}") from error
+    expected = document.get("weights_sha256")
+    if expected and hashlib.sha256(blob).hexdigest() != expected:
+        raise SessionFileError(f"{weights.name} does not belong to {path.name} (it was changed or replaced)")
+    try:
+        config = Config.from_dict(document["config"])
+    except (ConfigError, TypeError) as error:
+        raise SessionFileError(f"{path.name} holds an invalid config: {error}") from error
+    try:
+        with np.load(weights, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+        raise SessionFileError(f"{weights.name} is corrupt or truncated: {error}") from error
+    try:
+        return _rebuild(config, document, arrays)
+    except (KeyError, ValueError, TypeError) as error:
+        raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
+
+
+def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
+    session = Session(config)
+    shapes = session.net.param_shapes()
+    params = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
+    if set(params) != set(shapes):
+        raise ValueError(f"weights {sorted(params)} do not match the {config.cell} parameters {sorted(shapes)}")
+    for name, value in params.items():
+        if value.shape != shapes[name]:
+            raise ValueError(f"{name} has shape {value.shape}, expected {shapes[name]}")
+    session.net.params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    session.optimiser.load_state_dict(_unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")}))
+    X, Y = arrays["X"], arrays["Y"]
+    expected_x = (config.batch_size, config.timesteps, config.n_features)
+    if X.shape != expected_x:
+        raise ValueError(f"X has shape {X.shape}, expected {expected_x}")
+    session.X, session.Y = X, Y
+    session.history = [
+        IterationRecord(float(loss), ClipResult({}, float(before), float(after)), {}, {})
+        for loss, before, after in zip(arrays["history.loss"], arrays["history.norm_before"], arrays["history.norm_after"])
+    ]
+    position = int(document["position"])
+    if not 0 <= position <= session.steps_per_iteration:
+        raise ValueError(f"position {position} is outside 0..{session.steps_per_iteration}")
+    session.iteration = int(document["iteration"])
+    session.restart_iteration()
+    session.advance(position)
+    return session

@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+from PySide6 import QtGui, QtWidgets
+
+from unrolled.session.config import Config
+from unrolled.ui import theme
+
+
+@pytest.fixture(autouse=True)
+def _restore_theme():
+    yield
+    theme.THEME.scale, theme.THEME.dark = 1.0, False
+    QtWidgets.QApplication.setPalette(theme.palette())
+
+
+def test_save_and_open_resume_the_same_step_and_plots(make_window, tmp_path):
+    window = make_window(cell="lstm", timesteps=5)
+    window.session.advance(9)
+    window.redraw()
+    assert window._save_to(str(tmp_path / "demo.json"))
+    h_image = window.heatmaps.panels["h"].image.image.copy()
+    position, dh = window.session.position, window.session.bwd.dh.copy()
+    window.session.reset()
+    assert window.session.position == 0
+    assert window.open_session(str(tmp_path / "demo.json"))
+    window.redraw()
+    assert window.session.position == position
+    np.testing.assert_array_equal(window.session.bwd.dh, dh)
+    np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, h_image)
+    assert window.model_panel.value_of("cell") == "lstm"
+
+
+def test_a_corrupt_file_leaves_the_open_session_untouched(make_window, tmp_path, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = make_window()
+    window.session.advance(3)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json")
+    assert not window.open_session(str(bad))
+    assert warnings and "not valid JSON" in warnings[0] and "unchanged" in warnings[0]
+    assert window.session.position == 3
+
+
+def test_presentation_mode_scales_fonts_and_hides_the_model_panel(make_window):
+    window = make_window()
+    small = window.gradients.norms.getAxis("bottom").style["tickFont"].pointSizeF()
+    window.act_presentation.trigger()
+    assert window.act_presentation.isChecked() and not window.model_dock.isVisible()
+    large = window.gradients.norms.getAxis("bottom").style["tickFont"].pointSizeF()
+    assert large == pytest.approx(small * 1.6)
+    window.session.step()
+    window.redraw()  # the rebuilt views still follow the session
+    assert window.heatmaps.panels["h"].image.image is not None
+    window.act_presentation.trigger()
+    assert window.model_dock.isVisible()
+    assert window.gradients.norms.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(small)
+
+
+def test_dark_theme_paints_dark_backgrounds(make_window):
+    window = make_window()
+    window.act_dark.trigger()
+    window.redraw()
+    image = window.loss_plot.grab().toImage()
+    corner = image.pixelColor(5, 5)
+    assert corner.lightness() < 80
+    window.act_dark.trigger()
+    assert window.loss_plot.grab().toImage().pixelColor(5, 5).lightness() > 200
+
+
+def test_panels_can_be_hidden_so_one_plot_fills_the_screen(make_window):
+    window = make_window()
+    for name in ("diagram", "heatmaps", "loss"):
+        window.panel_actions[name].setChecked(False)
+    QtWidgets.QApplication.processEvents()
+    assert not window.slots["diagram"].isVisible() and window.slots["gradients"].isVisible()
+    assert window.gradients.width() > 0.8 * window.centralWidget().width()
+
+
+def test_figure_menus_offer_export_and_copy(make_window):
+    window = make_window(cell="gru")
+    texts = [a.text() for a in window.figure_menu(("hidden_states", "gates")).actions()]
+    assert "Export hidden states..." in texts and "Copy gates to the clipboard" in texts
+    rnn = make_window()
+    texts = [a.text() for a in rnn.figure_menu(("hidden_states", "gates")).actions()]
+    assert not any("gates" in t for t in texts)
+
+
+def test_export_dialog_writes_the_chosen_figure(make_window, tmp_path):
+    from unrolled.ui.export_dialog import ExportDialog
+
+    window = make_window()
+    window.session.advance(10)
+    dialog = ExportDialog(window.session, window, figure="grad_norms")
+    dialog.format.setCurrentIndex(dialog.format.findData("png"))
+    dialog.dpi.setValue(100)
+    path = dialog.export_to(tmp_path / "g.png")
+    image = QtGui.QImage(str(path))
+    assert image.width() == round(dialog.width_in.value() * 100)
+    dialog.figure.setCurrentIndex(dialog.figure.findData("trace"))
+    assert dialog.export_to(tmp_path / "t.npz").exists()
+    dialog.figure.setCurrentIndex(dialog.figure.findData("window"))
+    assert QtGui.QImage(str(dialog.export_to(tmp_path / "w.png"))).width() == window.width()
+    dialog.close()
