@@ -110,3 +110,12 @@ def test_animation_writes_one_frame_per_step_and_leaves_the_session_alone(qapp, 
     assert frames[0].name == "frame_0000.png" and frames[-1].name == "frame_0008.png"
     assert s.position == before[0]
     np.testing.assert_array_equal(s.fwd.h, before[1])
+
+
+def test_animated_gif_when_pillow_is_installed(qapp, tmp_path):
+    Image = pytest.importorskip("PIL.Image")
+    s = Session(Config(timesteps=2))
+    frames = export_animation(s, tmp_path / "anim", name="diagram", dpi=30, gif=True)
+    assert frames[-1].name == "animation.gif"
+    with Image.open(frames[-1]) as gif:
+        assert gif.n_frames == 2 * 2 + 2 + 1
