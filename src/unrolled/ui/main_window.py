@@ -16,6 +16,7 @@ from .export import ExportError, copy_to_clipboard, export_animation, gif_availa
 from .export_dialog import ExportDialog
 from .figures import TITLES
 from .panels.model_panel import ModelPanel
+from .panels.training_panel import TrainingPanel
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
@@ -32,7 +33,8 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>Ctrl+Right</b></td><td>run the whole iteration</td></tr>
 <tr><td><b>R</b></td><td>reset (fresh weights from the seed)</td></tr>
 <tr><td><b>N</b></td><td>new sample</td></tr>
-<tr><td><b>Esc</b></td><td>stop a long run</td></tr>
+<tr><td><b>T</b></td><td>train live (Training panel)</td></tr>
+<tr><td><b>Esc</b></td><td>stop a long run or training</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, model panel hidden)</td></tr>
 <tr><td><b>Ctrl+S / Ctrl+O</b></td><td>save / open a session</td></tr>
@@ -83,6 +85,12 @@ class MainWindow(QtWidgets.QMainWindow):
             | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, self.model_dock)
+        self.training_panel = TrainingPanel(self.session)
+        self.training_dock = QtWidgets.QDockWidget("Training", self)
+        self.training_dock.setObjectName("training")
+        self.training_dock.setWidget(self.training_panel)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.training_dock)
+        self.training_dock.hide()
 
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
@@ -186,7 +194,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_iteration = a("Run iteration", "Ctrl+Right", self.run_iteration, "Complete the iteration")
         self.act_reset = a("Reset", "R", self.reset, "Fresh weights and sample from the seed")
         self.act_new_sample = a("New sample", "N", self.new_sample, "Draw a new input sequence from the task")
-        self.act_stop = a("Stop", "Esc", self.runner.cancel, "Stop a long run")
+        self.act_stop = a("Stop", "Esc", self.stop, "Stop a long run or training")
+        self.act_train = a("Train", "T", self.train, "Train for the iterations set in the Training panel, live")
         self.act_full_screen = a("Full screen", "F11", self.toggle_full_screen, "Full screen on or off")
         self.act_full_screen.setCheckable(True)
         self.act_quit = a("Quit", "Ctrl+Q", self.close, "Quit unrolled")
@@ -224,7 +233,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for act in (self.act_step, self.act_step_back, self.act_play, self.act_finish, self.act_iteration):
             run_menu.addAction(act)
         run_menu.addSeparator()
-        for act in (self.act_new_sample, self.act_reset, self.act_stop):
+        for act in (self.act_new_sample, self.act_reset, self.act_train, self.act_stop):
             run_menu.addAction(act)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.act_full_screen)
@@ -232,6 +241,7 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.act_dark)
         view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
+        view_menu.addAction(self.training_dock.toggleViewAction())
         self.panel_actions = {}
         for name, label in (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
                             ("gradients", "Gradient per timestep"), ("loss", "Loss")):
@@ -247,7 +257,8 @@ class MainWindow(QtWidgets.QMainWindow):
         bar = QtWidgets.QToolBar("Transport")
         bar.setObjectName("transport")
         bar.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.act_step_back, self.act_step, self.act_play, self.act_finish, self.act_iteration, self.act_reset):
+        for act in (self.act_step_back, self.act_step, self.act_play, self.act_finish, self.act_iteration, self.act_reset,
+                    self.act_train):
             bar.addAction(act)
         bar.addSeparator()
         bar.addWidget(QtWidgets.QLabel(" Speed "))
@@ -282,8 +293,20 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- commands ---------------------------------------------------------------------
     def _guarded(self) -> bool:
-        """True when a long run is going: the command waits for it."""
-        return self.runner.busy
+        """True when a long run or training is going: the command waits for it."""
+        return self.runner.busy or self.training_panel.runner.busy
+
+    def train(self) -> None:
+        if self.runner.busy:
+            return
+        self.player.pause()
+        self.training_dock.show()
+        self.training_panel.train()
+
+    def stop(self) -> None:
+        self.runner.cancel()
+        self.player.pause()
+        self.training_panel.runner.stop()
 
     def step(self) -> None:
         if not self._guarded():
@@ -448,6 +471,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- model -> view ----------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
+        if change & Change.REBUILT:  # another model: its training curves start afresh
+            self.training_panel.reset()
         self._dirty |= change
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
@@ -498,6 +523,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.banner.show()
 
     def closeEvent(self, event) -> None:
+        self.training_panel.runner.stop()
         self.runner.cancel()
         self.player.pause()
         self.session.changed.disconnect(self._on_session_changed)

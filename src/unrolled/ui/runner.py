@@ -106,3 +106,65 @@ class Player(QtCore.QObject):
         self.session.advance(n)
         if self.session.phase is Phase.UPDATE:
             self.pause()
+
+
+class TrainingRunner(QtCore.QObject):
+    """Trains in chunks of about CHUNK_SECONDS on the GUI thread: the window stays live,
+    the plots follow at their own bounded rate, and Stop takes effect between iterations."""
+
+    progress = QtCore.Signal(int, int, float, float)  # done, total, iterations per second, seconds left
+    finished = QtCore.Signal(str)  # "" when all iterations ran; else why it stopped
+
+    def __init__(self, trainer, parent=None):
+        super().__init__(parent)
+        self.trainer = trainer
+        self._left = self._total = 0
+        self._started = 0.0
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._chunk)
+
+    @property
+    def busy(self) -> bool:
+        return self._left > 0
+
+    def start(self, n_iterations: int) -> None:
+        if self.busy or n_iterations <= 0:
+            return
+        self._left = self._total = n_iterations
+        self._started = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        if self.busy:
+            self._end("Stopped by you after iteration "
+                      f"{len(self.trainer.session.history)}; the model is as it was after that update.")
+
+    def _chunk(self) -> None:
+        from ..session.events import Change
+        from ..session.training import Diverged
+
+        deadline = time.perf_counter() + CHUNK_SECONDS
+        try:
+            while self._left > 0 and time.perf_counter() < deadline:
+                self.trainer.train_iteration()
+                self._left -= 1
+        except Diverged as error:
+            self._end(str(error))
+            return
+        done = self._total - self._left
+        elapsed = max(time.perf_counter() - self._started, 1e-9)
+        rate = done / elapsed
+        self.progress.emit(done, self._total, rate, self._left / rate if rate else 0.0)
+        self.trainer.session.changed.emit(Change.HISTORY)
+        if self._left > 0:
+            self._timer.start()
+        else:
+            self._end("")
+
+    def _end(self, message: str) -> None:
+        self._left = 0
+        self._timer.stop()
+        self.trainer.finish()
+        self.finished.emit(message)

@@ -1,0 +1,124 @@
+"""Train live: N iterations or until stopped, with progress, iterations per second and time
+left; the loss (main window), accuracy, the gradient norm before and after clipping, and
+||dL/dh_t|| of the latest batch update as it trains, at a bounded redraw rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ...session.stepper import Session
+from ...session.training import Trainer
+from .. import theme
+from ..plots.axes import LogAxis
+from ..runner import REDRAW_HZ, TrainingRunner
+
+
+class TrainingPanel(QtWidgets.QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.trainer = Trainer(session)
+        self.runner = TrainingRunner(self.trainer, self)
+        self.iterations = QtWidgets.QSpinBox()
+        self.iterations.setRange(1, 100000)
+        self.iterations.setValue(200)
+        self.iterations.setToolTip("How many iterations to train; each draws a fresh batch from the task")
+        self.train_button = QtWidgets.QPushButton("Train")
+        self.train_button.setToolTip("Train for the chosen number of iterations (T)")
+        self.stop_button = QtWidgets.QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the current iteration; the model stays consistent (Esc)")
+        self.stop_button.setEnabled(False)
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setFormat("%v of %m iterations")
+        self.rate = QtWidgets.QLabel("Not trained yet")
+        self.message = QtWidgets.QLabel()
+        self.message.setWordWrap(True)
+        row = QtWidgets.QHBoxLayout()
+        for w in (QtWidgets.QLabel("Iterations"), self.iterations, self.train_button, self.stop_button, self.progress, self.rate):
+            row.addWidget(w)
+        row.setStretch(4, 1)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.THEME.background)
+        self.accuracy_plot = self.graphics.addPlot(row=0, col=0)
+        theme.style_plot(self.accuracy_plot, "Accuracy per iteration", {"bottom": "iteration", "left": "accuracy"})
+        self.accuracy_plot.setYRange(0, 1)
+        self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left")})
+        self.norm_plot.setLogMode(y=True)
+        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping", {"bottom": "iteration", "left": "||g||"})
+        self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left")})
+        self.latest_plot.setLogMode(y=True)
+        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"})
+        self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt")
+        self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
+        self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")
+        self.after = self.norm_plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
+                                         name="after clipping")
+        self.latest = self.latest_plot.plot([], [], pen=theme.pen(theme.BLUE), connect="finite")
+        for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
+            plot.setMenuEnabled(False)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.graphics, 1)
+        self.train_button.clicked.connect(self.train)
+        self.stop_button.clicked.connect(self.runner.stop)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self._redraw = QtCore.QTimer(self)
+        self._redraw.setInterval(int(1000 / REDRAW_HZ))
+        self._redraw.timeout.connect(self.refresh)
+
+    def train(self) -> None:
+        if self.runner.busy:
+            return
+        self.message.setText("")
+        self.message.setStyleSheet("")
+        self.train_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.progress.setMaximum(self.iterations.value())
+        self.progress.setValue(0)
+        self._redraw.start()
+        self.runner.start(self.iterations.value())
+
+    def reset(self) -> None:
+        """The session was rebuilt: forget the curves of the old model."""
+        self.runner.stop()
+        self.trainer.steps.clear()
+        self.rate.setText("Not trained yet")
+        self.message.setText("")
+        self.refresh()
+
+    def _on_progress(self, done: int, total: int, rate: float, left: float) -> None:
+        self.progress.setValue(done)
+        self.rate.setText(f"{rate:.0f} it/s, {left:.0f} s left")
+
+    def _on_finished(self, message: str) -> None:
+        self._redraw.stop()
+        self.refresh()
+        self.train_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        if message:
+            self.message.setText(message)
+            self.message.setStyleSheet("color: #b00020; font-weight: bold;" if "Training stopped" in message else "")
+        else:
+            self.message.setText(f"Trained: {len(self.trainer.steps)} iterations in all. Step through an "
+                                 "iteration of the trained model with Right.")
+
+    def refresh(self) -> None:
+        steps = self.trainer.steps
+        if not steps:
+            for curve in (self.accuracy, self.before, self.after, self.latest):
+                curve.setData([], [])
+            return
+        iterations = np.array([s.iteration for s in steps])
+        accuracy = np.array([np.nan if s.accuracy is None else s.accuracy for s in steps])
+        finite = np.isfinite(accuracy)
+        self.accuracy.setData(iterations[finite], accuracy[finite])
+        self.before.setData(iterations, np.maximum([s.norm_before for s in steps], 1e-300))
+        self.after.setData(iterations, np.maximum([s.norm_after for s in steps], 1e-300))
+        latest = steps[-1].dh_norm
+        t = np.arange(1, len(latest) + 1)
+        keep = np.isfinite(latest) & (latest > 0)
+        self.latest.setData(t[keep], latest[keep])

@@ -1,0 +1,51 @@
+import numpy as np
+from PySide6 import QtCore
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Phase
+
+ADDING = Config(task="adding-problem", cell="lstm", timesteps=8, n_features=2, n_classes=1, mode="many-to-one",
+                loss="mse", n_hidden=8, batch_size=8, optimiser="adam", learning_rate=0.01)
+
+
+def test_train_key_trains_live_and_then_steps_the_trained_model(qtbot, make_window):
+    window = make_window(ADDING)
+    panel = window.training_panel
+    panel.iterations.setValue(40)
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000) as done:
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)
+    assert done.args == [""]
+    assert window.training_dock.isVisible()
+    assert len(window.session.loss_history) == 40 and "Trained: 40 iterations" in panel.message.text()
+    window.redraw()
+    np.testing.assert_allclose(window.loss_plot.curve.yData, window.session.loss_history)
+    panel.refresh()
+    assert len(panel.before.yData) == 40 and len(panel.latest.yData) == 8
+    assert window.session.phase is Phase.READY
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Right)
+    assert window.session.phase is Phase.FORWARD
+
+
+def test_stop_leaves_a_consistent_model(qtbot, make_window):
+    window = make_window(ADDING.replace(timesteps=60))
+    panel = window.training_panel
+    panel.iterations.setValue(100000)
+    window.train()
+    qtbot.waitUntil(lambda: len(window.session.loss_history) >= 3, timeout=10000)
+    with qtbot.waitSignal(panel.runner.finished, timeout=5000) as done:
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Escape)
+    assert "Stopped by you" in done.args[0]
+    n = len(window.session.loss_history)
+    assert all(np.all(np.isfinite(v)) for v in window.session.net.params.values())
+    window.session.run_iteration()
+    assert len(window.session.loss_history) == n + 1
+
+
+def test_divergence_is_reported_in_the_panel(qtbot, make_window):
+    window = make_window(Config(task="adding-problem", cell="rnn", activation="linear", rho=3.0, timesteps=700,
+                                n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4))
+    panel = window.training_panel
+    with qtbot.waitSignal(panel.runner.finished, timeout=10000) as done:
+        window.train()
+    assert "Training stopped at iteration 1" in done.args[0]
+    assert "Training stopped at iteration 1" in panel.message.text()
