@@ -280,15 +280,19 @@ class Session:
         return end - first + 1
 
     # -- the weights ------------------------------------------------------------------
-    def set_spectral_radius(self, rho: float) -> None:
+    def set_spectral_radius(self, rho: float, keep_position: bool = False) -> None:
         """Rescale every recurrent U to spectral radius rho now; the iteration restarts
-        from its forward pass with the new weights (the plots follow)."""
+        from its forward pass with the new weights, and with keep_position is replayed to
+        the step it was at, so the plots follow at once."""
         if not (np.isfinite(rho) and rho > 0):
             raise ConfigError({"rho": f"got {rho!r}, expected a number > 0"})
         for name in self.net.recurrent_param_names():
             self.net.params[name] = with_spectral_radius(self.net.params[name], rho)
         self.config = self.config.replace(rho=float(rho))
+        position = min(self.position, self.steps_per_iteration - 1)  # never re-apply an update
         self.restart_iteration()
+        if keep_position:
+            self.advance(position)
 
     def restart_iteration(self) -> None:
         """The weights or the batch changed from outside: the iteration starts over from its

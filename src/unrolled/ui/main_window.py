@@ -16,6 +16,7 @@ from .export import ExportError, copy_to_clipboard, export_animation, gif_availa
 from .export_dialog import ExportDialog
 from .figures import TITLES
 from .panels.model_panel import ModelPanel
+from .panels.theory_panel import TheoryPanel
 from .panels.training_panel import TrainingPanel
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
@@ -34,6 +35,7 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>R</b></td><td>reset (fresh weights from the seed)</td></tr>
 <tr><td><b>N</b></td><td>new sample</td></tr>
 <tr><td><b>T</b></td><td>train live (Training panel)</td></tr>
+<tr><td><b>Ctrl+T</b></td><td>the Theory panel: eigenvalues of U, rho slider, Jacobian products</td></tr>
 <tr><td><b>Esc</b></td><td>stop a long run or training</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
 <tr><td><b>F5</b></td><td>presentation mode (large fonts, model panel hidden)</td></tr>
@@ -91,6 +93,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.training_dock.setWidget(self.training_panel)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.training_dock)
         self.training_dock.hide()
+        self.theory_panel = TheoryPanel(self.session)
+        self.theory_dock = QtWidgets.QDockWidget("Theory", self)
+        self.theory_dock.setObjectName("theory")
+        self.theory_dock.setWidget(self.theory_panel)
+        self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.theory_dock)
+        self.theory_dock.hide()
 
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
@@ -242,6 +250,11 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.model_dock.toggleViewAction())
         view_menu.addAction(self.training_dock.toggleViewAction())
+        theory = self.theory_dock.toggleViewAction()
+        theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+        theory.setToolTip("Eigenvalues of U, rho and sigma_max, and the Jacobian products (Ctrl+T)")
+        self.addAction(theory)
+        view_menu.addAction(theory)
         self.panel_actions = {}
         for name, label in (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
                             ("gradients", "Gradient per timestep"), ("loss", "Loss")):
@@ -523,6 +536,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.banner.show()
 
     def closeEvent(self, event) -> None:
+        self.theory_panel.close()
         self.training_panel.runner.stop()
         self.runner.cancel()
         self.player.pause()

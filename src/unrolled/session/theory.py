@@ -1,0 +1,64 @@
+"""The theory of vanishing and exploding gradients, computed for the session's network.
+
+dL/dh_t = dL/dh_T * prod_{s=t+1..T} dh_s/dh_{s-1}. For the vanilla RNN each factor is
+diag(act'(a_s)) U^T, so ||dh_T/dh_t|| <= (gamma sigma_max(U))^(T-t), with gamma the largest
+slope of the activation: 1 for tanh, 1/4 for the sigmoid (Pascanu, Mikolov and Bengio 2013,
+eq. 7). sigma_max < 1/gamma is sufficient for vanishing; rho(U) > 1 is necessary for
+exploding. For the LSTM the product of forget gates along the cell path is shown beside it.
+No Qt; `compute_theory` works on a snapshot, so it may run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine import Network
+from ..engine.functions import ACTIVATION_SLOPE_BOUND
+from .stepper import Session
+
+
+@dataclass
+class Spectrum:
+    name: str  # which recurrent matrix, e.g. "U1" or "U_f"
+    eigenvalues: np.ndarray  # (D,) complex
+    spectral_radius: float  # max |eigenvalue|
+    sigma_max: float  # largest singular value
+
+
+@dataclass
+class TheoryResult:
+    spectra: list[Spectrum]
+    steps_back: np.ndarray  # (T,) T - t for t = 1..T
+    log10_product: np.ndarray  # (T,) log10 ||dh_T/dh_t||
+    log10_bound: np.ndarray | None  # (T,) log10 (gamma sigma_max)^(T-t); vanilla RNN only
+    gamma: float | None
+    forget_product: np.ndarray | None  # (T,) LSTM: max over units of prod f along the cell path
+    exact: bool
+
+
+def spectrum(name: str, U: np.ndarray) -> Spectrum:
+    eigenvalues = np.linalg.eigvals(U)
+    return Spectrum(name, eigenvalues, float(np.max(np.abs(eigenvalues))), float(np.linalg.norm(U, 2)))
+
+
+def snapshot(session: Session) -> tuple[Network, np.ndarray, str]:
+    """A copy of the network and batch, safe to use while the session goes on."""
+    return copy.deepcopy(session.net), session.X.copy(), session.config.activation
+
+
+def compute_theory(net: Network, X: np.ndarray, activation: str) -> TheoryResult:
+    """Everything the theory panel draws, for sequence 1 of X (a full forward pass)."""
+    fwd = net.forward(X)
+    norms = net.jacobian_norms(fwd, sequence=0)
+    T = fwd.T
+    steps_back = T - np.arange(1, T + 1)
+    spectra = [spectrum(name, net.params[name]) for name in net.recurrent_param_names()]
+    bound = gamma = None
+    if net.cell_name == "rnn":
+        gamma = ACTIVATION_SLOPE_BOUND[activation]
+        with np.errstate(divide="ignore"):
+            bound = steps_back * np.log10(gamma * spectra[0].sigma_max)
+    return TheoryResult(spectra, steps_back, norms.log10_product, bound, gamma, norms.forget_product, norms.exact)

@@ -1,0 +1,234 @@
+"""The theory panel: the eigenvalues of U with the unit circle, rho(U) and sigma_max(U), a
+slider that rescales U on the spot, and ||dh_T/dh_t|| against T - t with the bound
+(gamma sigma_max)^(T-t) (and, for the LSTM, the forget-gate product along the cell path).
+The Jacobian norms are computed in a worker thread from a snapshot of the network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ...session.config import ConfigError
+from ...session.events import Change
+from ...session.stepper import Session
+from ...session.theory import TheoryResult, compute_theory, snapshot, spectrum
+from .. import theme
+from ..plots.axes import power_label
+
+RHO_STEPS = 100  # slider steps per unit of rho
+
+
+class DecadeAxis(pg.AxisItem):
+    """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300)."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [power_label(v, (1,)) if abs(v - round(v)) < 1e-9 else "" for v in values]
+
+
+class _Job(QtCore.QObject):
+    done = QtCore.Signal(object, int)  # TheoryResult or Exception, request number
+
+    def __init__(self, args, number):
+        super().__init__()
+        self.args, self.number = args, number
+
+    def run(self) -> None:
+        try:
+            result = compute_theory(*self.args)
+        except Exception as error:  # shown in the panel, never a crash
+            result = error
+        self.done.emit(result, self.number)
+
+
+class TheoryPanel(QtWidgets.QWidget):
+    result_ready = QtCore.Signal()
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.result: TheoryResult | None = None
+        self._request = 0
+        self._stale = True
+        self._threads: list[QtCore.QThread] = []
+
+        self.matrix = QtWidgets.QComboBox()
+        self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
+        self.rho_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
+        self.rho_slider.setRange(1, 3 * RHO_STEPS)
+        self.rho_slider.setToolTip("Rescale every recurrent U to this spectral radius, now")
+        self.rho_box = QtWidgets.QDoubleSpinBox()
+        self.rho_box.setRange(0.01, 3.0)
+        self.rho_box.setDecimals(2)
+        self.rho_box.setSingleStep(0.05)
+        self.rho_box.setKeyboardTracking(False)
+        self.numbers = QtWidgets.QLabel()
+        self.numbers.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.status = QtWidgets.QLabel()
+        controls = QtWidgets.QFormLayout()
+        controls.addRow("Matrix", self.matrix)
+        rho_row = QtWidgets.QHBoxLayout()
+        rho_row.addWidget(self.rho_slider, 1)
+        rho_row.addWidget(self.rho_box)
+        controls.addRow("Rescale to rho(U)", rho_row)
+        controls.addRow(self.numbers)
+        controls.addRow(self.status)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.THEME.background)
+        self.eigen_plot = self.graphics.addPlot(row=0, col=0)
+        theme.style_plot(self.eigen_plot, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
+        self.eigen_plot.setAspectLocked(True)
+        self.eigen_plot.setMenuEnabled(False)
+        angles = np.linspace(0, 2 * np.pi, 200)
+        self.unit_circle = self.eigen_plot.plot(np.cos(angles), np.sin(angles), pen=theme.pen(theme.GREY, 1.5))
+        self.rho_circle = self.eigen_plot.plot([], [], pen=theme.pen(theme.VERMILION, 1.5, QtCore.Qt.PenStyle.DashLine))
+        self.eigen = pg.ScatterPlotItem(size=theme.px(7), brush=theme.BLUE, pen=None)
+        self.eigen_plot.addItem(self.eigen)
+        self.jac_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": DecadeAxis("left")})
+        theme.style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"})
+        self.jac_plot.setMenuEnabled(False)
+        self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                              labelTextColor=theme.THEME.foreground)
+        self.product = self.jac_plot.plot([], [], pen=theme.pen(theme.BLUE), name="||dh_T/dh_t||")
+        self.bound = self.jac_plot.plot([], [], pen=theme.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
+                                        name="bound (γ σ_max)^(T−t)")
+        self.forget = self.jac_plot.plot([], [], pen=theme.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
+                                         name="max prod of forget gates")
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.graphics, 1)
+
+        self._debounce = QtCore.QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self._apply_rho)
+        self.rho_slider.valueChanged.connect(self._on_slider)
+        self.rho_box.valueChanged.connect(self._on_box)
+        self.matrix.currentIndexChanged.connect(self._draw_spectrum)
+        session.changed.connect(self._on_session_changed)
+        self._sync_controls()
+        self.recompute()
+
+    # -- view -> model ----------------------------------------------------------------
+    def _on_slider(self, value: int) -> None:
+        self.rho_box.blockSignals(True)
+        self.rho_box.setValue(value / RHO_STEPS)
+        self.rho_box.blockSignals(False)
+        self._debounce.start()
+
+    def _on_box(self, value: float) -> None:
+        self.rho_slider.blockSignals(True)
+        self.rho_slider.setValue(round(value * RHO_STEPS))
+        self.rho_slider.blockSignals(False)
+        self._debounce.start()
+
+    def _apply_rho(self) -> None:
+        try:
+            self.session.set_spectral_radius(self.rho_box.value(), keep_position=True)
+        except ConfigError as error:
+            self.status.setText(str(error))
+
+    # -- model -> view ----------------------------------------------------------------
+    def _on_session_changed(self, change: Change) -> None:
+        if change & (Change.PARAMS | Change.REBUILT):
+            self._sync_controls()
+            self.recompute()
+
+    def _sync_controls(self) -> None:
+        net = self.session.net
+        names = net.recurrent_param_names()
+        self.matrix.blockSignals(True)
+        current = self.matrix.currentText()
+        self.matrix.clear()
+        self.matrix.addItems(names)
+        if current in names:
+            self.matrix.setCurrentText(current)
+        self.matrix.blockSignals(False)
+        self._draw_spectrum()
+
+    def _current_spectrum(self):
+        name = self.matrix.currentText() or self.session.net.recurrent_param_names()[0]
+        return spectrum(name, self.session.net.params[name])
+
+    def _draw_spectrum(self) -> None:
+        spec = self._current_spectrum()
+        self.eigen.setData(spec.eigenvalues.real, spec.eigenvalues.imag)
+        angles = np.linspace(0, 2 * np.pi, 200)
+        self.rho_circle.setData(spec.spectral_radius * np.cos(angles), spec.spectral_radius * np.sin(angles))
+        for widget, value in ((self.rho_slider, round(spec.spectral_radius * RHO_STEPS)), (self.rho_box, spec.spectral_radius)):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+        verdict = ("below 1: gradients through U shrink" if spec.spectral_radius < 1
+                   else "above 1: gradients through U can grow")
+        self.numbers.setText(f"ρ({spec.name}) = <b>{spec.spectral_radius:.3f}</b> ({verdict}); "
+                             f"σ_max({spec.name}) = <b>{spec.sigma_max:.3f}</b>")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.recompute()
+
+    def recompute(self) -> None:
+        """Compute the Jacobian norms in a worker thread; the newest request wins. While
+        the panel is hidden nothing is computed, only remembered as stale."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self._request += 1
+        self.status.setText("Computing the Jacobian norms...")
+        thread = QtCore.QThread()
+        job = _Job(snapshot(self.session), self._request)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.done.connect(self._on_result)
+        job.done.connect(thread.quit)
+        thread.finished.connect(lambda t=thread, j=job: self._forget(t, j))
+        thread._job = job  # keep the job alive as long as its thread
+        self._threads.append(thread)
+        thread.start()
+
+    def _forget(self, thread, job) -> None:
+        if thread in self._threads:
+            self._threads.remove(thread)
+        thread.deleteLater()
+        job.deleteLater()
+
+    def _on_result(self, result, number: int) -> None:
+        if number != self._request:
+            return  # an older request; a newer one is on its way
+        if isinstance(result, Exception):
+            self.status.setText(f"Could not compute the Jacobian norms: {result}")
+            return
+        self.result = result
+        self.product.setData(result.steps_back, result.log10_product)
+        if result.log10_bound is not None:
+            self.bound.setData(result.steps_back, result.log10_bound)
+        else:
+            self.bound.setData([], [])
+        if result.forget_product is not None:
+            with np.errstate(divide="ignore"):
+                self.forget.setData(result.steps_back, np.log10(result.forget_product))
+        else:
+            self.forget.setData([], [])
+        self.legend.clear()
+        for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
+                             (self.forget, result.forget_product is not None)):
+            if shown:
+                self.legend.addItem(curve, curve.opts["name"])
+        how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
+        gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
+        self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")
+        self.result_ready.emit()
+
+    def wait_for_workers(self) -> None:
+        for thread in list(self._threads):
+            thread.quit()
+            thread.wait()
+
+    def closeEvent(self, event) -> None:
+        self.session.changed.disconnect(self._on_session_changed)
+        self.wait_for_workers()
+        super().closeEvent(event)

@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from unrolled.engine.init import orthogonal
+from unrolled.session.config import Config
+
+
+def show_theory(qtbot, window):
+    with qtbot.waitSignal(window.theory_panel.result_ready, timeout=20000):
+        window.theory_dock.show()
+    return window.theory_panel
+
+
+def test_linear_rnn_theory_is_exact_against_the_engine(qtbot, make_window):
+    """U = rho * orthogonal, linear: ||dh_T/dh_t|| = rho^(T-t), the bound equals it, and the
+    engine's gradient decays by the same factor."""
+    window = make_window(Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
+                                activation="linear", timesteps=12, n_hidden=6))
+    window.session.net.params["U1"][...] = 0.7 * orthogonal(np.random.default_rng(0), 6)
+    window.session.restart_iteration()
+    panel = show_theory(qtbot, window)
+    result = panel.result
+    np.testing.assert_allclose(result.log10_product, result.steps_back * np.log10(0.7), atol=1e-9)
+    np.testing.assert_allclose(result.log10_bound, result.log10_product, atol=1e-9)
+    assert result.spectra[0].spectral_radius == pytest.approx(0.7)
+    assert "ρ(U1) = <b>0.700</b>" in panel.numbers.text()
+    window.session.run_iteration()
+    curve = window.session.gradient_curve()
+    np.testing.assert_allclose(curve / curve[-1], 10.0 ** result.log10_product, rtol=1e-9)
+
+
+def test_the_slider_rescales_U_and_the_plots_follow(qtbot, make_window):
+    window = make_window(task="toxic-word", n_features=5, timesteps=20, n_hidden=8)
+    panel = show_theory(qtbot, window)
+    window.session.advance(2 * 20 + 1)  # through the backward pass
+    before = window.session.gradient_ratio()
+    panel.rho_box.setValue(2.5)
+    qtbot.waitUntil(lambda: window.session.config.rho == pytest.approx(2.5), timeout=5000)
+    qtbot.waitUntil(lambda: panel.result.spectra[0].spectral_radius == pytest.approx(2.5), timeout=20000)
+    assert max(abs(np.linalg.eigvals(window.session.net.params["U1"]))) == pytest.approx(2.5)
+    assert window.session.position == 2 * 20 + 1  # replayed to the same step
+    assert window.session.gradient_ratio() > before
+    assert panel.rho_slider.value() == 250
+
+
+def test_lstm_shows_the_forget_gate_path(qtbot, make_window):
+    window = make_window(cell="lstm", task="toxic-word", n_features=5, timesteps=10, n_hidden=6)
+    panel = show_theory(qtbot, window)
+    assert panel.result.forget_product is not None and panel.result.log10_bound is None
+    assert [panel.matrix.itemText(i) for i in range(panel.matrix.count())] == ["U_i", "U_f", "U_g", "U_o"]
+    x, y = panel.forget.getData()
+    assert len(x) == 10
