@@ -110,12 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.preset:
             preset = get_preset(args.preset)
-            config, steps = preset.config, preset.steps
+            config, steps, compare = preset.config, preset.steps, preset.compare
         elif args.config:
             preset = load_file(args.config)
-            config, steps = preset.config, preset.steps
+            config, steps, compare = preset.config, preset.steps, preset.compare
         else:
-            config, steps = Config(), 0
+            config, steps, compare = Config(), 0, {}
     except ConfigError as error:
         parser.exit(2, f"unrolled: error: {error}\n")
     if args.steps is not None:
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
     session = Session(config)
     session.advance(steps)
-    return run_app(session, screenshot=args.screenshot)
+    return run_app(session, screenshot=args.screenshot, compare_changes=compare)
 
 
 if __name__ == "__main__":

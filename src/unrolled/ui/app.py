@@ -50,9 +50,9 @@ def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> 
         raise OSError(f"could not write the screenshot to {path}")
 
 
-def main(session: Session, screenshot: str | None = None) -> int:
+def main(session: Session, screenshot: str | None = None, compare_changes: dict | None = None) -> int:
     app = make_application()
-    window = MainWindow(session)
+    window = MainWindow(session, compare_changes=compare_changes)
     if screenshot:
         save_screenshot(window, screenshot)
         window.close()

@@ -35,6 +35,7 @@ SHORTCUTS_HELP = """<table>
 <tr><td><b>R</b></td><td>reset (fresh weights from the seed)</td></tr>
 <tr><td><b>N</b></td><td>new sample</td></tr>
 <tr><td><b>T</b></td><td>train live (Training panel)</td></tr>
+<tr><td><b>Ctrl+K</b></td><td>compare two networks side by side</td></tr>
 <tr><td><b>Ctrl+T</b></td><td>the Theory panel: eigenvalues of U, rho slider, Jacobian products</td></tr>
 <tr><td><b>Esc</b></td><td>stop a long run or training</td></tr>
 <tr><td><b>F11</b></td><td>full screen</td></tr>
@@ -46,9 +47,11 @@ SHORTCUTS_HELP = """<table>
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, session: Session | None = None, parent=None):
+    def __init__(self, session: Session | None = None, parent=None, compare_changes: dict | None = None):
         super().__init__(parent)
         self.session = session or Session()
+        self.compare_changes = compare_changes or None  # a preset's suggested comparison
+        self.compare_window = None
         self.session_path: str | None = None
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
@@ -204,6 +207,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_new_sample = a("New sample", "N", self.new_sample, "Draw a new input sequence from the task")
         self.act_stop = a("Stop", "Esc", self.stop, "Stop a long run or training")
         self.act_train = a("Train", "T", self.train, "Train for the iterations set in the Training panel, live")
+        self.act_compare = a("Compare...", "Ctrl+K", self.open_compare,
+                             "Two networks side by side on the same input: RNN vs LSTM, two rho, clipping on/off")
         self.act_full_screen = a("Full screen", "F11", self.toggle_full_screen, "Full screen on or off")
         self.act_full_screen.setCheckable(True)
         self.act_quit = a("Quit", "Ctrl+Q", self.close, "Quit unrolled")
@@ -241,7 +246,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for act in (self.act_step, self.act_step_back, self.act_play, self.act_finish, self.act_iteration):
             run_menu.addAction(act)
         run_menu.addSeparator()
-        for act in (self.act_new_sample, self.act_reset, self.act_train, self.act_stop):
+        for act in (self.act_new_sample, self.act_reset, self.act_train, self.act_stop, self.act_compare):
             run_menu.addAction(act)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.act_full_screen)
@@ -315,6 +320,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.player.pause()
         self.training_dock.show()
         self.training_panel.train()
+
+    def open_compare(self) -> None:
+        """A window with A = this config and B = the preset's comparison (or the other cell)."""
+        from .compare_window import CompareWindow
+
+        if self.compare_window is not None:
+            self.compare_window.close()
+        try:
+            self.compare_window = CompareWindow(self.session.config, self.compare_changes)
+        except ValueError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot compare", str(error))
+            return
+        self.compare_window.show()
 
     def stop(self) -> None:
         self.runner.cancel()
@@ -536,6 +554,8 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.banner.show()
 
     def closeEvent(self, event) -> None:
+        if self.compare_window is not None:
+            self.compare_window.close()
         self.theory_panel.close()
         self.training_panel.runner.stop()
         self.runner.cancel()

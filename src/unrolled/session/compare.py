@@ -1,0 +1,126 @@
+"""Two networks side by side on the same input and seed, stepping and training in lockstep:
+an RNN against an LSTM, one cell at two values of rho, with and without clipping."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .config import Config, ConfigError
+from .events import Change, Signal
+from .stepper import Session, gradient_verdict
+from .training import Diverged, Trainer
+
+# what B may change: everything else (task, sizes, seed) is shared, so the input is the same
+COMPARABLE = ("cell", "activation", "rho", "forget_bias", "optimiser", "learning_rate", "momentum",
+              "clipping", "clip_threshold")
+
+
+def default_changes(config: Config) -> dict:
+    """RNN against LSTM, the classic comparison: B is the other kind of cell."""
+    return {"cell": "lstm" if config.cell != "lstm" else "rnn"}
+
+
+def describe_changes(changes: dict) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
+
+
+class Comparison:
+    def __init__(self, config: Config, changes: dict | None = None):
+        changes = default_changes(config) if changes is None else dict(changes)
+        bad = sorted(set(changes) - set(COMPARABLE))
+        if bad:
+            raise ConfigError({name: "B may change only " + ", ".join(COMPARABLE) for name in bad})
+        self.changes = changes
+        self.changed = Signal()
+        self._build(config)
+
+    def _build(self, config: Config) -> None:
+        self.a = Session(config)
+        self.b = Session(config.replace(**self.changes).validated())
+        # the same batch for both, and the same stream of training batches (same seed)
+        self.b.X, self.b.Y = self.a.X.copy(), np.array(self.a.Y, copy=True)
+        self.b.restart_iteration()
+        self.trainers = (Trainer(self.a), Trainer(self.b))
+
+    @property
+    def sessions(self) -> tuple[Session, Session]:
+        return self.a, self.b
+
+    # -- lockstep ---------------------------------------------------------------------
+    @property
+    def in_lockstep(self) -> bool:
+        return (self.a.position, self.a.iteration) == (self.b.position, self.b.iteration)
+
+    @property
+    def history(self):
+        return self.a.history
+
+    def steps_to(self, target: str) -> int:
+        return self.a.steps_to(target)
+
+    def advance(self, n: int) -> None:
+        for s in self.sessions:
+            s.advance(n)
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+
+    def step(self) -> None:
+        self.advance(1)
+
+    def step_back(self) -> None:
+        if not (self.a.can_step_back and self.b.can_step_back):
+            raise ValueError("step_back: nothing to undo")
+        for s in self.sessions:
+            s.step_back()
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+
+    def reset(self) -> None:
+        self._build(self.a.config)
+        self.changed.emit(Change.ALL)
+
+    # -- training in lockstep ---------------------------------------------------------
+    @property
+    def session(self):
+        return self  # for the training runner: history and changed live here
+
+    def train_iteration(self) -> None:
+        """One iteration for each, on the same fresh batch; if either diverges both stop,
+        so they stay in lockstep, and the message says which."""
+        before = [({k: v.copy() for k, v in s.net.params.items()}, s.optimiser.state_dict(), len(s.history))
+                  for s in self.sessions]
+        for label, trainer in zip("AB", self.trainers):
+            try:
+                trainer.train_iteration()
+            except Diverged as error:
+                for s, (params, optimiser, n) in zip(self.sessions, before):
+                    for k, v in params.items():
+                        s.net.params[k][...] = v
+                    s.optimiser.load_state_dict(optimiser)
+                    del s.history[n:]
+                raise Diverged(error.iteration, f"network {label} ({describe_changes(self.changes) if label == 'B' else 'as set'}): {error.where}") from error
+
+    def finish(self) -> None:
+        for trainer in self.trainers:
+            trainer.finish()
+        self.changed.emit(Change.HISTORY | Change.PARAMS)
+
+    # -- what the status bar says -------------------------------------------------------
+    def summary(self) -> str:
+        parts = []
+        ratios = []
+        for label, s in zip("AB", self.sessions):
+            ratio = s.gradient_ratio()
+            ratios.append(ratio)
+            name = f"{label} ({s.config.cell}{', rho ' + format(s.config.rho, 'g') if s.config.rho else ''}"
+            name += f", clip {s.config.clipping})" if s.config.clipping != "none" else ")"
+            if ratio is None:
+                parts.append(f"{name}: ratio after the backward pass")
+            else:
+                parts.append(f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}")
+        a, b = ratios
+        if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
+            factor = np.log10(b / a)
+            more = "more" if factor >= 0 else "less"
+            parts.append(f"B keeps 10^{abs(factor):.1f} times {more} gradient at t = 1")
+        if self.a.history and self.b.history:
+            parts.append(f"loss A {self.a.history[-1].loss:.4g}, B {self.b.history[-1].loss:.4g}")
+        return " | ".join(parts)

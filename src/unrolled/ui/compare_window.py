@@ -1,0 +1,183 @@
+"""Compare: two networks on the same input and seed, stepping and training in lockstep,
+their gradient curves overlaid in one plot and the difference stated in the status bar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..session.compare import Comparison, describe_changes
+from ..session.config import Config, ConfigError
+from ..session.events import Change
+from . import theme
+from .plots.axes import LogAxis
+from .runner import REDRAW_HZ, ChunkedRunner, TrainingRunner
+
+CHOICES = (
+    ("B is an LSTM", {"cell": "lstm"}),
+    ("B is a GRU", {"cell": "gru"}),
+    ("B is a vanilla tanh RNN", {"cell": "rnn", "activation": "tanh"}),
+    ("B has another rho(U)", None),  # the value comes from the spin box
+    ("B clips the gradient norm", {"clipping": "norm"}),
+    ("B does not clip", {"clipping": "none"}),
+)
+
+
+class CompareWindow(QtWidgets.QMainWindow):
+    def __init__(self, config: Config, changes: dict | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("unrolled: compare two networks")
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.comparison = Comparison(config, changes)
+        self.choice = QtWidgets.QComboBox()
+        for label, _ in CHOICES:
+            self.choice.addItem(label)
+        self.rho = QtWidgets.QDoubleSpinBox()
+        self.rho.setRange(0.05, 3.0)
+        self.rho.setSingleStep(0.05)
+        self.rho.setValue(1.5)
+        self.apply_button = QtWidgets.QPushButton("Compare")
+        self.apply_button.setToolTip("Rebuild A and B from the start with this difference")
+        self.iterations = QtWidgets.QSpinBox()
+        self.iterations.setRange(1, 100000)
+        self.iterations.setValue(300)
+        self.label_a = QtWidgets.QLabel()
+        self.label_b = QtWidgets.QLabel()
+        top = QtWidgets.QHBoxLayout()
+        for w in (QtWidgets.QLabel("Difference:"), self.choice, self.rho, self.apply_button,
+                  QtWidgets.QLabel("  Train iterations:"), self.iterations):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.THEME.background)
+        self.grad_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
+        self.grad_plot.setLogMode(y=True)
+        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B", {"bottom": "t", "left": "||dL_T/dh_t||"})
+        self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        self.loss_plot = self.graphics.addPlot(row=0, col=1)
+        theme.style_plot(self.loss_plot, "Loss per iteration, A and B", {"bottom": "iteration", "left": "loss"})
+        self.loss_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        self.curves, self.losses = [], []
+        for label, colour in (("A", theme.BLUE), ("B", theme.ORANGE)):
+            self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), name=label, connect="finite"))
+            self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), name=label))
+        for plot in (self.grad_plot, self.loss_plot):
+            plot.setMenuEnabled(False)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setWordWrap(True)
+        central = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.label_a)
+        layout.addWidget(self.label_b)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.summary)
+        self.setCentralWidget(central)
+        self.status = self.statusBar()
+
+        self.runner = ChunkedRunner(self.comparison, self)
+        self.trainer_runner = TrainingRunner(self.comparison, self)
+        self.trainer_runner.finished.connect(self._on_training_finished)
+        bar = self.addToolBar("Transport")
+        for text, key, slot in (
+            ("Step back", "Left", self.step_back), ("Step", "Right", self.step),
+            ("Finish phase", "Shift+Right", lambda: self._run("phase")),
+            ("Run iteration", "Ctrl+Right", lambda: self._run("iteration")),
+            ("Train", "T", self.train), ("Stop", "Esc", self.stop), ("Reset", "R", self.reset),
+        ):
+            action = QtGui.QAction(text, self)
+            action.setShortcut(QtGui.QKeySequence(key))
+            action.setToolTip(f"{text} ({key}), both networks in lockstep")
+            action.triggered.connect(slot)
+            bar.addAction(action)
+            self.addAction(action)
+        self.apply_button.clicked.connect(self.apply_choice)
+        self.choice.currentIndexChanged.connect(lambda: self.rho.setEnabled(CHOICES[self.choice.currentIndex()][1] is None))
+        self._select(self.comparison.changes)
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(int(1000 / REDRAW_HZ))
+        self._timer.timeout.connect(self.redraw)
+        self.comparison.changed.connect(self._on_changed)
+        self.resize(1200, 700)
+        self.redraw()
+
+    # -- commands -----------------------------------------------------------------------
+    def _busy(self) -> bool:
+        return self.runner.busy or self.trainer_runner.busy
+
+    def step(self) -> None:
+        if not self._busy():
+            self.comparison.step()
+
+    def step_back(self) -> None:
+        if not self._busy() and self.comparison.a.can_step_back:
+            self.comparison.step_back()
+
+    def _run(self, target: str) -> None:
+        if not self._busy():
+            self.runner.start(self.comparison.steps_to(target))
+
+    def train(self) -> None:
+        if not self._busy():
+            self.status.showMessage("Training A and B on the same batches...")
+            self.trainer_runner.start(self.iterations.value())
+
+    def stop(self) -> None:
+        self.runner.cancel()
+        self.trainer_runner.stop()
+
+    def reset(self) -> None:
+        self.stop()
+        self.comparison.reset()
+
+    def _select(self, changes: dict) -> None:
+        for i, (_, preset) in enumerate(CHOICES):
+            if preset is None and set(changes) == {"rho"}:
+                self.rho.setValue(changes["rho"])
+                self.choice.setCurrentIndex(i)
+                return
+            if preset == changes:
+                self.choice.setCurrentIndex(i)
+                return
+
+    def apply_choice(self) -> None:
+        changes = CHOICES[self.choice.currentIndex()][1] or {"rho": self.rho.value()}
+        self.stop()
+        try:
+            fresh = Comparison(self.comparison.a.config, changes)
+        except (ConfigError, ValueError) as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot compare", str(error))
+            return
+        self.comparison.changes = fresh.changes
+        self.comparison.reset()
+
+    def _on_training_finished(self, message: str) -> None:
+        self.status.showMessage(message or "Trained A and B in lockstep.", 10000)
+
+    # -- drawing --------------------------------------------------------------------------
+    def _on_changed(self, change: Change) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def redraw(self) -> None:
+        c = self.comparison
+        for curve, loss, s in zip(self.curves, self.losses, c.sessions):
+            values = s.gradient_curve()
+            if values is None or np.count_nonzero(np.isfinite(values) & (values > 0)) < 2:
+                curve.setData([], [])
+            else:
+                t = np.arange(1, s.T + 1)
+                keep = np.isfinite(values) & (values > 0)
+                curve.setData(t[keep], values[keep])
+            history = np.array(s.loss_history, dtype=float)
+            loss.setData(np.arange(1, len(history) + 1)[np.isfinite(history)], history[np.isfinite(history)])
+        self.label_a.setText(f"<b>A</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, task {c.a.config.task}; "
+                             f"phase {c.a.phase.value}, t = {c.a.t or '-'}")
+        self.label_b.setText(f"<b>B</b>: as A but {describe_changes(c.changes)}")
+        self.summary.setText(c.summary())
+
+    def closeEvent(self, event) -> None:
+        self.stop()
+        super().closeEvent(event)

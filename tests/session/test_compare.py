@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+
+from unrolled.session.compare import Comparison
+from unrolled.session.config import Config, ConfigError
+from unrolled.session.presets import get_preset
+from unrolled.session.training import Diverged
+
+TOXIC = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=30, n_hidden=16, rho=0.8)
+
+
+def test_both_see_the_same_input_and_step_in_lockstep():
+    c = Comparison(TOXIC)
+    assert c.b.config.cell == "lstm"
+    np.testing.assert_array_equal(c.a.X, c.b.X)
+    np.testing.assert_array_equal(c.a.Y, c.b.Y)
+    for _ in range(45):
+        c.step()
+        assert c.in_lockstep
+    c.step_back()
+    assert c.in_lockstep and c.a.position == 44
+    c.advance(c.steps_to("iteration"))
+    assert c.in_lockstep and len(c.a.history) == len(c.b.history) == 1
+
+
+def test_the_summary_states_the_difference():
+    c = Comparison(TOXIC)
+    c.advance(2 * 30 + 1)
+    text = c.summary()
+    assert "A (rnn, rho 0.8)" in text and "vanishing" in text
+    assert "B keeps 10^" in text and "more gradient at t = 1" in text
+
+
+def test_training_in_lockstep_on_the_same_batches():
+    c = Comparison(TOXIC.replace(timesteps=8, batch_size=8), {"rho": 1.2})
+    for _ in range(5):
+        c.train_iteration()
+    c.finish()
+    assert len(c.a.history) == len(c.b.history) == 5 and c.in_lockstep
+    # the same batches: with the same weights B would match A exactly
+    same = Comparison(TOXIC.replace(timesteps=8, batch_size=8), {"learning_rate": TOXIC.learning_rate})
+    for _ in range(3):
+        same.train_iteration()
+    assert [r.loss for r in same.a.history] == [r.loss for r in same.b.history]
+
+
+def test_a_diverging_network_stops_both_and_says_which():
+    config = Config(task="adding-problem", cell="rnn", activation="linear", rho=1.0, timesteps=600,
+                    n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4)
+    c = Comparison(config, {"rho": 3.0})
+    with pytest.raises(Diverged, match="network B"):
+        c.train_iteration()
+    assert len(c.a.history) == len(c.b.history) == 0
+
+
+def test_clipping_preset_compares_with_and_without():
+    preset = get_preset("clipping")
+    c = Comparison(preset.config, preset.compare)
+    assert c.a.config.clipping == "norm" and c.b.config.clipping == "none"
+
+
+def test_only_comparable_settings_may_differ():
+    with pytest.raises(ConfigError, match="B may change only"):
+        Comparison(TOXIC, {"timesteps": 5})
+
+
+def test_reset_keeps_the_observers():
+    c = Comparison(TOXIC)
+    heard = []
+    c.changed.connect(heard.append)
+    c.step()
+    c.reset()
+    c.step()
+    assert len(heard) == 3 and c.a.position == 1
