@@ -52,6 +52,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session = session or Session()
         self.compare_changes = compare_changes or None  # a preset's suggested comparison
         self.compare_window = None
+        self.sweep_window = None
         self.session_path: str | None = None
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
@@ -207,6 +208,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_new_sample = a("New sample", "N", self.new_sample, "Draw a new input sequence from the task")
         self.act_stop = a("Stop", "Esc", self.stop, "Stop a long run or training")
         self.act_train = a("Train", "T", self.train, "Train for the iterations set in the Training panel, live")
+        self.act_sweep = a("Success rate against T (a paper's figure)...", None, self.open_sweep,
+                           "Train an RNN and an LSTM on the adding problem at several T, in the background")
         self.act_compare = a("Compare...", "Ctrl+K", self.open_compare,
                              "Two networks side by side on the same input: RNN vs LSTM, two rho, clipping on/off")
         self.act_full_screen = a("Full screen", "F11", self.toggle_full_screen, "Full screen on or off")
@@ -246,7 +249,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for act in (self.act_step, self.act_step_back, self.act_play, self.act_finish, self.act_iteration):
             run_menu.addAction(act)
         run_menu.addSeparator()
-        for act in (self.act_new_sample, self.act_reset, self.act_train, self.act_stop, self.act_compare):
+        for act in (self.act_new_sample, self.act_reset, self.act_train, self.act_stop, self.act_compare,
+                    self.act_sweep):
             run_menu.addAction(act)
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.act_full_screen)
@@ -320,6 +324,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.player.pause()
         self.training_dock.show()
         self.training_panel.train()
+
+    def open_sweep(self) -> None:
+        from .sweep_window import SweepWindow
+
+        if self.sweep_window is None:
+            self.sweep_window = SweepWindow()
+        self.sweep_window.show()
+        self.sweep_window.raise_()
 
     def open_compare(self) -> None:
         """A window with A = this config and B = the preset's comparison (or the other cell)."""
@@ -554,8 +566,9 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.banner.show()
 
     def closeEvent(self, event) -> None:
-        if self.compare_window is not None:
-            self.compare_window.close()
+        for window in (self.compare_window, self.sweep_window):
+            if window is not None:
+                window.close()
         self.theory_panel.close()
         self.training_panel.runner.stop()
         self.runner.cancel()
