@@ -11,6 +11,7 @@ from ...engine import get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
+from .sample_view import SampleView
 
 MEMORY_QUESTION_BYTES = 1_000_000_000
 
@@ -65,8 +66,10 @@ class ModelPanel(QtWidgets.QWidget):
             if title == "Task":
                 self.task_description = QtWidgets.QLabel()
                 self.task_description.setWordWrap(True)
-                self.task_description.setStyleSheet("color: #444;")
                 form.addRow(self.task_description)
+                self.sample_view = SampleView(session)
+                self.sample_view.setToolTip("Sequence 1 of the batch: its input, one column per timestep, and its target")
+                form.addRow(self.sample_view)
             outer.addWidget(box)
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
@@ -87,6 +90,7 @@ class ModelPanel(QtWidgets.QWidget):
 
     def closeEvent(self, event) -> None:
         self.session.changed.disconnect(self._on_session_changed)
+        self.sample_view.close()
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------------

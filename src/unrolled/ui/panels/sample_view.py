@@ -1,0 +1,95 @@
+"""One sample of the task: the input sequence (F x T) and its target, in words where the
+task has words, with "new sample" and "new seed"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ...session.events import Change
+from ...session.stepper import Session
+from .. import theme
+
+MAX_WORDS = 24  # beyond this the text shows the first words and says how many more
+
+
+def sample_text(session: Session) -> str:
+    """The first sequence of the batch and its target, readable."""
+    task, X, Y = session.task, session.X[0], np.asarray(session.Y)[0]
+    words = task.input_labels(X)
+    targets = task.target_labels(Y)
+    if words is not None:
+        shown = " ".join(words[:MAX_WORDS]) + (f" ... (+{len(words) - MAX_WORDS})" if len(words) > MAX_WORDS else "")
+        inputs = f"<b>x</b>: {shown}"
+    else:
+        inputs = f"<b>x</b>: {X.shape[0]} steps of {X.shape[1]} value{'s' if X.shape[1] > 1 else ''}"
+    if targets is not None:
+        shown = " ".join(targets[:MAX_WORDS]) + (" ..." if len(targets) > MAX_WORDS else "")
+        target = f"<b>y</b>: {shown}"
+    elif Y.dtype.kind == "f":
+        target = "<b>y</b>: " + ", ".join(f"{v:.3f}" for v in np.ravel(Y))
+    else:
+        target = "<b>y</b>: " + " ".join(str(v) for v in np.ravel(Y)[:MAX_WORDS])
+    return f"{inputs}<br>{target}"
+
+
+class SampleView(QtWidgets.QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground(theme.THEME.background)
+        self.graphics.setFixedHeight(110)
+        self.plot = self.graphics.addPlot()
+        self.plot.hideAxis("left")
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.invertY(True)
+        theme.style_plot(self.plot)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get(theme.UNIT_INTERVAL_MAP))
+        self.plot.addItem(self.image)
+        self.text = QtWidgets.QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.new_sample = QtWidgets.QPushButton("New sample")
+        self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
+        self.new_seed = QtWidgets.QPushButton("New seed")
+        self.new_seed.setToolTip("A new random seed: fresh weights and a fresh sample")
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.new_sample)
+        buttons.addWidget(self.new_seed)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
+        self.new_sample.clicked.connect(session.new_sample)
+        self.new_seed.clicked.connect(self.use_new_seed)
+        session.changed.connect(self._on_session_changed)
+        self.refresh()
+
+    def use_new_seed(self) -> None:
+        seed = int(np.random.default_rng().integers(0, 2**31 - 1))
+        self.session.reconfigure(seed=seed)
+
+    def _on_session_changed(self, change: Change) -> None:
+        if change & Change.REBUILT:
+            self.refresh()
+
+    def refresh(self) -> None:
+        X = self.session.X[0].T  # (F, T): one column per timestep, as the heatmaps
+        finite = X[np.isfinite(X)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        self.image.setImage(X, levels=(low, high if high > low else low + 1))
+        self.image.setRect(QtCore.QRectF(0.5, 0.5, X.shape[1], X.shape[0]))
+        self.plot.setXRange(0.5, X.shape[1] + 0.5, padding=0)
+        self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
+        theme.set_integer_ticks(self.plot.getAxis("bottom"), X.shape[1])
+        self.text.setText(sample_text(self.session))
+
+    def closeEvent(self, event) -> None:
+        self.session.changed.disconnect(self._on_session_changed)
+        super().closeEvent(event)
