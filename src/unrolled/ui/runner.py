@@ -13,18 +13,12 @@ CHUNK_SECONDS = 0.025
 REDRAW_HZ = 60
 
 
-class ChunkedRunner(QtCore.QObject):
-    """Takes n steps of the session, as many per event-loop turn as fit in CHUNK_SECONDS."""
+class _Chunked(QtCore.QObject):
+    """n units of work, a chunk per event-loop turn (`_chunk`, scheduled by `_timer`)."""
 
-    progress = QtCore.Signal(int, int)  # done, total
-    finished = QtCore.Signal()
-
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.session = session
-        self._left = 0
-        self._total = 0
-        self._seconds_per_step = 1e-4
+        self._left = self._total = 0
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -34,11 +28,30 @@ class ChunkedRunner(QtCore.QObject):
     def busy(self) -> bool:
         return self._left > 0
 
+    def _begin(self, n: int) -> bool:
+        if self.busy or n <= 0:
+            return False
+        self._left = self._total = n
+        return True
+
+    def _chunk(self) -> None:
+        raise NotImplementedError
+
+
+class ChunkedRunner(_Chunked):
+    """Takes n steps of the session, as many per event-loop turn as fit in CHUNK_SECONDS."""
+
+    progress = QtCore.Signal(int, int)  # done, total
+    finished = QtCore.Signal()
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self._seconds_per_step = 1e-4
+
     def start(self, n_steps: int) -> None:
-        if self.busy or n_steps <= 0:
-            return
-        self._left = self._total = n_steps
-        self._chunk()
+        if self._begin(n_steps):
+            self._chunk()
 
     def cancel(self) -> None:
         """Stop after the current chunk; the session stays consistent (whole steps only)."""
@@ -108,7 +121,7 @@ class Player(QtCore.QObject):
             self.pause()
 
 
-class TrainingRunner(QtCore.QObject):
+class TrainingRunner(_Chunked):
     """Trains in chunks of about CHUNK_SECONDS on the GUI thread: the window stays live,
     the plots follow at their own bounded rate, and Stop takes effect between iterations."""
 
@@ -118,23 +131,12 @@ class TrainingRunner(QtCore.QObject):
     def __init__(self, trainer, parent=None):
         super().__init__(parent)
         self.trainer = trainer
-        self._left = self._total = 0
         self._started = 0.0
-        self._timer = QtCore.QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._chunk)
-
-    @property
-    def busy(self) -> bool:
-        return self._left > 0
 
     def start(self, n_iterations: int) -> None:
-        if self.busy or n_iterations <= 0:
-            return
-        self._left = self._total = n_iterations
-        self._started = time.perf_counter()
-        self._timer.start()
+        if self._begin(n_iterations):
+            self._started = time.perf_counter()
+            self._timer.start()
 
     def stop(self) -> None:
         if self.busy:
