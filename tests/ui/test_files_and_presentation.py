@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 from PySide6 import QtGui, QtWidgets
 
-from unrolled.session.config import Config
 from unrolled.ui import theme
 
 
