@@ -11,7 +11,7 @@ from ..session.compare import Comparison, describe_changes
 from ..session.config import Config, ConfigError
 from ..session.events import Change
 from . import theme
-from .plots.axes import LogAxis
+from .plots.axes import POWER_TICK, LogAxis
 from .runner import REDRAW_HZ, ChunkedRunner, TrainingRunner
 
 CHOICES = (
@@ -53,7 +53,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.graphics.setBackground(theme.THEME.background)
         self.grad_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.grad_plot.setLogMode(y=True)
-        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B", {"bottom": "t", "left": "||dL_T/dh_t||"})
+        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B", {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
         self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
         self.loss_plot = self.graphics.addPlot(row=0, col=1)
         theme.style_plot(self.loss_plot, "Loss per iteration, A and B", {"bottom": "iteration", "left": "loss"})

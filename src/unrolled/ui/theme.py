@@ -90,7 +90,8 @@ def qfont(relative: float = 1.0):
     return font
 
 
-def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = None) -> None:
+def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = None,
+               widest_tick: str = "-0.000") -> None:
     """Fonts, pens and ticks of a pyqtgraph PlotItem at the current scale and colours.
     Ticks point outwards: pyqtgraph's default inward ticks make every axis overlap its
     view, so each data update repaints the axes' text too (the main cost per frame)."""
@@ -112,8 +113,8 @@ def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = N
     line = QtGui.QFontMetricsF(qfont()).height()
     has_label = bool(labels and "bottom" in labels)
     plot.getAxis("bottom").setHeight(int(px(5 + 3 + 4) + line * (2.2 if has_label else 1.2)))
-    if labels and "left" in labels:  # room for the rotated label beside numbers like 2·10⁻¹⁰
-        numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance("2·10⁻¹⁰")
+    if labels and "left" in labels:  # room for the rotated label beside the widest numbers
+        numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance(widest_tick)
         plot.getAxis("left").setWidth(int(px(5 + 3 + 6) + line * 1.3 + numbers))
 
 
@@ -151,9 +152,9 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
     return [1] + list(range(step, T + 1, step))
 
 
-def set_integer_ticks(axis, T: int) -> None:
+def set_integer_ticks(axis, T: int, target: int = 10) -> None:
     """Whole-number ticks on a timestep or iteration axis (never t = 1.5)."""
-    axis.setTicks([[(t, str(t)) for t in timestep_ticks(T)], []])
+    axis.setTicks([[(t, str(t)) for t in timestep_ticks(T, target)], []])
 
 
 def palette():

@@ -41,6 +41,8 @@ class SampleView(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.graphics.setFixedHeight(110)
+        self.graphics.setMinimumWidth(1)
+        self.graphics.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
         self.plot = self.graphics.addPlot()
         self.plot.hideAxis("left")
         self.plot.hideButtons()
@@ -53,6 +55,9 @@ class SampleView(QtWidgets.QWidget):
         self.plot.addItem(self.image)
         self.text = QtWidgets.QLabel()
         self.text.setWordWrap(True)
+        # wrap within the panel's width rather than widening the panel to one long line
+        self.text.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.text.setMinimumWidth(1)
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.new_sample = QtWidgets.QPushButton("New sample")
         self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
@@ -87,7 +92,7 @@ class SampleView(QtWidgets.QWidget):
         self.image.setRect(QtCore.QRectF(0.5, 0.5, X.shape[1], X.shape[0]))
         self.plot.setXRange(0.5, X.shape[1] + 0.5, padding=0)
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
-        theme.set_integer_ticks(self.plot.getAxis("bottom"), X.shape[1])
+        theme.set_integer_ticks(self.plot.getAxis("bottom"), X.shape[1], target=5)
         self.text.setText(sample_text(self.session))
 
     def closeEvent(self, event) -> None:

@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.stepper import Session
 from ...session.training import Trainer
 from .. import theme
-from ..plots.axes import LogAxis
+from ..plots.axes import POWER_TICK, LogAxis
 from ..runner import REDRAW_HZ, TrainingRunner
 
 
@@ -46,10 +46,10 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left")})
         self.norm_plot.setLogMode(y=True)
-        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping", {"bottom": "iteration", "left": "||g||"})
+        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping", {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
         self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left")})
         self.latest_plot.setLogMode(y=True)
-        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"})
+        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
         self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt")
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
         self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")

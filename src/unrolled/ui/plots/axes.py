@@ -8,6 +8,8 @@ import math
 
 import pyqtgraph as pg
 
+POWER_TICK = "2·10⁻¹⁰"  # the widest label a power-of-ten axis shows, to size it by
+
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -10,7 +10,7 @@ from PySide6 import QtWidgets
 
 from ...session.stepper import Session
 from .. import theme
-from .axes import LogAxis
+from .axes import POWER_TICK, LogAxis
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -55,7 +55,7 @@ class GradientPanel(QtWidgets.QWidget):
         layout.addWidget(self.graphics, 1)
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
-        theme.style_plot(self.norms, "Gradient per timestep", {"bottom": "t", "left": "norm"})
+        theme.style_plot(self.norms, "Gradient per timestep", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                       labelTextColor=theme.THEME.foreground)
@@ -71,7 +71,7 @@ class GradientPanel(QtWidgets.QWidget):
 
         self.contrib_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         theme.style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
-                         {"bottom": "t", "left": "||dL/dU at t||"})
+                         {"bottom": "t", "left": "||dL/dU at t||"}, widest_tick=POWER_TICK)
         self.contrib_plot.setLogMode(y=True)
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
         self.contrib_plot.setXLink(self.norms)

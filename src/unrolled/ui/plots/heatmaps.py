@@ -104,8 +104,9 @@ class _Panel:
             self.overflow.setImage(np.zeros((D, T, 4), dtype=np.ubyte), autoLevels=False, levels=(0, 255))
             self.overflow.setRect(rect)
             self.overflow.setVisible(False)
-            theme.set_integer_ticks(self.plot.getAxis("bottom"), T)
-            theme.set_integer_ticks(self.plot.getAxis("left"), D)
+            # a panel is narrow (two per row for the gated cells): few, round ticks
+            theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
+            theme.set_integer_ticks(self.plot.getAxis("left"), D, target=5)
             self.plot.setXRange(0.5, T + 0.5, padding=0)
             self.plot.setYRange(0.5, D + 0.5, padding=0)
             self._shape = (D, T)
@@ -123,6 +124,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
         super().__init__(parent)
         self.setBackground(theme.THEME.background)
+        self.setAntialiasing(False)  # images and straight lines only: crisp, and cheaper to paint
         self.ci.layout.setSpacing(theme.px(6))
         self.keys = keys
         self.show_cursor = True
