@@ -101,3 +101,19 @@ def test_export_dialog_writes_the_chosen_figure(make_window, tmp_path):
     dialog.figure.setCurrentIndex(dialog.figure.findData("window"))
     assert QtGui.QImage(str(dialog.export_to(tmp_path / "w.png"))).width() == window.width()
     dialog.close()
+
+
+def test_right_click_on_a_plot_opens_the_export_menu(make_window, monkeypatch):
+    from PySide6 import QtCore, QtGui
+
+    window = make_window()
+    opened = []
+    monkeypatch.setattr(window, "_show_figure_menu", lambda where, names: opened.append(names))
+    window._install_views()  # the connections bind the patched method
+    for view, names in ((window.gradients.graphics, ("grad_norms",)), (window.loss_plot, ("loss",)),
+                        (window.heatmaps, ("hidden_states", "gates")), (window.diagram, ("diagram",))):
+        target = view.viewport() if hasattr(view, "viewport") else view
+        centre = target.rect().center()
+        event = QtGui.QContextMenuEvent(QtGui.QContextMenuEvent.Reason.Mouse, centre, target.mapToGlobal(centre))
+        QtWidgets.QApplication.sendEvent(target, event)
+        assert opened and opened[-1] == names, view
