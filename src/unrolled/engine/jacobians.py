@@ -22,6 +22,15 @@ POWER_ITERATIONS = 6
 PROBES = 8
 
 
+def rnn_step_bound(U: np.ndarray, activation: str) -> float:
+    """gamma * sigma_max(U): for the vanilla RNN, ||dh_t/dh_{t-1}|| <= this at every step, so
+    ||dh_T/dh_t|| <= (gamma sigma_max)^(T-t), gamma the largest slope of the activation
+    (Pascanu, Mikolov and Bengio 2013, eq. 7)."""
+    from .functions import ACTIVATION_SLOPE_BOUND
+
+    return ACTIVATION_SLOPE_BOUND[activation] * float(np.linalg.norm(U, 2))
+
+
 @dataclass
 class JacobianNorms:
     step: np.ndarray  # (T,) ||dh_t/dh_{t-1}||_2 for t = 1..T

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import Network, get_task, make_optimiser, with_spectral_radius
-from ..engine.functions import ACTIVATION_SLOPE_BOUND
+from ..engine.jacobians import rnn_step_bound
 from ..engine.optim import ClipResult, clip
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .config import Config, ConfigError
@@ -330,8 +330,7 @@ class Session:
             base = float(np.max(np.abs(np.linalg.eigvals(U))))
             label = f"ρ^(T−t), ρ(U) = {base:.3g}"
         else:
-            gamma = ACTIVATION_SLOPE_BOUND[self.config.activation]
-            base = gamma * float(np.linalg.norm(U, 2))
+            base = rnn_step_bound(U, self.config.activation)
             label = f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
         with np.errstate(over="ignore", under="ignore"):
             return curve[-1] * base**steps_back, label

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import Network
 from ..engine.functions import ACTIVATION_SLOPE_BOUND
+from ..engine.jacobians import rnn_step_bound
 from .stepper import Session
 
 
@@ -60,5 +61,5 @@ def compute_theory(net: Network, X: np.ndarray, activation: str) -> TheoryResult
     if net.cell_name == "rnn":
         gamma = ACTIVATION_SLOPE_BOUND[activation]
         with np.errstate(divide="ignore"):
-            bound = steps_back * np.log10(gamma * spectra[0].sigma_max)
+            bound = steps_back * np.log10(rnn_step_bound(net.params["U1"], activation))
     return TheoryResult(spectra, steps_back, norms.log10_product, bound, gamma, norms.forget_product, norms.exact)
