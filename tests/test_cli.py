@@ -119,3 +119,20 @@ def test_export_iterations_train_first(tmp_path):
                      "--iterations", "3"]) == 0
     rows = (out / "loss.csv").read_text().splitlines()
     assert rows[0] == "iteration,loss" and len(rows) == 4
+
+
+def test_a_saved_session_opens_from_the_command_line(tmp_path, capsys):
+    from unrolled.session.files import save_session
+    from unrolled.session.stepper import Session
+
+    s = Session()
+    s.advance(6)
+    json_path, _ = save_session(s, tmp_path / "demo.json")
+    shot = tmp_path / "shot.png"
+    result = run("--session", str(json_path), "--screenshot", str(shot))
+    assert result.returncode == 0, result.stderr
+    assert shot.exists()
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--session", str(tmp_path / "broken.json")])
+    assert info.value.code == 2 and "not valid JSON" in capsys.readouterr().err

@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--preset", metavar="NAME", help="open a preset (see --list-presets)")
     source.add_argument("--config", metavar="FILE", help="open a JSON config or preset file")
+    source.add_argument("--session", metavar="FILE", help="open a saved session (File > Save session) at its step")
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
     parser.add_argument("--screenshot", metavar="PNG", help="save a picture of the window, without showing it, and exit")
     parser.add_argument("--steps", type=int, default=None, metavar="N",
@@ -107,30 +108,35 @@ def main(argv: list[str] | None = None) -> int:
         for preset in list_presets():
             print(f"{preset.name:<26}{preset.description}")
         return 0
+    if args.steps is not None and args.steps < 0:
+        parser.exit(2, "unrolled: error: --steps: expected a whole number >= 0\n")
+    from .session.files import SessionFileError, load_session
+    from .session.stepper import Session
+
     try:
-        if args.preset:
-            preset = get_preset(args.preset)
-            config, steps, compare = preset.config, preset.steps, preset.compare
-        elif args.config:
-            preset = load_file(args.config)
-            config, steps, compare = preset.config, preset.steps, preset.compare
+        if args.session:
+            session, compare = load_session(args.session), {}
         else:
-            config, steps, compare = Config(), 0, {}
-    except ConfigError as error:
+            if args.preset:
+                preset = get_preset(args.preset)
+            elif args.config:
+                preset = load_file(args.config)
+            else:
+                preset = None
+            config = preset.config if preset else Config()
+            compare = preset.compare if preset else {}
+            session = Session(config)
+            session.advance(args.steps if args.steps is not None else preset.steps if preset else 0)
+    except (ConfigError, SessionFileError) as error:
         parser.exit(2, f"unrolled: error: {error}\n")
-    if args.steps is not None:
-        if args.steps < 0:
-            parser.exit(2, "unrolled: error: --steps: expected a whole number >= 0\n")
-        steps = args.steps
+    if args.session and args.steps:
+        session.advance(args.steps)
     if args.screenshot:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from .session.stepper import Session
     from .ui.app import main as run_app
 
-    session = Session(config)
-    session.advance(steps)
     return run_app(session, screenshot=args.screenshot, compare_changes=compare)
 
 

@@ -104,7 +104,7 @@ def test_export_dialog_writes_the_chosen_figure(make_window, tmp_path):
 
 
 def test_right_click_on_a_plot_opens_the_export_menu(make_window, monkeypatch):
-    from PySide6 import QtCore, QtGui
+    from PySide6 import QtGui
 
     window = make_window()
     opened = []
