@@ -159,3 +159,13 @@ def test_diagram_becomes_a_strip_for_large_T(qtbot, make_window):
     r, b = pixels[..., 0].astype(int), pixels[..., 2].astype(int)
     assert np.any((b > r + 60))  # forward blue
     assert np.any((r > b + 60))  # backward reds
+
+
+def test_speed_control_sets_the_play_rate(window):
+    window.speed.setValue(20)
+    assert window.player.steps_per_second == 20
+    window.player.play()
+    assert window.player._timer.interval() == 50
+    window.speed.setValue(600)  # above the redraw rate: several steps per tick instead
+    assert window.player._timer.interval() == 16  # 60 ticks a second, 10 steps each
+    window.player.pause()

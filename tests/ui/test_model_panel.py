@@ -7,7 +7,7 @@ from unrolled.session.config import Config
 ALTERNATIVES = {
     "cell": "gru", "activation": "relu", "timesteps": 9, "n_hidden": 12, "batch_size": 3,
     "rho": 1.25, "seed": 7, "optimiser": "adam", "learning_rate": 0.05, "clipping": "norm",
-    "clip_threshold": 2.5, "n_features": 9, "momentum": 0.5, "forget_bias": 2.0,
+    "clip_threshold": 2.5, "n_features": 9, "momentum": 0.5, "forget_bias": 2.0, "task": "adding-problem",
 }
 BASE = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one").resolved()
 NEEDS = {"forget_bias": {"cell": "lstm"}, "activation": {}, "momentum": {}}
