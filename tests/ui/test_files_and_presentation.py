@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui, QtWidgets
 
+from unrolled.session.config import Config
 from unrolled.ui import theme
 
 
@@ -117,3 +118,17 @@ def test_right_click_on_a_plot_opens_the_export_menu(make_window, monkeypatch):
         event = QtGui.QContextMenuEvent(QtGui.QContextMenuEvent.Reason.Mouse, centre, target.mapToGlobal(centre))
         QtWidgets.QApplication.sendEvent(target, event)
         assert opened and opened[-1] == names, view
+
+
+def test_presentation_mode_keeps_the_training_curves_and_scales_the_docks(make_window, qtbot):
+    window = make_window(Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
+                                timesteps=5))
+    window.training_panel.iterations.setValue(12)
+    with qtbot.waitSignal(window.training_panel.runner.finished, timeout=20000):
+        window.train()
+    small = window.training_panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF()
+    window.act_presentation.trigger()
+    panel = window.training_panel
+    assert len(panel.before.yData) == 12 and panel.iterations.value() == 12
+    assert panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(small * 1.6)
+    window.act_presentation.trigger()

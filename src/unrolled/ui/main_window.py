@@ -480,6 +480,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}{gif}", 8000)
 
     # -- presentation -----------------------------------------------------------------
+    def _restyle(self) -> None:
+        """Rebuild every plot under the current theme: the main views, and the Training and
+        Theory panels (the training curves are kept; the theory is recomputed)."""
+        self.stop()
+        self._install_views()
+        old_training, old_theory = self.training_panel, self.theory_panel
+        self.training_panel = TrainingPanel(self.session, trainer=old_training.trainer)
+        self.training_panel.iterations.setValue(old_training.iterations.value())
+        self.training_dock.setWidget(self.training_panel)
+        self.theory_panel = TheoryPanel(self.session)
+        self.theory_dock.setWidget(self.theory_panel)
+        for old in (old_training, old_theory):
+            old.close()
+            old.deleteLater()
+        self.redraw()
+
     def toggle_presentation(self) -> None:
         on = self.act_presentation.isChecked()
         theme.THEME.scale = PRESENTATION_SCALE if on else 1.0
@@ -487,14 +503,12 @@ class MainWindow(QtWidgets.QMainWindow):
         font.setPointSizeF(self._base_font_pt * theme.THEME.scale)
         QtWidgets.QApplication.setFont(font)
         self.model_dock.setVisible(not on)
-        self._install_views()
-        self.redraw()
+        self._restyle()
 
     def toggle_dark(self) -> None:
         theme.THEME.dark = self.act_dark.isChecked()
         QtWidgets.QApplication.setPalette(theme.palette())
-        self._install_views()
-        self.redraw()
+        self._restyle()
 
     def show_shortcuts(self) -> None:
         QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HELP)

@@ -16,10 +16,11 @@ from ..runner import REDRAW_HZ, TrainingRunner
 
 
 class TrainingPanel(QtWidgets.QWidget):
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, session: Session, parent=None, trainer: Trainer | None = None):
+        """trainer: an earlier panel's, so its curves survive a change of style."""
         super().__init__(parent)
         self.session = session
-        self.trainer = Trainer(session)
+        self.trainer = trainer or Trainer(session)
         self.runner = TrainingRunner(self.trainer, self)
         self.iterations = QtWidgets.QSpinBox()
         self.iterations.setRange(1, 100000)
@@ -69,6 +70,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self._redraw = QtCore.QTimer(self)
         self._redraw.setInterval(int(1000 / REDRAW_HZ))
         self._redraw.timeout.connect(self.refresh)
+        self.refresh()
 
     def train(self) -> None:
         if self.runner.busy:
