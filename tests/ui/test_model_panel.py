@@ -74,3 +74,18 @@ def test_spin_boxes_refuse_impossible_values(make_window):
     assert editor.value() == 1
     editor.setValue(10**6)
     assert editor.value() == 1024
+
+
+def test_enter_in_a_field_gives_the_keyboard_back_to_stepping(qtbot, make_window):
+    from PySide6 import QtCore
+
+    window = make_window(BASE)
+    editor = window.model_panel.editors["n_hidden"]
+    editor.setFocus()
+    editor.lineEdit().selectAll()
+    qtbot.keyClicks(editor.lineEdit(), "12")
+    qtbot.keyClick(editor.lineEdit(), QtCore.Qt.Key.Key_Return)
+    assert window.session.config.n_hidden == 12
+    assert window.diagram.hasFocus()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Right)
+    assert window.session.position == 1

@@ -78,7 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- layout -----------------------------------------------------------------------
     def _build_views(self) -> None:
-        self.model_panel = ModelPanel(self.session, self._confirm)
+        self.model_panel = ModelPanel(self.session, self._confirm, committed=lambda: self.diagram.setFocus())
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(self.model_panel)
         scroll.setWidgetResizable(True)

@@ -46,10 +46,14 @@ class ModelPanel(QtWidgets.QWidget):
     """Bound to the session's config: view -> model through `Session.reconfigure`,
     model -> view through `_on_config_changed`, with signals blocked while syncing."""
 
-    def __init__(self, session: Session, confirm: Callable[[str], bool], parent=None):
+    def __init__(self, session: Session, confirm: Callable[[str], bool], parent=None,
+                 committed: Callable[[], None] | None = None):
         super().__init__(parent)
         self.session = session
         self.confirm = confirm  # asks the user a yes/no question
+        # called when a value is committed with Enter or chosen from a list: the window gives
+        # the keyboard back to stepping, so Right steps again instead of moving a text cursor
+        self.committed = committed or (lambda: None)
         self.editors: dict[str, QtWidgets.QWidget] = {}
         self.labels: dict[str, QtWidgets.QLabel] = {}
         outer = QtWidgets.QVBoxLayout(self)
@@ -104,6 +108,7 @@ class ModelPanel(QtWidgets.QWidget):
                 for i, choice in enumerate(spec.choices):
                     editor.setItemData(i, get_task(choice).title, QtCore.Qt.ItemDataRole.ToolTipRole)
             editor.currentIndexChanged.connect(lambda _=None, n=name: self._on_edited(n))
+            editor.activated.connect(lambda _=None: self.committed())
         elif name in INTEGER_FIELDS:
             editor = QtWidgets.QSpinBox()
             editor.setRange(int(spec.minimum), int(spec.maximum))
@@ -118,6 +123,8 @@ class ModelPanel(QtWidgets.QWidget):
             if name == "rho":
                 editor.setSpecialValueText("orthogonal")
             editor.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        if isinstance(editor, QtWidgets.QAbstractSpinBox):
+            editor.lineEdit().returnPressed.connect(lambda: self.committed())
         editor.setToolTip(spec.tooltip)
         return editor
 
