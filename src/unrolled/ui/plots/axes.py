@@ -32,5 +32,5 @@ class LogAxis(pg.AxisItem):
             return super().tickStrings(values, scale, spacing)
         low, high = self.range
         span = abs(high - low)
-        mantissas = tuple(range(1, 10)) if span < 1 else (1, 2, 5) if span < 3 else (1,)
+        mantissas = tuple(range(1, 10)) if span < 0.4 else (1, 2, 5) if span < 3 else (1,)
         return [power_label(v, mantissas) for v in values]

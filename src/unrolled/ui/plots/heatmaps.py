@@ -72,7 +72,9 @@ class _Panel:
         )
         bar_axis = self.colorbar.axis
         bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
-        bar_axis.setWidth(int(theme.px(45)))  # pyqtgraph fixes 45 px, too narrow when scaled
+        # pyqtgraph fixes 45 px: too narrow for "-2000" or a scaled font, whose labels then vanish
+        numbers = QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-0.0000")
+        bar_axis.setWidth(int(numbers + theme.px(12)))
         bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
         bar_axis.setTextPen(theme.THEME.foreground)
         self.colorbar.setImageItem(self.image)
