@@ -169,3 +169,17 @@ def test_speed_control_sets_the_play_rate(window):
     window.speed.setValue(600)  # above the redraw rate: several steps per tick instead
     assert window.player._timer.interval() == 16  # 60 ticks a second, 10 steps each
     window.player.pause()
+
+
+def test_with_a_batch_the_heatmaps_show_the_chosen_sequence(make_window):
+    window = make_window(batch_size=3, timesteps=5)
+    assert window.sequence_row.isVisible()
+    window.session.advance(5)
+    window.redraw()
+    np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)
+    window.sequence_box.setValue(3)
+    np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[2].T)
+    window.session.reconfigure(batch_size=1)
+    window.redraw()
+    assert not window.sequence_row.isVisible()
+    np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)

@@ -116,6 +116,20 @@ class MainWindow(QtWidgets.QMainWindow):
         for slot in self.slots.values():
             box = QtWidgets.QVBoxLayout(slot)
             box.setContentsMargins(0, 0, 0, 0)
+        # with a batch of B > 1 sequences, the heatmaps show the one chosen here
+        self.sequence_row = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.sequence_row)
+        row.setContentsMargins(4, 0, 4, 0)
+        self.sequence_box = QtWidgets.QSpinBox()
+        self.sequence_box.setMinimum(1)
+        self.sequence_box.setToolTip("Which sequence of the batch the heatmaps show")
+        self.sequence_of = QtWidgets.QLabel()
+        row.addWidget(QtWidgets.QLabel("Sequence"))
+        row.addWidget(self.sequence_box)
+        row.addWidget(self.sequence_of)
+        row.addStretch(1)
+        self.slots["heatmaps"].layout().addWidget(self.sequence_row)
+        self.sequence_box.valueChanged.connect(self._on_sequence_chosen)
 
         right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         right.addWidget(self.slots["gradients"])
@@ -161,6 +175,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for name, (view, names) in figures.items():
             self.slots[name].layout().addWidget(view)
             self._install_context_menu(view, names)
+        self.heatmaps.sequence = self.sequence_box.value() - 1
 
     def _install_context_menu(self, view: QtWidgets.QWidget, names: tuple[str, ...]) -> None:
         targets = [view] + [w for w in view.findChildren(QtWidgets.QGraphicsView)]
@@ -552,8 +567,17 @@ class MainWindow(QtWidgets.QMainWindow):
             view.refresh(self.session)
         self._refresh_status()
 
+    def _on_sequence_chosen(self, number: int) -> None:
+        self.heatmaps.sequence = number - 1
+        self.heatmaps.refresh(self.session)
+
     def _refresh_status(self) -> None:
         s = self.session
+        batch = s.config.batch_size
+        self.sequence_row.setVisible(batch > 1)
+        if self.sequence_box.maximum() != batch:
+            self.sequence_box.setMaximum(batch)
+            self.sequence_of.setText(f"of {batch}")
         phase = s.phase
         where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
         self.status_phase.setText(f"Iteration {s.iteration + 1} | {phase.value.capitalize()} | {where}")

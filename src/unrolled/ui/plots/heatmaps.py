@@ -130,6 +130,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.ci.layout.setSpacing(theme.px(6))
         self.keys = keys
         self.show_cursor = True
+        self.sequence = 0  # which sequence of the batch (0-based)
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
         self._cell = None
@@ -144,10 +145,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         fwd = session.fwd
         # the cursor marks the forward pass's timestep: the images change only then
         t = session.t if session.phase is Phase.FORWARD and self.show_cursor else None
-        version = (id(fwd), fwd.steps_done)
+        self.sequence = min(self.sequence, fwd.h.shape[0] - 1)
+        version = (id(fwd), fwd.steps_done, self.sequence)
         for key, panel in self.panels.items():
             if version != self._version:  # the forward trace changed: new pixels
-                panel.show(panel_values(session, key), fwd.steps_done)
+                panel.show(panel_values(session, key, self.sequence), fwd.steps_done)
             panel.move_cursor(t)
         self._version = version
 
@@ -170,7 +172,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
                 continue
             point = box.mapSceneToView(pos)
             t, unit = int(round(point.x())), int(round(point.y()))
-            values = panel_values(self._session, key)
+            values = panel_values(self._session, key, self.sequence)
             D, T = values.shape
             if 1 <= t <= T and 1 <= unit <= D:
                 v = values[unit - 1, t - 1]
