@@ -71,3 +71,9 @@ def test_accuracy_of_indices_one_hot_and_real_targets():
     assert accuracy(y, np.array([0, 0])) == 0.5
     assert accuracy(y, np.eye(2)[[0, 1]]) == 1.0
     assert accuracy(np.zeros((2, 1)), np.zeros((2, 1))) is None
+
+
+def test_regression_has_no_accuracy():
+    steps = Trainer(adding(T=4)).train(3)
+    assert all(st.accuracy is None for st in steps)
+    assert accuracy(np.array([[0.3], [0.9]]), np.array([[0.5], [1.2]])) is None

@@ -38,12 +38,14 @@ class Diverged(Exception):
 
 
 def accuracy(y: np.ndarray, Y: np.ndarray) -> float | None:
-    """Fraction of targets whose class has the largest output; None for real targets."""
+    """Fraction of targets whose class has the largest output: class indices, or one-hot /
+    probability rows (each summing to 1, or 0 for no target); None for real targets."""
     Y = np.asarray(Y)
     if not np.issubdtype(Y.dtype, np.integer):
-        if Y.shape != y.shape:
+        sums = Y.sum(axis=-1) if Y.shape == y.shape and Y.shape[-1] > 1 else None
+        if sums is None or np.any(Y < 0) or not np.all(np.isclose(sums, 1.0) | (sums == 0)):
             return None
-        carries = Y.sum(axis=-1) > 0
+        carries = sums > 0
         Y = np.argmax(Y, axis=-1)
     else:
         carries = Y >= 0
@@ -85,8 +87,8 @@ class Trainer:
             s.optimiser.load_state_dict(optimiser_before)
             raise Diverged(number, "the weight update overflowed")
         s.history.append(IterationRecord(bwd.loss, clipped, {}, {}))
-        step = TrainingStep(number, bwd.loss, accuracy(fwd.y, Y), clipped.norm_before, clipped.norm_after,
-                            bwd.dh_norm)
+        hits = accuracy(fwd.y, Y) if self.classification else None
+        step = TrainingStep(number, bwd.loss, hits, clipped.norm_before, clipped.norm_after, bwd.dh_norm)
         self.steps.append(step)
         return step
 

@@ -334,7 +334,10 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
         if self.runner.busy:
             return
         self.player.pause()
-        self.training_dock.show()
+        if not self.training_dock.isVisible():
+            self.training_dock.show()
+            # a strip along the bottom: the main plots keep most of the height
+            self.resizeDocks([self.training_dock], [max(220, self.height() // 4)], QtCore.Qt.Orientation.Vertical)
         self.training_panel.train()
 
     def open_sweep(self) -> None:

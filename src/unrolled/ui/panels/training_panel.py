@@ -43,7 +43,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0)
-        theme.style_plot(self.accuracy_plot, "Accuracy per iteration", {"bottom": "iteration", "left": "accuracy"})
+        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)",
+                         {"bottom": "iteration", "left": "accuracy"})
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left")})
         self.norm_plot.setLogMode(y=True)
@@ -51,7 +52,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left")})
         self.latest_plot.setLogMode(y=True)
         theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
-        self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt")
+        self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                 labelTextColor=theme.THEME.foreground)
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
         self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")
         self.after = self.norm_plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
@@ -109,6 +111,7 @@ class TrainingPanel(QtWidgets.QWidget):
                                  "iteration of the trained model with Right.")
 
     def refresh(self) -> None:
+        self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy
         steps = self.trainer.steps
         if not steps:
             for curve in (self.accuracy, self.before, self.after, self.latest):

@@ -9,6 +9,9 @@ from ...session.stepper import Session
 from .. import theme
 
 
+MARKERS_UP_TO = 60
+
+
 class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.THEME.background)
@@ -29,6 +32,9 @@ class LossPlot(pg.PlotWidget):
         losses = np.asarray(session.loss_history, dtype=float)
         iterations = np.arange(1, len(losses) + 1)
         finite = np.isfinite(losses)
+        symbol = "o" if len(losses) <= MARKERS_UP_TO else None  # markers while they can be told apart
+        if self.curve.opts["symbol"] != symbol:
+            self.curve.setSymbol(symbol)
         self.curve.setData(iterations[finite], losses[finite])
         # an iteration whose loss overflowed is marked, never silently left out
         top = float(losses[finite].max()) if finite.any() else 1.0
