@@ -69,7 +69,7 @@ class SweepWindow(QtWidgets.QMainWindow):
         theme.style_plot(self.plot, "Adding problem: success rate against T", {"bottom": "T (sequence length)", "left": "success rate"})
         self.plot.setYRange(-0.05, 1.05)
         self.plot.setMenuEnabled(False)
-        self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        self.plot.addLegend(offset=(10, -10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
         self.curves = {}
         self.settings_text = QtWidgets.QLabel(defaults.describe())
         self.settings_text.setWordWrap(True)
