@@ -24,6 +24,16 @@ def _catch_qt_leaks(qapp):
     assert not leaked, f"top-level widgets left open: {leaked}"
 
 
+@pytest.fixture(autouse=True)
+def _restore_theme():
+    """Presentation mode and the dark theme are global: every test starts from the default."""
+    yield
+    from unrolled.ui import theme
+
+    theme.THEME.scale, theme.THEME.dark = 1.0, False
+    QtWidgets.QApplication.setPalette(theme.palette())
+
+
 @pytest.fixture
 def make_window(qtbot):
     def make(config: Config | None = None, **changes) -> MainWindow:

@@ -3,14 +3,6 @@ import pytest
 from PySide6 import QtGui, QtWidgets
 
 from unrolled.session.config import Config
-from unrolled.ui import theme
-
-
-@pytest.fixture(autouse=True)
-def _restore_theme():
-    yield
-    theme.THEME.scale, theme.THEME.dark = 1.0, False
-    QtWidgets.QApplication.setPalette(theme.palette())
 
 
 def test_save_and_open_resume_the_same_step_and_plots(make_window, tmp_path):
