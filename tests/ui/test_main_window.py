@@ -183,3 +183,14 @@ def test_with_a_batch_the_heatmaps_show_the_chosen_sequence(make_window):
     window.redraw()
     assert not window.sequence_row.isVisible()
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)
+
+
+def test_a_rebuild_stops_a_long_run_and_play(qtbot, make_window):
+    window = make_window(cell="lstm", timesteps=600, n_hidden=64, task="toxic-word", n_features=5)
+    window.finish_phase()
+    assert window.runner.busy
+    window.model_panel.apply({"timesteps": 8})
+    assert not window.runner.busy and window.session.position == 0
+    window.player.play()
+    window.session.reset()
+    assert not window.player.playing

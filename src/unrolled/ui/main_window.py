@@ -449,7 +449,9 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
 
     # -- model -> view ----------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
-        if change & Change.REBUILT:  # another model: its training curves start afresh
+        if change & Change.REBUILT:  # another model: runs stop, training curves start afresh
+            self.runner.cancel()
+            self.player.pause()
             self.training_panel.reset()
         self._dirty |= change
         if not self._redraw_timer.isActive():
