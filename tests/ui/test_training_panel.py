@@ -49,3 +49,17 @@ def test_divergence_is_reported_in_the_panel(qtbot, make_window):
         window.train()
     assert "Training stopped at iteration 1" in done.args[0]
     assert "Training stopped at iteration 1" in panel.message.text()
+
+
+def test_a_long_iteration_is_spread_over_event_loop_turns_and_stop_abandons_it(qtbot, make_window):
+    window = make_window(Config(task="adding-problem", cell="lstm", timesteps=3000, n_features=2, n_classes=1,
+                                mode="many-to-one", loss="mse", n_hidden=64))
+    weights = {k: v.copy() for k, v in window.session.net.params.items()}
+    runner = window.training_panel.runner
+    runner.start(1)
+    runner._chunk()  # one turn of the event loop: a slice of the first iteration, not all of it
+    assert runner.busy and runner._iteration is not None and window.session.loss_history == []
+    runner.stop()
+    assert not runner.busy and window.session.loss_history == []
+    for k, v in window.session.net.params.items():
+        np.testing.assert_array_equal(v, weights[k])

@@ -83,20 +83,27 @@ class Comparison:
         return self  # for the training runner: history and changed live here
 
     def train_iteration(self) -> None:
-        """One iteration for each, on the same fresh batch; if either diverges both stop,
-        so they stay in lockstep, and the message says which."""
+        steps = self.iteration_in_steps()
+        for _ in steps:
+            pass
+
+    def iteration_in_steps(self):
+        """One iteration for each, on the same fresh batch, as a generator (see
+        Trainer.iteration_in_steps); if either diverges both are rolled back, so they stay
+        in lockstep, and the message says which."""
         before = [({k: v.copy() for k, v in s.net.params.items()}, s.optimiser.state_dict(), len(s.history))
                   for s in self.sessions]
         for label, trainer in zip("AB", self.trainers):
             try:
-                trainer.train_iteration()
+                yield from trainer.iteration_in_steps()
             except Diverged as error:
                 for s, (params, optimiser, n) in zip(self.sessions, before):
                     for k, v in params.items():
                         s.net.params[k][...] = v
                     s.optimiser.load_state_dict(optimiser)
                     del s.history[n:]
-                raise Diverged(error.iteration, f"network {label} ({describe_changes(self.changes) if label == 'B' else 'as set'}): {error.where}") from error
+                which = describe_changes(self.changes) if label == "B" else "as set"
+                raise Diverged(error.iteration, f"network {label} ({which}): {error.where}") from error
 
     def finish(self) -> None:
         for trainer in self.trainers:

@@ -64,13 +64,32 @@ class Trainer:
         return self.session.config.loss == "cross-entropy"
 
     def train_iteration(self) -> TrainingStep:
+        """One whole iteration, at once."""
+        steps = self.iteration_in_steps()
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value
+
+    def iteration_in_steps(self):
+        """One iteration as a generator that yields after every timestep of the forward and
+        the backward pass, so a UI can spread a long iteration over several event-loop turns;
+        its return value is the TrainingStep. The update happens at the very end, at once:
+        abandoning the generator part way leaves the model as it was."""
         s, net, config = self.session, self.session.net, self.session.config
         number = len(s.history) + 1
         X, Y = s.task.sample(config.timesteps, config.n_features, config.n_classes, config.batch_size, s._rng)
-        fwd = net.forward(X)
+        fwd = net.begin_forward(X)
+        for _ in range(fwd.T):
+            net.forward_step(fwd)
+            yield
         if fwd.nonfinite_from is not None:
             raise Diverged(number, f"the forward pass overflowed from t = {fwd.nonfinite_from}")
-        bwd = net.backward(fwd, Y)
+        bwd = net.begin_backward(fwd, Y)
+        for _ in range(bwd.T):
+            net.backward_step(bwd, fwd)
+            yield
         if not np.isfinite(bwd.loss):
             raise Diverged(number, "the loss is inf or nan")
         if bwd.nonfinite_from is not None:

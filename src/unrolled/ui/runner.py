@@ -122,8 +122,10 @@ class Player(QtCore.QObject):
 
 
 class TrainingRunner(_Chunked):
-    """Trains in chunks of about CHUNK_SECONDS on the GUI thread: the window stays live,
-    the plots follow at their own bounded rate, and Stop takes effect between iterations."""
+    """Trains in chunks of about CHUNK_SECONDS on the GUI thread, down to single timesteps
+    of an iteration when one iteration is long: the window stays live, the plots follow at
+    their own bounded rate, and Stop abandons an unfinished iteration (its update has not
+    happened, so the model is as it was after the last one)."""
 
     progress = QtCore.Signal(int, int, float, float)  # done, total, iterations per second, seconds left
     finished = QtCore.Signal(str)  # "" when all iterations ran; else why it stopped
@@ -132,6 +134,7 @@ class TrainingRunner(_Chunked):
         super().__init__(parent)
         self.trainer = trainer
         self._started = 0.0
+        self._iteration = None  # the generator of the iteration in progress
 
     def start(self, n_iterations: int) -> None:
         if self._begin(n_iterations):
@@ -150,8 +153,13 @@ class TrainingRunner(_Chunked):
         deadline = time.perf_counter() + CHUNK_SECONDS
         try:
             while self._left > 0 and time.perf_counter() < deadline:
-                self.trainer.train_iteration()
-                self._left -= 1
+                if self._iteration is None:
+                    self._iteration = self.trainer.iteration_in_steps()
+                try:
+                    next(self._iteration)
+                except StopIteration:
+                    self._iteration = None
+                    self._left -= 1
         except Diverged as error:
             self._end(str(error))
             return
@@ -167,6 +175,7 @@ class TrainingRunner(_Chunked):
 
     def _end(self, message: str) -> None:
         self._left = 0
+        self._iteration = None
         self._timer.stop()
         self.trainer.finish()
         self.finished.emit(message)
