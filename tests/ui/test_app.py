@@ -16,3 +16,19 @@ def test_an_exception_in_a_slot_shows_a_dialog_and_the_app_keeps_running(qapp, m
         sys.excepthook(*sys.exc_info())
     assert shown and "RuntimeError: boom in a slot" in shown[0][0]
     assert "Traceback" in shown[0][1]
+
+
+def test_a_repeating_fault_shows_one_dialog_at_a_time(qapp, monkeypatch):
+    shown = []
+
+    def exec_and_fault_again(box):
+        shown.append(box.text())
+        sys.excepthook(RuntimeError, RuntimeError("again, while the first dialog is open"), None)
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "exec", exec_and_fault_again)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_excepthook()
+    sys.excepthook(RuntimeError, RuntimeError("first"), None)
+    assert len(shown) == 1 and "first" in shown[0]
+    sys.excepthook(RuntimeError, RuntimeError("later"), None)  # the first was closed: a new one
+    assert len(shown) == 2

@@ -16,16 +16,22 @@ def install_excepthook() -> None:
     """An exception in a slot shows an error dialog and the app keeps running: a mistake
     must not end a lecture."""
 
+    showing = []  # one dialog at a time: a fault that repeats every frame must not stack them
+
     def hook(kind, value, tb):
         details = "".join(traceback.format_exception(kind, value, tb))
         sys.stderr.write(details)
         app = QtWidgets.QApplication.instance()
-        if app is None:
+        if app is None or showing:
             return
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "unrolled: something went wrong",
                                     f"{kind.__name__}: {value}\n\nThe app keeps running; what you set is kept.")
         box.setDetailedText(details)
-        box.exec()
+        showing.append(box)
+        try:
+            box.exec()
+        finally:
+            showing.clear()
 
     sys.excepthook = hook
 

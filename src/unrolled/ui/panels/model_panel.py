@@ -151,7 +151,11 @@ class ModelPanel(QtWidgets.QWidget):
             ):
                 self._on_config_changed()
                 return False
-            session.reconfigure(**changes)
+            QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
+            try:  # large sizes take a moment to build: say so
+                session.reconfigure(**changes)
+            finally:
+                QtWidgets.QApplication.restoreOverrideCursor()
         except ConfigError as error:
             self._show_error(error)
             self._on_config_changed()

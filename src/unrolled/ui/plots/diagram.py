@@ -70,11 +70,16 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return
         painter.setFont(self._font())
         T = self._session.T
-        if (self.width() - theme.px(40)) / T >= theme.px(MIN_CELL_PX):
-            self._paint_full(painter)
-        else:
-            self._paint_strip(painter)
-        painter.end()
+        try:
+            if (self.width() - theme.px(40)) / T >= theme.px(MIN_CELL_PX):
+                self._paint_full(painter)
+            else:
+                self._paint_strip(painter)
+        except Exception as error:  # a fault while painting must not take the window down
+            painter.setPen(QtGui.QColor(theme.VERMILION))
+            painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}")
+        finally:
+            painter.end()
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return theme.qfont(relative)
