@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -55,7 +54,6 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
         self.setWindowTitle("unrolled: backpropagation through time")
         self.runner = ChunkedRunner(self.session, self)
         self.player = Player(self.session, self)
-        self._dirty = Change(0)
         self._redraw_timer = QtCore.QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
@@ -453,7 +451,6 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
             self.runner.cancel()
             self.player.pause()
             self.training_panel.reset()
-        self._dirty |= change
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
 
@@ -470,7 +467,6 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
 
     def redraw(self) -> None:
         """Bring every view up to date with the session; at most REDRAW_HZ times a second."""
-        self._dirty = Change(0)
         for view in self.views:
             view.refresh(self.session)
         self._refresh_status()
