@@ -179,6 +179,7 @@ def test_with_a_batch_the_heatmaps_show_the_chosen_sequence(make_window):
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)
     window.sequence_box.setValue(3)
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[2].T)
+    np.testing.assert_array_equal(window.model_panel.sample_view.image.image, window.session.X[2].T)
     window.session.reconfigure(batch_size=1)
     window.redraw()
     assert not window.sequence_row.isVisible()

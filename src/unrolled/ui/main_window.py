@@ -474,6 +474,8 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
     def _on_sequence_chosen(self, number: int) -> None:
         self.heatmaps.sequence = number - 1
         self.heatmaps.refresh(self.session)
+        self.model_panel.sample_view.sequence = number - 1
+        self.model_panel.sample_view.refresh()
 
     def _refresh_status(self) -> None:
         s = self.session

@@ -14,9 +14,9 @@ from .. import theme
 MAX_WORDS = 24  # beyond this the text shows the first words and says how many more
 
 
-def sample_text(session: Session) -> str:
-    """The first sequence of the batch and its target, readable."""
-    task, X, Y = session.task, session.X[0], np.asarray(session.Y)[0]
+def sample_text(session: Session, sequence: int = 0) -> str:
+    """One sequence of the batch and its target, readable."""
+    task, X, Y = session.task, session.X[sequence], np.asarray(session.Y)[sequence]
     words = task.input_labels(X)
     targets = task.target_labels(Y)
     if words is not None:
@@ -38,6 +38,7 @@ class SampleView(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
+        self.sequence = 0  # which sequence of the batch (0-based); follows the heatmaps' chooser
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.graphics.setFixedHeight(110)
@@ -85,7 +86,8 @@ class SampleView(QtWidgets.QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        X = self.session.X[0].T  # (F, T): one column per timestep, as the heatmaps
+        self.sequence = min(self.sequence, self.session.X.shape[0] - 1)
+        X = self.session.X[self.sequence].T  # (F, T): one column per timestep, as the heatmaps
         finite = X[np.isfinite(X)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         self.image.setImage(X, levels=(low, high if high > low else low + 1))
@@ -93,7 +95,7 @@ class SampleView(QtWidgets.QWidget):
         self.plot.setXRange(0.5, X.shape[1] + 0.5, padding=0)
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
         theme.set_integer_ticks(self.plot.getAxis("bottom"), X.shape[1], target=5)
-        self.text.setText(sample_text(self.session))
+        self.text.setText(sample_text(self.session, self.sequence))
 
     def closeEvent(self, event) -> None:
         self.session.changed.disconnect(self._on_session_changed)

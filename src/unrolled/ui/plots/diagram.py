@@ -53,6 +53,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             "the current timestep; in the backward pass, arrow width and colour show log ||dL/dh_t||."
         )
         self._session: Session | None = None
+        self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
 
     def refresh(self, session: Session) -> None:
         self._session = session
@@ -131,7 +132,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             fill = QtGui.QColor(theme.SKY if k < forward_done else theme.THEME.muted)
             if done_back[k]:
                 fill = QtGui.QColor(theme.GRADIENT_LOW)
-            current = s.t == k + 1
+            current = self.show_cursor and s.t == k + 1
             painter.setBrush(fill)
             pen = QtGui.QPen(QtGui.QColor(theme.VERMILION) if current else dark, theme.px(3.5 if current else 1.5))
             painter.setPen(pen)
@@ -158,7 +159,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             x = left + span * (tick - 0.5)
             painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + theme.px(5)))
             painter.drawText(QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20)), QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
-        if s.t is not None:
+        if s.t is not None and self.show_cursor:
             x = left + span * (s.t - 0.5)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
             painter.drawLine(QtCore.QPointF(x, top - theme.px(10)), QtCore.QPointF(x, top + height + theme.px(4)))
