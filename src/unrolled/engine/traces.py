@@ -81,6 +81,22 @@ class BackwardTrace:
     carry_last: dict | None = None  # state name -> (B, T, D), as carry_h / carry_c
     steps_done: int = 0
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
+    _norms: dict = field(default_factory=dict, repr=False)  # (name, steps_done) -> (T,) read-only
+
+    def _norm_per_step(self, name: str, a: np.ndarray | None) -> np.ndarray | None:
+        """(T,) ||a_t|| over the batch and the units, NaN where not computed yet. Several
+        plots and the status bar ask each frame; the arrays change only with steps_done
+        (and a step undone and redone is bit-identical), so it is computed once per step."""
+        if a is None:
+            return None
+        key = (name, self.steps_done)
+        if key not in self._norms:
+            if len(self._norms) > 8:  # only the current step's norms are asked for
+                self._norms.clear()
+            norm = np.sqrt(np.sum(a * a, axis=(0, 2)))
+            norm.setflags(write=False)
+            self._norms[key] = norm
+        return self._norms[key]
 
     @property
     def T(self) -> int:
@@ -98,20 +114,16 @@ class BackwardTrace:
     @property
     def dh_norm(self) -> np.ndarray:
         """(T,) ||dL/dh_t|| over the batch and the units; NaN where not yet computed."""
-        return np.sqrt(np.sum(self.dh * self.dh, axis=(0, 2)))
+        return self._norm_per_step("dh", self.dh)
 
     @property
     def dh_last_norm(self) -> np.ndarray | None:
         """(T,) ||dL_T/dh_t||, or None when not tracked."""
-        if self.dh_last is None:
-            return None
-        return np.sqrt(np.sum(self.dh_last * self.dh_last, axis=(0, 2)))
+        return self._norm_per_step("dh_last", self.dh_last)
 
     @property
     def dc_norm(self) -> np.ndarray | None:
-        if self.dc is None:
-            return None
-        return np.sqrt(np.sum(self.dc * self.dc, axis=(0, 2)))
+        return self._norm_per_step("dc", self.dc)
 
     @property
     def nonfinite_from(self) -> int | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import Network, get_task, make_optimiser, with_spectral_radius
+from ..engine import Network, get_task, make_optimiser, spectral_radius, with_spectral_radius
 from ..engine.jacobians import rnn_step_bound
 from ..engine.optim import ClipResult, clip
 from ..engine.traces import BackwardTrace, ForwardTrace
@@ -324,16 +324,26 @@ class Session:
         curve = self.gradient_curve()
         if curve is None or self.net.cell_name != "rnn" or not np.isfinite(curve[-1]):
             return None
-        U = self.fwd.packed["U"]  # the weights this iteration's gradients were computed with
+        base, label = self._theory_rate()
         steps_back = self.T - np.arange(1, self.T + 1)
-        if self.config.activation == "linear":
-            base = float(np.max(np.abs(np.linalg.eigvals(U))))
-            label = f"ρ^(T−t), ρ(U) = {base:.3g}"
-        else:
-            base = rnn_step_bound(U, self.config.activation)
-            label = f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
         with np.errstate(over="ignore", under="ignore"):
             return curve[-1] * base**steps_back, label
+
+    def _theory_rate(self) -> tuple[float, str]:
+        """The per-step factor of the theory line and its label, for this iteration's U.
+        An eigen- or singular-value problem of U: computed once per iteration, not per frame
+        (the cache holds U itself, so a new iteration's U can never match a stale entry)."""
+        U = self.fwd.packed["U"]  # the weights this iteration's gradients were computed with
+        cached = getattr(self, "_theory_cache", None)
+        if cached is None or cached[0] is not U or cached[1] != self.config.activation:
+            if self.config.activation == "linear":
+                base = spectral_radius(U)
+                label = f"ρ^(T−t), ρ(U) = {base:.3g}"
+            else:
+                base = rnn_step_bound(U, self.config.activation)
+                label = f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
+            self._theory_cache = cached = (U, self.config.activation, base, label)
+        return cached[2], cached[3]
 
     def nonfinite_from(self) -> tuple[str, int] | None:
         """("forward" | "backward", t) where values first became inf or nan, or None."""
