@@ -35,7 +35,6 @@ def test_training_in_lockstep_on_the_same_batches():
     c = Comparison(TOXIC.replace(timesteps=8, batch_size=8), {"rho": 1.2})
     for _ in range(5):
         c.train_iteration()
-    c.finish()
     assert len(c.a.history) == len(c.b.history) == 5 and c.in_lockstep
     # the same batches: with the same weights B would match A exactly
     same = Comparison(TOXIC.replace(timesteps=8, batch_size=8), {"learning_rate": TOXIC.learning_rate})

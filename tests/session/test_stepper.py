@@ -69,7 +69,7 @@ def test_step_back_stops_at_the_start():
     s = Session()
     assert not s.can_step_back
     s.step()
-    s.restart_iteration()  # weights changed from outside: no way back past this point
+    s.set_weights({"U1": s.net.params["U1"] * 0.5})  # new weights: no way back past this point
     assert not s.can_step_back
     with pytest.raises(ValueError, match="nothing to undo"):
         s.step_back()
@@ -143,8 +143,7 @@ def test_linear_theory_line_is_exact_for_scaled_orthogonal_U():
 
     s = Session(Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
                        activation="linear", timesteps=12, n_hidden=6))
-    s.net.params["U1"][...] = 0.8 * orthogonal(np.random.default_rng(0), 6)
-    s.restart_iteration()
+    s.set_weights({"U1": 0.8 * orthogonal(np.random.default_rng(0), 6)})
     s.run_iteration()
     curve, label = s.theory_curve()
     assert label.startswith("ρ^(T−t), ρ(U) = 0.8")

@@ -16,8 +16,7 @@ def test_linear_rnn_theory_is_exact_against_the_engine(qtbot, make_window):
     engine's gradient decays by the same factor."""
     window = make_window(Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
                                 activation="linear", timesteps=12, n_hidden=6))
-    window.session.net.params["U1"][...] = 0.7 * orthogonal(np.random.default_rng(0), 6)
-    window.session.restart_iteration()
+    window.session.set_weights({"U1": 0.7 * orthogonal(np.random.default_rng(0), 6)})
     panel = show_theory(qtbot, window)
     result = panel.result
     np.testing.assert_allclose(result.log10_product, result.steps_back * np.log10(0.7), atol=1e-9)

@@ -3,6 +3,8 @@ an RNN against an LSTM, one cell at two values of rho, with and without clipping
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import numpy as np
 
 from .config import Config, ConfigError
@@ -36,10 +38,8 @@ class Comparison:
 
     def _build(self, config: Config) -> None:
         self.a = Session(config)
-        self.b = Session(config.replace(**self.changes).validated())
         # the same batch for both, and the same stream of training batches (same seed)
-        self.b.X, self.b.Y = self.a.X.copy(), np.array(self.a.Y, copy=True)
-        self.b.restart_iteration()
+        self.b = Session(config.replace(**self.changes).validated(), batch=(self.a.X, self.a.Y))
         self.trainers = (Trainer(self.a), Trainer(self.b))
 
     @property
@@ -77,38 +77,29 @@ class Comparison:
         self._build(self.a.config)
         self.changed.emit(Change.ALL)
 
-    # -- training in lockstep ---------------------------------------------------------
+    # -- training in lockstep (a Trainable for the training runner) --------------------
     @property
-    def session(self):
-        return self  # for the training runner: history and changed live here
+    def completed_iterations(self) -> int:
+        return len(self.a.history)
 
     def train_iteration(self) -> None:
-        steps = self.iteration_in_steps()
-        for _ in steps:
+        for _ in self.iteration_in_steps():
             pass
 
-    def iteration_in_steps(self):
+    def iteration_in_steps(self) -> Generator[None, None, None]:
         """One iteration for each, on the same fresh batch, as a generator (see
-        Trainer.iteration_in_steps); if either diverges both are rolled back, so they stay
+        Trainer.iteration_in_steps); if B diverges, A's update is rolled back, so they stay
         in lockstep, and the message says which."""
-        before = [({k: v.copy() for k, v in s.net.params.items()}, s.optimiser.state_dict(), len(s.history))
-                  for s in self.sessions]
+        start_a = self.a.checkpoint()
         for label, trainer in zip("AB", self.trainers):
             try:
                 yield from trainer.iteration_in_steps()
             except Diverged as error:
-                for s, (params, optimiser, n) in zip(self.sessions, before):
-                    for k, v in params.items():
-                        s.net.params[k][...] = v
-                    s.optimiser.load_state_dict(optimiser)
-                    del s.history[n:]
+                if label == "B":
+                    self.a.restore(start_a)
                 which = describe_changes(self.changes) if label == "B" else "as set"
                 raise Diverged(error.iteration, f"network {label} ({which}): {error.where}") from error
-
-    def finish(self) -> None:
-        for trainer in self.trainers:
-            trainer.finish()
-        self.changed.emit(Change.HISTORY | Change.PARAMS)
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
     # -- what the status bar says -------------------------------------------------------
     def summary(self) -> str:

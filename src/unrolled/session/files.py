@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine.optim import ClipResult
 from .config import Config, ConfigError
-from .stepper import IterationRecord, Session
+from .iteration import Checkpoint, IterationRecord
+from .stepper import Session
 
 SESSION_FORMAT = "unrolled-session"
 SESSION_VERSION = 1
@@ -67,18 +67,15 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     """Write NAME.json and NAME.npz; returns both paths."""
     path = Path(path).with_suffix(".json")
     weights = path.with_suffix(".npz")
-    complete = session.position == session.steps_per_iteration and session.history
-    if complete:  # replaying the update needs the weights from before it
-        record = session.history[-1]
-        params, optimiser, history = record.params_before, record.optimiser_state_before, session.history[:-1]
-    else:
-        params, optimiser, history = session.net.params, session.optimiser.state_dict(), session.history
+    start = session.iteration_start()  # replaying the steps needs the weights the iteration began from
+    params, optimiser, history = start.params, start.optimiser_state, session.history[:start.history_length]
     arrays = {f"param.{k}": v for k, v in params.items()}
     arrays.update(_flatten_optimiser(optimiser))
     arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
     arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)
-    arrays["history.norm_before"] = np.array([r.clip.norm_before for r in history], dtype=float)
-    arrays["history.norm_after"] = np.array([r.clip.norm_after for r in history], dtype=float)
+    arrays["history.norm_before"] = np.array([r.norm_before for r in history], dtype=float)
+    arrays["history.norm_after"] = np.array([r.norm_after for r in history], dtype=float)
+    arrays["history.applied"] = np.array([r.applied for r in history], dtype=bool)
 
     def write_npz(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
@@ -89,7 +86,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
         "format": SESSION_FORMAT,
         "version": SESSION_VERSION,
         "config": session.config.to_dict(),
-        "iteration": session.iteration,
+        "iteration": start.iteration,
         "position": session.position,
         "phase": session.phase.value,
         "weights": weights.name,
@@ -147,29 +144,17 @@ def load_session(path: str | Path) -> Session:
 
 
 def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
-    session = Session(config)
-    shapes = session.net.param_shapes()
     params = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
-    if set(params) != set(shapes):
-        raise ValueError(f"weights {sorted(params)} do not match the {config.cell} parameters {sorted(shapes)}")
-    for name, value in params.items():
-        if value.shape != shapes[name]:
-            raise ValueError(f"{name} has shape {value.shape}, expected {shapes[name]}")
-    session.net.params = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    session.optimiser.load_state_dict(_unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")}))
-    X, Y = arrays["X"], arrays["Y"]
-    expected_x = (config.batch_size, config.timesteps, config.n_features)
-    if X.shape != expected_x:
-        raise ValueError(f"X has shape {X.shape}, expected {expected_x}")
-    session.X, session.Y = X, Y
-    session.history = [
-        IterationRecord(float(loss), ClipResult({}, float(before), float(after)), {}, {})
-        for loss, before, after in zip(arrays["history.loss"], arrays["history.norm_before"], arrays["history.norm_after"])
+    optimiser = _unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")})
+    losses = arrays["history.loss"]
+    applied = arrays.get("history.applied", np.ones(len(losses), dtype=bool))  # version 1 files before it
+    history = [
+        IterationRecord(float(loss), float(before), float(after), bool(done))
+        for loss, before, after, done in zip(losses, arrays["history.norm_before"], arrays["history.norm_after"], applied)
     ]
-    position = int(document["position"])
-    if not 0 <= position <= session.steps_per_iteration:
-        raise ValueError(f"position {position} is outside 0..{session.steps_per_iteration}")
-    session.iteration = int(document["iteration"])
-    session.restart_iteration()
-    session.advance(position)
-    return session
+    iteration, position = document["iteration"], document["position"]
+    for name, value in (("iteration", iteration), ("position", position)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name} {value!r} is not a whole number")
+    start = Checkpoint(params, optimiser, len(history), iteration)
+    return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position)

@@ -1,59 +1,38 @@
-"""The step machine over training iterations.
+"""The session: one network, its batch, and the step machine over training iterations.
 
 One iteration is 2T + 2 steps:
 
     forward t = 1..T  ->  loss  ->  backward t = T..1  ->  weight update
 
 `step()` takes one, `step_back()` undoes one exactly (arrays restored bit for bit), across
-the boundary into the previous iteration too. Observers subscribe to `changed`, which
-carries a `Change` flag saying what moved.
+the boundary into the previous iteration too, as far back as the undo budget reaches.
+
+The session is the only writer of its state. Training, comparing, files and export ask it:
+`training_batch`, `checkpoint` / `restore`, `apply_update`, `iteration_start`,
+`replay_iteration`, `Session.resume`. Every public method that changes the session sends
+exactly one `changed` event, whose `Change` flag says what moved (PARAMS only when the
+weights did); a method that raises has changed nothing and sends nothing.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import numpy as np
 
-from ..engine import Network, get_task, make_optimiser, spectral_radius, with_spectral_radius
-from ..engine.jacobians import rnn_step_bound
-from ..engine.optim import ClipResult, clip
+from ..engine import Network, get_task, make_optimiser, with_spectral_radius
+from ..engine.losses import check_targets
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .config import Config, ConfigError
 from .events import Change, Signal
+from .iteration import Checkpoint, IterationRecord, IterationState, Phase, phase_at
+from .theory import theory_rate
+from .updates import apply_update, restore_weights, take_checkpoint
 
-
-class Phase(enum.Enum):
-    READY = "ready"  # nothing computed yet in this iteration
-    FORWARD = "forward"
-    LOSS = "loss"
-    BACKWARD = "backward"
-    UPDATE = "update"  # the weights have been updated: the iteration is complete
-
-
-@dataclass
-class IterationRecord:
-    """What one completed iteration leaves behind."""
-
-    loss: float
-    clip: ClipResult
-    params_before: dict[str, np.ndarray]
-    optimiser_state_before: dict
-
-
-@dataclass
-class _Iteration:
-    """Everything stepping within one iteration touches, so a boundary can be undone."""
-
-    fwd: ForwardTrace
-    bwd: BackwardTrace | None = None
-    position: int = 0  # steps done in this iteration: 0 .. 2T + 2
-    record: IterationRecord | None = None
-
-
-UNDO_BUDGET_BYTES = 256 * 2**20  # completed iterations kept for stepping back, at most
+UNDO_BUDGET_BYTES = 64 * 2**20  # completed iterations kept for stepping back (every array counted)
 GRADIENT_VERDICT_LIMITS = (1e-2, 1e2)  # ratio ||dL/dh_1|| / ||dL/dh_T|| outside: vanish / explode
+
+__all__ = ["Change", "IterationRecord", "Phase", "Session", "UpdateRejected", "gradient_verdict"]
 
 
 def gradient_verdict(ratio: float) -> str:
@@ -67,13 +46,24 @@ def gradient_verdict(ratio: float) -> str:
     return "stable"
 
 
+class UpdateRejected(Exception):
+    """`apply_update` kept the weights: the gradient or the updated weights were not finite."""
+
+    def __init__(self, record: IterationRecord):
+        self.record = record
+        why = "the gradient norm is inf or nan" if not np.isfinite(record.norm_after) else "the weight update overflowed"
+        super().__init__(why)
+
+
 class Session:
-    def __init__(self, config: Config | None = None):
+    def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None):
+        """batch: (X, Y) to step through instead of the task's first sample (the stream of
+        training batches goes on as if it had been drawn)."""
         self.changed = Signal()
-        self._build((config or Config()).validated())
+        self._build((config or Config()).validated(), batch)
 
     # -- building ---------------------------------------------------------------------
-    def _build(self, config: Config) -> None:
+    def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         task = get_task(config.task)
         net = Network(
             config.cell,
@@ -90,13 +80,21 @@ class Session:
         optimiser = make_optimiser(config.optimiser, config.learning_rate, config.momentum)
         rng = np.random.default_rng(config.seed)
         X, Y = task.sample(config.timesteps, config.n_features, config.n_classes, config.batch_size, rng)
+        if batch is not None:
+            X, Y = np.array(batch[0], dtype=np.float64), np.array(batch[1])
+            expected = (config.batch_size, config.timesteps, config.n_features)
+            if X.shape != expected:
+                raise ValueError(f"X has shape {X.shape}, expected (B, T, F) = {expected}")
+        current = IterationState(net.begin_forward(X))
+        check_targets(Y, current.fwd.y.shape)  # a mode the task contradicts fails here, not at the loss
         # all built: only now replace the old state, so a failure above changes nothing
         self.config, self.task, self.net, self.optimiser = config, task, net, optimiser
         self._rng, self.X, self.Y = rng, X, Y
         self.iteration = 0
         self.history: list[IterationRecord] = []
-        self._previous: list[_Iteration] = []  # completed iterations, oldest first
-        self._current = _Iteration(net.begin_forward(X))
+        self._previous: list[tuple[IterationState, int]] = []  # completed iterations and their bytes, oldest first
+        self._current = current
+        self.weights_version = getattr(self, "weights_version", 0) + 1
 
     def reconfigure(self, **changes) -> None:
         """Rebuild with changed settings. On any problem, raise ConfigError and keep
@@ -113,11 +111,11 @@ class Session:
             raise ConfigError({"config": str(error)}) from error
         self.changed.emit(Change.ALL)
 
-    def adopt(self, other: "Session") -> None:
+    def adopt(self, other: Session) -> None:
         """Become `other` (an opened file, say), keeping this session's observers."""
-        changed = self.changed
+        changed, version = self.changed, self.weights_version
         self.__dict__.update(other.__dict__)
-        self.changed = changed
+        self.changed, self.weights_version = changed, version + 1
         self.changed.emit(Change.ALL)
 
     def reset(self) -> None:
@@ -127,10 +125,28 @@ class Session:
 
     def new_sample(self) -> None:
         """A new batch from the task (weights kept); the iteration starts over."""
-        c = self.config
-        self.X, self.Y = self.task.sample(c.timesteps, c.n_features, c.n_classes, c.batch_size, self._rng)
-        self.restart_iteration()
-        self.changed.emit(Change.REBUILT)
+        self.X, self.Y = self.training_batch()
+        self._restart()
+        self.changed.emit(Change.STEP | Change.REBUILT)
+
+    @classmethod
+    def resume(cls, config: Config, start: Checkpoint, batch: tuple[np.ndarray, np.ndarray],
+               history: list[IterationRecord], position: int) -> Session:
+        """A session at `position` steps into an iteration that began from `start` on
+        `batch`, after `history`: what a saved file holds. ValueError says what does not fit."""
+        session = cls(config, batch)
+        if not 0 <= position <= session.steps_per_iteration:
+            raise ValueError(f"position {position} is outside 0..{session.steps_per_iteration}")
+        if start.iteration < 0:
+            raise ValueError(f"iteration {start.iteration} is negative")
+        session._put_weights(start.params, require_all=True)
+        session.optimiser.load_state_dict(start.optimiser_state)
+        session.history = list(history)
+        session.iteration = start.iteration
+        session._restart()
+        for _ in range(position):
+            session._step()
+        return session
 
     # -- where we are -----------------------------------------------------------------
     @property
@@ -155,16 +171,7 @@ class Session:
 
     @property
     def phase(self) -> Phase:
-        p, T = self.position, self.T
-        if p == 0:
-            return Phase.READY
-        if p <= T:
-            return Phase.FORWARD
-        if p == T + 1:
-            return Phase.LOSS
-        if p <= 2 * T + 1:
-            return Phase.BACKWARD
-        return Phase.UPDATE
+        return phase_at(self.position, self.T)
 
     @property
     def t(self) -> int | None:
@@ -188,68 +195,85 @@ class Session:
     def loss_history(self) -> list[float]:
         return [r.loss for r in self.history]
 
+    @property
+    def undo_bytes(self) -> int:
+        """Memory held by the completed iterations kept for stepping back."""
+        return sum(size for _, size in self._previous)
+
     # -- stepping ---------------------------------------------------------------------
     def step(self) -> None:
-        self._step()
-        self.changed.emit(Change.STEP | (Change.PARAMS | Change.HISTORY if self.phase is Phase.UPDATE else Change(0)))
+        self.changed.emit(self._step())
 
-    def _step(self) -> None:
+    def _step(self) -> Change:
         cur, net = self._current, self.net
-        phase_after = self.position + 1
+        position = cur.position + 1
         if cur.position == self.steps_per_iteration:  # start the next iteration
-            self._previous.append(cur)
-            keep = max(1, UNDO_BUDGET_BYTES // max(self.config.estimated_trace_bytes(), 1))
-            del self._previous[:-keep]
-            self._current = cur = _Iteration(net.begin_forward(self.X))
+            self._keep_for_undo(cur)
+            self._current = cur = IterationState(net.begin_forward(self.X))
             self.iteration += 1
-            phase_after = 1
-        if phase_after <= self.T:
+            position = 1
+        change = Change.STEP
+        if position <= self.T:
             net.forward_step(cur.fwd)
-        elif phase_after == self.T + 1:
+        elif position == self.T + 1:
             cur.bwd = net.begin_backward(cur.fwd, self.Y, track_last_step=self.config.mode == "many-to-many")
-        elif phase_after <= 2 * self.T + 1:
+        elif position <= 2 * self.T + 1:
+            assert cur.bwd is not None
             net.backward_step(cur.bwd, cur.fwd)
         else:
-            cur.record = self._update(cur.bwd)
-            self.history.append(cur.record)
-        cur.position = phase_after
+            assert cur.bwd is not None
+            cur.before_update = self.checkpoint()
+            record = self._apply(cur.bwd.grads, cur.bwd.loss, cur.before_update)
+            self.history.append(record)
+            change |= Change.HISTORY | (Change.PARAMS if record.applied else Change(0))
+        cur.position = position
+        return change
 
-    def _update(self, bwd: BackwardTrace) -> IterationRecord:
-        params_before = {k: v.copy() for k, v in self.net.params.items()}
-        optimiser_before = self.optimiser.state_dict()
-        clipped = clip(bwd.grads, self.config.clipping, self.config.clip_threshold)
-        if np.isfinite(clipped.norm_after):
-            self.optimiser.step(self.net.params, clipped.grads)
-        # a non-finite gradient is not applied: the weights stay finite, the record says so
-        return IterationRecord(bwd.loss, clipped, params_before, optimiser_before)
+    def _keep_for_undo(self, done: IterationState) -> None:
+        """Keep a completed iteration for stepping back; forget the oldest past the budget
+        (the newest is always kept, so one step back across a boundary always works)."""
+        self._previous.append((done, done.nbytes))
+        while len(self._previous) > 1 and self.undo_bytes > UNDO_BUDGET_BYTES:
+            del self._previous[0]
+
+    def _apply(self, grads: dict[str, np.ndarray], loss: float, before: Checkpoint) -> IterationRecord:
+        c = self.config
+        record = apply_update(self.net, self.optimiser, grads, loss, c.clipping, c.clip_threshold, before)
+        if record.applied:
+            self.weights_version += 1
+        return record
 
     def step_back(self) -> None:
         if not self.can_step_back:
             raise ValueError("step_back: nothing to undo")
-        self._step_back()
-        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+        self.changed.emit(self._step_back())
 
-    def _step_back(self) -> None:
+    def _step_back(self) -> Change:
         cur, net = self._current, self.net
         if cur.position == 1 and self._previous:  # back into the previous, completed iteration
-            self._current = self._previous.pop()
+            self._current = self._previous.pop()[0]
             self.iteration -= 1
-            return
+            return Change.STEP
+        change = Change.STEP
         phase = self.phase
         if phase is Phase.FORWARD:
             net.forward_unstep(cur.fwd)
         elif phase is Phase.LOSS:
             cur.bwd = None
         elif phase is Phase.BACKWARD:
+            assert cur.bwd is not None
             net.backward_unstep(cur.bwd)
         else:
-            record = cur.record
-            for name, value in record.params_before.items():
-                net.params[name][...] = value
-            self.optimiser.load_state_dict(record.optimiser_state_before)
-            self.history.pop()
-            cur.record = None
+            assert cur.before_update is not None
+            record = self.history.pop()
+            if record.applied:
+                restore_weights(net, self.optimiser, cur.before_update)
+                self.weights_version += 1
+                change |= Change.PARAMS
+            cur.before_update = None
+            change |= Change.HISTORY
         cur.position -= 1
+        return change
 
     def finish_phase(self) -> None:
         """Take one step, then go on to the end of the phase it entered: from the start,
@@ -262,9 +286,10 @@ class Session:
 
     def advance(self, n: int) -> None:
         """Take n steps and tell the observers once."""
+        change = Change.STEP
         for _ in range(n):
-            self._step()
-        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+            change |= self._step()
+        self.changed.emit(change)
 
     def steps_to(self, target: str) -> int:
         """How many steps finish the phase the next step enters ("phase"), or complete the
@@ -286,20 +311,90 @@ class Session:
         the step it was at, so the plots follow at once."""
         if not (np.isfinite(rho) and rho > 0):
             raise ConfigError({"rho": f"got {rho!r}, expected a number > 0"})
-        for name in self.net.recurrent_param_names():
-            self.net.params[name] = with_spectral_radius(self.net.params[name], rho)
-        self.config = self.config.replace(rho=float(rho))
+        scaled = {name: with_spectral_radius(self.net.params[name], rho) for name in self.net.recurrent_param_names()}
         position = min(self.position, self.steps_per_iteration - 1)  # never re-apply an update
-        self.restart_iteration()
-        if keep_position:
-            self.advance(position)
-
-    def restart_iteration(self) -> None:
-        """The weights or the batch changed from outside: the iteration starts over from its
-        forward pass, and what came before can no longer be stepped back into."""
-        self._previous = []
-        self._current = _Iteration(self.net.begin_forward(self.X))
+        self._put_weights(scaled)
+        self.config = self.config.replace(rho=float(rho))
+        self._restart()
+        for _ in range(position if keep_position else 0):
+            self._step()
         self.changed.emit(Change.STEP | Change.PARAMS)
+
+    def set_weights(self, params: dict[str, np.ndarray]) -> None:
+        """Replace some or all weights (shapes must match); the iteration starts over from
+        its forward pass, and what came before can no longer be stepped back into."""
+        self._put_weights(params)
+        self._restart()
+        self.changed.emit(Change.STEP | Change.PARAMS)
+
+    def _put_weights(self, params: dict[str, np.ndarray], require_all: bool = False) -> None:
+        shapes = self.net.param_shapes()
+        unknown, missing = set(params) - set(shapes), set(shapes) - set(params)
+        if unknown or (require_all and missing):
+            raise ValueError(f"weights {sorted(params)} do not match the {self.config.cell} parameters {sorted(shapes)}")
+        for name, value in params.items():
+            if np.shape(value) != shapes[name]:
+                raise ValueError(f"{name} has shape {np.shape(value)}, expected {shapes[name]}")
+        for name, value in params.items():
+            self.net.params[name] = np.array(value, dtype=np.float64)
+        self.weights_version += 1
+
+    def _restart(self) -> None:
+        """The weights or the batch changed: the iteration starts over from its forward pass,
+        and what came before can no longer be stepped back into."""
+        self._previous = []
+        self._current = IterationState(self.net.begin_forward(self.X))
+
+    def checkpoint(self) -> Checkpoint:
+        """A copy of the weights and optimiser state now, for `restore`."""
+        return take_checkpoint(self.net, self.optimiser, len(self.history), self.iteration)
+
+    def iteration_start(self) -> Checkpoint:
+        """The weights and optimiser state this iteration started from (before its update,
+        if the update has been taken), and the history before it."""
+        before = self._current.before_update
+        return before if before is not None else self.checkpoint()
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Back to a checkpoint's weights, optimiser state and history; the iteration
+        starts over from its forward pass."""
+        restore_weights(self.net, self.optimiser, checkpoint)
+        del self.history[checkpoint.history_length:]
+        self.iteration = checkpoint.iteration
+        self.weights_version += 1
+        self._restart()
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+
+    # -- training ---------------------------------------------------------------------
+    def training_batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """A fresh batch (X, Y) from the task's stream. Changes nothing a view shows (only
+        where the stream is), so it sends no event."""
+        c = self.config
+        return self.task.sample(c.timesteps, c.n_features, c.n_classes, c.batch_size, self._rng)
+
+    def apply_update(self, grads: dict[str, np.ndarray], loss: float) -> IterationRecord:
+        """A completed iteration computed elsewhere (training): clip, step, record it; the
+        session then steps through its own batch afresh with the new weights. Raises
+        UpdateRejected, changing nothing, when the gradient or the new weights are not finite."""
+        before = self.checkpoint()
+        record = self._apply(grads, loss, before)
+        if not record.applied:
+            raise UpdateRejected(record)
+        self.history.append(record)
+        self.iteration = len(self.history)
+        self._restart()
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+        return record
+
+    def replay_iteration(self) -> Iterator[Session]:
+        """A copy of this iteration replayed from its start: yields the copy before the first
+        step and after each step. This session is untouched."""
+        start = self.iteration_start()
+        replay = Session.resume(self.config, start, (self.X, self.Y), self.history[:start.history_length], 0)
+        yield replay
+        for _ in range(replay.steps_per_iteration):
+            replay.step()
+            yield replay
 
     # -- what the plots show ----------------------------------------------------------
     def gradient_curve(self) -> np.ndarray | None:
@@ -318,9 +413,8 @@ class Session:
             return float(curve[0] / curve[-1])
 
     def theory_curve(self) -> tuple[np.ndarray, str] | None:
-        """(T,) the theory for gradient_curve, anchored at t = T, and its label:
-        rho^(T-t) for the linear RNN; the bound (gamma sigma_max(U))^(T-t) for the other
-        vanilla RNNs (Pascanu, Mikolov and Bengio 2013, eq. 7); None for gated cells."""
+        """(T,) the theory for gradient_curve, anchored at t = T, and its label (see
+        `theory.theory_rate`); None for gated cells."""
         curve = self.gradient_curve()
         if curve is None or self.net.cell_name != "rnn" or not np.isfinite(curve[-1]):
             return None
@@ -330,18 +424,13 @@ class Session:
             return curve[-1] * base**steps_back, label
 
     def _theory_rate(self) -> tuple[float, str]:
-        """The per-step factor of the theory line and its label, for this iteration's U.
-        An eigen- or singular-value problem of U: computed once per iteration, not per frame
-        (the cache holds U itself, so a new iteration's U can never match a stale entry)."""
+        """An eigen- or singular-value problem of this iteration's U: computed once per
+        iteration, not per frame (the cache holds U itself, so a new iteration's U can
+        never match a stale entry)."""
         U = self.fwd.packed["U"]  # the weights this iteration's gradients were computed with
         cached = getattr(self, "_theory_cache", None)
         if cached is None or cached[0] is not U or cached[1] != self.config.activation:
-            if self.config.activation == "linear":
-                base = spectral_radius(U)
-                label = f"ρ^(T−t), ρ(U) = {base:.3g}"
-            else:
-                base = rnn_step_bound(U, self.config.activation)
-                label = f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
+            base, label = theory_rate(U, self.config.activation)
             self._theory_cache = cached = (U, self.config.activation, base, label)
         return cached[2], cached[3]
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import Network
+from ..engine import Network, spectral_radius
 from ..engine.functions import ACTIVATION_SLOPE_BOUND
 from ..engine.jacobians import rnn_step_bound
-from .stepper import Session
+
+if TYPE_CHECKING:
+    from .stepper import Session
 
 
 @dataclass
@@ -34,10 +37,22 @@ class TheoryResult:
     spectra: list[Spectrum]
     steps_back: np.ndarray  # (T,) T - t for t = 1..T
     log10_product: np.ndarray  # (T,) log10 ||dh_T/dh_t||
-    log10_bound: np.ndarray | None  # (T,) log10 (gamma sigma_max)^(T-t); vanilla RNN only
+    log10_bound: np.ndarray | None  # (T,) log10 of the theory line (see theory_rate); vanilla RNN only
+    bound_label: str | None
     gamma: float | None
     forget_product: np.ndarray | None  # (T,) LSTM: max over units of prod f along the cell path
     exact: bool
+
+
+def theory_rate(U: np.ndarray, activation: str) -> tuple[float, str]:
+    """The per-step factor of the vanilla RNN's theory line and its label: rho(U) for the
+    linear RNN, whose gradient then decays exactly as rho^(T-t) when U is normal; the bound
+    gamma sigma_max(U) for the others (Pascanu, Mikolov and Bengio 2013, eq. 7)."""
+    if activation == "linear":
+        rho = spectral_radius(U)
+        return rho, f"ρ^(T−t), ρ(U) = {rho:.3g}"
+    base = rnn_step_bound(U, activation)
+    return base, f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
 
 
 def spectrum(name: str, U: np.ndarray) -> Spectrum:
@@ -57,9 +72,11 @@ def compute_theory(net: Network, X: np.ndarray, activation: str) -> TheoryResult
     T = fwd.T
     steps_back = T - np.arange(1, T + 1)
     spectra = [spectrum(name, net.params[name]) for name in net.recurrent_param_names()]
-    bound = gamma = None
+    bound = gamma = label = None
     if net.cell_name == "rnn":
         gamma = ACTIVATION_SLOPE_BOUND[activation]
+        base, label = theory_rate(net.params["U1"], activation)
         with np.errstate(divide="ignore"):
-            bound = steps_back * np.log10(rnn_step_bound(net.params["U1"], activation))
-    return TheoryResult(spectra, steps_back, norms.log10_product, bound, gamma, norms.forget_product, norms.exact)
+            bound = steps_back * np.log10(base)
+    return TheoryResult(spectra, steps_back, norms.log10_product, bound, label, gamma, norms.forget_product,
+                        norms.exact)

@@ -9,13 +9,13 @@ timestep the values overflowed.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from ..engine.optim import clip
-from .events import Change
-from .stepper import IterationRecord, Session
+from .stepper import Session, UpdateRejected
 
 
 @dataclass
@@ -54,6 +54,15 @@ def accuracy(y: np.ndarray, Y: np.ndarray) -> float | None:
     return float(np.mean(np.argmax(y, axis=-1)[carries] == Y[carries]))
 
 
+class Trainable(Protocol):
+    """What a training runner drives: a Trainer, or a Comparison training two in lockstep."""
+
+    @property
+    def completed_iterations(self) -> int: ...
+
+    def iteration_in_steps(self) -> Generator[None, None, object]: ...
+
+
 class Trainer:
     def __init__(self, session: Session):
         self.session = session
@@ -62,6 +71,10 @@ class Trainer:
     @property
     def classification(self) -> bool:
         return self.session.config.loss == "cross-entropy"
+
+    @property
+    def completed_iterations(self) -> int:
+        return len(self.session.history)
 
     def train_iteration(self) -> TrainingStep:
         """One whole iteration, at once."""
@@ -72,14 +85,14 @@ class Trainer:
             except StopIteration as done:
                 return done.value
 
-    def iteration_in_steps(self):
+    def iteration_in_steps(self) -> Generator[None, None, TrainingStep]:
         """One iteration as a generator that yields after every timestep of the forward and
         the backward pass, so a UI can spread a long iteration over several event-loop turns;
-        its return value is the TrainingStep. The update happens at the very end, at once:
-        abandoning the generator part way leaves the model as it was."""
-        s, net, config = self.session, self.session.net, self.session.config
+        its return value is the TrainingStep. The update happens at the very end, at once
+        (through the session): abandoning the generator part way leaves the model as it was."""
+        s, net = self.session, self.session.net
         number = len(s.history) + 1
-        X, Y = s.task.sample(config.timesteps, config.n_features, config.n_classes, config.batch_size, s._rng)
+        X, Y = s.training_batch()
         fwd = net.begin_forward(X)
         for _ in range(fwd.T):
             net.forward_step(fwd)
@@ -94,33 +107,15 @@ class Trainer:
             raise Diverged(number, "the loss is inf or nan")
         if bwd.nonfinite_from is not None:
             raise Diverged(number, f"the gradient overflowed from t = {bwd.nonfinite_from} (going back from T)")
-        clipped = clip(bwd.grads, config.clipping, config.clip_threshold)
-        if not np.isfinite(clipped.norm_after):
-            raise Diverged(number, "the gradient norm is inf or nan")
-        before = {k: v.copy() for k, v in net.params.items()}
-        optimiser_before = s.optimiser.state_dict()
-        s.optimiser.step(net.params, clipped.grads)
-        if not all(np.all(np.isfinite(v)) for v in net.params.values()):
-            for k, v in before.items():
-                net.params[k][...] = v
-            s.optimiser.load_state_dict(optimiser_before)
-            raise Diverged(number, "the weight update overflowed")
-        s.history.append(IterationRecord(bwd.loss, clipped, {}, {}))
+        try:
+            record = s.apply_update(bwd.grads, bwd.loss)
+        except UpdateRejected as rejected:
+            raise Diverged(number, str(rejected)) from rejected
         hits = accuracy(fwd.y, Y) if self.classification else None
-        step = TrainingStep(number, bwd.loss, hits, clipped.norm_before, clipped.norm_after, bwd.dh_norm)
+        step = TrainingStep(number, record.loss, hits, record.norm_before, record.norm_after, bwd.dh_norm)
         self.steps.append(step)
         return step
 
     def train(self, n: int) -> list[TrainingStep]:
-        """n iterations (stops early by raising Diverged); then `finish`."""
-        try:
-            return [self.train_iteration() for _ in range(n)]
-        finally:
-            self.finish()
-
-    def finish(self) -> None:
-        """After training (or a stop): the session steps through an iteration of the
-        trained model on its own batch, from the start."""
-        self.session.iteration = len(self.session.history)
-        self.session.restart_iteration()
-        self.session.changed.emit(Change.HISTORY | Change.PARAMS)
+        """n iterations (stops early by raising Diverged)."""
+        return [self.train_iteration() for _ in range(n)]

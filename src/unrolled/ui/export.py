@@ -176,25 +176,6 @@ def gif_available() -> bool:
     return True
 
 
-def animation_frames(session: Session):
-    """A copy of the session's current iteration, replayed from its start: yields the copy
-    after each step (and once before the first), leaving `session` untouched."""
-    replay = Session(session.config)
-    replay.net.params = {k: v.copy() for k, v in _params_at_iteration_start(session).items()}
-    replay.X, replay.Y = session.X.copy(), session.Y.copy()
-    replay.restart_iteration()
-    yield replay
-    for _ in range(replay.steps_per_iteration):
-        replay.step()
-        yield replay
-
-
-def _params_at_iteration_start(session: Session) -> dict:
-    if session.position == session.steps_per_iteration and session.history:
-        return session.history[-1].params_before
-    return session.net.params
-
-
 def export_animation(session: Session, folder: str | Path, name: str = "dashboard", dpi: int = 100,
                      gif: bool = True, progress=None) -> list[Path]:
     """frame_0000.png ... for every step of an iteration, and animation.gif when Pillow is
@@ -202,7 +183,7 @@ def export_animation(session: Session, folder: str | Path, name: str = "dashboar
     folder = check_writable_folder(folder)
     total = session.steps_per_iteration + 1
     frames = []
-    for index, replay in enumerate(animation_frames(session)):
+    for index, replay in enumerate(session.replay_iteration()):
         frames.append(write_figure(replay, name, folder / f"frame_{index:04d}.png", "png", dpi))
         if progress is not None and progress(index + 1, total) is False:
             return frames

@@ -504,8 +504,8 @@ class MainWindow(FileCommands, QtWidgets.QMainWindow):
             )
         self.banner.setVisible(where_bad is not None)
         if phase is Phase.UPDATE and s.history:
-            record = s.history[-1].clip
-            if not np.isfinite(record.norm_after):
+            record = s.history[-1]
+            if not record.applied:
                 self.banner.setText("The gradient is inf or nan: the update was skipped and the weights kept.")
                 self.banner.show()
 

@@ -8,6 +8,7 @@ import time
 from PySide6 import QtCore
 
 from ..session.stepper import Phase, Session
+from ..session.training import Diverged, Trainable
 
 CHUNK_SECONDS = 0.025
 REDRAW_HZ = 60
@@ -130,7 +131,7 @@ class TrainingRunner(_Chunked):
     progress = QtCore.Signal(int, int, float, float)  # done, total, iterations per second, seconds left
     finished = QtCore.Signal(str)  # "" when all iterations ran; else why it stopped
 
-    def __init__(self, trainer, parent=None):
+    def __init__(self, trainer: Trainable, parent=None):
         super().__init__(parent)
         self.trainer = trainer
         self._started = 0.0
@@ -144,12 +145,9 @@ class TrainingRunner(_Chunked):
     def stop(self) -> None:
         if self.busy:
             self._end("Stopped by you after iteration "
-                      f"{len(self.trainer.session.history)}; the model is as it was after that update.")
+                      f"{self.trainer.completed_iterations}; the model is as it was after that update.")
 
     def _chunk(self) -> None:
-        from ..session.events import Change
-        from ..session.training import Diverged
-
         deadline = time.perf_counter() + CHUNK_SECONDS
         try:
             while self._left > 0 and time.perf_counter() < deadline:
@@ -167,7 +165,6 @@ class TrainingRunner(_Chunked):
         elapsed = max(time.perf_counter() - self._started, 1e-9)
         rate = done / elapsed
         self.progress.emit(done, self._total, rate, self._left / rate if rate else 0.0)
-        self.trainer.session.changed.emit(Change.HISTORY)
         if self._left > 0:
             self._timer.start()
         else:
@@ -177,5 +174,4 @@ class TrainingRunner(_Chunked):
         self._left = 0
         self._iteration = None
         self._timer.stop()
-        self.trainer.finish()
         self.finished.emit(message)

@@ -1,0 +1,37 @@
+"""The weight update, the one way weights change after a backward pass: clip, take the
+optimiser's step, and roll back if the new weights are not finite. Stepping, training and
+comparing all go through `apply_update`. No Qt."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import Network
+from ..engine.optim import Optimiser, clip
+from .iteration import Checkpoint, IterationRecord
+
+
+def take_checkpoint(net: Network, optimiser: Optimiser, history_length: int, iteration: int) -> Checkpoint:
+    return Checkpoint({k: v.copy() for k, v in net.params.items()}, optimiser.state_dict(), history_length, iteration)
+
+
+def restore_weights(net: Network, optimiser: Optimiser, checkpoint: Checkpoint) -> None:
+    """Put the checkpoint's weights back into the live arrays (in place: views stay valid)."""
+    for name, value in checkpoint.params.items():
+        net.params[name][...] = value
+    optimiser.load_state_dict(checkpoint.optimiser_state)
+
+
+def apply_update(net: Network, optimiser: Optimiser, grads: dict[str, np.ndarray], loss: float,
+                 clipping: str, threshold: float, before: Checkpoint) -> IterationRecord:
+    """Clip the gradients, step the optimiser, and keep the new weights only if they are
+    finite; `before` is the state to roll back to. A non-finite gradient is not applied."""
+    clipped = clip(grads, clipping, threshold)
+    applied = bool(np.isfinite(clipped.norm_after))
+    if applied:
+        with np.errstate(over="ignore", invalid="ignore"):
+            optimiser.step(net.params, clipped.grads)
+        if not all(np.all(np.isfinite(v)) for v in net.params.values()):
+            restore_weights(net, optimiser, before)
+            applied = False
+    return IterationRecord(float(loss), clipped.norm_before, clipped.norm_after, applied)
