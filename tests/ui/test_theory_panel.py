@@ -49,3 +49,30 @@ def test_lstm_shows_the_forget_gate_path(qtbot, make_window):
     assert [panel.matrix.itemText(i) for i in range(panel.matrix.count())] == ["U_i", "U_f", "U_g", "U_o"]
     x, y = panel.forget.getData()
     assert len(x) == 10
+
+
+def test_a_hidden_panel_computes_nothing_and_catches_up_when_shown(qtbot, make_window, monkeypatch):
+    from unrolled.ui.panels import theory_panel
+
+    calls = []
+    real = theory_panel.snapshot
+    monkeypatch.setattr(theory_panel, "snapshot", lambda session: calls.append(1) or real(session))
+    window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=8)
+    for _ in range(3):
+        window.session.run_iteration()  # three weight updates, the panel hidden
+    assert calls == []
+    panel = show_theory(qtbot, window)
+    assert len(calls) == 1
+    window.session.advance(3)  # steps that change no weights: nothing to recompute
+    window.theory_dock.hide()
+    window.theory_dock.show()
+    assert len(calls) == 1
+    assert panel.result.spectra[0].spectral_radius == pytest.approx(max(abs(np.linalg.eigvals(window.session.net.params["U1"]))))
+
+
+def test_a_blown_up_U_is_shown_without_overflowing_the_slider(qtbot, make_window):
+    window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=8)
+    window.session.set_spectral_radius(3e7)
+    panel = show_theory(qtbot, window)
+    assert panel.rho_slider.value() == panel.rho_slider.maximum()
+    assert "3e+07" in panel.numbers.text()

@@ -19,6 +19,11 @@ from ..plots.axes import POWER_TICK, power_label
 RHO_STEPS = 100  # slider steps per unit of rho
 
 
+def _number(value: float) -> str:
+    """Three decimals, or three significant digits once a U has blown up."""
+    return f"{value:.3f}" if abs(value) < 1e3 else f"{value:.3g}"
+
+
 class DecadeAxis(pg.AxisItem):
     """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300)."""
 
@@ -49,7 +54,8 @@ class TheoryPanel(QtWidgets.QWidget):
         self.session = session
         self.result: TheoryResult | None = None
         self._request = 0
-        self._stale = True
+        self._computed: tuple[int, np.ndarray] | None = None  # (weights version, batch) of the last request
+        self._pending = False
         self._threads: list[QtCore.QThread] = []
 
         self.matrix = QtWidgets.QComboBox()
@@ -108,7 +114,6 @@ class TheoryPanel(QtWidgets.QWidget):
         self.matrix.currentIndexChanged.connect(self._draw_spectrum)
         session.changed.connect(self._on_session_changed)
         self._sync_controls()
-        self.recompute()
 
     # -- view -> model ----------------------------------------------------------------
     def _on_slider(self, value: int) -> None:
@@ -132,12 +137,10 @@ class TheoryPanel(QtWidgets.QWidget):
     # -- model -> view ----------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
         if change & (Change.PARAMS | Change.REBUILT):
-            self._sync_controls()
             self.recompute()
 
     def _sync_controls(self) -> None:
-        net = self.session.net
-        names = net.recurrent_param_names()
+        names = self.session.net.recurrent_param_names()
         self.matrix.blockSignals(True)
         current = self.matrix.currentText()
         self.matrix.clear()
@@ -145,40 +148,57 @@ class TheoryPanel(QtWidgets.QWidget):
         if current in names:
             self.matrix.setCurrentText(current)
         self.matrix.blockSignals(False)
-        self._draw_spectrum()
 
     def _current_spectrum(self):
-        name = self.matrix.currentText() or self.session.net.recurrent_param_names()[0]
-        return spectrum(name, self.session.net.params[name])
+        if self.result is None:
+            return None
+        by_name = {spec.name: spec for spec in self.result.spectra}
+        return by_name.get(self.matrix.currentText(), self.result.spectra[0])
 
     def _draw_spectrum(self) -> None:
         spec = self._current_spectrum()
+        if spec is None:
+            return
         self.eigen.setData(spec.eigenvalues.real, spec.eigenvalues.imag)
         angles = np.linspace(0, 2 * np.pi, 200)
         self.rho_circle.setData(spec.spectral_radius * np.cos(angles), spec.spectral_radius * np.sin(angles))
-        for widget, value in ((self.rho_slider, round(spec.spectral_radius * RHO_STEPS)), (self.rho_box, spec.spectral_radius)):
+        # a blown-up U (rho 1e7 and more) must not overflow the slider's int: clamp to its range
+        position = min(max(spec.spectral_radius * RHO_STEPS, self.rho_slider.minimum()), self.rho_slider.maximum())
+        for widget, value in ((self.rho_slider, round(position)), (self.rho_box, spec.spectral_radius)):
             widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(False)
         verdict = ("below 1: gradients through U shrink" if spec.spectral_radius < 1
                    else "above 1: gradients through U can grow")
-        self.numbers.setText(f"ρ({spec.name}) = <b>{spec.spectral_radius:.3f}</b> ({verdict}); "
-                             f"σ_max({spec.name}) = <b>{spec.sigma_max:.3f}</b>")
+        self.numbers.setText(f"ρ({spec.name}) = <b>{_number(spec.spectral_radius)}</b> ({verdict}); "
+                             f"σ_max({spec.name}) = <b>{_number(spec.sigma_max)}</b>")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.recompute()
+        self.recompute()
+
+    def _wanted(self) -> tuple[int, np.ndarray]:
+        """What a result depends on: the weights (by version) and the batch."""
+        return self.session.weights_version, self.session.X
 
     def recompute(self) -> None:
-        """Compute the Jacobian norms in a worker thread; the newest request wins. While
-        the panel is hidden nothing is computed, only remembered as stale."""
+        """Compute the spectra and the Jacobian norms in a worker thread, once per weights
+        version and batch, and only while the panel is visible (hidden, it catches up when
+        shown). One worker at a time: changes while it runs (training) are coalesced into
+        one more run when it is done."""
         if not self.isVisible():
-            self._stale = True
             return
-        self._stale = False
+        version, X = self._wanted()
+        if self._computed is not None and self._computed[0] == version and self._computed[1] is X:
+            return
+        if self._threads:
+            self._pending = True
+            return
+        self._pending = False
+        self._computed = (version, X)
         self._request += 1
-        self.status.setText("Computing the Jacobian norms...")
+        self._sync_controls()
+        self.status.setText("Computing the spectrum and the Jacobian norms...")
         thread = QtCore.QThread()
         job = _Job(snapshot(self.session), self._request)
         job.moveToThread(thread)
@@ -195,6 +215,8 @@ class TheoryPanel(QtWidgets.QWidget):
             self._threads.remove(thread)
         thread.deleteLater()
         job.deleteLater()
+        if self._pending:
+            self.recompute()
 
     def _on_result(self, result, number: int) -> None:
         if number != self._request:
@@ -203,6 +225,7 @@ class TheoryPanel(QtWidgets.QWidget):
             self.status.setText(f"Could not compute the Jacobian norms: {result}")
             return
         self.result = result
+        self._draw_spectrum()
         self.product.setData(result.steps_back, result.log10_product)
         if result.log10_bound is not None:
             self.bound.setData(result.steps_back, result.log10_bound)
@@ -217,7 +240,7 @@ class TheoryPanel(QtWidgets.QWidget):
         for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
                              (self.forget, result.forget_product is not None)):
             if shown:
-                self.legend.addItem(curve, curve.opts["name"])
+                self.legend.addItem(curve, result.bound_label if curve is self.bound else curve.opts["name"])
         how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
         gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
         self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")
