@@ -96,3 +96,71 @@ def test_adopt_keeps_the_observers():
     assert a.config.cell == "lstm" and heard
     a.step()
     assert len(heard) == 2
+
+
+def _saved_state(session):
+    return session.position, session.iteration, {k: v.copy() for k, v in session.net.params.items()}
+
+
+@pytest.mark.parametrize("failing", ["demo.json", "demo.npz"])
+def test_a_failed_save_keeps_the_previous_save(tmp_path, monkeypatch, failing):
+    import os
+
+    from unrolled.session import atomic
+
+    s = Session()
+    s.advance(7)
+    json_path, npz_path = save_session(s, tmp_path / "demo.json")
+    old_position, old_iteration, old_params = _saved_state(s)
+    s.advance(s.steps_per_iteration)  # a different state: a new iteration, new weights
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith(failing) and str(src).endswith(".partial"):
+            raise PermissionError(1, "Operation not permitted")  # an immutable or locked file, a full disk
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(SessionFileError, match="Operation not permitted"):
+        save_session(s, tmp_path / "demo.json")
+    monkeypatch.undo()
+    opened = load_session(json_path)
+    assert (opened.position, opened.iteration) == (old_position, old_iteration)
+    for k, v in old_params.items():
+        np.testing.assert_array_equal(opened.net.params[k], v)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json", "demo.npz"]
+
+
+def test_a_save_cut_off_between_its_renames_still_opens(tmp_path):
+    s = Session()
+    s.advance(3)
+    json_path, npz_path = save_session(s, tmp_path / "demo.json")
+    previous = npz_path.read_bytes()
+    # as if a later save had moved its new weights in and then the machine stopped
+    (tmp_path / ".demo.npz.previous").write_bytes(previous)
+    s.advance(s.steps_per_iteration)
+    _, other = save_session(s, tmp_path / "other.json")
+    npz_path.write_bytes(other.read_bytes())
+    assert load_session(json_path).position == 3
+
+
+@pytest.mark.parametrize(("link", "message"), [(3, "names its weights"), ("", "names its weights"),
+                                               ("demo.txt", "names its weights")])
+def test_a_bad_weights_link_is_refused(tmp_path, link, message):
+    json_path, _ = save_session(Session(), tmp_path / "demo.json")
+    document = json.loads(json_path.read_text())
+    document["weights"] = link
+    json_path.write_text(json.dumps(document))
+    with pytest.raises(SessionFileError, match=message):
+        load_session(json_path)
+
+
+def test_deeply_nested_json_and_negative_iterations_are_refused(tmp_path):
+    json_path, _ = save_session(Session(), tmp_path / "demo.json")
+    good = json_path.read_text()
+    json_path.write_text("[" * 100000 + "]" * 100000)
+    with pytest.raises(SessionFileError, match="nested too deeply"):
+        load_session(json_path)
+    json_path.write_text(good.replace('"iteration": 0', '"iteration": -5'))
+    with pytest.raises(SessionFileError, match="negative"):
+        load_session(json_path)

@@ -4,19 +4,21 @@ A session is two files side by side: NAME.json, a readable and versioned config 
 step position, and NAME.npz, the weights and optimiser state at the start of the current
 iteration, the batch and the loss history. Opening replays the steps of the current
 iteration from those weights, which reproduces every array bit for bit. Each file is
-written to a temporary name and then renamed, so a crash never leaves half a file.
+written to a temporary name and the pair renamed into place together, so a crash never
+leaves half a file and a failed save keeps the previous one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import discard, partial_name, replace_together
 from .config import Config, ConfigError
 from .iteration import Checkpoint, IterationRecord
 from .stepper import Session
@@ -27,19 +29,6 @@ SESSION_VERSION = 1
 
 class SessionFileError(ValueError):
     """The file is corrupt, truncated, foreign or from a newer version; says which."""
-
-
-def _write_atomically(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as error:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # the folder itself is the problem
-        raise SessionFileError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def _flatten_optimiser(state: dict) -> dict[str, np.ndarray]:
@@ -77,22 +66,27 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     arrays["history.norm_after"] = np.array([r.norm_after for r in history], dtype=float)
     arrays["history.applied"] = np.array([r.applied for r in history], dtype=bool)
 
-    def write_npz(tmp: Path) -> None:
-        with open(tmp, "wb") as handle:
+    npz_tmp, json_tmp = partial_name(weights), partial_name(path)
+    try:
+        with open(npz_tmp, "wb") as handle:
             np.savez_compressed(handle, **arrays)
-
-    _write_atomically(weights, write_npz)
-    document = {
-        "format": SESSION_FORMAT,
-        "version": SESSION_VERSION,
-        "config": session.config.to_dict(),
-        "iteration": start.iteration,
-        "position": session.position,
-        "phase": session.phase.value,
-        "weights": weights.name,
-        "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
-    }
-    _write_atomically(path, lambda tmp: tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8"))
+        document = {
+            "format": SESSION_FORMAT,
+            "version": SESSION_VERSION,
+            "config": session.config.to_dict(),
+            "iteration": start.iteration,
+            "position": session.position,
+            "phase": session.phase.value,
+            "weights": weights.name,
+            "weights_sha256": hashlib.sha256(npz_tmp.read_bytes()).hexdigest(),
+        }
+        json_tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        # both files change together or not at all: a failed save keeps the previous pair
+        replace_together([(npz_tmp, weights), (json_tmp, path)])
+    except OSError as error:
+        discard(npz_tmp)
+        discard(json_tmp)
+        raise SessionFileError(f"cannot write {path}: {error.strerror or error}") from error
     return path, weights
 
 
@@ -105,6 +99,8 @@ def _read_document(path: Path) -> dict:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise SessionFileError(f"{path.name} is not a session: not valid JSON (line {error.lineno}: {error.msg})") from error
+    except RecursionError as error:
+        raise SessionFileError(f"{path.name} is not a session: its JSON is nested too deeply") from error
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise SessionFileError(f"{path.name} is not an unrolled session file")
     version = document.get("version")
@@ -113,6 +109,9 @@ def _read_document(path: Path) -> dict:
     for key in ("config", "iteration", "position", "weights"):
         if key not in document:
             raise SessionFileError(f"{path.name} is incomplete: '{key}' is missing")
+    link = document["weights"]
+    if not isinstance(link, str) or not Path(link).name or Path(link).suffix != ".npz":
+        raise SessionFileError(f"{path.name} names its weights file as {link!r}; expected a file name ending in .npz")
     return document
 
 
@@ -127,20 +126,33 @@ def load_session(path: str | Path) -> Session:
         raise SessionFileError(f"cannot read the weights {weights.name}: {error.strerror or error}") from error
     expected = document.get("weights_sha256")
     if expected and hashlib.sha256(blob).hexdigest() != expected:
+        blob = _previous_weights(weights, expected) or blob  # a save cut off between its two renames
+    if expected and hashlib.sha256(blob).hexdigest() != expected:
         raise SessionFileError(f"{weights.name} does not belong to {path.name} (it was changed or replaced)")
     try:
         config = Config.from_dict(document["config"])
     except (ConfigError, TypeError) as error:
         raise SessionFileError(f"{path.name} holds an invalid config: {error}") from error
     try:
-        with np.load(weights, allow_pickle=False) as data:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
-        raise SessionFileError(f"{weights.name} is corrupt or truncated: {error}") from error
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError) as error:
+        raise SessionFileError(f"{weights.name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
     try:
         return _rebuild(config, document, arrays)
     except (KeyError, ValueError, TypeError) as error:
         raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
+    except MemoryError as error:
+        raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large)") from error
+
+
+def _previous_weights(weights: Path, sha256: str) -> bytes | None:
+    """The weights a save was replacing, if it stopped before the JSON was replaced."""
+    try:
+        blob = weights.with_name(f".{weights.name}.previous").read_bytes()
+    except OSError:
+        return None
+    return blob if hashlib.sha256(blob).hexdigest() == sha256 else None
 
 
 def _rebuild(config: Config, document: dict, arrays: dict) -> Session:

@@ -5,12 +5,12 @@ whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
+from ..session.atomic import write_atomically
 from ..session.stepper import Session
 from ..session.tables import figure_table, figures_for, write_csv, write_trace_npz
 from . import theme
@@ -36,24 +36,13 @@ def check_writable_folder(folder: str | Path) -> Path:
     return folder
 
 
-def _atomic_target(path: Path) -> Path:
-    """A temporary name beside `path`: written first, then renamed over it."""
-    return path.with_name(f".{path.name}.partial")
-
-
-def _finish(tmp: Path, path: Path) -> None:
+def _write(path: Path, write) -> Path:
+    """write(tmp) under a temporary name, then renamed over path; OSError -> ExportError."""
     try:
-        os.replace(tmp, path)
+        write_atomically(path, write)
     except OSError as error:
-        _discard(tmp)
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
-
-
-def _discard(tmp: Path) -> None:
-    try:
-        tmp.unlink(missing_ok=True)
-    except OSError:
-        pass  # the folder itself is the problem
+    return path
 
 
 def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QImage:
@@ -83,13 +72,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv)."""
     path = Path(path)
     if fmt == "csv":
-        tmp = _atomic_target(path)
-        try:
-            write_csv(tmp, *figure_table(name, session))
-        except OSError as error:
-            raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
-        _finish(tmp, path)
-        return path
+        return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session)))
     if fmt not in FORMATS:
         raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
     if not 30 <= dpi <= 1200:
@@ -99,39 +82,42 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     # screen resolution; the page size in inches makes the physical size right.
     dots = dpi if fmt == "png" else SCREEN_DPI
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
-    tmp = _atomic_target(path)
     with theme.styled(scale=dots / SCREEN_DPI):
         widget = laid_out(build_figure(name), size.width(), size.height(), session)
         try:
-            if fmt == "png":
-                if not render_image(widget, dpi).save(str(tmp), "PNG"):
-                    raise ExportError(f"cannot write {path}")
-            elif fmt == "svg":
-                generator = QtSvg.QSvgGenerator()
-                generator.setFileName(str(tmp))
-                generator.setSize(size)
-                generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
-                generator.setResolution(SCREEN_DPI)
-                generator.setTitle(f"unrolled: {name}")
-                generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
-                _paint_vector(widget, generator)
-            else:
-                writer = QtGui.QPdfWriter(str(tmp))
-                writer.setResolution(SCREEN_DPI)
-                writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(width_in, height_in), QtGui.QPageSize.Unit.Inch))
-                writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-                writer.setTitle(f"unrolled: {name}")
-                writer.setCreator("unrolled")
-                _paint_vector(widget, writer)
-                del writer  # closes the file
+            _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
         finally:
             widget.close()
             widget.deleteLater()
-    if not tmp.exists() or tmp.stat().st_size == 0:
-        _discard(tmp)
-        raise ExportError(f"cannot write {path}")
-    _finish(tmp, path)
     return path
+
+
+def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, fmt: str, dpi: int,
+            size: QtCore.QSize, inches: tuple[float, float], path: Path) -> None:
+    """Paint the laid-out figure into tmp; `path` is the file it becomes, for messages."""
+    if fmt == "png":
+        if not render_image(widget, dpi).save(str(tmp), "PNG"):
+            raise ExportError(f"cannot write {path}")
+    elif fmt == "svg":
+        generator = QtSvg.QSvgGenerator()
+        generator.setFileName(str(tmp))
+        generator.setSize(size)
+        generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+        generator.setResolution(SCREEN_DPI)
+        generator.setTitle(f"unrolled: {name}")
+        generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
+        _paint_vector(widget, generator)
+    else:
+        writer = QtGui.QPdfWriter(str(tmp))
+        writer.setResolution(SCREEN_DPI)
+        writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*inches), QtGui.QPageSize.Unit.Inch))
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        writer.setTitle(f"unrolled: {name}")
+        writer.setCreator("unrolled")
+        _paint_vector(widget, writer)
+        del writer  # closes the file
+    if not tmp.exists() or tmp.stat().st_size == 0:
+        raise ExportError(f"cannot write {path}")
 
 
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300) -> list[Path]:
@@ -145,15 +131,11 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
 
 
 def write_trace(session: Session, path: str | Path) -> Path:
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.partial.npz")
-    try:
-        write_trace_npz(tmp, session)
-    except OSError as error:
-        _discard(tmp)
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
-    _finish(tmp, path)
-    return path
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:  # a handle: NumPy would append .npz to the temporary name
+            write_trace_npz(handle, session)
+
+    return _write(Path(path), write)
 
 
 def copy_to_clipboard(session: Session, name: str, dpi: int = 150) -> QtGui.QImage:
