@@ -41,6 +41,7 @@ CALLS = {
                      Change.STEP | Change.PARAMS | Change.HISTORY),
     # queries: they change nothing a view shows
     "steps_to": (lambda s: s.steps_to("phase"), None),
+    "rebuilt": (lambda s: s.rebuilt(n_hidden=5), None),
     "checkpoint": (lambda s: s.checkpoint(), None),
     "iteration_start": (lambda s: s.iteration_start(), None),
     "training_batch": (lambda s: s.training_batch(), None),

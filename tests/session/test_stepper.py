@@ -188,3 +188,32 @@ def test_steps_to_matches_what_stepping_does():
         start = s.position
         s.finish_phase()
         assert (s.position - start) % s.steps_per_iteration == n % s.steps_per_iteration
+
+
+def test_a_rebuild_refused_for_lack_of_memory_changes_nothing(monkeypatch):
+    from unrolled.engine import Network
+    from unrolled.session.config import ConfigError
+
+    s = Session()
+    s.advance(3)
+    before = (s.config, s.net, s.X, s.position)
+
+    def no_memory(self, X):
+        raise MemoryError
+
+    monkeypatch.setattr(Network, "begin_forward", no_memory)
+    with pytest.raises(ConfigError, match="not enough memory"):
+        s.reconfigure(timesteps=5000)
+    monkeypatch.undo()
+    assert (s.config, s.net, s.X, s.position) == before
+    s.step()  # and it still steps
+    assert s.position == 4
+
+
+def test_a_mode_the_task_contradicts_is_refused_at_the_build():
+    from unrolled.session.config import ConfigError
+
+    s = Session()
+    with pytest.raises(ConfigError):
+        s.reconfigure(mode="many-to-one")
+    assert s.config.mode == "many-to-many"

@@ -99,17 +99,22 @@ class Session:
     def reconfigure(self, **changes) -> None:
         """Rebuild with changed settings. On any problem, raise ConfigError and keep
         everything as it was."""
+        self.adopt(self.rebuilt(**changes))
+
+    def rebuilt(self, **changes) -> Session:
+        """A new session with changed settings, built completely (this one is untouched, so
+        a UI may build it in a worker thread and `adopt` it); ConfigError says what is wrong,
+        MemoryError included."""
         config = self.config.replace(**changes)
         if "task" in changes:
             config = config.resolved()
         config.validated()
         try:
-            self._build(config)
+            return Session(config)
         except MemoryError as error:
             raise ConfigError({"config": "not enough memory for these sizes"}) from error
         except ValueError as error:
             raise ConfigError({"config": str(error)}) from error
-        self.changed.emit(Change.ALL)
 
     def adopt(self, other: Session) -> None:
         """Become `other` (an opened file, say), keeping this session's observers."""
