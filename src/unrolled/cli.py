@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from . import __version__
 from .session.config import Config, ConfigError
-from .session.presets import get_preset, list_presets, load_file
+from .session.presets import MAX_STEPS, get_preset, list_presets, load_file
+
+MAX_ITERATIONS = 100_000  # training iterations before a headless export
 
 DESCRIPTION = """\
 unrolled: backpropagation through time, one timestep at a time.
@@ -49,14 +53,12 @@ def export_main(argv: list[str]) -> int:
         parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
-    if args.iterations < 0:
-        parser.exit(2, "unrolled export: error: --iterations: expected a whole number >= 0\n")
+    if not 0 <= args.iterations <= MAX_ITERATIONS:
+        parser.exit(2, f"unrolled export: error: --iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}\n")
     try:
-        preset = get_preset(args.preset) if args.preset else load_file(args.config)
+        preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         parser.exit(2, f"unrolled export: error: {error}\n")
-
-    import os
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     from .session.stepper import Session
@@ -67,11 +69,14 @@ def export_main(argv: list[str]) -> int:
         check_writable_folder(args.out)
     except ExportError as error:
         parser.exit(2, f"unrolled export: error: {error}\n")
-    session = Session(preset.config)
-    for _ in range(args.iterations):
-        session.run_iteration()
-    # one more iteration's forward and backward pass, stopped before its update
-    session.advance(session.steps_to("iteration") - 1)
+    try:
+        session = Session(preset.config)
+        for _ in range(args.iterations):
+            session.run_iteration()
+        # one more iteration's forward and backward pass, stopped before its update
+        session.advance(session.steps_to("iteration") - 1)
+    except (MemoryError, ValueError) as error:
+        parser.exit(2, f"unrolled export: error: {_build_failure(error)}\n")
     make_application()
     try:
         written = export_all(session, args.out, formats, args.dpi)
@@ -80,6 +85,35 @@ def export_main(argv: list[str]) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def _build_failure(error: Exception) -> str:
+    if isinstance(error, MemoryError):
+        return "not enough memory for these sizes (T, D, F, C or B): choose smaller ones"
+    return str(error)
+
+
+def _screenshot_problem(path: str) -> str | None:
+    """Why a screenshot cannot be written to path, or None."""
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        return f"got {path!r}, expected a file name ending in .png"
+    folder = target.parent
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"cannot write to the folder {folder}"
+    return None
+
+
+def display_missing() -> bool:
+    """On Linux, Qt needs an X or Wayland display for a window (without one it aborts)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return False  # offscreen, vnc, eglfs: no display needed
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,18 +142,31 @@ def main(argv: list[str] | None = None) -> int:
         for preset in list_presets():
             print(f"{preset.name:<26}{preset.description}")
         return 0
-    if args.steps is not None and args.steps < 0:
-        parser.exit(2, "unrolled: error: --steps: expected a whole number >= 0\n")
+    if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
+        parser.exit(2, f"unrolled: error: --steps: got {args.steps}, expected 0 to {MAX_STEPS}\n")
+    for option in ("preset", "config", "session", "screenshot"):
+        value = getattr(args, option)
+        if value is not None and not value.strip():
+            parser.exit(2, f"unrolled: error: --{option}: got an empty name\n")
+    if args.screenshot:
+        problem = _screenshot_problem(args.screenshot)
+        if problem:
+            parser.exit(2, f"unrolled: error: --screenshot: {problem}\n")
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif display_missing():
+        parser.exit(2, "unrolled: error: there is no display to open a window on (DISPLAY is not set); "
+                       "for figures without a window use `unrolled export`, or `--screenshot FILE.png`\n")
     from .session.files import SessionFileError, load_session
     from .session.stepper import Session
 
     try:
-        if args.session:
+        if args.session is not None:
             session, compare = load_session(args.session), {}
+            session.advance(args.steps or 0)
         else:
-            if args.preset:
+            if args.preset is not None:
                 preset = get_preset(args.preset)
-            elif args.config:
+            elif args.config is not None:
                 preset = load_file(args.config)
             else:
                 preset = None
@@ -129,12 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             session.advance(args.steps if args.steps is not None else preset.steps if preset else 0)
     except (ConfigError, SessionFileError) as error:
         parser.exit(2, f"unrolled: error: {error}\n")
-    if args.session and args.steps:
-        session.advance(args.steps)
-    if args.screenshot:
-        import os
-
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    except (MemoryError, ValueError) as error:
+        parser.exit(2, f"unrolled: error: {_build_failure(error)}\n")
     from .ui.app import main as run_app
 
     return run_app(session, screenshot=args.screenshot, compare_changes=compare)

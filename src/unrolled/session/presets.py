@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .compare import COMPARABLE
 from .config import Config, ConfigError
 
 PRESET_FORMAT = "unrolled-preset"
+MAX_STEPS = 100_000  # steps to take after opening: more would keep a lecture waiting for minutes
+MAX_FILE_BYTES = 1_000_000  # a config or preset is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -29,26 +32,42 @@ def _from_json(data, source: str) -> Preset:
         return Preset(name=Path(source).stem, description="", config=Config.from_dict(data))
     if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
         raise ConfigError({"file": f"{source}: format {data.get('format')!r} is not {PRESET_FORMAT!r}"})
-    return Preset(
-        name=data.get("name", Path(source).stem),
-        description=data.get("description", ""),
-        config=Config.from_dict(data["config"]),
-        steps=int(data.get("steps", 0)),
-        compare=dict(data.get("compare", {})),
-    )
+    name, description = data.get("name", Path(source).stem), data.get("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise ConfigError({key: f"{source}: got {value!r}, expected text"})
+    steps = data.get("steps", 0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
+        raise ConfigError({"steps": f"{source}: got {steps!r}, expected a whole number from 0 to {MAX_STEPS}"})
+    compare = data.get("compare", {})
+    if not isinstance(compare, dict):
+        raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
+    unknown = sorted(set(compare) - set(COMPARABLE))
+    if unknown:
+        raise ConfigError({"compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"})
+    return Preset(name=name, description=description, config=Config.from_dict(data["config"]), steps=steps,
+                  compare=dict(compare))
 
 
 def load_file(path: str | Path) -> Preset:
     """A preset or bare config from a JSON file; ConfigError says what is wrong."""
     path = Path(path)
+    if not str(path).strip() or path.is_dir():
+        raise ConfigError({"file": f"got {str(path)!r}, expected a JSON file"})
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError({"file": f"{path} is {path.stat().st_size} bytes; a config is at most {MAX_FILE_BYTES}"})
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError({"file": f"cannot read {path}: {error.strerror or error}"}) from error
+    except UnicodeDecodeError as error:
+        raise ConfigError({"file": f"{path} is not UTF-8 text (byte {error.start}): is it a config file?"}) from error
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ConfigError({"file": f"{path} is not valid JSON (line {error.lineno}: {error.msg})"}) from error
+    except RecursionError as error:
+        raise ConfigError({"file": f"{path} is not a config: its JSON is nested too deeply"}) from error
     return _from_json(data, str(path))
 
 
