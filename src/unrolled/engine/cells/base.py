@@ -35,7 +35,8 @@ class Cell:
     and the ui read it without building a network (see `registry.cell_class`)."""
 
     name = ""
-    title = ""  # as a lecturer names the cell: "LSTM (Hochreiter and Schmidhuber 1997)"
+    title = ""  # as a lecturer names the cell in a sentence: "vanilla RNN", "LSTM"
+    reference = ""  # where it comes from: "Hochreiter and Schmidhuber 1997"
     blocks = 1  # K
     shared_affine_grad = True  # dL/da_x is dL/da_h (false for the GRU, whose reset gate splits them)
     state_names: tuple[str, ...] = ("h",)

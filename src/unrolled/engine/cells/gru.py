@@ -16,7 +16,8 @@ from .base import GatedCell, blocks
 
 class GRUCell(GatedCell):
     name = "gru"
-    title = "GRU (Cho et al. 2014)"
+    title = "GRU"
+    reference = "Cho et al. 2014"
     blocks = 3
     gate_names = ("r", "z", "n")
     gate_descriptions = {"r": "reset gate", "z": "update gate", "n": "candidate"}

@@ -17,7 +17,8 @@ from .base import GatedCell, blocks
 
 class LSTMCell(GatedCell):
     name = "lstm"
-    title = "LSTM (Hochreiter and Schmidhuber 1997)"
+    title = "LSTM"
+    reference = "Hochreiter and Schmidhuber 1997"
     blocks = 4
     state_names = ("h", "c")
     gate_names = ("i", "f", "g", "o")

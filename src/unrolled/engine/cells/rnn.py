@@ -8,7 +8,7 @@ from .base import Cell
 
 class RNNCell(Cell):
     name = "rnn"
-    title = "Vanilla RNN"
+    title = "vanilla RNN"
     pre_names = ("pre",)
     takes_activation = True
 
