@@ -10,7 +10,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import ACTIVATIONS, CELLS, CLIPPING, LOSSES, MODES, OPTIMISERS, TASKS, cell_class, get_task
+from ..engine import (
+    ACTIVATIONS,
+    CELLS,
+    CLIPPING,
+    LOSSES,
+    MODES,
+    OPTIMISERS,
+    TASKS,
+    cell_class,
+    get_task,
+)
 from ..engine.cells import Cell
 
 
@@ -97,7 +107,7 @@ class Config:
     # fields not in the form: a preset's own note
     notes: str = field(default="", compare=False)
 
-    def replace(self, **changes) -> "Config":
+    def replace(self, **changes) -> Config:
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ConfigError({name: "no such setting" for name in sorted(unknown)})
@@ -122,7 +132,7 @@ class Config:
             locked["momentum"] = "only SGD takes momentum"
         return locked
 
-    def resolved(self) -> "Config":
+    def resolved(self) -> Config:
         """This config with what the task fixes applied (F, C, mode, loss, at least its T)."""
         task = get_task(self.task)
         T, F, C = task.fitted(self.timesteps, self.n_features, self.n_classes)
@@ -155,7 +165,7 @@ class Config:
                 problems[name] = f"got {value!r}, expected {spec.minimum:g} to {spec.maximum:g}"
         return problems
 
-    def validated(self) -> "Config":
+    def validated(self) -> Config:
         problems = self.problems()
         if problems:
             raise ConfigError(problems)
@@ -171,7 +181,7 @@ class Config:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Config":
+    def from_dict(cls, data: dict[str, Any]) -> Config:
         """The config `data` describes. What the task decides (F, C, mode, loss, its least
         T) follows the task unless `data` gives it, so {"task": "next-word"} is a whole
         config; a value `data` gives that clashes with the task is refused, naming it."""

@@ -15,7 +15,8 @@ explicit cache, and return new objects. Nothing is stored on the cell.
 
 from __future__ import annotations
 
-from typing import ClassVar, Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 

@@ -3,7 +3,7 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
 
