@@ -5,14 +5,24 @@ import itertools
 import numpy as np
 import pytest
 
-from unrolled.engine import Network
-from unrolled.engine.gradcheck import check_network_gradients, numerical_gradient, relative_error
+from unrolled.engine import ACTIVATIONS, CELLS, LOSSES, MODES, Network, cell_class
+from unrolled.engine.gradcheck import (
+    check_network_gradients,
+    numerical_gradient,
+    relative_error,
+)
 
 from .helpers import make_batch
 
-MODES = ("many-to-many", "many-to-one")
 LOSS_TARGETS = (("cross-entropy", "indices"), ("cross-entropy", "one-hot"), ("mse", "real"), ("mse", "indices"))
-CASES = [("rnn", act) for act in ("tanh", "relu", "sigmoid", "linear")] + [("lstm", "tanh"), ("gru", "tanh")]
+
+
+def cases() -> list[tuple[str, str]]:
+    """Every registered cell, with every activation it takes."""
+    return [(cell, act) for cell in CELLS for act in (ACTIVATIONS if cell_class(cell).takes_activation else ("tanh",))]
+
+
+CASES = cases()
 
 
 @pytest.mark.parametrize("cell,activation", CASES)
@@ -30,7 +40,7 @@ def test_parameter_gradients_match_finite_differences(cell, activation, mode, lo
     assert max(errors.values()) < 1e-6, errors
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("cell", list(CELLS))
 def test_total_dh_is_the_sum_of_each_steps_loss_gradient(cell):
     """Linearity of backprop: dL/dh_t = sum over k >= t of dL_k/dh_t."""
     net = Network(cell, n_features=3, n_hidden=4, n_classes=3, seed=0)
@@ -43,7 +53,7 @@ def test_total_dh_is_the_sum_of_each_steps_loss_gradient(cell):
     np.testing.assert_allclose(total, bwd.dh, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("cell", list(CELLS))
 def test_dh_matches_finite_differences_through_the_input(cell):
     """dL/dx_t = dL/da_x,t @ W^T: the per-step affine gradients the backward steps record
     (from which dL/dh_{t-1} also follows) against finite differences in the inputs."""
@@ -68,5 +78,11 @@ def test_lstm_dc_matches_finite_differences_of_the_cell_path():
 
 
 def test_every_combination_is_covered():
-    combos = set(itertools.product([c for c, _ in CASES], MODES, [lt for lt in LOSS_TARGETS]))
-    assert len(combos) == 3 * 2 * 4
+    """The cases above were read from the engine when the tests were collected: every cell
+    registered now, each activation it takes, every mode and every loss must be among them
+    (a loss without a target form here, or a cell registered later, fails)."""
+    tested = set(itertools.product(CASES, MODES, [loss for loss, _ in LOSS_TARGETS]))
+    wanted = set(itertools.product(cases(), MODES, LOSSES))
+    assert wanted <= tested, sorted(wanted - tested)
+    assert {cell for cell, _ in CASES} == set(CELLS) and len(CELLS) >= 3
+    assert {target for _, target in LOSS_TARGETS} == {"indices", "one-hot", "real"}

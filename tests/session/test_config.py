@@ -16,7 +16,7 @@ def test_default_is_the_seed_example():
         ({"n_hidden": 2.5}, "n_hidden", "expected a whole number"),
         ({"cell": "transformer"}, "cell", "expected one of rnn, lstm, gru"),
         ({"learning_rate": 0.0}, "learning_rate", "expected 1e-06 to 100"),
-        ({"n_features": 3}, "n_features", "the task pos-tagging fixes it at 14"),
+        ({"n_features": 3}, "n_features", "the task pos-tagging fixes F = 14"),
         ({"task": "shapes-by-row", "n_classes": 3, "n_features": 8, "mode": "many-to-one", "timesteps": 3}, "timesteps", "needs T >= 6"),
         ({"seed": "x"}, "seed", "expected a number"),
     ],
@@ -61,3 +61,63 @@ def test_memory_estimate_grows_with_every_size():
     small = Config(cell="lstm", timesteps=100, n_hidden=64).estimated_trace_bytes()
     assert Config(cell="lstm", timesteps=1000, n_hidden=64).estimated_trace_bytes() == 10 * small
     assert Config(cell="lstm", timesteps=5000, n_hidden=1024, batch_size=64).estimated_trace_bytes() > 1e9
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_a_bare_config_follows_its_task(task):
+    """{"task": ...} alone is a whole config (the README's bare config): what the task
+    decides follows it."""
+    c = Config.from_dict({"task": task})
+    spec = TASKS[task]
+    assert c == Config(task=task).resolved()
+    assert (c.mode, c.loss) == (spec.mode, spec.loss)
+    assert c.n_features == (spec.n_features or Config.n_features)
+    assert c.timesteps >= spec.min_T
+
+
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        ({"task": "next-word", "n_features": 3}, "n_features", "the task next-word fixes F = 11"),
+        ({"task": "next-word", "n_classes": 5}, "n_classes", "fixes C = 11"),
+        ({"task": "pos-tagging", "mode": "many-to-one"}, "mode", "the task pos-tagging is many-to-many"),
+        ({"task": "adding-problem", "loss": "cross-entropy"}, "loss", "the task adding-problem uses mse"),
+        ({"task": "shapes-by-row", "timesteps": 3}, "timesteps", "needs T >= 6"),
+        ({"task": "toxic-word", "n_features": 1}, "n_features", "needs F >= 2"),
+    ],
+)
+def test_a_written_clash_with_the_task_is_still_refused(data, field, message):
+    with pytest.raises(ConfigError) as info:
+        Config.from_dict(data)
+    assert message in info.value.problems[field]
+
+
+def test_the_tasks_least_number_of_classes_is_checked(monkeypatch):
+    monkeypatch.setattr(TASKS["toxic-word"], "min_classes", 3)
+    monkeypatch.setattr(TASKS["toxic-word"], "n_classes", None)
+    config = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one")
+    assert "needs C >= 3" in config.problems()["n_classes"]
+    assert config.resolved().n_classes == 3
+
+
+@pytest.mark.parametrize("field", ["timesteps", "n_hidden", "seed", "rho", "learning_rate"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinity_are_refused_clearly(field, value):
+    """JSON allows NaN and Infinity; int(nan) must not escape as a traceback."""
+    with pytest.raises(ConfigError) as info:
+        Config.from_dict({field: value})
+    assert info.value.problems == {field: f"got {value!r}, expected a finite number"}
+
+
+def test_the_cell_decides_which_fields_it_locks():
+    assert Config(cell="lstm").locked_fields()["activation"] == "only the vanilla RNN has a choice of activation"
+    assert Config(cell="gru").locked_fields()["forget_bias"] == "only the LSTM has a forget gate"
+    assert "activation" not in Config(cell="rnn").locked_fields()
+    assert "forget_bias" not in Config(cell="lstm").locked_fields()
+    assert FIELDS["cell"].tooltip == "Vanilla RNN, LSTM (Hochreiter and Schmidhuber 1997) or GRU (Cho et al. 2014)."
+
+
+def test_memory_estimate_follows_the_cells_blocks():
+    sizes = {"timesteps": 10, "n_hidden": 4}
+    estimates = {cell: Config(cell=cell, **sizes).estimated_trace_bytes() for cell in ("rnn", "lstm", "gru")}
+    assert estimates == {cell: 8 * 10 * 4 * (6 * k + 12) for cell, k in (("rnn", 1), ("lstm", 4), ("gru", 3))}

@@ -1,7 +1,7 @@
 """The NumPy engine: recurrent cells stepped one timestep at a time, BPTT, losses,
 initialisation, optimisers and tasks. Imports NumPy only."""
 
-from .cells import CELLS
+from .cells import CELLS, cell_class, register_cell, unregister_cell
 from .functions import ACTIVATIONS
 from .init import spectral_radius, with_spectral_radius
 from .jacobians import JacobianNorms
@@ -23,9 +23,12 @@ __all__ = [
     "ForwardTrace",
     "JacobianNorms",
     "Network",
+    "cell_class",
     "clip",
     "get_task",
     "make_optimiser",
+    "register_cell",
     "spectral_radius",
+    "unregister_cell",
     "with_spectral_radius",
 ]

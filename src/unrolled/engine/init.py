@@ -63,8 +63,8 @@ def init_params(
             params[name] = glorot(rng, *shape)
         else:
             params[name] = np.zeros(shape)
-    if "b_f" in params and cell.name == "lstm":
-        params["b_f"][:] = forget_bias
+    if cell.forget_bias_param is not None:
+        params[cell.forget_bias_param][:] = forget_bias
     params["W2"] = glorot(rng, n_hidden, n_classes)
     params["b2"] = np.zeros(n_classes)
     return params

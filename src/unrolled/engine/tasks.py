@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .checks import check_size
+from .losses import one_hot
 
 
 class Task:
@@ -31,17 +32,40 @@ class Task:
         B = check_size("B", B)
         F = check_size("F", F)
         C = check_size("C", C)
+        problems = self.problems(T, F, C)
+        if problems:
+            size, problem = next(iter(problems.items()))
+            raise ValueError(f"{size}: {problem}")
+        return self._sample(T, F, C, B, rng)
+
+    def problems(self, T: int, F: int, C: int, mode: str | None = None, loss: str | None = None) -> dict[str, str]:
+        """What of T, F, C (and the mode and loss, when given) breaks what this task fixes:
+        "T", "F", "C", "mode" or "loss" -> what is wrong; empty when everything fits."""
+        problems = {}
         if T < self.min_T:
-            raise ValueError(f"T: got {T}, but the task {self.name} needs T >= {self.min_T}")
-        for arg, value, fixed, least in (
+            problems["T"] = f"got {T}, but the task {self.name} needs T >= {self.min_T}"
+        for size, value, fixed, least in (
             ("F", F, self.n_features, self.min_features),
             ("C", C, self.n_classes, self.min_classes),
         ):
             if fixed is not None and value != fixed:
-                raise ValueError(f"{arg}: got {value}, but the task {self.name} fixes {arg} = {fixed}")
-            if value < least:
-                raise ValueError(f"{arg}: got {value}, but the task {self.name} needs {arg} >= {least}")
-        return self._sample(T, F, C, B, rng)
+                problems[size] = f"got {value}, but the task {self.name} fixes {size} = {fixed}"
+            elif value < least:
+                problems[size] = f"got {value}, but the task {self.name} needs {size} >= {least}"
+        if mode is not None and mode != self.mode:
+            problems["mode"] = f"got {mode}, but the task {self.name} is {self.mode}"
+        if loss is not None and loss != self.loss:
+            problems["loss"] = f"got {loss}, but the task {self.name} uses {self.loss}"
+        return problems
+
+    def fitted(self, T: int, F: int, C: int) -> tuple[int, int, int]:
+        """The sizes nearest to T, F, C that this task accepts: its fixed F and C, and at
+        least its minimum T, F and C."""
+        return (
+            max(T, self.min_T),
+            self.n_features if self.n_features is not None else max(F, self.min_features),
+            self.n_classes if self.n_classes is not None else max(C, self.min_classes),
+        )
 
     def _sample(self, T, F, C, B, rng):
         raise NotImplementedError
@@ -52,10 +76,6 @@ class Task:
 
     def target_labels(self, Y: np.ndarray) -> list[str] | None:
         return None
-
-
-def one_hot_rows(indices: np.ndarray, n: int) -> np.ndarray:
-    return np.eye(n)[indices]
 
 
 # -- POS tagging ---------------------------------------------------------------------------
@@ -101,7 +121,7 @@ class PosTagging(Task):
                 tags[b, t] = TAGS.index(tag)
                 nexts, probs = zip(*GRAMMAR[tag])
                 tag = nexts[rng.choice(len(nexts), p=probs)]
-        return one_hot_rows(words, F), tags
+        return one_hot(words, F), tags
 
     def input_labels(self, X):
         return [VOCAB[i] for i in np.argmax(X, axis=-1)]
@@ -128,7 +148,7 @@ class ToxicWord(Task):
         labels = rng.integers(0, 2, size=B)
         for b in np.flatnonzero(labels):
             words[b, rng.integers(T)] = 0
-        return one_hot_rows(words, F), labels
+        return one_hot(words, F), labels
 
     def input_labels(self, X):
         return ["TOXIC" if i == 0 else f"w{i}" for i in np.argmax(X, axis=-1)]
@@ -159,7 +179,7 @@ class NextWord(Task):
         text = np.tile(ids, T // len(ids) + 2)  # long enough for any T
         starts = rng.integers(0, len(ids), size=B)
         windows = np.stack([text[s : s + T + 1] for s in starts])
-        return one_hot_rows(windows[:, :-1], F), windows[:, 1:]
+        return one_hot(windows[:, :-1], F), windows[:, 1:]
 
     def input_labels(self, X):
         return [CORPUS_VOCAB[i] for i in np.argmax(X, axis=-1)]
@@ -293,7 +313,7 @@ class CopyDelay(Task):
         inputs[:, :k] = symbols
         inputs[:, T - k - 1] = go
         targets[:, T - k :] = symbols
-        return one_hot_rows(inputs, F), targets
+        return one_hot(inputs, F), targets
 
     def input_labels(self, X):
         names = [str(i) for i in range(COPY_SYMBOLS)] + ["_", "GO"]

@@ -5,10 +5,23 @@ applies what the task fixes and `locked_fields` says which and why."""
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import ACTIVATIONS, CELLS, CLIPPING, LOSSES, MODES, OPTIMISERS, TASKS, get_task
+from ..engine import (
+    ACTIVATIONS,
+    CELLS,
+    CLIPPING,
+    LOSSES,
+    MODES,
+    OPTIMISERS,
+    TASKS,
+    cell_class,
+    get_task,
+)
+from ..engine.cells import Cell
 
 
 class ConfigError(ValueError):
@@ -23,14 +36,30 @@ class ConfigError(ValueError):
 class FieldSpec:
     label: str
     tooltip: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] | None = None
+    minimum: float = 0.0  # the range of a number; unused when there are choices
+    maximum: float = 0.0
+    choices: Sequence[str] | None = None
+
+
+def _one_of(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _cells_sentence() -> str:
+    """ "Vanilla RNN, LSTM (Hochreiter and Schmidhuber 1997) or GRU (Cho et al. 2014)." """
+    cells = [cell_class(name) for name in CELLS]
+    text = _one_of([c.title + (f" ({c.reference})" if c.reference else "") for c in cells])
+    return text[:1].upper() + text[1:] + "."
+
+
+def _only_the(has: Callable[[type[Cell]], bool]) -> str:
+    """ "only the LSTM": the titles of the cells for which has(cell class) is true."""
+    return "only the " + _one_of([cell_class(name).title for name in CELLS if has(cell_class(name))])
 
 
 FIELDS: dict[str, FieldSpec] = {
     "task": FieldSpec("Task", "What the network learns; it may fix F, C, the mode and the loss.", choices=tuple(TASKS)),
-    "cell": FieldSpec("Cell", "Vanilla RNN, LSTM (Hochreiter and Schmidhuber 1997) or GRU (Cho et al. 2014).", choices=CELLS),
+    "cell": FieldSpec("Cell", _cells_sentence(), choices=CELLS),
     "activation": FieldSpec("Activation", "The vanilla RNN's nonlinearity: h_t = act(x_t W1 + h_{t-1} U1 + b1).", choices=ACTIVATIONS),
     "timesteps": FieldSpec("T (timesteps)", "Sequence length: how many times the cell is unrolled.", 1, 5000),
     "n_features": FieldSpec("F (features)", "Size of each input x_t.", 1, 4096),
@@ -51,6 +80,8 @@ FIELDS: dict[str, FieldSpec] = {
 
 
 INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed"})
+# the fields a task decides, by the names the task's check gives them
+TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 
 
 @dataclass(frozen=True)
@@ -76,15 +107,16 @@ class Config:
     # fields not in the form: a preset's own note
     notes: str = field(default="", compare=False)
 
-    def replace(self, **changes) -> "Config":
+    def replace(self, **changes) -> Config:
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ConfigError({name: "no such setting" for name in sorted(unknown)})
         return dataclasses.replace(self, **changes)
 
     def locked_fields(self) -> dict[str, str]:
-        """Fields the task fixes -> the reason, for the form to lock and explain."""
+        """Fields the task or the cell fixes -> the reason, for the form to lock and explain."""
         task = get_task(self.task)
+        cell = cell_class(self.cell)
         locked = {}
         if task.n_features is not None:
             locked["n_features"] = task.fixed_reason
@@ -92,53 +124,48 @@ class Config:
             locked["n_classes"] = task.fixed_reason
         locked["mode"] = f"the task {task.name} is {task.mode}"
         locked["loss"] = f"the task {task.name} uses {task.loss}"
-        if self.cell != "rnn":
-            locked["activation"] = "only the vanilla RNN has a choice of activation"
-        if self.cell != "lstm":
-            locked["forget_bias"] = "only the LSTM has a forget gate"
+        if not cell.takes_activation:
+            locked["activation"] = _only_the(lambda c: c.takes_activation) + " has a choice of activation"
+        if cell.forget_bias_param is None:
+            locked["forget_bias"] = _only_the(lambda c: c.forget_bias_param is not None) + " has a forget gate"
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
         return locked
 
-    def resolved(self) -> "Config":
-        """This config with what the task fixes applied (F, C, mode, loss)."""
+    def resolved(self) -> Config:
+        """This config with what the task fixes applied (F, C, mode, loss, at least its T)."""
         task = get_task(self.task)
-        return self.replace(
-            n_features=task.n_features or max(self.n_features, task.min_features),
-            n_classes=task.n_classes or max(self.n_classes, task.min_classes),
-            mode=task.mode,
-            loss=task.loss,
-            timesteps=max(self.timesteps, task.min_T),
-        )
+        T, F, C = task.fitted(self.timesteps, self.n_features, self.n_classes)
+        return self.replace(n_features=F, n_classes=C, mode=task.mode, loss=task.loss, timesteps=T)
 
     def problems(self) -> dict[str, str]:
         """Every invalid field -> what is wrong; empty when the config is valid."""
+        problems = self._field_problems()
+        if not problems:
+            task = get_task(self.task)
+            clashes = task.problems(self.timesteps, self.n_features, self.n_classes, self.mode, self.loss)
+            problems = {TASK_FIELDS[name]: problem for name, problem in clashes.items()}
+        return problems
+
+    def _field_problems(self) -> dict[str, str]:
+        """Each field on its own: its type, its range or its choices."""
         problems = {}
         for name, spec in FIELDS.items():
             value = getattr(self, name)
             if spec.choices is not None:
                 if value not in spec.choices:
                     problems[name] = f"got {value!r}, expected one of {', '.join(spec.choices)}"
-                continue
-            integer = name in INTEGER_FIELDS
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 problems[name] = f"got {value!r}, expected a number"
-            elif integer and int(value) != value:
+            elif not math.isfinite(value):
+                problems[name] = f"got {value!r}, expected a finite number"
+            elif name in INTEGER_FIELDS and int(value) != value:
                 problems[name] = f"got {value!r}, expected a whole number"
             elif not spec.minimum <= value <= spec.maximum:
                 problems[name] = f"got {value!r}, expected {spec.minimum:g} to {spec.maximum:g}"
-        if not problems:
-            task = get_task(self.task)
-            for name, fixed in (("n_features", task.n_features), ("n_classes", task.n_classes)):
-                if fixed is not None and getattr(self, name) != fixed:
-                    problems[name] = f"got {getattr(self, name)}, but the task {task.name} fixes it at {fixed}"
-            if self.timesteps < task.min_T:
-                problems["timesteps"] = f"got {self.timesteps}, but the task {task.name} needs T >= {task.min_T}"
-            if self.n_features < task.min_features:
-                problems["n_features"] = f"got {self.n_features}, but the task {task.name} needs F >= {task.min_features}"
         return problems
 
-    def validated(self) -> "Config":
+    def validated(self) -> Config:
         problems = self.problems()
         if problems:
             raise ConfigError(problems)
@@ -147,18 +174,27 @@ class Config:
     def estimated_trace_bytes(self) -> int:
         """Memory the forward and backward traces of one iteration need, roughly: per
         (sequence, timestep, unit) about 6K + 12 float64 values for a cell with K blocks."""
-        blocks = {"rnn": 1, "lstm": 4, "gru": 3}[self.cell]
+        blocks = cell_class(self.cell).blocks
         return 8 * self.batch_size * self.timesteps * self.n_hidden * (6 * blocks + 12)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Config":
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        """The config `data` describes. What the task decides (F, C, mode, loss, its least
+        T) follows the task unless `data` gives it, so {"task": "next-word"} is a whole
+        config; a value `data` gives that clashes with the task is refused, naming it."""
         if not isinstance(data, dict):
             raise ConfigError({"config": f"expected an object of settings, got {type(data).__name__}"})
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)
         if unknown:
             raise ConfigError({name: "no such setting" for name in unknown})
-        return cls(**data).validated()
+        config = cls(**data)
+        if not config._field_problems():
+            resolved = config.resolved()
+            config = config.replace(**{
+                name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data
+            })
+        return config.validated()

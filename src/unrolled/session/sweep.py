@@ -39,10 +39,12 @@ class SweepSettings:
         return len(self.cells) * len(self.lengths) * self.seeds
 
     def config(self, cell: str, T: int, seed: int) -> Config:
-        return Config(task="adding-problem", cell=cell, activation="tanh", timesteps=T, n_features=2, n_classes=1,
-                      mode="many-to-one", loss="mse", n_hidden=self.n_hidden, batch_size=self.batch_size,
+        """F, C, the mode and the loss are the adding problem's own (`resolved`); T stays as
+        asked, so a length the task refuses is an error rather than quietly raised."""
+        return Config(task="adding-problem", cell=cell, activation="tanh", timesteps=T,
+                      n_hidden=self.n_hidden, batch_size=self.batch_size,
                       optimiser="adam", learning_rate=self.learning_rate, clipping="norm",
-                      clip_threshold=self.clip_threshold, seed=seed, forget_bias=1.0).validated()
+                      clip_threshold=self.clip_threshold, seed=seed, forget_bias=1.0).resolved().replace(timesteps=T).validated()
 
     def describe(self) -> str:
         return (f"Adding problem; cells {', '.join(self.cells)}; T in {list(self.lengths)}; {self.seeds} seeds each; "
@@ -84,7 +86,9 @@ def train_and_test(settings: SweepSettings, cell: str, T: int, seed: int, cancel
             trainer.train_iteration()
     except Diverged:
         return np.nan
-    X, Y = session.task.sample(T, 2, 1, settings.held_out, np.random.default_rng(HELD_OUT_SEED + seed))
+    config = session.config
+    X, Y = session.task.sample(T, config.n_features, config.n_classes, settings.held_out,
+                               np.random.default_rng(HELD_OUT_SEED + seed))
     return session.net.loss(session.net.forward(X), Y)
 
 

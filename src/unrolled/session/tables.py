@@ -9,17 +9,25 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..engine import cell_class
 from .stepper import Session
 
 FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss")
 
 
 def figures_for(session: Session) -> tuple[str, ...]:
-    """The figures a session has: no gates for the vanilla RNN."""
-    return tuple(f for f in FIGURES if f != "gates" or session.config.cell != "rnn")
+    """The figures a session has: gates only for a cell that has gates."""
+    has_gates = bool(cell_class(session.config.cell).gate_names)
+    return tuple(f for f in FIGURES if f != "gates" or has_gates)
+
+
+def _extra_states(session: Session) -> tuple[str, ...]:
+    """The cell's states beside h (the LSTM's c), each traced as fwd.<name>, bwd.d<name>."""
+    return tuple(s for s in cell_class(session.config.cell).state_names if s != "h")
 
 
 def _t_column(session: Session) -> np.ndarray:
@@ -30,8 +38,9 @@ def _gradient_columns(session: Session) -> dict[str, np.ndarray]:
     bwd = session.bwd
     nan = np.full(session.T, np.nan)
     columns = {"dh_norm": bwd.dh_norm if bwd is not None else nan}
-    if session.config.cell == "lstm":
-        columns["dc_norm"] = bwd.dc_norm if bwd is not None else nan
+    for state in _extra_states(session):
+        norm = getattr(bwd, f"d{state}_norm") if bwd is not None else None
+        columns[f"d{state}_norm"] = norm if norm is not None else nan
     return columns
 
 
@@ -42,9 +51,9 @@ def figure_table(name: str, session: Session) -> tuple[list[str], np.ndarray]:
         columns = {"t": t, **_gradient_columns(session)}
     elif name == "hidden_states":
         columns = {"t": t}
-        for state, values in (("h", fwd.h), ("c", fwd.c)):
-            if values is not None:
-                columns.update({f"{state}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
+        for state in ("h", *_extra_states(session)):
+            values = getattr(fwd, state)
+            columns.update({f"{state}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
     elif name == "gates":
         columns = {"t": t}
         for gate, values in fwd.gates.items():
@@ -55,8 +64,9 @@ def figure_table(name: str, session: Session) -> tuple[list[str], np.ndarray]:
     elif name in ("diagram", "dashboard"):
         columns = {"t": t, "h_norm": np.sqrt(np.sum(fwd.h[0] ** 2, axis=1)), **_gradient_columns(session)}
         if name == "dashboard" and session.bwd is not None:
-            if session.bwd.dh_last is not None:
-                columns["dh_last_step_norm"] = session.bwd.dh_last_norm
+            dh_last_norm = session.bwd.dh_last_norm
+            if dh_last_norm is not None:
+                columns["dh_last_step_norm"] = dh_last_norm
             columns["dU_contribution"] = session.net.recurrent_contributions(fwd, session.bwd)
     else:
         raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES)}")
@@ -84,14 +94,14 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
     """Every array of the current iteration, the weights and the batch, by name."""
     fwd, bwd = session.fwd, session.bwd
     arrays = {"X": session.X, "Y": np.asarray(session.Y), "h": fwd.h, "y": fwd.y}
-    if fwd.c is not None:
-        arrays["c"] = fwd.c
+    extra_states = _extra_states(session)
+    arrays.update({state: getattr(fwd, state) for state in extra_states})
     arrays.update({f"gate_{k}": v for k, v in fwd.gates.items()})
     arrays.update({f"preact_{k}": v for k, v in fwd.pre.items()})
     if bwd is not None:
         arrays.update(dh=bwd.dh, dh_norm=bwd.dh_norm, dy=bwd.dy)
-        if bwd.dc is not None:
-            arrays.update(dc=bwd.dc, dc_norm=bwd.dc_norm)
+        for state in extra_states:
+            arrays.update({f"d{state}": getattr(bwd, f"d{state}"), f"d{state}_norm": getattr(bwd, f"d{state}_norm")})
         if bwd.dh_last is not None:
             arrays["dh_last_step"] = bwd.dh_last
         arrays["dU_contribution"] = session.net.recurrent_contributions(fwd, bwd)
@@ -104,4 +114,6 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
 def write_trace_npz(path: str | Path, session: Session) -> None:
     meta = {"config": session.config.to_dict(), "iteration": session.iteration,
             "position": session.position, "phase": session.phase.value}
-    np.savez_compressed(path, meta=np.array(json.dumps(meta)), **trace_arrays(session))
+    # typed Any: numpy's stubs take any **name as a possible allow_pickle=
+    arrays: dict[str, Any] = {"meta": np.array(json.dumps(meta)), **trace_arrays(session)}
+    np.savez_compressed(path, **arrays)

@@ -15,7 +15,8 @@ explicit cache, and return new objects. Nothing is stored on the cell.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -31,11 +32,23 @@ class StepGrads(NamedTuple):
 
 
 class Cell:
+    """A recurrent cell. Its structure is declared here, as class attributes, so the session
+    and the ui read it without building a network (see `registry.cell_class`)."""
+
     name = ""
+    title = ""  # as a lecturer names the cell in a sentence: "vanilla RNN", "LSTM"
+    reference = ""  # where it comes from: "Hochreiter and Schmidhuber 1997"
     blocks = 1  # K
     shared_affine_grad = True  # dL/da_x is dL/da_h (false for the GRU, whose reset gate splits them)
     state_names: tuple[str, ...] = ("h",)
     gate_names: tuple[str, ...] = ()
+    # state or gate name -> what it is, as the plots title it
+    state_descriptions: ClassVar[Mapping[str, str]] = {"h": "hidden state"}
+    gate_descriptions: ClassVar[Mapping[str, str]] = {}
+    # gate name -> the interval its values lie in: (0, 1) for a sigmoid, (-1, 1) for a tanh
+    gate_ranges: ClassVar[Mapping[str, tuple[float, float]]] = {}
+    takes_activation = False  # a choice of nonlinearity (the vanilla RNN's act)
+    forget_bias_param: str | None = None  # the forget gate's bias, which starts at forget_bias
 
     @property
     def pre_names(self) -> tuple[str, ...]:
@@ -43,12 +56,28 @@ class Cell:
         return tuple("pre_" + g for g in self.gate_names)
 
     # -- parameters -------------------------------------------------------------------
-    def param_shapes(self, n_features: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
+    @classmethod
+    def param_shapes(cls, n_features: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
+        """The cell's parameters name -> shape, in the order of its equations (the readout
+        W2, b2 is the network's)."""
         raise NotImplementedError
 
-    def recurrent_param_names(self) -> tuple[str, ...]:
+    @classmethod
+    def recurrent_param_names(cls) -> tuple[str, ...]:
         """The recurrent weight matrices U (D, D) of this cell."""
         raise NotImplementedError
+
+    @classmethod
+    def param_letters(cls) -> dict[str, tuple[str, ...]]:
+        """The parameter shapes in the seed's letters, e.g. W1: ("F", "D")."""
+        F, D = 2, 3  # any two different sizes: every dimension is F or D
+        letters = {F: "F", D: "D"}
+        return {name: tuple(letters[n] for n in shape) for name, shape in cls.param_shapes(F, D).items()}
+
+    @classmethod
+    def param_groups(cls) -> tuple[tuple[str, ...], ...]:
+        """The parameters grouped as the equations group them: here each on its own."""
+        return tuple((name,) for name in cls.param_shapes(1, 1))
 
     def pack(self, params: dict) -> dict:
         """Stack the per-gate parameters into W (F, K*D), U (D, K*D), b (K*D,); copies,
@@ -136,16 +165,25 @@ def blocks(a: np.ndarray, k: int) -> list[np.ndarray]:
 class GatedCell(Cell):
     """A cell whose parameters are one W_g, U_g, b_g per block g (see DESIGN.md)."""
 
-    def param_shapes(self, n_features, n_hidden):
+    @classmethod
+    def param_shapes(cls, n_features, n_hidden):
         shapes = {}
-        for g in self.gate_names:
+        for g in cls.gate_names:
             shapes[f"W_{g}"] = (n_features, n_hidden)
             shapes[f"U_{g}"] = (n_hidden, n_hidden)
             shapes[f"b_{g}"] = (n_hidden,)
         return shapes
 
-    def recurrent_param_names(self):
-        return tuple(f"U_{g}" for g in self.gate_names)
+    @classmethod
+    def recurrent_param_names(cls):
+        return tuple(f"U_{g}" for g in cls.gate_names)
+
+    @classmethod
+    def param_groups(cls):
+        """W_g, U_g, b_g of each gate g together; any other parameter on its own."""
+        gates = tuple((f"W_{g}", f"U_{g}", f"b_{g}") for g in cls.gate_names)
+        in_gates = {name for group in gates for name in group}
+        return gates + tuple((name,) for name in cls.param_shapes(1, 1) if name not in in_gates)
 
     def pack(self, params):
         return {

@@ -16,19 +16,23 @@ from .base import GatedCell, blocks
 
 class GRUCell(GatedCell):
     name = "gru"
+    title = "GRU"
+    reference = "Cho et al. 2014"
     blocks = 3
     gate_names = ("r", "z", "n")
+    gate_descriptions = {"r": "reset gate", "z": "update gate", "n": "candidate"}
+    gate_ranges = {"r": (0.0, 1.0), "z": (0.0, 1.0), "n": (-1.0, 1.0)}
+    shared_affine_grad = False
 
-    def param_shapes(self, n_features, n_hidden):
+    @classmethod
+    def param_shapes(cls, n_features, n_hidden):
         shapes = super().param_shapes(n_features, n_hidden)
         shapes["c_n"] = (n_hidden,)
         return shapes
 
-    shared_affine_grad = False
-
     def pack(self, params):
         packed = super().pack(params)
-        packed["c_n"] = params["c_n"]
+        packed["c_n"] = params["c_n"].copy()  # a trace keeps the weights it was computed with
         return packed
 
     def unpack_grads(self, d_packed):

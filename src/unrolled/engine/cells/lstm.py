@@ -1,8 +1,8 @@
 """LSTM (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000).
 
     i = sigmoid(x W_i + h U_i + b_i)      input gate
-    f = sigmoid(x W_f + h U_f + b_f)      forget gate
-    g = tanh(x W_g + h U_g + b_g)         candidate ("proposal")
+    f = sigmoid(x W_f + h U_f + b_f)      forget gate (the seed's "reset")
+    g = tanh(x W_g + h U_g + b_g)         candidate (the seed's "proposal")
     o = sigmoid(x W_o + h U_o + b_o)      output gate
     c_t = f * c_{t-1} + i * g             h_t = o * tanh(c_t)
 """
@@ -17,9 +17,15 @@ from .base import GatedCell, blocks
 
 class LSTMCell(GatedCell):
     name = "lstm"
+    title = "LSTM"
+    reference = "Hochreiter and Schmidhuber 1997"
     blocks = 4
     state_names = ("h", "c")
     gate_names = ("i", "f", "g", "o")
+    state_descriptions = {"h": "hidden state", "c": "cell state"}
+    gate_descriptions = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
+    gate_ranges = {"i": (0.0, 1.0), "f": (0.0, 1.0), "g": (-1.0, 1.0), "o": (0.0, 1.0)}
+    forget_bias_param = "b_f"
 
     def _combine(self, packed, a_x, a_h, state):
         pre = a_x + a_h  # (B, 4D): i f g o

@@ -8,7 +8,9 @@ from .base import Cell
 
 class RNNCell(Cell):
     name = "rnn"
+    title = "vanilla RNN"
     pre_names = ("pre",)
+    takes_activation = True
 
     def __init__(self, activation: str = "tanh"):
         if activation not in ACTIVATIONS:
@@ -17,10 +19,12 @@ class RNNCell(Cell):
             )
         self.activation = activation
 
-    def param_shapes(self, n_features, n_hidden):
+    @classmethod
+    def param_shapes(cls, n_features, n_hidden):
         return {"W1": (n_features, n_hidden), "U1": (n_hidden, n_hidden), "b1": (n_hidden,)}
 
-    def recurrent_param_names(self):
+    @classmethod
+    def recurrent_param_names(cls):
         return ("U1",)
 
     def pack(self, params):

@@ -3,11 +3,11 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
 
-from ...engine import get_task
+from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
@@ -22,24 +22,37 @@ GROUPS = (
     ("Initialisation", ("rho", "forget_bias", "seed")),
     ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold")),
 )
+Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
 DECIMALS = {"rho": 3, "forget_bias": 2, "learning_rate": 4, "momentum": 3, "clip_threshold": 3}
 
 
 def shapes_text(config: Config) -> str:
-    """The shapes of X, the weights and Y in the seed's notation (rich text)."""
+    """The shapes of X, the weights and Y in the seed's notation (rich text), from the
+    engine's parameter shapes: a parameter on its own reads W1 [F, D] = [14, 8]; a gate's
+    W, U and b share a line."""
     T, F, D, C, B = config.timesteps, config.n_features, config.n_hidden, config.n_classes, config.batch_size
-    y = f"Y [{B}, {T}, {C}]" if config.mode == "many-to-many" else f"Y [{B}, {C}]"
+    cell = cell_class(config.cell)
+    shapes, letters = cell.param_shapes(F, D), cell.param_letters()
+
+    def numbers(name: str) -> str:
+        return ", ".join(str(n) for n in shapes[name])
+
     rows = [f"X [{B}, T, F] = [{B}, {T}, {F}]"]
-    if config.cell == "rnn":
-        rows += [f"W1 [F, D] = [{F}, {D}]", f"U1 [D, D] = [{D}, {D}]", f"b1 [D] = [{D}]"]
-    else:
-        gates = {"lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}[config.cell]
-        for g in gates:
-            rows.append(f"W_{g} [{F}, {D}]   U_{g} [{D}, {D}]   b_{g} [{D}]")
-        if config.cell == "gru":
-            rows.append(f"c_n [{D}]")
+    for group in cell.param_groups():
+        if len(group) == 1:
+            rows.append(f"{group[0]} [{', '.join(letters[group[0]])}] = [{numbers(group[0])}]")
+        else:
+            rows.append("   ".join(f"{name} [{numbers(name)}]" for name in group))
+    y = f"Y [{B}, {T}, {C}]" if config.mode == "many-to-many" else f"Y [{B}, {C}]"
     rows += [f"W2 [D, C] = [{D}, {C}]", f"b2 [C] = [{C}]", y]
     return "<br>".join(rows)
+
+
+def _choice_title(name: str, choice: str) -> str:
+    if name == "task":
+        return get_task(choice).title
+    cell = cell_class(choice)
+    return cell.title + (f" ({cell.reference})" if cell.reference else "")
 
 
 class ModelPanel(QtWidgets.QWidget):
@@ -54,7 +67,7 @@ class ModelPanel(QtWidgets.QWidget):
         # called when a value is committed with Enter or chosen from a list: the window gives
         # the keyboard back to stepping, so Right steps again instead of moving a text cursor
         self.committed = committed or (lambda: None)
-        self.editors: dict[str, QtWidgets.QWidget] = {}
+        self.editors: dict[str, Editor] = {}
         self.labels: dict[str, QtWidgets.QLabel] = {}
         outer = QtWidgets.QVBoxLayout(self)
         for title, names in GROUPS:
@@ -98,35 +111,45 @@ class ModelPanel(QtWidgets.QWidget):
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------------
-    def _make_editor(self, name: str) -> QtWidgets.QWidget:
+    def _make_editor(self, name: str) -> Editor:
         spec = FIELDS[name]
+        editor: Editor
         if spec.choices is not None:
-            editor = QtWidgets.QComboBox()
-            for choice in spec.choices:
-                editor.addItem(choice, choice)
-            if name == "task":
-                for i, choice in enumerate(spec.choices):
-                    editor.setItemData(i, get_task(choice).title, QtCore.Qt.ItemDataRole.ToolTipRole)
-            editor.currentIndexChanged.connect(lambda _=None, n=name: self._on_edited(n))
-            editor.activated.connect(lambda _=None: self.committed())
-        elif name in INTEGER_FIELDS:
-            editor = QtWidgets.QSpinBox()
-            editor.setRange(int(spec.minimum), int(spec.maximum))
-            editor.setKeyboardTracking(False)  # apply on Enter or focus out, not per digit
-            editor.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+            editor = self._make_choice(name, spec.choices)
         else:
-            editor = QtWidgets.QDoubleSpinBox()
-            editor.setDecimals(DECIMALS.get(name, 3))
-            editor.setRange(spec.minimum, spec.maximum)
-            editor.setSingleStep(0.1 if name != "learning_rate" else 0.01)
-            editor.setKeyboardTracking(False)
-            if name == "rho":
-                editor.setSpecialValueText("orthogonal")
-            editor.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
-        if isinstance(editor, QtWidgets.QAbstractSpinBox):
+            editor = self._make_number(name)
             editor.lineEdit().returnPressed.connect(lambda: self.committed())
         editor.setToolTip(spec.tooltip)
         return editor
+
+    def _make_choice(self, name: str, choices) -> QtWidgets.QComboBox:
+        editor = QtWidgets.QComboBox()
+        for choice in choices:
+            editor.addItem(choice, choice)
+        if name in ("task", "cell"):
+            for i, choice in enumerate(choices):
+                editor.setItemData(i, _choice_title(name, choice), QtCore.Qt.ItemDataRole.ToolTipRole)
+        editor.currentIndexChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        editor.activated.connect(lambda _=None: self.committed())
+        return editor
+
+    def _make_number(self, name: str) -> QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox:
+        spec = FIELDS[name]
+        if name in INTEGER_FIELDS:
+            whole = QtWidgets.QSpinBox()
+            whole.setRange(int(spec.minimum), int(spec.maximum))
+            whole.setKeyboardTracking(False)  # apply on Enter or focus out, not per digit
+            whole.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+            return whole
+        real = QtWidgets.QDoubleSpinBox()
+        real.setDecimals(DECIMALS.get(name, 3))
+        real.setRange(spec.minimum, spec.maximum)
+        real.setSingleStep(0.1 if name != "learning_rate" else 0.01)
+        real.setKeyboardTracking(False)
+        if name == "rho":
+            real.setSpecialValueText("orthogonal")
+        real.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
+        return real
 
     # -- view -> model ----------------------------------------------------------------
     def value_of(self, name: str):

@@ -11,44 +11,41 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ...engine import cell_class
 from ...session.stepper import Phase, Session
 from .. import theme
 
-# panel key -> (title, colour map kind); "h" and "c" come from the trace, the rest are gates
-PANELS = {
-    "h": ("h_t  hidden state", "diverging"),
-    "c": ("c_t  cell state", "diverging"),
-    "i": ("i_t  input gate", "unit"),
-    "f": ("f_t  forget gate", "unit"),
-    "g": ("g_t  candidate", "diverging"),
-    "o": ("o_t  output gate", "unit"),
-    "r": ("r_t  reset gate", "unit"),
-    "z": ("z_t  update gate", "unit"),
-    "n": ("n_t  candidate", "diverging"),
-}
-PANELS_BY_CELL = {"rnn": ("h",), "lstm": ("h", "c", "i", "f", "g", "o"), "gru": ("h", "n", "r", "z")}
-
 
 def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
-    keys = PANELS_BY_CELL[cell]
-    if which == "states":
-        return tuple(k for k in keys if k in ("h", "c"))
-    if which == "gates":
-        return tuple(k for k in keys if k not in ("h", "c"))
-    return keys
+    """The cell's states (h, then c for the LSTM) and then its gates, as the engine names
+    them; `which` = "states" or "gates" for one kind only."""
+    structure = cell_class(cell)
+    states = structure.state_names if which != "gates" else ()
+    gates = structure.gate_names if which != "states" else ()
+    return states + gates
+
+
+def panel_title(cell: str, key: str) -> tuple[str, str]:
+    """(title, colour map kind) of one panel: "diverging" for values either side of zero,
+    "unit" for a gate whose values lie in 0..1."""
+    structure = cell_class(cell)
+    if key in structure.state_names:
+        return f"{key}_t  {structure.state_descriptions[key]}", "diverging"
+    kind = "unit" if tuple(structure.gate_ranges[key]) == (0.0, 1.0) else "diverging"
+    return f"{key}_t  {structure.gate_descriptions[key]}", kind
 
 
 def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
     """(D, T) values of one panel for one sequence; NaN where not computed yet."""
     fwd = session.fwd
-    source = fwd.h if key == "h" else fwd.c if key == "c" else fwd.gates[key]
+    source = fwd.gates[key] if key in fwd.gates else getattr(fwd, key)  # a state: fwd.h, fwd.c
     return source[sequence].T
 
 
 class _Panel:
-    def __init__(self, layout: pg.GraphicsLayout, key: str, row: int, col: int):
-        title, kind = PANELS[key]
-        self.key, self.kind = key, kind
+    def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
+        title, kind = panel_title(cell, key)
+        self.key, self.kind, self.title = key, kind, title
         self.plot = layout.addPlot(row=row, col=col * 2)
         theme.style_plot(self.plot, title, {"bottom": "t", "left": "unit"})
         self.plot.setMenuEnabled(False)
@@ -79,8 +76,8 @@ class _Panel:
         bar_axis.setTextPen(theme.THEME.foreground)
         self.colorbar.setImageItem(self.image)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
-        self._shape = None
-        self._level = None
+        self._shape: tuple[int, int] | None = None
+        self._level: float | None = None
         self._has_overflow = False
 
     def show(self, values: np.ndarray, computed: int) -> None:
@@ -96,7 +93,8 @@ class _Panel:
         nonfinite = ~np.isfinite(values[:, :computed])
         if nonfinite.any() or self._has_overflow:
             bad = np.zeros((D, T, 4), dtype=np.ubyte)
-            bad[:, :computed][nonfinite] = QtGui.QColor(theme.OVERFLOW).getRgb()
+            colour = QtGui.QColor(theme.OVERFLOW)
+            bad[:, :computed][nonfinite] = (colour.red(), colour.green(), colour.blue(), colour.alpha())
             self.overflow.setImage(bad, autoLevels=False, levels=(0, 255))
             self._has_overflow = bool(nonfinite.any())
             self.overflow.setVisible(self._has_overflow)
@@ -133,8 +131,8 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.sequence = 0  # which sequence of the batch (0-based)
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
-        self._cell = None
-        self._version = None  # (trace, steps done) last drawn: the images change only in the forward pass
+        self._cell: str | None = None
+        self._version: tuple[int, int, int] | None = None  # (trace, steps done) last drawn: the images change only in the forward pass
         self._session: Session | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -160,7 +158,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         keys = panel_keys(cell, self.keys)
         columns = 1 if len(keys) == 1 else 2
         for n, key in enumerate(keys):
-            self.panels[key] = _Panel(self.ci, key, n // columns, n % columns)
+            self.panels[key] = _Panel(self.ci, cell, key, n // columns, n % columns)
         self._cell = cell
 
     def _on_mouse_moved(self, pos) -> None:
@@ -178,6 +176,6 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
                 v = values[unit - 1, t - 1]
                 text = "not computed yet" if t > self._session.fwd.steps_done else f"{v:.4g}"
                 QtWidgets.QToolTip.showText(
-                    QtGui.QCursor.pos(), f"{PANELS[key][0].split()[0]}  unit {unit}, t = {t}: {text}", self
+                    QtGui.QCursor.pos(), f"{panel.title.split()[0]}  unit {unit}, t = {t}: {text}", self
                 )
             return
