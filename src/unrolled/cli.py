@@ -89,7 +89,8 @@ def export_main(argv: list[str]) -> int:
 
 def _build_failure(error: Exception) -> str:
     if isinstance(error, MemoryError):
-        return "not enough memory for these sizes (T, D, F, C or B): choose smaller ones"
+        detail = f" ({error})" if str(error) else ""
+        return f"not enough memory for these sizes{detail}: choose a smaller T, D, F, C or B"
     return str(error)
 
 

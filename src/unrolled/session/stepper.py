@@ -16,6 +16,7 @@ weights did); a method that raises has changed nothing and sends nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import numpy as np
@@ -33,6 +34,14 @@ UNDO_BUDGET_BYTES = 64 * 2**20  # completed iterations kept for stepping back (e
 GRADIENT_VERDICT_LIMITS = (1e-2, 1e2)  # ratio ||dL/dh_1|| / ||dL/dh_T|| outside: vanish / explode
 
 __all__ = ["Change", "IterationRecord", "Phase", "Session", "UpdateRejected", "gradient_verdict"]
+
+
+def memory_limit() -> int:
+    """The most one iteration's traces may take: half the physical memory (8 GB if unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):
+        return 8 * 2**30
 
 
 def gradient_verdict(ratio: float) -> str:
@@ -64,6 +73,9 @@ class Session:
 
     # -- building ---------------------------------------------------------------------
     def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        needed, limit = config.estimated_trace_bytes(), memory_limit()
+        if needed > limit:  # refuse before allocating: a 20 GB trace would swap, not fail
+            raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; at most {limit / 2**30:.1f} GB is allowed")
         task = get_task(config.task)
         net = Network(
             config.cell,
@@ -112,7 +124,7 @@ class Session:
         try:
             return Session(config)
         except MemoryError as error:
-            raise ConfigError({"config": "not enough memory for these sizes"}) from error
+            raise ConfigError({"config": f"not enough memory for these sizes ({error or 'T, D, F, C or B'})"}) from error
         except ValueError as error:
             raise ConfigError({"config": str(error)}) from error
 
