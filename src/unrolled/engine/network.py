@@ -25,8 +25,8 @@ MODES = ("many-to-many", "many-to-one")
 class Network:
     """A recurrent network with F input features, D hidden units and C outputs.
 
-    Every public method that computes follows the engine's one overflow policy
-    (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
+    The passes, the steps and what is computed from them follow the engine's one overflow
+    policy (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
 
     rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal).
     forget_bias: the LSTM's initial forget-gate bias.
