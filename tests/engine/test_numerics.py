@@ -1,10 +1,11 @@
 import warnings
 
 import numpy as np
+import pytest
 
 from unrolled.engine import Network
 from unrolled.engine.functions import sigmoid, softmax
-from unrolled.engine.init import spectral_radius, with_spectral_radius, orthogonal
+from unrolled.engine.init import orthogonal, spectral_radius, with_spectral_radius
 
 
 def test_stable_sigmoid_and_softmax_at_extremes():
@@ -25,6 +26,32 @@ def test_overflow_becomes_inf_and_is_reported_not_raised():
     assert fwd.nonfinite_from is not None and 600 < fwd.nonfinite_from < 700  # 3^646 ~ 1e308
     assert np.all(np.isfinite(fwd.h[:, : fwd.nonfinite_from - 1]))
     assert bwd.nonfinite_from == 1000  # the loss itself is already nan
+
+
+@pytest.mark.parametrize(
+    "x, T",
+    [(1e160, 400), (1e155, 10)],  # h overflows at t = 312; h stays finite but h^T h overflows
+)
+def test_one_overflow_policy_for_every_step_and_pass(x, T):
+    """Stepping an overflowing network one timestep at a time, and asking for its
+    contributions and Jacobian norms, neither raises nor warns, even where NumPy is told to
+    raise; and the policy does not leak into the caller's error state."""
+    net = Network("rnn", n_features=1, n_hidden=4, n_classes=2, mode="many-to-one",
+                  activation="linear", rho=3.0, seed=0)
+    X, Y = np.full((1, T, 1), x), np.array([1])
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        fwd = net.begin_forward(X)
+        for _ in range(T):
+            net.forward_step(fwd)
+        bwd = net.begin_backward(fwd, Y)
+        for _ in range(T):
+            net.backward_step(bwd, fwd)
+        contributions = net.recurrent_contributions(fwd, bwd)
+        norms = net.jacobian_norms(fwd)
+        assert np.geterr()["over"] == "raise"
+    assert not np.all(np.isfinite(contributions))
+    assert norms.step.shape == (T,)
 
 
 def test_exploding_gradient_without_forward_overflow_is_located():

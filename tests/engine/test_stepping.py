@@ -142,3 +142,20 @@ def test_tracked_last_step_gradient_equals_the_direct_computation(cell):
         net.backward_step(bwd, fwd)
     np.testing.assert_allclose(bwd.dh_last, net.step_loss_gradient(fwd, Y), rtol=1e-13)
     assert bwd.dh_last_norm[-1] < bwd.dh_norm[-1] * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_done_mask_follows_the_backward_steps_and_their_undo(cell):
+    net = Network(cell, n_features=2, n_hidden=3, n_classes=2, seed=2)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.begin_backward(fwd, Y)
+    np.testing.assert_array_equal(bwd.done_mask, np.zeros(5, dtype=bool))
+    for done in range(1, 6):
+        net.backward_step(bwd, fwd)
+        np.testing.assert_array_equal(bwd.done_mask, np.arange(5) >= 5 - done)
+        np.testing.assert_array_equal(bwd.done_mask, ~np.isnan(bwd.dh).any(axis=(0, 2)))
+        np.testing.assert_array_equal(bwd.done_mask, ~np.isnan(net.recurrent_contributions(fwd, bwd)))
+    net.backward_unstep(bwd)
+    net.backward_unstep(bwd)
+    np.testing.assert_array_equal(bwd.done_mask, [False, False, True, True, True])

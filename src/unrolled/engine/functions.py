@@ -1,4 +1,5 @@
-"""Elementwise nonlinearities and softmax, numerically stable, with their derivatives.
+"""Elementwise nonlinearities and softmax, numerically stable, with their derivatives, and
+the engine's overflow policy.
 
 Derivatives are written in terms of the *output* where that is cheaper, so backward never
 recomputes forward: it reads the activations the forward pass cached.
@@ -6,7 +7,14 @@ recomputes forward: it reads the activations the forward pass cached.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 import numpy as np
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -56,3 +64,19 @@ def softmax(z: np.ndarray) -> np.ndarray:
 def log_softmax(z: np.ndarray) -> np.ndarray:
     shifted = z - np.max(z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def tolerate_overflow(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """The engine's one overflow policy. A demo of exploding gradients is *meant* to
+    overflow: inf and nan flow into the traces (which report from which timestep on)
+    instead of raising or warning.
+
+    A fresh `np.errstate` per call, rather than one shared as a decorator: NumPy 2 refuses
+    to enter the same errstate twice, as nested or concurrent calls would."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper

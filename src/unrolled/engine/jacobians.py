@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .functions import ACTIVATION_SLOPE_BOUND, tolerate_overflow
+
 EXACT_MAX_HIDDEN = 64
 POWER_ITERATIONS = 6
 PROBES = 8
@@ -26,8 +28,6 @@ def rnn_step_bound(U: np.ndarray, activation: str) -> float:
     """gamma * sigma_max(U): for the vanilla RNN, ||dh_t/dh_{t-1}|| <= this at every step, so
     ||dh_T/dh_t|| <= (gamma sigma_max)^(T-t), gamma the largest slope of the activation
     (Pascanu, Mikolov and Bengio 2013, eq. 7)."""
-    from .functions import ACTIVATION_SLOPE_BOUND
-
     return ACTIVATION_SLOPE_BOUND[activation] * float(np.linalg.norm(U, 2))
 
 
@@ -82,29 +82,29 @@ def _state_jvp(cell, packed, x, prev: dict, tangent: dict) -> dict:
     return {k: (s_plus[k] - s_minus[k]) * factor for k in prev}
 
 
+@tolerate_overflow
 def jacobian_norms(cell, fwd, sequence: int = 0, exact: bool | None = None) -> JacobianNorms:
     """Norms along sequence `sequence` of a complete ForwardTrace `fwd`."""
     if not fwd.complete:
         raise ValueError(f"jacobian_norms: the forward pass has done {fwd.steps_done} of {fwd.T} steps")
-    B, T, D = fwd.h.shape
+    B, _, D = fwd.h.shape
     if not 0 <= sequence < B:
         raise ValueError(f"sequence: got {sequence!r}, expected 0..{B - 1}")
     if exact is None:
         exact = D <= EXACT_MAX_HIDDEN
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        if exact:
-            step = _exact_step_norms(cell, fwd, sequence)
-            probes = np.eye(D)
-        else:
-            step = _estimated_step_norms(cell, fwd, sequence)
-            probes = _product_probes(cell, fwd, sequence)
-        log10_product = _log10_product_norms(cell, fwd, sequence, probes)
-        forget = None
-        if "f" in fwd.gates:
-            f = fwd.gates["f"][sequence]  # (T, D)
-            # prod_{s=t+1..T} f_s: reverse cumulative product, shifted by one step
-            suffix = np.cumprod(f[::-1], axis=0)[::-1]
-            forget = np.max(np.concatenate([suffix[1:], np.ones((1, D))]), axis=1)
+    if exact:
+        step = _exact_step_norms(cell, fwd, sequence)
+        probes = np.eye(D)
+    else:
+        step = _estimated_step_norms(cell, fwd, sequence)
+        probes = _product_probes(cell, fwd, sequence)
+    log10_product = _log10_product_norms(cell, fwd, sequence, probes)
+    forget = None
+    if "f" in fwd.gates:
+        f = fwd.gates["f"][sequence]  # (T, D)
+        # prod_{s=t+1..T} f_s: reverse cumulative product, shifted by one step
+        suffix = np.cumprod(f[::-1], axis=0)[::-1]
+        forget = np.max(np.concatenate([suffix[1:], np.ones((1, D))]), axis=1)
     return JacobianNorms(step=step, log10_product=log10_product, forget_product=forget, exact=exact)
 
 

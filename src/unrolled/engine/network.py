@@ -8,15 +8,13 @@ calls one at a time; `forward_unstep` and `backward_unstep` undo a step exactly.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from . import jacobians
 from .cells import CELLS, make_cell
 from .cells.base import blocks
 from .checks import check_choice, check_size
-from .functions import ACTIVATIONS
+from .functions import ACTIVATIONS, tolerate_overflow
 from .init import init_params
 from .losses import LOSSES, check_targets, loss_and_grad
 from .traces import BackwardTrace, ForwardTrace
@@ -24,20 +22,11 @@ from .traces import BackwardTrace, ForwardTrace
 MODES = ("many-to-many", "many-to-one")
 
 
-def tolerate_overflow(method):
-    """A demo of exploding gradients is *meant* to overflow: inf and nan flow into the
-    traces (which report from which timestep on) instead of raising or warning."""
-
-    @functools.wraps(method)
-    def wrapper(*args, **kwargs):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            return method(*args, **kwargs)
-
-    return wrapper
-
-
 class Network:
     """A recurrent network with F input features, D hidden units and C outputs.
+
+    The passes, the steps and what is computed from them follow the engine's one overflow
+    policy (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
 
     rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal).
     forget_bias: the LSTM's initial forget-gate bias.
@@ -96,16 +85,16 @@ class Network:
     def _packed_params(self) -> dict:
         for name, shape in self.param_shapes().items():
             value = self.params.get(name)
-            if value is None or np.shape(value) != shape:
-                raise ValueError(
-                    f"params[{name!r}]: got shape {np.shape(value)}, expected {shape}"
-                )
+            got = () if value is None else np.shape(value)
+            if value is None or got != shape:
+                raise ValueError(f"params[{name!r}]: got shape {got}, expected {shape}")
         packed = self.cell.pack(self.params)
         packed["W2"] = self.params["W2"].copy()
         packed["b2"] = self.params["b2"].copy()
         return packed
 
     # -- forward ----------------------------------------------------------------------
+    @tolerate_overflow
     def begin_forward(self, X) -> ForwardTrace:
         """An empty trace over X (B, T, F), ready for `forward_step`."""
         X = self.check_input(X)
@@ -114,9 +103,12 @@ class Network:
         cell = self.cell
         packed = self._packed_params()
         pre_block = np.full((B, T, len(cell.pre_names) * D), np.nan)
-        gate_block = np.full((B, T, cell.blocks * D), np.nan) if cell.gate_names else None
-        with np.errstate(over="ignore", invalid="ignore"):
-            a_x = X @ packed["W"] + packed["b"]
+        gate_block: np.ndarray | None = None
+        gates: dict[str, np.ndarray] = {}
+        if cell.gate_names:
+            gate_block = np.full((B, T, cell.blocks * D), np.nan)
+            gates = dict(zip(cell.gate_names, blocks(gate_block, cell.blocks)))
+        a_x = X @ packed["W"] + packed["b"]
         return ForwardTrace(
             X=X,
             packed=packed,
@@ -126,14 +118,14 @@ class Network:
             a_x=a_x,
             pre_block=pre_block,
             gate_block=gate_block,
-            gates=dict(zip(cell.gate_names, blocks(gate_block, cell.blocks))) if cell.gate_names else {},
+            gates=gates,
             pre=dict(zip(cell.pre_names, blocks(pre_block, len(cell.pre_names)))),
         )
 
+    @tolerate_overflow
     def forward_step(self, trace: ForwardTrace) -> None:
         """Compute timestep t = trace.steps_done + 1 and record it."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            self._forward_step(trace)
+        self._forward_step(trace)
 
     def _forward_step(self, trace: ForwardTrace, readout: bool = True) -> None:
         t = trace.steps_done
@@ -153,6 +145,7 @@ class Network:
         pre, gates = self.cell.step_traces(cache)
         trace.pre_block[:, t] = pre
         if gates is not None:
+            assert trace.gate_block is not None  # begin_forward made one: the cell has gates
             trace.gate_block[:, t] = gates
         if self.mode == "many-to-many":
             if readout:
@@ -236,10 +229,10 @@ class Network:
             carry_last={k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step else None,
         )
 
+    @tolerate_overflow
     def backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
         """Backpropagate through timestep t = bwd.next_t (from T down to 1)."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            self._backward_step(bwd, fwd)
+        self._backward_step(bwd, fwd)
 
     def _backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
         t = bwd.next_t
@@ -260,19 +253,23 @@ class Network:
             if bwd.carry_c is not None:
                 bwd.carry_c[:, t - 1] = step.d_state_prev["c"]
         if bwd.dh_last is not None:
-            self._carry_last_step_gradient(bwd, fwd, t)
+            assert bwd.carry_last is not None  # begin_backward(track_last_step=True) made both
+            self._carry_last_step_gradient(bwd.dh_last, bwd.carry_last, bwd.dh_readout, fwd, t)
         bwd.steps_done += 1
         if bwd.complete:
             bwd.grads = self._param_grads(fwd, bwd)
 
-    def _carry_last_step_gradient(self, bwd: BackwardTrace, fwd: ForwardTrace, t: int) -> None:
-        carry = bwd.carry_last
-        if t == bwd.T - 1:
+    def _carry_last_step_gradient(
+        self, dh_last: np.ndarray, carry: dict[str, np.ndarray], dh_readout: np.ndarray, fwd: ForwardTrace, t: int
+    ) -> None:
+        """Record dL_T/dh_t into dh_last (B, T, D) and carry it to step t-1 through carry
+        (state name -> (B, T, D)); it starts at t = T from the readout's dh_readout."""
+        if t == fwd.T - 1:
             d_state = {k: np.zeros_like(v[:, t]) for k, v in carry.items()}
-            d_state["h"] = bwd.dh_readout[:, t]
+            d_state["h"] = dh_readout[:, t]
         else:
             d_state = {k: v[:, t] for k, v in carry.items()}
-        bwd.dh_last[:, t] = d_state["h"]
+        dh_last[:, t] = d_state["h"]
         if t > 0:
             d_prev = self.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
             for k, v in carry.items():
@@ -337,6 +334,7 @@ class Network:
         return out
 
     @staticmethod
+    @tolerate_overflow
     def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace) -> np.ndarray:
         """(T,) ||dL/dU at step t alone||_F over all recurrent matrices: the temporal
         contributions of Pascanu, Mikolov and Bengio (2013, eq. 4); NaN where not yet done.
@@ -344,13 +342,12 @@ class Network:
         Step t adds h_{t-1}^T d_ah_t to dL/dU, and ||a^T b||_F^2 = sum((a a^T) * (b b^T)),
         so no (D, K*D) matrix is formed."""
         out = np.full(bwd.T, np.nan)
-        done = slice(bwd.next_t + 1, bwd.T)
+        done = bwd.done_mask
         h_prev = fwd.h_prev[:, done]
         d_ah = bwd.d_ah[:, done]
-        with np.errstate(over="ignore", invalid="ignore"):
-            gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
-            gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
-            out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
+        gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
+        gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
+        out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
         return out
 
     def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None):

@@ -83,12 +83,10 @@ class BackwardTrace:
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
     _norms: dict = field(default_factory=dict, repr=False)  # (name, steps_done) -> (T,) read-only
 
-    def _norm_per_step(self, name: str, a: np.ndarray | None) -> np.ndarray | None:
+    def _norm_per_step(self, name: str, a: np.ndarray) -> np.ndarray:
         """(T,) ||a_t|| over the batch and the units, NaN where not computed yet. Several
         plots and the status bar ask each frame; the arrays change only with steps_done
         (and a step undone and redone is bit-identical), so it is computed once per step."""
-        if a is None:
-            return None
         key = (name, self.steps_done)
         if key not in self._norms:
             if len(self._norms) > 8:  # only the current step's norms are asked for
@@ -112,6 +110,14 @@ class BackwardTrace:
         return self.T - 1 - self.steps_done
 
     @property
+    def done_mask(self) -> np.ndarray:
+        """(T,) bool: True at the timesteps the backward pass has processed (the last
+        steps_done of them, since it runs from T down), False where it has not got to yet."""
+        done = np.zeros(self.T, dtype=bool)
+        done[self.next_t + 1 :] = True
+        return done
+
+    @property
     def dh_norm(self) -> np.ndarray:
         """(T,) ||dL/dh_t|| over the batch and the units; NaN where not yet computed."""
         return self._norm_per_step("dh", self.dh)
@@ -119,11 +125,12 @@ class BackwardTrace:
     @property
     def dh_last_norm(self) -> np.ndarray | None:
         """(T,) ||dL_T/dh_t||, or None when not tracked."""
-        return self._norm_per_step("dh_last", self.dh_last)
+        return None if self.dh_last is None else self._norm_per_step("dh_last", self.dh_last)
 
     @property
     def dc_norm(self) -> np.ndarray | None:
-        return self._norm_per_step("dc", self.dc)
+        """(T,) ||dL/dc_t|| (LSTM), or None for a cell without a cell state."""
+        return None if self.dc is None else self._norm_per_step("dc", self.dc)
 
     @property
     def nonfinite_from(self) -> int | None:

@@ -67,37 +67,37 @@ class UnrolledDiagram(QtWidgets.QWidget):
         painter = QtGui.QPainter(self)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QtGui.QColor(theme.THEME.background))
-        if self._session is None:
+        s = self._session
+        if s is None:
             return
         painter.setFont(self._font())
-        T = self._session.T
         try:
-            if (self.width() - theme.px(40)) / T >= theme.px(MIN_CELL_PX):
-                self._paint_full(painter)
+            if (self.width() - theme.px(40)) / s.T >= theme.px(MIN_CELL_PX):
+                self._paint_full(painter, s)
             else:
-                self._paint_strip(painter)
+                self._paint_strip(painter, s)
         except Exception as error:  # a fault while painting must not take the window down
             painter.setPen(QtGui.QColor(theme.VERMILION))
-            painter.drawText(self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}")
+            painter.drawText(
+                self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}"
+            )
         finally:
             painter.end()
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return theme.qfont(relative)
 
-    def _state(self):
-        s = self._session
-        fwd, bwd = s.fwd, s.bwd
-        norms = bwd.dh_norm if bwd is not None else np.full(s.T, np.nan)
-        done_back = np.zeros(s.T, dtype=bool)
-        if bwd is not None:
-            done_back[bwd.next_t + 1 :] = True
-        return fwd.steps_done, norms, done_back
+    @staticmethod
+    def _state(s: Session) -> tuple[int, np.ndarray, np.ndarray]:
+        """Forward steps done, (T,) ||dL/dh_t|| and the (T,) mask of backward steps done."""
+        bwd = s.bwd
+        if bwd is None:
+            return s.fwd.steps_done, np.full(s.T, np.nan), np.zeros(s.T, dtype=bool)
+        return s.fwd.steps_done, bwd.dh_norm, bwd.done_mask
 
-    def _paint_full(self, painter: QtGui.QPainter) -> None:
-        s = self._session
+    def _paint_full(self, painter: QtGui.QPainter, s: Session) -> None:
         T, W, H = s.T, self.width(), self.height()
-        forward_done, norms, done_back = self._state()
+        forward_done, norms, done_back = self._state(s)
         low, high = gradient_scale(norms[done_back])
         margin = theme.px(20)
         pitch = (W - 2 * margin) / T
@@ -114,8 +114,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
                              QtCore.Qt.AlignmentFlag.AlignCenter, f"x{_sub(k + 1)}")
             if s.config.mode == "many-to-many" or k == T - 1:
                 painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
-                painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - theme.px(22), pitch, theme.px(22)),
-                                 QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
+                label = QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - theme.px(22), pitch, theme.px(22))
+                painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
             if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back
                 x0, x1 = rect.right(), cx + pitch - box / 2
@@ -139,12 +139,11 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawRoundedRect(rect, theme.px(6), theme.px(6))
             painter.setPen(QtGui.QColor("#000000"))  # on the light cell fill, in either theme
             painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, f"h{_sub(k + 1)}")
-        self._paint_caption(painter)
+        self._paint_caption(painter, s)
 
-    def _paint_strip(self, painter: QtGui.QPainter) -> None:
-        s = self._session
+    def _paint_strip(self, painter: QtGui.QPainter, s: Session) -> None:
         T, W, H = s.T, self.width(), self.height()
-        forward_done, norms, done_back = self._state()
+        forward_done, norms, done_back = self._state(s)
         left, right = theme.px(20), W - theme.px(20)
         top, height = H * 0.3, H * 0.35
         span = (right - left) / T
@@ -158,16 +157,17 @@ class UnrolledDiagram(QtWidgets.QWidget):
         for tick in theme.timestep_ticks(T, target=8):
             x = left + span * (tick - 0.5)
             painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + theme.px(5)))
-            painter.drawText(QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20)), QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
+            label = QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20))
+            painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
         if s.t is not None and self.show_cursor:
             x = left + span * (s.t - 0.5)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
             painter.drawLine(QtCore.QPointF(x, top - theme.px(10)), QtCore.QPointF(x, top + height + theme.px(4)))
-            painter.drawText(QtCore.QRectF(x - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20)), QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
-        self._paint_caption(painter)
+            label = QtCore.QRectF(x - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20))
+            painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
+        self._paint_caption(painter, s)
 
-    def _paint_caption(self, painter: QtGui.QPainter) -> None:
-        s = self._session
+    def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
         phase = s.phase
         caption = {
             Phase.READY: "Ready: press Right to start the forward pass",
@@ -178,8 +178,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
         }[phase]
         painter.setPen(QtGui.QColor(theme.THEME.foreground))
         painter.setFont(self._font(1.1))
-        painter.drawText(QtCore.QRectF(theme.px(10), self.height() - theme.px(26), self.width() - theme.px(20), theme.px(24)),
-                         QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
+        line = QtCore.QRectF(theme.px(10), self.height() - theme.px(26), self.width() - theme.px(20), theme.px(24))
+        painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
 
 
 def _rgba(colour: str) -> np.ndarray:
@@ -203,7 +203,9 @@ def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -
     return np.ascontiguousarray(colours)
 
 
-def _arrow(painter: QtGui.QPainter, x_from: float, x_to: float, y: float, colour: QtGui.QColor, width: float) -> None:
+def _arrow(
+    painter: QtGui.QPainter, x_from: float, x_to: float, y: float, colour: QtGui.QColor, width: float
+) -> None:
     pen = QtGui.QPen(colour, width)
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)
     painter.setPen(pen)

@@ -62,12 +62,16 @@ class GradientPanel(QtWidgets.QWidget):
         legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))  # top left: free while gradients vanish
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
         self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
-        self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=pg.QtCore.Qt.PenStyle.DashLine, symbol="s")
-        self.theory = log_curve(self.norms, theme.GREY, "theory", style=pg.QtCore.Qt.PenStyle.DashLine, symbol=None)
-        self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2))
+        dashed = pg.QtCore.Qt.PenStyle.DashLine
+        self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=dashed, symbol="s")
+        self.theory = log_curve(self.norms, theme.GREY, "theory", style=dashed, symbol=None)
+        self.overflow = pg.ScatterPlotItem(
+            symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2)
+        )
         self.norms.addItem(self.overflow)
-        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
-        self.norms.addItem(self.cursor)
+        # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
+        self.step_line = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
+        self.norms.addItem(self.step_line)
 
         self.contrib_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
         theme.style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
@@ -103,9 +107,9 @@ class GradientPanel(QtWidgets.QWidget):
             self._redraw_curves(session)
             self._version = version
         step_t = session.t if bwd is not None and self.show_cursor else None
-        self.cursor.setVisible(step_t is not None)
+        self.step_line.setVisible(step_t is not None)
         if step_t is not None:
-            self.cursor.setValue(step_t)
+            self.step_line.setValue(step_t)
 
     def _redraw_curves(self, session: Session) -> None:
         T = session.T
@@ -166,8 +170,7 @@ class GradientPanel(QtWidgets.QWidget):
         if bwd is None:
             self.overflow.setData([], [])
             return
-        done = np.zeros(session.T, dtype=bool)
-        done[bwd.next_t + 1 :] = True
+        done = bwd.done_mask
         with np.errstate(invalid="ignore", over="ignore"):
             bad = done & ~np.isfinite(bwd.dh_norm)
             finite = bwd.dh_norm[done & np.isfinite(bwd.dh_norm) & (bwd.dh_norm > 0)]

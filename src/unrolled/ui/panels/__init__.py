@@ -1,0 +1,1 @@
+"""Side panels: the model, the sample, training and the theory."""
