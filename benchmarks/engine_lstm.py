@@ -70,7 +70,7 @@ def main() -> None:
     except ImportError:
         torch = None
     for B, T, F, D, C in SIZES:
-        size = dict(B=B, T=T, F=F, D=D, C=C)
+        size = {"B": B, "T": T, "F": F, "D": D, "C": C}
         repeats = args.repeats if T <= 100 else max(5, args.repeats // 2)
         cases = {"engine": engine_case(B, T, F, D, C)}
         if torch is not None:

@@ -14,14 +14,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
-from common import emit  # noqa: E402
+from common import emit
+from PySide6 import QtCore
 
-from PySide6 import QtCore  # noqa: E402
-
-from unrolled.session.config import Config  # noqa: E402
-from unrolled.session.stepper import Session  # noqa: E402
-from unrolled.ui.app import make_application  # noqa: E402
-from unrolled.ui.main_window import MainWindow  # noqa: E402
+from unrolled.session.config import Config
+from unrolled.session.stepper import Session
+from unrolled.ui.app import make_application
+from unrolled.ui.main_window import MainWindow
 
 
 def main() -> None:

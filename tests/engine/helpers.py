@@ -14,7 +14,7 @@ def make_batch(net: Network, B=2, T=4, seed=1, target="indices"):
     elif target == "one-hot":
         Y = np.eye(C)[rng.integers(0, C, size=lead)]
     elif target == "real":
-        Y = rng.standard_normal(lead + (C,))
+        Y = rng.standard_normal((*lead, C))
     else:
         raise AssertionError(target)
     return X, Y

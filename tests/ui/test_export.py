@@ -28,7 +28,8 @@ def test_png_has_the_requested_pixel_size_and_dpi(qapp, tmp_path, lstm_session):
     assert (image.width(), image.height()) == (round(w_in * 150), round(h_in * 150))
     assert round(image.dotsPerMeterX() * 0.0254) == 150
     pixels = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
-    colours = {pixels.pixelColor(x, y).name() for x in range(0, pixels.width(), 7) for y in range(0, pixels.height(), 7)}
+    colours = {pixels.pixelColor(x, y).name()
+               for x in range(0, pixels.width(), 7) for y in range(0, pixels.height(), 7)}
     assert len(colours) > 10  # curves, text and axes, not an empty canvas
 
 
@@ -37,7 +38,8 @@ def test_png_lines_and_text_scale_with_dpi(qapp, tmp_path, lstm_session):
     def dark_fraction(dpi):
         image = QtGui.QImage(str(write_figure(lstm_session, "loss", tmp_path / f"l{dpi}.png", "png", dpi=dpi)))
         image = image.convertToFormat(QtGui.QImage.Format.Format_Grayscale8)
-        data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes()).reshape(image.height(), -1)[:, : image.width()]
+        data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+        data = data.reshape(image.height(), -1)[:, : image.width()]
         return np.mean(data < 128)
     assert dark_fraction(300) == pytest.approx(dark_fraction(100), rel=0.35)
 

@@ -40,7 +40,7 @@ def one_hot(indices: np.ndarray, n_classes: int) -> np.ndarray:
     """Rows (..., C) of float64 one-hot vectors for integer indices (...); an index of -1
     (no target) gives a row of zeros. Tasks encode their words with it too."""
     indices = np.asarray(indices)
-    out = np.zeros(indices.shape + (n_classes,))
+    out = np.zeros((*indices.shape, n_classes))
     valid = indices != IGNORE_INDEX
     out[valid, indices[valid]] = 1.0
     return out

@@ -42,7 +42,7 @@ class Task:
         """What of T, F, C (and the mode and loss, when given) breaks what this task fixes:
         "T", "F", "C", "mode" or "loss" -> what is wrong; empty when everything fits."""
         problems = {}
-        if T < self.min_T:
+        if self.min_T > T:
             problems["T"] = f"got {T}, but the task {self.name} needs T >= {self.min_T}"
         for size, value, fixed, least in (
             ("F", F, self.n_features, self.min_features),

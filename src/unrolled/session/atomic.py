@@ -3,6 +3,7 @@ the previous one. No Qt."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -14,10 +15,8 @@ def partial_name(path: Path) -> Path:
 
 
 def discard(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # the folder itself is the problem; the caller reports the first error
         path.unlink(missing_ok=True)
-    except OSError:
-        pass  # the folder itself is the problem; the caller reports the first error
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -48,14 +47,14 @@ def replace_together(written: list[tuple[Path, Path]]) -> None:
         for tmp, final in written:
             os.replace(tmp, final)
     except OSError:
-        for final, backup in backups:
-            if backup is not None:
-                os.replace(backup, final)
+        for final, previous in backups:
+            if previous is not None:
+                os.replace(previous, final)
             else:
                 discard(final)
         for tmp, _ in written:
             discard(tmp)
         raise
-    for _, backup in backups:
-        if backup is not None:
-            discard(backup)
+    for _, previous in backups:
+        if previous is not None:
+            discard(previous)

@@ -60,7 +60,8 @@ class UpdateRejected(Exception):
 
     def __init__(self, record: IterationRecord):
         self.record = record
-        why = "the gradient norm is inf or nan" if not np.isfinite(record.norm_after) else "the weight update overflowed"
+        finite = np.isfinite(record.norm_after)
+        why = "the weight update overflowed" if finite else "the gradient norm is inf or nan"
         super().__init__(why)
 
 
@@ -75,7 +76,8 @@ class Session:
     def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         needed, limit = config.estimated_trace_bytes(), memory_limit()
         if needed > limit:  # refuse before allocating: a 20 GB trace would swap, not fail
-            raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; at most {limit / 2**30:.1f} GB is allowed")
+            raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; "
+                              f"at most {limit / 2**30:.1f} GB is allowed")
         task = get_task(config.task)
         net = Network(
             config.cell,
@@ -124,7 +126,8 @@ class Session:
         try:
             return Session(config)
         except MemoryError as error:
-            raise ConfigError({"config": f"not enough memory for these sizes ({error or 'T, D, F, C or B'})"}) from error
+            detail = error or "T, D, F, C or B"
+            raise ConfigError({"config": f"not enough memory for these sizes ({detail})"}) from error
         except ValueError as error:
             raise ConfigError({"config": str(error)}) from error
 
@@ -348,7 +351,8 @@ class Session:
         shapes = self.net.param_shapes()
         unknown, missing = set(params) - set(shapes), set(shapes) - set(params)
         if unknown or (require_all and missing):
-            raise ValueError(f"weights {sorted(params)} do not match the {self.config.cell} parameters {sorted(shapes)}")
+            raise ValueError(f"weights {sorted(params)} do not match the {self.config.cell} "
+                             f"parameters {sorted(shapes)}")
         for name, value in params.items():
             if np.shape(value) != shapes[name]:
                 raise ValueError(f"{name} has shape {np.shape(value)}, expected {shapes[name]}")

@@ -44,7 +44,8 @@ class SweepSettings:
         return Config(task="adding-problem", cell=cell, activation="tanh", timesteps=T,
                       n_hidden=self.n_hidden, batch_size=self.batch_size,
                       optimiser="adam", learning_rate=self.learning_rate, clipping="norm",
-                      clip_threshold=self.clip_threshold, seed=seed, forget_bias=1.0).resolved().replace(timesteps=T).validated()
+                      clip_threshold=self.clip_threshold, seed=seed,
+                      forget_bias=1.0).resolved().replace(timesteps=T).validated()
 
     def describe(self) -> str:
         return (f"Adding problem; cells {', '.join(self.cells)}; T in {list(self.lengths)}; {self.seeds} seeds each; "
@@ -95,7 +96,8 @@ def train_and_test(settings: SweepSettings, cell: str, T: int, seed: int, cancel
 def run_sweep(settings: SweepSettings, progress=None, cancelled=lambda: False) -> SweepResult:
     """Every (cell, T, seed) run; progress(done, total, result so far) after each."""
     start = time.perf_counter()
-    result = SweepResult(settings, {c: np.full((len(settings.lengths), settings.seeds), np.nan) for c in settings.cells})
+    shape = (len(settings.lengths), settings.seeds)
+    result = SweepResult(settings, {c: np.full(shape, np.nan) for c in settings.cells})
     done = 0
     for seed in range(settings.seeds):  # seeds outermost: a cancelled sweep has every T
         for i, T in enumerate(settings.lengths):

@@ -123,11 +123,8 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300) -> list[Path]:
     """Every figure of the session in every format: folder/<figure>.<format>."""
     folder = check_writable_folder(folder)
-    written = []
-    for name in figures_for(session):
-        for fmt in formats:
-            written.append(write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi))
-    return written
+    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi)
+            for name in figures_for(session) for fmt in formats]
 
 
 def write_trace(session: Session, path: str | Path) -> Path:

@@ -26,7 +26,8 @@ class ExportDialog(QtWidgets.QDialog):
         self.figure.addItem("The whole window, as on screen (PNG)", WINDOW)
         self.figure.addItem("The full trace of this iteration (NPZ)", TRACE)
         self.format = QtWidgets.QComboBox()
-        for fmt, label in zip(FORMATS, ("PNG image", "SVG vector figure", "PDF vector figure", "CSV data behind the figure")):
+        labels = ("PNG image", "SVG vector figure", "PDF vector figure", "CSV data behind the figure")
+        for fmt, label in zip(FORMATS, labels):
             self.format.addItem(label, fmt)
         self.dpi = QtWidgets.QSpinBox()
         self.dpi.setRange(30, 1200)
@@ -86,7 +87,8 @@ class ExportDialog(QtWidgets.QDialog):
         elif name == TRACE or fmt == "csv":
             text = "data, not a picture"
         elif fmt == "png":
-            text = f"{round(self.width_in.value() * self.dpi.value())} x {round(self.height_in.value() * self.dpi.value())} pixels"
+            dpi = self.dpi.value()
+            text = f"{round(self.width_in.value() * dpi)} x {round(self.height_in.value() * dpi)} pixels"
         else:
             text = "vector: sharp at any size"
         self.pixels.setText(text)

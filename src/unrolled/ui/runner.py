@@ -4,6 +4,7 @@ iteration) in chunks of about 25 ms so the window never freezes, with progress."
 from __future__ import annotations
 
 import time
+from collections.abc import Generator
 
 from PySide6 import QtCore
 
@@ -135,7 +136,7 @@ class TrainingRunner(_Chunked):
         super().__init__(parent)
         self.trainer = trainer
         self._started = 0.0
-        self._iteration = None  # the generator of the iteration in progress
+        self._iteration: Generator[None, None, object] | None = None  # the iteration in progress
 
     def start(self, n_iterations: int) -> None:
         if self._begin(n_iterations):

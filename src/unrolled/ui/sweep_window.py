@@ -66,10 +66,12 @@ class SweepWindow(QtWidgets.QMainWindow):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.plot = self.graphics.addPlot()
-        theme.style_plot(self.plot, "Adding problem: success rate against T", {"bottom": "T (sequence length)", "left": "success rate"})
+        theme.style_plot(self.plot, "Adding problem: success rate against T",
+                         {"bottom": "T (sequence length)", "left": "success rate"})
         self.plot.setYRange(-0.05, 1.05)
         self.plot.setMenuEnabled(False)
-        self.plot.addLegend(offset=(10, -10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        self.plot.addLegend(offset=(10, -10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                            labelTextColor=theme.THEME.foreground)
         self.curves = {}
         self.settings_text = QtWidgets.QLabel(defaults.describe())
         self.settings_text.setWordWrap(True)

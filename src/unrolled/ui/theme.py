@@ -149,7 +149,7 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     if step <= 2:
         return list(range(1, T + 1, step))
-    return [1] + list(range(step, T + 1, step))
+    return [1, *list(range(step, T + 1, step))]
 
 
 def set_integer_ticks(axis, T: int, target: int = 10) -> None:

@@ -167,7 +167,7 @@ class GatedCell(Cell):
 
     @classmethod
     def param_shapes(cls, n_features, n_hidden):
-        shapes = {}
+        shapes: dict[str, tuple[int, ...]] = {}
         for g in cls.gate_names:
             shapes[f"W_{g}"] = (n_features, n_hidden)
             shapes[f"U_{g}"] = (n_hidden, n_hidden)

@@ -132,7 +132,8 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
         self._cell: str | None = None
-        self._version: tuple[int, int, int] | None = None  # (trace, steps done) last drawn: the images change only in the forward pass
+        # (trace, steps done) last drawn: the images change only in the forward pass
+        self._version: tuple[int, int, int] | None = None
         self._session: Session | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
@@ -169,7 +170,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             if not box.sceneBoundingRect().contains(pos):
                 continue
             point = box.mapSceneToView(pos)
-            t, unit = int(round(point.x())), int(round(point.y()))
+            t, unit = round(point.x()), round(point.y())
             values = panel_values(self._session, key, self.sequence)
             D, T = values.shape
             if 1 <= t <= T and 1 <= unit <= D:

@@ -8,7 +8,6 @@ import pyqtgraph as pg
 from ...session.stepper import Session
 from .. import theme
 
-
 MARKERS_UP_TO = 60
 
 
