@@ -39,39 +39,30 @@ def _keys_text(action: QtGui.QAction) -> str:
 def shortcuts_html(groups: Iterable[tuple[str, Iterable[QtGui.QAction]]]) -> str:
     """A table of every action with a shortcut, under its group's title (a menu's name):
     the keys, the action's name, and what it does."""
-    rows, seen = [], set()
+    rows: list[str] = []
+    seen: set[QtGui.QAction] = set()
     for title, actions in groups:
-        listed = [a for a in actions if not a.shortcut().isEmpty() and id(a) not in seen]
+        listed = [a for a in actions if not a.shortcut().isEmpty() and a not in seen]
         if not listed:
             continue
         rows.append(f'<tr><td colspan="3"><br><b>{escape(title)}</b></td></tr>')
         for action in listed:
-            seen.add(id(action))
+            seen.add(action)
             what = action.whatsThis() or action.toolTip()
             rows.append(f"<tr><td><b>{escape(_keys_text(action))}</b>&nbsp;&nbsp;</td>"
                         f"<td>{escape(action.text().replace('&', ''))}&nbsp;&nbsp;</td><td>{escape(what)}</td></tr>")
     return "<table>" + "".join(rows) + "</table>"
 
 
-def menu_groups(menu_bar: QtWidgets.QMenuBar, others: Iterable[QtGui.QAction] = ()) -> list:
-    """(menu title, its actions, submenus included) for every menu of the bar; then the
-    window's actions that are in no menu, under "Other"."""
+def menu_groups(menus: Iterable[QtWidgets.QMenu], others: Iterable[QtGui.QAction] = ()) -> list:
+    """(menu title, its actions) for each menu; then the actions of `others` (the window's)
+    that are in none of them, under "Other". (The menus are passed in, not found through
+    QAction.menu(): PySide6 hands the menu it returns to Python, which deletes it.)"""
     groups = []
-    in_menus: set[int] = set()
-    for top in menu_bar.actions():
-        menu = top.menu()
-        if menu is None:
-            continue
-        actions = [a for a in _walk(menu)]
-        in_menus.update(id(a) for a in actions)
-        groups.append((top.text().replace("&", ""), actions))
-    groups.append(("Other", [a for a in others if id(a) not in in_menus]))
+    in_menus: set[QtGui.QAction] = set()
+    for menu in menus:
+        actions = menu.actions()
+        in_menus.update(actions)
+        groups.append((menu.title().replace("&", ""), actions))
+    groups.append(("Other", [a for a in others if a not in in_menus]))
     return groups
-
-
-def _walk(menu: QtWidgets.QMenu) -> list[QtGui.QAction]:
-    found = []
-    for action in menu.actions():
-        sub = action.menu()
-        found.extend(_walk(sub) if isinstance(sub, QtWidgets.QMenu) else [action])
-    return found

@@ -129,6 +129,7 @@ class MainWindow(QtWidgets.QMainWindow):
             toggle.triggered.connect(self.plots.focus_home)
         help_menu = menus.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
+        self.menus = (file_menu, run_menu, view_menu, help_menu)
 
         bar = QtWidgets.QToolBar("Transport")
         bar.setObjectName("transport")
@@ -149,7 +150,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addToolBar(bar)
 
     def shortcuts_html(self) -> str:
-        return shortcuts_html(menu_groups(self.menuBar(), self.actions()))
+        return shortcuts_html(menu_groups(self.menus, self.actions()))
 
     # -- commands -------------------------------------------------------------------------
     def train(self) -> None:

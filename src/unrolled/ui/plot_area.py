@@ -88,6 +88,7 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.gradients.show_choice.show()
         for name, view in zip(SLOTS, dashboard.views):
             self.slots[name].layout().addWidget(view)
+            view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
 
