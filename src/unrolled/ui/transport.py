@@ -76,6 +76,7 @@ class Transport(QtCore.QObject):
         if self.player is not None:
             self.player.playing_changed.connect(self._on_playing_changed)
         target.changed.connect(self._on_target_changed)
+        self._on_target_changed(Change(0))
 
     def detach(self) -> None:
         """The window closes: stop everything and stop listening."""
