@@ -157,8 +157,8 @@ def test_diagram_becomes_a_strip_for_large_T(qtbot, make_window):
     pixels = rendered(window.diagram)
     # the backward pass's reds and the forward pass's blue are both on screen
     r, b = pixels[..., 0].astype(int), pixels[..., 2].astype(int)
-    assert np.any((b > r + 60))  # forward blue
-    assert np.any((r > b + 60))  # backward reds
+    assert np.any(b > r + 60)  # forward blue
+    assert np.any(r > b + 60)  # backward reds
 
 
 def test_speed_control_sets_the_play_rate(window):

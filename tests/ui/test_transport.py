@@ -101,7 +101,8 @@ def test_a_rebuild_halts_a_long_run_and_play(qtbot):
 def test_a_window_offers_only_the_commands_its_target_supports(qtbot):
     target, transport = make(qtbot, commands=("step_back", "step", "stop", "reset"), tip_suffix="; both")
     assert list(transport.actions) == ["step_back", "step", "stop", "reset"] and transport.player is None
-    assert transport.actions["step"].toolTip().startswith("Take one step") and "; both" in transport.actions["step"].toolTip()
+    tip = transport.actions["step"].toolTip()
+    assert tip.startswith("Take one step") and "; both" in tip
     transport.toggle_play()  # no player: nothing happens
     transport.detach()
     target.step()

@@ -3,8 +3,8 @@ the list cannot drift from the keys that really work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from html import escape
-from typing import Callable, Iterable
 
 from PySide6 import QtGui, QtWidgets
 

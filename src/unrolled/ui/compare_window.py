@@ -135,7 +135,7 @@ class CompareWindow(QtWidgets.QMainWindow):
                 return
 
     def apply_choice(self) -> None:
-        changes = CHOICES[self.choice.currentIndex()][1] or {"rho": self.rho.value()}
+        changes: dict = CHOICES[self.choice.currentIndex()][1] or {"rho": self.rho.value()}
         self.transport.stop()
         try:
             fresh = Comparison(self.comparison.a.config, changes)

@@ -4,7 +4,7 @@ the Training and Theory plots when the style changes."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 

@@ -3,8 +3,8 @@ an animation, the clipboard; and the right-click menu of a plot, which offers th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
@@ -32,7 +32,8 @@ class FileCommands:
                           "Save the session: settings, weights and step")
         self.act_save_as = a(window, "Save session as...", "Ctrl+Shift+S", self.save_session_as,
                              "Save the session under a new name")
-        self.act_export = a(window, "Export...", "Ctrl+E", self.export_figure, "Export a figure as PNG, SVG, PDF or CSV")
+        self.act_export = a(window, "Export...", "Ctrl+E", self.export_figure,
+                            "Export a figure as PNG, SVG, PDF or CSV")
         self.act_export_animation = a(window, "Export animation...", None, self.export_animation,
                                       "Every step of this iteration as numbered PNGs (and a GIF with Pillow)")
         self.act_copy = a(window, "Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure("dashboard"),
@@ -100,7 +101,8 @@ class FileCommands:
         try:
             json_path, _ = save_session(self.session, path)
         except SessionFileError as error:
-            QtWidgets.QMessageBox.warning(self.window, "Cannot save the session", f"{error}\n\nNothing was overwritten.")
+            QtWidgets.QMessageBox.warning(self.window, "Cannot save the session",
+                                          f"{error}\n\nNothing was overwritten.")
             return False
         self.session_path = str(json_path)
         self._remember(self.session_path)
@@ -115,7 +117,9 @@ class FileCommands:
     @staticmethod
     def _recent() -> list[str]:
         value = QtCore.QSettings().value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):  # QSettings hands back a one-item list as a string
+            return [value]
+        return [str(p) for p in value] if isinstance(value, (list, tuple)) else []
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self._recent() if p != path]

@@ -10,13 +10,14 @@ only while it is being edited: from a click into it or a key typed into it, unti
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from shiboken6 import isValid
 
 Key = QtCore.Qt.Key
 TEXT_FIELDS = (QtWidgets.QLineEdit, QtWidgets.QAbstractSpinBox, QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit)
+ENTER = (Key.Key_Return, Key.Key_Enter)
 NOT_EDITING = {Key.Key_Tab, Key.Key_Backtab, Key.Key_Return, Key.Key_Enter, Key.Key_Shift, Key.Key_Control,
                Key.Key_Alt, Key.Key_Meta}
 
@@ -93,8 +94,8 @@ class SteppingKeys(QtCore.QObject):
             key = event.key()  # type: ignore[attr-defined]
             if key not in NOT_EDITING and key_text(event) not in self.keys:  # type: ignore[arg-type]
                 self.editing = True
-        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in (Key.Key_Return, Key.Key_Enter):  # type: ignore[attr-defined]
-            if self.editing or is_text_field(QtWidgets.QApplication.focusWidget()):
-                self.editing = False
-                self._home()  # Enter commits a field; stepping takes the keyboard again
+        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in ENTER and (  # type: ignore[attr-defined]
+                self.editing or is_text_field(QtWidgets.QApplication.focusWidget())):
+            self.editing = False
+            self._home()  # Enter commits a field; stepping takes the keyboard again
         return False

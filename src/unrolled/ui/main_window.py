@@ -9,6 +9,8 @@ theme, the windows it opens, and the one redraw path from the session to the vie
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore, QtWidgets
 
 from ..session.events import Change
@@ -23,6 +25,10 @@ from .runner import REDRAW_HZ
 from .status import SessionStatus
 from .transport import Transport
 
+if TYPE_CHECKING:  # opened on demand: their imports wait until then
+    from .compare_window import CompareWindow
+    from .sweep_window import SweepWindow
+
 PRESENTATION_SCALE = 1.6
 VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
                ("gradients", "Gradient per timestep"), ("loss", "Loss"))
@@ -33,14 +39,15 @@ class MainWindow(QtWidgets.QMainWindow):
         super().__init__(parent)
         self.session = session or Session()
         self.compare_changes = compare_changes or None  # a preset's suggested comparison
-        self.compare_window = None
-        self.sweep_window = None
+        self.compare_window: CompareWindow | None = None
+        self.sweep_window: SweepWindow | None = None
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
 
         self.docks = PanelDocks(self, self.session, self._confirm, committed=lambda: self.plots.focus_home())
         self.transport = Transport(self.session, self, busy=lambda: self.training_panel.runner.busy,
                                    stops=lambda: self.training_panel.runner.stop())
+        assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
         self.files = FileCommands(self.session, self, self.transport.halt, self.statusBar())
         self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen)
@@ -97,7 +104,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_shortcuts = a("Keyboard shortcuts", "F1", self.show_shortcuts, "The keyboard shortcuts")
         self.act_about = a("About unrolled", None, self.show_about, "About unrolled")
         t = self.transport.actions
-        self.act_step_back, self.act_step, self.act_play, self.act_finish = t["step_back"], t["step"], t["play"], t["finish"]
+        self.act_step_back, self.act_step, self.act_play, self.act_finish = (
+            t["step_back"], t["step"], t["play"], t["finish"])
         self.act_iteration, self.act_reset, self.act_new_sample, self.act_stop = (
             t["iteration"], t["reset"], t["new_sample"], t["stop"])
 

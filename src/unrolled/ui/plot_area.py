@@ -5,7 +5,7 @@ click and, for a batch, the choice of the sequence the heatmaps show."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
 
@@ -31,8 +31,9 @@ class PlotArea(QtWidgets.QWidget):
         # each view sits in a slot of its own, so presentation mode and the colour scheme
         # can rebuild it with other fonts and colours without touching the layout
         self.slots = {name: QtWidgets.QWidget() for name in SLOTS}
-        for slot in self.slots.values():
-            QtWidgets.QVBoxLayout(slot).setContentsMargins(0, 0, 0, 0)
+        self._slot_layouts = {name: QtWidgets.QVBoxLayout(slot) for name, slot in self.slots.items()}
+        for box in self._slot_layouts.values():
+            box.setContentsMargins(0, 0, 0, 0)
         self._build_sequence_row()
         right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         right.addWidget(self.slots["gradients"])
@@ -70,7 +71,7 @@ class PlotArea(QtWidgets.QWidget):
         row.addWidget(self.sequence_box)
         row.addWidget(self.sequence_of)
         row.addStretch(1)
-        self.slots["heatmaps"].layout().addWidget(self.sequence_row)
+        self._slot_layouts["heatmaps"].addWidget(self.sequence_row)
         self.sequence_box.valueChanged.connect(self._on_sequence_chosen)
 
     # -- the views ----------------------------------------------------------------------
@@ -86,8 +87,8 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.hide()  # an empty shell once its views are in the slots
         dashboard.gradients.show_label.show()  # the choice of curves is for the screen
         dashboard.gradients.show_choice.show()
-        for name, view in zip(SLOTS, dashboard.views):
-            self.slots[name].layout().addWidget(view)
+        for name, view in zip(SLOTS, dashboard.views, strict=True):
+            self._slot_layouts[name].addWidget(view)
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1

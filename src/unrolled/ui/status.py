@@ -68,7 +68,6 @@ class SessionStatus:
                 "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
             )
         self.banner.setVisible(where_bad is not None)
-        if s.phase is Phase.UPDATE and s.history:
-            if not np.isfinite(s.history[-1].clip.norm_after):
-                self.banner.setText("The gradient is inf or nan: the update was skipped and the weights kept.")
-                self.banner.show()
+        if s.phase is Phase.UPDATE and s.history and not np.isfinite(s.history[-1].clip.norm_after):
+            self.banner.setText("The gradient is inf or nan: the update was skipped and the weights kept.")
+            self.banner.show()

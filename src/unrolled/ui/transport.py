@@ -6,7 +6,8 @@ Comparison."""
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
