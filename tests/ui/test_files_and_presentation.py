@@ -9,12 +9,12 @@ def test_save_and_open_resume_the_same_step_and_plots(make_window, tmp_path):
     window = make_window(cell="lstm", timesteps=5)
     window.session.advance(9)
     window.redraw()
-    assert window._save_to(str(tmp_path / "demo.json"))
+    assert window.files.save_to(str(tmp_path / "demo.json"))
     h_image = window.heatmaps.panels["h"].image.image.copy()
     position, dh = window.session.position, window.session.bwd.dh.copy()
     window.session.reset()
     assert window.session.position == 0
-    assert window.open_session(str(tmp_path / "demo.json"))
+    assert window.files.open_session(str(tmp_path / "demo.json"))
     window.redraw()
     assert window.session.position == position
     np.testing.assert_array_equal(window.session.bwd.dh, dh)
@@ -29,7 +29,7 @@ def test_a_corrupt_file_leaves_the_open_session_untouched(make_window, tmp_path,
     window.session.advance(3)
     bad = tmp_path / "bad.json"
     bad.write_text("{ not json")
-    assert not window.open_session(str(bad))
+    assert not window.files.open_session(str(bad))
     assert warnings and "not valid JSON" in warnings[0] and "unchanged" in warnings[0]
     assert window.session.position == 3
 
@@ -65,16 +65,16 @@ def test_panels_can_be_hidden_so_one_plot_fills_the_screen(make_window):
     for name in ("diagram", "heatmaps", "loss"):
         window.panel_actions[name].setChecked(False)
     QtWidgets.QApplication.processEvents()
-    assert not window.slots["diagram"].isVisible() and window.slots["gradients"].isVisible()
+    assert not window.plots.slots["diagram"].isVisible() and window.plots.slots["gradients"].isVisible()
     assert window.gradients.width() > 0.8 * window.centralWidget().width()
 
 
 def test_figure_menus_offer_export_and_copy(make_window):
     window = make_window(cell="gru")
-    texts = [a.text() for a in window.figure_menu(("hidden_states", "gates")).actions()]
+    texts = [a.text() for a in window.files.figure_menu(("hidden_states", "gates")).actions()]
     assert "Export hidden states..." in texts and "Copy gates to the clipboard" in texts
     rnn = make_window()
-    texts = [a.text() for a in rnn.figure_menu(("hidden_states", "gates")).actions()]
+    texts = [a.text() for a in rnn.files.figure_menu(("hidden_states", "gates")).actions()]
     assert not any("gates" in t for t in texts)
 
 
@@ -101,8 +101,8 @@ def test_right_click_on_a_plot_opens_the_export_menu(make_window, monkeypatch):
 
     window = make_window()
     opened = []
-    monkeypatch.setattr(window, "_show_figure_menu", lambda where, names: opened.append(names))
-    window._install_views()  # the connections bind the patched method
+    monkeypatch.setattr(window.plots, "_show_figure_menu", lambda where, names: opened.append(names))
+    window.plots.install_views()  # the connections bind the patched method
     for view, names in ((window.gradients.graphics, ("grad_norms",)), (window.loss_plot, ("loss",)),
                         (window.heatmaps, ("hidden_states", "gates")), (window.diagram, ("diagram",))):
         target = view.viewport() if hasattr(view, "viewport") else view

@@ -17,7 +17,7 @@ def test_opens_on_the_seed_example(window):
     s = window.session
     assert (s.config.task, s.config.cell, s.T, s.config.batch_size) == ("pos-tagging", "rnn", 4, 1)
     assert s.phase is Phase.READY
-    assert "Ready" in window.status_phase.text()
+    assert "Ready" in window.status.phase.text()
     assert "X [1, T, F] = [1, 4, 14]" in window.model_panel.shapes.text()
 
 
@@ -25,15 +25,15 @@ def test_keyboard_alone_steps_forward_back_and_through_the_backward_pass(qtbot, 
     s = window.session
     press(qtbot, window, Key.Key_Right, times=4)
     assert (s.phase, s.t) == (Phase.FORWARD, 4)
-    assert "t = 4 of 4" in window.status_phase.text()
+    assert "t = 4 of 4" in window.status.phase.text()
     press(qtbot, window, Key.Key_Left)
     assert (s.phase, s.t) == (Phase.FORWARD, 3)
     assert np.all(np.isnan(s.fwd.h[:, 3]))
     press(qtbot, window, Key.Key_Right, times=2)
-    assert s.phase is Phase.LOSS and "Loss" in window.status_loss.text()
+    assert s.phase is Phase.LOSS and "Loss" in window.status.loss.text()
     press(qtbot, window, Key.Key_Right, times=4)
     assert (s.phase, s.t) == (Phase.BACKWARD, 1)
-    assert "||dL_T/dh_1|| / ||dL_T/dh_T||" in window.status_ratio.text()
+    assert "||dL_T/dh_1|| / ||dL_T/dh_T||" in window.status.ratio.text()
     press(qtbot, window, Key.Key_Right)
     assert s.phase is Phase.UPDATE and len(s.loss_history) == 1
     press(qtbot, window, Key.Key_R)
@@ -91,7 +91,7 @@ def test_inf_and_nan_are_drawn_distinctly_with_a_banner(qtbot, make_window):
     window = make_window(config)
     window.session.advance(800)
     window.redraw()
-    assert window.banner.isVisible() and "forward pass from t =" in window.banner.text()
+    assert window.status.banner.isVisible() and "forward pass from t =" in window.status.banner.text()
     overflow = window.heatmaps.panels["h"].overflow.image
     first = window.session.fwd.nonfinite_from
     assert np.any(overflow[:, first - 1, 3] == 255) and np.all(overflow[:, : first - 1, 3] == 0)
@@ -157,8 +157,8 @@ def test_diagram_becomes_a_strip_for_large_T(qtbot, make_window):
     pixels = rendered(window.diagram)
     # the backward pass's reds and the forward pass's blue are both on screen
     r, b = pixels[..., 0].astype(int), pixels[..., 2].astype(int)
-    assert np.any((b > r + 60))  # forward blue
-    assert np.any((r > b + 60))  # backward reds
+    assert np.any(b > r + 60)  # forward blue
+    assert np.any(r > b + 60)  # backward reds
 
 
 def test_speed_control_sets_the_play_rate(window):
@@ -173,22 +173,22 @@ def test_speed_control_sets_the_play_rate(window):
 
 def test_with_a_batch_the_heatmaps_show_the_chosen_sequence(make_window):
     window = make_window(batch_size=3, timesteps=5)
-    assert window.sequence_row.isVisible()
+    assert window.plots.sequence_row.isVisible()
     window.session.advance(5)
     window.redraw()
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)
-    window.sequence_box.setValue(3)
+    window.plots.sequence_box.setValue(3)
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[2].T)
     np.testing.assert_array_equal(window.model_panel.sample_view.image.image, window.session.X[2].T)
     window.session.reconfigure(batch_size=1)
     window.redraw()
-    assert not window.sequence_row.isVisible()
+    assert not window.plots.sequence_row.isVisible()
     np.testing.assert_array_equal(window.heatmaps.panels["h"].image.image, window.session.fwd.h[0].T)
 
 
 def test_a_rebuild_stops_a_long_run_and_play(qtbot, make_window):
     window = make_window(cell="lstm", timesteps=600, n_hidden=64, task="toxic-word", n_features=5)
-    window.finish_phase()
+    window.transport.run_to("phase")
     assert window.runner.busy
     window.model_panel.apply({"timesteps": 8})
     assert not window.runner.busy and window.session.position == 0

@@ -22,9 +22,10 @@ def test_a_random_walk_through_the_commands(qtbot, make_window):
     window = make_window()
     s = window.session
     commands = [
-        lambda: window.step(), lambda: window.step(), lambda: window.step(), lambda: window.step_back(),
-        lambda: window.session.finish_phase(), lambda: window.session.run_iteration(), lambda: window.reset(),
-        lambda: window.new_sample(), lambda: window.model_panel.apply(CHANGES[rng.integers(len(CHANGES))]),
+        lambda: window.transport.step(), lambda: window.transport.step(), lambda: window.transport.step(),
+        lambda: window.transport.step_back(),
+        lambda: window.session.finish_phase(), lambda: window.session.run_iteration(), lambda: window.transport.reset(),
+        lambda: window.transport.new_sample(), lambda: window.model_panel.apply(CHANGES[rng.integers(len(CHANGES))]),
         lambda: window.session.set_spectral_radius(float(rng.uniform(0.3, 2.0)), keep_position=True),
         lambda: window.act_presentation.trigger(), lambda: window.act_dark.trigger(),
     ]

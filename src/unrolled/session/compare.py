@@ -66,8 +66,12 @@ class Comparison:
     def step(self) -> None:
         self.advance(1)
 
+    @property
+    def can_step_back(self) -> bool:
+        return self.a.can_step_back and self.b.can_step_back
+
     def step_back(self) -> None:
-        if not (self.a.can_step_back and self.b.can_step_back):
+        if not self.can_step_back:
             raise ValueError("step_back: nothing to undo")
         for s in self.sessions:
             s.step_back()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ..session.compare import Comparison, describe_changes
 from ..session.config import Config, ConfigError
 from ..session.events import Change
 from . import theme
+from .actions import make_action
+from .keyboard import SteppingKeys
 from .plots.axes import POWER_TICK, LogAxis
-from .runner import REDRAW_HZ, ChunkedRunner, TrainingRunner
+from .runner import REDRAW_HZ, TrainingRunner
+from .transport import Transport
 
 CHOICES = (
     ("B is an LSTM", {"cell": "lstm"}),
@@ -76,22 +79,19 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self.status = self.statusBar()
 
-        self.runner = ChunkedRunner(self.comparison, self)
         self.trainer_runner = TrainingRunner(self.comparison, self)
         self.trainer_runner.finished.connect(self._on_training_finished)
+        self.transport = Transport(self.comparison, self,
+                                   ("step_back", "step", "finish", "iteration", "stop", "reset"),
+                                   busy=lambda: self.trainer_runner.busy, stops=self.trainer_runner.stop,
+                                   tip_suffix="; both networks in lockstep")
+        self.runner = self.transport.runner
+        self.act_train = make_action(self, "Train", "T", self.train, "Train A and B on the same batches")
         bar = self.addToolBar("Transport")
-        for text, key, slot in (
-            ("Step back", "Left", self.step_back), ("Step", "Right", self.step),
-            ("Finish phase", "Shift+Right", lambda: self._run("phase")),
-            ("Run iteration", "Ctrl+Right", lambda: self._run("iteration")),
-            ("Train", "T", self.train), ("Stop", "Esc", self.stop), ("Reset", "R", self.reset),
-        ):
-            action = QtGui.QAction(text, self)
-            action.setShortcut(QtGui.QKeySequence(key))
-            action.setToolTip(f"{text} ({key}), both networks in lockstep")
-            action.triggered.connect(slot)
-            bar.addAction(action)
-            self.addAction(action)
+        run = self.transport.actions
+        bar.addActions([run[n] for n in ("step_back", "step", "finish", "iteration")])
+        bar.addActions([self.act_train, run["stop"], run["reset"]])
+        self.keys = SteppingKeys(self, run.values(), self.graphics.setFocus)
         self.apply_button.clicked.connect(self.apply_choice)
         self.choice.currentIndexChanged.connect(lambda: self.rho.setEnabled(CHOICES[self.choice.currentIndex()][1] is None))
         self._select(self.comparison.changes)
@@ -104,33 +104,10 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.redraw()
 
     # -- commands -----------------------------------------------------------------------
-    def _busy(self) -> bool:
-        return self.runner.busy or self.trainer_runner.busy
-
-    def step(self) -> None:
-        if not self._busy():
-            self.comparison.step()
-
-    def step_back(self) -> None:
-        if not self._busy() and self.comparison.a.can_step_back:
-            self.comparison.step_back()
-
-    def _run(self, target: str) -> None:
-        if not self._busy():
-            self.runner.start(self.comparison.steps_to(target))
-
     def train(self) -> None:
-        if not self._busy():
+        if not self.transport.busy:
             self.status.showMessage("Training A and B on the same batches...")
             self.trainer_runner.start(self.iterations.value())
-
-    def stop(self) -> None:
-        self.runner.cancel()
-        self.trainer_runner.stop()
-
-    def reset(self) -> None:
-        self.stop()
-        self.comparison.reset()
 
     def _select(self, changes: dict) -> None:
         for i, (_, preset) in enumerate(CHOICES):
@@ -143,8 +120,8 @@ class CompareWindow(QtWidgets.QMainWindow):
                 return
 
     def apply_choice(self) -> None:
-        changes = CHOICES[self.choice.currentIndex()][1] or {"rho": self.rho.value()}
-        self.stop()
+        changes: dict = CHOICES[self.choice.currentIndex()][1] or {"rho": self.rho.value()}
+        self.transport.stop()
         try:
             fresh = Comparison(self.comparison.a.config, changes)
         except (ConfigError, ValueError) as error:
@@ -179,5 +156,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.summary.setText(c.summary())
 
     def closeEvent(self, event) -> None:
-        self.stop()
+        self.keys.detach()
+        self.transport.detach()
+        self.comparison.changed.disconnect(self._on_changed)
         super().closeEvent(event)

@@ -1,22 +1,73 @@
 """The File menu's commands: open and save sessions (with recent files), export figures,
-an animation, the clipboard. A mixin of MainWindow, which supplies session, runner,
-player and statusBar()."""
+an animation, the clipboard; and the right-click menu of a plot, which offers the same."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
 from ..session.files import SessionFileError, load_session, save_session
+from ..session.stepper import Session
+from ..session.tables import figures_for
+from .actions import make_action
 from .export import ExportError, copy_to_clipboard, export_animation, gif_available
 from .export_dialog import ExportDialog
 from .figures import TITLES
 
 
 class FileCommands:
+    """session: the one the window shows (opening a file adopts into it); window: parent
+    of the dialogs, and what "the whole window" export grabs; halt: ends a long run and
+    play before another session replaces this one; status: where messages appear."""
+
+    def __init__(self, session: Session, window: QtWidgets.QWidget, halt: Callable[[], None],
+                 status: QtWidgets.QStatusBar):
+        self.session, self.window, self.halt, self.status = session, window, halt, status
+        self.session_path: str | None = None
+        a = make_action
+        self.act_open = a(window, "Open session...", "Ctrl+O", self.open_session_dialog, "Open a saved session")
+        self.act_save = a(window, "Save session", "Ctrl+S", self.save_session,
+                          "Save the session: settings, weights and step")
+        self.act_save_as = a(window, "Save session as...", "Ctrl+Shift+S", self.save_session_as,
+                             "Save the session under a new name")
+        self.act_export = a(window, "Export...", "Ctrl+E", self.export_figure,
+                            "Export a figure as PNG, SVG, PDF or CSV")
+        self.act_export_animation = a(window, "Export animation...", None, self.export_animation,
+                                      "Every step of this iteration as numbered PNGs (and a GIF with Pillow)")
+        self.act_copy = a(window, "Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure("dashboard"),
+                          "Copy all plots to the clipboard as one picture")
+        self.recent_menu: QtWidgets.QMenu | None = None
+
+    def fill_menu(self, menu: QtWidgets.QMenu) -> None:
+        """The File menu's entries, up to (not including) Quit."""
+        menu.addAction(self.act_open)
+        self.recent_menu = menu.addMenu("Open recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        menu.addAction(self.act_save)
+        menu.addAction(self.act_save_as)
+        menu.addSeparator()
+        menu.addAction(self.act_export)
+        menu.addAction(self.act_export_animation)
+        menu.addAction(self.act_copy)
+
+    def figure_menu(self, names: tuple[str, ...]) -> QtWidgets.QMenu:
+        """Right-click on a plot: export it or copy it, without going through File."""
+        menu = QtWidgets.QMenu(self.window)
+        available = figures_for(self.session)
+        for name in names:
+            if name not in available:
+                continue
+            menu.addAction(f"Export {TITLES[name].lower()}...", lambda n=name: self.export_figure(n))
+            menu.addAction(f"Copy {TITLES[name].lower()} to the clipboard", lambda n=name: self.copy_figure(n))
+        menu.addSeparator()
+        menu.addAction(self.act_export)
+        return menu
+
+    # -- sessions -----------------------------------------------------------------------
     def open_session_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open session", self._last_folder(),
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open session", self._last_folder(),
                                                         "unrolled session (*.json)")
         if path:
             self.open_session(path)
@@ -26,37 +77,39 @@ class FileCommands:
         try:
             opened = load_session(path)
         except SessionFileError as error:
-            QtWidgets.QMessageBox.warning(self, "Cannot open the session", f"{error}\n\nThe open session is unchanged.")
+            QtWidgets.QMessageBox.warning(self.window, "Cannot open the session",
+                                          f"{error}\n\nThe open session is unchanged.")
             return False
-        self.runner.cancel()
-        self.player.pause()
+        self.halt()
         self.session.adopt(opened)
         self.session_path = path
         self._remember(path)
-        self.statusBar().showMessage(f"Opened {path}", 5000)
+        self.status.showMessage(f"Opened {path}", 5000)
         return True
 
     def save_session(self) -> bool:
-        if not getattr(self, "session_path", None):
+        if not self.session_path:
             return self.save_session_as()
-        return self._save_to(self.session_path)
+        return self.save_to(self.session_path)
 
     def save_session_as(self) -> bool:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save session", self._last_folder() + "/demo.json",
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save session", self._last_folder() + "/demo.json",
                                                         "unrolled session (*.json)")
-        return bool(path) and self._save_to(path)
+        return bool(path) and self.save_to(path)
 
-    def _save_to(self, path: str) -> bool:
+    def save_to(self, path: str) -> bool:
         try:
             json_path, _ = save_session(self.session, path)
         except SessionFileError as error:
-            QtWidgets.QMessageBox.warning(self, "Cannot save the session", f"{error}\n\nNothing was overwritten.")
+            QtWidgets.QMessageBox.warning(self.window, "Cannot save the session",
+                                          f"{error}\n\nNothing was overwritten.")
             return False
         self.session_path = str(json_path)
         self._remember(self.session_path)
-        self.statusBar().showMessage(f"Saved {json_path} (and its .npz)", 5000)
+        self.status.showMessage(f"Saved {json_path} (and its .npz)", 5000)
         return True
 
+    # -- recent files -------------------------------------------------------------------
     def _last_folder(self) -> str:
         recent = self._recent()
         return str(Path(recent[0]).parent) if recent else str(Path.home())
@@ -64,13 +117,16 @@ class FileCommands:
     @staticmethod
     def _recent() -> list[str]:
         value = QtCore.QSettings().value("recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):  # QSettings hands back a one-item list as a string
+            return [value]
+        return [str(p) for p in value] if isinstance(value, (list, tuple)) else []
 
     def _remember(self, path: str) -> None:
         recent = [p for p in self._recent() if p != path]
         QtCore.QSettings().setValue("recent", [path, *recent][:8])
 
     def _fill_recent_menu(self) -> None:
+        assert self.recent_menu is not None
         self.recent_menu.clear()
         recent = self._recent()
         for path in recent:
@@ -78,19 +134,21 @@ class FileCommands:
         if not recent:
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
+    # -- figures ------------------------------------------------------------------------
     def export_figure(self, name: str = "dashboard") -> None:
-        ExportDialog(self.session, self, figure=name).exec()
+        ExportDialog(self.session, self.window, figure=name).exec()
 
     def copy_figure(self, name: str) -> None:
         copy_to_clipboard(self.session, name)
-        self.statusBar().showMessage(f"{TITLES[name]} copied: paste it into a slide", 5000)
+        self.status.showMessage(f"{TITLES[name]} copied: paste it into a slide", 5000)
 
     def export_animation(self) -> None:
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Folder for the animation frames", self._last_folder())
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Folder for the animation frames",
+                                                            self._last_folder())
         if not folder:
             return
         total = self.session.steps_per_iteration + 1
-        dialog = QtWidgets.QProgressDialog("Drawing every step of the iteration...", "Cancel", 0, total, self)
+        dialog = QtWidgets.QProgressDialog("Drawing every step of the iteration...", "Cancel", 0, total, self.window)
         dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
 
         def progress(done: int, count: int) -> bool:
@@ -101,9 +159,9 @@ class FileCommands:
         try:
             written = export_animation(self.session, folder, gif=gif_available(), progress=progress)
         except ExportError as error:
-            QtWidgets.QMessageBox.warning(self, "Export failed", str(error))
+            QtWidgets.QMessageBox.warning(self.window, "Export failed", str(error))
             return
         finally:
             dialog.close()
         gif = "" if gif_available() else " (install Pillow for an animated GIF)"
-        self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}{gif}", 8000)
+        self.status.showMessage(f"Wrote {len(written)} files to {folder}{gif}", 8000)

@@ -1,0 +1,68 @@
+"""Making a window's actions, and the keyboard-shortcut list (F1) generated from them, so
+the list cannot drift from the keys that really work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+
+from PySide6 import QtGui, QtWidgets
+
+
+def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, ...] | None,
+                slot: Callable[[], object], tip: str) -> QtGui.QAction:
+    """An action of `host` with its shortcuts (the first is the one menus show), the tip as
+    tooltip and status tip (with the key), and the bare tip as its what's-this text, which
+    the shortcut list shows."""
+    keys = (shortcuts,) if isinstance(shortcuts, str) else tuple(shortcuts or ())
+    action = QtGui.QAction(text, host)
+    describe(action, tip, keys)
+    if keys:
+        action.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+    action.triggered.connect(slot)
+    host.addAction(action)  # shortcuts work even when the toolbar is hidden
+    return action
+
+
+def describe(action: QtGui.QAction, tip: str, keys: tuple[str, ...] = ()) -> None:
+    shown = f"{tip} ({keys[0]})" if keys else tip
+    action.setToolTip(shown)
+    action.setStatusTip(shown)
+    action.setWhatsThis(tip)
+
+
+def _keys_text(action: QtGui.QAction) -> str:
+    native = QtGui.QKeySequence.SequenceFormat.NativeText
+    return " or ".join(seq.toString(native) for seq in action.shortcuts())
+
+
+def shortcuts_html(groups: Iterable[tuple[str, Iterable[QtGui.QAction]]]) -> str:
+    """A table of every action with a shortcut, under its group's title (a menu's name):
+    the keys, the action's name, and what it does."""
+    rows: list[str] = []
+    seen: set[QtGui.QAction] = set()
+    for title, actions in groups:
+        listed = [a for a in actions if not a.shortcut().isEmpty() and a not in seen]
+        if not listed:
+            continue
+        rows.append(f'<tr><td colspan="3"><br><b>{escape(title)}</b></td></tr>')
+        for action in listed:
+            seen.add(action)
+            what = action.whatsThis() or action.toolTip()
+            rows.append(f"<tr><td><b>{escape(_keys_text(action))}</b>&nbsp;&nbsp;</td>"
+                        f"<td>{escape(action.text().replace('&', ''))}&nbsp;&nbsp;</td><td>{escape(what)}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def menu_groups(menus: Iterable[QtWidgets.QMenu], others: Iterable[QtGui.QAction] = ()) -> list:
+    """(menu title, its actions) for each menu; then the actions of `others` (the window's)
+    that are in none of them, under "Other". (The menus are passed in, not found through
+    QAction.menu(): PySide6 hands the menu it returns to Python, which deletes it.)"""
+    groups = []
+    in_menus: set[QtGui.QAction] = set()
+    for menu in menus:
+        actions = menu.actions()
+        in_menus.update(actions)
+        groups.append((menu.title().replace("&", ""), actions))
+    groups.append(("Other", [a for a in others if a not in in_menus]))
+    return groups

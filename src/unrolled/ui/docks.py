@@ -1,0 +1,83 @@
+"""The main window's side panels as docks: the Model panel (left), the Training panel
+(bottom) and the Theory panel (right), with their View-menu toggles, and the rebuild of
+the Training and Theory plots when the style changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..session.stepper import Session
+from .actions import describe
+from .panels.model_panel import ModelPanel
+from .panels.theory_panel import TheoryPanel
+from .panels.training_panel import TrainingPanel
+
+Area = QtCore.Qt.DockWidgetArea
+
+
+class PanelDocks:
+    """confirm(question) -> yes or no, for the model panel; committed(): a field's value was
+    committed, the window takes the keyboard back for stepping."""
+
+    def __init__(self, window: QtWidgets.QMainWindow, session: Session, confirm: Callable[[str], bool],
+                 committed: Callable[[], None]):
+        self.window, self.session = window, session
+        self.model_panel = ModelPanel(session, confirm, committed=committed)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(self.model_panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+        self.model = self._dock("Model", "model", scroll, Area.LeftDockWidgetArea)
+        self.model.setFeatures(
+            QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.training_panel = TrainingPanel(session)
+        self.training = self._dock("Training", "training", self.training_panel, Area.BottomDockWidgetArea)
+        self.training.hide()
+        self.theory_panel = TheoryPanel(session)
+        self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
+        self.theory.hide()
+        theory = self.theory.toggleViewAction()
+        theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
+        describe(theory, "Eigenvalues of U, rho and sigma_max, and the Jacobian products", ("Ctrl+T",))
+        window.addAction(theory)
+
+    def _dock(self, title: str, name: str, widget: QtWidgets.QWidget, area: Area) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    @property
+    def toggles(self) -> tuple[QtGui.QAction, ...]:
+        """The View menu's show / hide actions of the three panels."""
+        return tuple(dock.toggleViewAction() for dock in (self.model, self.training, self.theory))
+
+    def show_training(self) -> None:
+        if not self.training.isVisible():
+            self.training.show()
+            # a strip along the bottom: the main plots keep most of the height
+            self.window.resizeDocks([self.training], [max(220, self.window.height() // 4)],
+                                    QtCore.Qt.Orientation.Vertical)
+
+    def restyle(self) -> None:
+        """Rebuild the Training and Theory plots under the current theme: the training
+        curves are kept, the theory is recomputed."""
+        old_training, old_theory = self.training_panel, self.theory_panel
+        self.training_panel = TrainingPanel(self.session, trainer=old_training.trainer)
+        self.training_panel.iterations.setValue(old_training.iterations.value())
+        self.training.setWidget(self.training_panel)
+        self.theory_panel = TheoryPanel(self.session)
+        self.theory.setWidget(self.theory_panel)
+        for old in (old_training, old_theory):
+            old.close()
+            old.deleteLater()
+
+    def close(self) -> None:
+        self.theory_panel.close()
+        self.training_panel.runner.stop()
+        self.model_panel.close()

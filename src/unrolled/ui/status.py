@@ -1,0 +1,75 @@
+"""The status bar and the overflow banner, bound to the session: where the session is
+(iteration, phase, t), the loss, the gradient ratio with its verdict, the progress of a
+long run, and a banner when values overflowed or an update was skipped."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtWidgets
+
+from ..session.stepper import Phase, Session, gradient_verdict
+from .runner import ChunkedRunner
+
+BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
+
+
+class SessionStatus:
+    """Fills `bar` with the session's labels and the runner's progress, and owns `banner`
+    (placed by the window above the plots). `refresh()` brings them up to date."""
+
+    def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
+        self.session = session
+        self.banner = QtWidgets.QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self.phase = QtWidgets.QLabel()
+        self.loss = QtWidgets.QLabel()
+        self.ratio = QtWidgets.QLabel()
+        self.ratio.setToolTip(
+            "||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the last step's loss "
+            "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding."
+        )
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("%v of %m steps")
+        self.progress.hide()
+        for label in (self.phase, self.loss, self.ratio):
+            label.setMinimumWidth(150)
+            bar.addWidget(label)
+        bar.addPermanentWidget(self.progress)
+        runner.progress.connect(self._on_progress)
+        runner.finished.connect(self.progress.hide)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        self.progress.setVisible(done < total)
+
+    def refresh(self) -> None:
+        s = self.session
+        where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
+        self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
+        self.loss.setText(f"Loss {s.loss:.4g}" if s.loss is not None else "Loss -")
+        ratio = s.gradient_ratio()
+        if ratio is None:
+            self.ratio.setText("Gradient ratio: after the backward pass")
+        else:
+            self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
+        self._refresh_banner()
+
+    def _refresh_banner(self) -> None:
+        s = self.session
+        where_bad = s.nonfinite_from()
+        if where_bad is not None:
+            pass_name, t = where_bad
+            self.banner.setText(
+                f"Values overflowed to inf or nan in the {pass_name} pass from t = {t} on; they are "
+                "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
+            )
+        self.banner.setVisible(where_bad is not None)
+        if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:
+            why = ("the updated weights overflowed" if np.isfinite(s.history[-1].norm_after)
+                   else "the gradient is inf or nan")
+            self.banner.setText(f"The update was skipped and the weights kept: {why}.")
+            self.banner.show()

@@ -1,0 +1,181 @@
+"""The keyboard always steps (issue 9): after every command, a stepping key delivered to
+whatever has focus in the window acts on the session, exactly once; a field being edited
+keeps its own keys until Enter hands the keyboard back."""
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtTest import QTest
+
+from unrolled.session.stepper import Phase
+
+Key = QtCore.Qt.Key
+Mod = QtCore.Qt.KeyboardModifier
+
+
+def focused(window):
+    return QtWidgets.QApplication.focusWidget() or window
+
+
+def key(window, k, modifier=Mod.NoModifier):
+    """A key press as a user makes it: to the widget that has focus (the window if none)."""
+    QTest.keyClick(focused(window), k, modifier)
+
+
+def steps_once(window) -> bool:
+    before = window.session.position
+    key(window, Key.Key_Right)
+    return window.session.position == before + 1
+
+
+def close_the_dialog_when_shown():
+    def attempt():
+        dialog = QtWidgets.QApplication.activeModalWidget()
+        if dialog is None:
+            QtCore.QTimer.singleShot(20, attempt)
+        else:
+            dialog.close()
+
+    QtCore.QTimer.singleShot(0, attempt)
+
+
+COMMANDS = {
+    "F5": lambda w: key(w, Key.Key_F5),
+    "F11": lambda w: key(w, Key.Key_F11),
+    "Ctrl+T": lambda w: key(w, Key.Key_T, Mod.ControlModifier),
+    "dark theme": lambda w: key(w, Key.Key_D, Mod.ControlModifier | Mod.ShiftModifier),
+    "Model panel": lambda w: w.docks.toggles[0].trigger(),
+    "Training panel": lambda w: w.docks.toggles[1].trigger(),
+    "Theory panel": lambda w: w.docks.toggles[2].trigger(),
+    "Diagram": lambda w: w.panel_actions["diagram"].trigger(),
+    "Heatmaps": lambda w: w.panel_actions["heatmaps"].trigger(),
+    "Gradients": lambda w: w.panel_actions["gradients"].trigger(),
+    "Loss": lambda w: w.panel_actions["loss"].trigger(),
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_right_steps_once_after_every_view_command(qtbot, make_window, command):
+    window = make_window(timesteps=12)
+    for _ in range(2):  # on, then off again
+        COMMANDS[command](window)
+        QtWidgets.QApplication.processEvents()
+        assert steps_once(window), f"after {command}, focus on {focused(window)}"
+
+
+def test_after_the_rebuild_of_f5_the_keyboard_is_with_the_new_diagram(qtbot, make_window):
+    window = make_window()
+    key(window, Key.Key_F5)
+    assert window.act_presentation.isChecked()
+    assert window.diagram.hasFocus()
+    key(window, Key.Key_F5)
+    assert not window.act_presentation.isChecked()
+
+
+def test_every_stepping_key_acts_from_the_speed_box(qtbot, make_window):
+    window = make_window(timesteps=6)
+    s = window.session
+    window.speed.setFocus()  # as a rebuild left it: focus landed there, nobody typed
+    assert window.speed.hasFocus()
+    for k, modifier, expected in ((Key.Key_Right, Mod.NoModifier, 1), (Key.Key_Right, Mod.NoModifier, 2),
+                                  (Key.Key_Left, Mod.NoModifier, 1), (Key.Key_PageDown, Mod.NoModifier, 2),
+                                  (Key.Key_PageUp, Mod.NoModifier, 1)):
+        QTest.keyClick(window.speed, k, modifier)
+        assert s.position == expected, (k, modifier)
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        QTest.keyClick(window.speed, Key.Key_Right, Mod.ShiftModifier)
+    assert (s.phase, s.t) == (Phase.FORWARD, 6)
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        QTest.keyClick(window.speed, Key.Key_Right, Mod.ControlModifier)
+    assert s.phase is Phase.UPDATE
+    X = s.X.copy()
+    QTest.keyClick(window.speed, Key.Key_N)
+    assert s.position == 0 and not (s.X == X).all()
+    QTest.keyClick(window.speed, Key.Key_Right)
+    QTest.keyClick(window.speed, Key.Key_R)
+    assert s.position == 0 and s.loss_history == []
+    with qtbot.waitSignal(window.player.playing_changed, timeout=2000) as playing:
+        QTest.keyClick(window.speed, Key.Key_Space)
+    assert playing.args == [True]
+    with qtbot.waitSignal(window.player.playing_changed, timeout=2000) as playing:
+        QTest.keyClick(window.speed, Key.Key_Escape)
+    assert playing.args == [False]
+    assert window.speed.value() == 4.0  # the box itself was never changed
+
+
+def test_page_down_and_page_up_are_a_presenter_remotes_step_and_step_back(qtbot, window):
+    key(window, Key.Key_PageDown)
+    key(window, Key.Key_PageDown)
+    assert window.session.position == 2
+    key(window, Key.Key_PageUp)
+    assert window.session.position == 1
+
+
+def test_a_field_being_edited_keeps_its_keys_then_enter_hands_them_back(qtbot, make_window):
+    window = make_window(timesteps=6)
+    editor = window.model_panel.editors["n_hidden"]
+    line = editor.lineEdit()
+    QTest.mouseClick(line, QtCore.Qt.MouseButton.LeftButton)  # the lecturer clicks into the field
+    assert editor.hasFocus()
+    line.setCursorPosition(0)
+    QTest.keyClick(focused(window), Key.Key_Right)  # moves the text cursor, does not step
+    assert line.cursorPosition() == 1 and window.session.position == 0
+    line.selectAll()
+    QTest.keyClicks(line, "12")
+    QTest.keyClick(line, Key.Key_Left)
+    assert window.session.position == 0
+    QTest.keyClick(line, Key.Key_Return)
+    assert window.session.config.n_hidden == 12
+    assert steps_once(window)
+
+
+def test_a_field_given_focus_by_tab_steps_until_typed_into(qtbot, make_window):
+    window = make_window()
+    editor = window.model_panel.editors["seed"]
+    editor.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
+    assert steps_once(window)
+    QTest.keyClicks(editor.lineEdit(), "7")  # now it is being edited
+    before = window.session.position
+    QTest.keyClick(editor.lineEdit(), Key.Key_Left)
+    assert window.session.position == before
+
+
+def test_after_a_dialog_and_after_opening_a_session_right_still_steps(qtbot, make_window, tmp_path):
+    window = make_window()
+    close_the_dialog_when_shown()
+    key(window, Key.Key_F1)
+    with qtbot.waitActive(window):  # what the window manager does when a dialog closes
+        window.activateWindow()
+    assert steps_once(window)
+    assert window.files.save_to(str(tmp_path / "demo.json"))
+    assert window.files.open_session(str(tmp_path / "demo.json"))
+    assert steps_once(window)
+
+
+def test_the_shortcut_list_is_made_from_the_actions(window):
+    text = window.shortcuts_html()
+    with_keys = [a for a in window.actions() if not a.shortcut().isEmpty()]
+    assert len(with_keys) >= 20
+    for action in with_keys:
+        assert action.shortcut().toString() in text, action.text()
+        assert action.whatsThis() in text
+    for keys in ("Ctrl+Shift+D", "Ctrl+Shift+S", "Ctrl+Q", "F1", "Ctrl+T", "PgDown", "PgUp", "Esc", "F5", "F11"):
+        assert f"<b>{keys}" in text or f" or {keys}</b>" in text, keys
+    assert "Theory" in text
+
+
+def test_the_compare_windows_keys_step_both_from_its_fields(qtbot):
+    from unrolled.session.config import Config
+    from unrolled.ui.compare_window import CompareWindow
+
+    window = CompareWindow(Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=5))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.rho.setFocus()
+    QTest.keyClick(window.rho, Key.Key_Right)
+    QTest.keyClick(window.rho, Key.Key_PageDown)
+    assert window.comparison.a.position == window.comparison.b.position == 2
+    QTest.keyClick(window.iterations, Key.Key_PageUp)
+    assert window.comparison.in_lockstep and window.comparison.a.position == 1
