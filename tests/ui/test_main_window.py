@@ -195,3 +195,24 @@ def test_a_rebuild_stops_a_long_run_and_play(qtbot, make_window):
     window.player.play()
     window.session.reset()
     assert not window.player.playing
+
+
+def test_a_hidden_view_computes_nothing_and_catches_up_when_shown(qtbot, window, monkeypatch):
+    calls = []
+    heatmaps = window.heatmaps
+    real = heatmaps.refresh
+    monkeypatch.setattr(heatmaps, "refresh", lambda session: (calls.append(session.position), real(session)))
+    window.panel_actions["heatmaps"].trigger()  # View > Hidden states and gates: off
+    assert window.plots.slots["heatmaps"].isHidden()
+    press(qtbot, window, Key.Key_Right, times=3)
+    assert calls == []
+    window.panel_actions["heatmaps"].trigger()  # on again: one refresh, at the current step
+    assert calls == [3]
+    np.testing.assert_array_equal(heatmaps.panels["h"].image.image[:, :3],
+                                  window.session.fwd.h[0, :3].T)
+
+
+def test_a_single_step_redraws_at_once(qtbot, window):
+    qtbot.keyClick(window.diagram, Key.Key_Right)
+    assert not window.redraws.pending  # no timer in the way of the lecturer's key press
+    assert "t = 1 of 4" in window.status.phase.text()

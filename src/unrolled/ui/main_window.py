@@ -21,7 +21,7 @@ from .docks import PanelDocks
 from .file_commands import FileCommands
 from .keyboard import SteppingKeys
 from .plot_area import PlotArea
-from .runner import REDRAW_HZ
+from .redraw import RedrawThrottle
 from .status import SessionStatus
 from .transport import Transport
 
@@ -62,10 +62,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_menus_and_toolbar()
         self.keys = SteppingKeys(self, self.transport.actions.values(), self.plots.focus_home)
 
-        self._redraw_timer = QtCore.QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(int(1000 / REDRAW_HZ))
-        self._redraw_timer.timeout.connect(self.redraw)
+        self.redraws = RedrawThrottle(self.redraw, self)
         self.session.changed.connect(self._on_session_changed)
         self.resize(1440, 900)
         self.redraw()
@@ -130,7 +127,7 @@ class MainWindow(QtWidgets.QMainWindow):
             action = view_menu.addAction(label)
             action.setCheckable(True)
             action.setChecked(True)
-            action.toggled.connect(self.plots.slots[name].setVisible)
+            action.toggled.connect(lambda on, n=name: self.plots.show_slot(n, on))
             action.triggered.connect(self.plots.focus_home)
             self.panel_actions[name] = action
         for toggle in self.docks.toggles:
@@ -241,11 +238,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_session_changed(self, change: Change) -> None:
         if change & Change.REBUILT:  # another model: the training curves start afresh
             self.training_panel.reset()
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
+        self.redraws.request()
 
     def redraw(self) -> None:
-        """Bring every view up to date with the session; at most REDRAW_HZ times a second."""
+        """Bring every visible view up to date with the session (`redraws` decides when)."""
         self.plots.refresh()
         self.status.refresh()
 

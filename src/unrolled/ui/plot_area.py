@@ -56,6 +56,7 @@ class PlotArea(QtWidgets.QWidget):
         layout.addWidget(main)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
         self.dashboard: Dashboard | None = None
+        self._stale: set[str] = set()  # hidden views that missed a refresh
         self.install_views()
 
     def _build_sequence_row(self) -> None:
@@ -122,7 +123,19 @@ class PlotArea(QtWidgets.QWidget):
         if self.sequence_box.maximum() != batch:
             self.sequence_box.setMaximum(batch)
             self.sequence_of.setText(f"of {batch}")
-        self.dashboard.refresh(self.session)
+        for name, view in zip(SLOTS, self.dashboard.views, strict=True):
+            if self.slots[name].isHidden():
+                self._stale.add(name)  # a hidden view computes nothing; it catches up when shown
+            else:
+                self._stale.discard(name)
+                view.refresh(self.session)
+
+    def show_slot(self, name: str, on: bool) -> None:
+        """Show or hide one view (View menu); a view shown again catches up at once."""
+        self.slots[name].setVisible(on)
+        if on and name in self._stale and self.dashboard is not None:
+            self._stale.discard(name)
+            self.dashboard.views[SLOTS.index(name)].refresh(self.session)
 
     def _on_sequence_chosen(self, number: int) -> None:
         assert self.dashboard is not None

@@ -1,0 +1,53 @@
+"""When the views redraw: at once for a single step (no waiting on a timer), and at most
+at the display rate, or less often when a redraw is costly, while steps come quickly (play,
+a long run, training), so a long run spends its time computing, not repainting."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from PySide6 import QtCore
+
+from .runner import REDRAW_HZ
+
+MAX_SHARE = 0.5  # at most this share of a long run's time goes to redrawing
+
+
+class RedrawThrottle(QtCore.QObject):
+    """request() runs `redraw` now if the last one is long enough ago, else once when it is."""
+
+    def __init__(self, redraw: Callable[[], None], parent=None):
+        super().__init__(parent)
+        self._redraw = redraw
+        self._last_end = -math.inf
+        self._cost = 0.0  # seconds the last redraw took
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.run)
+
+    @property
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def _gap(self) -> float:
+        """Seconds to leave between redraws: the display's frame, or longer for a costly
+        redraw, so that redrawing takes at most MAX_SHARE of the time."""
+        return max(1.0 / REDRAW_HZ, self._cost * (1 - MAX_SHARE) / MAX_SHARE)
+
+    def request(self) -> None:
+        if self._timer.isActive():
+            return
+        wait = self._last_end + self._gap() - time.perf_counter()
+        if wait <= 0:
+            self.run()
+        else:
+            self._timer.start(math.ceil(wait * 1000))
+
+    def run(self) -> None:
+        self._timer.stop()
+        start = time.perf_counter()
+        self._redraw()
+        self._last_end = time.perf_counter()
+        self._cost = self._last_end - start
