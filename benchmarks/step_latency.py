@@ -1,55 +1,50 @@
-"""Step latency: one step of the session, through to every visible plot updated and
-painted, for an LSTM at T = 100, D = 64 and at T = 1000, D = 256, over a whole iteration
-(forward, loss, backward, update). Prints JSON lines with the median and the p95.
+"""Step latency as a lecturer feels it: the Right key delivered to whatever has the
+keyboard, through to every visible plot updated and painted, over a whole iteration
+(forward, loss, backward, update), for an LSTM at T = 100, D = 64 and T = 1000, D = 256,
+with the Training and Theory panels closed and open. Keys come at a key-repeat pace of
+30 a second. JSON lines: median, p95 and max.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/step_latency.py
+    python benchmarks/step_latency.py
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 from common import emit
-from PySide6 import QtWidgets
-
-from unrolled.session.config import Config
-from unrolled.session.stepper import Session
-from unrolled.ui.app import make_application
-from unrolled.ui.main_window import MainWindow
+from driver import Key, close, lstm, open_window, press, settle
 
 CASES = [(100, 64), (1000, 256)]
+KEY_REPEAT_S = 1 / 30
 
 
-def measure(T: int, D: int) -> list[float]:
-    config = Config(task="toxic-word", cell="lstm", timesteps=T, n_features=16, n_hidden=D).resolved()
-    window = MainWindow(Session(config))
-    window.resize(1600, 1000)
-    window.show()
-    QtWidgets.QApplication.processEvents()
+def measure(T: int, D: int, panels: bool) -> list[float]:
+    window = open_window(lstm(T, D), panels)
     times = []
     for _ in range(2 * T + 2):
         start = time.perf_counter()
-        window.session.step()
-        window.redraw()  # what the 60 Hz timer does
-        QtWidgets.QApplication.processEvents()  # every pending paint, done now
-        times.append((time.perf_counter() - start) * 1000.0)
-    window.close()
+        press(window, Key.Key_Right)
+        settle(window)
+        elapsed = time.perf_counter() - start
+        times.append(elapsed * 1000.0)
+        time.sleep(max(0.0, KEY_REPEAT_S - elapsed))
+    assert window.session.position == 2 * T + 2, "every key press must take one step"
+    close(window)
     return times
 
 
 def main() -> None:
-    make_application()
     for T, D in CASES:
-        times = measure(T, D)
-        p95 = statistics.quantiles(times, n=20)[-1]
-        emit(f"step_latency_lstm_T{T}_D{D}", statistics.median(times), p95_ms=round(p95, 3),
-             max_ms=round(max(times), 3), steps=len(times))
+        for panels in (False, True):
+            times = measure(T, D, panels)
+            p95 = statistics.quantiles(times, n=20)[-1]
+            name = f"step_latency_key_lstm_T{T}_D{D}_{'panels_open' if panels else 'panels_closed'}"
+            emit(name, statistics.median(times), p95_ms=round(p95, 2), max_ms=round(max(times), 2),
+                 over_100ms=sum(t > 100 for t in times), steps=len(times))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-"""When the views redraw: at once for a single step (no waiting on a timer), and at most
-at the display rate, or less often when a redraw is costly, while steps come quickly (play,
-a long run, training), so a long run spends its time computing, not repainting."""
+"""When the views redraw: at the next turn of the event loop for a single step (no waiting
+on a frame timer), and at most at the display rate, or less often when a redraw is costly,
+while steps come quickly (play, a long run, training), so a long run spends its time
+computing, not repainting. Never inside the session's event itself: a chunk of steps
+returns to the event loop first, so the runner can see what drawing costs."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ MAX_SHARE = 0.5  # at most this share of a long run's time goes to redrawing
 
 
 class RedrawThrottle(QtCore.QObject):
-    """request() runs `redraw` now if the last one is long enough ago, else once when it is."""
+    """request() runs `redraw` once, as soon as the last one is long enough ago."""
 
     def __init__(self, redraw: Callable[[], None], parent=None):
         super().__init__(parent)
@@ -39,11 +41,8 @@ class RedrawThrottle(QtCore.QObject):
     def request(self) -> None:
         if self._timer.isActive():
             return
-        wait = self._last_end + self._gap() - time.perf_counter()
-        if wait <= 0:
-            self.run()
-        else:
-            self._timer.start(math.ceil(wait * 1000))
+        wait = max(0.0, self._last_end + self._gap() - time.perf_counter())
+        self._timer.start(math.ceil(wait * 1000))
 
     def run(self) -> None:
         self._timer.stop()

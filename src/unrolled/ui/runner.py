@@ -41,7 +41,10 @@ class _Chunked(QtCore.QObject):
 
 
 class ChunkedRunner(_Chunked):
-    """Takes n steps of the session, as many per event-loop turn as fit in CHUNK_SECONDS."""
+    """Takes n steps of the session in chunks, one per event-loop turn: each chunk computes
+    for CHUNK_SECONDS, or for as long as the window spent redrawing and painting since the
+    last chunk, whichever is longer, so a long run spends at least half its time computing
+    whatever the plots cost."""
 
     progress = QtCore.Signal(int, int)  # done, total
     finished = QtCore.Signal()
@@ -50,9 +53,11 @@ class ChunkedRunner(_Chunked):
         super().__init__(parent)
         self.session = session
         self._seconds_per_step = 1e-4
+        self._last_end: float | None = None  # when the previous chunk returned to the event loop
 
     def start(self, n_steps: int) -> None:
         if self._begin(n_steps):
+            self._last_end = None
             self._chunk()
 
     def cancel(self) -> None:
@@ -63,12 +68,14 @@ class ChunkedRunner(_Chunked):
             self.finished.emit()
 
     def _chunk(self) -> None:
-        n = max(1, min(self._left, int(CHUNK_SECONDS / self._seconds_per_step)))
         start = time.perf_counter()
+        drawing = 0.0 if self._last_end is None else start - self._last_end
+        n = max(1, min(self._left, int(max(CHUNK_SECONDS, drawing) / self._seconds_per_step)))
         self.session.advance(n)
         self._seconds_per_step = max((time.perf_counter() - start) / n, 1e-6)
         self._left -= n
         self.progress.emit(self._total - self._left, self._total)
+        self._last_end = time.perf_counter()
         if self._left > 0:
             self._timer.start()
         else:
