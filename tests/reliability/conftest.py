@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from unrolled import cli
+from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
 
@@ -53,13 +54,13 @@ def assert_mentions(message: str, fragments) -> None:
 def saved(tmp_path):
     """A saved session six steps in (after one completed iteration), and a way to write a
     changed copy of it: document and arrays may be edited before writing."""
-    session = Session()
+    session = Session(Config(optimiser="adam", learning_rate=0.01))
     session.run_iteration()
     session.advance(6)
     json_path, npz_path = save_session(session, tmp_path / "good.json")
 
     class Saved:
-        json = json_path
+        path = json_path
         npz = npz_path
         document = json.loads(json_path.read_text())
         arrays = dict(np.load(npz_path))

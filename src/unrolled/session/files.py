@@ -20,11 +20,20 @@ import numpy as np
 
 from .atomic import discard, partial_name, replace_together
 from .config import Config, ConfigError
+from .file_checks import (
+    FileProblem,
+    check_arrays,
+    check_claims,
+    check_sha256,
+    complete_optimiser_state,
+    whole_number,
+)
 from .iteration import Checkpoint, IterationRecord
-from .stepper import Session
+from .stepper import Session, memory_limit
 
 SESSION_FORMAT = "unrolled-session"
 SESSION_VERSION = 1
+MAX_DOCUMENT_BYTES = 1_000_000  # a session's JSON is about a kilobyte; the arrays are in the NPZ
 
 
 class SessionFileError(ValueError):
@@ -92,9 +101,14 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
 
 def _read_document(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SessionFileError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise SessionFileError(f"{path.name} is {size} bytes; a session file is at most {MAX_DOCUMENT_BYTES}")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise SessionFileError(f"cannot read {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise SessionFileError(f"{path.name} is not UTF-8 text (byte {error.start}): is it a session file?") from error
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -104,14 +118,24 @@ def _read_document(path: Path) -> dict:
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise SessionFileError(f"{path.name} is not an unrolled session file")
     version = document.get("version")
-    if not isinstance(version, int) or version > SESSION_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > SESSION_VERSION:
         raise SessionFileError(f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SessionFileError(f"{path.name} has session format version {version!r}; "
+                               f"expected a whole number from 1 to {SESSION_VERSION}")
     for key in ("config", "iteration", "position", "weights"):
         if key not in document:
             raise SessionFileError(f"{path.name} is incomplete: '{key}' is missing")
     link = document["weights"]
     if not isinstance(link, str) or not Path(link).name or Path(link).suffix != ".npz":
         raise SessionFileError(f"{path.name} names its weights file as {link!r}; expected a file name ending in .npz")
+    try:
+        check_sha256(document.get("weights_sha256"))
+        whole_number("iteration", document["iteration"])
+        if isinstance(document["position"], bool) or not isinstance(document["position"], int):
+            raise FileProblem(f"position: got {document['position']!r}, expected a whole number")
+    except FileProblem as problem:
+        raise SessionFileError(f"{path.name}: {problem}") from problem
     return document
 
 
@@ -133,17 +157,44 @@ def load_session(path: str | Path) -> Session:
         config = Config.from_dict(document["config"])
     except (ConfigError, TypeError) as error:
         raise SessionFileError(f"{path.name} holds an invalid config: {error}") from error
+    if config.estimated_trace_bytes() > memory_limit():
+        raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large): "
+                               f"about {config.estimated_trace_bytes() / 2**30:.1f} GB")
+    arrays = _read_arrays(blob, config, weights.name)
     try:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError) as error:
-        raise SessionFileError(f"{weights.name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
+        check_arrays(arrays, config, document["iteration"])
+        optimiser = complete_optimiser_state(
+            _unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")}), config)
+    except FileProblem as problem:
+        raise SessionFileError(f"{weights.name} does not fit {path.name}: {problem}") from problem
     try:
-        return _rebuild(config, document, arrays)
+        return _rebuild(config, document, arrays, optimiser)
     except (KeyError, ValueError, TypeError) as error:
         raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
     except MemoryError as error:
         raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large)") from error
+
+
+def _read_arrays(blob: bytes, config: Config, name: str) -> dict[str, np.ndarray]:
+    """The NPZ's arrays, never unpickling: claims beyond what `config` needs are refused
+    before anything is allocated."""
+    try:
+        check_claims(blob, config, name)
+        arrays = {}
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            for key in data.files:
+                try:
+                    arrays[key] = data[key]
+                except ValueError as error:
+                    if "allow_pickle" not in str(error):
+                        raise
+                    raise FileProblem(f"{name} holds Python objects in {key}, which are never loaded "
+                                      "(a session holds only arrays of numbers)") from error
+    except FileProblem as problem:
+        raise SessionFileError(str(problem)) from problem
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError, KeyError) as error:
+        raise SessionFileError(f"{name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
+    return arrays
 
 
 def _previous_weights(weights: Path, sha256: str) -> bytes | None:
@@ -155,9 +206,8 @@ def _previous_weights(weights: Path, sha256: str) -> bytes | None:
     return blob if hashlib.sha256(blob).hexdigest() == sha256 else None
 
 
-def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
+def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> Session:
     params = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
-    optimiser = _unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")})
     losses = arrays["history.loss"]
     applied = arrays.get("history.applied", np.ones(len(losses), dtype=bool))  # version 1 files before it
     history = [
@@ -165,8 +215,8 @@ def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
         for loss, before, after, done in zip(losses, arrays["history.norm_before"], arrays["history.norm_after"], applied)
     ]
     iteration, position = document["iteration"], document["position"]
-    for name, value in (("iteration", iteration), ("position", position)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} {value!r} is not a whole number")
+    steps = 2 * config.timesteps + 2
+    if not 0 <= position <= steps:
+        raise ValueError(f"position: got {position}, expected 0..{steps}")
     start = Checkpoint(params, optimiser, len(history), iteration)
     return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position)
