@@ -4,8 +4,9 @@ A session is two files side by side: NAME.json, a readable and versioned config 
 step position, and NAME.npz, the weights and optimiser state at the start of the current
 iteration, the batch and the loss history. Opening replays the steps of the current
 iteration from those weights, which reproduces every array bit for bit. Each file is
-written to a temporary name and the pair renamed into place together, so a crash never
-leaves half a file and a failed save keeps the previous one.
+written to a temporary name first and the JSON is replaced last, the old weights kept under a
+second name until it is (`_switch`): a crash never leaves half a file, and a fault at any
+point of a save leaves the previous save opening as before.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import discard, partial_name, replace_together
+from .atomic import discard, partial_name, write_atomically
 from .config import Config, ConfigError
 from .file_checks import (
     FileProblem,
@@ -90,13 +93,43 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
             "weights_sha256": hashlib.sha256(npz_tmp.read_bytes()).hexdigest(),
         }
         json_tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        # both files change together or not at all: a failed save keeps the previous pair
-        replace_together([(npz_tmp, weights), (json_tmp, path)])
-    except OSError as error:
+        _switch(npz_tmp, weights, json_tmp, path)
+    except (OSError, MemoryError) as error:
         discard(npz_tmp)
         discard(json_tmp)
-        raise SessionFileError(f"cannot write {path}: {error.strerror or error}") from error
+        why = "not enough memory" if isinstance(error, MemoryError) else error.strerror or str(error)
+        raise SessionFileError(f"cannot write {path}: {why}; the previous save is kept") from error
     return path, weights
+
+
+def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
+    """Put both written files in place so that NAME.json always opens: the old weights are
+    kept as `.NAME.npz.previous` (a second name for the same file, never a move), the new
+    NPZ goes in, then the new JSON; only then is the old NPZ let go. If the JSON cannot be
+    replaced, the old weights go back; if even that fails, the old JSON still opens through
+    `.previous` (its checksum finds them)."""
+    previous = weights.with_name(f".{weights.name}.previous")
+    discard(previous)
+    if weights.exists():
+        try:
+            os.link(weights, previous)
+        except OSError:  # a file system without hard links: a copy, written whole or not at all
+            write_atomically(previous, lambda tmp: shutil.copyfile(weights, tmp))
+    try:
+        os.replace(npz_tmp, weights)
+    except OSError:
+        discard(previous)
+        raise
+    try:
+        os.replace(json_tmp, path)
+    except OSError:
+        if previous.exists():
+            try:
+                os.replace(previous, weights)
+            except OSError:
+                pass  # the old JSON finds its weights in .previous
+        raise
+    discard(previous)
 
 
 def _read_document(path: Path) -> dict:
