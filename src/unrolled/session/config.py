@@ -151,8 +151,9 @@ class Config:
 
     def resolved(self) -> Config:
         """This config with what the task fixes applied (F, C, mode, loss, at least its T)."""
-        if self.task not in TASKS:
-            raise ConfigError({"task": self._field_problems().get("task", f"got {self.task!r}")})
+        problems = self._field_problems()  # a task cannot fit fields that are not numbers
+        if problems:
+            raise ConfigError(problems)
         task = get_task(self.task)
         T, F, C = task.fitted(self.timesteps, self.n_features, self.n_classes)
         return self.replace(n_features=F, n_classes=C, mode=task.mode, loss=task.loss, timesteps=T)
