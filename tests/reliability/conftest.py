@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -63,7 +64,7 @@ def saved(tmp_path):
         path = json_path
         npz = npz_path
         document = json.loads(json_path.read_text())
-        arrays = dict(np.load(npz_path))
+        arrays: ClassVar[dict] = dict(np.load(npz_path))
         position, iteration = session.position, session.iteration
 
         @staticmethod

@@ -94,23 +94,23 @@ def test_a_refused_call_leaves_the_session_as_it_was(call, kind, fragments):
 
 
 NETWORK_ROWS = [
-    (dict(cell="cnn"), ["cell", "'cnn'", "rnn, lstm, gru"]),
-    (dict(n_hidden=0), ["n_hidden", "got 0", ">= 1"]),
-    (dict(n_hidden=2.5), ["n_hidden", "2.5", "whole number"]),
-    (dict(n_hidden=True), ["n_hidden", "True", "whole number"]),
-    (dict(n_features="3"), ["n_features", "'3'", "whole number"]),
-    (dict(n_classes=-2), ["n_classes", "-2"]),
-    (dict(mode="one-to-many"), ["mode", "'one-to-many'", "many-to-many"]),
-    (dict(activation="swish"), ["activation", "'swish'", "tanh"]),
-    (dict(loss="hinge"), ["loss", "'hinge'", "mse"]),
-    (dict(rho=-1.0), ["rho", "-1.0", "> 0"]),
-    (dict(rho=NAN), ["rho", "nan", "> 0"]),
-    (dict(rho=float("inf")), ["rho", "inf", "> 0"]),
-    pytest.param(dict(rho="big"), ["rho", "'big'", "> 0"], marks=pytest.mark.xfail(
+    ({"cell": "cnn"}, ["cell", "'cnn'", "rnn, lstm, gru"]),
+    ({"n_hidden": 0}, ["n_hidden", "got 0", ">= 1"]),
+    ({"n_hidden": 2.5}, ["n_hidden", "2.5", "whole number"]),
+    ({"n_hidden": True}, ["n_hidden", "True", "whole number"]),
+    ({"n_features": "3"}, ["n_features", "'3'", "whole number"]),
+    ({"n_classes": -2}, ["n_classes", "-2"]),
+    ({"mode": "one-to-many"}, ["mode", "'one-to-many'", "many-to-many"]),
+    ({"activation": "swish"}, ["activation", "'swish'", "tanh"]),
+    ({"loss": "hinge"}, ["loss", "'hinge'", "mse"]),
+    ({"rho": -1.0}, ["rho", "-1.0", "> 0"]),
+    ({"rho": NAN}, ["rho", "nan", "> 0"]),
+    ({"rho": float("inf")}, ["rho", "inf", "> 0"]),
+    pytest.param({"rho": "big"}, ["rho", "'big'", "> 0"], marks=pytest.mark.xfail(
         strict=True, raises=TypeError,
         reason="engine/network.py Network.__init__: np.isfinite('big') raises TypeError; check "
                "isinstance(rho, numbers.Real) and not bool before np.isfinite")),
-    pytest.param(dict(seed=-1), ["seed", "-1", ">= 0"], marks=pytest.mark.xfail(
+    pytest.param({"seed": -1}, ["seed", "-1", ">= 0"], marks=pytest.mark.xfail(
         strict=True, reason="engine/network.py Network.__init__: numpy's default_rng(-1) says 'expected "
                             "non-negative integer' without naming seed; check seed is a whole number >= 0 first")),
 ]
@@ -118,7 +118,7 @@ NETWORK_ROWS = [
 
 @pytest.mark.parametrize("kwargs,fragments", NETWORK_ROWS, ids=[str(r[0] if isinstance(r, tuple) else r.values[0]) for r in NETWORK_ROWS])
 def test_network_refuses(kwargs, fragments):
-    args = dict(cell="rnn", n_features=3, n_hidden=4, n_classes=2) | kwargs
+    args = {"cell": "rnn", "n_features": 3, "n_hidden": 4, "n_classes": 2} | kwargs
     with pytest.raises(ValueError) as info:
         Network(**args)
     _one_line(info.value, fragments)

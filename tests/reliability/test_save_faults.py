@@ -36,7 +36,7 @@ class Faults:
         self.calls = 0
 
         def touches(args) -> bool:
-            return any(str(folder) in str(a) or (hasattr(a, "name") and str(folder) in str(getattr(a, "name")))
+            return any(str(folder) in str(a) or (hasattr(a, "name") and str(folder) in str(a.name))
                        for a in args[:2])
 
         def wrapper(*args, **kwargs):
