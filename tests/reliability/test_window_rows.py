@@ -198,8 +198,8 @@ EXPLODED = [
     _exploded(Config(activation="relu", rho=3.0, timesteps=600, task="adding-problem").resolved(), NORM_OVERFLOWS),
     _exploded(Config(activation="linear", rho=3.0, timesteps=600, task="adding-problem").resolved(), NORM_OVERFLOWS),
     _exploded(Config(activation="linear", rho=3.0, timesteps=600), NORM_OVERFLOWS),
-    _exploded(Config(cell="lstm", rho=10.0, forget_bias=10.0, timesteps=300)),
-    _exploded(Config(cell="gru", rho=10.0, timesteps=300, learning_rate=100.0)),
+    _exploded(Config(cell="lstm", rho=10.0, forget_bias=10.0, timesteps=100)),
+    _exploded(Config(cell="gru", rho=10.0, timesteps=100, learning_rate=100.0)),
 ]
 
 
