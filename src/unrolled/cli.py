@@ -47,6 +47,11 @@ def export_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from .ui.export import FORMATS
 
+    for option in ("preset", "config", "out"):
+        value = getattr(args, option)
+        if value is not None and not value.strip():
+            parser.exit(2, f"unrolled export: error: --{option}: got an empty name\n")
+
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if not formats or unknown:
@@ -66,11 +71,14 @@ def export_main(argv: list[str]) -> int:
     from .ui.export import ExportError, check_writable_folder, export_all
 
     try:
+        session = Session(preset.config)  # sizes beyond memory are refused before the folder is made
+    except (MemoryError, ValueError) as error:
+        parser.exit(2, f"unrolled export: error: {_build_failure(error)}\n")
+    try:
         check_writable_folder(args.out)
     except ExportError as error:
         parser.exit(2, f"unrolled export: error: {error}\n")
     try:
-        session = Session(preset.config)
         for _ in range(args.iterations):
             session.run_iteration()
         # one more iteration's forward and backward pass, stopped before its update

@@ -5,6 +5,7 @@ applies what the task fixes and `locked_fields` says which and why."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,24 @@ INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", 
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 
 
+def _refuse_unknown(settings) -> None:
+    """ConfigError for names that are no setting, suggesting the nearest one."""
+    names = [f.name for f in dataclasses.fields(Config)]
+    unknown = sorted(str(name) for name in set(settings) - set(names))
+    if not unknown:
+        return
+    problems = {}
+    for name in unknown:
+        near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        if not near and name.lower() in ("t", "f", "d", "c", "b"):
+            near = [{"t": "timesteps", "f": "n_features", "d": "n_hidden", "c": "n_classes", "b": "batch_size"}[name.lower()]]
+        if not near:
+            near = [n for n in names if name.lower() in n]
+        hint = f"did you mean {near[0]!r}?" if near else "the settings are " + ", ".join(names)
+        problems[name] = f"no such setting; {hint}"
+    raise ConfigError(problems)
+
+
 @dataclass(frozen=True)
 class Config:
     task: str = "pos-tagging"
@@ -108,9 +127,7 @@ class Config:
     notes: str = field(default="", compare=False)
 
     def replace(self, **changes) -> Config:
-        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
-        if unknown:
-            raise ConfigError({name: "no such setting" for name in sorted(unknown)})
+        _refuse_unknown(changes)
         return dataclasses.replace(self, **changes)
 
     def locked_fields(self) -> dict[str, str]:
@@ -134,6 +151,9 @@ class Config:
 
     def resolved(self) -> Config:
         """This config with what the task fixes applied (F, C, mode, loss, at least its T)."""
+        problems = self._field_problems()  # a task cannot fit fields that are not numbers
+        if problems:
+            raise ConfigError(problems)
         task = get_task(self.task)
         T, F, C = task.fitted(self.timesteps, self.n_features, self.n_classes)
         return self.replace(n_features=F, n_classes=C, mode=task.mode, loss=task.loss, timesteps=T)
@@ -163,6 +183,8 @@ class Config:
                 problems[name] = f"got {value!r}, expected a whole number"
             elif not spec.minimum <= value <= spec.maximum:
                 problems[name] = f"got {value!r}, expected {spec.minimum:g} to {spec.maximum:g}"
+        if not isinstance(self.notes, str):
+            problems["notes"] = f"got {self.notes!r}, expected text"
         return problems
 
     def validated(self) -> Config:
@@ -187,10 +209,7 @@ class Config:
         config; a value `data` gives that clashes with the task is refused, naming it."""
         if not isinstance(data, dict):
             raise ConfigError({"config": f"expected an object of settings, got {type(data).__name__}"})
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise ConfigError({name: "no such setting" for name in unknown})
+        _refuse_unknown(data)
         config = cls(**data)
         if not config._field_problems():
             resolved = config.resolved()

@@ -4,8 +4,9 @@ A session is two files side by side: NAME.json, a readable and versioned config 
 step position, and NAME.npz, the weights and optimiser state at the start of the current
 iteration, the batch and the loss history. Opening replays the steps of the current
 iteration from those weights, which reproduces every array bit for bit. Each file is
-written to a temporary name and the pair renamed into place together, so a crash never
-leaves half a file and a failed save keeps the previous one.
+written to a temporary name first and the JSON is replaced last, the old weights kept under a
+second name until it is (`_switch`): a crash never leaves half a file, and a fault at any
+point of a save leaves the previous save opening as before.
 """
 
 from __future__ import annotations
@@ -13,18 +14,29 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .atomic import discard, partial_name, replace_together
+from .atomic import discard, partial_name, write_atomically
 from .config import Config, ConfigError
+from .file_checks import (
+    FileProblem,
+    check_arrays,
+    check_claims,
+    check_sha256,
+    complete_optimiser_state,
+    whole_number,
+)
 from .iteration import Checkpoint, IterationRecord
-from .stepper import Session
+from .stepper import Session, memory_limit
 
 SESSION_FORMAT = "unrolled-session"
 SESSION_VERSION = 1
+MAX_DOCUMENT_BYTES = 1_000_000  # a session's JSON is about a kilobyte; the arrays are in the NPZ
 
 
 class SessionFileError(ValueError):
@@ -81,20 +93,55 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
             "weights_sha256": hashlib.sha256(npz_tmp.read_bytes()).hexdigest(),
         }
         json_tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        # both files change together or not at all: a failed save keeps the previous pair
-        replace_together([(npz_tmp, weights), (json_tmp, path)])
-    except OSError as error:
+        _switch(npz_tmp, weights, json_tmp, path)
+    except (OSError, MemoryError) as error:
         discard(npz_tmp)
         discard(json_tmp)
-        raise SessionFileError(f"cannot write {path}: {error.strerror or error}") from error
+        why = "not enough memory" if isinstance(error, MemoryError) else error.strerror or str(error)
+        raise SessionFileError(f"cannot write {path}: {why}; the previous save is kept") from error
     return path, weights
+
+
+def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
+    """Put both written files in place so that NAME.json always opens: the old weights are
+    kept as `.NAME.npz.previous` (a second name for the same file, never a move), the new
+    NPZ goes in, then the new JSON; only then is the old NPZ let go. If the JSON cannot be
+    replaced, the old weights go back; if even that fails, the old JSON still opens through
+    `.previous` (its checksum finds them)."""
+    previous = weights.with_name(f".{weights.name}.previous")
+    discard(previous)
+    if weights.exists():
+        try:
+            os.link(weights, previous)
+        except OSError:  # a file system without hard links: a copy, written whole or not at all
+            write_atomically(previous, lambda tmp: shutil.copyfile(weights, tmp))
+    try:
+        os.replace(npz_tmp, weights)
+    except OSError:
+        discard(previous)
+        raise
+    try:
+        os.replace(json_tmp, path)
+    except OSError:
+        if previous.exists():
+            try:
+                os.replace(previous, weights)
+            except OSError:
+                pass  # the old JSON finds its weights in .previous
+        raise
+    discard(previous)
 
 
 def _read_document(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SessionFileError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise SessionFileError(f"{path.name} is {size} bytes; a session file is at most {MAX_DOCUMENT_BYTES}")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise SessionFileError(f"cannot read {path}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise SessionFileError(f"{path.name} is not UTF-8 text (byte {error.start}): is it a session file?") from error
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -104,14 +151,24 @@ def _read_document(path: Path) -> dict:
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise SessionFileError(f"{path.name} is not an unrolled session file")
     version = document.get("version")
-    if not isinstance(version, int) or version > SESSION_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > SESSION_VERSION:
         raise SessionFileError(f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SessionFileError(f"{path.name} has session format version {version!r}; "
+                               f"expected a whole number from 1 to {SESSION_VERSION}")
     for key in ("config", "iteration", "position", "weights"):
         if key not in document:
             raise SessionFileError(f"{path.name} is incomplete: '{key}' is missing")
     link = document["weights"]
     if not isinstance(link, str) or not Path(link).name or Path(link).suffix != ".npz":
         raise SessionFileError(f"{path.name} names its weights file as {link!r}; expected a file name ending in .npz")
+    try:
+        check_sha256(document.get("weights_sha256"))
+        whole_number("iteration", document["iteration"])
+        if isinstance(document["position"], bool) or not isinstance(document["position"], int):
+            raise FileProblem(f"position: got {document['position']!r}, expected a whole number")
+    except FileProblem as problem:
+        raise SessionFileError(f"{path.name}: {problem}") from problem
     return document
 
 
@@ -133,17 +190,44 @@ def load_session(path: str | Path) -> Session:
         config = Config.from_dict(document["config"])
     except (ConfigError, TypeError) as error:
         raise SessionFileError(f"{path.name} holds an invalid config: {error}") from error
+    if config.estimated_trace_bytes() > memory_limit():
+        raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large): "
+                               f"about {config.estimated_trace_bytes() / 2**30:.1f} GB")
+    arrays = _read_arrays(blob, config, weights.name)
     try:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError) as error:
-        raise SessionFileError(f"{weights.name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
+        check_arrays(arrays, config, document["iteration"])
+        optimiser = complete_optimiser_state(
+            _unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")}), config)
+    except FileProblem as problem:
+        raise SessionFileError(f"{weights.name} does not fit {path.name}: {problem}") from problem
     try:
-        return _rebuild(config, document, arrays)
+        return _rebuild(config, document, arrays, optimiser)
     except (KeyError, ValueError, TypeError) as error:
         raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
     except MemoryError as error:
         raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large)") from error
+
+
+def _read_arrays(blob: bytes, config: Config, name: str) -> dict[str, np.ndarray]:
+    """The NPZ's arrays, never unpickling: claims beyond what `config` needs are refused
+    before anything is allocated."""
+    try:
+        check_claims(blob, config, name)
+        arrays = {}
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            for key in data.files:
+                try:
+                    arrays[key] = data[key]
+                except ValueError as error:
+                    if "allow_pickle" not in str(error):
+                        raise
+                    raise FileProblem(f"{name} holds Python objects in {key}, which are never loaded "
+                                      "(a session holds only arrays of numbers)") from error
+    except FileProblem as problem:
+        raise SessionFileError(str(problem)) from problem
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError, KeyError) as error:
+        raise SessionFileError(f"{name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
+    return arrays
 
 
 def _previous_weights(weights: Path, sha256: str) -> bytes | None:
@@ -155,9 +239,8 @@ def _previous_weights(weights: Path, sha256: str) -> bytes | None:
     return blob if hashlib.sha256(blob).hexdigest() == sha256 else None
 
 
-def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
+def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> Session:
     params = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
-    optimiser = _unflatten_optimiser({k: v for k, v in arrays.items() if k.startswith("opt.")})
     losses = arrays["history.loss"]
     applied = arrays.get("history.applied", np.ones(len(losses), dtype=bool))  # version 1 files before it
     history = [
@@ -165,8 +248,8 @@ def _rebuild(config: Config, document: dict, arrays: dict) -> Session:
         for loss, before, after, done in zip(losses, arrays["history.norm_before"], arrays["history.norm_after"], applied)
     ]
     iteration, position = document["iteration"], document["position"]
-    for name, value in (("iteration", iteration), ("position", position)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} {value!r} is not a whole number")
+    steps = 2 * config.timesteps + 2
+    if not 0 <= position <= steps:
+        raise ValueError(f"position: got {position}, expected 0..{steps}")
     start = Checkpoint(params, optimiser, len(history), iteration)
     return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position)

@@ -3,6 +3,7 @@ so a lecturer can copy one, edit it and open it with --config."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -14,6 +15,7 @@ from .config import Config, ConfigError
 PRESET_FORMAT = "unrolled-preset"
 MAX_STEPS = 100_000  # steps to take after opening: more would keep a lecture waiting for minutes
 MAX_FILE_BYTES = 1_000_000  # a config or preset is a few hundred bytes
+PRESET_FIELDS = ("format", "name", "description", "config", "steps", "compare")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ def _from_json(data, source: str) -> Preset:
         raise ConfigError({"file": f"{source}: expected a JSON object"})
     if "config" not in data:  # a bare config
         return Preset(name=Path(source).stem, description="", config=Config.from_dict(data))
+    unknown = sorted(str(key) for key in set(data) - set(PRESET_FIELDS))
+    if unknown:
+        key = unknown[0]
+        near = difflib.get_close_matches(key, PRESET_FIELDS, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else "a preset has " + ", ".join(PRESET_FIELDS)
+        raise ConfigError({key: f"{source}: no such preset field; {hint}"})
     if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
         raise ConfigError({"file": f"{source}: format {data.get('format')!r} is not {PRESET_FORMAT!r}"})
     name, description = data.get("name", Path(source).stem), data.get("description", "")
@@ -45,8 +53,12 @@ def _from_json(data, source: str) -> Preset:
     unknown = sorted(set(compare) - set(COMPARABLE))
     if unknown:
         raise ConfigError({"compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"})
-    return Preset(name=name, description=description, config=Config.from_dict(data["config"]), steps=steps,
-                  compare=dict(compare))
+    config = Config.from_dict(data["config"])
+    try:  # network B must be a valid network too, or the comparison fails only when opened
+        config.replace(**compare).validated()
+    except ConfigError as error:
+        raise ConfigError({"compare": f"{source}: network B's {error}"}) from error
+    return Preset(name=name, description=description, config=config, steps=steps, compare=dict(compare))
 
 
 def load_file(path: str | Path) -> Preset:
@@ -57,7 +69,7 @@ def load_file(path: str | Path) -> Preset:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ConfigError({"file": f"{path} is {path.stat().st_size} bytes; a config is at most {MAX_FILE_BYTES}"})
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is fine
     except OSError as error:
         raise ConfigError({"file": f"cannot read {path}: {error.strerror or error}"}) from error
     except UnicodeDecodeError as error:

@@ -168,6 +168,7 @@ class ModelPanel(QtWidgets.QWidget):
             proposed = session.config.replace(**changes)
             if "task" in changes:
                 proposed = proposed.resolved()
+            proposed.validated()  # before sizes are estimated from it: a cell may not exist
             size = proposed.estimated_trace_bytes()
             if size > MEMORY_QUESTION_BYTES and not self.confirm(
                 f"These sizes need about {size / 1e9:.1f} GB for the traces of one iteration. Build anyway?"

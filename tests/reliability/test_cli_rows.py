@@ -1,0 +1,144 @@
+"""The table, category 1: command-line arguments of `unrolled` and `unrolled export`, run
+in-process. Each row: exit 2, one line naming the option, the value and what is allowed,
+no traceback, and nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import assert_mentions, refused_by_cli
+
+MAX = "100000"
+
+# (arguments with {tmp} for a scratch folder, fragments the error line must contain)
+MAIN_ROWS = [
+    (["--preset", "nope"], ["preset", "'nope'", "expected one of", "vanishing-rnn"]),
+    (["--preset", ""], ["--preset", "empty name"]),
+    (["--preset", "   "], ["--preset", "empty name"]),
+    (["--config", ""], ["--config", "empty name"]),
+    (["--config", "{tmp}/missing.json"], ["cannot read", "missing.json"]),
+    (["--config", "{tmp}"], ["expected a JSON file"]),
+    (["--session", ""], ["--session", "empty name"]),
+    (["--session", "{tmp}/missing.json"], ["cannot read", "missing.json"]),
+    (["--session", "{tmp}"], ["cannot read", "directory"]),
+    (["--steps", "-1"], ["--steps", "-1", f"0 to {MAX}"]),
+    (["--steps", "100001"], ["--steps", "100001", f"0 to {MAX}"]),
+    (["--preset", "vanishing-rnn", "--steps", "1000000000000"], ["--steps", "1000000000000", f"0 to {MAX}"]),
+    (["--steps", "1e12"], ["--steps", "invalid int value", "'1e12'"]),
+    (["--steps", "abc"], ["--steps", "invalid int value", "'abc'"]),
+    (["--steps", ""], ["--steps", "invalid int value", "''"]),
+    (["--steps", "2.5"], ["--steps", "invalid int value", "'2.5'"]),
+    (["--steps"], ["--steps", "expected one argument"]),
+    (["--screenshot", "{tmp}/shot.jpg"], ["--screenshot", "shot.jpg", "ending in .png"]),
+    (["--screenshot", "{tmp}/shot"], ["--screenshot", "ending in .png"]),
+    (["--screenshot", "{tmp}/missing/shot.png"], ["--screenshot", "missing", "does not exist"]),
+    (["--screenshot", "{tmp}/a-file/shot.png"], ["--screenshot", "a-file", "does not exist"]),
+    (["--screenshot", ""], ["--screenshot", "empty name"]),
+    (["--preset", "vanishing-rnn", "--config", "x.json"], ["--config", "not allowed with", "--preset"]),
+    (["--session", "a.json", "--preset", "vanishing-rnn"], ["--preset", "not allowed with", "--session"]),
+    (["--frobnicate"], ["unrecognized arguments", "--frobnicate"]),
+    (["vanishing-rnn"], ["unrecognized arguments", "vanishing-rnn"]),
+    (["--list-presets", "extra"], ["unrecognized arguments", "extra"]),
+    (["--config", "{tmp}/missing.json", "--screenshot", "{tmp}/shot.png"], ["cannot read", "missing.json"]),
+    (["--session", "{tmp}/missing.json", "--steps", "3"], ["cannot read", "missing.json"]),
+]
+
+
+EXPORT_ROWS = [
+    ([], ["required"]),
+    (["--preset", "vanishing-rnn"], ["required", "--out"]),
+    (["--out", "{tmp}/out"], ["one of the arguments --preset --config is required"]),
+    (["--preset", "nope", "--out", "{tmp}/out"], ["preset", "'nope'", "expected one of"]),
+    (["--preset", "", "--out", "{tmp}/out"], ["--preset", "empty name"]),
+    (["--config", "", "--out", "{tmp}/out"], ["--config", "empty name"]),
+    (["--config", "{tmp}/missing.json", "--out", "{tmp}/out"], ["cannot read", "missing.json"]),
+    (["--config", "{tmp}", "--out", "{tmp}/out"], ["expected a JSON file"]),
+    (["--preset", "vanishing-rnn", "--out", ""], ["--out", "empty name"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/a-file/figs"], ["cannot write to", "a-file"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/a-file"], ["a-file"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "png,gif"], ["--format", "'png,gif'", "png, svg, pdf, csv"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ""], ["--format", "''", "png, svg, pdf, csv"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ",,,"], ["--format", "',,,'", "png, svg"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "PNG;SVG"], ["--format", "'PNG;SVG'"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "5"], ["--dpi", "5", "30 to 1200"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "5000"], ["--dpi", "5000", "30 to 1200"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "-300"], ["--dpi", "-300", "30 to 1200"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "abc"], ["--dpi", "invalid int value", "'abc'"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "1e3"], ["--dpi", "invalid int value", "'1e3'"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "-1"], ["--iterations", "-1", f"0 to {MAX}"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "100001"], ["--iterations", "100001", f"0 to {MAX}"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "1e12"], ["--iterations", "invalid int value"]),
+    (["--preset", "vanishing-rnn", "--config", "x.json", "--out", "{tmp}/out"], ["--config", "not allowed with", "--preset"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--bogus"], ["unrecognized arguments", "--bogus"]),
+]
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    return tmp_path
+
+
+def _fill(args, tmp):
+    return [a.format(tmp=tmp) for a in args]
+
+
+def _files(folder):
+    return sorted(p.relative_to(folder) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("args,fragments", MAIN_ROWS, ids=[" ".join(a) or "(none)" for a, _ in MAIN_ROWS])
+def test_unrolled_refuses(capsys, scratch, args, fragments):
+    before = _files(scratch)
+    message = refused_by_cli(capsys, _fill(args, scratch))
+    assert_mentions(message, fragments)
+    assert _files(scratch) == before  # no screenshot, no debris
+
+
+@pytest.mark.parametrize("args,fragments", EXPORT_ROWS, ids=[" ".join(a) or "(none)" for a, _ in EXPORT_ROWS])
+def test_unrolled_export_refuses(capsys, scratch, args, fragments):
+    before = _files(scratch)
+    message = refused_by_cli(capsys, ["export", *_fill(args, scratch)])
+    assert_mentions(message, fragments)
+    assert _files(scratch) == before  # the output folder is not even created
+
+
+def test_no_display_says_so(capsys, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setattr(sys, "platform", "linux")
+    message = refused_by_cli(capsys, ["--preset", "vanishing-rnn"])
+    assert_mentions(message, ["no display", "DISPLAY", "unrolled export", "--screenshot"])
+
+
+def test_sizes_beyond_memory_from_a_config_file(capsys, tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_text('{"timesteps": 5000, "n_hidden": 1024, "batch_size": 512}')
+    for args in (["--config", path], ["export", "--config", path, "--out", tmp_path / "out"]):
+        message = refused_by_cli(capsys, args)
+        assert_mentions(message, ["memory", "GB", "smaller T, D, F, C or B"])
+    assert not (tmp_path / "out").exists()
+
+
+# a handful of real processes: what a user's terminal shows, traceback or not
+SUBPROCESS_ROWS = [
+    (["--steps", "1e12"], "invalid int value"),
+    (["--config", "{tmp}/bad.json"], "n_hidden"),
+    (["--session", "{tmp}/bad.json"], "not an unrolled session"),
+    (["export", "--config", "{tmp}/bad.json", "--out", "{tmp}/out"], "n_hidden"),
+]
+
+
+@pytest.mark.parametrize("args,fragment", SUBPROCESS_ROWS, ids=[" ".join(a) for a, _ in SUBPROCESS_ROWS])
+def test_a_real_process_prints_no_traceback(tmp_path, args, fragment):
+    (tmp_path / "bad.json").write_text('{"n_hidden": NaN}')
+    result = subprocess.run([sys.executable, "-m", "unrolled", *_fill(args, tmp_path)], check=False, capture_output=True,
+                            text=True, timeout=60, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert fragment in result.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,188 @@
+"""The table, category 3: saved sessions (NAME.json and NAME.npz), opened with
+`unrolled --session FILE`. Each row edits one thing in a good pair; it must exit 2 with one
+line saying what is wrong, and leave both files as they were."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from unrolled.session.files import load_session
+
+from .conftest import assert_mentions, refused_by_cli
+
+
+def doc(**changes):
+    """An edit of the JSON document: a key set to a value, or removed (value ...)."""
+
+    def edit(document, arrays):
+        for key, value in changes.items():
+            if value is ...:
+                document.pop(key, None)
+            else:
+                document[key] = value
+
+    edit.keep_sha = "weights_sha256" in changes  # the row is about the checksum itself
+    return edit
+
+
+def config(**changes):
+    def edit(document, arrays):
+        document["config"] = {**document["config"], **changes}
+
+    return edit
+
+
+def array(name, value=...):
+    """An edit of the NPZ: an array replaced by `value(old)`, or removed (...)."""
+
+    def edit(document, arrays):
+        if value is ...:
+            del arrays[name]
+        else:
+            arrays[name] = value(arrays[name])
+
+    return edit
+
+
+def pickled(document, arrays):
+    arrays["X"] = np.array([{"evil": 1}], dtype=object)
+
+
+# (edit, fragments of the error line)
+ROWS = [
+    (doc(format=...), ["not an unrolled session file"]),
+    (doc(format="unrolled-preset"), ["not an unrolled session file"]),
+    (doc(version=99), ["version 99", "reads up to 1"]),
+    (doc(version="1"), ["version", "'1'", "whole number"]),
+    (doc(version=...), ["version", "None", "whole number"]),
+    (doc(version=0), ["version", "0", "1 to 1"]),
+    (doc(version=True), ["version", "True", "whole number"]),
+    (doc(config=...), ["incomplete", "'config' is missing"]),
+    (doc(iteration=...), ["incomplete", "'iteration' is missing"]),
+    (doc(position=...), ["incomplete", "'position' is missing"]),
+    (doc(weights=...), ["incomplete", "'weights' is missing"]),
+    (doc(weights=5), ["weights", "5", "ending in .npz"]),
+    (doc(weights=""), ["weights", "''", "ending in .npz"]),
+    (doc(weights=None), ["weights", "None", "ending in .npz"]),
+    (doc(weights="edited.txt"), ["weights", "'edited.txt'", "ending in .npz"]),
+    (doc(weights=["edited.npz"]), ["weights", "ending in .npz"]),
+    (doc(weights="elsewhere.npz"), ["cannot read the weights elsewhere.npz"]),
+    (doc(weights="../../etc/elsewhere.npz"), ["cannot read the weights elsewhere.npz"]),
+    (doc(weights_sha256="0" * 64), ["does not belong to", "changed or replaced"]),
+    (doc(weights_sha256=5), ["weights_sha256", "5", "64 hexadecimal digits"]),
+    (doc(iteration=-5), ["iteration", "-5", "whole number >= 0"]),
+    (doc(iteration=1.5), ["iteration", "1.5", "whole number"]),
+    (doc(iteration="1"), ["iteration", "'1'", "whole number"]),
+    (doc(iteration=True), ["iteration", "True", "whole number"]),
+    (doc(iteration=None), ["iteration", "None", "whole number"]),
+    (doc(iteration=10**30), ["iteration", "iterations of loss history"]),
+    (doc(iteration=7), ["iteration", "7", "iterations of loss history"]),
+    (doc(position=-1), ["position", "-1", "0..10"]),
+    (doc(position=999), ["position", "999", "0..10"]),
+    (doc(position=1.5), ["position", "1.5", "whole number"]),
+    (doc(position="3"), ["position", "'3'", "whole number"]),
+    (doc(position=None), ["position", "None", "whole number"]),
+    (doc(config=[]), ["invalid config", "expected an object of settings"]),
+    (doc(config="rnn"), ["invalid config", "expected an object of settings"]),
+    (config(n_hidden=0), ["invalid config", "n_hidden", "got 0", "1 to 1024"]),
+    (config(n_hidden=float("nan")), ["invalid config", "n_hidden", "finite"]),
+    (config(bogus=1), ["invalid config", "bogus", "no such setting"]),
+    (config(cell="cnn"), ["invalid config", "cell", "'cnn'"]),
+    (config(n_hidden=9), ["param.W1", "(14, 8)", "(14, 9)"]),
+    (config(cell="lstm"), ["lacks the array param.W_i"]),
+    (config(timesteps=5), ["does not fit its own config", "X", "(1, 5, 14)"]),
+    (config(optimiser="sgd", momentum=0.5), ["optimiser state", "sgd"]),
+    (config(timesteps=5000, n_hidden=1024, batch_size=512), ["memory", "T, D or B"]),
+    (array("X"), ["lacks the array X"]),
+    (array("Y"), ["lacks the array Y"]),
+    (array("param.W1"), ["lacks the array param.W1"]),
+    (array("history.loss"), ["lacks the array history.loss"]),
+    (array("history.norm_before"), ["lacks the array history.norm_before"]),
+    (array("opt.t"), ["optimiser state", "adam"]),
+    (array("opt.m.W1"), ["optimiser state", "adam", "m.W1"]),
+    (array("opt.m.W1", lambda a: a[:2]), ["optimiser state", "m.W1", "shape"]),
+    (array("opt.t", lambda a: np.array(-3)), ["optimiser state", "t", "-3"]),
+    (array("X", lambda a: a[:, :2]), ["X", "(1, 2, 14)", "(1, 4, 14)"]),
+    (array("X", lambda a: a.ravel()), ["X", "(56,)", "(1, 4, 14)"]),
+    (array("X", lambda a: np.full(a.shape, "a")), ["X", "numbers"]),
+    (array("X", lambda a: a + 1j), ["X", "real numbers"]),
+    (array("X", lambda a: np.where(a > 0, np.nan, a)), ["X", "nan or inf"]),
+    (array("Y", lambda a: a[..., :2]), ["Y", "shape"]),
+    (array("Y", lambda a: np.full(a.shape, 99)), ["Y", "class indices", "99"]),
+    (array("Y", lambda a: np.full(a.shape, "a")), ["Y", "numbers"]),
+    (array("param.W1", lambda a: a[:3]), ["W1", "(3, 8)", "(14, 8)"]),
+    (array("param.W1", lambda a: np.full(a.shape, np.nan)), ["param.W1", "nan or inf"]),
+    (array("param.U1", lambda a: np.full(a.shape, np.inf)), ["param.U1", "nan or inf"]),
+    (array("param.W1", lambda a: a.astype(str)), ["param.W1", "numbers"]),
+    (array("param.W9", ...) if False else (lambda d, a: a.update({"param.W9": np.zeros(3)})), ["W9"]),
+    (array("history.loss", lambda a: np.concatenate([a, a])), ["history", "lengths"]),
+    (array("history.loss", lambda a: a.reshape(1, -1)), ["history.loss", "one number per iteration"]),
+    (array("history.applied", lambda a: a[:0]), ["history", "lengths"]),
+    (pickled, ["X", "Python objects", "never loaded"]),
+]
+
+
+def _apply(saved, edit):
+    document = json.loads(json.dumps(saved.document))
+    arrays = dict(saved.arrays)
+    edit(document, arrays)
+    return saved.write(document, arrays, sha=not getattr(edit, "keep_sha", False))
+
+
+@pytest.mark.parametrize("edit,fragments", ROWS, ids=range(len(ROWS)))
+def test_a_bad_session_file_is_refused(capsys, saved, edit, fragments):
+    path = _apply(saved, edit)
+    npz = path.with_suffix(".npz")
+    before = (path.read_bytes(), npz.read_bytes())
+    message = refused_by_cli(capsys, ["--session", path])
+    assert_mentions(message, fragments)
+    assert (path.read_bytes(), npz.read_bytes()) == before
+
+
+def _zip_with_claim(shape) -> bytes:
+    """An NPZ whose X header claims `shape` of float64, with only a few bytes behind it."""
+    import zipfile
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": shape})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("X.npy", header.getvalue() + b"\0" * 64)
+    return buffer.getvalue()
+
+
+# (raw JSON bytes or None, raw NPZ bytes or None, fragments)
+RAW_ROWS = [
+    (b"{", None, ["not valid JSON"]),
+    (b"", None, ["not valid JSON"]),
+    (b"[1, 2]", None, ["not an unrolled session file"]),
+    (b"null", None, ["not an unrolled session file"]),
+    (b"[" * 100_000 + b"]" * 100_000, None, ["nested too deeply"]),
+    (b'{"format": "unrolled-session", "notes": "caf\xe9"}', None, ["not UTF-8"]),
+    (b'{"format": "unrolled-session", "pad": "' + b"x" * 11_000_000 + b'"}', None, ["bytes", "at most"]),
+    (None, b"", ["corrupt or truncated"]),
+    (None, b"this is not a zip file", ["corrupt or truncated"]),
+    (None, "truncated", ["corrupt or truncated"]),
+    (None, _zip_with_claim((10_000, 1_000_000)), ["array X claims 80,000,000,000 bytes", "at most"]),
+    (None, _zip_with_claim((2**40, 2**20)), ["array X claims", "at most"]),
+    (None, _zip_with_claim((1, 4, 14)), ["corrupt or truncated", "expected 448 bytes"]),
+]
+
+
+@pytest.mark.parametrize("raw_json,raw_npz,fragments", RAW_ROWS, ids=range(len(RAW_ROWS)))
+def test_a_broken_file_is_refused(capsys, saved, raw_json, raw_npz, fragments):
+    if raw_npz == "truncated":
+        raw_npz = saved.npz.read_bytes()[: saved.npz.stat().st_size // 2]
+    path = saved.write(raw_json=raw_json, raw_npz=raw_npz)
+    message = refused_by_cli(capsys, ["--session", path])
+    assert_mentions(message, fragments)
+
+
+def test_the_good_pair_opens_where_it_was(saved):
+    """The control row: the unedited files open, so every refusal above is the edit's."""
+    opened = load_session(_apply(saved, lambda d, a: None))
+    assert (opened.position, opened.iteration) == (saved.position, saved.iteration)
