@@ -255,7 +255,9 @@ class Network:
             d_ax=d_ax,
             d_ah=d_ax if self.cell.shared_affine_grad else np.empty((B, T, width)),
             dh_last=np.full((B, T, D), np.nan) if track_last_step else None,
-            carry_last={k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step and not terms else None,
+            carry_last=(
+                {k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step and not terms else None
+            ),
             carry_terms=terms,
         )
 
