@@ -51,9 +51,9 @@ def truncated_loss(net, X, Y, anchor) -> float:
     T, k = X.shape[1], net.truncation_for(X.shape[1])
     packed = net._packed_params()
     cell = net.cell
-    steps = range(T) if net.mode == "many-to-many" else [T - 1]
-    y = net.forward(X).y.copy() if net.mode == "many-to-many" else None
-    for s in steps:
+    many = net.mode == "many-to-many"
+    y = net.forward(X).y.copy()  # (B, T, C), or (B, C) for the one term at T
+    for s in range(T) if many else [T - 1]:
         start = 0 if k == 0 else max(s - k + 1, 0)
         if start == 0:
             state = cell.initial_state(X.shape[0], net.n_hidden)
@@ -63,9 +63,8 @@ def truncated_loss(net, X, Y, anchor) -> float:
                 state["c"] = anchor.c[:, start - 1]
         for t in range(start, s + 1):
             state, _ = cell.step_forward(packed, X[:, t], state)
-        out = net.readout(packed, state["h"])
-        if y is None:
-            y = out
+        if many:
+            y[:, s] = net.readout(packed, state["h"])
         else:
-            y[:, s] = out
+            y[:] = net.readout(packed, state["h"])
     return loss_and_grad(net.loss_name, y, check_targets(Y, y.shape))[0]
