@@ -81,3 +81,55 @@ def test_bad_task_arguments():
         get_task("shapes-by-row").sample(3, 8, 3, 1, np.random.default_rng(0))
     with pytest.raises(ValueError, match="B: got 0"):
         get_task("adding-problem").sample(5, 2, 1, 0, np.random.default_rng(0))
+
+
+def test_video_frames_show_a_moving_square_and_its_motion_needs_the_previous_frame():
+    task = get_task("video-frames")
+    X, Y = task.sample(10, task.n_features, task.n_classes, 20, np.random.default_rng(0))
+    frames = X.reshape(20, 10, *task.frame_shape)
+    assert np.all(frames.sum(axis=(2, 3)) == 4)  # a 2 x 2 square in every frame
+    assert np.all(Y[:, 0] == 0)  # the first frame: nothing to compare with, "still"
+    assert len(set(Y[:, 1:].ravel())) == 5  # every motion occurs
+    # the class follows from two frames, never from one: the same frame has several classes
+    tops = np.argmax(X.reshape(200, -1) > 0.5, axis=1)
+    classes_by_frame: dict[int, set] = {}
+    for frame, label in zip(tops, Y.ravel()):
+        classes_by_frame.setdefault(int(frame), set()).add(int(label))
+    assert max(len(c) for c in classes_by_frame.values()) > 1
+    moves = {1: (0, -1), 2: (0, 1), 3: (-1, 0), 4: (1, 0), 0: (0, 0)}
+    rows, cols = tops // 6, tops % 6
+    rows, cols = rows.reshape(20, 10), cols.reshape(20, 10)
+    for b in range(20):
+        for t in range(1, 10):
+            assert (rows[b, t] - rows[b, t - 1], cols[b, t] - cols[b, t - 1]) == moves[int(Y[b, t])]
+    assert task.input_labels(X[0])[0].startswith("(") and task.target_labels(Y[0])[0] == "still"
+
+
+def test_a_typed_pos_sentence_is_tagged_by_the_grammar():
+    task = get_task("pos-tagging")
+    X, Y = task.encode("the dog play the big ball", task.n_features, task.n_classes)
+    assert X.shape == (1, 6, task.n_features)
+    assert task.input_labels(X[0]) == ["the", "dog", "play", "the", "big", "ball"]
+    assert task.target_labels(Y[0]) == ["DET", "NOUN", "VERB", "DET", "ADJ", "NOUN"]
+    _, Y = task.encode("The play", task.n_features, task.n_classes)  # case ignored; 'play' after DET
+    assert task.target_labels(Y[0]) == ["DET", "NOUN"]
+
+
+def test_typed_sentences_for_the_other_word_tasks():
+    toxic = get_task("toxic-word")
+    X, Y = toxic.encode("w1 w3 TOXIC w2", 5, 2)
+    assert X.shape == (1, 4, 5) and Y.tolist() == [1]
+    assert toxic.encode("w1 w4", 5, 2)[1].tolist() == [0]
+    nxt = get_task("next-word")
+    X, Y = nxt.encode("the cat sat", nxt.n_features, nxt.n_classes)
+    assert nxt.target_labels(Y[0]) == ["cat", "sat", "-"]  # what follows the last word is unknown
+
+
+def test_unknown_words_are_named_and_the_vocabulary_shown():
+    task = get_task("pos-tagging")
+    with pytest.raises(ValueError, match=r"unknown words 'zebra', 'runs'; the vocabulary is: the a big"):
+        task.encode("the zebra runs", task.n_features, task.n_classes)
+    with pytest.raises(ValueError, match="takes no typed sentence"):
+        get_task("adding-problem").encode("1 2", 2, 1)
+    with pytest.raises(ValueError, match="type at least one word"):
+        task.encode("   ", task.n_features, task.n_classes)

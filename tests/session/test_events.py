@@ -29,6 +29,7 @@ CALLS = {
     "adopt": (lambda s: s.adopt(stepped(3)), Change.ALL),
     "reset": (lambda s: s.reset(), Change.ALL),
     "new_sample": (lambda s: s.new_sample(), Change.STEP | Change.REBUILT),
+    "use_sentence": (lambda s: s.use_sentence("the dog sees a ball"), Change.STEP | Change.REBUILT),
     "step": (lambda s: s.step(), Change.STEP),
     "step_back": (lambda s: (s._step(), s.step_back()), Change.STEP),
     "advance": (lambda s: s.advance(3), Change.STEP),
@@ -51,6 +52,8 @@ CALLS = {
     "gradient_ratio": (lambda s: s.gradient_ratio(), None),
     "theory_curve": (lambda s: s.theory_curve(), None),
     "nonfinite_from": (lambda s: s.nonfinite_from(), None),
+    "truncation_window": (lambda s: s.truncation_window(), None),
+    "vocabulary": (lambda s: s.vocabulary(), None),
 }
 
 

@@ -3,7 +3,7 @@ initialisation, optimisers and tasks. Imports NumPy only."""
 
 from .cells import CELLS, cell_class, register_cell, unregister_cell
 from .functions import ACTIVATIONS
-from .init import spectral_radius, with_spectral_radius
+from .init import INITS, spectral_radius, with_spectral_radius
 from .jacobians import JacobianNorms
 from .losses import LOSSES
 from .network import MODES, Network
@@ -15,6 +15,7 @@ __all__ = [
     "ACTIVATIONS",
     "CELLS",
     "CLIPPING",
+    "INITS",
     "LOSSES",
     "MODES",
     "OPTIMISERS",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .losses import check_targets, loss_and_grad
+
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     """d f / d x by central differences; f() reads x, which is perturbed in place."""
@@ -38,3 +40,31 @@ def check_network_gradients(net, X, Y, eps: float = 1e-5) -> dict[str, float]:
         numeric = numerical_gradient(lambda: net.loss(net.forward(X), Y), value, eps)
         errors[name] = relative_error(bwd.grads[name], numeric)
     return errors
+
+
+def truncated_loss(net, X, Y, anchor) -> float:
+    """The truncated objective sum_s L_s whose derivative truncated BPTT computes: loss term
+    s is computed from the states at s - k of `anchor` (a ForwardTrace at the weights of the
+    check, held constant) through steps s-k+1..s at the network's current weights. At the
+    anchor's weights it equals the ordinary loss; its gradient there is the truncated one.
+    Both losses are sums over timesteps, so the terms are the columns of one output array."""
+    T, k = X.shape[1], net.truncation_for(X.shape[1])
+    packed = net._packed_params()
+    cell = net.cell
+    many = net.mode == "many-to-many"
+    y = net.forward(X).y.copy()  # (B, T, C), or (B, C) for the one term at T
+    for s in range(T) if many else [T - 1]:
+        start = 0 if k == 0 else max(s - k + 1, 0)
+        if start == 0:
+            state = cell.initial_state(X.shape[0], net.n_hidden)
+        else:
+            state = {"h": anchor.h[:, start - 1]}
+            if anchor.c is not None:
+                state["c"] = anchor.c[:, start - 1]
+        for t in range(start, s + 1):
+            state, _ = cell.step_forward(packed, X[:, t], state)
+        if many:
+            y[:, s] = net.readout(packed, state["h"])
+        else:
+            y[:] = net.readout(packed, state["h"])
+    return loss_and_grad(net.loss_name, y, check_targets(Y, y.shape))[0]

@@ -1,8 +1,17 @@
 """Initialisation from an explicit np.random.Generator.
 
-W: Glorot (Xavier) uniform. U: orthogonal (every singular value 1), or a Gaussian matrix
-scaled to an exact spectral radius rho: the knob that makes gradients vanish (rho < 1) or
-explode (rho > 1) in a linear RNN (Pascanu, Mikolov and Bengio 2013, section 2.1).
+W: Glorot (Xavier) uniform. U, one of INITS:
+
+- "spectral-radius": orthogonal (every singular value 1) when rho is None, else a Gaussian
+  matrix scaled to an exact spectral radius rho: the knob that makes gradients vanish
+  (rho < 1) or explode (rho > 1) in a linear RNN (Pascanu, Mikolov and Bengio 2013, 2.1).
+- "scaled-orthogonal": rho times a random orthogonal matrix, so every singular value is rho
+  and sigma_max(U) = rho(U) = rho: the textbook case, where the bound (gamma sigma_max)^(T-t)
+  tracks the gradient.
+- "identity": rho times the identity (Le, Jaitly and Hinton 2015, "IRNN"): with a ReLU, a
+  hidden state that nothing else changes is copied unchanged from step to step.
+
+For the last two, rho None means 1.
 """
 
 from __future__ import annotations
@@ -36,11 +45,21 @@ def with_spectral_radius(U: np.ndarray, rho: float) -> np.ndarray:
     return U * (rho / current)
 
 
-def recurrent_matrix(rng: np.random.Generator, n: int, rho: float | None) -> np.ndarray:
-    """Orthogonal when rho is None, else Gaussian with spectral radius exactly rho."""
-    if rho is None:
-        return orthogonal(rng, n)
-    return with_spectral_radius(rng.standard_normal((n, n)) / np.sqrt(n), rho)
+INITS = ("spectral-radius", "scaled-orthogonal", "identity")
+
+
+def recurrent_matrix(rng: np.random.Generator, n: int, rho: float | None, init: str = "spectral-radius") -> np.ndarray:
+    """A recurrent U (n, n) as `init` says (see the module's docstring)."""
+    if init == "spectral-radius":
+        if rho is None:
+            return orthogonal(rng, n)
+        return with_spectral_radius(rng.standard_normal((n, n)) / np.sqrt(n), rho)
+    scale = 1.0 if rho is None else rho
+    if init == "scaled-orthogonal":
+        return scale * orthogonal(rng, n)
+    if init == "identity":
+        return scale * np.eye(n)
+    raise ValueError(f"init: got {init!r}, expected one of {', '.join(INITS)}")
 
 
 def init_params(
@@ -51,6 +70,7 @@ def init_params(
     rng: np.random.Generator,
     rho: float | None = None,
     forget_bias: float = 1.0,
+    init: str = "spectral-radius",
 ) -> dict[str, np.ndarray]:
     """Parameters for `cell` and the readout W2 (D, C), b2 (C,); biases zero except the
     LSTM's forget gate, which starts at `forget_bias` (Jozefowicz et al. 2015)."""
@@ -58,7 +78,7 @@ def init_params(
     recurrent = set(cell.recurrent_param_names())
     for name, shape in cell.param_shapes(n_features, n_hidden).items():
         if name in recurrent:
-            params[name] = recurrent_matrix(rng, n_hidden, rho)
+            params[name] = recurrent_matrix(rng, n_hidden, rho, init)
         elif len(shape) == 2:
             params[name] = glorot(rng, *shape)
         else:

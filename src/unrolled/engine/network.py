@@ -4,6 +4,13 @@
 
 `forward` and `backward` are loops over `forward_step` and `backward_step`, which the app
 calls one at a time; `forward_unstep` and `backward_unstep` undo a step exactly.
+
+Truncated BPTT (`truncation` k > 0): each loss term's gradient flows back at most k
+timesteps, dL_s/dh_t = 0 for t <= s - k (Williams and Peng 1990's BPTT(h)). The parameter
+gradient is then exactly the derivative of the truncated objective sum_s L_s, where L_s is
+computed from h_{s-k} held constant (a "detached" state) through steps s-k+1..s. The same
+per-step backward carries the loss terms apart, one row per term still within reach, and
+drops each term when it has gone k steps back; k = 0, or k >= T, is full BPTT.
 """
 
 from __future__ import annotations
@@ -12,10 +19,10 @@ import numpy as np
 
 from . import jacobians
 from .cells import CELLS, make_cell
-from .cells.base import blocks
+from .cells.base import StepGrads, blocks
 from .checks import check_choice, check_size
 from .functions import ACTIVATIONS, tolerate_overflow
-from .init import init_params
+from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
 from .traces import BackwardTrace, ForwardTrace
 
@@ -28,8 +35,10 @@ class Network:
     The passes, the steps and what is computed from them follow the engine's one overflow
     policy (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
 
-    rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal).
+    rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal);
+    init: how U is drawn from rho (see `init.INITS`).
     forget_bias: the LSTM's initial forget-gate bias.
+    truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
     """
 
     def __init__(
@@ -44,6 +53,8 @@ class Network:
         seed: int = 0,
         rho: float | None = None,
         forget_bias: float = 1.0,
+        init: str = "spectral-radius",
+        truncation: int = 0,
     ):
         check_choice("cell", cell, CELLS)
         self.n_features = check_size("n_features", n_features)
@@ -54,10 +65,14 @@ class Network:
         self.loss_name = check_choice("loss", loss, LOSSES)
         if rho is not None and (not np.isfinite(rho) or rho <= 0):
             raise ValueError(f"rho: got {rho!r}, expected a finite number > 0 or None")
+        check_choice("init", init, INITS)
+        if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
+            raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
+        self.truncation = int(truncation)
         self.cell = make_cell(cell, activation)
         rng = np.random.default_rng(seed)
         self.params = init_params(
-            self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias
+            self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
         )
 
     @property
@@ -69,6 +84,15 @@ class Network:
         shapes["W2"] = (self.n_hidden, self.n_classes)
         shapes["b2"] = (self.n_classes,)
         return shapes
+
+    def truncation_for(self, T: int) -> int:
+        """The k that cuts anything in a sequence of T steps: 0 when k = 0 or k >= T."""
+        return self.truncation if self.truncation < T else 0
+
+    def reaches(self, s: int, t: int, T: int) -> bool:
+        """Whether loss term s's gradient reaches h_t (0-based), truncation considered."""
+        k = self.truncation_for(T)
+        return t <= s and (k == 0 or t > s - k)
 
     def recurrent_param_names(self) -> tuple[str, ...]:
         return self.cell.recurrent_param_names()
@@ -215,6 +239,11 @@ class Network:
         width = self.cell.blocks * D
         has_c = fwd.c is not None
         d_ax = np.empty((B, T, width))  # columns are valid once their step is done
+        k = self.truncation_for(T)
+        terms = None
+        if k:  # loss terms within reach: one (k = W) per step, or many-to-one's single term
+            W = k if self.mode == "many-to-many" else 1
+            terms = {name: np.zeros((T, W, B, D)) for name in self.cell.state_names}
         return BackwardTrace(
             loss=loss,
             dy=dy,
@@ -226,7 +255,10 @@ class Network:
             d_ax=d_ax,
             d_ah=d_ax if self.cell.shared_affine_grad else np.empty((B, T, width)),
             dh_last=np.full((B, T, D), np.nan) if track_last_step else None,
-            carry_last={k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step else None,
+            carry_last=(
+                {k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step and not terms else None
+            ),
+            carry_terms=terms,
         )
 
     @tolerate_overflow
@@ -238,10 +270,13 @@ class Network:
         t = bwd.next_t
         if t < 0:
             raise ValueError(f"backward_step: all {bwd.T} timesteps are done")
-        d_state = {"h": bwd.dh_readout[:, t] + bwd.carry_h[:, t]}
-        if bwd.carry_c is not None:
-            d_state["c"] = bwd.carry_c[:, t]
-        step = self.cell.step_backward(fwd.packed, d_state, fwd.caches[t])
+        if bwd.carry_terms is not None:
+            step = self._truncated_step(bwd, fwd, t)
+        else:
+            d_state = {"h": bwd.dh_readout[:, t] + bwd.carry_h[:, t]}
+            if bwd.carry_c is not None:
+                d_state["c"] = bwd.carry_c[:, t]
+            step = self.cell.step_backward(fwd.packed, d_state, fwd.caches[t])
         bwd.dh[:, t] = step.d_state_total["h"]
         if bwd.dc is not None:
             bwd.dc[:, t] = step.d_state_total["c"]
@@ -252,12 +287,39 @@ class Network:
             bwd.carry_h[:, t - 1] = step.d_state_prev["h"]
             if bwd.carry_c is not None:
                 bwd.carry_c[:, t - 1] = step.d_state_prev["c"]
-        if bwd.dh_last is not None:
-            assert bwd.carry_last is not None  # begin_backward(track_last_step=True) made both
+        if bwd.dh_last is not None and bwd.carry_last is not None:
             self._carry_last_step_gradient(bwd.dh_last, bwd.carry_last, bwd.dh_readout, fwd, t)
         bwd.steps_done += 1
         if bwd.complete:
             bwd.grads = self._param_grads(fwd, bwd)
+
+    def _truncated_step(self, bwd: BackwardTrace, fwd: ForwardTrace, t: int) -> StepGrads:
+        """Backpropagate through step t with the loss terms carried apart: slot s % W of
+        carry_terms[name][t] (W, B, D) holds dL_s/d state_t for each loss term s within reach.
+        One step_backward over the W rows; the results are summed over the terms, and the
+        term that has gone k steps back (s = t - 1 + k) is dropped from the carry to t - 1."""
+        assert bwd.carry_terms is not None
+        T, k = bwd.T, self.truncation_for(bwd.T)
+        terms = {name: carry[t].copy() for name, carry in bwd.carry_terms.items()}  # the carry stays, for an undo
+        W = terms["h"].shape[0]
+        terms["h"][t % W] += bwd.dh_readout[:, t]  # loss term t enters (many-to-one: zero but at T)
+        step = self.cell.step_backward(fwd.packed, terms, fwd.caches[t])
+        if bwd.dh_last is not None:  # dL_T/dh_t: the last term's row, while it reaches
+            dh_last = terms["h"][(T - 1) % W]
+            bwd.dh_last[:, t] = dh_last if self.reaches(T - 1, t, T) else np.zeros_like(dh_last)
+        expiring = t - 1 + k  # dL_s/dh_{s-k} = 0: this term stops here, if it is a loss term
+        is_term = expiring == T - 1 or (expiring < T and self.mode == "many-to-many")
+        if t > 0:
+            for name, carry in bwd.carry_terms.items():
+                carry[t - 1] = step.d_state_prev[name]
+                if is_term:
+                    carry[t - 1, expiring % W] = 0.0
+        return StepGrads(
+            {name: carry[t - 1].sum(axis=0) for name, carry in bwd.carry_terms.items()} if t > 0 else {},
+            step.d_ax.sum(axis=0),
+            step.d_ah.sum(axis=0),
+            {name: v.sum(axis=0) for name, v in step.d_state_total.items()},
+        )
 
     def _carry_last_step_gradient(
         self, dh_last: np.ndarray, carry: dict[str, np.ndarray], dh_readout: np.ndarray, fwd: ForwardTrace, t: int
@@ -315,7 +377,7 @@ class Network:
     @tolerate_overflow
     def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
         """(B, T, D) dL_k/dh_t: the gradient of timestep k's loss term alone (1-based k,
-        default T), for t <= k; NaN for t > k. In many-to-many mode the total dL/dh_t mixes
+        default T), for t <= k; NaN for t > k; 0 where truncation cuts it. In many-to-many mode the total dL/dh_t mixes
         in every later step's own loss; this is the curve that shows the decay."""
         T = fwd.T
         k = T if k is None else k
@@ -329,6 +391,9 @@ class Network:
         d_state = {name: np.zeros_like(fwd.h[:, 0]) for name in self.cell.state_names}
         d_state["h"] = dh_readout[:, k - 1]
         for t in range(k - 1, -1, -1):
+            if not self.reaches(k - 1, t, T):  # truncated BPTT: this term stops here
+                out[:, : t + 1] = 0.0
+                break
             out[:, t] = d_state["h"]
             d_state = self.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
         return out

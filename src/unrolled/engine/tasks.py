@@ -2,190 +2,20 @@
 
 X: (B, T, F) float64. Y: class indices (B, T) (many-to-many) or (B,) (many-to-one), or real
 targets (B, C) for regression. A task that fixes F or C says so (`n_features`, `n_classes`
-not None), so the app can lock those fields and say why.
+not None), so the app can lock those fields and say why. A word task also takes a sentence
+typed from its vocabulary (`vocabulary`, `encode`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_size
 from .losses import one_hot
+from .task_base import Task
+from .video_task import VideoFrames
+from .word_tasks import NextWord, PosTagging, ToxicWord
 
-
-class Task:
-    name = ""
-    title = ""
-    description = ""
-    mode = "many-to-many"
-    loss = "cross-entropy"
-    n_features: int | None = None  # fixed F, or None if the user chooses
-    n_classes: int | None = None  # fixed C, or None
-    min_T = 1
-    min_features = 1
-    min_classes = 1
-    fixed_reason = ""  # why F or C are fixed, shown beside the locked fields
-
-    def sample(self, T: int, F: int, C: int, B: int, rng: np.random.Generator):
-        """(X, Y) for B sequences of length T."""
-        T = check_size("T", T)
-        B = check_size("B", B)
-        F = check_size("F", F)
-        C = check_size("C", C)
-        problems = self.problems(T, F, C)
-        if problems:
-            size, problem = next(iter(problems.items()))
-            raise ValueError(f"{size}: {problem}")
-        return self._sample(T, F, C, B, rng)
-
-    def problems(self, T: int, F: int, C: int, mode: str | None = None, loss: str | None = None) -> dict[str, str]:
-        """What of T, F, C (and the mode and loss, when given) breaks what this task fixes:
-        "T", "F", "C", "mode" or "loss" -> what is wrong; empty when everything fits."""
-        problems = {}
-        if self.min_T > T:
-            problems["T"] = f"got {T}, but the task {self.name} needs T >= {self.min_T}"
-        for size, value, fixed, least in (
-            ("F", F, self.n_features, self.min_features),
-            ("C", C, self.n_classes, self.min_classes),
-        ):
-            if fixed is not None and value != fixed:
-                problems[size] = f"got {value}, but the task {self.name} fixes {size} = {fixed}"
-            elif value < least:
-                problems[size] = f"got {value}, but the task {self.name} needs {size} >= {least}"
-        if mode is not None and mode != self.mode:
-            problems["mode"] = f"got {mode}, but the task {self.name} is {self.mode}"
-        if loss is not None and loss != self.loss:
-            problems["loss"] = f"got {loss}, but the task {self.name} uses {self.loss}"
-        return problems
-
-    def fitted(self, T: int, F: int, C: int) -> tuple[int, int, int]:
-        """The sizes nearest to T, F, C that this task accepts: its fixed F and C, and at
-        least its minimum T, F and C."""
-        return (
-            max(T, self.min_T),
-            self.n_features if self.n_features is not None else max(F, self.min_features),
-            self.n_classes if self.n_classes is not None else max(C, self.min_classes),
-        )
-
-    def _sample(self, T, F, C, B, rng):
-        raise NotImplementedError
-
-    def input_labels(self, X: np.ndarray) -> list[str] | None:
-        """Readable names of the inputs of one sequence X (T, F), e.g. its words."""
-        return None
-
-    def target_labels(self, Y: np.ndarray) -> list[str] | None:
-        return None
-
-
-# -- POS tagging ---------------------------------------------------------------------------
-TAGS = ("DET", "ADJ", "NOUN", "VERB", "ADV")
-WORDS_BY_TAG = {
-    "DET": ("the", "a"),
-    "ADJ": ("big", "small", "red"),
-    "NOUN": ("cat", "dog", "ball", "play", "watch"),
-    "VERB": ("sees", "likes", "play", "watch"),
-    "ADV": ("quickly", "slowly"),
-}
-# Tag transitions of a toy English grammar; "END" starts a new sentence with DET.
-GRAMMAR = {
-    "DET": (("ADJ", 0.3), ("NOUN", 0.7)),
-    "ADJ": (("ADJ", 0.2), ("NOUN", 0.8)),
-    "NOUN": (("VERB", 0.8), ("DET", 0.2)),
-    "VERB": (("DET", 0.6), ("ADV", 0.4)),
-    "ADV": (("DET", 1.0),),
-}
-VOCAB = tuple(dict.fromkeys(w for words in WORDS_BY_TAG.values() for w in words))
-
-
-class PosTagging(Task):
-    name = "pos-tagging"
-    title = "Part-of-speech tagging"
-    description = (
-        "Tag every word of a sentence from a toy grammar (DET ADJ NOUN VERB ADV). 'play' and "
-        "'watch' are nouns after 'the' and verbs after a noun: the tag depends on context."
-    )
-    mode = "many-to-many"
-    n_features = len(VOCAB)
-    n_classes = len(TAGS)
-    fixed_reason = f"F is the vocabulary size ({len(VOCAB)} words), C the number of tags ({len(TAGS)})"
-
-    def _sample(self, T, F, C, B, rng):
-        words = np.empty((B, T), dtype=np.int64)
-        tags = np.empty((B, T), dtype=np.int64)
-        for b in range(B):
-            tag = "DET"
-            for t in range(T):
-                word = WORDS_BY_TAG[tag][rng.integers(len(WORDS_BY_TAG[tag]))]
-                words[b, t] = VOCAB.index(word)
-                tags[b, t] = TAGS.index(tag)
-                nexts, probs = zip(*GRAMMAR[tag])
-                tag = nexts[rng.choice(len(nexts), p=probs)]
-        return one_hot(words, F), tags
-
-    def input_labels(self, X):
-        return [VOCAB[i] for i in np.argmax(X, axis=-1)]
-
-    def target_labels(self, Y):
-        return [TAGS[i] for i in np.asarray(Y).ravel()]
-
-
-# -- sentence classification ---------------------------------------------------------------
-class ToxicWord(Task):
-    name = "toxic-word"
-    title = "Sentence classification: a toxic word anywhere"
-    description = (
-        "Random sentences over F words; the label is 1 when word 0 (the 'toxic' word) occurs "
-        "anywhere. Early occurrences must be remembered until the last step."
-    )
-    mode = "many-to-one"
-    n_classes = 2
-    min_features = 2
-    fixed_reason = "C = 2: the sentence is toxic or not"
-
-    def _sample(self, T, F, C, B, rng):
-        words = rng.integers(1, F, size=(B, T))
-        labels = rng.integers(0, 2, size=B)
-        for b in np.flatnonzero(labels):
-            words[b, rng.integers(T)] = 0
-        return one_hot(words, F), labels
-
-    def input_labels(self, X):
-        return ["TOXIC" if i == 0 else f"w{i}" for i in np.argmax(X, axis=-1)]
-
-    def target_labels(self, Y):
-        return ["toxic" if int(np.ravel(Y)[0]) else "clean"]
-
-
-# -- next-word prediction ------------------------------------------------------------------
-CORPUS = (
-    "the cat sat on the mat . the dog sat on the log . the cat saw the dog . "
-    "the dog saw the cat on the mat . a bird sat on the dog ."
-).split()
-CORPUS_VOCAB = tuple(dict.fromkeys(CORPUS))
-
-
-class NextWord(Task):
-    name = "next-word"
-    title = "Next-word prediction"
-    description = "Predict each next word of a tiny nursery corpus, from a random starting point."
-    mode = "many-to-many"
-    n_features = len(CORPUS_VOCAB)
-    n_classes = len(CORPUS_VOCAB)
-    fixed_reason = f"F and C are the vocabulary size ({len(CORPUS_VOCAB)} words)"
-
-    def _sample(self, T, F, C, B, rng):
-        ids = np.array([CORPUS_VOCAB.index(w) for w in CORPUS])
-        text = np.tile(ids, T // len(ids) + 2)  # long enough for any T
-        starts = rng.integers(0, len(ids), size=B)
-        windows = np.stack([text[s : s + T + 1] for s in starts])
-        return one_hot(windows[:, :-1], F), windows[:, 1:]
-
-    def input_labels(self, X):
-        return [CORPUS_VOCAB[i] for i in np.argmax(X, axis=-1)]
-
-    def target_labels(self, Y):
-        return [CORPUS_VOCAB[i] for i in np.asarray(Y).ravel()]
+__all__ = ["TASKS", "Task", "get_task"]
 
 
 # -- anomaly detection ---------------------------------------------------------------------
@@ -319,7 +149,6 @@ class CopyDelay(Task):
         names = [str(i) for i in range(COPY_SYMBOLS)] + ["_", "GO"]
         return [names[i] for i in np.argmax(X, axis=-1)]
 
-
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
@@ -330,6 +159,7 @@ TASKS: dict[str, Task] = {
         ShapesByRow(),
         AddingProblem(),
         CopyDelay(),
+        VideoFrames(),
     )
 }
 

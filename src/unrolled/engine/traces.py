@@ -79,6 +79,9 @@ class BackwardTrace:
     # dL_T/dh_t: the gradient of the last step's loss alone, when tracked (many-to-many)
     dh_last: np.ndarray | None = None  # (B, T, D)
     carry_last: dict | None = None  # state name -> (B, T, D), as carry_h / carry_c
+    # truncated BPTT: state name -> (T, W, B, D), column t the loss terms still within reach
+    # of step t, apart (slot s % W holds dL_s/d state_t); None for full BPTT
+    carry_terms: dict | None = None
     steps_done: int = 0
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
     _norms: dict = field(default_factory=dict, repr=False)  # (name, steps_done) -> (T,) read-only

@@ -13,8 +13,8 @@ from .stepper import Session, gradient_verdict
 from .training import Diverged, Trainer
 
 # what B may change: everything else (task, sizes, seed) is shared, so the input is the same
-COMPARABLE = ("cell", "activation", "rho", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold")
+COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
+              "clipping", "clip_threshold", "truncation")
 
 
 def default_changes(config: Config) -> dict:

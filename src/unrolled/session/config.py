@@ -15,6 +15,7 @@ from ..engine import (
     ACTIVATIONS,
     CELLS,
     CLIPPING,
+    INITS,
     LOSSES,
     MODES,
     OPTIMISERS,
@@ -40,6 +41,7 @@ class FieldSpec:
     minimum: float = 0.0  # the range of a number; unused when there are choices
     maximum: float = 0.0
     choices: Sequence[str] | None = None
+    text: bool = False  # free text (a typed sentence) rather than a number or a choice
 
 
 def _one_of(names: list[str]) -> str:
@@ -70,6 +72,9 @@ FIELDS: dict[str, FieldSpec] = {
     "loss": FieldSpec("Loss", "Softmax cross-entropy for classes, mean squared error for real targets.", choices=LOSSES),
     "batch_size": FieldSpec("B (sequences)", "Sequences per batch; the seed uses B = 1.", 1, 512),
     "rho": FieldSpec("rho(U)", "Spectral radius of every recurrent matrix U at initialisation. 0 means orthogonal (all singular values 1). Below 1 gradients tend to vanish, above 1 to explode.", 0.0, 10.0),
+    "init": FieldSpec("Init of U", "How every recurrent U starts. spectral-radius: a random U with spectral radius rho (rho = 0: orthogonal); scaled-orthogonal: rho x orthogonal, so sigma_max(U) = rho and the bound (gamma sigma_max)^(T-t) tracks the gradient; identity: rho x I (rho = 0: I), with a ReLU the IRNN of Le, Jaitly and Hinton 2015.", choices=INITS),
+    "truncation": FieldSpec("Truncation k", "Truncated BPTT: each loss term's gradient flows back at most k timesteps (dL_s/dh_t = 0 for t <= s - k). 0 = full BPTT.", 0, 5000),
+    "input": FieldSpec("Sentence", "A sentence typed from the word task's vocabulary, stepped through instead of a sample: T follows its length, B = 1. Empty: samples from the task.", text=True),
     "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.", -10.0, 10.0),
     "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
     "optimiser": FieldSpec("Optimiser", "SGD (with momentum) or Adam.", choices=OPTIMISERS),
@@ -80,7 +85,7 @@ FIELDS: dict[str, FieldSpec] = {
 }
 
 
-INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed"})
+INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed", "truncation"})
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 
@@ -116,6 +121,9 @@ class Config:
     loss: str = "cross-entropy"
     batch_size: int = 1
     rho: float = 0.0  # 0: orthogonal U
+    init: str = "spectral-radius"
+    truncation: int = 0  # 0: full BPTT
+    input: str = ""  # a typed sentence (word tasks); "": samples
     forget_bias: float = 1.0
     seed: int = 0
     optimiser: str = "sgd"
@@ -165,6 +173,11 @@ class Config:
             task = get_task(self.task)
             clashes = task.problems(self.timesteps, self.n_features, self.n_classes, self.mode, self.loss)
             problems = {TASK_FIELDS[name]: problem for name, problem in clashes.items()}
+        if not problems and self.input:
+            try:
+                task.encode(self.input, self.n_features, self.n_classes)
+            except ValueError as error:
+                problems["input"] = str(error)
         return problems
 
     def _field_problems(self) -> dict[str, str]:
@@ -172,7 +185,10 @@ class Config:
         problems = {}
         for name, spec in FIELDS.items():
             value = getattr(self, name)
-            if spec.choices is not None:
+            if spec.text:
+                if not isinstance(value, str):
+                    problems[name] = f"got {value!r}, expected text"
+            elif spec.choices is not None:
                 if value not in spec.choices:
                     problems[name] = f"got {value!r}, expected one of {', '.join(spec.choices)}"
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -196,8 +212,11 @@ class Config:
     def estimated_trace_bytes(self) -> int:
         """Memory the forward and backward traces of one iteration need, roughly: per
         (sequence, timestep, unit) about 6K + 12 float64 values for a cell with K blocks."""
-        blocks = cell_class(self.cell).blocks
-        return 8 * self.batch_size * self.timesteps * self.n_hidden * (6 * blocks + 12)
+        cell = cell_class(self.cell)
+        # truncated BPTT keeps the loss terms within reach apart: k of them (or 1) per state
+        terms = (self.truncation if self.mode == "many-to-many" else 1) if 0 < self.truncation < self.timesteps else 0
+        per_unit = 6 * cell.blocks + 12 + terms * len(cell.state_names)
+        return 8 * self.batch_size * self.timesteps * self.n_hidden * per_unit
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

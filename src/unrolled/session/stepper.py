@@ -74,11 +74,15 @@ class Session:
 
     # -- building ---------------------------------------------------------------------
     def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        task = get_task(config.task)
+        if config.input:  # a typed sentence is the batch: T follows it, B = 1
+            sentence = task.encode(config.input, config.n_features, config.n_classes)
+            config = config.replace(timesteps=sentence[0].shape[1], batch_size=1).validated()
+            batch = sentence if batch is None else batch
         needed, limit = config.estimated_trace_bytes(), memory_limit()
         if needed > limit:  # refuse before allocating: a 20 GB trace would swap, not fail
             raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; "
                               f"at most {limit / 2**30:.1f} GB is allowed")
-        task = get_task(config.task)
         net = Network(
             config.cell,
             n_features=config.n_features,
@@ -90,6 +94,8 @@ class Session:
             seed=config.seed,
             rho=config.rho or None,
             forget_bias=config.forget_bias,
+            init=config.init,
+            truncation=config.truncation,
         )
         optimiser = make_optimiser(config.optimiser, config.learning_rate, config.momentum)
         rng = np.random.default_rng(config.seed)
@@ -122,6 +128,8 @@ class Session:
         config = self.config.replace(**changes)
         if "task" in changes:
             config = config.resolved()
+            if "input" not in changes:  # another task: its own samples, not the old sentence
+                config = config.replace(input="")
         config.validated()
         try:
             return Session(config)
@@ -148,6 +156,22 @@ class Session:
         self.X, self.Y = self.training_batch()
         self._restart()
         self.changed.emit(Change.STEP | Change.REBUILT)
+
+    def use_sentence(self, text: str) -> None:
+        """Step through a sentence typed from the task's vocabulary, with the weights as they
+        are: it becomes the batch (B = 1), T follows its length, and the iteration starts
+        over. ConfigError names unknown words and lists the vocabulary; nothing changes then."""
+        config = self.config.replace(input=" ".join(text.split())).validated()
+        if not config.input:
+            raise ConfigError({"input": f"type a sentence; the vocabulary is: {' '.join(self.vocabulary() or ())}"})
+        self.X, self.Y = self.task.encode(config.input, config.n_features, config.n_classes)
+        self.config = config.replace(timesteps=self.X.shape[1], batch_size=1)
+        self._restart()
+        self.changed.emit(Change.STEP | Change.REBUILT)
+
+    def vocabulary(self) -> tuple[str, ...] | None:
+        """The words a typed sentence may use, or None when the task takes none."""
+        return self.task.vocabulary(self.config.n_features)
 
     @classmethod
     def resume(cls, config: Config, start: Checkpoint, batch: tuple[np.ndarray, np.ndarray],
@@ -432,6 +456,12 @@ class Session:
             return None
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return float(curve[0] / curve[-1])
+
+    def truncation_window(self) -> tuple[int, int] | None:
+        """(first, last): the timesteps t (1-based) the last loss term's gradient reaches
+        under truncated BPTT, T - k + 1 .. T; None for full BPTT (k = 0 or k >= T)."""
+        k = self.net.truncation_for(self.T)
+        return None if k == 0 else (self.T - k + 1, self.T)
 
     def theory_curve(self) -> tuple[np.ndarray, str] | None:
         """(T,) the theory for gradient_curve, anchored at t = T, and its label (see

@@ -108,7 +108,8 @@ class Cell:
         return new_state, cache
 
     def step_backward(self, packed: dict, d_state: State, cache: Cache) -> StepGrads:
-        """d_state: dL/d state_t arriving from the readout and from step t+1, each (B, D).
+        """d_state: dL/d state_t arriving from the readout and from step t+1, each (B, D),
+        or (W, B, D) for W loss terms carried apart (truncated BPTT); the results follow.
 
         Parameter gradients are not summed here: `param_grads` turns the returned d_ax and
         d_ah into them, for one step or, stacked, for the whole sequence at once.
@@ -134,9 +135,12 @@ class Cell:
 
     def _backward_to_affine(self, packed, d_state, cache):
         d_ax, d_ah, d_prev, total = self._combine_backward(d_state, cache)
-        # (U @ d_ah^T)^T rather than d_ah @ U^T: the same product, but BLAS reads the
-        # row-major U along its rows, measurably faster for the one-row case B = 1
-        d_prev["h"] = d_prev["h"] + (packed["U"] @ d_ah.T).T
+        if d_ah.ndim == 2:
+            # (U @ d_ah^T)^T rather than d_ah @ U^T: the same product, but BLAS reads the
+            # row-major U along its rows, measurably faster for the one-row case B = 1
+            d_prev["h"] = d_prev["h"] + (packed["U"] @ d_ah.T).T
+        else:  # (W, B, K*D): W loss terms carried apart (truncated BPTT), each row as above
+            d_prev["h"] = d_prev["h"] + d_ah @ packed["U"].T
         return d_ax, d_ah, d_prev, total
 
     # -- per cell ---------------------------------------------------------------------

@@ -19,8 +19,8 @@ MEMORY_QUESTION_BYTES = 1_000_000_000
 GROUPS = (
     ("Task", ("task",)),
     ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss", "batch_size")),
-    ("Initialisation", ("rho", "forget_bias", "seed")),
-    ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold")),
+    ("Initialisation", ("init", "rho", "forget_bias", "seed")),
+    ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
 )
 Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
 DECIMALS = {"rho": 3, "forget_bias": 2, "learning_rate": 4, "momentum": 3, "clip_threshold": 3}

@@ -1,5 +1,6 @@
-"""One sample of the task: the input sequence (F x T) and its target, in words where the
-task has words, with "new sample" and "new seed"."""
+"""One sample of the task: the input sequence (F x T), or a strip of its frames for a video
+task, and its target, in words where the task has words, with "new sample" and "new seed";
+for a word task, a field where one types one's own sentence."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...session.config import ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
 from .. import theme
@@ -32,6 +34,17 @@ def sample_text(session: Session, sequence: int = 0) -> str:
     else:
         target = "<b>y</b>: " + " ".join(str(v) for v in np.ravel(Y)[:MAX_WORDS])
     return f"{inputs}<br>{target}"
+
+
+def frame_strip(X: np.ndarray, frame_shape: tuple[int, int]) -> np.ndarray:
+    """(rows, T * (columns + 1) - 1) the frames of one clip X (T, F) side by side, a NaN
+    column (drawn empty) between two frames."""
+    rows, cols = frame_shape
+    T = X.shape[0]
+    strip = np.full((rows, T * (cols + 1) - 1), np.nan)
+    for t in range(T):
+        strip[:, t * (cols + 1) : t * (cols + 1) + cols] = X[t].reshape(rows, cols)
+    return strip
 
 
 class SampleView(QtWidgets.QWidget):
@@ -64,6 +77,15 @@ class SampleView(QtWidgets.QWidget):
         self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
         self.new_seed = QtWidgets.QPushButton("New seed")
         self.new_seed.setToolTip("A new random seed: fresh weights and a fresh sample")
+        self.sentence = QtWidgets.QLineEdit()
+        self.sentence.setPlaceholderText("Type a sentence and press Enter")
+        self.sentence.setToolTip("Your own sentence from the task's vocabulary: the network steps through it "
+                                 "with its current weights; T follows its length")
+        self.sentence_note = QtWidgets.QLabel()
+        self.sentence_note.setWordWrap(True)
+        self.sentence_note.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.sentence_note.setMinimumWidth(1)
+        self.sentence.returnPressed.connect(self.use_sentence)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.new_sample)
         buttons.addWidget(self.new_seed)
@@ -71,6 +93,8 @@ class SampleView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
         layout.addWidget(self.text)
+        layout.addWidget(self.sentence)
+        layout.addWidget(self.sentence_note)
         layout.addLayout(buttons)
         self.new_sample.clicked.connect(session.new_sample)
         self.new_seed.clicked.connect(self.use_new_seed)
@@ -81,6 +105,13 @@ class SampleView(QtWidgets.QWidget):
         seed = int(np.random.default_rng().integers(0, 2**31 - 1))
         self.session.reconfigure(seed=seed)
 
+    def use_sentence(self) -> None:
+        """view -> model: the typed sentence becomes the batch; unknown words are named."""
+        try:
+            self.session.use_sentence(self.sentence.text())
+        except ConfigError as error:
+            self.sentence_note.setText(f"<span style='color:#c0392b'>{error.problems.get('input', error)}</span>")
+
     def _on_session_changed(self, change: Change) -> None:
         if change & Change.REBUILT:
             self.refresh()
@@ -88,14 +119,30 @@ class SampleView(QtWidgets.QWidget):
     def refresh(self) -> None:
         self.sequence = min(self.sequence, self.session.X.shape[0] - 1)
         X = self.session.X[self.sequence].T  # (F, T): one column per timestep, as the heatmaps
+        frame_shape = self.session.task.frame_shape
+        if frame_shape is not None and X.shape[0] == frame_shape[0] * frame_shape[1]:
+            X = frame_strip(X.T, frame_shape)  # (rows, ...): frame t over x in t - 0.5 .. t + 0.5
         finite = X[np.isfinite(X)]
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         self.image.setImage(X, levels=(low, high if high > low else low + 1))
-        self.image.setRect(QtCore.QRectF(0.5, 0.5, X.shape[1], X.shape[0]))
-        self.plot.setXRange(0.5, X.shape[1] + 0.5, padding=0)
+        T = self.session.T
+        self.image.setRect(QtCore.QRectF(0.5, 0.5, T, X.shape[0]))
+        self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
-        theme.set_integer_ticks(self.plot.getAxis("bottom"), X.shape[1], target=5)
+        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
         self.text.setText(sample_text(self.session, self.sequence))
+        self._sync_sentence()
+
+    def _sync_sentence(self) -> None:
+        """model -> view: the field shows the typed sentence, and only for a word task."""
+        vocabulary = self.session.vocabulary()
+        for widget in (self.sentence, self.sentence_note):
+            widget.setVisible(vocabulary is not None)
+        self.sentence.blockSignals(True)
+        self.sentence.setText(self.session.config.input)
+        self.sentence.blockSignals(False)
+        if vocabulary is not None:
+            self.sentence_note.setText("Vocabulary: " + " ".join(vocabulary))
 
     def closeEvent(self, event) -> None:
         self.session.changed.disconnect(self._on_session_changed)
