@@ -35,8 +35,9 @@ Each stop's fields (only `title`, `text` and, on the first stop, `model` are req
 - `panels`: which side panels are open: any of "model", "training", "theory" (default:
   ["model"]); the others close.
 - `highlight`: the plot to point at: "diagram", "heatmaps", "gradients" or "loss".
-- `figures`: the handout's figures for the stop (default: the diagram and the highlighted
-  plot): any of dashboard, diagram, hidden_states, gates, grad_norms, loss.
+- `figures`: the handout's figures for the stop: any of dashboard, diagram, hidden_states,
+  gates, grad_norms, loss (default: the diagram and the highlighted plot, the hidden
+  states when that is the diagram; without the diagram when the stop compares).
 - `compare`: settings network B changes (as a preset's comparison), or true for the
   preset's own; the window opens the comparison beside the stop.
 
@@ -105,6 +106,23 @@ class Lesson:
     title: str
     description: str
     stops: tuple[Stop, ...]
+
+
+def describe_place(session: Session) -> str:
+    """Where a session is, in a lecture's words: "after the forward pass (t = 4)"."""
+    phase, T, t = session.phase.value, session.T, session.t
+    if phase == "ready":
+        place = "at the start of the iteration"
+    elif phase == "forward":
+        place = "after the forward pass" if t == T else f"in the forward pass at t = {t}"
+    elif phase == "loss":
+        place = "after the loss"
+    elif phase == "backward":
+        place = "after the backward pass" if t == 1 else f"in the backward pass at t = {t}"
+    else:
+        place = "after the update"
+    trained = f", after {session.iteration} training iterations" if session.iteration else ""
+    return place + trained
 
 
 def session_clock(session: Session) -> int:
@@ -206,7 +224,9 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
         if highlight is not None and highlight not in HIGHLIGHTS:
             raise ValueError(f"got {highlight!r}, expected one of {', '.join(HIGHLIGHTS)}")
     with _field("figures", title):
-        default = ("diagram",) + ((HIGHLIGHT_FIGURE[highlight],) if highlight not in (None, "diagram") else ())
+        # the diagram says where the stop is; a comparison needs the room for B's curve
+        shown = HIGHLIGHT_FIGURE.get(highlight or "diagram", "diagram")
+        default = (("diagram",) if "compare" not in data else ()) + ((shown,) if shown != "diagram" else ("hidden_states",))
         figures = _names(data.get("figures", list(default)), FIGURES, "figures")
     with _field("compare", title):
         compare = data.get("compare")
@@ -329,13 +349,14 @@ def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     return session
 
 
-def build_comparison(stop: Stop, end: bool = False) -> tuple[Comparison, str]:
+def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None) -> tuple[Comparison, str]:
     """The stop's comparison (A: the stop's model, B: with the stop's changes), trained and
     stepped in lockstep to the stop's place, and what happened on the way: when one of the
     two diverges in training (the point of a clipping demonstration), both stop at the last
-    iteration they completed together and the note says which and where."""
+    iteration they completed together and the note says which and where. comparison: one
+    a window already shows, made from the stop's model and changes, to bring there."""
     assert stop.compare is not None
-    comparison = Comparison(stop.config, stop.compare)
+    comparison = comparison or Comparison(stop.config, stop.compare)
     note = ""
     try:
         for _ in range(stop.train):
