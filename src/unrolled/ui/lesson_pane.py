@@ -46,6 +46,8 @@ class LessonPane(QtWidgets.QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         self.title.setFont(font)
         self.title.setWordWrap(True)
+        for label in (self.lesson_title, self.title):
+            label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.text = QtWidgets.QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
@@ -84,8 +86,8 @@ class LessonPane(QtWidgets.QWidget):
         layout.addWidget(box)
 
     def show_stop(self, lesson: Lesson, stop: Stop) -> None:
-        self.lesson_title.setText(escape(lesson.title))
-        self.title.setText(escape(stop.title))
+        self.lesson_title.setText(lesson.title)
+        self.title.setText(stop.title)
         self.text.setText(text_html(stop.text))
         self.progress.setText(f"{stop.number} / {len(lesson.stops)}")
 
