@@ -82,10 +82,12 @@ GOOD = {"title": "Start", "text": "Some words.", "model": "seed-pos-tagging"}
 
 
 @pytest.mark.parametrize("data,message", [
-    (_lesson({**GOOD, "at": "after forward"}), "lesson broken, stop 1 (Start): at: got 'after forward', expected one of"),
+    (_lesson({**GOOD, "at": "after forward"}),
+     "lesson broken, stop 1 (Start): at: got 'after forward', expected one of"),
     (_lesson(GOOD, {"title": "Two", "text": "x", "at": "backward at t = 9"}),
      "lesson broken, stop 2 (Two): at: got 'backward at t = 9', but t runs from 1 to T = 4"),
-    (_lesson({**GOOD, "model": "no-such-preset"}), "lesson broken, stop 1 (Start): model: preset: got 'no-such-preset'"),
+    (_lesson({**GOOD, "model": "no-such-preset"}),
+     "lesson broken, stop 1 (Start): model: preset: got 'no-such-preset'"),
     (_lesson({**GOOD, "model": {"cell": "lstm", "timesteps": -3}}), "stop 1 (Start): model: timesteps: got -3"),
     (_lesson({**GOOD, "model": "same"}), 'stop 1 (Start): model: "same" on the first stop'),
     (_lesson({**GOOD, "panels": ["model", "gradients"]}), "stop 1 (Start): panels: got ['model', 'gradients']"),
@@ -93,7 +95,8 @@ GOOD = {"title": "Start", "text": "Some words.", "model": "seed-pos-tagging"}
     (_lesson({**GOOD, "hihglight": "loss"}), "stop 1 (Start): hihglight: no such field"),
     (_lesson({**GOOD, "compare": {"timesteps": 9}}), "stop 1 (Start): compare: network B may change only"),
     (_lesson({**GOOD, "compare": True}), "stop 1 (Start): compare: true takes the preset's own comparison"),
-    (_lesson({**GOOD, "at": "after the loss", "until": "start"}), "stop 1 (Start): until: got 'start', which comes before"),
+    (_lesson({**GOOD, "at": "after the loss", "until": "start"}),
+     "stop 1 (Start): until: got 'start', which comes before"),
     (_lesson({**GOOD, "train": -1}), "stop 1 (Start): train: got -1"),
     (_lesson({"title": "Start", "model": "seed-pos-tagging"}), "stop 1 (Start): text: got None, expected some text"),
     (_lesson({**GOOD, "title": ""}), "lesson broken, stop 1: title: got '', expected some text"),
@@ -123,7 +126,7 @@ def test_a_lesson_file(tmp_path):
     assert load_lesson_file(path).name == "mine"
     assert get_lesson(str(path)).stops[0].title == "Start"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(LessonError, match="lesson mine: .* is not valid JSON"):
+    with pytest.raises(LessonError, match=r"lesson mine: .* is not valid JSON"):
         load_lesson_file(path)
     with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are rnn-part-2"):
         get_lesson("nope")

@@ -130,3 +130,10 @@ def test_a_stop_renders_its_text_and_frame(window):
     corner = frame.mapTo(window, QtCore.QPoint(2, frame.height() // 2))
     colour = image.pixelColor(corner.x(), corner.y())
     assert (colour.red(), colour.green(), colour.blue()) == (0xD5, 0x5E, 0x00)  # the frame, drawn
+
+
+def test_the_shortcut_list_has_the_lessons_keys_during_a_lesson(window):
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"))
+    text = window.shortcuts_html()
+    for action in (window.lessons.act_page_down, window.lessons.act_next, window.lessons.act_return):
+        assert action.shortcut().toString() in text and action.whatsThis() in text

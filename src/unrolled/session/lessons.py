@@ -53,6 +53,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
@@ -226,7 +227,8 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
     with _field("figures", title):
         # the diagram says where the stop is; a comparison needs the room for B's curve
         shown = HIGHLIGHT_FIGURE.get(highlight or "diagram", "diagram")
-        default = (("diagram",) if "compare" not in data else ()) + ((shown,) if shown != "diagram" else ("hidden_states",))
+        default = (("diagram",) if "compare" not in data else ()) + (
+            (shown,) if shown != "diagram" else ("hidden_states",))
         figures = _names(data.get("figures", list(default)), FIGURES, "figures")
     with _field("compare", title):
         compare = data.get("compare")
@@ -241,7 +243,7 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             if unknown:
                 raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
             config.replace(**compare).validated()
-    stop = Stop(number, title, data["text"].strip(), config, train, at, until, panels, highlight, figures, compare)
+    stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare)
     return stop, preset_compare
 
 
@@ -250,7 +252,7 @@ class _Problem(Exception):
         self.field, self.message, self.title = field, message, title
 
 
-class _field:  # noqa: N801 - used as `with _field("at", title):`
+class _field:  # a context manager, used as `with _field("at", title):`
     """Turns a ValueError (ConfigError included) inside the block into a _Problem naming the field."""
 
     def __init__(self, name: str, title: str | None):
@@ -259,7 +261,7 @@ class _field:  # noqa: N801 - used as `with _field("at", title):`
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, error, tb) -> bool:
+    def __exit__(self, kind, error, tb) -> Literal[False]:
         if isinstance(error, ConfigError):
             detail = "; ".join(f"{k}: {v}" for k, v in error.problems.items())
             raise _Problem(self.name, detail, self.title) from error

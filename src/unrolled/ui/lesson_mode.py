@@ -38,23 +38,21 @@ class LessonMode(QtCore.QObject):
         self.last_build_seconds = 0.0  # how long the latest stop took to set up
         self._opened_compare = False
 
+        # always enabled (each does nothing without a lesson), so the shortcut list (F1) has them
         def a(text, keys, slot, tip):
-            action = make_action(window, text, keys, slot, tip)
-            action.setEnabled(False)
-            return action
+            return make_action(window, text, keys, slot, tip)
 
-        self.act_next = a("Next stop", "Ctrl+PgDown", self.next_stop, "Go to the lesson's next stop")
-        self.act_previous = a("Previous stop", "Ctrl+PgUp", self.previous_stop, "Go to the lesson's previous stop")
+        self.act_next = a("Next stop", "Ctrl+PgDown", self.next_stop, "Go to the next stop of the lesson")
+        self.act_previous = a("Previous stop", "Ctrl+PgUp", self.previous_stop, "Go to the previous stop of the lesson")
         self.act_return = a("Return to stop", "Ctrl+Home", self.return_to_stop,
                             "Set the stop up again as it was (after changing rho, say)")
         self.act_end = a("End lesson", None, self.end, "Close the lesson pane; the model stays as it is")
         self.act_page_down = a("Lesson: step, or the next stop", None, self.page_down,
-                               "Step; at the stop's end, go to the next stop (a presenter remote's PageDown)")
+                               "Step; at the end of the stop, go to the next stop (PageDown on a presenter remote)")
         self.act_page_up = a("Lesson: step back, or the previous stop", None, self.page_up,
-                             "Step back; at the stop's start, go to the previous stop (PageUp)")
+                             "Step back; at the start of the stop, go to the previous stop (PageUp)")
         self.act_handout = make_action(window, "Write handout (PDF and PNG)...", None, self.write_handout,
                                        "A PDF of the lesson, a title page and one page per stop, and a PNG per stop")
-        self.act_handout.setEnabled(False)
         self.act_open = make_action(window, "Open lesson file...", None, self.open_file,
                                     "Run a lesson from a JSON file (the format is in the README)")
         self.pane = LessonPane(self.act_previous, self.act_next, self.act_return, self.act_end)
@@ -107,9 +105,6 @@ class LessonMode(QtCore.QObject):
     def start(self, lesson: Lesson, index: int = 0) -> None:
         self.lesson = lesson
         self._take_remote_keys()
-        for action in (self.act_next, self.act_previous, self.act_return, self.act_end, self.act_page_down,
-                       self.act_page_up, self.act_handout):
-            action.setEnabled(True)
         self.dock.show()
         self.go_to(index)
 
@@ -118,9 +113,6 @@ class LessonMode(QtCore.QObject):
             return
         self.lesson = None
         self._give_back_remote_keys()
-        for action in (self.act_next, self.act_previous, self.act_return, self.act_end, self.act_page_down,
-                       self.act_page_up, self.act_handout):
-            action.setEnabled(False)
         self.frame.attach(None)
         self.dock.hide()
         self.window.plots.focus_home()
@@ -162,8 +154,6 @@ class LessonMode(QtCore.QObject):
         self._highlight(stop.highlight)
         self._compare(end)
         self.pane.show_stop(self.lesson, stop)
-        self.act_previous.setEnabled(index > 0)
-        self.act_next.setEnabled(index + 1 < len(self.lesson.stops))
         window.plots.focus_home()
         self.last_build_seconds = time.perf_counter() - started
 
@@ -237,6 +227,7 @@ class LessonMode(QtCore.QObject):
     # -- the handout ------------------------------------------------------------------------
     def write_handout(self) -> None:
         if self.lesson is None:
+            self.window.statusBar().showMessage("Start a lesson first: the handout is the lesson's", 5000)
             return
         folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Write the handout into")
         if folder:
