@@ -210,7 +210,7 @@ def _write_png(lesson: Lesson, stop: Stop, session: Session, figures: list[Figur
     painter.end()
 
     def save(tmp: Path) -> None:
-        if not image.save(str(tmp), b"PNG"):
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # str works; the stubs say bytes
             raise OSError(f"cannot write {path}")
 
     return _write(path, save)
