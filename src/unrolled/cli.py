@@ -33,6 +33,8 @@ def build_export_parser() -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
+    source.add_argument("--lesson", metavar="NAME",  # lessons: see lesson_cli.py
+                        help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
                         help="comma-separated: png, svg, pdf, csv (default: png)")
@@ -45,6 +47,10 @@ def build_export_parser() -> argparse.ArgumentParser:
 def export_main(argv: list[str]) -> int:
     parser = build_export_parser()
     args = parser.parse_args(argv)
+    if args.lesson is not None:  # lessons: a handout, not figures
+        from .lesson_cli import export_handout
+
+        return export_handout(args, parser)
     from .ui.export import FORMATS
 
     for option in ("preset", "config", "out"):
@@ -133,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--preset", metavar="NAME", help="open a preset (see --list-presets)")
     source.add_argument("--config", metavar="FILE", help="open a JSON config or preset file")
     source.add_argument("--session", metavar="FILE", help="open a saved session (File > Save session) at its step")
+    source.add_argument("--lesson", metavar="NAME", help="run a lesson, stop by stop (see --list-lessons)")
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
+    parser.add_argument("--list-lessons", action="store_true", help="list the lessons, one line each, and exit")
     parser.add_argument("--screenshot", metavar="PNG", help="save a picture of the window, without showing it, and exit")
     parser.add_argument("--steps", type=int, default=None, metavar="N",
                         help="take N steps after opening (default: the preset's own)")
@@ -151,9 +159,21 @@ def main(argv: list[str] | None = None) -> int:
         for preset in list_presets():
             print(f"{preset.name:<26}{preset.description}")
         return 0
+    # lessons (lesson_cli.py): list them, or check the one asked for before any window
+    if args.list_lessons:
+        from .lesson_cli import print_lessons
+
+        return print_lessons()
+    lesson = None
+    if args.lesson is not None:
+        from .lesson_cli import load
+
+        if args.steps is not None:
+            parser.exit(2, "unrolled: error: --steps: a lesson's stops say where to go; leave --steps out\n")
+        lesson = load(args.lesson, parser)
     if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
         parser.exit(2, f"unrolled: error: --steps: got {args.steps}, expected 0 to {MAX_STEPS}\n")
-    for option in ("preset", "config", "session", "screenshot"):
+    for option in ("preset", "config", "session", "lesson", "screenshot"):
         value = getattr(args, option)
         if value is not None and not value.strip():
             parser.exit(2, f"unrolled: error: --{option}: got an empty name\n")
@@ -189,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"unrolled: error: {_build_failure(error)}\n")
     from .ui.app import main as run_app
 
-    return run_app(session, screenshot=args.screenshot, compare_changes=compare)
+    return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)
 
 
 if __name__ == "__main__":

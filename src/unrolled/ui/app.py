@@ -7,6 +7,7 @@ import traceback
 
 from PySide6 import QtCore, QtWidgets
 
+from ..session.lessons import Lesson
 from ..session.stepper import Session
 from . import theme
 from .main_window import MainWindow
@@ -56,9 +57,12 @@ def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> 
         raise OSError(f"could not write the screenshot to {path}")
 
 
-def main(session: Session, screenshot: str | None = None, compare_changes: dict | None = None) -> int:
+def main(session: Session, screenshot: str | None = None, compare_changes: dict | None = None,
+         lesson: Lesson | None = None) -> int:
     app = make_application()
     window = MainWindow(session, compare_changes=compare_changes)
+    if lesson is not None:
+        window.lessons.start(lesson)
     if screenshot:
         save_screenshot(window, screenshot)
         window.close()

@@ -20,6 +20,7 @@ from .actions import make_action, menu_groups, shortcuts_html
 from .docks import PanelDocks
 from .file_commands import FileCommands
 from .keyboard import SteppingKeys
+from .lesson_mode import LessonMode
 from .plot_area import PlotArea
 from .redraw import RedrawThrottle
 from .status import SessionStatus
@@ -61,6 +62,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self.keys = SteppingKeys(self, self.transport.actions.values(), self.plots.focus_home)
+        self.lessons = LessonMode(self)  # the Lessons menu, the lesson pane, PgDown / PgUp in a lesson
+        self.menuBar().insertMenu(self.menus[-1].menuAction(), self.lessons.menu)
+        self.menus = (*self.menus[:-1], self.lessons.menu, self.menus[-1])
 
         self.redraws = RedrawThrottle(self.redraw, self)
         self.session.changed.connect(self._on_session_changed)

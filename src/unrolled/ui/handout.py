@@ -1,0 +1,216 @@
+"""The handout of a lesson: DIR/NAME.pdf, a title page and then one A4 page per stop (its
+title, its text and its figures, all vector: painted with QPdfWriter, the figures drawn by
+the same `build_figure` as the window and the export), and DIR/NAME-01.png ... one image
+of each stop's page.
+
+Each stop is shown at its end (its `until` place), the state the class saw last; the
+figures are built fresh from the lesson file, whatever the window shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .. import __version__
+from ..session.compare import describe_changes
+from ..session.lessons import Lesson, Stop, build_comparison, build_stop, describe_place
+from ..session.stepper import Session
+from ..session.tables import figures_for
+from . import theme
+from .export import SCREEN_DPI, ExportError, _write, check_writable_folder
+from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
+from .lesson_pane import text_html
+
+HANDOUT_FORMATS = ("pdf", "png")
+PAGE_INCHES = (8.27, 11.69)  # A4 portrait
+MARGIN = 0.6 * SCREEN_DPI  # page units are pixels at SCREEN_DPI
+PNG_DPI = 150
+INK, MUTED = QtGui.QColor("#1a1a1a"), QtGui.QColor("#666666")
+
+
+@dataclass
+class Figure:
+    caption: str
+    widget: QtWidgets.QWidget
+
+
+def _font(pixels: float, bold: bool = False) -> QtGui.QFont:
+    """Fonts sized in pixels of the page, so the PDF and the PNG (another resolution) agree."""
+    font = QtGui.QFont()
+    font.setPixelSize(round(pixels))
+    font.setBold(bold)
+    return font
+
+
+def _page_rect() -> QtCore.QRectF:
+    return QtCore.QRectF(0, 0, PAGE_INCHES[0] * SCREEN_DPI, PAGE_INCHES[1] * SCREEN_DPI)
+
+
+def _text_block(painter: QtGui.QPainter, html: str, font: QtGui.QFont, left: float, top: float,
+                width: float) -> float:
+    """Draw rich text wrapped to width at (left, top); its height."""
+    document = QtGui.QTextDocument()
+    document.setDefaultFont(font)
+    document.setDocumentMargin(0)
+    document.setDefaultStyleSheet("p { margin-bottom: 6px; }")
+    document.setHtml(html)
+    document.setTextWidth(width)
+    painter.save()
+    painter.translate(left, top)
+    context = QtGui.QAbstractTextDocumentLayout.PaintContext()
+    context.palette.setColor(QtGui.QPalette.ColorRole.Text, INK)
+    document.documentLayout().draw(painter, context)
+    painter.restore()
+    return document.size().height()
+
+
+def _line(painter: QtGui.QPainter, text: str, font: QtGui.QFont, colour: QtGui.QColor, left: float, top: float,
+          width: float) -> float:
+    painter.setFont(font)
+    painter.setPen(colour)
+    box = painter.boundingRect(QtCore.QRectF(left, top, width, 1000), QtCore.Qt.TextFlag.TextWordWrap, text)
+    painter.drawText(box, QtCore.Qt.TextFlag.TextWordWrap, text)
+    return box.height()
+
+
+def paint_title_page(painter: QtGui.QPainter, lesson: Lesson) -> None:
+    page = _page_rect()
+    left, width = MARGIN, page.width() - 2 * MARGIN
+    y = MARGIN + 120
+    y += _line(painter, lesson.title, _font(30, bold=True), INK, left, y, width) + 18
+    if lesson.description:
+        y += _line(painter, lesson.description, _font(15), MUTED, left, y, width) + 36
+    y += _line(painter, "Stops", _font(16, bold=True), INK, left, y, width) + 8
+    for stop in lesson.stops:
+        y += _line(painter, f"{stop.number}.  {stop.title}", _font(14), INK, left + 12, y, width - 12) + 4
+    _line(painter, f"A handout of the lesson {lesson.name}, made by unrolled {__version__} from the lesson file; "
+                   "every figure is computed by its NumPy engine.",
+          _font(11), MUTED, left, page.height() - MARGIN - 30, width)
+
+
+def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session: Session,
+                    figures: list[Figure], note: str = "") -> None:
+    page = _page_rect()
+    left, width = MARGIN, page.width() - 2 * MARGIN
+    y = MARGIN
+    y += _line(painter, f"{lesson.title}  ·  stop {stop.number} / {len(lesson.stops)}", _font(11), MUTED,
+               left, y, width) + 10
+    y += _line(painter, stop.title, _font(24, bold=True), INK, left, y, width) + 12
+    y += _text_block(painter, text_html(stop.text), _font(14), left, y, width) + 6
+    c = session.config
+    model = f"{c.cell.upper() if c.cell != 'rnn' else c.activation + ' RNN'}, task {c.task}, T = {c.timesteps}, " \
+            f"F = {c.n_features}, D = {c.n_hidden}, C = {c.n_classes}, {c.mode}; {describe_place(session)}"
+    y += _line(painter, model, _font(11), MUTED, left, y, width) + 14
+    footer = 30 if note else 0
+    room = page.height() - MARGIN - footer - y
+    captions = 22 * len(figures)
+    natural = [width * f.widget.height() / f.widget.width() for f in figures]
+    shrink = min(1.0, (room - captions) / sum(natural)) if figures else 1.0
+    for figure, height in zip(figures, natural, strict=True):
+        y += _line(painter, figure.caption, _font(12, bold=True), INK, left, y, width) + 4
+        scale = width * shrink / figure.widget.width()
+        painter.save()
+        painter.translate(left + (width - width * shrink) / 2, y)
+        painter.scale(scale, scale)
+        # the widget as shown, also for a QGraphicsView (as ui/export.py paints a figure)
+        QtWidgets.QWidget.render(figure.widget, painter, QtCore.QPoint(0, 0))
+        painter.restore()
+        y += height * shrink + 6
+    if note:
+        _line(painter, note, _font(11), MUTED, left, page.height() - MARGIN - footer + 6, width)
+
+
+def stop_figures(stop: Stop, session: Session, comparison_b: Session | None, changes: str) -> list[Figure]:
+    """The stop's figures laid out at their size in the export (FIGURE_INCHES at screen
+    resolution) with the stop's data; the comparison's network B adds its gradient curve."""
+    names = [n for n in stop.figures if n in figures_for(session)]
+    figures = []
+    for name in names:
+        w, h = FIGURE_INCHES[name]
+        widget = laid_out(build_figure(name), round(w * SCREEN_DPI), round(h * SCREEN_DPI), session)
+        figures.append(Figure(TITLES[name] + (" (A)" if comparison_b is not None else ""), widget))
+    if comparison_b is not None:
+        w, h = FIGURE_INCHES["grad_norms"]
+        widget = laid_out(build_figure("grad_norms"), round(w * SCREEN_DPI), round(h * SCREEN_DPI), comparison_b)
+        figures.append(Figure(f"{TITLES['grad_norms']}, B: as A but {changes}", widget))
+    return figures
+
+
+def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, dpi: int = PNG_DPI,
+                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """folder/NAME.pdf and/or folder/NAME-01.png ...; the paths written, the PDF first."""
+    unknown = [f for f in formats if f not in HANDOUT_FORMATS]
+    if unknown or not formats:
+        raise ExportError(f"format: got {', '.join(formats)}, expected pdf, png or both")
+    folder = check_writable_folder(folder)
+    pdf_path = folder / f"{lesson.name}.pdf"
+    written: list[Path] = []
+
+    def paint_all(pdf: QtGui.QPdfWriter | None) -> None:
+        painter = QtGui.QPainter(pdf) if pdf is not None else None
+        if painter is not None:
+            paint_title_page(painter, lesson)
+        for stop in lesson.stops:
+            session = build_stop(stop, end=True, lesson=lesson.name)
+            comparison, note = build_comparison(stop, end=True) if stop.compare else (None, "")
+            with theme.styled(scale=1.0, dark=False):
+                figures = stop_figures(stop, session, comparison.b if comparison else None,
+                                       describe_changes(stop.compare or {}))
+                try:
+                    if painter is not None and pdf is not None:
+                        pdf.newPage()
+                        paint_stop_page(painter, lesson, stop, session, figures, note)
+                    if "png" in formats:
+                        written.append(_write_png(lesson, stop, session, figures, note, folder, dpi))
+                finally:
+                    for figure in figures:
+                        figure.widget.close()
+                        figure.widget.deleteLater()
+            if progress is not None:
+                progress(stop.number, len(lesson.stops))
+        if painter is not None:
+            painter.end()
+
+    if "pdf" in formats:
+        def write_pdf(tmp: Path) -> None:
+            pdf = QtGui.QPdfWriter(str(tmp))
+            pdf.setResolution(SCREEN_DPI)
+            pdf.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
+            pdf.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+            pdf.setTitle(lesson.title)
+            pdf.setCreator(f"unrolled {__version__}")
+            paint_all(pdf)
+            del pdf  # closes the file
+
+        _write(pdf_path, write_pdf)
+        written.insert(0, pdf_path)
+    else:
+        paint_all(None)
+    return written
+
+
+def _write_png(lesson: Lesson, stop: Stop, session: Session, figures: list[Figure], note: str, folder: Path,
+               dpi: int) -> Path:
+    path = folder / f"{lesson.name}-{stop.number:02d}.png"
+    scale = dpi / SCREEN_DPI
+    page = _page_rect()
+    image = QtGui.QImage(round(page.width() * scale), round(page.height() * scale), QtGui.QImage.Format.Format_RGB32)
+    image.fill(QtGui.QColor("white"))
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    painter = QtGui.QPainter(image)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
+    painter.scale(scale, scale)
+    paint_stop_page(painter, lesson, stop, session, figures, note)
+    painter.end()
+
+    def save(tmp: Path) -> None:
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # str works; the stubs say bytes
+            raise OSError(f"cannot write {path}")
+
+    return _write(path, save)

@@ -1,0 +1,139 @@
+"""Lesson mode: every built-in lesson plays through with a presenter remote's keys alone,
+each stop landing on its place with its panels and its highlighted plot; the rest of the
+window stays usable and Return to stop restores the stop."""
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from unrolled.session.lessons import get_lesson, lesson_names, session_clock
+
+Key = QtCore.Qt.Key
+
+
+def _press(window, key):
+    """A remote's key, delivered to whatever has focus in the window."""
+    target = QtWidgets.QApplication.focusWidget() or window
+    QtWidgets.QApplication.processEvents()
+    from pytestqt.qtbot import QtBot
+
+    QtBot.keyClick(target, key)
+
+
+def _assert_at(window, stop, end=False):
+    lessons = window.lessons
+    assert lessons.stop is stop
+    assert session_clock(window.session) == stop.clock(end)
+    assert window.session.config == stop.config
+    assert lessons.pane.progress.text() == f"{stop.number} / {len(lessons.lesson.stops)}"
+    assert lessons.pane.title.text() == stop.title
+    for name, dock in (("training", window.training_dock), ("theory", window.theory_dock)):
+        assert dock.isVisible() == (name in stop.panels), name
+    assert window.model_dock.isVisible() == ("model" in stop.panels)
+    if stop.highlight:
+        slot = window.plots.slots[stop.highlight]
+        assert lessons.frame.target is slot and lessons.frame.isVisible() and slot.isVisible()
+    else:
+        assert lessons.frame.target is None
+    compare = window.compare_window
+    assert (compare is not None and compare.isVisible()) == (stop.compare is not None)
+    if stop.compare:
+        assert session_clock(compare.comparison.a) == stop.clock(end)
+    assert lessons.last_build_seconds < 1.0, f"stop {stop.number} took {lessons.last_build_seconds:.2f} s"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", lesson_names())
+def test_a_remote_alone_plays_the_lesson_through(window, name):
+    lesson = get_lesson(name)
+    window.lessons.start(lesson)
+    assert window.lessons.dock.isVisible()
+    presses = 0
+    for index, stop in enumerate(lesson.stops):
+        _assert_at(window, stop)
+        for _ in range(stop.until - stop.at):  # PageDown steps within the stop...
+            _press(window, Key.Key_PageDown)
+            presses += 1
+            assert window.lessons.index == index
+        _assert_at(window, stop, end=True)
+        if index + 1 < len(lesson.stops):
+            _press(window, Key.Key_PageDown)  # ... and at its end goes on
+            presses += 1
+            assert window.lessons.index == index + 1
+    _press(window, Key.Key_PageDown)  # past the last stop nothing happens
+    assert window.lessons.index == len(lesson.stops) - 1
+    assert presses == sum(s.until - s.at for s in lesson.stops) + len(lesson.stops) - 1
+
+
+def test_pageup_steps_back_then_goes_to_the_previous_stop_at_its_end(window):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=5)  # the forward pass, step by step: at start, until T
+    forward = lesson.stops[4]
+    window.lessons.go_to(4)
+    _press(window, Key.Key_PageDown)
+    _press(window, Key.Key_PageDown)
+    assert session_clock(window.session) == forward.clock() + 2
+    _press(window, Key.Key_PageUp)
+    _press(window, Key.Key_PageUp)
+    assert window.lessons.index == 4 and session_clock(window.session) == forward.clock()
+    _press(window, Key.Key_PageUp)
+    _assert_at(window, lesson.stops[3], end=True)
+    window.lessons.act_next.trigger()
+    window.lessons.act_previous.trigger()  # the Previous button lands at the stop's start
+    _assert_at(window, lesson.stops[3])
+
+
+def test_everything_stays_usable_and_return_to_stop_restores_it(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson)
+    index = next(i for i, s in enumerate(lesson.stops) if s.title.startswith("Exploding"))
+    window.lessons.go_to(index)
+    stop = lesson.stops[index]
+    weights = {k: v.copy() for k, v in window.session.net.params.items()}
+    window.session.set_spectral_radius(0.9, keep_position=True)  # a question from the class
+    _press(window, Key.Key_Left)  # the arrows still step
+    assert window.session.config.rho == 0.9
+    assert window.lessons.index == index and window.lessons.dock.isVisible()
+    window.lessons.act_return.trigger()
+    _assert_at(window, stop)
+    assert all((window.session.net.params[k] == v).all() for k, v in weights.items())
+
+
+def test_ending_gives_the_keys_back(window):
+    step = window.transport.actions["step"]
+    before = [k.toString() for k in step.shortcuts()]
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"))
+    assert "PgDown" not in [k.toString() for k in step.shortcuts()]
+    window.lessons.act_end.trigger()
+    assert not window.lessons.active and not window.lessons.dock.isVisible()
+    assert [k.toString() for k in step.shortcuts()] == before
+    clock = session_clock(window.session)
+    _press(window, Key.Key_PageDown)  # a plain step again
+    assert session_clock(window.session) == clock + 1
+
+
+def test_the_lessons_menu_lists_the_lessons_and_opens_one(window):
+    menu = window.lessons.menu
+    assert menu in window.menus
+    texts = [a.text() for a in menu.actions()]
+    assert set(lesson_names()) <= set(texts)
+    next(a for a in menu.actions() if a.text() == "vanishing-in-five-minutes").trigger()
+    assert window.lessons.lesson.name == "vanishing-in-five-minutes"
+    assert "Next stop" in window.shortcuts_html()
+
+
+def test_a_stop_renders_its_text_and_frame(window):
+    window.lessons.start(get_lesson("rnn-part-2"), index=11)  # the LSTM's gates: **input** in bold
+    QtWidgets.QApplication.processEvents()
+    assert "<b>input</b>" in window.lessons.pane.text.text()
+    image = window.grab().toImage()
+    frame = window.lessons.frame
+    corner = frame.mapTo(window, QtCore.QPoint(2, frame.height() // 2))
+    colour = image.pixelColor(corner.x(), corner.y())
+    assert (colour.red(), colour.green(), colour.blue()) == (0xD5, 0x5E, 0x00)  # the frame, drawn
+
+
+def test_the_shortcut_list_has_the_lessons_keys_during_a_lesson(window):
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"))
+    text = window.shortcuts_html()
+    for action in (window.lessons.act_page_down, window.lessons.act_next, window.lessons.act_return):
+        assert action.shortcut().toString() in text and action.whatsThis() in text
