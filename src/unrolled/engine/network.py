@@ -15,6 +15,8 @@ drops each term when it has gone k steps back; k = 0, or k >= T, is full BPTT.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from . import jacobians
@@ -63,8 +65,11 @@ class Network:
         self.mode = check_choice("mode", mode, MODES)
         self.activation = check_choice("activation", activation, ACTIVATIONS)
         self.loss_name = check_choice("loss", loss, LOSSES)
-        if rho is not None and (not np.isfinite(rho) or rho <= 0):
+        if rho is not None and (isinstance(rho, bool) or not isinstance(rho, numbers.Real)
+                                or not np.isfinite(rho) or rho <= 0):
             raise ValueError(f"rho: got {rho!r}, expected a finite number > 0 or None")
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ValueError(f"seed: got {seed!r}, expected a whole number >= 0")
         check_choice("init", init, INITS)
         if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
             raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
@@ -98,7 +103,10 @@ class Network:
         return self.cell.recurrent_param_names()
 
     def check_input(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float64)
+        try:
+            X = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"X: got {X!r:.60}, expected an array of numbers (B, T, F)") from error
         if X.ndim != 3 or X.shape[0] < 1 or X.shape[1] < 1 or X.shape[2] != self.n_features:
             raise ValueError(
                 f"X: got shape {X.shape}, expected (B, T, F) with B >= 1, T >= 1 and "

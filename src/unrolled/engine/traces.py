@@ -94,7 +94,8 @@ class BackwardTrace:
         if key not in self._norms:
             if len(self._norms) > 8:  # only the current step's norms are asked for
                 self._norms.clear()
-            norm = np.sqrt(np.sum(a * a, axis=(0, 2)))
+            with np.errstate(over="ignore", invalid="ignore"):  # an inf norm is drawn as overflow
+                norm = np.sqrt(np.sum(a * a, axis=(0, 2)))
             norm.setflags(write=False)
             self._norms[key] = norm
         return self._norms[key]

@@ -50,7 +50,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                    stops=lambda: self.training_panel.runner.stop())
         assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
-        self.files = FileCommands(self.session, self, self.transport.halt, self.statusBar())
+        self.files = FileCommands(self.session, self, self.transport.stop, self.statusBar())
         self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen)
         self.status = SessionStatus(self.session, self.statusBar(), self.runner)
         central = QtWidgets.QWidget()
