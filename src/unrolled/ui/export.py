@@ -1,6 +1,7 @@
 """Writing figures: PNG at a chosen DPI (fonts and lines scaled with it), SVG and PDF as
 vector figures painted by Qt's own QSvgGenerator and QPdfWriter (pyqtgraph's SVG exporter
-is broken on Qt >= 6.11, see DESIGN.md), CSV of the data behind each figure, NPZ of the
+is broken on Qt >= 6.11, see DESIGN.md; the SVG is then rewritten in user units by
+`svg.clean_svg`), CSV of the data behind each figure, NPZ of the
 whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
@@ -15,6 +17,7 @@ from ..session.stepper import Session
 from ..session.tables import figure_table, figures_for, write_csv, write_trace_npz
 from . import theme
 from .figures import FIGURE_INCHES, build_figure, laid_out
+from .svg import clean_svg
 
 FORMATS = ("png", "svg", "pdf", "csv")
 SCREEN_DPI = 96  # the resolution widgets lay themselves out at
@@ -60,11 +63,26 @@ def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QIm
     return image
 
 
+def _scene_items(widget: QtWidgets.QWidget) -> list:
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    return [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
+
+
 def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
+    """Export mode makes pyqtgraph draw scatter markers as paths, not cached pixmaps."""
+    items = _scene_items(widget)
+    for item in items:
+        item.setExportMode(True, {"antialias": True})
     painter = QtGui.QPainter(device)
-    painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
-    QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
-    painter.end()
+    try:
+        painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
+        QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
+    finally:
+        painter.end()
+        for item in items:
+            item.setExportMode(False)
 
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
@@ -107,6 +125,9 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
         generator.setTitle(f"unrolled: {name}")
         generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
         _paint_vector(widget, generator)
+        del generator  # closes the file
+        family = QtGui.QFontInfo(theme.qfont()).family()
+        tmp.write_text(clean_svg(tmp.read_text(encoding="utf-8"), family), encoding="utf-8")
     else:
         writer = QtGui.QPdfWriter(str(tmp))
         writer.setResolution(SCREEN_DPI)
