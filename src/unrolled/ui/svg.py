@@ -158,10 +158,11 @@ def _rgba_pixels(image: QtGui.QImage) -> np.ndarray:
         rgba.height(), rgba.width(), 4).copy()
 
 
-def _enlarged(image: QtGui.QImage, fx: int, fy: int) -> QtGui.QImage:
-    """Every pixel repeated fx by fy times, exactly (QImage.scaled's fast mode is not: its
-    blocks drift by a pixel or two across the image)."""
-    pixels = np.ascontiguousarray(np.repeat(np.repeat(_rgba_pixels(image), fy, axis=0), fx, axis=1))
+def _enlarged(image: QtGui.QImage, fx: int, fy: int, flip_x: bool, flip_y: bool) -> QtGui.QImage:
+    """Mirrored as asked, every pixel repeated fx by fy times, exactly (QImage.scaled's fast
+    mode is not: its blocks drift by a pixel or two across the image)."""
+    pixels = _rgba_pixels(image)[:: -1 if flip_y else 1, :: -1 if flip_x else 1]
+    pixels = np.ascontiguousarray(np.repeat(np.repeat(pixels, fy, axis=0), fx, axis=1))
     height, width = pixels.shape[:2]
     return QtGui.QImage(pixels.data, width, height, 4 * width, QtGui.QImage.Format.Format_RGBA8888).copy()
 
@@ -194,13 +195,11 @@ def _bake_image(element: ET.Element, m: Matrix) -> bool:
         if colour.alpha() < 255:
             element.set("fill-opacity", _fmt(colour.alphaF()))
         return True
-    if flip_x or flip_y:
-        image = image.mirrored(flip_x, flip_y)
     # whole pixels: a renderer that smooths a scaled image then only softens the edges
     fx = max(1, math.ceil(MIN_IMAGE_PIXELS * w / image.width()))
     fy = max(1, math.ceil(MIN_IMAGE_PIXELS * h / image.height()))
-    if fx > 1 or fy > 1:
-        image = _enlarged(image, fx, fy)
+    if fx > 1 or fy > 1 or flip_x or flip_y:
+        image = _enlarged(image, fx, fy, flip_x, flip_y)
     element.set(_HREF, _png_href(image))
     element.attrib.update(x=_fmt(x), y=_fmt(y), width=_fmt(w), height=_fmt(h))
     element.set("image-rendering", "optimizeSpeed")
@@ -239,7 +238,8 @@ def _bake(element: ET.Element, m: Matrix) -> bool:
         return _bake_image(element, m)
     else:
         return False
-    if element.attrib.pop("vector-effect", None) is None and abs(_scale(m) - 1) > 1e-9:
+    cosmetic = element.attrib.pop("vector-effect", None) == "non-scaling-stroke"
+    if not cosmetic and abs(_scale(m) - 1) > 1e-9:
         element.set("data-stroke-scale", "1")  # a pen that scales with the drawing: see _scale_strokes
     return True
 
@@ -254,7 +254,7 @@ def _walk(parent: ET.Element, m: Matrix) -> None:
             _scale_strokes(element, own)
         elif tag in ("defs", "title", "desc", "style"):
             continue
-        elif _is_identity(own):
+        elif _is_identity(own) and tag != "image":
             element.attrib.pop("vector-effect", None)
         elif not _bake(element, own):
             element.set("transform", "matrix(" + ",".join(_fmt(v) for v in own) + ")")
