@@ -23,6 +23,7 @@ class Preset:
     config: Config
     steps: int = 0  # steps to take after opening (0: the start of the first iteration)
     compare: dict = field(default_factory=dict)  # changes for a second network, side by side
+    export_iterations: int = 0  # training iterations `unrolled export` runs first (its training figures)
 
 
 def _from_json(data, source: str) -> Preset:
@@ -39,6 +40,9 @@ def _from_json(data, source: str) -> Preset:
     steps = data.get("steps", 0)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
         raise ConfigError({"steps": f"{source}: got {steps!r}, expected a whole number from 0 to {MAX_STEPS}"})
+    export_iterations = data.get("export_iterations", 0)
+    if isinstance(export_iterations, bool) or not isinstance(export_iterations, int) or not 0 <= export_iterations <= MAX_STEPS:
+        raise ConfigError({"export_iterations": f"{source}: got {export_iterations!r}, expected a whole number from 0 to {MAX_STEPS}"})
     compare = data.get("compare", {})
     if not isinstance(compare, dict):
         raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
@@ -46,7 +50,7 @@ def _from_json(data, source: str) -> Preset:
     if unknown:
         raise ConfigError({"compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"})
     return Preset(name=name, description=description, config=Config.from_dict(data["config"]), steps=steps,
-                  compare=dict(compare))
+                  compare=dict(compare), export_iterations=export_iterations)
 
 
 def load_file(path: str | Path) -> Preset:

@@ -7,6 +7,7 @@ whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -14,7 +15,8 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
 from ..session.stepper import Session
-from ..session.tables import figure_table, figures_for, write_csv, write_trace_npz
+from ..session.tables import exported_figures, figure_table, write_csv, write_trace_npz
+from ..session.training import TrainingStep
 from . import theme
 from .figures import FIGURE_INCHES, build_figure, laid_out
 from .svg import clean_svg
@@ -86,11 +88,12 @@ def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
 
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
-                 inches: tuple[float, float] | None = None) -> Path:
-    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv)."""
+                 inches: tuple[float, float] | None = None, steps: Sequence[TrainingStep] = ()) -> Path:
+    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv); `steps`:
+    the training run behind a training figure."""
     path = Path(path)
     if fmt == "csv":
-        return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session)))
+        return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
     if fmt not in FORMATS:
         raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
     if not 30 <= dpi <= 1200:
@@ -101,7 +104,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     dots = dpi if fmt == "png" else SCREEN_DPI
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
     with theme.styled(scale=dots / SCREEN_DPI):
-        widget = laid_out(build_figure(name), size.width(), size.height(), session)
+        widget = laid_out(build_figure(name, steps), size.width(), size.height(), session)
         try:
             _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
         finally:
@@ -141,11 +144,13 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
         raise ExportError(f"cannot write {path}")
 
 
-def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300) -> list[Path]:
-    """Every figure of the session in every format: folder/<figure>.<format>."""
+def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
+               steps: Sequence[TrainingStep] = ()) -> list[Path]:
+    """Every figure of the session (and of the training run `steps`) in every format:
+    folder/<figure>.<format>. The loss is left out before any iteration."""
     folder = check_writable_folder(folder)
-    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi)
-            for name in figures_for(session) for fmt in formats]
+    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi, steps=steps)
+            for name in exported_figures(session, steps) for fmt in formats]
 
 
 def write_trace(session: Session, path: str | Path) -> Path:

@@ -86,6 +86,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep; an exported figure leaves it out
+        self.offers_choice = True  # the "Show:" selector is for the screen; a figure has no widgets
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
@@ -116,8 +117,8 @@ class GradientPanel(QtWidgets.QWidget):
         t = np.arange(1, T + 1)
         bwd = session.bwd
         many = session.config.mode == "many-to-many"
-        self.show_choice.setVisible(many)
-        self.show_label.setVisible(many)
+        self.show_choice.setVisible(many and self.offers_choice)
+        self.show_label.setVisible(many and self.offers_choice)
         show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
         total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
