@@ -40,17 +40,18 @@ def _from_json(data, source: str) -> Preset:
     steps = data.get("steps", 0)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
         raise ConfigError({"steps": f"{source}: got {steps!r}, expected a whole number from 0 to {MAX_STEPS}"})
-    export_iterations = data.get("export_iterations", 0)
-    if isinstance(export_iterations, bool) or not isinstance(export_iterations, int) or not 0 <= export_iterations <= MAX_STEPS:
-        raise ConfigError({"export_iterations": f"{source}: got {export_iterations!r}, expected a whole number from 0 to {MAX_STEPS}"})
+    iterations = data.get("export_iterations", 0)  # what `unrolled export` trains first
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_STEPS:
+        raise ConfigError({"export_iterations": f"{source}: got {iterations!r}, "
+                                                f"expected a whole number from 0 to {MAX_STEPS}"})
     compare = data.get("compare", {})
     if not isinstance(compare, dict):
         raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
     unknown = sorted(set(compare) - set(COMPARABLE))
     if unknown:
         raise ConfigError({"compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"})
-    return Preset(name=name, description=description, config=Config.from_dict(data["config"]), steps=steps,
-                  compare=dict(compare), export_iterations=export_iterations)
+    return Preset(name=name, description=description, config=Config.from_dict(data["config"]),
+                  steps=steps, compare=dict(compare), export_iterations=iterations)
 
 
 def load_file(path: str | Path) -> Preset:

@@ -77,6 +77,7 @@ class TrainingFigure(pg.PlotWidget):
         plot.setMenuEnabled(False)
         if log:
             plot.setLogMode(y=True)
+        self.curves: tuple[pg.PlotDataItem, ...]
         if name == "clip_norms":
             self.curves = clip_norm_curves(plot)
         else:
@@ -89,7 +90,8 @@ class TrainingFigure(pg.PlotWidget):
         """The run's steps (given at construction) drawn; `session` only for a common API."""
         steps = self.steps
         if self.name == "clip_norms":
-            set_clip_norms(*self.curves, steps)
+            before, after = self.curves
+            set_clip_norms(before, after, steps)
         elif self.name == "accuracy":
             self.curves[0].setData(*accuracy_values(steps))
         else:
