@@ -136,7 +136,7 @@ def _png_image(href: str) -> QtGui.QImage | None:
     if not href.startswith(prefix):
         return None
     image = QtGui.QImage()
-    if not image.loadFromData(base64.b64decode(href[len(prefix):]), b"PNG"):
+    if not image.loadFromData(base64.b64decode(href[len(prefix):])):  # a PNG, from the data URI
         return None
     return image
 
@@ -145,7 +145,7 @@ def _png_href(image: QtGui.QImage) -> str:
     data = QtCore.QByteArray()
     buffer = QtCore.QBuffer(data)
     buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 takes the str
     buffer.close()
     return "data:image/png;base64," + base64.b64encode(bytes(data.data())).decode("ascii")
 
