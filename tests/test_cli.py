@@ -82,9 +82,13 @@ def test_export_command_writes_every_figure_for_every_preset(tmp_path, preset):
     result = run("export", "--preset", preset, "--out", str(out), "--format", "png,svg,pdf,csv", "--dpi", "60")
     assert result.returncode == 0, result.stderr
     names = {p.name for p in out.iterdir()}
-    figures = ["dashboard", "diagram", "hidden_states", "grad_norms", "loss"]
+    figures = ["dashboard", "diagram", "hidden_states", "grad_norms"]
     if preset in ("lstm-long-memory", "sentence-classification", "adding-problem"):
         figures.append("gates")
+    if preset == "clipping":  # its preset names the iterations it needs: the training figures
+        figures += ["loss", "training_loss", "clip_norms", "accuracy"]
+    else:  # no iterations: no loss drawn as one dot
+        assert "loss.png" not in names
     for figure in figures:
         for fmt in ("png", "svg", "pdf", "csv"):
             assert f"{figure}.{fmt}" in names
@@ -119,6 +123,20 @@ def test_export_iterations_train_first(tmp_path):
                      "--iterations", "3"]) == 0
     rows = (out / "loss.csv").read_text().splitlines()
     assert rows[0] == "iteration,loss" and len(rows) == 4
+
+
+def test_clipping_exports_norms_before_and_after_clipping_that_differ(tmp_path):
+    folders = {}
+    for preset in ("clipping", "exploding-rnn"):
+        folders[preset] = tmp_path / preset
+        assert cli.main(["export", "--preset", preset, "--out", str(folders[preset]), "--format", "csv"]) == 0
+    rows = (folders["clipping"] / "clip_norms.csv").read_text().splitlines()
+    assert rows[0] == "iteration,norm_before_clipping,norm_after_clipping" and len(rows) == 31
+    pairs = [tuple(float(v) for v in row.split(",")[1:]) for row in rows[1:]]
+    assert any(before > 1.5 and abs(after - 1.0) < 1e-9 for before, after in pairs)
+    assert (folders["clipping"] / "accuracy.csv").exists() and (folders["clipping"] / "training_loss.csv").exists()
+    assert not (folders["exploding-rnn"] / "clip_norms.csv").exists()
+    assert (folders["clipping"] / "grad_norms.csv").read_bytes() != (folders["exploding-rnn"] / "grad_norms.csv").read_bytes()
 
 
 def test_a_saved_session_opens_from_the_command_line(tmp_path, capsys):

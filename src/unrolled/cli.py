@@ -39,8 +39,10 @@ def build_export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", default="png", metavar="LIST",
                         help="comma-separated: png, svg, pdf, csv (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
-    parser.add_argument("--iterations", type=int, default=0, metavar="N",
-                        help="training iterations to run first (default: 0)")
+    parser.add_argument("--iterations", type=int, default=None, metavar="N",
+                        help="training iterations to run first, adding the training figures (loss, gradient "
+                             "norm before and after clipping, accuracy) (default: the preset's "
+                             "export_iterations, else 0)")
     return parser
 
 
@@ -64,12 +66,13 @@ def export_main(argv: list[str]) -> int:
         parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
-    if not 0 <= args.iterations <= MAX_ITERATIONS:
+    if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         parser.exit(2, f"unrolled export: error: --iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}\n")
     try:
         preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         parser.exit(2, f"unrolled export: error: {error}\n")
+    iterations = args.iterations if args.iterations is not None else min(preset.export_iterations, MAX_ITERATIONS)
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     from .session.stepper import Session
@@ -84,16 +87,21 @@ def export_main(argv: list[str]) -> int:
         check_writable_folder(args.out)
     except ExportError as error:
         parser.exit(2, f"unrolled export: error: {error}\n")
+    from .session.training import Diverged, Trainer
+
     try:
-        for _ in range(args.iterations):
-            session.run_iteration()
+        trainer = Trainer(session)  # the Training panel's loop: fresh batches, clipping, accuracy
+        try:
+            trainer.train(iterations)
+        except Diverged as diverged:  # the figures show the run up to there
+            print(f"unrolled export: {diverged}", file=sys.stderr)
         # one more iteration's forward and backward pass, stopped before its update
         session.advance(session.steps_to("iteration") - 1)
     except (MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled export: error: {_build_failure(error)}\n")
     make_application()
     try:
-        written = export_all(session, args.out, formats, args.dpi)
+        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps)
     except ExportError as error:
         parser.exit(1, f"unrolled export: error: {error}\n")
     for path in written:

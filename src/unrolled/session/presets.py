@@ -15,7 +15,7 @@ from .config import Config, ConfigError
 PRESET_FORMAT = "unrolled-preset"
 MAX_STEPS = 100_000  # steps to take after opening: more would keep a lecture waiting for minutes
 MAX_FILE_BYTES = 1_000_000  # a config or preset is a few hundred bytes
-PRESET_FIELDS = ("format", "name", "description", "config", "steps", "compare")
+PRESET_FIELDS = ("format", "name", "description", "config", "steps", "compare", "export_iterations")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Preset:
     config: Config
     steps: int = 0  # steps to take after opening (0: the start of the first iteration)
     compare: dict = field(default_factory=dict)  # changes for a second network, side by side
+    export_iterations: int = 0  # training iterations `unrolled export` runs first (its training figures)
 
 
 def _from_json(data, source: str) -> Preset:
@@ -47,6 +48,10 @@ def _from_json(data, source: str) -> Preset:
     steps = data.get("steps", 0)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
         raise ConfigError({"steps": f"{source}: got {steps!r}, expected a whole number from 0 to {MAX_STEPS}"})
+    iterations = data.get("export_iterations", 0)  # what `unrolled export` trains first
+    if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_STEPS:
+        raise ConfigError({"export_iterations": f"{source}: got {iterations!r}, "
+                                                f"expected a whole number from 0 to {MAX_STEPS}"})
     compare = data.get("compare", {})
     if not isinstance(compare, dict):
         raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
@@ -58,7 +63,8 @@ def _from_json(data, source: str) -> Preset:
         config.replace(**compare).validated()
     except ConfigError as error:
         raise ConfigError({"compare": f"{source}: network B's {error}"}) from error
-    return Preset(name=name, description=description, config=config, steps=steps, compare=dict(compare))
+    return Preset(name=name, description=description, config=config, steps=steps, compare=dict(compare),
+                  export_iterations=iterations)
 
 
 def load_file(path: str | Path) -> Preset:

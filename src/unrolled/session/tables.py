@@ -1,7 +1,7 @@
 """The data behind every figure, as tables (CSV) and the full trace (NPZ). No Qt.
 
-Each table is a header and rows, one row per timestep (or per iteration for the loss), for
-sequence 1 of the batch, so a spreadsheet can redraw any figure.
+Each table is a header and rows, one row per timestep (or per iteration for the loss and
+the training figures), for sequence 1 of the batch, so a spreadsheet can redraw any figure.
 """
 
 from __future__ import annotations
@@ -9,20 +9,54 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..engine import cell_class
 from .stepper import Session
+from .training import TrainingStep
 
 FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss")
+# drawn from a training run's steps (unrolled export --iterations N), not from the session
+TRAINING_FIGURES = ("training_loss", "clip_norms", "accuracy")
 
 
 def figures_for(session: Session) -> tuple[str, ...]:
     """The figures a session has: gates only for a cell that has gates."""
     has_gates = bool(cell_class(session.config.cell).gate_names)
     return tuple(f for f in FIGURES if f != "gates" or has_gates)
+
+
+def exported_figures(session: Session, steps: Sequence[TrainingStep] = ()) -> tuple[str, ...]:
+    """The figures an export writes: the session's, without the loss before any iteration
+    (one dot says nothing), and the training figures of `steps` (accuracy only for a
+    classification run)."""
+    names = [f for f in figures_for(session) if f != "loss" or session.history]
+    if steps:
+        names += ["training_loss", "clip_norms"]
+        if any(s.accuracy is not None for s in steps):
+            names.append("accuracy")
+    return tuple(names)
+
+
+def training_table(name: str, steps: Sequence[TrainingStep]) -> tuple[list[str], np.ndarray]:
+    """(header, rows) of a training figure: one row per iteration of the run."""
+    iterations = [s.iteration for s in steps]
+    if name == "training_loss":
+        columns = {"iteration": iterations, "loss": [s.loss for s in steps]}
+    elif name == "clip_norms":
+        columns = {"iteration": iterations, "norm_before_clipping": [s.norm_before for s in steps],
+                   "norm_after_clipping": [s.norm_after for s in steps]}
+    elif name == "accuracy":
+        columns = {"iteration": iterations,
+                   "accuracy": [np.nan if s.accuracy is None else s.accuracy for s in steps]}
+    else:
+        raise ValueError(f"figure: got {name!r}, expected one of {', '.join(TRAINING_FIGURES)}")
+    header = list(columns)
+    rows = np.column_stack([np.asarray(v, dtype=float) for v in columns.values()])
+    return header, rows.reshape(len(steps), len(header))
 
 
 def _extra_states(session: Session) -> tuple[str, ...]:
@@ -44,9 +78,13 @@ def _gradient_columns(session: Session) -> dict[str, np.ndarray]:
     return columns
 
 
-def figure_table(name: str, session: Session) -> tuple[list[str], np.ndarray]:
-    """(header, rows) of the data behind figure `name`; NaN where not computed yet."""
+def figure_table(name: str, session: Session,
+                 steps: Sequence[TrainingStep] = ()) -> tuple[list[str], np.ndarray]:
+    """(header, rows) of the data behind figure `name`; NaN where not computed yet.
+    `steps`: the training run behind the training figures."""
     fwd, t = session.fwd, _t_column(session)
+    if name in TRAINING_FIGURES:
+        return training_table(name, steps)
     if name == "grad_norms":
         columns = {"t": t, **_gradient_columns(session)}
     elif name == "hidden_states":

@@ -1,20 +1,25 @@
 """Writing figures: PNG at a chosen DPI (fonts and lines scaled with it), SVG and PDF as
 vector figures painted by Qt's own QSvgGenerator and QPdfWriter (pyqtgraph's SVG exporter
-is broken on Qt >= 6.11, see DESIGN.md), CSV of the data behind each figure, NPZ of the
+is broken on Qt >= 6.11, see DESIGN.md; the SVG is then rewritten in user units by
+`svg.clean_svg`), CSV of the data behind each figure, NPZ of the
 whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
 from ..session.stepper import Session
-from ..session.tables import figure_table, figures_for, write_csv, write_trace_npz
+from ..session.tables import exported_figures, figure_table, write_csv, write_trace_npz
+from ..session.training import TrainingStep
 from . import theme
 from .figures import FIGURE_INCHES, build_figure, laid_out
+from .svg import clean_svg
 
 FORMATS = ("png", "svg", "pdf", "csv")
 SCREEN_DPI = 96  # the resolution widgets lay themselves out at
@@ -60,19 +65,35 @@ def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QIm
     return image
 
 
+def _scene_items(widget: QtWidgets.QWidget) -> list:
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    return [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
+
+
 def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
+    """Export mode makes pyqtgraph draw scatter markers as paths, not cached pixmaps."""
+    items = _scene_items(widget)
+    for item in items:
+        item.setExportMode(True, {"antialias": True})
     painter = QtGui.QPainter(device)
-    painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
-    QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
-    painter.end()
+    try:
+        painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
+        QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
+    finally:
+        painter.end()
+        for item in items:
+            item.setExportMode(False)
 
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
-                 inches: tuple[float, float] | None = None) -> Path:
-    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv)."""
+                 inches: tuple[float, float] | None = None, steps: Sequence[TrainingStep] = ()) -> Path:
+    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv); `steps`:
+    the training run behind a training figure."""
     path = Path(path)
     if fmt == "csv":
-        return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session)))
+        return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
     if fmt not in FORMATS:
         raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
     if not 30 <= dpi <= 1200:
@@ -83,7 +104,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     dots = dpi if fmt == "png" else SCREEN_DPI
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
     with theme.styled(scale=dots / SCREEN_DPI):
-        widget = laid_out(build_figure(name), size.width(), size.height(), session)
+        widget = laid_out(build_figure(name, steps), size.width(), size.height(), session)
         try:
             _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
         finally:
@@ -107,6 +128,9 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
         generator.setTitle(f"unrolled: {name}")
         generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
         _paint_vector(widget, generator)
+        del generator  # closes the file
+        family = QtGui.QFontInfo(theme.qfont()).family()
+        tmp.write_text(clean_svg(tmp.read_text(encoding="utf-8"), family), encoding="utf-8")
     else:
         writer = QtGui.QPdfWriter(str(tmp))
         writer.setResolution(SCREEN_DPI)
@@ -120,11 +144,13 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
         raise ExportError(f"cannot write {path}")
 
 
-def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300) -> list[Path]:
-    """Every figure of the session in every format: folder/<figure>.<format>."""
+def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
+               steps: Sequence[TrainingStep] = ()) -> list[Path]:
+    """Every figure of the session (and of the training run `steps`) in every format:
+    folder/<figure>.<format>. The loss is left out before any iteration."""
     folder = check_writable_folder(folder)
-    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi)
-            for name in figures_for(session) for fmt in formats]
+    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi, steps=steps)
+            for name in exported_figures(session, steps) for fmt in formats]
 
 
 def write_trace(session: Session, path: str | Path) -> Path:

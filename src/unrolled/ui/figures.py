@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from collections.abc import Sequence
+
 from ..session.stepper import Session
-from ..session.tables import FIGURES
+from ..session.tables import FIGURES, TRAINING_FIGURES
+from ..session.training import TrainingStep
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
 from .plots.loss import LossPlot
+from .plots.training import TITLES as TRAINING_TITLES
+from .plots.training import TrainingFigure
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {
@@ -23,6 +28,9 @@ FIGURE_INCHES = {
     "gates": (8.0, 6.4),
     "grad_norms": (6.4, 5.6),
     "loss": (6.4, 3.6),
+    "training_loss": (6.4, 3.6),
+    "clip_norms": (6.4, 3.6),
+    "accuracy": (6.4, 3.6),
 }
 TITLES = {
     "dashboard": "Dashboard (all plots)",
@@ -31,6 +39,7 @@ TITLES = {
     "gates": "Gates",
     "grad_norms": "Gradient per timestep",
     "loss": "Loss per iteration",
+    **TRAINING_TITLES,
 }
 
 
@@ -62,8 +71,11 @@ class Dashboard(QtWidgets.QWidget):
             view.refresh(session)
 
 
-def build_figure(name: str) -> QtWidgets.QWidget:
-    """An empty figure widget; call `refresh(session)` once it has its size."""
+def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWidget:
+    """An empty figure widget; call `refresh(session)` once it has its size. `steps`: the
+    training run a training figure draws."""
+    if name in TRAINING_FIGURES:
+        return TrainingFigure(name, steps)
     if name == "dashboard":
         return Dashboard()
     if name == "diagram":
@@ -79,19 +91,22 @@ def build_figure(name: str) -> QtWidgets.QWidget:
         return panel
     if name == "loss":
         return LossPlot()
-    raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES)}")
+    raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
 
 
-def _hide_cursors(widget: QtWidgets.QWidget) -> None:
+def _as_figure(widget: QtWidgets.QWidget) -> None:
+    """Screen aids left out: the cursor at the current timestep, and any widget."""
     for view in getattr(widget, "views", (widget,)):
         if hasattr(view, "show_cursor"):
             view.show_cursor = False
+        if hasattr(view, "offers_choice"):
+            view.offers_choice = False
 
 
 def laid_out(widget: QtWidgets.QWidget, width: int, height: int, session: Session) -> QtWidgets.QWidget:
-    """Give an off-screen figure its size and its data, ready to render; the plots' cursor
-    at the current timestep is a screen aid and is left out."""
-    _hide_cursors(widget)
+    """Give an off-screen figure its size and its data, ready to render, without the
+    screen aids (the cursor at the current timestep, the gradient panel's selector)."""
+    _as_figure(widget)
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(width, height)
     widget.show()

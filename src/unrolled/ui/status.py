@@ -52,7 +52,10 @@ class SessionStatus:
         self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
         self.loss.setText(f"Loss {s.loss:.4g}" if s.loss is not None else "Loss -")
         ratio = s.gradient_ratio()
-        if ratio is None:
+        bad = s.nonfinite_from()
+        if bad is not None and (ratio is None or not np.isfinite(ratio)):
+            self.ratio.setText(f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
+        elif ratio is None:
             self.ratio.setText("Gradient ratio: after the backward pass")
         else:
             self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")

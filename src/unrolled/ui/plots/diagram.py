@@ -14,6 +14,7 @@ from ...session.stepper import Phase, Session
 from .. import theme
 
 MIN_CELL_PX = 46  # narrower than this and the full diagram turns into the strip
+ZERO = "#4d4d4d"  # a gradient of exactly 0: dark grey, apart from the gradient colours and overflow
 
 
 MIN_DECADES = 2.0  # the colour scale spans at least this many powers of ten
@@ -123,8 +124,12 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 if done_back[k] and np.isfinite(value) and value > 0:
                     f = (np.log10(value) - low) / (high - low)
                     _arrow(painter, x1, x0, cy, gradient_colour(f), theme.px(1.5 + 6.5 * f))
+                elif done_back[k] and value == 0:  # exactly zero (a saturated softmax): not overflow
+                    _arrow(painter, x1, x0, cy, QtGui.QColor(ZERO), theme.px(1.5))
+                    _word(painter, x0, x1, cy, "0", ZERO)
                 elif done_back[k]:
                     _arrow(painter, x1, x0, cy, QtGui.QColor(theme.OVERFLOW), theme.px(4))
+                    _word(painter, x0, x1, cy, "inf" if np.isinf(value) else "nan", theme.OVERFLOW)
                 else:
                     used = k + 1 < forward_done
                     _arrow(painter, x0, x1, cy, dark if used else QtGui.QColor(theme.GREY), theme.px(1.5))
@@ -176,10 +181,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
             Phase.BACKWARD: f"Backward pass: dL/dh{_sub(s.t)} computed",
             Phase.UPDATE: "Weights updated: press Right for the next iteration",
         }[phase]
+        _, norms, done_back = self._state(s)
+        if (norms[done_back] == 0).any():
+            caption += "; dark grey: dL/dh_t = 0 exactly"
+        if (~np.isfinite(norms[done_back])).any():
+            caption += "; magenta: inf or nan"
         painter.setPen(QtGui.QColor(theme.THEME.foreground))
         painter.setFont(self._font(1.1))
         line = QtCore.QRectF(theme.px(10), self.height() - theme.px(26), self.width() - theme.px(20), theme.px(24))
         painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
+
+
+def _word(painter: QtGui.QPainter, x0: float, x1: float, y: float, word: str, colour: str) -> None:
+    """A word above an arrow: what a value that is no size on the scale is (0, inf, nan)."""
+    painter.setPen(QtGui.QColor(colour))
+    box = QtCore.QRectF(min(x0, x1), y - theme.px(24), abs(x1 - x0), theme.px(20))
+    painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, word)
 
 
 def _rgba(colour: str) -> np.ndarray:
@@ -188,7 +205,8 @@ def _rgba(colour: str) -> np.ndarray:
 
 def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -> np.ndarray:
     """(1, T, 4) RGBA: grey before the forward pass, blue once computed, and in the backward
-    pass the gradient colour of log10 ||dL/dh_t|| (magenta where inf or nan)."""
+    pass the gradient colour of log10 ||dL/dh_t||, ZERO grey where it is exactly 0 and
+    magenta where inf or nan."""
     T = len(norms)
     colours = np.tile(_rgba(theme.THEME.muted), (1, T, 1))
     colours[0, :forward_done] = _rgba(theme.SKY)
@@ -199,7 +217,8 @@ def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -
     f = np.clip((logs[finite] - low) / (high - low), 0.0, 1.0)[:, None]
     a, b = _rgba(theme.GRADIENT_LOW).astype(float), _rgba(theme.GRADIENT_HIGH).astype(float)
     colours[0, finite] = np.round(a + f * (b - a)).astype(np.uint8)
-    colours[0, done_back & ~np.isfinite(logs)] = _rgba(theme.OVERFLOW)
+    colours[0, done_back & (norms == 0)] = _rgba(ZERO)  # zero is not overflow
+    colours[0, done_back & ~np.isfinite(norms)] = _rgba(theme.OVERFLOW)
     return np.ascontiguousarray(colours)
 
 

@@ -11,6 +11,7 @@ from PySide6 import QtWidgets
 from ...session.stepper import Session
 from .. import theme
 from .axes import POWER_TICK, LogAxis
+from .legend import place_legend
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -69,6 +70,12 @@ class GradientPanel(QtWidgets.QWidget):
             symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2)
         )
         self.norms.addItem(self.overflow)
+        # the word beside the marks: above the largest finite norm, not a value on the axis
+        self.overflow_label = pg.TextItem("inf / nan", color=theme.OVERFLOW, anchor=(0.5, 1.0))
+        self.overflow_label.setFont(theme.qfont(0.9))
+        self.overflow_label.setVisible(False)
+        self.norms.addItem(self.overflow_label, ignoreBounds=True)
+        self._axis_blank = False
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         self.step_line = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
         self.norms.addItem(self.step_line)
@@ -86,6 +93,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep; an exported figure leaves it out
+        self.offers_choice = True  # the "Show:" selector is for the screen; a figure has no widgets
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
@@ -116,8 +124,8 @@ class GradientPanel(QtWidgets.QWidget):
         t = np.arange(1, T + 1)
         bwd = session.bwd
         many = session.config.mode == "many-to-many"
-        self.show_choice.setVisible(many)
-        self.show_label.setVisible(many)
+        self.show_choice.setVisible(many and self.offers_choice)
+        self.show_label.setVisible(many and self.offers_choice)
         show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
         total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
@@ -132,6 +140,7 @@ class GradientPanel(QtWidgets.QWidget):
         contrib = session.net.recurrent_contributions(session.fwd, bwd) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
         self._mark_overflow(session, t)
+        place_legend(self.norms, self.norms.legend)
         if self._ticks_for != T:
             # a marker per timestep while they can be told apart; beyond, lines only (and fast)
             for curve, symbol in self._symbols.items():
@@ -169,10 +178,20 @@ class GradientPanel(QtWidgets.QWidget):
         bwd = session.bwd
         if bwd is None:
             self.overflow.setData([], [])
+            self.overflow_label.setVisible(False)
             return
         done = bwd.done_mask
         with np.errstate(invalid="ignore", over="ignore"):
             bad = done & ~np.isfinite(bwd.dh_norm)
             finite = bwd.dh_norm[done & np.isfinite(bwd.dh_norm) & (bwd.dh_norm > 0)]
+        # above the largest finite norm; with none, the axis has no numbers, so the marks
+        # cannot be read as a norm of 1
         top = np.log10(finite.max()) + 0.5 if finite.size else 0.0
         self.overflow.setData(t[bad], np.full(int(bad.sum()), top))  # log mode: y in log10
+        self.overflow_label.setVisible(bool(bad.any()))
+        if bad.any():
+            self.overflow_label.setPos(float(np.mean(t[bad])), top)
+        blank = bool(bad.any()) and finite.size == 0
+        if blank != self._axis_blank:
+            self.norms.getAxis("left").setTicks([[], []] if blank else None)
+            self._axis_blank = blank

@@ -105,7 +105,8 @@ class _Panel:
             self.overflow.setRect(rect)
             self.overflow.setVisible(False)
             # a panel is narrow (two per row for the gated cells): few, round ticks
-            theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
+            # wider numbers, fewer of them: "200400600800" never runs together
+            theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
             theme.set_integer_ticks(self.plot.getAxis("left"), D, target=5)
             self.plot.setXRange(0.5, T + 0.5, padding=0)
             self.plot.setYRange(0.5, D + 0.5, padding=0)

@@ -1,0 +1,102 @@
+"""The training figures: loss, accuracy and the gradient norm before and after clipping,
+per iteration. The same curves are drawn by the Training panel and, as standalone figures,
+by the export command (`unrolled export --iterations N`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore
+
+from ...session.stepper import Session
+from ...session.training import TrainingStep
+from .. import theme
+from .axes import POWER_TICK, LogAxis
+
+TITLES = {
+    "training_loss": "Training loss per iteration",
+    "clip_norms": "Gradient norm, before and after clipping",
+    "accuracy": "Accuracy per iteration",
+}
+
+
+def positive_or_nan(values) -> np.ndarray:
+    """Positive finite values kept, the rest NaN: a log axis leaves a gap, never a dot at a
+    made-up value."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def add_legend(plot: pg.PlotItem) -> pg.LegendItem:
+    """A legend above the data's top right corner: curves of a training run fall from the
+    top left, so that corner is the one they leave free soonest."""
+    legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                            labelTextColor=theme.THEME.foreground)
+    legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
+    return legend
+
+
+def clip_norm_curves(plot: pg.PlotItem) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+    """Both curves, each listed in the legend: before clipping (solid) and after (dashed)."""
+    add_legend(plot)
+    before = plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping", connect="finite")
+    after = plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
+                      name="after clipping", connect="finite")
+    return before, after
+
+
+def set_clip_norms(before: pg.PlotDataItem, after: pg.PlotDataItem, steps: Sequence[TrainingStep]) -> None:
+    iterations = np.array([s.iteration for s in steps], dtype=float)
+    before.setData(iterations, positive_or_nan([s.norm_before for s in steps]))
+    after.setData(iterations, positive_or_nan([s.norm_after for s in steps]))
+
+
+def accuracy_values(steps: Sequence[TrainingStep]) -> tuple[np.ndarray, np.ndarray]:
+    """(iterations, accuracy) of the iterations that have one."""
+    iterations = np.array([s.iteration for s in steps], dtype=float)
+    accuracy = np.array([np.nan if s.accuracy is None else s.accuracy for s in steps], dtype=float)
+    finite = np.isfinite(accuracy)
+    return iterations[finite], accuracy[finite]
+
+
+class TrainingFigure(pg.PlotWidget):
+    """One training figure ("training_loss", "clip_norms" or "accuracy") of a run's steps."""
+
+    def __init__(self, name: str, steps: Sequence[TrainingStep], parent=None):
+        log = name != "accuracy"
+        axes = {"left": LogAxis("left")} if log else None
+        super().__init__(parent, background=theme.THEME.background, axisItems=axes)
+        self.name, self.steps = name, list(steps)
+        plot = self.getPlotItem()
+        left = {"training_loss": "loss", "clip_norms": "||g||", "accuracy": "accuracy"}[name]
+        theme.style_plot(plot, TITLES[name], {"bottom": "iteration", "left": left},
+                         widest_tick=POWER_TICK if log else "-0.000")
+        plot.setMenuEnabled(False)
+        if log:
+            plot.setLogMode(y=True)
+        self.curves: tuple[pg.PlotDataItem, ...]
+        if name == "clip_norms":
+            self.curves = clip_norm_curves(plot)
+        else:
+            colour = theme.BLUE if name == "training_loss" else theme.GREEN
+            self.curves = (plot.plot([], [], pen=theme.pen(colour), connect="finite"),)
+        if name == "accuracy":
+            plot.setYRange(0, 1.02, padding=0)
+
+    def refresh(self, session: Session) -> None:
+        """The run's steps (given at construction) drawn; `session` only for a common API."""
+        steps = self.steps
+        if self.name == "clip_norms":
+            before, after = self.curves
+            set_clip_norms(before, after, steps)
+        elif self.name == "accuracy":
+            self.curves[0].setData(*accuracy_values(steps))
+        else:
+            self.curves[0].setData(np.array([s.iteration for s in steps], dtype=float),
+                                   positive_or_nan([s.loss for s in steps]))
+        n = max(len(steps), 2)
+        theme.set_integer_ticks(self.getAxis("bottom"), n, target=6)
+        self.setXRange(0.5, n + 0.5, padding=0)

@@ -1,0 +1,89 @@
+"""Extremes drawn truthfully: zero is not overflow, inf and nan are never drawn at a finite
+norm, the status bar names the overflow, the only point at T = 1 is not under the legend,
+and tick labels at T = 1000 do not run together."""
+
+import numpy as np
+import pytest
+from PySide6 import QtGui, QtWidgets
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Session
+from unrolled.ui import theme
+from unrolled.ui.figures import build_figure, laid_out
+from unrolled.ui.plots.diagram import ZERO, strip_colours
+from unrolled.ui.status import SessionStatus
+
+
+def _through_backward(config: Config) -> Session:
+    session = Session(config)
+    session.advance(session.steps_to("iteration") - 1)
+    return session
+
+
+@pytest.fixture
+def overflowing():
+    """A linear RNN with rho(U) = 10 over T = 400: h overflows in the forward pass, and
+    every gradient is nan."""
+    return _through_backward(Config(activation="linear", rho=10.0, timesteps=400))
+
+
+def test_a_zero_gradient_is_not_painted_as_overflow(qapp):
+    norms = np.array([0.0, 1e-3, np.nan, 1.0])
+    colours = strip_colours(4, norms, np.ones(4, dtype=bool))[0]
+    assert QtGui.QColor(*colours[0]).name() == ZERO
+    assert QtGui.QColor(*colours[2]).name() == theme.OVERFLOW
+    assert QtGui.QColor(*colours[0]).name() != QtGui.QColor(*colours[2]).name()
+
+
+def test_nan_gradients_are_marked_and_labelled_with_no_norm_on_the_axis(qapp, overflowing):
+    panel = laid_out(build_figure("grad_norms"), 640, 560, overflowing)
+    try:
+        assert np.isnan(overflowing.bwd.dh_norm).all()
+        x, _ = panel.overflow.getData()
+        assert len(x) == overflowing.T  # every timestep marked
+        assert panel.overflow_label.isVisible() and panel.overflow_label.toPlainText() == "inf / nan"
+        # no numbers beside the marks that would read as "gradient = 1"
+        assert panel.norms.getAxis("left")._tickLevels == [[], []]
+    finally:
+        panel.close()
+
+
+def test_the_status_bar_says_where_the_overflow_starts(qtbot, overflowing):
+    window = QtWidgets.QMainWindow()
+    qtbot.addWidget(window)
+    from unrolled.ui.runner import ChunkedRunner
+
+    status = SessionStatus(overflowing, window.statusBar(), ChunkedRunner(window))
+    status.refresh()
+    where = overflowing.nonfinite_from()
+    assert status.ratio.text() == f"Gradient ratio: forward pass overflow from t = {where[1]}"
+
+
+def test_at_t_1_the_legend_leaves_the_only_point_free(qapp):
+    session = _through_backward(Config(timesteps=1))
+    panel = laid_out(build_figure("grad_norms"), 640, 560, session)
+    try:
+        legend = panel.norms.legend
+        x, y = panel.total.getData()
+        point = panel.norms.vb.mapViewToScene(QtGui.QVector2D(x[0], y[0]).toPointF())
+        assert legend.isVisible() and not legend.sceneBoundingRect().contains(point)
+    finally:
+        panel.close()
+
+
+def test_heatmap_ticks_at_t_1000_do_not_run_together(qapp):
+    session = Session(Config(timesteps=1000, n_hidden=4))
+    session.advance(1000)
+    figure = laid_out(build_figure("hidden_states"), 300, 300, session)  # a dashboard-sized panel
+    try:
+        panel = figure.panels["h"]
+        ticks = panel.plot.getAxis("bottom")._tickLevels[0]
+        box = panel.plot.vb
+        metrics = QtGui.QFontMetricsF(theme.qfont())
+        positions = [box.mapViewToScene(QtGui.QVector2D(t, 1).toPointF()).x() for t, _ in ticks]
+        widths = [metrics.horizontalAdvance(label) for _, label in ticks]
+        for k in range(len(ticks) - 1):
+            gap = positions[k + 1] - positions[k]
+            assert gap > (widths[k] + widths[k + 1]) / 2 + metrics.horizontalAdvance(" "), ticks
+    finally:
+        figure.close()
