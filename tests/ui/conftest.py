@@ -26,12 +26,15 @@ def _catch_qt_leaks(qapp):
 
 @pytest.fixture(autouse=True)
 def _restore_theme():
-    """Presentation mode and the dark theme are global: every test starts from the default."""
+    """Presentation mode and the dark theme are global (the theme, the palette and the
+    application's font): every test starts from the default."""
+    font = QtWidgets.QApplication.font()
     yield
     from unrolled.ui import theme
 
     theme.THEME.scale, theme.THEME.dark = 1.0, False
     QtWidgets.QApplication.setPalette(theme.palette())
+    QtWidgets.QApplication.setFont(font)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The main window's side panels as docks: the Model panel (left), the Training panel
-(bottom) and the Theory panel (right), with their View-menu toggles, and the rebuild of
-the Training and Theory plots when the style changes."""
+"""The main window's side panels as docks: the Model panel (left), and the Training and
+Theory panels (right, on tabs of one column when both are open, so the plots keep most of
+a projector's 1366 x 768), with their View-menu toggles, and the rebuild of the Training
+and Theory plots when the style changes."""
 
 from __future__ import annotations
 
@@ -35,11 +36,17 @@ class PanelDocks:
             | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.training_panel = TrainingPanel(session)
-        self.training = self._dock("Training", "training", self.training_panel, Area.BottomDockWidgetArea)
+        self.training = self._dock("Training", "training", self.training_panel, Area.RightDockWidgetArea)
         self.training.hide()
         self.theory_panel = TheoryPanel(session)
         self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
         self.theory.hide()
+        self._fit = QtCore.QTimer(window)  # once the dock layout has settled, not inside its change
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(0)
+        self._fit.timeout.connect(self.fit_right_column)
+        for dock in (self.model, self.training, self.theory):
+            dock.visibilityChanged.connect(lambda visible: self._fit.start())
         theory = self.theory.toggleViewAction()
         theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
         describe(theory, "Eigenvalues of U, rho and sigma_max, and the Jacobian products", ("Ctrl+T",))
@@ -57,12 +64,19 @@ class PanelDocks:
         """The View menu's show / hide actions of the three panels."""
         return tuple(dock.toggleViewAction() for dock in (self.model, self.training, self.theory))
 
+    def fit_right_column(self) -> None:
+        """The Training / Theory column takes about 30% of the width, leaving the plots
+        the rest, whatever else was opened or closed (presentation mode hides the Model)."""
+        shown = [dock for dock in (self.training, self.theory) if not dock.isHidden()]
+        if len(shown) == 2 and not self.window.tabifiedDockWidgets(self.training):
+            self.window.tabifyDockWidget(self.training, self.theory)
+        if shown:
+            width = max(340, min(560, self.window.width() * 3 // 10))
+            self.window.resizeDocks(shown[:1], [width], QtCore.Qt.Orientation.Horizontal)
+
     def show_training(self) -> None:
-        if not self.training.isVisible():
-            self.training.show()
-            # a strip along the bottom: the main plots keep most of the height
-            self.window.resizeDocks([self.training], [max(220, self.window.height() // 4)],
-                                    QtCore.Qt.Orientation.Vertical)
+        self.training.show()
+        self.training.raise_()  # its tab in front of the Theory panel's
 
     def restyle(self) -> None:
         """Rebuild the Training and Theory plots under the current theme: the training

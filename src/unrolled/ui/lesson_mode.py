@@ -206,6 +206,7 @@ class LessonMode(QtCore.QObject):
             self.frame.attach(None)
             return
         self.window.panel_actions[name].setChecked(True)
+        self.window.plots.bring_forward(name)  # its tab in front when the plots are on tabs
         self.frame.attach(self.window.plots.slots[name])
 
     def _compare(self, end: bool) -> None:

@@ -167,6 +167,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.transport.pause()
         self.docks.show_training()
+        self.plots.bring_forward("loss")  # training is watched on the loss
         self.training_panel.train()
 
     def open_sweep(self) -> None:

@@ -13,6 +13,12 @@ from ..session.stepper import Session
 from .figures import Dashboard
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
+TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
+        ("Loss", ("loss",)))
+DIAGRAM_HEIGHT = 190
+# below this the split layout cannot give every plot 150 px (three rows of gate heatmaps,
+# the two gradient plots over the loss): the plots go on tabs
+SPLIT_MIN = QtCore.QSize(1000, 700)
 # the figures (session.tables.FIGURES) each slot's right-click menu offers
 SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
                 "gradients": ("grad_norms",), "loss": ("loss",)}
@@ -35,29 +41,108 @@ class PlotArea(QtWidgets.QWidget):
         for box in self._slot_layouts.values():
             box.setContentsMargins(0, 0, 0, 0)
         self._build_sequence_row()
-        right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        right.addWidget(self.slots["gradients"])
-        right.addWidget(self.slots["loss"])
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        plots = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        plots.addWidget(self.slots["heatmaps"])
-        plots.addWidget(right)
-        plots.setStretchFactor(0, 1)
-        plots.setStretchFactor(1, 1)
-        main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
-        main.addWidget(self.slots["diagram"])
-        main.addWidget(plots)
-        main.setStretchFactor(0, 0)
-        main.setStretchFactor(1, 1)
-        main.setSizes([190, 700])
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(main)
+        self._stack = QtWidgets.QStackedLayout(self)
+        self._build_split_layout()
+        self._build_tabbed_layout()
+        self.tabbed = False
+        self._place_slots()
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
         self.dashboard: Dashboard | None = None
         self._stale: set[str] = set()  # hidden views that missed a refresh
         self.install_views()
+
+    # -- two layouts: splitters when there is room, tabs when there is not ---------------
+    def _build_split_layout(self) -> None:
+        """The diagram above; the heatmaps left; the gradients over the loss right."""
+        self._right = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        self._plots = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        self._main = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        self._plots.addWidget(self._right)  # the heatmaps go left of it (_place_slots)
+        self._main.addWidget(self._plots)  # the diagram goes above it
+        self._main.setStretchFactor(0, 0)
+        self._main.setStretchFactor(1, 1)
+        self._stack.addWidget(self._main)
+
+    def _build_tabbed_layout(self) -> None:
+        """On a small screen or beside open panels: the diagram over the gradients, the
+        heatmaps, and the loss, each on a tab of its own with the whole area's height."""
+        self._tabs = QtWidgets.QTabWidget()
+        self._tab_pages = {}
+        for title, names in TABS:
+            page = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+            self._tab_pages[names] = page
+            self._tabs.addTab(page, title)
+        self._tabs.currentChanged.connect(lambda _: self._catch_up())
+        self._tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # the arrows step; they do not switch tabs
+        self._stack.addWidget(self._tabs)
+
+    def _place_slots(self) -> None:
+        """Put the slots into the layout for the current mode."""
+        if self.tabbed:
+            for names, page in self._tab_pages.items():
+                for name in names:
+                    page.addWidget(self.slots[name])
+            self._stack.setCurrentWidget(self._tabs)
+        else:
+            self._main.insertWidget(0, self.slots["diagram"])
+            self._plots.insertWidget(0, self.slots["heatmaps"])
+            self._right.addWidget(self.slots["gradients"])
+            self._right.addWidget(self.slots["loss"])
+            self._stack.setCurrentWidget(self._main)
+        self._sizes_pending = True  # applied once the splitters have their real size
+
+    def _apply_sizes(self) -> None:
+        if self.tabbed:
+            for names, page in self._tab_pages.items():
+                if len(names) > 1:
+                    page.setSizes([DIAGRAM_HEIGHT, max(page.height() - DIAGRAM_HEIGHT, DIAGRAM_HEIGHT)])
+        else:
+            width, height = self._main.width(), self._main.height()
+            self._main.setSizes([DIAGRAM_HEIGHT, max(height - DIAGRAM_HEIGHT, DIAGRAM_HEIGHT)])
+            self._plots.setSizes([width * 3 // 5, width - width * 3 // 5])  # two columns of heatmaps, then the rest
+            below = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
+            self._right.setSizes([below * 3 // 5, below - below * 3 // 5])  # the loss keeps a readable height
+        self._sizes_pending = False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        # with hysteresis, so a size near the limit does not flip back and forth
+        if self.tabbed:
+            wanted = not (size.width() >= SPLIT_MIN.width() + 40 and size.height() >= SPLIT_MIN.height() + 40)
+        else:
+            wanted = size.width() < SPLIT_MIN.width() or size.height() < SPLIT_MIN.height()
+        if wanted != self.tabbed:
+            self.tabbed = wanted
+            self._place_slots()
+            self._catch_up()
+        if self._sizes_pending and self.isVisible():
+            QtCore.QTimer.singleShot(0, self._apply_sizes)  # after the layouts have resized the splitters
+
+    def bring_forward(self, name: str) -> None:
+        """Make a view visible: on tabs, its tab becomes the current one."""
+        if self.tabbed:
+            for index, (names, _) in enumerate(self._tab_pages.items()):
+                if name in names:
+                    self._tabs.setCurrentIndex(index)
+
+    def _shown(self, name: str) -> bool:
+        """Whether a view can be seen: not switched off, and on the current tab."""
+        if self.slots[name].isHidden():
+            return False
+        if self.tabbed:
+            current = self._tabs.currentWidget()
+            return any(page is current for names, page in self._tab_pages.items() if name in names)
+        return True
+
+    def _catch_up(self) -> None:
+        """Views that missed refreshes while they could not be seen are brought up to date."""
+        if self.dashboard is None:
+            return
+        for name, view in zip(SLOTS, self.dashboard.views, strict=True):
+            if name in self._stale and self._shown(name):
+                self._stale.discard(name)
+                view.refresh(self.session)
 
     def _build_sequence_row(self) -> None:
         """With a batch of B > 1 sequences, the heatmaps show the one chosen here."""
@@ -110,7 +195,7 @@ class PlotArea(QtWidgets.QWidget):
 
     def focus_home(self) -> None:
         """Give the keyboard to the plots: the diagram, or the area when the diagram is hidden."""
-        if self.dashboard is not None and not self.slots["diagram"].isHidden():
+        if self.dashboard is not None and self._shown("diagram"):
             self.dashboard.diagram.setFocus()
         else:
             self.setFocus()
@@ -124,18 +209,16 @@ class PlotArea(QtWidgets.QWidget):
             self.sequence_box.setMaximum(batch)
             self.sequence_of.setText(f"of {batch}")
         for name, view in zip(SLOTS, self.dashboard.views, strict=True):
-            if self.slots[name].isHidden():
-                self._stale.add(name)  # a hidden view computes nothing; it catches up when shown
-            else:
+            if self._shown(name):
                 self._stale.discard(name)
                 view.refresh(self.session)
+            else:
+                self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
 
     def show_slot(self, name: str, on: bool) -> None:
         """Show or hide one view (View menu); a view shown again catches up at once."""
         self.slots[name].setVisible(on)
-        if on and name in self._stale and self.dashboard is not None:
-            self._stale.discard(name)
-            self.dashboard.views[SLOTS.index(name)].refresh(self.session)
+        self._catch_up()
 
     def _on_sequence_chosen(self, number: int) -> None:
         assert self.dashboard is not None

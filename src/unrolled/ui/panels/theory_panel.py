@@ -71,6 +71,8 @@ class TheoryPanel(QtWidgets.QWidget):
         self.numbers = QtWidgets.QLabel()
         self.numbers.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.status = QtWidgets.QLabel()
+        for label in (self.numbers, self.status):  # a narrow column, large fonts: wrap, never widen the panel
+            label.setWordWrap(True)
         controls = QtWidgets.QFormLayout()
         controls.addRow("Matrix", self.matrix)
         rho_row = QtWidgets.QHBoxLayout()

@@ -15,6 +15,9 @@ from ..plots.axes import POWER_TICK, LogAxis
 from ..runner import REDRAW_HZ, TrainingRunner
 
 
+COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
+
+
 class TrainingPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None, trainer: Trainer | None = None):
         """trainer: an earlier panel's, so its curves survive a change of style."""
@@ -109,6 +112,21 @@ class TrainingPanel(QtWidgets.QWidget):
         else:
             self.message.setText(f"Trained: {len(self.trainer.steps)} iterations in all. Step through an "
                                  "iteration of the trained model with Right.")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(in_a_column=event.size().width() < COLUMN_BELOW_PX)
+
+    def _arrange(self, in_a_column: bool) -> None:
+        """Side by side in a wide strip; one above the other in a narrow column."""
+        if in_a_column == getattr(self, "_in_a_column", False):
+            return
+        self._in_a_column = in_a_column
+        plots = (self.accuracy_plot, self.norm_plot, self.latest_plot)
+        for plot in plots:
+            self.graphics.ci.removeItem(plot)
+        for i, plot in enumerate(plots):
+            self.graphics.ci.addItem(plot, row=i if in_a_column else 0, col=0 if in_a_column else i)
 
     def refresh(self) -> None:
         self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy

@@ -1,0 +1,83 @@
+"""A layout for projectors: at 1280x720, 1366x768 and 1920x1080, with any of the Model,
+Training and Theory panels open, in normal and presentation mode, every plot that can be
+seen keeps a readable height (at least 150 px), or moves to a tab where it does."""
+
+import itertools
+
+import pyqtgraph as pg
+import pytest
+from PySide6 import QtWidgets
+
+from unrolled.session.config import Config
+
+SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
+PANELS = [frozenset(p) for n in range(4) for p in itertools.combinations(("model", "training", "theory"), n)]
+READABLE_PX = 150
+
+
+def settle():
+    for _ in range(6):
+        QtWidgets.QApplication.processEvents()
+
+
+def plot_heights(widget: QtWidgets.QWidget) -> list[float]:
+    """The heights of the plots (pyqtgraph PlotItems) that can be seen in widget."""
+    heights = []
+    for view in widget.findChildren(QtWidgets.QGraphicsView):
+        if not view.isVisible() or view.scene() is None:
+            continue
+        heights += [item.size().height() for item in view.scene().items()
+                    if isinstance(item, pg.PlotItem) and item.isVisible()]
+    return heights
+
+
+def shown_slots(window):
+    """Each view that can be seen, on every tab in turn when the plots are on tabs."""
+    plots = window.plots
+    pages = range(plots._tabs.count()) if plots.tabbed else [None]
+    for page in pages:
+        if page is not None:
+            plots._tabs.setCurrentIndex(page)
+            settle()
+        for name, slot in plots.slots.items():
+            if slot.isVisible():
+                yield name, slot
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_plot_keeps_a_readable_height(make_window, size, presenting):
+    window = make_window(Config(cell="lstm", task="toxic-word", n_features=8, timesteps=12).resolved())
+    window.session.advance(20)
+    window.resize(*size)
+    if presenting:
+        window.act_presentation.trigger()
+    problems = []
+    for panels in PANELS:
+        docks = {"model": window.model_dock, "training": window.training_dock, "theory": window.theory_dock}
+        for name, dock in docks.items():
+            dock.setVisible(name in panels)
+        settle()
+        for name, slot in shown_slots(window):
+            heights = plot_heights(slot) or [slot.height()]
+            if min(heights) < READABLE_PX:
+                problems.append(f"{sorted(panels)}: {name} {[round(h) for h in heights]} px")
+        assert window.plots.slots["diagram"].isVisible() or window.plots.tabbed
+    assert not problems, "\n".join(problems)
+
+
+def test_plots_move_to_tabs_beside_open_panels_and_back(make_window):
+    window = make_window()
+    window.resize(1920, 1080)
+    settle()
+    assert not window.plots.tabbed
+    window.resize(1366, 768)
+    window.theory_dock.show()
+    settle()
+    assert window.plots.tabbed
+    window.theory_dock.hide()
+    window.model_dock.hide()
+    window.resize(1920, 1080)
+    settle()
+    assert not window.plots.tabbed
