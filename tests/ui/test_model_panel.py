@@ -1,5 +1,5 @@
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
 
@@ -89,3 +89,20 @@ def test_enter_in_a_field_gives_the_keyboard_back_to_stepping(qtbot, make_window
     assert window.diagram.hasFocus()
     qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Right)
     assert window.session.position == 1
+
+
+def test_a_large_network_is_built_in_a_worker_while_the_window_stays_live(qtbot, make_window, monkeypatch):
+    from unrolled.ui.panels import model_panel
+
+    window = make_window()
+    monkeypatch.setattr(model_panel, "HEAVY_D", 16)
+    ticks = []
+    timer = QtCore.QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(1)
+    assert window.model_panel.apply({"n_hidden": 64})
+    timer.stop()
+    assert window.session.config.n_hidden == 64 and window.session.net.params["U1"].shape == (64, 64)
+    assert ticks, "the event loop ran while the network was built"
+    assert not window.model_panel.apply({"n_hidden": 64, "timesteps": 0})  # a refusal still says why
+    assert window.session.config.n_hidden == 64

@@ -3,6 +3,8 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
@@ -14,6 +16,7 @@ from ...session.stepper import Session
 from .sample_view import SampleView
 
 MEMORY_QUESTION_BYTES = 1_000_000_000
+HEAVY_D = 512  # from this D on, building takes seconds (the QR factorisations of U): a worker builds it
 
 # the order of the form, in groups
 GROUPS = (
@@ -176,8 +179,8 @@ class ModelPanel(QtWidgets.QWidget):
                 self._on_config_changed()
                 return False
             QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
-            try:  # large sizes take a moment to build: say so
-                session.reconfigure(**changes)
+            try:  # large sizes take a moment to build: say so, and keep the window alive
+                session.adopt(self._build(changes, heavy=proposed.n_hidden >= HEAVY_D))
             finally:
                 QtWidgets.QApplication.restoreOverrideCursor()
         except ConfigError as error:
@@ -186,6 +189,34 @@ class ModelPanel(QtWidgets.QWidget):
             return False
         self.error.hide()
         return True
+
+    def _build(self, changes: dict, heavy: bool) -> Session:
+        """The rebuilt session: at large D (seconds of QR factorisations) in a worker thread,
+        the window repainting meanwhile; the session is replaced only when it is complete."""
+        if not heavy:
+            return self.session.rebuilt(**changes)
+        outcome: dict = {}
+
+        def build() -> None:
+            try:
+                outcome["session"] = self.session.rebuilt(**changes)
+            except Exception as error:  # handed back to the GUI thread, raised there
+                outcome["error"] = error
+
+        self.error.setText(f"Building the network (D = {self.session.config.replace(**changes).n_hidden})...")
+        self.error.show()
+        worker = threading.Thread(target=build, name="unrolled-rebuild", daemon=True)
+        worker.start()
+        loop = QtCore.QEventLoop()
+        poll = QtCore.QTimer()
+        poll.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+        poll.start(15)
+        loop.exec()
+        poll.stop()
+        self.error.hide()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["session"]
 
     def _show_error(self, error: ConfigError) -> None:
         lines = [f"{FIELDS[k].label if k in FIELDS else k}: {v}" for k, v in error.problems.items()]
