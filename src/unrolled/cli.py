@@ -37,7 +37,7 @@ def build_export_parser() -> argparse.ArgumentParser:
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
-                        help="comma-separated: png, svg, pdf, csv (default: png)")
+                        help="comma-separated: png, svg, pdf, csv (with predictions.csv), npz (trace.npz: X, Y, the weights, the traces) (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
                         help="training iterations to run first, adding the training figures (loss, gradient "

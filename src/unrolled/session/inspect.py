@@ -157,7 +157,7 @@ def _readout_lines(session: Session, i: int, s: int) -> list[Line]:
     if session.config.loss == "cross-entropy":
         p = softmax(y)
         predicted = int(np.argmax(p))
-        target_class = _target_class(target)
+        target_class = target_class(target)
         words = f"predicted {class_label(session, predicted)} (p = {p[predicted]:.3f})"
         if target_class is None:
             words += "; no target at t"
@@ -171,7 +171,7 @@ def _readout_lines(session: Session, i: int, s: int) -> list[Line]:
     return lines
 
 
-def _target_class(target) -> int | None:
+def target_class(target) -> int | None:
     """A class index from an index or a one-hot row; None for no target (-1 or a zero row)."""
     target = np.asarray(target)
     if target.ndim == 0:
