@@ -157,13 +157,13 @@ def _readout_lines(session: Session, i: int, s: int) -> list[Line]:
     if session.config.loss == "cross-entropy":
         p = softmax(y)
         predicted = int(np.argmax(p))
-        target_class = target_class(target)
+        wanted = target_class(target)
         words = f"predicted {class_label(session, predicted)} (p = {p[predicted]:.3f})"
-        if target_class is None:
+        if wanted is None:
             words += "; no target at t"
         else:
-            right = "right" if target_class == predicted else "wrong"
-            words += f"; target {class_label(session, target_class)} (p = {p[target_class]:.3f}): {right}"
+            right = "right" if wanted == predicted else "wrong"
+            words += f"; target {class_label(session, wanted)} (p = {p[wanted]:.3f}): {right}"
         lines.append(Line("probabilities", SOFTMAX, (Quantity("p_t", p, "[1, C]", words),)))
     else:
         lines.append(Line("target", "L = mean (y_t - target)^2",
