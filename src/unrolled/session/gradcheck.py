@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..engine.gradcheck import sampled_gradient_check
 from .stepper import Session
 
@@ -26,11 +28,20 @@ class ParameterCheck:
         return self.error < TOLERANCE  # NaN fails
 
 
+def snapshot(session: Session) -> tuple:
+    """(network, X, Y) copies: what a check in a worker thread needs, the session untouched."""
+    return copy.deepcopy(session.net), session.X.copy(), np.array(session.Y, copy=True)
+
+
+def check_snapshot(snap: tuple, entries: int = ENTRIES, seed: int = 0) -> list[ParameterCheck]:
+    net, X, Y = snap
+    errors = sampled_gradient_check(net, X, Y, entries=entries, seed=seed)
+    return [ParameterCheck(name, error, checked, total) for name, (error, checked, total) in errors.items()]
+
+
 def check_gradients(session: Session, entries: int = ENTRIES, seed: int = 0) -> list[ParameterCheck]:
     """One row per parameter, in the network's order."""
-    net = copy.deepcopy(session.net)
-    errors = sampled_gradient_check(net, session.X, session.Y, entries=entries, seed=seed)
-    return [ParameterCheck(name, error, checked, total) for name, (error, checked, total) in errors.items()]
+    return check_snapshot(snapshot(session), entries, seed)
 
 
 def report(checks: list[ParameterCheck]) -> str:
