@@ -76,6 +76,7 @@ class InspectorPanel(QtWidgets.QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row)
         layout.addWidget(self.browser, 1)
+        self.setMinimumWidth(380)
         self._stale = True
         self.timestep.valueChanged.connect(self._on_timestep_chosen)
         self.follow.toggled.connect(self._on_follow_toggled)
