@@ -48,7 +48,8 @@ def report(checks: list[ParameterCheck]) -> str:
     """A table as plain text, and the verdict."""
     lines = [f"{'parameter':<10}{'entries':>12}  {'largest relative error':>22}  result"]
     for c in checks:
-        lines.append(f"{c.name:<10}{f'{c.checked} of {c.entries}':>12}  {c.error:>22.3e}  {'ok' if c.passed else 'FAILED'}")
+        checked = f"{c.checked} of {c.entries}"
+        lines.append(f"{c.name:<10}{checked:>12}  {c.error:>22.3e}  {'ok' if c.passed else 'FAILED'}")
     passed = all(c.passed for c in checks)
     lines.append(f"{'every error is under' if passed else 'some error is not under'} {TOLERANCE:g}: "
                  + ("the backward pass is the exact derivative" if passed else "the gradient is wrong"))

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.functions import activation_slope, softmax
-from .formulas import (READOUT, SHAPES, SOFTMAX, STATE_UPDATES, gate_formula, gate_name,
-                       pre_activation_formula)
+from .formulas import READOUT, SHAPES, SOFTMAX, STATE_UPDATES, gate_formula, gate_name, pre_activation_formula
 from .iteration import Phase
 from .stepper import Session
 
@@ -181,12 +180,13 @@ def target_class(target) -> int | None:
 
 # -- backward ---------------------------------------------------------------------------
 def _backward_lines(session: Session, i: int, s: int) -> tuple[Line, ...]:
-    fwd, bwd = session.fwd, session.bwd
+    bwd = session.bwd
     assert bwd is not None
-    lines = []
+    lines: list[Line] = []
     if session.config.mode == "many-to-many":
+        softmax_note = "(p_t - one-hot target) / N for cross-entropy" if session.config.loss == "cross-entropy" else ""
         lines.append(Line("gradient at the output", "dL/dy_t", (Quantity("dL/dy_t", bwd.dy[s, i], "[1, C]"),),
-                          note="(p_t - one-hot target) / N for cross-entropy" if session.config.loss == "cross-entropy" else ""))
+                          note=softmax_note))
     elif i == session.T - 1:
         lines.append(Line("gradient at the output", "dL/dy_T", (Quantity("dL/dy_T", bwd.dy[s], "[1, C]"),)))
     else:
@@ -229,7 +229,7 @@ def _step_factor_lines(session: Session, i: int, s: int) -> list[Line]:
         lines.append(Line("back one step", "dL/dh_{t-1} = dL/dh_t J_t,  J_t = dh_t/dh_{t-1}",
                           tuple(carried), "[1, D] [D, D]", norm_note))
     if bwd.dc is not None and "f" in fwd.gates:
-        carried_c = ()
+        carried_c: tuple[Quantity, ...] = ()
         if i > 0 and bwd.carry_c is not None and bwd.carry_terms is None:
             carried_c = (Quantity("dL/dc_{t-1} through the cell", bwd.carry_c[s, i - 1], "[1, D]"),)
         f = fwd.gates["f"][s, i]

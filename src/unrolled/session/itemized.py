@@ -45,8 +45,8 @@ def itemized_gradients(session: Session, sequence: int = 0) -> np.ndarray | None
 def itemized_table(session: Session, sequence: int = 0) -> tuple[list[str], np.ndarray]:
     """(header, rows) k, t, norm: one row per (loss term k, timestep t <= k)."""
     norms = itemized_gradients(session, sequence)
-    rows = []
+    rows: list[tuple[int, int, float]] = []
     if norms is not None:
         for k in loss_steps(session):
             rows.extend((k, t, norms[k - 1, t - 1]) for t in range(1, k + 1))
-    return ["k", "t", "norm"], np.array(rows, dtype=float).reshape(len(rows), 3)
+    return ["k", "t", "norm"], np.array(rows, dtype=np.float64).reshape(len(rows), 3)

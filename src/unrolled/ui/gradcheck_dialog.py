@@ -19,6 +19,7 @@ class _Job(QtCore.QObject):
         self.snap = snap
 
     def run(self) -> None:
+        result: object
         try:
             result = check_snapshot(self.snap)
         except Exception as error:  # shown in the dialog, never a crash

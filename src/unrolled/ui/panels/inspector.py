@@ -29,7 +29,8 @@ def format_quantity(q: Quantity) -> str:
         body = "[" + ", ".join(_number(v) for v in q.values) + "]"
     else:
         body = f"||·|| = {_number(q.norm)}, range [{_number(q.low)}, {_number(q.high)}]"
-    norm = f" &nbsp;<span style='color:gray'>||·|| = {_number(q.norm)}</span>" if q.values.size <= SMALL and q.values.size > 1 else ""
+    written_out = 1 < q.values.size <= SMALL
+    norm = f" &nbsp;<span style='color:gray'>||·|| = {_number(q.norm)}</span>" if written_out else ""
     words = f" &nbsp;<i>{html.escape(q.words)}</i>" if q.words else ""
     return f"{name}{shape} = <code>{body}</code>{norm}{words}"
 
@@ -46,13 +47,15 @@ def format_line(line: Line) -> str:
 
 
 def format_inspection(ins: Inspection) -> str:
-    head = (f"<h3 style='margin:2px 0'>t = {ins.t} of T = {ins.T} &nbsp;<span style='color:gray'>"
-            f"({html.escape(ins.cell)}, D = {ins.D}, sequence {ins.sequence + 1}; now: {html.escape(ins.where)})</span></h3>"
+    about = f"{html.escape(ins.cell)}, D = {ins.D}, sequence {ins.sequence + 1}; now: {html.escape(ins.where)}"
+    head = (f"<h3 style='margin:2px 0'>t = {ins.t} of T = {ins.T} &nbsp;<span style='color:gray'>({about})</span></h3>"
             "<p style='margin:2px 0;color:gray'>The same weights W, U, W2 at every t.</p>")
     forward = "".join(format_line(line) for line in ins.forward) or "<p><i>not computed yet: step forward to t</i></p>"
     backward = ("".join(format_line(line) for line in ins.backward)
                 or "<p><i>the backward pass has not reached t yet</i></p>")
-    return f"{head}<h4 style='margin:6px 0 2px 0'>Forward at t</h4>{forward}<a name='backward'></a><h4 style='margin:6px 0 2px 0'>Backward at t</h4>{backward}"
+    heading = "<h4 style='margin:6px 0 2px 0'>{}</h4>"
+    return (f"{head}{heading.format('Forward at t')}{forward}"
+            f"<a name='backward'></a>{heading.format('Backward at t')}{backward}")
 
 
 class InspectorPanel(QtWidgets.QWidget):
