@@ -37,35 +37,48 @@ def _input_text(session: Session, sequence: int, i: int, words: list[str] | None
     return " ".join(f"{v:.3g}" for v in session.X[sequence, i])
 
 
-def predictions(session: Session, sequence: int = 0) -> list[Prediction]:
-    """One row per timestep with an output: every t (many-to-many) or T (many-to-one)."""
+def _labels(session: Session, classes: np.ndarray) -> list[str]:
+    """Class names for many classes at once (one call to the task), else one by one."""
+    labels = session.task.target_labels(classes)
+    if labels is not None and len(labels) == len(classes):
+        return list(labels)
+    return [class_label(session, int(k)) for k in classes]
+
+
+def predictions(session: Session, sequence: int = 0, limit: int | None = None) -> list[Prediction]:
+    """One row per timestep with an output: every t (many-to-many) or T (many-to-one);
+    the first `limit` rows only, when given (a window shows a few of T = 1000)."""
     fwd, T = session.fwd, session.T
     many = session.config.mode == "many-to-many"
+    steps = list(range(T) if many else [T - 1])[:limit]
     Y = np.asarray(session.Y)[sequence]
+    y = fwd.y[sequence, steps] if many else fwd.y[sequence][None]  # (n, C)
+    targets = Y[steps] if many else Y[None]
     words = input_words(session, sequence)
-    classify = session.config.loss == "cross-entropy"
+    inputs = [_input_text(session, sequence, i, words) for i in steps]
+    computed = np.all(np.isfinite(y), axis=-1) & (np.array(steps) < fwd.steps_done)
+    if session.config.loss != "cross-entropy":  # regression: the output against the target
+        def text(v) -> str:
+            return " ".join(f"{x:.4g}" for x in np.atleast_1d(v))
+
+        return [Prediction(i + 1, inputs[n], text(targets[n]), text(y[n]) if computed[n] else "", np.nan, np.nan)
+                for n, i in enumerate(steps)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = softmax(y)
+    predicted = np.argmax(np.nan_to_num(p, nan=-1.0), axis=-1)
+    wanted = [target_class(t) for t in targets]
+    predicted_labels = _labels(session, predicted)
+    known = [k for k in wanted if k is not None]
+    target_labels = iter(_labels(session, np.array(known, dtype=int)) if known else [])
     out = []
-    for i in range(T) if many else [T - 1]:
-        y = fwd.y[sequence, i] if many else fwd.y[sequence]
-        target = Y[i] if many else Y
-        computed = bool(np.all(np.isfinite(y))) and fwd.steps_done > i
-        if classify:
-            wanted = target_class(target)
-            target_text = class_label(session, wanted) if wanted is not None else ""
-            if computed:
-                p = softmax(y)
-                predicted = int(np.argmax(p))
-                p_target = float(p[wanted]) if wanted is not None else np.nan
-                row = Prediction(i + 1, _input_text(session, sequence, i, words), target_text,
-                                 class_label(session, predicted), float(p[predicted]), p_target)
-            else:
-                row = Prediction(i + 1, _input_text(session, sequence, i, words), target_text, "", np.nan, np.nan)
-        else:  # regression: the output against the target, no probabilities
-            target_text = " ".join(f"{v:.4g}" for v in np.atleast_1d(target))
-            predicted_text = " ".join(f"{v:.4g}" for v in np.atleast_1d(y)) if computed else ""
-            row = Prediction(i + 1, _input_text(session, sequence, i, words), target_text, predicted_text,
-                             np.nan, np.nan)
-        out.append(row)
+    for n, i in enumerate(steps):
+        target_text = next(target_labels) if wanted[n] is not None else ""
+        if computed[n]:
+            k = wanted[n]
+            out.append(Prediction(i + 1, inputs[n], target_text, predicted_labels[n], float(p[n, predicted[n]]),
+                                  float(p[n, k]) if k is not None else np.nan))
+        else:
+            out.append(Prediction(i + 1, inputs[n], target_text, "", np.nan, np.nan))
     return out
 
 

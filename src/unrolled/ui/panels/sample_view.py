@@ -39,7 +39,7 @@ def sample_text(session: Session, sequence: int = 0) -> str:
 
 def predictions_text(session: Session, sequence: int = 0) -> str:
     """The predicted class against the target, per timestep (or at T), right or wrong."""
-    rows = predictions(session, sequence)
+    rows = predictions(session, sequence, limit=MAX_WORDS + 1)
     if not any(p.predicted for p in rows):
         return "<b>predicted</b>: after the forward pass"
     parts = []
@@ -53,8 +53,8 @@ def predictions_text(session: Session, sequence: int = 0) -> str:
         probability = f" {p.p_predicted:.2f}" if p.p_predicted == p.p_predicted else ""
         parts.append(f"<span style='color:{colour}'>{p.predicted}{probability}{mark}</span>")
     more = " ..." if len(rows) > MAX_WORDS else ""
-    known = [p.right for p in rows if p.right is not None]
-    score = f" &nbsp;({sum(known)} of {len(known)} right)" if known else ""
+    known = [p.right for p in rows[:MAX_WORDS] if p.right is not None]
+    score = f" &nbsp;({sum(known)} of {len(known)} right)" if known and len(rows) <= MAX_WORDS else ""
     return "<b>predicted</b>: " + " ".join(parts) + more + score
 
 
