@@ -19,7 +19,8 @@ unrolled: backpropagation through time, one timestep at a time.
 Opens a window with the seed's example (POS tagging, T = 4, a vanilla RNN) ready to
 step: Right steps, Left steps back, Space plays, F1 lists every shortcut.
 
-  unrolled export --help    writes every figure headless (PNG, SVG, PDF, CSV)"""
+  unrolled export --help    writes every figure headless (PNG, SVG, PDF, CSV, NPZ)
+  unrolled gradcheck --help checks the backward pass against finite differences"""
 
 
 EXPORT_DESCRIPTION = """\
@@ -37,7 +38,7 @@ def build_export_parser() -> argparse.ArgumentParser:
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
-                        help="comma-separated: png, svg, pdf, csv (default: png)")
+                        help="comma-separated: png, svg, pdf, csv (with predictions.csv), npz (trace.npz: X, Y, the weights, the traces) (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
                         help="training iterations to run first, adding the training figures (loss, gradient "
@@ -161,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["export"]:
         return export_main(argv[1:])
+    if argv[:1] == ["gradcheck"]:
+        from .gradcheck_cli import gradcheck_main
+
+        return gradcheck_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_presets:

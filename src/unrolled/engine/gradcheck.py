@@ -68,3 +68,39 @@ def truncated_loss(net, X, Y, anchor) -> float:
         else:
             y[:] = net.readout(packed, state["h"])
     return loss_and_grad(net.loss_name, y, check_targets(Y, y.shape))[0]
+
+
+def sampled_gradient_check(net, X, Y, entries: int = 24, seed: int = 0,
+                           eps: float = 1e-5) -> dict[str, tuple[float, int, int]]:
+    """Each parameter's analytic gradient (the backward pass) against central differences
+    at `entries` of its entries drawn at random (all of them when it has no more):
+    name -> (relative error over those entries, entries checked, entries in all).
+
+    Under truncated BPTT the derivative checked is that of the truncated objective
+    (`truncated_loss`), which is what truncated BPTT computes exactly."""
+    X = net.check_input(X)
+    fwd = net.forward(X)
+    grads = net.backward(fwd, Y).grads
+    if net.truncation_for(X.shape[1]):
+        def loss() -> float:
+            return truncated_loss(net, X, Y, fwd)
+    else:
+        def loss() -> float:
+            return net.loss(net.forward(X), Y)
+    rng = np.random.default_rng(seed)
+    result = {}
+    for name, value in net.params.items():
+        flat = value.reshape(-1)  # a view: perturbing it perturbs the parameter
+        chosen = np.arange(flat.size) if flat.size <= entries else rng.choice(flat.size, entries, replace=False)
+        numeric = np.empty(len(chosen))
+        for n, index in enumerate(chosen):
+            old = flat[index]
+            flat[index] = old + eps
+            plus = loss()
+            flat[index] = old - eps
+            minus = loss()
+            flat[index] = old
+            numeric[n] = (plus - minus) / (2 * eps)
+        analytic = grads[name].reshape(-1)[chosen]
+        result[name] = (relative_error(analytic, numeric), len(chosen), flat.size)
+    return result

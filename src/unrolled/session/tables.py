@@ -15,12 +15,16 @@ from typing import Any
 import numpy as np
 
 from ..engine import cell_class
+from .itemized import itemized_table
+from .predictions import predictions_table
 from .stepper import Session
 from .training import TrainingStep
 
-FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss")
+FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss", "itemized_gradients")
 # drawn from a training run's steps (unrolled export --iterations N), not from the session
 TRAINING_FIGURES = ("training_loss", "clip_norms", "accuracy")
+# tables that are not a figure's data, written beside them as <name>.csv: (header, text rows)
+TEXT_TABLES = {"predictions": predictions_table}
 
 
 def figures_for(session: Session) -> tuple[str, ...]:
@@ -34,6 +38,8 @@ def exported_figures(session: Session, steps: Sequence[TrainingStep] = ()) -> tu
     (one dot says nothing), and the training figures of `steps` (accuracy only for a
     classification run)."""
     names = [f for f in figures_for(session) if f != "loss" or session.history]
+    if session.bwd is None or not session.bwd.complete:  # itemized gradients need the whole backward pass
+        names.remove("itemized_gradients")
     if steps:
         names += ["training_loss", "clip_norms"]
         if any(s.accuracy is not None for s in steps):
@@ -85,6 +91,8 @@ def figure_table(name: str, session: Session,
     fwd, t = session.fwd, _t_column(session)
     if name in TRAINING_FIGURES:
         return training_table(name, steps)
+    if name == "itemized_gradients":
+        return itemized_table(session)
     if name == "grad_norms":
         columns = {"t": t, **_gradient_columns(session)}
     elif name == "hidden_states":
@@ -122,8 +130,16 @@ def write_csv(path: str | Path, header: list[str], rows: np.ndarray) -> None:
             writer.writerow([_cell(v, name) for v, name in zip(row, header)])
 
 
+def write_text_csv(path: str | Path, header: list[str], rows: list[list[str]]) -> None:
+    """A table whose cells are text already (predictions.csv)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
 def _cell(value: float, column: str) -> str:
-    if column in ("t", "iteration"):
+    if column in ("t", "iteration", "k"):
         return str(int(value))
     return repr(float(value))
 
@@ -145,6 +161,7 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
         arrays["dU_contribution"] = session.net.recurrent_contributions(fwd, bwd)
         arrays.update({f"grad_{k}": v for k, v in bwd.grads.items()})
     arrays.update({f"param_{k}": v for k, v in session.net.params.items()})
+    arrays.update(session.net.params)  # and under their DESIGN.md names: W1, U1, b1, W_i, ..., W2, b2
     arrays["loss_history"] = np.asarray(session.loss_history, dtype=float)
     return arrays
 

@@ -11,9 +11,11 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.stepper import Session
 from .actions import describe
+from .panels.inspector import InspectorPanel
 from .panels.model_panel import ModelPanel
 from .panels.theory_panel import TheoryPanel
 from .panels.training_panel import TrainingPanel
+from .plots.itemized import ItemizedPanel
 
 Area = QtCore.Qt.DockWidgetArea
 
@@ -51,6 +53,15 @@ class PanelDocks:
         theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
         describe(theory, "Eigenvalues of U, rho and sigma_max, and the Jacobian products", ("Ctrl+T",))
         window.addAction(theory)
+        # issue 12: the step inspector and the itemized gradients, hidden until asked for
+        self.inspector_panel = InspectorPanel(session)
+        self.inspector = self._dock("Step inspector", "inspector", self.inspector_panel, Area.RightDockWidgetArea)
+        self.inspector.hide()
+        self.itemized_panel = ItemizedPanel(session)
+        self.itemized = self._dock("Itemized gradients", "itemized", self.itemized_panel, Area.RightDockWidgetArea)
+        window.tabifyDockWidget(self.inspector, self.itemized)
+        self.itemized.hide()
+        self.itemized_panel.plot.row_chosen.connect(self.inspector_panel.show_timestep)
 
     def _dock(self, title: str, name: str, widget: QtWidgets.QWidget, area: Area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self.window)
@@ -61,8 +72,9 @@ class PanelDocks:
 
     @property
     def toggles(self) -> tuple[QtGui.QAction, ...]:
-        """The View menu's show / hide actions of the three panels."""
-        return tuple(dock.toggleViewAction() for dock in (self.model, self.training, self.theory))
+        """The View menu's show / hide actions of the panels."""
+        return tuple(dock.toggleViewAction() for dock in (self.model, self.training, self.theory, self.inspector,
+                                                          self.itemized))
 
     def fit_right_column(self) -> None:
         """The Training / Theory column takes about 30% of the width, leaving the plots
@@ -92,6 +104,8 @@ class PanelDocks:
             old.deleteLater()
 
     def close(self) -> None:
+        self.inspector_panel.close()
+        self.itemized_panel.close()
         self.theory_panel.close()
         self.training_panel.runner.stop()
         self.model_panel.close()

@@ -15,13 +15,13 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
 from ..session.stepper import Session
-from ..session.tables import exported_figures, figure_table, write_csv, write_trace_npz
+from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
 from ..session.training import TrainingStep
 from . import theme
 from .figures import FIGURE_INCHES, build_figure, laid_out
 from .svg import clean_svg
 
-FORMATS = ("png", "svg", "pdf", "csv")
+FORMATS = ("png", "svg", "pdf", "csv", "npz")  # npz: the whole trace, once (trace.npz)
 SCREEN_DPI = 96  # the resolution widgets lay themselves out at
 
 
@@ -94,7 +94,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     path = Path(path)
     if fmt == "csv":
         return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
-    if fmt not in FORMATS:
+    if fmt not in FORMATS or fmt == "npz":
         raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
     if not 30 <= dpi <= 1200:
         raise ExportError(f"dpi: got {dpi}, expected 30 to 1200")
@@ -149,8 +149,14 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
     """Every figure of the session (and of the training run `steps`) in every format:
     folder/<figure>.<format>. The loss is left out before any iteration."""
     folder = check_writable_folder(folder)
-    return [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi, steps=steps)
-            for name in exported_figures(session, steps) for fmt in formats]
+    written = [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi, steps=steps)
+               for name in exported_figures(session, steps) for fmt in formats if fmt != "npz"]
+    if "csv" in formats:  # tables that are no figure's data: predictions.csv
+        written += [_write(folder / f"{name}.csv", lambda tmp, t=table: write_text_csv(tmp, *t(session)))
+                    for name, table in TEXT_TABLES.items()]
+    if "npz" in formats:
+        written.append(write_trace(session, folder / "trace.npz"))
+    return written
 
 
 def write_trace(session: Session, path: str | Path) -> Path:

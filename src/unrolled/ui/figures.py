@@ -16,6 +16,7 @@ from ..session.training import TrainingStep
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
+from .plots.itemized import ItemizedGradients
 from .plots.loss import LossPlot
 from .plots.training import TITLES as TRAINING_TITLES
 from .plots.training import TrainingFigure
@@ -31,6 +32,7 @@ FIGURE_INCHES = {
     "training_loss": (6.4, 3.6),
     "clip_norms": (6.4, 3.6),
     "accuracy": (6.4, 3.6),
+    "itemized_gradients": (6.4, 5.6),
 }
 TITLES = {
     "dashboard": "Dashboard (all plots)",
@@ -39,6 +41,7 @@ TITLES = {
     "gates": "Gates",
     "grad_norms": "Gradient per timestep",
     "loss": "Loss per iteration",
+    "itemized_gradients": "Itemized gradients ||dL_k/dh_t||",
     **TRAINING_TITLES,
 }
 
@@ -91,6 +94,8 @@ def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWi
         return panel
     if name == "loss":
         return LossPlot()
+    if name == "itemized_gradients":
+        return ItemizedGradients()
     raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
 
 

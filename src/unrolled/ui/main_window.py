@@ -104,6 +104,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_dark.setCheckable(True)
         self.act_shortcuts = a("Keyboard shortcuts", "F1", self.show_shortcuts, "The keyboard shortcuts")
         self.act_about = a("About unrolled", None, self.show_about, "About unrolled")
+        self.act_gradcheck = a("Check gradients...", None, self.check_gradients,
+                               "The backward pass against central differences, per parameter")
         t = self.transport.actions
         self.act_step_back, self.act_step, self.act_play, self.act_finish = (
             t["step_back"], t["step"], t["play"], t["finish"])
@@ -121,7 +123,7 @@ class MainWindow(QtWidgets.QMainWindow):
         run_menu.addActions([run[n] for n in ("step", "step_back", "play", "finish", "iteration")])
         run_menu.addSeparator()
         run_menu.addActions([run["new_sample"], run["reset"], self.act_train, run["stop"], self.act_compare,
-                             self.act_sweep])
+                             self.act_sweep, self.act_gradcheck])
         view_menu = menus.addMenu("&View")
         view_menu.addActions([self.act_full_screen, self.act_presentation, self.act_dark])
         view_menu.addSeparator()
@@ -177,6 +179,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.sweep_window = SweepWindow()
         self.sweep_window.show()
         self.sweep_window.raise_()
+
+    def check_gradients(self) -> None:
+        from .gradcheck_dialog import GradcheckDialog
+
+        self.transport.pause()
+        self.gradcheck_dialog = GradcheckDialog(self.session, self)
+        self.gradcheck_dialog.show()
 
     def open_compare(self) -> None:
         """A window with A = this config and B = the preset's comparison (or the other cell)."""

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from ...session.config import ConfigError
 from ...session.events import Change
+from ...session.predictions import predictions
 from ...session.stepper import Session
 from .. import theme
 
@@ -34,6 +35,27 @@ def sample_text(session: Session, sequence: int = 0) -> str:
     else:
         target = "<b>y</b>: " + " ".join(str(v) for v in np.ravel(Y)[:MAX_WORDS])
     return f"{inputs}<br>{target}"
+
+
+def predictions_text(session: Session, sequence: int = 0) -> str:
+    """The predicted class against the target, per timestep (or at T), right or wrong."""
+    rows = predictions(session, sequence, limit=MAX_WORDS + 1)
+    if not any(p.predicted for p in rows):
+        return "<b>predicted</b>: after the forward pass"
+    parts = []
+    for p in rows[:MAX_WORDS]:
+        if not p.predicted:
+            parts.append("?")
+            continue
+        right = p.right
+        colour = "#1a7f37" if right else "#c0392b" if right is False else "gray"
+        mark = "✓" if right else "✗" if right is False else ""
+        probability = f" {p.p_predicted:.2f}" if p.p_predicted == p.p_predicted else ""
+        parts.append(f"<span style='color:{colour}'>{p.predicted}{probability}{mark}</span>")
+    more = " ..." if len(rows) > MAX_WORDS else ""
+    known = [p.right for p in rows[:MAX_WORDS] if p.right is not None]
+    score = f" &nbsp;({sum(known)} of {len(known)} right)" if known and len(rows) <= MAX_WORDS else ""
+    return "<b>predicted</b>: " + " ".join(parts) + more + score
 
 
 def frame_strip(X: np.ndarray, frame_shape: tuple[int, int]) -> np.ndarray:
@@ -73,6 +95,14 @@ class SampleView(QtWidgets.QWidget):
         self.text.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.text.setMinimumWidth(1)
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.predicted = QtWidgets.QLabel()
+        self.predicted.setWordWrap(True)
+        self.predicted.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.predicted.setMinimumWidth(1)
+        self.predicted.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.predicted.setToolTip("The class with the largest probability p_t = softmax(y_t), its probability, "
+                                  "and whether it is the target")
+        self._predictions_stale = True
         self.new_sample = QtWidgets.QPushButton("New sample")
         self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
         self.new_seed = QtWidgets.QPushButton("New seed")
@@ -93,6 +123,7 @@ class SampleView(QtWidgets.QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics)
         layout.addWidget(self.text)
+        layout.addWidget(self.predicted)
         layout.addWidget(self.sentence)
         layout.addWidget(self.sentence_note)
         layout.addLayout(buttons)
@@ -115,6 +146,19 @@ class SampleView(QtWidgets.QWidget):
     def _on_session_changed(self, change: Change) -> None:
         if change & Change.REBUILT:
             self.refresh()
+        else:
+            self._predictions_stale = True
+            if self.isVisible():
+                self._refresh_predictions()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._predictions_stale:
+            self._refresh_predictions()
+
+    def _refresh_predictions(self) -> None:
+        self._predictions_stale = False
+        self.predicted.setText(predictions_text(self.session, self.sequence))
 
     def refresh(self) -> None:
         self.sequence = min(self.sequence, self.session.X.shape[0] - 1)
@@ -131,6 +175,7 @@ class SampleView(QtWidgets.QWidget):
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
         theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
         self.text.setText(sample_text(self.session, self.sequence))
+        self._refresh_predictions()
         self._sync_sentence()
 
     def _sync_sentence(self) -> None:

@@ -1,0 +1,69 @@
+"""The equations behind every plot and every step, in the seed's notation (row vectors,
+x_t [1, F], h_t [1, D], W1 [F, D], U1 [D, D], W2 [D, C]). One place: the step inspector
+writes them beside their values, and the plots use them as tooltips (`PLOT_FORMULAS`,
+`gate_formula`). No Qt."""
+
+from __future__ import annotations
+
+from ..engine import cell_class
+
+# the seed calls the LSTM's forget gate "reset" and its candidate "proposal"
+SEED_NAMES = {"lstm": {"i": "input", "f": "reset", "g": "proposal", "o": "output"}}
+
+# cell -> the equations that turn the gates into the new state
+STATE_UPDATES = {
+    "rnn": ("h_t = act(a_t)",),
+    "lstm": ("c_t = f * c_{t-1} + i * g", "h_t = o * tanh(c_t)"),
+    "gru": ("h_t = (1 - z) * n + z * h_{t-1}",),
+}
+
+READOUT = "y_t = h_t W2 + b2"
+SOFTMAX = "p_t = softmax(y_t)"
+
+# figure or plot name -> its formula, for tooltips on the plot titles
+PLOT_FORMULAS = {
+    "diagram": "h_t = act(x_t W1 + h_{t-1} U1 + b1),  y_t = h_t W2 + b2: the same W1, U1, W2 at every t",
+    "hidden_states": "h_t = act(x_t W1 + h_{t-1} U1 + b1), one column per timestep t, one row per unit",
+    "cell_states": "c_t = f * c_{t-1} + i * g (LSTM), one column per timestep",
+    "grad_norms": "||dL/dh_t|| = ||dL/dy_t W2^T + dL/dh_{t+1} diag(act'(a_{t+1})) U1^T||; "
+                  "||dL_T/dh_t||: the last step's loss alone",
+    "loss": "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)",
+    "itemized_gradients": "||dL_k/dh_t||: how far back the loss term at step k reaches, "
+                          "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}",
+    "theory": "||dh_T/dh_t|| <= (gamma sigma_max(U))^(T-t)  (Pascanu, Mikolov and Bengio 2013, eq. 7)",
+    "training_loss": "the loss of each training iteration, each on a fresh batch",
+    "clip_norms": "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping",
+    "accuracy": "the fraction of targets whose class has the largest y",
+}
+
+
+def gate_name(cell: str, gate: str) -> str:
+    """'forget gate (the seed's reset)': the cell's own name, and the seed's where it differs."""
+    description = cell_class(cell).gate_descriptions[gate]
+    seed = SEED_NAMES.get(cell, {}).get(gate)
+    if seed is None or "seed" in description or description.startswith(seed):
+        return description
+    return f"{description} (the seed's {seed})"
+
+
+def gate_activation(cell: str, gate: str) -> str:
+    """sigmoid for a gate in (0, 1), tanh for one in (-1, 1)."""
+    low, _ = cell_class(cell).gate_ranges[gate]
+    return "sigmoid" if low >= 0 else "tanh"
+
+
+def gate_formula(cell: str, gate: str) -> str:
+    """'f = sigmoid(x_t W_f + h_{t-1} U_f + b_f)'; the GRU's candidate has its reset inside."""
+    act = gate_activation(cell, gate)
+    if cell == "gru" and gate == "n":
+        return "n = tanh(x_t W_n + b_n + r * (h_{t-1} U_n + c_n))"
+    return f"{gate} = {act}(x_t W_{gate} + h_{{t-1}} U_{gate} + b_{gate})"
+
+
+def pre_activation_formula(cell: str) -> str:
+    if cell == "rnn":
+        return "a_t = x_t W1 + h_{t-1} U1 + b1"
+    return "a_t = x_t W + h_{t-1} U + b"
+
+
+SHAPES = "[1, F] [F, D] + [1, D] [D, D] + [1, D]"

@@ -1,0 +1,136 @@
+"""Itemized gradients: a T x T image of ||dL_k/dh_t|| (rows k, the loss term; columns t,
+t <= k), log colour, for the sequence chosen (session.itemized). A click on a row picks k
+(`row_chosen`) and highlights it. `ItemizedPanel` is the dock's widget: it computes nothing
+while hidden and catches up when shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ...session.events import Change
+from ...session.formulas import PLOT_FORMULAS
+from ...session.itemized import itemized_gradients
+from ...session.stepper import Session
+from .. import theme
+
+TITLE = "||dL_k/dh_t||, log10 colour: how far back each loss term reaches"
+
+
+class ItemizedGradients(pg.GraphicsLayoutWidget):
+    row_chosen = QtCore.Signal(int)  # k, 1-based
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground(theme.THEME.background)
+        self.setToolTip(PLOT_FORMULAS["itemized_gradients"])
+        self.sequence = 0
+        self.chosen_k: int | None = None
+        self.plot = self.addPlot(row=0, col=0)
+        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": "k (the loss term)"})
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.row = pg.LinearRegionItem(orientation="horizontal", movable=False,
+                                       brush=pg.mkBrush(0, 0, 0, 0), pen=theme.pen(theme.VERMILION, 2))
+        self.row.setVisible(False)
+        self.plot.addItem(self.row)
+        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get("viridis"),
+                                        width=theme.px(12), interactive=False)
+        axis = self.colorbar.axis  # as the heatmaps' bars: a readable font, wide enough for "-10.5"
+        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
+        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)))
+        axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
+        axis.setTextPen(theme.THEME.foreground)
+        self.colorbar.setImageItem(self.image)
+        self.addItem(self.colorbar, row=0, col=1)
+        self.note = pg.TextItem("", color=theme.THEME.foreground, anchor=(0.5, 0.5))
+        self.plot.addItem(self.note)
+        self.norms: np.ndarray | None = None
+        self.scene().sigMouseClicked.connect(self._on_clicked)
+
+    def refresh(self, session: Session) -> None:
+        self.sequence = min(self.sequence, session.X.shape[0] - 1)
+        norms = itemized_gradients(session, self.sequence)
+        T = session.T
+        self.norms = norms
+        self.plot.setXRange(0.5, T + 0.5, padding=0)
+        self.plot.setYRange(0.5, T + 0.5, padding=0)
+        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=6)
+        theme.set_integer_ticks(self.plot.getAxis("left"), T, target=6)
+        if norms is None:
+            self.image.clear()
+            self.note.setText("after the backward pass")
+            self.note.setPos((T + 1) / 2, (T + 1) / 2)
+            return
+        self.note.setText("")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            logs = np.where(norms > 0, np.log10(norms), np.nan)  # zero (truncated) and t > k: empty
+        finite = logs[np.isfinite(logs)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 0.0)
+        if high - low < 1e-9:
+            low, high = low - 0.5, high + 0.5
+        self.colorbar.setLevels((low, high))
+        self.image.setImage(logs, autoLevels=False, levels=(low, high))
+        self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
+        self._show_row(T)
+
+    def choose_row(self, k: int | None) -> None:
+        self.chosen_k = k
+        if self.norms is not None:
+            self._show_row(self.norms.shape[0])
+
+    def _show_row(self, T: int) -> None:
+        k = self.chosen_k
+        self.row.setVisible(k is not None and 1 <= k <= T)
+        if k is not None:
+            self.row.setRegion((k - 0.5, k + 0.5))
+
+    def _on_clicked(self, event) -> None:
+        if self.norms is None:
+            return
+        point = self.plot.vb.mapSceneToView(event.scenePos())
+        k = round(point.y())
+        if 1 <= k <= self.norms.shape[0] and np.isfinite(self.norms[k - 1]).any():
+            self.choose_row(k)
+            self.row_chosen.emit(k)
+
+
+class ItemizedPanel(QtWidgets.QWidget):
+    """The dock's content: the plot, refreshed from the session only while visible."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.plot = ItemizedGradients()
+        self.caption = QtWidgets.QLabel("Rows: the loss at step k; columns: the state h_t it reaches back to. "
+                                        "Click a row to pick k.")
+        self.caption.setWordWrap(True)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+        self._stale = True
+        session.changed.connect(self._on_session_changed)
+
+    def _on_session_changed(self, change: Change) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.plot.refresh(self.session)
+
+    def closeEvent(self, event) -> None:
+        self.session.changed.disconnect(self._on_session_changed)
+        super().closeEvent(event)

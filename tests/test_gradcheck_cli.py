@@ -1,0 +1,41 @@
+"""`unrolled gradcheck`: exit 0 for every preset, 1 when a gradient is broken."""
+
+import json
+
+import pytest
+
+from unrolled import cli
+from unrolled.engine.network import Network
+from unrolled.session.presets import list_presets
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [p.name for p in list_presets()])
+def test_every_preset_passes(name, capsys):
+    assert cli.main(["gradcheck", "--preset", name, "--entries", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "every error is under 1e-06" in out and "FAILED" not in out
+
+
+def test_a_broken_gradient_exits_1(monkeypatch, capsys):
+    param_grads = Network._param_grads
+
+    def broken(self, fwd, bwd):
+        grads = param_grads(self, fwd, bwd)
+        grads["U1"] = grads["U1"] * 1.01  # one percent off: a bug a student could make
+        return grads
+
+    monkeypatch.setattr(Network, "_param_grads", broken)
+    assert cli.main(["gradcheck", "--preset", "seed-pos-tagging"]) == 1
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines()[1:-1]}
+    assert "FAILED" in rows["U1"] and "ok" in rows["W1"]
+
+
+def test_a_config_file_and_a_bad_source(tmp_path, capsys):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"cell": "lstm", "timesteps": 3, "n_hidden": 2}))
+    assert cli.main(["gradcheck", "--config", str(path)]) == 0
+    with pytest.raises(SystemExit) as info:
+        cli.main(["gradcheck", "--preset", "nope"])
+    assert info.value.code == 2

@@ -1,0 +1,105 @@
+"""The step inspector, the itemized gradients dock, predictions beside the sample, Check
+gradients, and the export of predictions.csv, itemized_gradients and trace.npz."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from unrolled import cli
+from unrolled.engine import Network
+from unrolled.session.config import Config
+from unrolled.ui.gradcheck_dialog import GradcheckDialog
+
+
+def test_the_inspector_computes_nothing_hidden_and_catches_up_when_shown(window, qtbot):
+    panel = window.docks.inspector_panel
+    assert not window.docks.inspector.isVisible()
+    window.session.advance(2)
+    assert panel._stale and panel.browser.toPlainText() == ""
+    window.docks.inspector.show()
+    qtbot.waitUntil(lambda: "Forward at t" in panel.browser.toPlainText())
+    text = panel.browser.toPlainText()
+    assert "t = 2 of T = 4" in text and "x_t W1 + h_{t-1} U1 + b1" in text and "[1, F] [F, D]" in text
+    window.session.advance(1)  # follows the step
+    assert "t = 3 of T = 4" in panel.browser.toPlainText()
+
+
+def test_show_timestep_pins_t_and_the_backward_paths_show(window, qtbot):
+    panel = window.docks.inspector_panel
+    window.docks.inspector.show()
+    window.session.advance(2 * window.session.T + 1)  # the whole backward pass
+    panel.show_timestep(2)
+    assert not panel.follow.isChecked() and panel.timestep.value() == 2
+    text = panel.browser.toPlainText()
+    assert "t = 2 of T = 4" in text and "through the readout" in text and "through h_{t+1}" in text
+    assert "diag(act'(a_t)) U1^T" in text and "||J_t||_2" in text
+    panel.follow.setChecked(True)
+    assert panel.timestep.value() == window.session.t
+
+
+def test_view_menu_toggles_the_new_docks(window):
+    texts = [a.text() for a in window.docks.toggles]
+    assert "Step inspector" in texts and "Itemized gradients" in texts
+
+
+def test_itemized_dock_draws_after_the_backward_pass_and_a_click_picks_k(window, qtbot):
+    window.docks.itemized.show()
+    plot = window.docks.itemized_panel.plot
+    assert plot.norms is None
+    window.session.advance(2 * window.session.T + 1)
+    qtbot.waitUntil(lambda: plot.norms is not None)
+    assert plot.norms.shape == (4, 4) and np.isnan(plot.norms[0, 1])
+    with qtbot.waitSignal(plot.row_chosen) as blocker:
+        plot.choose_row(3)
+        plot.row_chosen.emit(3)
+    assert blocker.args == [3] and plot.row.isVisible()
+    assert window.docks.inspector_panel.timestep.value() == 3
+
+
+def test_predictions_beside_the_sample(window):
+    view = window.model_panel.sample_view
+    assert "after the forward pass" in view.predicted.text()
+    window.session.advance(window.session.T)
+    text = view.predicted.text()
+    assert "right)" in text and ("✓" in text or "✗" in text)
+
+
+def test_check_gradients_dialog(window, qtbot):
+    assert window.act_gradcheck in window.menus[1].actions()
+    dialog = GradcheckDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.finished_check, timeout=20000):
+        pass
+    assert dialog.checks is not None and all(c.passed for c in dialog.checks)
+    assert dialog.table.rowCount() == len(window.session.net.params)
+    assert "Passed" in dialog.verdict.text()
+    dialog.close()
+
+
+def test_export_writes_predictions_itemized_and_a_trace_that_recomputes_them(tmp_path):
+    out = tmp_path / "out"
+    assert cli.main(["export", "--preset", "seed-pos-tagging", "--out", str(out), "--format", "png,csv,npz"]) == 0
+    for name in ("predictions.csv", "itemized_gradients.png", "itemized_gradients.csv", "trace.npz"):
+        assert (out / name).stat().st_size > 0
+    with open(out / "predictions.csv") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["t", "input", "target", "predicted", "p_predicted", "p_target"]
+    assert [r["t"] for r in rows] == ["1", "2", "3", "4"] and rows[0]["target"] == "DET"
+    trace = np.load(out / "trace.npz")
+    meta = json.loads(str(trace["meta"]))
+    config = Config.from_dict(meta["config"])
+    net = Network(config.cell, n_features=config.n_features, n_hidden=config.n_hidden, n_classes=config.n_classes,
+                  mode=config.mode, activation=config.activation, loss=config.loss)
+    for name in net.params:
+        net.params[name] = trace[name]  # every parameter under its DESIGN.md name
+    fwd = net.forward(trace["X"])
+    np.testing.assert_allclose(fwd.h, trace["h"])
+    with open(out / "itemized_gradients.csv") as handle:
+        itemized = list(csv.DictReader(handle))
+    assert len(itemized) == 10  # t <= k for k = 1..4
+    for row in itemized:
+        k, t = int(row["k"]), int(row["t"])
+        dh = net.step_loss_gradient(fwd, trace["Y"], k)[0, t - 1]
+        assert float(row["norm"]) == pytest.approx(np.linalg.norm(dh), rel=1e-12)
