@@ -21,6 +21,7 @@ class _Chunked(QtCore.QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._left = self._total = 0
+        self._last_end: float | None = None  # when the previous chunk returned to the event loop
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -34,17 +35,26 @@ class _Chunked(QtCore.QObject):
         if self.busy or n <= 0:
             return False
         self._left = self._total = n
+        self._last_end = None
         return True
+
+    def _budget(self) -> float:
+        """Seconds this chunk may compute: CHUNK_SECONDS, or as long as the window spent
+        redrawing and painting since the last chunk returned, whichever is longer, so a long
+        run spends at least half its time computing whatever the plots cost."""
+        drawing = 0.0 if self._last_end is None else time.perf_counter() - self._last_end
+        return max(CHUNK_SECONDS, drawing)
+
+    def _returned(self) -> None:
+        """The chunk is done: the event loop (redraws, paints) has the time until the next."""
+        self._last_end = time.perf_counter()
 
     def _chunk(self) -> None:
         raise NotImplementedError
 
 
 class ChunkedRunner(_Chunked):
-    """Takes n steps of the session in chunks, one per event-loop turn: each chunk computes
-    for CHUNK_SECONDS, or for as long as the window spent redrawing and painting since the
-    last chunk, whichever is longer, so a long run spends at least half its time computing
-    whatever the plots cost."""
+    """Takes n steps of the session in chunks, one per event-loop turn (see `_budget`)."""
 
     progress = QtCore.Signal(int, int)  # done, total
     finished = QtCore.Signal()
@@ -53,11 +63,9 @@ class ChunkedRunner(_Chunked):
         super().__init__(parent)
         self.session = session
         self._seconds_per_step = 1e-4
-        self._last_end: float | None = None  # when the previous chunk returned to the event loop
 
     def start(self, n_steps: int) -> None:
         if self._begin(n_steps):
-            self._last_end = None
             self._chunk()
 
     def cancel(self) -> None:
@@ -68,14 +76,13 @@ class ChunkedRunner(_Chunked):
             self.finished.emit()
 
     def _chunk(self) -> None:
-        start = time.perf_counter()
-        drawing = 0.0 if self._last_end is None else start - self._last_end
-        n = max(1, min(self._left, int(max(CHUNK_SECONDS, drawing) / self._seconds_per_step)))
+        budget, start = self._budget(), time.perf_counter()
+        n = max(1, min(self._left, int(budget / self._seconds_per_step)))
         self.session.advance(n)
         self._seconds_per_step = max((time.perf_counter() - start) / n, 1e-6)
         self._left -= n
         self.progress.emit(self._total - self._left, self._total)
-        self._last_end = time.perf_counter()
+        self._returned()
         if self._left > 0:
             self._timer.start()
         else:
@@ -156,7 +163,7 @@ class TrainingRunner(_Chunked):
                       f"{self.trainer.completed_iterations}; the model is as it was after that update.")
 
     def _chunk(self) -> None:
-        deadline = time.perf_counter() + CHUNK_SECONDS
+        deadline = time.perf_counter() + self._budget()
         try:
             while self._left > 0 and time.perf_counter() < deadline:
                 if self._iteration is None:
@@ -173,6 +180,7 @@ class TrainingRunner(_Chunked):
         elapsed = max(time.perf_counter() - self._started, 1e-9)
         rate = done / elapsed
         self.progress.emit(done, self._total, rate, self._left / rate if rate else 0.0)
+        self._returned()
         if self._left > 0:
             self._timer.start()
         else:

@@ -5,6 +5,8 @@ The Jacobian norms are computed in a worker thread from a snapshot of the networ
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
@@ -17,6 +19,7 @@ from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 
 RHO_STEPS = 100  # slider steps per unit of rho
+MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: recompute at most this often
 
 
 def _number(value: float) -> str:
@@ -56,6 +59,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._request = 0
         self._computed: tuple[int, np.ndarray] | None = None  # (weights version, batch) of the last request
         self._pending = False
+        self._last_start = -MIN_SECONDS_BETWEEN  # when the last computation started
         self._threads: list[QtCore.QThread] = []
 
         self.matrix = QtWidgets.QComboBox()
@@ -193,9 +197,13 @@ class TheoryPanel(QtWidgets.QWidget):
         version, X = self._wanted()
         if self._computed is not None and self._computed[0] == version and self._computed[1] is X:
             return
-        if self._threads:
+        wait = self._last_start + MIN_SECONDS_BETWEEN - time.perf_counter()
+        if self._threads or wait > 0:  # one at a time, and while training at most one a second
             self._pending = True
+            if not self._threads:
+                QtCore.QTimer.singleShot(int(wait * 1000) + 1, self._retry)
             return
+        self._last_start = time.perf_counter()
         self._pending = False
         self._computed = (version, X)
         self._request += 1
@@ -211,6 +219,10 @@ class TheoryPanel(QtWidgets.QWidget):
         thread._job = job  # keep the job alive as long as its thread
         self._threads.append(thread)
         thread.start()
+
+    def _retry(self) -> None:
+        if self._pending:
+            self.recompute()
 
     def _forget(self, thread, job) -> None:
         if thread in self._threads:

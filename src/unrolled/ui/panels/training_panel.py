@@ -12,9 +12,10 @@ from ...session.stepper import Session
 from ...session.training import Trainer
 from .. import theme
 from ..plots.axes import POWER_TICK, LogAxis
-from ..runner import REDRAW_HZ, TrainingRunner
+from ..runner import TrainingRunner
 
 
+CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
 
 
@@ -73,7 +74,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
         self._redraw = QtCore.QTimer(self)
-        self._redraw.setInterval(int(1000 / REDRAW_HZ))
+        self._redraw.setInterval(int(1000 / CURVES_HZ))
         self._redraw.timeout.connect(self.refresh)
         self.refresh()
 
