@@ -62,6 +62,8 @@ class ColourScale:
         if powers[-1] != decades:
             powers.append(decades)
         ticks = [(0.0, "0")]
+        if decades >= 10:  # +-1 would crowd 0 on a bar of many decades
+            powers = [k for k in powers if k > 0]
         for k in powers:
             label = power_label(float(k), mantissas=(1,))
             ticks += [(1.0 + k, label), (-1.0 - k, "-" + label)]

@@ -190,6 +190,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.setBackground(theme.THEME.background)
         self.setAntialiasing(False)  # images and straight lines only: crisp, and cheaper to paint
         self.ci.layout.setSpacing(theme.px(6))
+        # a colour bar's end labels stand half a line beyond the bar: room above the top row
+        # and between rows, so that the "0" of one bar does not touch the "1" of the next
+        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+        self.ci.layout.setVerticalSpacing(line)
+        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), theme.px(2))
         self.keys = keys
         self.show_cursor = True
         self.sequence = 0  # which sequence of the batch (0-based)
