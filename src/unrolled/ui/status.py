@@ -8,6 +8,7 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from ..session.stepper import Phase, Session, gradient_verdict
+from .overflow_watch import OverflowWatch
 from .runner import ChunkedRunner
 
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
@@ -19,6 +20,7 @@ class SessionStatus:
 
     def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
         self.session = session
+        self.nonfinite_from = OverflowWatch()
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -52,18 +54,17 @@ class SessionStatus:
         self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
         self.loss.setText(f"Loss {s.loss:.4g}" if s.loss is not None else "Loss -")
         ratio = s.gradient_ratio()
-        bad = s.nonfinite_from()
+        bad = self.nonfinite_from(s)
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
             self.ratio.setText(f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
         elif ratio is None:
             self.ratio.setText("Gradient ratio: after the backward pass")
         else:
             self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
-        self._refresh_banner()
+        self._refresh_banner(bad)
 
-    def _refresh_banner(self) -> None:
+    def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
         s = self.session
-        where_bad = s.nonfinite_from()
         if where_bad is not None:
             pass_name, t = where_bad
             self.banner.setText(

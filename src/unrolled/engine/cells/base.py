@@ -47,8 +47,14 @@ class Cell:
     gate_descriptions: ClassVar[Mapping[str, str]] = {}
     # gate name -> the interval its values lie in: (0, 1) for a sigmoid, (-1, 1) for a tanh
     gate_ranges: ClassVar[Mapping[str, tuple[float, float]]] = {}
+    # state name -> the interval its values lie in, where bounded (h = o * tanh(c): (-1, 1))
+    state_ranges: ClassVar[Mapping[str, tuple[float, float]]] = {}
     takes_activation = False  # a choice of nonlinearity (the vanilla RNN's act)
     forget_bias_param: str | None = None  # the forget gate's bias, which starts at forget_bias
+
+    def state_range(self, name: str) -> tuple[float, float]:
+        """The interval a state's values lie in; (-inf, inf) where unbounded (the LSTM's c)."""
+        return tuple(self.state_ranges.get(name, (-np.inf, np.inf)))  # type: ignore[return-value]
 
     @property
     def pre_names(self) -> tuple[str, ...]:

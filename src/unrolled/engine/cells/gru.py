@@ -22,6 +22,7 @@ class GRUCell(GatedCell):
     gate_names = ("r", "z", "n")
     gate_descriptions = {"r": "reset gate", "z": "update gate", "n": "candidate"}
     gate_ranges = {"r": (0.0, 1.0), "z": (0.0, 1.0), "n": (-1.0, 1.0)}
+    state_ranges = {"h": (-1.0, 1.0)}  # a blend of n and h_{t-1}, both in (-1, 1)
     shared_affine_grad = False
 
     @classmethod

@@ -25,6 +25,7 @@ class LSTMCell(GatedCell):
     state_descriptions = {"h": "hidden state", "c": "cell state"}
     gate_descriptions = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
     gate_ranges = {"i": (0.0, 1.0), "f": (0.0, 1.0), "g": (-1.0, 1.0), "o": (0.0, 1.0)}
+    state_ranges = {"h": (-1.0, 1.0)}  # c is unbounded
     forget_bias_param = "b_f"
 
     def _combine(self, packed, a_x, a_h, state):

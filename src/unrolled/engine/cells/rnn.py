@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..functions import ACTIVATIONS, activate, activation_slope
 from .base import Cell
 
@@ -18,6 +20,12 @@ class RNNCell(Cell):
                 f"activation: got {activation!r}, expected one of {', '.join(ACTIVATIONS)}"
             )
         self.activation = activation
+
+    def state_range(self, name):
+        """h = act(...): the activation's range, unbounded for relu (above) and linear."""
+        return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, np.inf)}.get(
+            self.activation, (-np.inf, np.inf)
+        )
 
     @classmethod
     def param_shapes(cls, n_features, n_hidden):

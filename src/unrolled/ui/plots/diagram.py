@@ -44,6 +44,28 @@ def gradient_colour(fraction: float) -> QtGui.QColor:
     )
 
 
+def _family(names: list[str]) -> str:
+    """One name, or the family's name with a star: W_i, W_f, ... -> W_*."""
+    if len(names) == 1:
+        return names[0]
+    return names[0].split("_")[0] + "_*"
+
+
+def weight_labels(session: Session) -> tuple[str, str, str]:
+    """(input, recurrent, readout) weight names as the engine names its parameters: W1, U1,
+    W2 for the vanilla RNN; W_*, U_* for the gated cells."""
+    shapes = session.net.param_shapes()
+    recurrent = list(session.net.recurrent_param_names())
+    inputs = [n for n, shape in shapes.items() if n.startswith("W") and n != "W2" and len(shape) == 2]
+    return _family(inputs), _family(recurrent), "W2"
+
+
+def weights_key(session: Session) -> str:
+    """The line that names the weights and their shapes, in the seed's letters."""
+    w, u, out = weight_labels(session)
+    return f"{w} [F, D] in, {u} [D, D] across, {out} [D, C] out: the same weights at every t"
+
+
 class UnrolledDiagram(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -102,21 +124,42 @@ class UnrolledDiagram(QtWidgets.QWidget):
         low, high = gradient_scale(norms[done_back])
         margin = theme.px(20)
         pitch = (W - 2 * margin) / T
-        box = min(pitch * 0.55, H * 0.28)
-        cy = H * 0.5
+        label = theme.px(22)
+        # the x and y labels, arrows and cells fill the height above the caption exactly:
+        # y label, 0.45 box of arrow, the box, 0.55 box of arrow, x label
+        above = H - self._caption_height(painter, s)
+        box = max(min(pitch * 0.55, (above - 2 * label - theme.px(4)) / 2.0), theme.px(8))
+        cy = theme.px(2) + label + box * 0.95
         dark = QtGui.QColor(theme.THEME.foreground)
+        w_name, u_name, out_name = weight_labels(s)
+        small = self._font(0.85)
+        small_height = QtGui.QFontMetricsF(small).height()
         for k in range(T):
             cx = margin + pitch * (k + 0.5)
             rect = QtCore.QRectF(cx - box / 2, cy - box / 2, box, box)
             # x_t below, y_t above
             painter.setPen(QtGui.QPen(dark, theme.px(1.5)))
             painter.drawLine(QtCore.QPointF(cx, rect.bottom() + box * 0.55), QtCore.QPointF(cx, rect.bottom()))
-            painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.bottom() + box * 0.55, pitch, theme.px(22)),
+            painter.drawText(QtCore.QRectF(cx - pitch / 2, rect.bottom() + box * 0.55, pitch, label),
                              QtCore.Qt.AlignmentFlag.AlignCenter, f"x{_sub(k + 1)}")
-            if s.config.mode == "many-to-many" or k == T - 1:
+            has_y = s.config.mode == "many-to-many" or k == T - 1
+            if has_y:
                 painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
-                label = QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - theme.px(22), pitch, theme.px(22))
-                painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
+                y_label = QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - label, pitch, label)
+                painter.drawText(y_label, QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
+            # the weights named once, on the first arrows: W1 up from x_1, W2 up to y, U1 across
+            names = []
+            if k == 0:
+                names.append((cx + theme.px(3), rect.bottom() + box * 0.275, w_name))
+            if has_y and (k == 0 or s.config.mode == "many-to-one"):
+                names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name))
+            if names:
+                painter.setFont(small)
+                painter.setPen(QtGui.QPen(dark))
+                for x, y, name in names:
+                    painter.drawText(QtCore.QRectF(x, y - small_height / 2, pitch / 2, small_height),
+                                     QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
+                painter.setFont(self._font())
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
             if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back
                 x0, x1 = rect.right(), cx + pitch - box / 2
@@ -133,6 +176,12 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 else:
                     used = k + 1 < forward_done
                     _arrow(painter, x0, x1, cy, dark if used else QtGui.QColor(theme.GREY), theme.px(1.5))
+                if k == 0:  # the recurrent weights, below the first h arrow (a 0 or inf sits above)
+                    painter.setFont(small)
+                    painter.setPen(QtGui.QPen(dark))
+                    painter.drawText(QtCore.QRectF(x0, cy + theme.px(2), x1 - x0, small_height),
+                                     QtCore.Qt.AlignmentFlag.AlignCenter, u_name)
+                    painter.setFont(self._font())
             # the cell itself
             fill = QtGui.QColor(theme.SKY if k < forward_done else theme.THEME.muted)
             if done_back[k]:
@@ -150,7 +199,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state(s)
         left, right = theme.px(20), W - theme.px(20)
-        top, height = H * 0.3, H * 0.35
+        # room above for the cursor's "t = ..." and below for the ticks, then the caption
+        top = theme.px(36)
+        height = max(H - self._caption_height(painter, s) - top - theme.px(30), theme.px(6))
         span = (right - left) / T
         # one pixel per timestep, coloured with NumPy, then scaled: T can be thousands
         colours = strip_colours(forward_done, norms, done_back)  # kept alive while drawn
@@ -168,7 +219,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
             x = left + span * (s.t - 0.5)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
             painter.drawLine(QtCore.QPointF(x, top - theme.px(10)), QtCore.QPointF(x, top + height + theme.px(4)))
-            label = QtCore.QRectF(x - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20))
+            # kept inside the widget: "t = 1000" at the right edge is not cut to "t = 100"
+            centre = min(max(x, theme.px(60)), W - theme.px(60))
+            label = QtCore.QRectF(centre - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20))
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
         self._paint_caption(painter, s)
 
@@ -188,8 +241,24 @@ class UnrolledDiagram(QtWidgets.QWidget):
             caption += "; magenta: inf or nan"
         painter.setPen(QtGui.QColor(theme.THEME.foreground))
         painter.setFont(self._font(1.1))
-        line = QtCore.QRectF(theme.px(10), self.height() - theme.px(26), self.width() - theme.px(20), theme.px(24))
-        painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, caption)
+        lines = self._caption_lines(caption, s)
+        step = QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15
+        for n, text in enumerate(lines):
+            top = self.height() - theme.px(4) - step * (len(lines) - n)
+            line = QtCore.QRectF(theme.px(10), top, self.width() - theme.px(20), step)
+            painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _caption_lines(self, caption: str, s: Session) -> list[str]:
+        """The phase's caption and the weights' key: on one line when both fit, else two."""
+        key = weights_key(s)
+        metrics = QtGui.QFontMetricsF(self._font(1.1))
+        if metrics.horizontalAdvance(caption + "   |   " + key) <= self.width() - theme.px(20):
+            return [caption + "   |   " + key]
+        return [key, caption]
+
+    def _caption_height(self, painter: QtGui.QPainter, s: Session) -> float:
+        lines = self._caption_lines("Loss computed: press Right to start the backward pass at t = T", s)
+        return theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * len(lines)
 
 
 def _word(painter: QtGui.QPainter, x0: float, x1: float, y: float, word: str, colour: str) -> None:

@@ -25,6 +25,21 @@ def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
         return np.where(np.isfinite(values) & (values > 0), values, np.nan)
 
 
+def decade_range(values: np.ndarray, floor_span: float = 1.0) -> tuple[float, float] | None:
+    """A log10 view range covering the positive finite values, snapped out to whole decades
+    (at least `floor_span` of them): labelled with powers of ten from the first backward
+    step on, and unchanged while the curves fill inside it, so the axis is not rebuilt at
+    every step. None with no such values."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log10(values[np.isfinite(values) & (values > 0)])
+    if logs.size == 0:
+        return None
+    low, high = float(np.floor(logs.min() - 0.05)), float(np.ceil(logs.max() + 0.05))
+    if high - low < floor_span:
+        high = low + floor_span
+    return low, high
+
+
 def log_curve(plot: pg.PlotItem, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
     return plot.plot(
         [], [], pen=theme.pen(colour, style=style), name=name, symbol=symbol, symbolSize=theme.px(6),
@@ -100,6 +115,8 @@ class GradientPanel(QtWidgets.QWidget):
         self._legend_state: list = []
         self._ticks_for = None
         self._version = None
+        self._y_ranges: dict = {}  # plot -> the log10 range it was given
+        self._legend_placed_for = None
 
     def _on_show_changed(self) -> None:
         self._version = None
@@ -139,8 +156,19 @@ class GradientPanel(QtWidgets.QWidget):
         self._sync_legend(theory[1] if theory else None)
         contrib = session.net.recurrent_contributions(session.fwd, bwd) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
-        self._mark_overflow(session, t)
-        place_legend(self.norms, self.norms.legend)
+        top = self._mark_overflow(session, t)
+        shown = [c.yData for c in (self.total, self.last, self.cell, self.theory) if c in self._shown]
+        if top is not None:  # the overflow marks, with their word above them
+            shown.append(np.array([10.0 ** (top + 0.4)]))
+        self._set_y_range(self.norms, shown)
+        self._set_y_range(self.contrib_plot, [self.contrib.yData])
+        # the emptiest corner moves with the data: placed again as the pass advances by a
+        # twentieth, or when the axes or the curves change (the search costs a few ms)
+        done = bwd.steps_done if bwd is not None else -1
+        when = (T, done * 20 // T, done == T, self._y_ranges.get(self.norms), len(self._legend_state))
+        if when != self._legend_placed_for:
+            place_legend(self.norms, self.norms.legend)
+            self._legend_placed_for = when
         if self._ticks_for != T:
             # a marker per timestep while they can be told apart; beyond, lines only (and fast)
             for curve, symbol in self._symbols.items():
@@ -149,6 +177,15 @@ class GradientPanel(QtWidgets.QWidget):
             theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
             self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
+
+    def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
+        values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]
+        span = decade_range(np.concatenate(values)) if values else None
+        if span is None:
+            span = (-1.0, 1.0)
+        if self._y_ranges.get(plot) != span:
+            plot.setYRange(*span, padding=0)
+            self._y_ranges[plot] = span
 
     def _set(self, item: pg.PlotDataItem, t: np.ndarray, values: np.ndarray | None) -> None:
         if values is None:
@@ -174,12 +211,14 @@ class GradientPanel(QtWidgets.QWidget):
             legend.addItem(item, name)
         self._legend_state = wanted
 
-    def _mark_overflow(self, session: Session, t: np.ndarray) -> None:
+    def _mark_overflow(self, session: Session, t: np.ndarray) -> float | None:
+        """Marks the inf and nan norms above the largest finite one; returns their log10
+        height, or None when there are none."""
         bwd = session.bwd
         if bwd is None:
             self.overflow.setData([], [])
             self.overflow_label.setVisible(False)
-            return
+            return None
         done = bwd.done_mask
         with np.errstate(invalid="ignore", over="ignore"):
             bad = done & ~np.isfinite(bwd.dh_norm)
@@ -195,3 +234,4 @@ class GradientPanel(QtWidgets.QWidget):
         if blank != self._axis_blank:
             self.norms.getAxis("left").setTicks([[], []] if blank else None)
             self._axis_blank = blank
+        return top if bad.any() else None

@@ -1,8 +1,10 @@
 """Heatmaps of the hidden state (D x T) and, for gated cells, the cell state and the gates.
 
-Columns fill as the forward pass steps. Not-yet-computed columns are NaN and draw as
-empty; values that overflowed to inf or nan are painted in the OVERFLOW colour on top, so
-they are never mistaken for zero.
+Columns fill as the forward pass steps, on a colour scale fixed for the pass (the engine's
+range of each gate and state; a symmetric log scale for an unbounded state), so a column
+keeps its colour once drawn and a step colours only its own column. Not-yet-computed
+columns are empty; values that overflowed to inf or nan are painted in the OVERFLOW colour,
+so they are never mistaken for zero.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...engine import cell_class
 from ...session.stepper import Phase, Session
 from .. import theme
+from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
 
 
 def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
@@ -25,14 +28,18 @@ def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
     return states + gates
 
 
-def panel_title(cell: str, key: str) -> tuple[str, str]:
-    """(title, colour map kind) of one panel: "diverging" for values either side of zero,
-    "unit" for a gate whose values lie in 0..1."""
+def panel_bounds(session: Session, key: str) -> tuple[float, float]:
+    """The interval the engine says a panel's values lie in: a gate's range, or a state's
+    (unbounded for the LSTM's c and a linear or ReLU RNN's h)."""
+    cell = session.net.cell
+    return cell.gate_ranges[key] if key in cell.gate_ranges else cell.state_range(key)
+
+
+def panel_title(cell: str, key: str) -> str:
     structure = cell_class(cell)
     if key in structure.state_names:
-        return f"{key}_t  {structure.state_descriptions[key]}", "diverging"
-    kind = "unit" if tuple(structure.gate_ranges[key]) == (0.0, 1.0) else "diverging"
-    return f"{key}_t  {structure.gate_descriptions[key]}", kind
+        return f"{key}_t  {structure.state_descriptions[key]}"
+    return f"{key}_t  {structure.gate_descriptions[key]}"
 
 
 def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
@@ -42,75 +49,131 @@ def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
     return source[sequence].T
 
 
+class ColumnImage(pg.GraphicsObject):
+    """A panel's pixels: an RGBA buffer, one pixel per (unit, timestep), drawn as one image
+    into the cells' box (0.5 .. T + 0.5, 0.5 .. D + 0.5). A forward step colours only its
+    own column of the buffer; nothing else is recomputed. Transparent where not computed.
+    `image` holds the (D, T) values shown, as pyqtgraph's ImageItem does."""
+
+    def __init__(self):
+        super().__init__()
+        self.image: np.ndarray | None = None
+        self.rgba = np.zeros((1, 1, 4), dtype=np.uint8)
+        self._qimage = QtGui.QImage()
+
+    def reshape(self, D: int, T: int) -> None:
+        self.prepareGeometryChange()
+        self.rgba = np.zeros((D, T, 4), dtype=np.uint8)
+        # shares the buffer: writing a column into `rgba` is all an update takes
+        self._qimage = QtGui.QImage(self.rgba.data, T, D, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        D, T = self.rgba.shape[:2]
+        return QtCore.QRectF(0.5, 0.5, T, D)
+
+    def paint(self, painter, *args) -> None:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)  # one cell, one colour
+        painter.drawImage(self.boundingRect(), self._qimage)
+
+
 class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
-        title, kind = panel_title(cell, key)
-        self.key, self.kind, self.title = key, kind, title
+        self.key, self.title = key, panel_title(cell, key)
         self.plot = layout.addPlot(row=row, col=col * 2)
-        theme.style_plot(self.plot, title, {"bottom": "t", "left": "unit"})
+        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"})
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
-        # autoDownsample: a panel is a few hundred pixels wide; T = 1000 columns are
-        # averaged down to the screen before colouring, not coloured and then scaled
-        self.image = pg.ImageItem(axisOrder="row-major", autoDownsample=True)
-        self.overflow = pg.ImageItem(axisOrder="row-major")
+        self.image = ColumnImage()
         self.plot.addItem(self.image)
-        self.plot.addItem(self.overflow)
         self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
         self.plot.addItem(self.cursor)
-        name = theme.DIVERGING_MAP if kind == "diverging" else theme.UNIT_INTERVAL_MAP
         self.colorbar = pg.ColorBarItem(
-            values=(-1, 1) if kind == "diverging" else (0, 1),
-            colorMap=pg.colormap.get(name),
-            width=theme.px(12),
-            interactive=False,
+            values=(-1, 1), colorMap=pg.colormap.get(theme.DIVERGING_MAP), width=theme.px(12), interactive=False,
         )
         bar_axis = self.colorbar.axis
         bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
-        # pyqtgraph fixes 45 px: too narrow for "-2000" or a scaled font, whose labels then vanish
-        numbers = QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-0.0000")
+        # pyqtgraph fixes 45 px: too narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish
+        numbers = QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-10⁻¹⁰⁰")
         bar_axis.setWidth(int(numbers + theme.px(12)))
         bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
         bar_axis.setTextPen(theme.THEME.foreground)
-        self.colorbar.setImageItem(self.image)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
+        self.scale: ColourScale | None = None
+        self._table = np.zeros((256, 4), dtype=np.uint8)
+        self._overflow = np.array(QtGui.QColor(theme.OVERFLOW).getRgb(), dtype=np.uint8)
+        self._bounds: tuple[float, float] | None = None
+        self._peak = 0.0  # the largest finite |value| of this configuration's passes so far
         self._shape: tuple[int, int] | None = None
-        self._level: float | None = None
-        self._has_overflow = False
+        self._trace: object = None
+        self._painted = 0  # columns of the buffer coloured for the current trace
 
-    def show(self, values: np.ndarray, computed: int) -> None:
-        """Only what changed is touched: pyqtgraph repaints axes and colour bars whenever
-        their range is set, and that, not the image, is what costs time per frame."""
+    def show(self, values: np.ndarray, computed: int, trace: object, bounds: tuple[float, float]) -> None:
+        """Colour what is new since the last call: the new columns of the same pass, or
+        everything for a new pass, a new size or a grown log scale."""
         D, T = values.shape
-        if self.kind == "diverging":
-            level = theme.symmetric_level(values[:, :computed]) if computed else 1.0
-            if level != self._level:
-                self.colorbar.setLevels((-level, level))
-                self._level = level
-        self.image.setImage(values, autoLevels=False)
-        nonfinite = ~np.isfinite(values[:, :computed])
-        if nonfinite.any() or self._has_overflow:
-            bad = np.zeros((D, T, 4), dtype=np.ubyte)
-            colour = QtGui.QColor(theme.OVERFLOW)
-            bad[:, :computed][nonfinite] = (colour.red(), colour.green(), colour.blue(), colour.alpha())
-            self.overflow.setImage(bad, autoLevels=False, levels=(0, 255))
-            self._has_overflow = bool(nonfinite.any())
-            self.overflow.setVisible(self._has_overflow)
-        if self._shape != (D, T):
-            rect = QtCore.QRectF(0.5, 0.5, T, D)
-            self.image.setRect(rect)
-            self.overflow.setImage(np.zeros((D, T, 4), dtype=np.ubyte), autoLevels=False, levels=(0, 255))
-            self.overflow.setRect(rect)
-            self.overflow.setVisible(False)
-            # a panel is narrow (two per row for the gated cells): few, round ticks
-            # wider numbers, fewer of them: "200400600800" never runs together
-            theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
-            theme.set_integer_ticks(self.plot.getAxis("left"), D, target=5)
-            self.plot.setXRange(0.5, T + 0.5, padding=0)
-            self.plot.setYRange(0.5, D + 0.5, padding=0)
-            self._shape = (D, T)
+        if self._shape != (D, T) or bounds != self._bounds:
+            self._reshape(D, T)
+            self._bounds, self._peak, self.scale = bounds, 0.0, None
+        if trace != self._trace:  # a new pass: a scale fixed for all of it
+            self._set_scale(fixed_scale(bounds, self._peak))
+            self._trace = trace
+        if computed > self._painted:
+            new = values[:, self._painted : computed]
+            finite = np.abs(new[np.isfinite(new)])
+            if finite.size:
+                self._peak = max(self._peak, float(finite.max()))
+            assert self.scale is not None
+            if not self.scale.covers(new):  # an unbounded state outgrew the scale: rare, all redrawn
+                self._set_scale(log_scale_for(self._peak))
+                new = values[:, self._painted : computed]
+            self.image.rgba[:, self._painted : computed] = colour_columns(
+                new, self.scale, self._table, self._overflow)
+        elif computed < self._painted:  # stepped back: those columns are not computed any more
+            self.image.rgba[:, computed : self._painted] = 0
+        self._painted = computed
+        self.image.image = values
+        self.image.update()
+
+    def _reshape(self, D: int, T: int) -> None:
+        self.image.reshape(D, T)
+        self._painted = 0
+        # a panel is narrow (two per row for the gated cells): few, round ticks
+        # wider numbers, fewer of them: "200400600800" never runs together
+        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
+        theme.set_integer_ticks(self.plot.getAxis("left"), D, target=5)
+        self.plot.setXRange(0.5, T + 0.5, padding=0)
+        self.plot.setYRange(0.5, D + 0.5, padding=0)
+        self._shape = (D, T)
+
+    def _set_scale(self, scale: ColourScale) -> None:
+        """A new scale repaints every column (from the next show) and the colour bar."""
+        if scale != self.scale:
+            name = theme.DIVERGING_MAP if scale.diverging else theme.UNIT_INTERVAL_MAP
+            colour_map = pg.colormap.get(name)
+            self._table = colour_table(colour_map)
+            self.colorbar.setColorMap(colour_map)
+            self.colorbar.setLevels((scale.low, scale.high))
+            self.colorbar.axis.setTicks([scale.ticks(), []])
+            self.scale = scale
+        self._painted = 0
+        self.image.rgba[:] = 0
+
+    @property
+    def kind(self) -> str:
+        """"diverging" for values either side of zero, "unit" for values in 0..1."""
+        return "unit" if self.scale is not None and not self.scale.diverging else "diverging"
+
+    def readout(self, t: int, unit: int, computed: int) -> str | None:
+        values = self.image.image
+        if values is None:
+            return None
+        D, T = values.shape
+        if not (1 <= t <= T and 1 <= unit <= D):
+            return None
+        text = "not computed yet" if t > computed else f"{values[unit - 1, t - 1]:.4g}"
+        return f"{self.key}_t  unit {unit}, t = {t}: {text}"
 
     def move_cursor(self, t: int | None) -> None:
         self.cursor.setVisible(t is not None)
@@ -127,6 +190,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.setBackground(theme.THEME.background)
         self.setAntialiasing(False)  # images and straight lines only: crisp, and cheaper to paint
         self.ci.layout.setSpacing(theme.px(6))
+        # a colour bar's end labels stand half a line beyond the bar: room above the top row
+        # and between rows, so that the "0" of one bar does not touch the "1" of the next
+        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+        self.ci.layout.setVerticalSpacing(line)
+        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), theme.px(2))
         self.keys = keys
         self.show_cursor = True
         self.sequence = 0  # which sequence of the batch (0-based)
@@ -136,6 +204,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         # (trace, steps done) last drawn: the images change only in the forward pass
         self._version: tuple[int, int, int] | None = None
         self._session: Session | None = None
+        self._fwd = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def refresh(self, session: Session) -> None:
@@ -143,13 +212,15 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if session.config.cell != self._cell:
             self._rebuild(session.config.cell)
         fwd = session.fwd
+        self._fwd = fwd  # held, so that no later trace can take its id
         # the cursor marks the forward pass's timestep: the images change only then
         t = session.t if session.phase is Phase.FORWARD and self.show_cursor else None
         self.sequence = min(self.sequence, fwd.h.shape[0] - 1)
         version = (id(fwd), fwd.steps_done, self.sequence)
         for key, panel in self.panels.items():
             if version != self._version:  # the forward trace changed: new pixels
-                panel.show(panel_values(session, key, self.sequence), fwd.steps_done)
+                panel.show(panel_values(session, key, self.sequence), fwd.steps_done,
+                           (id(fwd), self.sequence), panel_bounds(session, key))
             panel.move_cursor(t)
         self._version = version
 
@@ -163,21 +234,28 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             self.panels[key] = _Panel(self.ci, cell, key, n // columns, n % columns)
         self._cell = cell
 
-    def _on_mouse_moved(self, pos) -> None:
+    def readout(self, scene_pos) -> str | None:
+        """What the cell under a scene position holds, or None off the cells."""
         if self._session is None:
-            return
-        for key, panel in self.panels.items():
+            return None
+        for panel in self.panels.values():
             box = panel.plot.vb
-            if not box.sceneBoundingRect().contains(pos):
-                continue
-            point = box.mapSceneToView(pos)
-            t, unit = round(point.x()), round(point.y())
-            values = panel_values(self._session, key, self.sequence)
-            D, T = values.shape
-            if 1 <= t <= T and 1 <= unit <= D:
-                v = values[unit - 1, t - 1]
-                text = "not computed yet" if t > self._session.fwd.steps_done else f"{v:.4g}"
-                QtWidgets.QToolTip.showText(
-                    QtGui.QCursor.pos(), f"{panel.title.split()[0]}  unit {unit}, t = {t}: {text}", self
-                )
-            return
+            if box.sceneBoundingRect().contains(scene_pos):
+                point = box.mapSceneToView(scene_pos)
+                return panel.readout(round(point.x()), round(point.y()), self._session.fwd.steps_done)
+        return None
+
+    def _on_mouse_moved(self, pos) -> None:
+        text = self.readout(pos)
+        if text is not None:
+            QtWidgets.QToolTip.showText(QtGui.QCursor.pos(), text, self)
+
+    def viewportEvent(self, event) -> bool:
+        """While the pointer rests on a cell, Qt's tooltip event shows the cell's readout,
+        not the widget's generic hint, which would replace it just as one stops to read."""
+        if event.type() == QtCore.QEvent.Type.ToolTip:
+            text = self.readout(self.mapToScene(event.pos()))
+            if text is not None:
+                QtWidgets.QToolTip.showText(event.globalPos(), text, self)
+                return True
+        return super().viewportEvent(event)
