@@ -39,3 +39,16 @@ def test_a_config_file_and_a_bad_source(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["gradcheck", "--preset", "nope"])
     assert info.value.code == 2
+
+
+def test_a_blown_up_model_cannot_be_checked_and_says_so(capsys):
+    import numpy as np
+
+    from unrolled.session.config import Config
+    from unrolled.session.gradcheck import NotCheckable, check_gradients
+    from unrolled.session.stepper import Session
+
+    session = Session(Config(activation="linear", timesteps=60, task="adding-problem").resolved())
+    session.set_weights({"U1": 40.0 * np.eye(session.config.n_hidden)})  # h grows like 40^t
+    with pytest.raises(NotCheckable, match="blown up"):
+        check_gradients(session, entries=2)

@@ -77,7 +77,7 @@ def export_main(argv: list[str]) -> int:
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     from .session.stepper import Session
-    from .ui.app import make_application
+    from .ui.app import make_application, quiet_qt_noise
     from .ui.export import ExportError, check_writable_folder, export_all
 
     try:
@@ -100,6 +100,7 @@ def export_main(argv: list[str]) -> int:
         session.advance(session.steps_to("iteration") - 1)
     except (MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled export: error: {_build_failure(error)}\n")
+    quiet_qt_noise()
     make_application()
     try:
         written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .session.config import ConfigError
 
@@ -28,7 +29,7 @@ def gradcheck_main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .session.files import SessionFileError, load_session
-    from .session.gradcheck import ENTRIES, check_gradients, report
+    from .session.gradcheck import ENTRIES, NotCheckable, check_gradients, report
     from .session.presets import get_preset, load_file
     from .session.stepper import Session
 
@@ -43,6 +44,10 @@ def gradcheck_main(argv: list[str]) -> int:
             session = Session(preset.config)
     except (ConfigError, SessionFileError, MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled gradcheck: error: {error}\n")
-    checks = check_gradients(session, entries=entries)
+    try:
+        checks = check_gradients(session, entries=entries)
+    except NotCheckable as error:
+        print(f"unrolled gradcheck: cannot check: {error}", file=sys.stderr)
+        return 1
     print(report(checks))
     return 0 if all(c.passed for c in checks) else 1

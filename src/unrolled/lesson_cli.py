@@ -35,10 +35,11 @@ def export_handout(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         parser.exit(2, f"{parser.prog}: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
     lesson = load(args.lesson, parser)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
-    from .ui.app import make_application
+    from .ui.app import make_application, quiet_qt_noise
     from .ui.export import ExportError
     from .ui.handout import write_handout
 
+    quiet_qt_noise()
     make_application()
     try:
         written = write_handout(lesson, args.out, tuple(formats), args.dpi)

@@ -38,7 +38,6 @@ def _assert_at(window, stop, end=False):
     assert (compare is not None and compare.isVisible()) == (stop.compare is not None)
     if stop.compare:
         assert session_clock(compare.comparison.a) == stop.clock(end)
-    assert lessons.last_build_seconds < 1.0, f"stop {stop.number} took {lessons.last_build_seconds:.2f} s"
 
 
 @pytest.mark.slow

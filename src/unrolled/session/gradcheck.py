@@ -33,8 +33,25 @@ def snapshot(session: Session) -> tuple:
     return copy.deepcopy(session.net), session.X.copy(), np.array(session.Y, copy=True)
 
 
+class NotCheckable(ValueError):
+    """The model has blown up: finite differences of inf, nan or 1e100 say nothing."""
+
+
+LARGEST_CHECKABLE = 1e8  # |h| beyond this: a step of 1e-5 in a weight is lost in rounding
+
+
 def check_snapshot(snap: tuple, entries: int = ENTRIES, seed: int = 0) -> list[ParameterCheck]:
+    """Raises NotCheckable when the weights, the hidden states or the loss are not finite
+    or have exploded: a check would report failures of the arithmetic, not of BPTT."""
     net, X, Y = snap
+    with np.errstate(all="ignore"):
+        fwd = net.forward(X)
+        loss = net.loss(fwd, Y)
+        largest = max((float(np.max(np.abs(v))) for v in net.params.values()), default=0.0)
+        states = float(np.max(np.abs(fwd.h)))
+    if not (np.isfinite(largest) and np.isfinite(states) and np.isfinite(loss)) or states > LARGEST_CHECKABLE:
+        raise NotCheckable(f"the model has blown up (largest |h_t| {states:.3g}, loss {loss:.3g}): finite "
+                           "differences cannot check it. Reset (R) or lower rho(U), then check again.")
     errors = sampled_gradient_check(net, X, Y, entries=entries, seed=seed)
     return [ParameterCheck(name, error, checked, total) for name, (error, checked, total) in errors.items()]
 

@@ -37,6 +37,20 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+NOISE = ("This plugin does not support propagateSizeHints",)  # the offscreen platform, harmless
+
+
+def quiet_qt_noise() -> None:
+    """Qt's messages on stderr, less the offscreen platform's harmless complaint that a
+    headless export would otherwise print several times (command line only: the tests
+    keep pytest-qt's own handler)."""
+    def handler(kind, context, message: str) -> None:
+        if not message.startswith(NOISE):
+            sys.stderr.write(message + "\n")
+
+    QtCore.qInstallMessageHandler(handler)
+
+
 def make_application() -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance()
     if app is None:
@@ -59,6 +73,7 @@ def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> 
 
 def main(session: Session, screenshot: str | None = None, compare_changes: dict | None = None,
          lesson: Lesson | None = None) -> int:
+    quiet_qt_noise()
     app = make_application()
     window = MainWindow(session, compare_changes=compare_changes)
     if lesson is not None:

@@ -61,7 +61,7 @@ class GradcheckDialog(QtWidgets.QDialog):
     def _on_done(self, result) -> None:
         self._thread.quit()
         if isinstance(result, Exception):
-            self.verdict.setText(f"Could not check: {result}")
+            self.verdict.setText(f"<b>Cannot check</b>: {result}")
         else:
             self.checks = result
             self.table.setRowCount(len(result))

@@ -68,7 +68,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.redraws = RedrawThrottle(self.redraw, self)
         self.session.changed.connect(self._on_session_changed)
-        self.resize(1440, 900)
+        screen = QtWidgets.QApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1440, 900)
+        self.resize(min(1440, room.width()), min(900, room.height()))  # a 1366 x 768 projector included
         self.redraw()
         self.plots.focus_home()
 

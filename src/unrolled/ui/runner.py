@@ -159,8 +159,9 @@ class TrainingRunner(_Chunked):
 
     def stop(self) -> None:
         if self.busy:
-            self._end("Stopped by you after iteration "
-                      f"{self.trainer.completed_iterations}; the model is as it was after that update.")
+            done = self._total - self._left
+            self._end(f"Stopped by you after {done} of {self._total} training iterations; the model is as it "
+                      "was after the last update.")
 
     def _chunk(self) -> None:
         deadline = time.perf_counter() + self._budget()

@@ -14,6 +14,8 @@ from .runner import ChunkedRunner
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 
 
+EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
+
 class SessionStatus:
     """Fills `bar` with the session's labels and the runner's progress, and owns `banner`
     (placed by the window above the plots). `refresh()` brings them up to date."""
@@ -52,16 +54,24 @@ class SessionStatus:
         s = self.session
         where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
         self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
-        self.loss.setText(f"Loss {s.loss:.4g}" if s.loss is not None else "Loss -")
+        self.loss.setText(f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from(s)
+        curve = s.gradient_curve()
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
             self.ratio.setText(f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
+        elif ratio is not None and curve is not None and curve[-1] == 0:
+            self.ratio.setText("Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
         elif ratio is None:
             self.ratio.setText("Gradient ratio: after the backward pass")
         else:
             self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
         self._refresh_banner(bad)
+
+    @staticmethod
+    def _largest_state(s) -> float:
+        done = s.fwd.steps_done
+        return float(np.max(np.abs(s.fwd.h[:, :done]))) if done else 0.0
 
     def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
         s = self.session
@@ -72,6 +82,14 @@ class SessionStatus:
                 "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
             )
         self.banner.setVisible(where_bad is not None)
+        exploded = self._largest_state(s) if where_bad is None else 0.0
+        if exploded > EXPLODED_STATE:
+            self.banner.setText(
+                f"The hidden states have exploded to about 1e{int(np.log10(exploded))} (still finite, so not "
+                "magenta): the output saturates and the gradient is exactly 0 or meaningless. "
+                "Lower rho(U), the learning rate, or switch on clipping; R resets."
+            )
+            self.banner.show()
         if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:
             why = ("the updated weights overflowed" if np.isfinite(s.history[-1].norm_after)
                    else "the gradient is inf or nan")

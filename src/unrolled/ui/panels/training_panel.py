@@ -96,7 +96,10 @@ class TrainingPanel(QtWidgets.QWidget):
         self.trainer.steps.clear()
         self.rate.setText("Not trained yet")
         self.message.setText("")
+        self.progress.setValue(0)
         self.refresh()
+        for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
+            plot.enableAutoRange()  # the old model's 1e200 must not frame the new one
 
     def _on_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.progress.setValue(done)
