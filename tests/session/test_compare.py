@@ -71,3 +71,11 @@ def test_reset_keeps_the_observers():
     c.reset()
     c.step()
     assert len(heard) == 3 and c.a.position == 1
+
+
+def test_ratios_in_words():
+    from unrolled.session.compare import times_as_much
+
+    assert times_as_much(1.05) == "about the same" and times_as_much(0.9) == "about the same"
+    assert times_as_much(3.2) == "3.2 times more" and times_as_much(1 / 35) == "35 times less"
+    assert times_as_much(1e5) == "10^5 times more" and times_as_much(1e-7) == "10^7 times less"

@@ -26,7 +26,7 @@ def test_keys_step_both_and_the_plot_overlays_both_curves(qtbot):
     assert c.in_lockstep and c.a.position == 41
     for curve, s in zip(window.curves, c.sessions):
         np.testing.assert_allclose(curve.yData, s.gradient_curve())
-    assert "B keeps 10^" in window.summary.text()
+    assert "B keeps 35 times more gradient at t = 1" in window.summary.text()
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Left)
     assert c.in_lockstep and c.a.position == 40
 

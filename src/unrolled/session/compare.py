@@ -22,6 +22,17 @@ def default_changes(config: Config) -> dict:
     return {"cell": "lstm" if config.cell != "lstm" else "rnn"}
 
 
+def times_as_much(ratio: float) -> str:
+    """A ratio in words: "about the same", "3.2 times more", "10^5 times less"."""
+    decades = abs(np.log10(ratio))
+    more = "more" if ratio >= 1 else "less"
+    if decades < np.log10(1.2):
+        return "about the same"
+    if decades < 2:
+        return f"{10 ** decades:.2g} times {more}"
+    return f"10^{decades:.0f} times {more}"
+
+
 def describe_changes(changes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
 
@@ -120,9 +131,7 @@ class Comparison:
                 parts.append(f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}")
         a, b = ratios
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
-            factor = np.log10(b / a)
-            more = "more" if factor >= 0 else "less"
-            parts.append(f"B keeps 10^{abs(factor):.1f} times {more} gradient at t = 1")
+            parts.append(f"B keeps {times_as_much(b / a)} gradient at t = 1")
         if self.a.history and self.b.history:
             parts.append(f"loss A {self.a.history[-1].loss:.4g}, B {self.b.history[-1].loss:.4g}")
         return " | ".join(parts)

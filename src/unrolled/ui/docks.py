@@ -43,12 +43,6 @@ class PanelDocks:
         self.theory_panel = TheoryPanel(session)
         self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
         self.theory.hide()
-        self._fit = QtCore.QTimer(window)  # once the dock layout has settled, not inside its change
-        self._fit.setSingleShot(True)
-        self._fit.setInterval(0)
-        self._fit.timeout.connect(self.fit_right_column)
-        for dock in (self.model, self.training, self.theory):
-            dock.visibilityChanged.connect(lambda visible: self._fit.start())
         theory = self.theory.toggleViewAction()
         theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
         describe(theory, "Eigenvalues of U, rho and sigma_max, and the Jacobian products", ("Ctrl+T",))
@@ -59,9 +53,15 @@ class PanelDocks:
         self.inspector.hide()
         self.itemized_panel = ItemizedPanel(session)
         self.itemized = self._dock("Itemized gradients", "itemized", self.itemized_panel, Area.RightDockWidgetArea)
-        window.tabifyDockWidget(self.inspector, self.itemized)
         self.itemized.hide()
         self.itemized_panel.plot.row_chosen.connect(self.inspector_panel.show_timestep)
+        self.right_column = (self.training, self.theory, self.inspector, self.itemized)
+        self._fit = QtCore.QTimer(window)  # once the dock layout has settled, not inside its change
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(0)
+        self._fit.timeout.connect(self.fit_right_column)
+        for dock in (self.model, *self.right_column):
+            dock.visibilityChanged.connect(lambda visible: self._fit.start())
 
     def _dock(self, title: str, name: str, widget: QtWidgets.QWidget, area: Area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self.window)
@@ -77,11 +77,14 @@ class PanelDocks:
                                                           self.itemized))
 
     def fit_right_column(self) -> None:
-        """The Training / Theory column takes about 30% of the width, leaving the plots
-        the rest, whatever else was opened or closed (presentation mode hides the Model)."""
-        shown = [dock for dock in (self.training, self.theory) if not dock.isHidden()]
-        if len(shown) == 2 and not self.window.tabifiedDockWidgets(self.training):
-            self.window.tabifyDockWidget(self.training, self.theory)
+        """The right-hand panels (Training, Theory, Step inspector, Itemized gradients) share
+        one column of tabs about 30% of the width, leaving the plots the rest, whatever else
+        was opened or closed (presentation mode hides the Model)."""
+        shown = [dock for dock in self.right_column if not dock.isHidden()]
+        for dock in shown[1:]:
+            if dock not in self.window.tabifiedDockWidgets(shown[0]):
+                self.window.tabifyDockWidget(shown[0], dock)
+                dock.raise_()  # the one just opened comes to the front
         if shown:
             width = max(340, min(560, self.window.width() * 3 // 10))
             self.window.resizeDocks(shown[:1], [width], QtCore.Qt.Orientation.Horizontal)

@@ -200,7 +200,19 @@ class MainWindow(QtWidgets.QMainWindow):
         except ValueError as error:
             QtWidgets.QMessageBox.warning(self, "Cannot compare", str(error))
             return
+        self._place_beside(self.compare_window)
         self.compare_window.show()
+
+    def _place_beside(self, other: QtWidgets.QWidget) -> None:
+        """A second window on the right half of the screen, leaving the lesson text and the
+        left of the plots in view, never covering the whole of a 1366 x 768 projector."""
+        screen = self.screen() or QtWidgets.QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        width, height = min(other.width(), room.width() // 2), min(other.height(), room.height() * 3 // 4)
+        other.resize(width, height)
+        other.move(room.right() - width, room.bottom() - height)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
