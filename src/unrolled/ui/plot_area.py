@@ -10,12 +10,14 @@ from collections.abc import Callable
 from PySide6 import QtCore, QtWidgets
 
 from ..session.stepper import Session
+from . import theme
 from .figures import Dashboard
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
         ("Loss", ("loss",)))
 DIAGRAM_HEIGHT = 190
+DIAGRAM_MIN_HEIGHT = 140
 # below this the split layout cannot give every plot 150 px (three rows of gate heatmaps,
 # the two gradient plots over the loss): the plots go on tabs
 SPLIT_MIN = QtCore.QSize(1000, 700)
@@ -92,13 +94,16 @@ class PlotArea(QtWidgets.QWidget):
         self._sizes_pending = True  # applied once the splitters have their real size
 
     def _apply_sizes(self) -> None:
+        # presentation mode's larger fonts need more, but the plots below keep two thirds
+        top = max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), self.height() // 3),
+                  self.slots["diagram"].minimumHeight())
         if self.tabbed:
             for names, page in self._tab_pages.items():
                 if len(names) > 1:
-                    page.setSizes([DIAGRAM_HEIGHT, max(page.height() - DIAGRAM_HEIGHT, DIAGRAM_HEIGHT)])
+                    page.setSizes([top, max(self.height() - top, top)])
         else:
             width, height = self._main.width(), self._main.height()
-            self._main.setSizes([DIAGRAM_HEIGHT, max(height - DIAGRAM_HEIGHT, DIAGRAM_HEIGHT)])
+            self._main.setSizes([top, max(height - top, top)])
             self._plots.setSizes([width * 3 // 5, width - width * 3 // 5])  # two columns of heatmaps, then the rest
             below = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
             self._right.setSizes([below * 3 // 5, below - below * 3 // 5])  # the loss keeps a readable height
@@ -178,6 +183,9 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
+        # the diagram's cells, x labels and two caption lines, in the theme's font size
+        self.slots["diagram"].setMinimumHeight(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale))
+        self._sizes_pending = True
 
     @property
     def views(self) -> tuple[QtWidgets.QWidget, ...]:
