@@ -94,3 +94,16 @@ def test_the_incremental_overflow_search_agrees_with_the_session():
     for _ in range(5):
         session.step_back()
         assert watch(session) == session.nonfinite_from()
+
+
+def test_the_gradient_plot_marks_the_truncation_window(make_window):
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("truncated-bptt").config)
+    session = window.session
+    session.advance(session.steps_to("iteration") - 1)
+    window.redraw()
+    first, last = session.truncation_window()
+    assert window.gradients.truncation.isVisible()
+    assert window.gradients.truncation.getRegion() == (first - 0.5, last + 0.5)
+    assert window.gradients.truncation_label.format == f"truncation k = {last - first + 1}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...session.stepper import Session
 from .. import theme
@@ -92,6 +92,14 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms.addItem(self.overflow_label, ignoreBounds=True)
         self._axis_blank = False
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
+        # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
+        self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
+                                              pen=theme.pen(theme.BLUE, 1, QtCore.Qt.PenStyle.DotLine))
+        self.truncation.setZValue(-10)
+        self.truncation_label = pg.InfLineLabel(self.truncation.lines[0], "", position=0.92, anchors=[(0, 0), (0, 0)],
+                                                color=theme.THEME.foreground)
+        self.norms.addItem(self.truncation, ignoreBounds=True)
+        self.truncation.hide()
         self.step_line = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
         self.norms.addItem(self.step_line)
 
@@ -151,6 +159,11 @@ class GradientPanel(QtWidgets.QWidget):
         self._set(self.total, t, total if show != SHOW_LAST else None)
         self._set(self.last, t, last if show != SHOW_TOTAL else None)
         self._set(self.cell, t, dc)
+        window = session.truncation_window()
+        self.truncation.setVisible(window is not None)
+        if window is not None:
+            self.truncation.setRegion((window[0] - 0.5, window[1] + 0.5))
+            self.truncation_label.setFormat(f"truncation k = {window[1] - window[0] + 1}")
         theory = session.theory_curve()
         self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
         self._sync_legend(theory[1] if theory else None)
