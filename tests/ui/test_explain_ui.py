@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from PySide6 import QtCore, QtWidgets
 
 from unrolled import cli
 from unrolled.engine import Network
@@ -103,3 +104,20 @@ def test_export_writes_predictions_itemized_and_a_trace_that_recomputes_them(tmp
         k, t = int(row["k"]), int(row["t"])
         dh = net.step_loss_gradient(fwd, trace["Y"], k)[0, t - 1]
         assert float(row["norm"]) == pytest.approx(np.linalg.norm(dh), rel=1e-12)
+
+
+def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot, make_window):
+    window = make_window()
+    window.resize(1920, 1080)
+    window.session.advance(4)
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    heatmaps = window.heatmaps
+    box = heatmaps.panels["h"].plot.vb
+    scene_point = box.mapViewToScene(QtCore.QPointF(3, 1))
+    assert heatmaps.timestep_at(scene_point) == 3
+    with qtbot.waitSignal(heatmaps.timestep_chosen) as chosen:
+        qtbot.mouseClick(heatmaps.viewport(), QtCore.Qt.MouseButton.LeftButton,
+                         pos=heatmaps.mapFromScene(scene_point))
+    assert chosen.args == [3]
+    assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == 3

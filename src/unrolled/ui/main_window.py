@@ -51,7 +51,8 @@ class MainWindow(QtWidgets.QMainWindow):
         assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
         self.files = FileCommands(self.session, self, self.transport.stop, self.statusBar())
-        self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen)
+        self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen,
+                              self._on_timestep_chosen)
         self.status = SessionStatus(self.session, self.statusBar(), self.runner)
         central = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(central)
@@ -272,6 +273,13 @@ class MainWindow(QtWidgets.QMainWindow):
         """Bring every visible view up to date with the session (`redraws` decides when)."""
         self.plots.refresh()
         self.status.refresh()
+
+    def _on_timestep_chosen(self, t: int) -> None:
+        """A click on a heatmap column: the step inspector shows that timestep."""
+        self.docks.inspector.show()
+        self.docks.inspector.raise_()
+        self.docks.inspector_panel.show_timestep(t)
+        self.plots.focus_home()  # the keyboard stays with stepping
 
     def _on_sequence_chosen(self, sequence: int) -> None:
         self.model_panel.sample_view.sequence = sequence

@@ -31,11 +31,13 @@ class PlotArea(QtWidgets.QWidget):
     tells the window which sequence of the batch (from 0) is shown."""
 
     def __init__(self, session: Session, figure_menu: Callable[[tuple[str, ...]], QtWidgets.QMenu],
-                 sequence_chosen: Callable[[int], None] = lambda i: None, parent=None):
+                 sequence_chosen: Callable[[int], None] = lambda i: None,
+                 timestep_chosen: Callable[[int], None] = lambda t: None, parent=None):
         super().__init__(parent)
         self.session = session
         self.figure_menu = figure_menu
         self._sequence_chosen = sequence_chosen
+        self._timestep_chosen = timestep_chosen  # a click on a heatmap column
         # each view sits in a slot of its own, so presentation mode and the colour scheme
         # can rebuild it with other fonts and colours without touching the layout
         self.slots = {name: QtWidgets.QWidget() for name in SLOTS}
@@ -183,6 +185,7 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
+        dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         # the diagram's cells, x labels and two caption lines, in the theme's font size
         self.slots["diagram"].setMinimumHeight(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale))
         self._sizes_pending = True

@@ -182,7 +182,10 @@ class _Panel:
 
 
 class StateHeatmaps(pg.GraphicsLayoutWidget):
-    """h_t for every unit and timestep, and the gates of the LSTM and GRU."""
+    """h_t for every unit and timestep, and the gates of the LSTM and GRU. A click on a
+    column says which timestep (`timestep_chosen`, 1-based), for the step inspector."""
+
+    timestep_chosen = QtCore.Signal(int)
 
     def __init__(self, parent=None, keys: str = "all"):
         """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
@@ -206,6 +209,23 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self._session: Session | None = None
         self._fwd = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+    def _on_mouse_clicked(self, event) -> None:
+        t = self.timestep_at(event.scenePos())
+        if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.timestep_chosen.emit(t)
+
+    def timestep_at(self, scene_pos) -> int | None:
+        """The timestep (1-based) of the column under a scene position, or None off the cells."""
+        if self._session is None:
+            return None
+        for panel in self.panels.values():
+            box = panel.plot.vb
+            if box.sceneBoundingRect().contains(scene_pos):
+                t = round(box.mapSceneToView(scene_pos).x())
+                return t if 1 <= t <= self._session.T else None
+        return None
 
     def refresh(self, session: Session) -> None:
         self._session = session
