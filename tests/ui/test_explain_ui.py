@@ -121,3 +121,12 @@ def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot,
                          pos=heatmaps.mapFromScene(scene_point))
     assert chosen.args == [3]
     assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == 3
+
+
+def test_plot_titles_carry_their_formulas(make_window):
+    window = make_window(Config(cell="lstm"))
+    window.redraw()
+    assert "W2" in window.gradients.norms.titleLabel.toolTip() or "dL/dh_t" in window.gradients.norms.titleLabel.toolTip()
+    assert "cross-entropy" in window.loss_plot.getPlotItem().titleLabel.toolTip()
+    forget = window.heatmaps.panels["f"].plot.titleLabel.toolTip()
+    assert "the seed's reset" in forget and "U_f" in forget

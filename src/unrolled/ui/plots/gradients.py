@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
 from .. import theme
 from .axes import POWER_TICK, LogAxis
@@ -72,6 +73,7 @@ class GradientPanel(QtWidgets.QWidget):
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         theme.style_plot(self.norms, "Gradient per timestep", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
+        self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                       labelTextColor=theme.THEME.foreground)

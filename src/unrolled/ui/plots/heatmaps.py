@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...engine import cell_class
+from ...session.formulas import PLOT_FORMULAS, gate_formula, gate_name
 from ...session.stepper import Phase, Session
 from .. import theme
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
@@ -76,11 +77,21 @@ class ColumnImage(pg.GraphicsObject):
         painter.drawImage(self.boundingRect(), self._qimage)
 
 
+
+def panel_formula(cell: str, key: str) -> str:
+    """The equation of a panel, for its title's tooltip (one source: session.formulas)."""
+    if key == "h":
+        return PLOT_FORMULAS["hidden_states"]
+    if key == "c":
+        return PLOT_FORMULAS["cell_states"]
+    return f"{gate_name(cell, key)}: {gate_formula(cell, key)}"
+
 class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
         self.key, self.title = key, panel_title(cell, key)
         self.plot = layout.addPlot(row=row, col=col * 2)
         theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"})
+        self.plot.titleLabel.setToolTip(panel_formula(cell, key))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()

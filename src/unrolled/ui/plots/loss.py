@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
 from .. import theme
 
@@ -15,6 +16,7 @@ class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.THEME.background)
         theme.style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
+        self.getPlotItem().titleLabel.setToolTip(PLOT_FORMULAS["loss"])
         self.curve = self.plot(
             [], [], pen=theme.pen(theme.BLUE), symbol="o", symbolSize=theme.px(6),
             symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
