@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .session.config import Config, ConfigError
-from .session.presets import MAX_STEPS, get_preset, list_presets, load_file
+from .session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
 
 MAX_ITERATIONS = 100_000  # training iterations before a headless export
 
@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_presets:
-        for preset in list_presets():
-            print(f"{preset.name:<26}{preset.description}")
+        for listed in list_presets():
+            print(f"{listed.name:<26}{listed.description}")
         return 0
     # lessons (lesson_cli.py): list them, or check the one asked for before any window
     if args.list_lessons:
@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             session, compare = load_session(args.session), {}
             session.advance(args.steps or 0)
         else:
+            preset: Preset | None
             if args.preset is not None:
                 preset = get_preset(args.preset)
             elif args.config is not None:

@@ -18,6 +18,7 @@ import os
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     weights = path.with_suffix(".npz")
     start = session.iteration_start()  # replaying the steps needs the weights the iteration began from
     params, optimiser, history = start.params, start.optimiser_state, session.history[:start.history_length]
-    arrays = {f"param.{k}": v for k, v in params.items()}
+    arrays: dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
     arrays.update(_flatten_optimiser(optimiser))
     arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
     arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)

@@ -46,6 +46,10 @@ TITLES = {
 }
 
 
+# one of the dashboard's four views; each is a widget with `refresh(session)`
+DashboardView = UnrolledDiagram | StateHeatmaps | GradientPanel | LossPlot
+
+
 class Dashboard(QtWidgets.QWidget):
     """The diagram above; the state heatmaps left; the gradients and the loss right."""
 
@@ -67,7 +71,7 @@ class Dashboard(QtWidgets.QWidget):
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 5)
         grid.setRowStretch(2, 2)
-        self.views = (self.diagram, self.heatmaps, self.gradients, self.loss)
+        self.views: tuple[DashboardView, ...] = (self.diagram, self.heatmaps, self.gradients, self.loss)
 
     def refresh(self, session: Session) -> None:
         for view in self.views:
