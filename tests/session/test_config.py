@@ -52,7 +52,7 @@ def test_round_trip_through_a_dict():
 
 
 def test_every_field_has_a_tooltip_and_a_range_or_choices():
-    for name, spec in FIELDS.items():
+    for spec in FIELDS.values():
         assert spec.tooltip and spec.label
         assert spec.choices is not None or (spec.minimum is not None and spec.maximum is not None)
 

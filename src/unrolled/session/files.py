@@ -11,6 +11,7 @@ point of a save leaves the previous save opening as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -125,10 +126,8 @@ def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
         os.replace(json_tmp, path)
     except OSError:
         if previous.exists():
-            try:
+            with contextlib.suppress(OSError):  # failing, the old JSON finds its weights in .previous
                 os.replace(previous, weights)
-            except OSError:
-                pass  # the old JSON finds its weights in .previous
         raise
     discard(previous)
 

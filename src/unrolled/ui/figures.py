@@ -6,9 +6,9 @@ an exported figure has fonts and lines sized for its resolution, not screen hair
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
-
 from collections.abc import Sequence
+
+from PySide6 import QtCore, QtWidgets
 
 from ..session.stepper import Session
 from ..session.tables import FIGURES, TRAINING_FIGURES
@@ -18,8 +18,7 @@ from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
 from .plots.itemized import ItemizedGradients
 from .plots.loss import LossPlot
-from .plots.training import TITLES as TRAINING_TITLES
-from .plots.training import TrainingFigure
+from .plots.training import TITLES as TRAINING_TITLES, TrainingFigure
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {

@@ -4,7 +4,6 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 from __future__ import annotations
 
 import threading
-
 from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets

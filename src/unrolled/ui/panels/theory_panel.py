@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.config import ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
-from ...session.theory import TheoryResult, compute_theory, snapshot, spectrum
+from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 

@@ -14,7 +14,6 @@ from .. import theme
 from ..plots.axes import POWER_TICK, LogAxis
 from ..runner import TrainingRunner
 
-
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
 
