@@ -20,7 +20,8 @@ HEAVY_D = 512  # from this D on, building takes seconds (the QR factorisations o
 # the order of the form, in groups
 GROUPS = (
     ("Task", ("task",)),
-    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss", "batch_size")),
+    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss",
+                 "batch_size")),
     ("Initialisation", ("init", "rho", "forget_bias", "seed")),
     ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
 )
@@ -87,7 +88,9 @@ class ModelPanel(QtWidgets.QWidget):
                 self.task_description.setWordWrap(True)
                 form.addRow(self.task_description)
                 self.sample_view = SampleView(session)
-                self.sample_view.setToolTip("Sequence 1 of the batch: its input, one column per timestep, and its target")
+                self.sample_view.setToolTip(
+                    "Sequence 1 of the batch: its input, one column per timestep, and its target"
+                )
                 form.addRow(self.sample_view)
             outer.addWidget(box)
         self.error = QtWidgets.QLabel()
