@@ -17,7 +17,8 @@ def test_default_is_the_seed_example():
         ({"cell": "transformer"}, "cell", "expected one of rnn, lstm, gru"),
         ({"learning_rate": 0.0}, "learning_rate", "expected 1e-06 to 100"),
         ({"n_features": 3}, "n_features", "the task pos-tagging fixes F = 14"),
-        ({"task": "shapes-by-row", "n_classes": 3, "n_features": 8, "mode": "many-to-one", "timesteps": 3}, "timesteps", "needs T >= 6"),
+        ({"task": "shapes-by-row", "n_classes": 3, "n_features": 8, "mode": "many-to-one", "timesteps": 3},
+         "timesteps", "needs T >= 6"),
         ({"seed": "x"}, "seed", "expected a number"),
     ],
 )
