@@ -9,9 +9,9 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import unrolled  # noqa: F401  (before NumPy: one BLAS thread, as the app runs)
 from PySide6 import QtCore, QtTest, QtWidgets
 
+import unrolled  # noqa: F401  (before NumPy: one BLAS thread, as the app runs)
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application

@@ -39,7 +39,7 @@ def play(seconds: float) -> None:
     probe.timeout.connect(tick)
     probe.start(10)
     press(window, Key.Key_Space)
-    start, steps = time.perf_counter(), window.session.position
+    start = time.perf_counter()
     end = start + seconds
     while time.perf_counter() < end:
         if not window.player.playing:  # it pauses at the end of an iteration: go on

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .session.config import Config, ConfigError
-from .session.presets import MAX_STEPS, get_preset, list_presets, load_file
+from .session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
 
 MAX_ITERATIONS = 100_000  # training iterations before a headless export
 
@@ -38,7 +38,8 @@ def build_export_parser() -> argparse.ArgumentParser:
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
-                        help="comma-separated: png, svg, pdf, csv (with predictions.csv), npz (trace.npz: X, Y, the weights, the traces) (default: png)")
+                        help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
+                             "npz (trace.npz: X, Y, the weights, the traces) (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
                         help="training iterations to run first, adding the training figures (loss, gradient "
@@ -64,7 +65,8 @@ def export_main(argv: list[str]) -> int:
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if not formats or unknown:
-        parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, expected a list of {', '.join(FORMATS)}\n")
+        parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, "
+                       f"expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
@@ -152,7 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--lesson", metavar="NAME", help="run a lesson, stop by stop (see --list-lessons)")
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
     parser.add_argument("--list-lessons", action="store_true", help="list the lessons, one line each, and exit")
-    parser.add_argument("--screenshot", metavar="PNG", help="save a picture of the window, without showing it, and exit")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="save a picture of the window, without showing it, and exit")
     parser.add_argument("--steps", type=int, default=None, metavar="N",
                         help="take N steps after opening (default: the preset's own)")
     parser.add_argument("--version", action="version", version=f"unrolled {__version__}")
@@ -170,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list_presets:
-        for preset in list_presets():
-            print(f"{preset.name:<26}{preset.description}")
+        for listed in list_presets():
+            print(f"{listed.name:<26}{listed.description}")
         return 0
     # lessons (lesson_cli.py): list them, or check the one asked for before any window
     if args.list_lessons:
@@ -207,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             session, compare = load_session(args.session), {}
             session.advance(args.steps or 0)
         else:
+            preset: Preset | None
             if args.preset is not None:
                 preset = get_preset(args.preset)
             elif args.config is not None:

@@ -35,9 +35,12 @@ CONFIG_ROWS = [
     (lambda: Session(Config(n_hidden=0)), ConfigError, ["n_hidden", "got 0"]),
     (lambda: Session(Config(batch_size=2.5)), ConfigError, ["batch_size", "2.5", "whole number"]),
     (lambda: Session(Config(**BIG)), MemoryError, ["GB", "at most"]),
-    (lambda: Session(Config(), batch=(np.zeros((1, 3, 14)), np.zeros((1, 4), int))), ValueError, ["X", "(1, 3, 14)", "(1, 4, 14)"]),
-    (lambda: Session(Config(), batch=(np.zeros((1, 4, 14)), np.full((1, 4), 9))), ValueError, ["Y", "class indices", "0..4"]),
-    (lambda: Session(Config(), batch=(np.zeros((1, 4, 14)), np.zeros((2, 4), int))), ValueError, ["Y", "shape", "(2, 4)"]),
+    (lambda: Session(Config(), batch=(np.zeros((1, 3, 14)), np.zeros((1, 4), int))), ValueError,
+     ["X", "(1, 3, 14)", "(1, 4, 14)"]),
+    (lambda: Session(Config(), batch=(np.zeros((1, 4, 14)), np.full((1, 4), 9))), ValueError,
+     ["Y", "class indices", "0..4"]),
+    (lambda: Session(Config(), batch=(np.zeros((1, 4, 14)), np.zeros((2, 4), int))), ValueError,
+     ["Y", "shape", "(2, 4)"]),
 ]
 
 
@@ -111,7 +114,8 @@ NETWORK_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("kwargs,fragments", NETWORK_ROWS, ids=[str(r[0] if isinstance(r, tuple) else r.values[0]) for r in NETWORK_ROWS])
+@pytest.mark.parametrize("kwargs,fragments", NETWORK_ROWS,
+                         ids=[str(r[0] if isinstance(r, tuple) else r.values[0]) for r in NETWORK_ROWS])
 def test_network_refuses(kwargs, fragments):
     args = {"cell": "rnn", "n_features": 3, "n_hidden": 4, "n_classes": 2} | kwargs
     with pytest.raises(ValueError) as info:

@@ -59,7 +59,8 @@ EXPORT_ROWS = [
     (["--preset", "vanishing-rnn", "--out", ""], ["--out", "empty name"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/a-file/figs"], ["cannot write to", "a-file"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/a-file"], ["a-file"]),
-    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "png,gif"], ["--format", "'png,gif'", "png, svg, pdf, csv"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "png,gif"],
+     ["--format", "'png,gif'", "png, svg, pdf, csv"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ""], ["--format", "''", "png, svg, pdf, csv"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ",,,"], ["--format", "',,,'", "png, svg"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "PNG;SVG"], ["--format", "'PNG;SVG'"]),
@@ -69,9 +70,12 @@ EXPORT_ROWS = [
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "abc"], ["--dpi", "invalid int value", "'abc'"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "1e3"], ["--dpi", "invalid int value", "'1e3'"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "-1"], ["--iterations", "-1", f"0 to {MAX}"]),
-    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "100001"], ["--iterations", "100001", f"0 to {MAX}"]),
-    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "1e12"], ["--iterations", "invalid int value"]),
-    (["--preset", "vanishing-rnn", "--config", "x.json", "--out", "{tmp}/out"], ["--config", "not allowed with", "--preset"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "100001"],
+     ["--iterations", "100001", f"0 to {MAX}"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--iterations", "1e12"],
+     ["--iterations", "invalid int value"]),
+    (["--preset", "vanishing-rnn", "--config", "x.json", "--out", "{tmp}/out"],
+     ["--config", "not allowed with", "--preset"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--bogus"], ["unrecognized arguments", "--bogus"]),
 ]
 
@@ -136,8 +140,9 @@ SUBPROCESS_ROWS = [
 @pytest.mark.parametrize("args,fragment", SUBPROCESS_ROWS, ids=[" ".join(a) for a, _ in SUBPROCESS_ROWS])
 def test_a_real_process_prints_no_traceback(tmp_path, args, fragment):
     (tmp_path / "bad.json").write_text('{"n_hidden": NaN}')
-    result = subprocess.run([sys.executable, "-m", "unrolled", *_fill(args, tmp_path)], check=False, capture_output=True,
-                            text=True, timeout=60, env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run([sys.executable, "-m", "unrolled", *_fill(args, tmp_path)], check=False,
+                            capture_output=True, text=True, timeout=60,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert fragment in result.stderr.strip().splitlines()[-1]

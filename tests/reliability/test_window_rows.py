@@ -176,7 +176,8 @@ def _lecture(qtbot, window, iterations):
     texts = [window.status.phase.text(), window.status.loss.text(), window.status.ratio.text(),
              window.theory_panel.numbers.text(), window.training_panel.message.text()]
     assert all(isinstance(t, str) for t in texts)
-    assert window.theory_panel.rho_slider.minimum() <= window.theory_panel.rho_slider.value() <= window.theory_panel.rho_slider.maximum()
+    slider = window.theory_panel.rho_slider
+    assert slider.minimum() <= slider.value() <= slider.maximum()
     return texts
 
 

@@ -17,7 +17,8 @@ def test_default_is_the_seed_example():
         ({"cell": "transformer"}, "cell", "expected one of rnn, lstm, gru"),
         ({"learning_rate": 0.0}, "learning_rate", "expected 1e-06 to 100"),
         ({"n_features": 3}, "n_features", "the task pos-tagging fixes F = 14"),
-        ({"task": "shapes-by-row", "n_classes": 3, "n_features": 8, "mode": "many-to-one", "timesteps": 3}, "timesteps", "needs T >= 6"),
+        ({"task": "shapes-by-row", "n_classes": 3, "n_features": 8, "mode": "many-to-one", "timesteps": 3},
+         "timesteps", "needs T >= 6"),
         ({"seed": "x"}, "seed", "expected a number"),
     ],
 )
@@ -52,7 +53,7 @@ def test_round_trip_through_a_dict():
 
 
 def test_every_field_has_a_tooltip_and_a_range_or_choices():
-    for name, spec in FIELDS.items():
+    for spec in FIELDS.values():
         assert spec.tooltip and spec.label
         assert spec.choices is not None or (spec.minimum is not None and spec.maximum is not None)
 

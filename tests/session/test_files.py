@@ -77,7 +77,8 @@ def test_a_config_that_does_not_fit_the_weights_is_refused(tmp_path):
     document = json.loads(json_path.read_text())
     document["config"]["n_hidden"] = 9
     json_path.write_text(json.dumps(document))
-    with pytest.raises(SessionFileError, match=r"does not fit demo.json: param.W1 has shape \(14, 8\); this config needs \(14, 9\)"):
+    expected = r"does not fit demo.json: param.W1 has shape \(14, 8\); this config needs \(14, 9\)"
+    with pytest.raises(SessionFileError, match=expected):
         load_session(json_path)
 
 

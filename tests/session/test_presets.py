@@ -42,5 +42,5 @@ def test_a_copied_preset_opens_as_a_file(tmp_path):
 
 
 def test_unknown_preset_names_the_choices():
-    with pytest.raises(ConfigError, match="expected one of .*vanishing-rnn"):
+    with pytest.raises(ConfigError, match=r"expected one of .*vanishing-rnn"):
         get_preset("nope")

@@ -13,6 +13,12 @@ BASE = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one").
 NEEDS = {"forget_bias": {"cell": "lstm"}, "activation": {}, "momentum": {}}
 
 
+def _expected(name):
+    """The alternative value for `name`, compared approximately when it is a float."""
+    value = ALTERNATIVES[name]
+    return pytest.approx(value) if isinstance(value, float) else value
+
+
 def set_editor(editor, value):
     if isinstance(editor, QtWidgets.QComboBox):
         editor.setCurrentIndex(editor.findData(value))
@@ -24,14 +30,14 @@ def set_editor(editor, value):
 def test_view_changes_the_session(make_window, name):
     window = make_window(BASE.replace(**NEEDS.get(name, {})))
     set_editor(window.model_panel.editors[name], ALTERNATIVES[name])
-    assert getattr(window.session.config, name) == pytest.approx(ALTERNATIVES[name]) if isinstance(ALTERNATIVES[name], float) else getattr(window.session.config, name) == ALTERNATIVES[name]
+    assert getattr(window.session.config, name) == _expected(name)
 
 
 @pytest.mark.parametrize("name", sorted(ALTERNATIVES))
 def test_session_changes_the_view(make_window, name):
     window = make_window(BASE.replace(**NEEDS.get(name, {})))
     window.session.reconfigure(**{name: ALTERNATIVES[name]})
-    assert window.model_panel.value_of(name) == pytest.approx(ALTERNATIVES[name]) if isinstance(ALTERNATIVES[name], float) else window.model_panel.value_of(name) == ALTERNATIVES[name]
+    assert window.model_panel.value_of(name) == _expected(name)
 
 
 def test_task_choice_locks_fields_and_says_why(make_window):

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import jacobians
 from .cells import CELLS, make_cell
-from .cells.base import StepGrads, blocks
+from .cells.base import Cell, StepGrads, blocks
 from .checks import check_choice, check_size
 from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
@@ -73,10 +73,10 @@ class Network:
         check_choice("init", init, INITS)
         if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
             raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
-        self.truncation = int(truncation)
-        self.cell = make_cell(cell, activation)
+        self.truncation: int = int(truncation)
+        self.cell: Cell = make_cell(cell, activation)
         rng = np.random.default_rng(seed)
-        self.params = init_params(
+        self.params: dict[str, np.ndarray] = init_params(
             self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
         )
 

@@ -103,10 +103,11 @@ class ToxicWord(Task):
 
 
 # -- next-word prediction ------------------------------------------------------------------
-CORPUS = (
+CORPUS_TEXT = (
     "the cat sat on the mat . the dog sat on the log . the cat saw the dog . "
     "the dog saw the cat on the mat . a bird sat on the dog ."
-).split()
+)
+CORPUS = CORPUS_TEXT.split()
 CORPUS_VOCAB = tuple(dict.fromkeys(CORPUS))
 
 

@@ -63,24 +63,39 @@ def _only_the(has: Callable[[type[Cell]], bool]) -> str:
 FIELDS: dict[str, FieldSpec] = {
     "task": FieldSpec("Task", "What the network learns; it may fix F, C, the mode and the loss.", choices=tuple(TASKS)),
     "cell": FieldSpec("Cell", _cells_sentence(), choices=CELLS),
-    "activation": FieldSpec("Activation", "The vanilla RNN's nonlinearity: h_t = act(x_t W1 + h_{t-1} U1 + b1).", choices=ACTIVATIONS),
+    "activation": FieldSpec("Activation", "The vanilla RNN's nonlinearity: h_t = act(x_t W1 + h_{t-1} U1 + b1).",
+                            choices=ACTIVATIONS),
     "timesteps": FieldSpec("T (timesteps)", "Sequence length: how many times the cell is unrolled.", 1, 5000),
     "n_features": FieldSpec("F (features)", "Size of each input x_t.", 1, 4096),
     "n_hidden": FieldSpec("D (hidden units)", "Size of the hidden state h_t.", 1, 1024),
     "n_classes": FieldSpec("C (classes)", "Size of each output y_t.", 1, 4096),
-    "mode": FieldSpec("Mode", "many-to-many: an output at every step (POS tagging); many-to-one: at the last step only (sentence classification).", choices=MODES),
-    "loss": FieldSpec("Loss", "Softmax cross-entropy for classes, mean squared error for real targets.", choices=LOSSES),
+    "mode": FieldSpec("Mode", "many-to-many: an output at every step (POS tagging); "
+                      "many-to-one: at the last step only (sentence classification).", choices=MODES),
+    "loss": FieldSpec("Loss", "Softmax cross-entropy for classes, mean squared error for real targets.",
+                      choices=LOSSES),
     "batch_size": FieldSpec("B (sequences)", "Sequences per batch; the seed uses B = 1.", 1, 512),
-    "rho": FieldSpec("rho(U)", "Spectral radius of every recurrent matrix U at initialisation. 0 means orthogonal (all singular values 1). Below 1 gradients tend to vanish, above 1 to explode.", 0.0, 10.0),
-    "init": FieldSpec("Init of U", "How every recurrent U starts. spectral-radius: a random U with spectral radius rho (rho = 0: orthogonal); scaled-orthogonal: rho x orthogonal, so sigma_max(U) = rho and the bound (gamma sigma_max)^(T-t) tracks the gradient; identity: rho x I (rho = 0: I), with a ReLU the IRNN of Le, Jaitly and Hinton 2015.", choices=INITS),
-    "truncation": FieldSpec("Truncation k", "Truncated BPTT: each loss term's gradient flows back at most k timesteps (dL_s/dh_t = 0 for t <= s - k). 0 = full BPTT.", 0, 5000),
-    "input": FieldSpec("Sentence", "A sentence typed from the word task's vocabulary, stepped through instead of a sample: T follows its length, B = 1. Empty: samples from the task.", text=True),
-    "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.", -10.0, 10.0),
+    "rho": FieldSpec("rho(U)", "Spectral radius of every recurrent matrix U at initialisation. "
+                     "0 means orthogonal (all singular values 1). "
+                     "Below 1 gradients tend to vanish, above 1 to explode.", 0.0, 10.0),
+    "init": FieldSpec("Init of U", "How every recurrent U starts. "
+                      "spectral-radius: a random U with spectral radius rho (rho = 0: orthogonal); "
+                      "scaled-orthogonal: rho x orthogonal, so sigma_max(U) = rho and the bound "
+                      "(gamma sigma_max)^(T-t) tracks the gradient; "
+                      "identity: rho x I (rho = 0: I), with a ReLU the IRNN of Le, Jaitly and Hinton 2015.",
+                      choices=INITS),
+    "truncation": FieldSpec("Truncation k", "Truncated BPTT: each loss term's gradient flows back at most "
+                            "k timesteps (dL_s/dh_t = 0 for t <= s - k). 0 = full BPTT.", 0, 5000),
+    "input": FieldSpec("Sentence", "A sentence typed from the word task's vocabulary, stepped through instead "
+                       "of a sample: T follows its length, B = 1. Empty: samples from the task.", text=True),
+    "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.",
+                             -10.0, 10.0),
     "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
     "optimiser": FieldSpec("Optimiser", "SGD (with momentum) or Adam.", choices=OPTIMISERS),
     "learning_rate": FieldSpec("Learning rate", "Step size of the weight update.", 1e-6, 100.0),
     "momentum": FieldSpec("Momentum", "SGD only: heavy-ball momentum (0 = plain SGD).", 0.0, 0.999),
-    "clipping": FieldSpec("Clipping", "none, norm (rescale all gradients when their global norm exceeds the threshold; Pascanu et al. 2013) or value (clamp each element, as min-char-rnn).", choices=CLIPPING),
+    "clipping": FieldSpec("Clipping", "none, norm (rescale all gradients when their global norm exceeds the "
+                          "threshold; Pascanu et al. 2013) or value (clamp each element, as min-char-rnn).",
+                          choices=CLIPPING),
     "clip_threshold": FieldSpec("Clip threshold", "The norm or value limit for clipping.", 1e-6, 1e6),
 }
 
@@ -100,7 +115,8 @@ def _refuse_unknown(settings) -> None:
     for name in unknown:
         near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         if not near and name.lower() in ("t", "f", "d", "c", "b"):
-            near = [{"t": "timesteps", "f": "n_features", "d": "n_hidden", "c": "n_classes", "b": "batch_size"}[name.lower()]]
+            letters = {"t": "timesteps", "f": "n_features", "d": "n_hidden", "c": "n_classes", "b": "batch_size"}
+            near = [letters[name.lower()]]
         if not near:
             near = [n for n in names if name.lower() in n]
         hint = f"did you mean {near[0]!r}?" if near else "the settings are " + ", ".join(names)

@@ -11,6 +11,7 @@ point of a save leaves the previous save opening as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -18,6 +19,7 @@ import os
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,7 +72,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     weights = path.with_suffix(".npz")
     start = session.iteration_start()  # replaying the steps needs the weights the iteration began from
     params, optimiser, history = start.params, start.optimiser_state, session.history[:start.history_length]
-    arrays = {f"param.{k}": v for k, v in params.items()}
+    arrays: dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
     arrays.update(_flatten_optimiser(optimiser))
     arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
     arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)
@@ -124,10 +126,8 @@ def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
         os.replace(json_tmp, path)
     except OSError:
         if previous.exists():
-            try:
+            with contextlib.suppress(OSError):  # failing, the old JSON finds its weights in .previous
                 os.replace(previous, weights)
-            except OSError:
-                pass  # the old JSON finds its weights in .previous
         raise
     discard(previous)
 
@@ -145,14 +145,18 @@ def _read_document(path: Path) -> dict:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise SessionFileError(f"{path.name} is not a session: not valid JSON (line {error.lineno}: {error.msg})") from error
+        raise SessionFileError(
+            f"{path.name} is not a session: not valid JSON (line {error.lineno}: {error.msg})"
+        ) from error
     except RecursionError as error:
         raise SessionFileError(f"{path.name} is not a session: its JSON is nested too deeply") from error
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise SessionFileError(f"{path.name} is not an unrolled session file")
     version = document.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > SESSION_VERSION:
-        raise SessionFileError(f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}")
+        raise SessionFileError(
+            f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}"
+        )
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise SessionFileError(f"{path.name} has session format version {version!r}; "
                                f"expected a whole number from 1 to {SESSION_VERSION}")
@@ -226,7 +230,9 @@ def _read_arrays(blob: bytes, config: Config, name: str) -> dict[str, np.ndarray
     except FileProblem as problem:
         raise SessionFileError(str(problem)) from problem
     except (OSError, ValueError, zipfile.BadZipFile, EOFError, MemoryError, KeyError) as error:
-        raise SessionFileError(f"{name} is corrupt or truncated: {error or 'an array claims more memory than there is'}") from error
+        raise SessionFileError(
+            f"{name} is corrupt or truncated: {error or 'an array claims more memory than there is'}"
+        ) from error
     return arrays
 
 
@@ -245,7 +251,9 @@ def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> S
     applied = arrays.get("history.applied", np.ones(len(losses), dtype=bool))  # version 1 files before it
     history = [
         IterationRecord(float(loss), float(before), float(after), bool(done))
-        for loss, before, after, done in zip(losses, arrays["history.norm_before"], arrays["history.norm_after"], applied)
+        for loss, before, after, done in zip(
+            losses, arrays["history.norm_before"], arrays["history.norm_after"], applied
+        )
     ]
     iteration, position = document["iteration"], document["position"]
     steps = 2 * config.timesteps + 2

@@ -57,7 +57,9 @@ def _from_json(data, source: str) -> Preset:
         raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
     unknown = sorted(set(compare) - set(COMPARABLE))
     if unknown:
-        raise ConfigError({"compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"})
+        raise ConfigError({
+            "compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"
+        })
     config = Config.from_dict(data["config"])
     try:  # network B must be a valid network too, or the comparison fails only when opened
         config.replace(**compare).validated()

@@ -56,11 +56,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.graphics.setBackground(theme.THEME.background)
         self.grad_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.grad_plot.setLogMode(y=True)
-        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B", {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
-        self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B",
+                         {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
+        self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                 labelTextColor=theme.THEME.foreground)
         self.loss_plot = self.graphics.addPlot(row=0, col=1)
         theme.style_plot(self.loss_plot, "Loss per iteration, A and B", {"bottom": "iteration", "left": "loss"})
-        self.loss_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt", labelTextColor=theme.THEME.foreground)
+        self.loss_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                 labelTextColor=theme.THEME.foreground)
         self.curves, self.losses = [], []
         for label, colour in (("A", theme.BLUE), ("B", theme.ORANGE)):
             self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), name=label, connect="finite"))
@@ -93,7 +96,9 @@ class CompareWindow(QtWidgets.QMainWindow):
         bar.addActions([self.act_train, run["stop"], run["reset"]])
         self.keys = SteppingKeys(self, run.values(), self.graphics.setFocus)
         self.apply_button.clicked.connect(self.apply_choice)
-        self.choice.currentIndexChanged.connect(lambda: self.rho.setEnabled(CHOICES[self.choice.currentIndex()][1] is None))
+        self.choice.currentIndexChanged.connect(
+            lambda: self.rho.setEnabled(CHOICES[self.choice.currentIndex()][1] is None)
+        )
         self._select(self.comparison.changes)
         self._timer = QtCore.QTimer(self)
         self._timer.setSingleShot(True)
@@ -150,8 +155,8 @@ class CompareWindow(QtWidgets.QMainWindow):
                 curve.setData(t[keep], values[keep])
             history = np.array(s.loss_history, dtype=float)
             loss.setData(np.arange(1, len(history) + 1)[np.isfinite(history)], history[np.isfinite(history)])
-        self.label_a.setText(f"<b>A</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, task {c.a.config.task}; "
-                             f"phase {c.a.phase.value}, t = {c.a.t or '-'}")
+        self.label_a.setText(f"<b>A</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, "
+                             f"task {c.a.config.task}; phase {c.a.phase.value}, t = {c.a.t or '-'}")
         self.label_b.setText(f"<b>B</b>: as A but {describe_changes(c.changes)}")
         self.summary.setText(c.summary())
 

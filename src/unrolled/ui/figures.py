@@ -6,9 +6,9 @@ an exported figure has fonts and lines sized for its resolution, not screen hair
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
-
 from collections.abc import Sequence
+
+from PySide6 import QtCore, QtWidgets
 
 from ..session.stepper import Session
 from ..session.tables import FIGURES, TRAINING_FIGURES
@@ -18,8 +18,7 @@ from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
 from .plots.itemized import ItemizedGradients
 from .plots.loss import LossPlot
-from .plots.training import TITLES as TRAINING_TITLES
-from .plots.training import TrainingFigure
+from .plots.training import TITLES as TRAINING_TITLES, TrainingFigure
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {
@@ -46,6 +45,10 @@ TITLES = {
 }
 
 
+# one of the dashboard's four views; each is a widget with `refresh(session)`
+DashboardView = UnrolledDiagram | StateHeatmaps | GradientPanel | LossPlot
+
+
 class Dashboard(QtWidgets.QWidget):
     """The diagram above; the state heatmaps left; the gradients and the loss right."""
 
@@ -67,7 +70,7 @@ class Dashboard(QtWidgets.QWidget):
         grid.setRowStretch(0, 2)
         grid.setRowStretch(1, 5)
         grid.setRowStretch(2, 2)
-        self.views = (self.diagram, self.heatmaps, self.gradients, self.loss)
+        self.views: tuple[DashboardView, ...] = (self.diagram, self.heatmaps, self.gradients, self.loss)
 
     def refresh(self, session: Session) -> None:
         for view in self.views:

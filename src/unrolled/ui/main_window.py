@@ -36,6 +36,8 @@ VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
 
 
 class MainWindow(QtWidgets.QMainWindow):
+    menus: tuple[QtWidgets.QMenu, ...]  # the menu bar's menus, left to right
+
     def __init__(self, session: Session | None = None, parent=None, compare_changes: dict | None = None):
         super().__init__(parent)
         self.session = session or Session()

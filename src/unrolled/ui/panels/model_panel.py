@@ -4,7 +4,6 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 from __future__ import annotations
 
 import threading
-
 from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
@@ -21,7 +20,8 @@ HEAVY_D = 512  # from this D on, building takes seconds (the QR factorisations o
 # the order of the form, in groups
 GROUPS = (
     ("Task", ("task",)),
-    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss", "batch_size")),
+    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss",
+                 "batch_size")),
     ("Initialisation", ("init", "rho", "forget_bias", "seed")),
     ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
 )
@@ -88,7 +88,9 @@ class ModelPanel(QtWidgets.QWidget):
                 self.task_description.setWordWrap(True)
                 form.addRow(self.task_description)
                 self.sample_view = SampleView(session)
-                self.sample_view.setToolTip("Sequence 1 of the batch: its input, one column per timestep, and its target")
+                self.sample_view.setToolTip(
+                    "Sequence 1 of the batch: its input, one column per timestep, and its target"
+                )
                 form.addRow(self.sample_view)
             outer.addWidget(box)
         self.error = QtWidgets.QLabel()

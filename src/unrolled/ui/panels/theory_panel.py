@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.config import ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
-from ...session.theory import TheoryResult, compute_theory, snapshot, spectrum
+from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 
@@ -98,7 +98,8 @@ class TheoryPanel(QtWidgets.QWidget):
         self.eigen = pg.ScatterPlotItem(size=theme.px(7), brush=theme.BLUE, pen=None)
         self.eigen_plot.addItem(self.eigen)
         self.jac_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": DecadeAxis("left")})
-        theme.style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"}, widest_tick=POWER_TICK)
+        theme.style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
+                         widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
         self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                               labelTextColor=theme.THEME.foreground)

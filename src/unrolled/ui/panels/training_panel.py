@@ -14,7 +14,6 @@ from .. import theme
 from ..plots.axes import POWER_TICK, LogAxis
 from ..runner import TrainingRunner
 
-
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
 
@@ -41,7 +40,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
         row = QtWidgets.QHBoxLayout()
-        for w in (QtWidgets.QLabel("Iterations"), self.iterations, self.train_button, self.stop_button, self.progress, self.rate):
+        for w in (QtWidgets.QLabel("Iterations"), self.iterations, self.train_button, self.stop_button,
+                  self.progress, self.rate):
             row.addWidget(w)
         row.setStretch(4, 1)
         self.graphics = pg.GraphicsLayoutWidget()
@@ -52,10 +52,12 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left")})
         self.norm_plot.setLogMode(y=True)
-        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping", {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
+        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping",
+                         {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
         self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left")})
         self.latest_plot.setLogMode(y=True)
-        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
+        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
+                         widest_tick=POWER_TICK)
         self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
