@@ -47,7 +47,8 @@ class LossPlot(pg.PlotWidget):
         else:
             self.current.setData([], [])
         n = max(len(losses) + 1, 5)
-        if self._shown_iterations is not None and n < self._shown_iterations:  # a reset or a new model: the old range means nothing now
+        if self._shown_iterations is not None and n < self._shown_iterations:
+            # a reset or a new model: the old range means nothing now
             self.enableAutoRange(axis="y")
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
