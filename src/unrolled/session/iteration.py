@@ -38,6 +38,30 @@ def phase_at(position: int, T: int) -> Phase:
     return Phase.UPDATE
 
 
+def timestep_at(position: int, T: int) -> int | None:
+    """The timestep (1-based) the last step computed, in the forward or backward phase."""
+    phase = phase_at(position, T)
+    if phase is Phase.FORWARD:
+        return position
+    if phase is Phase.BACKWARD:
+        return 2 * T + 2 - position
+    return None
+
+
+def steps_to(position: int, T: int, target: str) -> int:
+    """How many steps from `position` finish the phase the next step enters ("phase"), or
+    complete the iteration ("iteration")."""
+    n = 2 * T + 2
+    first = 1 if position == n else position + 1
+    if target == "iteration":
+        end = n
+    elif target == "phase":
+        end = T if first <= T else 2 * T + 1 if T + 2 <= first <= 2 * T + 1 else first
+    else:
+        raise ValueError(f"target: got {target!r}, expected 'phase' or 'iteration'")
+    return end - first + 1
+
+
 @dataclass(frozen=True)
 class IterationRecord:
     """The numbers a completed iteration leaves in the history (no arrays: a long run

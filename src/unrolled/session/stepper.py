@@ -5,9 +5,8 @@ One iteration is 2T + 2 steps:
     forward t = 1..T  ->  loss  ->  backward t = T..1  ->  weight update
 
 `step()` takes one, `step_back()` undoes one exactly (arrays restored bit for bit), across
-the boundary into the previous iteration too, as far back as the undo budget reaches.
-
-The session is the only writer of its state. Training, comparing, files and export ask it:
+the boundary into the previous iteration too, as far back as the undo budget reaches. The
+session is the only writer of its state. Training, comparing, files and export ask it:
 `training_batch`, `checkpoint` / `restore`, `apply_update`, `iteration_start`,
 `replay_iteration`, `Session.resume`. Every public method that changes the session sends
 exactly one `changed` event, whose `Change` flag says what moved (PARAMS only when the
@@ -16,97 +15,33 @@ weights did); a method that raises has changed nothing and sends nothing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import numpy as np
 
-from ..engine import Network, get_task, make_optimiser, with_spectral_radius
-from ..engine.losses import check_targets
+from ..engine import with_spectral_radius
 from ..engine.traces import BackwardTrace, ForwardTrace
+from .building import build, check_weights, memory_limit
 from .config import Config, ConfigError
 from .events import Change, Signal
-from .iteration import Checkpoint, IterationRecord, IterationState, Phase, phase_at
-from .theory import theory_rate
-from .updates import apply_update, restore_weights, take_checkpoint
+from .iteration import Checkpoint, IterationRecord, IterationState, Phase, phase_at, steps_to, timestep_at
+from .theory import TheoryRates, gradient_verdict
+from .updates import UpdateRejected, apply_update, restore_weights, take_checkpoint
 
 UNDO_BUDGET_BYTES = 64 * 2**20  # completed iterations kept for stepping back (every array counted)
-GRADIENT_VERDICT_LIMITS = (1e-2, 1e2)  # ratio ||dL/dh_1|| / ||dL/dh_T|| outside: vanish / explode
 
-__all__ = ["Change", "IterationRecord", "Phase", "Session", "UpdateRejected", "gradient_verdict"]
-
-
-def memory_limit() -> int:
-    """The most one iteration's traces may take: half the physical memory (8 GB if unknown)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (AttributeError, ValueError, OSError):
-        return 8 * 2**30
-
-
-def gradient_verdict(ratio: float) -> str:
-    if not np.isfinite(ratio):
-        return "overflow"
-    low, high = GRADIENT_VERDICT_LIMITS
-    if ratio < low:
-        return "vanishing"
-    if ratio > high:
-        return "exploding"
-    return "stable"
-
-
-class UpdateRejected(Exception):
-    """`apply_update` kept the weights: the gradient or the updated weights were not finite."""
-
-    def __init__(self, record: IterationRecord):
-        self.record = record
-        finite = np.isfinite(record.norm_after)
-        why = "the weight update overflowed" if finite else "the gradient norm is inf or nan"
-        super().__init__(why)
+__all__ = ["Change", "IterationRecord", "Phase", "Session", "UpdateRejected", "gradient_verdict", "memory_limit"]
 
 
 class Session:
     def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None):
-        """batch: (X, Y) to step through instead of the task's first sample (the stream of
-        training batches goes on as if it had been drawn)."""
+        """batch: (X, Y) to step through instead of the task's first sample (see `build`)."""
         self.changed = Signal()
         self._build((config or Config()).validated(), batch)
 
     # -- building ---------------------------------------------------------------------
     def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        task = get_task(config.task)
-        if config.input:  # a typed sentence is the batch: T follows it, B = 1
-            sentence = task.encode(config.input, config.n_features, config.n_classes)
-            config = config.replace(timesteps=sentence[0].shape[1], batch_size=1).validated()
-            batch = sentence if batch is None else batch
-        needed, limit = config.estimated_trace_bytes(), memory_limit()
-        if needed > limit:  # refuse before allocating: a 20 GB trace would swap, not fail
-            raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; "
-                              f"at most {limit / 2**30:.1f} GB is allowed")
-        net = Network(
-            config.cell,
-            n_features=config.n_features,
-            n_hidden=config.n_hidden,
-            n_classes=config.n_classes,
-            mode=config.mode,
-            activation=config.activation,
-            loss=config.loss,
-            seed=config.seed,
-            rho=config.rho or None,
-            forget_bias=config.forget_bias,
-            init=config.init,
-            truncation=config.truncation,
-        )
-        optimiser = make_optimiser(config.optimiser, config.learning_rate, config.momentum)
-        rng = np.random.default_rng(config.seed)
-        X, Y = task.sample(config.timesteps, config.n_features, config.n_classes, config.batch_size, rng)
-        if batch is not None:
-            X, Y = np.array(batch[0], dtype=np.float64), np.array(batch[1])
-            expected = (config.batch_size, config.timesteps, config.n_features)
-            if X.shape != expected:
-                raise ValueError(f"X has shape {X.shape}, expected (B, T, F) = {expected}")
-        current = IterationState(net.begin_forward(X))
-        check_targets(Y, current.fwd.y.shape)  # a mode the task contradicts fails here, not at the loss
+        config, task, net, optimiser, rng, (X, Y), current = build(config, batch)
         # all built: only now replace the old state, so a failure above changes nothing
         self.config, self.task, self.net, self.optimiser = config, task, net, optimiser
         self._rng, self.X, self.Y = rng, X, Y
@@ -114,6 +49,7 @@ class Session:
         self.history: list[IterationRecord] = []
         self._previous: list[tuple[IterationState, int]] = []  # completed iterations and their bytes, oldest first
         self._current = current
+        self._theory_rates = TheoryRates()  # of this iteration's U (its packed weights), once
         self.weights_version = getattr(self, "weights_version", 0) + 1
 
     def reconfigure(self, **changes) -> None:
@@ -220,12 +156,7 @@ class Session:
     @property
     def t(self) -> int | None:
         """The timestep (1-based) the last step computed, in the forward or backward phase."""
-        p, T = self.position, self.T
-        if self.phase is Phase.FORWARD:
-            return p
-        if self.phase is Phase.BACKWARD:
-            return 2 * T + 2 - p
-        return None
+        return timestep_at(self.position, self.T)
 
     @property
     def loss(self) -> float | None:
@@ -338,15 +269,7 @@ class Session:
     def steps_to(self, target: str) -> int:
         """How many steps finish the phase the next step enters ("phase"), or complete the
         iteration ("iteration"); a UI runs that many in chunks, with progress."""
-        T, n = self.T, self.steps_per_iteration
-        first = 1 if self.position == n else self.position + 1
-        if target == "iteration":
-            end = n
-        elif target == "phase":
-            end = T if first <= T else 2 * T + 1 if T + 2 <= first <= 2 * T + 1 else first
-        else:
-            raise ValueError(f"target: got {target!r}, expected 'phase' or 'iteration'")
-        return end - first + 1
+        return steps_to(self.position, self.T, target)
 
     # -- the weights ------------------------------------------------------------------
     def set_spectral_radius(self, rho: float, keep_position: bool = False) -> None:
@@ -372,14 +295,7 @@ class Session:
         self.changed.emit(Change.STEP | Change.PARAMS)
 
     def _put_weights(self, params: dict[str, np.ndarray], require_all: bool = False) -> None:
-        shapes = self.net.param_shapes()
-        unknown, missing = set(params) - set(shapes), set(shapes) - set(params)
-        if unknown or (require_all and missing):
-            raise ValueError(f"weights {sorted(params)} do not match the {self.config.cell} "
-                             f"parameters {sorted(shapes)}")
-        for name, value in params.items():
-            if np.shape(value) != shapes[name]:
-                raise ValueError(f"{name} has shape {np.shape(value)}, expected {shapes[name]}")
+        check_weights(self.net, params, require_all)
         for name, value in params.items():
             self.net.params[name] = np.array(value, dtype=np.float64)
         self.weights_version += 1
@@ -469,21 +385,10 @@ class Session:
         curve = self.gradient_curve()
         if curve is None or self.net.cell_name != "rnn" or not np.isfinite(curve[-1]):
             return None
-        base, label = self._theory_rate()
+        base, label = self._theory_rates.rate(self.fwd.packed["U"], self.config.activation)
         steps_back = self.T - np.arange(1, self.T + 1)
         with np.errstate(over="ignore", under="ignore"):
             return curve[-1] * base**steps_back, label
-
-    def _theory_rate(self) -> tuple[float, str]:
-        """An eigen- or singular-value problem of this iteration's U: computed once per
-        iteration, not per frame (the cache holds U itself, so a new iteration's U can
-        never match a stale entry)."""
-        U = self.fwd.packed["U"]  # the weights this iteration's gradients were computed with
-        cached = getattr(self, "_theory_cache", None)
-        if cached is None or cached[0] is not U or cached[1] != self.config.activation:
-            base, label = theory_rate(U, self.config.activation)
-            self._theory_cache = cached = (U, self.config.activation, base, label)
-        return cached[2], cached[3]
 
     def nonfinite_from(self) -> tuple[str, int] | None:
         """("forward" | "backward", t) where values first became inf or nan, or None."""

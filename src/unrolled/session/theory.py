@@ -44,6 +44,20 @@ class TheoryResult:
     exact: bool
 
 
+GRADIENT_VERDICT_LIMITS = (1e-2, 1e2)  # ratio ||dL/dh_1|| / ||dL/dh_T|| outside: vanish / explode
+
+
+def gradient_verdict(ratio: float) -> str:
+    if not np.isfinite(ratio):
+        return "overflow"
+    low, high = GRADIENT_VERDICT_LIMITS
+    if ratio < low:
+        return "vanishing"
+    if ratio > high:
+        return "exploding"
+    return "stable"
+
+
 def theory_rate(U: np.ndarray, activation: str) -> tuple[float, str]:
     """The per-step factor of the vanilla RNN's theory line and its label: rho(U) for the
     linear RNN, whose gradient then decays exactly as rho^(T-t) when U is normal; the bound
@@ -53,6 +67,21 @@ def theory_rate(U: np.ndarray, activation: str) -> tuple[float, str]:
         return rho, f"ρ^(T−t), ρ(U) = {rho:.3g}"
     base = rnn_step_bound(U, activation)
     return base, f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
+
+
+class TheoryRates:
+    """theory_rate of an iteration's U, computed once per U, not per frame: an eigen- or
+    singular-value problem (the cache holds U itself, so a new iteration's U can never
+    match a stale entry)."""
+
+    def __init__(self) -> None:
+        self._cached: tuple[np.ndarray, str, float, str] | None = None
+
+    def rate(self, U: np.ndarray, activation: str) -> tuple[float, str]:
+        cached = self._cached
+        if cached is None or cached[0] is not U or cached[1] != activation:
+            self._cached = cached = (U, activation, *theory_rate(U, activation))
+        return cached[2], cached[3]
 
 
 def spectrum(name: str, U: np.ndarray) -> Spectrum:

@@ -35,3 +35,13 @@ def apply_update(net: Network, optimiser: Optimiser, grads: dict[str, np.ndarray
             restore_weights(net, optimiser, before)
             applied = False
     return IterationRecord(float(loss), clipped.norm_before, clipped.norm_after, applied)
+
+
+class UpdateRejected(Exception):
+    """`apply_update` kept the weights: the gradient or the updated weights were not finite."""
+
+    def __init__(self, record: IterationRecord):
+        self.record = record
+        finite = np.isfinite(record.norm_after)
+        why = "the weight update overflowed" if finite else "the gradient norm is inf or nan"
+        super().__init__(why)

@@ -1,0 +1,58 @@
+"""How each loss term and each timestep make up the gradient: dL_k/dh_t for one loss term
+k (RNNbow's "itemized gradients"), and each timestep's contribution to dL/dU (Pascanu,
+Mikolov and Bengio 2013, eq. 4). Read from a network's traces; nothing is stored."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .functions import tolerate_overflow
+from .traces import BackwardTrace, ForwardTrace
+
+if TYPE_CHECKING:
+    from .network import Network
+
+
+@tolerate_overflow
+def step_loss_gradient(net: Network, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
+    """(B, T, D) dL_k/dh_t: the gradient of timestep k's loss term alone (1-based k,
+    default T), for t <= k; NaN for t > k; 0 where truncation cuts it. In many-to-many
+    mode the total dL/dh_t mixes in every later step's own loss; this is the curve that shows
+    the decay."""
+    T = fwd.T
+    k = T if k is None else k
+    if not 1 <= k <= T:
+        raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
+    if net.mode == "many-to-one" and k != T:
+        raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
+    _, dy = net.loss_and_output_grad(fwd, Y)
+    dh_readout = net._dh_through_readout(fwd, dy)
+    out = np.full_like(fwd.h, np.nan)
+    d_state = {name: np.zeros_like(fwd.h[:, 0]) for name in net.cell.state_names}
+    d_state["h"] = dh_readout[:, k - 1]
+    for t in range(k - 1, -1, -1):
+        if not net.reaches(k - 1, t, T):  # truncated BPTT: this term stops here
+            out[:, : t + 1] = 0.0
+            break
+        out[:, t] = d_state["h"]
+        d_state = net.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
+    return out
+
+
+@tolerate_overflow
+def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace) -> np.ndarray:
+    """(T,) ||dL/dU at step t alone||_F over all recurrent matrices: the temporal
+    contributions of Pascanu, Mikolov and Bengio (2013, eq. 4); NaN where not yet done.
+
+    Step t adds h_{t-1}^T d_ah_t to dL/dU, and ||a^T b||_F^2 = sum((a a^T) * (b b^T)),
+    so no (D, K*D) matrix is formed."""
+    out = np.full(bwd.T, np.nan)
+    done = bwd.done_mask
+    h_prev = fwd.h_prev[:, done]
+    d_ah = bwd.d_ah[:, done]
+    gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
+    gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
+    out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
+    return out
