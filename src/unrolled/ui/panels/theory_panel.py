@@ -19,6 +19,7 @@ from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 
 RHO_STEPS = 100  # slider steps per unit of rho
+SETTLE_MS = 250  # after the weights change, before the theory is recomputed
 MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: recompute at most this often
 
 
@@ -112,6 +113,10 @@ class TheoryPanel(QtWidgets.QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.graphics, 1)
 
+        self._settle = QtCore.QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.recompute)
         self._debounce = QtCore.QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
@@ -143,8 +148,10 @@ class TheoryPanel(QtWidgets.QWidget):
 
     # -- model -> view ----------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
-        if change & (Change.PARAMS | Change.REBUILT):
-            self.recompute()
+        # a moment later, not at once: the command that changed the weights (Run iteration,
+        # an update step) finishes and paints first, without a worker competing for the CPU
+        if change & (Change.PARAMS | Change.REBUILT) and self.isVisible() and not self._settle.isActive():
+            self._settle.start()
 
     def _sync_controls(self) -> None:
         names = self.session.net.recurrent_param_names()
