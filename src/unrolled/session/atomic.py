@@ -1,5 +1,5 @@
-"""Writing files so that a fault never leaves half a file, and a failed save never destroys
-the previous one. No Qt."""
+"""Writing files so that a fault never leaves half a file (a session's pair of files is
+switched in `files._switch`). No Qt."""
 
 from __future__ import annotations
 
@@ -29,32 +29,3 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     except BaseException:
         discard(tmp)
         raise
-
-
-def replace_together(written: list[tuple[Path, Path]]) -> None:
-    """Move several written temporaries (tmp, final) into place as one change: if any move
-    fails, every final file is put back as it was, and OSError is raised. Old files are
-    kept as `.NAME.previous` until all moves have succeeded."""
-    backups: list[tuple[Path, Path | None]] = []
-    try:
-        for _, final in written:
-            backup = final.with_name(f".{final.name}.previous")
-            if final.exists():
-                os.replace(final, backup)
-                backups.append((final, backup))
-            else:
-                backups.append((final, None))
-        for tmp, final in written:
-            os.replace(tmp, final)
-    except OSError:
-        for final, previous in backups:
-            if previous is not None:
-                os.replace(previous, final)
-            else:
-                discard(final)
-        for tmp, _ in written:
-            discard(tmp)
-        raise
-    for _, previous in backups:
-        if previous is not None:
-            discard(previous)
