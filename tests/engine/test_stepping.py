@@ -159,3 +159,30 @@ def test_done_mask_follows_the_backward_steps_and_their_undo(cell):
     net.backward_unstep(bwd)
     net.backward_unstep(bwd)
     np.testing.assert_array_equal(bwd.done_mask, [False, False, True, True, True])
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_per_step_norms_follow_every_step_and_undo_exactly(cell):
+    """The norms are updated a column at a time; they must equal a full computation (to
+    rounding: the sums run in another order) after every step forward and back."""
+    net = Network(cell, n_features=3, n_hidden=5, n_classes=2, mode="many-to-many", seed=2)
+    X = np.random.default_rng(0).standard_normal((2, 7, 3))
+    Y = np.random.default_rng(1).integers(0, 2, (2, 7))
+    fwd = net.forward(X)
+    bwd = net.begin_backward(fwd, Y, track_last_step=True)
+
+    def check():
+        for name, array in (("dh", bwd.dh), ("dc", bwd.dc), ("dh_last", bwd.dh_last)):
+            if array is not None:
+                expected = np.sqrt(np.sum(array * array, axis=(0, 2)))
+                got = getattr(bwd, f"{name}_norm")
+                np.testing.assert_allclose(got, expected, rtol=1e-13)
+                np.testing.assert_array_equal(np.isnan(got), np.isnan(expected))
+
+    check()
+    for move in "ffbffffbbfffff":  # forward steps and undos, interleaved
+        if move == "f" and bwd.steps_done < bwd.T:
+            net.backward_step(bwd, fwd)
+        elif move == "b" and bwd.steps_done > 0:
+            net.backward_unstep(bwd)
+        check()

@@ -84,21 +84,27 @@ class BackwardTrace:
     carry_terms: dict | None = None
     steps_done: int = 0
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
-    _norms: dict = field(default_factory=dict, repr=False)  # (name, steps_done) -> (T,) read-only
+    _norms: dict = field(default_factory=dict, repr=False)  # name -> (steps_done, (T,) read-only norms)
 
     def _norm_per_step(self, name: str, a: np.ndarray) -> np.ndarray:
         """(T,) ||a_t|| over the batch and the units, NaN where not computed yet. Several
-        plots and the status bar ask each frame; the arrays change only with steps_done
-        (and a step undone and redone is bit-identical), so it is computed once per step."""
-        key = (name, self.steps_done)
-        if key not in self._norms:
-            if len(self._norms) > 8:  # only the current step's norms are asked for
-                self._norms.clear()
-            with np.errstate(over="ignore", invalid="ignore"):  # an inf norm is drawn as overflow
+        plots and the status bar ask each frame; the arrays change only with steps_done, one
+        column a step (a step undone blanks its column to NaN again), so it is computed once
+        per step, and from the last step's norms only that column is recomputed."""
+        done = self.steps_done
+        cached = self._norms.get(name)
+        if cached is not None and cached[0] == done:
+            return cached[1]
+        with np.errstate(over="ignore", invalid="ignore"):  # an inf norm is drawn as overflow
+            if cached is not None and abs(cached[0] - done) == 1:
+                norm = cached[1].copy()
+                t = self.T - max(cached[0], done)  # the column that step filled (or its undo blanked)
+                norm[t] = np.sqrt(np.sum(a[:, t] * a[:, t]))  # as the full sum, to rounding
+            else:
                 norm = np.sqrt(np.sum(a * a, axis=(0, 2)))
-            norm.setflags(write=False)
-            self._norms[key] = norm
-        return self._norms[key]
+        norm.setflags(write=False)
+        self._norms[name] = (done, norm)
+        return norm
 
     @property
     def T(self) -> int:
