@@ -227,16 +227,24 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
             self.timestep_chosen.emit(t)
 
-    def timestep_at(self, scene_pos) -> int | None:
-        """The timestep (1-based) of the column under a scene position, or None off the cells."""
+    def _cell_at(self, scene_pos) -> tuple[_Panel, int, int] | None:
+        """(panel, t, unit) under a scene position (t and unit rounded, 1-based), or None
+        off the panels."""
         if self._session is None:
             return None
         for panel in self.panels.values():
             box = panel.plot.vb
             if box.sceneBoundingRect().contains(scene_pos):
-                t = round(box.mapSceneToView(scene_pos).x())
-                return t if 1 <= t <= self._session.T else None
+                point = box.mapSceneToView(scene_pos)
+                return panel, round(point.x()), round(point.y())
         return None
+
+    def timestep_at(self, scene_pos) -> int | None:
+        """The timestep (1-based) of the column under a scene position, or None off the cells."""
+        cell = self._cell_at(scene_pos)
+        if cell is None or self._session is None or not 1 <= cell[1] <= self._session.T:
+            return None
+        return cell[1]
 
     def refresh(self, session: Session) -> None:
         self._session = session
@@ -267,14 +275,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
 
     def readout(self, scene_pos) -> str | None:
         """What the cell under a scene position holds, or None off the cells."""
-        if self._session is None:
+        cell = self._cell_at(scene_pos)
+        if cell is None or self._session is None:
             return None
-        for panel in self.panels.values():
-            box = panel.plot.vb
-            if box.sceneBoundingRect().contains(scene_pos):
-                point = box.mapSceneToView(scene_pos)
-                return panel.readout(round(point.x()), round(point.y()), self._session.fwd.steps_done)
-        return None
+        panel, t, unit = cell
+        return panel.readout(t, unit, self._session.fwd.steps_done)
 
     def _on_mouse_moved(self, pos) -> None:
         text = self.readout(pos)
