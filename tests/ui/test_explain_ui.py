@@ -130,3 +130,17 @@ def test_plot_titles_carry_their_formulas(make_window):
     assert "cross-entropy" in window.loss_plot.getPlotItem().titleLabel.toolTip()
     forget = window.heatmaps.panels["f"].plot.titleLabel.toolTip()
     assert "the seed's reset" in forget and "U_f" in forget
+
+
+def test_the_hover_readout_names_the_cell_and_its_value(make_window):
+    window = make_window()
+    window.resize(1920, 1080)
+    window.session.advance(3)
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    heatmaps = window.heatmaps
+    box = heatmaps.panels["h"].plot.vb
+    value = window.session.fwd.h[0, 1, 1]  # t = 2, unit 2
+    assert heatmaps.readout(box.mapViewToScene(QtCore.QPointF(2, 2))) == f"h_t  unit 2, t = 2: {value:.4g}"
+    assert heatmaps.readout(box.mapViewToScene(QtCore.QPointF(4, 2))).endswith("not computed yet")
+    assert heatmaps.readout(QtCore.QPointF(-50, -50)) is None
