@@ -12,15 +12,19 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + eps
-        plus = f()
-        x[i] = old - eps
-        minus = f()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
+        grad[it.multi_index] = central_difference(f, x, it.multi_index, eps)
     return grad
+
+
+def central_difference(f, x: np.ndarray, index, eps: float = 1e-5) -> float:
+    """(f(x + eps e_i) - f(x - eps e_i)) / 2 eps, perturbing x[index] in place and restoring it."""
+    old = x[index]
+    x[index] = old + eps
+    plus = f()
+    x[index] = old - eps
+    minus = f()
+    x[index] = old
+    return (plus - minus) / (2 * eps)
 
 
 def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-4) -> float:
@@ -94,13 +98,7 @@ def sampled_gradient_check(net, X, Y, entries: int = 24, seed: int = 0,
         chosen = np.arange(flat.size) if flat.size <= entries else rng.choice(flat.size, entries, replace=False)
         numeric = np.empty(len(chosen))
         for n, index in enumerate(chosen):
-            old = flat[index]
-            flat[index] = old + eps
-            plus = loss()
-            flat[index] = old - eps
-            minus = loss()
-            flat[index] = old
-            numeric[n] = (plus - minus) / (2 * eps)
+            numeric[n] = central_difference(loss, flat, index, eps)
         analytic = grads[name].reshape(-1)[chosen]
         result[name] = (relative_error(analytic, numeric), len(chosen), flat.size)
     return result
