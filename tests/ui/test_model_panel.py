@@ -112,3 +112,25 @@ def test_a_large_network_is_built_in_a_worker_while_the_window_stays_live(qtbot,
     assert ticks, "the event loop ran while the network was built"
     assert not window.model_panel.apply({"n_hidden": 64, "timesteps": 0})  # a refusal still says why
     assert window.session.config.n_hidden == 64
+
+
+@pytest.mark.parametrize("name, typed, words", [
+    ("timesteps", "99999", "got 99999, expected 1 to"),
+    ("n_hidden", "0", "got 0, expected 1 to"),
+    ("learning_rate", "1000", "got 1000"),
+])
+def test_a_typed_number_out_of_range_is_refused_out_loud(make_window, qtbot, name, typed, words):
+    """Qt's spin boxes drop the keystroke that leaves the range (99999 became 9999 without a
+    word); the panel lets the number through to be refused with the config's own message."""
+    window = make_window(BASE)
+    before = getattr(window.session.config, name)
+    box = window.model_panel.editors[name]
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), typed)
+    assert box.lineEdit().text().startswith(typed)  # nothing dropped while typing
+    qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key.Key_Return)
+    panel = window.model_panel
+    assert panel.error.isVisibleTo(window) and words in panel.error.text()
+    assert getattr(window.session.config, name) == before
+    assert panel.value_of(name) == pytest.approx(before)

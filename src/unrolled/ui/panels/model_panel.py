@@ -12,6 +12,7 @@ from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
+from .number_boxes import RealNumberBox, WholeNumberBox
 from .sample_view import SampleView
 
 MEMORY_QUESTION_BYTES = 1_000_000_000
@@ -124,6 +125,7 @@ class ModelPanel(QtWidgets.QWidget):
         else:
             editor = self._make_number(name)
             editor.lineEdit().returnPressed.connect(lambda: self.committed())
+            editor.editingFinished.connect(lambda n=name, box=editor: self._on_finished(n, box))
         editor.setToolTip(spec.tooltip)
         return editor
 
@@ -138,15 +140,15 @@ class ModelPanel(QtWidgets.QWidget):
         editor.activated.connect(lambda _=None: self.committed())
         return editor
 
-    def _make_number(self, name: str) -> QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox:
+    def _make_number(self, name: str) -> WholeNumberBox | RealNumberBox:
         spec = FIELDS[name]
         if name in INTEGER_FIELDS:
-            whole = QtWidgets.QSpinBox()
+            whole = WholeNumberBox()
             whole.setRange(int(spec.minimum), int(spec.maximum))
             whole.setKeyboardTracking(False)  # apply on Enter or focus out, not per digit
             whole.valueChanged.connect(lambda _=None, n=name: self._on_edited(n))
             return whole
-        real = QtWidgets.QDoubleSpinBox()
+        real = RealNumberBox()
         real.setDecimals(DECIMALS.get(name, 3))
         real.setRange(spec.minimum, spec.maximum)
         real.setSingleStep(0.1 if name != "learning_rate" else 0.01)
@@ -165,6 +167,12 @@ class ModelPanel(QtWidgets.QWidget):
 
     def _on_edited(self, name: str) -> None:
         self.apply({name: self.value_of(name)})
+
+    def _on_finished(self, name: str, box: WholeNumberBox | RealNumberBox) -> None:
+        """A typed number out of range: refused with the config's own words, not truncated."""
+        typed = box.take_refused()
+        if typed is not None:
+            self.apply({name: int(typed) if typed.is_integer() and name in INTEGER_FIELDS else typed})
 
     def apply(self, changes: dict) -> bool:
         """Reconfigure the session; on refusal, say why and show the session's config again."""
