@@ -29,6 +29,10 @@ def _assert_at(window, stop, end=False):
     for name, dock in (("training", window.training_dock), ("theory", window.theory_dock)):
         assert dock.isVisible() == (name in stop.panels), name
     assert window.model_dock.isVisible() == ("model" in stop.panels)
+    steps = window.training_panel.trainer.steps  # a trained stop shows the run that trained it
+    assert [s.iteration for s in steps] == list(range(1, stop.train + 1))
+    if stop.train:
+        assert len(window.training_panel.before.getData()[0]) == stop.train
     if stop.highlight:
         slot = window.plots.slots[stop.highlight]
         assert lessons.frame.target is slot and lessons.frame.isVisible() and slot.isVisible()

@@ -60,7 +60,7 @@ from .config import Config, ConfigError
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
-from .training import Diverged, Trainer
+from .training import Diverged, Trainer, TrainingStep
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory")
@@ -342,13 +342,19 @@ def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     """A fresh session at the stop: its model built from the seed, trained, and stepped to
     its place (with end, to its `until`). Nobody observes it yet, so a window adopts it
     with one event."""
+    return build_stop_trained(stop, end, lesson)[0]
+
+
+def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "") -> tuple[Session, list[TrainingStep]]:
+    """build_stop, and the training run that brought the model there, for the curves of a
+    Training panel."""
     session = Session(stop.config)
     try:
-        Trainer(session).train(stop.train)
+        steps = Trainer(session).train(stop.train)
     except Diverged as error:
         raise LessonError(f"lesson {lesson}, stop {stop.number} ({stop.title}): train: {error}") from error
     session.advance(stop.until if end else stop.at)
-    return session
+    return session, steps
 
 
 def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None) -> tuple[Comparison, str]:

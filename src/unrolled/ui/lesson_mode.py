@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.lessons import Lesson, LessonError, build_comparison, build_stop, get_lesson, lesson_names, session_clock
+from ..session.lessons import (
+    Lesson,
+    LessonError,
+    build_comparison,
+    build_stop_trained,
+    get_lesson,
+    lesson_names,
+    session_clock,
+)
 from .actions import make_action
 from .lesson_pane import HighlightFrame, LessonPane
 
@@ -143,13 +151,14 @@ class LessonMode(QtCore.QObject):
         window.transport.stop()
         started = time.perf_counter()
         try:
-            built = build_stop(stop, end, self.lesson.name)
+            built, trained = build_stop_trained(stop, end, self.lesson.name)
         except (LessonError, ValueError, MemoryError) as error:
             QtWidgets.QMessageBox.warning(window, "Cannot set up the stop", str(error))
             return
         self.index = index
         window.compare_changes = stop.compare
-        window.session.adopt(built)
+        window.session.adopt(built)  # the Training panel forgets the old model's curves...
+        window.docks.training_panel.show_steps(trained)  # ...and draws this stop's training run
         self._show_panels(stop.panels)
         self._highlight(stop.highlight)
         self._compare(end)

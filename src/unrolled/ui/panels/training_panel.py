@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ...session.stepper import Session
-from ...session.training import Trainer
+from ...session.training import Trainer, TrainingStep
 from .. import theme
 from ..plots.axes import POWER_TICK, LogAxis
 from ..runner import TrainingRunner
@@ -102,6 +102,13 @@ class TrainingPanel(QtWidgets.QWidget):
         self.refresh()
         for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
             plot.enableAutoRange()  # the old model's 1e200 must not frame the new one
+
+    def show_steps(self, steps: list[TrainingStep]) -> None:
+        """The curves of a training run made elsewhere (a lesson's stop), on this session."""
+        self.trainer.steps[:] = steps
+        if steps:
+            self.rate.setText(f"Trained: {len(steps)} iterations")
+        self.refresh()
 
     def _on_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.progress.setValue(done)
