@@ -37,11 +37,12 @@ CM_PER_IN = 2.54
 UNITS = {"in": 1.0, "cm": 1 / CM_PER_IN, "mm": 0.1 / CM_PER_IN}
 EXPECTED = ("expected 16:9 or 4:3 (a whole slide), column (a paper column, 3.5 in wide) "
             "or WIDTHxHEIGHT with cm, mm or in, such as 12x8cm")
-HELP = ("16:9 or 4:3: every figure a whole slide, 13.33 x 7.5 in or 10 x 7.5 in; "
+RULE = ("16:9 or 4:3: every figure a whole slide, 13.33 x 7.5 in or 10 x 7.5 in; "
         "column: a paper column, 3.5 in (8.9 cm) wide, the height from the figure's shape; "
         "WxH with cm, mm or in (12x8cm, 5x3in): exactly that. Fonts and lines scale with the "
-        "figure's size (the usual ones at the area of its own size), never below 8 pt. "
-        "(default: each figure's own size)")
+        "figure's size (the usual ones at the area of its own size), never below 8 pt, unless the "
+        "figure would be cut: then down to 5 pt, or it is left out with a message.")
+HELP = f"{RULE} (default: each figure's own size)"
 
 _NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"
 _RATIO = re.compile(rf"{_NUMBER}:{_NUMBER}")

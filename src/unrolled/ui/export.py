@@ -33,6 +33,11 @@ class ExportError(Exception):
 class FigureTooSmall(ExportError):
     """The size asked for cannot hold the figure, even with the smallest text."""
 
+    @classmethod
+    def of(cls, error: FigureDoesNotFit, inches: tuple[float, float]) -> FigureTooSmall:
+        return cls(f"{error.name} needs more room than {inches[0]:.2f} x {inches[1]:.2f} in, even with "
+                   f"{error.points:.0f} pt text: choose a larger size for it")
+
 
 def check_writable_folder(folder: str | Path) -> Path:
     """Create the folder if needed and prove it is writable, or raise ExportError."""
@@ -119,7 +124,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
         with fitted(name, session, size, dots / SCREEN_DPI, scale, steps) as widget:
             _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
     except FigureDoesNotFit as error:
-        raise FigureTooSmall(str(error)) from error
+        raise FigureTooSmall.of(error, (width_in, height_in)) from error
     return path
 
 
@@ -207,7 +212,7 @@ def copy_to_clipboard(session: Session, name: str, dpi: int = 150,
         with fitted(name, session, pixels, dpi / SCREEN_DPI, scale) as widget:
             image = render_image(widget, dpi)
     except FigureDoesNotFit as error:
-        raise FigureTooSmall(str(error)) from error
+        raise FigureTooSmall.of(error, (width_in, height_in)) from error
     QtWidgets.QApplication.clipboard().setImage(image)
     return image
 

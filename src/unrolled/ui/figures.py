@@ -129,7 +129,11 @@ def laid_out(widget: QtWidgets.QWidget, width: int, height: int, session: Sessio
 
 
 class FigureDoesNotFit(ValueError):
-    """A figure's plots need more room than its size gives, even with the smallest text."""
+    """A figure's plots need more room than its size gives, even with `points` pt text."""
+
+    def __init__(self, name: str, points: float):
+        super().__init__(f"{name} does not fit, even with {points:.0f} pt text")
+        self.name, self.points = name, points
 
 
 def overflow(widget: QtWidgets.QWidget) -> float:
@@ -171,7 +175,5 @@ def fitted(name: str, session: Session, pixels: QtCore.QSize, resolution_scale: 
                 widget.close()
                 widget.deleteLater()
         if scale <= SMALLEST_FONT_SCALE:
-            raise FigureDoesNotFit(f"{name} needs more room than {pixels.width() / resolution_scale / 96:.2f} x "
-                                   f"{pixels.height() / resolution_scale / 96:.2f} in, even with "
-                                   f"{theme.THEME.font_pt * scale:.0f} pt text: choose a larger size for it")
+            raise FigureDoesNotFit(name, theme.THEME.font_pt * scale)
         scale = max(scale * 0.85, SMALLEST_FONT_SCALE)
