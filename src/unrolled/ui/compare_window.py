@@ -65,6 +65,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                                     labelTextColor=theme.THEME.foreground)
         self.curves, self.losses = [], []
+        self._names: tuple[str, str] | None = None  # the legends' names, renamed when they change
         # a marker at every point: after one iteration the loss is one point, which a line alone leaves out
         for colour, symbol in ((theme.BLUE, "o"), (theme.ORANGE, "s")):
             marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
@@ -173,7 +174,7 @@ class CompareWindow(QtWidgets.QMainWindow):
     def _name_curves(self) -> None:
         """Legend entries by model ("RNN", "LSTM"), renamed when the difference changes."""
         names = self.comparison.names
-        if getattr(self, "_names", None) == names:
+        if self._names == names:
             return
         self._names = names
         for plot, items in ((self.grad_plot, self.curves), (self.loss_plot, self.losses)):
