@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .session.config import Config, ConfigError
+from .session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from .session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
 
 MAX_ITERATIONS = 100_000  # training iterations before a headless export
@@ -41,6 +42,7 @@ def build_export_parser() -> argparse.ArgumentParser:
                         help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
                              "npz (trace.npz: X, Y, the weights, the traces) (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
+    parser.add_argument("--size", metavar="SIZE", default=None, help=SIZE_HELP)
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
                         help="training iterations to run first, adding the training figures (loss, gradient "
                              "norm before and after clipping, accuracy) (default: the preset's "
@@ -52,6 +54,8 @@ def export_main(argv: list[str]) -> int:
     parser = build_export_parser()
     args = parser.parse_args(argv)
     if args.lesson is not None:  # lessons: a handout, not figures
+        if args.size is not None:
+            parser.exit(2, "unrolled export: error: --size: a handout's pages have their own size; leave --size out\n")
         from .lesson_cli import export_handout
 
         return export_handout(args, parser)
@@ -69,6 +73,7 @@ def export_main(argv: list[str]) -> int:
                        f"expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
+    size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         parser.exit(2, f"unrolled export: error: --iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}\n")
     try:
@@ -105,12 +110,31 @@ def export_main(argv: list[str]) -> int:
     quiet_qt_noise()
     make_application()
     try:
-        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps)
+        too_small: list[str] = []
+        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps, size=size, too_small=too_small)
     except ExportError as error:
         parser.exit(1, f"unrolled export: error: {error}\n")
     for path in written:
         print(path)
+    for message in too_small:  # the others are written: a column holds no dashboard
+        print(f"unrolled export: left out {message}", file=sys.stderr)
     return 0
+
+
+def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: int | None) -> FigureSize | None:
+    """--size parsed, and checked against every figure's PNG size; exits 2 with one line."""
+    if text is None:
+        return None
+    from .ui.figures import FIGURE_INCHES
+
+    try:
+        size = parse_size(text)
+        if png_dpi is not None:
+            for own in FIGURE_INCHES.values():
+                check_pixels(size.inches(own), png_dpi)
+    except SizeError as error:
+        parser.exit(2, f"unrolled export: error: --size: {error}\n")
+    return size
 
 
 def _build_failure(error: Exception) -> str:

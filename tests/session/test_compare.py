@@ -27,7 +27,7 @@ def test_the_summary_states_the_difference():
     c = Comparison(TOXIC)
     c.advance(2 * 30 + 1)
     text = c.summary()
-    assert "A (rnn, rho 0.8)" in text and "vanishing" in text
+    assert "A (RNN)" in text and "B (LSTM)" in text and "vanishing" in text
     assert "B keeps 10^" in text and "more gradient at t = 1" in text
 
 
@@ -79,3 +79,30 @@ def test_ratios_in_words():
     assert times_as_much(1.05) == "about the same" and times_as_much(0.9) == "about the same"
     assert times_as_much(3.2) == "3.2 times more" and times_as_much(1 / 35) == "35 times less"
     assert times_as_much(1e5) == "10^5 times more" and times_as_much(1e-7) == "10^7 times less"
+
+
+@pytest.mark.parametrize(
+    "ratio,words",
+    [
+        (1.0, "about the same"), (1.15, "about the same"), (1 / 1.15, "about the same"),
+        (1.26, "1.3 times more"), (35.4, "35 times more"), (1 / 35.4, "35 times less"),
+        (99.8, "100 times more"), (350.0, "350 times more"), (999.0, "10^3 times more"),
+        (2.5e4, "10^4 times more"), (1e-5, "10^5 times less"), (1e-300 / 1e10, "10^310 times less"),
+    ],
+)
+def test_ratios_in_words_never_a_fractional_power_or_e_notation(ratio, words):
+    from unrolled.session.compare import times_as_much
+
+    assert times_as_much(ratio) == words
+    assert "e+" not in words and "^0" not in words
+
+
+def test_chance_and_model_names():
+    from unrolled.session.compare import chance_loss, model_names
+
+    assert chance_loss(TOXIC) == pytest.approx(np.log(2))
+    assert chance_loss(Config(task="adding-problem").resolved()) is None  # MSE: no chance level
+    assert model_names(TOXIC, {"cell": "lstm"}) == ("RNN", "LSTM")
+    assert model_names(TOXIC, {"activation": "relu"}) == ("RNN", "ReLU RNN")
+    assert model_names(TOXIC.replace(rho=0.0), {"rho": 1.5}) == ("RNN, orthogonal U", "RNN, rho 1.5")
+    assert model_names(TOXIC, {"clipping": "norm"}) == ("RNN, no clipping", "RNN, norm clipping")

@@ -60,3 +60,42 @@ def test_main_window_opens_the_presets_comparison(qtbot, make_window):
     main.open_compare()
     qtbot.addWidget(main.compare_window)
     assert main.compare_window.comparison.b.config.clipping == "none"
+
+
+def test_curves_are_named_by_model_and_the_loss_is_drawn_after_one_iteration(qtbot):
+    window = make(qtbot)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
+    qtbot.waitUntil(lambda: len(window.comparison.a.history) == 1, timeout=5000)
+    window.redraw()
+    names = [item.text for _, item in window.grad_plot.legend.items]
+    assert names == ["RNN", "LSTM"]
+    assert [item.text for _, item in window.loss_plot.legend.items] == ["RNN", "LSTM", "chance (ln 2)"]
+    for loss, s in zip(window.losses, window.comparison.sessions):
+        assert list(loss.xData) == [1] and loss.yData[0] == s.history[-1].loss
+        assert loss.opts["symbol"] is not None  # one point is seen: a line alone draws nothing
+    assert "A (RNN)" in window.label_a.text() and "B (LSTM)" in window.label_b.text()
+    assert "loss RNN " in window.summary.text() and ", LSTM " in window.summary.text()
+    ticks = window.loss_plot.getAxis("bottom")._tickLevels[0]
+    assert [value for value, _ in ticks] == [1]  # whole iterations only
+
+
+def test_two_of_the_same_cell_are_named_by_their_difference(qtbot):
+    window = make(qtbot, changes={"rho": 1.5})
+    window.redraw()
+    assert [item.text for _, item in window.grad_plot.legend.items] == ["RNN, rho 0.8", "RNN, rho 1.5"]
+    window.choice.setCurrentIndex(1)  # B is a GRU
+    window.apply_choice()
+    window.redraw()
+    assert [item.text for _, item in window.grad_plot.legend.items] == ["RNN", "GRU"]
+
+
+def test_chance_is_ln_c_for_cross_entropy_and_absent_for_mse(qtbot):
+    window = make(qtbot, TOXIC.replace(n_classes=2))
+    window.redraw()
+    np.testing.assert_allclose(window.chance.yData, [np.log(2), np.log(2)])
+    adding = Config(task="adding-problem", timesteps=10, n_hidden=4).resolved()
+    assert adding.loss == "mse"
+    window = make(qtbot, adding)
+    window.redraw()
+    assert window.chance.yData is None or len(window.chance.yData) == 0
+    assert "chance" not in " ".join(item.text for _, item in window.loss_plot.legend.items)

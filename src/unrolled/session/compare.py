@@ -23,14 +23,65 @@ def default_changes(config: Config) -> dict:
 
 
 def times_as_much(ratio: float) -> str:
-    """A ratio in words: "about the same", "3.2 times more", "10^5 times less"."""
-    decades = abs(np.log10(ratio))
+    """A ratio in words: "about the same", "3.2 times more", "350 times less", "10^5 times
+    less": two significant figures below a thousand, else a whole power of ten (never a
+    fractional power such as 10^0.1, nor 1e+02)."""
+    if not ratio > 0:
+        raise ValueError(f"ratio: got {ratio}, expected a positive number")
+    with np.errstate(divide="ignore", over="ignore"):
+        decades = abs(float(np.log10(ratio)))
     more = "more" if ratio >= 1 else "less"
     if decades < np.log10(1.2):
         return "about the same"
-    if decades < 2:
-        return f"{10 ** decades:.2g} times {more}"
-    return f"10^{decades:.0f} times {more}"
+    if not np.isfinite(decades):
+        return f"immeasurably {more}"
+    factor = float(f"{10 ** min(decades, 3.0):.2g}")  # two significant figures, as a number
+    if factor < 1000:
+        return f"{factor:g} times {more}"
+    return f"10^{round(decades)} times {more}"
+
+
+def cell_title(config: Config) -> str:
+    """The model as a lecture names it: "RNN", "ReLU RNN", "LSTM", "GRU"."""
+    if config.cell != "rnn":
+        return config.cell.upper()
+    if config.activation == "tanh":
+        return "RNN"
+    return f"{'ReLU' if config.activation == 'relu' else config.activation} RNN"
+
+
+def setting(key: str, value) -> str:
+    """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"."""
+    if key == "rho" and not value:
+        return "orthogonal U"
+    if key == "clipping":
+        return "no clipping" if value == "none" else f"{value} clipping"
+    if key == "truncation":
+        return f"truncation k = {value}" if value else "full BPTT"
+    shown = format(value, "g") if isinstance(value, float) else str(value)
+    return f"{key.replace('_', ' ')} {shown}"
+
+
+def model_names(a: Config, changes: dict) -> tuple[str, str]:
+    """Names for A and B in a legend: their cells ("RNN", "LSTM"); for two of the same
+    cell, with what tells them apart ("RNN, rho 0.8" and "RNN, rho 1.5")."""
+    b = a.replace(**changes)
+    first, second = cell_title(a), cell_title(b)
+    if first != second:
+        return first, second
+    differing = [k for k in changes if getattr(a, k) != getattr(b, k)]
+    if not differing:
+        return f"A: {first}", f"B: {second}"
+    return (", ".join([first, *(setting(k, getattr(a, k)) for k in differing)]),
+            ", ".join([second, *(setting(k, getattr(b, k)) for k in differing)]))
+
+
+def chance_loss(config: Config) -> float | None:
+    """The loss of guessing every class with probability 1/C: ln C for cross-entropy. None
+    for MSE, whose baseline depends on the targets' spread, not on the model."""
+    if config.loss != "cross-entropy" or config.n_classes < 2:
+        return None
+    return float(np.log(config.n_classes))
 
 
 def describe_changes(changes: dict) -> str:
@@ -56,6 +107,11 @@ class Comparison:
     @property
     def sessions(self) -> tuple[Session, Session]:
         return self.a, self.b
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """A's and B's names by model: ("RNN", "LSTM"), or ("RNN, rho 0.8", "RNN, rho 1.5")."""
+        return model_names(self.a.config, self.changes)
 
     # -- lockstep ---------------------------------------------------------------------
     @property
@@ -120,11 +176,10 @@ class Comparison:
     def summary(self) -> str:
         parts = []
         ratios = []
-        for label, s in zip("AB", self.sessions):
+        for label, model, s in zip("AB", self.names, self.sessions):
             ratio = s.gradient_ratio()
             ratios.append(ratio)
-            name = f"{label} ({s.config.cell}{', rho ' + format(s.config.rho, 'g') if s.config.rho else ''}"
-            name += f", clip {s.config.clipping})" if s.config.clipping != "none" else ")"
+            name = f"{label} ({model})"
             if ratio is None:
                 parts.append(f"{name}: ratio after the backward pass")
             else:
@@ -133,5 +188,6 @@ class Comparison:
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
             parts.append(f"B keeps {times_as_much(b / a)} gradient at t = 1")
         if self.a.history and self.b.history:
-            parts.append(f"loss A {self.a.history[-1].loss:.4g}, B {self.b.history[-1].loss:.4g}")
+            a_name, b_name = self.names
+            parts.append(f"loss {a_name} {self.a.history[-1].loss:.4g}, {b_name} {self.b.history[-1].loss:.4g}")
         return " | ".join(parts)

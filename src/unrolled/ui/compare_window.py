@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..session.compare import Comparison, describe_changes
+from ..session.compare import Comparison, chance_loss, describe_changes
 from ..session.config import Config, ConfigError
 from ..session.events import Change
 from . import theme
@@ -56,18 +56,26 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.graphics.setBackground(theme.THEME.background)
         self.grad_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         self.grad_plot.setLogMode(y=True)
-        theme.style_plot(self.grad_plot, "Gradient of the last step's loss, A and B",
+        theme.style_plot(self.grad_plot, "Gradient of the last step's loss",
                          {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
         self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
         self.loss_plot = self.graphics.addPlot(row=0, col=1)
-        theme.style_plot(self.loss_plot, "Loss per iteration, A and B", {"bottom": "iteration", "left": "loss"})
-        self.loss_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                 labelTextColor=theme.THEME.foreground)
+        theme.style_plot(self.loss_plot, "Loss per iteration", {"bottom": "iteration", "left": "loss"})
+        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+                                                    labelTextColor=theme.THEME.foreground)
         self.curves, self.losses = [], []
-        for label, colour in (("A", theme.BLUE), ("B", theme.ORANGE)):
-            self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), name=label, connect="finite"))
-            self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), name=label))
+        self._names: tuple[str, str] | None = None  # the legends' names, renamed when they change
+        # a marker at every point: after one iteration the loss is one point, which a line alone leaves out
+        for colour, symbol in ((theme.BLUE, "o"), (theme.ORANGE, "s")):
+            marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
+            self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), connect="finite", **marks))
+            self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), **marks))
+        # the loss of guessing uniformly, a data item so that the y range includes it
+        self.chance = self.loss_plot.plot([], [], pen=theme.pen(theme.GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
+        self.chance_loss = chance_loss(config)  # A and B share the task, hence the loss and C
+        if self.chance_loss is not None:
+            self.loss_legend.addItem(self.chance, f"chance (ln {config.n_classes})")
         for plot in (self.grad_plot, self.loss_plot):
             plot.setMenuEnabled(False)
         self.summary = QtWidgets.QLabel()
@@ -155,10 +163,38 @@ class CompareWindow(QtWidgets.QMainWindow):
                 curve.setData(t[keep], values[keep])
             history = np.array(s.loss_history, dtype=float)
             loss.setData(np.arange(1, len(history) + 1)[np.isfinite(history)], history[np.isfinite(history)])
-        self.label_a.setText(f"<b>A</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, "
+        self._name_curves()
+        self._draw_chance()
+        name_a, name_b = c.names
+        self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, "
                              f"task {c.a.config.task}; phase {c.a.phase.value}, t = {c.a.t or '-'}")
-        self.label_b.setText(f"<b>B</b>: as A but {describe_changes(c.changes)}")
+        self.label_b.setText(f"<b>B ({name_b})</b>: as A but {describe_changes(c.changes)}")
         self.summary.setText(c.summary())
+
+    def _name_curves(self) -> None:
+        """Legend entries by model ("RNN", "LSTM"), renamed when the difference changes."""
+        names = self.comparison.names
+        if self._names == names:
+            return
+        self._names = names
+        for plot, items in ((self.grad_plot, self.curves), (self.loss_plot, self.losses)):
+            legend = plot.legend
+            for item in (*items, self.chance):
+                legend.removeItem(item)
+            for item, name in zip(items, names):
+                item.opts["name"] = name
+                legend.addItem(item, name)
+        if self.chance_loss is not None:  # last, under the two models
+            self.loss_legend.addItem(self.chance, f"chance (ln {self.comparison.a.config.n_classes})")
+
+    def _draw_chance(self) -> None:
+        """ln C for cross-entropy (the loss of guessing uniformly), across the iterations
+        drawn, labelled "chance" in the legend; no line for MSE, whose baseline is the
+        targets' spread, not a property of the model."""
+        last = max(1, *(len(s.history) for s in self.comparison.sessions))
+        theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), last, target=8)  # never iteration 1.5
+        if self.chance_loss is not None:
+            self.chance.setData([0.5, last + 0.5], [self.chance_loss, self.chance_loss])
 
     def closeEvent(self, event) -> None:
         self.keys.detach()

@@ -14,11 +14,12 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
+from ..session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ..session.stepper import Session
 from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
 from ..session.training import TrainingStep
 from . import theme
-from .figures import FIGURE_INCHES, build_figure, laid_out
+from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted
 from .svg import clean_svg
 
 FORMATS = ("png", "svg", "pdf", "csv", "npz")  # npz: the whole trace, once (trace.npz)
@@ -27,6 +28,15 @@ SCREEN_DPI = 96  # the resolution widgets lay themselves out at
 
 class ExportError(Exception):
     """A figure could not be written; the message says where and why."""
+
+
+class FigureTooSmall(ExportError):
+    """The size asked for cannot hold the figure, even with the smallest text."""
+
+    @classmethod
+    def of(cls, error: FigureDoesNotFit, inches: tuple[float, float]) -> FigureTooSmall:
+        return cls(f"{error.name} needs more room than {inches[0]:.2f} x {inches[1]:.2f} in, even with "
+                   f"{error.points:.0f} pt text: choose a larger size for it")
 
 
 def check_writable_folder(folder: str | Path) -> Path:
@@ -89,8 +99,9 @@ def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
                  inches: tuple[float, float] | None = None, steps: Sequence[TrainingStep] = ()) -> Path:
-    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv); `steps`:
-    the training run behind a training figure."""
+    """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv), `inches`
+    wide and high (default: the figure's own size; fonts and lines scale with the size, see
+    `figure_size`); `steps`: the training run behind a training figure."""
     path = Path(path)
     if fmt == "csv":
         return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
@@ -99,17 +110,21 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     if not 30 <= dpi <= 1200:
         raise ExportError(f"dpi: got {dpi}, expected 30 to 1200")
     width_in, height_in = inches or FIGURE_INCHES[name]
+    if fmt == "png":
+        try:
+            check_pixels((width_in, height_in), dpi)
+        except SizeError as error:
+            raise ExportError(str(error)) from error
     # PNG: pixels at the chosen DPI, fonts and lines scaled with it. Vector: laid out at
     # screen resolution; the page size in inches makes the physical size right.
     dots = dpi if fmt == "png" else SCREEN_DPI
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
-    with theme.styled(scale=dots / SCREEN_DPI):
-        widget = laid_out(build_figure(name, steps), size.width(), size.height(), session)
-        try:
+    scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
+    try:
+        with fitted(name, session, size, dots / SCREEN_DPI, scale, steps) as widget:
             _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
-        finally:
-            widget.close()
-            widget.deleteLater()
+    except FigureDoesNotFit as error:
+        raise FigureTooSmall.of(error, (width_in, height_in)) from error
     return path
 
 
@@ -145,18 +160,37 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, f
 
 
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
-               steps: Sequence[TrainingStep] = ()) -> list[Path]:
+               steps: Sequence[TrainingStep] = (), size: FigureSize | None = None,
+               too_small: list[str] | None = None) -> list[Path]:
     """Every figure of the session (and of the training run `steps`) in every format:
-    folder/<figure>.<format>. The loss is left out before any iteration."""
+    folder/<figure>.<format>, at `size` (default: each figure's own). The loss is left out
+    before any iteration. A figure `size` cannot hold is left out and its message added to
+    `too_small` when a list is given (else FigureTooSmall is raised)."""
     folder = check_writable_folder(folder)
-    written = [write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi, steps=steps)
-               for name in exported_figures(session, steps) for fmt in formats if fmt != "npz"]
+    written = []
+    for name in exported_figures(session, steps):
+        for fmt in formats:
+            if fmt == "npz":
+                continue
+            try:
+                written.append(write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi,
+                                            figure_inches(name, size), steps))
+            except FigureTooSmall as error:
+                if too_small is None:
+                    raise
+                if str(error) not in too_small:
+                    too_small.append(str(error))
     if "csv" in formats:  # tables that are no figure's data: predictions.csv
         written += [_write(folder / f"{name}.csv", lambda tmp, t=table: write_text_csv(tmp, *t(session)))
                     for name, table in TEXT_TABLES.items()]
     if "npz" in formats:
         written.append(write_trace(session, folder / "trace.npz"))
     return written
+
+
+def figure_inches(name: str, size: FigureSize | None = None) -> tuple[float, float]:
+    """(width, height) in inches of figure `name` at `size`, or its own size."""
+    return FIGURE_INCHES[name] if size is None else size.inches(FIGURE_INCHES[name])
 
 
 def write_trace(session: Session, path: str | Path) -> Path:
@@ -167,14 +201,18 @@ def write_trace(session: Session, path: str | Path) -> Path:
     return _write(Path(path), write)
 
 
-def copy_to_clipboard(session: Session, name: str, dpi: int = 150) -> QtGui.QImage:
-    """Figure `name` as an image on the clipboard, ready to paste into a slide."""
-    width_in, height_in = FIGURE_INCHES[name]
-    with theme.styled(scale=dpi / SCREEN_DPI):
-        widget = laid_out(build_figure(name), round(width_in * dpi), round(height_in * dpi), session)
-        image = render_image(widget, dpi)
-        widget.close()
-        widget.deleteLater()
+def copy_to_clipboard(session: Session, name: str, dpi: int = 150,
+                      inches: tuple[float, float] | None = None) -> QtGui.QImage:
+    """Figure `name` as an image on the clipboard, ready to paste into a slide, `inches`
+    wide and high (default: its own size)."""
+    width_in, height_in = inches or FIGURE_INCHES[name]
+    pixels = QtCore.QSize(round(width_in * dpi), round(height_in * dpi))
+    scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
+    try:
+        with fitted(name, session, pixels, dpi / SCREEN_DPI, scale) as widget:
+            image = render_image(widget, dpi)
+    except FigureDoesNotFit as error:
+        raise FigureTooSmall.of(error, (width_in, height_in)) from error
     QtWidgets.QApplication.clipboard().setImage(image)
     return image
 

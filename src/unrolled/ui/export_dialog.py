@@ -6,13 +6,19 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from ..session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
 from ..session.stepper import Session
 from ..session.tables import figures_for
+from . import theme
 from .export import FORMATS, ExportError, copy_to_clipboard, write_figure, write_trace
 from .figures import FIGURE_INCHES, TITLES
 
 WINDOW = "window"  # the whole window, as it is on screen
 TRACE = "trace"  # every array of the iteration, as NPZ
+OWN = ""  # the figure's own size
+CUSTOM = "custom"  # the width and height boxes
+SIZES = (("The figure's own size", OWN), ("16:9 slide, 13.33 x 7.5 in", "16:9"), ("4:3 slide, 10 x 7.5 in", "4:3"),
+         ("Paper column, 3.5 in (8.9 cm) wide", "column"), ("Width x height below", CUSTOM))
 
 
 class ExportDialog(QtWidgets.QDialog):
@@ -40,16 +46,28 @@ class ExportDialog(QtWidgets.QDialog):
             box.setRange(1.0, 40.0)
             box.setDecimals(2)
             box.setSuffix(" in")
+        self.size_choice = QtWidgets.QComboBox()  # editable: 12x8cm may be typed
+        self.size_choice.setEditable(True)
+        self.size_choice.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        for label, spec in SIZES:
+            self.size_choice.addItem(label, spec)
+        self.size_choice.setToolTip(f"Choose or type a size (16:9, 4:3, column, 12x8cm, 5x3in). {RULE}")
+        self.size_error = QtWidgets.QLabel()
+        self.size_error.setWordWrap(True)
+        self.size_error.setStyleSheet(f"color: {theme.VERMILION}")
+        self.size_error.hide()
         self.pixels = QtWidgets.QLabel()
         form = QtWidgets.QFormLayout()
         form.addRow("Figure", self.figure)
         form.addRow("Format", self.format)
         form.addRow("Resolution", self.dpi)
+        form.addRow("Size", self.size_choice)
         size = QtWidgets.QHBoxLayout()
         size.addWidget(self.width_in)
         size.addWidget(QtWidgets.QLabel("x"))
         size.addWidget(self.height_in)
-        form.addRow("Size", size)
+        form.addRow("", size)
+        form.addRow("", self.size_error)
         form.addRow("", self.pixels)
         buttons = QtWidgets.QDialogButtonBox()
         self.save_button = buttons.addButton("Save as...", QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
@@ -65,32 +83,89 @@ class ExportDialog(QtWidgets.QDialog):
         for box in (self.dpi, self.width_in, self.height_in):
             box.valueChanged.connect(self._update_pixels)
         self.format.currentIndexChanged.connect(self._update_pixels)
+        self.size_choice.editTextChanged.connect(self._on_size_changed)
         self.figure.setCurrentIndex(max(self.figure.findData(figure), 0))
         self._on_figure_changed()
 
     def _on_figure_changed(self) -> None:
         name = self.figure.currentData()
         special = name in (WINDOW, TRACE)
-        for w in (self.format, self.dpi, self.width_in, self.height_in):
+        for w in (self.format, self.dpi, self.size_choice):
             w.setEnabled(not special)
         self.copy_button.setEnabled(name != TRACE)
         if not special:
             w, h = FIGURE_INCHES[name]
             self.width_in.setValue(w)
             self.height_in.setValue(h)
+        self._on_size_changed()
+
+    # -- the size -----------------------------------------------------------------------
+    def size_spec(self) -> str:
+        """What the size box holds: OWN, CUSTOM, or a size to parse (16:9, 12x8cm)."""
+        text = self.size_choice.currentText()
+        index = self.size_choice.findText(text)
+        return self.size_choice.itemData(index) if index >= 0 else text
+
+    def chosen_inches(self) -> tuple[float, float]:
+        """(width, height) in inches of the chosen figure at the chosen size; raises SizeError."""
+        name, spec = self.figure.currentData(), self.size_spec()
+        if spec == CUSTOM:
+            return self.width_in.value(), self.height_in.value()
+        if spec == OWN:
+            return FIGURE_INCHES[name]
+        return parse_size(spec).inches(FIGURE_INCHES[name])
+
+    def _on_size_changed(self) -> None:
+        """Show the size chosen in the width and height boxes (editable for CUSTOM only)."""
+        name = self.figure.currentData()
+        custom = self.size_spec() == CUSTOM and name not in (WINDOW, TRACE)
+        for box in (self.width_in, self.height_in):
+            box.setEnabled(custom)
+        if not custom and name not in (WINDOW, TRACE):
+            try:
+                inches = self.chosen_inches()
+            except SizeError:
+                pass  # _update_pixels says why
+            else:
+                for box, value in zip((self.width_in, self.height_in), inches):
+                    box.blockSignals(True)
+                    box.setValue(value)
+                    box.blockSignals(False)
         self._update_pixels()
+
+    def size_problem(self) -> str | None:
+        """Why the chosen size cannot be exported, or None."""
+        name, fmt = self.figure.currentData(), self.format.currentData()
+        if name in (WINDOW, TRACE) or fmt == "csv":
+            return None
+        try:
+            inches = self.chosen_inches()
+            if fmt == "png":
+                check_pixels(inches, self.dpi.value())
+        except SizeError as error:
+            return f"Size: {error}"
+        return None
 
     def _update_pixels(self) -> None:
         name, fmt = self.figure.currentData(), self.format.currentData()
+        problem = self.size_problem()
+        self.size_error.setText(problem or "")
+        self.size_error.setVisible(problem is not None)
+        self.save_button.setEnabled(problem is None)
+        self.copy_button.setEnabled(problem is None and name != TRACE)
         if name == WINDOW:
             text = f"{self.window.width()} x {self.window.height()} pixels"
         elif name == TRACE or fmt == "csv":
             text = "data, not a picture"
-        elif fmt == "png":
-            dpi = self.dpi.value()
-            text = f"{round(self.width_in.value() * dpi)} x {round(self.height_in.value() * dpi)} pixels"
+        elif problem is not None:
+            text = ""
         else:
-            text = "vector: sharp at any size"
+            inches = self.chosen_inches()
+            points = theme.THEME.font_pt * font_scale(inches, FIGURE_INCHES[name])
+            dpi = self.dpi.value()
+            picture = (f"{round(inches[0] * dpi)} x {round(inches[1] * dpi)} pixels" if fmt == "png"
+                       else "vector: sharp at any size")
+            text = f"{inches[0]:.2f} x {inches[1]:.2f} in, {picture}; text {points:.0f} pt"
         self.pixels.setText(text)
 
     def suggested_name(self) -> str:
@@ -112,8 +187,11 @@ class ExportDialog(QtWidgets.QDialog):
             if not self.window.grab().save(str(path), "PNG"):
                 raise ExportError(f"cannot write {path}")
             return path
+        problem = self.size_problem()
+        if problem is not None:
+            raise ExportError(problem)
         return write_figure(self.session, name, path, self.format.currentData(), self.dpi.value(),
-                            (self.width_in.value(), self.height_in.value()))
+                            self.chosen_inches())
 
     def _on_save(self) -> None:
         start = str(Path(QtCore.QSettings().value("export/folder", str(Path.home()))) / self.suggested_name())
@@ -132,5 +210,8 @@ class ExportDialog(QtWidgets.QDialog):
         name = self.figure.currentData()
         if name == WINDOW:
             QtWidgets.QApplication.clipboard().setImage(self.window.grab().toImage())
-        else:
-            copy_to_clipboard(self.session, name)
+        elif self.size_problem() is None:
+            try:
+                copy_to_clipboard(self.session, name, inches=self.chosen_inches())
+            except ExportError as error:
+                QtWidgets.QMessageBox.warning(self, "Copy failed", str(error))

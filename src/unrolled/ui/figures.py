@@ -6,13 +6,17 @@ an exported figure has fonts and lines sized for its resolution, not screen hair
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..session.figure_size import SMALLEST_FONT_SCALE
 from ..session.stepper import Session
 from ..session.tables import FIGURES, TRAINING_FIGURES
 from ..session.training import TrainingStep
+from . import theme
 from .plots.diagram import UnrolledDiagram
 from .plots.gradients import GradientPanel
 from .plots.heatmaps import StateHeatmaps
@@ -122,3 +126,54 @@ def laid_out(widget: QtWidgets.QWidget, width: int, height: int, session: Sessio
     widget.refresh(session)
     QtWidgets.QApplication.processEvents()
     return widget
+
+
+class FigureDoesNotFit(ValueError):
+    """A figure's plots need more room than its size gives, even with `points` pt text."""
+
+    def __init__(self, name: str, points: float):
+        super().__init__(f"{name} does not fit, even with {points:.0f} pt text")
+        self.name, self.points = name, points
+
+
+def overflow(widget: QtWidgets.QWidget) -> float:
+    """How many times larger than their view the widest or tallest plot layout of `widget`
+    is: 1 or less when everything fits; pyqtgraph keeps a layout at its minimum size and
+    cuts what lies beyond the view."""
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    worst = 0.0
+    for view in views:
+        if not view.isVisible():
+            continue
+        room = view.viewport().rect()
+        for item in view.scene().items():
+            if item.parentItem() is None and isinstance(item, QtWidgets.QGraphicsWidget):
+                box = item.geometry()
+                worst = max(worst, box.width() / max(room.width(), 1), box.height() / max(room.height(), 1))
+    return worst
+
+
+@contextmanager
+def fitted(name: str, session: Session, pixels: QtCore.QSize, resolution_scale: float, font_scale: float,
+           steps: Sequence[TrainingStep] = ()) -> Iterator[QtWidgets.QWidget]:
+    """Figure `name` laid out at `pixels`, its fonts and lines `font_scale` times the usual
+    (times `resolution_scale`, the DPI over the screen's), under that theme scale until the
+    block ends. A figure cut at that scale is laid out again with smaller text, down to
+    SMALLEST_FONT_SCALE; one that still does not fit raises FigureDoesNotFit."""
+    scale = font_scale
+    while True:
+        with theme.styled(scale=resolution_scale * scale):
+            widget = laid_out(build_figure(name, steps), pixels.width(), pixels.height(), session)
+            try:
+                fits = overflow(widget) <= 1.01
+                if fits:
+                    yield widget
+                    return
+            finally:
+                widget.close()
+                widget.deleteLater()
+        if scale <= SMALLEST_FONT_SCALE:
+            raise FigureDoesNotFit(name, theme.THEME.font_pt * scale)
+        scale = max(scale * 0.85, SMALLEST_FONT_SCALE)
