@@ -164,3 +164,71 @@ def test_a_legend_over_curves_that_fill_the_plot_gets_room_above_them(qtbot):
     top = plot.vb.viewRange()[1][1]
     place_legend_above_data(plot, legend)
     assert plot.vb.viewRange()[1][1] == pytest.approx(top)
+
+
+# -- the figures of a lesson's handout and of the panels -------------------------------
+def _lesson_cases() -> list:
+    from unrolled.session.lessons import get_lesson, lesson_names
+
+    return [pytest.param(name, stop.number, id=f"{name}-stop{stop.number}")
+            for name in lesson_names() for stop in get_lesson(name).stops]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lesson", "number"), _lesson_cases())
+def test_every_figure_of_a_handout_keeps_its_text_apart(qapp, lesson, number):
+    from unrolled.session.compare import describe_changes
+    from unrolled.session.lessons import build_comparison, build_stop, get_lesson
+    from unrolled.ui.handout import stop_figures
+
+    lesson_ = get_lesson(lesson)
+    stop = lesson_.stops[number - 1]
+    session = build_stop(stop, end=True, lesson=lesson)
+    comparison, _ = build_comparison(stop, end=True) if stop.compare else (None, "")
+    figures = stop_figures(stop, session, comparison.b if comparison else None, describe_changes(stop.compare or {}))
+    try:
+        found = [f"{figure.title}: {p}" for figure in figures for p in figure_problems(figure.widget)]
+    finally:
+        for figure in figures:
+            figure.widget.close()
+            figure.widget.deleteLater()
+    assert not found, "\n".join(found)
+
+
+def _panel_problems(qtbot, panel, graphics: pg.GraphicsLayoutWidget, size=(900, 420)) -> list[str]:
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    QtWidgets.QApplication.processEvents()
+    return figure_problems(graphics)
+
+
+@pytest.mark.slow
+def test_the_training_panels_legend_stays_off_its_curves(qtbot):
+    from unrolled.ui.panels.training_panel import TrainingPanel
+
+    preset = get_preset("clipping")
+    session = Session(preset.config)
+    trainer = Trainer(session)
+    trainer.train(preset.export_iterations)
+    panel = TrainingPanel(session, trainer=trainer)
+    panel.refresh()
+    found = _panel_problems(qtbot, panel, panel.graphics, size=(1200, 420))
+    panel.refresh()  # after the layout: the legend placed in the plot's final size
+    found = figure_problems(panel.graphics)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["vanishing-rnn", "exploding-rnn", "lstm-long-memory"])
+def test_the_theory_panels_legend_stays_off_its_curves(qtbot, preset):
+    from unrolled.ui.panels.theory_panel import TheoryPanel
+
+    session = Session(get_preset(preset).config)
+    panel = TheoryPanel(session)
+    with qtbot.waitSignal(panel.result_ready, timeout=20000):
+        _panel_problems(qtbot, panel, panel.graphics, size=(420, 700))
+    found = figure_problems(panel.graphics)
+    panel.wait_for_workers()
+    assert not found, "\n".join(found)

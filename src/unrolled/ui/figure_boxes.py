@@ -176,6 +176,9 @@ def scene_boxes(view: pg.GraphicsView) -> tuple[list[Box], list[str]]:
     boxes: list[Box] = []
     cut: list[str] = []
     group = 1
+    for item in view.scene().items():  # as painting does: ranges set since are applied
+        if isinstance(item, pg.ViewBox):
+            item.prepareForPaint()
     for item in view.scene().items():
         if not item.isVisible() or _inside_legend(item):
             continue

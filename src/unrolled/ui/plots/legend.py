@@ -108,14 +108,15 @@ def place_legend_above_data(plot: pg.PlotItem, legend: pg.LegendItem, margin: fl
     box = plot.vb
     if points.size == 0 or box.height() <= 0:
         return place_legend(plot, legend, margin)
+    box.updateAutoRange()  # an x range still to follow new data
     x_range, (low, top) = box.viewRange()
     high = float(points[:, 1].max())
     if not decades:
         low = float(points[:, 1].min())
         span = high - low if high > low else 1.0
         low, high = low - 0.05 * span, high + 0.05 * span  # pyqtgraph's own padding
-        top = high
-        plot.setYRange(low, top, padding=0)
+        plot.setYRange(low, high, padding=0)
+        low, top = box.viewRange()[1]  # as the view allows it (a log view stops at 10^±307)
     _fit_columns(legend, box.width(), box.height())
     rect = legend.boundingRect()
     size = ((rect.width() + margin) / box.width(), (rect.height() + 2 * margin) / box.height())
