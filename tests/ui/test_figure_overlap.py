@@ -8,6 +8,7 @@ and at the PNG's 300 dpi; and T = 1 and T = 1000."""
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 
 import numpy as np
@@ -36,10 +37,8 @@ def preset_run(name: str, state: str) -> tuple[Session, tuple]:
     preset = get_preset(name)
     session = Session(preset.config)
     trainer = Trainer(session)
-    try:
+    with contextlib.suppress(Diverged):
         trainer.train(preset.export_iterations)
-    except Diverged:
-        pass
     target = "phase" if state == "forward" else "iteration"
     session.advance(session.steps_to(target) - (0 if state == "forward" else 1))
     return session, tuple(trainer.steps)

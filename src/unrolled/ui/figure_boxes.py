@@ -10,11 +10,14 @@ images) and the unrolled diagram (what its painting draws, recorded).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
+
+from .plots.heatmaps import ColumnImage
 
 TEXT = ("title", "label", "tick", "legend", "note")  # kinds of text; "data" is drawn data
 COVERS_DATA = ("title", "legend")  # what must never lie on the data
@@ -210,11 +213,10 @@ def scene_boxes(view: pg.GraphicsView) -> tuple[list[Box], list[str]]:
             boxes += curve_boxes(item)
         elif isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
             boxes += scatter_boxes(item)
-        elif isinstance(item, pg.ImageItem) or type(item).__name__ == "ColumnImage":
-            if item.boundingRect().isValid() and not item.boundingRect().isEmpty():
-                rect = item.sceneBoundingRect() & _view_clip(item)
-                if rect.isValid():
-                    boxes.append(Box("data", rect, "image"))
+        elif isinstance(item, pg.ImageItem | ColumnImage) and not item.boundingRect().isEmpty():
+            rect = item.sceneBoundingRect() & _view_clip(item)
+            if rect.isValid():
+                boxes.append(Box("data", rect, "image"))
     return boxes, cut
 
 
@@ -231,7 +233,7 @@ class RecordingPainter:
     def __getattr__(self, name):
         return getattr(self._painter, name)
 
-    def drawText(self, rect, flags, text):  # noqa: N802 (QPainter's name)
+    def drawText(self, rect, flags, text):
         metrics = QtGui.QFontMetricsF(self._painter.font())
         box = metrics.boundingRect(QtCore.QRectF(rect), int(flags), text)
         self.texts.append((box, text, self._painter.font().pointSizeF()))
@@ -240,23 +242,23 @@ class RecordingPainter:
     def _shape(self, rect: QtCore.QRectF) -> None:
         self.shapes.append(QtCore.QRectF(rect))
 
-    def drawLine(self, p1, p2):  # noqa: N802
+    def drawLine(self, p1, p2):
         self._shape(QtCore.QRectF(p1, p2).normalized())
         self._painter.drawLine(p1, p2)
 
-    def drawRoundedRect(self, rect, *args):  # noqa: N802
+    def drawRoundedRect(self, rect, *args):
         self._shape(rect)
         self._painter.drawRoundedRect(rect, *args)
 
-    def drawRect(self, rect):  # noqa: N802
+    def drawRect(self, rect):
         self._shape(rect)
         self._painter.drawRect(rect)
 
-    def drawPolygon(self, polygon):  # noqa: N802
+    def drawPolygon(self, polygon):
         self._shape(polygon.boundingRect())
         self._painter.drawPolygon(polygon)
 
-    def drawImage(self, rect, image):  # noqa: N802
+    def drawImage(self, rect, image):
         self._shape(rect)
         self._painter.drawImage(rect, image)
 
@@ -268,7 +270,7 @@ def painted_boxes(widget: QtWidgets.QWidget) -> list[Box]:
     painter = QtGui.QPainter(image)
     recorder = RecordingPainter(painter)
     try:
-        widget.paint_on(recorder)
+        widget.paint_on(recorder)  # type: ignore[attr-defined]
     finally:
         painter.end()
     largest = max((size for _, _, size in recorder.texts), default=0.0)
@@ -317,7 +319,8 @@ def _overlap(a: QtCore.QRectF, b: QtCore.QRectF, tolerance: float) -> bool:
     return both.width() > tolerance and both.height() > tolerance
 
 
-def problems_of(boxes: list[Box], bounds: QtCore.QRectF, cut: list[str] = (), tolerance: float = TOLERANCE) -> list[str]:
+def problems_of(boxes: list[Box], bounds: QtCore.QRectF, cut: Sequence[str] = (),
+                tolerance: float = TOLERANCE) -> list[str]:
     """What keeps a figure from being slide-ready: text on text, text cut by the edge,
     tick labels left out, legends and titles on the data."""
     found = list(cut)

@@ -16,8 +16,8 @@ from ...session.events import Change
 from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
-from ..plots.legend import place_legend_above_data
 from ..plots.axes import POWER_TICK, power_label
+from ..plots.legend import place_legend_above_data
 
 RHO_STEPS = 100  # slider steps per unit of rho
 SETTLE_MS = 250  # after the weights change, before the theory is recomputed
