@@ -116,6 +116,10 @@ def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = N
     if labels and "left" in labels:  # room for the rotated label beside the widest numbers
         numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance(widest_tick)
         plot.getAxis("left").setWidth(int(px(5 + 3 + 6) + line * 1.3 + numbers))
+    from .plots.fit import end_tick_room, fit_title
+
+    fit_title(plot)  # pyqtgraph's title row is 30 px at any font size
+    end_tick_room(plot)  # the tick at t = T drawn, not hidden for passing the axis's end
 
 
 def configure_pyqtgraph() -> None:

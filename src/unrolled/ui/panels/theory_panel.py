@@ -17,6 +17,7 @@ from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK, power_label
+from ..plots.legend import place_legend_above_data
 
 RHO_STEPS = 100  # slider steps per unit of rho
 SETTLE_MS = 250  # after the weights change, before the theory is recomputed
@@ -261,8 +262,10 @@ class TheoryPanel(QtWidgets.QWidget):
         self.legend.clear()
         for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
                              (self.forget, result.forget_product is not None)):
-            if shown:
-                self.legend.addItem(curve, result.bound_label if curve is self.bound else curve.opts["name"])
+            if shown:  # the bound's label on two lines: one would be wider than a narrow dock
+                label = result.bound_label.replace(", ", "<br>") if curve is self.bound else curve.opts["name"]
+                self.legend.addItem(curve, label)
+        place_legend_above_data(self.jac_plot, self.legend)
         how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
         gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
         self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")

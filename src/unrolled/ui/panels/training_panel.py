@@ -12,6 +12,8 @@ from ...session.stepper import Session
 from ...session.training import Trainer, TrainingStep
 from .. import theme
 from ..plots.axes import POWER_TICK, LogAxis
+from ..plots.legend import place_legend_above_data
+from ..plots.training import set_clip_norms
 from ..runner import TrainingRunner
 
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
@@ -152,9 +154,11 @@ class TrainingPanel(QtWidgets.QWidget):
         accuracy = np.array([np.nan if s.accuracy is None else s.accuracy for s in steps])
         finite = np.isfinite(accuracy)
         self.accuracy.setData(iterations[finite], accuracy[finite])
-        self.before.setData(iterations, np.maximum([s.norm_before for s in steps], 1e-300))
-        self.after.setData(iterations, np.maximum([s.norm_after for s in steps], 1e-300))
+        # as the exported figure: a zero norm is a gap, not a point at 1e-300, which would
+        # leave no room below 10^308 for the legend
+        set_clip_norms(self.before, self.after, steps)
         latest = steps[-1].dh_norm
         t = np.arange(1, len(latest) + 1)
         keep = np.isfinite(latest) & (latest > 0)
         self.latest.setData(t[keep], latest[keep])
+        place_legend_above_data(self.norm_plot, self.norm_plot.legend)  # off the curves, which fill the plot

@@ -88,6 +88,14 @@ class UnrolledDiagram(QtWidgets.QWidget):
     # -- painting ---------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         painter = QtGui.QPainter(self)
+        try:
+            self.paint_on(painter)
+        finally:
+            painter.end()
+
+    def paint_on(self, painter: QtGui.QPainter) -> None:
+        """Everything the diagram draws, with `painter` (also a recording one, to check
+        that no two labels overlap: `figure_boxes`)."""
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QtGui.QColor(theme.THEME.background))
         s = self._session
@@ -104,8 +112,6 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawText(
                 self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}"
             )
-        finally:
-            painter.end()
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return theme.qfont(relative)

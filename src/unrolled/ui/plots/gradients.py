@@ -12,7 +12,7 @@ from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
 from .. import theme
 from .axes import POWER_TICK, LogAxis
-from .legend import place_legend
+from .legend import place_legend_above_data
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -177,13 +177,6 @@ class GradientPanel(QtWidgets.QWidget):
             shown.append(np.array([10.0 ** (top + 0.4)]))
         self._set_y_range(self.norms, shown)
         self._set_y_range(self.contrib_plot, [self.contrib.yData])
-        # the emptiest corner moves with the data: placed again as the pass advances by a
-        # twentieth, or when the axes or the curves change (the search costs a few ms)
-        done = bwd.steps_done if bwd is not None else -1
-        when = (T, done * 20 // T, done == T, self._y_ranges.get(self.norms), len(self._legend_state))
-        if when != self._legend_placed_for:
-            place_legend(self.norms, self.norms.legend)
-            self._legend_placed_for = when
         if self._ticks_for != T:
             # a marker per timestep while they can be told apart; beyond, lines only (and fast)
             for curve, symbol in self._symbols.items():
@@ -192,6 +185,14 @@ class GradientPanel(QtWidgets.QWidget):
             theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
             self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
+        # once the ranges are set, the legend off the data; the emptiest corner moves with
+        # the data: placed again as the pass advances by a twentieth, or when the axes or
+        # the curves change (the search costs a few ms)
+        done = bwd.steps_done if bwd is not None else -1
+        when = (T, done * 20 // T, done == T, self._y_ranges.get(self.norms), len(self._legend_state))
+        if when != self._legend_placed_for:
+            place_legend_above_data(self.norms, self.norms.legend, decades=True)  # room on top if no corner is free
+            self._legend_placed_for = when
 
     def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
         values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]

@@ -104,7 +104,9 @@ class _Panel:
             values=(-1, 1), colorMap=pg.colormap.get(theme.DIVERGING_MAP), width=theme.px(12), interactive=False,
         )
         bar_axis = self.colorbar.axis
-        bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
+        # the end labels stand half a line beyond the bar (pyqtgraph allows 15 px, at any scale)
+        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+        bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         # pyqtgraph fixes 45 px: too narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish
         numbers = QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-10⁻¹⁰⁰")
         bar_axis.setWidth(int(numbers + theme.px(12)))
@@ -208,7 +210,8 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         # and between rows, so that the "0" of one bar does not touch the "1" of the next
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         self.ci.layout.setVerticalSpacing(line)
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), theme.px(2))
+        # and below the bottom row: a bar's "-1" is not cut by the figure's edge
+        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
         self.keys = keys
         self.show_cursor = True
         self.sequence = 0  # which sequence of the batch (0-based)

@@ -15,7 +15,8 @@ from ...session.itemized import itemized_gradients
 from ...session.stepper import Session
 from .. import theme
 
-TITLE = "||dL_k/dh_t||, log10 colour: how far back each loss term reaches"
+TITLE = "How far back each loss term reaches"
+BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
 
 
 class ItemizedGradients(pg.GraphicsLayoutWidget):
@@ -42,8 +43,13 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get("viridis"),
                                         width=theme.px(12), interactive=False)
         axis = self.colorbar.axis  # as the heatmaps' bars: a readable font, wide enough for "-10.5"
-        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
-        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)))
+        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
+        axis.setLabel(BAR_LABEL, **{"font-size": f"{theme.font_pt(0.9):.1f}pt", "color": theme.THEME.foreground})
+        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
+                          + line * 1.3))
+        # the bar's end labels stand half a line beyond it: room for them inside the figure
+        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
         axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
         axis.setTextPen(theme.THEME.foreground)
         self.colorbar.setImageItem(self.image)

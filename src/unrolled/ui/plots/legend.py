@@ -9,8 +9,23 @@ import pyqtgraph as pg
 CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))  # (x, y) of the view: 0 = left / top
 
 
+LINE_SAMPLES = 8  # points along each segment between two data points: a line under a legend is data too
+
+
+def _along(xy: np.ndarray) -> np.ndarray:
+    """Points along the segments joining consecutive finite points (connect="finite")."""
+    a, b = xy[:-1], xy[1:]
+    joined = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    a, b = a[joined], b[joined]
+    if len(a) == 0:
+        return np.empty((0, 2))
+    f = np.linspace(0.0, 1.0, LINE_SAMPLES + 1)[1:-1, None, None]
+    return (a + f * (b - a)).reshape(-1, 2)
+
+
 def data_points(plot: pg.PlotItem) -> np.ndarray:
-    """(N, 2) positions, in the view's coordinates, of every point the plot's curves draw."""
+    """(N, 2) positions, in the view's coordinates, of every point the plot's curves draw,
+    and of points along their lines."""
     points = []
     for item in plot.listDataItems():
         if not item.isVisible():
@@ -20,6 +35,8 @@ def data_points(plot: pg.PlotItem) -> np.ndarray:
             continue
         xy = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
         points.append(xy[np.isfinite(xy).all(axis=1)])
+        if item.opts.get("pen") is not None and len(xy) > 1:
+            points.append(_along(xy))
     return np.concatenate(points) if points else np.empty((0, 2))
 
 
@@ -39,7 +56,20 @@ def emptiest_corner(points: np.ndarray, view: tuple, size: tuple[float, float]) 
         in_y = fy <= h if cy == 0 else fy >= 1 - h
         return int(np.sum(in_x & in_y))
 
-    return min(CORNERS, key=covered)
+    return min(CORNERS, key=lambda corner: (covered(corner), CORNERS.index(corner)))
+
+
+def covered_points(points: np.ndarray, view: tuple, size: tuple[float, float], corner: tuple[int, int]) -> int:
+    """How many points a legend-sized box in `corner` covers."""
+    (x0, x1), (y0, y1) = view
+    if points.size == 0 or x1 == x0 or y1 == y0:
+        return 0
+    fx = (points[:, 0] - x0) / (x1 - x0)
+    fy = (y1 - points[:, 1]) / (y1 - y0)
+    w, h = size
+    in_x = (fx <= w) if corner[0] == 0 else (fx >= 1 - w)
+    in_y = (fy <= h) if corner[1] == 0 else (fy >= 1 - h)
+    return int(np.sum(in_x & in_y & (fx >= 0) & (fx <= 1) & (fy >= 0) & (fy <= 1)))
 
 
 def place_legend(plot: pg.PlotItem, legend: pg.LegendItem, margin: float = 10) -> tuple[int, int]:
@@ -52,6 +82,53 @@ def place_legend(plot: pg.PlotItem, legend: pg.LegendItem, margin: float = 10) -
     rect = legend.boundingRect()
     size = ((rect.width() + margin) / width, (rect.height() + margin) / height)
     corner = emptiest_corner(data_points(plot), box.viewRange(), size)
+    offset = (margin if corner[0] == 0 else -margin, margin if corner[1] == 0 else -margin)
+    legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
+    return corner
+
+
+def _fit_columns(legend: pg.LegendItem, width: float, height: float) -> None:
+    """Two columns when one would take much of a short, wide plot (the dashboard's) and
+    two leave room at the top right (a truncation label). Decided once, from one column."""
+    if legend.columnCount != 1 or len(legend.items) < 2:
+        return
+    rect = legend.boundingRect()
+    if rect.height() > 0.35 * height and 2 * rect.width() <= 0.6 * width:
+        legend.setColumnCount(2)
+
+
+def place_legend_above_data(plot: pg.PlotItem, legend: pg.LegendItem, margin: float = 10,
+                            decades: bool = False) -> tuple[int, int]:
+    """The emptiest corner; when even that one is on the data (curves that fill the whole
+    plot, as a training run's do), room made on top for the legend, which then sits above
+    every curve. Without `decades` the y range is framed from the data each time (so
+    calling this again does not grow it); with `decades` (a log axis labelled in powers
+    of ten) the range the plot has keeps its bottom and its top rises by whole decades."""
+    points = data_points(plot)
+    box = plot.vb
+    if points.size == 0 or box.height() <= 0:
+        return place_legend(plot, legend, margin)
+    box.updateAutoRange()  # an x range still to follow new data
+    x_range, (low, top) = box.viewRange()
+    high = float(points[:, 1].max())
+    if not decades:
+        low = float(points[:, 1].min())
+        span = high - low if high > low else 1.0
+        low, high = low - 0.05 * span, high + 0.05 * span  # pyqtgraph's own padding
+        plot.setYRange(low, high, padding=0)
+        low, top = box.viewRange()[1]  # as the view allows it (a log view stops at 10^±307)
+    _fit_columns(legend, box.width(), box.height())
+    rect = legend.boundingRect()
+    size = ((rect.width() + margin) / box.width(), (rect.height() + 2 * margin) / box.height())
+    corner = emptiest_corner(points, (x_range, (low, top)), size)
+    if covered_points(points, (x_range, (low, top)), size, corner):
+        # the top fraction h of the new range holds the legend: top - high = h (top - low)
+        h = min(size[1], 0.75)  # a short plot (the dashboard's) gives most of itself to a long legend
+        top = (high - h * low) / (1 - h)
+        if decades:
+            top = float(np.ceil(top - 1e-9))
+        plot.setYRange(low, top, padding=0)
+        corner = (corner[0], 0)
     offset = (margin if corner[0] == 0 else -margin, margin if corner[1] == 0 else -margin)
     legend.anchor(itemPos=corner, parentPos=corner, offset=offset)
     return corner

@@ -14,6 +14,7 @@ from ...session.stepper import Session
 from ...session.training import TrainingStep
 from .. import theme
 from .axes import POWER_TICK, LogAxis
+from .legend import place_legend_above_data
 
 TITLES = {
     "training_loss": "Training loss per iteration",
@@ -31,8 +32,7 @@ def positive_or_nan(values) -> np.ndarray:
 
 
 def add_legend(plot: pg.PlotItem) -> pg.LegendItem:
-    """A legend above the data's top right corner: curves of a training run fall from the
-    top left, so that corner is the one they leave free soonest."""
+    """A legend, placed off the data by `place_legend_above_data` once the curves are drawn."""
     legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                             labelTextColor=theme.THEME.foreground)
     legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
@@ -100,3 +100,5 @@ class TrainingFigure(pg.PlotWidget):
         n = max(len(steps), 2)
         theme.set_integer_ticks(self.getAxis("bottom"), n, target=6)
         self.setXRange(0.5, n + 0.5, padding=0)
+        if self.name == "clip_norms":  # once the ranges are set: off the curves
+            place_legend_above_data(self.getPlotItem(), self.getPlotItem().legend)
