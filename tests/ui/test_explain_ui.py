@@ -11,7 +11,9 @@ from PySide6 import QtCore, QtWidgets
 from unrolled import cli
 from unrolled.engine import Network
 from unrolled.session.config import Config
+from unrolled.ui import theme
 from unrolled.ui.gradcheck_dialog import GradcheckDialog
+from unrolled.ui.plots.diagram import EDGE_PX
 
 
 def test_the_inspector_computes_nothing_hidden_and_catches_up_when_shown(window, qtbot):
@@ -144,3 +146,23 @@ def test_the_hover_readout_names_the_cell_and_its_value(make_window):
     assert heatmaps.readout(box.mapViewToScene(QtCore.QPointF(2, 2))) == f"h_t  unit 2, t = 2: {value:.4g}"
     assert heatmaps.readout(box.mapViewToScene(QtCore.QPointF(4, 2))).endswith("not computed yet")
     assert heatmaps.readout(QtCore.QPointF(-50, -50)) is None
+
+
+@pytest.mark.parametrize("T", [12, 400], ids=["cells", "strip"])
+def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, make_window, T):
+    window = make_window(timesteps=T)
+    window.resize(1920, 1080)
+    window.session.advance(4)
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    diagram = window.diagram
+    for t in (1, 3, T):
+        pitch = (diagram.width() - 2 * theme.px(EDGE_PX)) / T
+        x = theme.px(EDGE_PX) + pitch * (t - 0.5)
+        assert diagram.timestep_at(x) == t
+        with qtbot.waitSignal(diagram.timestep_chosen) as chosen:
+            point = QtCore.QPoint(round(x), diagram.height() // 3)
+            qtbot.mouseClick(diagram, QtCore.Qt.MouseButton.LeftButton, pos=point)
+        assert chosen.args == [t]
+        assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == t
+    assert diagram.timestep_at(1) is None  # beside the cells

@@ -37,7 +37,7 @@ class PlotArea(QtWidgets.QWidget):
         self.session = session
         self.figure_menu = figure_menu
         self._sequence_chosen = sequence_chosen
-        self._timestep_chosen = timestep_chosen  # a click on a heatmap column
+        self._timestep_chosen = timestep_chosen  # a click on a heatmap column or the diagram
         # each view sits in a slot of its own, so presentation mode and the colour scheme
         # can rebuild it with other fonts and colours without touching the layout
         self.slots = {name: QtWidgets.QWidget() for name in SLOTS}
@@ -186,6 +186,7 @@ class PlotArea(QtWidgets.QWidget):
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
+        dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         # the diagram's cells, x labels and two caption lines, in the theme's font size
         self.slots["diagram"].setMinimumHeight(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale))
         self._sizes_pending = True

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...session.stepper import Phase, Session
 from .. import theme
 
+EDGE_PX = 20  # the cells and the strip span the width less this on either side
 MIN_CELL_PX = 46  # narrower than this and the full diagram turns into the strip
 ZERO = "#4d4d4d"  # a gradient of exactly 0: dark grey, apart from the gradient colours and overflow
 
@@ -67,13 +68,19 @@ def weights_key(session: Session) -> str:
 
 
 class UnrolledDiagram(QtWidgets.QWidget):
+    """The network unrolled in time. A click on a timestep says which (`timestep_chosen`,
+    1-based), for the step inspector."""
+
+    timestep_chosen = QtCore.Signal(int)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumHeight(150)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setToolTip(
             "The network unrolled in time. Filled cells have been computed; the red frame is "
-            "the current timestep; in the backward pass, arrow width and colour show log ||dL/dh_t||."
+            "the current timestep; in the backward pass, arrow width and colour show log ||dL/dh_t||. "
+            "Click a timestep to see its equations in the step inspector."
         )
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
@@ -84,6 +91,23 @@ class UnrolledDiagram(QtWidgets.QWidget):
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(900, 190)
+
+    def timestep_at(self, x: float) -> int | None:
+        """The timestep drawn at x (1-based), or None beside the cells. Cells and strip both
+        span the width less EDGE_PX on either side, T equal columns."""
+        if self._session is None:
+            return None
+        T, edge = self._session.T, theme.px(EDGE_PX)
+        pitch = (self.width() - 2 * edge) / T
+        if pitch <= 0 or not edge <= x < self.width() - edge:
+            return None
+        return min(int((x - edge) // pitch) + 1, T)
+
+    def mousePressEvent(self, event) -> None:
+        t = self.timestep_at(event.position().x())
+        if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.timestep_chosen.emit(t)
+        super().mousePressEvent(event)
 
     # -- painting ---------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -103,7 +127,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return
         painter.setFont(self._font())
         try:
-            if (self.width() - theme.px(40)) / s.T >= theme.px(MIN_CELL_PX):
+            if (self.width() - 2 * theme.px(EDGE_PX)) / s.T >= theme.px(MIN_CELL_PX):
                 self._paint_full(painter, s)
             else:
                 self._paint_strip(painter, s)
@@ -128,7 +152,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state(s)
         low, high = gradient_scale(norms[done_back])
-        margin = theme.px(20)
+        margin = theme.px(EDGE_PX)
         pitch = (W - 2 * margin) / T
         label = theme.px(22)
         # the x and y labels, arrows and cells fill the height above the caption exactly:
@@ -204,7 +228,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def _paint_strip(self, painter: QtGui.QPainter, s: Session) -> None:
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state(s)
-        left, right = theme.px(20), W - theme.px(20)
+        left, right = theme.px(EDGE_PX), W - theme.px(EDGE_PX)
         # room above for the cursor's "t = ..." and below for the ticks, then the caption
         top = theme.px(36)
         height = max(H - self._caption_height(painter, s) - top - theme.px(30), theme.px(6))
