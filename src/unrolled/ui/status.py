@@ -23,6 +23,7 @@ class SessionStatus:
     def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
         self.session = session
         self.nonfinite_from = OverflowWatch()
+        self._largest_for: tuple = (None, 0, 0.0)  # (forward trace, steps done, max |h_t|)
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -68,10 +69,13 @@ class SessionStatus:
             self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
         self._refresh_banner(bad)
 
-    @staticmethod
-    def _largest_state(s) -> float:
-        done = s.fwd.steps_done
-        return float(np.max(np.abs(s.fwd.h[:, :done]))) if done else 0.0
+    def _largest_state(self, s) -> float:
+        """max |h_t| so far; it changes only with the forward pass, so it is computed once
+        per forward step, not at every backward step."""
+        fwd, done = s.fwd, s.fwd.steps_done
+        if self._largest_for[0] is not fwd or self._largest_for[1] != done:
+            self._largest_for = (fwd, done, float(np.max(np.abs(fwd.h[:, :done]))) if done else 0.0)
+        return self._largest_for[2]
 
     def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
         s = self.session
