@@ -4,6 +4,8 @@ long run, and a banner when values overflowed or an update was skipped."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6 import QtWidgets
 
@@ -14,6 +16,8 @@ from .runner import ChunkedRunner
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 
 
+PROGRESS_AFTER = 0.3  # seconds: a shorter run needs no progress bar
+PROGRESS_HZ = 10  # QProgressBar.setValue repaints the window at once: not at every chunk
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
 class SessionStatus:
@@ -43,13 +47,23 @@ class SessionStatus:
             label.setMinimumWidth(150)
             bar.addWidget(label)
         bar.addPermanentWidget(self.progress)
+        self._run_started = self._progress_shown = 0.0
+        runner.started.connect(self._on_run_started)
         runner.progress.connect(self._on_progress)
         runner.finished.connect(self.progress.hide)
 
+    def _on_run_started(self) -> None:
+        self._run_started = time.perf_counter()
+
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-        self.progress.setVisible(done < total)
+        now = time.perf_counter()
+        if done >= total:
+            self.progress.hide()
+        elif now - self._run_started >= PROGRESS_AFTER and now - self._progress_shown >= 1 / PROGRESS_HZ:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+            self.progress.show()
+            self._progress_shown = now
 
     def refresh(self) -> None:
         s = self.session
