@@ -93,7 +93,7 @@ class SGD(Optimiser):
                 v = self.state.get(name, np.zeros_like(g)) * self.momentum
                 v += g  # a new array: the state before stays as it was
                 self.state[name] = g = v
-            params[name] = params[name] - self.lr * g
+            params[name] = np.subtract(params[name], step := self.lr * g, out=step)  # one new array
 
 
 class Adam(Optimiser):
@@ -116,7 +116,8 @@ class Adam(Optimiser):
             self.state["m"][name], self.state["v"][name] = m, v
             m_hat = m / (1.0 - self.beta1**t)
             v_hat = v / (1.0 - self.beta2**t)
-            params[name] = params[name] - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            step = self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            params[name] = np.subtract(params[name], step, out=step)
 
 
 def _copy_dicts(state):
