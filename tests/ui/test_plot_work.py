@@ -69,3 +69,19 @@ def test_a_curve_holds_only_what_the_backward_pass_computed(make_window):
     window.redraw()
     x, _ = window.gradients.total.getData()
     np.testing.assert_array_equal(x, [8, 9, 10])
+
+
+def test_the_backward_pass_leaves_the_predictions_line_alone(monkeypatch, make_window):
+    from unrolled.ui.panels import sample_view
+
+    window = make_window(cell="lstm", timesteps=6)
+    s = window.session
+    asked = count_calls(monkeypatch, sample_view, "predictions_text")
+    s.advance(6)
+    assert len(asked) == 1  # one event, one line
+    for _ in range(7):  # the loss and the backward pass: the outputs do not change
+        s.step()
+    assert len(asked) == 1
+    s.step_back()
+    s.advance(3)  # the last backward step, the update, and the next iteration's first forward step
+    assert len(asked) == 2
