@@ -85,3 +85,32 @@ def test_the_backward_pass_leaves_the_predictions_line_alone(monkeypatch, make_w
     s.step_back()
     s.advance(3)  # the last backward step, the update, and the next iteration's first forward step
     assert len(asked) == 2
+
+
+def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):
+    """Its labels only grow: a new text of another width does not relayout and repaint
+    the window at every step."""
+    from PySide6 import QtCore, QtWidgets
+
+    window = make_window(cell="lstm", timesteps=12)
+    s = window.session
+    s.advance(12 + 1 + 1)  # into the backward pass: t = 12
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    layouts = []
+
+    class Watch(QtCore.QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QtCore.QEvent.Type.LayoutRequest and obj is window.statusBar():
+                layouts.append(s.position)
+            return False
+
+    watch = Watch()
+    window.statusBar().installEventFilter(watch)
+    for _ in range(10):  # t = 11 .. 2: "t = 11 of 12" and "t = 9 of 12" differ in width
+        s.step()
+        window.redraw()
+        QtWidgets.QApplication.processEvents()
+    window.statusBar().removeEventFilter(watch)
+    assert "t = 2 of 12" in window.status.phase.text()
+    assert layouts == []

@@ -20,6 +20,17 @@ PROGRESS_AFTER = 0.3  # seconds: a shorter run needs no progress bar
 PROGRESS_HZ = 10  # QProgressBar.setValue repaints the window at once: not at every chunk
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
+def _set_text(label: QtWidgets.QLabel, text: str) -> None:
+    """A label's text, in a width that only grows: a label of fixed size does not make the
+    status bar and the window lay themselves out again (and repaint) at every step."""
+    label.setText(text)
+    wanted = max(label.sizeHint().width(), label.minimumWidth())
+    if label.maximumWidth() != wanted:
+        label.setFixedWidth(wanted)
+    if label.maximumHeight() != label.sizeHint().height():
+        label.setFixedHeight(label.sizeHint().height())
+
+
 class SessionStatus:
     """Fills `bar` with the session's labels and the runner's progress, and owns `banner`
     (placed by the window above the plots). `refresh()` brings them up to date."""
@@ -68,8 +79,8 @@ class SessionStatus:
     def refresh(self) -> None:
         s = self.session
         where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
-        self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
-        self.loss.setText(f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
+        _set_text(self.phase, f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
+        _set_text(self.loss, f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from(s)
         curve = s.gradient_curve()
