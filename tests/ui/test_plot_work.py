@@ -114,3 +114,23 @@ def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):
     window.statusBar().removeEventFilter(watch)
     assert "t = 2 of 12" in window.status.phase.text()
     assert layouts == []
+
+
+def test_the_loss_plot_is_redrawn_only_when_the_loss_or_its_history_changes(monkeypatch, make_window):
+    window = make_window(cell="lstm", timesteps=5)
+    s = window.session
+    given = count_calls(monkeypatch, window.loss_plot.curve, "setData")
+    window.redraw()
+    for _ in range(5):  # the forward pass: no loss yet
+        s.step()
+        window.redraw()
+    assert len(given) == 0
+    s.step()  # the loss: the open circle of this iteration
+    window.redraw()
+    for _ in range(5):  # the backward pass changes neither
+        s.step()
+        window.redraw()
+    s.step()  # the update: the history grows
+    window.redraw()
+    assert len(given) == 2
+    np.testing.assert_array_equal(window.loss_plot.curve.yData, s.loss_history)
