@@ -14,8 +14,12 @@ from collections.abc import Callable
 
 from PySide6 import QtCore
 
-from .runner import MAX_SHARE, REDRAW_HZ
+from .runner import REDRAW_HZ
 
+# at most this share of the time goes to redrawing while steps come quickly; a long run's
+# chunks (runner.MAX_SHARE) keep it lower still. Not less: a key held down repeats at about
+# 30 a second, and its redraws must not wait on a gap the key's pace never needed
+MAX_SHARE = 0.5
 FIRST_FRAME_AFTER = 0.25  # seconds: a run shorter than this shows only where it ends
 
 
