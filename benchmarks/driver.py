@@ -40,6 +40,7 @@ def open_window(config: Config, panels: bool) -> MainWindow:
         deadline = time.perf_counter() + 120
         while window.theory_panel.result is None and time.perf_counter() < deadline:
             QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        settle(window)  # and painted
     return window
 
 

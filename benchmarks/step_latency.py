@@ -2,7 +2,8 @@
 keyboard, through to every visible plot updated and painted, over a whole iteration
 (forward, loss, backward, update), for an LSTM at T = 100, D = 64 and T = 1000, D = 256,
 with the Training and Theory panels closed and open. Keys come at a key-repeat pace of
-30 a second. JSON lines: median, p95 and max.
+30 a second. JSON lines: median, p95 and max of the wall time, and of the process's CPU
+time per step (cpu_*), which other programs on a shared machine disturb much less.
 
     python benchmarks/step_latency.py
 """
@@ -22,29 +23,32 @@ CASES = [(100, 64), (1000, 256)]
 KEY_REPEAT_S = 1 / 30
 
 
-def measure(T: int, D: int, panels: bool) -> list[float]:
+def measure(T: int, D: int, panels: bool) -> tuple[list[float], list[float]]:
     window = open_window(lstm(T, D), panels)
-    times = []
+    times, cpu = [], []
     for _ in range(2 * T + 2):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         press(window, Key.Key_Right)
         settle(window)
         elapsed = time.perf_counter() - start
         times.append(elapsed * 1000.0)
+        cpu.append((time.process_time() - start_cpu) * 1000.0)
         time.sleep(max(0.0, KEY_REPEAT_S - elapsed))
     assert window.session.position == 2 * T + 2, "every key press must take one step"
     close(window)
-    return times
+    return times, cpu
 
 
 def main() -> None:
     for T, D in CASES:
         for panels in (False, True):
-            times = measure(T, D, panels)
+            times, cpu = measure(T, D, panels)
             p95 = statistics.quantiles(times, n=20)[-1]
             name = f"step_latency_key_lstm_T{T}_D{D}_{'panels_open' if panels else 'panels_closed'}"
             emit(name, statistics.median(times), p95_ms=round(p95, 2), max_ms=round(max(times), 2),
-                 over_100ms=sum(t > 100 for t in times), steps=len(times))
+                 over_100ms=sum(t > 100 for t in times), steps=len(times),
+                 cpu_median_ms=round(statistics.median(cpu), 2),
+                 cpu_p95_ms=round(statistics.quantiles(cpu, n=20)[-1], 2))
 
 
 if __name__ == "__main__":

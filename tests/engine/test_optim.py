@@ -82,3 +82,54 @@ def test_bad_optimiser_arguments():
 
 def test_global_norm():
     assert global_norm(grads()) == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("optimiser", [SGD(0.1, momentum=0.9), Adam(0.01)])
+def test_a_step_puts_new_arrays_and_never_writes_into_the_old(optimiser):
+    """Undo keeps the arrays from before an update instead of copying them: no step may
+    write into a weight or a state array it replaces, and the result is the in-place
+    arithmetic's, bit for bit."""
+    params = {"a": np.array([1.0, -2.0]), "b": np.array([[0.5, 0.25]])}
+    kept = dict(params)
+    values = {k: v.copy() for k, v in params.items()}
+    for _ in range(3):
+        state = optimiser.state_dict()
+        state_values = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in _flat(state).items()}
+        optimiser.step(params, grads())
+        for k, v in _flat(state).items():
+            np.testing.assert_array_equal(v, state_values[k])
+    for name in kept:
+        np.testing.assert_array_equal(kept[name], values[name])
+        assert params[name] is not kept[name]
+    expected = {k: v.copy() for k, v in values.items()}
+    twin = type(optimiser)(optimiser.lr, **({"momentum": 0.9} if isinstance(optimiser, SGD) else {}))
+    m, v, velocity = {}, {}, {}
+    for t in range(1, 4):  # the textbook in-place updates
+        for name, g in grads().items():
+            if isinstance(twin, Adam):
+                m.setdefault(name, np.zeros_like(g))
+                v.setdefault(name, np.zeros_like(g))
+                m[name] *= twin.beta1
+                m[name] += (1.0 - twin.beta1) * g
+                v[name] *= twin.beta2
+                v[name] += (1.0 - twin.beta2) * g * g
+                m_hat = m[name] / (1.0 - twin.beta1**t)
+                v_hat = v[name] / (1.0 - twin.beta2**t)
+                expected[name] -= twin.lr * m_hat / (np.sqrt(v_hat) + twin.eps)
+            else:
+                velocity.setdefault(name, np.zeros_like(g))
+                velocity[name] *= 0.9
+                velocity[name] += g
+                expected[name] -= twin.lr * velocity[name]
+    for name in params:
+        np.testing.assert_array_equal(params[name], expected[name])
+
+
+def _flat(state: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in state.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out

@@ -186,3 +186,16 @@ def test_per_step_norms_follow_every_step_and_undo_exactly(cell):
         elif move == "b" and bwd.steps_done > 0:
             net.backward_unstep(bwd)
         check()
+
+
+def test_contributions_of_some_timesteps_are_those_of_the_whole_pass():
+    """A plot asks only for the timesteps a step added: the same numbers, bit for bit."""
+    net = Network("lstm", n_features=2, n_hidden=3, n_classes=2, seed=0)
+    X, Y = make_batch(net, B=2, T=5)
+    fwd = net.forward(X)
+    bwd = net.backward(fwd, Y)
+    whole = net.recurrent_contributions(fwd, bwd)
+    for wanted in (np.array([True, False, False, True, False]), np.ones(5, dtype=bool), np.zeros(5, dtype=bool)):
+        some = net.recurrent_contributions(fwd, bwd, wanted)
+        np.testing.assert_array_equal(some[wanted], whole[wanted])
+        assert np.all(np.isnan(some[~wanted]))

@@ -108,7 +108,10 @@ def test_an_update_that_overflows_the_weights_is_rolled_back(monkeypatch):
     optimiser_before = s.optimiser.state_dict()
 
     def overflowing_step(params, grads):
-        params["U1"][0, 0] = np.inf  # as an update with a huge learning rate would
+        # as an update with a huge learning rate would; like every optimiser, into a new
+        # array (engine/optim.py: an update never writes into the arrays it replaces)
+        params["U1"] = params["U1"].copy()
+        params["U1"][0, 0] = np.inf
 
     monkeypatch.setattr(s.optimiser, "step", overflowing_step)
     with pytest.raises(UpdateRejected, match="overflowed"):

@@ -42,15 +42,19 @@ def step_loss_gradient(net: Network, fwd: ForwardTrace, Y, k: int | None = None)
 
 
 @tolerate_overflow
-def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace) -> np.ndarray:
+def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.ndarray | None = None) -> np.ndarray:
     """(T,) ||dL/dU at step t alone||_F over all recurrent matrices: the temporal
     contributions of Pascanu, Mikolov and Bengio (2013, eq. 4); NaN where not yet done.
+    steps: a (T,) mask of the timesteps wanted (NaN elsewhere): a step's contribution does
+    not change once done, so a plot computes only the new ones.
 
     Step t adds h_{t-1}^T d_ah_t to dL/dU, and ||a^T b||_F^2 = sum((a a^T) * (b b^T)),
     so no (D, K*D) matrix is formed."""
     out = np.full(bwd.T, np.nan)
-    done = bwd.done_mask
-    h_prev = fwd.h_prev[:, done]
+    done = bwd.done_mask if steps is None else bwd.done_mask & steps
+    index = np.flatnonzero(done)
+    h_prev = fwd.h[:, np.maximum(index - 1, 0)]  # h_{t-1}, and h_0 = 0 below
+    h_prev[:, index == 0] = 0.0
     d_ah = bwd.d_ah[:, done]
     gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
     gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)

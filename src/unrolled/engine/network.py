@@ -388,9 +388,9 @@ class Network:
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
 
     @staticmethod
-    def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace) -> np.ndarray:
+    def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.ndarray | None = None) -> np.ndarray:
         """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`."""
-        return loss_terms.recurrent_contributions(fwd, bwd)
+        return loss_terms.recurrent_contributions(fwd, bwd, steps)
 
     def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None):
         """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`."""

@@ -12,13 +12,15 @@ from .iteration import Checkpoint, IterationRecord
 
 
 def take_checkpoint(net: Network, optimiser: Optimiser, history_length: int, iteration: int) -> Checkpoint:
-    return Checkpoint({k: v.copy() for k, v in net.params.items()}, optimiser.state_dict(), history_length, iteration)
+    """The weights and optimiser state now: their arrays themselves, not copies, since an
+    update puts new arrays in their place and nothing writes into them (engine/optim.py)."""
+    return Checkpoint(dict(net.params), optimiser.state_dict(), history_length, iteration)
 
 
 def restore_weights(net: Network, optimiser: Optimiser, checkpoint: Checkpoint) -> None:
-    """Put the checkpoint's weights back into the live arrays (in place: views stay valid)."""
+    """Put the checkpoint's weights back (its arrays, shared: nothing writes into them)."""
     for name, value in checkpoint.params.items():
-        net.params[name][...] = value
+        net.params[name] = value
     optimiser.load_state_dict(checkpoint.optimiser_state)
 
 

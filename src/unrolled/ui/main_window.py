@@ -70,6 +70,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.menus = (*self.menus[:-1], self.lessons.menu, self.menus[-1])
 
         self.redraws = RedrawThrottle(self.redraw, self)
+        self.runner.started.connect(self.redraws.hold)  # a short run draws only its result
+        self.runner.finished.connect(self.redraws.release)
         self.session.changed.connect(self._on_session_changed)
         screen = QtWidgets.QApplication.primaryScreen()
         room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1440, 900)

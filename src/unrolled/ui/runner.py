@@ -13,6 +13,7 @@ from ..session.training import Diverged, Trainable
 
 CHUNK_SECONDS = 0.025
 REDRAW_HZ = 60
+MAX_SHARE = 0.25  # at most this share of a long run's time goes to redrawing and painting
 
 
 class _Chunked(QtCore.QObject):
@@ -39,11 +40,11 @@ class _Chunked(QtCore.QObject):
         return True
 
     def _budget(self) -> float:
-        """Seconds this chunk may compute: CHUNK_SECONDS, or as long as the window spent
-        redrawing and painting since the last chunk returned, whichever is longer, so a long
-        run spends at least half its time computing whatever the plots cost."""
+        """Seconds this chunk may compute: CHUNK_SECONDS, or long enough that the time the
+        window spent redrawing and painting since the last chunk returned is at most
+        MAX_SHARE of the whole, whichever is longer, whatever the plots cost."""
         drawing = 0.0 if self._last_end is None else time.perf_counter() - self._last_end
-        return max(CHUNK_SECONDS, drawing)
+        return max(CHUNK_SECONDS, drawing * (1 - MAX_SHARE) / MAX_SHARE)
 
     def _returned(self) -> None:
         """The chunk is done: the event loop (redraws, paints) has the time until the next."""
@@ -56,6 +57,7 @@ class _Chunked(QtCore.QObject):
 class ChunkedRunner(_Chunked):
     """Takes n steps of the session in chunks, one per event-loop turn (see `_budget`)."""
 
+    started = QtCore.Signal()
     progress = QtCore.Signal(int, int)  # done, total
     finished = QtCore.Signal()
 
@@ -66,6 +68,7 @@ class ChunkedRunner(_Chunked):
 
     def start(self, n_steps: int) -> None:
         if self._begin(n_steps):
+            self.started.emit()
             self._chunk()
 
     def cancel(self) -> None:

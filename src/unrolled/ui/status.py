@@ -4,6 +4,8 @@ long run, and a banner when values overflowed or an update was skipped."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6 import QtWidgets
 
@@ -14,7 +16,20 @@ from .runner import ChunkedRunner
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 
 
+PROGRESS_AFTER = 0.3  # seconds: a shorter run needs no progress bar
+PROGRESS_HZ = 10  # QProgressBar.setValue repaints the window at once: not at every chunk
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
+
+def _set_text(label: QtWidgets.QLabel, text: str) -> None:
+    """A label's text, in a width that only grows: a label of fixed size does not make the
+    status bar and the window lay themselves out again (and repaint) at every step."""
+    label.setText(text)
+    wanted = max(label.sizeHint().width(), label.minimumWidth())
+    if label.maximumWidth() != wanted:
+        label.setFixedWidth(wanted)
+    if label.maximumHeight() != label.sizeHint().height():
+        label.setFixedHeight(label.sizeHint().height())
+
 
 class SessionStatus:
     """Fills `bar` with the session's labels and the runner's progress, and owns `banner`
@@ -23,6 +38,7 @@ class SessionStatus:
     def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
         self.session = session
         self.nonfinite_from = OverflowWatch()
+        self._largest_for: tuple = (None, 0, 0.0)  # (forward trace, steps done, max |h_t|)
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -42,19 +58,29 @@ class SessionStatus:
             label.setMinimumWidth(150)
             bar.addWidget(label)
         bar.addPermanentWidget(self.progress)
+        self._run_started = self._progress_shown = 0.0
+        runner.started.connect(self._on_run_started)
         runner.progress.connect(self._on_progress)
         runner.finished.connect(self.progress.hide)
 
+    def _on_run_started(self) -> None:
+        self._run_started = time.perf_counter()
+
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-        self.progress.setVisible(done < total)
+        now = time.perf_counter()
+        if done >= total:
+            self.progress.hide()
+        elif now - self._run_started >= PROGRESS_AFTER and now - self._progress_shown >= 1 / PROGRESS_HZ:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+            self.progress.show()
+            self._progress_shown = now
 
     def refresh(self) -> None:
         s = self.session
         where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
-        self.phase.setText(f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
-        self.loss.setText(f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
+        _set_text(self.phase, f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
+        _set_text(self.loss, f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from(s)
         curve = s.gradient_curve()
@@ -68,10 +94,13 @@ class SessionStatus:
             self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
         self._refresh_banner(bad)
 
-    @staticmethod
-    def _largest_state(s) -> float:
-        done = s.fwd.steps_done
-        return float(np.max(np.abs(s.fwd.h[:, :done]))) if done else 0.0
+    def _largest_state(self, s) -> float:
+        """max |h_t| so far; it changes only with the forward pass, so it is computed once
+        per forward step, not at every backward step."""
+        fwd, done = s.fwd, s.fwd.steps_done
+        if self._largest_for[0] is not fwd or self._largest_for[1] != done:
+            self._largest_for = (fwd, done, float(np.max(np.abs(fwd.h[:, :done]))) if done else 0.0)
+        return self._largest_for[2]
 
     def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
         s = self.session

@@ -103,6 +103,7 @@ class SampleView(QtWidgets.QWidget):
         self.predicted.setToolTip("The class with the largest probability p_t = softmax(y_t), its probability, "
                                   "and whether it is the target")
         self._predictions_stale = True
+        self._predictions_for: tuple | None = None  # what the predictions line shows
         self.new_sample = QtWidgets.QPushButton("New sample")
         self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
         self.new_seed = QtWidgets.QPushButton("New seed")
@@ -156,9 +157,15 @@ class SampleView(QtWidgets.QWidget):
         if self._predictions_stale:
             self._refresh_predictions()
 
-    def _refresh_predictions(self) -> None:
+    def _refresh_predictions(self, force: bool = False) -> None:
+        """The predictions change only with the forward pass: a backward step leaves them."""
         self._predictions_stale = False
-        self.predicted.setText(predictions_text(self.session, self.sequence))
+        fwd, Y = self.session.fwd, self.session.Y
+        before = self._predictions_for  # (trace, Y, steps done, sequence), held: no id is reused
+        if force or before is None or before[0] is not fwd or before[1] is not Y \
+                or before[2:] != (fwd.steps_done, self.sequence):
+            self.predicted.setText(predictions_text(self.session, self.sequence))
+            self._predictions_for = (fwd, Y, fwd.steps_done, self.sequence)
 
     def refresh(self) -> None:
         self.sequence = min(self.sequence, self.session.X.shape[0] - 1)
@@ -175,7 +182,7 @@ class SampleView(QtWidgets.QWidget):
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
         theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
         self.text.setText(sample_text(self.session, self.sequence))
-        self._refresh_predictions()
+        self._refresh_predictions(force=True)
         self._sync_sentence()
 
     def _sync_sentence(self) -> None:

@@ -21,6 +21,7 @@ from ..plots.legend import place_legend_above_data
 
 RHO_STEPS = 100  # slider steps per unit of rho
 SETTLE_MS = 250  # after the weights change, before the theory is recomputed
+MAX_WAIT_S = 1.0  # at most this long after the change, even while steps go on
 MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: recompute at most this often
 
 
@@ -118,6 +119,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self.recompute)
+        self._waiting_since = 0.0
         self._debounce = QtCore.QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
@@ -150,8 +152,12 @@ class TheoryPanel(QtWidgets.QWidget):
     # -- model -> view ----------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
         # a moment later, not at once: the command that changed the weights (Run iteration,
-        # an update step) finishes and paints first, without a worker competing for the CPU
+        # an update step) finishes and paints first, without a worker competing for the CPU;
+        # while steps go on (a run, play, training) the wait starts again, up to MAX_WAIT_S
         if change & (Change.PARAMS | Change.REBUILT) and self.isVisible() and not self._settle.isActive():
+            self._waiting_since = time.perf_counter()
+            self._settle.start()
+        elif self._settle.isActive() and time.perf_counter() - self._waiting_since < MAX_WAIT_S:
             self._settle.start()
 
     def _sync_controls(self) -> None:

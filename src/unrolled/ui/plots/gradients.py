@@ -16,6 +16,7 @@ from .legend import place_legend_above_data
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
+NEVER_SET = object()
 
 
 def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
@@ -127,9 +128,17 @@ class GradientPanel(QtWidgets.QWidget):
         self._version = None
         self._y_ranges: dict = {}  # plot -> the log10 range it was given
         self._legend_placed_for = None
+        self._data: dict = {}  # curve -> the values it was last given (None: empty)
+        self._overflow_for: tuple | None = None  # (marked timesteps, height) last drawn
+        # each timestep's contribution once computed (it never changes after), for the
+        # traces it was computed from (held, so that no later trace can take their ids)
+        self._contrib_traces: tuple | None = None
+        self._contrib = np.zeros(0)
+        self._contrib_done = np.zeros(0, dtype=bool)
 
     def _on_show_changed(self) -> None:
         self._version = None
+        self._data.clear()
         if self._session is not None:
             self.refresh(self._session)
 
@@ -169,7 +178,7 @@ class GradientPanel(QtWidgets.QWidget):
         theory = session.theory_curve()
         self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
         self._sync_legend(theory[1] if theory else None)
-        contrib = session.net.recurrent_contributions(session.fwd, bwd) if bwd is not None else empty
+        contrib = self._contributions(session) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
         top = self._mark_overflow(session, t)
         shown = [c.yData for c in (self.total, self.last, self.cell, self.theory) if c in self._shown]
@@ -203,16 +212,44 @@ class GradientPanel(QtWidgets.QWidget):
             plot.setYRange(*span, padding=0)
             self._y_ranges[plot] = span
 
+    def _contributions(self, session: Session) -> np.ndarray:
+        """(T,) each timestep's contribution to dL/dU: a backward step computes only its
+        own (the engine's sum over the batch for one t), a step back forgets it."""
+        fwd, bwd = session.fwd, session.bwd
+        assert bwd is not None
+        if self._contrib_traces is None or self._contrib_traces[0] is not fwd or self._contrib_traces[1] is not bwd:
+            self._contrib_traces = (fwd, bwd)
+            self._contrib = np.full(bwd.T, np.nan)
+            self._contrib_done = np.zeros(bwd.T, dtype=bool)
+        done = bwd.done_mask
+        new = done & ~self._contrib_done
+        if new.any():
+            self._contrib[new] = session.net.recurrent_contributions(fwd, bwd, new)[new]
+        self._contrib[self._contrib_done & ~done] = np.nan  # stepped back
+        self._contrib_done = done.copy()
+        return self._contrib
+
     def _set(self, item: pg.PlotDataItem, t: np.ndarray, values: np.ndarray | None) -> None:
+        """Give a curve its values, if they changed: only the span from the first to the
+        last finite value (the backward pass fills from T down; the rest would be a gap),
+        so a curve costs what it shows."""
+        before = self._data.get(item, NEVER_SET)
+        if isinstance(before, np.ndarray) and values is not None and np.array_equal(before, values, equal_nan=True):
+            return
         if values is None:
-            item.setData([], [])
+            if before is not None:
+                item.setData([], [])
+                self._data[item] = None
             self._shown.discard(item)
             return
+        self._data[item] = values.copy()
         finite = np.isfinite(values)
         if finite.sum() < 2:  # pyqtgraph warns on all-NaN data
             item.setData(t[finite], values[finite])
-        else:  # NaN gaps stay gaps (connect="finite")
-            item.setData(t, values)
+        else:  # NaN gaps inside stay gaps (connect="finite")
+            where = np.flatnonzero(finite)
+            span = slice(where[0], where[-1] + 1)
+            item.setData(t[span], values[span])
         self._shown.add(item)
 
     def _sync_legend(self, theory_label: str | None) -> None:
@@ -232,7 +269,9 @@ class GradientPanel(QtWidgets.QWidget):
         height, or None when there are none."""
         bwd = session.bwd
         if bwd is None:
-            self.overflow.setData([], [])
+            if self._overflow_for != ():
+                self.overflow.setData([], [])
+                self._overflow_for = ()
             self.overflow_label.setVisible(False)
             return None
         done = bwd.done_mask
@@ -242,7 +281,10 @@ class GradientPanel(QtWidgets.QWidget):
         # above the largest finite norm; with none, the axis has no numbers, so the marks
         # cannot be read as a norm of 1
         top = np.log10(finite.max()) + 0.5 if finite.size else 0.0
-        self.overflow.setData(t[bad], np.full(int(bad.sum()), top))  # log mode: y in log10
+        marks = (bad.tobytes(), top if bad.any() else None)
+        if marks != self._overflow_for:
+            self.overflow.setData(t[bad], np.full(int(bad.sum()), top))  # log mode: y in log10
+            self._overflow_for = marks
         self.overflow_label.setVisible(bool(bad.any()))
         if bad.any():
             self.overflow_label.setPos(float(np.mean(t[bad])), top)

@@ -27,10 +27,17 @@ class LossPlot(pg.PlotWidget):
                                           pen=theme.pen(theme.BLUE, 2), name="this iteration")
         self.addItem(self.current)
         self._shown_iterations = None
+        self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
         self.getPlotItem().setMenuEnabled(False)  # right-click opens unrolled's export menu
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)
+        pending = session.loss is not None and session.position < session.steps_per_iteration
+        shown = (losses, session.loss if pending else None)
+        if self._shown is not None and np.array_equal(shown[0], self._shown[0], equal_nan=True) \
+                and shown[1] == self._shown[1]:
+            return  # a step within the iteration changes neither the history nor its loss
+        self._shown = shown
         iterations = np.arange(1, len(losses) + 1)
         finite = np.isfinite(losses)
         symbol = "o" if len(losses) <= MARKERS_UP_TO else None  # markers while they can be told apart
@@ -41,7 +48,6 @@ class LossPlot(pg.PlotWidget):
         top = float(losses[finite].max()) if finite.any() else 1.0
         self.overflow.setData(iterations[~finite], np.full(int((~finite).sum()), top))
         # the loss of the iteration in progress, once computed: an open circle until the update
-        pending = session.loss is not None and session.position < session.steps_per_iteration
         if pending and np.isfinite(session.loss):
             self.current.setData([len(losses) + 1], [session.loss])
         else:

@@ -1,0 +1,136 @@
+"""What one step costs the plots, counted (not timed): a step redraws what it changed and
+nothing else, so stepping stays fast at T = 1000."""
+
+import numpy as np
+
+from unrolled.session.config import Config
+from unrolled.session.stepper import Phase
+
+
+def count_calls(monkeypatch, owner, name: str) -> list:
+    """Record every call of owner.name (its arguments) while still calling it."""
+    calls: list = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_a_backward_step_computes_only_its_own_contribution(monkeypatch, make_window):
+    window = make_window(cell="lstm", timesteps=8)
+    s = window.session
+    s.advance(8 + 1)
+    window.redraw()
+    asked = count_calls(monkeypatch, s.net, "recurrent_contributions")
+    for _ in range(8):
+        s.step()
+        window.redraw()
+    assert len(asked) == 8
+    assert [int(np.sum(steps)) for _, _, steps in asked] == [1] * 8
+    x, _ = window.gradients.contrib.getData()
+    whole = s.net.recurrent_contributions(s.fwd, s.bwd)  # 0 at t = 1 (h_0 = 0): a gap on the log axis
+    np.testing.assert_array_equal(window.gradients.contrib.yData, whole[1:])
+    s.step_back()
+    s.step_back()  # t = 2 undone: its contribution is gone from the plot
+    window.redraw()
+    assert len(window.gradients.contrib.yData) == 6
+
+
+def test_a_step_gives_data_only_to_the_curves_it_changed(monkeypatch, make_window):
+    window = make_window(Config(task="adding-problem", cell="lstm", timesteps=8).resolved())
+    panel = window.gradients
+    s = window.session
+    calls = {c: count_calls(monkeypatch, c, "setData") for c in (panel.total, panel.last, panel.theory)}
+    overflow = count_calls(monkeypatch, panel.overflow, "setData")
+    for _ in range(8):  # the forward pass: no gradient yet, nothing to draw
+        s.step()
+        window.redraw()
+    assert not any(calls.values()) and not overflow
+    s.advance(2)
+    window.redraw()
+    assert s.phase is Phase.BACKWARD
+    for _ in range(7):
+        s.step()
+        window.redraw()
+    assert len(calls[panel.total]) == 8  # one per backward step (and the loss step's first point)
+    # an LSTM has no theory curve, many-to-one no separate last-step curve: never redrawn
+    assert len(calls[panel.theory]) <= 1 and len(calls[panel.last]) <= 1
+    assert len(overflow) <= 1  # no inf or nan: the marks stay empty
+
+
+def test_a_curve_holds_only_what_the_backward_pass_computed(make_window):
+    window = make_window(Config(timesteps=10))
+    s = window.session
+    s.advance(10 + 1 + 3)
+    window.redraw()
+    x, _ = window.gradients.total.getData()
+    np.testing.assert_array_equal(x, [8, 9, 10])
+
+
+def test_the_backward_pass_leaves_the_predictions_line_alone(monkeypatch, make_window):
+    from unrolled.ui.panels import sample_view
+
+    window = make_window(cell="lstm", timesteps=6)
+    s = window.session
+    asked = count_calls(monkeypatch, sample_view, "predictions_text")
+    s.advance(6)
+    assert len(asked) == 1  # one event, one line
+    for _ in range(7):  # the loss and the backward pass: the outputs do not change
+        s.step()
+    assert len(asked) == 1
+    s.step_back()
+    s.advance(3)  # the last backward step, the update, and the next iteration's first forward step
+    assert len(asked) == 2
+
+
+def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):
+    """Its labels only grow: a new text of another width does not relayout and repaint
+    the window at every step."""
+    from PySide6 import QtCore, QtWidgets
+
+    window = make_window(cell="lstm", timesteps=12)
+    s = window.session
+    s.advance(12 + 1 + 1)  # into the backward pass: t = 12
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    layouts = []
+
+    class Watch(QtCore.QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QtCore.QEvent.Type.LayoutRequest and obj is window.statusBar():
+                layouts.append(s.position)
+            return False
+
+    watch = Watch()
+    window.statusBar().installEventFilter(watch)
+    for _ in range(10):  # t = 11 .. 2: "t = 11 of 12" and "t = 9 of 12" differ in width
+        s.step()
+        window.redraw()
+        QtWidgets.QApplication.processEvents()
+    window.statusBar().removeEventFilter(watch)
+    assert "t = 2 of 12" in window.status.phase.text()
+    assert layouts == []
+
+
+def test_the_loss_plot_is_redrawn_only_when_the_loss_or_its_history_changes(monkeypatch, make_window):
+    window = make_window(cell="lstm", timesteps=5)
+    s = window.session
+    given = count_calls(monkeypatch, window.loss_plot.curve, "setData")
+    window.redraw()
+    for _ in range(5):  # the forward pass: no loss yet
+        s.step()
+        window.redraw()
+    assert len(given) == 0
+    s.step()  # the loss: the open circle of this iteration
+    window.redraw()
+    for _ in range(5):  # the backward pass changes neither
+        s.step()
+        window.redraw()
+    s.step()  # the update: the history grows
+    window.redraw()
+    assert len(given) == 2
+    np.testing.assert_array_equal(window.loss_plot.curve.yData, s.loss_history)
