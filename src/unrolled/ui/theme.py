@@ -97,6 +97,9 @@ def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = N
     view, so each data update repaints the axes' text too (the main cost per frame)."""
     fg = THEME.foreground
     if title is not None:
+        from .plots.fit import wrap_title
+
+        wrap_title(plot)  # wrapped to the plot's width, not as wide as its text
         plot.setTitle(title, size=f"{font_pt(1.15):.1f}pt", color=fg)
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)

@@ -90,7 +90,7 @@ class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
         self.key, self.title = key, panel_title(cell, key)
         self.plot = layout.addPlot(row=row, col=col * 2)
-        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"})
+        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
         self.plot.titleLabel.setToolTip(panel_formula(cell, key))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
