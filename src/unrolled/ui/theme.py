@@ -160,7 +160,13 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
 
 
 def set_integer_ticks(axis, T: int, target: int = 10) -> None:
-    """Whole-number ticks on a timestep or iteration axis (never t = 1.5)."""
+    """Whole-number ticks on a timestep or iteration axis (never t = 1.5); an IntegerAxis
+    chooses how many from its length instead of `target`."""
+    from .plots.axes import IntegerAxis
+
+    if isinstance(axis, IntegerAxis):
+        axis.set_last(T)
+        return
     axis.setTicks([[(t, str(t)) for t in timestep_ticks(T, target)], []])
 
 

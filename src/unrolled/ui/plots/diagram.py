@@ -157,18 +157,20 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
                 y_label = QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - label, pitch, label)
                 painter.drawText(y_label, QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
-            # the weights named once, on the first arrows: W1 up from x_1, W2 up to y, U1 across
+            # the weights named once, on the first arrows: W1 up from x_1 (on its left: U1,
+            # under the h arrow on the right, may reach down beside a small cell), W2 up to y
             names = []
+            left, right = QtCore.Qt.AlignmentFlag.AlignRight, QtCore.Qt.AlignmentFlag.AlignLeft
             if k == 0:
-                names.append((cx + theme.px(3), rect.bottom() + box * 0.275, w_name))
+                names.append((cx - theme.px(3) - pitch / 2, rect.bottom() + box * 0.275, w_name, left))
             if has_y and (k == 0 or s.config.mode == "many-to-one"):
-                names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name))
+                names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name, right))
             if names:
                 painter.setFont(small)
                 painter.setPen(QtGui.QPen(dark))
-                for x, y, name in names:
+                for x, y, name, side in names:
                     painter.drawText(QtCore.QRectF(x, y - small_height / 2, pitch / 2, small_height),
-                                     QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
+                                     side | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
                 painter.setFont(self._font())
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
             if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back

@@ -28,11 +28,15 @@ class WrappedTitle(pg.LabelItem):
         # tick labels, for the label of a tick at the very top of the left axis
         line = QtGui.QFontMetricsF(theme.qfont()).height()
         self._gap = theme.px(2) + line / 2
+        # which the left axis may then use: its top label is drawn, not silently dropped
+        plot.getAxis("left").setStyle(hideOverlappingLabels=int(line / 2) + 1)
         self._legend: pg.LegendItem | None = None
         self._fitting = False
-        option = self.item.document().defaultTextOption()
+        document = self.item.document()
+        option = document.defaultTextOption()
         option.setAlignment(QtCore.Qt.AlignmentFlag.AlignHCenter)
-        self.item.document().setDefaultTextOption(option)
+        document.setDefaultTextOption(option)
+        document.setDocumentMargin(theme.px(2))  # Qt's 4 px at any scale: too much at 300 dpi, too little at 8 pt
 
     def setText(self, text, **args) -> None:
         self.item.setTextWidth(-1)
@@ -76,6 +80,10 @@ class WrappedTitle(pg.LabelItem):
         legend = self._legend
         if legend is None or not legend.items:
             return 0.0
+        for _, label in legend.items:  # rows as tall as their text, not Qt's text margins
+            if label.item.document().documentMargin() != 0:
+                label.item.document().setDocumentMargin(0)
+                label.updateMin()
         width = self.width()
         size = QtCore.QSizeF()
         for columns in range(len(legend.items), 0, -1):

@@ -13,6 +13,7 @@ from ...session.stepper import Session
 from .. import theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
+from .legend import ScaledSample
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -76,7 +77,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                      labelTextColor=theme.THEME.foreground)
+                                      labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
         legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
         legend_above(self.norms)  # outside the data: never on a curve, never squeezing them
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")

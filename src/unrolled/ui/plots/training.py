@@ -15,6 +15,7 @@ from ...session.training import TrainingStep
 from .. import theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
+from .legend import ScaledSample
 
 TITLES = {
     "training_loss": "Training loss per iteration",
@@ -35,7 +36,7 @@ def add_legend(plot: pg.PlotItem) -> pg.LegendItem:
     """A legend, placed off the data once the curves are drawn: by `place_legend_above_data`
     (the Training panel) or above the plot by `fit.legend_above` (the figure)."""
     legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                            labelTextColor=theme.THEME.foreground)
+                            labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
     legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
     return legend
 
