@@ -1,5 +1,6 @@
 """Every exported figure is slide-ready: no text on other text, none cut by the figure's
-edge, no tick label left out, no legend or title on the data (issue 11, point 2).
+edge, no tick label left out, no legend or title on the data (issue 11, point 2), at each
+figure's own size and at the sizes a lecturer chooses (16:9, 4:3, a paper column).
 
 Each figure of each preset is laid out exactly as `write_figure` lays it out, after the
 forward pass and after the backward pass of an iteration (with the preset's training run
@@ -17,13 +18,15 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
+from unrolled.session.figure_size import font_scale, parse_size
 from unrolled.session.presets import get_preset, list_presets
 from unrolled.session.stepper import Session
 from unrolled.session.tables import exported_figures
 from unrolled.session.training import Diverged, Trainer
 from unrolled.ui import theme
+from unrolled.ui.export import figure_inches
 from unrolled.ui.figure_boxes import figure_boxes, figure_problems, problems_of
-from unrolled.ui.figures import FIGURE_INCHES, build_figure, laid_out
+from unrolled.ui.figures import FIGURE_INCHES, FigureDoesNotFit, build_figure, fitted, laid_out
 from unrolled.ui.plots.legend import place_legend_above_data
 
 SCREEN_DPI, PNG_DPI = 96, 300
@@ -90,6 +93,49 @@ def test_the_dark_theme_lays_out_as_the_light_one(qapp):
     assert not problems(session, "dashboard", SCREEN_DPI, dark=True)
 
 
+# -- at the sizes a lecturer chooses: slides and a paper column -------------------------
+SIZES = ("16:9", "4:3", "column")
+# one or two presets per kind of cell and figure: a short RNN drawn cell by cell with both
+# gradient curves, an LSTM and a GRU (their gates and cell state), and a long linear RNN
+# with its training run (the training figures)
+SIZE_PRESETS = ("seed-pos-tagging", "lstm-long-memory", "sentence-classification", "clipping")
+# the only figures a size may leave out (with the export's message), and why
+LEFT_OUT = {("column", "dashboard"): "the diagram and four plots do not fit 3.5 x 2.1 in, even at 5 pt"}
+
+
+def sized_problems(session: Session, figure: str, size: str, dpi: int, steps=()) -> list[str] | None:
+    """The rules' findings for `figure` laid out as `write_figure` lays it out at `size`
+    (the text made smaller while the plots do not fit); None when the size cannot hold it."""
+    inches = figure_inches(figure, parse_size(size))
+    pixels = QtCore.QSize(round(inches[0] * dpi), round(inches[1] * dpi))
+    try:
+        with fitted(figure, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[figure]),
+                    steps) as widget:
+            return figure_problems(widget)
+    except FigureDoesNotFit:
+        return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", SIZE_PRESETS)
+@pytest.mark.parametrize("size", SIZES)
+def test_every_figure_keeps_its_text_apart_at_slide_and_column_sizes(qapp, size, preset):
+    session, steps = preset_run(preset, "backward")
+    found, left_out = [], []
+    for figure in exported_figures(session, steps):
+        problems_ = sized_problems(session, figure, size, SCREEN_DPI, steps)  # as SVG and PDF lay it out
+        if problems_ is None:
+            left_out.append(figure)
+            continue
+        if size == "column":  # the tightest: also as the PNG export's 300 dpi lays it out
+            at_png = sized_problems(session, figure, size, PNG_DPI, steps) or []
+            problems_ += [f"at {PNG_DPI} dpi: {p}" for p in at_png]
+        found += [f"{figure}: {p}" for p in problems_]
+    assert not found, "\n".join(found)
+    unexpected = [figure for figure in left_out if (size, figure) not in LEFT_OUT]
+    assert not unexpected, f"left out at {size}: {unexpected}"
+
+
 # -- the rules themselves, on figures made to break them -------------------------------
 def _plot(qtbot, legend_at=None) -> pg.PlotWidget:
     widget = pg.PlotWidget()
@@ -135,6 +181,31 @@ def test_a_tick_label_left_out_is_caught(qtbot):
     axis.setTicks([[(1, "1"), (20, "twenty thousand")], []])  # too wide to stay within the axis
     found = figure_problems(widget)
     assert any("bottom tick 'twenty thousand' left out" in p for p in found)
+
+
+def test_tick_labels_that_run_together_are_caught(qtbot):
+    widget = _plot(qtbot, legend_at=(0, 0))
+    axis = widget.getPlotItem().getAxis("bottom")
+    axis.setTicks([[(t, f"{t * 1000}") for t in (1, 2, 3, 4, 5)], []])  # "10002000..." on one axis
+    widget.resize(150, 300)
+    QtWidgets.QApplication.processEvents()
+    found = figure_problems(widget)
+    assert any("bottom tick '3000'" in p and "overlaps bottom tick '4000'" in p for p in found)
+
+
+def test_a_narrow_heatmap_gets_few_ticks_that_stay_apart(qapp):
+    session = Session(Config(cell="lstm", timesteps=50, n_hidden=32))
+    session.advance(session.steps_to("iteration") - 1)
+    with theme.styled(scale=0.8):  # 8 pt, a paper column
+        widget = laid_out(build_figure("gates"), 336, 294, session)
+        try:
+            found = figure_problems(widget)
+            ticks = [b.name for b in figure_boxes(widget)[0] if b.kind == "tick" and b.name.startswith("bottom")]
+        finally:
+            widget.close()
+            widget.deleteLater()
+    assert not found, "\n".join(found)
+    assert "bottom tick '1'" in ticks and "bottom tick '50'" in ticks
 
 
 def test_boxes_are_in_the_figure_widgets_coordinates(qtbot):

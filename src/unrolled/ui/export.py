@@ -35,8 +35,11 @@ class FigureTooSmall(ExportError):
 
     @classmethod
     def of(cls, error: FigureDoesNotFit, inches: tuple[float, float]) -> FigureTooSmall:
+        parts = ""
+        if error.name == "dashboard":
+            parts = " (or its plots one by one: diagram, hidden_states, grad_norms, loss)"
         return cls(f"{error.name} needs more room than {inches[0]:.2f} x {inches[1]:.2f} in, even with "
-                   f"{error.points:.0f} pt text: choose a larger size for it")
+                   f"{error.points:.0f} pt text: choose a larger size for it{parts}")
 
 
 def check_writable_folder(folder: str | Path) -> Path:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.figure_size import SMALLEST_FONT_SCALE
 from ..session.stepper import Session
@@ -136,10 +136,15 @@ class FigureDoesNotFit(ValueError):
         self.name, self.points = name, points
 
 
+MIN_PLOT_LINES = 3  # a plot's data area at least this many lines of its tick labels high
+
+
 def overflow(widget: QtWidgets.QWidget) -> float:
-    """How many times larger than their view the widest or tallest plot layout of `widget`
-    is: 1 or less when everything fits; pyqtgraph keeps a layout at its minimum size and
-    cuts what lies beyond the view."""
+    """How many times larger than their room the parts of `widget` are: 1 or less when
+    everything fits. A plot layout larger than its view (pyqtgraph keeps a layout at its
+    minimum size and cuts what lies beyond the view) does not fit, nor a plot whose data
+    area is squeezed under MIN_PLOT_LINES lines of its tick labels (pyqtgraph lets it
+    shrink to nothing, and its axis label then runs into the next plot)."""
     views = widget.findChildren(pg.GraphicsView)
     if isinstance(widget, pg.GraphicsView):
         views.append(widget)
@@ -152,7 +157,16 @@ def overflow(widget: QtWidgets.QWidget) -> float:
             if item.parentItem() is None and isinstance(item, QtWidgets.QGraphicsWidget):
                 box = item.geometry()
                 worst = max(worst, box.width() / max(room.width(), 1), box.height() / max(room.height(), 1))
+            elif isinstance(item, pg.PlotItem) and item.isVisible():
+                worst = max(worst, _squeezed(item))
     return worst
+
+
+def _squeezed(plot: pg.PlotItem) -> float:
+    """MIN_PLOT_LINES lines of the plot's tick labels over its data area's height."""
+    font = plot.getAxis("left").style["tickFont"]
+    line = QtGui.QFontMetricsF(font).height() if font is not None else 12.0
+    return MIN_PLOT_LINES * line / max(plot.vb.height(), 1.0)
 
 
 @contextmanager

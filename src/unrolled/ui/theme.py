@@ -97,6 +97,9 @@ def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = N
     view, so each data update repaints the axes' text too (the main cost per frame)."""
     fg = THEME.foreground
     if title is not None:
+        from .plots.fit import wrap_title
+
+        wrap_title(plot)  # wrapped to the plot's width, not as wide as its text
         plot.setTitle(title, size=f"{font_pt(1.15):.1f}pt", color=fg)
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
@@ -157,7 +160,13 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
 
 
 def set_integer_ticks(axis, T: int, target: int = 10) -> None:
-    """Whole-number ticks on a timestep or iteration axis (never t = 1.5)."""
+    """Whole-number ticks on a timestep or iteration axis (never t = 1.5); an IntegerAxis
+    chooses how many from its length instead of `target`."""
+    from .plots.axes import IntegerAxis
+
+    if isinstance(axis, IntegerAxis):
+        axis.set_last(T)
+        return
     axis.setTicks([[(t, str(t)) for t in timestep_ticks(T, target)], []])
 
 

@@ -34,3 +34,41 @@ class LogAxis(pg.AxisItem):
         span = abs(high - low)
         mantissas = tuple(range(1, 10)) if span < 0.4 else (1, 2, 5) if span < 3 else (1,)
         return [power_label(v, mantissas) for v in values]
+
+
+class IntegerAxis(pg.AxisItem):
+    """Whole-number ticks from 1 to `last` (timesteps, units, iterations), as many as the
+    axis's length holds at its font: a narrow panel (a paper column) gets 1 and T, a
+    wide one every round value, and the labels never run together ("1102030")."""
+
+    def __init__(self, orientation: str, **kwargs):
+        super().__init__(orientation, **kwargs)
+        self.last: int | None = None
+
+    def set_last(self, last: int) -> None:
+        if last != self.last:
+            self.last = last
+            self.picture = None
+            self.update()
+
+    def tickValues(self, minVal, maxVal, size):
+        if self.last is None:
+            return super().tickValues(minVal, maxVal, size)
+        from PySide6 import QtGui
+
+        from ..theme import timestep_ticks
+
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        across = self.orientation in ("top", "bottom")
+        label = metrics.horizontalAdvance(str(self.last)) if across else metrics.height()
+        room = label + metrics.horizontalAdvance("00")  # a label and two digits of air
+        low, high = sorted((minVal, maxVal))  # an inverted axis (unit 1 at the top) runs down
+        per_unit = size / max(high - low, 1e-9)  # pixels per unit, over the whole 1 .. last
+        target = max(1, int(per_unit * max(self.last - 1, 1) / room) + 1)
+        ticks = [t for t in timestep_ticks(self.last, target) if low - 1e-9 <= t <= high + 1e-9]
+        return [(1.0, ticks)]
+
+    def tickStrings(self, values, scale, spacing):
+        if self.last is None:
+            return super().tickStrings(values, scale, spacing)
+        return [str(round(v)) for v in values]

@@ -18,6 +18,8 @@ MIN_CELL_PX = 46  # narrower than this and the full diagram turns into the strip
 ZERO = "#4d4d4d"  # a gradient of exactly 0: dark grey, apart from the gradient colours and overflow
 
 
+LONGEST_CAPTION = "Loss computed: press Right to start the backward pass at t = T"
+MAX_STRIP_PX = 60  # the strip's height at most (at scale 1): a slide-sized diagram is no tall band
 MIN_DECADES = 2.0  # the colour scale spans at least this many powers of ten
 
 
@@ -155,11 +157,13 @@ class UnrolledDiagram(QtWidgets.QWidget):
         margin = theme.px(EDGE_PX)
         pitch = (W - 2 * margin) / T
         label = theme.px(22)
-        # the x and y labels, arrows and cells fill the height above the caption exactly:
-        # y label, 0.45 box of arrow, the box, 0.55 box of arrow, x label
+        # the x and y labels, arrows and cells fill the height above the caption, centred
+        # in it when the width limits the cells (a slide): y label, 0.45 box of arrow, the
+        # box, 0.55 box of arrow, x label
         above = H - self._caption_height(painter, s)
         box = max(min(pitch * 0.55, (above - 2 * label - theme.px(4)) / 2.0), theme.px(8))
-        cy = theme.px(2) + label + box * 0.95
+        spare = max(above - theme.px(4) - 2 * label - 2 * box, 0.0)
+        cy = theme.px(2) + spare / 2 + label + box * 0.95
         dark = QtGui.QColor(theme.THEME.foreground)
         w_name, u_name, out_name = weight_labels(s)
         small = self._font(0.85)
@@ -177,18 +181,20 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 painter.drawLine(QtCore.QPointF(cx, rect.top()), QtCore.QPointF(cx, rect.top() - box * 0.45))
                 y_label = QtCore.QRectF(cx - pitch / 2, rect.top() - box * 0.45 - label, pitch, label)
                 painter.drawText(y_label, QtCore.Qt.AlignmentFlag.AlignCenter, f"y{_sub(k + 1)}")
-            # the weights named once, on the first arrows: W1 up from x_1, W2 up to y, U1 across
+            # the weights named once, on the first arrows: W1 up from x_1 (on its left: U1,
+            # under the h arrow on the right, may reach down beside a small cell), W2 up to y
             names = []
+            left, right = QtCore.Qt.AlignmentFlag.AlignRight, QtCore.Qt.AlignmentFlag.AlignLeft
             if k == 0:
-                names.append((cx + theme.px(3), rect.bottom() + box * 0.275, w_name))
+                names.append((cx - theme.px(3) - pitch / 2, rect.bottom() + box * 0.275, w_name, left))
             if has_y and (k == 0 or s.config.mode == "many-to-one"):
-                names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name))
+                names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name, right))
             if names:
                 painter.setFont(small)
                 painter.setPen(QtGui.QPen(dark))
-                for x, y, name in names:
+                for x, y, name, side in names:
                     painter.drawText(QtCore.QRectF(x, y - small_height / 2, pitch / 2, small_height),
-                                     QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
+                                     side | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
                 painter.setFont(self._font())
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
             if k < T - 1:  # between cells k and k+1: h_t forward, dL/dh_t back
@@ -229,9 +235,11 @@ class UnrolledDiagram(QtWidgets.QWidget):
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state(s)
         left, right = theme.px(EDGE_PX), W - theme.px(EDGE_PX)
-        # room above for the cursor's "t = ..." and below for the ticks, then the caption
-        top = theme.px(36)
-        height = max(H - self._caption_height(painter, s) - top - theme.px(30), theme.px(6))
+        # room above for the cursor's "t = ..." and below for the ticks, then the caption;
+        # at most MAX_STRIP_PX tall, centred in the room it has
+        free = H - self._caption_height(painter, s) - theme.px(36) - theme.px(30)
+        height = min(max(free, theme.px(6)), theme.px(MAX_STRIP_PX))
+        top = theme.px(36) + max(free - height, 0.0) / 2
         span = (right - left) / T
         # one pixel per timestep, coloured with NumPy, then scaled: T can be thousands
         colours = strip_colours(forward_done, norms, done_back)  # kept alive while drawn
@@ -255,23 +263,25 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
         self._paint_caption(painter, s)
 
-    def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
-        phase = s.phase
+    def _caption(self, s: Session) -> str:
         caption = {
             Phase.READY: "Ready: press Right to start the forward pass",
             Phase.FORWARD: f"Forward pass: h{_sub(s.t)} computed",
             Phase.LOSS: "Loss computed: press Right to start the backward pass at t = T",
             Phase.BACKWARD: f"Backward pass: dL/dh{_sub(s.t)} computed",
             Phase.UPDATE: "Weights updated: press Right for the next iteration",
-        }[phase]
+        }[s.phase]
         _, norms, done_back = self._state(s)
         if (norms[done_back] == 0).any():
             caption += "; dark grey: dL/dh_t = 0 exactly"
         if (~np.isfinite(norms[done_back])).any():
             caption += "; magenta: inf or nan"
+        return caption
+
+    def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
         painter.setPen(QtGui.QColor(theme.THEME.foreground))
         painter.setFont(self._font(1.1))
-        lines = self._caption_lines(caption, s)
+        lines = self._caption_lines(self._caption(s), s)
         step = QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15
         for n, text in enumerate(lines):
             top = self.height() - theme.px(4) - step * (len(lines) - n)
@@ -279,16 +289,32 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, text)
 
     def _caption_lines(self, caption: str, s: Session) -> list[str]:
-        """The phase's caption and the weights' key: on one line when both fit, else two."""
+        """The phase's caption and the weights' key: on one line when both fit, else the
+        key and then the caption, each wrapped at spaces to the width (a paper column)."""
         key = weights_key(s)
         metrics = QtGui.QFontMetricsF(self._font(1.1))
-        if metrics.horizontalAdvance(caption + "   |   " + key) <= self.width() - theme.px(20):
+        width = self.width() - theme.px(20)
+        if metrics.horizontalAdvance(caption + "   |   " + key) <= width:
             return [caption + "   |   " + key]
-        return [key, caption]
+        return wrap_words(key, metrics, width) + wrap_words(caption, metrics, width)
 
     def _caption_height(self, painter: QtGui.QPainter, s: Session) -> float:
-        lines = self._caption_lines("Loss computed: press Right to start the backward pass at t = T", s)
-        return theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * len(lines)
+        """Room for the caption's lines: as many as the longest caption needs, so that the
+        picture does not jump from phase to phase."""
+        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
+        return theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
+
+
+def wrap_words(text: str, metrics: QtGui.QFontMetricsF, width: float) -> list[str]:
+    """`text` in lines no wider than `width`, broken at spaces (a word wider than the
+    width keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and metrics.horizontalAdvance(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _word(painter: QtGui.QPainter, x0: float, x1: float, y: float, word: str, colour: str) -> None:

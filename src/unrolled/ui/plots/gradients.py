@@ -12,7 +12,8 @@ from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
 from .. import theme
 from .axes import POWER_TICK, LogAxis
-from .legend import place_legend_above_data
+from .fit import legend_above
+from .legend import ScaledSample
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -77,8 +78,9 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                      labelTextColor=theme.THEME.foreground)
-        legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))  # top left: free while gradients vanish
+                                      labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
+        legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
+        legend_above(self.norms)  # outside the data: never on a curve, never squeezing them
         self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
         self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
         dashed = pg.QtCore.Qt.PenStyle.DashLine
@@ -127,7 +129,6 @@ class GradientPanel(QtWidgets.QWidget):
         self._ticks_for = None
         self._version = None
         self._y_ranges: dict = {}  # plot -> the log10 range it was given
-        self._legend_placed_for = None
         self._data: dict = {}  # curve -> the values it was last given (None: empty)
         self._overflow_for: tuple | None = None  # (marked timesteps, height) last drawn
         # each timestep's contribution once computed (it never changes after), for the
@@ -194,14 +195,6 @@ class GradientPanel(QtWidgets.QWidget):
             theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
             self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
-        # once the ranges are set, the legend off the data; the emptiest corner moves with
-        # the data: placed again as the pass advances by a twentieth, or when the axes or
-        # the curves change (the search costs a few ms)
-        done = bwd.steps_done if bwd is not None else -1
-        when = (T, done * 20 // T, done == T, self._y_ranges.get(self.norms), len(self._legend_state))
-        if when != self._legend_placed_for:
-            place_legend_above_data(self.norms, self.norms.legend, decades=True)  # room on top if no corner is free
-            self._legend_placed_for = when
 
     def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
         values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]

@@ -17,6 +17,7 @@ from ...engine import cell_class
 from ...session.formulas import PLOT_FORMULAS, gate_formula, gate_name
 from ...session.stepper import Phase, Session
 from .. import theme
+from .axes import IntegerAxis
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
 
 
@@ -89,8 +90,9 @@ def panel_formula(cell: str, key: str) -> str:
 class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
         self.key, self.title = key, panel_title(cell, key)
-        self.plot = layout.addPlot(row=row, col=col * 2)
-        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"})
+        self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
+                                   axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
+        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
         self.plot.titleLabel.setToolTip(panel_formula(cell, key))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)

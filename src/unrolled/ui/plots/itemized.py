@@ -29,7 +29,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.sequence = 0
         self.chosen_k: int | None = None
         self.plot = self.addPlot(row=0, col=0)
-        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": "k (the loss term)"})
+        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": "k (the loss term)"}, widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()

@@ -5,8 +5,40 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+from PySide6 import QtCore, QtGui
 
-CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))  # (x, y) of the view: 0 = left / top
+from .. import theme
+
+CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
+
+
+class ScaledSample(pg.ItemSample):
+    """A legend's sample of a curve sized with its text (pyqtgraph's is 20 px at any scale:
+    a speck at 300 dpi, and a row taller than 5 pt text needs): a line two text lines
+    long, with the curve's marker in its middle. `sampleType` of a LegendItem."""
+
+    def __init__(self, item):
+        super().__init__(item)
+        self._height = QtGui.QFontMetricsF(theme.qfont()).height()
+        self.setFixedWidth(2 * self._height)
+        self.setFixedHeight(self._height)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(0, 0, 2 * self._height, self._height)
+
+    def paint(self, p, *args) -> None:
+        opts = self.item.opts
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        middle = self._height / 2
+        if opts.get("pen") is not None:
+            p.setPen(pg.mkPen(opts["pen"]))
+            p.drawLine(QtCore.QPointF(0, middle), QtCore.QPointF(2 * self._height, middle))
+        if opts.get("symbol") is not None:
+            scatter = self.item.scatter.opts if isinstance(self.item, pg.PlotDataItem) else opts
+            p.translate(self._height, middle)
+            pen, brush = pg.mkPen(scatter["pen"]), pg.mkBrush(scatter["brush"])
+            drawSymbol(p, opts["symbol"], scatter["size"], pen, brush)  # (x, y) of the view: 0 = left / top
 
 
 LINE_SAMPLES = 8  # points along each segment between two data points: a line under a legend is data too

@@ -14,7 +14,8 @@ from ...session.stepper import Session
 from ...session.training import TrainingStep
 from .. import theme
 from .axes import POWER_TICK, LogAxis
-from .legend import place_legend_above_data
+from .fit import legend_above
+from .legend import ScaledSample
 
 TITLES = {
     "training_loss": "Training loss per iteration",
@@ -32,9 +33,10 @@ def positive_or_nan(values) -> np.ndarray:
 
 
 def add_legend(plot: pg.PlotItem) -> pg.LegendItem:
-    """A legend, placed off the data by `place_legend_above_data` once the curves are drawn."""
+    """A legend, placed off the data once the curves are drawn: by `place_legend_above_data`
+    (the Training panel) or above the plot by `fit.legend_above` (the figure)."""
     legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                            labelTextColor=theme.THEME.foreground)
+                            labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
     legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
     return legend
 
@@ -80,6 +82,7 @@ class TrainingFigure(pg.PlotWidget):
         self.curves: tuple[pg.PlotDataItem, ...]
         if name == "clip_norms":
             self.curves = clip_norm_curves(plot)
+            legend_above(plot)  # outside the curves, which fill the plot
         else:
             colour = theme.BLUE if name == "training_loss" else theme.GREEN
             self.curves = (plot.plot([], [], pen=theme.pen(colour), connect="finite"),)
@@ -100,5 +103,3 @@ class TrainingFigure(pg.PlotWidget):
         n = max(len(steps), 2)
         theme.set_integer_ticks(self.getAxis("bottom"), n, target=6)
         self.setXRange(0.5, n + 0.5, padding=0)
-        if self.name == "clip_norms":  # once the ranges are set: off the curves
-            place_legend_above_data(self.getPlotItem(), self.getPlotItem().legend)
