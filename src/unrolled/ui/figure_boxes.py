@@ -29,7 +29,7 @@ class Box:
     kind: str  # one of TEXT, or "data"
     rect: QtCore.QRectF  # in the figure widget's coordinates
     name: str  # what it is, for a message: "title 'Hidden states'", "tick '200'"
-    group: int = 0  # the axis of a tick label; other boxes of one group are not checked against each other
+    group: int = 0  # boxes of one group are not checked against each other (the labels of an automatic axis)
 
 
 def describe(rect: QtCore.QRectF) -> str:
@@ -201,7 +201,10 @@ def scene_boxes(view: pg.GraphicsView) -> tuple[list[Box], list[str]]:
         elif isinstance(item, pg.AxisItem):
             drawn, missing = axis_tick_boxes(item)
             where = item.orientation
-            boxes += [Box("tick", rect, f"{where} tick {text!r}", group) for rect, text in drawn]
+            # the ticks unrolled chooses (setTicks, IntegerAxis) are checked against each other
+            # too ("1102030" at T = 50 in a narrow panel); pyqtgraph's own levels are not
+            chosen = getattr(item, "_tickLevels", None) is not None or getattr(item, "last", None) is not None
+            boxes += [Box("tick", rect, f"{where} tick {text!r}", 0 if chosen else group) for rect, text in drawn]
             group += 1
             cut += [f"{where} tick {text!r} left out (no room)" for text in missing]
             if item.label.isVisible():
@@ -331,7 +334,7 @@ def problems_of(boxes: list[Box], bounds: QtCore.QRectF, cut: Sequence[str] = ()
         if not inner.contains(a.rect):
             found.append(f"{a.name} {describe(a.rect)} is cut by the figure's edge {describe(bounds)}")
         for b in texts[n + 1:]:
-            if a.group and a.group == b.group and a.kind != "tick":  # an axis's own labels: "1102030" is caught
+            if a.group and a.group == b.group:
                 continue
             if _overlap(a.rect, b.rect, tolerance):
                 found.append(f"{a.name} {describe(a.rect)} overlaps {b.name} {describe(b.rect)}")

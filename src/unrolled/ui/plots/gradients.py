@@ -70,11 +70,13 @@ class GradientPanel(QtWidgets.QWidget):
         layout.addLayout(row)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
-        self.graphics.ci.layout.setVerticalSpacing(theme.px(14))
+        self.graphics.ci.layout.setVerticalSpacing(theme.px(2))  # the titles bring their own air
         layout.addWidget(self.graphics, 1)
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
-        theme.style_plot(self.norms, "Gradient per timestep", {"bottom": "t", "left": "norm"}, widest_tick=POWER_TICK)
+        # t is named once, under the plot below, which shares this one's t axis: the height
+        # of that line goes to the legend above the data
+        theme.style_plot(self.norms, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
         self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
