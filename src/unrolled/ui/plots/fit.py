@@ -6,7 +6,10 @@ makes its plot (and the figure) wider than a paper column."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pyqtgraph as pg
+import shiboken6
 from PySide6 import QtCore, QtGui
 
 from .. import theme
@@ -47,12 +50,20 @@ class WrappedTitle(pg.LabelItem):
     def resizeEvent(self, ev) -> None:
         if not hasattr(self, "_plot"):
             return super().resizeEvent(ev)
-        self._wrap(self.width())
-        # the lines at the top, centred across; the legend (if any) below them
-        self.item.setPos(0, 0)
-        bounds = self.itemRect()
-        self.item.setPos(self.rect().center().x() - bounds.center().x(), -bounds.top())
-        self.updateMin()
+        if not shiboken6.isValid(self._plot):
+            return None  # being deleted with its plot
+        try:
+            self._wrap(self.width())
+            # the lines at the top, centred across; the legend (if any) below them
+            self.item.setPos(0, 0)
+            bounds = self.itemRect()
+            self.item.setPos(self.rect().center().x() - bounds.center().x(), -bounds.top())
+            self.updateMin()
+        except RuntimeError:
+            # Qt resizes the title while it deletes the plot (a window closing, the
+            # application quitting): nothing is left to lay out. Raised into Qt instead,
+            # the error would be printed by shiboken from C++, which crashes at exit.
+            pass
         return None
 
     def hold_legend(self, legend: pg.LegendItem) -> None:
@@ -64,8 +75,9 @@ class WrappedTitle(pg.LabelItem):
         self.fit_row()
 
     def _on_legend_changed(self) -> None:
-        if not self._fitting:
-            self.fit_row()
+        if not self._fitting and shiboken6.isValid(self._plot):
+            with contextlib.suppress(RuntimeError):  # the legend changes as its plot is deleted: see resizeEvent
+                self.fit_row()
 
     def _wrap(self, width: float) -> None:
         """Lines no wider than `width` (one line when the text fits), and the title row
