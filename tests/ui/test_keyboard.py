@@ -179,3 +179,17 @@ def test_the_compare_windows_keys_step_both_from_its_fields(qtbot):
     assert window.comparison.a.position == window.comparison.b.position == 2
     QTest.keyClick(window.iterations, Key.Key_PageUp)
     assert window.comparison.in_lockstep and window.comparison.a.position == 1
+
+
+def test_check_gradients_leaves_the_keyboard_with_the_window(qtbot, make_window):
+    """The check's results stand beside the window: PageDown from a remote still steps."""
+    window = make_window()
+    window.act_gradcheck.trigger()
+    qtbot.addWidget(window.gradcheck_dialog)
+    assert window.gradcheck_dialog.isVisible()
+    QtWidgets.QApplication.processEvents()
+    assert QtWidgets.QApplication.activeWindow() is window
+    before = window.session.position
+    key(window, Key.Key_PageDown)
+    assert window.session.position == before + 1
+    window.gradcheck_dialog.close()

@@ -192,7 +192,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.transport.pause()
         self.gradcheck_dialog = GradcheckDialog(self.session, self)
+        # beside the window, not in front of its keyboard: a presenter remote's PageDown
+        # still steps while the check runs and its result is on screen
+        self.gradcheck_dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.gradcheck_dialog.show()
+        self.activateWindow()
+        self.plots.focus_home()
 
     def open_compare(self) -> None:
         """A window with A = this config and B = the preset's comparison (or the other cell)."""
