@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.config import Config
 
@@ -124,3 +124,36 @@ def test_presentation_mode_keeps_the_training_curves_and_scales_the_docks(make_w
     assert len(panel.before.yData) == 12 and panel.iterations.value() == 12
     assert panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(small * 1.6)
     window.act_presentation.trigger()
+
+
+def test_a_preset_opens_from_the_file_menu_and_right_still_steps(qtbot, make_window, tmp_path):
+    from unrolled.session.presets import get_preset
+
+    window = make_window()
+    titles = [a.text() for a in window.menus[0].actions()]
+    assert "Presets" in titles and "Open config or preset..." in titles
+    presets = next(a.menu() for a in window.menus[0].actions() if a.text() == "Presets")
+    action = next(a for a in presets.actions() if a.text() == "exploding-rnn")
+    assert action.toolTip() == get_preset("exploding-rnn").description
+    action.trigger()
+    assert window.session.config == get_preset("exploding-rnn").config
+    assert window.compare_changes == (get_preset("exploding-rnn").compare or None)
+    before = window.session.position
+    QtWidgets.QApplication.processEvents()
+    qtbot.keyClick(QtWidgets.QApplication.focusWidget() or window, QtCore.Qt.Key.Key_Right)
+    assert window.session.position == before + 1
+
+
+def test_a_config_file_opens_and_a_bad_one_changes_nothing(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
+    good = tmp_path / "mine.json"
+    good.write_text('{"cell": "gru", "timesteps": 7}')
+    assert window.presets.open_config(str(good))
+    assert window.session.config.cell == "gru" and window.session.T == 7
+    warnings = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"cell": "gru", "timesteps": -3}')
+    assert not window.presets.open_config(str(bad))
+    assert "timesteps" in warnings[0] and "unchanged" in warnings[0]
+    assert window.session.T == 7

@@ -22,6 +22,7 @@ from .file_commands import FileCommands
 from .keyboard import SteppingKeys
 from .lesson_mode import LessonMode
 from .plot_area import PlotArea
+from .preset_commands import PresetCommands
 from .redraw import RedrawThrottle
 from .status import SessionStatus
 from .transport import Transport
@@ -53,6 +54,8 @@ class MainWindow(QtWidgets.QMainWindow):
         assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
         self.files = FileCommands(self.session, self, self.transport.stop, self.statusBar())
+        self.presets = PresetCommands(self.session, self, self.transport.stop, self.statusBar(),
+                                      compare=lambda changes: setattr(self, "compare_changes", changes))
         self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen,
                               self._on_timestep_chosen)
         self.status = SessionStatus(self.session, self.statusBar(), self.runner)
@@ -123,6 +126,8 @@ class MainWindow(QtWidgets.QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         self.files.fill_menu(file_menu)
+        file_menu.addSeparator()
+        self.presets.fill_menu(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         run = self.transport.actions
