@@ -134,3 +134,19 @@ def test_a_typed_number_out_of_range_is_refused_out_loud(make_window, qtbot, nam
     assert panel.error.isVisibleTo(window) and words in panel.error.text()
     assert getattr(window.session.config, name) == before
     assert panel.value_of(name) == pytest.approx(before)
+
+
+def test_a_number_typed_in_e_notation_is_read_whole(make_window, qtbot):
+    """1e3 into D was 13 (the e dropped): it is 1000, or refused out loud if out of range."""
+    window = make_window(BASE)
+    box = window.model_panel.editors["n_hidden"]
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "1e2")
+    qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key.Key_Return)
+    assert window.session.config.n_hidden == 100
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "1e9")
+    qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key.Key_Return)
+    assert window.session.config.n_hidden == 100
+    assert "got 1000000000" in window.model_panel.error.text()

@@ -1,16 +1,21 @@
 """Spin boxes that let a typed number beyond their range through to be refused out loud.
 
 Qt's own spin boxes drop the keystroke that would leave the range: typing 99999 into a
-box whose largest value is 5000 leaves 9999, or 999, without a word. These boxes accept
-any number while typing; when editing finishes with one out of range, Qt puts the last
-good value back and `refused` holds what was typed, for the panel to explain.
+box whose largest value is 5000 leaves 9999, or 999, without a word, and 1e3 becomes 13.
+These boxes accept any number while typing; when editing finishes with one Qt cannot take
+(out of range, or written 1e3), Qt puts the last good value back and `refused` holds the
+number typed, for the panel to apply or to explain.
 """
 
 from __future__ import annotations
 
+import re
+
 from PySide6 import QtGui, QtWidgets
 
 State = QtGui.QValidator.State
+# what can become a number while it is typed: 99999, -0.5, 1e3, 2.5e-
+PARTIAL_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d*)?([eE][+-]?\d*)?")
 
 
 class _Refusing:
@@ -18,22 +23,26 @@ class _Refusing:
 
     refused: float | None = None
 
-    def _number(self, text: str) -> float | None:
+    def _bare(self, text: str) -> str:
+        """The text without the box's prefix and suffix."""
         text = text.strip()
         prefix, suffix = self.prefix(), self.suffix()  # type: ignore[attr-defined]
         if prefix and text.startswith(prefix):
             text = text[len(prefix):]
         if suffix and text.endswith(suffix):
             text = text[: -len(suffix)]
+        return text.strip().replace(",", "")
+
+    def _number(self, text: str) -> float | None:
         try:
-            return float(text.strip().replace(",", ""))
+            return float(self._bare(text))
         except ValueError:
             return None
 
     def validate(self, text: str, pos: int):
         state, text, pos = super().validate(text, pos)  # type: ignore[misc]
-        if state == State.Invalid and self._number(text) is not None:
-            state = State.Intermediate  # keep typing; judged when editing finishes
+        if state == State.Invalid and PARTIAL_NUMBER.fullmatch(self._bare(text)):
+            state = State.Intermediate  # keep typing (1e3 too); judged when editing finishes
         return state, text, pos
 
     def fixup(self, text: str) -> str:
