@@ -99,3 +99,20 @@ def test_chance_is_ln_c_for_cross_entropy_and_absent_for_mse(qtbot):
     window.redraw()
     assert window.chance.yData is None or len(window.chance.yData) == 0
     assert "chance" not in " ".join(item.text for _, item in window.loss_plot.legend.items)
+
+
+def test_up_and_down_from_a_remote_do_not_change_the_difference(qtbot):
+    from PySide6 import QtWidgets
+    from PySide6.QtTest import QTest
+
+    window = CompareWindow(Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=5))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    choice = window.choice.currentIndex()
+    for key in (QtCore.Qt.Key.Key_Down, QtCore.Qt.Key.Key_Up, QtCore.Qt.Key.Key_Right):
+        QTest.keyClick(QtWidgets.QApplication.focusWidget() or window, key)
+    assert window.choice.currentIndex() == choice
+    assert window.comparison.a.position == 1

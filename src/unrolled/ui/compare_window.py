@@ -103,6 +103,11 @@ class CompareWindow(QtWidgets.QMainWindow):
         bar.addActions([run[n] for n in ("step_back", "step", "finish", "iteration")])
         bar.addActions([self.act_train, run["stop"], run["reset"]])
         self.keys = SteppingKeys(self, run.values(), self.graphics.setFocus)
+        # the keyboard starts on the plots, not on the choice of difference: a remote's
+        # Up or Down must not turn B from an LSTM into a GRU
+        self.choice.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        self.graphics.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.graphics.setFocus()
         self.apply_button.clicked.connect(self.apply_choice)
         self.choice.currentIndexChanged.connect(
             lambda: self.rho.setEnabled(CHOICES[self.choice.currentIndex()][1] is None)
