@@ -90,3 +90,14 @@ def test_heatmap_ticks_at_t_1000_do_not_run_together(qapp):
             assert gap > (widths[k] + widths[k + 1]) / 2 + metrics.horizontalAdvance(" "), ticks
     finally:
         figure.close()
+
+
+def test_after_a_skipped_update_the_diagram_does_not_say_updated(qapp, overflowing):
+    overflowing.step()  # the update: its gradient is nan, so the weights are kept
+    assert not overflowing.history[-1].applied
+    diagram = laid_out(build_figure("diagram"), 900, 200, overflowing)
+    try:
+        caption = diagram._caption(overflowing)
+        assert caption.startswith("Update skipped") and "Weights updated" not in caption
+    finally:
+        diagram.close()

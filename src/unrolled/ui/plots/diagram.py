@@ -271,6 +271,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
             Phase.BACKWARD: f"Backward pass: dL/dh{_sub(s.t)} computed",
             Phase.UPDATE: "Weights updated: press Right for the next iteration",
         }[s.phase]
+        if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:
+            caption = "Update skipped (not finite), the weights kept: press Right for the next iteration"
         _, norms, done_back = self._state(s)
         if (norms[done_back] == 0).any():
             caption += "; dark grey: dL/dh_t = 0 exactly"
