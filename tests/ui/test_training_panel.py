@@ -63,3 +63,17 @@ def test_a_long_iteration_is_spread_over_event_loop_turns_and_stop_abandons_it(q
     assert not runner.busy and window.session.loss_history == []
     for k, v in window.session.net.params.items():
         np.testing.assert_array_equal(v, weights[k])
+
+
+def test_a_run_stopped_by_an_overflow_counts_the_iterations_it_did(qtbot, make_window):
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("exploding-rnn").config.replace(learning_rate=100.0, rho=3.0))
+    panel = window.training_panel
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000) as done:
+        window.train()
+    assert "Training stopped at iteration" in done.args[0]
+    trained = len(panel.trainer.steps)
+    assert trained >= 1
+    assert panel.progress.value() == trained
+    assert panel.rate.text() != "Not trained yet"

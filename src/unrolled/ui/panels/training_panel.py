@@ -27,6 +27,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.session = session
         self.trainer = trainer or Trainer(session)
         self.runner = TrainingRunner(self.trainer, self)
+        self._steps_before = 0  # the trainer's steps when the latest run began
         self.iterations = QtWidgets.QSpinBox()
         self.iterations.setRange(1, 100000)
         self.iterations.setValue(200)
@@ -91,6 +92,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.stop_button.setEnabled(True)
         self.progress.setMaximum(self.iterations.value())
         self.progress.setValue(0)
+        self._steps_before = len(self.trainer.steps)
         self._redraw.start()
         self.runner.start(self.iterations.value())
 
@@ -119,6 +121,11 @@ class TrainingPanel(QtWidgets.QWidget):
     def _on_finished(self, message: str) -> None:
         self._redraw.stop()
         self.refresh()
+        # what this run did, also when it stopped early (an overflow, Esc) before a progress report
+        done = len(self.trainer.steps) - self._steps_before
+        self.progress.setValue(min(done, self.progress.maximum()))
+        if done and self.rate.text() == "Not trained yet":
+            self.rate.setText(f"Trained: {done} iterations")
         self.train_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if message:
