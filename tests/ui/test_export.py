@@ -121,3 +121,10 @@ def test_animated_gif_when_pillow_is_installed(qapp, tmp_path):
     assert frames[-1].name == "animation.gif"
     with Image.open(frames[-1]) as gif:
         assert gif.n_frames == 2 * 2 + 2 + 1
+
+
+def test_a_single_figure_to_an_unwritable_place_says_why(qapp, tmp_path, lstm_session):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ExportError, match=r"cannot write to .*file: it is a file, not a folder"):
+        write_figure(lstm_session, "grad_norms", blocker / "fig.png", "png", 60)

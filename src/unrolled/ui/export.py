@@ -45,6 +45,8 @@ class FigureTooSmall(ExportError):
 def check_writable_folder(folder: str | Path) -> Path:
     """Create the folder if needed and prove it is writable, or raise ExportError."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write to {folder}: it is a file, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".unrolled-probe-"):
@@ -106,6 +108,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     wide and high (default: the figure's own size; fonts and lines scale with the size, see
     `figure_size`); `steps`: the training run behind a training figure."""
     path = Path(path)
+    check_writable_folder(path.parent)  # an unwritable place is refused with its reason first
     if fmt == "csv":
         return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
     if fmt not in FORMATS or fmt == "npz":
