@@ -45,6 +45,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.compare_changes = compare_changes or None  # a preset's suggested comparison
         self.compare_window: CompareWindow | None = None
         self.sweep_window: SweepWindow | None = None
+        self.gradcheck_dialog: QtWidgets.QDialog | None = None
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
 
@@ -300,9 +301,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.model_panel.sample_view.refresh()
 
     def closeEvent(self, event) -> None:
-        for window in (self.compare_window, self.sweep_window):
+        for window in (self.compare_window, self.sweep_window, self.gradcheck_dialog):
             if window is not None:
-                window.close()
+                window.close()  # the gradient check's worker is waited for
         self.keys.detach()
         self.docks.close()
         self.transport.detach()
