@@ -91,6 +91,7 @@ class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
         self.key, self.title = key, panel_title(cell, key)
         self.row = row
+        self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
         self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
                                    axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
         theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
@@ -170,7 +171,8 @@ class _Panel:
             self.colorbar.setColorMap(colour_map)
             self.colorbar.setLevels((scale.low, scale.high))
             self.colorbar.axis.setTicks([scale.ticks(), []])
-            self._fit_bar_axis([text for _, text in scale.ticks()])
+            if self.fit_bar_to_ticks:
+                self._fit_bar_axis([text for _, text in scale.ticks()])
             self.scale = scale
         self._painted = 0
         self.image.rgba[:] = 0
@@ -300,6 +302,15 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns)
             if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
                 panel.share_time_axis(True)
+        if self.shared_time_axis:
+            # each bar inset by half a line, so its end labels stay in its own row: the rows
+            # need no line of air between them, and the data has that height
+            line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+            for panel in self.panels.values():
+                panel.colorbar.setContentsMargins(0, line / 2, 0, line / 2)
+                panel.fit_bar_to_ticks = True
+            self.ci.layout.setVerticalSpacing(theme.px(6))
+            self.ci.setContentsMargins(theme.px(2), theme.px(2), theme.px(2), theme.px(2))
         self._cell = cell
         self._even_rows()
 
