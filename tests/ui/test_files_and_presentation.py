@@ -43,6 +43,7 @@ def test_presentation_mode_scales_fonts_and_hides_the_model_panel(make_window):
     assert large == pytest.approx(small * 1.6)
     window.session.step()
     window.redraw()  # the rebuilt views still follow the session
+    window.plots.bring_forward("heatmaps")  # presentation mode's fonts put 1400 x 900 on tabs
     assert window.heatmaps.panels["h"].image.image is not None
     window.act_presentation.trigger()
     assert window.model_dock.isVisible()

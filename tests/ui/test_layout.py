@@ -1,6 +1,8 @@
 """A layout for projectors: at 1280x720, 1366x768 and 1920x1080, with any of the Model,
 Training and Theory panels open, in normal and presentation mode, every plot that can be
-seen keeps a readable height (at least 150 px), or moves to a tab where it does."""
+seen keeps a readable height (at least 150 px, its data area at least 90 px), or moves to a
+tab where it does; and on screen as in a figure, no text is cut or overlaps text, and no
+legend or title lies on the data (`figure_boxes`)."""
 
 import itertools
 
@@ -9,10 +11,12 @@ import pytest
 from PySide6 import QtWidgets
 
 from unrolled.session.config import Config
+from unrolled.ui.figure_boxes import figure_problems
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
 PANELS = [frozenset(p) for n in range(4) for p in itertools.combinations(("model", "training", "theory"), n)]
 READABLE_PX = 150
+DATA_PX = 90  # inside the axes: a curve's rise from 10^-6 to 1 can be seen from the back of a room
 
 
 def settle():
@@ -20,13 +24,14 @@ def settle():
         QtWidgets.QApplication.processEvents()
 
 
-def plot_heights(widget: QtWidgets.QWidget) -> list[float]:
-    """The heights of the plots (pyqtgraph PlotItems) that can be seen in widget."""
+def plot_heights(widget: QtWidgets.QWidget, data_area: bool = False) -> list[float]:
+    """The heights of the plots (pyqtgraph PlotItems) that can be seen in widget; with
+    data_area, of the areas inside their axes where the data is drawn."""
     heights = []
     for view in widget.findChildren(QtWidgets.QGraphicsView):
         if not view.isVisible() or view.scene() is None:
             continue
-        heights += [item.size().height() for item in view.scene().items()
+        heights += [item.vb.height() if data_area else item.size().height() for item in view.scene().items()
                     if isinstance(item, pg.PlotItem) and item.isVisible()]
     return heights
 
@@ -59,10 +64,16 @@ def test_every_plot_keeps_a_readable_height(make_window, size, presenting):
         for name, dock in docks.items():
             dock.setVisible(name in panels)
         settle()
+        if (window.width(), window.height()) != size:  # wider than the screen: the projector cuts it
+            problems.append(f"{sorted(panels)}: the window needs {window.width()} x {window.height()} px")
         for name, slot in shown_slots(window):
             heights = plot_heights(slot) or [slot.height()]
             if min(heights) < READABLE_PX:
                 problems.append(f"{sorted(panels)}: {name} {[round(h) for h in heights]} px")
+            areas = plot_heights(slot, data_area=True)
+            if areas and min(areas) < DATA_PX:
+                problems.append(f"{sorted(panels)}: {name}: data areas {[round(h) for h in areas]} px")
+            problems += [f"{sorted(panels)}: {name}: {problem}" for problem in figure_problems(slot)]
         assert window.plots.slots["diagram"].isVisible() or window.plots.tabbed
     assert not problems, "\n".join(problems)
 

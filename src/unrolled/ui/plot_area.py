@@ -18,9 +18,13 @@ TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and
         ("Loss", ("loss",)))
 DIAGRAM_HEIGHT = 190
 DIAGRAM_MIN_HEIGHT = 140
-# below this the split layout cannot give every plot 150 px (three rows of gate heatmaps,
-# the two gradient plots over the loss): the plots go on tabs
+# below this (at the theme's scale: presentation mode's fonts take more of it) the split
+# layout cannot give every plot 150 px and a readable data area (three rows of gate
+# heatmaps, the two gradient plots over the loss): the plots go on tabs
 SPLIT_MIN = QtCore.QSize(1000, 700)
+# the width a heatmap's data needs beside its axes and colour bar, so that the columns of
+# gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
+HEATMAP_DATA_WIDTH = 90
 # the figures (session.tables.FIGURES) each slot's right-click menu offers
 SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
                 "gradients": ("grad_norms",), "loss": ("loss",)}
@@ -95,9 +99,12 @@ class PlotArea(QtWidgets.QWidget):
             self._stack.setCurrentWidget(self._main)
         self._sizes_pending = True  # applied once the splitters have their real size
 
+    def _split_min(self) -> QtCore.QSize:
+        return SPLIT_MIN * theme.THEME.scale
+
     def _apply_sizes(self) -> None:
-        # presentation mode's larger fonts need more, but the plots below keep two thirds
-        top = max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), self.height() // 3),
+        # presentation mode's larger fonts need more, but the plots below keep most of it
+        top = max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), self.height() * 2 // 7),
                   self.slots["diagram"].minimumHeight())
         if self.tabbed:
             for names, page in self._tab_pages.items():
@@ -113,18 +120,33 @@ class PlotArea(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        size = event.size()
+        self._choose_layout(event.size())
+
+    def _choose_layout(self, size: QtCore.QSize) -> None:
+        """Splitters or tabs for this size at the theme's scale."""
+        split_min = self._split_min()
         # with hysteresis, so a size near the limit does not flip back and forth
         if self.tabbed:
-            wanted = not (size.width() >= SPLIT_MIN.width() + 40 and size.height() >= SPLIT_MIN.height() + 40)
+            wanted = not (size.width() >= split_min.width() + 40 and size.height() >= split_min.height() + 40)
         else:
-            wanted = size.width() < SPLIT_MIN.width() or size.height() < SPLIT_MIN.height()
+            wanted = size.width() < split_min.width() or size.height() < split_min.height()
         if wanted != self.tabbed:
             self.tabbed = wanted
             self._place_slots()
             self._catch_up()
         if self._sizes_pending and self.isVisible():
             QtCore.QTimer.singleShot(0, self._apply_sizes)  # after the layouts have resized the splitters
+
+    def _keep_heatmap_columns(self) -> None:
+        """The heatmaps' slot as wide as their columns need (axes, colour bars and a
+        readable data area each): the docks beside the plots give way, the columns stay."""
+        assert self.dashboard is not None
+        heatmaps = self.dashboard.heatmaps
+        columns = heatmaps.ci.layout.columnCount() // 2  # a panel and its colour bar
+        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width()
+        width = round(chrome + columns * HEATMAP_DATA_WIDTH + 2 * heatmaps.frameWidth())
+        if self.slots["heatmaps"].minimumWidth() != width:
+            self.slots["heatmaps"].setMinimumWidth(width)
 
     def bring_forward(self, name: str) -> None:
         """Make a view visible: on tabs, its tab becomes the current one."""
@@ -150,6 +172,8 @@ class PlotArea(QtWidgets.QWidget):
             if name in self._stale and self._shown(name):
                 self._stale.discard(name)
                 view.refresh(self.session)
+                if name == "heatmaps":
+                    self._keep_heatmap_columns()
 
     def _build_sequence_row(self) -> None:
         """With a batch of B > 1 sequences, the heatmaps show the one chosen here."""
@@ -171,7 +195,10 @@ class PlotArea(QtWidgets.QWidget):
     def install_views(self) -> None:
         """Build the four views under the current theme and put them in their slots: the
         exported dashboard's own views, moved out of its fixed grid into the splitters."""
-        if self.dashboard is not None:
+        kept = None
+        if self.dashboard is not None:  # the lecturer's choices of curves survive a change of style
+            old = self.dashboard.gradients
+            kept = old.show_choice.currentIndex(), old.contrib_choice.isChecked()
             for view in self.dashboard.views:
                 view.setParent(None)
                 view.deleteLater()
@@ -180,6 +207,10 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.hide()  # an empty shell once its views are in the slots
         dashboard.gradients.show_label.show()  # the choice of curves is for the screen
         dashboard.gradients.show_choice.show()
+        if kept is not None:
+            dashboard.gradients.show_choice.setCurrentIndex(kept[0])
+            dashboard.gradients.contrib_choice.setChecked(kept[1])
+        dashboard.heatmaps.shared_time_axis = True  # rows of panels keep their height for the data
         for name, view in zip(SLOTS, dashboard.views, strict=True):
             self._slot_layouts[name].addWidget(view)
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
@@ -190,6 +221,7 @@ class PlotArea(QtWidgets.QWidget):
         # the diagram's cells, x labels and two caption lines, in the theme's font size
         self.slots["diagram"].setMinimumHeight(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale))
         self._sizes_pending = True
+        self._choose_layout(self.size())  # presentation mode's fonts may need the tabs
 
     @property
     def views(self) -> tuple[QtWidgets.QWidget, ...]:
@@ -224,6 +256,8 @@ class PlotArea(QtWidgets.QWidget):
             if self._shown(name):
                 self._stale.discard(name)
                 view.refresh(self.session)
+                if name == "heatmaps":
+                    self._keep_heatmap_columns()
             else:
                 self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
 

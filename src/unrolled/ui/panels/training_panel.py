@@ -40,13 +40,20 @@ class TrainingPanel(QtWidgets.QWidget):
         self.progress = QtWidgets.QProgressBar()
         self.progress.setFormat("%v of %m iterations")
         self.rate = QtWidgets.QLabel("Not trained yet")
+        self.rate.setWordWrap(True)  # "12.3 it/s, 5 s left" on two lines in a narrow dock
         self.message = QtWidgets.QLabel()
         self.message.setWordWrap(True)
-        row = QtWidgets.QHBoxLayout()
-        for w in (QtWidgets.QLabel("Iterations"), self.iterations, self.train_button, self.stop_button,
-                  self.progress, self.rate):
-            row.addWidget(w)
-        row.setStretch(4, 1)
+        # two rows (the number, then the buttons and the progress): one row would make the
+        # panel, and its dock, too wide for a projector's 1280 px beside the Model panel
+        row = QtWidgets.QGridLayout()
+        row.addWidget(QtWidgets.QLabel("Iterations"), 0, 0)
+        row.addWidget(self.iterations, 0, 1)
+        row.addWidget(self.rate, 0, 2, 1, 2)
+        row.addWidget(self.train_button, 1, 0)
+        row.addWidget(self.stop_button, 1, 1)
+        row.addWidget(self.progress, 1, 2, 1, 2)
+        row.setColumnStretch(3, 1)
+        self.rate.setMinimumWidth(0)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0)

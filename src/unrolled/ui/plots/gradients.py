@@ -17,6 +17,9 @@ from .legend import ScaledSample
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
+# on screen, the contribution plot yields its room to the gradient plot when the panel
+# cannot give both data areas this much (F5 on a projector): the main plot stays readable
+READABLE_DATA_PX = 100
 NEVER_SET = object()
 
 
@@ -67,6 +70,14 @@ class GradientPanel(QtWidgets.QWidget):
         self.show_label = QtWidgets.QLabel("Show:")
         row.addWidget(self.show_label)
         row.addWidget(self.show_choice, 1)
+        self.contrib_choice = QtWidgets.QCheckBox("Contribution to dL/dU")
+        self.contrib_choice.setChecked(True)
+        self.contrib_choice.setToolTip(
+            "Each timestep's contribution to dL/dU, below the gradient; when the panel is too short "
+            "for both, it gives its room to the gradient until there is room again."
+        )
+        row.addWidget(self.contrib_choice)
+        row.addStretch(0)
         layout.addLayout(row)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
@@ -121,9 +132,11 @@ class GradientPanel(QtWidgets.QWidget):
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
+        self.contrib_choice.toggled.connect(lambda _: self._fit_contribution())
+        self._contrib_shown = True
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep; an exported figure leaves it out
-        self.offers_choice = True  # the "Show:" selector is for the screen; a figure has no widgets
+        self._offers_choice = True
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
@@ -138,6 +151,42 @@ class GradientPanel(QtWidgets.QWidget):
         self._contrib_traces: tuple | None = None
         self._contrib = np.zeros(0)
         self._contrib_done = np.zeros(0, dtype=bool)
+
+    @property
+    def offers_choice(self) -> bool:
+        """The "Show:" selector and the contribution's check box are for the screen; a
+        figure has no widgets, and shows both plots."""
+        return self._offers_choice
+
+    @offers_choice.setter
+    def offers_choice(self, on: bool) -> None:
+        self._offers_choice = on
+        self._fit_contribution()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_contribution()
+
+    def _fit_contribution(self) -> None:
+        """On screen, the contribution plot is shown when asked for and when the panel
+        gives both plots readable data areas; otherwise the gradient plot has the height."""
+        wanted = self.contrib_choice.isChecked()
+        if self.offers_choice and wanted:
+            minimum = QtCore.Qt.SizeHint.MinimumSize
+            chrome = sum(plot.effectiveSizeHint(minimum).height() for plot in (self.norms, self.contrib_plot))
+            room = self.graphics.height() - chrome - self.graphics.ci.layout.verticalSpacing()
+            # with hysteresis, so a height near the limit does not flip back and forth
+            wanted = room >= 2.2 * READABLE_DATA_PX + (0 if self._contrib_shown else 20)
+        self.contrib_choice.setText("Contribution to dL/dU" + ("" if wanted or not self.contrib_choice.isChecked()
+                                                               else " (no room)"))
+        if wanted == self._contrib_shown:
+            return
+        self._contrib_shown = wanted
+        if wanted:
+            self.graphics.ci.addItem(self.contrib_plot, row=1, col=0)
+            self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        else:
+            self.graphics.ci.removeItem(self.contrib_plot)
 
     def _on_show_changed(self) -> None:
         self._version = None
@@ -165,6 +214,7 @@ class GradientPanel(QtWidgets.QWidget):
         many = session.config.mode == "many-to-many"
         self.show_choice.setVisible(many and self.offers_choice)
         self.show_label.setVisible(many and self.offers_choice)
+        self.contrib_choice.setVisible(self.offers_choice)
         show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
         total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty

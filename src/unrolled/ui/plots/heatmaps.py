@@ -90,6 +90,8 @@ def panel_formula(cell: str, key: str) -> str:
 class _Panel:
     def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
         self.key, self.title = key, panel_title(cell, key)
+        self.row = row
+        self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
         self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
                                    axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
         theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
@@ -109,9 +111,7 @@ class _Panel:
         # the end labels stand half a line beyond the bar (pyqtgraph allows 15 px, at any scale)
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
-        # pyqtgraph fixes 45 px: too narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish
-        numbers = QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-10⁻¹⁰⁰")
-        bar_axis.setWidth(int(numbers + theme.px(12)))
+        self._fit_bar_axis(["-10⁻¹⁰⁰"])  # until the scale is known
         bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
         bar_axis.setTextPen(theme.THEME.foreground)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
@@ -171,9 +171,31 @@ class _Panel:
             self.colorbar.setColorMap(colour_map)
             self.colorbar.setLevels((scale.low, scale.high))
             self.colorbar.axis.setTicks([scale.ticks(), []])
+            if self.fit_bar_to_ticks:
+                self._fit_bar_axis([text for _, text in scale.ticks()])
             self.scale = scale
         self._painted = 0
         self.image.rgba[:] = 0
+
+    def _fit_bar_axis(self, labels: list[str]) -> None:
+        """The colour bar's axis as wide as its widest label (pyqtgraph fixes 45 px: too
+        narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish; "-10⁻¹⁰⁰" for "1"
+        takes from the heatmaps the width a narrow window cannot spare)."""
+        metrics = QtGui.QFontMetricsF(theme.qfont(0.9))
+        numbers = max((metrics.horizontalAdvance(text) for text in labels), default=0.0)
+        self.colorbar.axis.setWidth(int(numbers + theme.px(12)))
+
+    def share_time_axis(self, on: bool) -> None:
+        """Without its own t tick labels and "t" label: a panel above another, on the same
+        timesteps, leaves them to the panel below (the screen's rows keep their height)."""
+        axis = self.plot.getAxis("bottom")
+        axis.setStyle(showValues=not on)
+        axis.showLabel(not on)
+        if on:
+            axis.setHeight(int(theme.px(6)))
+        else:  # as theme.style_plot sizes it
+            line = QtGui.QFontMetricsF(theme.qfont()).height()
+            axis.setHeight(int(theme.px(5 + 3 + 4) + line * 2.2))
 
     @property
     def kind(self) -> str:
@@ -216,6 +238,8 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
         self.keys = keys
         self.show_cursor = True
+        # on screen, panels above others leave the t axis to the bottom row (`_rebuild`)
+        self.shared_time_axis = False
         self.sequence = 0  # which sequence of the batch (0-based)
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
         self.panels: dict[str, _Panel] = {}
@@ -275,8 +299,41 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         keys = panel_keys(cell, self.keys)
         columns = 1 if len(keys) == 1 else 2
         for n, key in enumerate(keys):
-            self.panels[key] = _Panel(self.ci, cell, key, n // columns, n % columns)
+            self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns)
+            if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
+                panel.share_time_axis(True)
+        if self.shared_time_axis:
+            # each bar inset by half a line, so its end labels stay in its own row: the rows
+            # need no line of air between them, and the data has that height
+            line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+            for panel in self.panels.values():
+                panel.colorbar.setContentsMargins(0, line / 2, 0, line / 2)
+                panel.fit_bar_to_ticks = True
+            self.ci.layout.setVerticalSpacing(theme.px(6))
+            self.ci.setContentsMargins(theme.px(2), theme.px(2), theme.px(2), theme.px(2))
         self._cell = cell
+        self._even_rows()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._even_rows()
+
+    def _even_rows(self) -> None:
+        """With a shared t axis, the rows' data areas equally tall: the bottom row, which
+        carries the axis, taller by its height (the layout's stretch would share it out)."""
+        if not getattr(self, "shared_time_axis", False) or not self.panels:  # (pyqtgraph resizes in __init__)
+            return
+        minimum = QtCore.Qt.SizeHint.MinimumSize
+        chrome: dict[int, float] = {}
+        for panel in self.panels.values():
+            chrome[panel.row] = max(chrome.get(panel.row, 0.0), panel.plot.effectiveSizeHint(minimum).height())
+        layout = self.ci.layout
+        _, top, _, bottom = self.ci.layout.getContentsMargins()
+        room = (self.viewport().height() - top - bottom - layout.verticalSpacing() * (len(chrome) - 1)
+                - sum(chrome.values()))
+        data = max(room / len(chrome), 0.0)
+        for row, height in chrome.items():
+            layout.setRowFixedHeight(row, height + data)
 
     def readout(self, scene_pos) -> str | None:
         """What the cell under a scene position holds, or None off the cells."""
