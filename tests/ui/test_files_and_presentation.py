@@ -158,3 +158,16 @@ def test_a_config_file_opens_and_a_bad_one_changes_nothing(qtbot, make_window, t
     assert not window.presets.open_config(str(bad))
     assert "timesteps" in warnings[0] and "unchanged" in warnings[0]
     assert window.session.T == 7
+
+
+def test_the_status_bar_keeps_its_whole_text_after_f5(qtbot, make_window):
+    window = make_window()
+    window.session.advance(3)
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    window.act_presentation.trigger()
+    for _ in range(3):
+        QtWidgets.QApplication.processEvents()
+    label = window.status.phase
+    assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
+    window.act_presentation.trigger()

@@ -256,6 +256,8 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QApplication.setFont(font)
         self.model_dock.setVisible(not on)
         self._restyle()
+        # the labels take the new font from posted events: fit the status bar to it then
+        QtCore.QTimer.singleShot(0, self.status.refresh)
 
     def toggle_dark(self) -> None:
         theme.THEME.dark = self.act_dark.isChecked()

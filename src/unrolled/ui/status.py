@@ -18,12 +18,18 @@ BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; 
 
 PROGRESS_AFTER = 0.3  # seconds: a shorter run needs no progress bar
 PROGRESS_HZ = 10  # QProgressBar.setValue repaints the window at once: not at every chunk
+UNLIMITED = 16777215  # QWIDGETSIZE_MAX: no maximum size
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
 def _set_text(label: QtWidgets.QLabel, text: str) -> None:
     """A label's text, in a width that only grows: a label of fixed size does not make the
     status bar and the window lay themselves out again (and repaint) at every step."""
     label.setText(text)
+    font = label.font().key()
+    if label.property("fitted_font") != font:  # F5 and back: the width of the old font goes
+        label.setMinimumSize(150, 0)
+        label.setMaximumSize(UNLIMITED, UNLIMITED)
+        label.setProperty("fitted_font", font)
     wanted = max(label.sizeHint().width(), label.minimumWidth())
     if label.maximumWidth() != wanted:
         label.setFixedWidth(wanted)
