@@ -41,11 +41,28 @@ class WrappedTitle(pg.LabelItem):
         document.setDefaultTextOption(option)
         document.setDocumentMargin(theme.px(2))  # Qt's 4 px at any scale: too much at 300 dpi, too little at 8 pt
 
+    # on screen, a title may name a shorter form (the symbol alone, "h_t") to show when the
+    # whole one would need a second line and take the data's height; the tooltip keeps the rest
+    short: str | None = None
+    _full: str | None = None
+    _swapping = False
+
     def setText(self, text, **args) -> None:
+        if not self._swapping:
+            self._full = text
         self.item.setTextWidth(-1)
         super().setText(text, **args)
-        if hasattr(self, "_plot"):  # pyqtgraph's __init__ sets a first text
+        if hasattr(self, "_plot") and not self._swapping:  # pyqtgraph's __init__ sets a first text
             self._wrap(self.width())
+
+    def _show(self, text: str) -> None:
+        """The whole title or its short form, without forgetting the whole one."""
+        if self.text != text:
+            self._swapping = True
+            try:
+                super().setText(text)
+            finally:
+                self._swapping = False
 
     def resizeEvent(self, ev) -> None:
         if not hasattr(self, "_plot"):
@@ -82,6 +99,11 @@ class WrappedTitle(pg.LabelItem):
     def _wrap(self, width: float) -> None:
         """Lines no wider than `width` (one line when the text fits), and the title row
         as tall as they are."""
+        if self.short is not None and self._full is not None and not self._swapping:
+            self._show(self._full)
+            self.item.setTextWidth(-1)
+            if 0 < width < self.item.boundingRect().width():
+                self._show(self.short)
         self.item.setTextWidth(-1)
         natural = self.item.boundingRect().width()
         self.item.setTextWidth(width if 0 < width < natural else -1.0)

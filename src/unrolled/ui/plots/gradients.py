@@ -176,7 +176,8 @@ class GradientPanel(QtWidgets.QWidget):
             chrome = sum(plot.effectiveSizeHint(minimum).height() for plot in (self.norms, self.contrib_plot))
             room = self.graphics.height() - chrome - self.graphics.ci.layout.verticalSpacing()
             # with hysteresis, so a height near the limit does not flip back and forth
-            wanted = room >= 2.2 * READABLE_DATA_PX + (0 if self._contrib_shown else 20)
+            # (2.6: the gradient plot's title and legend rows take more of its share than the other's)
+            wanted = room >= 2.6 * READABLE_DATA_PX + (0 if self._contrib_shown else 20)
         self.contrib_choice.setText("Contribution to dL/dU" + ("" if wanted or not self.contrib_choice.isChecked()
                                                                else " (no room)"))
         if wanted == self._contrib_shown:

@@ -302,6 +302,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns)
             if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
                 panel.share_time_axis(True)
+            if self.shared_time_axis:  # on screen, a narrow panel's title is its symbol alone
+                title = panel.plot.titleLabel
+                title.short = f"{key}_t"
+                title.setToolTip(f"{panel.title}: {title.toolTip()}")
+                title.setText(title.text)
         if self.shared_time_axis:
             # each bar inset by half a line, so its end labels stay in its own row: the rows
             # need no line of air between them, and the data has that height
