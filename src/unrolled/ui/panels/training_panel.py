@@ -18,6 +18,7 @@ from ..runner import TrainingRunner
 
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
+PLOT_MIN_PX = 210  # a plot's least height (title, axis and about 100 px of data) before the panel scrolls
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -80,7 +81,13 @@ class TrainingPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        layout.addWidget(self.graphics, 1)
+        # the plots keep a readable height (F5 on a projector, a short dock): the panel scrolls
+        self.scroll = QtWidgets.QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.graphics)
+        layout.addWidget(self.scroll, 1)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.runner.stop)
         self.runner.progress.connect(self._on_progress)
@@ -156,6 +163,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.graphics.ci.removeItem(plot)
         for i, plot in enumerate(plots):
             self.graphics.ci.addItem(plot, row=i if in_a_column else 0, col=0 if in_a_column else i)
+        self.graphics.setMinimumHeight(round((3 if in_a_column else 1) * PLOT_MIN_PX * theme.THEME.scale))
 
     def refresh(self) -> None:
         self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy
