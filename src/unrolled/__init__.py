@@ -10,3 +10,7 @@ __version__ = "0.1.0"
 # NumPy is first imported, which is why it is here.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
+
+from .memory import return_large_arrays_to_the_system  # noqa: E402
+
+return_large_arrays_to_the_system()
