@@ -77,3 +77,20 @@ def test_a_run_stopped_by_an_overflow_counts_the_iterations_it_did(qtbot, make_w
     assert trained >= 1
     assert panel.progress.value() == trained
     assert panel.rate.text() != "Not trained yet"
+
+
+def test_a_lone_finite_norm_between_zeros_is_seen_on_a_labelled_axis(qtbot, make_window):
+    """exploding-rnn at lr 100: two iterations with a zero gradient (gaps), then one of 1e24
+    before the overflow: a lone point, which a line alone does not draw."""
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("exploding-rnn").config.replace(learning_rate=100.0, rho=3.0))
+    window.docks.show_training()
+    panel = window.training_panel
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+        window.train()
+    _, y = panel.before.getData()
+    assert np.isfinite(y).sum() >= 1
+    assert panel.before.opts["symbol"] == "o"  # a marker per iteration
+    low, high = panel.norm_plot.vb.viewRange()[1]
+    assert high - low >= 1.0  # at least a decade: the log axis has numbers

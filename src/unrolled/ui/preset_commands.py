@@ -64,7 +64,7 @@ class PresetCommands:
         self.compare(preset.compare or None)
         self.session.adopt(built)
         self.status.showMessage(f"Opened {preset.name}" + (f": {preset.description}" if preset.description else ""),
-                                8000)
+                                3000)  # the step readout it hides comes back soon
         return True
 
     def _refuse(self, what: str, reason: str) -> bool:

@@ -183,4 +183,5 @@ class TrainingPanel(QtWidgets.QWidget):
         t = np.arange(1, len(latest) + 1)
         keep = np.isfinite(latest) & (latest > 0)
         self.latest.setData(t[keep], latest[keep])
-        place_legend_above_data(self.norm_plot, self.norm_plot.legend)  # off the curves, which fill the plot
+        # off the curves, which fill the plot; the log axis keeps whole decades (labelled)
+        place_legend_above_data(self.norm_plot, self.norm_plot.legend, decades=True)

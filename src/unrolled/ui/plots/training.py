@@ -50,10 +50,29 @@ def clip_norm_curves(plot: pg.PlotItem) -> tuple[pg.PlotDataItem, pg.PlotDataIte
     return before, after
 
 
+MARKERS_UP_TO = 100  # iterations drawn with a marker each: a lone finite norm between gaps shows
+
+
 def set_clip_norms(before: pg.PlotDataItem, after: pg.PlotDataItem, steps: Sequence[TrainingStep]) -> None:
+    """The norms before and after clipping, zeros as gaps. With few iterations each has a
+    marker (a single finite norm between zeros, drawn as a line alone, is invisible), and a
+    log axis spanning less than a decade is widened to one, so that it has numbers."""
     iterations = np.array([s.iteration for s in steps], dtype=float)
-    before.setData(iterations, positive_or_nan([s.norm_before for s in steps]))
-    after.setData(iterations, positive_or_nan([s.norm_after for s in steps]))
+    markers = len(steps) <= MARKERS_UP_TO
+    shown = []
+    for curve, values in ((before, [s.norm_before for s in steps]), (after, [s.norm_after for s in steps])):
+        norms = positive_or_nan(values)
+        colour = pg.mkPen(curve.opts["pen"]).color()
+        curve.setData(iterations, norms, symbol="o" if markers else None, symbolSize=theme.px(6),
+                      symbolPen=None, symbolBrush=colour)
+        shown.append(norms[np.isfinite(norms)])
+    box = before.getViewBox()
+    logs = np.log10(np.concatenate(shown)) if shown else np.empty(0)
+    if box is not None and logs.size and logs.max() - logs.min() < 1.0:
+        low = np.floor(logs.min())
+        box.setYRange(low, max(np.ceil(logs.max()), low + 1.0), padding=0.05)
+    elif box is not None:
+        box.enableAutoRange(axis=pg.ViewBox.YAxis)
 
 
 def accuracy_values(steps: Sequence[TrainingStep]) -> tuple[np.ndarray, np.ndarray]:
