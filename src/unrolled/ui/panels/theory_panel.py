@@ -18,6 +18,7 @@ from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 from ..plots.legend import place_legend_above_data
+from .scrolling import scrolled
 
 RHO_STEPS = 100  # slider steps per unit of rho
 SETTLE_MS = 250  # after the weights change, before the theory is recomputed
@@ -113,7 +114,8 @@ class TheoryPanel(QtWidgets.QWidget):
                                          name="max prod of forget gates")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(controls)
-        layout.addWidget(self.graphics, 1)
+        self.plots_scroll = scrolled(self.graphics, rows=2)
+        layout.addWidget(self.plots_scroll, 1)
 
         self._settle = QtCore.QTimer(self)
         self._settle.setSingleShot(True)

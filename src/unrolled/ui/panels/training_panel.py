@@ -15,10 +15,10 @@ from ..plots.axes import POWER_TICK, LogAxis
 from ..plots.legend import place_legend_above_data
 from ..plots.training import set_clip_norms
 from ..runner import TrainingRunner
+from .scrolling import keep_rows, scrolled
 
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
-PLOT_MIN_PX = 210  # a plot's least height (title, axis and about 100 px of data) before the panel scrolls
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -81,12 +81,7 @@ class TrainingPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        # the plots keep a readable height (F5 on a projector, a short dock): the panel scrolls
-        self.plots_scroll = QtWidgets.QScrollArea()
-        self.plots_scroll.setWidgetResizable(True)
-        self.plots_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.plots_scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.plots_scroll.setWidget(self.graphics)
+        self.plots_scroll = scrolled(self.graphics, rows=1)
         layout.addWidget(self.plots_scroll, 1)
         self.train_button.clicked.connect(self.train)
         self.stop_button.clicked.connect(self.runner.stop)
@@ -163,7 +158,7 @@ class TrainingPanel(QtWidgets.QWidget):
             self.graphics.ci.removeItem(plot)
         for i, plot in enumerate(plots):
             self.graphics.ci.addItem(plot, row=i if in_a_column else 0, col=0 if in_a_column else i)
-        self.graphics.setMinimumHeight(round((3 if in_a_column else 1) * PLOT_MIN_PX * theme.THEME.scale))
+        keep_rows(self.graphics, 3 if in_a_column else 1)
 
     def refresh(self) -> None:
         self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy
