@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically
@@ -19,7 +18,7 @@ from ..session.stepper import Session
 from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
 from ..session.training import TrainingStep
 from . import theme
-from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted
+from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted, graphics_views
 from .svg import clean_svg
 
 FORMATS = ("png", "svg", "pdf", "csv", "npz")  # npz: the whole trace, once (trace.npz)
@@ -81,10 +80,7 @@ def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QIm
 
 
 def _scene_items(widget: QtWidgets.QWidget) -> list:
-    views = widget.findChildren(pg.GraphicsView)
-    if isinstance(widget, pg.GraphicsView):
-        views.append(widget)
-    return [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
+    return [item for view in graphics_views(widget) for item in view.scene().items() if hasattr(item, "setExportMode")]
 
 
 def _paint_vector(widget: QtWidgets.QWidget, device) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .figures import graphics_views
 from .plots.heatmaps import ColumnImage
 
 TEXT = ("title", "label", "tick", "legend", "note")  # kinds of text; "data" is drawn data
@@ -292,11 +293,8 @@ def figure_boxes(figure: QtWidgets.QWidget) -> tuple[list[Box], list[str]]:
     labels its axes leave out."""
     boxes: list[Box] = []
     cut: list[str] = []
-    views = figure.findChildren(pg.GraphicsView)
-    if isinstance(figure, pg.GraphicsView):
-        views.append(figure)
     group = 1000
-    for view in views:
+    for view in graphics_views(figure):
         if not view.isVisible():
             continue
         transform = view.viewportTransform()

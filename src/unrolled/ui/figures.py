@@ -81,6 +81,14 @@ class Dashboard(QtWidgets.QWidget):
             view.refresh(session)
 
 
+def graphics_views(widget: QtWidgets.QWidget) -> list[pg.GraphicsView]:
+    """The pyqtgraph views that draw a figure: its children, and itself if it is one."""
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    return views
+
+
 def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWidget:
     """An empty figure widget; call `refresh(session)` once it has its size. `steps`: the
     training run a training figure draws."""
@@ -145,9 +153,7 @@ def overflow(widget: QtWidgets.QWidget) -> float:
     minimum size and cuts what lies beyond the view) does not fit, nor a plot whose data
     area is squeezed under MIN_PLOT_LINES lines of its tick labels (pyqtgraph lets it
     shrink to nothing, and its axis label then runs into the next plot)."""
-    views = widget.findChildren(pg.GraphicsView)
-    if isinstance(widget, pg.GraphicsView):
-        views.append(widget)
+    views = graphics_views(widget)
     worst = 0.0
     for view in views:
         if not view.isVisible():
