@@ -11,9 +11,9 @@ import html
 import numpy as np
 from PySide6 import QtWidgets
 
-from ...session.events import Change
 from ...session.inspect import Inspection, Line, Quantity, current_timestep, inspect_step
 from ...session.stepper import Phase, Session
+from .seen_only import RefreshWhenSeen
 
 SMALL = 8  # vectors of at most this many entries are written out; longer ones as norm and range
 
@@ -58,7 +58,7 @@ def format_inspection(ins: Inspection) -> str:
             f"<a name='backward'></a>{heading.format('Backward at t')}{backward}")
 
 
-class InspectorPanel(QtWidgets.QWidget):
+class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -102,16 +102,6 @@ class InspectorPanel(QtWidgets.QWidget):
         self.refresh()
 
     # -- model -> view --------------------------------------------------------------------
-    def _on_session_changed(self, change: Change) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
-
     @property
     def t(self) -> int:
         T = self.session.T

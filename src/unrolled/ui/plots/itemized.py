@@ -9,11 +9,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.events import Change
 from ...session.formulas import PLOT_FORMULAS
 from ...session.itemized import itemized_gradients
 from ...session.stepper import Session
 from .. import theme
+from ..panels.seen_only import RefreshWhenSeen
 
 TITLE = "How far back each loss term reaches"
 BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
@@ -106,7 +106,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
             self.row_chosen.emit(k)
 
 
-class ItemizedPanel(QtWidgets.QWidget):
+class ItemizedPanel(RefreshWhenSeen, QtWidgets.QWidget):
     """The dock's content: the plot, refreshed from the session only while visible."""
 
     def __init__(self, session: Session, parent=None):
@@ -122,16 +122,6 @@ class ItemizedPanel(QtWidgets.QWidget):
         layout.addWidget(self.caption)
         self._stale = True
         session.changed.connect(self._on_session_changed)
-
-    def _on_session_changed(self, change: Change) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
