@@ -65,6 +65,7 @@ def test_predictions_beside_the_sample(window):
     view = window.model_panel.sample_view
     assert "after the forward pass" in view.predicted.text()
     window.session.advance(window.session.T)
+    window.redraw()
     text = view.predicted.text()
     assert "right)" in text and ("✓" in text or "✗" in text)
 

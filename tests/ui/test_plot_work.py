@@ -78,13 +78,63 @@ def test_the_backward_pass_leaves_the_predictions_line_alone(monkeypatch, make_w
     s = window.session
     asked = count_calls(monkeypatch, sample_view, "predictions_text")
     s.advance(6)
+    window.redraw()
     assert len(asked) == 1  # one event, one line
     for _ in range(7):  # the loss and the backward pass: the outputs do not change
         s.step()
+        window.redraw()
     assert len(asked) == 1
     s.step_back()
     s.advance(3)  # the last backward step, the update, and the next iteration's first forward step
+    window.redraw()
     assert len(asked) == 2
+
+
+def test_the_predictions_line_follows_the_redraws_not_each_chunk(monkeypatch, make_window):
+    """A long run's chunks do not rewrite the line; the window's redraw does, once."""
+    from unrolled.ui.panels import sample_view
+
+    window = make_window(cell="lstm", timesteps=6)
+    asked = count_calls(monkeypatch, sample_view, "predictions_text")
+    for _ in range(4):  # four chunks of a run
+        window.session.advance(1)
+    assert asked == []
+    window.redraw()
+    assert len(asked) == 1 and "?" in window.model_panel.sample_view.predicted.text()
+
+
+def test_a_new_prediction_repaints_only_its_line(qtbot, make_window):
+    """The predictions line changes at every forward step: it keeps its height, so the
+    model panel is not laid out again (a QLabel relaid the whole dock out, and repainted it)."""
+    from PySide6 import QtCore, QtWidgets
+
+    window = make_window(cell="lstm", timesteps=12)
+    view = window.model_panel.sample_view
+    window.session.advance(12)  # the whole line once: as tall as it gets
+    window.redraw()
+    window.session.advance(12 + 2 + 3)  # into the next iteration's forward pass
+    for _ in range(3):  # what the first steps laid out is done with
+        window.redraw()
+        QtWidgets.QApplication.processEvents()
+    layouts = []
+
+    class Watch(QtCore.QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QtCore.QEvent.Type.LayoutRequest:
+                layouts.append(type(watched).__name__)
+            return False
+
+    watch = Watch()
+    QtWidgets.QApplication.instance().installEventFilter(watch)
+    try:
+        before = view.predicted.text()
+        window.session.advance(1)
+        window.redraw()
+        QtWidgets.QApplication.processEvents()
+    finally:
+        QtWidgets.QApplication.instance().removeEventFilter(watch)
+    assert view.predicted.text() != before
+    assert layouts == []
 
 
 def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):

@@ -290,6 +290,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Bring every visible view up to date with the session (`redraws` decides when)."""
         self.plots.refresh()
         self.status.refresh()
+        self.model_panel.sample_view.catch_up()
 
     def _on_timestep_chosen(self, t: int) -> None:
         """A click on a heatmap column: the step inspector shows that timestep."""

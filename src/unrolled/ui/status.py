@@ -91,13 +91,13 @@ class SessionStatus:
         bad = self.nonfinite_from(s)
         curve = s.gradient_curve()
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
-            self.ratio.setText(f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
+            _set_text(self.ratio, f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
         elif ratio is not None and curve is not None and curve[-1] == 0:
-            self.ratio.setText("Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
+            _set_text(self.ratio, "Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
         elif ratio is None:
-            self.ratio.setText("Gradient ratio: after the backward pass")
+            _set_text(self.ratio, "Gradient ratio: after the backward pass")
         else:
-            self.ratio.setText(f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
+            _set_text(self.ratio, f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
         self._refresh_banner(bad)
 
     def _largest_state(self, s) -> float:

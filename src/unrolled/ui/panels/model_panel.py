@@ -242,11 +242,12 @@ class ModelPanel(QtWidgets.QWidget):
         config = self.session.config
         locked = config.locked_fields()
         for name, editor in self.editors.items():
-            editor.blockSignals(True)
             value = getattr(config, name)
+            editor.blockSignals(True)
             if isinstance(editor, QtWidgets.QComboBox):
-                editor.setCurrentIndex(editor.findData(value))
-            else:
+                if editor.currentData() != value:
+                    editor.setCurrentIndex(editor.findData(value))
+            elif editor.value() != value:  # an update (PARAMS) leaves the fields alone: no repaints
                 editor.setValue(value)
             editor.blockSignals(False)
             reason = locked.get(name)

@@ -13,6 +13,7 @@ from ...session.events import Change
 from ...session.predictions import predictions
 from ...session.stepper import Session
 from .. import theme
+from .rich_line import RichLine
 
 MAX_WORDS = 24  # beyond this the text shows the first words and says how many more
 
@@ -95,11 +96,7 @@ class SampleView(QtWidgets.QWidget):
         self.text.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.text.setMinimumWidth(1)
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.predicted = QtWidgets.QLabel()
-        self.predicted.setWordWrap(True)
-        self.predicted.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
-        self.predicted.setMinimumWidth(1)
-        self.predicted.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.predicted = RichLine()  # changes at every forward step: repaints only itself
         self.predicted.setToolTip("The class with the largest probability p_t = softmax(y_t), its probability, "
                                   "and whether it is the target")
         self._predictions_stale = True
@@ -147,10 +144,13 @@ class SampleView(QtWidgets.QWidget):
     def _on_session_changed(self, change: Change) -> None:
         if change & Change.REBUILT:
             self.refresh()
-        else:
+        else:  # the line follows with the window's redraws (`catch_up`), not every chunk of a run
             self._predictions_stale = True
-            if self.isVisible():
-                self._refresh_predictions()
+
+    def catch_up(self) -> None:
+        """Bring the predictions line up to date, if it is seen (the window's redraw)."""
+        if self._predictions_stale and self.isVisible():
+            self._refresh_predictions()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

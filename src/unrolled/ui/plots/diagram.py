@@ -86,6 +86,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         )
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
+        self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
 
     def refresh(self, session: Session) -> None:
         self._session = session
@@ -293,12 +294,18 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def _caption_lines(self, caption: str, s: Session) -> list[str]:
         """The phase's caption and the weights' key: on one line when both fit, else the
         key and then the caption, each wrapped at spaces to the width (a paper column)."""
-        key = weights_key(s)
-        metrics = QtGui.QFontMetricsF(self._font(1.1))
-        width = self.width() - theme.px(20)
-        if metrics.horizontalAdvance(caption + "   |   " + key) <= width:
-            return [caption + "   |   " + key]
-        return wrap_words(key, metrics, width) + wrap_words(caption, metrics, width)
+        key, font, width = weights_key(s), self._font(1.1), self.width() - theme.px(20)
+        known = (caption, key, font.key(), width)  # measuring text is most of a paint's time
+        if known not in self._wrapped:
+            metrics = QtGui.QFontMetricsF(font)
+            if metrics.horizontalAdvance(caption + "   |   " + key) <= width:
+                lines = [caption + "   |   " + key]
+            else:
+                lines = wrap_words(key, metrics, width) + wrap_words(caption, metrics, width)
+            if len(self._wrapped) > 64:
+                self._wrapped.clear()
+            self._wrapped[known] = lines
+        return self._wrapped[known]
 
     def _caption_height(self, painter: QtGui.QPainter, s: Session) -> float:
         """Room for the caption's lines: as many as the longest caption needs, so that the

@@ -140,6 +140,7 @@ class GradientPanel(QtWidgets.QWidget):
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
+        self._theory_label: str | None = None  # the theory curve's name while it is drawn
         self._legend_state: list = []
         self._ticks_for = None
         self._version = None
@@ -218,9 +219,12 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_choice.setVisible(self.offers_choice)
         show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
+        # before the backward pass the curves this model draws are empty, not gone: the
+        # legend keeps its entries (rebuilding it is most of a frame)
         total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
-        last = finite_or_nan(bwd.dh_last_norm) if bwd is not None and many else None
-        dc = finite_or_nan(bwd.dc_norm) if bwd is not None else None
+        last = (finite_or_nan(bwd.dh_last_norm) if bwd is not None else empty) if many else None
+        has_cell_state = session.fwd.c is not None
+        dc = (finite_or_nan(bwd.dc_norm) if bwd is not None else empty) if has_cell_state else None
         self._set(self.total, t, total if show != SHOW_LAST else None)
         self._set(self.last, t, last if show != SHOW_TOTAL else None)
         self._set(self.cell, t, dc)
@@ -230,8 +234,11 @@ class GradientPanel(QtWidgets.QWidget):
             self.truncation.setRegion((window[0] - 0.5, window[1] + 0.5))
             self.truncation_label.setFormat(f"truncation k = {window[1] - window[0] + 1}")
         theory = session.theory_curve()
+        if theory is None and bwd is None and session.net.cell_name == "rnn" and self._theory_label is not None:
+            theory = (empty, self._theory_label)  # a plain RNN's theory, empty until the backward pass
         self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
-        self._sync_legend(theory[1] if theory else None)
+        self._theory_label = theory[1] if theory else None
+        self._sync_legend(self._theory_label)
         contrib = self._contributions(session) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
         top = self._mark_overflow(session, t)
@@ -252,10 +259,13 @@ class GradientPanel(QtWidgets.QWidget):
     def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
         values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]
         span = decade_range(np.concatenate(values)) if values else None
-        if span is None:
+        if span is None:  # nothing to show yet (the forward pass): the axis stays where it was
+            if plot in self._y_ranges:
+                return
             span = (-1.0, 1.0)
         if self._y_ranges.get(plot) != span:
             plot.setYRange(*span, padding=0)
+            plot.vb.updateMatrix()  # now, not while painting: a second paint would follow
             self._y_ranges[plot] = span
 
     def _contributions(self, session: Session) -> np.ndarray:
