@@ -195,7 +195,27 @@ def test_contributions_of_some_timesteps_are_those_of_the_whole_pass():
     fwd = net.forward(X)
     bwd = net.backward(fwd, Y)
     whole = net.recurrent_contributions(fwd, bwd)
-    for wanted in (np.array([True, False, False, True, False]), np.ones(5, dtype=bool), np.zeros(5, dtype=bool)):
+    runs = [np.arange(5) < 2, (np.arange(5) >= 1) & (np.arange(5) < 4), np.arange(5) >= 3]  # slices, from t = 1 too
+    for wanted in [np.array([True, False, False, True, False]), np.ones(5, dtype=bool), np.zeros(5, dtype=bool), *runs]:
         some = net.recurrent_contributions(fwd, bwd, wanted)
         np.testing.assert_array_equal(some[wanted], whole[wanted])
         assert np.all(np.isnan(some[~wanted]))
+
+
+def test_the_first_nonfinite_step_in_either_direction_and_any_stride():
+    """The overflow watch's question: the first timestep, in the order the pass visits them,
+    where any array holds inf or nan (a forward pass from t = 1, a backward one from T)."""
+    from unrolled.engine.traces import first_nonfinite_step
+
+    h = np.zeros((2, 8, 3))
+    h[1, 2, 0] = np.inf  # t = 3, in the second sequence
+    c = np.zeros((2, 8, 3))
+    c[0, 5, 2] = np.nan  # t = 6
+    assert first_nonfinite_step((h, c), range(0, 8)) == 3
+    assert first_nonfinite_step((h, c), range(7, -1, -1)) == 6
+    assert first_nonfinite_step((h, None), range(7, -1, -1)) == 3
+    assert first_nonfinite_step((h, c), range(3, 5)) is None
+    assert first_nonfinite_step((h, c), range(0, 8, 2)) == 3  # indices 0, 2, ...: index 2 is t = 3
+    assert first_nonfinite_step((h, c), range(1, 8, 2)) == 6  # indices 1, 3, 5: index 5 is t = 6
+    assert first_nonfinite_step((h, c), range(7, 0, -2)) == 6  # 7, 5, ...
+    assert first_nonfinite_step((h, c), range(0, 0)) is None

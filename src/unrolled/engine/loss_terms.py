@@ -53,10 +53,19 @@ def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.nda
     out = np.full(bwd.T, np.nan)
     done = bwd.done_mask if steps is None else bwd.done_mask & steps
     index = np.flatnonzero(done)
-    h_prev = fwd.h[:, np.maximum(index - 1, 0)]  # h_{t-1}, and h_0 = 0 below
-    h_prev[:, index == 0] = 0.0
-    d_ah = bwd.d_ah[:, done]
+    if index.size == 0:
+        return out
+    lo, hi = int(index[0]), int(index[-1]) + 1
+    if hi - lo == index.size:  # one run of timesteps (as BPTT fills them): views, no copies
+        h_prev = fwd.h[:, max(lo - 1, 0) : hi - 1]  # h_{t-1} for t = lo .. hi-1, but h_0 = 0 ...
+        d_ah = bwd.d_ah[:, lo:hi]
+    else:
+        h_prev = fwd.h[:, np.maximum(index - 1, 0)]
+        h_prev[:, index == 0] = 0.0
+        d_ah = bwd.d_ah[:, done]
     gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
+    if lo == 0 and hi - lo == index.size:  # ... which the slice leaves out
+        gram_h = np.concatenate([np.zeros((1,) + gram_h.shape[1:]), gram_h])
     gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
     out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
     return out

@@ -18,10 +18,14 @@ def first_nonfinite_step(arrays, steps: range) -> int | None:
     if len(steps) == 0:
         return None
     order = np.arange(steps.start, steps.stop, steps.step)
+    low = int(order.min())
+    span = slice(low, low + len(order))  # steps of +-1 cover a slice: a view, not a copy
     bad = np.zeros(len(order), dtype=bool)
     for a in arrays:
         if a is not None:
-            bad |= ~np.isfinite(a[:, order]).reshape(a.shape[0], len(order), -1).all(axis=(0, 2))
+            part = a[:, span] if abs(steps.step) == 1 else a[:, order]
+            finite = np.isfinite(part).reshape(a.shape[0], len(order), -1).all(axis=(0, 2))
+            bad |= ~(finite[order - low] if abs(steps.step) == 1 else finite)
     hits = np.flatnonzero(bad)
     return int(order[hits[0]]) + 1 if hits.size else None
 

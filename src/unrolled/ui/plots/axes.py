@@ -26,7 +26,19 @@ def power_label(log10_value: float, mantissas=(1, 2, 5)) -> str:
     return ""
 
 
+MINOR_UP_TO_DECADES = 3  # beyond, the unlabelled 2..9 marks of every decade are left out
+
+
 class LogAxis(pg.AxisItem):
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # pyqtgraph's names
+        """pyqtgraph's ticks, without the 2..9 of every decade once the axis spans more than
+        MINOR_UP_TO_DECADES: unlabelled, eight a decade, a blur of marks on a gradient plot
+        over many decades, and measuring them was most of what redrawing the axis cost."""
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if abs(maxVal - minVal) > MINOR_UP_TO_DECADES:
+            ticks = [(spacing, values) for spacing, values in ticks if spacing is not None]
+        return ticks
+
     def tickStrings(self, values, scale, spacing):
         if not self.logMode:
             return super().tickStrings(values, scale, spacing)
