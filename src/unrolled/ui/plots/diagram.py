@@ -78,6 +78,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumHeight(150)
+        # it fills every pixel itself: the tabs and splitter under it are not repainted at each step
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setToolTip(
             "The network unrolled in time. Filled cells have been computed; the red frame is "
