@@ -120,10 +120,14 @@ def test_presentation_mode_keeps_the_training_curves_and_scales_the_docks(make_w
     with qtbot.waitSignal(window.training_panel.runner.finished, timeout=20000):
         window.train()
     small = window.training_panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF()
+    window.docks.itemized_panel.plot.choose_row(3)
     window.act_presentation.trigger()
     panel = window.training_panel
     assert len(panel.before.yData) == 12 and panel.iterations.value() == 12
     assert panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(small * 1.6)
+    itemized = window.docks.itemized_panel.plot  # its fonts too, with the row it had
+    assert itemized.plot.getAxis("bottom").style["tickFont"].pointSizeF() == pytest.approx(small * 1.6)
+    assert itemized.chosen_k == 3 and window.docks.itemized.widget() is window.docks.itemized_panel
     window.act_presentation.trigger()
 
 

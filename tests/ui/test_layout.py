@@ -8,7 +8,7 @@ import itertools
 
 import pyqtgraph as pg
 import pytest
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
 from unrolled.ui.figure_boxes import figure_problems
@@ -92,3 +92,21 @@ def test_plots_move_to_tabs_beside_open_panels_and_back(make_window):
     window.resize(1920, 1080)
     settle()
     assert not window.plots.tabbed
+
+
+def test_the_right_column_tabs_keep_their_whole_names_in_f5(make_window):
+    """Four panels tabbed in a column 30% of 1366 px wide, at presentation fonts: their tabs
+    scroll rather than shorten to "T..." and "T..." (Training? Theory?)."""
+    window = make_window(Config(cell="lstm", timesteps=12).resolved())
+    window.resize(1366, 768)
+    for toggle in window.docks.toggles[1:]:  # Training, Theory, Step inspector, Itemized gradients
+        toggle.trigger()
+    window.act_presentation.trigger()
+    settle()
+    bars = [bar for bar in window.findChildren(QtWidgets.QTabBar) if bar.parent() is window and bar.isVisible()]
+    names = {bar.tabText(i) for bar in bars for i in range(bar.count())}
+    assert {"Training", "Theory", "Step inspector", "Itemized gradients"} <= names
+    for bar in bars:
+        assert bar.elideMode() == QtCore.Qt.TextElideMode.ElideNone and bar.usesScrollButtons()
+        for i in range(bar.count()):  # each tab as wide as its name
+            assert bar.tabRect(i).width() >= bar.fontMetrics().horizontalAdvance(bar.tabText(i))

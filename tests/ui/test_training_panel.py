@@ -94,3 +94,20 @@ def test_a_lone_finite_norm_between_zeros_is_seen_on_a_labelled_axis(qtbot, make
     assert panel.before.opts["symbol"] == "o"  # a marker per iteration
     low, high = panel.norm_plot.vb.viewRange()[1]
     assert high - low >= 1.0  # at least a decade: the log axis has numbers
+
+
+def test_the_panel_counts_whole_iterations_and_timesteps(qtbot, make_window):
+    """Its x axes read 1, 2, 3 ... (never 1.5), and an empty plot shows no numbers at all
+    (pyqtgraph's "0 0.2 0.4 ..." ran together in a narrow panel)."""
+    window = make_window(ADDING)
+    panel = window.training_panel
+    for plot in (panel.accuracy_plot, panel.norm_plot, panel.latest_plot):
+        assert plot.getAxis("bottom").tickValues(0.0, 1.0, 300.0) == []
+    panel.iterations.setValue(3)
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+        window.train()
+    panel.refresh()
+    for plot, last in ((panel.norm_plot, 3), (panel.latest_plot, 8)):
+        ticks = [v for _, values in plot.getAxis("bottom").tickValues(0.5, last + 0.5, 600.0) for v in values]
+        assert ticks and all(float(v).is_integer() and 1 <= v <= last for v in ticks)
+        assert last in ticks

@@ -65,7 +65,7 @@ def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.nda
         d_ah = bwd.d_ah[:, done]
     gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
     if lo == 0 and hi - lo == index.size:  # ... which the slice leaves out
-        gram_h = np.concatenate([np.zeros((1,) + gram_h.shape[1:]), gram_h])
+        gram_h = np.concatenate([np.zeros((1, *gram_h.shape[1:])), gram_h])
     gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
     out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
     return out

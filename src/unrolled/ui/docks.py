@@ -88,21 +88,33 @@ class PanelDocks:
         if shown:
             width = max(340, min(560, self.window.width() * 3 // 10))
             self.window.resizeDocks(shown[:1], [width], QtCore.Qt.Orientation.Horizontal)
+        # the column's tabs keep their whole names ("T..." and "T..." told nobody which was
+        # Training in F5) and scroll when they do not fit
+        direct = QtCore.Qt.FindChildOption.FindDirectChildrenOnly  # the dock areas' tab bars, not the plots'
+        for bar in self.window.findChildren(QtWidgets.QTabBar, options=direct):
+            bar.setElideMode(QtCore.Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def show_training(self) -> None:
         self.training.show()
         self.training.raise_()  # its tab in front of the Theory panel's
 
     def restyle(self) -> None:
-        """Rebuild the Training and Theory plots under the current theme: the training
-        curves are kept, the theory is recomputed."""
-        old_training, old_theory = self.training_panel, self.theory_panel
+        """Rebuild the Training, Theory and Itemized gradients plots under the current theme
+        (fonts, colours): the training curves, the chosen sequence and row are kept, the
+        theory is recomputed."""
+        old_training, old_theory, old_itemized = self.training_panel, self.theory_panel, self.itemized_panel
         self.training_panel = TrainingPanel(self.session, trainer=old_training.trainer)
         self.training_panel.iterations.setValue(old_training.iterations.value())
         self.training.setWidget(self.training_panel)
         self.theory_panel = TheoryPanel(self.session)
         self.theory.setWidget(self.theory_panel)
-        for old in (old_training, old_theory):
+        self.itemized_panel = ItemizedPanel(self.session)
+        self.itemized_panel.plot.sequence = old_itemized.plot.sequence
+        self.itemized_panel.plot.chosen_k = old_itemized.plot.chosen_k
+        self.itemized_panel.plot.row_chosen.connect(self.inspector_panel.show_timestep)
+        self.itemized.setWidget(self.itemized_panel)
+        for old in (old_training, old_theory, old_itemized):
             old.close()
             old.deleteLater()
 

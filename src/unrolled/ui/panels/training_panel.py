@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.stepper import Session
 from ...session.training import Trainer, TrainingStep
 from .. import theme
-from ..plots.axes import POWER_TICK, LogAxis
+from ..plots.axes import POWER_TICK, IntegerAxis, LogAxis
 from ..plots.legend import place_legend_above_data
 from ..plots.training import set_clip_norms
 from ..runner import TrainingRunner
@@ -57,15 +57,18 @@ class TrainingPanel(QtWidgets.QWidget):
         self.rate.setMinimumWidth(0)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
-        self.accuracy_plot = self.graphics.addPlot(row=0, col=0)
+        # whole iterations and timesteps on the x axes: never "1.5", never "0 0.20.40.6" when empty
+        self.accuracy_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom")})
         theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)",
                          {"bottom": "iteration", "left": "accuracy"})
         self.accuracy_plot.setYRange(0, 1)
-        self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left")})
+        self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
+                                                                        "bottom": IntegerAxis("bottom")})
         self.norm_plot.setLogMode(y=True)
         theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping",
                          {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
-        self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left")})
+        self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left"),
+                                                                          "bottom": IntegerAxis("bottom")})
         self.latest_plot.setLogMode(y=True)
         theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
                          widest_tick=POWER_TICK)
@@ -163,6 +166,10 @@ class TrainingPanel(QtWidgets.QWidget):
     def refresh(self) -> None:
         self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy
         steps = self.trainer.steps
+        last_iteration = max((s.iteration for s in steps), default=0)
+        for plot in (self.accuracy_plot, self.norm_plot):
+            theme.set_integer_ticks(plot.getAxis("bottom"), last_iteration)
+        theme.set_integer_ticks(self.latest_plot.getAxis("bottom"), len(steps[-1].dh_norm) if steps else 0)
         if not steps:
             for curve in (self.accuracy, self.before, self.after, self.latest):
                 curve.setData([], [])

@@ -51,7 +51,8 @@ class LogAxis(pg.AxisItem):
 class IntegerAxis(pg.AxisItem):
     """Whole-number ticks from 1 to `last` (timesteps, units, iterations), as many as the
     axis's length holds at its font: a narrow panel (a paper column) gets 1 and T, a
-    wide one every round value, and the labels never run together ("1102030")."""
+    wide one every round value, and the labels never run together ("1102030"). A `last`
+    of 0 shows no numbers (an empty plot, not "0 0.2 0.4 ...")."""
 
     def __init__(self, orientation: str, **kwargs):
         super().__init__(orientation, **kwargs)
@@ -66,6 +67,8 @@ class IntegerAxis(pg.AxisItem):
     def tickValues(self, minVal, maxVal, size):
         if self.last is None:
             return super().tickValues(minVal, maxVal, size)
+        if self.last < 1:  # nothing counted yet (no iteration trained): no numbers
+            return []
         from PySide6 import QtGui
 
         from ..theme import timestep_ticks

@@ -14,6 +14,7 @@ from ...session.itemized import itemized_gradients
 from ...session.stepper import Session
 from .. import theme
 from ..panels.seen_only import RefreshWhenSeen
+from .axes import IntegerAxis
 
 TITLE = "How far back each loss term reaches"
 BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
@@ -28,7 +29,8 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.setToolTip(PLOT_FORMULAS["itemized_gradients"])
         self.sequence = 0
         self.chosen_k: int | None = None
-        self.plot = self.addPlot(row=0, col=0)
+        # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
+        self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
         theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": "k (the loss term)"}, widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -56,6 +58,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.addItem(self.colorbar, row=0, col=1)
         self.note = pg.TextItem("", color=theme.THEME.foreground, anchor=(0.5, 0.5))
         self.plot.addItem(self.note)
+        self.plot.vb.sigResized.connect(self._fit_note)
         self.norms: np.ndarray | None = None
         self.scene().sigMouseClicked.connect(self._on_clicked)
 
@@ -72,6 +75,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
             self.image.clear()
             self.note.setText("after the backward pass")
             self.note.setPos((T + 1) / 2, (T + 1) / 2)
+            self._fit_note()
             return
         self.note.setText("")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -84,6 +88,12 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.image.setImage(logs, autoLevels=False, levels=(low, high))
         self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
         self._show_row(T)
+
+    def _fit_note(self, *_) -> None:
+        """The note wraps within the plot (a narrow dock cut it to "the backward")."""
+        if self.note.toPlainText():
+            self.note.setTextWidth(max(self.plot.vb.width() * 0.9, 1.0))
+            self.note.textItem.document().setDefaultTextOption(QtGui.QTextOption(QtCore.Qt.AlignmentFlag.AlignCenter))
 
     def choose_row(self, k: int | None) -> None:
         self.chosen_k = k
