@@ -193,6 +193,32 @@ def test_tick_labels_that_run_together_are_caught(qtbot):
     assert any("bottom tick '3000'" in p and "overlaps bottom tick '4000'" in p for p in found)
 
 
+@pytest.mark.parametrize("height, top, labelled", [
+    (130, 2.9, ["1", "10", "100"]),
+    (900, 2.9, ["1", "2", "5", "10", "20", "50", "100", "200", "500"]),
+    (110, 1.9, ["1", "10"]),  # two decades in 60 px: no room between 1 and 2
+])
+def test_a_log_axis_labels_as_many_values_as_its_length_holds(qtbot, height, top, labelled):
+    """1-2-5 over three decades when there is room; a short plot keeps the powers of ten
+    (its "1000 / 500 / 200" ran together), and the rules check what it draws."""
+    from unrolled.ui.plots.axes import LogAxis
+
+    widget = pg.PlotWidget(axisItems={"left": LogAxis("left")})
+    qtbot.addWidget(widget)
+    widget.resize(300, height)
+    plot = widget.getPlotItem()
+    plot.setLogMode(y=True)
+    plot.plot([1, 2, 3], [1.0, 30.0, 1000.0])
+    plot.setYRange(-0.05, top, padding=0)  # from 0.9, under three decades
+    widget.show()
+    qtbot.waitExposed(widget)
+    QtWidgets.QApplication.processEvents()
+    boxes, _ = figure_boxes(widget)
+    ticks = sorted((b.name.split("'")[1] for b in boxes if b.name.startswith("left tick")), key=float)
+    assert ticks == labelled
+    assert figure_problems(widget) == []
+
+
 def test_a_narrow_heatmap_gets_few_ticks_that_stay_apart(qapp):
     session = Session(Config(cell="lstm", timesteps=50, n_hidden=32))
     session.advance(session.steps_to("iteration") - 1)

@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .figures import graphics_views
+from .plots.axes import LogAxis
 from .plots.heatmaps import ColumnImage
 
 TEXT = ("title", "label", "tick", "legend", "note")  # kinds of text; "data" is drawn data
@@ -202,9 +203,11 @@ def scene_boxes(view: pg.GraphicsView) -> tuple[list[Box], list[str]]:
         elif isinstance(item, pg.AxisItem):
             drawn, missing = axis_tick_boxes(item)
             where = item.orientation
-            # the ticks unrolled chooses (setTicks, IntegerAxis) are checked against each other
-            # too ("1102030" at T = 50 in a narrow panel); pyqtgraph's own levels are not
-            chosen = getattr(item, "_tickLevels", None) is not None or getattr(item, "last", None) is not None
+            # the ticks unrolled chooses (setTicks, IntegerAxis, LogAxis's labels) are checked
+            # against each other too ("1102030" at T = 50 in a narrow panel, "1000 500 200" on
+            # a short log axis); pyqtgraph's own levels are not
+            chosen = (getattr(item, "_tickLevels", None) is not None or getattr(item, "last", None) is not None
+                      or (isinstance(item, LogAxis) and item.logMode))
             boxes += [Box("tick", rect, f"{where} tick {text!r}", 0 if chosen else group) for rect, text in drawn]
             group += 1
             cut += [f"{where} tick {text!r} left out (no room)" for text in missing]

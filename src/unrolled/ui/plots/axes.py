@@ -37,15 +37,38 @@ class LogAxis(pg.AxisItem):
         ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
         if abs(maxVal - minVal) > MINOR_UP_TO_DECADES:
             ticks = [(spacing, values) for spacing, values in ticks if spacing is not None]
-        return ticks
+        # a decade is in the minor level too (1 x 10^k): drawn once, at its first level
+        seen: list[float] = []
+        unique = []
+        for spacing, values in ticks:
+            values = [v for v in values if all(abs(v - s) > 1e-9 for s in seen)]
+            seen += values
+            unique.append((spacing, values))
+        return unique
 
     def tickStrings(self, values, scale, spacing):
         if not self.logMode:
             return super().tickStrings(values, scale, spacing)
+        return [power_label(v, self.mantissas()) for v in values]
+
+    def mantissas(self) -> tuple[int, ...]:
+        """Which values of a decade are labelled: every one within a short range, 1-2-5 over
+        a few decades, powers of ten beyond; and never more than the axis has room for at its
+        font (a short plot's "1000 / 500 / 200" ran together)."""
+        from PySide6 import QtGui
+
         low, high = self.range
-        span = abs(high - low)
-        mantissas = tuple(range(1, 10)) if span < 0.4 else (1, 2, 5) if span < 3 else (1,)
-        return [power_label(v, mantissas) for v in values]
+        span = max(abs(high - low), 1e-9)
+        vertical = self.orientation in ("left", "right")
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        room = metrics.height() if vertical else metrics.horizontalAdvance(POWER_TICK) + metrics.horizontalAdvance("0")
+        length = self.size().height() if vertical else self.size().width()
+        per_decade = length / span if length > 0 else float("inf")  # not laid out yet: by the range alone
+        if span < 0.4 and per_decade * math.log10(10 / 9) >= room:  # 9 and 10 are the closest pair
+            return tuple(range(1, 10))
+        if span < 3 and per_decade * math.log10(2) >= room:  # 1 and 2, 5 and 10
+            return (1, 2, 5)
+        return (1,)
 
 
 class IntegerAxis(pg.AxisItem):
