@@ -101,3 +101,23 @@ def test_after_a_skipped_update_the_diagram_does_not_say_updated(qapp, overflowi
         assert caption.startswith("Update skipped") and "Weights updated" not in caption
     finally:
         diagram.close()
+
+
+def test_the_diagram_marks_where_the_forward_pass_overflowed(qapp):
+    """The strip turns magenta from the first hidden state that overflowed, as the heatmaps
+    and the status bar say, and the caption says what magenta means."""
+    from unrolled.session.stepper import Session
+
+    session = Session(Config(activation="linear", rho=10.0, timesteps=400))
+    session.advance(400)  # the forward pass
+    bad = session.fwd.nonfinite_from
+    assert bad is not None and 1 < bad < 400
+    colours = strip_colours(400, np.full(400, np.nan), np.zeros(400, dtype=bool), bad)[0]
+    assert QtGui.QColor(*colours[bad - 2]).name() == theme.SKY.lower()
+    assert {QtGui.QColor(*c).name() for c in colours[bad - 1:]} == {theme.OVERFLOW}
+    diagram = build_figure("diagram")
+    try:
+        diagram.refresh(session)
+        assert "magenta: inf or nan" in diagram._caption(session)
+    finally:
+        diagram.close()

@@ -89,6 +89,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
         self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
+        self._bad_for: tuple = (None, -1, None)  # (forward trace, steps done, first overflow)
 
     def refresh(self, session: Session) -> None:
         self._session = session
@@ -153,9 +154,18 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return s.fwd.steps_done, np.full(s.T, np.nan), np.zeros(s.T, dtype=bool)
         return s.fwd.steps_done, bwd.dh_norm, bwd.done_mask
 
+    def _forward_bad_from(self, s: Session) -> int | None:
+        """The first timestep whose state overflowed in the forward pass: found once per
+        forward step, not at every paint (the trace's answer scans it whole)."""
+        fwd = s.fwd
+        if self._bad_for[0] is not fwd or self._bad_for[1] != fwd.steps_done:
+            self._bad_for = (fwd, fwd.steps_done, fwd.nonfinite_from)
+        return self._bad_for[2]
+
     def _paint_full(self, painter: QtGui.QPainter, s: Session) -> None:
         T, W, H = s.T, self.width(), self.height()
         forward_done, norms, done_back = self._state(s)
+        bad_from = self._forward_bad_from(s)
         low, high = gradient_scale(norms[done_back])
         margin = theme.px(EDGE_PX)
         pitch = (W - 2 * margin) / T
@@ -221,8 +231,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
                     painter.drawText(QtCore.QRectF(x0, cy + theme.px(2), x1 - x0, small_height),
                                      QtCore.Qt.AlignmentFlag.AlignCenter, u_name)
                     painter.setFont(self._font())
-            # the cell itself
-            fill = QtGui.QColor(theme.SKY if k < forward_done else theme.THEME.muted)
+            # the cell itself (magenta where the forward pass overflowed)
+            overflowed = bad_from is not None and bad_from - 1 <= k < forward_done
+            fill = QtGui.QColor(theme.OVERFLOW if overflowed else theme.SKY if k < forward_done else theme.THEME.muted)
             if done_back[k]:
                 fill = QtGui.QColor(theme.GRADIENT_LOW)
             current = self.show_cursor and s.t == k + 1
@@ -245,7 +256,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         top = theme.px(36) + max(free - height, 0.0) / 2
         span = (right - left) / T
         # one pixel per timestep, coloured with NumPy, then scaled: T can be thousands
-        colours = strip_colours(forward_done, norms, done_back)  # kept alive while drawn
+        colours = strip_colours(forward_done, norms, done_back, self._forward_bad_from(s))  # alive while drawn
         strip = QtGui.QImage(colours.data, T, 1, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
         painter.drawImage(QtCore.QRectF(left, top, right - left, height), strip)
         painter.setPen(QtGui.QPen(QtGui.QColor(theme.THEME.foreground), theme.px(1)))
@@ -279,7 +290,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         _, norms, done_back = self._state(s)
         if (norms[done_back] == 0).any():
             caption += "; dark grey: dL/dh_t = 0 exactly"
-        if (~np.isfinite(norms[done_back])).any():
+        if (~np.isfinite(norms[done_back])).any() or self._forward_bad_from(s) is not None:
             caption += "; magenta: inf or nan"
         return caption
 
@@ -339,13 +350,17 @@ def _rgba(colour: str) -> np.ndarray:
     return np.array(QtGui.QColor(colour).getRgb(), dtype=np.uint8)
 
 
-def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray) -> np.ndarray:
-    """(1, T, 4) RGBA: grey before the forward pass, blue once computed, and in the backward
+def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray,
+                  forward_bad_from: int | None = None) -> np.ndarray:
+    """(1, T, 4) RGBA: grey before the forward pass, blue once computed (magenta from the
+    step t = forward_bad_from on, where the hidden state overflowed), and in the backward
     pass the gradient colour of log10 ||dL/dh_t||, ZERO grey where it is exactly 0 and
     magenta where inf or nan."""
     T = len(norms)
     colours = np.tile(_rgba(theme.THEME.muted), (1, T, 1))
     colours[0, :forward_done] = _rgba(theme.SKY)
+    if forward_bad_from is not None:
+        colours[0, forward_bad_from - 1 : forward_done] = _rgba(theme.OVERFLOW)
     low, high = gradient_scale(norms[done_back])
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log10(norms)
