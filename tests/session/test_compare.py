@@ -98,10 +98,12 @@ def test_ratios_in_words_never_a_fractional_power_or_e_notation(ratio, words):
 
 
 def test_chance_and_model_names():
-    from unrolled.session.compare import chance_loss, model_names
+    from unrolled.session.compare import baseline_loss, model_names
 
-    assert chance_loss(TOXIC) == pytest.approx(np.log(2))
-    assert chance_loss(Config(task="adding-problem").resolved()) is None  # MSE: no chance level
+    assert baseline_loss(TOXIC) == (pytest.approx(np.log(2)), "chance (ln 2)")
+    loss, name = baseline_loss(Config(task="adding-problem", timesteps=20).resolved())
+    assert name == "predict the mean" and loss == pytest.approx(1 / 6, rel=0.05)  # Var(u1 + u2) = 2/12
+    assert baseline_loss(Config(task="adding-problem", timesteps=20).resolved())[0] == loss  # fixed draw
     assert model_names(TOXIC, {"cell": "lstm"}) == ("RNN", "LSTM")
     assert model_names(TOXIC, {"activation": "relu"}) == ("RNN", "ReLU RNN")
     assert model_names(TOXIC.replace(rho=0.0), {"rho": 1.5}) == ("RNN, orthogonal U", "RNN, rho 1.5")

@@ -89,7 +89,7 @@ def test_two_of_the_same_cell_are_named_by_their_difference(qtbot):
     assert [item.text for _, item in window.grad_plot.legend.items] == ["RNN", "GRU"]
 
 
-def test_chance_is_ln_c_for_cross_entropy_and_absent_for_mse(qtbot):
+def test_the_baseline_is_chance_for_cross_entropy_and_the_mean_for_mse(qtbot):
     window = make(qtbot, TOXIC.replace(n_classes=2))
     window.redraw()
     np.testing.assert_allclose(window.chance.yData, [np.log(2), np.log(2)])
@@ -97,8 +97,9 @@ def test_chance_is_ln_c_for_cross_entropy_and_absent_for_mse(qtbot):
     assert adding.loss == "mse"
     window = make(qtbot, adding)
     window.redraw()
-    assert window.chance.yData is None or len(window.chance.yData) == 0
-    assert "chance" not in " ".join(item.text for _, item in window.loss_plot.legend.items)
+    # the sum of two uniform values: variance 2/12, what predicting 1 every time scores
+    np.testing.assert_allclose(window.chance.yData, [1 / 6, 1 / 6], rtol=0.05)
+    assert [item.text for _, item in window.loss_plot.legend.items][-1] == "predict the mean"
 
 
 def test_up_and_down_from_a_remote_do_not_change_the_difference(qtbot):

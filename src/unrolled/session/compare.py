@@ -7,6 +7,8 @@ from collections.abc import Generator
 
 import numpy as np
 
+from ..engine.losses import mse, one_hot
+from ..engine.tasks import get_task
 from .config import Config, ConfigError
 from .events import Change, Signal
 from .stepper import Session, gradient_verdict
@@ -76,12 +78,24 @@ def model_names(a: Config, changes: dict) -> tuple[str, str]:
             ", ".join([second, *(setting(k, getattr(b, k)) for k in differing)]))
 
 
-def chance_loss(config: Config) -> float | None:
-    """The loss of guessing every class with probability 1/C: ln C for cross-entropy. None
-    for MSE, whose baseline depends on the targets' spread, not on the model."""
-    if config.loss != "cross-entropy" or config.n_classes < 2:
-        return None
-    return float(np.log(config.n_classes))
+BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
+
+
+def baseline_loss(config: Config) -> tuple[float, str] | None:
+    """The loss of a model that ignores its input, and its name in a legend: for
+    cross-entropy, guessing every class with probability 1/C (ln C); for MSE, predicting
+    the targets' mean, estimated on fresh sequences of the task (a fixed seed, so A and B
+    and every redraw agree). None for one class."""
+    if config.loss == "cross-entropy":
+        return (float(np.log(config.n_classes)), f"chance (ln {config.n_classes})") if config.n_classes >= 2 else None
+    task = get_task(config.task)
+    B = int(np.clip(BASELINE_VALUES // (config.timesteps * config.n_features), 64, 65536))
+    _, Y = task.sample(config.timesteps, config.n_features, config.n_classes, B, np.random.default_rng(0))
+    Y = np.asarray(Y)
+    targets = Y.astype(float) if Y.dtype.kind == "f" else one_hot(Y, config.n_classes)
+    mean = np.broadcast_to(targets.mean(axis=0), targets.shape)
+    loss, _ = mse(mean, targets)
+    return loss, "predict the mean"
 
 
 def describe_changes(changes: dict) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..session.compare import Comparison, chance_loss, describe_changes
+from ..session.compare import Comparison, baseline_loss, describe_changes
 from ..session.config import Config, ConfigError
 from ..session.events import Change
 from . import theme
@@ -71,11 +71,12 @@ class CompareWindow(QtWidgets.QMainWindow):
             marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
             self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), connect="finite", **marks))
             self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), **marks))
-        # the loss of guessing uniformly, a data item so that the y range includes it
+        # the loss of a model that ignores its input (guessing, or predicting the mean), a
+        # data item so that the y range includes it
         self.chance = self.loss_plot.plot([], [], pen=theme.pen(theme.GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
-        self.chance_loss = chance_loss(config)  # A and B share the task, hence the loss and C
-        if self.chance_loss is not None:
-            self.loss_legend.addItem(self.chance, f"chance (ln {config.n_classes})")
+        self.baseline = baseline_loss(config)  # A and B share the task, hence the loss and C
+        if self.baseline is not None:
+            self.loss_legend.addItem(self.chance, self.baseline[1])
         for plot in (self.grad_plot, self.loss_plot):
             plot.setMenuEnabled(False)
         self.summary = QtWidgets.QLabel()
@@ -189,17 +190,16 @@ class CompareWindow(QtWidgets.QMainWindow):
             for item, name in zip(items, names):
                 item.opts["name"] = name
                 legend.addItem(item, name)
-        if self.chance_loss is not None:  # last, under the two models
-            self.loss_legend.addItem(self.chance, f"chance (ln {self.comparison.a.config.n_classes})")
+        if self.baseline is not None:  # last, under the two models
+            self.loss_legend.addItem(self.chance, self.baseline[1])
 
     def _draw_chance(self) -> None:
-        """ln C for cross-entropy (the loss of guessing uniformly), across the iterations
-        drawn, labelled "chance" in the legend; no line for MSE, whose baseline is the
-        targets' spread, not a property of the model."""
+        """The baseline across the iterations drawn: ln C for cross-entropy ("chance"), the
+        targets' variance for MSE ("predict the mean"): a model under it has learnt something."""
         last = max(1, *(len(s.history) for s in self.comparison.sessions))
         theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), last, target=8)  # never iteration 1.5
-        if self.chance_loss is not None:
-            self.chance.setData([0.5, last + 0.5], [self.chance_loss, self.chance_loss])
+        if self.baseline is not None:
+            self.chance.setData([0.5, last + 0.5], [self.baseline[0]] * 2)
 
     def closeEvent(self, event) -> None:
         self.keys.detach()
