@@ -39,11 +39,16 @@ def test_nan_gradients_are_marked_and_labelled_with_no_norm_on_the_axis(qapp, ov
     panel = laid_out(build_figure("grad_norms"), 640, 560, overflowing)
     try:
         assert np.isnan(overflowing.bwd.dh_norm).all()
-        x, _ = panel.overflow.getData()
+        x, _ = panel.overflow_marks.marks.getData()
         assert len(x) == overflowing.T  # every timestep marked
-        assert panel.overflow_label.isVisible() and panel.overflow_label.toPlainText() == "inf / nan"
+        label = panel.overflow_marks.label
+        assert label.isVisible() and label.toPlainText() == "inf / nan"
         # no numbers beside the marks that would read as "gradient = 1"
         assert panel.norms.getAxis("left")._tickLevels == [[], []]
+        # the contributions too: marked, not a blank plot
+        x, _ = panel.contrib_marks.marks.getData()
+        assert len(x) == overflowing.T and panel.contrib_marks.label.isVisible()
+        assert panel.contrib_plot.getAxis("left")._tickLevels == [[], []]
     finally:
         panel.close()
 

@@ -45,7 +45,7 @@ def test_a_step_gives_data_only_to_the_curves_it_changed(monkeypatch, make_windo
     panel = window.gradients
     s = window.session
     calls = {c: count_calls(monkeypatch, c, "setData") for c in (panel.total, panel.last, panel.theory)}
-    overflow = count_calls(monkeypatch, panel.overflow, "setData")
+    overflow = count_calls(monkeypatch, panel.overflow_marks.marks, "setData")
     for _ in range(8):  # the forward pass: no gradient yet, nothing to draw
         s.step()
         window.redraw()

@@ -14,6 +14,7 @@ from .. import theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
 from .legend import ScaledSample
+from .overflow_marks import OverflowMarks
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -99,16 +100,7 @@ class GradientPanel(QtWidgets.QWidget):
         dashed = pg.QtCore.Qt.PenStyle.DashLine
         self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=dashed, symbol="s")
         self.theory = log_curve(self.norms, theme.GREY, "theory", style=dashed, symbol=None)
-        self.overflow = pg.ScatterPlotItem(
-            symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2)
-        )
-        self.norms.addItem(self.overflow)
-        # the word beside the marks: above the largest finite norm, not a value on the axis
-        self.overflow_label = pg.TextItem("inf / nan", color=theme.OVERFLOW, anchor=(0.5, 1.0))
-        self.overflow_label.setFont(theme.qfont(0.9))
-        self.overflow_label.setVisible(False)
-        self.norms.addItem(self.overflow_label, ignoreBounds=True)
-        self._axis_blank = False
+        self.overflow_marks = OverflowMarks(self.norms)
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
         self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
@@ -126,6 +118,7 @@ class GradientPanel(QtWidgets.QWidget):
                          {"bottom": "t", "left": "||dL/dU at t||"}, widest_tick=POWER_TICK)
         self.contrib_plot.setLogMode(y=True)
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
+        self.contrib_marks = OverflowMarks(self.contrib_plot)
         self.contrib_plot.setXLink(self.norms)
         for plot in (self.norms, self.contrib_plot):
             plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
@@ -146,7 +139,6 @@ class GradientPanel(QtWidgets.QWidget):
         self._version = None
         self._y_ranges: dict = {}  # plot -> the log10 range it was given
         self._data: dict = {}  # curve -> the values it was last given (None: empty)
-        self._overflow_for: tuple | None = None  # (marked timesteps, height) last drawn
         # each timestep's contribution once computed (it never changes after), for the
         # traces it was computed from (held, so that no later trace can take their ids)
         self._contrib_traces: tuple | None = None
@@ -241,12 +233,14 @@ class GradientPanel(QtWidgets.QWidget):
         self._sync_legend(self._theory_label)
         contrib = self._contributions(session) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
-        top = self._mark_overflow(session, t)
+        done = bwd.done_mask if bwd is not None else None
+        # inf and nan marked above the finite values, with their word above them
+        top = self.overflow_marks.update(t, bwd.dh_norm if bwd is not None else None, done)
+        contrib_top = self.contrib_marks.update(t, contrib if bwd is not None else None, done)
         shown = [c.yData for c in (self.total, self.last, self.cell, self.theory) if c in self._shown]
-        if top is not None:  # the overflow marks, with their word above them
-            shown.append(np.array([10.0 ** (top + 0.4)]))
-        self._set_y_range(self.norms, shown)
-        self._set_y_range(self.contrib_plot, [self.contrib.yData])
+        self._set_y_range(self.norms, shown + ([np.array([10.0 ** (top + 0.4)])] if top is not None else []))
+        self._set_y_range(self.contrib_plot, [self.contrib.yData]
+                          + ([np.array([10.0 ** (contrib_top + 0.4)])] if contrib_top is not None else []))
         if self._ticks_for != T:
             # a marker per timestep while they can be told apart; beyond, lines only (and fast)
             for curve, symbol in self._symbols.items():
@@ -319,33 +313,3 @@ class GradientPanel(QtWidgets.QWidget):
         for item, name in wanted:
             legend.addItem(item, name)
         self._legend_state = wanted
-
-    def _mark_overflow(self, session: Session, t: np.ndarray) -> float | None:
-        """Marks the inf and nan norms above the largest finite one; returns their log10
-        height, or None when there are none."""
-        bwd = session.bwd
-        if bwd is None:
-            if self._overflow_for != ():
-                self.overflow.setData([], [])
-                self._overflow_for = ()
-            self.overflow_label.setVisible(False)
-            return None
-        done = bwd.done_mask
-        with np.errstate(invalid="ignore", over="ignore"):
-            bad = done & ~np.isfinite(bwd.dh_norm)
-            finite = bwd.dh_norm[done & np.isfinite(bwd.dh_norm) & (bwd.dh_norm > 0)]
-        # above the largest finite norm; with none, the axis has no numbers, so the marks
-        # cannot be read as a norm of 1
-        top = np.log10(finite.max()) + 0.5 if finite.size else 0.0
-        marks = (bad.tobytes(), top if bad.any() else None)
-        if marks != self._overflow_for:
-            self.overflow.setData(t[bad], np.full(int(bad.sum()), top))  # log mode: y in log10
-            self._overflow_for = marks
-        self.overflow_label.setVisible(bool(bad.any()))
-        if bad.any():
-            self.overflow_label.setPos(float(np.mean(t[bad])), top)
-        blank = bool(bad.any()) and finite.size == 0
-        if blank != self._axis_blank:
-            self.norms.getAxis("left").setTicks([[], []] if blank else None)
-            self._axis_blank = blank
-        return top if bad.any() else None
