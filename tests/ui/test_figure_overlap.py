@@ -219,6 +219,19 @@ def test_a_log_axis_labels_as_many_values_as_its_length_holds(qtbot, height, top
     assert figure_problems(widget) == []
 
 
+def test_a_short_log_axis_keeps_the_decades_at_its_ends(qtbot):
+    """10 .. 1000 in 87 px: pyqtgraph kept only its minor level, which leaves out the range's
+    ends, so the axis read "100" alone."""
+    from unrolled.ui.plots.axes import LogAxis
+
+    axis = LogAxis("left")
+    axis.setLogMode(False, True)
+    levels = axis.tickValues(1.0, 3.0, 87.0)
+    assert levels[0] == (1.0, [1.0, 2.0, 3.0])
+    drawn = [v for _, values in levels for v in values]
+    assert len(drawn) == len(set(drawn))  # each value once
+
+
 def test_a_narrow_heatmap_gets_few_ticks_that_stay_apart(qapp):
     session = Session(Config(cell="lstm", timesteps=50, n_hidden=32))
     session.advance(session.steps_to("iteration") - 1)

@@ -35,6 +35,10 @@ class LogAxis(pg.AxisItem):
         MINOR_UP_TO_DECADES: unlabelled, eight a decade, a blur of marks on a gradient plot
         over many decades, and measuring them was most of what redrawing the axis cost."""
         ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if all(spacing is None for spacing, _ in ticks):  # a short axis: pyqtgraph keeps only the
+            # minor level, whose range leaves out its ends, so 10 and 1000 of 10 .. 1000 had no label
+            low, high = sorted((minVal, maxVal))
+            ticks.insert(0, (1.0, [float(v) for v in range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1)]))
         if abs(maxVal - minVal) > MINOR_UP_TO_DECADES:
             ticks = [(spacing, values) for spacing, values in ticks if spacing is not None]
         # a decade is in the minor level too (1 x 10^k): drawn once, at its first level
