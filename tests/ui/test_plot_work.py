@@ -184,3 +184,18 @@ def test_the_loss_plot_is_redrawn_only_when_the_loss_or_its_history_changes(monk
     window.redraw()
     assert len(given) == 2
     np.testing.assert_array_equal(window.loss_plot.curve.yData, s.loss_history)
+
+
+def test_the_theory_line_is_named_for_the_weights_of_now_before_the_backward_pass(make_window):
+    """Its entry stays in the legend through the forward pass (no rebuilt legend), named for
+    the current U: after a rescale the old rho must not linger until the backward pass."""
+    window = make_window(Config(activation="linear", rho=0.9, timesteps=8))
+    s = window.session
+    s.advance(3)
+    window.redraw()
+    names = [label.text for _, label in window.gradients.norms.legend.items]
+    assert any("ρ(U) = 0.9" in name for name in names), names
+    s.set_spectral_radius(1.5, keep_position=True)
+    window.redraw()
+    names = [label.text for _, label in window.gradients.norms.legend.items]
+    assert any("ρ(U) = 1.5" in name for name in names) and not any("0.9" in name for name in names), names

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PySide6 import QtCore
 
 from unrolled.session.config import Config
@@ -111,3 +112,20 @@ def test_the_panel_counts_whole_iterations_and_timesteps(qtbot, make_window):
         ticks = [v for _, values in plot.getAxis("bottom").tickValues(0.5, last + 0.5, 600.0) for v in values]
         assert ticks and all(float(v).is_integer() and 1 <= v <= last for v in ticks)
         assert last in ticks
+
+
+def test_a_finished_run_and_a_new_model_leave_nothing_stale(qtbot, make_window):
+    """After a run the rate line says what was trained (not "2 it/s, 21 s left"); the bar
+    counts to the number chosen; a new model's empty plots drop the old model's ranges."""
+    window = make_window(ADDING)
+    panel = window.training_panel
+    panel.iterations.setValue(3)
+    assert panel.progress.maximum() == 3
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+        window.train()
+    assert panel.rate.text() == "Trained: 3 iterations"
+    panel.norm_plot.setYRange(100, 150)  # as a diverged run leaves it
+    panel.reset()
+    assert panel.rate.text() == "Not trained yet"
+    low, high = panel.norm_plot.viewRange()[1]
+    assert low == pytest.approx(-1) and high == pytest.approx(1)

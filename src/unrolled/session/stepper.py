@@ -379,6 +379,13 @@ class Session:
         k = self.net.truncation_for(self.T)
         return None if k == 0 else (self.T - k + 1, self.T)
 
+    def theory_label(self) -> str | None:
+        """The name of the theory line for this iteration's weights (a plain RNN's), before
+        its curve can be drawn; None for gated cells."""
+        if self.net.cell_name != "rnn":
+            return None
+        return self._theory_rates.rate(self.fwd.packed["U"], self.config.activation)[1]
+
     def theory_curve(self) -> tuple[np.ndarray, str] | None:
         """(T,) the theory for gradient_curve, anchored at t = T, and its label (see
         `theory.theory_rate`); None for gated cells."""

@@ -96,6 +96,7 @@ class TheoryPanel(QtWidgets.QWidget):
         theme.style_plot(self.eigen_plot, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
         self.eigen_plot.setAspectLocked(True)
         self.eigen_plot.setMenuEnabled(False)
+        self.eigen_plot.setMouseEnabled(x=False, y=False)  # the wheel scrolls the panel
         angles = np.linspace(0, 2 * np.pi, 200)
         self.unit_circle = self.eigen_plot.plot(np.cos(angles), np.sin(angles), pen=theme.pen(theme.GREY, 1.5))
         self.rho_circle = self.eigen_plot.plot([], [], pen=theme.pen(theme.VERMILION, 1.5, QtCore.Qt.PenStyle.DashLine))
@@ -105,6 +106,7 @@ class TheoryPanel(QtWidgets.QWidget):
         theme.style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
+        self.jac_plot.setMouseEnabled(x=False, y=False)
         self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                               labelTextColor=theme.THEME.foreground)
         self.product = self.jac_plot.plot([], [], pen=theme.pen(theme.BLUE), name="||dh_T/dh_t||")

@@ -32,6 +32,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.iterations = QtWidgets.QSpinBox()
         self.iterations.setRange(1, 100000)
         self.iterations.setValue(200)
+        # the bar's "0 of N" follows the number chosen, until a run sets it
+        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
         self.iterations.setToolTip("How many iterations to train; each draws a fresh batch from the task")
         self.train_button = QtWidgets.QPushButton("Train")
         self.train_button.setToolTip("Train for the chosen number of iterations (T)")
@@ -40,6 +42,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.stop_button.setEnabled(False)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setFormat("%v of %m iterations")
+        self.progress.setMaximum(self.iterations.value())
         self.rate = QtWidgets.QLabel("Not trained yet")
         self.rate.setWordWrap(True)  # "12.3 it/s, 5 s left" on two lines in a narrow dock
         self.message = QtWidgets.QLabel()
@@ -81,6 +84,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.latest = self.latest_plot.plot([], [], pen=theme.pen(theme.BLUE), connect="finite")
         for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
             plot.setMenuEnabled(False)
+            plot.setMouseEnabled(x=False, y=False)  # the wheel scrolls the panel, it does not zoom a plot
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -116,8 +120,13 @@ class TrainingPanel(QtWidgets.QWidget):
         self.message.setText("")
         self.progress.setValue(0)
         self.refresh()
-        for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
-            plot.enableAutoRange()  # the old model's 1e200 must not frame the new one
+        # the old model's 1e200 and 200 iterations must not frame the new one: with no data,
+        # auto range keeps the range it had, so the neutral one is set first
+        self.accuracy_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self.accuracy_plot.enableAutoRange(axis="x")
+        for plot in (self.norm_plot, self.latest_plot):
+            plot.setRange(xRange=(0, 1), yRange=(-1, 1), padding=0)  # log10: 0.1 to 10
+            plot.enableAutoRange()
 
     def show_steps(self, steps: list[TrainingStep]) -> None:
         """The curves of a training run made elsewhere (a lesson's stop), on this session."""
@@ -136,8 +145,10 @@ class TrainingPanel(QtWidgets.QWidget):
         # what this run did, also when it stopped early (an overflow, Esc) before a progress report
         done = len(self.trainer.steps) - self._steps_before
         self.progress.setValue(min(done, self.progress.maximum()))
-        if done and self.rate.text() == "Not trained yet":
-            self.rate.setText(f"Trained: {done} iterations")
+        # no "2 it/s, 21 s left" once stopped
+        trained = len(self.trainer.steps)
+        self.rate.setText(f"Trained: {trained} iteration{'s' if trained != 1 else ''}" if trained
+                          else "Not trained yet")
         self.train_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if message:

@@ -133,7 +133,6 @@ class GradientPanel(QtWidgets.QWidget):
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
-        self._theory_label: str | None = None  # the theory curve's name while it is drawn
         self._legend_state: list = []
         self._ticks_for = None
         self._version = None
@@ -226,11 +225,11 @@ class GradientPanel(QtWidgets.QWidget):
             self.truncation.setRegion((window[0] - 0.5, window[1] + 0.5))
             self.truncation_label.setFormat(f"truncation k = {window[1] - window[0] + 1}")
         theory = session.theory_curve()
-        if theory is None and bwd is None and session.net.cell_name == "rnn" and self._theory_label is not None:
-            theory = (empty, self._theory_label)  # a plain RNN's theory, empty until the backward pass
+        label = session.theory_label() if bwd is None else None
+        if theory is None and label is not None:
+            theory = (empty, label)  # a plain RNN's theory, named, empty until the backward pass
         self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
-        self._theory_label = theory[1] if theory else None
-        self._sync_legend(self._theory_label)
+        self._sync_legend(theory[1] if theory else None)
         contrib = self._contributions(session) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
         done = bwd.done_mask if bwd is not None else None

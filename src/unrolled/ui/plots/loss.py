@@ -28,6 +28,7 @@ class LossPlot(pg.PlotWidget):
         self.addItem(self.current)
         self._shown_iterations = None
         self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
+        self._shown_count = 0  # iterations in the history drawn: fewer now means a reset
         self.getPlotItem().setMenuEnabled(False)  # right-click opens unrolled's export menu
 
     def refresh(self, session: Session) -> None:
@@ -53,9 +54,9 @@ class LossPlot(pg.PlotWidget):
         else:
             self.current.setData([], [])
         n = max(len(losses) + 1, 5)
-        if self._shown_iterations is not None and n < self._shown_iterations:
-            # a reset or a new model: the old range means nothing now
+        if len(losses) < self._shown_count:  # a reset or a new model: the old range means nothing now
             self.enableAutoRange(axis="y")
+        self._shown_count = len(losses)
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
             self.setXRange(0.5, n + 0.5, padding=0)
