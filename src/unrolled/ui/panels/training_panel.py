@@ -32,8 +32,6 @@ class TrainingPanel(QtWidgets.QWidget):
         self.iterations = QtWidgets.QSpinBox()
         self.iterations.setRange(1, 100000)
         self.iterations.setValue(200)
-        # the bar's "0 of N" follows the number chosen, until a run sets it
-        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
         self.iterations.setToolTip("How many iterations to train; each draws a fresh batch from the task")
         self.train_button = QtWidgets.QPushButton("Train")
         self.train_button.setToolTip("Train for the chosen number of iterations (T)")
@@ -43,6 +41,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.progress = QtWidgets.QProgressBar()
         self.progress.setFormat("%v of %m iterations")
         self.progress.setMaximum(self.iterations.value())
+        # the bar's "0 of N" follows the number chosen, until a run sets it
+        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
         self.rate = QtWidgets.QLabel("Not trained yet")
         self.rate.setWordWrap(True)  # "12.3 it/s, 5 s left" on two lines in a narrow dock
         self.message = QtWidgets.QLabel()
@@ -107,6 +107,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.train_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.progress.setMaximum(self.iterations.value())
+        # the bar's "0 of N" follows the number chosen, until a run sets it
+        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
         self.progress.setValue(0)
         self._steps_before = len(self.trainer.steps)
         self._redraw.start()
