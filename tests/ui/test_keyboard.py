@@ -128,6 +128,57 @@ def test_a_field_being_edited_keeps_its_keys_then_enter_hands_them_back(qtbot, m
     assert steps_once(window)
 
 
+def _click_up_arrow(box: QtWidgets.QAbstractSpinBox) -> None:
+    option = QtWidgets.QStyleOptionSpinBox()
+    box.initStyleOption(option)
+    up = box.style().subControlRect(QtWidgets.QStyle.ComplexControl.CC_SpinBox, option,
+                                    QtWidgets.QStyle.SubControl.SC_SpinBoxUp, box)
+    QTest.mouseClick(box, QtCore.Qt.MouseButton.LeftButton, pos=up.center())
+
+
+@pytest.mark.parametrize("field", ["speed", "learning_rate", "rho"])
+def test_a_click_on_a_spin_boxs_arrows_leaves_the_keys_stepping(qtbot, make_window, field):
+    """The arrows change the value; they do not start editing the text: Right steps and
+    Space plays after them (the Speed box ate Space and became ' steps/s')."""
+    window = make_window(timesteps=6)
+    if field == "rho":
+        window.theory_dock.show()
+        box = window.theory_panel.rho_box
+    else:
+        box = window.speed if field == "speed" else window.model_panel.editors[field]
+    before = box.value()
+    _click_up_arrow(box)
+    assert box.value() > before and box.hasFocus()
+    assert steps_once(window)
+    key(window, Key.Key_Space)
+    assert window.player.playing
+    key(window, Key.Key_Space)
+    assert not window.player.playing and box.value() > before
+
+
+def test_the_wheel_turns_a_model_field_only_once_it_has_the_keyboard(qtbot, make_window):
+    """A wheel notch over Cell while scrolling the panel rebuilt the model as an LSTM."""
+    from PySide6 import QtGui
+
+    window = make_window(timesteps=6)
+    cell = window.model_panel.editors["cell"]
+    T = window.model_panel.editors["timesteps"]
+
+    def notch(widget):
+        centre = QtCore.QPointF(widget.rect().center())
+        event = QtGui.QWheelEvent(centre, QtCore.QPointF(widget.mapToGlobal(centre.toPoint())), QtCore.QPoint(0, 0),
+                                  QtCore.QPoint(0, -120), QtCore.Qt.MouseButton.NoButton, Mod.NoModifier,
+                                  QtCore.Qt.ScrollPhase.NoScrollPhase, False)
+        QtWidgets.QApplication.sendEvent(widget, event)
+
+    notch(cell)
+    notch(T)
+    assert cell.currentData() == "rnn" and T.value() == 6 and window.session.config.cell == "rnn"
+    T.setFocus()
+    notch(T)
+    assert T.value() == 5
+
+
 def test_a_field_given_focus_by_tab_steps_until_typed_into(qtbot, make_window):
     window = make_window()
     editor = window.model_panel.editors["seed"]

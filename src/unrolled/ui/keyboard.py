@@ -89,7 +89,10 @@ class SteppingKeys(QtCore.QObject):
             # True: the focus widget does not claim the key, so the window's action takes it
             return not self.editing and key_text(event) in self.keys  # type: ignore[arg-type]
         if kind == QtCore.QEvent.Type.MouseButtonPress:
-            self.editing = is_text_field(self._watched[0]) if self._watched else False
+            # a click into the text edits it; a click on a spin box's arrows (the box itself,
+            # around its line edit) only changes the value: the keys go on stepping
+            arrows = isinstance(watched, QtWidgets.QAbstractSpinBox)
+            self.editing = bool(self._watched) and is_text_field(self._watched[0]) and not arrows
         elif kind == QtCore.QEvent.Type.KeyPress and self._watched and is_text_field(self._watched[0]):
             key = event.key()  # type: ignore[attr-defined]
             if key not in NOT_EDITING and key_text(event) not in self.keys:  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.stepper import Session
-from .number_boxes import RealNumberBox, WholeNumberBox
+from .number_boxes import ChoiceBox, RealNumberBox, WholeNumberBox
 from .sample_view import SampleView
 
 MEMORY_QUESTION_BYTES = 1_000_000_000
@@ -130,7 +130,7 @@ class ModelPanel(QtWidgets.QWidget):
         return editor
 
     def _make_choice(self, name: str, choices) -> QtWidgets.QComboBox:
-        editor = QtWidgets.QComboBox()
+        editor = ChoiceBox()
         for choice in choices:
             editor.addItem(choice, choice)
         if name in ("task", "cell"):

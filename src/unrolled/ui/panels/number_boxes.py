@@ -1,4 +1,5 @@
-"""Spin boxes that let a typed number beyond their range through to be refused out loud.
+"""Spin boxes that let a typed number beyond their range through to be refused out loud,
+and fields that the mouse wheel passes over unless they have the keyboard.
 
 Qt's own spin boxes drop the keystroke that would leave the range: typing 99999 into a
 box whose largest value is 5000 leaves 9999, or 999, without a word, and 1e3 becomes 13.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6 import QtGui, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 State = QtGui.QValidator.State
 # what can become a number while it is typed: 99999, -0.5, 1e3, 2.5e-
@@ -55,9 +56,34 @@ class _Refusing:
         return value
 
 
-class WholeNumberBox(_Refusing, QtWidgets.QSpinBox):
-    pass
+class _WheelWhenFocused:
+    """The wheel scrolls the panel past the field; it turns the value only once the field
+    has the keyboard (clicked): one notch over Cell rebuilt the model as an RNN became an
+    LSTM, losing the preset."""
+
+    def _keep_wheel_for_focus(self) -> None:
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+
+    def wheelEvent(self, event) -> None:
+        if self.hasFocus():  # type: ignore[attr-defined]
+            super().wheelEvent(event)  # type: ignore[misc]
+        else:
+            event.ignore()  # to the scroll area around
 
 
-class RealNumberBox(_Refusing, QtWidgets.QDoubleSpinBox):
-    pass
+class WholeNumberBox(_WheelWhenFocused, _Refusing, QtWidgets.QSpinBox):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._keep_wheel_for_focus()
+
+
+class RealNumberBox(_WheelWhenFocused, _Refusing, QtWidgets.QDoubleSpinBox):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._keep_wheel_for_focus()
+
+
+class ChoiceBox(_WheelWhenFocused, QtWidgets.QComboBox):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._keep_wheel_for_focus()
