@@ -15,6 +15,7 @@ from unrolled.ui.figure_boxes import figure_problems
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
 PANELS = [frozenset(p) for n in range(4) for p in itertools.combinations(("model", "training", "theory"), n)]
+PANELS.append(frozenset(("model", "training", "theory", "inspector", "itemized")))  # every panel at once
 READABLE_PX = 150
 DATA_PX = 90  # inside the axes: a curve's rise from 10^-6 to 1 can be seen from the back of a room
 
@@ -60,7 +61,8 @@ def test_every_plot_keeps_a_readable_height(make_window, size, presenting):
         window.act_presentation.trigger()
     problems = []
     for panels in PANELS:
-        docks = {"model": window.model_dock, "training": window.training_dock, "theory": window.theory_dock}
+        docks = {"model": window.model_dock, "training": window.training_dock, "theory": window.theory_dock,
+                 "inspector": window.docks.inspector, "itemized": window.docks.itemized}
         for name, dock in docks.items():
             dock.setVisible(name in panels)
         settle()

@@ -83,5 +83,5 @@ def main(session: Session, screenshot: str | None = None, compare_changes: dict 
         window.close()
         return 0
     install_excepthook()
-    window.show()
+    window.show_on_screen()
     return app.exec()

@@ -83,6 +83,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.redraw()
         self.plots.focus_home()
 
+    def show_on_screen(self) -> None:
+        """Open at 1440 x 900, or maximised on a screen that has no room around that (a
+        1366 x 768 projector): sized to the whole screen, the title bar pushed the status bar
+        below its bottom edge."""
+        screen = self.screen() or QtWidgets.QApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1920, 1080)
+        if room.width() < 1440 + 40 or room.height() < 900 + 60:
+            self.showMaximized()
+        else:
+            self.show()
+
     # -- the parts, under the names the panels' tests and the benchmarks use ---------------
     model_panel = property(lambda self: self.docks.model_panel)
     training_panel = property(lambda self: self.docks.training_panel)

@@ -79,7 +79,7 @@ class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row)
         layout.addWidget(self.browser, 1)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(300)  # beside the Model panel and the plots in F5 on a 1280 px projector
         self._stale = True
         self.timestep.valueChanged.connect(self._on_timestep_chosen)
         self.follow.toggled.connect(self._on_follow_toggled)
