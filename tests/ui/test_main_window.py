@@ -223,3 +223,15 @@ def test_a_single_step_redraws_at_the_next_turn_of_the_event_loop(qtbot, window)
     assert window.redraws.pending and "t = 1 of 4" not in window.status.phase.text()
     QtWidgets.QApplication.processEvents()  # one turn: no frame timer in the way of the key press
     assert not window.redraws.pending and "t = 1 of 4" in window.status.phase.text()
+
+
+def test_a_small_screen_opens_the_window_maximised(qtbot):
+    """Sized to the whole of a 1366 x 768 screen, the title bar pushed the status bar off its
+    bottom; maximised, the window manager fits it (the test screen, 800 x 600, is small)."""
+    from unrolled.session.stepper import Session
+    from unrolled.ui.main_window import MainWindow
+
+    window = MainWindow(Session(Config(timesteps=4)))
+    qtbot.addWidget(window)
+    window.show_on_screen()
+    assert window.isMaximized()
