@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from unrolled import cli
 from unrolled.engine import Network
 from unrolled.session.config import Config
+from unrolled.session.stepper import Session
 from unrolled.ui import theme
 from unrolled.ui.gradcheck_dialog import GradcheckDialog
 from unrolled.ui.plots.diagram import EDGE_PX
@@ -167,3 +168,23 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
         assert chosen.args == [t]
         assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == t
     assert diagram.timestep_at(1) is None  # beside the cells
+
+
+def test_the_itemized_colour_bar_reads_as_log10_values(qapp):
+    """Over a narrow range of log10 norms, pyqtgraph's SI prefix wrote "-650" and
+    "(x0.001)" on the bar; it reads -0.65."""
+    from unrolled.ui.figure_boxes import figure_boxes
+    from unrolled.ui.figures import build_figure, laid_out
+
+    session = Session(Config(cell="lstm", timesteps=6, rho=0.5).resolved())
+    session.advance(session.steps_per_iteration - 1)
+    widget = laid_out(build_figure("itemized_gradients"), 500, 400, session)
+    try:
+        boxes, _ = figure_boxes(widget)
+        names = [b.name for b in boxes if b.name.startswith("right")]
+    finally:
+        widget.close()
+    low, high = widget.colorbar.levels()
+    assert names and not any("x0" in name or "x1" in name for name in names)
+    ticks = [float(name.split("'")[1]) for name in names if "tick" in name]
+    assert ticks and all(low - 0.5 <= t <= high + 0.5 for t in ticks)

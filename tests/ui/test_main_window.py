@@ -235,3 +235,26 @@ def test_a_small_screen_opens_the_window_maximised(qtbot):
     qtbot.addWidget(window)
     window.show_on_screen()
     assert window.isMaximized()
+
+
+def test_the_keyboard_shortcuts_fit_the_screen_and_scroll(qtbot, make_window):
+    """F1's list is taller than a 768 px projector: its window fits the screen and scrolls."""
+    from PySide6 import QtCore, QtWidgets
+
+    window = make_window()
+    seen = {}
+
+    def look():
+        dialog = QtWidgets.QApplication.activeModalWidget()
+        if dialog is None:
+            QtCore.QTimer.singleShot(20, look)
+            return
+        room = dialog.screen().availableGeometry()
+        text = dialog.findChild(QtWidgets.QTextBrowser)
+        seen.update(fits=dialog.height() <= room.height() and dialog.width() <= room.width(),
+                    scrolls=text.verticalScrollBar().maximum() > 0, text=text.toPlainText())
+        dialog.reject()
+
+    QtCore.QTimer.singleShot(0, look)
+    window.act_shortcuts.trigger()
+    assert seen["fits"] and seen["scrolls"] and "Right" in seen["text"]

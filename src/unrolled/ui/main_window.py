@@ -276,7 +276,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._restyle()
 
     def show_shortcuts(self) -> None:
-        QtWidgets.QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_html())
+        from .text_dialog import show_text
+
+        show_text(self, "Keyboard shortcuts", self.shortcuts_html())
 
     def show_about(self) -> None:
         from .. import __version__

@@ -47,6 +47,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         axis = self.colorbar.axis  # as the heatmaps' bars: a readable font, wide enough for "-10.5"
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
+        axis.enableAutoSIPrefix(False)  # -0.65, not "-650" and "(x0.001)" in the bar's title
         axis.setLabel(BAR_LABEL, **{"font-size": f"{theme.font_pt(0.9):.1f}pt", "color": theme.THEME.foreground})
         axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
                           + line * 1.3))
