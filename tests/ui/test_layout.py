@@ -76,6 +76,10 @@ def test_every_plot_keeps_a_readable_height(make_window, size, presenting):
             if areas and min(areas) < DATA_PX:
                 problems.append(f"{sorted(panels)}: {name}: data areas {[round(h) for h in areas]} px")
             problems += [f"{sorted(panels)}: {name}: {problem}" for problem in figure_problems(slot)]
+        diagram = window.diagram  # its caption's last line was cut by the slot around it
+        if diagram.isVisible() and diagram.visibleRegion().boundingRect().height() < diagram.height():
+            problems.append(f"{sorted(panels)}: the diagram shows {diagram.visibleRegion().boundingRect().height()} "
+                            f"of its {diagram.height()} px")
         assert window.plots.slots["diagram"].isVisible() or window.plots.tabbed
     assert not problems, "\n".join(problems)
 
@@ -112,3 +116,22 @@ def test_the_right_column_tabs_keep_their_whole_names_in_f5(make_window):
         assert bar.elideMode() == QtCore.Qt.TextElideMode.ElideNone and bar.usesScrollButtons()
         for i in range(bar.count()):  # each tab as wide as its name
             assert bar.tabRect(i).width() >= bar.fontMetrics().horizontalAdvance(bar.tabText(i))
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+def test_the_diagram_is_seen_whole_in_the_window_as_it_opens(qtbot, presenting):
+    """At 1440 x 900 the diagram's slot kept its own 140 px minimum while the diagram needs
+    150: the caption's last line was cut by the plots below."""
+    from unrolled.session.stepper import Session
+    from unrolled.ui.main_window import MainWindow
+
+    window = MainWindow(Session(Config()))  # at the size it opens with on a large screen
+    qtbot.addWidget(window)
+    window.resize(1440, 900)
+    window.show()
+    if presenting:
+        window.act_presentation.trigger()
+    settle()
+    diagram = window.diagram
+    assert diagram.isVisible()
+    assert diagram.visibleRegion().boundingRect().height() == diagram.height()

@@ -219,7 +219,11 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         # the diagram's cells, x labels and two caption lines, in the theme's font size
-        self.slots["diagram"].setMinimumHeight(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale))
+        # (an explicit minimum overrides the slot layout's: never below the diagram's own, or
+        # the slot cuts the caption's last line)
+        self.slots["diagram"].setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale),
+                                                   dashboard.diagram.minimumSizeHint().height(),
+                                                   dashboard.diagram.minimumHeight()))
         self._sizes_pending = True
         self._choose_layout(self.size())  # presentation mode's fonts may need the tabs
 
