@@ -77,3 +77,23 @@ def test_a_blown_up_U_is_shown_without_overflowing_the_slider(qtbot, make_window
     panel = show_theory(qtbot, window)
     assert panel.rho_slider.value() == panel.rho_slider.maximum()
     assert "3e+07" in panel.numbers.text()
+
+
+def test_the_jacobian_plot_reads_whole_steps_and_the_values_between_decades(qtbot):
+    """T - t in whole steps (never 0.5); a curve from 1 down to 0.84 gets 0.9 as well as 1
+    (its axis read "1" alone); rho shown as 1.000 is "at 1", not "above 1"."""
+    from unrolled.session.config import Config
+    from unrolled.session.stepper import Session
+    from unrolled.ui.panels.theory_panel import TheoryPanel
+
+    panel = TheoryPanel(Session(Config().resolved()))
+    qtbot.addWidget(panel)
+    panel.resize(400, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=20000)
+    steps = panel.jac_plot.getAxis("bottom")._tickLevels[0]
+    assert [label for _, label in steps] == ["0", "1", "2", "3"]
+    axis = panel.jac_plot.getAxis("left")
+    values = [v for _, level in axis.tickValues(-0.08, 0.12, 160.0) for v in level]
+    assert axis.tickStrings(values, 1, 1) == ["1", "0.9"]
+    assert "at 1, the edge" in panel.numbers.text() and "above 1" not in panel.numbers.text()

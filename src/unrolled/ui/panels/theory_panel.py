@@ -5,11 +5,12 @@ The Jacobian norms are computed in a worker thread from a snapshot of the networ
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.config import ConfigError
 from ...session.events import Change
@@ -32,10 +33,37 @@ def _number(value: float) -> str:
 
 
 class DecadeAxis(pg.AxisItem):
-    """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300)."""
+    """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300): its
+    ticks are the whole decades of the range, every one or every 2, 5, 10 ... as its length
+    holds at its font (pyqtgraph's 0.5 steps left a decade and a half with the one label "1")."""
+
+    def tickValues(self, minVal, maxVal, size):
+        low, high = sorted((minVal, maxVal))
+        first, last = math.ceil(low - 1e-9), math.floor(high + 1e-9)
+        line = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont()).height() * 1.5
+        room = max(1, int(size / line))
+        levels = []
+        if last >= first:
+            step = next((s * 10**k for k in range(6) for s in (1, 2, 5) if (last - first) / (s * 10**k) < room), 10**6)
+            levels.append((float(step), [float(v) for v in range(math.ceil(first / step) * step, last + 1, step)]))
+        per_decade = size / max(high - low, 1e-9)
+        for mantissas, closest in (((2, 3, 4, 5, 6, 7, 8, 9), math.log10(10 / 9)), ((2, 5), math.log10(2))):
+            if last - first < 2 and per_decade * closest >= line:  # a decade or two: what lies between too
+                between = [d + math.log10(m) for d in range(first - 1, last + 1) for m in mantissas]
+                levels.append((None, [v for v in between if low <= v <= high]))
+                break
+        return levels or super().tickValues(minVal, maxVal, size)
 
     def tickStrings(self, values, scale, spacing):
-        return [power_label(v, (1,)) if abs(v - round(v)) < 1e-9 else "" for v in values]
+        return [power_label(v, tuple(range(1, 10))) for v in values]
+
+
+def set_steps_back_ticks(axis: pg.AxisItem, last: int) -> None:
+    """Whole steps 0 .. last on the T - t axis (never 0.5), round ones beyond a few."""
+    raw = max(last / 6, 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    axis.setTicks([[(float(v), str(v)) for v in range(0, last + 1, int(step))], []])
 
 
 class _Job(QtCore.QObject):
@@ -193,9 +221,12 @@ class TheoryPanel(QtWidgets.QWidget):
             widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(False)
-        verdict = ("below 1: gradients through U shrink" if spec.spectral_radius < 1
+        rho = _number(spec.spectral_radius)
+        # by the number shown: "1.000 (above 1 ...)" read as a contradiction
+        verdict = ("at 1, the edge: gradients through U neither shrink nor grow by it" if float(rho) == 1.0
+                   else "below 1: gradients through U shrink" if spec.spectral_radius < 1
                    else "above 1: gradients through U can grow")
-        self.numbers.setText(f"ρ({spec.name}) = <b>{_number(spec.spectral_radius)}</b> ({verdict}); "
+        self.numbers.setText(f"ρ({spec.name}) = <b>{rho}</b> ({verdict}); "
                              f"σ_max({spec.name}) = <b>{_number(spec.sigma_max)}</b>")
 
     def showEvent(self, event) -> None:
@@ -260,6 +291,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self.result = result
         self._draw_spectrum()
         self.product.setData(result.steps_back, result.log10_product)
+        set_steps_back_ticks(self.jac_plot.getAxis("bottom"), int(np.max(result.steps_back, initial=0)))
         if result.log10_bound is not None:
             self.bound.setData(result.steps_back, result.log10_bound)
         else:
