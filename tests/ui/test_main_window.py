@@ -258,3 +258,13 @@ def test_the_keyboard_shortcuts_fit_the_screen_and_scroll(qtbot, make_window):
     QtCore.QTimer.singleShot(0, look)
     window.act_shortcuts.trigger()
     assert seen["fits"] and seen["scrolls"] and "Right" in seen["text"]
+
+
+def test_a_saved_message_leaves_the_step_readout_in_view(make_window, tmp_path):
+    """QStatusBar's own messages hid "Iteration | phase | t" while they showed."""
+    window = make_window()
+    window.session.advance(2)
+    window.redraw()
+    assert window.files.save_to(str(tmp_path / "demo.json"))
+    assert window.status.phase.isVisible() and "t = 2" in window.status.phase.text()
+    assert "Saved" in window.status.notice.text() and window.status.notice.isVisible()

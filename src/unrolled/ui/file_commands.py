@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
@@ -16,6 +17,9 @@ from .export import ExportError, copy_to_clipboard, export_animation, gif_availa
 from .export_dialog import ExportDialog
 from .figures import TITLES
 
+if TYPE_CHECKING:
+    from .status import SessionStatus
+
 
 class FileCommands:
     """session: the one the window shows (opening a file adopts into it); window: parent
@@ -23,7 +27,7 @@ class FileCommands:
     play before another session replaces this one; status: where messages appear."""
 
     def __init__(self, session: Session, window: QtWidgets.QWidget, halt: Callable[[], None],
-                 status: QtWidgets.QStatusBar):
+                 status: SessionStatus):
         self.session, self.window, self.halt, self.status = session, window, halt, status
         self.session_path: str | None = None
         a = make_action

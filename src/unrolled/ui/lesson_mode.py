@@ -237,7 +237,7 @@ class LessonMode(QtCore.QObject):
     # -- the handout ------------------------------------------------------------------------
     def write_handout(self) -> None:
         if self.lesson is None:
-            self.window.statusBar().showMessage("Start a lesson first: the handout is the lesson's", 5000)
+            self.window.status.showMessage("Start a lesson first: the handout is the lesson's", 5000)
             return
         folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Write the handout into")
         if folder:
@@ -256,5 +256,5 @@ class LessonMode(QtCore.QObject):
             return []
         finally:
             QtWidgets.QApplication.restoreOverrideCursor()
-        self.window.statusBar().showMessage(f"Wrote {written[0]} and {len(written) - 1} PNGs", 10000)
+        self.window.status.showMessage(f"Wrote {written[0]} and {len(written) - 1} PNGs", 10000)
         return written

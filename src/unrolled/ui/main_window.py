@@ -54,12 +54,12 @@ class MainWindow(QtWidgets.QMainWindow):
                                    stops=lambda: self.training_panel.runner.stop())
         assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
-        self.files = FileCommands(self.session, self, self.transport.stop, self.statusBar())
-        self.presets = PresetCommands(self.session, self, self.transport.stop, self.statusBar(),
+        self.status = SessionStatus(self.session, self.statusBar(), self.runner)
+        self.files = FileCommands(self.session, self, self.transport.stop, self.status)
+        self.presets = PresetCommands(self.session, self, self.transport.stop, self.status,
                                       compare=lambda changes: setattr(self, "compare_changes", changes))
         self.plots = PlotArea(self.session, self.files.figure_menu, self._on_sequence_chosen,
                               self._on_timestep_chosen)
-        self.status = SessionStatus(self.session, self.statusBar(), self.runner)
         central = QtWidgets.QWidget()
         layout = QtWidgets.QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -6,6 +6,7 @@ session stays as it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
@@ -14,13 +15,16 @@ from ..session.presets import Preset, get_preset, list_presets, load_file
 from ..session.stepper import Session
 from .actions import make_action
 
+if TYPE_CHECKING:
+    from .status import SessionStatus
+
 
 class PresetCommands:
     """session: the window's (a preset is adopted into it); halt: ends a long run and play
     first; compare: takes the preset's suggested comparison (network B's changes)."""
 
     def __init__(self, session: Session, window: QtWidgets.QWidget, halt: Callable[[], None],
-                 status: QtWidgets.QStatusBar, compare: Callable[[dict | None], None]):
+                 status: SessionStatus, compare: Callable[[dict | None], None]):
         self.session, self.window, self.halt, self.status, self.compare = session, window, halt, status, compare
         self.act_open_config = make_action(window, "Open config or preset...", None, self.open_config_dialog,
                                            "Open a JSON config or preset file (a copy of a preset, edited)")
@@ -64,7 +68,7 @@ class PresetCommands:
         self.compare(preset.compare or None)
         self.session.adopt(built)
         self.status.showMessage(f"Opened {preset.name}" + (f": {preset.description}" if preset.description else ""),
-                                3000)  # the step readout it hides comes back soon
+                                8000)
         return True
 
     def _refuse(self, what: str, reason: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ..session.stepper import Phase, Session, gradient_verdict
 from .overflow_watch import OverflowWatch
@@ -63,11 +63,27 @@ class SessionStatus:
         for label in (self.phase, self.loss, self.ratio):
             label.setMinimumWidth(150)
             bar.addWidget(label)
+        # what a command did ("Saved ..."), beside the step readout: the status bar's own
+        # messages hide its labels, and a Right pressed meanwhile seemed to do nothing
+        self.notice = QtWidgets.QLabel()
+        self.notice.setStyleSheet("color: #1a7f37;")
+        self.notice.setMinimumWidth(1)
+        self.notice.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
+        bar.addPermanentWidget(self.notice, 1)
+        self._notice_timer = QtCore.QTimer(bar)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice.clear)
         bar.addPermanentWidget(self.progress)
         self._run_started = self._progress_shown = 0.0
         runner.started.connect(self._on_run_started)
         runner.progress.connect(self._on_progress)
         runner.finished.connect(self.progress.hide)
+
+    def showMessage(self, text: str, timeout_ms: int = 5000) -> None:  # as QStatusBar's
+        """Say what a command did for a few seconds, the step readout staying in view."""
+        self.notice.setText(text)
+        self.notice.setToolTip(text)  # the whole of it, when the bar elides it
+        self._notice_timer.start(timeout_ms or 5000)
 
     def _on_run_started(self) -> None:
         self._run_started = time.perf_counter()
