@@ -14,6 +14,7 @@ from . import theme
 from .actions import make_action
 from .keyboard import SteppingKeys
 from .plots.axes import POWER_TICK, LogAxis
+from .plots.legend import place_legend_above_data
 from .runner import REDRAW_HZ, TrainingRunner
 from .transport import Transport
 
@@ -66,6 +67,7 @@ class CompareWindow(QtWidgets.QMainWindow):
                                                     labelTextColor=theme.THEME.foreground)
         self.curves, self.losses = [], []
         self._names: tuple[str, str] | None = None  # the legends' names, renamed when they change
+        self._ticks_for: int | None = None  # the T the gradient plot's t axis is labelled for
         # a marker at every point: after one iteration the loss is one point, which a line alone leaves out
         for colour, symbol in ((theme.BLUE, "o"), (theme.ORANGE, "s")):
             marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
@@ -169,8 +171,14 @@ class CompareWindow(QtWidgets.QMainWindow):
                 curve.setData(t[keep], values[keep])
             history = np.array(s.loss_history, dtype=float)
             loss.setData(np.arange(1, len(history) + 1)[np.isfinite(history)], history[np.isfinite(history)])
+        if self._ticks_for != c.a.T:  # whole timesteps, also before the first backward pass
+            theme.set_integer_ticks(self.grad_plot.getAxis("bottom"), c.a.T, target=8)
+            self.grad_plot.setXRange(0.5, c.a.T + 0.5, padding=0)
+            self._ticks_for = c.a.T
         self._name_curves()
         self._draw_chance()
+        # off the curves and the baseline line (the dashed line ran through "chance (ln 5)")
+        place_legend_above_data(self.loss_plot, self.loss_legend)
         name_a, name_b = c.names
         self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, "
                              f"task {c.a.config.task}; phase {c.a.phase.value}, t = {c.a.t or '-'}")

@@ -36,6 +36,9 @@ VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
                ("gradients", "Gradient per timestep"), ("loss", "Loss"))
 
 
+TITLE_BAR_PX = 40  # a window manager's frame above a window's inside, at most
+
+
 class MainWindow(QtWidgets.QMainWindow):
     menus: tuple[QtWidgets.QMenu, ...]  # the menu bar's menus, left to right
 
@@ -239,7 +242,9 @@ class MainWindow(QtWidgets.QMainWindow):
         room = screen.availableGeometry()
         width, height = min(other.width(), room.width() // 2), min(other.height(), room.height() * 3 // 4)
         other.resize(width, height)
-        other.move(room.right() - width, room.bottom() - height)
+        # resize() sizes the inside, move() places the frame: leave the title bar's height
+        # (about 30 px; 40 to be safe) or the window's bottom is below the screen's
+        other.move(room.right() - width, max(room.top(), room.bottom() - height - TITLE_BAR_PX))
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
