@@ -175,3 +175,17 @@ def test_the_status_bar_keeps_its_whole_text_after_f5(qtbot, make_window):
     label = window.status.phase
     assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
     window.act_presentation.trigger()
+
+
+def test_the_dark_theme_reaches_the_sample_strip_placeholders_and_fixed_fields(make_window):
+    from unrolled.ui import theme
+
+    window = make_window()
+    window.act_dark.trigger()
+    view = window.model_panel.sample_view
+    assert view.graphics.backgroundBrush().color().name() == QtGui.QColor(theme.THEME.background).name()
+    palette = QtWidgets.QApplication.palette()
+    role, group = QtGui.QPalette.ColorRole, QtGui.QPalette.ColorGroup
+    assert palette.color(role.PlaceholderText).lightness() > 100  # readable on the dark field
+    assert palette.color(group.Disabled, role.Text) != palette.color(group.Active, role.Text)
+    window.act_dark.trigger()

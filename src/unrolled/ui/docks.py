@@ -117,6 +117,7 @@ class PanelDocks:
         for old in (old_training, old_theory, old_itemized):
             old.close()
             old.deleteLater()
+        self.model_panel.sample_view.restyle()  # the Model panel is kept: its sample strip follows
 
     def close(self) -> None:
         self.inspector_panel.close()

@@ -181,6 +181,11 @@ def palette():
     for r, c in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
                  (role.AlternateBase, "#2b2b2b"), (role.Text, "#e6e6e6"), (role.Button, "#3a3a3a"),
                  (role.ButtonText, "#e6e6e6"), (role.Highlight, BLUE), (role.HighlightedText, "#ffffff"),
-                 (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6")):
+                 (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#9a9a9a")):
         p.setColor(r, colour(c))
+    # a fixed field (greyed) must look unlike an editable one, as in the light theme
+    disabled = QtGui.QPalette.ColorGroup.Disabled
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(disabled, r, colour("#7f7f7f"))
+    p.setColor(disabled, role.Base, colour("#2b2b2b"))
     return p

@@ -130,6 +130,12 @@ class SampleView(QtWidgets.QWidget):
         session.changed.connect(self._on_session_changed)
         self.refresh()
 
+    def restyle(self) -> None:
+        """The theme changed (dark, F5): the strip's background and axis follow it."""
+        self.graphics.setBackground(theme.THEME.background)
+        theme.style_plot(self.plot)
+        self.refresh()
+
     def use_new_seed(self) -> None:
         seed = int(np.random.default_rng().integers(0, 2**31 - 1))
         self.session.reconfigure(seed=seed)
