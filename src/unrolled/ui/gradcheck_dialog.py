@@ -50,7 +50,7 @@ class GradcheckDialog(QtWidgets.QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.verdict)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(620, 420)
         self._thread = QtCore.QThread(self)
         self._job = _Job(snapshot(session))
         self._job.moveToThread(self._thread)
@@ -69,6 +69,7 @@ class GradcheckDialog(QtWidgets.QDialog):
                 for col, text in enumerate((c.name, f"{c.checked} of {c.entries}", f"{c.error:.3e}",
                                             "ok" if c.passed else "FAILED")):
                     self.table.setItem(row, col, QtWidgets.QTableWidgetItem(text))
+            self.table.resizeColumnsToContents()  # "largest relative error" whole, not "gest relative err"
             passed = all(c.passed for c in result)
             self.verdict.setText(f"<b>{'Passed' if passed else 'FAILED'}</b>: "
                                  + ("BPTT is the exact derivative." if passed else "a gradient is wrong."))
