@@ -51,6 +51,7 @@ CALLS = {
     "gradient_curve": (lambda s: s.gradient_curve(), None),
     "gradient_ratio": (lambda s: s.gradient_ratio(), None),
     "theory_curve": (lambda s: s.theory_curve(), None),
+    "theory_label": (lambda s: s.theory_label(), None),
     "nonfinite_from": (lambda s: s.nonfinite_from(), None),
     "truncation_window": (lambda s: s.truncation_window(), None),
     "vocabulary": (lambda s: s.vocabulary(), None),
