@@ -60,3 +60,17 @@ def make_window(qtbot):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+
+def show_compare_window(qtbot, config: Config, changes: dict | None = None):
+    """A compare window shown and active (shortcuts go to the active window only)."""
+    from unrolled.ui.compare_window import CompareWindow
+
+    window = CompareWindow(config, changes)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    return window

@@ -2,19 +2,14 @@ import numpy as np
 from PySide6 import QtCore
 
 from unrolled.session.config import Config
-from unrolled.ui.compare_window import CompareWindow
+
+from .conftest import show_compare_window
 
 TOXIC = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=20, n_hidden=12, rho=0.8)
 
 
 def make(qtbot, config=TOXIC, changes=None):
-    window = CompareWindow(config, changes)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
-    return window
+    return show_compare_window(qtbot, config, changes)
 
 
 def test_keys_step_both_and_the_plot_overlays_both_curves(qtbot):
@@ -106,12 +101,7 @@ def test_up_and_down_from_a_remote_do_not_change_the_difference(qtbot):
     from PySide6 import QtWidgets
     from PySide6.QtTest import QTest
 
-    window = CompareWindow(Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=5))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    window = make(qtbot, Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=5))
     choice = window.choice.currentIndex()
     for key in (QtCore.Qt.Key.Key_Down, QtCore.Qt.Key.Key_Up, QtCore.Qt.Key.Key_Right):
         QTest.keyClick(QtWidgets.QApplication.focusWidget() or window, key)

@@ -216,14 +216,11 @@ def test_the_shortcut_list_is_made_from_the_actions(window):
 
 def test_the_compare_windows_keys_step_both_from_its_fields(qtbot):
     from unrolled.session.config import Config
-    from unrolled.ui.compare_window import CompareWindow
 
-    window = CompareWindow(Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=5))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    with qtbot.waitActive(window):
-        window.activateWindow()
+    from .conftest import show_compare_window
+
+    window = show_compare_window(qtbot, Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one",
+                                               timesteps=5))
     window.rho.setFocus()
     QTest.keyClick(window.rho, Key.Key_Right)
     QTest.keyClick(window.rho, Key.Key_PageDown)
