@@ -217,3 +217,9 @@ def test_a_mode_the_task_contradicts_is_refused_at_the_build():
     with pytest.raises(ConfigError):
         s.reconfigure(mode="many-to-one")
     assert s.config.mode == "many-to-many"
+
+
+def test_a_ratio_within_the_limits_is_called_what_it_does():
+    """12.8 over four steps is not "stable": it grows, only not yet a hundredfold."""
+    assert [gradient_verdict(r) for r in (1e-3, 0.1, 0.8, 1.0, 1.9, 12.8, 1e3)] == [
+        "vanishing", "shrinking", "stable", "stable", "stable", "growing", "exploding"]

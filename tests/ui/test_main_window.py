@@ -268,3 +268,26 @@ def test_a_saved_message_leaves_the_step_readout_in_view(make_window, tmp_path):
     assert window.files.save_to(str(tmp_path / "demo.json"))
     assert window.status.phase.isVisible() and "t = 2" in window.status.phase.text()
     assert "Saved" in window.status.notice.text() and window.status.notice.isVisible()
+
+
+def test_a_reset_after_an_overflowing_run_drops_the_loss_plots_range(make_window):
+    window = make_window()
+    window.loss_plot.setYRange(0, 5e140)  # as an overflowing run leaves it
+    window.session.run_iteration()
+    window.session.run_iteration()
+    window.redraw()
+    window.loss_plot.setYRange(0, 5e140)
+    window.session.reset()
+    window.redraw()
+    low, high = window.loss_plot.viewRange()[1]
+    assert high < 10
+
+
+def test_hovering_a_toolbar_button_leaves_the_step_readout(make_window):
+    """A status tip replaced the readout while the pointer rested on Step."""
+    for action in window_actions(make_window()):
+        assert action.statusTip() == "", action.text()
+
+
+def window_actions(window):
+    return [a for a in window.findChildren(QtGui.QAction) if a.text()]

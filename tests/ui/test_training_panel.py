@@ -129,3 +129,14 @@ def test_a_finished_run_and_a_new_model_leave_nothing_stale(qtbot, make_window):
     assert panel.rate.text() == "Not trained yet"
     low, high = panel.norm_plot.viewRange()[1]
     assert low == pytest.approx(-1) and high == pytest.approx(1)
+
+
+def test_the_panel_rebuilt_for_the_dark_theme_says_what_was_trained(qtbot, make_window):
+    window = make_window(ADDING)
+    panel = window.training_panel
+    panel.iterations.setValue(3)
+    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+        window.train()
+    window.act_dark.trigger()
+    assert window.training_panel is not panel and window.training_panel.rate.text() == "Trained: 3 iterations"
+    window.act_dark.trigger()

@@ -45,6 +45,7 @@ class TheoryResult:
 
 
 GRADIENT_VERDICT_LIMITS = (1e-2, 1e2)  # ratio ||dL/dh_1|| / ||dL/dh_T|| outside: vanish / explode
+STABLE_WITHIN = 2.0  # a ratio between 1/2 and 2 is stable; beyond, shrinking or growing
 
 
 def gradient_verdict(ratio: float) -> str:
@@ -55,6 +56,11 @@ def gradient_verdict(ratio: float) -> str:
         return "vanishing"
     if ratio > high:
         return "exploding"
+    # within the limits, a ratio of 12.8 is not "stable": it grows, only not yet by 100x
+    if ratio > STABLE_WITHIN:
+        return "growing"
+    if ratio < 1 / STABLE_WITHIN:
+        return "shrinking"
     return "stable"
 
 

@@ -12,8 +12,8 @@ from PySide6 import QtGui, QtWidgets
 def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, ...] | None,
                 slot: Callable[[], object], tip: str) -> QtGui.QAction:
     """An action of `host` with its shortcuts (the first is the one menus show), the tip as
-    tooltip and status tip (with the key), and the bare tip as its what's-this text, which
-    the shortcut list shows."""
+    tooltip (with the key; menus show it too), and the bare tip as its what's-this text,
+    which the shortcut list shows."""
     keys = (shortcuts,) if isinstance(shortcuts, str) else tuple(shortcuts or ())
     action = QtGui.QAction(text, host)
     describe(action, tip, keys)
@@ -26,8 +26,7 @@ def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, 
 
 def describe(action: QtGui.QAction, tip: str, keys: tuple[str, ...] = ()) -> None:
     shown = f"{tip} ({keys[0]})" if keys else tip
-    action.setToolTip(shown)
-    action.setStatusTip(shown)
+    action.setToolTip(shown)  # no status tip: hovering a toolbar button blanked the step readout
     action.setWhatsThis(tip)
 
 

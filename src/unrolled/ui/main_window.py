@@ -168,6 +168,9 @@ class MainWindow(QtWidgets.QMainWindow):
         help_menu = menus.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
         self.menus = (file_menu, run_menu, view_menu, help_menu)
+        for menu in (*self.menus, self.presets.menu, self.files.recent_menu):
+            if menu is not None:
+                menu.setToolTipsVisible(True)  # what an item does, where the status tip used to say it
 
         bar = QtWidgets.QToolBar("Transport")
         bar.setObjectName("transport")

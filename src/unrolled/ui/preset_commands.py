@@ -36,7 +36,7 @@ class PresetCommands:
         for preset in list_presets():
             action = presets.addAction(preset.name)
             action.setToolTip(preset.description)
-            action.setStatusTip(preset.description)
+            action.setToolTip(preset.description)
             action.triggered.connect(lambda _=False, n=preset.name: self.open_preset(n))
         menu.addAction(self.act_open_config)
 

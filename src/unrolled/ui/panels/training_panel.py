@@ -97,6 +97,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self._redraw = QtCore.QTimer(self)
         self._redraw.setInterval(int(1000 / CURVES_HZ))
         self._redraw.timeout.connect(self.refresh)
+        if self.trainer.steps:  # an earlier panel's curves (F5, the dark theme): say so, as it did
+            self._say_trained()
         self.refresh()
 
     def train(self) -> None:
@@ -134,8 +136,13 @@ class TrainingPanel(QtWidgets.QWidget):
         """The curves of a training run made elsewhere (a lesson's stop), on this session."""
         self.trainer.steps[:] = steps
         if steps:
-            self.rate.setText(f"Trained: {len(steps)} iterations")
+            self._say_trained()
         self.refresh()
+
+    def _say_trained(self) -> None:
+        trained = len(self.trainer.steps)
+        self.rate.setText(f"Trained: {trained} iteration{'s' if trained != 1 else ''}" if trained
+                          else "Not trained yet")
 
     def _on_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.progress.setValue(done)
@@ -147,10 +154,7 @@ class TrainingPanel(QtWidgets.QWidget):
         # what this run did, also when it stopped early (an overflow, Esc) before a progress report
         done = len(self.trainer.steps) - self._steps_before
         self.progress.setValue(min(done, self.progress.maximum()))
-        # no "2 it/s, 21 s left" once stopped
-        trained = len(self.trainer.steps)
-        self.rate.setText(f"Trained: {trained} iteration{'s' if trained != 1 else ''}" if trained
-                          else "Not trained yet")
+        self._say_trained()  # no "2 it/s, 21 s left" once stopped
         self.train_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if message:

@@ -55,6 +55,7 @@ class LossPlot(pg.PlotWidget):
             self.current.setData([], [])
         n = max(len(losses) + 1, 5)
         if len(losses) < self._shown_count:  # a reset or a new model: the old range means nothing now
+            self.setYRange(0, 1, padding=0)  # with no data, auto range would keep the old 1e140
             self.enableAutoRange(axis="y")
         self._shown_count = len(losses)
         if n != self._shown_iterations:
