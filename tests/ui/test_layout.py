@@ -135,3 +135,18 @@ def test_the_diagram_is_seen_whole_in_the_window_as_it_opens(qtbot, presenting):
     diagram = window.diagram
     assert diagram.isVisible()
     assert diagram.visibleRegion().boundingRect().height() == diagram.height()
+
+
+def test_f5_and_back_with_every_panel_open_keeps_the_window_on_a_1280_screen(qtbot, make_window):
+    """Between the two sets of views the window needed more width for a moment and kept
+    it: 1322 px, its right edge off the projector."""
+    window = make_window()
+    window.resize(1280, 700)
+    for dock in (window.model_dock, window.training_dock, window.theory_dock, window.docks.inspector,
+                 window.docks.itemized):
+        dock.setVisible(True)
+    settle()
+    for _ in range(2):  # on, then off
+        window.act_presentation.trigger()
+        qtbot.waitUntil(lambda: window.width() == 1280, timeout=3000)
+    assert window.minimumSizeHint().width() <= 1280

@@ -37,6 +37,7 @@ VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
 
 
 TITLE_BAR_PX = 40  # a window manager's frame above a window's inside, at most
+RESIZE_AFTER_MS = 100  # once the rebuilt views' layouts have settled (a few event-loop turns)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -269,14 +270,22 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def toggle_presentation(self) -> None:
         on = self.act_presentation.isChecked()
+        size = self.size()
         theme.THEME.scale = PRESENTATION_SCALE if on else 1.0
         font = QtWidgets.QApplication.font()
         font.setPointSizeF(self._base_font_pt * theme.THEME.scale)
         QtWidgets.QApplication.setFont(font)
+        # the new font reaches the widgets through posted events: deliver them before the
+        # views are rebuilt, or a new combo box takes the old font from its parent and keeps
+        # that size as its minimum (F5 off at 1280 px left the window 1496 px wide)
+        QtCore.QCoreApplication.sendPostedEvents()
         self.model_dock.setVisible(not on)
         self._restyle()
-        # the labels take the new font from posted events: fit the status bar to it then
+        # the labels take the new font from posted events: fit the status bar to it then;
+        # and the window keeps its size (between the two sets of views it can need more
+        # width for a moment, and kept it: 1322 px on a 1280 px projector)
         QtCore.QTimer.singleShot(0, self.status.refresh)
+        QtCore.QTimer.singleShot(RESIZE_AFTER_MS, self, lambda: None if self.isFullScreen() else self.resize(size))
 
     def toggle_dark(self) -> None:
         theme.THEME.dark = self.act_dark.isChecked()
