@@ -190,3 +190,25 @@ def test_the_itemized_colour_bar_reads_as_log10_values(qapp):
     assert names and not any("x0" in name or "x1" in name for name in names)
     ticks = [float(name.split("'")[1]) for name in names if "tick" in name]
     assert ticks and all(low - 0.5 <= t <= high + 0.5 for t in ticks)
+
+
+def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
+    """In F5 beside every panel the cells shrank to dots under their "h_t" labels."""
+    from PySide6 import QtGui
+
+    from unrolled.ui import theme
+    from unrolled.ui.plots.diagram import UnrolledDiagram
+
+    session = Session(Config(timesteps=4))
+    for scale, size, full in ((1.0, (900, 220), True), (1.6, (480, 224), False)):
+        with theme.styled(scale=scale):  # F5's fonts: the caption wraps onto three lines
+            diagram = UnrolledDiagram()
+            diagram.refresh(session)
+            diagram.resize(*size)
+            image = QtGui.QImage(diagram.size(), QtGui.QImage.Format.Format_ARGB32)
+            painter = QtGui.QPainter(image)
+            try:
+                assert diagram._cells_fit(painter, session) is full
+            finally:
+                painter.end()
+                diagram.close()

@@ -133,7 +133,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return
         painter.setFont(self._font())
         try:
-            if (self.width() - 2 * theme.px(EDGE_PX)) / s.T >= theme.px(MIN_CELL_PX):
+            if self._cells_fit(painter, s):
                 self._paint_full(painter, s)
             else:
                 self._paint_strip(painter, s)
@@ -142,6 +142,17 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawText(
                 self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}"
             )
+
+    def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
+        """Room for a cell per timestep, wide enough (MIN_CELL_PX) and tall enough for its
+        "h_t" (in F5 beside every panel the cells shrank to dots under their labels):
+        otherwise the strip."""
+        if (self.width() - 2 * theme.px(EDGE_PX)) / s.T < theme.px(MIN_CELL_PX):
+            return False
+        label = theme.px(22)
+        above = self.height() - self._caption_height(painter, s)
+        box = (above - 2 * label - theme.px(4)) / 2.0  # as _paint_full sizes it
+        return box >= 1.3 * QtGui.QFontMetricsF(self._font()).height()
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return theme.qfont(relative)
