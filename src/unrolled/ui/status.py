@@ -82,7 +82,7 @@ class SessionStatus:
     def showMessage(self, text: str, timeout_ms: int = 5000) -> None:  # as QStatusBar's
         """Say what a command did for a few seconds, the step readout staying in view."""
         self.notice.setText(text)
-        self.notice.setToolTip(text)  # the whole of it, when the bar elides it
+        self.notice.setToolTip(text)  # the whole of it, when the bar is too narrow for it
         self._notice_timer.start(timeout_ms or 5000)
 
     def _on_run_started(self) -> None:
