@@ -241,3 +241,20 @@ def test_check_gradients_leaves_the_keyboard_with_the_window(qtbot, make_window)
     key(window, Key.Key_PageDown)
     assert window.session.position == before + 1
     window.gradcheck_dialog.close()
+
+
+def test_ctrl_t_brings_the_theory_panel_forward_before_it_closes_it(qtbot, make_window):
+    """Open behind the Training tab, the toggle closed it; now Ctrl+T brings it to the front,
+    and only once in front closes it."""
+    window = make_window(timesteps=6)
+    window.theory_dock.show()
+    window.docks.show_training()  # in front of the Theory panel's tab
+    qtbot.waitUntil(lambda: window.theory_dock.visibleRegion().isEmpty())
+    key(window, Key.Key_T, Mod.ControlModifier)
+    qtbot.waitUntil(lambda: not window.theory_dock.visibleRegion().isEmpty())
+    assert not window.theory_dock.isHidden()
+    key(window, Key.Key_T, Mod.ControlModifier)
+    assert window.theory_dock.isHidden()
+    key(window, Key.Key_T, Mod.ControlModifier)
+    assert not window.theory_dock.isHidden()
+    assert steps_once(window)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.stepper import Session
-from .actions import describe
+from .actions import describe, make_action
 from .panels.inspector import InspectorPanel
 from .panels.model_panel import ModelPanel
 from .panels.theory_panel import TheoryPanel
@@ -43,10 +43,11 @@ class PanelDocks:
         self.theory_panel = TheoryPanel(session)
         self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
         self.theory.hide()
-        theory = self.theory.toggleViewAction()
-        theory.setShortcut(QtGui.QKeySequence("Ctrl+T"))
-        describe(theory, "Eigenvalues of U, rho and sigma_max, and the Jacobian products", ("Ctrl+T",))
-        window.addAction(theory)
+        describe(self.theory.toggleViewAction(), "Eigenvalues of U, rho and sigma_max, and the Jacobian products")
+        # Ctrl+T brings the panel to the front when it is open behind another tab (the View
+        # menu's toggle would close it there), and closes it when it is in front
+        self.show_theory = make_action(window, "Theory panel", "Ctrl+T", self.toggle_theory,
+                                       "Eigenvalues of U, rho and sigma_max, and the Jacobian products")
         # issue 12: the step inspector and the itemized gradients, hidden until asked for
         self.inspector_panel = InspectorPanel(session)
         self.inspector = self._dock("Step inspector", "inspector", self.inspector_panel, Area.RightDockWidgetArea)
@@ -94,6 +95,16 @@ class PanelDocks:
         for bar in self.window.findChildren(QtWidgets.QTabBar, options=direct):
             bar.setElideMode(QtCore.Qt.TextElideMode.ElideNone)
             bar.setUsesScrollButtons(True)
+
+    def toggle_theory(self) -> None:
+        dock = self.theory
+        if dock.isHidden():
+            dock.show()
+            dock.raise_()
+        elif dock.visibleRegion().isEmpty():  # open, behind another panel's tab
+            dock.raise_()
+        else:
+            dock.hide()
 
     def show_training(self) -> None:
         self.training.show()
