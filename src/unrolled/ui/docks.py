@@ -43,11 +43,11 @@ class PanelDocks:
         self.theory_panel = TheoryPanel(session)
         self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
         self.theory.hide()
-        describe(self.theory.toggleViewAction(), "Eigenvalues of U, rho and sigma_max, and the Jacobian products")
+        tip = "Eigenvalues of U, rho and sigma_max, and the Jacobian products"
+        describe(self.theory.toggleViewAction(), tip)
         # Ctrl+T brings the panel to the front when it is open behind another tab (the View
         # menu's toggle would close it there), and closes it when it is in front
-        self.show_theory = make_action(window, "Theory panel", "Ctrl+T", self.toggle_theory,
-                                       "Eigenvalues of U, rho and sigma_max, and the Jacobian products")
+        self.show_theory = make_action(window, "Theory panel", "Ctrl+T", self.toggle_theory, tip)
         # issue 12: the step inspector and the itemized gradients, hidden until asked for
         self.inspector_panel = InspectorPanel(session)
         self.inspector = self._dock("Step inspector", "inspector", self.inspector_panel, Area.RightDockWidgetArea)
