@@ -11,7 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6 import QtCore, QtTest, QtWidgets
 
-import unrolled  # noqa: F401  (before NumPy: one BLAS thread, as the app runs)
+from unrolled.process import set_up_process
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
@@ -27,6 +27,7 @@ def lstm(T: int, D: int, **changes) -> Config:
 
 def open_window(config: Config, panels: bool) -> MainWindow:
     """The main window at 1600 x 1000; with panels, the Training and Theory panels open too."""
+    set_up_process()  # as the app's main: one BLAS thread, large arrays returned
     make_application()
     window = MainWindow(Session(config))
     window.resize(1600, 1000)

@@ -23,6 +23,7 @@ from PySide6 import QtCore, QtWidgets
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
 from unrolled.ui.main_window import MainWindow
+from unrolled.process import set_up_process
 
 class FirstPaint(QtCore.QObject):
     def eventFilter(self, obj, event):
@@ -32,6 +33,7 @@ class FirstPaint(QtCore.QObject):
             obj.removeEventFilter(self)
         return False
 
+set_up_process()
 app = make_application()
 window = MainWindow(Session())
 spy = FirstPaint()

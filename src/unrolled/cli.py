@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .process import set_up_process
 from .session.config import Config, ConfigError
 from .session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from .session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    set_up_process()
     if argv[:1] == ["export"]:
         return export_main(argv[1:])
     if argv[:1] == ["gradcheck"]:
