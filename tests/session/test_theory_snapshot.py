@@ -11,7 +11,7 @@ from unrolled.session.theory import compute_theory, snapshot
 
 def test_a_snapshot_is_unchanged_by_the_updates_after_it():
     session = Session(Config(cell="lstm", timesteps=6, n_hidden=5, learning_rate=0.5, optimiser="adam"))
-    snap = snapshot(session)
+    snap = snapshot(session.net, session.X, session.config.activation)
     weights = {name: value.copy() for name, value in snap[0].params.items()}
     before = compute_theory(*snap)
     for _ in range(3):  # three updates, and one undone

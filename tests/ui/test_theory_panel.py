@@ -56,7 +56,7 @@ def test_a_hidden_panel_computes_nothing_and_catches_up_when_shown(qtbot, make_w
 
     calls = []
     real = theory_panel.snapshot
-    monkeypatch.setattr(theory_panel, "snapshot", lambda session: calls.append(1) or real(session))
+    monkeypatch.setattr(theory_panel, "snapshot", lambda *args: calls.append(1) or real(*args))
     window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=8)
     for _ in range(3):
         window.session.run_iteration()  # three weight updates, the panel hidden

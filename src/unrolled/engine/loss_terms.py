@@ -4,19 +4,31 @@ Mikolov and Bengio 2013, eq. 4). Read from a network's traces; nothing is stored
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from .cells.base import Cell
 from .functions import tolerate_overflow
 from .traces import BackwardTrace, ForwardTrace
 
-if TYPE_CHECKING:
-    from .network import Network
+
+class LossNetwork(Protocol):
+    """What a loss term reads of a network (`network.Network`, which calls these functions:
+    a Protocol, so the two modules do not import each other)."""
+
+    mode: str
+    cell: Cell
+
+    def loss_and_output_grad(self, fwd: ForwardTrace, Y) -> tuple[float, np.ndarray]: ...
+
+    def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray: ...
+
+    def reaches(self, s: int, t: int, T: int) -> bool: ...
 
 
 @tolerate_overflow
-def step_loss_gradient(net: Network, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
+def step_loss_gradient(net: LossNetwork, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
     """(B, T, D) dL_k/dh_t: the gradient of timestep k's loss term alone (1-based k,
     default T), for t <= k; NaN for t > k; 0 where truncation cuts it. In many-to-many
     mode the total dL/dh_t mixes in every later step's own loss; this is the curve that shows

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..engine import Network, spectral_radius
 from ..engine.functions import ACTIVATION_SLOPE_BOUND
 from ..engine.jacobians import rnn_step_bound
-
-if TYPE_CHECKING:
-    from .stepper import Session
 
 
 @dataclass
@@ -95,14 +91,14 @@ def spectrum(name: str, U: np.ndarray) -> Spectrum:
     return Spectrum(name, eigenvalues, float(np.max(np.abs(eigenvalues))), float(np.linalg.norm(U, 2)))
 
 
-def snapshot(session: Session) -> tuple[Network, np.ndarray, str]:
-    """The network and batch, safe to use while the session goes on: the network copied
+def snapshot(net: Network, X: np.ndarray, activation: str) -> tuple[Network, np.ndarray, str]:
+    """A session's network and batch, safe to use while it goes on: the network copied
     with its weight arrays shared, not copied (nothing writes into a weight array: an update
     puts new ones in, engine/optim.py), which at D = 1024 saves 32 MB and a copy on the GUI
     thread at every recomputation; the batch copied."""
-    net = copy.copy(session.net)
-    net.params = dict(session.net.params)
-    return net, session.X.copy(), session.config.activation
+    copied = copy.copy(net)
+    copied.params = dict(net.params)
+    return copied, X.copy(), activation
 
 
 def compute_theory(net: Network, X: np.ndarray, activation: str) -> TheoryResult:

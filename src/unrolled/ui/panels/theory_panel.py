@@ -260,7 +260,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._sync_controls()
         self.status.setText("Computing the spectrum and the Jacobian norms...")
         thread = QtCore.QThread()
-        job = _Job(snapshot(self.session), self._request)
+        job = _Job(snapshot(self.session.net, self.session.X, self.session.config.activation), self._request)
         job.moveToThread(thread)
         thread.started.connect(job.run)
         job.done.connect(self._on_result)
