@@ -60,13 +60,14 @@ from .config import Config, ConfigError
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
-from .training import Diverged, Trainer, TrainingStep
+from .training import Diverged, Progress, ProgressReport, Trainer, TrainingStep
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory")
 HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")
 STOP_FIELDS = ("title", "text", "model", "train", "at", "until", "panels", "highlight", "figures", "compare")
-MAX_TRAIN = 2000  # iterations before a stop: more would keep the class waiting
+MAX_TRAIN = 2000  # iterations before a stop, however asked for: more would keep the class waiting
+MAX_STOPS = 200  # a lecture of more stops does not fit a class; its handout alone would run for minutes
 PLACES = ('"start"', '"forward at t = k"', '"after the forward pass"', '"after the loss"', '"backward at t = k"',
           '"after the backward pass"', '"after the update"', "a number of steps", '"after N training iterations"')
 # the handout's figure for each highlighted plot
@@ -132,6 +133,21 @@ def session_clock(session: Session) -> int:
     return session.iteration * session.steps_per_iteration + session.position
 
 
+_TRAIN_RANGE = f"expected a whole number from 0 to {MAX_TRAIN} (train, at and until together)"
+
+
+def _shown(digits: str) -> str:
+    """A number as a message may quote it: at most 20 digits."""
+    return digits if len(digits) <= 20 else f"{digits[:8]}... ({len(digits)} digits)"
+
+
+def stop_iterations(train: int, until: int, steps_per_iteration: int) -> int:
+    """The training iterations a stop asks for in all: `train`, and every iteration that
+    stepping to its `until` place completes (a place given as a number of steps may lie many
+    iterations on). This is what MAX_TRAIN bounds."""
+    return train + until // steps_per_iteration
+
+
 # -- places -----------------------------------------------------------------------------
 _AT_T = re.compile(r"^(forward|backward) at t ?= ?(\d+)$")
 _TRAINED = re.compile(r"^after (\d+) training iterations?$")
@@ -159,7 +175,10 @@ def parse_place(place, T: int) -> tuple[int, int]:
         return 0, t if match.group(1) == "forward" else 2 * T + 2 - t
     match = _TRAINED.match(words)
     if match:
-        return int(match.group(1)), 0
+        digits = match.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_TRAIN)) or int(digits) > MAX_TRAIN:  # never int() of a huge string
+            raise ValueError(f"got {_shown(digits)} training iterations, {_TRAIN_RANGE}")
+        return int(digits), 0
     raise ValueError(f"got {place!r}, expected one of {', '.join(PLACES)}")
 
 
@@ -209,15 +228,18 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
         train = data.get("train", 0)
         if isinstance(train, bool) or not isinstance(train, int) or not 0 <= train <= MAX_TRAIN:
             raise ValueError(f"got {train!r}, expected a whole number from 0 to {MAX_TRAIN}")
+    steps_per_iteration = 2 * config.timesteps + 2
     with _field("at", title):
         trained, at = parse_place(data.get("at", "start"), config.timesteps)
         if trained and "train" in data:
             raise ValueError('"after N training iterations" and "train" both say how long to train: give one')
         train += trained
+        _check_total(train, at, steps_per_iteration)
     with _field("until", title):
         extra, until = parse_place(data.get("until", at), config.timesteps)
         if extra or until < at:
             raise ValueError(f"got {data['until']!r}, which comes before the stop's place (at)")
+        _check_total(train, until, steps_per_iteration)
     with _field("panels", title):
         panels = _names(data.get("panels", ["model"]), PANELS, "panels")
     with _field("highlight", title):
@@ -245,6 +267,14 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             config.replace(**compare).validated()
     stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare)
     return stop, preset_compare
+
+
+def _check_total(train: int, place: int, steps_per_iteration: int) -> None:
+    """ValueError, in the words of `train`'s own message, when the stop's training so far and
+    the iterations that stepping to `place` completes exceed MAX_TRAIN."""
+    total = stop_iterations(train, place, steps_per_iteration)
+    if total > MAX_TRAIN:
+        raise ValueError(f"got {total} training iterations, {_TRAIN_RANGE}")
 
 
 class _Problem(Exception):
@@ -286,6 +316,9 @@ def lesson_from_data(data, name: str) -> Lesson:
     stops_data = data.get("stops")
     if not isinstance(stops_data, list) or not stops_data:
         raise LessonError(f"{where}: stops: got {stops_data!r}, expected a list of at least one stop")
+    if len(stops_data) > MAX_STOPS:
+        raise LessonError(f"{where}: stops: got {len(stops_data)}, expected at most {MAX_STOPS}: a lecture of more "
+                          "stops does not fit a class, and its handout would run for minutes; split it into lessons")
     stops: list[Stop] = []
     preset_compare = None
     for number, item in enumerate(stops_data, 1):
@@ -338,6 +371,12 @@ def list_lessons() -> list[Lesson]:
 
 
 # -- going to a stop --------------------------------------------------------------------
+def stop_work(stop: Stop, end: bool = False, networks: int = 1) -> int:
+    """Units of work (ProgressReport's: one timestep of a pass, or one step) to set the stop
+    up: every training iteration's 2T timesteps per network, then the steps to its place."""
+    return stop.train * 2 * stop.config.timesteps * networks + (stop.until if end else stop.at)
+
+
 def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     """A fresh session at the stop: its model built from the seed, trained, and stepped to
     its place (with end, to its `until`). Nobody observes it yet, so a window adopts it
@@ -345,31 +384,48 @@ def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     return build_stop_trained(stop, end, lesson)[0]
 
 
-def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "") -> tuple[Session, list[TrainingStep]]:
+def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "",
+                       progress: Progress | None = None) -> tuple[Session, list[TrainingStep]]:
     """build_stop, and the training run that brought the model there, for the curves of a
-    Training panel."""
+    Training panel. progress(done, total) is called as the work goes on (see ProgressReport);
+    when it returns False, Cancelled is raised and the half-built session is dropped, so a
+    caller that adopts only a finished session is left exactly as it was."""
     session = Session(stop.config)
+    report = ProgressReport(progress, stop_work(stop, end))
+    report.tick(0)
+    trainer = Trainer(session)
     try:
-        steps = Trainer(session).train(stop.train)
+        steps = [report.drive(trainer.iteration_in_steps()) for _ in range(stop.train)]
     except Diverged as error:
         raise LessonError(f"lesson {lesson}, stop {stop.number} ({stop.title}): train: {error}") from error
-    session.advance(stop.until if end else stop.at)
-    return session, steps
+    _advance(session, stop.until if end else stop.at, report)
+    return session, steps  # type: ignore[return-value]  # drive returns each iteration's TrainingStep
 
 
-def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None) -> tuple[Comparison, str]:
+def _advance(stepped: Session | Comparison, steps: int, report: ProgressReport) -> None:
+    """Take `steps` steps, reporting each: a place far into later iterations is stoppable too."""
+    for _ in range(steps):
+        stepped.advance(1)
+        report.tick()
+
+
+def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None,
+                     progress: Progress | None = None) -> tuple[Comparison, str]:
     """The stop's comparison (A: the stop's model, B: with the stop's changes), trained and
     stepped in lockstep to the stop's place, and what happened on the way: when one of the
     two diverges in training (the point of a clipping demonstration), both stop at the last
     iteration they completed together and the note says which and where. comparison: one
-    a window already shows, made from the stop's model and changes, to bring there."""
+    a window already shows, made from the stop's model and changes, to bring there.
+    progress: as for build_stop_trained (Cancelled leaves `comparison` part way)."""
     assert stop.compare is not None
     comparison = comparison or Comparison(stop.config, stop.compare)
+    report = ProgressReport(progress, stop_work(stop, end, networks=2))
+    report.tick(0)
     note = ""
     try:
         for _ in range(stop.train):
-            comparison.train_iteration()
+            report.drive(comparison.iteration_in_steps())
     except Diverged as error:
         note = str(error)
-    comparison.advance(stop.until if end else stop.at)
+    _advance(comparison, stop.until if end else stop.at, report)
     return comparison, note
