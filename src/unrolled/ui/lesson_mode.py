@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..session.compare import Comparison
+from ..session.events import Change
 from ..session.lessons import (
     Lesson,
     LessonError,
@@ -27,6 +29,7 @@ from ..session.lessons import (
     lesson_names,
     session_clock,
 )
+from ..session.training import Cancelled
 from .actions import make_action
 from .lesson_pane import HighlightFrame, LessonPane
 
@@ -35,6 +38,61 @@ if TYPE_CHECKING:
 
 # the transport command whose presenter-remote key the lesson takes while it runs
 REMOTE_KEYS = {"step": "PgDown", "step_back": "PgUp"}
+SHOW_PROGRESS_AFTER = 0.3  # seconds of setting a stop up before a progress dialog appears
+
+
+def take_comparison(shown: Comparison, built: Comparison, note: str) -> str:
+    """The comparison a window shows becomes `built` (the same model and changes, set up off
+    to the side), its observers kept; returns note."""
+    shown.a.adopt(built.a)
+    shown.b.adopt(built.b)
+    shown.changed.emit(Change.ALL)
+    return note
+
+
+class StopProgress:
+    """The progress callback for setting a stop up (session/lessons.py's Progress): after
+    SHOW_PROGRESS_AFTER seconds a modal progress dialog appears, whose Cancel button or Esc
+    stops the work.
+
+    The work runs on the GUI thread, and each report processes the pending events. That is
+    simpler than a worker thread and correct here: the stop is built off to the side, so
+    nothing the window shows changes until the build has finished, the modal dialog keeps
+    the user from starting anything else meanwhile, and a cancel is seen between two
+    timesteps (reports come every 50 ms, see session/training.py), with no thread to stop,
+    no copies of arrays to hand over and no signal arriving after the window moved on."""
+
+    def __init__(self, parent: QtWidgets.QWidget, title: str):
+        self.parent, self.title = parent, title
+        self.started = time.perf_counter()
+        self.dialog: QtWidgets.QProgressDialog | None = None
+
+    def __call__(self, done: int, total: int) -> bool:
+        if self.dialog is None:
+            if time.perf_counter() - self.started < SHOW_PROGRESS_AFTER:
+                return True
+            self.dialog = self._open(total)
+        self.dialog.setMaximum(max(1, total))  # a comparison is set up after the stop's own model
+        self.dialog.setValue(min(done, total - 1))  # setValue(maximum) would close it before the end
+        QtWidgets.QApplication.processEvents()
+        return not self.dialog.wasCanceled()
+
+    def _open(self, total: int) -> QtWidgets.QProgressDialog:
+        dialog = QtWidgets.QProgressDialog(f"Setting up {self.title}...", "Cancel", 0, max(1, total), self.parent)
+        dialog.setObjectName("stop_progress")
+        dialog.setWindowTitle("Setting up the stop")
+        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.show()
+        return dialog
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class LessonMode(QtCore.QObject):
@@ -110,11 +168,10 @@ class LessonMode(QtCore.QObject):
         if path:
             self.start_named(path)
 
-    def start(self, lesson: Lesson, index: int = 0) -> None:
-        self.lesson = lesson
-        self._take_remote_keys()
-        self.dock.show()
-        self.go_to(index)
+    def start(self, lesson: Lesson, index: int = 0) -> bool:
+        """Run `lesson` from stop `index`; False (the window as it was, with the lesson it
+        ran before, if any) when that stop cannot be set up or its set-up is cancelled."""
+        return self.go_to(index, lesson=lesson)
 
     def end(self) -> None:
         if not self.active:
@@ -143,28 +200,44 @@ class LessonMode(QtCore.QObject):
         self._remote_keys = {}
 
     # -- moving ---------------------------------------------------------------------------
-    def go_to(self, index: int, end: bool = False) -> None:
-        """Set stop `index` up: at its place, or with end at its `until`."""
-        assert self.lesson is not None
-        stop = self.lesson.stops[index]
+    def go_to(self, index: int, end: bool = False, lesson: Lesson | None = None) -> bool:
+        """Set stop `index` of the lesson (or of a new `lesson`) up: at its place, or with
+        end at its `until`. Its session (and comparison) are built off to the side, with a
+        progress dialog when that takes long; if it fails or is cancelled the window keeps
+        what it showed, and False says so."""
+        lesson = lesson or self.lesson
+        assert lesson is not None
+        stop = lesson.stops[index]
         window = self.window
         window.transport.stop()
         started = time.perf_counter()
+        progress = StopProgress(window, f"stop {stop.number}: {stop.title}")
         try:
-            built, trained = build_stop_trained(stop, end, self.lesson.name)
+            built, trained = build_stop_trained(stop, end, lesson.name, progress)
+            comparison = build_comparison(stop, end, progress=progress) if stop.compare is not None else None
+        except Cancelled:  # nothing was adopted: the window is at the previous stop as it was
+            window.status.showMessage(f"Stop {stop.number} not set up (cancelled)", 5000)
+            return False
         except (LessonError, ValueError, MemoryError) as error:
             QtWidgets.QMessageBox.warning(window, "Cannot set up the stop", str(error))
-            return
+            return False
+        finally:
+            progress.close()
+        if lesson is not self.lesson:
+            self.lesson = lesson
+            self._take_remote_keys()
+            self.dock.show()
         self.index = index
         window.compare_changes = stop.compare
         window.session.adopt(built)  # the Training panel forgets the old model's curves...
         window.docks.training_panel.show_steps(trained)  # ...and draws this stop's training run
         self._show_panels(stop.panels)
         self._highlight(stop.highlight)
-        self._compare(end)
-        self.pane.show_stop(self.lesson, stop)
+        self._compare(comparison)
+        self.pane.show_stop(lesson, stop)
         window.plots.focus_home()
         self.last_build_seconds = time.perf_counter() - started
+        return True
 
     def next_stop(self) -> None:
         if self.active and self.index + 1 < len(self.lesson.stops):  # type: ignore[union-attr]
@@ -218,7 +291,8 @@ class LessonMode(QtCore.QObject):
         self.window.plots.bring_forward(name)  # its tab in front when the plots are on tabs
         self.frame.attach(self.window.plots.slots[name])
 
-    def _compare(self, end: bool) -> None:
+    def _compare(self, built: tuple[Comparison, str] | None) -> None:
+        """built: the stop's comparison as go_to set it up, and its note (None: no comparison)."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
@@ -230,7 +304,7 @@ class LessonMode(QtCore.QObject):
         if compare is None:  # open_compare said why
             return
         self._opened_compare = True
-        _, note = build_comparison(stop, end, compare.comparison)
+        note = take_comparison(compare.comparison, *built) if built else ""
         compare.status.showMessage(note or f"Stop {stop.number}: {stop.title}")
         window.activateWindow()  # the remote's keys keep going to the lesson
 
