@@ -140,3 +140,89 @@ def test_the_shortcut_list_has_the_lessons_keys_during_a_lesson(window):
     text = window.shortcuts_html()
     for action in (window.lessons.act_page_down, window.lessons.act_next, window.lessons.act_return):
         assert action.shortcut().toString() in text and action.whatsThis() in text
+
+
+def _slow_lesson():
+    """Stop 1 is quick; stop 2 trains as long as a stop may (seconds), stop 3 compares."""
+    from unrolled.session.lessons import MAX_TRAIN, lesson_from_data
+
+    return lesson_from_data({"title": "Slow", "stops": [
+        {"title": "Quick", "text": "Here.", "model": "seed-pos-tagging", "at": "after the forward pass"},
+        {"title": "Long", "text": "Trained.", "model": "vanishing-rnn", "train": MAX_TRAIN},
+        {"title": "Both", "text": "Compared.", "model": "vanishing-rnn", "train": MAX_TRAIN,
+         "compare": {"cell": "lstm"}},
+    ]}, "slow")
+
+
+def _press_escape_in_the_progress_dialog(window):
+    """A timer that, once the stop's progress dialog is on screen, presses Esc in it: the
+    set-up runs inside go_to, processing events between its reports, so the key arrives
+    while the work goes on, as a lecturer's would."""
+    from pytestqt.qtbot import QtBot
+
+    seen = []
+
+    def look() -> None:
+        dialog = window.findChild(QtWidgets.QProgressDialog, "stop_progress")
+        active = QtWidgets.QApplication.activeWindow() is dialog  # where a lecturer's Esc goes
+        if dialog is not None and dialog.isVisible() and active and not seen:
+            seen.append(dialog.value())
+            QtBot.keyClick(dialog, Key.Key_Escape)
+
+    timer = QtCore.QTimer(window)
+    timer.setInterval(5)
+    timer.timeout.connect(look)
+    timer.start()
+    return timer, seen
+
+
+@pytest.mark.parametrize("index", [1, 2])
+def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qtbot, monkeypatch, index):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
+    lesson = _slow_lesson()
+    window.lessons.start(lesson)
+    _press(window, Key.Key_PageDown)  # a question: one step past the stop's place
+    session, clock = window.session, session_clock(window.session)
+    weights = {k: v.copy() for k, v in window.session.net.params.items()}
+    X = window.session.X.copy()
+    timer, seen = _press_escape_in_the_progress_dialog(window)
+    cancelled = window.lessons.go_to(index) is False
+    timer.stop()
+    assert seen, "the progress dialog never appeared"
+    assert cancelled
+    qtbot.waitUntil(lambda: window.findChild(QtWidgets.QProgressDialog, "stop_progress") is None)
+    assert window.lessons.index == 0 and window.lessons.stop is lesson.stops[0]
+    assert window.session is session and session_clock(window.session) == clock
+    assert window.session.config == lesson.stops[0].config
+    assert all((window.session.net.params[k] == v).all() for k, v in weights.items())
+    assert (window.session.X == X).all()
+    assert window.lessons.pane.title.text() == "Quick"
+    assert window.compare_window is None
+    assert window.lessons.frame.target is None  # stop 1 frames nothing, and nothing was framed
+    assert window.lessons.go_to(0) is True  # the lesson goes on from there
+
+
+def test_a_quick_stop_shows_no_progress_dialog(window, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    opened = []
+    monkeypatch.setattr(lesson_mode.StopProgress, "_open",
+                        lambda self, total: opened.append(total) or pytest.fail("a dialog for a quick stop"))
+    window.lessons.start(get_lesson("rnn-part-2"))
+    window.lessons.go_to(6)  # 100 training iterations, the slowest kind of built-in stop
+    assert window.lessons.last_build_seconds < lesson_mode.SHOW_PROGRESS_AFTER and not opened
+
+
+def test_a_cancelled_first_stop_starts_no_lesson(window, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: False)
+    config = window.session.config
+    assert window.lessons.start(_slow_lesson(), index=1) is False
+    assert not window.lessons.active and not window.lessons.dock.isVisible()
+    assert window.session.config == config
+    step = window.transport.actions["step"]
+    assert "PgDown" in [k.toString() for k in step.shortcuts()]  # the remote's keys not taken

@@ -86,11 +86,13 @@ class StopProgress:
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.show()
+        dialog.activateWindow()  # Esc goes to it, not to the window's Esc (stop a run)
         return dialog
 
     def close(self) -> None:
         if self.dialog is not None:
             self.dialog.close()
+            self.dialog.setParent(None)  # gone from the window's children now, not at the next event loop turn
             self.dialog.deleteLater()
             self.dialog = None
 
