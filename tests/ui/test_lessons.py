@@ -176,6 +176,7 @@ def _press_escape_in_the_progress_dialog(window):
     return timer, seen
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [1, 2])
 def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qtbot, monkeypatch, index):
     from unrolled.ui import lesson_mode
