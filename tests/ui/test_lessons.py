@@ -5,7 +5,7 @@ window stays usable and Return to stop restores the stop."""
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from unrolled.session.lessons import get_lesson, lesson_names, session_clock
+from unrolled.session.lessons import describe_place, get_lesson, lesson_names, session_clock
 
 Key = QtCore.Qt.Key
 
@@ -227,3 +227,87 @@ def test_a_cancelled_first_stop_starts_no_lesson(window, monkeypatch):
     assert window.session.config == config
     step = window.transport.actions["step"]
     assert "PgDown" in [k.toString() for k in step.shortcuts()]  # the remote's keys not taken
+
+
+# -- answering a question during a stop -----------------------------------------------------
+def _type_sentence(window, qtbot, text):
+    view = window.model_panel.sample_view
+    view.sentence.clear()
+    qtbot.keyClicks(view.sentence, text)
+    qtbot.keyClick(view.sentence, Key.Key_Return)
+
+
+def test_a_typed_sentence_is_stepped_to_its_end_and_the_next_same_model_stop_keeps_it(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=4)  # the forward pass, step by step: start until T
+    assert window.lessons.stop.places == ("start", "after the forward pass")
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    assert window.session.T == 6 and session_clock(window.session) == 0
+    for t in range(1, 7):  # every word is computed before PageDown moves on
+        _press(window, Key.Key_PageDown)
+        assert window.lessons.index == 4 and window.session.t == t
+    assert describe_place(window.session) == "after the forward pass"
+    _press(window, Key.Key_PageDown)  # the next stop, on the "same" model: the sentence stays
+    loss_stop = lesson.stops[5]
+    assert window.lessons.index == 5 and loss_stop.same_model
+    assert window.session.config.input == "the dog sees a red ball" and window.session.T == 6
+    assert window.session.position == 6  # "after the forward pass", of six words
+    assert window.model_panel.sample_view.sentence.text() == "the dog sees a red ball"
+    for _ in range(7):  # the loss and all six backward steps
+        _press(window, Key.Key_PageDown)
+        assert window.lessons.index == 5
+    assert window.session.position == 2 * 6 + 1  # "after the backward pass"
+    _press(window, Key.Key_PageUp)  # PageUp measures on the sentence too
+    assert window.session.position == 12
+    window.lessons.act_return.trigger()  # Return to stop: the stop as the lesson has it
+    assert window.session.config == loss_stop.config and window.session.T == 4
+    assert session_clock(window.session) == loss_stop.clock()
+
+
+def test_a_typed_sentence_ends_where_the_model_changes(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=6)  # the update (same model), then a new model at stop 8
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    window.lessons.act_next.trigger()
+    assert window.lessons.index == 7 and not lesson.stops[7].same_model
+    assert window.session.config == lesson.stops[7].config
+
+
+def test_going_back_sets_a_stop_up_as_the_lesson_has_it(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=5)
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    window.lessons.act_previous.trigger()
+    _assert_at(window, lesson.stops[4])
+
+
+@pytest.mark.parametrize("how", ["preset", "config", "session"])
+def test_opening_another_model_leaves_the_stop_and_a_remote_key_takes_the_lecture_back(window, tmp_path, how):
+    from unrolled.session.files import save_session
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=8)  # vanishing gradients, the gradient plot framed
+    stop = lesson.stops[8]
+    assert window.lessons.frame.target is not None
+    if how == "preset":
+        assert window.presets.open_preset("exploding-rnn")
+    elif how == "config":
+        path = tmp_path / "mine.json"
+        path.write_text('{"cell": "gru", "timesteps": 7}')
+        assert window.presets.open_config(str(path))
+    else:
+        save_session(Session(get_preset("lstm-long-memory").config), tmp_path / "saved.json")
+        assert window.files.open_session(str(tmp_path / "saved.json"))
+    opened = window.session.config
+    lessons = window.lessons
+    assert lessons.active and lessons.index == 8 and lessons.left_for is not None
+    assert lessons.frame.target is None and not lessons.frame.isVisible()  # no frame over another model
+    assert "not about the model on screen" in lessons.pane.text.text()
+    assert stop.text.split()[0] not in lessons.pane.text.text()
+    _press(window, Key.Key_PageDown)  # the remote takes the lecture back to the stop, as it was
+    assert window.session.config != opened and lessons.left_for is None
+    _assert_at(window, stop)
+    _press(window, Key.Key_PageDown)  # and goes on from there
+    assert session_clock(window.session) == stop.clock() + 1

@@ -48,6 +48,7 @@ No Qt here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ class Stop:
     highlight: str | None
     figures: tuple[str, ...]
     compare: dict | None  # network B's changes
+    places: tuple[object, object] = ("start", "start")  # `at` and `until` as written, for another T
+    same_model: bool = False  # the file says "same" (or nothing): the previous stop's model
 
     @property
     def steps_per_iteration(self) -> int:
@@ -127,6 +130,28 @@ def describe_place(session: Session) -> str:
     return place + trained
 
 
+def stop_clock(stop: Stop, session: Session, end: bool = False) -> int:
+    """Stop.clock measured on the session as it now is: its places ("after the forward pass")
+    at the session's T, which a typed sentence may have changed; comparable with
+    `session_clock`."""
+    if stop.config.timesteps == session.T:
+        return stop.clock(end)
+    place = parse_place(stop.places[1 if end else 0], session.T, clamp=True)[1]
+    return stop.train * session.steps_per_iteration + place
+
+
+def with_sentence(stop: Stop, sentence: str) -> Stop:
+    """The stop with a sentence typed into the sample field in place of its model's sample,
+    its places measured at the sentence's length; ConfigError when the stop's model takes
+    no such sentence."""
+    config = stop.config.replace(input=sentence).validated()
+    config = Session(config).config  # T and B follow the sentence
+    T = config.timesteps
+    at = parse_place(stop.places[0], T, clamp=True)[1]
+    until = max(at, parse_place(stop.places[1], T, clamp=True)[1])
+    return dataclasses.replace(stop, config=config, at=at, until=until)
+
+
 def session_clock(session: Session) -> int:
     """Steps the session has taken since iteration 0 (after an update and at the start of
     the next iteration count the same)."""
@@ -153,9 +178,9 @@ _AT_T = re.compile(r"^(forward|backward) at t ?= ?(\d+)$")
 _TRAINED = re.compile(r"^after (\d+) training iterations?$")
 
 
-def parse_place(place, T: int) -> tuple[int, int]:
+def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
     """(training iterations, steps into the next iteration) for a place; ValueError says
-    what is expected."""
+    what is expected. clamp: a t beyond T means T (a place measured on a shorter sentence)."""
     if isinstance(place, int) and not isinstance(place, bool):
         if not 0 <= place <= MAX_STEPS:
             raise ValueError(f"got {place}, expected a number of steps from 0 to {MAX_STEPS}")
@@ -170,6 +195,7 @@ def parse_place(place, T: int) -> tuple[int, int]:
     match = _AT_T.match(words)
     if match:
         t = int(match.group(2))
+        t = min(t, T) if clamp else t
         if not 1 <= t <= T:
             raise ValueError(f"got {place!r}, but t runs from 1 to T = {T}")
         return 0, t if match.group(1) == "forward" else 2 * T + 2 - t
@@ -265,7 +291,9 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             if unknown:
                 raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
             config.replace(**compare).validated()
-    stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare)
+    places = (data.get("at", "start"), data.get("until", data.get("at", "start")))
+    stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare,
+                places, data.get("model", "same") == "same")
     return stop, preset_compare
 
 

@@ -12,6 +12,7 @@ and Return to stop rebuilds the stop as it was.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.compare import Comparison
+from ..session.config import ConfigError
 from ..session.events import Change
 from ..session.lessons import (
     Lesson,
@@ -28,10 +30,12 @@ from ..session.lessons import (
     get_lesson,
     lesson_names,
     session_clock,
+    stop_clock,
+    with_sentence,
 )
 from ..session.training import Cancelled
 from .actions import make_action
-from .lesson_pane import HighlightFrame, LessonPane
+from .lesson_pane import HighlightFrame, LessonPane, text_html
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -104,6 +108,7 @@ class LessonMode(QtCore.QObject):
         self.lesson: Lesson | None = None
         self.index = 0
         self.last_build_seconds = 0.0  # how long the latest stop took to set up
+        self.left_for: str | None = None  # what replaced the stop's model (a preset, a file), while it shows
         self._opened_compare = False
 
         # always enabled (each does nothing without a lesson), so the shortcut list (F1) has them
@@ -133,6 +138,8 @@ class LessonMode(QtCore.QObject):
         self.frame = HighlightFrame()
         self.menu = self._build_menu()
         self._remote_keys: dict[str, list[QtGui.QKeySequence]] = {}
+        for commands in (window.presets, window.files):  # a model the lesson did not choose
+            commands.model_replaced.append(self.leave_stop)
 
     def _build_menu(self) -> QtWidgets.QMenu:
         menu = QtWidgets.QMenu("&Lessons", self.window)
@@ -202,14 +209,18 @@ class LessonMode(QtCore.QObject):
         self._remote_keys = {}
 
     # -- moving ---------------------------------------------------------------------------
-    def go_to(self, index: int, end: bool = False, lesson: Lesson | None = None) -> bool:
+    def go_to(self, index: int, end: bool = False, lesson: Lesson | None = None, sentence: str = "") -> bool:
         """Set stop `index` of the lesson (or of a new `lesson`) up: at its place, or with
-        end at its `until`. Its session (and comparison) are built off to the side, with a
-        progress dialog when that takes long; if it fails or is cancelled the window keeps
-        what it showed, and False says so."""
+        end at its `until`; sentence: one typed into the sample field, which a stop on the
+        same model keeps (see `next_stop`). Its session (and comparison) are built off to the
+        side, with a progress dialog when that takes long; if it fails or is cancelled the
+        window keeps what it showed, and False says so."""
         lesson = lesson or self.lesson
         assert lesson is not None
         stop = lesson.stops[index]
+        if sentence and stop.same_model:
+            with contextlib.suppress(ConfigError, ValueError):  # else the file's own sample
+                stop = with_sentence(stop, sentence)
         window = self.window
         window.transport.stop()
         started = time.perf_counter()
@@ -230,6 +241,7 @@ class LessonMode(QtCore.QObject):
             self._take_remote_keys()
             self.dock.show()
         self.index = index
+        self.left_for = None
         window.compare_changes = stop.compare
         window.session.adopt(built)  # the Training panel forgets the old model's curves...
         window.docks.training_panel.show_steps(trained)  # ...and draws this stop's training run
@@ -242,8 +254,34 @@ class LessonMode(QtCore.QObject):
         return True
 
     def next_stop(self) -> None:
+        """The next stop; when its model is the "same" as this stop's, a sentence the class
+        typed into the sample field here stays, and the stop is measured on it (Return to
+        stop and going back set a stop up as the lesson file has it)."""
         if self.active and self.index + 1 < len(self.lesson.stops):  # type: ignore[union-attr]
-            self.go_to(self.index + 1)
+            self.go_to(self.index + 1, sentence=self._typed_sentence())
+
+    def _typed_sentence(self) -> str:
+        """The sentence in the sample field, when it is not the stop's own; else ""."""
+        if self.left_for is not None:
+            return ""
+        typed = self.window.session.config.input
+        return typed if typed != self.stop.config.input else ""
+
+    def leave_stop(self, what: str) -> None:
+        """The window now shows a model the lesson did not choose (`what`: "the preset
+        exploding-rnn", say), opened to answer a question: the stop's frame goes and its
+        text says so. The lesson stays where it was: PageDown, PageUp or Return to stop set
+        the stop up again, so the presenter remote alone takes the lecture back."""
+        if not self.active:
+            return
+        self.left_for = what
+        self.frame.attach(None)
+        if self._opened_compare and self.window.compare_window is not None:
+            self.window.compare_window.close()
+        self._opened_compare = False
+        self.pane.text.setText(text_html(
+            f"*You opened {what}: this stop's text is not about the model on screen.* "
+            "PageDown, PageUp or Return to stop (Ctrl+Home) sets the stop up again."))
 
     def previous_stop(self, end: bool = False) -> None:
         if self.active and self.index > 0:
@@ -254,11 +292,14 @@ class LessonMode(QtCore.QObject):
             self.go_to(self.index)
 
     def page_down(self) -> None:
-        """Step within the stop; at its end, the next stop."""
+        """Step within the stop, up to its `until` place at the session's T (a typed
+        sentence changes it); at its end, the next stop."""
         transport = self.window.transport
         if not self.active or transport.busy:
             return
-        if session_clock(self.window.session) < self.stop.clock(end=True):
+        if self.left_for is not None:
+            self.return_to_stop()
+        elif session_clock(self.window.session) < stop_clock(self.stop, self.window.session, end=True):
             transport.step()
         else:
             self.next_stop()
@@ -269,7 +310,9 @@ class LessonMode(QtCore.QObject):
         if not self.active or transport.busy:
             return
         session = self.window.session
-        if session_clock(session) > self.stop.clock() and session.can_step_back:
+        if self.left_for is not None:
+            self.return_to_stop()
+        elif session_clock(session) > stop_clock(self.stop, session) and session.can_step_back:
             transport.step_back()
         else:
             self.previous_stop(end=True)
