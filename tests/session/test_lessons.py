@@ -219,3 +219,27 @@ def test_a_comparison_reports_and_cancels_too(monkeypatch):
     assert comparison.completed_iterations == 3
     with pytest.raises(Cancelled):
         build_comparison(stop, progress=lambda done, total: done < 150)
+
+
+# -- a stop measured on a typed sentence -----------------------------------------------------
+def test_a_stops_places_are_measured_at_the_sessions_T():
+    from unrolled.session.lessons import stop_clock, with_sentence
+
+    stop = get_lesson("rnn-part-2").stops[5]  # at "after the forward pass", until "after the backward pass"
+    session = build_stop(stop)
+    assert stop_clock(stop, session) == stop.clock() == 4
+    session.use_sentence("the dog sees a red ball")
+    assert (stop_clock(stop, session), stop_clock(stop, session, end=True)) == (6, 13)
+    typed = with_sentence(stop, "the dog sees a red ball")
+    assert (typed.config.timesteps, typed.at, typed.until, typed.places) == (6, 6, 13, stop.places)
+    built = build_stop(typed)
+    assert built.T == 6 and built.config.input == "the dog sees a red ball" and built.position == 6
+
+
+def test_a_place_beyond_a_shorter_sentence_is_its_last_word():
+    from unrolled.session.lessons import stop_clock
+
+    stop = lesson_from_data(_lesson({**GOOD, "at": "forward at t = 3", "until": "backward at t = 4"}), "t").stops[0]
+    session = build_stop(stop)
+    session.use_sentence("the dog")
+    assert (stop_clock(stop, session), stop_clock(stop, session, end=True)) == (2, 2 * 2 + 2 - 2)
