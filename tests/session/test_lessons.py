@@ -152,7 +152,8 @@ def test_one_bound_for_the_training_however_a_stop_asks(fields, field, total):
 def test_the_bound_itself_is_allowed():
     from unrolled.session.lessons import MAX_TRAIN, stop_iterations
 
-    stop = lesson_from_data(_lesson({**GOOD, "train": MAX_TRAIN - 1, "at": 3, "until": "after the update"}), "ok").stops[0]
+    fields = {"train": MAX_TRAIN - 1, "at": 3, "until": "after the update"}
+    stop = lesson_from_data(_lesson({**GOOD, **fields}), "ok").stops[0]
     assert stop_iterations(stop.train, stop.until, stop.steps_per_iteration) == MAX_TRAIN
     assert lesson_from_data(_lesson({**GOOD, "at": f"after {MAX_TRAIN} training iterations"}), "ok").stops[0].train \
         == MAX_TRAIN
@@ -243,3 +244,11 @@ def test_a_place_beyond_a_shorter_sentence_is_its_last_word():
     session = build_stop(stop)
     session.use_sentence("the dog")
     assert (stop_clock(stop, session), stop_clock(stop, session, end=True)) == (2, 2 * 2 + 2 - 2)
+
+
+def test_a_stop_training_a_model_too_large_for_its_iterations_is_refused():
+    stop = {**GOOD, "model": {"task": "pos-tagging", "cell": "lstm", "n_hidden": 1024, "batch_size": 64}}
+    assert lesson_from_data(_lesson({**stop, "train": 1}), "ok").stops[0].train == 1
+    with pytest.raises(LessonError, match=r"lesson big, stop 1 \(Start\): train: 2000 training iterations of a model "
+                                          r"with T = 4, B = 64, F = 14, D = 1024, C = 5 would take about \d+ minutes"):
+        lesson_from_data(_lesson({**stop, "train": 2000}), "big")

@@ -62,6 +62,7 @@ from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
 from .training import Diverged, Progress, ProgressReport, Trainer, TrainingStep
+from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory")
@@ -266,6 +267,10 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
         if extra or until < at:
             raise ValueError(f"got {data['until']!r}, which comes before the stop's place (at)")
         _check_total(train, until, steps_per_iteration)
+    with _field("train" if train else "until", title):
+        problem = work_problem(config, steps=until, iterations=train)
+        if problem:  # the iterations are within MAX_TRAIN, but of a model too large for them
+            raise ValueError(problem)
     with _field("panels", title):
         panels = _names(data.get("panels", ["model"]), PANELS, "panels")
     with _field("highlight", title):
