@@ -3,7 +3,7 @@ each stop landing on its place with its panels and its highlighted plot; the res
 window stays usable and Return to stop restores the stop."""
 
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.lessons import describe_place, get_lesson, lesson_names, session_clock
 
@@ -311,3 +311,17 @@ def test_opening_another_model_leaves_the_stop_and_a_remote_key_takes_the_lectur
     _assert_at(window, stop)
     _press(window, Key.Key_PageDown)  # and goes on from there
     assert session_clock(window.session) == stop.clock() + 1
+
+
+def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(window, tmp_path, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"))
+    answers = iter([True, False])  # after stop 1's page: go on; after stop 2's: Cancel
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: next(answers))
+    assert window.lessons.write_handout_to(tmp_path) == []
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["vanishing-in-five-minutes-01.png", "vanishing-in-five-minutes-02.png"]
+    assert all(not QtGui.QImage(str(tmp_path / n)).isNull() for n in names)
+    assert window.lessons.index == 0 and window.lessons.active

@@ -66,8 +66,8 @@ class StopProgress:
     timesteps (reports come every 50 ms, see session/training.py), with no thread to stop,
     no copies of arrays to hand over and no signal arriving after the window moved on."""
 
-    def __init__(self, parent: QtWidgets.QWidget, title: str):
-        self.parent, self.title = parent, title
+    def __init__(self, parent: QtWidgets.QWidget, label: str, title: str = "Setting up the stop"):
+        self.parent, self.label, self.title = parent, label, title
         self.started = time.perf_counter()
         self.dialog: QtWidgets.QProgressDialog | None = None
 
@@ -82,9 +82,9 @@ class StopProgress:
         return not self.dialog.wasCanceled()
 
     def _open(self, total: int) -> QtWidgets.QProgressDialog:
-        dialog = QtWidgets.QProgressDialog(f"Setting up {self.title}...", "Cancel", 0, max(1, total), self.parent)
+        dialog = QtWidgets.QProgressDialog(self.label, "Cancel", 0, max(1, total), self.parent)
         dialog.setObjectName("stop_progress")
-        dialog.setWindowTitle("Setting up the stop")
+        dialog.setWindowTitle(self.title)
         dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
@@ -224,7 +224,7 @@ class LessonMode(QtCore.QObject):
         window = self.window
         window.transport.stop()
         started = time.perf_counter()
-        progress = StopProgress(window, f"stop {stop.number}: {stop.title}")
+        progress = StopProgress(window, f"Setting up stop {stop.number}: {stop.title}...")
         try:
             built, trained = build_stop_trained(stop, end, lesson.name, progress)
             comparison = build_comparison(stop, end, progress=progress) if stop.compare is not None else None
@@ -367,13 +367,23 @@ class LessonMode(QtCore.QObject):
         from .handout import write_handout
 
         assert self.lesson is not None
+        progress = StopProgress(self.window, f"Writing the handout of {self.lesson.title}...", "Writing the handout")
+
+        def each_stop(done: int, total: int) -> None:  # a stop's page is written: the dialog's turn
+            if not progress(done, total):
+                raise Cancelled
+
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
-            written = write_handout(self.lesson, folder, ("pdf", "png"))
+            written = write_handout(self.lesson, folder, ("pdf", "png"), progress=each_stop)
+        except Cancelled:  # the PDF, written under a temporary name, is removed; finished PNGs stay whole
+            self.window.status.showMessage("Handout cancelled: the PDF was not written", 8000)
+            return []
         except (ExportError, LessonError) as error:
             QtWidgets.QMessageBox.warning(self.window, "Cannot write the handout", str(error))
             return []
         finally:
             QtWidgets.QApplication.restoreOverrideCursor()
+            progress.close()
         self.window.status.showMessage(f"Wrote {written[0]} and {len(written) - 1} PNGs", 10000)
         return written
