@@ -85,6 +85,7 @@ class StopProgress:
         dialog = QtWidgets.QProgressDialog(self.label, "Cancel", 0, max(1, total), self.parent)
         dialog.setObjectName("stop_progress")
         dialog.setWindowTitle(self.title)
+        dialog.setMinimumWidth(420)  # the stop's title and the window title whole, under a window manager
         dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
