@@ -86,7 +86,8 @@ class StopProgress:
         dialog.setObjectName("stop_progress")
         dialog.setWindowTitle(self.title)
         dialog.setMinimumWidth(420)  # the stop's title and the window title whole, under a window manager
-        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        # every window waits, the comparison beside the stop too: nothing starts another stop meanwhile
+        dialog.setWindowModality(QtCore.Qt.WindowModality.ApplicationModal)
         dialog.setMinimumDuration(0)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
