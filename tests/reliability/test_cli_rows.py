@@ -147,3 +147,108 @@ def test_a_real_process_prints_no_traceback(tmp_path, args, fragment):
     assert "Traceback" not in result.stderr
     assert fragment in result.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "out").exists()
+
+
+# -- lessons: the work a lesson file asks for is bounded before any of it starts ----------
+def _lesson_file(folder, stops):
+    import json
+
+    path = folder / "mine.json"
+    path.write_text(json.dumps({"format": "unrolled-lesson", "title": "Mine", "stops": stops}))
+    return path
+
+
+def _stop(**fields):
+    return {"title": "One", "text": "Say this.", "model": "seed-pos-tagging", **fields}
+
+
+LESSON_ROWS = [
+    ([_stop(at="after 1000000000 training iterations")],
+     ["lesson mine, stop 1 (One): at: got 1000000000 training iterations", "from 0 to 2000"]),
+    ([_stop(train=2001)], ["stop 1 (One): train: got 2001", "from 0 to 2000"]),
+    ([_stop(train=1500, until="after 600 training iterations")], ["until:"]),
+    ([_stop(train=1999, until=100000)], ["until: got 11999 training iterations", "from 0 to 2000"]),
+    ([_stop(at=100000)], ["at: got 10000 training iterations", "from 0 to 2000"]),
+    ([_stop(at=f"after {'9' * 5000} training iterations")], ["at: got 99999999... (5000 digits)", "0 to 2000"]),
+    ([_stop()] * 5000, ["lesson mine: stops: got 5000, expected at most 200", "does not fit a class"]),
+]
+
+
+@pytest.mark.parametrize("stops,fragments", LESSON_ROWS, ids=[f"{len(s)} stops, {f[0][:40]}" for s, f in LESSON_ROWS])
+def test_a_lesson_asking_for_too_much_is_refused_before_any_work(capsys, tmp_path, monkeypatch, stops, fragments):
+    import unrolled.session.lessons as lessons
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("a stop was set up")
+
+    monkeypatch.setattr(lessons, "build_stop_trained", no_work)
+    path = _lesson_file(tmp_path, stops)
+    for args in (["--lesson", path], ["export", "--lesson", path, "--out", tmp_path / "out"]):
+        message = refused_by_cli(capsys, args)
+        assert_mentions(message, ["--lesson", *fragments])
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_issues_reproduction_exits_2_at_once(tmp_path):
+    import time
+
+    path = _lesson_file(tmp_path, [_stop(at="after 1000000000 training iterations")])
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "unrolled", "export", "--lesson", path, "--out", tmp_path / "h",
+                             "--format", "pdf,png"], check=False, capture_output=True, text=True, timeout=60,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2, result.stderr
+    assert time.perf_counter() - started < 30  # the process's start-up; no training at all
+    assert result.stderr.strip().splitlines() == [
+        "unrolled export: error: --lesson: lesson mine, stop 1 (One): at: got 1000000000 training iterations, "
+        "expected a whole number from 0 to 2000 (train, at and until together)"]
+    assert not (tmp_path / "h").exists()
+
+
+def _slow_lesson(folder):
+    """Three stops, each trained as long as a stop may: a few seconds each."""
+    return _lesson_file(folder, [_stop(title=name, model="vanishing-rnn", train=2000) for name in "ABC"])
+
+
+@pytest.mark.slow
+def test_export_lesson_prints_a_line_per_stop(tmp_path):
+    path = _lesson_file(tmp_path, [_stop(title="First"), _stop(title="Second", model="same", at="after the loss")])
+    result = subprocess.run([sys.executable, "-m", "unrolled", "export", "--lesson", path, "--out", tmp_path / "h",
+                             "--format", "png"], check=False, capture_output=True, text=True, timeout=120,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(" (")[0] for line in lines] == ["stop 1/2: First ...", "stop 2/2: Second ..."]
+    assert all(line.endswith(" s)") for line in lines)
+    assert sorted(p.name for p in (tmp_path / "h").iterdir()) == ["mine-01.png", "mine-02.png"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_export_lesson_exits_130_with_one_line_and_no_half_file(tmp_path):
+    import signal
+
+    path = _slow_lesson(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "unrolled", "export", "--lesson", str(path),
+                                "--out", str(tmp_path / "h"), "--format", "pdf,png"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert process.stderr is not None
+    seen = b""
+    while b"stop 2/3" not in seen:  # stop 1's page is written; stop 2 is training
+        byte = process.stderr.read(1)
+        assert byte, seen
+        seen += byte
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    text = (seen + err).decode()
+    assert "Traceback" not in text
+    assert text.strip().splitlines()[-1] == (
+        "unrolled export: interrupted: the handout is incomplete, and no file is half-written")
+    assert text.strip().splitlines()[0].startswith("stop 1/3: A ... (")
+    assert out == b""
+    # stop 1's PNG is whole; the PDF (written last) and stop 2's page never reached their names
+    assert [p.name for p in (tmp_path / "h").iterdir()] == ["mine-01.png"]
+    from PySide6 import QtGui
+
+    assert not QtGui.QImage(str(tmp_path / "h" / "mine-01.png")).isNull()

@@ -185,3 +185,30 @@ def test_a_config_file_with_a_byte_order_mark_opens(tmp_path):
     path = tmp_path / "notepad.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"cell": "gru"}).encode())
     assert load_file(path).config.cell == "gru"
+
+
+# the work a preset asks for on opening (its steps) or before an export (its training) is
+# bounded by its estimated time, before any of it starts
+BIG_MODEL = {"task": "pos-tagging", "cell": "lstm", "n_hidden": 1024, "batch_size": 8}
+WORK_ROWS = [
+    ({"config": BIG_MODEL, "steps": 100_000},
+     ["steps", "100000 steps of a model with T = 4, B = 8, F = 14, D = 1024, C = 5 would take about",
+      "at most 60 s of work"]),
+    ({"config": BIG_MODEL, "export_iterations": 5000}, ["export_iterations", "5000 training iterations", "minutes"]),
+]
+
+
+@pytest.mark.parametrize("fields,fragments", WORK_ROWS, ids=["steps", "export_iterations"])
+def test_a_preset_asking_for_too_much_work_is_refused_before_it_starts(capsys, tmp_path, monkeypatch, fields,
+                                                                       fragments):
+    from unrolled.session.stepper import Session
+
+    monkeypatch.setattr(Session, "advance", lambda self, n: pytest.fail("stepping started"))
+    path = _write(tmp_path, _preset(**fields))
+    _refuse_file(capsys, path, fragments)
+    _refuse_file(capsys, path, fragments, export=True)
+
+
+def test_the_same_sizes_with_work_in_bounds_open(tmp_path):
+    preset = load_file(_write(tmp_path, _preset(config=BIG_MODEL, steps=10, export_iterations=1)))
+    assert preset.steps == 10 and preset.config.n_hidden == 1024

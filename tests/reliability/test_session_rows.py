@@ -186,3 +186,16 @@ def test_the_good_pair_opens_where_it_was(saved):
     """The control row: the unedited files open, so every refusal above is the edit's."""
     opened = load_session(_apply(saved, lambda d, a: None))
     assert (opened.position, opened.iteration) == (saved.position, saved.iteration)
+
+
+def test_a_session_whose_replay_would_take_too_long_is_refused_before_it(capsys, saved, monkeypatch):
+    """Opening replays the saved steps of the iteration; their estimated time is bounded
+    before any is taken (the bound made tight here: a model large enough to pass it for
+    real needs more memory than the traces may take on most machines)."""
+    from unrolled.session import stepper, work
+
+    monkeypatch.setattr(work, "MAX_WORK_SECONDS", 1e-4)
+    monkeypatch.setattr(stepper.Session, "resume", classmethod(lambda *a, **k: pytest.fail("replay started")))
+    message = refused_by_cli(capsys, ["--session", saved.path])
+    assert_mentions(message, ["good.json is saved 6 steps into an iteration; replaying them: 6 steps of a model",
+                              "would take about", "ask for fewer, or a smaller model"])

@@ -281,3 +281,38 @@ def test_a_refused_open_while_training_changes_nothing(qtbot, training_window, t
     assert "not valid JSON" in _no_dialogs[-1] and window.session.config == config
     window.transport.stop()
     qtbot.waitUntil(lambda: not window.training_panel.runner.busy)
+
+
+# -- lessons and presets opened in the window: the work they ask for -----------------------
+LESSON_FILE_ROWS = [
+    ({"model": "seed-pos-tagging", "at": "after 1000000000 training iterations"},
+     ["at: got 1000000000 training iterations", "from 0 to 2000"]),
+    ({"model": {"task": "pos-tagging", "cell": "lstm", "n_hidden": 1024, "batch_size": 64}, "train": 2000},
+     ["train: 2000 training iterations of a model", "at most 60 s of work"]),
+]
+
+
+@pytest.mark.parametrize("stop,fragments", LESSON_FILE_ROWS, ids=["at", "work"])
+def test_a_lesson_file_asking_for_too_much_is_refused_in_the_window(qtbot, tmp_path, _no_dialogs, stop, fragments):
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"title": "Mine", "stops": [{"title": "One", "text": "Say.", **stop}]}))
+    session = Session()
+    session.advance(3)
+    window = _window(qtbot, session)
+    weights = {k: v.copy() for k, v in session.net.params.items()}
+    window.lessons.start_named(str(path))
+    assert len(_no_dialogs) == 1 and all(f in _no_dialogs[0] for f in fragments), _no_dialogs
+    assert not window.lessons.active and not window.lessons.dock.isVisible()
+    assert (session.config, session.position) == (Config(), 3)
+    assert all((session.net.params[k] == v).all() for k, v in weights.items())
+
+
+def test_a_preset_file_asking_for_too_much_work_is_refused_in_the_window(qtbot, tmp_path, _no_dialogs):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"format": "unrolled-preset", "steps": 100_000, "config": {
+        "task": "pos-tagging", "cell": "lstm", "n_hidden": 1024, "batch_size": 8}}))
+    session = Session()
+    window = _window(qtbot, session)
+    assert window.presets.open_config(str(path)) is False
+    assert "steps" in _no_dialogs[0] and "would take about" in _no_dialogs[0]
+    assert session.config == Config() and session.position == 0

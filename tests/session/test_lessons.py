@@ -130,3 +130,125 @@ def test_a_lesson_file(tmp_path):
         load_lesson_file(path)
     with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are rnn-part-2"):
         get_lesson("nope")
+
+
+# -- bounds: all the training a stop asks for, and the number of stops ---------------------
+@pytest.mark.parametrize("fields,field,total", [
+    ({"at": "after 2001 training iterations"}, "at", "2001"),
+    ({"at": "after 1000000000 training iterations"}, "at", "1000000000"),
+    ({"train": 2000, "until": "after the update"}, "until", "2001"),  # the update completes one more
+    ({"train": 1999, "at": 20}, "at", "2001"),  # T = 4: 20 steps are two iterations
+    ({"at": 3, "until": 100_000}, "until", "10000"),
+])
+def test_one_bound_for_the_training_however_a_stop_asks(fields, field, total):
+    from unrolled.session.lessons import MAX_TRAIN
+
+    with pytest.raises(LessonError) as info:
+        lesson_from_data(_lesson({**GOOD, **fields}), "big")
+    assert str(info.value) == (f"lesson big, stop 1 (Start): {field}: got {total} training iterations, expected a "
+                               f"whole number from 0 to {MAX_TRAIN} (train, at and until together)")
+
+
+def test_the_bound_itself_is_allowed():
+    from unrolled.session.lessons import MAX_TRAIN, stop_iterations
+
+    fields = {"train": MAX_TRAIN - 1, "at": 3, "until": "after the update"}
+    stop = lesson_from_data(_lesson({**GOOD, **fields}), "ok").stops[0]
+    assert stop_iterations(stop.train, stop.until, stop.steps_per_iteration) == MAX_TRAIN
+    assert lesson_from_data(_lesson({**GOOD, "at": f"after {MAX_TRAIN} training iterations"}), "ok").stops[0].train \
+        == MAX_TRAIN
+
+
+def test_the_number_of_stops_is_bounded_with_its_reason():
+    from unrolled.session.lessons import MAX_STOPS
+
+    assert len(lesson_from_data(_lesson(*[GOOD] * MAX_STOPS), "ok").stops) == MAX_STOPS
+    with pytest.raises(LessonError, match=rf"lesson long: stops: got {MAX_STOPS + 1}, expected at most {MAX_STOPS}: "
+                                          "a lecture of more stops does not fit a class"):
+        lesson_from_data(_lesson(*[GOOD] * (MAX_STOPS + 1)), "long")
+
+
+# -- progress and cancelling ---------------------------------------------------------------
+def _trained_stop(train=30, **fields):
+    return lesson_from_data(_lesson({**GOOD, "model": "vanishing-rnn", "train": train, **fields}), "p").stops[0]
+
+
+def test_setting_a_stop_up_reports_progress_up_to_all_of_its_work(monkeypatch):
+    from unrolled.session import training
+    from unrolled.session.lessons import build_stop_trained, stop_work
+
+    monkeypatch.setattr(training, "PROGRESS_INTERVAL", 0.0)  # every unit reported
+    stop = _trained_stop(at="after the loss")
+    reports = []
+    session, steps = build_stop_trained(stop, progress=lambda done, total: reports.append((done, total)) or True)
+    total = stop_work(stop)
+    assert total == 30 * 2 * 50 + 51
+    assert reports[0] == (0, total) and reports[-1] == (total, total)
+    assert [d for d, _ in reports] == list(range(total + 1))
+    assert len(steps) == 30 and session_clock(session) == stop.clock()
+
+
+@pytest.mark.parametrize("after", [0, 1, 1500, 3000])  # at once, in training, in the last steps
+def test_progress_returning_false_cancels_where_it_is(monkeypatch, after):
+    from unrolled.session import training
+    from unrolled.session.lessons import build_stop_trained
+    from unrolled.session.training import Cancelled
+
+    monkeypatch.setattr(training, "PROGRESS_INTERVAL", 0.0)
+    stop = _trained_stop(at="after the loss")
+    reports = []
+
+    def progress(done, total):
+        reports.append(done)
+        return done < after
+
+    with pytest.raises(Cancelled):
+        build_stop_trained(stop, progress=progress)
+    assert reports[-1] == after
+
+
+def test_a_comparison_reports_and_cancels_too(monkeypatch):
+    from unrolled.session import training
+    from unrolled.session.lessons import stop_work
+    from unrolled.session.training import Cancelled
+
+    monkeypatch.setattr(training, "PROGRESS_INTERVAL", 0.0)
+    stop = _trained_stop(train=3, compare={"cell": "lstm"})
+    reports = []
+    comparison, _ = build_comparison(stop, progress=lambda done, total: reports.append((done, total)) or True)
+    assert reports[-1] == (stop_work(stop, networks=2),) * 2
+    assert comparison.completed_iterations == 3
+    with pytest.raises(Cancelled):
+        build_comparison(stop, progress=lambda done, total: done < 150)
+
+
+# -- a stop measured on a typed sentence -----------------------------------------------------
+def test_a_stops_places_are_measured_at_the_sessions_T():
+    from unrolled.session.lessons import stop_clock, with_sentence
+
+    stop = get_lesson("rnn-part-2").stops[5]  # at "after the forward pass", until "after the backward pass"
+    session = build_stop(stop)
+    assert stop_clock(stop, session) == stop.clock() == 4
+    session.use_sentence("the dog sees a red ball")
+    assert (stop_clock(stop, session), stop_clock(stop, session, end=True)) == (6, 13)
+    typed = with_sentence(stop, "the dog sees a red ball")
+    assert (typed.config.timesteps, typed.at, typed.until, typed.places) == (6, 6, 13, stop.places)
+    built = build_stop(typed)
+    assert built.T == 6 and built.config.input == "the dog sees a red ball" and built.position == 6
+
+
+def test_a_place_beyond_a_shorter_sentence_is_its_last_word():
+    from unrolled.session.lessons import stop_clock
+
+    stop = lesson_from_data(_lesson({**GOOD, "at": "forward at t = 3", "until": "backward at t = 4"}), "t").stops[0]
+    session = build_stop(stop)
+    session.use_sentence("the dog")
+    assert (stop_clock(stop, session), stop_clock(stop, session, end=True)) == (2, 2 * 2 + 2 - 2)
+
+
+def test_a_stop_training_a_model_too_large_for_its_iterations_is_refused():
+    stop = {**GOOD, "model": {"task": "pos-tagging", "cell": "lstm", "n_hidden": 1024, "batch_size": 64}}
+    assert lesson_from_data(_lesson({**stop, "train": 1}), "ok").stops[0].train == 1
+    with pytest.raises(LessonError, match=r"lesson big, stop 1 \(Start\): train: 2000 training iterations of a model "
+                                          r"with T = 4, B = 64, F = 14, D = 1024, C = 5 would take about \d+ minutes"):
+        lesson_from_data(_lesson({**stop, "train": 2000}), "big")

@@ -3,9 +3,9 @@ each stop landing on its place with its panels and its highlighted plot; the res
 window stays usable and Return to stop restores the stop."""
 
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
-from unrolled.session.lessons import get_lesson, lesson_names, session_clock
+from unrolled.session.lessons import describe_place, get_lesson, lesson_names, session_clock
 
 Key = QtCore.Qt.Key
 
@@ -140,3 +140,188 @@ def test_the_shortcut_list_has_the_lessons_keys_during_a_lesson(window):
     text = window.shortcuts_html()
     for action in (window.lessons.act_page_down, window.lessons.act_next, window.lessons.act_return):
         assert action.shortcut().toString() in text and action.whatsThis() in text
+
+
+def _slow_lesson():
+    """Stop 1 is quick; stop 2 trains as long as a stop may (seconds), stop 3 compares."""
+    from unrolled.session.lessons import MAX_TRAIN, lesson_from_data
+
+    return lesson_from_data({"title": "Slow", "stops": [
+        {"title": "Quick", "text": "Here.", "model": "seed-pos-tagging", "at": "after the forward pass"},
+        {"title": "Long", "text": "Trained.", "model": "vanishing-rnn", "train": MAX_TRAIN},
+        {"title": "Both", "text": "Compared.", "model": "vanishing-rnn", "train": MAX_TRAIN,
+         "compare": {"cell": "lstm"}},
+    ]}, "slow")
+
+
+def _press_escape_in_the_progress_dialog(window):
+    """A timer that, once the stop's progress dialog is on screen, presses Esc in it: the
+    set-up runs inside go_to, processing events between its reports, so the key arrives
+    while the work goes on, as a lecturer's would."""
+    from pytestqt.qtbot import QtBot
+
+    seen = []
+
+    def look() -> None:
+        dialog = window.findChild(QtWidgets.QProgressDialog, "stop_progress")
+        active = QtWidgets.QApplication.activeWindow() is dialog  # where a lecturer's Esc goes
+        if dialog is not None and dialog.isVisible() and active and not seen:
+            seen.append(dialog.value())
+            QtBot.keyClick(dialog, Key.Key_Escape)
+
+    timer = QtCore.QTimer(window)
+    timer.setInterval(5)
+    timer.timeout.connect(look)
+    timer.start()
+    return timer, seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", [1, 2])
+def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qtbot, monkeypatch, index):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
+    lesson = _slow_lesson()
+    window.lessons.start(lesson)
+    _press(window, Key.Key_PageDown)  # a question: one step past the stop's place
+    session, clock = window.session, session_clock(window.session)
+    weights = {k: v.copy() for k, v in window.session.net.params.items()}
+    X = window.session.X.copy()
+    timer, seen = _press_escape_in_the_progress_dialog(window)
+    cancelled = window.lessons.go_to(index) is False
+    timer.stop()
+    assert seen, "the progress dialog never appeared"
+    assert cancelled
+    qtbot.waitUntil(lambda: window.findChild(QtWidgets.QProgressDialog, "stop_progress") is None)
+    assert window.lessons.index == 0 and window.lessons.stop is lesson.stops[0]
+    assert window.session is session and session_clock(window.session) == clock
+    assert window.session.config == lesson.stops[0].config
+    assert all((window.session.net.params[k] == v).all() for k, v in weights.items())
+    assert (window.session.X == X).all()
+    assert window.lessons.pane.title.text() == "Quick"
+    assert window.compare_window is None
+    assert window.lessons.frame.target is None  # stop 1 frames nothing, and nothing was framed
+    assert window.lessons.go_to(0) is True  # the lesson goes on from there
+
+
+def test_a_quick_stop_shows_no_progress_dialog(window, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    opened = []
+    monkeypatch.setattr(lesson_mode.StopProgress, "_open",
+                        lambda self, total: opened.append(total) or pytest.fail("a dialog for a quick stop"))
+    window.lessons.start(get_lesson("rnn-part-2"))
+    window.lessons.go_to(6)  # 100 training iterations, the slowest kind of built-in stop
+    assert window.lessons.last_build_seconds < lesson_mode.SHOW_PROGRESS_AFTER and not opened
+
+
+def test_a_cancelled_first_stop_starts_no_lesson(window, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: False)
+    config = window.session.config
+    assert window.lessons.start(_slow_lesson(), index=1) is False
+    assert not window.lessons.active and not window.lessons.dock.isVisible()
+    assert window.session.config == config
+    step = window.transport.actions["step"]
+    assert "PgDown" in [k.toString() for k in step.shortcuts()]  # the remote's keys not taken
+
+
+# -- answering a question during a stop -----------------------------------------------------
+def _type_sentence(window, qtbot, text):
+    view = window.model_panel.sample_view
+    view.sentence.clear()
+    qtbot.keyClicks(view.sentence, text)
+    qtbot.keyClick(view.sentence, Key.Key_Return)
+
+
+def test_a_typed_sentence_is_stepped_to_its_end_and_the_next_same_model_stop_keeps_it(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=4)  # the forward pass, step by step: start until T
+    assert window.lessons.stop.places == ("start", "after the forward pass")
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    assert window.session.T == 6 and session_clock(window.session) == 0
+    for t in range(1, 7):  # every word is computed before PageDown moves on
+        _press(window, Key.Key_PageDown)
+        assert window.lessons.index == 4 and window.session.t == t
+    assert describe_place(window.session) == "after the forward pass"
+    _press(window, Key.Key_PageDown)  # the next stop, on the "same" model: the sentence stays
+    loss_stop = lesson.stops[5]
+    assert window.lessons.index == 5 and loss_stop.same_model
+    assert window.session.config.input == "the dog sees a red ball" and window.session.T == 6
+    assert window.session.position == 6  # "after the forward pass", of six words
+    assert window.model_panel.sample_view.sentence.text() == "the dog sees a red ball"
+    for _ in range(7):  # the loss and all six backward steps
+        _press(window, Key.Key_PageDown)
+        assert window.lessons.index == 5
+    assert window.session.position == 2 * 6 + 1  # "after the backward pass"
+    _press(window, Key.Key_PageUp)  # PageUp measures on the sentence too
+    assert window.session.position == 12
+    window.lessons.act_return.trigger()  # Return to stop: the stop as the lesson has it
+    assert window.session.config == loss_stop.config and window.session.T == 4
+    assert session_clock(window.session) == loss_stop.clock()
+
+
+def test_a_typed_sentence_ends_where_the_model_changes(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=6)  # the update (same model), then a new model at stop 8
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    window.lessons.act_next.trigger()
+    assert window.lessons.index == 7 and not lesson.stops[7].same_model
+    assert window.session.config == lesson.stops[7].config
+
+
+def test_going_back_sets_a_stop_up_as_the_lesson_has_it(window, qtbot):
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=5)
+    _type_sentence(window, qtbot, "the dog sees a red ball")
+    window.lessons.act_previous.trigger()
+    _assert_at(window, lesson.stops[4])
+
+
+@pytest.mark.parametrize("how", ["preset", "config", "session"])
+def test_opening_another_model_leaves_the_stop_and_a_remote_key_takes_the_lecture_back(window, tmp_path, how):
+    from unrolled.session.files import save_session
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+
+    lesson = get_lesson("rnn-part-2")
+    window.lessons.start(lesson, index=8)  # vanishing gradients, the gradient plot framed
+    stop = lesson.stops[8]
+    assert window.lessons.frame.target is not None
+    if how == "preset":
+        assert window.presets.open_preset("exploding-rnn")
+    elif how == "config":
+        path = tmp_path / "mine.json"
+        path.write_text('{"cell": "gru", "timesteps": 7}')
+        assert window.presets.open_config(str(path))
+    else:
+        save_session(Session(get_preset("lstm-long-memory").config), tmp_path / "saved.json")
+        assert window.files.open_session(str(tmp_path / "saved.json"))
+    opened = window.session.config
+    lessons = window.lessons
+    assert lessons.active and lessons.index == 8 and lessons.left_for is not None
+    assert lessons.frame.target is None and not lessons.frame.isVisible()  # no frame over another model
+    assert "not about the model on screen" in lessons.pane.text.text()
+    assert stop.text.split()[0] not in lessons.pane.text.text()
+    _press(window, Key.Key_PageDown)  # the remote takes the lecture back to the stop, as it was
+    assert window.session.config != opened and lessons.left_for is None
+    _assert_at(window, stop)
+    _press(window, Key.Key_PageDown)  # and goes on from there
+    assert session_clock(window.session) == stop.clock() + 1
+
+
+def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(window, tmp_path, monkeypatch):
+    from unrolled.ui import lesson_mode
+
+    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"))
+    answers = iter([True, False])  # after stop 1's page: go on; after stop 2's: Cancel
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: next(answers))
+    assert window.lessons.write_handout_to(tmp_path) == []
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["vanishing-in-five-minutes-01.png", "vanishing-in-five-minutes-02.png"]
+    assert all(not QtGui.QImage(str(tmp_path / n)).isNull() for n in names)
+    assert window.lessons.index == 0 and window.lessons.active

@@ -35,6 +35,7 @@ from .file_checks import (
 )
 from .iteration import Checkpoint, IterationRecord
 from .stepper import Session, memory_limit
+from .work import work_problem
 
 SESSION_FORMAT = "unrolled-session"
 SESSION_VERSION = 1
@@ -197,6 +198,7 @@ def load_session(path: str | Path) -> Session:
     if config.estimated_trace_bytes() > memory_limit():
         raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large): "
                                f"about {config.estimated_trace_bytes() / 2**30:.1f} GB")
+    _check_replay(config, document["position"], path.name)
     arrays = _read_arrays(blob, config, weights.name)
     try:
         check_arrays(arrays, config, document["iteration"])
@@ -210,6 +212,14 @@ def load_session(path: str | Path) -> Session:
         raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
     except MemoryError as error:
         raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large)") from error
+
+
+def _check_replay(config: Config, position: int, name: str) -> None:
+    """Opening replays `position` steps of the saved iteration: refused before it starts
+    when that would take too long (a position outside the iteration is _rebuild's to name)."""
+    problem = work_problem(config, steps=position) if 0 <= position <= 2 * config.timesteps + 2 else None
+    if problem:
+        raise SessionFileError(f"{name} is saved {position} steps into an iteration; replaying them: {problem}")
 
 
 def _read_arrays(blob: bytes, config: Config, name: str) -> dict[str, np.ndarray]:

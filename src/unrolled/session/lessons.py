@@ -48,6 +48,7 @@ No Qt here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -60,13 +61,15 @@ from .config import Config, ConfigError
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
-from .training import Diverged, Trainer, TrainingStep
+from .training import Diverged, Progress, ProgressReport, Trainer, TrainingStep
+from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory")
 HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")
 STOP_FIELDS = ("title", "text", "model", "train", "at", "until", "panels", "highlight", "figures", "compare")
-MAX_TRAIN = 2000  # iterations before a stop: more would keep the class waiting
+MAX_TRAIN = 2000  # iterations before a stop, however asked for: more would keep the class waiting
+MAX_STOPS = 200  # a lecture of more stops does not fit a class; its handout alone would run for minutes
 PLACES = ('"start"', '"forward at t = k"', '"after the forward pass"', '"after the loss"', '"backward at t = k"',
           '"after the backward pass"', '"after the update"', "a number of steps", '"after N training iterations"')
 # the handout's figure for each highlighted plot
@@ -90,6 +93,8 @@ class Stop:
     highlight: str | None
     figures: tuple[str, ...]
     compare: dict | None  # network B's changes
+    places: tuple[object, object] = ("start", "start")  # `at` and `until` as written, for another T
+    same_model: bool = False  # the file says "same" (or nothing): the previous stop's model
 
     @property
     def steps_per_iteration(self) -> int:
@@ -126,10 +131,47 @@ def describe_place(session: Session) -> str:
     return place + trained
 
 
+def stop_clock(stop: Stop, session: Session, end: bool = False) -> int:
+    """Stop.clock measured on the session as it now is: its places ("after the forward pass")
+    at the session's T, which a typed sentence may have changed; comparable with
+    `session_clock`."""
+    if stop.config.timesteps == session.T:
+        return stop.clock(end)
+    place = parse_place(stop.places[1 if end else 0], session.T, clamp=True)[1]
+    return stop.train * session.steps_per_iteration + place
+
+
+def with_sentence(stop: Stop, sentence: str) -> Stop:
+    """The stop with a sentence typed into the sample field in place of its model's sample,
+    its places measured at the sentence's length; ConfigError when the stop's model takes
+    no such sentence."""
+    config = stop.config.replace(input=sentence).validated()
+    config = Session(config).config  # T and B follow the sentence
+    T = config.timesteps
+    at = parse_place(stop.places[0], T, clamp=True)[1]
+    until = max(at, parse_place(stop.places[1], T, clamp=True)[1])
+    return dataclasses.replace(stop, config=config, at=at, until=until)
+
+
 def session_clock(session: Session) -> int:
     """Steps the session has taken since iteration 0 (after an update and at the start of
     the next iteration count the same)."""
     return session.iteration * session.steps_per_iteration + session.position
+
+
+_TRAIN_RANGE = f"expected a whole number from 0 to {MAX_TRAIN} (train, at and until together)"
+
+
+def _shown(digits: str) -> str:
+    """A number as a message may quote it: at most 20 digits."""
+    return digits if len(digits) <= 20 else f"{digits[:8]}... ({len(digits)} digits)"
+
+
+def stop_iterations(train: int, until: int, steps_per_iteration: int) -> int:
+    """The training iterations a stop asks for in all: `train`, and every iteration that
+    stepping to its `until` place completes (a place given as a number of steps may lie many
+    iterations on). This is what MAX_TRAIN bounds."""
+    return train + until // steps_per_iteration
 
 
 # -- places -----------------------------------------------------------------------------
@@ -137,9 +179,9 @@ _AT_T = re.compile(r"^(forward|backward) at t ?= ?(\d+)$")
 _TRAINED = re.compile(r"^after (\d+) training iterations?$")
 
 
-def parse_place(place, T: int) -> tuple[int, int]:
+def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
     """(training iterations, steps into the next iteration) for a place; ValueError says
-    what is expected."""
+    what is expected. clamp: a t beyond T means T (a place measured on a shorter sentence)."""
     if isinstance(place, int) and not isinstance(place, bool):
         if not 0 <= place <= MAX_STEPS:
             raise ValueError(f"got {place}, expected a number of steps from 0 to {MAX_STEPS}")
@@ -154,12 +196,16 @@ def parse_place(place, T: int) -> tuple[int, int]:
     match = _AT_T.match(words)
     if match:
         t = int(match.group(2))
+        t = min(t, T) if clamp else t
         if not 1 <= t <= T:
             raise ValueError(f"got {place!r}, but t runs from 1 to T = {T}")
         return 0, t if match.group(1) == "forward" else 2 * T + 2 - t
     match = _TRAINED.match(words)
     if match:
-        return int(match.group(1)), 0
+        digits = match.group(1).lstrip("0") or "0"
+        if len(digits) > len(str(MAX_TRAIN)) or int(digits) > MAX_TRAIN:  # never int() of a huge string
+            raise ValueError(f"got {_shown(digits)} training iterations, {_TRAIN_RANGE}")
+        return int(digits), 0
     raise ValueError(f"got {place!r}, expected one of {', '.join(PLACES)}")
 
 
@@ -209,15 +255,22 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
         train = data.get("train", 0)
         if isinstance(train, bool) or not isinstance(train, int) or not 0 <= train <= MAX_TRAIN:
             raise ValueError(f"got {train!r}, expected a whole number from 0 to {MAX_TRAIN}")
+    steps_per_iteration = 2 * config.timesteps + 2
     with _field("at", title):
         trained, at = parse_place(data.get("at", "start"), config.timesteps)
         if trained and "train" in data:
             raise ValueError('"after N training iterations" and "train" both say how long to train: give one')
         train += trained
+        _check_total(train, at, steps_per_iteration)
     with _field("until", title):
         extra, until = parse_place(data.get("until", at), config.timesteps)
         if extra or until < at:
             raise ValueError(f"got {data['until']!r}, which comes before the stop's place (at)")
+        _check_total(train, until, steps_per_iteration)
+    with _field("train" if train else "until", title):
+        problem = work_problem(config, steps=until, iterations=train)
+        if problem:  # the iterations are within MAX_TRAIN, but of a model too large for them
+            raise ValueError(problem)
     with _field("panels", title):
         panels = _names(data.get("panels", ["model"]), PANELS, "panels")
     with _field("highlight", title):
@@ -243,8 +296,18 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             if unknown:
                 raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
             config.replace(**compare).validated()
-    stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare)
+    places = (data.get("at", "start"), data.get("until", data.get("at", "start")))
+    stop = Stop(number, str(title), data["text"].strip(), config, train, at, until, panels, highlight, figures, compare,
+                places, data.get("model", "same") == "same")
     return stop, preset_compare
+
+
+def _check_total(train: int, place: int, steps_per_iteration: int) -> None:
+    """ValueError, in the words of `train`'s own message, when the stop's training so far and
+    the iterations that stepping to `place` completes exceed MAX_TRAIN."""
+    total = stop_iterations(train, place, steps_per_iteration)
+    if total > MAX_TRAIN:
+        raise ValueError(f"got {total} training iterations, {_TRAIN_RANGE}")
 
 
 class _Problem(Exception):
@@ -286,6 +349,9 @@ def lesson_from_data(data, name: str) -> Lesson:
     stops_data = data.get("stops")
     if not isinstance(stops_data, list) or not stops_data:
         raise LessonError(f"{where}: stops: got {stops_data!r}, expected a list of at least one stop")
+    if len(stops_data) > MAX_STOPS:
+        raise LessonError(f"{where}: stops: got {len(stops_data)}, expected at most {MAX_STOPS}: a lecture of more "
+                          "stops does not fit a class, and its handout would run for minutes; split it into lessons")
     stops: list[Stop] = []
     preset_compare = None
     for number, item in enumerate(stops_data, 1):
@@ -338,6 +404,12 @@ def list_lessons() -> list[Lesson]:
 
 
 # -- going to a stop --------------------------------------------------------------------
+def stop_work(stop: Stop, end: bool = False, networks: int = 1) -> int:
+    """Units of work (ProgressReport's: one timestep of a pass, or one step) to set the stop
+    up: every training iteration's 2T timesteps per network, then the steps to its place."""
+    return stop.train * 2 * stop.config.timesteps * networks + (stop.until if end else stop.at)
+
+
 def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     """A fresh session at the stop: its model built from the seed, trained, and stepped to
     its place (with end, to its `until`). Nobody observes it yet, so a window adopts it
@@ -345,31 +417,48 @@ def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:
     return build_stop_trained(stop, end, lesson)[0]
 
 
-def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "") -> tuple[Session, list[TrainingStep]]:
+def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "",
+                       progress: Progress | None = None) -> tuple[Session, list[TrainingStep]]:
     """build_stop, and the training run that brought the model there, for the curves of a
-    Training panel."""
+    Training panel. progress(done, total) is called as the work goes on (see ProgressReport);
+    when it returns False, Cancelled is raised and the half-built session is dropped, so a
+    caller that adopts only a finished session is left exactly as it was."""
     session = Session(stop.config)
+    report = ProgressReport(progress, stop_work(stop, end))
+    report.tick(0)
+    trainer = Trainer(session)
     try:
-        steps = Trainer(session).train(stop.train)
+        steps = [report.drive(trainer.iteration_in_steps()) for _ in range(stop.train)]
     except Diverged as error:
         raise LessonError(f"lesson {lesson}, stop {stop.number} ({stop.title}): train: {error}") from error
-    session.advance(stop.until if end else stop.at)
-    return session, steps
+    _advance(session, stop.until if end else stop.at, report)
+    return session, steps  # type: ignore[return-value]  # drive returns each iteration's TrainingStep
 
 
-def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None) -> tuple[Comparison, str]:
+def _advance(stepped: Session | Comparison, steps: int, report: ProgressReport) -> None:
+    """Take `steps` steps, reporting each: a place far into later iterations is stoppable too."""
+    for _ in range(steps):
+        stepped.advance(1)
+        report.tick()
+
+
+def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None,
+                     progress: Progress | None = None) -> tuple[Comparison, str]:
     """The stop's comparison (A: the stop's model, B: with the stop's changes), trained and
     stepped in lockstep to the stop's place, and what happened on the way: when one of the
     two diverges in training (the point of a clipping demonstration), both stop at the last
     iteration they completed together and the note says which and where. comparison: one
-    a window already shows, made from the stop's model and changes, to bring there."""
+    a window already shows, made from the stop's model and changes, to bring there.
+    progress: as for build_stop_trained (Cancelled leaves `comparison` part way)."""
     assert stop.compare is not None
     comparison = comparison or Comparison(stop.config, stop.compare)
+    report = ProgressReport(progress, stop_work(stop, end, networks=2))
+    report.tick(0)
     note = ""
     try:
         for _ in range(stop.train):
-            comparison.train_iteration()
+            report.drive(comparison.iteration_in_steps())
     except Diverged as error:
         note = str(error)
-    comparison.advance(stop.until if end else stop.at)
+    _advance(comparison, stop.until if end else stop.at, report)
     return comparison, note

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .compare import COMPARABLE
 from .config import Config, ConfigError
+from .work import work_problem
 
 PRESET_FORMAT = "unrolled-preset"
 MAX_STEPS = 100_000  # steps to take after opening: more would keep a lecture waiting for minutes
@@ -65,6 +66,10 @@ def _from_json(data, source: str) -> Preset:
         config.replace(**compare).validated()
     except ConfigError as error:
         raise ConfigError({"compare": f"{source}: network B's {error}"}) from error
+    for key, problem in (("steps", work_problem(config, steps=steps)),
+                         ("export_iterations", work_problem(config, iterations=iterations))):
+        if problem:  # bounded before it starts: opening takes the steps with nothing on screen yet
+            raise ConfigError({key: f"{source}: {problem}"})
     return Preset(name=name, description=description, config=config, steps=steps, compare=dict(compare),
                   export_iterations=iterations)
 

@@ -9,7 +9,8 @@ timestep the values overflowed.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,6 +53,46 @@ def accuracy(y: np.ndarray, Y: np.ndarray) -> float | None:
     if not carries.any():
         return None
     return float(np.mean(np.argmax(y, axis=-1)[carries] == Y[carries]))
+
+
+class Cancelled(Exception):
+    """The progress callback of a long piece of work said to stop."""
+
+
+# (units done, units in all) -> go on? False stops the work with Cancelled
+Progress = Callable[[int, int], bool]
+PROGRESS_INTERVAL = 0.05  # seconds between two progress reports: often enough for a bar, cheap enough
+
+
+class ProgressReport:
+    """Counts units of work (a timestep of a forward or backward pass, one step of a session)
+    and tells `progress` at the first unit and then at most every PROGRESS_INTERVAL, so a
+    caller that processes a GUI's events there stays responsive without slowing the work.
+    Raises Cancelled when `progress` returns False; the work stops between two units, so
+    whatever it was building is left as a whole (see Trainer.iteration_in_steps)."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        self._last = -PROGRESS_INTERVAL
+
+    def tick(self, units: int = 1) -> None:
+        self.done += units
+        if self.progress is None:
+            return
+        now = time.perf_counter()
+        if now - self._last >= PROGRESS_INTERVAL or self.done >= self.total:
+            self._last = now
+            if self.progress(min(self.done, self.total), self.total) is False:
+                raise Cancelled
+
+    def drive(self, work: Generator[None, None, object]) -> object:
+        """Run a generator that yields after each unit (an iteration in steps); its value."""
+        while True:
+            try:
+                next(work)
+            except StopIteration as finished:
+                return finished.value
+            self.tick()
 
 
 class Trainable(Protocol):

@@ -30,6 +30,7 @@ class FileCommands:
                  status: SessionStatus):
         self.session, self.window, self.halt, self.status = session, window, halt, status
         self.session_path: str | None = None
+        self.model_replaced: list[Callable[[str], None]] = []  # told what was opened (a lesson leaves its stop)
         a = make_action
         self.act_open = a(window, "Open session...", "Ctrl+O", self.open_session_dialog, "Open a saved session")
         self.act_save = a(window, "Save session", "Ctrl+S", self.save_session,
@@ -89,6 +90,8 @@ class FileCommands:
         self.session_path = path
         self._remember(path)
         self.status.showMessage(f"Opened {path}", 5000)
+        for replaced in self.model_replaced:
+            replaced(f"the session {Path(path).name}")
         return True
 
     def save_session(self) -> bool:

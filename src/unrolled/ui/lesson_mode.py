@@ -12,12 +12,16 @@ and Return to stop rebuilds the stop as it was.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..session.compare import Comparison
+from ..session.config import ConfigError
+from ..session.events import Change
 from ..session.lessons import (
     Lesson,
     LessonError,
@@ -26,15 +30,77 @@ from ..session.lessons import (
     get_lesson,
     lesson_names,
     session_clock,
+    stop_clock,
+    with_sentence,
 )
+from ..session.training import Cancelled
 from .actions import make_action
-from .lesson_pane import HighlightFrame, LessonPane
+from .lesson_pane import HighlightFrame, LessonPane, text_html
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 # the transport command whose presenter-remote key the lesson takes while it runs
 REMOTE_KEYS = {"step": "PgDown", "step_back": "PgUp"}
+SHOW_PROGRESS_AFTER = 0.3  # seconds of setting a stop up before a progress dialog appears
+
+
+def take_comparison(shown: Comparison, built: Comparison, note: str) -> str:
+    """The comparison a window shows becomes `built` (the same model and changes, set up off
+    to the side), its observers kept; returns note."""
+    shown.a.adopt(built.a)
+    shown.b.adopt(built.b)
+    shown.changed.emit(Change.ALL)
+    return note
+
+
+class StopProgress:
+    """The progress callback for setting a stop up (session/lessons.py's Progress): after
+    SHOW_PROGRESS_AFTER seconds a modal progress dialog appears, whose Cancel button or Esc
+    stops the work.
+
+    The work runs on the GUI thread, and each report processes the pending events. That is
+    simpler than a worker thread and correct here: the stop is built off to the side, so
+    nothing the window shows changes until the build has finished, the modal dialog keeps
+    the user from starting anything else meanwhile, and a cancel is seen between two
+    timesteps (reports come every 50 ms, see session/training.py), with no thread to stop,
+    no copies of arrays to hand over and no signal arriving after the window moved on."""
+
+    def __init__(self, parent: QtWidgets.QWidget, label: str, title: str = "Setting up the stop"):
+        self.parent, self.label, self.title = parent, label, title
+        self.started = time.perf_counter()
+        self.dialog: QtWidgets.QProgressDialog | None = None
+
+    def __call__(self, done: int, total: int) -> bool:
+        if self.dialog is None:
+            if time.perf_counter() - self.started < SHOW_PROGRESS_AFTER:
+                return True
+            self.dialog = self._open(total)
+        self.dialog.setMaximum(max(1, total))  # a comparison is set up after the stop's own model
+        self.dialog.setValue(min(done, total - 1))  # setValue(maximum) would close it before the end
+        QtWidgets.QApplication.processEvents()
+        return not self.dialog.wasCanceled()
+
+    def _open(self, total: int) -> QtWidgets.QProgressDialog:
+        dialog = QtWidgets.QProgressDialog(self.label, "Cancel", 0, max(1, total), self.parent)
+        dialog.setObjectName("stop_progress")
+        dialog.setWindowTitle(self.title)
+        dialog.setMinimumWidth(420)  # the stop's title and the window title whole, under a window manager
+        # every window waits, the comparison beside the stop too: nothing starts another stop meanwhile
+        dialog.setWindowModality(QtCore.Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.show()
+        dialog.activateWindow()  # Esc goes to it, not to the window's Esc (stop a run)
+        return dialog
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.setParent(None)  # gone from the window's children now, not at the next event loop turn
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class LessonMode(QtCore.QObject):
@@ -44,6 +110,7 @@ class LessonMode(QtCore.QObject):
         self.lesson: Lesson | None = None
         self.index = 0
         self.last_build_seconds = 0.0  # how long the latest stop took to set up
+        self.left_for: str | None = None  # what replaced the stop's model (a preset, a file), while it shows
         self._opened_compare = False
 
         # always enabled (each does nothing without a lesson), so the shortcut list (F1) has them
@@ -73,6 +140,8 @@ class LessonMode(QtCore.QObject):
         self.frame = HighlightFrame()
         self.menu = self._build_menu()
         self._remote_keys: dict[str, list[QtGui.QKeySequence]] = {}
+        for commands in (window.presets, window.files):  # a model the lesson did not choose
+            commands.model_replaced.append(self.leave_stop)
 
     def _build_menu(self) -> QtWidgets.QMenu:
         menu = QtWidgets.QMenu("&Lessons", self.window)
@@ -110,11 +179,10 @@ class LessonMode(QtCore.QObject):
         if path:
             self.start_named(path)
 
-    def start(self, lesson: Lesson, index: int = 0) -> None:
-        self.lesson = lesson
-        self._take_remote_keys()
-        self.dock.show()
-        self.go_to(index)
+    def start(self, lesson: Lesson, index: int = 0) -> bool:
+        """Run `lesson` from stop `index`; False (the window as it was, with the lesson it
+        ran before, if any) when that stop cannot be set up or its set-up is cancelled."""
+        return self.go_to(index, lesson=lesson)
 
     def end(self) -> None:
         if not self.active:
@@ -143,32 +211,79 @@ class LessonMode(QtCore.QObject):
         self._remote_keys = {}
 
     # -- moving ---------------------------------------------------------------------------
-    def go_to(self, index: int, end: bool = False) -> None:
-        """Set stop `index` up: at its place, or with end at its `until`."""
-        assert self.lesson is not None
-        stop = self.lesson.stops[index]
+    def go_to(self, index: int, end: bool = False, lesson: Lesson | None = None, sentence: str = "") -> bool:
+        """Set stop `index` of the lesson (or of a new `lesson`) up: at its place, or with
+        end at its `until`; sentence: one typed into the sample field, which a stop on the
+        same model keeps (see `next_stop`). Its session (and comparison) are built off to the
+        side, with a progress dialog when that takes long; if it fails or is cancelled the
+        window keeps what it showed, and False says so."""
+        lesson = lesson or self.lesson
+        assert lesson is not None
+        stop = lesson.stops[index]
+        if sentence and stop.same_model:
+            with contextlib.suppress(ConfigError, ValueError):  # else the file's own sample
+                stop = with_sentence(stop, sentence)
         window = self.window
         window.transport.stop()
         started = time.perf_counter()
+        progress = StopProgress(window, f"Setting up stop {stop.number}: {stop.title}...")
         try:
-            built, trained = build_stop_trained(stop, end, self.lesson.name)
+            built, trained = build_stop_trained(stop, end, lesson.name, progress)
+            comparison = build_comparison(stop, end, progress=progress) if stop.compare is not None else None
+        except Cancelled:  # nothing was adopted: the window is at the previous stop as it was
+            window.status.showMessage(f"Stop {stop.number} not set up (cancelled)", 5000)
+            return False
         except (LessonError, ValueError, MemoryError) as error:
             QtWidgets.QMessageBox.warning(window, "Cannot set up the stop", str(error))
-            return
+            return False
+        finally:
+            progress.close()
+        if lesson is not self.lesson:
+            self.lesson = lesson
+            self._take_remote_keys()
+            self.dock.show()
         self.index = index
+        self.left_for = None
         window.compare_changes = stop.compare
         window.session.adopt(built)  # the Training panel forgets the old model's curves...
         window.docks.training_panel.show_steps(trained)  # ...and draws this stop's training run
         self._show_panels(stop.panels)
         self._highlight(stop.highlight)
-        self._compare(end)
-        self.pane.show_stop(self.lesson, stop)
+        self._compare(comparison)
+        self.pane.show_stop(lesson, stop)
         window.plots.focus_home()
         self.last_build_seconds = time.perf_counter() - started
+        return True
 
     def next_stop(self) -> None:
+        """The next stop; when its model is the "same" as this stop's, a sentence the class
+        typed into the sample field here stays, and the stop is measured on it (Return to
+        stop and going back set a stop up as the lesson file has it)."""
         if self.active and self.index + 1 < len(self.lesson.stops):  # type: ignore[union-attr]
-            self.go_to(self.index + 1)
+            self.go_to(self.index + 1, sentence=self._typed_sentence())
+
+    def _typed_sentence(self) -> str:
+        """The sentence in the sample field, when it is not the stop's own; else ""."""
+        if self.left_for is not None:
+            return ""
+        typed = self.window.session.config.input
+        return typed if typed != self.stop.config.input else ""
+
+    def leave_stop(self, what: str) -> None:
+        """The window now shows a model the lesson did not choose (`what`: "the preset
+        exploding-rnn", say), opened to answer a question: the stop's frame goes and its
+        text says so. The lesson stays where it was: PageDown, PageUp or Return to stop set
+        the stop up again, so the presenter remote alone takes the lecture back."""
+        if not self.active:
+            return
+        self.left_for = what
+        self.frame.attach(None)
+        if self._opened_compare and self.window.compare_window is not None:
+            self.window.compare_window.close()
+        self._opened_compare = False
+        self.pane.text.setText(text_html(
+            f"*You opened {what}: this stop's text is not about the model on screen.* "
+            "PageDown, PageUp or Return to stop (Ctrl+Home) sets the stop up again."))
 
     def previous_stop(self, end: bool = False) -> None:
         if self.active and self.index > 0:
@@ -179,11 +294,14 @@ class LessonMode(QtCore.QObject):
             self.go_to(self.index)
 
     def page_down(self) -> None:
-        """Step within the stop; at its end, the next stop."""
+        """Step within the stop, up to its `until` place at the session's T (a typed
+        sentence changes it); at its end, the next stop."""
         transport = self.window.transport
         if not self.active or transport.busy:
             return
-        if session_clock(self.window.session) < self.stop.clock(end=True):
+        if self.left_for is not None:
+            self.return_to_stop()
+        elif session_clock(self.window.session) < stop_clock(self.stop, self.window.session, end=True):
             transport.step()
         else:
             self.next_stop()
@@ -194,7 +312,9 @@ class LessonMode(QtCore.QObject):
         if not self.active or transport.busy:
             return
         session = self.window.session
-        if session_clock(session) > self.stop.clock() and session.can_step_back:
+        if self.left_for is not None:
+            self.return_to_stop()
+        elif session_clock(session) > stop_clock(self.stop, session) and session.can_step_back:
             transport.step_back()
         else:
             self.previous_stop(end=True)
@@ -218,7 +338,8 @@ class LessonMode(QtCore.QObject):
         self.window.plots.bring_forward(name)  # its tab in front when the plots are on tabs
         self.frame.attach(self.window.plots.slots[name])
 
-    def _compare(self, end: bool) -> None:
+    def _compare(self, built: tuple[Comparison, str] | None) -> None:
+        """built: the stop's comparison as go_to set it up, and its note (None: no comparison)."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
@@ -230,7 +351,7 @@ class LessonMode(QtCore.QObject):
         if compare is None:  # open_compare said why
             return
         self._opened_compare = True
-        _, note = build_comparison(stop, end, compare.comparison)
+        note = take_comparison(compare.comparison, *built) if built else ""
         compare.status.showMessage(note or f"Stop {stop.number}: {stop.title}")
         window.activateWindow()  # the remote's keys keep going to the lesson
 
@@ -248,13 +369,23 @@ class LessonMode(QtCore.QObject):
         from .handout import write_handout
 
         assert self.lesson is not None
+        progress = StopProgress(self.window, f"Writing the handout of {self.lesson.title}...", "Writing the handout")
+
+        def each_stop(done: int, total: int) -> None:  # a stop's page is written: the dialog's turn
+            if not progress(done, total):
+                raise Cancelled
+
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
-            written = write_handout(self.lesson, folder, ("pdf", "png"))
+            written = write_handout(self.lesson, folder, ("pdf", "png"), progress=each_stop)
+        except Cancelled:  # the PDF, written under a temporary name, is removed; finished PNGs stay whole
+            self.window.status.showMessage("Handout cancelled: the PDF was not written", 8000)
+            return []
         except (ExportError, LessonError) as error:
             QtWidgets.QMessageBox.warning(self.window, "Cannot write the handout", str(error))
             return []
         finally:
             QtWidgets.QApplication.restoreOverrideCursor()
+            progress.close()
         self.window.status.showMessage(f"Wrote {written[0]} and {len(written) - 1} PNGs", 10000)
         return written

@@ -26,6 +26,7 @@ class PresetCommands:
     def __init__(self, session: Session, window: QtWidgets.QWidget, halt: Callable[[], None],
                  status: SessionStatus, compare: Callable[[dict | None], None]):
         self.session, self.window, self.halt, self.status, self.compare = session, window, halt, status, compare
+        self.model_replaced: list[Callable[[str], None]] = []  # told what was opened (a lesson leaves its stop)
         self.act_open_config = make_action(window, "Open config or preset...", None, self.open_config_dialog,
                                            "Open a JSON config or preset file (a copy of a preset, edited)")
 
@@ -69,6 +70,8 @@ class PresetCommands:
         self.session.adopt(built)
         self.status.showMessage(f"Opened {preset.name}" + (f": {preset.description}" if preset.description else ""),
                                 8000)
+        for replaced in self.model_replaced:
+            replaced(f"the preset {preset.name}")
         return True
 
     def _refuse(self, what: str, reason: str) -> bool:
