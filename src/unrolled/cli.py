@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .engine.quoting import quoted
 from .session.config import Config, ConfigError
 from .session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from .session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
@@ -69,7 +70,7 @@ def export_main(argv: list[str]) -> int:
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if not formats or unknown:
-        parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, "
+        parser.exit(2, f"unrolled export: error: --format: got {quoted(args.format)}, "
                        f"expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
@@ -148,7 +149,7 @@ def _screenshot_problem(path: str) -> str | None:
     """Why a screenshot cannot be written to path, or None."""
     target = Path(path)
     if target.suffix.lower() != ".png":
-        return f"got {path!r}, expected a file name ending in .png"
+        return f"got {quoted(path)}, expected a file name ending in .png"
     folder = target.parent
     if not folder.is_dir():
         return f"the folder {folder} does not exist"
