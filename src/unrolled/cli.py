@@ -149,7 +149,7 @@ def _screenshot_problem(path: str) -> str | None:
     """Why a screenshot cannot be written to path, or None."""
     target = Path(path)
     if target.suffix.lower() != ".png":
-        return f"got {quoted(path)}, expected a file name ending in .png"
+        return f"got {path!r}, expected a file name ending in .png"
     folder = target.parent
     if not folder.is_dir():
         return f"the folder {folder} does not exist"
@@ -251,8 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     except (MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled: error: {_build_failure(error)}\n")
     from .ui.app import main as run_app
+    from .ui.export import ExportError
 
-    return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)
+    try:
+        return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)
+    except ExportError as error:  # the screenshot could not be written; any old file is kept
+        parser.exit(1, f"unrolled: error: --screenshot: {error}\n")
 
 
 if __name__ == "__main__":

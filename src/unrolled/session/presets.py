@@ -74,7 +74,7 @@ def load_file(path: str | Path) -> Preset:
     """A preset or bare config from a JSON file; ConfigError says what is wrong."""
     path = Path(path)
     if not str(path).strip() or path.is_dir():
-        raise ConfigError({"file": f"got {quoted(str(path))}, expected a JSON file"})
+        raise ConfigError({"file": f"got {str(path)!r}, expected a JSON file"})
     try:
         data = read_json(path, MAX_FILE_BYTES, "a config")
     except JsonFileError as error:
