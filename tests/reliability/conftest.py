@@ -19,7 +19,7 @@ from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
 
-ERROR_PREFIXES = ("unrolled: error: ", "unrolled export: error: ")
+ERROR_PREFIXES = ("unrolled: error: ", "unrolled export: error: ", "unrolled gradcheck: error: ")
 
 
 @pytest.fixture(autouse=True)
