@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .engine.quoting import quoted
 from .process import set_up_process
 from .session.config import Config, ConfigError
 from .session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
@@ -70,7 +71,7 @@ def export_main(argv: list[str]) -> int:
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if not formats or unknown:
-        parser.exit(2, f"unrolled export: error: --format: got {args.format!r}, "
+        parser.exit(2, f"unrolled export: error: --format: got {quoted(args.format)}, "
                        f"expected a list of {', '.join(FORMATS)}\n")
     if not 30 <= args.dpi <= 1200:
         parser.exit(2, f"unrolled export: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
@@ -252,8 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     except (MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled: error: {_build_failure(error)}\n")
     from .ui.app import main as run_app
+    from .ui.export import ExportError
 
-    return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)
+    try:
+        return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)
+    except ExportError as error:  # the screenshot could not be written; any old file is kept
+        parser.exit(1, f"unrolled: error: --screenshot: {error}\n")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@ interface, and every row checks the message, the exit code and that nothing chan
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,7 +19,7 @@ from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
 
-ERROR_PREFIXES = ("unrolled: error: ", "unrolled export: error: ")
+ERROR_PREFIXES = ("unrolled: error: ", "unrolled export: error: ", "unrolled gradcheck: error: ")
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +96,51 @@ def saved(tmp_path):
             return path
 
     return Saved
+
+
+class FullDisk:
+    """A small tmpfs mounted at `folder`: `fill()` leaves no room at all; without it, the
+    disk holds about `size` bytes, so a larger file stops part way."""
+
+    def __init__(self, folder: Path, size: int):
+        self.folder, self.size = folder, size
+
+    def fill(self) -> None:
+        """Write a filler file until the disk refuses: every later write fails at once."""
+        with open(self.folder / "filler", "wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 512)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC, error
+
+    def leave(self, free: int) -> None:
+        """Fill the disk, then give back `free` bytes: a file larger than that stops part way."""
+        self.fill()
+        filler = self.folder / "filler"
+        os.truncate(filler, max(filler.stat().st_size - free, 0))
+
+    def files(self) -> dict[str, bytes]:
+        """Every file under the folder (the filler aside), by relative path, with its bytes."""
+        return {str(p.relative_to(self.folder)): p.read_bytes() for p in sorted(self.folder.rglob("*"))
+                if p.is_file() and p.name != "filler"}
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KB tmpfs (root may mount one; elsewhere the rows are skipped, saying why),
+    always unmounted afterwards."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command here: the full-disk rows need a small tmpfs")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip() or mounted.returncode}): "
+                    "the full-disk rows need root")
+    try:
+        yield FullDisk(folder, 64 * 1024)
+    finally:
+        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)  # busy: detached once let go

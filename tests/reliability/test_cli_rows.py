@@ -252,3 +252,82 @@ def test_ctrl_c_in_export_lesson_exits_130_with_one_line_and_no_half_file(tmp_pa
     from PySide6 import QtGui
 
     assert not QtGui.QImage(str(tmp_path / "h" / "mine-01.png")).isNull()
+
+
+# -- every command that reads a JSON file, with what Python's parser cannot take --------
+DEEP = "[" * 100_000 + "]" * 100_000
+LONG = "9" * 5000
+
+
+def _json_files(tmp, saved_session):
+    """name -> (a file, the fragments its error line must hold): the same faults in a
+    config, a lesson and a session file."""
+    lesson = '{"format": "unrolled-lesson", "title": "T", "stops": %s}'
+    session = saved_session.read_text()
+    rows = {
+        "config-deep": ('{"config": ' + DEEP + "}", ["config-deep.json", "nested too deeply"]),
+        "config-number": ('{"n_hidden": ' + LONG + "}", ["config-number.json", "n_hidden", "5000 characters long"]),
+        "config-bytes": (b'{"notes": "caf\xe9"}', ["config-bytes.json", "not UTF-8", "byte 14"]),
+        "lesson-deep": (lesson % DEEP, ["lesson lesson-deep", "nested too deeply"]),
+        "lesson-number": (lesson % f'[{{"title": "a", "text": "b", "train": {LONG}}}]',
+                          ["lesson lesson-number", "stops[0].train", "5000 characters long"]),
+        "lesson-large": (lesson % ('[{"title": "a", "text": "%s"}]' % ("x" * 1_100_000)),
+                         ["lesson-large.json", "bytes", "a lesson is at most 1000000"]),
+        "session-deep": (session.replace('"iteration": 1', '"iteration": ' + DEEP),
+                         ["session-deep.json", "nested too deeply"]),
+        "session-number": (session.replace('"iteration": 1', '"iteration": ' + LONG),
+                           ["session-number.json", ": iteration: a number 5000 characters long"]),
+    }
+    for name, (content, _) in rows.items():
+        path = tmp / f"{name}.json"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return rows
+
+
+JSON_COMMANDS = [
+    (["--config", "{file}"], "config"),
+    (["export", "--config", "{file}", "--out", "{tmp}/out"], "config"),
+    (["gradcheck", "--config", "{file}"], "config"),
+    (["--lesson", "{file}"], "lesson"),
+    (["export", "--lesson", "{file}", "--out", "{tmp}/out"], "lesson"),
+    (["--session", "{file}"], "session"),
+    (["gradcheck", "--session", "{file}"], "session"),
+]
+
+
+@pytest.mark.parametrize("args,kind", JSON_COMMANDS, ids=[" ".join(a for a in args if "{" not in a and a != "--out")
+                                                           for args, _ in JSON_COMMANDS])
+def test_every_json_reading_command_says_what_is_wrong_in_one_line(capsys, saved, args, kind):
+    tmp = saved.path.parent
+    rows = _json_files(tmp, saved.path)
+    for name, (_, fragments) in rows.items():
+        if not name.startswith(kind):
+            continue
+        path = tmp / f"{name}.json"
+        before = path.read_bytes()
+        message = refused_by_cli(capsys, [a.format(file=path, tmp=tmp) for a in args])
+        assert_mentions(message, fragments)
+        assert "set_int_max_str_digits" not in message and len(message) < 400
+        assert path.read_bytes() == before
+    assert not (tmp / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["export", "--lesson", "{tmp}/deep.json", "--out", "{tmp}/out", "--format", "pdf"],
+                                  ["export", "--config", "{tmp}/number.json", "--out", "{tmp}/out"],
+                                  ["gradcheck", "--config", "{tmp}/number.json"]],
+                         ids=["export --lesson deep", "export --config number", "gradcheck --config number"])
+def test_a_real_process_reading_what_the_parser_cannot_take(tmp_path, args):
+    """The reproductions of the report, as a terminal shows them."""
+    (tmp_path / "deep.json").write_text('{"format": "unrolled-lesson", "title": "T", "stops": ' + DEEP + "}")
+    (tmp_path / "number.json").write_text('{"n_hidden": ' + LONG + "}")
+    result = subprocess.run([sys.executable, "-m", "unrolled", *_fill(args, tmp_path)], check=False,
+                            capture_output=True, text=True, timeout=60,
+                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and ("nested too deeply" in lines[0] or "5000 characters long" in lines[0])
+    assert not (tmp_path / "out").exists()

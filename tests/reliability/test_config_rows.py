@@ -212,3 +212,29 @@ def test_a_preset_asking_for_too_much_work_is_refused_before_it_starts(capsys, t
 def test_the_same_sizes_with_work_in_bounds_open(tmp_path):
     preset = load_file(_write(tmp_path, _preset(config=BIG_MODEL, steps=10, export_iterations=1)))
     assert preset.steps == 10 and preset.config.n_hidden == 1024
+
+
+# values a message quotes are cut: the line stays readable whatever the file holds
+LONG_VALUE_ROWS = [
+    ({"task": "pos-tagging", "input": "a" * 100_000}, ["input", "unknown word 'aaaa", "…", "the vocabulary is"]),
+    ({"input": " ".join(f"w{i}" for i in range(10_000))}, ["input", "unknown words", "and 9992 more"]),
+    ({"cell": "x" * 100_000}, ["cell", "got 'xxxx", "…", "expected one of rnn, lstm, gru"]),
+    ({"notes": ["n"] * 50_000}, ["notes", "got ['n', 'n'", "…", "expected text"]),
+    ({"y" * 100_000: 1}, ["yyyy", "…", "no such setting"]),
+    (_preset(name="z" * 100_000, steps="s" * 100_000), ["steps", "got 'ssss", "…", "whole number"]),
+]
+
+
+@pytest.mark.parametrize("content,fragments", LONG_VALUE_ROWS, ids=range(len(LONG_VALUE_ROWS)))
+def test_a_long_value_is_quoted_in_part(capsys, tmp_path, content, fragments):
+    for export in (False, True):
+        message = _refuse_file(capsys, _write(tmp_path, content), fragments, export=export)
+        assert len(message) < 400, len(message)
+
+
+def test_a_5000_digit_number_names_the_field_in_a_preset(capsys, tmp_path):
+    path = _write(tmp_path, json.dumps(_preset()).replace('"cell": "rnn"', '"cell": "rnn", "seed": ' + "7" * 5000))
+    for export in (False, True):
+        message = _refuse_file(capsys, path, ["config.json", "config.seed", "a number 5000 characters long",
+                                              "at most 100 characters"], export=export)
+        assert len(message) < 300

@@ -156,3 +156,20 @@ def test_failing_to_remove_the_old_files_after_a_save_is_harmless(monkeypatch, p
     save_session(session, path)
     monkeypatch.undo()
     _same(_state(load_session(path)), moved_on)
+
+
+def test_a_real_full_disk_keeps_the_previous_save(full_disk):
+    """The rows above inject the fault; here the disk (a small tmpfs) really is full."""
+    session = Session(Config(optimiser="adam", learning_rate=0.01, timesteps=5))
+    session.advance(4)
+    path, _ = save_session(session, full_disk.folder / "lecture.json")
+    saved = _state(load_session(path))
+    before = full_disk.files()
+    session.run_iteration()
+    session.advance(3)
+    full_disk.fill()
+    with pytest.raises(SessionFileError) as info:
+        save_session(session, path)
+    assert str(info.value) == f"cannot write {path}: No space left on device; the previous save is kept"
+    assert full_disk.files() == before
+    _same(_state(load_session(path)), saved)

@@ -10,7 +10,12 @@ import json
 import numpy as np
 import pytest
 
-from unrolled.session.files import load_session
+from unrolled.engine import with_spectral_radius
+from unrolled.session.config import Config, ConfigError
+from unrolled.session.files import SessionFileError, load_session, save_session
+from unrolled.session.lessons import build_stop, get_lesson, lesson_names
+from unrolled.session.stepper import Session
+from unrolled.session.training import Trainer
 
 from .conftest import assert_mentions, refused_by_cli
 
@@ -199,3 +204,100 @@ def test_a_session_whose_replay_would_take_too_long_is_refused_before_it(capsys,
     message = refused_by_cli(capsys, ["--session", saved.path])
     assert_mentions(message, ["good.json is saved 6 steps into an iteration; replaying them: 6 steps of a model",
                               "would take about", "ask for fewer, or a smaller model"])
+
+
+# -- what the app accepts, it can reopen ------------------------------------------------
+def _saves_and_reopens(session: Session, folder, name: str) -> None:
+    path, _ = save_session(session, folder / f"{name}.json")
+    opened = load_session(path)
+    assert (opened.config, opened.iteration, opened.position) == (session.config, session.iteration, session.position)
+    for key, value in session.net.params.items():
+        np.testing.assert_array_equal(opened.net.params[key], value, err_msg=key)
+    np.testing.assert_array_equal(opened.X, session.X)
+
+
+def _scaled_u(session: Session) -> None:
+    session.set_weights({name: with_spectral_radius(session.net.params[name], 1e6)
+                         for name in session.net.recurrent_param_names()})
+
+
+# every kind of change a session takes: typed, from the model panel (its `rebuilt`, as
+# the panel applies a field), the theory panel, stepping, training, a new sample, weights
+CHANGES = {
+    "a typed sentence": lambda s: s.use_sentence("the dog sees a ball"),
+    "the longest sentence": lambda s: s.use_sentence(" ".join(["the"] * 5000)),
+    "T at its maximum": lambda s: s.adopt(s.rebuilt(timesteps=5000)),
+    "D at its maximum": lambda s: s.adopt(s.rebuilt(n_hidden=1024)),
+    "B at its maximum": lambda s: s.adopt(s.rebuilt(batch_size=512)),
+    "an LSTM with its least forget bias": lambda s: s.adopt(s.rebuilt(cell="lstm", forget_bias=-10.0)),
+    "a GRU with Adam": lambda s: s.adopt(s.rebuilt(cell="gru", optimiser="adam", learning_rate=100.0)),
+    "the largest seed and rho": lambda s: s.adopt(s.rebuilt(seed=2**31 - 1, rho=10.0, init="identity")),
+    "clipping and truncation": lambda s: s.adopt(s.rebuilt(clipping="norm", clip_threshold=1e6, truncation=5000)),
+    "another task": lambda s: s.adopt(s.rebuilt(task="adding-problem")),
+    "rho rescaled in the theory panel": lambda s: s.set_spectral_radius(3.0, keep_position=True),
+    "steps into the backward pass": lambda s: s.advance(7),
+    "training": lambda s: Trainer(s).train(3),
+    "a new sample": lambda s: s.new_sample(),
+    "weights far beyond any rho": _scaled_u,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_every_change_saves_and_reopens(tmp_path, change):
+    session = Session(Config(momentum=0.5))
+    session.advance(3)
+    CHANGES[change](session)
+    _saves_and_reopens(session, tmp_path, "changed")
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_stop_saves_and_reopens(tmp_path, name):
+    for stop in get_lesson(name).stops:
+        _saves_and_reopens(build_stop(stop, end=True, lesson=name), tmp_path, f"stop-{stop.number}")
+
+
+# changes a file could not hold: refused before anything is applied
+REFUSED = [
+    (lambda s: s.use_sentence(" ".join(["the dog sees a ball"] * 1200)), ["input", "6000 words", "at most 5000"]),
+    (lambda s: s.use_sentence("the " + "z" * 100_000), ["input", "unknown word 'zzz", "…", "the vocabulary is"]),
+    (lambda s: s.set_spectral_radius(50.0), ["rho", "got 50.0", "0 to 10"]),
+    (lambda s: s.reconfigure(timesteps=5001), ["timesteps", "got 5001", "1 to 5000"]),
+]
+
+
+@pytest.mark.parametrize("change,fragments", REFUSED, ids=range(len(REFUSED)))
+def test_a_change_a_file_could_not_hold_is_refused(tmp_path, change, fragments):
+    session = Session()
+    session.advance(3)
+    before = (session.config, session.position, session.X.copy(), {k: v.copy() for k, v in session.net.params.items()})
+    events = []
+    session.changed.connect(events.append)
+    with pytest.raises(ConfigError) as info:
+        change(session)
+    assert_mentions(str(info.value), fragments)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 300
+    assert (session.config, session.position) == before[:2] and not events
+    np.testing.assert_array_equal(session.X, before[2])
+    for key, value in before[3].items():
+        np.testing.assert_array_equal(session.net.params[key], value)
+    _saves_and_reopens(session, tmp_path, "unchanged")
+
+
+def test_a_save_refuses_a_config_it_could_not_reopen(tmp_path):
+    """The last guard, should a change ever slip past its check: nothing is written."""
+    session = Session()
+    object.__setattr__(session.config, "timesteps", 6000)  # as no public method can
+    with pytest.raises(SessionFileError, match="would not open again: timesteps: got 6000"):
+        save_session(session, tmp_path / "never.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_preset_as_large_as_allowed_saves_and_reopens(tmp_path):
+    """Its notes travel in the session's config: a session file holds what a preset may."""
+    from unrolled.session.presets import MAX_FILE_BYTES, load_file
+
+    preset = tmp_path / "wordy.json"
+    preset.write_text(json.dumps({"cell": "gru", "notes": "é" * (MAX_FILE_BYTES // 2 - 100)}, ensure_ascii=False),
+                      encoding="utf-8")
+    assert MAX_FILE_BYTES - 300 < preset.stat().st_size <= MAX_FILE_BYTES
+    _saves_and_reopens(Session(load_file(preset).config), tmp_path, "wordy-session")

@@ -5,6 +5,7 @@ escapes into Qt (a slot, a paint, a timer), so "no exception" is checked by ever
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
 
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
+from unrolled.engine import with_spectral_radius
 from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
@@ -230,7 +232,11 @@ def test_a_session_with_blown_up_weights_opens_and_steps(qtbot, escaped, tmp_pat
 @pytest.mark.parametrize("rho", [1e300, 1e-300, 3e7])
 def test_rescaling_u_to_extreme_radii_breaks_no_view(qtbot, escaped, rho):
     window = _window(qtbot, Session(Config(activation="relu", timesteps=30)))
-    window.session.set_spectral_radius(rho)
+    session = window.session
+    # set_spectral_radius keeps rho within the config's range (a saved file must reopen), so
+    # radii beyond it are given as weights
+    session.set_weights({name: with_spectral_radius(session.net.params[name], rho)
+                         for name in session.net.recurrent_param_names()})
     _drive(qtbot, window, escaped, iterations=2)
 
 
@@ -316,3 +322,76 @@ def test_a_preset_file_asking_for_too_much_work_is_refused_in_the_window(qtbot, 
     assert window.presets.open_config(str(path)) is False
     assert "steps" in _no_dialogs[0] and "would take about" in _no_dialogs[0]
     assert session.config == Config() and session.position == 0
+
+
+# -- files the window reads and writes: one clear message, nothing lost ------------------
+@pytest.fixture
+def dialogs(monkeypatch):
+    """(title, text) of every warning the window shows."""
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(
+        (title, text)))
+    return shown
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "[" * 100_000 + "]" * 100_000], ids=["5000 digits", "deep"])
+def test_opening_a_session_the_parser_cannot_take_says_why(qtbot, tmp_path, dialogs, value):
+    saved = Session()
+    saved.run_iteration()
+    path, _ = save_session(saved, tmp_path / "lecture.json")
+    path.write_text(re.sub(r'"iteration": \d+', '"iteration": ' + value, path.read_text()))
+    window = _window(qtbot, Session(Config(cell="gru")))
+    before = (window.session.config, window.session.position)
+    assert not window.files.open_session(str(path))
+    (title, text), = dialogs
+    reason = text.split("\n\n")[0]
+    assert title == "Cannot open the session" and "lecture.json" in reason and len(reason) < 200
+    assert "5000 characters long" in reason or "nested too deeply" in reason
+    assert (window.session.config, window.session.position) == before
+
+
+def test_a_sentence_too_long_to_reopen_is_refused_in_the_sample_field(qtbot):
+    window = _window(qtbot, Session())
+    before = (window.session.config, window.session.position)
+    sample_view = window.model_panel.sample_view
+    sample_view.sentence.setText(" ".join(["the dog sees a ball"] * 1200))
+    sample_view.use_sentence()
+    assert "6000 words" in sample_view.sentence_note.text()
+    assert (window.session.config, window.session.position) == before
+
+
+def test_the_export_dialog_on_a_full_disk_keeps_the_old_file(qtbot, monkeypatch, full_disk, dialogs):
+    from unrolled.ui.export_dialog import WINDOW, ExportDialog
+
+    window = _window(qtbot, Session())
+    old = b"the figure exported last week"
+    rows = (("dashboard", "dashboard.pdf"), (WINDOW, "window.png"))
+    for _, name in rows:
+        (full_disk.folder / name).write_bytes(old)
+    full_disk.fill()
+    for figure, name in rows:
+        target = full_disk.folder / name
+        dialog = ExportDialog(window.session, window, figure=figure)
+        qtbot.addWidget(dialog)
+        dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+        monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        dialog._on_save()
+        title, text = dialogs[-1]
+        assert title == "Export failed"
+        assert text.split("\n\n")[0] == f"cannot write {target}: No space left on device"
+        assert target.read_bytes() == old
+        dialog.close()
+    assert sorted(full_disk.files()) == ["dashboard.pdf", "window.png"]
+
+
+def test_writing_the_handout_on_a_full_disk_keeps_the_old_one(qtbot, full_disk, dialogs):
+    window = _window(qtbot, Session())
+    window.lessons.start_named("vanishing-in-five-minutes")
+    old = full_disk.folder / "vanishing-in-five-minutes.pdf"
+    old.write_bytes(b"last year's handout")
+    full_disk.fill()
+    assert window.lessons.write_handout_to(full_disk.folder) == []
+    (title, text), = dialogs
+    assert title == "Cannot write the handout"
+    assert text == f"cannot write {full_disk.folder / 'vanishing-in-five-minutes-01.png'}: No space left on device"
+    assert full_disk.files() == {"vanishing-in-five-minutes.pdf": b"last year's handout"}

@@ -7,6 +7,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .quoting import quoted
+
+UNKNOWN_NAMED = 8  # unknown words a message names; a pasted paragraph has dozens
 UNGRAMMATICAL = 1e-6  # the probability of a tag transition the grammar does not have
 
 
@@ -20,7 +23,9 @@ def word_indices(text: str, vocabulary: Sequence[str]) -> np.ndarray:
     unknown = list(dict.fromkeys(w for w in words if w.lower() not in lookup))
     if unknown:
         plural = "s" if len(unknown) > 1 else ""
-        raise ValueError(f"unknown word{plural} {', '.join(repr(w) for w in unknown)}; "
+        named = ", ".join(quoted(w) for w in unknown[:UNKNOWN_NAMED])
+        more = f" and {len(unknown) - UNKNOWN_NAMED} more" if len(unknown) > UNKNOWN_NAMED else ""
+        raise ValueError(f"unknown word{plural} {named}{more}; "
                          f"the vocabulary is: {' '.join(vocabulary)}")
     return np.array([lookup[w.lower()] for w in words], dtype=np.int64)
 

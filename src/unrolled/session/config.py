@@ -24,6 +24,7 @@ from ..engine import (
     get_task,
 )
 from ..engine.cells import Cell
+from ..engine.quoting import cut, quoted
 
 
 class ConfigError(ValueError):
@@ -120,7 +121,7 @@ def _refuse_unknown(settings) -> None:
         if not near:
             near = [n for n in names if name.lower() in n]
         hint = f"did you mean {near[0]!r}?" if near else "the settings are " + ", ".join(names)
-        problems[name] = f"no such setting; {hint}"
+        problems[cut(name)] = f"no such setting; {hint}"
     raise ConfigError(problems)
 
 
@@ -203,20 +204,20 @@ class Config:
             value = getattr(self, name)
             if spec.text:
                 if not isinstance(value, str):
-                    problems[name] = f"got {value!r}, expected text"
+                    problems[name] = f"got {quoted(value)}, expected text"
             elif spec.choices is not None:
                 if value not in spec.choices:
-                    problems[name] = f"got {value!r}, expected one of {', '.join(spec.choices)}"
+                    problems[name] = f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems[name] = f"got {value!r}, expected a number"
+                problems[name] = f"got {quoted(value)}, expected a number"
             elif not math.isfinite(value):
-                problems[name] = f"got {value!r}, expected a finite number"
+                problems[name] = f"got {quoted(value)}, expected a finite number"
             elif name in INTEGER_FIELDS and int(value) != value:
-                problems[name] = f"got {value!r}, expected a whole number"
+                problems[name] = f"got {quoted(value)}, expected a whole number"
             elif not spec.minimum <= value <= spec.maximum:
-                problems[name] = f"got {value!r}, expected {spec.minimum:g} to {spec.maximum:g}"
+                problems[name] = f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
         if not isinstance(self.notes, str):
-            problems["notes"] = f"got {self.notes!r}, expected text"
+            problems["notes"] = f"got {quoted(self.notes)}, expected text"
         return problems
 
     def validated(self) -> Config:

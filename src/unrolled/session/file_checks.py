@@ -11,6 +11,7 @@ import zipfile
 import numpy as np
 
 from ..engine import cell_class, make_optimiser
+from ..engine.quoting import quoted
 from .config import Config
 
 HISTORY = ("history.loss", "history.norm_before", "history.norm_after")
@@ -23,7 +24,7 @@ class FileProblem(ValueError):
 
 def whole_number(name: str, value, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise FileProblem(f"{name}: got {value!r}, expected a whole number >= {minimum}")
+        raise FileProblem(f"{name}: got {quoted(value)}, expected a whole number >= {minimum}")
     return value
 
 
@@ -31,7 +32,7 @@ def check_sha256(value) -> None:
     if value is None:
         return
     if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value.lower()):
-        raise FileProblem(f"weights_sha256: got {value!r}, expected 64 hexadecimal digits")
+        raise FileProblem(f"weights_sha256: got {quoted(value)}, expected 64 hexadecimal digits")
 
 
 def param_shapes(config: Config) -> dict[str, tuple[int, ...]]:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.quoting import quoted
 from .atomic import discard, partial_name, write_atomically
 from .config import Config, ConfigError
 from .file_checks import (
@@ -34,12 +35,17 @@ from .file_checks import (
     whole_number,
 )
 from .iteration import Checkpoint, IterationRecord
+from .json_file import JsonFileError, parse_json, read_json
+from .presets import MAX_FILE_BYTES
 from .stepper import Session, memory_limit
 from .work import work_problem
 
 SESSION_FORMAT = "unrolled-session"
 SESSION_VERSION = 1
-MAX_DOCUMENT_BYTES = 1_000_000  # a session's JSON is about a kilobyte; the arrays are in the NPZ
+# a session's JSON is about a kilobyte (the arrays are in the NPZ), but its config may carry
+# a preset's notes, and a preset may be as large as presets.MAX_FILE_BYTES
+MAX_DOCUMENT_BYTES = MAX_FILE_BYTES + 64 * 1024
+DOCUMENT_FIELDS_BYTES = 4096  # what a session file holds besides its config, indented
 
 
 class SessionFileError(ValueError):
@@ -81,6 +87,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     arrays["history.norm_after"] = np.array([r.norm_after for r in history], dtype=float)
     arrays["history.applied"] = np.array([r.applied for r in history], dtype=bool)
 
+    _check_reopens(session, path)
     npz_tmp, json_tmp = partial_name(weights), partial_name(path)
     try:
         with open(npz_tmp, "wb") as handle:
@@ -95,7 +102,8 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
             "weights": weights.name,
             "weights_sha256": hashlib.sha256(npz_tmp.read_bytes()).hexdigest(),
         }
-        json_tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        # not ASCII-escaped: the settings take no more room than in the preset they came from
+        json_tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _switch(npz_tmp, weights, json_tmp, path)
     except (OSError, MemoryError) as error:
         discard(npz_tmp)
@@ -103,6 +111,19 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
         why = "not enough memory" if isinstance(error, MemoryError) else error.strerror or str(error)
         raise SessionFileError(f"cannot write {path}: {why}; the previous save is kept") from error
     return path, weights
+
+
+def _check_reopens(session: Session, path: Path) -> None:
+    """Refuse to save what `load_session` would refuse to open: the config is checked by the
+    rules a file's config is (a session only ever holds a valid config; this keeps it so)."""
+    text = json.dumps(session.config.to_dict(), ensure_ascii=False)
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES - DOCUMENT_FIELDS_BYTES:
+        raise SessionFileError(f"cannot save {path}: its settings take more than {MAX_DOCUMENT_BYTES} bytes, "
+                               "the most a session file may hold (its notes or sentence are too long)")
+    try:
+        Config.from_dict(parse_json(text, path.name))
+    except (ConfigError, JsonFileError) as error:
+        raise SessionFileError(f"cannot save {path}: it would not open again: {error}") from error
 
 
 def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
@@ -135,22 +156,9 @@ def _switch(npz_tmp: Path, weights: Path, json_tmp: Path, path: Path) -> None:
 
 def _read_document(path: Path) -> dict:
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise SessionFileError(f"{path.name} is {size} bytes; a session file is at most {MAX_DOCUMENT_BYTES}")
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise SessionFileError(f"cannot read {path}: {error.strerror or error}") from error
-    except UnicodeDecodeError as error:
-        raise SessionFileError(f"{path.name} is not UTF-8 text (byte {error.start}): is it a session file?") from error
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise SessionFileError(
-            f"{path.name} is not a session: not valid JSON (line {error.lineno}: {error.msg})"
-        ) from error
-    except RecursionError as error:
-        raise SessionFileError(f"{path.name} is not a session: its JSON is nested too deeply") from error
+        document = read_json(path, MAX_DOCUMENT_BYTES, "a session file")
+    except JsonFileError as error:
+        raise SessionFileError(str(error)) from error
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise SessionFileError(f"{path.name} is not an unrolled session file")
     version = document.get("version")
@@ -159,19 +167,20 @@ def _read_document(path: Path) -> dict:
             f"{path.name} is session format version {version}; this unrolled reads up to {SESSION_VERSION}"
         )
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise SessionFileError(f"{path.name} has session format version {version!r}; "
+        raise SessionFileError(f"{path.name} has session format version {quoted(version)}; "
                                f"expected a whole number from 1 to {SESSION_VERSION}")
     for key in ("config", "iteration", "position", "weights"):
         if key not in document:
             raise SessionFileError(f"{path.name} is incomplete: '{key}' is missing")
     link = document["weights"]
     if not isinstance(link, str) or not Path(link).name or Path(link).suffix != ".npz":
-        raise SessionFileError(f"{path.name} names its weights file as {link!r}; expected a file name ending in .npz")
+        raise SessionFileError(f"{path.name} names its weights file as {quoted(link)}; "
+                               "expected a file name ending in .npz")
     try:
         check_sha256(document.get("weights_sha256"))
         whole_number("iteration", document["iteration"])
         if isinstance(document["position"], bool) or not isinstance(document["position"], int):
-            raise FileProblem(f"position: got {document['position']!r}, expected a whole number")
+            raise FileProblem(f"position: got {quoted(document['position'])}, expected a whole number")
     except FileProblem as problem:
         raise SessionFileError(f"{path.name}: {problem}") from problem
     return document

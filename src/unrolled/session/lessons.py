@@ -49,7 +49,6 @@ No Qt here.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -58,6 +57,7 @@ from typing import Literal
 
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
+from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
@@ -368,15 +368,9 @@ def load_lesson_file(path: str | Path) -> Lesson:
     path = Path(path)
     name = path.stem
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise LessonError(f"lesson {name}: {path} is larger than {MAX_FILE_BYTES} bytes")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise LessonError(f"lesson {name}: cannot read {path}: {error.strerror or error}") from error
-    except UnicodeDecodeError as error:
-        raise LessonError(f"lesson {name}: {path} is not UTF-8 text (byte {error.start})") from error
-    except json.JSONDecodeError as error:
-        raise LessonError(f"lesson {name}: {path} is not valid JSON (line {error.lineno}: {error.msg})") from error
+        data = read_json(path, MAX_FILE_BYTES, "a lesson")
+    except JsonFileError as error:
+        raise LessonError(f"lesson {name}: {error}") from error
     return lesson_from_data(data, name)
 
 
@@ -396,7 +390,8 @@ def get_lesson(name: str) -> Lesson:
     files = _lesson_files()
     if name not in files:
         raise LessonError(f"lesson {name}: no such lesson; the lessons are {', '.join(files)}")
-    return lesson_from_data(json.loads(files[name].read_text(encoding="utf-8")), name)  # type: ignore[attr-defined]
+    text = files[name].read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    return lesson_from_data(parse_json(text, f"{name}.json"), name)
 
 
 def list_lessons() -> list[Lesson]:

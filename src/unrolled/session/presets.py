@@ -4,13 +4,14 @@ so a lecturer can copy one, edit it and open it with --config."""
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..engine.quoting import cut, quoted
 from .compare import COMPARABLE
 from .config import Config, ConfigError
+from .json_file import JsonFileError, parse_json, read_json
 from .work import work_problem
 
 PRESET_FORMAT = "unrolled-preset"
@@ -39,23 +40,23 @@ def _from_json(data, source: str) -> Preset:
         key = unknown[0]
         near = difflib.get_close_matches(key, PRESET_FIELDS, n=1)
         hint = f"did you mean {near[0]!r}?" if near else "a preset has " + ", ".join(PRESET_FIELDS)
-        raise ConfigError({key: f"{source}: no such preset field; {hint}"})
+        raise ConfigError({cut(key): f"{source}: no such preset field; {hint}"})
     if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
-        raise ConfigError({"file": f"{source}: format {data.get('format')!r} is not {PRESET_FORMAT!r}"})
+        raise ConfigError({"file": f"{source}: format {quoted(data.get('format'))} is not {quoted(PRESET_FORMAT)}"})
     name, description = data.get("name", Path(source).stem), data.get("description", "")
     for key, value in (("name", name), ("description", description)):
         if not isinstance(value, str):
-            raise ConfigError({key: f"{source}: got {value!r}, expected text"})
+            raise ConfigError({key: f"{source}: got {quoted(value)}, expected text"})
     steps = data.get("steps", 0)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
-        raise ConfigError({"steps": f"{source}: got {steps!r}, expected a whole number from 0 to {MAX_STEPS}"})
+        raise ConfigError({"steps": f"{source}: got {quoted(steps)}, expected a whole number from 0 to {MAX_STEPS}"})
     iterations = data.get("export_iterations", 0)  # what `unrolled export` trains first
     if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_STEPS:
-        raise ConfigError({"export_iterations": f"{source}: got {iterations!r}, "
+        raise ConfigError({"export_iterations": f"{source}: got {quoted(iterations)}, "
                                                 f"expected a whole number from 0 to {MAX_STEPS}"})
     compare = data.get("compare", {})
     if not isinstance(compare, dict):
-        raise ConfigError({"compare": f"{source}: got {compare!r}, expected an object of settings for network B"})
+        raise ConfigError({"compare": f"{source}: got {quoted(compare)}, expected an object of settings for network B"})
     unknown = sorted(set(compare) - set(COMPARABLE))
     if unknown:
         raise ConfigError({
@@ -80,19 +81,9 @@ def load_file(path: str | Path) -> Preset:
     if not str(path).strip() or path.is_dir():
         raise ConfigError({"file": f"got {str(path)!r}, expected a JSON file"})
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ConfigError({"file": f"{path} is {path.stat().st_size} bytes; a config is at most {MAX_FILE_BYTES}"})
-        text = path.read_text(encoding="utf-8-sig")  # a byte order mark (Notepad) is fine
-    except OSError as error:
-        raise ConfigError({"file": f"cannot read {path}: {error.strerror or error}"}) from error
-    except UnicodeDecodeError as error:
-        raise ConfigError({"file": f"{path} is not UTF-8 text (byte {error.start}): is it a config file?"}) from error
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError({"file": f"{path} is not valid JSON (line {error.lineno}: {error.msg})"}) from error
-    except RecursionError as error:
-        raise ConfigError({"file": f"{path} is not a config: its JSON is nested too deeply"}) from error
+        data = read_json(path, MAX_FILE_BYTES, "a config")
+    except JsonFileError as error:
+        raise ConfigError({"file": str(error)}) from error
     return _from_json(data, str(path))
 
 
@@ -102,11 +93,11 @@ def _preset_files():
 
 
 def list_presets() -> list[Preset]:
-    return [_from_json(json.loads(f.read_text(encoding="utf-8")), f.name) for f in _preset_files()]
+    return [_from_json(parse_json(f.read_text(encoding="utf-8"), f.name), f.name) for f in _preset_files()]
 
 
 def get_preset(name: str) -> Preset:
     presets = {p.name: p for p in list_presets()}
     if name not in presets:
-        raise ConfigError({"preset": f"got {name!r}, expected one of {', '.join(presets)}"})
+        raise ConfigError({"preset": f"got {quoted(name)}, expected one of {', '.join(presets)}"})
     return presets[name]

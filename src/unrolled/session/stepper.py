@@ -20,9 +20,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..engine import with_spectral_radius
+from ..engine.quoting import quoted
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .building import build, check_weights, memory_limit
-from .config import Config, ConfigError
+from .config import FIELDS, Config, ConfigError
 from .events import Change, Signal
 from .iteration import Checkpoint, IterationRecord, IterationState, Phase, phase_at, steps_to, timestep_at
 from .theory import TheoryRates, gradient_verdict
@@ -97,11 +98,21 @@ class Session:
         """Step through a sentence typed from the task's vocabulary, with the weights as they
         are: it becomes the batch (B = 1), T follows its length, and the iteration starts
         over. ConfigError names unknown words and lists the vocabulary; nothing changes then."""
-        config = self.config.replace(input=" ".join(text.split())).validated()
-        if not config.input:
+        words = text.split()
+        if not words:
             raise ConfigError({"input": f"type a sentence; the vocabulary is: {' '.join(self.vocabulary() or ())}"})
-        self.X, self.Y = self.task.encode(config.input, config.n_features, config.n_classes)
-        self.config = config.replace(timesteps=self.X.shape[1], batch_size=1)
+        # T follows the sentence: checked as the config the session will hold, which a saved
+        # file of it must hold too, before the sentence is encoded or anything is set
+        if len(words) > FIELDS["timesteps"].maximum:
+            raise ConfigError({"input": f"{len(words)} words; a sentence has at most "
+                                        f"{FIELDS['timesteps'].maximum:g} (T is its length)"})
+        config = self.config.replace(input=" ".join(words), timesteps=len(words), batch_size=1).validated()
+        if config.estimated_trace_bytes() > memory_limit():  # as opening a file of it would refuse
+            raise ConfigError({"input": f"{len(words)} words need about "
+                                        f"{config.estimated_trace_bytes() / 2**30:.1f} GB for one iteration: "
+                                        "type a shorter sentence or choose a smaller D"})
+        X, Y = self.task.encode(config.input, config.n_features, config.n_classes)
+        self.X, self.Y, self.config = X, Y, config
         self._restart()
         self.changed.emit(Change.STEP | Change.REBUILT)
 
@@ -277,11 +288,12 @@ class Session:
         from its forward pass with the new weights, and with keep_position is replayed to
         the step it was at, so the plots follow at once."""
         if not (np.isfinite(rho) and rho > 0):
-            raise ConfigError({"rho": f"got {rho!r}, expected a number > 0"})
+            raise ConfigError({"rho": f"got {quoted(rho)}, expected a number > 0"})
+        config = self.config.replace(rho=float(rho)).validated()  # what a saved file of it holds
         scaled = {name: with_spectral_radius(self.net.params[name], rho) for name in self.net.recurrent_param_names()}
         position = min(self.position, self.steps_per_iteration - 1)  # never re-apply an update
         self._put_weights(scaled)
-        self.config = self.config.replace(rho=float(rho))
+        self.config = config
         self._restart()
         for _ in range(position if keep_position else 0):
             self._step()

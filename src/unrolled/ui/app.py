@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 from ..session.lessons import Lesson
 from ..session.stepper import Session
 from . import theme
+from .export import write_png
 from .main_window import MainWindow
 
 
@@ -67,8 +68,7 @@ def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> 
     QtWidgets.QApplication.processEvents()
     window.redraw()
     QtWidgets.QApplication.processEvents()
-    if not window.grab().save(path):
-        raise OSError(f"could not write the screenshot to {path}")
+    write_png(path, window.grab())  # whole or not at all; ExportError names the file and the reason
 
 
 def main(session: Session, screenshot: str | None = None, compare_changes: dict | None = None,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from ..session.atomic import write_atomically
+from ..session.atomic import write_atomically, write_bytes_atomically
 from ..session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ..session.stepper import Session
 from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
@@ -62,6 +62,47 @@ def _write(path: Path, write) -> Path:
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
     return path
+
+
+def write_file(path: str | Path, data: bytes) -> Path:
+    """`data` as the whole file `path`, or the old file kept and ExportError naming `path`
+    and the OS's reason ("No space left on device")."""
+    path = Path(path)
+    try:
+        write_bytes_atomically(path, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+    return path
+
+
+class _Memory:
+    """A QBuffer over a QByteArray, for Qt's writers to render into: they report no reason
+    when a disk fills (QPdfWriter not even that it failed), so they never touch the disk."""
+
+    def __init__(self) -> None:
+        self.data = QtCore.QByteArray()
+        self.buffer = QtCore.QBuffer(self.data)
+        self.buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+
+    def bytes(self, what: str) -> bytes:
+        self.buffer.close()
+        data = bytes(self.data.data())
+        if not data:
+            raise ExportError(f"cannot draw {what}: Qt produced no data")
+        return data
+
+
+def image_bytes(image: QtGui.QImage | QtGui.QPixmap, what: str, fmt: str = "PNG") -> bytes:
+    """The image encoded as `fmt` (PNG), in memory."""
+    memory = _Memory()
+    if not image.save(memory.buffer, fmt):
+        raise ExportError(f"cannot encode {what} as {fmt}")
+    return memory.bytes(what)
+
+
+def write_png(path: str | Path, image: QtGui.QImage | QtGui.QPixmap) -> Path:
+    """The image as the PNG file `path`, whole or not at all (see `write_file`)."""
+    return write_file(path, image_bytes(image, str(path)))
 
 
 def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QImage:
@@ -124,41 +165,39 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
     try:
         with fitted(name, session, size, dots / SCREEN_DPI, scale, steps) as widget:
-            _write(path, lambda tmp: _render(widget, name, session, tmp, fmt, dpi, size, (width_in, height_in), path))
+            data = _render(widget, name, session, fmt, dpi, size, (width_in, height_in), path)
     except FigureDoesNotFit as error:
         raise FigureTooSmall.of(error, (width_in, height_in)) from error
-    return path
+    return write_file(path, data)
 
 
-def _render(widget: QtWidgets.QWidget, name: str, session: Session, tmp: Path, fmt: str, dpi: int,
-            size: QtCore.QSize, inches: tuple[float, float], path: Path) -> None:
-    """Paint the laid-out figure into tmp; `path` is the file it becomes, for messages."""
+def _render(widget: QtWidgets.QWidget, name: str, session: Session, fmt: str, dpi: int,
+            size: QtCore.QSize, inches: tuple[float, float], path: Path) -> bytes:
+    """The laid-out figure painted as fmt, in memory; `path` is the file it becomes, for messages."""
     if fmt == "png":
-        if not render_image(widget, dpi).save(str(tmp), "PNG"):
-            raise ExportError(f"cannot write {path}")
-    elif fmt == "svg":
+        return image_bytes(render_image(widget, dpi), str(path))
+    memory = _Memory()
+    if fmt == "svg":
         generator = QtSvg.QSvgGenerator()
-        generator.setFileName(str(tmp))
+        generator.setOutputDevice(memory.buffer)
         generator.setSize(size)
         generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
         generator.setResolution(SCREEN_DPI)
         generator.setTitle(f"unrolled: {name}")
         generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
-        _paint_vector(widget, generator)
-        del generator  # closes the file
+        _paint_vector(widget, generator)  # the painter's end writes the closing tags
+        del generator
         family = QtGui.QFontInfo(theme.qfont()).family()
-        tmp.write_text(clean_svg(tmp.read_text(encoding="utf-8"), family), encoding="utf-8")
-    else:
-        writer = QtGui.QPdfWriter(str(tmp))
-        writer.setResolution(SCREEN_DPI)
-        writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*inches), QtGui.QPageSize.Unit.Inch))
-        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-        writer.setTitle(f"unrolled: {name}")
-        writer.setCreator("unrolled")
-        _paint_vector(widget, writer)
-        del writer  # closes the file
-    if not tmp.exists() or tmp.stat().st_size == 0:
-        raise ExportError(f"cannot write {path}")
+        return clean_svg(memory.bytes(str(path)).decode("utf-8"), family).encode("utf-8")
+    writer = QtGui.QPdfWriter(memory.buffer)
+    writer.setResolution(SCREEN_DPI)
+    writer.setPageSize(QtGui.QPageSize(QtCore.QSizeF(*inches), QtGui.QPageSize.Unit.Inch))
+    writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+    writer.setTitle(f"unrolled: {name}")
+    writer.setCreator("unrolled")
+    _paint_vector(widget, writer)  # the painter's end completes the document
+    del writer
+    return memory.bytes(str(path))
 
 
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
@@ -242,7 +281,6 @@ def export_animation(session: Session, folder: str | Path, name: str = "dashboar
         from PIL import Image
 
         images = [Image.open(p).convert("P", palette=Image.Palette.ADAPTIVE) for p in frames]
-        target = folder / "animation.gif"
-        images[0].save(target, save_all=True, append_images=images[1:], duration=400, loop=0)
-        frames.append(target)
+        frames.append(_write(folder / "animation.gif", lambda tmp: images[0].save(
+            tmp, format="GIF", save_all=True, append_images=images[1:], duration=400, loop=0)))
     return frames

@@ -10,7 +10,7 @@ from ..session.figure_size import RULE, SizeError, check_pixels, font_scale, par
 from ..session.stepper import Session
 from ..session.tables import figures_for
 from . import theme
-from .export import FORMATS, ExportError, copy_to_clipboard, write_figure, write_trace
+from .export import FORMATS, ExportError, copy_to_clipboard, write_figure, write_png, write_trace
 from .figures import FIGURE_INCHES, TITLES
 
 WINDOW = "window"  # the whole window, as it is on screen
@@ -184,9 +184,7 @@ class ExportDialog(QtWidgets.QDialog):
         if name == TRACE:
             return write_trace(self.session, path)
         if name == WINDOW:
-            if not self.window.grab().save(str(path), "PNG"):
-                raise ExportError(f"cannot write {path}")
-            return path
+            return write_png(path, self.window.grab())
         problem = self.size_problem()
         if problem is not None:
             raise ExportError(problem)

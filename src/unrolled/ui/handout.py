@@ -20,7 +20,7 @@ from ..session.lessons import Lesson, Stop, build_comparison, build_stop, descri
 from ..session.stepper import Session
 from ..session.tables import figures_for
 from . import theme
-from .export import SCREEN_DPI, ExportError, _write, check_writable_folder
+from .export import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
 from .lesson_pane import text_html
 
@@ -175,18 +175,16 @@ def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, d
             painter.end()
 
     if "pdf" in formats:
-        def write_pdf(tmp: Path) -> None:
-            pdf = QtGui.QPdfWriter(str(tmp))
-            pdf.setResolution(SCREEN_DPI)
-            pdf.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
-            pdf.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-            pdf.setTitle(lesson.title)
-            pdf.setCreator(f"unrolled {__version__}")
-            paint_all(pdf)
-            del pdf  # closes the file
-
-        _write(pdf_path, write_pdf)
-        written.insert(0, pdf_path)
+        memory = _Memory()  # the whole PDF in memory, then written whole or not at all
+        pdf = QtGui.QPdfWriter(memory.buffer)
+        pdf.setResolution(SCREEN_DPI)
+        pdf.setPageSize(QtGui.QPageSize(QtGui.QPageSize.PageSizeId.A4))
+        pdf.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        pdf.setTitle(lesson.title)
+        pdf.setCreator(f"unrolled {__version__}")
+        paint_all(pdf)  # its painter's end completes the document
+        del pdf
+        written.insert(0, write_file(pdf_path, memory.bytes(str(pdf_path))))
     else:
         paint_all(None)
     return written
@@ -209,8 +207,4 @@ def _write_png(lesson: Lesson, stop: Stop, session: Session, figures: list[Figur
     paint_stop_page(painter, lesson, stop, session, figures, note)
     painter.end()
 
-    def save(tmp: Path) -> None:
-        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # str works; the stubs say bytes
-            raise OSError(f"cannot write {path}")
-
-    return _write(path, save)
+    return write_file(path, image_bytes(image, str(path)))

@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtWidgets
 
 from ..session.sweep import SweepResult, SweepSettings, run_sweep
 from . import theme
+from .export import ExportError, write_file, write_png
 
 COLOURS = {"rnn": theme.VERMILION, "lstm": theme.BLUE, "gru": theme.GREEN}
 NAMES = {"rnn": "vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
@@ -166,14 +167,13 @@ class SweepWindow(QtWidgets.QMainWindow):
             return
         try:
             self.save(path)
-        except OSError as error:
-            QtWidgets.QMessageBox.warning(self, "Cannot save", f"{path}: {error.strerror or error}")
+        except ExportError as error:
+            QtWidgets.QMessageBox.warning(self, "Cannot save", f"{error}\n\nNothing was overwritten.")
 
     def save(self, path: str) -> None:
         """The result and its settings as JSON, and the figure beside it as PNG."""
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(self.result.to_dict(), handle, indent=2)
-        self.graphics.grab().save(str(path).rsplit(".", 1)[0] + ".png")
+        write_file(path, json.dumps(self.result.to_dict(), indent=2).encode("utf-8"))  # whole or not at all
+        write_png(str(path).rsplit(".", 1)[0] + ".png", self.graphics.grab())
 
     def closeEvent(self, event) -> None:
         self._stop.set()
