@@ -7,7 +7,6 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Callable
 
 from .session.lessons import Lesson, LessonError, get_lesson, list_lessons
 
@@ -44,35 +43,47 @@ def export_handout(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
     quiet_qt_noise()
     make_application()
+    progress = StopProgress(lesson)
     try:
-        written = write_handout(lesson, args.out, tuple(formats), args.dpi, progress=stop_progress(lesson))
+        written = write_handout(lesson, args.out, tuple(formats), args.dpi, progress=progress)
     except (ExportError, LessonError) as error:
-        parser.exit(1, f"{parser.prog}: error: {error}\n")
+        parser.exit(1, f"{progress.line_break}{parser.prog}: error: {error}\n")
     except KeyboardInterrupt:
         # every file is written under a temporary name and renamed when whole (session/atomic.py),
         # and the interrupt passes through those writers, which remove their temporary file
-        parser.exit(130, f"\n{parser.prog}: interrupted: the handout is incomplete, and no file is half-written\n")
+        parser.exit(130, f"{progress.line_break}{parser.prog}: interrupted: the handout is incomplete, "
+                         "and no file is half-written\n")
     for path in written:
         print(path)
     return 0
 
 
-def stop_progress(lesson: Lesson) -> Callable[[int, int], None]:
+class StopProgress:
     """A handout's progress callback (called once a stop's page is done) that keeps one line
     on stderr per stop: "stop 3/14: The POS-tagging example ... (1.2 s)". A stop's line is
-    begun before its work, so a long stop shows which one is running; Ctrl+C stops it."""
-    total = len(lesson.stops)
-    started = [time.perf_counter()]
+    begun before its work, so a long stop shows which one is running; Ctrl+C stops it. An
+    error or an interrupt meanwhile ends the open line first (`line_break`), so its own
+    message is a line of its own."""
 
-    def begin(number: int) -> None:
-        print(f"stop {number}/{total}: {lesson.stops[number - 1].title} ...", end="", file=sys.stderr, flush=True)
+    def __init__(self, lesson: Lesson):
+        self.lesson = lesson
+        self.started = time.perf_counter()
+        self.line_open = False
+        self._begin(1)
 
-    def done(number: int, _total: int) -> None:
+    def _begin(self, number: int) -> None:
+        title = self.lesson.stops[number - 1].title
+        print(f"stop {number}/{len(self.lesson.stops)}: {title} ...", end="", file=sys.stderr, flush=True)
+        self.line_open = True
+
+    def __call__(self, number: int, _total: int) -> None:
         now = time.perf_counter()
-        print(f" ({now - started[0]:.1f} s)", file=sys.stderr, flush=True)
-        started[0] = now
-        if number < total:
-            begin(number + 1)
+        print(f" ({now - self.started:.1f} s)", file=sys.stderr, flush=True)
+        self.line_open = False
+        self.started = now
+        if number < len(self.lesson.stops):
+            self._begin(number + 1)
 
-    begin(1)
-    return done
+    @property
+    def line_break(self) -> str:
+        return "\n" if self.line_open else ""
