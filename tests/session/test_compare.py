@@ -61,7 +61,7 @@ def test_when_both_overflow_training_stops_and_says_why_each_stopped():
     config = Config(task="adding-problem", cell="rnn", activation="linear", rho=3.0, timesteps=600,
                     n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4)
     c = Comparison(config, {"rho": 3.5})
-    with pytest.raises(Diverged, match="network A .*network B"):
+    with pytest.raises(Diverged, match=r"network A .*network B"):
         c.train_iteration()
     with pytest.raises(Diverged):  # and again at once: neither trains any more
         c.train_iteration()
