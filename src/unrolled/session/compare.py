@@ -208,11 +208,13 @@ class Comparison:
         return f"N{self.stopped[label][1:]}; its last finite weights are kept, and {other} trains on."
 
     def show_gradients(self) -> None:
-        """Both networks through the forward and the backward pass of their batch, from the
-        start of the iteration, so that the gradient plot shows the weights as they are now
-        (after training each starts its iteration afresh)."""
-        if self.a.position == 0 and self.b.position == 0:
-            self.advance(2 * self.a.T + 1)
+        """Both networks to the end of the backward pass of their batch, so that the
+        gradient plot shows the weights as they are now (after training each starts its
+        iteration afresh)."""
+        target = 2 * self.a.T + 1
+        for s in self.sessions:  # a network that stopped training may stand elsewhere
+            s.advance(target - s.position if s.position <= target else target)
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
     # -- what the status bar says -------------------------------------------------------
     def current_loss(self, label: str) -> float | None:

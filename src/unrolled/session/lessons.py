@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -373,3 +374,31 @@ def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | Non
         note = str(error)
     comparison.advance(stop.until if end else stop.at)
     return comparison, note
+
+
+# -- the demonstration a stop's comparison gives ------------------------------------------
+DEMONSTRATION_ITERATIONS = 150  # a handout's run of a stop's comparison: as far as the texts' claims reach
+DEMONSTRATION_SECONDS = 30.0  # and at most this long, for a lesson file's larger models
+_TRAIN_HERE = re.compile(r"\bpress T\b", re.IGNORECASE)
+
+
+def demonstrates_training(stop: Stop) -> bool:
+    """Whether the stop has the class train its comparison (its text says "press T")."""
+    return stop.compare is not None and bool(_TRAIN_HERE.search(stop.text))
+
+
+def run_demonstration(comparison: Comparison, iterations: int = DEMONSTRATION_ITERATIONS,
+                      seconds: float = DEMONSTRATION_SECONDS) -> int:
+    """Train the comparison as pressing T in its window does, from the stop's seed: a
+    network that overflows stops and the other trains on (until both have stopped, or
+    `iterations`, or `seconds`); then both go through the forward and backward pass of their
+    batch, as the window shows them after a run. The iterations trained."""
+    started, done = time.perf_counter(), 0
+    while done < iterations and time.perf_counter() - started < seconds:
+        try:
+            comparison.train_iteration()
+        except Diverged:
+            break
+        done += 1
+    comparison.show_gradients()
+    return done

@@ -12,7 +12,7 @@ from PySide6 import QtCore
 from ...session.compare import Comparison, baseline_loss
 from .. import theme
 from .axes import POWER_TICK, LogAxis
-from .legend import place_legend_above_data
+from .legend import place_legend
 
 
 class ComparisonPlots(pg.GraphicsLayoutWidget):
@@ -47,6 +47,11 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
             self.loss_legend.addItem(self.chance, self.baseline[1])
         for plot in (self.grad_plot, self.loss_plot):
             plot.setMenuEnabled(False)
+        # the losses of a network that overflowed, above the range that shows the other's
+        # curve: triangles at the top edge, their largest value in the legend
+        self.off_scale = pg.ScatterPlotItem(symbol="t1", size=theme.px(11), brush=theme.ORANGE, pen=None)
+        self.loss_plot.addItem(self.off_scale)
+        self._off_scale_name = ""  # its legend entry, "" when it has none
 
     def refresh(self, c: Comparison) -> None:
         for curve, loss, s in zip(self.curves, self.losses, c.sessions):
@@ -66,8 +71,51 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
             self._ticks_for = c.a.T
         self._name_curves(c)
         self._draw_chance(c)
-        # off the curves and the baseline line (the dashed line ran through "chance (ln 5)")
-        place_legend_above_data(self.loss_plot, self.loss_legend)
+        self._frame_losses(c)
+        # in the emptiest corner of each plot, the y range left whole: raising the top of a
+        # log axis for a legend squeezes the curves into a few decades at the bottom
+        place_legend(self.grad_plot, self.grad_plot.legend)
+        place_legend(self.loss_plot, self.loss_legend)
+
+    def _frame_losses(self, c: Comparison) -> None:
+        """The y range of the loss plot: all of it, unless a network stopped (it overflowed)
+        with losses orders of magnitude above the other's; then the range shows the network
+        still training, up to a decade above its largest loss, and the stopped one's higher
+        losses are marked at the top edge, their largest value written beside them."""
+        histories = [np.array(s.loss_history, dtype=float) for s in c.sessions]
+        training = [h for label, h in zip("AB", histories) if label not in c.stopped and h.size]
+        off_x: list[float] = []
+        worst = 0.0
+        if c.stopped and training:
+            highest = max(float(np.nanmax(h[np.isfinite(h)], initial=0.0)) for h in training)
+            if self.baseline is not None:
+                highest = max(highest, self.baseline[0])
+            top = np.log10(highest * 10) if highest > 0 else 1.0
+            finite = np.concatenate([h[np.isfinite(h) & (h > 0)] for h in histories])
+            bottom = np.log10(finite.min() / 1.5) if finite.size else top - 2
+            for label, h in zip("AB", histories):
+                if label in c.stopped:
+                    above = np.flatnonzero(np.isfinite(h) & (h > 10**top))
+                    off_x += list(above + 1.0)
+                    worst = max(worst, float(h[above].max(initial=0.0)))
+            if off_x:
+                self.loss_plot.setYRange(bottom, top, padding=0)
+                self.off_scale.setData(off_x, [top - 0.04 * (top - bottom)] * len(off_x))
+                stopped = next(label for label in "AB" if label in c.stopped)
+                self._name_off_scale(f"{stopped} above, up to {worst:.2g}")
+                return
+        self.off_scale.setData([], [])
+        self._name_off_scale("")
+        self.loss_plot.enableAutoRange(axis="y")
+
+    def _name_off_scale(self, name: str) -> None:
+        if name == self._off_scale_name:
+            return
+        if self._off_scale_name:
+            self.loss_legend.removeItem(self.off_scale)
+        if name:
+            self.loss_legend.addItem(self.off_scale, name)
+        self._off_scale_name = name
 
     def _name_curves(self, c: Comparison) -> None:
         """Legend entries by model ("RNN", "LSTM"), renamed when the difference changes."""

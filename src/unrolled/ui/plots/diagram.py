@@ -63,6 +63,18 @@ def weight_labels(session: Session) -> tuple[str, str, str]:
     return _family(inputs), _family(recurrent), "W2"
 
 
+def shape_labels(session: Session) -> dict[str, str]:
+    """The arrays with their shapes in the seed's letters and in numbers, for the labels of
+    the full diagram: "W1 [F, D] = [14, 8]", "X [B, T, F] = [1, 4, 14]", ... keyed by
+    "in", "across", "out", "X" and "Y"."""
+    w, u, out = weight_labels(session)
+    c = session.config
+    B, T, F, D, C = session.X.shape[0], session.T, c.n_features, c.n_hidden, c.n_classes
+    targets = f"Y [B, T, C] = [{B}, {T}, {C}]" if c.mode == "many-to-many" else f"Y [B, C] = [{B}, {C}]"
+    return {"in": f"{w} [F, D] = [{F}, {D}]", "across": f"{u} [D, D] = [{D}, {D}]",
+            "out": f"{out} [D, C] = [{D}, {C}]", "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
+
+
 def weights_key(session: Session) -> str:
     """The line that names the weights and their shapes, in the seed's letters."""
     w, u, out = weight_labels(session)
@@ -189,9 +201,19 @@ class UnrolledDiagram(QtWidgets.QWidget):
         spare = max(above - theme.px(4) - 2 * label - 2 * box, 0.0)
         cy = theme.px(2) + spare / 2 + label + box * 0.95
         dark = QtGui.QColor(theme.THEME.foreground)
-        w_name, u_name, out_name = weight_labels(s)
         small = self._font(0.85)
-        small_height = QtGui.QFontMetricsF(small).height()
+        small_metrics = QtGui.QFontMetricsF(small)
+        small_height = small_metrics.height()
+        # the weights by name, and with their shapes where there is room for them
+        shapes, names_only = shape_labels(s), dict(zip(("in", "across", "out"), weight_labels(s), strict=True))
+
+        def named(key: str, room: float) -> str:
+            return shapes[key] if small_metrics.horizontalAdvance(shapes[key]) <= room else names_only[key]
+
+        w_name, out_name = named("in", pitch / 2 - theme.px(6)), named("out", pitch / 2 - theme.px(6))
+        u_name = named("across", pitch - box - theme.px(24))  # clear of the arrow head
+        label_half = QtGui.QFontMetricsF(self._font()).horizontalAdvance(f"x{_sub(T)}") / 2 + theme.px(8)
+        between = pitch - 2 * label_half  # room between two x (or y) labels for the input's shape
         for k in range(T):
             cx = margin + pitch * (k + 0.5)
             rect = QtCore.QRectF(cx - box / 2, cy - box / 2, box, box)
@@ -213,11 +235,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 names.append((cx - theme.px(3) - pitch / 2, rect.bottom() + box * 0.275, w_name, left))
             if has_y and (k == 0 or s.config.mode == "many-to-one"):
                 names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name, right))
+            # the input's and the targets' shapes beside their first (or last) label, when they fit
+            if k == 0 and T > 1 and small_metrics.horizontalAdvance(shapes["X"]) <= between:
+                names.append((cx + label_half, rect.bottom() + box * 0.55 + label / 2, shapes["X"], right))
+            if has_y and T > 1 and small_metrics.horizontalAdvance(shapes["Y"]) <= between:
+                y_row = rect.top() - box * 0.45 - label / 2
+                if s.config.mode == "many-to-many" and k == 0:
+                    names.append((cx + label_half, y_row, shapes["Y"], right))
+                elif s.config.mode == "many-to-one":
+                    names.append((cx - label_half - between, y_row, shapes["Y"], right))
             if names:
                 painter.setFont(small)
                 painter.setPen(QtGui.QPen(dark))
                 for x, y, name, side in names:
-                    painter.drawText(QtCore.QRectF(x, y - small_height / 2, pitch / 2, small_height),
+                    width = max(pitch / 2, small_metrics.horizontalAdvance(name) + theme.px(2))
+                    box_x = x - width + pitch / 2 if side == left else x  # right-aligned ones end at x + pitch / 2
+                    painter.drawText(QtCore.QRectF(box_x, y - small_height / 2, width, small_height),
                                      side | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
                 painter.setFont(self._font())
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
