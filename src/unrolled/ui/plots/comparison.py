@@ -12,7 +12,8 @@ from PySide6 import QtCore
 from ...session.compare import Comparison, baseline_loss
 from .. import theme
 from .axes import POWER_TICK, LogAxis
-from .legend import place_legend
+from .legend import place_legend_above_data
+from .loss import MARKERS_UP_TO
 
 
 class ComparisonPlots(pg.GraphicsLayoutWidget):
@@ -35,10 +36,12 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self._names: tuple[str, str] | None = None  # the legends' names, renamed when they change
         self._ticks_for: int | None = None  # the T the gradient plot's t axis is labelled for
         # a marker at every point: after one iteration the loss is one point, which a line alone leaves out
+        self.symbols = {}
         for colour, symbol in ((theme.BLUE, "o"), (theme.ORANGE, "s")):
             marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
             self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), connect="finite", **marks))
             self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), **marks))
+            self.symbols[self.losses[-1]] = symbol
         # the loss of a model that ignores its input (guessing, or predicting the mean), a
         # data item so that the y range includes it
         self.chance = self.loss_plot.plot([], [], pen=theme.pen(theme.GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
@@ -64,6 +67,9 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
                 curve.setData(t[keep], values[keep])
             history = np.array(s.loss_history, dtype=float)
             shown = np.isfinite(history) & (history > 0)  # a log axis: zero has no place on it
+            symbol = self.symbols[loss] if len(history) <= MARKERS_UP_TO else None  # while they can be told apart
+            if loss.opts["symbol"] != symbol:
+                loss.setSymbol(symbol)
             loss.setData(np.arange(1, len(history) + 1)[shown], history[shown])
         if self._ticks_for != c.a.T:  # whole timesteps, also before the first backward pass
             theme.set_integer_ticks(self.grad_plot.getAxis("bottom"), c.a.T, target=8)
@@ -71,11 +77,12 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
             self._ticks_for = c.a.T
         self._name_curves(c)
         self._draw_chance(c)
+        self.grad_plot.enableAutoRange(axis="y")
         self._frame_losses(c)
-        # in the emptiest corner of each plot, the y range left whole: raising the top of a
-        # log axis for a legend squeezes the curves into a few decades at the bottom
-        place_legend(self.grad_plot, self.grad_plot.legend)
-        place_legend(self.loss_plot, self.loss_legend)
+        # off the curves: the top of each log axis rises by whole decades when the emptiest
+        # corner is not empty enough
+        place_legend_above_data(self.grad_plot, self.grad_plot.legend, decades=True)
+        place_legend_above_data(self.loss_plot, self.loss_legend, decades=True)
 
     def _frame_losses(self, c: Comparison) -> None:
         """The y range of the loss plot: all of it, unless a network stopped (it overflowed)
@@ -99,6 +106,10 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
                     off_x += list(above + 1.0)
                     worst = max(worst, float(h[above].max(initial=0.0)))
             if off_x:
+                for label, loss, h in zip("AB", self.losses, histories):
+                    if label in c.stopped:  # the curve in the range; the triangles above it
+                        shown = np.isfinite(h) & (h > 0) & (h <= 10**top)
+                        loss.setData(np.arange(1, len(h) + 1)[shown], h[shown])
                 self.loss_plot.setYRange(bottom, top, padding=0)
                 self.off_scale.setData(off_x, [top - 0.04 * (top - bottom)] * len(off_x))
                 stopped = next(label for label in "AB" if label in c.stopped)

@@ -100,6 +100,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
         )
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
+        # an exported figure: captions without the window's keys, and the strip's colour scale
+        self.on_paper = False
         self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
         self._bad_for: tuple = (None, -1, None)  # (forward trace, steps done, first overflow)
 
@@ -311,6 +313,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + theme.px(5)))
             label = QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20))
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
+        if self.on_paper and done_back.any():
+            self._paint_colour_scale(painter, norms[done_back], right, top)
         if s.t is not None and self.show_cursor:
             x = left + span * (s.t - 0.5)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
@@ -320,6 +324,33 @@ class UnrolledDiagram(QtWidgets.QWidget):
             label = QtCore.QRectF(centre - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20))
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
         self._paint_caption(painter, s)
+
+    def _paint_colour_scale(self, painter: QtGui.QPainter, norms: np.ndarray, right: float, top: float) -> None:
+        """The strip's colours as numbers, in the band above it (the window's cursor label
+        stands there; a figure has none): "||dL/dh_t||  2·10⁻⁷ [pale .. dark] 0.3", right-aligned."""
+        low, high = gradient_scale(norms)
+        font = self._font(0.85)
+        metrics = QtGui.QFontMetricsF(font)
+        painter.setFont(font)
+        painter.setPen(QtGui.QColor(theme.THEME.foreground))
+        bar_width, bar_height, gap = theme.px(140), theme.px(12), theme.px(6)
+        words = ("||dL/dh_t||", power_text(low), power_text(high))
+        widths = [metrics.horizontalAdvance(w) for w in words]
+        middle = max(top - theme.px(18), metrics.height() / 2)
+        x = right - widths[2] - gap - bar_width - gap - widths[1] - 2 * gap - widths[0]
+        for word, width in zip(words[:2], widths[:2]):
+            painter.drawText(QtCore.QRectF(x, middle - metrics.height() / 2, width + 1, metrics.height()),
+                             QtCore.Qt.AlignmentFlag.AlignVCenter, word)
+            x += width + (2 * gap if word == words[0] else gap)
+        bar = QtCore.QRectF(x, middle - bar_height / 2, bar_width, bar_height)
+        fill = QtGui.QLinearGradient(bar.topLeft(), bar.topRight())
+        fill.setColorAt(0.0, gradient_colour(0.0))
+        fill.setColorAt(1.0, gradient_colour(1.0))
+        painter.fillRect(bar, fill)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(bar)
+        painter.drawText(QtCore.QRectF(bar.right() + gap, middle - metrics.height() / 2, widths[2] + 1,
+                                       metrics.height()), QtCore.Qt.AlignmentFlag.AlignVCenter, words[2])
 
     def _caption(self, s: Session) -> str:
         caption = {
@@ -331,6 +362,10 @@ class UnrolledDiagram(QtWidgets.QWidget):
         }[s.phase]
         if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:
             caption = "Update skipped (not finite), the weights kept: press Right for the next iteration"
+        if self.on_paper:  # a figure has no keys: where the pass stands, without what to press
+            caption = caption.split(": press Right")[0]
+            caption = {"Ready": "Ready: the forward pass starts at t = 1",
+                       "Loss computed": "Loss computed: the backward pass starts at t = T"}.get(caption, caption)
         _, norms, done_back = self._state(s)
         if (norms[done_back] == 0).any():
             caption += "; dark grey: dL/dh_t = 0 exactly"
@@ -369,6 +404,20 @@ class UnrolledDiagram(QtWidgets.QWidget):
         picture does not jump from phase to phase."""
         longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
         return theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(log10_value: float) -> str:
+    """10 ** log10_value in one significant figure, as a slide writes it: "2·10⁻⁷", "10³",
+    "0.3", "5"."""
+    value = 10.0**log10_value
+    if 0.01 <= value < 100:
+        return f"{value:.1g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+    return power if mantissa == "1" else f"{mantissa}·{power}"
 
 
 def wrap_words(text: str, metrics: QtGui.QFontMetricsF, width: float) -> list[str]:
