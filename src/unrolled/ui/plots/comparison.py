@@ -80,9 +80,10 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.grad_plot.enableAutoRange(axis="y")
         self._frame_losses(c)
         # off the curves: the top of each log axis rises by whole decades when the emptiest
-        # corner is not empty enough
-        place_legend_above_data(self.grad_plot, self.grad_plot.legend, decades=True)
-        place_legend_above_data(self.loss_plot, self.loss_legend, decades=True)
+        # corner is not empty enough, by fewer for a legend in two columns (half as tall)
+        for plot, legend in ((self.grad_plot, self.grad_plot.legend), (self.loss_plot, self.loss_legend)):
+            _columns_to_fit(legend, plot.vb.width())
+            place_legend_above_data(plot, legend, decades=True)
 
     def _frame_losses(self, c: Comparison) -> None:
         """The y range of the loss plot: all of it, unless a network stopped (it overflowed)
@@ -151,3 +152,17 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), last, target=8)  # never iteration 1.5
         if self.baseline is not None:
             self.chance.setData([0.5, last + 0.5], [self.baseline[0]] * 2)
+
+
+def _columns_to_fit(legend: pg.LegendItem, width: float) -> None:
+    """Two columns when they fit in the plot's width, else one; decided again only when the
+    entries or the width change."""
+    key = (tuple(label.text for _, label in legend.items), round(width))
+    if getattr(legend, "_columns_for", None) == key:
+        return
+    legend._columns_for = key  # type: ignore[attr-defined]
+    if len(legend.items) < 2:
+        return
+    legend.setColumnCount(1)  # its one-column width: the widest entry
+    if 2 * legend.boundingRect().width() <= 0.9 * width:
+        legend.setColumnCount(2)

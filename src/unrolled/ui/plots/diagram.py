@@ -210,7 +210,10 @@ class UnrolledDiagram(QtWidgets.QWidget):
         shapes, names_only = shape_labels(s), dict(zip(("in", "across", "out"), weight_labels(s), strict=True))
 
         def named(key: str, room: float) -> str:
-            return shapes[key] if small_metrics.horizontalAdvance(shapes[key]) <= room else names_only[key]
+            """The longest that fits: "W1 [F, D] = [14, 8]", "W1 [14, 8]", or "W1"."""
+            short = names_only[key] + " " + shapes[key].split(" = ")[1]
+            return next((text for text in (shapes[key], short) if small_metrics.horizontalAdvance(text) <= room),
+                        names_only[key])
 
         w_name, out_name = named("in", pitch / 2 - theme.px(6)), named("out", pitch / 2 - theme.px(6))
         u_name = named("across", pitch - box - theme.px(24))  # clear of the arrow head
