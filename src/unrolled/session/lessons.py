@@ -360,10 +360,10 @@ def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "") -> tuple
 
 def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None) -> tuple[Comparison, str]:
     """The stop's comparison (A: the stop's model, B: with the stop's changes), trained and
-    stepped in lockstep to the stop's place, and what happened on the way: when one of the
-    two diverges in training (the point of a clipping demonstration), both stop at the last
-    iteration they completed together and the note says which and where. comparison: one
-    a window already shows, made from the stop's model and changes, to bring there."""
+    stepped to the stop's place, and what happened on the way: a network that overflows in
+    training (the point of a clipping demonstration) stops there and the other trains on;
+    the note says which and where. comparison: one a window already shows, made from the
+    stop's model and changes, to bring there."""
     assert stop.compare is not None
     comparison = comparison or Comparison(stop.config, stop.compare)
     note = ""
@@ -372,6 +372,7 @@ def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | Non
             comparison.train_iteration()
     except Diverged as error:
         note = str(error)
+    note = note or comparison.stopped_note()
     comparison.advance(stop.until if end else stop.at)
     return comparison, note
 
