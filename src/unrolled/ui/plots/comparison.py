@@ -160,7 +160,7 @@ def _columns_to_fit(legend: pg.LegendItem, width: float) -> None:
     key = (tuple(label.text for _, label in legend.items), round(width))
     if getattr(legend, "_columns_for", None) == key:
         return
-    legend._columns_for = key  # type: ignore[attr-defined]
+    legend._columns_for = key
     if len(legend.items) < 2:
         return
     legend.setColumnCount(1)  # its one-column width: the widest entry
