@@ -55,6 +55,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.off_scale = pg.ScatterPlotItem(symbol="t1", size=theme.px(11), brush=theme.ORANGE, pen=None)
         self.loss_plot.addItem(self.off_scale)
         self._off_scale_name = ""  # its legend entry, "" when it has none
+        self._columns_for: dict[int, tuple] = {}  # legend -> (its entries, the plot's width) its columns suit
 
     def refresh(self, c: Comparison) -> None:
         for curve, loss, s in zip(self.curves, self.losses, c.sessions):
@@ -82,8 +83,21 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         # off the curves: the top of each log axis rises by whole decades when the emptiest
         # corner is not empty enough, by fewer for a legend in two columns (half as tall)
         for plot, legend in ((self.grad_plot, self.grad_plot.legend), (self.loss_plot, self.loss_legend)):
-            _columns_to_fit(legend, plot.vb.width())
+            self._columns_to_fit(legend, plot.vb.width())
             place_legend_above_data(plot, legend, decades=True)
+
+    def _columns_to_fit(self, legend: pg.LegendItem, width: float) -> None:
+        """Two columns when they fit in the plot's width, else one; decided again only when
+        the entries or the width change."""
+        key = (tuple(label.text for _, label in legend.items), round(width))
+        if self._columns_for.get(id(legend)) == key:
+            return
+        self._columns_for[id(legend)] = key
+        if len(legend.items) < 2:
+            return
+        legend.setColumnCount(1)  # its one-column width: the widest entry
+        if 2 * legend.boundingRect().width() <= 0.9 * width:
+            legend.setColumnCount(2)
 
     def _frame_losses(self, c: Comparison) -> None:
         """The y range of the loss plot: all of it, unless a network stopped (it overflowed)
@@ -153,16 +167,3 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         if self.baseline is not None:
             self.chance.setData([0.5, last + 0.5], [self.baseline[0]] * 2)
 
-
-def _columns_to_fit(legend: pg.LegendItem, width: float) -> None:
-    """Two columns when they fit in the plot's width, else one; decided again only when the
-    entries or the width change."""
-    key = (tuple(label.text for _, label in legend.items), round(width))
-    if getattr(legend, "_columns_for", None) == key:
-        return
-    legend._columns_for = key
-    if len(legend.items) < 2:
-        return
-    legend.setColumnCount(1)  # its one-column width: the widest entry
-    if 2 * legend.boundingRect().width() <= 0.9 * width:
-        legend.setColumnCount(2)
