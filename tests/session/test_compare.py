@@ -43,13 +43,40 @@ def test_training_in_lockstep_on_the_same_batches():
     assert [r.loss for r in same.a.history] == [r.loss for r in same.b.history]
 
 
-def test_a_diverging_network_stops_both_and_says_which():
-    config = Config(task="adding-problem", cell="rnn", activation="linear", rho=1.0, timesteps=600,
+def test_a_network_that_overflows_stops_alone_and_the_other_trains_on():
+    config = Config(task="adding-problem", cell="rnn", activation="linear", rho=0.9, timesteps=600,
                     n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4)
     c = Comparison(config, {"rho": 3.0})
-    with pytest.raises(Diverged, match="network B"):
+    c.train_iteration()
+    assert len(c.a.history) == 1 and len(c.b.history) == 0
+    assert set(c.stopped) == {"B"} and "network B (rho = 3.0) stopped at iteration 1" in c.stopped["B"]
+    assert c.stopped_note().endswith("and A trains on.") and "B (rho = 3.0) stopped" in c.summary()
+    c.train_iteration()
+    assert len(c.a.history) == 2 and len(c.b.history) == 0 and c.completed_iterations == 2
+    c.reset()
+    assert not c.stopped
+
+
+def test_when_both_overflow_training_stops_and_says_why_each_stopped():
+    config = Config(task="adding-problem", cell="rnn", activation="linear", rho=3.0, timesteps=600,
+                    n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4)
+    c = Comparison(config, {"rho": 3.5})
+    with pytest.raises(Diverged, match=r"network A .*network B"):
+        c.train_iteration()
+    with pytest.raises(Diverged):  # and again at once: neither trains any more
         c.train_iteration()
     assert len(c.a.history) == len(c.b.history) == 0
+
+
+def test_gradients_are_shown_after_training_and_a_small_loss_is_named():
+    c = Comparison(TOXIC.replace(timesteps=8, batch_size=8))
+    c.train_iteration()
+    assert c.a.gradient_curve() is None  # training leaves each at the start of its iteration
+    c.show_gradients()
+    assert c.a.position == c.b.position == 2 * 8 + 1 and c.a.gradient_curve() is not None
+    assert "little is left to learn" not in c.summary()
+    c._baseline = ((100.0, "chance (ln 2)"),)  # as if both losses were under a tenth of the baseline
+    assert "A's loss is" in c.summary() and "little is left to learn, so its whole gradient is small" in c.summary()
 
 
 def test_clipping_preset_compares_with_and_without():

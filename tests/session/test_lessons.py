@@ -3,6 +3,7 @@ file gets one line naming the lesson, the stop (number and title) and the field.
 
 import json
 
+import numpy as np
 import pytest
 
 from unrolled.session.lessons import (
@@ -252,3 +253,52 @@ def test_a_stop_training_a_model_too_large_for_its_iterations_is_refused():
     with pytest.raises(LessonError, match=r"lesson big, stop 1 \(Start\): train: 2000 training iterations of a model "
                                           r"with T = 4, B = 64, F = 14, D = 1024, C = 5 would take about \d+ minutes"):
         lesson_from_data(_lesson({**stop, "train": 2000}), "big")
+
+
+# -- each stop's own demonstration gives what its text promises ---------------------------
+def _stop(lesson: str, title_start: str):
+    return next(s for s in get_lesson(lesson).stops if s.title.startswith(title_start))
+
+
+def test_the_clipping_stop_b_overflows_within_ten_iterations_while_a_trains_on():
+    from unrolled.session.lessons import demonstrates_training
+
+    stop = _stop("rnn-part-2", "Clipping")
+    assert demonstrates_training(stop) and "ρ(U) = 1.1" in stop.text and stop.config.rho == 1.1
+    comparison, _ = build_comparison(stop)
+    for _ in range(30):  # what T in the comparison does, one iteration at a time
+        comparison.train_iteration()
+    assert set(comparison.stopped) == {"B"}
+    assert "stopped at iteration 3" in comparison.stopped["B"]  # "B overflows at its third iteration"
+    losses = comparison.a.loss_history
+    assert len(losses) == 30 and 10 < losses[0] < 12  # "from 11"
+    assert all(abs(loss - np.log(2)) < 0.35 for loss in losses[15:20])  # "to about ln 2 within some 20 iterations"
+
+
+@pytest.mark.slow
+def test_the_lstm_stop_the_lstm_learns_and_the_rnn_stays_at_chance():
+    from unrolled.session.lessons import run_demonstration
+
+    stop = _stop("rnn-part-2", "LSTM against RNN")
+    comparison, _ = build_comparison(stop)
+    lstm, rnn = (s.gradient_ratio() for s in comparison.sessions)
+    assert 50 < lstm / rnn < 100  # "about 70 times larger"
+    assert run_demonstration(comparison, 150, seconds=600) == 150
+    assert np.mean(comparison.a.loss_history[-10:]) < 0.05  # "close to 0"
+    assert abs(np.mean(comparison.b.loss_history[-10:]) - np.log(2)) < 0.1  # "at chance"
+
+
+def test_the_shapes_stop_lands_after_the_forward_pass_on_the_diagram():
+    stop = _stop("rnn-part-2", "The POS-tagging example")
+    session = build_stop(stop)
+    assert session.phase is Phase.FORWARD and session.t == session.T and stop.highlight == "diagram"
+    for shape in ("[1, 4, 14]", "[14, 8]", "[8, 8]", "[8, 5]"):
+        assert shape in stop.text
+
+
+def test_the_lstm_stop_of_five_minutes_says_its_numbers():
+    stop = _stop("vanishing-in-five-minutes", "The LSTM's way out")
+    comparison, _ = build_comparison(stop, end=True)
+    lstm, rnn = (s.gradient_ratio() for s in comparison.sessions)
+    assert 0.06 < lstm < 0.1 and "8%" in stop.text
+    assert 60 < lstm / rnn < 100 and "80 times less" in stop.text

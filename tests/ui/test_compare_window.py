@@ -107,3 +107,36 @@ def test_up_and_down_from_a_remote_do_not_change_the_difference(qtbot):
         QTest.keyClick(QtWidgets.QApplication.focusWidget() or window, key)
     assert window.choice.currentIndex() == choice
     assert window.comparison.a.position == 1
+
+
+def test_clipping_b_overflows_alone_and_a_trains_on_drawn_on_a_log_loss_axis(qtbot):
+    from unrolled.session.presets import get_preset
+
+    preset = get_preset("clipping")
+    window = make(qtbot, preset.config, preset.compare)
+    window.iterations.setValue(30)
+    with qtbot.waitSignal(window.trainer_runner.finished, timeout=30000) as finished:
+        qtbot.keyClick(window, QtCore.Qt.Key.Key_T)
+    assert finished.args == [""]  # the run went on after B stopped
+    c = window.comparison
+    assert len(c.a.history) == 30 and len(c.b.history) < 10 and set(c.stopped) == {"B"}
+    assert "and A trains on" in window.status.currentMessage()
+    window.redraw()
+    assert window.loss_plot.ctrl.logYCheck.isChecked()  # 1e7 for B and under 1 for A, both seen
+    a_loss = window.losses[0].yData
+    assert len(a_loss) == 30 and a_loss[-1] < a_loss[0] / 5
+    # the trained networks' gradients, without a key press
+    assert c.a.position == 2 * c.a.T + 1
+    assert len(window.curves[0].yData) == c.a.T
+    assert c.b.nonfinite_from() is not None  # B's kept weights overflow on the batch too: no curve to draw
+    assert "B (clipping = none) stopped at iteration" in window.summary.text()
+
+
+def test_a_comparison_none_of_the_choices_names_is_named_as_it_is(qtbot):
+    from unrolled.session.presets import get_preset
+
+    preset = get_preset("irnn-adding")
+    window = make(qtbot, preset.config.replace(timesteps=10), preset.compare)
+    assert window.choice.currentText() == "B: activation = tanh, init = spectral-radius"
+    window.apply_choice()  # compares the same again
+    assert window.comparison.changes == preset.compare

@@ -286,17 +286,16 @@ def _lesson_cases() -> list:
 @pytest.mark.slow
 @pytest.mark.parametrize(("lesson", "number"), _lesson_cases())
 def test_every_figure_of_a_handout_keeps_its_text_apart(qapp, lesson, number):
-    from unrolled.session.compare import describe_changes
-    from unrolled.session.lessons import build_comparison, build_stop, get_lesson
+    from unrolled.session.lessons import build_comparison, build_stop, demonstrates_training, get_lesson
     from unrolled.ui.handout import stop_figures
 
     lesson_ = get_lesson(lesson)
     stop = lesson_.stops[number - 1]
     session = build_stop(stop, end=True, lesson=lesson)
     comparison, _ = build_comparison(stop, end=True) if stop.compare else (None, "")
-    figures = stop_figures(stop, session, comparison.b if comparison else None, describe_changes(stop.compare or {}))
+    figures, _ = stop_figures(stop, session, comparison, demonstrates_training(stop))
     try:
-        found = [f"{figure.title}: {p}" for figure in figures for p in figure_problems(figure.widget)]
+        found = [f"{figure.caption}: {p}" for figure in figures for p in figure_problems(figure.widget)]
     finally:
         for figure in figures:
             figure.widget.close()

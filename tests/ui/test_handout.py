@@ -88,3 +88,83 @@ def test_the_lessons_menu_writes_the_handout(window, tmp_path):
     written = window.lessons.write_handout_to(tmp_path)
     assert pdf_pages(written[0]) == 6 and len(written) == 6
     assert window.lessons.act_handout in window.lessons.menu.actions()
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_no_stop_tells_the_paper_what_to_press(name):
+    from unrolled.ui.handout import WINDOW_WORDS, paper_text
+
+    for stop in get_lesson(name).stops:
+        text = paper_text(stop.text)
+        assert text and not WINDOW_WORDS.search(text), (stop.number, text)
+    assert paper_text("PageDown takes one step. The gradient shrinks. Press T there to train both.") \
+        == "The gradient shrinks."
+
+
+def test_the_clipping_page_draws_its_comparison_before_and_after_its_demonstration(qapp):
+    from unrolled.session.lessons import build_comparison, build_stop
+    from unrolled.ui import theme
+    from unrolled.ui.handout import stop_figures
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
+    session = build_stop(stop, end=True)
+    comparison, _ = build_comparison(stop, end=True)
+    with theme.styled(scale=1.0, dark=False):
+        figures, trained = stop_figures(stop, session, comparison, demonstrate=True)
+    try:
+        assert trained > 20 and set(comparison.stopped) == {"B"}
+        before, after = figures[-2], figures[-1]
+        assert "one curve" in before.caption  # A and B are the same network until they train
+        assert f"After {trained} training iterations on the same batches" in after.caption
+        a_loss, b_loss = (curve.yData for curve in after.widget.losses)
+        assert len(a_loss) == trained and len(b_loss) < 10
+        assert after.widget.off_scale.data.size  # B's overflowing losses marked above A's range
+    finally:
+        for figure in figures:
+            figure.widget.close()
+            figure.widget.deleteLater()
+
+
+def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(qapp):
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.ui import theme
+    from unrolled.ui.figure_boxes import figure_boxes, figure_problems
+    from unrolled.ui.figures import build_figure, laid_out
+
+    session = Session(get_preset("vanishing-rnn").config)
+    with theme.styled(scale=1.0, dark=False):
+        figure = laid_out(build_figure("diagram"), 960, 230, session)
+        try:
+            texts = [box.name for box in figure_boxes(figure)[0]]
+            assert any("Ready: the forward pass starts at t = 1" in t for t in texts)
+            assert not any("press" in t for t in texts) and not any("||dL/dh_t||" in t for t in texts)
+            session.advance(2 * session.T + 1)
+            figure.refresh(session)
+            texts = [box.name for box in figure_boxes(figure)[0]]
+            assert any("||dL/dh_t||" in t for t in texts) and any("10⁻⁷" in t for t in texts)
+            assert figure_problems(figure) == []
+        finally:
+            figure.close()
+            figure.deleteLater()
+
+
+def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
+    from unrolled.session.lessons import build_stop
+    from unrolled.ui import theme
+    from unrolled.ui.figure_boxes import figure_boxes, figure_problems
+    from unrolled.ui.handout import stop_figures
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("The POS-tagging example"))
+    with theme.styled(scale=1.0, dark=False):
+        figures, _ = stop_figures(stop, build_stop(stop, end=True))
+    try:
+        texts = " ".join(box.name for box in figure_boxes(figures[0].widget)[0])
+        for shape in ("X [B, T, F] = [1, 4, 14]", "Y [B, T, C] = [1, 4, 5]", "W1 [F, D] = [14, 8]",
+                      "U1 [D, D] = [8, 8]", "W2 [D, C] = [8, 5]"):
+            assert shape in texts
+        assert figure_problems(figures[0].widget) == []
+    finally:
+        for figure in figures:
+            figure.widget.close()
+            figure.widget.deleteLater()

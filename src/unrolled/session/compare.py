@@ -117,6 +117,9 @@ class Comparison:
         # the same batch for both, and the same stream of training batches (same seed)
         self.b = Session(config.replace(**self.changes).validated(), batch=(self.a.X, self.a.Y))
         self.trainers = (Trainer(self.a), Trainer(self.b))
+        # network label -> why it stopped training (an overflow); the other trains on
+        self.stopped: dict[str, str] = {}
+        self._baseline: tuple[tuple[float, str] | None] | None = None  # computed once, when first asked
 
     @property
     def sessions(self) -> tuple[Session, Session]:
@@ -165,28 +168,62 @@ class Comparison:
     # -- training in lockstep (a Trainable for the training runner) --------------------
     @property
     def completed_iterations(self) -> int:
-        return len(self.a.history)
+        return max(len(self.a.history), len(self.b.history))
 
     def train_iteration(self) -> None:
         for _ in self.iteration_in_steps():
             pass
 
     def iteration_in_steps(self) -> Generator[None, None, None]:
-        """One iteration for each, on the same fresh batch, as a generator (see
-        Trainer.iteration_in_steps); if B diverges, A's update is rolled back, so they stay
-        in lockstep, and the message says which."""
-        start_a = self.a.checkpoint()
+        """One iteration for each network still training, on the same fresh batch, as a
+        generator (see Trainer.iteration_in_steps). A network that overflows stops there,
+        keeping its last finite weights, and `stopped` says why; the other trains on. When
+        neither can train, Diverged says why each stopped."""
+        if len(self.stopped) == 2:
+            raise Diverged(len(self.a.history) + 1, "; ".join(self.stopped[k] for k in "AB"))
         for label, trainer in zip("AB", self.trainers):
+            if label in self.stopped:
+                continue
             try:
                 yield from trainer.iteration_in_steps()
             except Diverged as error:
-                if label == "B":
-                    self.a.restore(start_a)
-                which = describe_changes(self.changes) if label == "B" else "as set"
-                raise Diverged(error.iteration, f"network {label} ({which}): {error.where}") from error
+                self.stopped[label] = f"network {label} ({self._which(label)}) stopped at iteration " \
+                                      f"{error.iteration}: {error.where}"
+                if len(self.stopped) == 2:
+                    self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+                    raise Diverged(error.iteration, "; ".join(self.stopped[k] for k in "AB")) from error
+        self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
+
+    def _which(self, label: str) -> str:
+        return describe_changes(self.changes) if label == "B" else "as set"
+
+    def stopped_note(self) -> str:
+        """What stopped training, in a sentence, or "" when both train."""
+        if not self.stopped:
+            return ""
+        if len(self.stopped) == 2:
+            return "; ".join(self.stopped[k] for k in "AB") + "."
+        label = next(iter(self.stopped))
+        other = "B" if label == "A" else "A"
+        return f"N{self.stopped[label][1:]}; its last finite weights are kept, and {other} trains on."
+
+    def show_gradients(self) -> None:
+        """Both networks to the end of the backward pass of their batch, so that the
+        gradient plot shows the weights as they are now (after training each starts its
+        iteration afresh)."""
+        target = 2 * self.a.T + 1
+        for s in self.sessions:  # a network that stopped training may stand elsewhere
+            s.advance(target - s.position if s.position <= target else target)
         self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
     # -- what the status bar says -------------------------------------------------------
+    def current_loss(self, label: str) -> float | None:
+        """The network's loss on the batch it steps through, or else its last training loss."""
+        s = self.a if label == "A" else self.b
+        if s.loss is not None:
+            return s.loss
+        return s.history[-1].loss if s.history else None
+
     def summary(self) -> str:
         parts = []
         ratios = []
@@ -194,14 +231,39 @@ class Comparison:
             ratio = s.gradient_ratio()
             ratios.append(ratio)
             name = f"{label} ({model})"
-            if ratio is None:
+            overflow = s.nonfinite_from()
+            if overflow is not None:
+                ratios[-1] = None
+                parts.append(f"{name}: the {overflow[0]} pass overflows from t = {overflow[1]}")
+            elif ratio is None:
                 parts.append(f"{name}: ratio after the backward pass")
             else:
                 parts.append(f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}")
         a, b = ratios
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
-            parts.append(f"B keeps {times_as_much(b / a)} gradient at t = 1")
-        if self.a.history and self.b.history:
+            parts.append(f"relative to t = T, B keeps {times_as_much(b / a)} gradient at t = 1")
+        parts.extend(self._little_left_to_learn())
+        if self.a.history or self.b.history:
             a_name, b_name = self.names
-            parts.append(f"loss {a_name} {self.a.history[-1].loss:.4g}, {b_name} {self.b.history[-1].loss:.4g}")
+            losses = [f"{s.history[-1].loss:.4g}" if s.history else "not trained" for s in self.sessions]
+            parts.append(f"last training loss {a_name} {losses[0]}, {b_name} {losses[1]}")
+        if self.stopped:
+            parts.append(self.stopped_note())
         return " | ".join(parts)
+
+    def _little_left_to_learn(self) -> list[str]:
+        """For a trained network whose loss is under a tenth of the baseline's (a model that
+        ignores its input): its gradient is small because its loss is, not because it
+        forgets, and the comparison of gradients says so."""
+        if self._baseline is None:
+            self._baseline = (baseline_loss(self.a.config),)
+        baseline = self._baseline[0]
+        if baseline is None:
+            return []
+        said = []
+        for label, s in zip("AB", self.sessions):
+            loss = self.current_loss(label)
+            if s.history and loss is not None and np.isfinite(loss) and loss < 0.1 * baseline[0]:
+                said.append(f"{label}'s loss is {loss:.2g} against {baseline[0]:.2g} for {baseline[1]}: "
+                            f"little is left to learn, so its whole gradient is small")
+        return said

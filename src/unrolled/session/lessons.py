@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -440,11 +441,11 @@ def _advance(stepped: Session | Comparison, steps: int, report: ProgressReport) 
 def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | None = None,
                      progress: Progress | None = None) -> tuple[Comparison, str]:
     """The stop's comparison (A: the stop's model, B: with the stop's changes), trained and
-    stepped in lockstep to the stop's place, and what happened on the way: when one of the
-    two diverges in training (the point of a clipping demonstration), both stop at the last
-    iteration they completed together and the note says which and where. comparison: one
-    a window already shows, made from the stop's model and changes, to bring there.
-    progress: as for build_stop_trained (Cancelled leaves `comparison` part way)."""
+    stepped to the stop's place, and what happened on the way: a network that overflows in
+    training (the point of a clipping demonstration) stops there and the other trains on;
+    the note says which and where. comparison: one a window already shows, made from the
+    stop's model and changes, to bring there. progress: as for build_stop_trained
+    (Cancelled leaves `comparison` part way)."""
     assert stop.compare is not None
     comparison = comparison or Comparison(stop.config, stop.compare)
     report = ProgressReport(progress, stop_work(stop, end, networks=2))
@@ -455,5 +456,34 @@ def build_comparison(stop: Stop, end: bool = False, comparison: Comparison | Non
             report.drive(comparison.iteration_in_steps())
     except Diverged as error:
         note = str(error)
+    note = note or comparison.stopped_note()
     _advance(comparison, stop.until if end else stop.at, report)
     return comparison, note
+
+
+# -- the demonstration a stop's comparison gives ------------------------------------------
+DEMONSTRATION_ITERATIONS = 150  # a handout's run of a stop's comparison: as far as the texts' claims reach
+DEMONSTRATION_SECONDS = 30.0  # and at most this long, for a lesson file's larger models
+_TRAIN_HERE = re.compile(r"\bpress T\b", re.IGNORECASE)
+
+
+def demonstrates_training(stop: Stop) -> bool:
+    """Whether the stop has the class train its comparison (its text says "press T")."""
+    return stop.compare is not None and bool(_TRAIN_HERE.search(stop.text))
+
+
+def run_demonstration(comparison: Comparison, iterations: int = DEMONSTRATION_ITERATIONS,
+                      seconds: float = DEMONSTRATION_SECONDS) -> int:
+    """Train the comparison as pressing T in its window does, from the stop's seed: a
+    network that overflows stops and the other trains on (until both have stopped, or
+    `iterations`, or `seconds`); then both go through the forward and backward pass of their
+    batch, as the window shows them after a run. The iterations trained."""
+    started, done = time.perf_counter(), 0
+    while done < iterations and time.perf_counter() - started < seconds:
+        try:
+            comparison.train_iteration()
+        except Diverged:
+            break
+        done += 1
+    comparison.show_gradients()
+    return done

@@ -115,10 +115,13 @@ def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWi
 
 
 def _as_figure(widget: QtWidgets.QWidget) -> None:
-    """Screen aids left out: the cursor at the current timestep, and any widget."""
+    """Screen aids left out: the cursor at the current timestep, any widget, and the
+    window's keys in a caption (the diagram then draws its colour scale instead)."""
     for view in getattr(widget, "views", (widget,)):
         if hasattr(view, "show_cursor"):
             view.show_cursor = False
+        if hasattr(view, "on_paper"):
+            view.on_paper = True
         if hasattr(view, "offers_choice"):
             view.offers_choice = False
 

@@ -8,26 +8,43 @@ figures are built fresh from the lesson file, whatever the window shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import __version__
-from ..session.compare import describe_changes
-from ..session.lessons import Lesson, Stop, build_comparison, build_stop, describe_place
+from ..session.compare import Comparison
+from ..session.lessons import (
+    Lesson,
+    Stop,
+    build_comparison,
+    build_stop,
+    demonstrates_training,
+    describe_place,
+    run_demonstration,
+)
 from ..session.stepper import Session
 from ..session.tables import figures_for
 from . import theme
 from .export import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
 from .lesson_pane import text_html
+from .plots.comparison import ComparisonPlots
 
 HANDOUT_FORMATS = ("pdf", "png")
 PAGE_INCHES = (8.27, 11.69)  # A4 portrait
 MARGIN = 0.6 * SCREEN_DPI  # page units are pixels at SCREEN_DPI
 PNG_DPI = 150
+COMPARISON_INCHES = (7.2, 3.4)  # the comparison's two plots side by side
+# a sentence that tells the class what to do in the window (a key, a button, a panel) has
+# no place on paper: the page shows the result instead
+WINDOW_WORDS = re.compile(r"\bPage(Down|Up)\b|\bpress\b|Return to stop|\bpanel\b|\bCtrl\+|\bF5\b|\bTry it\b|"
+                          r"\bclick", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
 INK, MUTED = QtGui.QColor("#1a1a1a"), QtGui.QColor("#666666")
 
 
@@ -76,6 +93,14 @@ def _line(painter: QtGui.QPainter, text: str, font: QtGui.QFont, colour: QtGui.Q
     return box.height()
 
 
+def paper_text(text: str) -> str:
+    """A stop's text for paper: its sentences without those that are instructions for the
+    window (WINDOW_WORDS)."""
+    sentences = _SENTENCE_END.split(text.strip())
+    kept = [sentence for sentence in sentences if not WINDOW_WORDS.search(sentence)]
+    return " ".join(kept)
+
+
 def paint_title_page(painter: QtGui.QPainter, lesson: Lesson) -> None:
     page = _page_rect()
     left, width = MARGIN, page.width() - 2 * MARGIN
@@ -99,7 +124,7 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
     y += _line(painter, f"{lesson.title}  ·  stop {stop.number} / {len(lesson.stops)}", _font(11), MUTED,
                left, y, width) + 10
     y += _line(painter, stop.title, _font(24, bold=True), INK, left, y, width) + 12
-    y += _text_block(painter, text_html(stop.text), _font(14), left, y, width) + 6
+    y += _text_block(painter, text_html(paper_text(stop.text)), _font(14), left, y, width) + 6
     c = session.config
     model = f"{c.cell.upper() if c.cell != 'rnn' else c.activation + ' RNN'}, task {c.task}, T = {c.timesteps}, " \
             f"F = {c.n_features}, D = {c.n_hidden}, C = {c.n_classes}, {c.mode}; {describe_place(session)}"
@@ -123,20 +148,49 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
         _line(painter, note, _font(11), MUTED, left, page.height() - MARGIN - footer + 6, width)
 
 
-def stop_figures(stop: Stop, session: Session, comparison_b: Session | None, changes: str) -> list[Figure]:
+def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = None,
+                 demonstrate: bool = False) -> tuple[list[Figure], int]:
     """The stop's figures laid out at their size in the export (FIGURE_INCHES at screen
-    resolution) with the stop's data; the comparison's network B adds its gradient curve."""
+    resolution) with the stop's data, and the iterations its demonstration trained. A
+    comparison adds A's and B's gradients as the stop shows them and, with `demonstrate`,
+    then trains as pressing T in its window does and adds both plots after that run."""
     names = [n for n in stop.figures if n in figures_for(session)]
     figures = []
     for name in names:
         w, h = FIGURE_INCHES[name]
         widget = laid_out(build_figure(name), round(w * SCREEN_DPI), round(h * SCREEN_DPI), session)
-        figures.append(Figure(TITLES[name] + (" (A)" if comparison_b is not None else ""), widget))
-    if comparison_b is not None:
-        w, h = FIGURE_INCHES["grad_norms"]
-        widget = laid_out(build_figure("grad_norms"), round(w * SCREEN_DPI), round(h * SCREEN_DPI), comparison_b)
-        figures.append(Figure(f"{TITLES['grad_norms']}, B: as A but {changes}", widget))
-    return figures
+        figures.append(Figure(TITLES[name] + (" (A)" if comparison is not None else ""), widget))
+    trained = 0
+    if comparison is not None:
+        figures.append(comparison_figure(comparison, 0))  # drawn now: the demonstration changes both
+        if demonstrate:
+            trained = run_demonstration(comparison)
+            figures.append(comparison_figure(comparison, trained))
+    return figures, trained
+
+
+def comparison_figure(comparison: Comparison, trained: int) -> Figure:
+    """The comparison's plots as its window draws them: the gradients alone before training,
+    the gradients and the losses after `trained` iterations."""
+    widget = ComparisonPlots(comparison)
+    if not trained:
+        widget.removeItem(widget.loss_plot)
+    w, h = COMPARISON_INCHES
+    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(round(w * SCREEN_DPI), round(h * SCREEN_DPI * (1 if trained else 0.8)))
+    widget.show()
+    QtWidgets.QApplication.processEvents()
+    widget.refresh(comparison)
+    QtWidgets.QApplication.processEvents()
+    a, b = comparison.names
+    if not trained:
+        caption = f"Compared at this stop: A ({a}) and B ({b}) on the same batch"
+        curves = [s.gradient_curve() for s in comparison.sessions]
+        if curves[0] is not None and curves[1] is not None and np.array_equal(curves[0], curves[1]):
+            caption += ": one curve, since the two differ only in how they train"
+        return Figure(caption, widget)
+    both = "" if comparison.stopped else " of both"
+    return Figure(f"After {trained} training iterations{both} on the same batches, from the stop's seed", widget)
 
 
 def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, dpi: int = PNG_DPI,
@@ -157,8 +211,9 @@ def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, d
             session = build_stop(stop, end=True, lesson=lesson.name)
             comparison, note = build_comparison(stop, end=True) if stop.compare else (None, "")
             with theme.styled(scale=1.0, dark=False):
-                figures = stop_figures(stop, session, comparison.b if comparison else None,
-                                       describe_changes(stop.compare or {}))
+                figures, trained = stop_figures(stop, session, comparison, demonstrates_training(stop))
+                if trained and comparison is not None:
+                    note = comparison.stopped_note() or note
                 try:
                     if painter is not None and pdf is not None:
                         pdf.newPage()

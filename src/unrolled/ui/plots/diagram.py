@@ -63,6 +63,18 @@ def weight_labels(session: Session) -> tuple[str, str, str]:
     return _family(inputs), _family(recurrent), "W2"
 
 
+def shape_labels(session: Session) -> dict[str, str]:
+    """The arrays with their shapes in the seed's letters and in numbers, for the labels of
+    the full diagram: "W1 [F, D] = [14, 8]", "X [B, T, F] = [1, 4, 14]", ... keyed by
+    "in", "across", "out", "X" and "Y"."""
+    w, u, out = weight_labels(session)
+    c = session.config
+    B, T, F, D, C = session.X.shape[0], session.T, c.n_features, c.n_hidden, c.n_classes
+    targets = f"Y [B, T, C] = [{B}, {T}, {C}]" if c.mode == "many-to-many" else f"Y [B, C] = [{B}, {C}]"
+    return {"in": f"{w} [F, D] = [{F}, {D}]", "across": f"{u} [D, D] = [{D}, {D}]",
+            "out": f"{out} [D, C] = [{D}, {C}]", "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
+
+
 def weights_key(session: Session) -> str:
     """The line that names the weights and their shapes, in the seed's letters."""
     w, u, out = weight_labels(session)
@@ -88,6 +100,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
         )
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
+        # an exported figure: captions without the window's keys, and the strip's colour scale
+        self.on_paper = False
         self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
         self._bad_for: tuple = (None, -1, None)  # (forward trace, steps done, first overflow)
 
@@ -189,9 +203,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
         spare = max(above - theme.px(4) - 2 * label - 2 * box, 0.0)
         cy = theme.px(2) + spare / 2 + label + box * 0.95
         dark = QtGui.QColor(theme.THEME.foreground)
-        w_name, u_name, out_name = weight_labels(s)
         small = self._font(0.85)
-        small_height = QtGui.QFontMetricsF(small).height()
+        small_metrics = QtGui.QFontMetricsF(small)
+        small_height = small_metrics.height()
+        # the weights by name, and with their shapes where there is room for them
+        shapes, names_only = shape_labels(s), dict(zip(("in", "across", "out"), weight_labels(s), strict=True))
+
+        def named(key: str, room: float) -> str:
+            """The longest that fits: "W1 [F, D] = [14, 8]", "W1 [14, 8]", or "W1"."""
+            short = names_only[key] + " " + shapes[key].split(" = ")[1]
+            return next((text for text in (shapes[key], short) if small_metrics.horizontalAdvance(text) <= room),
+                        names_only[key])
+
+        w_name, out_name = named("in", pitch / 2 - theme.px(6)), named("out", pitch / 2 - theme.px(6))
+        u_name = named("across", pitch - box - theme.px(24))  # clear of the arrow head
+        label_half = QtGui.QFontMetricsF(self._font()).horizontalAdvance(f"x{_sub(T)}") / 2 + theme.px(8)
+        between = pitch - 2 * label_half  # room between two x (or y) labels for the input's shape
         for k in range(T):
             cx = margin + pitch * (k + 0.5)
             rect = QtCore.QRectF(cx - box / 2, cy - box / 2, box, box)
@@ -213,11 +240,22 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 names.append((cx - theme.px(3) - pitch / 2, rect.bottom() + box * 0.275, w_name, left))
             if has_y and (k == 0 or s.config.mode == "many-to-one"):
                 names.append((cx + theme.px(3), rect.top() - box * 0.225, out_name, right))
+            # the input's and the targets' shapes beside their first (or last) label, when they fit
+            if k == 0 and T > 1 and small_metrics.horizontalAdvance(shapes["X"]) <= between:
+                names.append((cx + label_half, rect.bottom() + box * 0.55 + label / 2, shapes["X"], right))
+            if has_y and T > 1 and small_metrics.horizontalAdvance(shapes["Y"]) <= between:
+                y_row = rect.top() - box * 0.45 - label / 2
+                if s.config.mode == "many-to-many" and k == 0:
+                    names.append((cx + label_half, y_row, shapes["Y"], right))
+                elif s.config.mode == "many-to-one":
+                    names.append((cx - label_half - between, y_row, shapes["Y"], right))
             if names:
                 painter.setFont(small)
                 painter.setPen(QtGui.QPen(dark))
                 for x, y, name, side in names:
-                    painter.drawText(QtCore.QRectF(x, y - small_height / 2, pitch / 2, small_height),
+                    width = max(pitch / 2, small_metrics.horizontalAdvance(name) + theme.px(2))
+                    box_x = x - width + pitch / 2 if side == left else x  # right-aligned ones end at x + pitch / 2
+                    painter.drawText(QtCore.QRectF(box_x, y - small_height / 2, width, small_height),
                                      side | QtCore.Qt.AlignmentFlag.AlignVCenter, name)
                 painter.setFont(self._font())
             # the recurrent arrow from cell k to cell k+1 (forward) or back (gradient)
@@ -278,6 +316,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawLine(QtCore.QPointF(x, top + height), QtCore.QPointF(x, top + height + theme.px(5)))
             label = QtCore.QRectF(x - theme.px(40), top + height + theme.px(6), theme.px(80), theme.px(20))
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, str(tick))
+        if self.on_paper and done_back.any():
+            self._paint_colour_scale(painter, norms[done_back], right, top)
         if s.t is not None and self.show_cursor:
             x = left + span * (s.t - 0.5)
             painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
@@ -287,6 +327,33 @@ class UnrolledDiagram(QtWidgets.QWidget):
             label = QtCore.QRectF(centre - theme.px(60), top - theme.px(32), theme.px(120), theme.px(20))
             painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignCenter, f"t = {s.t}")
         self._paint_caption(painter, s)
+
+    def _paint_colour_scale(self, painter: QtGui.QPainter, norms: np.ndarray, right: float, top: float) -> None:
+        """The strip's colours as numbers, in the band above it (the window's cursor label
+        stands there; a figure has none): "||dL/dh_t||  2·10⁻⁷ [pale .. dark] 0.3", right-aligned."""
+        low, high = gradient_scale(norms)
+        font = self._font(0.85)
+        metrics = QtGui.QFontMetricsF(font)
+        painter.setFont(font)
+        painter.setPen(QtGui.QColor(theme.THEME.foreground))
+        bar_width, bar_height, gap = theme.px(140), theme.px(12), theme.px(6)
+        words = ("||dL/dh_t||", power_text(low), power_text(high))
+        widths = [metrics.horizontalAdvance(w) for w in words]
+        middle = max(top - theme.px(18), metrics.height() / 2)
+        x = right - widths[2] - gap - bar_width - gap - widths[1] - 2 * gap - widths[0]
+        for word, width in zip(words[:2], widths[:2]):
+            painter.drawText(QtCore.QRectF(x, middle - metrics.height() / 2, width + 1, metrics.height()),
+                             QtCore.Qt.AlignmentFlag.AlignVCenter, word)
+            x += width + (2 * gap if word == words[0] else gap)
+        bar = QtCore.QRectF(x, middle - bar_height / 2, bar_width, bar_height)
+        fill = QtGui.QLinearGradient(bar.topLeft(), bar.topRight())
+        fill.setColorAt(0.0, gradient_colour(0.0))
+        fill.setColorAt(1.0, gradient_colour(1.0))
+        painter.fillRect(bar, fill)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(bar)
+        painter.drawText(QtCore.QRectF(bar.right() + gap, middle - metrics.height() / 2, widths[2] + 1,
+                                       metrics.height()), QtCore.Qt.AlignmentFlag.AlignVCenter, words[2])
 
     def _caption(self, s: Session) -> str:
         caption = {
@@ -298,6 +365,10 @@ class UnrolledDiagram(QtWidgets.QWidget):
         }[s.phase]
         if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:
             caption = "Update skipped (not finite), the weights kept: press Right for the next iteration"
+        if self.on_paper:  # a figure has no keys: where the pass stands, without what to press
+            caption = caption.split(": press Right")[0]
+            caption = {"Ready": "Ready: the forward pass starts at t = 1",
+                       "Loss computed": "Loss computed: the backward pass starts at t = T"}.get(caption, caption)
         _, norms, done_back = self._state(s)
         if (norms[done_back] == 0).any():
             caption += "; dark grey: dL/dh_t = 0 exactly"
@@ -336,6 +407,20 @@ class UnrolledDiagram(QtWidgets.QWidget):
         picture does not jump from phase to phase."""
         longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
         return theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(log10_value: float) -> str:
+    """10 ** log10_value in one significant figure, as a slide writes it: "2·10⁻⁷", "10³",
+    "0.3", "5"."""
+    value = 10.0**log10_value
+    if 0.01 <= value < 100:
+        return f"{value:.1g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    power = "10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+    return power if mantissa == "1" else f"{mantissa}·{power}"
 
 
 def wrap_words(text: str, metrics: QtGui.QFontMetricsF, width: float) -> list[str]:
