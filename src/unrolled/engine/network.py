@@ -11,6 +11,15 @@ gradient is then exactly the derivative of the truncated objective sum_s L_s, wh
 computed from h_{s-k} held constant (a "detached" state) through steps s-k+1..s. The same
 per-step backward carries the loss terms apart, one row per term still within reach, and
 drops each term when it has gone k steps back; k = 0, or k >= T, is full BPTT.
+
+Depth and direction (`layers` L > 1, `bidirectional`): the network holds a `stack.Stack`,
+whose docstring states the equations, the parameter names (layer 0's forward direction keeps
+the seed's names; others append `_l<l>` and `_reverse`: U1_l1, U1_l0_reverse), the step
+order (torch's: layer by layer, forward t = 1..T then reverse t = T..1; backward the exact
+reverse) and truncation (along time within each layer, re-entering at every layer). Its
+passes return a `StackForwardTrace` / `StackBackwardTrace`: `fwd.h` and `bwd.dh` are the
+top layer's output (B, T, dirs*D); `fwd.layer_h[(l, d)]`, `bwd.layer_dh[(l, d)]` are (B, T, D)
+per layer and direction. L = 1 in one direction is the network above, unchanged.
 """
 
 from __future__ import annotations
@@ -22,13 +31,16 @@ import numpy as np
 from . import jacobians, loss_terms, recurrence
 from .cells import CELLS, make_cell
 from .cells.base import Cell
-from .checks import check_choice, check_size
+from .checks import check_choice, check_flag, check_size, check_whole
 from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
-from .traces import BackwardTrace, ForwardTrace
+from .stack import Stack
+from .stack_traces import StackBackwardTrace, StackForwardTrace
+from .traces import BackwardTrace, ForwardTrace, LayerBackward, LayerTrace
 
 MODES = ("many-to-many", "many-to-one")
+MAX_LAYERS = 8
 
 
 class Network:
@@ -41,6 +53,8 @@ class Network:
     init: how U is drawn from rho (see `init.INITS`).
     forget_bias: the LSTM's initial forget-gate bias.
     truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
+    layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
+    beside every layer's forward one (see `stack`).
     """
 
     def __init__(
@@ -57,6 +71,8 @@ class Network:
         forget_bias: float = 1.0,
         init: str = "spectral-radius",
         truncation: int = 0,
+        layers: int = 1,
+        bidirectional: bool = False,
     ):
         check_choice("cell", cell, CELLS)
         self.n_features = check_size("n_features", n_features)
@@ -74,18 +90,32 @@ class Network:
         if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
             raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
         self.truncation: int = int(truncation)
+        self.layers = check_whole("layers", layers, 1, MAX_LAYERS)
+        self.bidirectional = check_flag("bidirectional", bidirectional)
         self.cell: Cell = make_cell(cell, activation)
         rng = np.random.default_rng(seed)
-        self.params: dict[str, np.ndarray] = init_params(
-            self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
-        )
-        self._stack = None
+        # the stack of layers and directions; None for one layer in one direction
+        self.stack: Stack | None = None
+        if self.layers > 1 or self.bidirectional:
+            self.stack = Stack(self.cell, self.n_features, self.n_hidden, self.n_classes, self.mode,
+                               self.layers, 2 if self.bidirectional else 1)
+            self.params: dict[str, np.ndarray] = self.stack.init_params(rng, rho, forget_bias, init)
+        else:
+            self.params = init_params(
+                self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
+            )
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
 
     @property
     def cell_name(self) -> str:
         return self.cell.name
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        if self.stack is not None:
+            return self.stack.param_shapes()
         shapes = self.cell.param_shapes(self.n_features, self.n_hidden)
         shapes["W2"] = (self.n_hidden, self.n_classes)
         shapes["b2"] = (self.n_classes,)
@@ -101,6 +131,8 @@ class Network:
         return t <= s and (k == 0 or t > s - k)
 
     def recurrent_param_names(self) -> tuple[str, ...]:
+        if self.stack is not None:
+            return self.stack.recurrent_param_names()
         return self.cell.recurrent_param_names()
 
     def check_input(self, X) -> np.ndarray:
@@ -121,6 +153,8 @@ class Network:
             got = () if value is None else np.shape(value)
             if value is None or got != shape:
                 raise ValueError(f"params[{name!r}]: got shape {got}, expected {shape}")
+        if self.stack is not None:
+            return self.stack.pack(self.params)
         packed = self.cell.pack(self.params)
         packed["W2"] = self.params["W2"].copy()
         packed["b2"] = self.params["b2"].copy()
@@ -129,8 +163,11 @@ class Network:
     # -- forward ----------------------------------------------------------------------
     @tolerate_overflow
     def begin_forward(self, X) -> ForwardTrace:
-        """An empty trace over X (B, T, F), ready for `forward_step`."""
+        """An empty trace over X (B, T, F), ready for `forward_step` (a StackForwardTrace
+        for a stack: typed as the one-layer trace, which is what callers of one layer read)."""
         X = self.check_input(X)
+        if self.stack is not None:
+            return self.stack.begin_forward(X, self._packed_params())  # type: ignore[return-value]
         B, T, _ = X.shape
         D, C = self.n_hidden, self.n_classes
         cell = self.cell
@@ -148,10 +185,14 @@ class Network:
 
     @tolerate_overflow
     def forward_step(self, trace: ForwardTrace) -> None:
-        """Compute timestep t = trace.steps_done + 1 and record it."""
+        """Compute timestep t = trace.steps_done + 1 and record it; for a stack, the next
+        (layer, direction, t) in step order (`StackForwardTrace.position`)."""
         self._forward_step(trace)
 
     def _forward_step(self, trace: ForwardTrace, readout: bool = True) -> None:
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            return self.stack.forward_step(trace, readout)
         t = trace.steps_done
         new_state = recurrence.forward_step(self.cell, trace)
         if self.mode == "many-to-many":
@@ -162,8 +203,9 @@ class Network:
 
     def forward_unstep(self, trace: ForwardTrace) -> None:
         """Undo the last forward step: its column becomes NaN again."""
-        if self._stack is not None:
-            return self._stack.forward_unstep(trace)
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            return self.stack.forward_unstep(trace)
         t = recurrence.forward_unstep(trace)
         if self.mode == "many-to-many":
             trace.y[:, t] = np.nan
@@ -178,6 +220,12 @@ class Network:
     @tolerate_overflow
     def forward(self, X) -> ForwardTrace:
         trace = self.begin_forward(X)
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            for _ in range(trace.n_steps):
+                self.stack.forward_step(trace, readout=False)
+            self.stack.complete_readout(trace)
+            return trace  # type: ignore[return-value]
         for _ in range(trace.T):
             self._forward_step(trace, readout=False)
         if self.mode == "many-to-many":  # all y_t in one matmul rather than T small ones
@@ -188,7 +236,8 @@ class Network:
     @tolerate_overflow
     def loss_and_output_grad(self, fwd: ForwardTrace, Y) -> tuple[float, np.ndarray]:
         if not fwd.complete:
-            raise ValueError(f"loss: the forward pass has done {fwd.steps_done} of {fwd.T} steps")
+            total = fwd.n_steps if isinstance(fwd, StackForwardTrace) else fwd.T
+            raise ValueError(f"loss: the forward pass has done {fwd.steps_done} of {total} steps")
         Y = check_targets(Y, fwd.y.shape)
         return loss_and_grad(self.loss_name, fwd.y, Y)
 
@@ -214,6 +263,12 @@ class Network:
         loss, dy = self.loss_and_output_grad(fwd, Y)
         B, T, D = fwd.h.shape
         k = self.truncation_for(T)
+        if isinstance(fwd, StackForwardTrace):
+            assert self.stack is not None
+            if track_last_step:
+                raise ValueError("track_last_step: the last step's own gradient is not available "
+                                 "for layers > 1 or bidirectional")
+            return self.stack.begin_backward(fwd, loss, dy, k)  # type: ignore[return-value]
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
         arrays = recurrence.new_backward(
             self.cell, self._dh_through_readout(fwd, dy), np.full((B, T, D), np.nan),
@@ -238,6 +293,9 @@ class Network:
 
     def _backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
         T = bwd.T
+        if isinstance(bwd, StackBackwardTrace):
+            assert self.stack is not None and isinstance(fwd, StackForwardTrace)
+            return self.stack.backward_step(bwd, fwd, self.truncation_for(T))
         entries = np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
         recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
         if bwd.complete:
@@ -246,8 +304,9 @@ class Network:
     def backward_unstep(self, bwd: BackwardTrace) -> None:
         """Undo the last backward step exactly: nothing was accumulated, so the columns of
         that step become NaN again and the parameter gradients are forgotten."""
-        if self._stack is not None:
-            return self._stack.backward_unstep(bwd)
+        if isinstance(bwd, StackBackwardTrace):
+            assert self.stack is not None
+            return self.stack.backward_unstep(bwd)
         recurrence.backward_unstep(bwd)
         bwd.grads = {}
 
@@ -266,20 +325,37 @@ class Network:
     @tolerate_overflow
     def backward(self, fwd: ForwardTrace, Y) -> BackwardTrace:
         bwd = self.begin_backward(fwd, Y)
-        for _ in range(bwd.T):
+        for _ in range(bwd.n_steps if isinstance(bwd, StackBackwardTrace) else bwd.T):
             self._backward_step(bwd, fwd)
         return bwd
 
     def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
         """(B, T, D) dL_k/dh_t, the gradient of timestep k's loss term alone: see
-        `loss_terms.step_loss_gradient`."""
+        `loss_terms.step_loss_gradient`. One layer, one direction only."""
+        if isinstance(fwd, StackForwardTrace):
+            raise ValueError("step_loss_gradient: one loss term's own gradient is not available "
+                             "for layers > 1 or bidirectional")
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
 
     @staticmethod
-    def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.ndarray | None = None) -> np.ndarray:
-        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`."""
+    def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
+        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For a
+        stack, pass one layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
+        direction's own time order)."""
+        if isinstance(fwd, StackForwardTrace) or isinstance(bwd, StackBackwardTrace):
+            raise ValueError("recurrent_contributions: for layers > 1 or bidirectional, pass one "
+                             "layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)]")
         return loss_terms.recurrent_contributions(fwd, bwd, steps)
 
-    def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None):
-        """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`."""
-        return jacobians.jacobian_norms(self.cell, fwd, sequence=sequence, exact=exact)
+    def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None,
+                       layer: tuple[int, int] = (0, 0)):
+        """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`.
+        For a stack, of layer `layer` = (l, d), in that direction's own time order (the
+        reverse direction's index i is timestep T - i)."""
+        trace: LayerTrace = fwd
+        if isinstance(fwd, StackForwardTrace):
+            if layer not in fwd.layers:
+                raise ValueError(f"layer: got {layer!r}, expected (l, d) with l from 0 to {fwd.n_layers - 1} "
+                                 f"and d from 0 to {fwd.directions - 1}")
+            trace = fwd.layers[layer]
+        return jacobians.jacobian_norms(self.cell, trace, sequence=sequence, exact=exact)
