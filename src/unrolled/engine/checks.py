@@ -18,7 +18,7 @@ def check_choice(name: str, value, choices) -> str:
 
 
 def check_whole(name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= int(value) <= high:
         raise ValueError(f"{name}: got {value!r}, expected a whole number from {low} to {high}")
     return int(value)
 

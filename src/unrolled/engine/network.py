@@ -90,8 +90,8 @@ class Network:
         if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
             raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
         self.truncation: int = int(truncation)
-        self.layers = check_whole("layers", layers, 1, MAX_LAYERS)
-        self.bidirectional = check_flag("bidirectional", bidirectional)
+        self.layers: int = check_whole("layers", layers, 1, MAX_LAYERS)
+        self.bidirectional: bool = check_flag("bidirectional", bidirectional)
         self.cell: Cell = make_cell(cell, activation)
         rng = np.random.default_rng(seed)
         # the stack of layers and directions; None for one layer in one direction
@@ -225,7 +225,7 @@ class Network:
             for _ in range(trace.n_steps):
                 self.stack.forward_step(trace, readout=False)
             self.stack.complete_readout(trace)
-            return trace  # type: ignore[return-value]
+            return trace
         for _ in range(trace.T):
             self._forward_step(trace, readout=False)
         if self.mode == "many-to-many":  # all y_t in one matmul rather than T small ones

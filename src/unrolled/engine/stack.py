@@ -16,7 +16,7 @@ above has finished, with dL/d output_t = sum over the directions above of dL/da_
 Parameter names: layer 0's forward direction keeps the cell's own names (W1, U1, b1;
 W_i ...; c_n). Layer l's forward direction appends `_l<l>`, a reverse direction
 `_l<l>_reverse` (torch's suffixes): U1_l1, W_f_l2, U1_l0_reverse, c_n_l1_reverse. W_* of
-layer l > 0 is (dirs*D, D); the readout W2 is (dirs*D, C), b2 (C,). Initial draws follow
+layer layer > 0 is (dirs*D, D); the readout W2 is (dirs*D, C), b2 (C,). Initial draws follow
 the step order, the readout last.
 
 Truncated BPTT (truncation k > 0) applies along time within each (layer, direction): a
@@ -60,33 +60,33 @@ class Stack:
         self.n_features, self.n_hidden, self.n_classes = n_features, n_hidden, n_classes
         self.n_layers, self.directions = layers, directions
         # (layer, direction) in step order
-        self.keys: list[Key] = [(l, d) for l in range(layers) for d in range(directions)]
+        self.keys: list[Key] = [(layer, d) for layer in range(layers) for d in range(directions)]
 
     def input_width(self, layer: int) -> int:
         return self.n_features if layer == 0 else self.directions * self.n_hidden
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         shapes: dict[str, tuple[int, ...]] = {}
-        for l, d in self.keys:
-            for name, shape in self.cell.param_shapes(self.input_width(l), self.n_hidden).items():
-                shapes[name + suffix(l, d)] = shape
+        for layer, d in self.keys:
+            for name, shape in self.cell.param_shapes(self.input_width(layer), self.n_hidden).items():
+                shapes[name + suffix(layer, d)] = shape
         shapes["W2"] = (self.directions * self.n_hidden, self.n_classes)
         shapes["b2"] = (self.n_classes,)
         return shapes
 
     def recurrent_param_names(self) -> tuple[str, ...]:
-        return tuple(name + suffix(l, d) for l, d in self.keys for name in self.cell.recurrent_param_names())
+        return tuple(name + suffix(layer, d) for layer, d in self.keys for name in self.cell.recurrent_param_names())
 
     def init_params(self, rng: np.random.Generator, rho, forget_bias: float, init: str) -> dict[str, np.ndarray]:
         params: dict[str, np.ndarray] = {}
-        for l, d in self.keys:
-            layer = cell_params(self.cell, self.input_width(l), self.n_hidden, rng, rho, forget_bias, init)
-            params.update({name + suffix(l, d): value for name, value in layer.items()})
+        for layer, d in self.keys:
+            drawn = cell_params(self.cell, self.input_width(layer), self.n_hidden, rng, rho, forget_bias, init)
+            params.update({name + suffix(layer, d): value for name, value in drawn.items()})
         params.update(readout_params(self.directions * self.n_hidden, self.n_classes, rng))
         return params
 
     def pack(self, params: dict) -> dict:
-        """(l, d) -> that direction's packed parameters (see Cell.pack), and the readout's
+        """(layer, d) -> that direction's packed parameters (see Cell.pack), and the readout's
         W2, b2 under their names; copies, so a trace keeps the weights it was computed with."""
         names = tuple(self.cell.param_shapes(1, 1))
         packed: dict = {key: self.cell.pack({n: params[n + suffix(*key)] for n in names}) for key in self.keys}
@@ -104,13 +104,13 @@ class Stack:
         has_c = "c" in cell.state_names
         cell_states = [np.full((B, T, dirs * D), np.nan) for _ in range(self.n_layers)] if has_c else None
         layers: dict[Key, LayerTrace] = {}
-        for l, d in self.keys:
+        for layer, d in self.keys:
             columns = slice(d * D, (d + 1) * D)
-            layers[(l, d)] = LayerTrace(
-                X=natural(X if l == 0 else outputs[l - 1], d),
-                packed=packed[(l, d)],
-                h=natural(outputs[l][:, :, columns], d),
-                c=natural(cell_states[l][:, :, columns], d) if cell_states is not None else None,
+            layers[(layer, d)] = LayerTrace(
+                X=natural(X if layer == 0 else outputs[layer - 1], d),
+                packed=packed[(layer, d)],
+                h=natural(outputs[layer][:, :, columns], d),
+                c=natural(cell_states[layer][:, :, columns], d) if cell_states is not None else None,
                 a_x=np.full((B, T, cell.blocks * D), np.nan),
                 **recurrence.trace_arrays(cell, B, T, D),
             )
@@ -119,10 +119,10 @@ class Stack:
         readout = {"W2": packed["W2"], "b2": packed["b2"]}
         return StackForwardTrace(X, readout, layers, outputs, cell_states, y, dirs)
 
-    def _readout_at(self, l: int, d: int, i: int, T: int) -> int | None:
-        """The timestep (0-based) whose y forward step (l, d, i) completes, or None (many-to-
+    def _readout_at(self, layer: int, d: int, i: int, T: int) -> int | None:
+        """The timestep (0-based) whose y forward step (layer, d, i) completes, or None (many-to-
         one: T - 1, completed by the forward direction's last step or the reverse's first)."""
-        if l != self.n_layers - 1 or d != self.directions - 1:
+        if layer != self.n_layers - 1 or d != self.directions - 1:
             return None
         t = natural_t(d, i, T)
         if self.mode == "many-to-many":
@@ -132,12 +132,12 @@ class Stack:
     def forward_step(self, trace: StackForwardTrace, readout: bool = True) -> None:
         if trace.complete:
             raise ValueError(f"forward_step: all {trace.n_steps} steps are done")
-        l, d, i = position(trace.steps_done, trace.T, self.directions)
-        layer = trace.layers[(l, d)]
+        layer, d, i = position(trace.steps_done, trace.T, self.directions)
+        part = trace.layers[(layer, d)]
         if i == 0:  # the layer's input is complete now: all its x_t @ W + b in one matmul
-            layer.a_x[:] = layer.X @ layer.packed["W"] + layer.packed["b"]
-        recurrence.forward_step(self.cell, layer)
-        t = self._readout_at(l, d, i, trace.T)
+            part.a_x[:] = part.X @ part.packed["W"] + part.packed["b"]
+        recurrence.forward_step(self.cell, part)
+        t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
             h = trace.h[:, t]
             if self.mode == "many-to-many":
@@ -151,12 +151,12 @@ class Stack:
         """Undo the last forward step exactly: what it computed becomes NaN again."""
         if trace.steps_done == 0:
             raise ValueError("forward_unstep: no forward step to undo")
-        l, d, i = position(trace.steps_done - 1, trace.T, self.directions)
-        layer = trace.layers[(l, d)]
-        recurrence.forward_unstep(layer)
+        layer, d, i = position(trace.steps_done - 1, trace.T, self.directions)
+        part = trace.layers[(layer, d)]
+        recurrence.forward_unstep(part)
         if i == 0:
-            layer.a_x[:] = np.nan
-        t = self._readout_at(l, d, i, trace.T)
+            part.a_x[:] = np.nan
+        t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
             if self.mode == "many-to-many":
                 trace.y[:, t] = np.nan
@@ -179,10 +179,10 @@ class Stack:
         dh[:, -1] = dy @ W2.T
         return dh
 
-    def entries(self, l: int, d: int, T: int) -> np.ndarray:
-        """(T,) bool, in the direction's own order: where a gradient enters layer l from
+    def entries(self, layer: int, d: int, T: int) -> np.ndarray:
+        """(T,) bool, in the direction's own order: where a gradient enters layer layer from
         above. Everywhere, but at the top of a many-to-one stack only at t = T."""
-        if l < self.n_layers - 1 or self.mode == "many-to-many":
+        if layer < self.n_layers - 1 or self.mode == "many-to-many":
             return np.full(T, True)
         return np.arange(T) == (0 if d else T - 1)
 
@@ -195,36 +195,36 @@ class Stack:
         dh_entries = [np.full((B, T, width), np.nan) for _ in range(self.n_layers - 1)]
         dh_entries.append(self.dh_through_readout(fwd, dy))
         layers: dict[Key, LayerBackward] = {}
-        for l, d in self.keys:
+        for layer, d in self.keys:
             columns = slice(d * D, (d + 1) * D)
-            slots = k if np.count_nonzero(self.entries(l, d, T)) > 1 else 1
-            layers[(l, d)] = LayerBackward(**recurrence.new_backward(
+            slots = k if np.count_nonzero(self.entries(layer, d, T)) > 1 else 1
+            layers[(layer, d)] = LayerBackward(**recurrence.new_backward(
                 self.cell,
-                natural(dh_entries[l][:, :, columns], d),
-                natural(dh_outputs[l][:, :, columns], d),
-                natural(dc_states[l][:, :, columns], d) if dc_states is not None else None,
+                natural(dh_entries[layer][:, :, columns], d),
+                natural(dh_outputs[layer][:, :, columns], d),
+                natural(dc_states[layer][:, :, columns], d) if dc_states is not None else None,
                 k, slots,
             ))
         return StackBackwardTrace(loss, dy, layers, dh_outputs, dc_states, dh_entries, self.directions)
 
-    def _entry_from_above(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, l: int) -> np.ndarray:
-        """(B, T, dirs*D) dL/d output_t of layer l through layer l+1's inputs: the sum over
+    def _entry_from_above(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, layer: int) -> np.ndarray:
+        """(B, T, dirs*D) dL/d output_t of layer layer through layer l+1's inputs: the sum over
         its directions of dL/da_x @ W^T, each in natural time order."""
         total = 0.0
         for d in range(self.directions):
-            W = fwd.layers[(l + 1, d)].packed["W"]
-            total = total + natural(bwd.layers[(l + 1, d)].d_ax, d) @ W.T
+            W = fwd.layers[(layer + 1, d)].packed["W"]
+            total = total + natural(bwd.layers[(layer + 1, d)].d_ax, d) @ W.T
         return np.asarray(total)
 
     def backward_step(self, bwd: StackBackwardTrace, fwd: StackForwardTrace, k: int) -> None:
         if bwd.complete:
             raise ValueError(f"backward_step: all {bwd.n_steps} steps are done")
         T = bwd.T
-        l, d, i = position(bwd.n_steps - 1 - bwd.steps_done, T, self.directions)
-        layer = bwd.layers[(l, d)]
-        if l < self.n_layers - 1 and d == self.directions - 1 and layer.steps_done == 0:
-            bwd.dh_entries[l][:] = self._entry_from_above(fwd, bwd, l)  # the layer above is done
-        recurrence.backward_step(self.cell, fwd.layers[(l, d)], layer, k, self.entries(l, d, T))
+        layer, d, i = position(bwd.n_steps - 1 - bwd.steps_done, T, self.directions)
+        part = bwd.layers[(layer, d)]
+        if layer < self.n_layers - 1 and d == self.directions - 1 and part.steps_done == 0:
+            bwd.dh_entries[layer][:] = self._entry_from_above(fwd, bwd, layer)  # the layer above is done
+        recurrence.backward_step(self.cell, fwd.layers[(layer, d)], part, k, self.entries(layer, d, T))
         bwd.steps_done += 1
         if bwd.complete:
             bwd.grads = self.param_grads(fwd, bwd)
@@ -235,11 +235,11 @@ class Stack:
         if bwd.steps_done == 0:
             raise ValueError("backward_unstep: no backward step to undo")
         bwd.steps_done -= 1
-        l, d, i = position(bwd.n_steps - 1 - bwd.steps_done, bwd.T, self.directions)
-        layer = bwd.layers[(l, d)]
-        recurrence.backward_unstep(layer)
-        if l < self.n_layers - 1 and d == self.directions - 1 and layer.steps_done == 0:
-            bwd.dh_entries[l][:] = np.nan
+        layer, d, i = position(bwd.n_steps - 1 - bwd.steps_done, bwd.T, self.directions)
+        part = bwd.layers[(layer, d)]
+        recurrence.backward_unstep(part)
+        if layer < self.n_layers - 1 and d == self.directions - 1 and part.steps_done == 0:
+            bwd.dh_entries[layer][:] = np.nan
         bwd.grads = {}
 
     def param_grads(self, fwd: StackForwardTrace, bwd: StackBackwardTrace) -> dict[str, np.ndarray]:
