@@ -38,9 +38,9 @@ def has_torch_layout(net) -> bool:
 
 def _check(net) -> None:
     if not has_torch_layout(net):
-        what = f"a {net.activation} RNN" if net.cell.name == "rnn" else f"the cell {net.cell.name!r}"
-        raise ValueError(f"torch layout: torch has no {what}; it has lstm, gru and rnn with "
-                         f"{' or '.join(TORCH_ACTIVATIONS)}")
+        what = f"torch.nn.RNN has no {net.activation} nonlinearity" if net.cell.name == "rnn" else \
+            f"torch has no cell {net.cell.name!r}"
+        raise ValueError(f"torch layout: {what}; torch has lstm, gru and rnn with {' or '.join(TORCH_ACTIVATIONS)}")
 
 
 def _layers(net):
