@@ -296,7 +296,9 @@ class Network:
         if isinstance(bwd, StackBackwardTrace):
             assert self.stack is not None and isinstance(fwd, StackForwardTrace)
             return self.stack.backward_step(bwd, fwd, self.truncation_for(T))
-        entries = np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
+        def entries() -> np.ndarray:
+            return np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
+
         recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
         if bwd.complete:
             bwd.grads = self._param_grads(fwd, bwd)

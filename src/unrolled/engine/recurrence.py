@@ -14,6 +14,8 @@ gone k steps back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .cells.base import Cell, StepGrads, blocks
@@ -97,16 +99,17 @@ def new_backward(cell: Cell, dh_entry: np.ndarray, dh: np.ndarray, dc: np.ndarra
     }
 
 
-def backward_step(cell: Cell, fwd: LayerTrace, bwd: LayerBackward, k: int, entries: np.ndarray) -> None:
+def backward_step(cell: Cell, fwd: LayerTrace, bwd: LayerBackward, k: int, entries: Callable[[], np.ndarray]) -> None:
     """Backpropagate through the layer's step t = bwd.next_t (from its last step down).
 
-    k: the truncation that cuts (0: full BPTT); entries: (T,) bool, the steps at which a
-    gradient enters from outside the recurrence (a truncated entry expires k steps back)."""
+    k: the truncation that cuts (0: full BPTT); entries() -> (T,) bool, the steps at which a
+    gradient enters from outside the recurrence (a truncated entry expires k steps back);
+    asked only when truncation cuts."""
     t = bwd.next_t
     if t < 0:
         raise ValueError(f"backward_step: all {bwd.T} timesteps are done")
     if bwd.carry_terms is not None:
-        step = _truncated_step(cell, fwd, bwd, t, k, entries)
+        step = _truncated_step(cell, fwd, bwd, t, k, entries())
     else:
         d_state = {"h": bwd.dh_readout[:, t] + bwd.carry_h[:, t]}
         if bwd.carry_c is not None:

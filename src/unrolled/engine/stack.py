@@ -32,6 +32,8 @@ One layer and one direction: Williams and Peng's BPTT(h), as `Network` has it.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from . import recurrence
@@ -134,8 +136,10 @@ class Stack:
             raise ValueError(f"forward_step: all {trace.n_steps} steps are done")
         layer, d, i = position(trace.steps_done, trace.T, self.directions)
         part = trace.layers[(layer, d)]
-        if i == 0:  # the layer's input is complete now: all its x_t @ W + b in one matmul
-            part.a_x[:] = part.X @ part.packed["W"] + part.packed["b"]
+        if i == 0:  # the layer's input is complete now: all its x_t @ W + b in one matmul,
+            B, T, width = part.X.shape  # on rows made contiguous (a reverse view is copied once)
+            rows = part.X.reshape(B * T, width) @ part.packed["W"] + part.packed["b"]
+            part.a_x[:] = rows.reshape(B, T, -1)
         recurrence.forward_step(self.cell, part)
         t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
@@ -224,7 +228,7 @@ class Stack:
         part = bwd.layers[(layer, d)]
         if layer < self.n_layers - 1 and d == self.directions - 1 and part.steps_done == 0:
             bwd.dh_entries[layer][:] = self._entry_from_above(fwd, bwd, layer)  # the layer above is done
-        recurrence.backward_step(self.cell, fwd.layers[(layer, d)], part, k, self.entries(layer, d, T))
+        recurrence.backward_step(self.cell, fwd.layers[(layer, d)], part, k, partial(self.entries, layer, d, T))
         bwd.steps_done += 1
         if bwd.complete:
             bwd.grads = self.param_grads(fwd, bwd)
