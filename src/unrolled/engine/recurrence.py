@@ -53,9 +53,13 @@ def forward_step(cell: Cell, trace: LayerTrace) -> dict:
         trace.c[:, t] = new_state["c"]
     pre, gates = cell.step_traces(cache)
     trace.pre_block[:, t] = pre
+    if cache.get("pre") is pre:  # the cache reads the trace's copy: the same numbers, stored once
+        cache["pre"] = trace.pre_block[:, t]
     if gates is not None:
         assert trace.gate_block is not None  # trace_arrays made one: the cell has gates
         trace.gate_block[:, t] = gates
+        if cache.get("gates") is gates:
+            cache["gates"] = trace.gate_block[:, t]
     trace.steps_done += 1
     return new_state
 
