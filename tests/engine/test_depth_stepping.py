@@ -212,3 +212,19 @@ def test_per_layer_quantities_read_one_layer_and_direction():
     norms_per_layer = bwd.dh_norm_per_layer
     for key, dh in bwd.layer_dh.items():
         np.testing.assert_allclose(norms_per_layer[key], np.sqrt(np.sum(dh * dh, axis=(0, 2))), rtol=1e-13)
+
+
+def test_the_first_nonfinite_step_is_counted_in_step_order():
+    """An exploding linear stack: the overflow watch names the step, across layers."""
+    net = Network("rnn", n_features=1, n_hidden=2, n_classes=2, activation="linear", init="identity", rho=1e200,
+                  layers=2, bidirectional=True)
+    X = np.ones((1, 3, 1))
+    fwd = net.forward(X)
+    assert fwd.nonfinite_from is not None and 1 <= fwd.nonfinite_from <= fwd.n_steps
+    layer, direction, t = fwd.position(fwd.nonfinite_from - 1)
+    assert not np.all(np.isfinite(fwd.layer_h[(layer, direction)][:, t]))
+    for n in range(fwd.nonfinite_from - 1):
+        layer, direction, t = fwd.position(n)
+        assert np.all(np.isfinite(fwd.layer_h[(layer, direction)][:, t]))
+    bwd = net.backward(fwd, np.zeros((1, 3), dtype=int))
+    assert bwd.nonfinite_from == 1  # the readout's gradient reads the overflowed top layer

@@ -154,3 +154,26 @@ def test_loss_and_every_gradient_equal_torchs(cell, activation, layers, bidirect
     for name, grad in theirs.items():
         np.testing.assert_allclose(ours[name], grad, rtol=1e-10, atol=1e-13, err_msg=name)
     np.testing.assert_allclose(net.forward(X).h, output.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_weights_written_with_safetensors_load_strictly_into_torch(tmp_path):
+    """The file `export --format safetensors` is to write: to_torch's arrays under torch's
+    names, read by torch (strict) to the same loss, and back into the engine unchanged."""
+    numpy_files = pytest.importorskip("safetensors.numpy")
+    net = net_with_biases("lstm", layers=2, bidirectional=True)
+    path = tmp_path / "weights.safetensors"
+    numpy_files.save_file(to_torch(net), str(path))
+    back = from_torch(net, numpy_files.load_file(str(path)))
+    for name, value in net.params.items():
+        np.testing.assert_array_equal(back[name], value)
+    torch = pytest.importorskip("torch")
+    torch_files = pytest.importorskip("safetensors.torch")
+    model = torch.nn.Module()
+    model.rnn = torch.nn.LSTM(F, D, num_layers=2, bidirectional=True, batch_first=True)
+    model.fc = torch.nn.Linear(2 * D, C)
+    model = model.double()
+    model.load_state_dict(torch_files.load_file(str(path)), strict=True)
+    X, Y = make_batch(net, T=4)
+    output, _ = model.rnn(torch.from_numpy(X))
+    loss = torch.nn.functional.cross_entropy(model.fc(output).reshape(-1, C), torch.from_numpy(Y).reshape(-1))
+    assert net.loss(net.forward(X), Y) == pytest.approx(loss.item(), rel=1e-13)

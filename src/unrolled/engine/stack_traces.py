@@ -162,6 +162,17 @@ class StackBackwardTrace:
         return {key: natural(b.dc, key[1]) for key, b in self.layers.items() if b.dc is not None}
 
     @property
+    def nonfinite_from(self) -> int | None:
+        """The first backward step (1-based, in backward step order) whose gradient is inf
+        or nan, or None."""
+        T = self.T
+        for n, key in enumerate(reversed(self.layers)):
+            t = self.layers[key].nonfinite_from  # in the direction's own order, counted from T down
+            if t is not None:
+                return n * T + (T - t + 1)
+        return None
+
+    @property
     def dh_norm_per_layer(self) -> dict[Key, np.ndarray]:
         """(l, d) -> (T,) ||dL/dh_t|| over the batch and the units, natural time order;
         NaN where not yet computed."""
