@@ -214,11 +214,13 @@ class Stack:
     def _entry_from_above(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, layer: int) -> np.ndarray:
         """(B, T, dirs*D) dL/d output_t of layer layer through layer l+1's inputs: the sum over
         its directions of dL/da_x @ W^T, each in natural time order."""
-        total = 0.0
+        B, T, _ = fwd.X.shape
+        total = np.zeros((B, T, self.directions * self.n_hidden))
         for d in range(self.directions):
             W = fwd.layers[(layer + 1, d)].packed["W"]
-            total = total + natural(bwd.layers[(layer + 1, d)].d_ax, d) @ W.T
-        return np.asarray(total)
+            d_ax = bwd.layers[(layer + 1, d)].d_ax  # (B, T, K*D), contiguous, the direction's order
+            total += natural((d_ax.reshape(B * T, -1) @ W.T).reshape(B, T, -1), d)
+        return total
 
     def backward_step(self, bwd: StackBackwardTrace, fwd: StackForwardTrace, k: int) -> None:
         if bwd.complete:
