@@ -6,8 +6,10 @@ from .functions import ACTIVATIONS
 from .init import INITS, spectral_radius, with_spectral_radius
 from .jacobians import JacobianNorms
 from .losses import LOSSES
-from .network import MODES, Network
+from .network import MAX_LAYERS, MODES, Network
 from .optim import CLIPPING, OPTIMISERS, clip, make_optimiser
+from .stack import DIRECTION_NAMES
+from .stack_traces import StackBackwardTrace, StackForwardTrace
 from .tasks import TASKS, get_task
 from .traces import BackwardTrace, ForwardTrace
 
@@ -15,8 +17,10 @@ __all__ = [
     "ACTIVATIONS",
     "CELLS",
     "CLIPPING",
+    "DIRECTION_NAMES",
     "INITS",
     "LOSSES",
+    "MAX_LAYERS",
     "MODES",
     "OPTIMISERS",
     "TASKS",
@@ -24,6 +28,8 @@ __all__ = [
     "ForwardTrace",
     "JacobianNorms",
     "Network",
+    "StackBackwardTrace",
+    "StackForwardTrace",
     "cell_class",
     "clip",
     "get_task",

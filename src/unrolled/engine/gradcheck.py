@@ -52,6 +52,8 @@ def truncated_loss(net, X, Y, anchor) -> float:
     check, held constant) through steps s-k+1..s at the network's current weights. At the
     anchor's weights it equals the ordinary loss; its gradient there is the truncated one.
     Both losses are sums over timesteps, so the terms are the columns of one output array."""
+    if getattr(net, "stack", None) is not None:
+        return stack_truncated_loss(net, X, Y, anchor)
     T, k = X.shape[1], net.truncation_for(X.shape[1])
     packed = net._packed_params()
     cell = net.cell
@@ -71,6 +73,42 @@ def truncated_loss(net, X, Y, anchor) -> float:
             y[:, s] = net.readout(packed, state["h"])
         else:
             y[:] = net.readout(packed, state["h"])
+    return loss_and_grad(net.loss_name, y, check_targets(Y, y.shape))[0]
+
+
+def stack_truncated_loss(net, X, Y, anchor) -> float:
+    """The truncated objective of a stack (see `stack`'s docstring): layer by layer, each
+    direction's output at every t is recomputed from that direction's state k steps earlier
+    in `anchor` (a StackForwardTrace at the weights of the check, held constant) through its
+    last k steps, from the layer below's outputs recomputed in the same way; the readout
+    reads the top layer's. k = 0 (or k >= T): the ordinary loss."""
+    T, k = X.shape[1], net.truncation_for(X.shape[1])
+    packed = net._packed_params()
+    cell, stack = net.cell, net.stack
+    B, D = X.shape[0], net.n_hidden
+    inputs = X
+    for layer in range(stack.n_layers):
+        outputs = np.empty((B, T, stack.directions * D))
+        for d in range(stack.directions):
+            order = slice(None, None, -1 if d else 1)  # the direction's own time order
+            sequence, out = inputs[:, order], outputs[:, order, d * D : (d + 1) * D]
+            states = anchor.layers[(layer, d)]
+            state = cell.initial_state(B, D)
+            for s in range(T):
+                start = max(s - k + 1, 0) if k else s  # k = 0: carry on from step s - 1
+                if k and start > 0:
+                    state = {"h": states.h[:, start - 1]}
+                    if states.c is not None:
+                        state["c"] = states.c[:, start - 1]
+                elif k:
+                    state = cell.initial_state(B, D)
+                for t in range(start, s + 1):
+                    state, _ = cell.step_forward(packed[(layer, d)], sequence[:, t], state)
+                out[:, s] = state["h"]
+        inputs = outputs
+    y = inputs @ packed["W2"] + packed["b2"]
+    if net.mode == "many-to-one":
+        y = y[:, -1]
     return loss_and_grad(net.loss_name, y, check_targets(Y, y.shape))[0]
 
 

@@ -74,9 +74,18 @@ def init_params(
 ) -> dict[str, np.ndarray]:
     """Parameters for `cell` and the readout W2 (D, C), b2 (C,); biases zero except the
     LSTM's forget gate, which starts at `forget_bias` (Jozefowicz et al. 2015)."""
+    params = cell_params(cell, n_features, n_hidden, rng, rho, forget_bias, init)
+    params.update(readout_params(n_hidden, n_classes, rng))
+    return params
+
+
+def cell_params(cell, n_inputs: int, n_hidden: int, rng: np.random.Generator, rho: float | None = None,
+                forget_bias: float = 1.0, init: str = "spectral-radius") -> dict[str, np.ndarray]:
+    """One recurrent layer's parameters under the cell's names, for inputs of width n_inputs
+    (W_*: (n_inputs, D)): U as `init` says, W Glorot, biases as `init_params` says."""
     params = {}
     recurrent = set(cell.recurrent_param_names())
-    for name, shape in cell.param_shapes(n_features, n_hidden).items():
+    for name, shape in cell.param_shapes(n_inputs, n_hidden).items():
         if name in recurrent:
             params[name] = recurrent_matrix(rng, n_hidden, rho, init)
         elif len(shape) == 2:
@@ -85,6 +94,9 @@ def init_params(
             params[name] = np.zeros(shape)
     if cell.forget_bias_param is not None:
         params[cell.forget_bias_param][:] = forget_bias
-    params["W2"] = glorot(rng, n_hidden, n_classes)
-    params["b2"] = np.zeros(n_classes)
     return params
+
+
+def readout_params(n_inputs: int, n_classes: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The readout W2 (n_inputs, C), Glorot, and b2 (C,), zero."""
+    return {"W2": glorot(rng, n_inputs, n_classes), "b2": np.zeros(n_classes)}

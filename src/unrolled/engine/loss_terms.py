@@ -10,7 +10,7 @@ import numpy as np
 
 from .cells.base import Cell
 from .functions import tolerate_overflow
-from .traces import BackwardTrace, ForwardTrace
+from .traces import ForwardTrace, LayerBackward, LayerTrace
 
 
 class LossNetwork(Protocol):
@@ -54,7 +54,7 @@ def step_loss_gradient(net: LossNetwork, fwd: ForwardTrace, Y, k: int | None = N
 
 
 @tolerate_overflow
-def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.ndarray | None = None) -> np.ndarray:
+def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
     """(T,) ||dL/dU at step t alone||_F over all recurrent matrices: the temporal
     contributions of Pascanu, Mikolov and Bengio (2013, eq. 4); NaN where not yet done.
     steps: a (T,) mask of the timesteps wanted (NaN elsewhere): a step's contribution does

@@ -11,6 +11,15 @@ gradient is then exactly the derivative of the truncated objective sum_s L_s, wh
 computed from h_{s-k} held constant (a "detached" state) through steps s-k+1..s. The same
 per-step backward carries the loss terms apart, one row per term still within reach, and
 drops each term when it has gone k steps back; k = 0, or k >= T, is full BPTT.
+
+Depth and direction (`layers` L > 1, `bidirectional`): the network holds a `stack.Stack`,
+whose docstring states the equations, the parameter names (layer 0's forward direction keeps
+the seed's names; others append `_l<l>` and `_reverse`: U1_l1, U1_l0_reverse), the step
+order (torch's: layer by layer, forward t = 1..T then reverse t = T..1; backward the exact
+reverse) and truncation (along time within each layer, re-entering at every layer). Its
+passes return a `StackForwardTrace` / `StackBackwardTrace`: `fwd.h` and `bwd.dh` are the
+top layer's output (B, T, dirs*D); `fwd.layer_h[(l, d)]`, `bwd.layer_dh[(l, d)]` are (B, T, D)
+per layer and direction. L = 1 in one direction is the network above, unchanged.
 """
 
 from __future__ import annotations
@@ -19,16 +28,19 @@ import numbers
 
 import numpy as np
 
-from . import jacobians, loss_terms
+from . import jacobians, loss_terms, recurrence
 from .cells import CELLS, make_cell
-from .cells.base import Cell, StepGrads, blocks
-from .checks import check_choice, check_size
+from .cells.base import Cell
+from .checks import check_choice, check_flag, check_size, check_whole
 from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
-from .traces import BackwardTrace, ForwardTrace
+from .stack import Stack
+from .stack_traces import StackBackwardTrace, StackForwardTrace
+from .traces import BackwardTrace, ForwardTrace, LayerBackward, LayerTrace
 
 MODES = ("many-to-many", "many-to-one")
+MAX_LAYERS = 8
 
 
 class Network:
@@ -41,6 +53,8 @@ class Network:
     init: how U is drawn from rho (see `init.INITS`).
     forget_bias: the LSTM's initial forget-gate bias.
     truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
+    layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
+    beside every layer's forward one (see `stack`).
     """
 
     def __init__(
@@ -57,6 +71,8 @@ class Network:
         forget_bias: float = 1.0,
         init: str = "spectral-radius",
         truncation: int = 0,
+        layers: int = 1,
+        bidirectional: bool = False,
     ):
         check_choice("cell", cell, CELLS)
         self.n_features = check_size("n_features", n_features)
@@ -74,17 +90,32 @@ class Network:
         if isinstance(truncation, bool) or not isinstance(truncation, (int, np.integer)) or truncation < 0:
             raise ValueError(f"truncation: got {truncation!r}, expected a whole number >= 0 (0: full BPTT)")
         self.truncation: int = int(truncation)
+        self.layers: int = check_whole("layers", layers, 1, MAX_LAYERS)
+        self.bidirectional: bool = check_flag("bidirectional", bidirectional)
         self.cell: Cell = make_cell(cell, activation)
         rng = np.random.default_rng(seed)
-        self.params: dict[str, np.ndarray] = init_params(
-            self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
-        )
+        # the stack of layers and directions; None for one layer in one direction
+        self.stack: Stack | None = None
+        if self.layers > 1 or self.bidirectional:
+            self.stack = Stack(self.cell, self.n_features, self.n_hidden, self.n_classes, self.mode,
+                               self.layers, 2 if self.bidirectional else 1)
+            self.params: dict[str, np.ndarray] = self.stack.init_params(rng, rho, forget_bias, init)
+        else:
+            self.params = init_params(
+                self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
+            )
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
 
     @property
     def cell_name(self) -> str:
         return self.cell.name
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        if self.stack is not None:
+            return self.stack.param_shapes()
         shapes = self.cell.param_shapes(self.n_features, self.n_hidden)
         shapes["W2"] = (self.n_hidden, self.n_classes)
         shapes["b2"] = (self.n_classes,)
@@ -100,6 +131,8 @@ class Network:
         return t <= s and (k == 0 or t > s - k)
 
     def recurrent_param_names(self) -> tuple[str, ...]:
+        if self.stack is not None:
+            return self.stack.recurrent_param_names()
         return self.cell.recurrent_param_names()
 
     def check_input(self, X) -> np.ndarray:
@@ -120,6 +153,8 @@ class Network:
             got = () if value is None else np.shape(value)
             if value is None or got != shape:
                 raise ValueError(f"params[{name!r}]: got shape {got}, expected {shape}")
+        if self.stack is not None:
+            return self.stack.pack(self.params)
         packed = self.cell.pack(self.params)
         packed["W2"] = self.params["W2"].copy()
         packed["b2"] = self.params["b2"].copy()
@@ -128,18 +163,15 @@ class Network:
     # -- forward ----------------------------------------------------------------------
     @tolerate_overflow
     def begin_forward(self, X) -> ForwardTrace:
-        """An empty trace over X (B, T, F), ready for `forward_step`."""
+        """An empty trace over X (B, T, F), ready for `forward_step` (a StackForwardTrace
+        for a stack: typed as the one-layer trace, which is what callers of one layer read)."""
         X = self.check_input(X)
+        if self.stack is not None:
+            return self.stack.begin_forward(X, self._packed_params())  # type: ignore[return-value]
         B, T, _ = X.shape
         D, C = self.n_hidden, self.n_classes
         cell = self.cell
         packed = self._packed_params()
-        pre_block = np.full((B, T, len(cell.pre_names) * D), np.nan)
-        gate_block: np.ndarray | None = None
-        gates: dict[str, np.ndarray] = {}
-        if cell.gate_names:
-            gate_block = np.full((B, T, cell.blocks * D), np.nan)
-            gates = dict(zip(cell.gate_names, blocks(gate_block, cell.blocks)))
         a_x = X @ packed["W"] + packed["b"]
         return ForwardTrace(
             X=X,
@@ -148,54 +180,33 @@ class Network:
             c=np.full((B, T, D), np.nan) if "c" in cell.state_names else None,
             y=np.full((B, T, C) if self.mode == "many-to-many" else (B, C), np.nan),
             a_x=a_x,
-            pre_block=pre_block,
-            gate_block=gate_block,
-            gates=gates,
-            pre=dict(zip(cell.pre_names, blocks(pre_block, len(cell.pre_names)))),
+            **recurrence.trace_arrays(cell, B, T, D),
         )
 
     @tolerate_overflow
     def forward_step(self, trace: ForwardTrace) -> None:
-        """Compute timestep t = trace.steps_done + 1 and record it."""
+        """Compute timestep t = trace.steps_done + 1 and record it; for a stack, the next
+        (layer, direction, t) in step order (`StackForwardTrace.position`)."""
         self._forward_step(trace)
 
     def _forward_step(self, trace: ForwardTrace, readout: bool = True) -> None:
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            return self.stack.forward_step(trace, readout)
         t = trace.steps_done
-        if t >= trace.T:
-            raise ValueError(f"forward_step: all {trace.T} timesteps are done")
-        if t == 0:
-            state = self.cell.initial_state(trace.X.shape[0], self.n_hidden)
-        else:
-            state = {"h": trace.h[:, t - 1]}
-            if trace.c is not None:
-                state["c"] = trace.c[:, t - 1]
-        new_state, cache = self.cell.step_forward(trace.packed, trace.X[:, t], state, trace.a_x[:, t])
-        trace.caches.append(cache)
-        trace.h[:, t] = new_state["h"]
-        if trace.c is not None:
-            trace.c[:, t] = new_state["c"]
-        pre, gates = self.cell.step_traces(cache)
-        trace.pre_block[:, t] = pre
-        if gates is not None:
-            assert trace.gate_block is not None  # begin_forward made one: the cell has gates
-            trace.gate_block[:, t] = gates
+        new_state = recurrence.forward_step(self.cell, trace)
         if self.mode == "many-to-many":
             if readout:
                 trace.y[:, t] = self.readout(trace.packed, new_state["h"])
         elif t == trace.T - 1:
             trace.y[:] = self.readout(trace.packed, new_state["h"])
-        trace.steps_done += 1
 
     def forward_unstep(self, trace: ForwardTrace) -> None:
         """Undo the last forward step: its column becomes NaN again."""
-        if trace.steps_done == 0:
-            raise ValueError("forward_unstep: no forward step to undo")
-        trace.steps_done -= 1
-        t = trace.steps_done
-        trace.caches.pop()
-        for a in (trace.h, trace.c, trace.pre_block, trace.gate_block):
-            if a is not None:
-                a[:, t] = np.nan
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            return self.stack.forward_unstep(trace)
+        t = recurrence.forward_unstep(trace)
         if self.mode == "many-to-many":
             trace.y[:, t] = np.nan
         else:
@@ -209,6 +220,12 @@ class Network:
     @tolerate_overflow
     def forward(self, X) -> ForwardTrace:
         trace = self.begin_forward(X)
+        if isinstance(trace, StackForwardTrace):
+            assert self.stack is not None
+            for _ in range(trace.n_steps):
+                self.stack.forward_step(trace, readout=False)
+            self.stack.complete_readout(trace)
+            return trace
         for _ in range(trace.T):
             self._forward_step(trace, readout=False)
         if self.mode == "many-to-many":  # all y_t in one matmul rather than T small ones
@@ -219,7 +236,8 @@ class Network:
     @tolerate_overflow
     def loss_and_output_grad(self, fwd: ForwardTrace, Y) -> tuple[float, np.ndarray]:
         if not fwd.complete:
-            raise ValueError(f"loss: the forward pass has done {fwd.steps_done} of {fwd.T} steps")
+            total = fwd.n_steps if isinstance(fwd, StackForwardTrace) else fwd.T
+            raise ValueError(f"loss: the forward pass has done {fwd.steps_done} of {total} steps")
         Y = check_targets(Y, fwd.y.shape)
         return loss_and_grad(self.loss_name, fwd.y, Y)
 
@@ -244,29 +262,28 @@ class Network:
         at the cost of one more vector-Jacobian product per step."""
         loss, dy = self.loss_and_output_grad(fwd, Y)
         B, T, D = fwd.h.shape
-        width = self.cell.blocks * D
-        has_c = fwd.c is not None
-        d_ax = np.empty((B, T, width))  # columns are valid once their step is done
         k = self.truncation_for(T)
-        terms = None
-        if k:  # loss terms within reach: one (k = W) per step, or many-to-one's single term
-            W = k if self.mode == "many-to-many" else 1
-            terms = {name: np.zeros((T, W, B, D)) for name in self.cell.state_names}
+        if isinstance(fwd, StackForwardTrace):
+            assert self.stack is not None
+            if track_last_step:
+                raise ValueError("track_last_step: the last step's own gradient is not available "
+                                 "for layers > 1 or bidirectional")
+            return self.stack.begin_backward(fwd, loss, dy, k)  # type: ignore[return-value]
+        # loss terms within reach: one (k = W) per step, or many-to-one's single term
+        arrays = recurrence.new_backward(
+            self.cell, self._dh_through_readout(fwd, dy), np.full((B, T, D), np.nan),
+            np.full((B, T, D), np.nan) if fwd.c is not None else None,
+            k, k if self.mode == "many-to-many" else 1,
+        )
         return BackwardTrace(
             loss=loss,
             dy=dy,
-            dh_readout=self._dh_through_readout(fwd, dy),
-            dh=np.full((B, T, D), np.nan),
-            dc=np.full((B, T, D), np.nan) if has_c else None,
-            carry_h=np.zeros((B, T, D)),
-            carry_c=np.zeros((B, T, D)) if has_c else None,
-            d_ax=d_ax,
-            d_ah=d_ax if self.cell.shared_affine_grad else np.empty((B, T, width)),
             dh_last=np.full((B, T, D), np.nan) if track_last_step else None,
             carry_last=(
-                {k: np.zeros((B, T, D)) for k in self.cell.state_names} if track_last_step and not terms else None
+                {name: np.zeros((B, T, D)) for name in self.cell.state_names}
+                if track_last_step and arrays["carry_terms"] is None else None
             ),
-            carry_terms=terms,
+            **arrays,
         )
 
     @tolerate_overflow
@@ -275,98 +292,30 @@ class Network:
         self._backward_step(bwd, fwd)
 
     def _backward_step(self, bwd: BackwardTrace, fwd: ForwardTrace) -> None:
-        t = bwd.next_t
-        if t < 0:
-            raise ValueError(f"backward_step: all {bwd.T} timesteps are done")
-        if bwd.carry_terms is not None:
-            step = self._truncated_step(bwd, fwd, t)
-        else:
-            d_state = {"h": bwd.dh_readout[:, t] + bwd.carry_h[:, t]}
-            if bwd.carry_c is not None:
-                d_state["c"] = bwd.carry_c[:, t]
-            step = self.cell.step_backward(fwd.packed, d_state, fwd.caches[t])
-        bwd.dh[:, t] = step.d_state_total["h"]
-        if bwd.dc is not None:
-            bwd.dc[:, t] = step.d_state_total["c"]
-        bwd.d_ax[:, t] = step.d_ax
-        if bwd.d_ah is not bwd.d_ax:
-            bwd.d_ah[:, t] = step.d_ah
-        if t > 0:
-            bwd.carry_h[:, t - 1] = step.d_state_prev["h"]
-            if bwd.carry_c is not None:
-                bwd.carry_c[:, t - 1] = step.d_state_prev["c"]
-        if bwd.dh_last is not None and bwd.carry_last is not None:
-            self._carry_last_step_gradient(bwd.dh_last, bwd.carry_last, bwd.dh_readout, fwd, t)
-        bwd.steps_done += 1
+        T = bwd.T
+        if isinstance(bwd, StackBackwardTrace):
+            assert self.stack is not None and isinstance(fwd, StackForwardTrace)
+            return self.stack.backward_step(bwd, fwd, self.truncation_for(T))
+        def entries() -> np.ndarray:
+            return np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
+
+        recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
         if bwd.complete:
             bwd.grads = self._param_grads(fwd, bwd)
-
-    def _truncated_step(self, bwd: BackwardTrace, fwd: ForwardTrace, t: int) -> StepGrads:
-        """Backpropagate through step t with the loss terms carried apart: slot s % W of
-        carry_terms[name][t] (W, B, D) holds dL_s/d state_t for each loss term s within reach.
-        One step_backward over the W rows; the results are summed over the terms, and the
-        term that has gone k steps back (s = t - 1 + k) is dropped from the carry to t - 1."""
-        assert bwd.carry_terms is not None
-        T, k = bwd.T, self.truncation_for(bwd.T)
-        terms = {name: carry[t].copy() for name, carry in bwd.carry_terms.items()}  # the carry stays, for an undo
-        W = terms["h"].shape[0]
-        terms["h"][t % W] += bwd.dh_readout[:, t]  # loss term t enters (many-to-one: zero but at T)
-        step = self.cell.step_backward(fwd.packed, terms, fwd.caches[t])
-        if bwd.dh_last is not None:  # dL_T/dh_t: the last term's row, while it reaches
-            dh_last = terms["h"][(T - 1) % W]
-            bwd.dh_last[:, t] = dh_last if self.reaches(T - 1, t, T) else np.zeros_like(dh_last)
-        expiring = t - 1 + k  # dL_s/dh_{s-k} = 0: this term stops here, if it is a loss term
-        is_term = expiring == T - 1 or (expiring < T and self.mode == "many-to-many")
-        if t > 0:
-            for name, carry in bwd.carry_terms.items():
-                carry[t - 1] = step.d_state_prev[name]
-                if is_term:
-                    carry[t - 1, expiring % W] = 0.0
-        return StepGrads(
-            {name: carry[t - 1].sum(axis=0) for name, carry in bwd.carry_terms.items()} if t > 0 else {},
-            step.d_ax.sum(axis=0),
-            step.d_ah.sum(axis=0),
-            {name: v.sum(axis=0) for name, v in step.d_state_total.items()},
-        )
-
-    def _carry_last_step_gradient(
-        self, dh_last: np.ndarray, carry: dict[str, np.ndarray], dh_readout: np.ndarray, fwd: ForwardTrace, t: int
-    ) -> None:
-        """Record dL_T/dh_t into dh_last (B, T, D) and carry it to step t-1 through carry
-        (state name -> (B, T, D)); it starts at t = T from the readout's dh_readout."""
-        if t == fwd.T - 1:
-            d_state = {k: np.zeros_like(v[:, t]) for k, v in carry.items()}
-            d_state["h"] = dh_readout[:, t]
-        else:
-            d_state = {k: v[:, t] for k, v in carry.items()}
-        dh_last[:, t] = d_state["h"]
-        if t > 0:
-            d_prev = self.cell.state_vjp(fwd.packed, d_state, fwd.caches[t])
-            for k, v in carry.items():
-                v[:, t - 1] = d_prev[k]
 
     def backward_unstep(self, bwd: BackwardTrace) -> None:
         """Undo the last backward step exactly: nothing was accumulated, so the columns of
         that step become NaN again and the parameter gradients are forgotten."""
-        if bwd.steps_done == 0:
-            raise ValueError("backward_unstep: no backward step to undo")
-        bwd.steps_done -= 1
-        t = bwd.next_t
-        for a in (bwd.dh, bwd.dc, bwd.dh_last):
-            if a is not None:
-                a[:, t] = np.nan
+        if isinstance(bwd, StackBackwardTrace):
+            assert self.stack is not None
+            return self.stack.backward_unstep(bwd)
+        recurrence.backward_unstep(bwd)
         bwd.grads = {}
 
     def _param_grads(self, fwd: ForwardTrace, bwd: BackwardTrace) -> dict[str, np.ndarray]:
         """Sum every step's parameter gradient, all timesteps at once (one matmul each)."""
         B, T, D = fwd.h.shape
-        d_packed = self.cell.param_grads(
-            fwd.X.reshape(B * T, -1),
-            fwd.h_prev.reshape(B * T, D),
-            bwd.d_ax.reshape(B * T, -1),
-            bwd.d_ah.reshape(B * T, -1),
-        )
-        grads = self.cell.unpack_grads(d_packed)
+        grads = self.cell.unpack_grads(recurrence.packed_grads(self.cell, fwd, bwd))
         if self.mode == "many-to-many":
             grads["W2"] = fwd.h.reshape(B * T, D).T @ bwd.dy.reshape(B * T, -1)
             grads["b2"] = bwd.dy.sum(axis=(0, 1))
@@ -378,20 +327,37 @@ class Network:
     @tolerate_overflow
     def backward(self, fwd: ForwardTrace, Y) -> BackwardTrace:
         bwd = self.begin_backward(fwd, Y)
-        for _ in range(bwd.T):
+        for _ in range(bwd.n_steps if isinstance(bwd, StackBackwardTrace) else bwd.T):
             self._backward_step(bwd, fwd)
         return bwd
 
     def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
         """(B, T, D) dL_k/dh_t, the gradient of timestep k's loss term alone: see
-        `loss_terms.step_loss_gradient`."""
+        `loss_terms.step_loss_gradient`. One layer, one direction only."""
+        if isinstance(fwd, StackForwardTrace):
+            raise ValueError("step_loss_gradient: one loss term's own gradient is not available "
+                             "for layers > 1 or bidirectional")
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
 
     @staticmethod
-    def recurrent_contributions(fwd: ForwardTrace, bwd: BackwardTrace, steps: np.ndarray | None = None) -> np.ndarray:
-        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`."""
+    def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
+        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For a
+        stack, pass one layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
+        direction's own time order)."""
+        if isinstance(fwd, StackForwardTrace) or isinstance(bwd, StackBackwardTrace):
+            raise ValueError("recurrent_contributions: for layers > 1 or bidirectional, pass one "
+                             "layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)]")
         return loss_terms.recurrent_contributions(fwd, bwd, steps)
 
-    def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None):
-        """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`."""
-        return jacobians.jacobian_norms(self.cell, fwd, sequence=sequence, exact=exact)
+    def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None,
+                       layer: tuple[int, int] = (0, 0)):
+        """Spectral norms of dh_t/dh_{t-1} and of dh_T/dh_t; see `jacobians.jacobian_norms`.
+        For a stack, of layer `layer` = (l, d), in that direction's own time order (the
+        reverse direction's index i is timestep T - i)."""
+        trace: LayerTrace = fwd
+        if isinstance(fwd, StackForwardTrace):
+            if layer not in fwd.layers:
+                raise ValueError(f"layer: got {layer!r}, expected (l, d) with l from 0 to {fwd.n_layers - 1} "
+                                 f"and d from 0 to {fwd.directions - 1}")
+            trace = fwd.layers[layer]
+        return jacobians.jacobian_norms(self.cell, trace, sequence=sequence, exact=exact)

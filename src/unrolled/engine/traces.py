@@ -31,14 +31,15 @@ def first_nonfinite_step(arrays, steps: range) -> int | None:
 
 
 @dataclass
-class ForwardTrace:
-    """Forward pass over X (B, T, F) with D hidden units and C outputs."""
+class LayerTrace:
+    """Forward pass of one recurrent layer over its input X (B, T, F), F the layer's input
+    width, in the order the layer visits time: for a reverse direction (`stack`) every
+    array here is a time-reversed view, so index t is the layer's (t+1)-th step."""
 
     X: np.ndarray  # (B, T, F)
     packed: dict  # the parameters the pass used, stacked per cell (see Cell.pack)
     h: np.ndarray  # (B, T, D) hidden states h_1..h_T
     c: np.ndarray | None  # (B, T, D) LSTM cell states, else None
-    y: np.ndarray  # (B, T, C) many-to-many; (B, C) many-to-one
     a_x: np.ndarray  # (B, T, K*D) x_t @ W + b for every t, computed in one matmul
     pre_block: np.ndarray  # (B, T, P*D) pre-activations, blocks in the cell's pre_names order
     gate_block: np.ndarray | None  # (B, T, K*D) gate activations, in gate_names order
@@ -68,12 +69,19 @@ class ForwardTrace:
 
 
 @dataclass
-class BackwardTrace:
-    """Backward pass through time over a ForwardTrace, from t = T down to t = 1."""
+class ForwardTrace(LayerTrace):
+    """Forward pass over X (B, T, F) with D hidden units and C outputs."""
 
-    loss: float
-    dy: np.ndarray  # dL/dy, shaped like y
-    dh_readout: np.ndarray  # (B, T, D) dL/dh_t through the readout at t only
+    y: np.ndarray = field(kw_only=True)  # (B, T, C) many-to-many; (B, C) many-to-one
+
+
+@dataclass
+class LayerBackward:
+    """Backward pass through time of one recurrent layer over its LayerTrace, from its last
+    step down to its first (for a reverse direction, in its own order, as LayerTrace)."""
+
+    dh_readout: np.ndarray  # (B, T, D) dL/dh_t entering at t from outside the recurrence:
+    # through the readout, or, below the top of a stack, through the layer above
     dh: np.ndarray  # (B, T, D) total dL/dh_t
     dc: np.ndarray | None  # (B, T, D) total dL/dc_t (LSTM)
     carry_h: np.ndarray  # (B, T, D) dL/dh_t through step t+1 (the recurrent path)
@@ -87,7 +95,6 @@ class BackwardTrace:
     # of step t, apart (slot s % W holds dL_s/d state_t); None for full BPTT
     carry_terms: dict | None = None
     steps_done: int = 0
-    grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
     _norms: dict = field(default_factory=dict, repr=False)  # name -> (steps_done, (T,) read-only norms)
 
     def _norm_per_step(self, name: str, a: np.ndarray) -> np.ndarray:
@@ -151,3 +158,12 @@ class BackwardTrace:
         """The first timestep, in backward order (from T down), whose gradient is inf/nan."""
         T = self.T
         return first_nonfinite_step((self.dh, self.dc), range(T - 1, T - 1 - self.steps_done, -1))
+
+
+@dataclass
+class BackwardTrace(LayerBackward):
+    """Backward pass through time over a ForwardTrace, from t = T down to t = 1."""
+
+    loss: float = field(kw_only=True)
+    dy: np.ndarray = field(kw_only=True)  # dL/dy, shaped like y
+    grads: dict[str, np.ndarray] = field(default_factory=dict, kw_only=True)  # filled when complete
