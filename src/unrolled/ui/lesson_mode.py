@@ -253,20 +253,29 @@ class LessonMode(QtCore.QObject):
             self.window.plots.frame(None)
 
     def _compare(self, end: bool) -> None:
+        """The stop's comparison in front of the window, over the plots (the lesson text
+        stays in view), whole on the screen; the remote's keys in it drive the lesson."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
                 window.compare_window.close()
+                window.activateWindow()
             self._opened_compare = False
             return
-        window.open_compare()
+        plots = window.plots
+        window.open_compare(over=QtCore.QRect(plots.mapToGlobal(QtCore.QPoint(0, 0)), plots.size()))
         compare = window.compare_window
         if compare is None:  # open_compare said why
             return
         self._opened_compare = True
         _, note = build_comparison(stop, end, compare.comparison)
         compare.status.showMessage(note or f"Stop {stop.number}: {stop.title}")
-        window.activateWindow()  # the remote's keys keep going to the lesson
+        for name, key in REMOTE_KEYS.items():  # PageDown and PageUp go on through the lesson
+            action = compare.transport.actions[name]
+            action.setShortcuts([k for k in action.shortcuts() if k.toString() != key])
+        compare.addActions([self.act_page_down, self.act_page_up, self.act_next, self.act_previous,
+                            self.act_return, self.pane.act_fold])
+        compare.activateWindow()  # its T trains the comparison, as the stop's text says
 
     # -- the handout ------------------------------------------------------------------------
     def write_handout(self) -> None:
