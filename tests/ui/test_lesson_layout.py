@@ -141,10 +141,15 @@ def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypa
     compare = window.compare_window
     assert compare is not None and compare.isVisible()
     assert compare.parentWidget() is window and compare.isWindow()
-    inside = compare.geometry()
-    framed = inside.adjusted(0, -main_window_module.TITLE_BAR_PX, 0, 0)  # a title bar above its inside
-    assert screen.contains(framed), (framed, screen)
-    assert inside.top() >= window.lessons.dock.mapToGlobal(QtCore.QPoint(0, 0)).y()  # the text stays in view
+
+    def framed():  # its frame, with a title bar TITLE_BAR_PX tall above its inside
+        frame = compare.frameGeometry()
+        frame.setTop(min(frame.top(), compare.geometry().top() - TITLE_BAR_PX))
+        return frame
+
+    qtbot.waitUntil(lambda: screen.contains(framed()), timeout=3000)  # once the window manager has framed it
+    pane_bottom = window.lessons.dock.mapToGlobal(QtCore.QPoint(0, window.lessons.dock.height())).y()
+    assert framed().top() >= pane_bottom - TITLE_BAR_PX  # the lesson text stays in view
     with qtbot.waitActive(compare):
         compare.activateWindow()
     qtbot.keyClick(compare.graphics, QtCore.Qt.Key.Key_PageDown)

@@ -253,8 +253,9 @@ class LessonMode(QtCore.QObject):
             self.window.plots.frame(None)
 
     def _compare(self, end: bool) -> None:
-        """The stop's comparison in front of the window, over the plots (the lesson text
-        stays in view), whole on the screen; the remote's keys in it drive the lesson."""
+        """The stop's comparison in front of the window, below the lesson text across the
+        window's width (the stop is about it), whole on the screen; the remote's keys in it
+        drive the lesson."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
@@ -262,8 +263,9 @@ class LessonMode(QtCore.QObject):
                 window.activateWindow()
             self._opened_compare = False
             return
-        plots = window.plots
-        window.open_compare(over=QtCore.QRect(plots.mapToGlobal(QtCore.QPoint(0, 0)), plots.size()))
+        top = window.plots.mapToGlobal(QtCore.QPoint(0, 0)).y()
+        frame = window.frameGeometry()
+        window.open_compare(over=QtCore.QRect(frame.left(), top, frame.width(), frame.bottom() + 1 - top))
         compare = window.compare_window
         if compare is None:  # open_compare said why
             return

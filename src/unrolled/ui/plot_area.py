@@ -28,7 +28,7 @@ SPLIT_MIN = QtCore.QSize(1000, 700)
 HEATMAP_DATA_WIDTH = 90
 # in a lesson, the views a stop does not frame wait on tabs down the left side, which take
 # width, not the height the framed view needs
-STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "States and gates"), ("loss", "Loss"))
+STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "Heatmaps"), ("loss", "Loss"))
 # the diagram's and the tabs' shares of the height when a stop frames the diagram (its cells)
 FRAMED_DIAGRAM_STRETCH = (2, 3)
 # a framed plot's data area keeps this share of the screen's height (the window's and a
@@ -118,6 +118,7 @@ class PlotArea(QtWidgets.QWidget):
             box.setContentsMargins(0, 0, 0, 0)
             self._stage_pages[name] = page
             self._stage_tabs.addTab(page, title)
+        self._stage_tabs.setTabToolTip(1, "The hidden states and, for the LSTM and GRU, the gates")
         self._stage_tabs.currentChanged.connect(lambda _: self._catch_up())
         self._stage_tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self._stage_box.addWidget(self._stage_tabs, 1)
