@@ -129,14 +129,15 @@ class PlotArea(QtWidgets.QWidget):
         its strip above it and the other views wait on tabs; None gives the dashboard back."""
         if name == self.framed:
             if name is not None:
-                self.bring_forward(name)
+                self.bring_forward("heatmaps" if name == "diagram" else name)
             return
         self.framed = name
         if name is None:  # the split or tabbed layout, as the size asks
             self._choose_layout(self.size(), force=True)
         else:
             self._place_slots()
-            self.bring_forward(name)
+            # under a framed diagram, the hidden states its cells compute
+            self.bring_forward("heatmaps" if name == "diagram" else name)
         self._keep_framed_data()
         self._catch_up()
 
