@@ -37,7 +37,6 @@ def _no_focus(button: QtWidgets.QToolButton) -> QtWidgets.QToolButton:
 # and the shortcut): on a 1280 px projector at presentation fonts they share one row with
 # the stop's title, and the text below has the whole width
 BUTTON_TEXT = {"previous": "\u25c0 Previous", "next": "Next \u25b6", "return": "Return", "end": "End"}
-UNLIMITED = 16777215  # QWIDGETSIZE_MAX
 
 
 class LessonPane(QtWidgets.QWidget):
