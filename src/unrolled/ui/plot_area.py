@@ -30,7 +30,7 @@ HEATMAP_DATA_WIDTH = 90
 # width, not the height the framed view needs
 STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "Heatmaps"), ("loss", "Loss"))
 # the diagram's and the tabs' shares of the height when a stop frames the diagram (its cells)
-FRAMED_DIAGRAM_STRETCH = (2, 3)
+FRAMED_DIAGRAM_STRETCH = (1, 1)
 # a framed plot's data area keeps this share of the screen's height (the window's and a
 # window manager's title bar's): a gradient's fall over decades seen from the back of a room
 PLOT_SHARE = 0.36
