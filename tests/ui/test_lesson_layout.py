@@ -152,6 +152,7 @@ def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypa
     assert framed().top() >= pane_bottom - TITLE_BAR_PX  # the lesson text stays in view
     with qtbot.waitActive(compare):
         compare.activateWindow()
+    assert {window.act_presentation, window.act_full_screen} <= set(compare.actions())  # F5, F11 there too
     qtbot.keyClick(compare.graphics, QtCore.Qt.Key.Key_PageDown)
     assert window.lessons.index == index + 1
     if lesson.stops[index + 1].compare is None:

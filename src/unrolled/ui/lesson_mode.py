@@ -255,7 +255,7 @@ class LessonMode(QtCore.QObject):
     def _compare(self, end: bool) -> None:
         """The stop's comparison in front of the window, below the lesson text across the
         window's width (the stop is about it), whole on the screen; the remote's keys in it
-        drive the lesson."""
+        drive the lesson (and F5 and F11 the window)."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
@@ -276,7 +276,7 @@ class LessonMode(QtCore.QObject):
             action = compare.transport.actions[name]
             action.setShortcuts([k for k in action.shortcuts() if k.toString() != key])
         compare.addActions([self.act_page_down, self.act_page_up, self.act_next, self.act_previous,
-                            self.act_return, self.pane.act_fold])
+                            self.act_return, self.pane.act_fold, window.act_presentation, window.act_full_screen])
         compare.activateWindow()  # its T trains the comparison, as the stop's text says
 
     # -- the handout ------------------------------------------------------------------------
