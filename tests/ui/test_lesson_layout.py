@@ -18,7 +18,7 @@ SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
 TITLE_BAR_PX = 30
 SHARE = {"gradients": 0.35, "loss": 0.25}  # of the screen's height, for the data area
 MAIN_PLOT = {"gradients": "Gradient per timestep", "loss": "Loss per iteration"}
-HEATMAP_DATA_PX = 50  # each unit a few pixels tall: the pattern is seen from the back
+HEATMAP_DATA_PX = 90  # as the dashboard's layout test asks: a pattern over units seen from the back
 DIAGRAM_PX = 150  # cells, labels and caption (the existing layout's readable height)
 
 

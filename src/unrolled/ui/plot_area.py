@@ -212,11 +212,17 @@ class PlotArea(QtWidgets.QWidget):
 
     def _keep_framed_data(self) -> None:
         """A framed gradient plot keeps its share of the height: the contribution plot
-        below it gives way first."""
+        below it gives way first. Framed heatmaps have the area's width: the LSTM's six
+        panels go three to a row, each twice as tall, when the columns keep their width."""
         if self.dashboard is None:
             return
         keep = framed_data_px(self.window().height()) if self.framed == "gradients" else 0.0
         self.dashboard.gradients.keep_data(keep)
+        heatmaps = self.dashboard.heatmaps
+        columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
+        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
+        width = self._stage_tabs.width() - self._stage_tabs.tabBar().width()
+        heatmaps.set_three_columns(self.framed == "heatmaps" and width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
 
     def _choose_layout(self, size: QtCore.QSize, force: bool = False) -> None:
         """Splitters or tabs for this size at the theme's scale (a lesson's stage whatever
