@@ -150,3 +150,28 @@ def test_f5_and_back_with_every_panel_open_keeps_the_window_on_a_1280_screen(qtb
         window.act_presentation.trigger()
         qtbot.waitUntil(lambda: window.width() == 1280, timeout=3000)
     assert window.minimumSizeHint().width() <= 1280
+
+
+def test_full_screen_off_returns_a_maximised_window_to_maximised(qtbot, make_window):
+    """showNormal() after F11 gave a maximised window its unmaximised size: on a projector,
+    with the title bar, the status bar ended below the screen."""
+    window = make_window()
+    window.showMaximized()
+    qtbot.waitUntil(window.isMaximized, timeout=3000)
+    window.act_full_screen.trigger()
+    qtbot.waitUntil(window.isFullScreen, timeout=3000)
+    window.act_full_screen.trigger()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=3000)
+    assert window.isMaximized() and not window.act_full_screen.isChecked()
+
+
+def test_f5_paints_only_once_its_new_views_have_settled(qtbot, make_window):
+    """Half rebuilt, the window showed "St...ck" in the toolbar and text over the axes."""
+    window = make_window()
+    window.act_presentation.trigger()
+    assert not window.updatesEnabled()
+    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    toolbar = window.findChild(QtWidgets.QToolBar)
+    for button in toolbar.findChildren(QtWidgets.QToolButton):  # whole names at the new font
+        if button.isVisible() and button.text():
+            assert button.fontMetrics().horizontalAdvance(button.text()) <= button.width()

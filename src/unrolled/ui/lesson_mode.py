@@ -36,10 +36,14 @@ from ..session.lessons import (
 from ..session.training import Cancelled
 from .actions import make_action
 from .lesson_pane import HighlightFrame, LessonPane, text_html
+from .plot_area import framed_data_px
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+# the gradient panel around its data (its choice of curves, title, legend, t axis and
+# margins), in lines of the window's font: the lesson text leaves it that room
+GRADIENT_CHROME_LINES = 10
 # the transport command whose presenter-remote key the lesson takes while it runs
 REMOTE_KEYS = {"step": "PgDown", "step_back": "PgUp"}
 SHOW_PROGRESS_AFTER = 0.3  # seconds of setting a stop up before a progress dialog appears
@@ -134,10 +138,19 @@ class LessonMode(QtCore.QObject):
         self.dock = QtWidgets.QDockWidget("Lesson", window)
         self.dock.setObjectName("lesson")
         self.dock.setWidget(self.pane)
-        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+        self.dock.setTitleBarWidget(QtWidgets.QWidget())  # no "Lesson" title: its line goes to the plots
         window.addDockWidget(QtCore.Qt.DockWidgetArea.TopDockWidgetArea, self.dock)
         self.dock.hide()
+        self.pane.text_room = self._text_room
+        window.installEventFilter(self)  # a new window height: a new room for the text
+        window.centralWidget().installEventFilter(self)  # and once the docks around it have settled
+        self._fit = QtCore.QTimer(self)  # once the window's layout has its new size
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(0)
+        self._fit.timeout.connect(self.pane.fit_height)
         self.frame = HighlightFrame()
+        self.frame.attached.connect(self._on_frame_attached)
         self.menu = self._build_menu()
         self._remote_keys: dict[str, list[QtGui.QKeySequence]] = {}
         for commands in (window.presets, window.files):  # a model the lesson did not choose
@@ -151,7 +164,7 @@ class LessonMode(QtCore.QObject):
             action.triggered.connect(lambda _=False, n=name: self.start_named(n))
         menu.addAction(self.act_open)
         menu.addSeparator()
-        menu.addActions([self.act_next, self.act_previous, self.act_return, self.act_end])
+        menu.addActions([self.act_next, self.act_previous, self.act_return, self.act_end, self.pane.act_fold])
         menu.addSeparator()
         menu.addAction(self.act_handout)
         return menu
@@ -335,25 +348,57 @@ class LessonMode(QtCore.QObject):
             self.frame.attach(None)
             return
         self.window.panel_actions[name].setChecked(True)
-        self.window.plots.bring_forward(name)  # its tab in front when the plots are on tabs
+        self.window.plots.frame(name)  # it takes the area, the others give way
         self.frame.attach(self.window.plots.slots[name])
 
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.Resize and self.active:
+            self._fit.start()
+        return False
+
+    def _text_room(self) -> int:
+        """The most height the lesson text may take while a framed gradient plot (the
+        tallest of the views a stop frames: a title, a legend above the data, the t axis
+        below) keeps PLOT_SHARE of the window's height and the title bar's for its data,
+        under the diagram's folded strip: the same for every stop, so the plots never jump."""
+        window = self.window
+        line = QtGui.QFontMetrics(window.font()).height()
+        others = window.height() - window.centralWidget().height() - self.pane.text_area.height()
+        strip = window.diagram.folded_height()
+        return int(window.height() - others - strip - GRADIENT_CHROME_LINES * line - framed_data_px(window.height()))
+
+    def _on_frame_attached(self, target: QtWidgets.QWidget | None) -> None:
+        """The frame leaves its plot (the lesson ended): the dashboard's layout comes back."""
+        if target is None:
+            self.window.plots.frame(None)
+
     def _compare(self, built: tuple[Comparison, str] | None) -> None:
-        """built: the stop's comparison as go_to set it up, and its note (None: no comparison)."""
+        """The stop's comparison in front of the window, below the lesson text across the
+        window's width (the stop is about it), whole on the screen; the remote's keys in it
+        drive the lesson (and F5 and F11 the window). built: the stop's comparison as go_to
+        set it up, and its note (None: no comparison)."""
         window, stop = self.window, self.stop
         if stop.compare is None:
             if self._opened_compare and window.compare_window is not None:
                 window.compare_window.close()
+                window.activateWindow()
             self._opened_compare = False
             return
-        window.open_compare()
+        top = window.plots.mapToGlobal(QtCore.QPoint(0, 0)).y()
+        frame = window.frameGeometry()
+        window.open_compare(over=QtCore.QRect(frame.left(), top, frame.width(), frame.bottom() + 1 - top))
         compare = window.compare_window
         if compare is None:  # open_compare said why
             return
         self._opened_compare = True
         note = take_comparison(compare.comparison, *built) if built else ""
         compare.status.showMessage(note or f"Stop {stop.number}: {stop.title}")
-        window.activateWindow()  # the remote's keys keep going to the lesson
+        for name, key in REMOTE_KEYS.items():  # PageDown and PageUp go on through the lesson
+            action = compare.transport.actions[name]
+            action.setShortcuts([k for k in action.shortcuts() if k.toString() != key])
+        compare.addActions([self.act_page_down, self.act_page_up, self.act_next, self.act_previous,
+                            self.act_return, self.pane.act_fold, window.act_presentation, window.act_full_screen])
+        compare.activateWindow()  # its T trains the comparison, as the stop's text says
 
     # -- the handout ------------------------------------------------------------------------
     def write_handout(self) -> None:

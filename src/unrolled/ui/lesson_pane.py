@@ -5,6 +5,7 @@ at the plot a stop highlights. The lesson mode (lesson_mode.py) drives both."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -27,73 +28,178 @@ def text_html(text: str) -> str:
     return "".join(html)
 
 
-def _no_focus(button: QtWidgets.QAbstractButton) -> QtWidgets.QAbstractButton:
+def _no_focus(button: QtWidgets.QToolButton) -> QtWidgets.QToolButton:
     button.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # the keyboard stays with the plots
     return button
 
 
+# the pane's buttons name their action in a few characters (the tooltip has the whole name
+# and the shortcut): on a 1280 px projector at presentation fonts they share one row with
+# the stop's title, and the text below has the whole width
+BUTTON_TEXT = {"previous": "\u25c0 Previous", "next": "Next \u25b6", "return": "Return", "end": "End"}
+
+
 class LessonPane(QtWidgets.QWidget):
-    """Shows one stop; its buttons are the lesson mode's actions."""
+    """Shows one stop: its title, the progress and the buttons in one row, its text below.
+    The pane keeps one height across the stops of a lesson (the longest text at the current
+    width and font, up to `text_room()` pixels, scrolling beyond), so the plots below never
+    jump; folded (`act_fold`), the text is one line."""
 
     def __init__(self, previous: QtGui.QAction, next_: QtGui.QAction, back: QtGui.QAction,
                  end: QtGui.QAction, parent=None):
         super().__init__(parent)
-        self.lesson_title = QtWidgets.QLabel()
-        self.lesson_title.setStyleSheet(f"color: {theme.GREY};")
+        self.lesson: Lesson | None = None
+        # the most height the text may take (the window's plots need the rest); None: no limit
+        self.text_room: Callable[[], int | None] = lambda: None
         self.title = QtWidgets.QLabel()
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        self.title.setFont(font)
         self.title.setWordWrap(True)
-        for label in (self.lesson_title, self.title):
-            label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.title.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.title.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
         self.text = QtWidgets.QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.text.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop | QtCore.Qt.AlignmentFlag.AlignLeft)
-        self.text.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
+        self.text.setContentsMargins(0, 0, 0, 0)
+        self.text_area = QtWidgets.QScrollArea()
+        self.text_area.setWidget(self.text)
+        self.text_area.setWidgetResizable(True)
+        self.text_area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.text_area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.text_area.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self.text_area.viewport().setAutoFillBackground(False)
+        self.text.setAutoFillBackground(False)
         self.progress = QtWidgets.QLabel()
         self.progress.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        big = self.progress.font()
-        big.setPointSizeF(big.pointSizeF() * 1.35)
-        self.progress.setFont(big)
-        self.progress.setToolTip("This stop of the lesson's stops. PageDown steps, and at the stop's end goes on")
-        self.buttons = {}
-        for name, action in (("previous", previous), ("next", next_), ("return", back), ("end", end)):
+        self.act_fold = QtGui.QAction("Fold the lesson text", self)
+        self.act_fold.setCheckable(True)
+        self.act_fold.setShortcut(QtGui.QKeySequence("Ctrl+L"))
+        self.act_fold.setToolTip("The lesson text in one line (or all of it again), for more room below (Ctrl+L)")
+        self.act_fold.setIconText("Fold")
+        self.act_fold.toggled.connect(self._on_fold_toggled)
+        self.buttons: dict[str, QtWidgets.QToolButton] = {}
+        for name, action in (("previous", previous), ("next", next_), ("return", back), ("end", end),
+                             ("fold", self.act_fold)):
             button = QtWidgets.QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
+            button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Minimum, QtWidgets.QSizePolicy.Policy.Fixed)
             self.buttons[name] = _no_focus(button)
-        words = QtWidgets.QVBoxLayout()
-        words.addWidget(self.lesson_title)
-        words.addWidget(self.title)
-        words.addWidget(self.text, 1)
-        controls = QtWidgets.QGridLayout()
-        controls.addWidget(self.progress, 0, 0, 1, 2)
-        controls.addWidget(self.buttons["previous"], 1, 0)
-        controls.addWidget(self.buttons["next"], 1, 1)
-        controls.addWidget(self.buttons["return"], 2, 0, 1, 2)
-        controls.addWidget(self.buttons["end"], 3, 0, 1, 2)
-        controls.setRowStretch(4, 1)
-        box = QtWidgets.QWidget()
-        box.setLayout(controls)
-        box.setFixedWidth(230)
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(words, 1)
-        layout.addWidget(box)
+        for name, text in BUTTON_TEXT.items():
+            action = self.buttons[name].defaultAction()
+            action.setIconText(text)
+            shortcut = action.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)
+            self.buttons[name].setToolTip(action.text() + (f" ({shortcut})" if shortcut else ""))
+        self._header = header = QtWidgets.QHBoxLayout()
+        header.setSpacing(6)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.progress)
+        for button in self.buttons.values():
+            header.addWidget(button, 0, QtCore.Qt.AlignmentFlag.AlignVCenter)
+        self._layout = layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.text_area)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
+        self._fitted: tuple | None = None
+        self._restyle()
+
+    # -- fonts and heights --------------------------------------------------------------
+    def _restyle(self) -> None:
+        """The title in bold at least as large as the text (an explicit font does not follow
+        the application's, so it is set again when presentation mode changes that)."""
+        font = QtGui.QFont(self.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        self.progress.setFont(font)
+        self._fitted = None
+        self.fit_height()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.FontChange:
+            self._restyle()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.fit_height()
+
+    def _line_height(self) -> int:
+        return QtGui.QFontMetrics(self.text.font()).lineSpacing()
+
+    def _title_width(self) -> int:
+        """The title's width in its row: the pane's less the progress and the buttons."""
+        spacing = self._header.spacing() * (self._header.count() - 1)
+        others = self.progress.minimumWidth() + sum(b.sizeHint().width() for b in self.buttons.values())
+        margins = self._layout.contentsMargins()
+        left, right = margins.left(), margins.right()
+        return max(self.width() - left - right - spacing - others, 80)
+
+    def fit_height(self) -> None:
+        """One height for every stop of the lesson: the title row and text of the longest
+        stop at this width and font, the text no taller than `text_room()` (it scrolls
+        beyond), one line when folded."""
+        if self.lesson is None:
+            return
+        self.progress.setMinimumWidth(QtGui.QFontMetrics(self.progress.font()).horizontalAdvance(
+            f"{len(self.lesson.stops)} / {len(self.lesson.stops)}") + 12)
+        title_width = self._title_width()
+        text_width = max(self.width() - 16 - self.text_area.verticalScrollBar().sizeHint().width(), 80)
+        room = self.text_room()
+        key = (title_width, text_width, room, self.font().key(), self.act_fold.isChecked(), self.lesson.name)
+        if key == self._fitted:
+            return
+        self._fitted = key
+        measure = QtWidgets.QLabel()
+        measure.setWordWrap(True)
+        measure.setFont(self.title.font())
+        measure.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        title = max(label.heightForWidth(title_width) for label in _with_texts(measure, [
+            s.title for s in self.lesson.stops]))
+        measure.setFont(self.text.font())
+        measure.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        text = max(label.heightForWidth(text_width) for label in _with_texts(measure, [
+            text_html(s.text) for s in self.lesson.stops]))
+        line = self._line_height()
+        if self.act_fold.isChecked():
+            text = line
+        elif room is not None and text > room:  # whole lines, scrolling: the same whatever the stop
+            text = max(line, room // line * line)
+        self.title.setFixedHeight(title)
+        self.text_area.setFixedHeight(text + 2)
+
+    def _on_fold_toggled(self, folded: bool) -> None:
+        self.act_fold.setIconText("Unfold" if folded else "Fold")
+        self._fitted = None
+        self.fit_height()
+        self.text_area.verticalScrollBar().setValue(0)
 
     def show_stop(self, lesson: Lesson, stop: Stop) -> None:
-        self.lesson_title.setText(lesson.title)
+        if lesson is not self.lesson:
+            self.lesson = lesson
+            self._fitted = None
         self.title.setText(stop.title)
         self.text.setText(text_html(stop.text))
         self.progress.setText(f"{stop.number} / {len(lesson.stops)}")
+        self.progress.setToolTip(f"{lesson.title}: stop {stop.number} of {len(lesson.stops)}. "
+                                 "PageDown steps, and at the stop's end goes on")
+        self.text_area.verticalScrollBar().setValue(0)
+        self.fit_height()
+
+
+def _with_texts(label: QtWidgets.QLabel, texts: list[str]):
+    """The label, given each text in turn (to measure the height it needs)."""
+    for text in texts:
+        label.setText(text)
+        yield label
 
 
 class HighlightFrame(QtWidgets.QWidget):
-    """A coloured frame drawn over one plot (mouse clicks go through), following its size."""
+    """A coloured frame drawn over one plot (mouse clicks go through), following its size.
+    `attached` says which plot it frames now (None: none)."""
+
+    attached = QtCore.Signal(object)
 
     def __init__(self):
         super().__init__()
@@ -109,12 +215,14 @@ class HighlightFrame(QtWidgets.QWidget):
         if target is None:
             self.hide()
             self.setParent(None)
+            self.attached.emit(None)
             return
         self.setParent(target)
         target.installEventFilter(self)
         self.setGeometry(target.rect())
         self.show()
         self.raise_()
+        self.attached.emit(target)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         if watched is self.target and event.type() == QtCore.QEvent.Type.Resize:

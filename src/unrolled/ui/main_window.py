@@ -37,7 +37,33 @@ VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
 
 
 TITLE_BAR_PX = 40  # a window manager's frame above a window's inside, at most
+FRAME_KNOWN_MS = 300  # a new window's frame (title bar) is known by then
+SETTLED_MS = 60  # after the last resize, the layouts' own posted requests
 RESIZE_AFTER_MS = 100  # once the rebuilt views' layouts have settled (a few event-loop turns)
+
+
+def screen_room(widget: QtWidgets.QWidget) -> QtCore.QRect:
+    """The available geometry of the widget's screen (less panels and docks)."""
+    screen = widget.screen() or QtWidgets.QApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QtCore.QRect(0, 0, 1366, 768)
+
+
+def place_on_screen(window: QtWidgets.QWidget, want: QtCore.QRect, room: QtCore.QRect) -> None:
+    """Put `window`, frame and title bar included, on `want` cut to `room` (or as near it
+    as its minimum size allows, still on screen). Before the window manager has framed it
+    the title bar is taken to be TITLE_BAR_PX tall."""
+    frame, inside = window.frameGeometry(), window.geometry()
+    top = inside.top() - frame.top() if window.isVisible() and frame != inside else TITLE_BAR_PX
+    side = inside.left() - frame.left() if window.isVisible() and frame != inside else 0
+    bottom = frame.bottom() - inside.bottom() if window.isVisible() and frame != inside else side
+    target = want & room
+    minimum = window.minimumSizeHint().expandedTo(window.minimumSize())
+    width = min(max(target.width() - 2 * side, minimum.width()), room.width() - 2 * side)
+    height = min(max(target.height() - top - bottom, minimum.height()), room.height() - top - bottom)
+    x = min(max(target.left(), room.left()), room.right() + 1 - width - 2 * side)
+    y = min(max(target.top(), room.top()), room.bottom() + 1 - height - top - bottom)
+    window.resize(width, height)
+    window.move(x, y)  # move() places the frame's corner, resize() sizes the inside
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -50,6 +76,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.compare_window: CompareWindow | None = None
         self.sweep_window: SweepWindow | None = None
         self.gradcheck_dialog: QtWidgets.QDialog | None = None
+        self._before_full_screen = QtCore.Qt.WindowState.WindowNoState
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
 
@@ -223,8 +250,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.activateWindow()
         self.plots.focus_home()
 
-    def open_compare(self) -> None:
-        """A window with A = this config and B = the preset's comparison (or the other cell)."""
+    def open_compare(self, over: QtCore.QRect | None = None) -> None:
+        """A window with A = this config and B = the preset's comparison (or the other cell).
+        Beside this window; or, given `over` (a lesson: the plot area, in screen
+        coordinates), a window of this one's, in front of it over that rectangle."""
         from .compare_window import CompareWindow
 
         if self.compare_window is not None:
@@ -234,26 +263,32 @@ class MainWindow(QtWidgets.QMainWindow):
         except ValueError as error:
             QtWidgets.QMessageBox.warning(self, "Cannot compare", str(error))
             return
-        self._place_beside(self.compare_window)
-        self.compare_window.show()
-
-    def _place_beside(self, other: QtWidgets.QWidget) -> None:
-        """A second window on the right half of the screen, leaving the lesson text and the
-        left of the plots in view, never covering the whole of a 1366 x 768 projector."""
-        screen = self.screen() or QtWidgets.QApplication.primaryScreen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        width, height = min(other.width(), room.width() // 2), min(other.height(), room.height() * 3 // 4)
-        other.resize(width, height)
-        # resize() sizes the inside, move() places the frame: leave the title bar's height
-        # (about 30 px; 40 to be safe) or the window's bottom is below the screen's
-        other.move(room.right() - width, max(room.top(), room.bottom() - height - TITLE_BAR_PX))
+        compare = self.compare_window
+        room = screen_room(self)
+        if over is None:
+            width = min(compare.width(), room.width() // 2)
+            want = QtCore.QRect(room.right() - width, room.top(), width, room.height() * 3 // 4 + TITLE_BAR_PX)
+            want.moveBottom(room.bottom())
+        else:
+            # its own window, in front of this one even when this one has the keyboard
+            compare.setParent(self, compare.windowFlags() | QtCore.Qt.WindowType.Window)
+            want = over
+        place_on_screen(compare, want, room)
+        compare.show()
+        compare.raise_()
+        # the window manager's frame is known once the window is mapped: fitted again then
+        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: place_on_screen(compare, want, screen_room(self)))
 
     def toggle_full_screen(self) -> None:
+        """Full screen, and back to the window's state before it (maximised on a projector:
+        a plain showNormal() gave it its unmaximised size, the status bar below the screen)."""
         if self.isFullScreen():
-            self.showNormal()
+            if self._before_full_screen & QtCore.Qt.WindowState.WindowMaximized:
+                self.showMaximized()
+            else:
+                self.showNormal()
         else:
+            self._before_full_screen = self.windowState()
             self.showFullScreen()
         self.act_full_screen.setChecked(self.isFullScreen())
         self.plots.focus_home()
@@ -271,6 +306,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def toggle_presentation(self) -> None:
         on = self.act_presentation.isChecked()
         size = self.size()
+        # no frame is painted until the new fonts and views have settled (half-built, the
+        # toolbar read "St...ck" and text lay over the axes)
+        self.setUpdatesEnabled(False)
         theme.THEME.scale = PRESENTATION_SCALE if on else 1.0
         font = QtWidgets.QApplication.font()
         font.setPointSizeF(self._base_font_pt * theme.THEME.scale)
@@ -286,6 +324,7 @@ class MainWindow(QtWidgets.QMainWindow):
         # width for a moment, and kept it: 1322 px on a 1280 px projector)
         QtCore.QTimer.singleShot(0, self.status.refresh)
         QtCore.QTimer.singleShot(RESIZE_AFTER_MS, self, lambda: None if self.isFullScreen() else self.resize(size))
+        QtCore.QTimer.singleShot(RESIZE_AFTER_MS + SETTLED_MS, self, lambda: self.setUpdatesEnabled(True))
 
     def toggle_dark(self) -> None:
         theme.THEME.dark = self.act_dark.isChecked()

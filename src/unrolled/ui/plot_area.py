@@ -1,7 +1,8 @@
 """The plot area: the dashboard's four views (the unrolled diagram above, the heatmaps of
 the hidden states and gates left, the gradient per timestep and the loss right), each in a
 slot of its own inside splitters the lecturer can drag, with the figure menus on right
-click and, for a batch, the choice of the sequence the heatmaps show."""
+click and, for a batch, the choice of the sequence the heatmaps show. In a lesson, the
+view a stop frames takes the area (`frame`)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,23 @@ SPLIT_MIN = QtCore.QSize(1000, 700)
 # the width a heatmap's data needs beside its axes and colour bar, so that the columns of
 # gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
 HEATMAP_DATA_WIDTH = 90
+# in a lesson, the views a stop does not frame wait on tabs down the left side, which take
+# width, not the height the framed view needs
+STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "Heatmaps"), ("loss", "Loss"))
+# the diagram's and the tabs' shares of the height when a stop frames the diagram (its cells)
+FRAMED_DIAGRAM_STRETCH = (1, 1)
+# a framed plot's data area keeps this share of the screen's height (the window's and a
+# window manager's title bar's): a gradient's fall over decades seen from the back of a room
+PLOT_SHARE = 0.36
+TITLE_BAR_PX = 30
 # the figures (session.tables.FIGURES) each slot's right-click menu offers
 SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
                 "gradients": ("grad_norms",), "loss": ("loss",)}
+
+
+def framed_data_px(window_height: int) -> float:
+    """The data area a framed plot keeps in a window `window_height` px tall."""
+    return PLOT_SHARE * (window_height + TITLE_BAR_PX)
 
 
 class PlotArea(QtWidgets.QWidget):
@@ -52,10 +67,12 @@ class PlotArea(QtWidgets.QWidget):
         self._stack = QtWidgets.QStackedLayout(self)
         self._build_split_layout()
         self._build_tabbed_layout()
+        self._build_stage_layout()
         self.tabbed = False
+        self.framed: str | None = None  # the view a lesson's stop frames: it takes the area
+        self.dashboard: Dashboard | None = None
         self._place_slots()
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
-        self.dashboard: Dashboard | None = None
         self._stale: set[str] = set()  # hidden views that missed a refresh
         self.install_views()
 
@@ -84,9 +101,62 @@ class PlotArea(QtWidgets.QWidget):
         self._tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # the arrows step; they do not switch tabs
         self._stack.addWidget(self._tabs)
 
+    def _build_stage_layout(self) -> None:
+        """In a lesson: the diagram above (folded to its strip unless it is the view framed),
+        below it the framed view, the others on tabs at the left side."""
+        self._stage = QtWidgets.QWidget()
+        self._stage_box = QtWidgets.QVBoxLayout(self._stage)
+        self._stage_box.setContentsMargins(0, 0, 0, 0)
+        self._stage_tabs = QtWidgets.QTabWidget()
+        self._stage_tabs.setTabPosition(QtWidgets.QTabWidget.TabPosition.West)
+        self._stage_tabs.setDocumentMode(True)  # no frame around the page: its pixels go to the plot
+        self._stage_pages: dict[str, QtWidgets.QWidget] = {}
+        self._stage_boxes: dict[str, QtWidgets.QVBoxLayout] = {}
+        for name, title in STAGE_TABS:
+            page = QtWidgets.QWidget()
+            self._stage_boxes[name] = box = QtWidgets.QVBoxLayout(page)
+            box.setContentsMargins(0, 0, 0, 0)
+            self._stage_pages[name] = page
+            self._stage_tabs.addTab(page, title)
+        self._stage_tabs.setTabToolTip(1, "The hidden states and, for the LSTM and GRU, the gates")
+        self._stage_tabs.currentChanged.connect(lambda _: self._catch_up())
+        self._stage_tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        self._stage_box.addWidget(self._stage_tabs, 1)
+        self._stack.addWidget(self._stage)
+
+    def frame(self, name: str | None) -> None:
+        """A lesson's stop frames the view `name`: it takes the area, the diagram folds to
+        its strip above it and the other views wait on tabs; None gives the dashboard back."""
+        if name == self.framed:
+            if name is not None:
+                self.bring_forward("heatmaps" if name == "diagram" else name)
+            return
+        self.framed = name
+        if name is None:  # the split or tabbed layout, as the size asks
+            self._choose_layout(self.size(), force=True)
+        else:
+            self._place_slots()
+            # under a framed diagram, the hidden states its cells compute
+            self.bring_forward("heatmaps" if name == "diagram" else name)
+        self._keep_framed_data()
+        self._catch_up()
+
     def _place_slots(self) -> None:
         """Put the slots into the layout for the current mode."""
-        if self.tabbed:
+        folded = self.framed is not None and self.framed != "diagram"
+        if self.dashboard is not None and self.dashboard.diagram.folded != folded:
+            self.dashboard.diagram.set_folded(folded)
+            self._fit_diagram_slot()
+        if self.framed is not None:
+            if self._stage_box.indexOf(self.slots["diagram"]) < 0:
+                self._stage_box.insertWidget(0, self.slots["diagram"])
+            self._stage_box.setStretch(0, FRAMED_DIAGRAM_STRETCH[0] if not folded else 0)
+            self._stage_box.setStretch(1, FRAMED_DIAGRAM_STRETCH[1] if not folded else 1)
+            for name, box in self._stage_boxes.items():
+                if box.indexOf(self.slots[name]) < 0:
+                    box.addWidget(self.slots[name])
+            self._stack.setCurrentWidget(self._stage)
+        elif self.tabbed:
             for names, page in self._tab_pages.items():
                 for name in names:
                     page.addWidget(self.slots[name])
@@ -102,7 +172,24 @@ class PlotArea(QtWidgets.QWidget):
     def _split_min(self) -> QtCore.QSize:
         return SPLIT_MIN * theme.THEME.scale
 
+    def _fit_diagram_slot(self) -> None:
+        """The diagram's slot: folded, exactly the strip's height; else room for its cells,
+        x labels and two caption lines in the theme's font size (an explicit minimum
+        overrides the slot layout's: never below the diagram's own, or the slot cuts the
+        caption's last line)."""
+        assert self.dashboard is not None
+        diagram, slot = self.dashboard.diagram, self.slots["diagram"]
+        if diagram.folded:
+            slot.setFixedHeight(diagram.folded_height())
+            return
+        slot.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX
+        slot.setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale), diagram.minimumSizeHint().height(),
+                                  diagram.minimumHeight()))
+
     def _apply_sizes(self) -> None:
+        if self.framed is not None:  # the stage's layout sizes itself
+            self._sizes_pending = False
+            return
         # presentation mode's larger fonts need more, but the plots below keep most of it
         top = max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), self.height() * 2 // 7),
                   self.slots["diagram"].minimumHeight())
@@ -120,17 +207,35 @@ class PlotArea(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._keep_framed_data()
         self._choose_layout(event.size())
 
-    def _choose_layout(self, size: QtCore.QSize) -> None:
-        """Splitters or tabs for this size at the theme's scale."""
+    def _keep_framed_data(self) -> None:
+        """A framed gradient plot keeps its share of the height: the contribution plot
+        below it gives way first. Framed heatmaps have the area's width: the LSTM's six
+        panels go three to a row, each twice as tall, when the columns keep their width."""
+        if self.dashboard is None:
+            return
+        keep = framed_data_px(self.window().height()) if self.framed == "gradients" else 0.0
+        self.dashboard.gradients.keep_data(keep)
+        heatmaps = self.dashboard.heatmaps
+        columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
+        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
+        width = self._stage_tabs.width() - self._stage_tabs.tabBar().width()
+        heatmaps.set_three_columns(self.framed == "heatmaps" and width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+
+    def _choose_layout(self, size: QtCore.QSize, force: bool = False) -> None:
+        """Splitters or tabs for this size at the theme's scale (a lesson's stage whatever
+        the size)."""
+        if self.framed is not None:
+            return
         split_min = self._split_min()
         # with hysteresis, so a size near the limit does not flip back and forth
         if self.tabbed:
             wanted = not (size.width() >= split_min.width() + 40 and size.height() >= split_min.height() + 40)
         else:
             wanted = size.width() < split_min.width() or size.height() < split_min.height()
-        if wanted != self.tabbed:
+        if wanted != self.tabbed or force:
             self.tabbed = wanted
             self._place_slots()
             self._catch_up()
@@ -150,7 +255,10 @@ class PlotArea(QtWidgets.QWidget):
 
     def bring_forward(self, name: str) -> None:
         """Make a view visible: on tabs, its tab becomes the current one."""
-        if self.tabbed:
+        if self.framed is not None:
+            if name in self._stage_pages:
+                self._stage_tabs.setCurrentWidget(self._stage_pages[name])
+        elif self.tabbed:
             for index, (names, _) in enumerate(self._tab_pages.items()):
                 if name in names:
                     self._tabs.setCurrentIndex(index)
@@ -159,6 +267,8 @@ class PlotArea(QtWidgets.QWidget):
         """Whether a view can be seen: not switched off, and on the current tab."""
         if self.slots[name].isHidden():
             return False
+        if self.framed is not None:
+            return name not in self._stage_pages or self._stage_tabs.currentWidget() is self._stage_pages[name]
         if self.tabbed:
             current = self._tabs.currentWidget()
             return any(page is current for names, page in self._tab_pages.items() if name in names)
@@ -218,12 +328,9 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
-        # the diagram's cells, x labels and two caption lines, in the theme's font size
-        # (an explicit minimum overrides the slot layout's: never below the diagram's own, or
-        # the slot cuts the caption's last line)
-        self.slots["diagram"].setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale),
-                                                   dashboard.diagram.minimumSizeHint().height(),
-                                                   dashboard.diagram.minimumHeight()))
+        dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")
+        self._fit_diagram_slot()
+        self._keep_framed_data()
         self._sizes_pending = True
         self._choose_layout(self.size())  # presentation mode's fonts may need the tabs
 

@@ -104,24 +104,38 @@ class UnrolledDiagram(QtWidgets.QWidget):
         self.on_paper = False
         self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
         self._bad_for: tuple = (None, -1, None)  # (forward trace, steps done, first overflow)
+        self.folded = False
+
+    def set_folded(self, on: bool) -> None:
+        """Folded, the diagram is one row: its strip, from 1 to T, and the current timestep
+        named beside it; no cells, no caption (the status bar names the phase), so that a
+        plot below it has the height."""
+        self.folded = on
+        self.setMinimumHeight(self.folded_height() if on else 150)
+        self.updateGeometry()
+        self.update()
+
+    def folded_height(self) -> int:
+        return round(QtGui.QFontMetricsF(self._font()).height() + theme.px(6))
 
     def refresh(self, session: Session) -> None:
         self._session = session
         self.update()
 
     def sizeHint(self) -> QtCore.QSize:
-        return QtCore.QSize(900, 190)
+        return QtCore.QSize(900, self.folded_height() if self.folded else 190)
 
     def timestep_at(self, x: float) -> int | None:
         """The timestep drawn at x (1-based), or None beside the cells. Cells and strip both
-        span the width less EDGE_PX on either side, T equal columns."""
+        span `_strip_span`, T equal columns."""
         if self._session is None:
             return None
-        T, edge = self._session.T, theme.px(EDGE_PX)
-        pitch = (self.width() - 2 * edge) / T
-        if pitch <= 0 or not edge <= x < self.width() - edge:
+        T = self._session.T
+        left, right = self._strip_span(self._session)
+        pitch = (right - left) / T
+        if pitch <= 0 or not left <= x < right:
             return None
-        return min(int((x - edge) // pitch) + 1, T)
+        return min(int((x - left) // pitch) + 1, T)
 
     def mousePressEvent(self, event) -> None:
         t = self.timestep_at(event.position().x())
@@ -147,7 +161,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return
         painter.setFont(self._font())
         try:
-            if self._cells_fit(painter, s):
+            if self.folded:
+                self._paint_folded(painter, s)
+            elif self._cells_fit(painter, s):
                 self._paint_full(painter, s)
             else:
                 self._paint_strip(painter, s)
@@ -354,6 +370,48 @@ class UnrolledDiagram(QtWidgets.QWidget):
         painter.drawRect(bar)
         painter.drawText(QtCore.QRectF(bar.right() + gap, middle - metrics.height() / 2, widths[2] + 1,
                                        metrics.height()), QtCore.Qt.AlignmentFlag.AlignVCenter, words[2])
+
+
+    def _paint_folded(self, painter: QtGui.QPainter, s: Session) -> None:
+        """One row: "1", the strip, "T", and the current timestep named at the right end
+        (nothing to collide with), marked across the strip."""
+        T, W = s.T, self.width()
+        forward_done, norms, done_back = self._state(s)
+        left, right = self._strip_span(s)
+        metrics = QtGui.QFontMetricsF(self._font())
+        top, height = theme.px(3), metrics.height()
+        colours = strip_colours(forward_done, norms, done_back, self._forward_bad_from(s))  # alive while drawn
+        strip = QtGui.QImage(colours.data, T, 1, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
+        band = QtCore.QRectF(left, top, right - left, height)
+        painter.drawImage(band, strip)
+        painter.setPen(QtGui.QPen(QtGui.QColor(theme.THEME.foreground), theme.px(1)))
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        painter.drawRect(band)
+        gap = theme.px(6)
+        middle = QtCore.Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(QtCore.QRectF(0, top, left - gap, height), QtCore.Qt.AlignmentFlag.AlignRight | middle, "1")
+        painter.drawText(QtCore.QRectF(right + gap, top, metrics.horizontalAdvance(str(T)) + gap, height),
+                         QtCore.Qt.AlignmentFlag.AlignLeft | middle, str(T))
+        if s.t is not None and self.show_cursor:
+            x = left + (right - left) / T * (s.t - 0.5)
+            painter.setPen(QtGui.QPen(QtGui.QColor(theme.VERMILION), theme.px(3)))
+            painter.drawLine(QtCore.QPointF(x, top - theme.px(2)), QtCore.QPointF(x, top + height + theme.px(2)))
+            label = QtCore.QRectF(W - theme.px(EDGE_PX) - metrics.horizontalAdvance(f"t = {T}"), top,
+                                  metrics.horizontalAdvance(f"t = {T}"), height)
+            painter.drawText(label, QtCore.Qt.AlignmentFlag.AlignRight | middle, f"t = {s.t}")
+
+    def _strip_span(self, s: Session) -> tuple[float, float]:
+        """Where the strip's T columns lie, left to right: the width less EDGE_PX on either
+        side; folded, also less "1" on its left and "T" and "t = T" on its right."""
+        edge = theme.px(EDGE_PX)
+        if not self.folded:
+            return edge, self.width() - edge
+        metrics = QtGui.QFontMetricsF(self._font())
+        gap = theme.px(6)
+        left = edge + metrics.horizontalAdvance("1") + gap
+        right = (self.width() - edge - metrics.horizontalAdvance(f"t = {s.T}") - 3 * gap
+                 - metrics.horizontalAdvance(str(s.T)))
+        return left, max(right, left + 1)
 
     def _caption(self, s: Session) -> str:
         caption = {

@@ -75,7 +75,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_choice.setChecked(True)
         self.contrib_choice.setToolTip(
             "Each timestep's contribution to dL/dU, below the gradient; when the panel is too short "
-            "for both, it gives its room to the gradient until there is room again."
+            "for both, the gradient has the room (and this box is hidden) until there is room again."
         )
         row.addWidget(self.contrib_choice)
         row.addStretch(0)
@@ -127,6 +127,8 @@ class GradientPanel(QtWidgets.QWidget):
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self.contrib_choice.toggled.connect(lambda _: self._fit_contribution())
         self._contrib_shown = True
+        self._fits = True
+        self.keep_data_px = 0.0  # the gradient plot's data area the contribution plot leaves it
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep; an exported figure leaves it out
         self._offers_choice = True
@@ -159,19 +161,31 @@ class GradientPanel(QtWidgets.QWidget):
         super().resizeEvent(event)
         self._fit_contribution()
 
+    def keep_data(self, px: float) -> None:
+        """The gradient plot keeps a data area `px` tall: the contribution plot gives way."""
+        if px != self.keep_data_px:
+            self.keep_data_px = px
+            self._fit_contribution()
+
     def _fit_contribution(self) -> None:
         """On screen, the contribution plot is shown when asked for and when the panel
-        gives both plots readable data areas; otherwise the gradient plot has the height."""
-        wanted = self.contrib_choice.isChecked()
-        if self.offers_choice and wanted:
+        gives both plots readable data areas (the gradient plot at least `keep_data_px`);
+        otherwise the gradient plot has the height, and the check box, which could not
+        show it, is hidden."""
+        fits = True
+        if self.offers_choice:
             minimum = QtCore.Qt.SizeHint.MinimumSize
             chrome = sum(plot.effectiveSizeHint(minimum).height() for plot in (self.norms, self.contrib_plot))
             room = self.graphics.height() - chrome - self.graphics.ci.layout.verticalSpacing()
-            # with hysteresis, so a height near the limit does not flip back and forth
-            # (2.6: the gradient plot's title and legend rows take more of its share than the other's)
-            wanted = room >= 2.6 * READABLE_DATA_PX + (0 if self._contrib_shown else 20)
-        self.contrib_choice.setText("Contribution to dL/dU" + ("" if wanted or not self.contrib_choice.isChecked()
-                                                               else " (no room)"))
+            # with hysteresis, so a height near the limit does not flip back and forth (the
+            # check box's row, shown again, takes its height from the plots)
+            # (2.6: the gradient plot's title and legend rows take more of its share than the other's);
+            # the rows share the data's height 3 : 2
+            slack = 0 if self._fits else 20 + self.contrib_choice.sizeHint().height()
+            fits = room >= max(2.6 * READABLE_DATA_PX, self.keep_data_px * 5 / 3) + slack
+        self._fits = fits
+        self.contrib_choice.setVisible(self.offers_choice and fits)
+        wanted = fits and self.contrib_choice.isChecked()
         if wanted == self._contrib_shown:
             return
         self._contrib_shown = wanted
@@ -207,7 +221,6 @@ class GradientPanel(QtWidgets.QWidget):
         many = session.config.mode == "many-to-many"
         self.show_choice.setVisible(many and self.offers_choice)
         self.show_label.setVisible(many and self.offers_choice)
-        self.contrib_choice.setVisible(self.offers_choice)
         show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
         # before the backward pass the curves this model draws are empty, not gone: the

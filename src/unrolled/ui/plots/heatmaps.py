@@ -237,6 +237,9 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         # and below the bottom row: a bar's "-1" is not cut by the figure's edge
         self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
         self.keys = keys
+        # five or more panels (the LSTM's) three to a row, for a wide, short area (a lesson's
+        # framed heatmaps on a projector); otherwise two
+        self.three_columns = False
         self.show_cursor = True
         # on screen, panels above others leave the t axis to the bottom row (`_rebuild`)
         self.shared_time_axis = False
@@ -297,7 +300,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.panels = {}
         self._version = None
         keys = panel_keys(cell, self.keys)
-        columns = 1 if len(keys) == 1 else 2
+        columns = 1 if len(keys) == 1 else 3 if self.three_columns and len(keys) >= 5 else 2
         for n, key in enumerate(keys):
             self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns)
             if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
@@ -318,6 +321,16 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             self.ci.setContentsMargins(theme.px(2), theme.px(2), theme.px(2), theme.px(2))
         self._cell = cell
         self._even_rows()
+
+    def set_three_columns(self, on: bool) -> None:
+        """Five or more panels three to a row (or two): laid out again, and drawn."""
+        if on == self.three_columns:
+            return
+        self.three_columns = on
+        if self._cell is not None and len(self.panels) >= 5:
+            self._cell = None  # the next refresh lays the panels out again
+            if self._session is not None:
+                self.refresh(self._session)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

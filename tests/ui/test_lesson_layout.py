@@ -1,0 +1,159 @@
+"""A lesson on a projector: at 1280x720, 1366x768 and 1920x1080, normal and in presentation
+mode (F5), under a window manager's title bar (the window is the screen's height less
+TITLE_BAR_PX), every stop of every built-in lesson gives the plot it frames the room: a
+framed gradient plot's data area at least 35% of the screen's height, a loss plot's 25%,
+each framed heatmap readable, no text of the framed plot cut or on other text
+(`figure_boxes`); the lesson pane keeps one height across the stops; and a stop's
+comparison opens whole on the screen, in front, with the remote's keys driving the lesson."""
+
+import pyqtgraph as pg
+import pytest
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from unrolled.session.lessons import get_lesson, lesson_names
+from unrolled.ui import main_window as main_window_module
+from unrolled.ui.figure_boxes import figure_problems
+
+SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
+TITLE_BAR_PX = 30
+SHARE = {"gradients": 0.35, "loss": 0.25}  # of the screen's height, for the data area
+MAIN_PLOT = {"gradients": "Gradient per timestep", "loss": "Loss per iteration"}
+HEATMAP_DATA_PX = 90  # as the dashboard's layout test asks: a pattern over units seen from the back
+DIAGRAM_PX = 150  # cells, labels and caption (the existing layout's readable height)
+
+
+def settle():
+    for _ in range(8):
+        QtWidgets.QApplication.processEvents()
+
+
+def data_areas(slot: QtWidgets.QWidget) -> dict[str, list[float]]:
+    """Title -> data-area heights of the titled plots that can be seen in a slot."""
+    areas: dict[str, list[float]] = {}
+    for view in slot.findChildren(QtWidgets.QGraphicsView):
+        if view.isVisible() and view.scene() is not None:
+            for item in view.scene().items():
+                if isinstance(item, pg.PlotItem) and item.isVisible() and item.titleLabel.text:
+                    areas.setdefault(item.titleLabel.text, []).append(item.vb.height())
+    return areas
+
+
+def present(window, qtbot) -> None:
+    """Presentation mode, once the window has settled into it (it paints again then)."""
+    window.act_presentation.trigger()
+    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    settle()
+
+
+def framed_problems(window, stop, size) -> list[str]:
+    width, height = size
+    name = stop.highlight
+    slot = window.plots.slots[name]
+    where = f"stop {stop.number} at {width}x{height}"
+    if not slot.isVisible():
+        return [f"{where}: the framed {name} cannot be seen"]
+    problems = [f"{where}: {problem}" for problem in figure_problems(slot)]
+    areas = data_areas(slot)
+    if name in MAIN_PLOT:
+        data = max(areas.get(MAIN_PLOT[name], [0.0]))
+        if data < SHARE[name] * height:
+            problems.append(f"{where}: {name} data area {data:.0f} px, {100 * data / height:.0f}% of the screen")
+    elif name == "heatmaps":
+        smallest = min(h for heights in areas.values() for h in heights)
+        if smallest < HEATMAP_DATA_PX:
+            problems.append(f"{where}: a heatmap's data area is {smallest:.0f} px")
+    elif slot.height() < DIAGRAM_PX or window.diagram.folded:
+        problems.append(f"{where}: the framed diagram is {slot.height()} px, folded={window.diagram.folded}")
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+def test_every_stop_gives_its_framed_plot_the_room(window, qtbot, presenting):
+    """Each stop is built once and the window resized to each screen."""
+    if presenting:
+        present(window, qtbot)
+    problems = []
+    for name in lesson_names():
+        lesson = get_lesson(name)
+        window.lessons.start(lesson)
+        pane_heights: dict[tuple, set[int]] = {}
+        for index, stop in enumerate(lesson.stops):
+            window.lessons.go_to(index)
+            for size in SIZES:
+                window.resize(size[0], size[1] - TITLE_BAR_PX)
+                settle()
+                if window.width() > size[0] or window.height() > size[1] - TITLE_BAR_PX:
+                    problems.append(f"stop {stop.number}: the window needs {window.width()} x {window.height()} px")
+                problems += [f"{name}, {problem}" for problem in framed_problems(window, stop, size)]
+                pane_heights.setdefault(size, set()).add(window.lessons.dock.height())
+        for size, heights in pane_heights.items():
+            if len(heights) > 1:  # the plots would jump from stop to stop
+                problems.append(f"{name} at {size}: the lesson pane is {sorted(heights)} px tall")
+        window.lessons.end()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_dashboard_comes_back_when_the_lesson_ends(window):
+    window.resize(1920, 1050)
+    settle()
+    window.lessons.start(get_lesson("vanishing-in-five-minutes"), index=1)
+    assert window.plots.framed == "gradients" and window.diagram.folded
+    window.lessons.act_end.trigger()
+    settle()
+    assert window.plots.framed is None and not window.diagram.folded and not window.plots.tabbed
+    assert all(slot.isVisible() for slot in window.plots.slots.values())
+
+
+def test_the_pane_folds_to_one_line_and_its_title_is_as_large_as_its_text(window, qtbot):
+    window.resize(1366, 738)
+    present(window, qtbot)
+    window.lessons.start(get_lesson("rnn-part-2"), index=10)
+    settle()
+    pane = window.lessons.pane
+    assert pane.title.font().pointSizeF() >= pane.text.font().pointSizeF() and pane.title.font().bold()
+    for button in pane.buttons.values():  # whole words, never "Pre...top"
+        assert button.width() >= button.sizeHint().width()
+        assert button.fontMetrics().horizontalAdvance(button.text()) <= button.width()
+    unfolded = pane.text_area.height()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_L, QtCore.Qt.KeyboardModifier.ControlModifier)
+    settle()
+    line = QtGui.QFontMetrics(pane.text.font()).lineSpacing()
+    assert pane.act_fold.isChecked() and pane.text_area.height() <= line + 2 < unfolded + 1
+    pane.act_fold.trigger()
+    settle()
+    assert pane.text_area.height() == unfolded
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypatch, size):
+    """Placed over the plots, whole on the screen with its title bar, a window of the main
+    window's (a window manager keeps it in front of it) with the keyboard; PageDown there
+    goes on with the lesson."""
+    screen = QtCore.QRect(0, 0, *size)
+    monkeypatch.setattr(main_window_module, "screen_room", lambda widget: screen)
+    window.move(0, TITLE_BAR_PX)
+    window.resize(size[0], size[1] - TITLE_BAR_PX)
+    present(window, qtbot)
+    lesson = get_lesson("rnn-part-2")
+    index = next(i for i, stop in enumerate(lesson.stops) if stop.compare)
+    window.lessons.start(lesson, index=index)
+    compare = window.compare_window
+    assert compare is not None and compare.isVisible()
+    assert compare.parentWidget() is window and compare.isWindow()
+
+    def framed():  # its frame, with a title bar TITLE_BAR_PX tall above its inside
+        frame = compare.frameGeometry()
+        frame.setTop(min(frame.top(), compare.geometry().top() - TITLE_BAR_PX))
+        return frame
+
+    qtbot.waitUntil(lambda: screen.contains(framed()), timeout=3000)  # once the window manager has framed it
+    pane_bottom = window.lessons.dock.mapToGlobal(QtCore.QPoint(0, window.lessons.dock.height())).y()
+    assert framed().top() >= pane_bottom - TITLE_BAR_PX  # the lesson text stays in view
+    with qtbot.waitActive(compare):
+        compare.activateWindow()
+    assert {window.act_presentation, window.act_full_screen} <= set(compare.actions())  # F5, F11 there too
+    qtbot.keyClick(compare.graphics, QtCore.Qt.Key.Key_PageDown)
+    assert window.lessons.index == index + 1
+    if lesson.stops[index + 1].compare is None:
+        assert window.compare_window is None or not window.compare_window.isVisible()
