@@ -26,6 +26,8 @@ def test_the_inspector_computes_nothing_hidden_and_catches_up_when_shown(window,
     qtbot.waitUntil(lambda: "Forward at t" in panel.browser.toPlainText())
     text = panel.browser.toPlainText()
     assert "t = 2 of T = 4" in text and "x_t W1 + h_{t-1} U1 + b1" in text and "[1, F] [F, D]" in text
+    word = window.session.task.input_labels(window.session.X[0])[1]
+    assert f"x_t [1, F] = one-hot('{word}')" in text  # the word, not a norm and a range
     window.session.advance(1)  # follows the step
     assert "t = 3 of T = 4" in panel.browser.toPlainText()
 
@@ -39,6 +41,8 @@ def test_show_timestep_pins_t_and_the_backward_paths_show(window, qtbot):
     text = panel.browser.toPlainText()
     assert "t = 2 of T = 4" in text and "through the readout" in text and "through h_{t+1}" in text
     assert "diag(act'(a_t)) U1^T" in text and "||J_t||_2" in text
+    assert "dL/dy_t = (p_t - one-hot(target)) / N" in text
+    assert f"N = B·T = {window.session.T}, the (sequence, timestep) terms in the mean" in text
     panel.follow.setChecked(True)
     assert panel.timestep.value() == window.session.t
 
@@ -133,7 +137,7 @@ def test_plot_titles_carry_their_formulas(make_window):
     assert "dL/dh_t" in window.gradients.norms.titleLabel.toolTip()
     assert "cross-entropy" in window.loss_plot.getPlotItem().titleLabel.toolTip()
     forget = window.heatmaps.panels["f"].plot.titleLabel.toolTip()
-    assert "the seed's reset" in forget and "U_f" in forget
+    assert "the lecture's 'reset'" in forget and "U_f" in forget
 
 
 def test_the_hover_readout_names_the_cell_and_its_value(make_window):
