@@ -12,6 +12,9 @@ SEED_NAMES = {"lstm": {"i": "input", "f": "reset", "g": "proposal", "o": "output
 
 # the elementwise (Hadamard) product, as the lecture writes it
 ODOT = "⊙"
+# the exponent T - t of the theory line, as a superscript (a caret read as code on a slide);
+# DejaVu Sans, the figures' font, has these three characters
+TO_THE_STEPS_BACK = "ᵀ⁻ᵗ"
 
 # cell -> the equations that turn the gates into the new state
 STATE_UPDATES = {
@@ -33,7 +36,7 @@ PLOT_FORMULAS = {
     "loss": "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)",
     "itemized_gradients": "||dL_k/dh_t||: how far back the loss term at step k reaches, "
                           "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}",
-    "theory": "||dh_T/dh_t|| <= (gamma sigma_max(U))^(T-t)  (Pascanu, Mikolov and Bengio 2013, eq. 7)",
+    "theory": "||dh_T/dh_t|| ≤ (γ σ_max(U))ᵀ⁻ᵗ  (Pascanu, Mikolov and Bengio 2013, eq. 7)",
     "training_loss": "the loss of each training iteration, each on a fresh batch",
     "clip_norms": "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping",
     "accuracy": "the fraction of targets whose class has the largest y",

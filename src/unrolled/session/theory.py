@@ -19,6 +19,7 @@ import numpy as np
 from ..engine import Network, spectral_radius
 from ..engine.functions import ACTIVATION_SLOPE_BOUND
 from ..engine.jacobians import rnn_step_bound
+from .formulas import TO_THE_STEPS_BACK
 
 if TYPE_CHECKING:
     from .stepper import Session
@@ -101,9 +102,9 @@ def theory_rate(U: np.ndarray, activation: str) -> tuple[float, str]:
     gamma sigma_max(U) for the others (Pascanu, Mikolov and Bengio 2013, eq. 7)."""
     if activation == "linear":
         rho = spectral_radius(U)
-        return rho, f"ρ^(T−t), ρ(U) = {rho:.3g}"
+        return rho, f"ρ{TO_THE_STEPS_BACK}, ρ(U) = {rho:.3g}"
     base = rnn_step_bound(U, activation)
-    return base, f"bound (γ σ_max(U))^(T−t), γ σ_max = {base:.3g}"
+    return base, f"bound (γ σ_max(U)){TO_THE_STEPS_BACK}, γ σ_max = {base:.3g}"
 
 
 class TheoryRates:

@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.config import ConfigError
 from ...session.events import Change
+from ...session.formulas import TO_THE_STEPS_BACK
 from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
@@ -166,7 +167,7 @@ class TheoryPanel(QtWidgets.QWidget):
                                               labelTextColor=theme.THEME.foreground)
         self.product = self.jac_plot.plot([], [], pen=theme.pen(theme.BLUE), name="||dh_T/dh_t||")
         self.bound = self.jac_plot.plot([], [], pen=theme.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
-                                        name="bound (γ σ_max)^(T−t)")
+                                        name=f"bound (γ σ_max){TO_THE_STEPS_BACK}")
         self.forget = self.jac_plot.plot([], [], pen=theme.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
                                          name="max prod of forget gates")
         layout = QtWidgets.QVBoxLayout(self)

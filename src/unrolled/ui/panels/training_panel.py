@@ -62,8 +62,9 @@ class TrainingPanel(QtWidgets.QWidget):
         self.graphics.setBackground(theme.THEME.background)
         # whole iterations and timesteps on the x axes: never "1.5", never "0 0.20.40.6" when empty
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom")})
-        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)",
-                         {"bottom": "iteration", "left": "accuracy"})
+        # no rotated "accuracy" beside it: the title names it, and in a short dock (F5, the
+        # Theory panel below) the scroll area's edge cut that label to "ccuracy"
+        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)", {"bottom": "iteration"})
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                         "bottom": IntegerAxis("bottom")})
@@ -75,6 +76,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.latest_plot.setLogMode(y=True)
         theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
                          widest_tick=POWER_TICK)
+        # the data areas of the three plots line up in a column
+        self.accuracy_plot.getAxis("left").setWidth(self.norm_plot.getAxis("left").width())
         self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
