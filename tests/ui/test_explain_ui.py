@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from unrolled import cli
 from unrolled.engine import Network
 from unrolled.session.config import Config
+from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
 from unrolled.ui import theme
 from unrolled.ui.gradcheck_dialog import GradcheckDialog
@@ -216,3 +217,52 @@ def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
             finally:
                 painter.end()
                 diagram.close()
+
+
+def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):
+    """Many-to-one has one loss term, at k = T: drawn among T - 1 empty rows the figure was
+    98% blank; now the image is that row alone, over the whole plot, and says so."""
+    from unrolled.ui.figure_boxes import figure_boxes
+    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.plots.itemized import ONE_ROW_LABEL, ROWS_LABEL
+
+    session = Session(get_preset("sentence-classification").config)
+    T = session.T
+    session.advance(session.steps_per_iteration - 1)
+    widget = laid_out(build_figure("itemized_gradients"), 500, 400, session)
+    try:
+        assert widget.image.image.shape == (1, T)
+        assert widget.plot.vb.viewRange()[1] == [T - 0.5, T + 0.5]
+        assert widget.plot.getAxis("left").labelText == ONE_ROW_LABEL
+        view = widget.plot.vb.sceneBoundingRect()
+        image = widget.image.sceneBoundingRect()
+        assert image.height() >= 0.95 * view.height()  # the data fills the plot
+        boxes, _ = figure_boxes(widget)
+        assert [b.name for b in boxes if b.name.startswith("left tick")] == [f"left tick '{T}'"]
+        many = Session(Config(timesteps=5))
+        many.advance(many.steps_per_iteration - 1)
+        widget.refresh(many)
+        assert widget.image.image.shape == (5, 5) and widget.plot.getAxis("left").labelText == ROWS_LABEL
+    finally:
+        widget.close()
+
+
+def test_the_loss_plot_names_a_lone_loss_and_starts_its_axis_at_0(qapp):
+    """Before any update there is one loss: a dot on an axis pyqtgraph spans around it. It
+    is written beside the dot, on an axis from 0; from the second loss on, the curve says it."""
+    from unrolled.ui.figures import build_figure, laid_out
+
+    session = Session(Config(timesteps=4))
+    session.advance(session.steps_per_iteration - 1)  # the loss computed, not yet updated
+    widget = laid_out(build_figure("loss"), 640, 360, session)
+    try:
+        loss = session.loss
+        assert widget.single.toPlainText() == f"{loss:.3g}: this iteration's loss, one point per iteration"
+        low, high = widget.getPlotItem().vb.viewRange()[1]
+        assert low == 0 and high == pytest.approx(1.6 * loss)
+        session.step()  # the update: one loss in the history
+        session.advance(session.steps_per_iteration - 1)  # and a second one pending
+        widget.refresh(session)
+        assert widget.single.toPlainText() == ""
+    finally:
+        widget.close()

@@ -26,6 +26,11 @@ class LossPlot(pg.PlotWidget):
         self.current = pg.ScatterPlotItem(symbol="o", size=theme.px(10), brush=None,
                                           pen=theme.pen(theme.BLUE, 2), name="this iteration")
         self.addItem(self.current)
+        # a single loss (the first iteration's, before any update) is a lone dot on an axis
+        # that pyqtgraph spans around it: it is named beside the dot, on an axis from 0
+        self.single = pg.TextItem("", color=theme.THEME.foreground, anchor=(0, 0.5))
+        self.addItem(self.single)
+        self._single = False
         self._shown_iterations = None
         self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
         self._shown_count = 0  # iterations in the history drawn: fewer now means a reset
@@ -58,7 +63,24 @@ class LossPlot(pg.PlotWidget):
             self.setYRange(0, 1, padding=0)  # with no data, auto range would keep the old 1e140
             self.enableAutoRange(axis="y")
         self._shown_count = len(losses)
+        self._show_single(losses, session.loss if pending else None)
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
             self.setXRange(0.5, n + 0.5, padding=0)
             self._shown_iterations = n
+
+    def _show_single(self, losses: np.ndarray, pending: float | None) -> None:
+        """One loss in all (the first iteration's): its value written beside its dot, and a
+        y axis from 0 that puts it in proportion; from the second on, the curve says it."""
+        values = [float(v) for v in (*losses, *(() if pending is None else (pending,)))]
+        single = len(values) == 1 and np.isfinite(values[0]) and values[0] >= 0
+        if single:
+            value = values[0]
+            kind = "this iteration's loss" if pending is not None else "the loss of iteration 1"
+            self.single.setText(f"{value:.3g}: {kind}, one point per iteration")
+            self.single.setPos(1.25, value)
+            self.setYRange(0, value * 1.6 if value > 0 else 1.0, padding=0)
+        elif self._single:
+            self.single.setText("")
+            self.enableAutoRange(axis="y")
+        self._single = single
