@@ -257,7 +257,7 @@ def test_the_loss_plot_names_a_lone_loss_and_starts_its_axis_at_0(qapp):
     widget = laid_out(build_figure("loss"), 640, 360, session)
     try:
         loss = session.loss
-        assert widget.single.toPlainText() == f"{loss:.3g}: this iteration's loss, one point per iteration"
+        assert widget.single.toPlainText() == f"{loss:.3g}, the first loss"
         low, high = widget.getPlotItem().vb.viewRange()[1]
         assert low == 0 and high == pytest.approx(1.6 * loss)
         session.step()  # the update: one loss in the history
