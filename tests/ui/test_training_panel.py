@@ -164,3 +164,27 @@ def test_no_axis_label_is_cut_by_the_panels_scroll_edge_in_f5(qtbot, make_window
         label = axis.label.mapRectToScene(axis.label.boundingRect())
         if axis.labelText and label.intersects(visible):
             assert visible.contains(label), (axis.labelText, label, visible)
+
+
+def test_curves_drawn_before_the_panel_is_laid_out_keep_the_legend_off_them(qtbot):
+    """A lesson's stop trains, then opens the panel: the legend was placed for a plot not
+    yet laid out and sat on the curves."""
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.session.training import Trainer
+    from unrolled.ui.figure_boxes import figure_problems
+    from unrolled.ui.panels.training_panel import TrainingPanel
+
+    preset = get_preset("clipping")
+    session = Session(preset.config)
+    trainer = Trainer(session)
+    trainer.train(preset.export_iterations)
+    panel = TrainingPanel(session, trainer=trainer)
+    qtbot.addWidget(panel)
+    panel.refresh()  # before it has a size
+    panel.resize(1200, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    QtCore.QCoreApplication.processEvents()
+    found = [p for p in figure_problems(panel.graphics) if "legend" in p]
+    assert not found, "\n".join(found)
