@@ -122,3 +122,13 @@ def test_memory_estimate_follows_the_cells_blocks():
     sizes = {"timesteps": 10, "n_hidden": 4}
     estimates = {cell: Config(cell=cell, **sizes).estimated_trace_bytes() for cell in ("rnn", "lstm", "gru")}
     assert estimates == {cell: 8 * 10 * 4 * (6 * k + 12) for cell, k in (("rnn", 1), ("lstm", 4), ("gru", 3))}
+
+
+def test_unused_fields_name_the_cell_or_optimiser_that_ignores_them():
+    from unrolled.session.config import Config
+
+    assert Config(cell="lstm", activation="relu", optimiser="sgd").unused_fields() == {
+        "activation": "not used by the LSTM"}
+    assert Config(cell="rnn", optimiser="sgd").unused_fields() == {"forget_bias": "not used by the vanilla RNN"}
+    assert Config(cell="gru", optimiser="adam").unused_fields() == {
+        "activation": "not used by the GRU", "forget_bias": "not used by the GRU", "momentum": "not used by Adam"}

@@ -32,7 +32,7 @@ def test_forward_lines_are_the_traces_at_t():
     assert ins.t == 2 and not ins.backward
     q = quantities(ins.forward)
     np.testing.assert_array_equal(q["x_t"].values, s.X[0, 1])
-    assert q["x_t"].words == s.task.input_labels(s.X[0])[1]
+    assert q["x_t"].one_hot_of == s.task.input_labels(s.X[0])[1]
     np.testing.assert_array_equal(q["h_{t-1}"].values, s.fwd.h[0, 0])
     np.testing.assert_array_equal(q["a_t"].values, s.fwd.pre["pre"][0, 1])
     np.testing.assert_array_equal(q["h_t"].values, s.fwd.h[0, 1])
@@ -57,11 +57,12 @@ def test_backward_paths_sum_to_the_total_and_the_factor_is_diag_act_u():
     assert inspect_step(s, t=2).backward == ()  # the backward pass has not reached t = 2
 
 
-def test_lstm_gates_carry_the_seeds_names_and_the_cell_path():
+def test_lstm_gates_carry_the_lectures_names_and_the_cell_path():
     s = at_backward(Session(Config(cell="lstm", timesteps=5, n_hidden=4)), 3)
     ins = inspect_step(s)
     titles = [line.title for line in ins.forward]
-    assert "forget gate (the seed's reset)" in titles and "candidate (the seed's proposal)" in titles
+    assert "forget gate (the lecture's 'reset')" in titles and "candidate (the lecture's 'proposal')" in titles
+    assert not any("seed" in title for title in titles)  # beside "New seed" it read as the random seed
     q = quantities(ins.backward)
     np.testing.assert_allclose(q["dL/dc_t"].values * q["f_t"].values, q["dL/dc_{t-1} through the cell"].values)
     assert quantities(ins.forward)["c_t"].values.shape == (4,)
@@ -71,7 +72,8 @@ def test_gru_lines_show_its_gates():
     s = Session(Config(cell="gru", timesteps=3, n_hidden=3))
     s.advance(1)
     formulas = [line.formula for line in inspect_step(s).forward]
-    assert "n = tanh(x_t W_n + b_n + r * (h_{t-1} U_n + c_n))" in formulas
+    assert "n = tanh(x_t W_n + b_n + r ⊙ (h_{t-1} U_n + c_n))" in formulas
+    assert "h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}" in formulas
 
 
 def test_predictions_per_timestep_and_at_T():
@@ -111,3 +113,47 @@ def test_gradient_check_passes_and_leaves_the_session_alone():
     assert [c.name for c in checks] == list(s.net.params)
     assert all(c.passed for c in checks)
     assert all(np.array_equal(before[k], s.net.params[k]) for k in before)
+
+
+def test_every_elementwise_product_is_written_with_odot():
+    for cell in ("lstm", "gru"):
+        s = at_backward(Session(Config(cell=cell, timesteps=4, n_hidden=3)), 2)
+        ins = inspect_step(s)
+        formulas = [line.formula for line in (*ins.forward, *ins.backward)]
+        assert not [f for f in formulas if "*" in f], formulas
+        assert any("⊙" in f for f in formulas)
+    lstm = inspect_step(at_backward(Session(Config(cell="lstm", timesteps=4, n_hidden=3)), 2))
+    formulas = [line.formula for line in (*lstm.forward, *lstm.backward)]
+    assert "c_t = f ⊙ c_{t-1} + i ⊙ g; h_t = o ⊙ tanh(c_t)" in formulas
+    assert "dL/dc_{t-1} = dL/dc_t ⊙ f_t  (no matrix: the gradient is only scaled)" in formulas
+
+
+def test_x_t_of_a_word_task_is_the_one_hot_of_its_word():
+    s = Session(get_preset("seed-pos-tagging").config)
+    s.advance(2)
+    x = quantities(inspect_step(s).forward)["x_t"]
+    word = s.task.input_labels(s.X[0])[1]
+    assert x.one_hot_of == word and x.values[np.argmax(x.values)] == 1 and x.values.sum() == 1
+    assert x.words == f"entry {np.argmax(x.values) + 1} of F = {s.config.n_features}"
+    adding = Session(get_preset("adding-problem").config)  # real inputs: no word
+    adding.advance(1)
+    assert quantities(inspect_step(adding).forward)["x_t"].one_hot_of == ""
+
+
+def test_the_output_gradient_says_what_n_is_and_equals_p_minus_target_over_n():
+    s = at_backward(Session(get_preset("seed-pos-tagging").config), 2)
+    line = next(line for line in inspect_step(s).backward if line.title == "gradient at the output")
+    B, T = s.X.shape[0], s.T
+    assert line.formula == "dL/dy_t = (p_t - one-hot(target)) / N"
+    assert line.note == f"N = B·T = {B * T}, the (sequence, timestep) terms in the mean"
+    p = softmax(s.fwd.y[0, 1])
+    np.testing.assert_allclose(line.quantities[0].values * B * T, p - np.eye(s.config.n_classes)[s.Y[0, 1]])
+    one = at_backward(Session(get_preset("sentence-classification").config), get_preset(
+        "sentence-classification").config.timesteps)
+    line = next(line for line in inspect_step(one).backward if line.title == "gradient at the output")
+    assert line.formula == "dL/dy_T = (p_T - one-hot(target)) / N"
+    assert line.note == f"N = B = {one.X.shape[0]}, the sequences in the mean"
+    mse = at_backward(Session(get_preset("adding-problem").config), get_preset("adding-problem").config.timesteps)
+    line = next(line for line in inspect_step(mse).backward if line.title == "gradient at the output")
+    assert line.formula == "dL/dy_T = 2 (y_T - target) / N"
+    assert line.note == f"N = B·C = {mse.X.shape[0] * mse.config.n_classes}, the elements of y in the mean"

@@ -146,7 +146,7 @@ def test_linear_theory_line_is_exact_for_scaled_orthogonal_U():
     s.set_weights({"U1": 0.8 * orthogonal(np.random.default_rng(0), 6)})
     s.run_iteration()
     curve, label = s.theory_curve()
-    assert label.startswith("ρ^(T−t), ρ(U) = 0.8")
+    assert label.startswith("ρᵀ⁻ᵗ, ρ(U) = 0.8")
     np.testing.assert_allclose(s.gradient_curve(), curve, rtol=1e-9)
 
 

@@ -11,6 +11,7 @@ from PySide6 import QtCore, QtWidgets
 from unrolled import cli
 from unrolled.engine import Network
 from unrolled.session.config import Config
+from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
 from unrolled.ui import theme
 from unrolled.ui.gradcheck_dialog import GradcheckDialog
@@ -26,6 +27,8 @@ def test_the_inspector_computes_nothing_hidden_and_catches_up_when_shown(window,
     qtbot.waitUntil(lambda: "Forward at t" in panel.browser.toPlainText())
     text = panel.browser.toPlainText()
     assert "t = 2 of T = 4" in text and "x_t W1 + h_{t-1} U1 + b1" in text and "[1, F] [F, D]" in text
+    word = window.session.task.input_labels(window.session.X[0])[1]
+    assert f"x_t [1, F] = one-hot('{word}')" in text  # the word, not a norm and a range
     window.session.advance(1)  # follows the step
     assert "t = 3 of T = 4" in panel.browser.toPlainText()
 
@@ -39,6 +42,8 @@ def test_show_timestep_pins_t_and_the_backward_paths_show(window, qtbot):
     text = panel.browser.toPlainText()
     assert "t = 2 of T = 4" in text and "through the readout" in text and "through h_{t+1}" in text
     assert "diag(act'(a_t)) U1^T" in text and "||J_t||_2" in text
+    assert "dL/dy_t = (p_t - one-hot(target)) / N" in text
+    assert f"N = B·T = {window.session.T}, the (sequence, timestep) terms in the mean" in text
     panel.follow.setChecked(True)
     assert panel.timestep.value() == window.session.t
 
@@ -133,7 +138,7 @@ def test_plot_titles_carry_their_formulas(make_window):
     assert "dL/dh_t" in window.gradients.norms.titleLabel.toolTip()
     assert "cross-entropy" in window.loss_plot.getPlotItem().titleLabel.toolTip()
     forget = window.heatmaps.panels["f"].plot.titleLabel.toolTip()
-    assert "the seed's reset" in forget and "U_f" in forget
+    assert "the lecture's 'reset'" in forget and "U_f" in forget
 
 
 def test_the_hover_readout_names_the_cell_and_its_value(make_window):
@@ -212,3 +217,52 @@ def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
             finally:
                 painter.end()
                 diagram.close()
+
+
+def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):
+    """Many-to-one has one loss term, at k = T: drawn among T - 1 empty rows the figure was
+    98% blank; now the image is that row alone, over the whole plot, and says so."""
+    from unrolled.ui.figure_boxes import figure_boxes
+    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.plots.itemized import ONE_ROW_LABEL, ROWS_LABEL
+
+    session = Session(get_preset("sentence-classification").config)
+    T = session.T
+    session.advance(session.steps_per_iteration - 1)
+    widget = laid_out(build_figure("itemized_gradients"), 500, 400, session)
+    try:
+        assert widget.image.image.shape == (1, T)
+        assert widget.plot.vb.viewRange()[1] == [T - 0.5, T + 0.5]
+        assert widget.plot.getAxis("left").labelText == ONE_ROW_LABEL
+        view = widget.plot.vb.sceneBoundingRect()
+        image = widget.image.sceneBoundingRect()
+        assert image.height() >= 0.95 * view.height()  # the data fills the plot
+        boxes, _ = figure_boxes(widget)
+        assert [b.name for b in boxes if b.name.startswith("left tick")] == [f"left tick '{T}'"]
+        many = Session(Config(timesteps=5))
+        many.advance(many.steps_per_iteration - 1)
+        widget.refresh(many)
+        assert widget.image.image.shape == (5, 5) and widget.plot.getAxis("left").labelText == ROWS_LABEL
+    finally:
+        widget.close()
+
+
+def test_the_loss_plot_names_a_lone_loss_and_starts_its_axis_at_0(qapp):
+    """Before any update there is one loss: a dot on an axis pyqtgraph spans around it. It
+    is written beside the dot, on an axis from 0; from the second loss on, the curve says it."""
+    from unrolled.ui.figures import build_figure, laid_out
+
+    session = Session(Config(timesteps=4))
+    session.advance(session.steps_per_iteration - 1)  # the loss computed, not yet updated
+    widget = laid_out(build_figure("loss"), 640, 360, session)
+    try:
+        loss = session.loss
+        assert widget.single.toPlainText() == f"{loss:.3g}, the first loss"
+        low, high = widget.getPlotItem().vb.viewRange()[1]
+        assert low == 0 and high == pytest.approx(1.6 * loss)
+        session.step()  # the update: one loss in the history
+        session.advance(session.steps_per_iteration - 1)  # and a second one pending
+        widget.refresh(session)
+        assert widget.single.toPlainText() == ""
+    finally:
+        widget.close()

@@ -87,12 +87,6 @@ def test_every_stepping_key_acts_from_the_speed_box(qtbot, make_window):
     with qtbot.waitSignal(window.runner.finished, timeout=10000):
         QTest.keyClick(window.speed, Key.Key_Right, Mod.ControlModifier)
     assert s.phase is Phase.UPDATE
-    X = s.X.copy()
-    QTest.keyClick(window.speed, Key.Key_N)
-    assert s.position == 0 and not (s.X == X).all()
-    QTest.keyClick(window.speed, Key.Key_Right)
-    QTest.keyClick(window.speed, Key.Key_R)
-    assert s.position == 0 and s.loss_history == []
     with qtbot.waitSignal(window.player.playing_changed, timeout=2000) as playing:
         QTest.keyClick(window.speed, Key.Key_Space)
     assert playing.args == [True]
@@ -100,6 +94,10 @@ def test_every_stepping_key_acts_from_the_speed_box(qtbot, make_window):
         QTest.keyClick(window.speed, Key.Key_Escape)
     assert playing.args == [False]
     assert window.speed.value() == 4.0  # the box itself was never changed
+    X, position = s.X.copy(), s.position
+    QTest.keyClick(window.speed, Key.Key_N)  # a one-letter key is the box's to type: no new sample
+    QTest.keyClick(window.speed, Key.Key_R)
+    assert s.position == position and (s.X == X).all()
 
 
 def test_page_down_and_page_up_are_a_presenter_remotes_step_and_step_back(qtbot, window):
@@ -258,3 +256,136 @@ def test_ctrl_t_brings_the_theory_panel_forward_before_it_closes_it(qtbot, make_
     key(window, Key.Key_T, Mod.ControlModifier)
     assert not window.theory_dock.isHidden()
     assert steps_once(window)
+
+
+# -- typing never runs a command ----------------------------------------------------------
+
+def click_at(window, widget, offset=None, at=None):
+    """A mouse press as the window system delivers it: to the window, at a point in it."""
+    local = at if at is not None else widget.rect().center()
+    point = widget.mapTo(window, local) + (offset or QtCore.QPoint(0, 0))
+    QTest.mouseClick(window.windowHandle(), QtCore.Qt.MouseButton.LeftButton, Mod.NoModifier, point)
+    QtWidgets.QApplication.processEvents()
+
+
+def typed(window, text):
+    QTest.keyClicks(focused(window), text)
+    QtWidgets.QApplication.processEvents()
+
+
+def untouched(window, position=0):
+    s = window.session
+    return (s.position == position and not window.training_panel.runner.busy and not window.runner.busy
+            and not window.player.playing)
+
+
+def test_a_click_beside_the_sentence_field_then_typing_runs_nothing(qtbot, make_window):
+    """A click that misses the field by a few pixels, then a sentence: T, R, N and the
+    spaces between the words start nothing."""
+    window = make_window()  # the seed's sentence, with its field
+    s = window.session
+    s.step()
+    X, weights = s.X.copy(), {k: v.copy() for k, v in s.net.params.items()}
+    field = window.model_panel.sample_view.sentence
+    assert field.isVisible()
+    click_at(window, field, at=QtCore.QPoint(field.width() // 2, field.height() + 3))  # just below it
+    assert not field.hasFocus()
+    typed(window, "the professor runs now")
+    assert untouched(window, position=1)
+    assert (s.X == X).all() and all((s.net.params[k] == v).all() for k, v in weights.items())
+    assert "ran nothing" in window.status.notice.text()
+    assert steps_once(window)  # the stepping keys still step
+
+
+def test_typing_into_the_sentence_field_starts_nothing(qtbot, make_window):
+    window = make_window()  # the seed's sentence, with its field
+    field = window.model_panel.sample_view.sentence
+    field.clear()
+    click_at(window, field)
+    assert field.hasFocus()
+    typed(window, "the dog sees a ball")
+    assert field.text() == "the dog sees a ball"
+    assert untouched(window)
+
+
+def test_a_click_in_the_training_panel_turns_the_letters_off_and_the_plots_turn_them_back_on(qtbot, make_window):
+    window = make_window(timesteps=5)
+    window.training_dock.show()
+    QtWidgets.QApplication.processEvents()
+    panel = window.training_panel
+    click_at(window, panel, at=QtCore.QPoint(2, panel.height() - 2))  # the panel's background
+    typed(window, "rnt")
+    assert untouched(window)
+    click_at(window, window.diagram)
+    assert window.keys.letters_allowed()
+    window.session.step()
+    typed(window, "r")  # R now resets
+    assert window.session.position == 0
+
+
+def test_a_click_beside_the_speed_box_turns_the_letters_off_and_a_button_turns_them_on(qtbot, make_window):
+    window = make_window(timesteps=5)
+    window.session.step()
+    click_at(window, window.speed, offset=QtCore.QPoint(window.speed.width() // 2 + 6, 0))
+    typed(window, "r")
+    assert window.session.position == 1
+    step_button = window.findChild(QtWidgets.QToolBar, "transport").widgetForAction(window.act_step)
+    click_at(window, step_button)
+    assert window.session.position == 2 and window.keys.letters_allowed()
+    typed(window, "r")
+    assert window.session.position == 0
+
+
+def test_a_stepping_key_or_esc_gives_the_letters_back(qtbot, make_window):
+    window = make_window(timesteps=5)
+    target = window.model_panel.editors["timesteps"]
+    click_at(window, target, offset=QtCore.QPoint(0, target.height()))
+    assert not window.keys.letters_allowed()
+    key(window, Key.Key_Escape)
+    assert window.keys.letters_allowed()
+    click_at(window, target, offset=QtCore.QPoint(0, target.height()))
+    key(window, Key.Key_Right)
+    assert window.keys.letters_allowed()
+
+
+def test_a_text_field_with_the_keyboard_takes_letters_even_before_it_is_edited(qtbot, make_window):
+    """Focus that landed on a field by itself: Right steps, but R and N are typed there."""
+    window = make_window(timesteps=6)
+    window.speed.setFocus()
+    assert steps_once(window)
+    QTest.keyClick(window.speed, Key.Key_R)
+    QTest.keyClick(window.speed, Key.Key_N)
+    assert window.session.position == 1
+
+
+def test_space_right_after_typed_letters_does_not_play(qtbot, make_window):
+    window = make_window(timesteps=6)
+    typed(window, "a b")  # on the plots: letters that are no command, and a space between them
+    assert not window.player.playing
+    window.keys._typed_at -= 10  # long after the typing: Space plays again
+    key(window, Key.Key_Space)
+    assert window.player.playing
+    key(window, Key.Key_Space)
+
+
+def test_the_rule_is_stated_in_the_shortcut_list_and_the_tooltips(window):
+    from unrolled.ui.actions import LETTER_KEY_TIP, LETTER_KEYS_RULE
+
+    assert LETTER_KEYS_RULE in window.shortcuts_html()
+    for action in (window.act_train, window.act_reset, window.act_new_sample):
+        assert LETTER_KEY_TIP in action.toolTip()
+    assert LETTER_KEY_TIP not in window.act_step.toolTip()
+
+
+def test_the_compare_window_keeps_the_same_rule(qtbot):
+    from unrolled.session.config import Config
+
+    from .conftest import show_compare_window
+
+    window = show_compare_window(qtbot, Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one",
+                                               timesteps=5))
+    window.graphics.setFocus()
+    click_at(window, window.rho, offset=QtCore.QPoint(0, window.rho.height() // 2 + 8))
+    QTest.keyClicks(focused(window), "the")
+    QtWidgets.QApplication.processEvents()
+    assert not window.trainer_runner.busy and window.comparison.a.iteration == 0

@@ -291,3 +291,14 @@ def test_hovering_a_toolbar_button_leaves_the_step_readout(make_window):
 
 def window_actions(window):
     return [a for a in window.findChildren(QtGui.QAction) if a.text()]
+
+
+def test_the_status_line_says_truncation_cut_the_gradient(make_window):
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("truncated-bptt").config)
+    s = window.session
+    s.advance(s.steps_to("iteration") - 1)
+    window.redraw()
+    assert window.status.ratio.text() == "||dL_T/dh_1|| / ||dL_T/dh_T|| = 0: cut by truncation (k = 10)"
+    assert "not because the gradient vanished" in window.status.ratio.toolTip()

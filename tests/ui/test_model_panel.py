@@ -150,3 +150,34 @@ def test_a_number_typed_in_e_notation_is_read_whole(make_window, qtbot):
     qtbot.keyClick(box.lineEdit(), QtCore.Qt.Key.Key_Return)
     assert window.session.config.n_hidden == 100
     assert "got 1000000000" in window.model_panel.error.text()
+
+
+def test_a_field_the_cell_does_not_use_says_so_instead_of_a_stale_value(qtbot, make_window):
+    """After the IRNN preset (a relu RNN), an LSTM showed "Activation (fixed): relu"."""
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("irnn-adding").config)
+    panel = window.model_panel
+    assert window.session.config.activation == "relu"
+    assert panel.editors["activation"].isVisible() and panel.value_of("activation") == "relu"
+    assert not panel.unused["activation"].isVisible()
+    assert panel.unused["forget_bias"].isVisible()
+    assert panel.unused["forget_bias"].text() == "not used by the vanilla RNN"
+    set_editor(panel.editors["cell"], "lstm")
+    assert window.session.config.cell == "lstm"
+    assert not panel.editors["activation"].isVisible()
+    assert panel.unused["activation"].isVisible() and panel.unused["activation"].text() == "not used by the LSTM"
+    assert panel.labels["activation"].text() == "Activation"  # not "(fixed)" beside a value that means nothing
+    assert "relu" not in panel.unused["activation"].text()
+    assert panel.editors["forget_bias"].isVisible() and panel.editors["forget_bias"].isEnabled()
+    set_editor(panel.editors["cell"], "rnn")
+    assert panel.editors["activation"].isVisible() and panel.editors["activation"].isEnabled()
+
+
+def test_momentum_says_adam_does_not_use_it(make_window):
+    window = make_window(BASE)
+    panel = window.model_panel
+    set_editor(panel.editors["optimiser"], "adam")
+    assert panel.unused["momentum"].isVisible() and panel.unused["momentum"].text() == "not used by Adam"
+    set_editor(panel.editors["optimiser"], "sgd")
+    assert panel.editors["momentum"].isVisible()

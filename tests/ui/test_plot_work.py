@@ -4,7 +4,7 @@ nothing else, so stepping stays fast at T = 1000."""
 import numpy as np
 
 from unrolled.session.config import Config
-from unrolled.session.stepper import Phase
+from unrolled.session.stepper import Phase, Session
 
 
 def count_calls(monkeypatch, owner, name: str) -> list:
@@ -203,3 +203,38 @@ def test_the_theory_line_is_named_for_the_weights_of_now_before_the_backward_pas
     window.redraw()
     names = [label.text for _, label in window.gradients.norms.legend.items]
     assert any("ρ(U) = 1.5" in name for name in names) and not any("0.9" in name for name in names), names
+
+
+def test_the_theory_line_writes_its_exponent_as_a_superscript(make_window):
+    window = make_window(Config(timesteps=8))
+    window.session.advance(2 * 8 + 1)
+    window.redraw()
+    names = [label.text for _, label in window.gradients.norms.legend.items]
+    assert any("ᵀ⁻ᵗ" in name for name in names) and not any("^" in name for name in names), names
+
+
+def test_a_new_model_drops_the_old_ones_gradient_range(make_window):
+    """After an exploding model's backward pass (1e+4 at the top), a reset or another
+    model shows its empty curves at the neutral range, not the old one, before its first
+    backward step; the forward steps of the same model keep their range."""
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("exploding-rnn").config)
+    s = window.session
+    s.advance(s.steps_to("iteration") - 1)
+    window.redraw()
+    old = window.gradients.norms.vb.viewRange()[1]
+    assert old[1] >= 3
+    s.step()
+    s.step()  # the next iteration's forward pass, same model: the range stays
+    window.redraw()
+    assert window.gradients.norms.vb.viewRange()[1] == old
+    s.reset()
+    window.redraw()
+    assert window.gradients.norms.vb.viewRange()[1] == [-1.0, 1.0]
+    s.advance(s.steps_to("iteration") - 1)
+    window.redraw()
+    assert window.gradients.norms.vb.viewRange()[1][1] > 1
+    s.adopt(Session(get_preset("vanishing-rnn").config))
+    window.redraw()
+    assert window.gradients.norms.vb.viewRange()[1] == [-1.0, 1.0]

@@ -3,6 +3,7 @@ import pytest
 
 from unrolled.engine.init import orthogonal
 from unrolled.session.config import Config
+from unrolled.ui.panels import theory_panel
 
 
 def show_theory(qtbot, window):
@@ -39,7 +40,7 @@ def test_the_slider_rescales_U_and_the_plots_follow(qtbot, make_window):
     assert max(abs(np.linalg.eigvals(window.session.net.params["U1"]))) == pytest.approx(2.5)
     assert window.session.position == 2 * 20 + 1  # replayed to the same step
     assert window.session.gradient_ratio() > before
-    assert panel.rho_slider.value() == 250
+    assert panel.rho_slider.value() == theory_panel.position_of(2.5) == 120
 
 
 def test_lstm_shows_the_forget_gate_path(qtbot, make_window):
@@ -52,8 +53,6 @@ def test_lstm_shows_the_forget_gate_path(qtbot, make_window):
 
 
 def test_a_hidden_panel_computes_nothing_and_catches_up_when_shown(qtbot, make_window, monkeypatch):
-    from unrolled.ui.panels import theory_panel
-
     calls = []
     real = theory_panel.snapshot
     monkeypatch.setattr(theory_panel, "snapshot", lambda *args: calls.append(1) or real(*args))
@@ -98,3 +97,73 @@ def test_the_jacobian_plot_reads_whole_steps_and_the_values_between_decades(qtbo
     values = [v for _, level in axis.tickValues(-0.08, 0.12, 160.0) for v in level]
     assert axis.tickStrings(values, 1, 1) == ["1", "0.9"]
     assert "at 1, the edge" in panel.numbers.text() and "above 1" not in panel.numbers.text()
+
+
+def _slider_x(slider, value):
+    """The x of the slider's handle centre at `value`, as its style draws it."""
+    from PySide6 import QtWidgets
+
+    option = QtWidgets.QStyleOptionSlider()
+    slider.initStyleOption(option)
+    style = slider.style()
+    handle = style.subControlRect(QtWidgets.QStyle.ComplexControl.CC_Slider, option,
+                                  QtWidgets.QStyle.SubControl.SC_SliderHandle, slider)
+    groove = style.subControlRect(QtWidgets.QStyle.ComplexControl.CC_Slider, option,
+                                  QtWidgets.QStyle.SubControl.SC_SliderGroove, slider)
+    span = groove.width() - handle.width()
+    return groove.x() + handle.width() // 2 + QtWidgets.QStyle.sliderPositionFromValue(
+        slider.minimum(), slider.maximum(), value, span)
+
+
+def _drag(slider, x_from, x_to):
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    y = slider.height() // 2
+    left, none = QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.NoButton
+    mods = QtCore.Qt.KeyboardModifier.NoModifier
+    for kind, x, buttons, button in ((QtCore.QEvent.Type.MouseButtonPress, x_from, left, left),
+                                     (QtCore.QEvent.Type.MouseMove, (x_from + x_to) / 2, left, none),
+                                     (QtCore.QEvent.Type.MouseMove, x_to, left, none),
+                                     (QtCore.QEvent.Type.MouseButtonRelease, x_to, none, left)):
+        local = QtCore.QPointF(x, y)
+        event = QtGui.QMouseEvent(kind, local, QtCore.QPointF(slider.mapToGlobal(local.toPoint())), button, buttons,
+                                  mods)
+        QtWidgets.QApplication.sendEvent(slider, event)
+
+
+def test_the_rho_slider_is_fine_around_1_and_sets_1_1_by_a_drag(qtbot, make_window):
+    """At 1366 x 768, 0.80 -> 1.51 took a 30 px drag; now 30 px moves rho by at most about
+    0.15 between 0.5 and 1.5, and a drag to the tick of 1.1 sets 1.1 exactly."""
+    window = make_window(task="toxic-word", n_features=5, timesteps=20, n_hidden=8)
+    window.resize(1366, 768)
+    panel = show_theory(qtbot, window)
+    slider = panel.rho_slider
+    assert [theory_panel.rho_at(theory_panel.position_of(r)) for r in (0.5, 0.8, 1.0, 1.1, 1.2, 1.5, 2.5, 3.0)] == [
+        0.5, 0.8, 1.0, 1.1, 1.2, 1.5, 2.5, 3.0]
+    px_per_tenth = _slider_x(slider, theory_panel.position_of(1.1)) - _slider_x(slider, theory_panel.position_of(1.0))
+    assert px_per_tenth >= 20, (px_per_tenth, slider.width())  # 30 px: 0.15 at most
+    assert (_slider_x(slider, theory_panel.position_of(1.51)) - _slider_x(slider, theory_panel.position_of(0.8))
+            > 4 * 30)
+    _drag(slider, _slider_x(slider, slider.value()), _slider_x(slider, theory_panel.position_of(1.1)))
+    assert panel.rho_box.value() == pytest.approx(1.1)
+    qtbot.waitUntil(lambda: window.session.config.rho == pytest.approx(1.1), timeout=5000)
+    for target in (1.0, 1.2):
+        _drag(slider, _slider_x(slider, slider.value()), _slider_x(slider, theory_panel.position_of(target)))
+        assert panel.rho_box.value() == pytest.approx(target)
+
+
+def test_the_rho_keys_step_by_0_01(qtbot, make_window):
+    from PySide6 import QtCore
+    from PySide6.QtTest import QTest
+
+    window = make_window(task="toxic-word", n_features=5, timesteps=20, n_hidden=8)
+    panel = show_theory(qtbot, window)
+    panel.rho_box.setValue(1.0)
+    panel.rho_slider.setFocus()
+    QTest.keyClick(panel.rho_slider, QtCore.Qt.Key.Key_Up)
+    assert panel.rho_box.value() == pytest.approx(1.01)
+    panel.rho_box.setFocus()
+    QTest.keyClick(panel.rho_box, QtCore.Qt.Key.Key_Down)
+    QTest.keyClick(panel.rho_box, QtCore.Qt.Key.Key_Down)
+    assert panel.rho_box.value() == pytest.approx(0.99)
+    assert panel.rho_slider.value() == theory_panel.position_of(0.99)

@@ -140,3 +140,51 @@ def test_the_panel_rebuilt_for_the_dark_theme_says_what_was_trained(qtbot, make_
     window.act_dark.trigger()
     assert window.training_panel is not panel and window.training_panel.rate.text() == "Trained: 3 iterations"
     window.act_dark.trigger()
+
+
+@pytest.mark.parametrize("size", [(1280, 690), (1366, 740)])
+def test_no_axis_label_is_cut_by_the_panels_scroll_edge_in_f5(qtbot, make_window, size):
+    """In F5 with the Theory panel below it, the Training panel's plots scroll; the rotated
+    "accuracy" (longer than what showed of its axis) read "ccuracy". The accuracy plot's
+    title names it; no label that shows is cut."""
+    window = make_window()
+    window.resize(*size)
+    window.training_dock.show()
+    window.theory_dock.show()
+    window.act_presentation.trigger()
+    qtbot.waitUntil(lambda: window.training_panel.isVisible())
+    panel = window.training_panel
+    assert not panel.accuracy_plot.getAxis("left").labelText
+    assert "Accuracy" in panel.accuracy_plot.titleLabel.text
+    viewport = panel.plots_scroll.viewport()
+    corner = panel.graphics.mapFrom(viewport, QtCore.QPoint(0, 0))
+    visible = panel.graphics.mapToScene(QtCore.QRect(corner, viewport.size())).boundingRect()
+    for plot in (panel.accuracy_plot, panel.norm_plot, panel.latest_plot):
+        axis = plot.getAxis("left")
+        label = axis.label.mapRectToScene(axis.label.boundingRect())
+        if axis.labelText and label.intersects(visible):
+            assert visible.contains(label), (axis.labelText, label, visible)
+
+
+def test_curves_drawn_before_the_panel_is_laid_out_keep_the_legend_off_them(qtbot):
+    """A lesson's stop trains, then opens the panel: the legend was placed for a plot not
+    yet laid out and sat on the curves."""
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.session.training import Trainer
+    from unrolled.ui.figure_boxes import figure_problems
+    from unrolled.ui.panels.training_panel import TrainingPanel
+
+    preset = get_preset("clipping")
+    session = Session(preset.config)
+    trainer = Trainer(session)
+    trainer.train(preset.export_iterations)
+    panel = TrainingPanel(session, trainer=trainer)
+    qtbot.addWidget(panel)
+    panel.refresh()  # before it has a size
+    panel.resize(1200, 420)
+    panel.show()
+    qtbot.waitExposed(panel)
+    QtCore.QCoreApplication.processEvents()
+    found = [p for p in figure_problems(panel.graphics) if "legend" in p]
+    assert not found, "\n".join(found)

@@ -174,6 +174,19 @@ class Config:
             locked["momentum"] = "only SGD takes momentum"
         return locked
 
+    def unused_fields(self) -> dict[str, str]:
+        """Fields this cell or optimiser does not read (their values mean nothing here) ->
+        what the form says in their place."""
+        cell = cell_class(self.cell)
+        unused = {}
+        if not cell.takes_activation:
+            unused["activation"] = f"not used by the {cell.title}"
+        if cell.forget_bias_param is None:
+            unused["forget_bias"] = f"not used by the {cell.title}"
+        if self.optimiser != "sgd":
+            unused["momentum"] = f"not used by {self.optimiser.capitalize()}"
+        return unused
+
     def resolved(self) -> Config:
         """This config with what the task fixes applied (F, C, mode, loss, at least its T)."""
         problems = self._field_problems()  # a task cannot fit fields that are not numbers

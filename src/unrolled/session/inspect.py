@@ -29,6 +29,7 @@ class Quantity:
     values: np.ndarray  # (n,) float64
     shape: str = ""  # "[1, D]"
     words: str = ""  # the value in words: "dog", "NOUN", "p = 0.91"
+    one_hot_of: str = ""  # the word the row is the one-hot vector of: x_t = one-hot('big')
 
     @property
     def norm(self) -> float:
@@ -84,6 +85,33 @@ def input_words(session: Session, sequence: int) -> list[str] | None:
     return session.task.input_labels(session.X[sequence])
 
 
+def _input_quantity(x: np.ndarray, word: str) -> Quantity:
+    """x_t (F,): for a word task one-hot('big'), the word it encodes; else its values."""
+    hot = np.flatnonzero(x)
+    if word and hot.size == 1 and x[hot[0]] == 1.0:
+        return Quantity("x_t", x, "[1, F]", f"entry {hot[0] + 1} of F = {x.size}", one_hot_of=word)
+    return Quantity("x_t", x, "[1, F]", word)
+
+
+def terms_in_the_mean(session: Session) -> tuple[int, str]:
+    """N, the number of terms the loss is the mean of (losses.py), and what they are: for
+    cross-entropy the (sequence, timestep) pairs that carry a target, for MSE every element
+    of y. dL/dy carries the 1 / N of that mean."""
+    B, T, C = session.X.shape[0], session.T, session.config.n_classes
+    many = session.config.mode == "many-to-many"
+    if session.config.loss != "cross-entropy":
+        n = B * T * C if many else B * C
+        return n, f"N = {'B·T·C' if many else 'B·C'} = {n}, the elements of y in the mean"
+    Y = np.asarray(session.Y)
+    carries = Y != -1 if np.issubdtype(Y.dtype, np.integer) else np.sum(Y, axis=-1) > 0
+    n = max(int(np.count_nonzero(carries)), 1)
+    if not many:
+        return n, f"N = B = {n}, the sequences in the mean"
+    if n == B * T:
+        return n, f"N = B·T = {n}, the (sequence, timestep) terms in the mean"
+    return n, f"N = {n}, the (sequence, timestep) terms with a target among B·T = {B * T}"
+
+
 def inspect_step(session: Session, t: int | None = None, sequence: int = 0) -> Inspection:
     """The equations at timestep t (1-based; default the current one) for one sequence."""
     T = session.T
@@ -104,7 +132,7 @@ def inspect_step(session: Session, t: int | None = None, sequence: int = 0) -> I
 def _forward_lines(session: Session, i: int, s: int) -> tuple[Line, ...]:
     fwd, cell = session.fwd, session.config.cell
     words = input_words(session, s)
-    lines = [Line("input", "x_t", (Quantity("x_t", fwd.X[s, i], "[1, F]", words[i] if words else ""),)),
+    lines = [Line("input", "x_t", (_input_quantity(fwd.X[s, i], words[i] if words else ""),)),
              Line("state carried from t - 1", "h_{t-1}" + (", c_{t-1}" if fwd.c is not None else ""),
                   _previous_state(session, i, s))]
     if cell == "rnn":
@@ -183,12 +211,18 @@ def _backward_lines(session: Session, i: int, s: int) -> tuple[Line, ...]:
     bwd = session.bwd
     assert bwd is not None
     lines: list[Line] = []
+    _, terms = terms_in_the_mean(session)
+    at = "t" if session.config.mode == "many-to-many" else "T"
+    if session.config.loss == "cross-entropy":
+        output_formula = f"dL/dy_{at} = (p_{at} - one-hot(target)) / N"
+    else:
+        output_formula = f"dL/dy_{at} = 2 (y_{at} - target) / N"
     if session.config.mode == "many-to-many":
-        softmax_note = "(p_t - one-hot target) / N for cross-entropy" if session.config.loss == "cross-entropy" else ""
-        lines.append(Line("gradient at the output", "dL/dy_t", (Quantity("dL/dy_t", bwd.dy[s, i], "[1, C]"),),
-                          note=softmax_note))
+        lines.append(Line("gradient at the output", output_formula,
+                          (Quantity("dL/dy_t", bwd.dy[s, i], "[1, C]"),), note=terms))
     elif i == session.T - 1:
-        lines.append(Line("gradient at the output", "dL/dy_T", (Quantity("dL/dy_T", bwd.dy[s], "[1, C]"),)))
+        lines.append(Line("gradient at the output", output_formula,
+                          (Quantity("dL/dy_T", bwd.dy[s], "[1, C]"),), note=terms))
     else:
         lines.append(Line("gradient at the output", "dL/dy_t = 0", note="many-to-one: no loss term at t < T"))
     readout = bwd.dh_readout[s, i]
@@ -200,7 +234,7 @@ def _backward_lines(session: Session, i: int, s: int) -> tuple[Line, ...]:
                        Quantity("through h_{t+1}", recurrent, "[1, D]"),
                        Quantity("dL/dh_t", total, "[1, D]")), "[1, C] [C, D] + [1, D] [D, D]"))
     if bwd.dc is not None:
-        lines.append(Line("cell state", "dL/dc_t = dL/dc_{t+1} * f_{t+1} + dL/dh_t * o * (1 - tanh^2(c_t))",
+        lines.append(Line("cell state", "dL/dc_t = dL/dc_{t+1} ⊙ f_{t+1} + dL/dh_t ⊙ o ⊙ (1 - tanh²(c_t))",
                           (Quantity("dL/dc_t", bwd.dc[s, i], "[1, D]"),)))
     lines.extend(_step_factor_lines(session, i, s))
     return tuple(lines)
@@ -233,7 +267,7 @@ def _step_factor_lines(session: Session, i: int, s: int) -> list[Line]:
         if i > 0 and bwd.carry_c is not None and bwd.carry_terms is None:
             carried_c = (Quantity("dL/dc_{t-1} through the cell", bwd.carry_c[s, i - 1], "[1, D]"),)
         f = fwd.gates["f"][s, i]
-        lines.append(Line("the cell path", "dL/dc_{t-1} = dL/dc_t * f_t  (no matrix: the gradient is only scaled)",
+        lines.append(Line("the cell path", "dL/dc_{t-1} = dL/dc_t ⊙ f_t  (no matrix: the gradient is only scaled)",
                           (Quantity("f_t", f, "[1, D]"), *carried_c), note=f"mean f_t = {np.mean(f):.3f}"))
     return lines
 

@@ -8,6 +8,22 @@ from html import escape
 
 from PySide6 import QtGui, QtWidgets
 
+# The rule for one-letter shortcuts, kept by keyboard.SteppingKeys; the shortcut list (F1)
+# and the tooltips of those actions state it in these words.
+LETTER_KEYS_RULE = (
+    "One-letter keys (T, R, N) act only while no text field could have been meant: not while a "
+    "text field has the keyboard, and not after a click into or beside a text field or anywhere "
+    "in a panel that has one. A click on the plots or on a button, Enter, Esc or a stepping key "
+    "gives them back. Letters typed elsewhere, and the spaces between them, run nothing. The "
+    "stepping keys (Right, Left, PgDown, PgUp, Space) work whatever has the keyboard."
+)
+LETTER_KEY_TIP = "not after a click into or beside a text field"
+
+
+def is_letter_key(key: str) -> bool:
+    """A shortcut a user also types as text: one printable character without a modifier."""
+    return len(key) == 1 and key.isprintable() and not key.isspace()
+
 
 def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, ...] | None,
                 slot: Callable[[], object], tip: str) -> QtGui.QAction:
@@ -25,7 +41,10 @@ def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, 
 
 
 def describe(action: QtGui.QAction, tip: str, keys: tuple[str, ...] = ()) -> None:
-    shown = f"{tip} ({keys[0]})" if keys else tip
+    if keys and is_letter_key(keys[0]):
+        shown = f"{tip} ({keys[0]}; {LETTER_KEY_TIP})"
+    else:
+        shown = f"{tip} ({keys[0]})" if keys else tip
     action.setToolTip(shown)  # no status tip: hovering a toolbar button blanked the step readout
     action.setWhatsThis(tip)
 
@@ -40,6 +59,7 @@ def shortcuts_html(groups: Iterable[tuple[str, Iterable[QtGui.QAction]]]) -> str
     the keys, the action's name, and what it does."""
     rows: list[str] = []
     seen: set[QtGui.QAction] = set()
+    letters = False
     for title, actions in groups:
         listed = [a for a in actions if not a.shortcut().isEmpty() and a not in seen]
         if not listed:
@@ -47,10 +67,12 @@ def shortcuts_html(groups: Iterable[tuple[str, Iterable[QtGui.QAction]]]) -> str
         rows.append(f'<tr><td colspan="3"><br><b>{escape(title)}</b></td></tr>')
         for action in listed:
             seen.add(action)
+            letters = letters or any(is_letter_key(k.toString()) for k in action.shortcuts())
             what = action.whatsThis() or action.toolTip()
             rows.append(f"<tr><td><b>{escape(_keys_text(action))}</b>&nbsp;&nbsp;</td>"
                         f"<td>{escape(action.text().replace('&', ''))}&nbsp;&nbsp;</td><td>{escape(what)}</td></tr>")
-    return "<table>" + "".join(rows) + "</table>"
+    note = f"<p>{escape(LETTER_KEYS_RULE)}</p>" if letters else ""
+    return "<table>" + "".join(rows) + "</table>" + note
 
 
 def menu_groups(menus: Iterable[QtWidgets.QMenu], others: Iterable[QtGui.QAction] = ()) -> list:

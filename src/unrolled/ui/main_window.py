@@ -99,7 +99,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self._build_actions()
         self._build_menus_and_toolbar()
-        self.keys = SteppingKeys(self, self.transport.actions.values(), self.plots.focus_home)
+        self.keys = SteppingKeys(self, self.transport.actions.values(), self.plots.focus_home, self.status.showMessage)
         self.lessons = LessonMode(self)  # the Lessons menu, the lesson pane, PgDown / PgUp in a lesson
         self.menuBar().insertMenu(self.menus[-1].menuAction(), self.lessons.menu)
         self.menus = (*self.menus[:-1], self.lessons.menu, self.menus[-1])

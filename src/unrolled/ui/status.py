@@ -9,7 +9,8 @@ import time
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from ..session.stepper import Phase, Session, gradient_verdict
+from ..session.stepper import Phase, Session
+from ..session.theory import ratio_reading
 from .overflow_watch import OverflowWatch
 from .runner import ChunkedRunner
 
@@ -19,6 +20,8 @@ BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; 
 PROGRESS_AFTER = 0.3  # seconds: a shorter run needs no progress bar
 PROGRESS_HZ = 10  # QProgressBar.setValue repaints the window at once: not at every chunk
 UNLIMITED = 16777215  # QWIDGETSIZE_MAX: no maximum size
+RATIO_TIP = ("||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the last step's loss "
+             "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding.")
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
 def _set_text(label: QtWidgets.QLabel, text: str) -> None:
@@ -52,10 +55,7 @@ class SessionStatus:
         self.phase = QtWidgets.QLabel()
         self.loss = QtWidgets.QLabel()
         self.ratio = QtWidgets.QLabel()
-        self.ratio.setToolTip(
-            "||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the last step's loss "
-            "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding."
-        )
+        self.ratio.setToolTip(RATIO_TIP)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setFormat("%v of %m steps")
@@ -106,6 +106,7 @@ class SessionStatus:
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from(s)
         curve = s.gradient_curve()
+        why = ""
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
             _set_text(self.ratio, f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
         elif ratio is not None and curve is not None and curve[-1] == 0:
@@ -113,7 +114,11 @@ class SessionStatus:
         elif ratio is None:
             _set_text(self.ratio, "Gradient ratio: after the backward pass")
         else:
-            _set_text(self.ratio, f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {ratio:.3g}: {gradient_verdict(ratio)}")
+            reading, why = ratio_reading(s, ratio)
+            _set_text(self.ratio, f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {reading}")
+        tip = RATIO_TIP + (f"\n\n{why}" if why else "")
+        if self.ratio.toolTip() != tip:
+            self.ratio.setToolTip(tip)
         self._refresh_banner(bad)
 
     def _largest_state(self, s) -> float:

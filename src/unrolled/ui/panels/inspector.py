@@ -25,11 +25,13 @@ def _number(v: float) -> str:
 def format_quantity(q: Quantity) -> str:
     name = f"<b>{html.escape(q.symbol)}</b>"
     shape = f" <span style='color:gray'>{q.shape}</span>" if q.shape else ""
-    if q.values.size <= SMALL:
+    if q.one_hot_of:
+        body = f"one-hot('{html.escape(q.one_hot_of)}')"
+    elif q.values.size <= SMALL:
         body = "[" + ", ".join(_number(v) for v in q.values) + "]"
     else:
         body = f"||·|| = {_number(q.norm)}, range [{_number(q.low)}, {_number(q.high)}]"
-    written_out = 1 < q.values.size <= SMALL
+    written_out = 1 < q.values.size <= SMALL and not q.one_hot_of
     norm = f" &nbsp;<span style='color:gray'>||·|| = {_number(q.norm)}</span>" if written_out else ""
     words = f" &nbsp;<i>{html.escape(q.words)}</i>" if q.words else ""
     return f"{name}{shape} = <code>{body}</code>{norm}{words}"

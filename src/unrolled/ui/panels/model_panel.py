@@ -73,6 +73,9 @@ class ModelPanel(QtWidgets.QWidget):
         self.committed = committed or (lambda: None)
         self.editors: dict[str, Editor] = {}
         self.labels: dict[str, QtWidgets.QLabel] = {}
+        # in a field's place while the cell or the optimiser does not use it: "not used by the LSTM"
+        self.unused: dict[str, QtWidgets.QLabel] = {}
+        self._places: dict[str, QtWidgets.QStackedWidget] = {}
         outer = QtWidgets.QVBoxLayout(self)
         for title, names in GROUPS:
             box = QtWidgets.QGroupBox(title)
@@ -82,7 +85,7 @@ class ModelPanel(QtWidgets.QWidget):
                 editor = self._make_editor(name)
                 label = QtWidgets.QLabel(FIELDS[name].label)
                 label.setToolTip(FIELDS[name].tooltip)
-                form.addRow(label, editor)
+                form.addRow(label, self._place(name, editor))
                 self.editors[name], self.labels[name] = editor, label
             if title == "Task":
                 self.task_description = QtWidgets.QLabel()
@@ -117,6 +120,21 @@ class ModelPanel(QtWidgets.QWidget):
         super().closeEvent(event)
 
     # -- building ---------------------------------------------------------------------
+    def _place(self, name: str, editor: Editor) -> QtWidgets.QWidget:
+        """The editor, or for a field a cell or an optimiser may not use, the editor on a
+        stack with the words that take its place."""
+        if name not in ("activation", "forget_bias", "momentum"):
+            return editor
+        unused = QtWidgets.QLabel()
+        unused.setEnabled(False)  # greyed, as a locked field
+        place = QtWidgets.QStackedWidget()
+        place.addWidget(editor)
+        place.addWidget(unused)
+        # the height of the editor, whichever page shows: the form does not jump
+        place.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.unused[name], self._places[name] = unused, place
+        return place
+
     def _make_editor(self, name: str) -> Editor:
         spec = FIELDS[name]
         editor: Editor
@@ -240,7 +258,7 @@ class ModelPanel(QtWidgets.QWidget):
 
     def _on_config_changed(self) -> None:
         config = self.session.config
-        locked = config.locked_fields()
+        locked, unused = config.locked_fields(), config.unused_fields()
         for name, editor in self.editors.items():
             value = getattr(config, name)
             editor.blockSignals(True)
@@ -255,7 +273,12 @@ class ModelPanel(QtWidgets.QWidget):
             tip = FIELDS[name].tooltip + (f"\n\nFixed: {reason}." if reason else "")
             editor.setToolTip(tip)
             self.labels[name].setToolTip(tip)
-            self.labels[name].setText(FIELDS[name].label + (" (fixed)" if reason else ""))
+            not_used = unused.get(name)
+            if name in self._places:  # its value would be stale: say it does not apply instead
+                self.unused[name].setText(not_used or "")
+                self.unused[name].setToolTip(tip)
+                self._places[name].setCurrentIndex(1 if not_used else 0)
+            self.labels[name].setText(FIELDS[name].label + (" (fixed)" if reason and not not_used else ""))
         task = get_task(config.task)
         fixed = f"<br><i>Fixed by the task: {task.fixed_reason}.</i>" if task.fixed_reason else ""
         self.task_description.setText(f"<b>{task.title}</b>. {task.description}{fixed}")

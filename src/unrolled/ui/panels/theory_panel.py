@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.config import ConfigError
 from ...session.events import Change
+from ...session.formulas import TO_THE_STEPS_BACK
 from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
@@ -21,7 +22,30 @@ from ..plots.axes import POWER_TICK, power_label
 from ..plots.legend import place_legend_above_data
 from .scrolling import scrolled
 
-RHO_STEPS = 100  # slider steps per unit of rho
+# The rho slider's scale: (first position, rho there, rho per position) of each stretch.
+# Most of its travel is 0.5 .. 1.5 in steps of 0.01, where vanishing turns into exploding;
+# below and above it moves faster. Its ticks, every 10 positions, fall on 0.5, 0.6, ..., 1.5
+# and 2.5.
+RHO_SCALE = ((0, 0.0, 0.05), (10, 0.5, 0.01), (110, 1.5, 0.1))
+RHO_LAST = 125  # rho 3.0
+RHO_MIN = 0.01
+RHO_TICKS = 10
+
+
+def rho_at(position: int) -> float:
+    """The rho of a slider position, rounded to the box's two decimals."""
+    first, rho, step = next(part for part in reversed(RHO_SCALE) if position >= part[0])
+    return max(RHO_MIN, round(rho + (position - first) * step, 2))
+
+
+def position_of(rho: float) -> int:
+    """The slider position nearest to `rho`, within the slider's range."""
+    if not math.isfinite(rho):
+        return RHO_LAST if rho > 0 else 0
+    first, start, step = next((part for part in reversed(RHO_SCALE) if rho >= part[1]), RHO_SCALE[0])
+    return min(max(round(first + (rho - start) / step), 0), RHO_LAST)
+
+
 SETTLE_MS = 250  # after the weights change, before the theory is recomputed
 MAX_WAIT_S = 1.0  # at most this long after the change, even while steps go on
 MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: recompute at most this often
@@ -97,12 +121,18 @@ class TheoryPanel(QtWidgets.QWidget):
         self.matrix = QtWidgets.QComboBox()
         self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
         self.rho_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
-        self.rho_slider.setRange(1, 3 * RHO_STEPS)
-        self.rho_slider.setToolTip("Rescale every recurrent U to this spectral radius, now")
+        self.rho_slider.setRange(0, RHO_LAST)
+        self.rho_slider.setSingleStep(1)  # Up / Down: 0.01 between 0.5 and 1.5 (Left / Right step the model)
+        self.rho_slider.setPageStep(RHO_TICKS)
+        self.rho_slider.setTickPosition(QtWidgets.QSlider.TickPosition.TicksBelow)
+        self.rho_slider.setTickInterval(RHO_TICKS)
+        self.rho_slider.setToolTip("Rescale every recurrent U to this spectral radius, now. Ticks at "
+                                   "0.5, 0.6, ..., 1.5 (0.01 a step between them), then 2.5; "
+                                   "Up and Down move it by one step")
         self.rho_box = QtWidgets.QDoubleSpinBox()
-        self.rho_box.setRange(0.01, 3.0)
+        self.rho_box.setRange(RHO_MIN, 3.0)
         self.rho_box.setDecimals(2)
-        self.rho_box.setSingleStep(0.05)
+        self.rho_box.setSingleStep(0.01)
         self.rho_box.setKeyboardTracking(False)
         self.numbers = QtWidgets.QLabel()
         self.numbers.setTextFormat(QtCore.Qt.TextFormat.RichText)
@@ -111,10 +141,8 @@ class TheoryPanel(QtWidgets.QWidget):
             label.setWordWrap(True)
         controls = QtWidgets.QFormLayout()
         controls.addRow("Matrix", self.matrix)
-        rho_row = QtWidgets.QHBoxLayout()
-        rho_row.addWidget(self.rho_slider, 1)
-        rho_row.addWidget(self.rho_box)
-        controls.addRow("Rescale to rho(U)", rho_row)
+        controls.addRow("Rescale to rho(U)", self.rho_box)
+        controls.addRow(self.rho_slider)  # a row of its own: the panel's whole width to drag over
         controls.addRow(self.numbers)
         controls.addRow(self.status)
 
@@ -139,7 +167,7 @@ class TheoryPanel(QtWidgets.QWidget):
                                               labelTextColor=theme.THEME.foreground)
         self.product = self.jac_plot.plot([], [], pen=theme.pen(theme.BLUE), name="||dh_T/dh_t||")
         self.bound = self.jac_plot.plot([], [], pen=theme.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
-                                        name="bound (γ σ_max)^(T−t)")
+                                        name=f"bound (γ σ_max){TO_THE_STEPS_BACK}")
         self.forget = self.jac_plot.plot([], [], pen=theme.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
                                          name="max prod of forget gates")
         layout = QtWidgets.QVBoxLayout(self)
@@ -165,13 +193,13 @@ class TheoryPanel(QtWidgets.QWidget):
     # -- view -> model ----------------------------------------------------------------
     def _on_slider(self, value: int) -> None:
         self.rho_box.blockSignals(True)
-        self.rho_box.setValue(value / RHO_STEPS)
+        self.rho_box.setValue(rho_at(value))
         self.rho_box.blockSignals(False)
         self._debounce.start()
 
     def _on_box(self, value: float) -> None:
         self.rho_slider.blockSignals(True)
-        self.rho_slider.setValue(round(value * RHO_STEPS))
+        self.rho_slider.setValue(position_of(value))
         self.rho_slider.blockSignals(False)
         self._debounce.start()
 
@@ -215,9 +243,9 @@ class TheoryPanel(QtWidgets.QWidget):
         self.eigen.setData(spec.eigenvalues.real, spec.eigenvalues.imag)
         angles = np.linspace(0, 2 * np.pi, 200)
         self.rho_circle.setData(spec.spectral_radius * np.cos(angles), spec.spectral_radius * np.sin(angles))
-        # a blown-up U (rho 1e7 and more) must not overflow the slider's int: clamp to its range
-        position = min(max(spec.spectral_radius * RHO_STEPS, self.rho_slider.minimum()), self.rho_slider.maximum())
-        for widget, value in ((self.rho_slider, round(position)), (self.rho_box, spec.spectral_radius)):
+        # position_of clamps: a blown-up U (rho 1e7 and more) must not overflow the slider's int
+        for widget, value in ((self.rho_slider, position_of(spec.spectral_radius)),
+                              (self.rho_box, spec.spectral_radius)):
             widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(False)

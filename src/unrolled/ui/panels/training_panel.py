@@ -62,8 +62,9 @@ class TrainingPanel(QtWidgets.QWidget):
         self.graphics.setBackground(theme.THEME.background)
         # whole iterations and timesteps on the x axes: never "1.5", never "0 0.20.40.6" when empty
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom")})
-        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)",
-                         {"bottom": "iteration", "left": "accuracy"})
+        # no rotated "accuracy" beside it: the title names it, and in a short dock (F5, the
+        # Theory panel below) the scroll area's edge cut that label to "ccuracy"
+        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)", {"bottom": "iteration"})
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                         "bottom": IntegerAxis("bottom")})
@@ -75,8 +76,13 @@ class TrainingPanel(QtWidgets.QWidget):
         self.latest_plot.setLogMode(y=True)
         theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
                          widest_tick=POWER_TICK)
+        # the data areas of the three plots line up in a column
+        self.accuracy_plot.getAxis("left").setWidth(self.norm_plot.getAxis("left").width())
         self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
+        # placed again in the plot's final size: curves drawn before the panel was laid out
+        # (a lesson's stop trains first, then opens the panel) had the legend on them
+        self.norm_plot.vb.sigResized.connect(self._place_legend)
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
         self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")
         self.after = self.norm_plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
@@ -202,5 +208,9 @@ class TrainingPanel(QtWidgets.QWidget):
         t = np.arange(1, len(latest) + 1)
         keep = np.isfinite(latest) & (latest > 0)
         self.latest.setData(t[keep], latest[keep])
-        # off the curves, which fill the plot; the log axis keeps whole decades (labelled)
-        place_legend_above_data(self.norm_plot, self.norm_plot.legend, decades=True)
+        self._place_legend()
+
+    def _place_legend(self, *_) -> None:
+        """Off the curves, which fill the plot; the log axis keeps whole decades (labelled)."""
+        if self.trainer.steps and self.norm_plot.vb.height() > 0:
+            place_legend_above_data(self.norm_plot, self.norm_plot.legend, decades=True)

@@ -4,6 +4,8 @@ to the gradient of the recurrent weights (Pascanu, Mikolov and Bengio 2013, eq. 
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
@@ -139,6 +141,7 @@ class GradientPanel(QtWidgets.QWidget):
         self._ticks_for = None
         self._version = None
         self._y_ranges: dict = {}  # plot -> the log10 range it was given
+        self._model: weakref.ref | None = None  # the network the ranges were set for
         self._data: dict = {}  # curve -> the values it was last given (None: empty)
         # each timestep's contribution once computed (it never changes after), for the
         # traces it was computed from (held, so that no later trace can take their ids)
@@ -215,6 +218,11 @@ class GradientPanel(QtWidgets.QWidget):
             self.step_line.setValue(step_t)
 
     def _redraw_curves(self, session: Session) -> None:
+        if self._model is None or self._model() is not session.net:
+            # another model (a new stop, a preset, a reset): the old one's y range would
+            # frame its empty curves until the first backward step
+            self._model = weakref.ref(session.net)
+            self._y_ranges.clear()
         T = session.T
         t = np.arange(1, T + 1)
         bwd = session.bwd

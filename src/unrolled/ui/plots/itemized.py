@@ -10,13 +10,15 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.formulas import PLOT_FORMULAS
-from ...session.itemized import itemized_gradients
+from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
 from .. import theme
 from ..panels.seen_only import RefreshWhenSeen
 from .axes import IntegerAxis
 
 TITLE = "How far back each loss term reaches"
+ROWS_LABEL = "k (the loss term)"
+ONE_ROW_LABEL = "k = T (the only loss term)"
 BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
 
 
@@ -31,7 +33,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": "k (the loss term)"}, widest_tick="0000")
+        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -68,14 +70,22 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         norms = itemized_gradients(session, self.sequence)
         T = session.T
         self.norms = norms
+        # only the rows that carry a loss term: many-to-one has the one row k = T, which
+        # drawn among T - 1 empty ones left the figure nearly blank
+        steps = loss_steps(session)
+        first, last = steps[0], steps[-1]
         self.plot.setXRange(0.5, T + 0.5, padding=0)
-        self.plot.setYRange(0.5, T + 0.5, padding=0)
+        self.plot.setYRange(first - 0.5, last + 0.5, padding=0)
         theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=6)
-        theme.set_integer_ticks(self.plot.getAxis("left"), T, target=6)
+        theme.set_integer_ticks(self.plot.getAxis("left"), T, target=6)  # those within the rows shown
+        rows_label = ONE_ROW_LABEL if first == last else ROWS_LABEL
+        if self.plot.getAxis("left").labelText != rows_label:
+            self.plot.setLabel("left", rows_label, **{"font-size": f"{theme.font_pt():.1f}pt",
+                                                      "color": theme.THEME.foreground})
         if norms is None:
             self.image.clear()
             self.note.setText("after the backward pass")
-            self.note.setPos((T + 1) / 2, (T + 1) / 2)
+            self.note.setPos((T + 1) / 2, (first + last) / 2)
             self._fit_note()
             return
         self.note.setText("")
@@ -86,8 +96,8 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         if high - low < 1e-9:
             low, high = low - 0.5, high + 0.5
         self.colorbar.setLevels((low, high))
-        self.image.setImage(logs, autoLevels=False, levels=(low, high))
-        self.image.setRect(QtCore.QRectF(0.5, 0.5, T, T))
+        self.image.setImage(logs[first - 1 : last], autoLevels=False, levels=(low, high))
+        self.image.setRect(QtCore.QRectF(0.5, first - 0.5, T, last - first + 1))
         self._show_row(T)
 
     def _fit_note(self, *_) -> None:

@@ -10,6 +10,7 @@ from ...session.stepper import Session
 from .. import theme
 
 MARKERS_UP_TO = 60
+SINGLE_AT = 1.25  # x of the words naming a lone loss, right of its dot at iteration 1
 
 
 class LossPlot(pg.PlotWidget):
@@ -26,6 +27,12 @@ class LossPlot(pg.PlotWidget):
         self.current = pg.ScatterPlotItem(symbol="o", size=theme.px(10), brush=None,
                                           pen=theme.pen(theme.BLUE, 2), name="this iteration")
         self.addItem(self.current)
+        # a single loss (the first iteration's, before any update) is a lone dot on an axis
+        # that pyqtgraph spans around it: it is named beside the dot, on an axis from 0
+        self.single = pg.TextItem("", color=theme.THEME.foreground, anchor=(0, 0.5))
+        self.addItem(self.single)
+        self._single = False
+        self.getPlotItem().vb.sigResized.connect(self._fit_single)
         self._shown_iterations = None
         self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
         self._shown_count = 0  # iterations in the history drawn: fewer now means a reset
@@ -62,3 +69,29 @@ class LossPlot(pg.PlotWidget):
             theme.set_integer_ticks(self.getAxis("bottom"), n)
             self.setXRange(0.5, n + 0.5, padding=0)
             self._shown_iterations = n
+        self._show_single(losses, session.loss if pending else None)
+
+    def _show_single(self, losses: np.ndarray, pending: float | None) -> None:
+        """One loss in all (the first iteration's): its value written beside its dot, and a
+        y axis from 0 that puts it in proportion; from the second on, the curve says it."""
+        values = [float(v) for v in (*losses, *(() if pending is None else (pending,)))]
+        single = len(values) == 1 and np.isfinite(values[0]) and values[0] >= 0
+        if single:
+            value = values[0]
+            self.single.setText(f"{value:.3g}, the first loss")
+            self.single.setPos(SINGLE_AT, value)
+            self.setYRange(0, value * 1.6 if value > 0 else 1.0, padding=0)
+            self._fit_single()
+        elif self._single:
+            self.single.setText("")
+            self.enableAutoRange(axis="y")
+        self._single = single
+
+    def _fit_single(self, *_) -> None:
+        """The words wrap within the plot, right of the dot (a narrow panel in F5 cut them)."""
+        if not self.single.toPlainText():
+            return
+        box = self.getPlotItem().vb
+        (left, right), _ = box.viewRange()
+        room = box.width() * (right - SINGLE_AT) / max(right - left, 1e-9) - theme.px(4)
+        self.single.setTextWidth(max(room, theme.px(40)))
