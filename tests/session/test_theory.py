@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from unrolled.engine.init import init_params, orthogonal, spectral_radius
+from unrolled.session.gradient_reading import ratio_reading
 from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
-from unrolled.session.theory import ratio_reading
 
 
 def after_backward(config) -> Session:

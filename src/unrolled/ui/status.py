@@ -9,8 +9,8 @@ import time
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ..session.gradient_reading import ratio_reading
 from ..session.stepper import Phase, Session
-from ..session.theory import ratio_reading
 from .overflow_watch import OverflowWatch
 from .runner import ChunkedRunner
 
