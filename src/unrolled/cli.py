@@ -30,8 +30,9 @@ EXPORT_DESCRIPTION = """\
 Write every figure of a preset or config, without showing a window: dashboard, diagram,
 hidden_states, gates (LSTM and GRU), grad_norms and loss, each in every requested format.
 Runs the training iterations asked for, then the forward and backward pass of one more,
-stopped before its update: trace.npz's traces, loss and gradients are that pass's, and
-trace.npz and weights.safetensors hold the weights it used.
+stopped before its update: trace.npz's traces, loss and gradients are that pass's (the
+gradients before clipping; with truncation, of the truncated objective), and trace.npz
+and weights.safetensors hold the weights it used.
 
 safetensors writes weights.safetensors: the weights under torch's state-dict names, which
 rnn = torch.nn.RNN/LSTM/GRU(F, D, batch_first=True) and fc = torch.nn.Linear(D, C) load
