@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from unrolled import cli
@@ -155,3 +156,113 @@ def test_a_saved_session_opens_from_the_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         cli.main(["--session", str(tmp_path / "broken.json")])
     assert info.value.code == 2 and "not valid JSON" in capsys.readouterr().err
+
+
+# -- torch's layout: weights.safetensors and trace.npz against torch.nn.RNN/LSTM/GRU --------
+# every cell torch has, in both modes, with both losses among them: one layer, one direction,
+# as a config builds it
+TORCH_CONFIGS = {
+    "rnn-tanh-many-to-many": {"task": "pos-tagging", "cell": "rnn", "activation": "tanh"},
+    "rnn-tanh-many-to-one": {"task": "toxic-word", "cell": "rnn", "activation": "tanh"},
+    "rnn-relu-many-to-many": {"task": "copy-delay", "cell": "rnn", "activation": "relu", "timesteps": 8},
+    "rnn-relu-many-to-one": {"task": "adding-problem", "cell": "rnn", "activation": "relu", "timesteps": 10},
+    "lstm-many-to-many": {"task": "next-word", "cell": "lstm"},
+    "lstm-many-to-one": {"task": "sine-anomaly", "cell": "lstm", "timesteps": 12},
+    "gru-many-to-many": {"task": "video-frames", "cell": "gru"},
+    "gru-many-to-one": {"task": "adding-problem", "cell": "gru", "timesteps": 10},
+}
+
+
+def export_torch_files(tmp_path, settings: dict) -> tuple:
+    """weights.safetensors and trace.npz of a config after one training iteration (so the
+    biases, and the GRU's c_n, are not zero), through the command line."""
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"n_hidden": 5, "batch_size": 3, "seed": 3, "optimiser": "adam",
+                                  "learning_rate": 0.05, **settings}))
+    out = tmp_path / "out"
+    assert cli.main(["export", "--config", str(config), "--out", str(out), "--format", "npz,safetensors",
+                     "--iterations", "1"]) == 0
+    with np.load(out / "trace.npz") as trace:
+        arrays = dict(trace)
+    return out / "weights.safetensors", arrays, json.loads(str(arrays["meta"]))["config"]
+
+
+def torch_model(torch, config: dict):
+    """rnn = nn.RNN/LSTM/GRU(F, D, batch_first=True) and fc = nn.Linear(D, C), float64."""
+    F, D, C = config["n_features"], config["n_hidden"], config["n_classes"]
+    model = torch.nn.Module()
+    if config["cell"] == "rnn":
+        model.rnn = torch.nn.RNN(F, D, batch_first=True, nonlinearity=config["activation"])
+    else:
+        model.rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[config["cell"]](F, D, batch_first=True)
+    model.fc = torch.nn.Linear(D, C)
+    return model.double()
+
+
+def torch_loss(torch, model, config: dict, X, Y):
+    """torch's cross_entropy / mse_loss, mean reduction, of the model on the trace's batch;
+    a target of -1 carries none (the engine's ignore index), class indices under MSE are one-hot."""
+    output, _ = model.rnn(torch.from_numpy(X))
+    y = model.fc(output if config["mode"] == "many-to-many" else output[:, -1])
+    C = y.shape[-1]
+    Y = torch.from_numpy(Y)
+    if config["loss"] == "cross-entropy":
+        return torch.nn.functional.cross_entropy(y.reshape(-1, C), Y.reshape(-1), ignore_index=-1)
+    if not Y.is_floating_point():
+        Y = torch.nn.functional.one_hot(Y, C).double()
+    return torch.nn.functional.mse_loss(y, Y)
+
+
+@pytest.mark.parametrize("settings", TORCH_CONFIGS.values(), ids=TORCH_CONFIGS.keys())
+def test_exported_weights_load_into_torch_and_give_the_traces_loss_and_gradients(tmp_path, settings):
+    torch = pytest.importorskip("torch")
+    torch_files = pytest.importorskip("safetensors.torch")
+    weights, trace, config = export_torch_files(tmp_path, settings)
+    assert (config["cell"], config["activation"]) == (settings["cell"], settings.get("activation", "tanh"))
+    model = torch_model(torch, config)
+    model.load_state_dict(torch_files.load_file(str(weights)), strict=True)
+    loss = torch_loss(torch, model, config, trace["X"], trace["Y"])
+    loss.backward()
+    assert float(trace["loss"]) == pytest.approx(loss.item(), rel=1e-10, abs=1e-12)
+    grads = {name: p.grad.numpy() for name, p in model.named_parameters()}
+    assert {f"grad/{name}" for name in grads} == {name for name in trace if name.startswith("grad/")}
+    for name, grad in grads.items():
+        np.testing.assert_allclose(trace[f"grad/{name}"], grad, rtol=1e-10, atol=1e-12, err_msg=name)
+    assert any(np.any(grads[name]) for name in grads if "bias_hh" in name)  # the split biases are tested
+
+
+@pytest.mark.parametrize("settings", [TORCH_CONFIGS["lstm-many-to-many"], TORCH_CONFIGS["gru-many-to-one"]],
+                         ids=["lstm-many-to-many", "gru-many-to-one"])
+def test_exported_weights_have_torchs_names_and_shapes_and_the_trace_the_sessions_loss(tmp_path, settings):
+    """Without torch: the file's names and shapes are torch_shapes, the weights are the
+    trace's, and the trace's loss is the engine's on the trace's batch."""
+    from safetensors.numpy import load_file
+
+    from unrolled.engine import Network
+    from unrolled.engine.torch_layout import from_torch, torch_shapes
+
+    weights, trace, config = export_torch_files(tmp_path, settings)
+    net = Network(config["cell"], n_features=config["n_features"], n_hidden=config["n_hidden"],
+                  n_classes=config["n_classes"], mode=config["mode"], activation=config["activation"],
+                  loss=config["loss"])
+    state = load_file(str(weights))
+    assert {name: value.shape for name, value in state.items()} == torch_shapes(net)
+    for name, value in from_torch(net, state).items():
+        np.testing.assert_array_equal(value, trace[name], err_msg=name)
+        net.params[name] = value
+    assert float(trace["loss"]) == net.loss(net.forward(trace["X"]), trace["Y"])
+
+
+def test_safetensors_for_an_rnn_torch_lacks_exits_2_before_writing_anything(tmp_path, capsys):
+    out = tmp_path / "out"
+    for formats in ("safetensors", "png,npz,safetensors"):
+        with pytest.raises(SystemExit) as info:
+            cli.main(["export", "--preset", "exploding-rnn", "--out", str(out), "--format", formats])
+        assert info.value.code == 2
+        assert capsys.readouterr().err.strip().splitlines() == [
+            "unrolled export: error: --format safetensors: torch.nn.RNN has no linear nonlinearity; "
+            "torch has lstm, gru and rnn with tanh or relu"]
+        assert not out.exists()
+    assert cli.main(["export", "--preset", "exploding-rnn", "--out", str(out), "--format", "npz"]) == 0
+    with np.load(out / "trace.npz") as trace:  # the loss, but no gradients in a layout torch lacks
+        assert "loss" in trace and not [name for name in trace if name.startswith("grad/")]

@@ -29,7 +29,16 @@ step: Right steps, Left steps back, Space plays, F1 lists every shortcut.
 EXPORT_DESCRIPTION = """\
 Write every figure of a preset or config, without showing a window: dashboard, diagram,
 hidden_states, gates (LSTM and GRU), grad_norms and loss, each in every requested format.
-Runs the training iterations asked for, then the forward and backward pass of one more."""
+Runs the training iterations asked for, then the forward and backward pass of one more,
+stopped before its update: trace.npz's traces, loss and gradients are that pass's (the
+gradients before clipping; with truncation, of the truncated objective), and trace.npz
+and weights.safetensors hold the weights it used.
+
+safetensors writes weights.safetensors: the weights under torch's state-dict names, which
+rnn = torch.nn.RNN/LSTM/GRU(F, D, batch_first=True) and fc = torch.nn.Linear(D, C) load
+with load_state_dict(..., strict=True). torch.nn.RNN has no sigmoid or linear
+nonlinearity: for such a network, asking for safetensors exits 2 before anything is
+written, whatever else was asked for (npz then holds no grad/ arrays)."""
 
 
 def build_export_parser() -> argparse.ArgumentParser:
@@ -42,7 +51,9 @@ def build_export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
                         help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
-                             "npz (trace.npz: X, Y, the weights, the traces) (default: png)")
+                             "npz (trace.npz: X, Y, the weights, the traces, loss and, for a cell torch has, "
+                             "grad/<torch name>), safetensors (weights.safetensors in torch's layout; "
+                             "rnn with tanh or relu, lstm, gru) (default: png)")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
     parser.add_argument("--size", metavar="SIZE", default=None, help=SIZE_HELP)
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
@@ -93,6 +104,12 @@ def export_main(argv: list[str]) -> int:
         session = Session(preset.config)  # sizes beyond memory are refused before the folder is made
     except (MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled export: error: {_build_failure(error)}\n")
+    if "safetensors" in formats:  # refused before the folder is made: nothing is written
+        from .session.torch_files import torch_refusal
+
+        refusal = torch_refusal(session)
+        if refusal is not None:
+            parser.exit(2, f"unrolled export: error: --format safetensors: {refusal}\n")
     try:
         check_writable_folder(args.out)
     except ExportError as error:

@@ -64,6 +64,13 @@ EXPORT_ROWS = [
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ""], ["--format", "''", "png, svg, pdf, csv"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", ",,,"], ["--format", "',,,'", "png, svg"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--format", "PNG;SVG"], ["--format", "'PNG;SVG'"]),
+    (["--preset", "vanishing-rnn", "--out", "{tmp}/a-file/figs", "--format", "safetensors"],
+     ["cannot write to", "a-file"]),
+    # torch.nn.RNN has no linear or sigmoid RNN: refused whatever else is asked, before the folder is made
+    (["--preset", "exploding-rnn", "--out", "{tmp}/out", "--format", "safetensors"],
+     ["--format safetensors", "no linear nonlinearity", "tanh or relu"]),
+    (["--preset", "exploding-rnn", "--out", "{tmp}/out", "--format", "png,safetensors"],
+     ["--format safetensors", "no linear nonlinearity", "tanh or relu"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "5"], ["--dpi", "5", "30 to 1200"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "5000"], ["--dpi", "5000", "30 to 1200"]),
     (["--preset", "vanishing-rnn", "--out", "{tmp}/out", "--dpi", "-300"], ["--dpi", "-300", "30 to 1200"]),

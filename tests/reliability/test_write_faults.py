@@ -22,14 +22,14 @@ from unrolled.session import atomic
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
-from unrolled.ui.export import ExportError, export_animation, write_figure
+from unrolled.ui.export import ExportError, export_animation, write_figure, write_weights
 
 NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
 OLD = b"the file as it was before the export"
 
 # (--format, the file written first)
 EXPORT_ROWS = [("png", "dashboard.png"), ("svg", "dashboard.svg"), ("pdf", "dashboard.pdf"),
-               ("csv", "dashboard.csv"), ("npz", "trace.npz")]
+               ("csv", "dashboard.csv"), ("npz", "trace.npz"), ("safetensors", "weights.safetensors")]
 
 
 def _exit_line(capsys, args) -> tuple[int, str]:
@@ -162,6 +162,18 @@ def test_a_write_that_fails_part_way_keeps_the_old_figure(qapp, monkeypatch, tmp
     HalfWrites(monkeypatch, tmp_path)
     with pytest.raises(ExportError) as info:
         write_figure(session, "diagram", target, fmt, dpi=60)
+    assert str(info.value) == f"cannot write {target}: {NO_SPACE}"
+    assert target.read_bytes() == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_weights_file_that_fails_part_way_keeps_the_old_one(monkeypatch, tmp_path):
+    session = Session(Config(cell="gru", timesteps=3))
+    target = tmp_path / "weights.safetensors"
+    target.write_bytes(OLD)
+    HalfWrites(monkeypatch, tmp_path)
+    with pytest.raises(ExportError) as info:
+        write_weights(session, target)
     assert str(info.value) == f"cannot write {target}: {NO_SPACE}"
     assert target.read_bytes() == OLD
     assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]

@@ -18,6 +18,7 @@ from ..engine import cell_class
 from .itemized import itemized_table
 from .predictions import predictions_table
 from .stepper import Session
+from .torch_files import pass_weights, torch_trace_arrays
 from .training import TrainingStep
 
 FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss", "itemized_gradients")
@@ -145,7 +146,9 @@ def _cell(value: float, column: str) -> str:
 
 
 def trace_arrays(session: Session) -> dict[str, np.ndarray]:
-    """Every array of the current iteration, the weights and the batch, by name."""
+    """Every array of the current iteration, the batch, the weights its pass used (from
+    before its update, once that is taken), and once computed its `loss` and, for a cell
+    torch has, `grad/<torch name>` (see `torch_files`), by name."""
     fwd, bwd = session.fwd, session.bwd
     arrays = {"X": session.X, "Y": np.asarray(session.Y), "h": fwd.h, "y": fwd.y}
     extra_states = _extra_states(session)
@@ -160,8 +163,12 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
             arrays["dh_last_step"] = bwd.dh_last
         arrays["dU_contribution"] = session.net.recurrent_contributions(fwd, bwd)
         arrays.update({f"grad_{k}": v for k, v in bwd.grads.items()})
-    arrays.update({f"param_{k}": v for k, v in session.net.params.items()})
-    arrays.update(session.net.params)  # and under their DESIGN.md names: W1, U1, b1, W_i, ..., W2, b2
+    # the weights that computed the traces, the loss and the gradients, so that the file
+    # recomputes them; after the update the session's own weights are the next iteration's
+    weights = pass_weights(session)
+    arrays.update({f"param_{k}": v for k, v in weights.items()})
+    arrays.update(weights)  # and under their DESIGN.md names: W1, U1, b1, W_i, ..., W2, b2
+    arrays.update(torch_trace_arrays(session))
     arrays["loss_history"] = np.asarray(session.loss_history, dtype=float)
     return arrays
 

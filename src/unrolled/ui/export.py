@@ -2,7 +2,8 @@
 vector figures painted by Qt's own QSvgGenerator and QPdfWriter (pyqtgraph's SVG exporter
 is broken on Qt >= 6.11, see DESIGN.md; the SVG is then rewritten in user units by
 `svg.clean_svg`), CSV of the data behind each figure, NPZ of the
-whole trace, and the step-through of an iteration as numbered PNGs (and a GIF)."""
+whole trace, the weights in torch's layout as safetensors, and the step-through of an
+iteration as numbered PNGs (and a GIF)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from ..session.atomic import write_atomically, write_bytes_atomically
 from ..session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ..session.stepper import Session
 from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
+from ..session.torch_files import safetensors_bytes
 from ..session.training import TrainingStep
 from . import theme
 from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted, graphics_views
 from .svg import clean_svg
 
-FORMATS = ("png", "svg", "pdf", "csv", "npz")  # npz: the whole trace, once (trace.npz)
+# npz: the whole trace, once (trace.npz); safetensors: the weights in torch's layout, once
+FORMATS = ("png", "svg", "pdf", "csv", "npz", "safetensors")
+DATA_FORMATS = {"npz": "trace.npz", "safetensors": "weights.safetensors"}  # a file per export, not per figure
 SCREEN_DPI = 96  # the resolution widgets lay themselves out at
 
 
@@ -148,8 +152,9 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     check_writable_folder(path.parent)  # an unwritable place is refused with its reason first
     if fmt == "csv":
         return _write(path, lambda tmp: write_csv(tmp, *figure_table(name, session, steps)))
-    if fmt not in FORMATS or fmt == "npz":
-        raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(FORMATS)}")
+    if fmt not in FORMATS or fmt in DATA_FORMATS:
+        figure_formats = [f for f in FORMATS if f not in DATA_FORMATS]
+        raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(figure_formats)}")
     if not 30 <= dpi <= 1200:
         raise ExportError(f"dpi: got {dpi}, expected 30 to 1200")
     width_in, height_in = inches or FIGURE_INCHES[name]
@@ -211,7 +216,7 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
     written = []
     for name in exported_figures(session, steps):
         for fmt in formats:
-            if fmt == "npz":
+            if fmt in DATA_FORMATS:
                 continue
             try:
                 written.append(write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi,
@@ -225,7 +230,9 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
         written += [_write(folder / f"{name}.csv", lambda tmp, t=table: write_text_csv(tmp, *t(session)))
                     for name, table in TEXT_TABLES.items()]
     if "npz" in formats:
-        written.append(write_trace(session, folder / "trace.npz"))
+        written.append(write_trace(session, folder / DATA_FORMATS["npz"]))
+    if "safetensors" in formats:
+        written.append(write_weights(session, folder / DATA_FORMATS["safetensors"]))
     return written
 
 
@@ -240,6 +247,16 @@ def write_trace(session: Session, path: str | Path) -> Path:
             write_trace_npz(handle, session)
 
     return _write(Path(path), write)
+
+
+def write_weights(session: Session, path: str | Path) -> Path:
+    """The weights now in torch's layout as the safetensors file `path`, whole or not at all
+    (see `write_file`); ExportError for a cell torch lacks, before anything is written."""
+    try:
+        data = safetensors_bytes(session)
+    except ValueError as error:
+        raise ExportError(f"cannot write {path} in torch's layout: {error}") from error
+    return write_file(path, data)
 
 
 def copy_to_clipboard(session: Session, name: str, dpi: int = 150,

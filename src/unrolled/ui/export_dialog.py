@@ -9,12 +9,24 @@ from PySide6 import QtCore, QtWidgets
 from ..session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
 from ..session.stepper import Session
 from ..session.tables import figures_for
+from ..session.torch_files import torch_refusal
 from . import theme
-from .export import FORMATS, ExportError, copy_to_clipboard, write_figure, write_png, write_trace
+from .export import (
+    DATA_FORMATS,
+    FORMATS,
+    ExportError,
+    copy_to_clipboard,
+    write_figure,
+    write_png,
+    write_trace,
+    write_weights,
+)
 from .figures import FIGURE_INCHES, TITLES
 
 WINDOW = "window"  # the whole window, as it is on screen
 TRACE = "trace"  # every array of the iteration, as NPZ
+WEIGHTS = "weights"  # the weights in torch's layout, as safetensors
+DATA = {TRACE: DATA_FORMATS["npz"], WEIGHTS: DATA_FORMATS["safetensors"]}  # -> the file's usual name
 OWN = ""  # the figure's own size
 CUSTOM = "custom"  # the width and height boxes
 SIZES = (("The figure's own size", OWN), ("16:9 slide, 13.33 x 7.5 in", "16:9"), ("4:3 slide, 10 x 7.5 in", "4:3"),
@@ -31,6 +43,8 @@ class ExportDialog(QtWidgets.QDialog):
             self.figure.addItem(TITLES[name], name)
         self.figure.addItem("The whole window, as on screen (PNG)", WINDOW)
         self.figure.addItem("The full trace of this iteration (NPZ)", TRACE)
+        if torch_refusal(session) is None:  # torch.nn.RNN has no sigmoid or linear RNN
+            self.figure.addItem("The weights in torch's layout (safetensors)", WEIGHTS)
         self.format = QtWidgets.QComboBox()
         labels = ("PNG image", "SVG vector figure", "PDF vector figure", "CSV data behind the figure")
         for fmt, label in zip(FORMATS, labels):
@@ -89,10 +103,10 @@ class ExportDialog(QtWidgets.QDialog):
 
     def _on_figure_changed(self) -> None:
         name = self.figure.currentData()
-        special = name in (WINDOW, TRACE)
+        special = name in (WINDOW, *DATA)
         for w in (self.format, self.dpi, self.size_choice):
             w.setEnabled(not special)
-        self.copy_button.setEnabled(name != TRACE)
+        self.copy_button.setEnabled(name not in DATA)
         if not special:
             w, h = FIGURE_INCHES[name]
             self.width_in.setValue(w)
@@ -118,10 +132,10 @@ class ExportDialog(QtWidgets.QDialog):
     def _on_size_changed(self) -> None:
         """Show the size chosen in the width and height boxes (editable for CUSTOM only)."""
         name = self.figure.currentData()
-        custom = self.size_spec() == CUSTOM and name not in (WINDOW, TRACE)
+        custom = self.size_spec() == CUSTOM and name not in (WINDOW, *DATA)
         for box in (self.width_in, self.height_in):
             box.setEnabled(custom)
-        if not custom and name not in (WINDOW, TRACE):
+        if not custom and name not in (WINDOW, *DATA):
             try:
                 inches = self.chosen_inches()
             except SizeError:
@@ -136,7 +150,7 @@ class ExportDialog(QtWidgets.QDialog):
     def size_problem(self) -> str | None:
         """Why the chosen size cannot be exported, or None."""
         name, fmt = self.figure.currentData(), self.format.currentData()
-        if name in (WINDOW, TRACE) or fmt == "csv":
+        if name in (WINDOW, *DATA) or fmt == "csv":
             return None
         try:
             inches = self.chosen_inches()
@@ -152,10 +166,10 @@ class ExportDialog(QtWidgets.QDialog):
         self.size_error.setText(problem or "")
         self.size_error.setVisible(problem is not None)
         self.save_button.setEnabled(problem is None)
-        self.copy_button.setEnabled(problem is None and name != TRACE)
+        self.copy_button.setEnabled(problem is None and name not in DATA)
         if name == WINDOW:
             text = f"{self.window.width()} x {self.window.height()} pixels"
-        elif name == TRACE or fmt == "csv":
+        elif name in DATA or fmt == "csv":
             text = "data, not a picture"
         elif problem is not None:
             text = ""
@@ -172,8 +186,8 @@ class ExportDialog(QtWidgets.QDialog):
         name, fmt = self.figure.currentData(), self.format.currentData()
         if name == WINDOW:
             return "window.png"
-        if name == TRACE:
-            return "trace.npz"
+        if name in DATA:
+            return DATA[name]
         return f"{name}.{fmt}"
 
     # -- actions ----------------------------------------------------------------------
@@ -183,6 +197,8 @@ class ExportDialog(QtWidgets.QDialog):
         path = Path(path)
         if name == TRACE:
             return write_trace(self.session, path)
+        if name == WEIGHTS:
+            return write_weights(self.session, path)
         if name == WINDOW:
             return write_png(path, self.window.grab())
         problem = self.size_problem()
