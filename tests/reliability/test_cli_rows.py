@@ -338,3 +338,12 @@ def test_a_real_process_reading_what_the_parser_cannot_take(tmp_path, args):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and ("nested too deeply" in lines[0] or "5000 characters long" in lines[0])
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("stops", [[_stop(title="x" * 100_000, train=5000)], "y" * 100_000],
+                         ids=["a long stop title", "a long stops value"])
+def test_a_lesson_quotes_a_long_value_in_part(capsys, tmp_path, stops):
+    path = _lesson_file(tmp_path, stops)
+    message = refused_by_cli(capsys, ["export", "--lesson", path, "--out", tmp_path / "out"])
+    assert_mentions(message, ["--lesson", "…"])
+    assert len(message) < 400, len(message)

@@ -302,3 +302,18 @@ def test_the_lstm_stop_of_five_minutes_says_its_numbers():
     lstm, rnn = (s.gradient_ratio() for s in comparison.sessions)
     assert 0.06 < lstm < 0.1 and "8%" in stop.text
     assert 60 < lstm / rnn < 100 and "80 times less" in stop.text
+
+
+def test_until_after_more_training_iterations_steps_on_through_them():
+    lesson = lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [
+        {"title": "A", "text": "x", "model": "seed-pos-tagging", "at": "after 10 training iterations",
+         "until": "after 15 training iterations"}]}, "mine")
+    stop = lesson.stops[0]
+    assert (stop.train, stop.at) == (10, 0)
+    assert stop.until == 5 * stop.steps_per_iteration
+    session = build_stop(stop, end=True)
+    assert (session.iteration, session.phase) == (14, Phase.UPDATE)  # the 15th update applied
+    with pytest.raises(LessonError, match="comes before the stop's place"):
+        lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [
+            {"title": "A", "text": "x", "model": "seed-pos-tagging", "train": 10,
+             "until": "after 5 training iterations"}]}, "mine")

@@ -80,8 +80,8 @@ FIELDS: dict[str, FieldSpec] = {
                      "Below 1 gradients tend to vanish, above 1 to explode.", 0.0, 10.0),
     "init": FieldSpec("Init of U", "How every recurrent U starts. "
                       "spectral-radius: a random U with spectral radius rho (rho = 0: orthogonal); "
-                      "scaled-orthogonal: rho x orthogonal, so sigma_max(U) = rho and the bound "
-                      "(gamma sigma_max)^(T-t) tracks the gradient; "
+                      "scaled-orthogonal: ρ × orthogonal, so σ_max(U) = ρ and the bound "
+                      "(γ σ_max)ᵀ⁻ᵗ tracks the gradient; "
                       "identity: rho x I (rho = 0: I), with a ReLU the IRNN of Le, Jaitly and Hinton 2015.",
                       choices=INITS),
     "truncation": FieldSpec("Truncation k", "Truncated BPTT: each loss term's gradient flows back at most "

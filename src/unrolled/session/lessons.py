@@ -56,6 +56,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from ..engine.quoting import cut, quoted
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
 from .json_file import JsonFileError, parse_json, read_json
@@ -188,7 +189,7 @@ def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
             raise ValueError(f"got {place}, expected a number of steps from 0 to {MAX_STEPS}")
         return 0, place
     if not isinstance(place, str):
-        raise ValueError(f"got {place!r}, expected one of {', '.join(PLACES)}")
+        raise ValueError(f"got {quoted(place)}, expected one of {', '.join(PLACES)}")
     words = " ".join(place.lower().split())
     fixed = {"start": 0, "after the forward pass": T, "after the loss": T + 1,
              "after the backward pass": 2 * T + 1, "after the update": 2 * T + 2}
@@ -199,7 +200,7 @@ def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
         t = int(match.group(2))
         t = min(t, T) if clamp else t
         if not 1 <= t <= T:
-            raise ValueError(f"got {place!r}, but t runs from 1 to T = {T}")
+            raise ValueError(f"got {quoted(place)}, but t runs from 1 to T = {T}")
         return 0, t if match.group(1) == "forward" else 2 * T + 2 - t
     match = _TRAINED.match(words)
     if match:
@@ -207,7 +208,7 @@ def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
         if len(digits) > len(str(MAX_TRAIN)) or int(digits) > MAX_TRAIN:  # never int() of a huge string
             raise ValueError(f"got {_shown(digits)} training iterations, {_TRAIN_RANGE}")
         return int(digits), 0
-    raise ValueError(f"got {place!r}, expected one of {', '.join(PLACES)}")
+    raise ValueError(f"got {quoted(place)}, expected one of {', '.join(PLACES)}")
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -228,34 +229,34 @@ def _model(value, previous: tuple[Config, dict | None] | None) -> tuple[Config, 
         preset = get_preset(name)
         config = preset.config.replace(**changes)
         return (config.resolved() if "task" in changes else config).validated(), preset.compare or None
-    raise ValueError(f'got {value!r}, expected a preset name, a config object or "same"')
+    raise ValueError(f'got {quoted(value)}, expected a preset name, a config object or "same"')
 
 
 def _names(value, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or any(item not in allowed for item in items):
-        raise ValueError(f"got {value!r}, expected a list of {what} from {', '.join(allowed)}")
+        raise ValueError(f"got {quoted(value)}, expected a list of {what} from {', '.join(allowed)}")
     return tuple(items)
 
 
 def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None) -> tuple[Stop, dict | None]:
     """One stop; raises (field, message) as a _Problem."""
     if not isinstance(data, dict):
-        raise _Problem("stop", f"got {data!r}, expected an object with title, text, model, at, ...")
+        raise _Problem("stop", f"got {quoted(data)}, expected an object with title, text, model, at, ...")
     title = data.get("title")
     unknown = sorted(set(data) - set(STOP_FIELDS))
     if unknown:
         raise _Problem(unknown[0], f"no such field; a stop has {', '.join(STOP_FIELDS)}", title)
     for key in ("title", "text"):
         if not isinstance(data.get(key), str) or not data[key].strip():
-            raise _Problem(key, f"got {data.get(key)!r}, expected some text", title if key != "title" else None)
+            raise _Problem(key, f"got {quoted(data.get(key))}, expected some text", title if key != "title" else None)
     with _field("model", title):
         last = None if previous is None else (previous.config, preset_compare)
         config, preset_compare = _model(data.get("model", "same"), last)
     with _field("train", title):
         train = data.get("train", 0)
         if isinstance(train, bool) or not isinstance(train, int) or not 0 <= train <= MAX_TRAIN:
-            raise ValueError(f"got {train!r}, expected a whole number from 0 to {MAX_TRAIN}")
+            raise ValueError(f"got {quoted(train)}, expected a whole number from 0 to {MAX_TRAIN}")
     steps_per_iteration = 2 * config.timesteps + 2
     with _field("at", title):
         trained, at = parse_place(data.get("at", "start"), config.timesteps)
@@ -264,9 +265,14 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
         train += trained
         _check_total(train, at, steps_per_iteration)
     with _field("until", title):
-        extra, until = parse_place(data.get("until", at), config.timesteps)
-        if extra or until < at:
-            raise ValueError(f"got {data['until']!r}, which comes before the stop's place (at)")
+        trained_until, until = parse_place(data.get("until", at), config.timesteps)
+        if trained_until:  # "after N training iterations": N in all, stepped on from the stop's place
+            if trained_until < train or (trained_until == train and at > 0):
+                raise ValueError(f"got {quoted(data['until'])}, which comes before the stop's place (at: "
+                                 f"after {train} training iterations{' and ' + str(at) + ' steps' if at else ''})")
+            until = (trained_until - train) * steps_per_iteration
+        elif until < at:
+            raise ValueError(f"got {quoted(data['until'])}, which comes before the stop's place (at)")
         _check_total(train, until, steps_per_iteration)
     with _field("train" if train else "until", title):
         problem = work_problem(config, steps=until, iterations=train)
@@ -277,7 +283,7 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
     with _field("highlight", title):
         highlight = data.get("highlight")
         if highlight is not None and highlight not in HIGHLIGHTS:
-            raise ValueError(f"got {highlight!r}, expected one of {', '.join(HIGHLIGHTS)}")
+            raise ValueError(f"got {quoted(highlight)}, expected one of {', '.join(HIGHLIGHTS)}")
     with _field("figures", title):
         # the diagram says where the stop is; a comparison needs the room for B's curve
         shown = HIGHLIGHT_FIGURE.get(highlight or "diagram", "diagram")
@@ -292,7 +298,7 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             compare = preset_compare
         if compare is not None:
             if not isinstance(compare, dict) or not compare:
-                raise ValueError(f"got {compare!r}, expected settings for network B (or true)")
+                raise ValueError(f"got {quoted(compare)}, expected settings for network B (or true)")
             unknown = sorted(set(compare) - set(COMPARABLE))
             if unknown:
                 raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
@@ -340,16 +346,16 @@ def lesson_from_data(data, name: str) -> Lesson:
     if not isinstance(data, dict):
         raise LessonError(f"{where}: expected a JSON object with title and stops")
     if data.get("format", LESSON_FORMAT) != LESSON_FORMAT:
-        raise LessonError(f"{where}: format: got {data.get('format')!r}, expected {LESSON_FORMAT!r}")
+        raise LessonError(f"{where}: format: got {quoted(data.get('format'))}, expected {LESSON_FORMAT!r}")
     for key in ("title", "description"):
         if not isinstance(data.get(key, ""), str) or (key == "title" and not str(data.get(key, "")).strip()):
-            raise LessonError(f"{where}: {key}: got {data.get(key)!r}, expected some text")
+            raise LessonError(f"{where}: {key}: got {quoted(data.get(key))}, expected some text")
     unknown = sorted(set(data) - {"format", "name", "title", "description", "stops"})
     if unknown:
         raise LessonError(f"{where}: {unknown[0]}: no such field; a lesson has format, title, description, stops")
     stops_data = data.get("stops")
     if not isinstance(stops_data, list) or not stops_data:
-        raise LessonError(f"{where}: stops: got {stops_data!r}, expected a list of at least one stop")
+        raise LessonError(f"{where}: stops: got {quoted(stops_data)}, expected a list of at least one stop")
     if len(stops_data) > MAX_STOPS:
         raise LessonError(f"{where}: stops: got {len(stops_data)}, expected at most {MAX_STOPS}: a lecture of more "
                           "stops does not fit a class, and its handout would run for minutes; split it into lessons")
@@ -359,7 +365,7 @@ def lesson_from_data(data, name: str) -> Lesson:
         try:
             stop, preset_compare = _stop(item, number, stops[-1] if stops else None, preset_compare)
         except _Problem as problem:
-            title = f" ({problem.title})" if isinstance(problem.title, str) and problem.title.strip() else ""
+            title = f" ({cut(problem.title)})" if isinstance(problem.title, str) and problem.title.strip() else ""
             raise LessonError(f"{where}, stop {number}{title}: {problem.field}: {problem.message}") from None
         stops.append(stop)
     return Lesson(name, data["title"].strip(), data.get("description", "").strip(), tuple(stops))
@@ -426,7 +432,7 @@ def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "",
     try:
         steps = [report.drive(trainer.iteration_in_steps()) for _ in range(stop.train)]
     except Diverged as error:
-        raise LessonError(f"lesson {lesson}, stop {stop.number} ({stop.title}): train: {error}") from error
+        raise LessonError(f"lesson {lesson}, stop {stop.number} ({cut(stop.title)}): train: {error}") from error
     _advance(session, stop.until if end else stop.at, report)
     return session, steps  # type: ignore[return-value]  # drive returns each iteration's TrainingStep
 
