@@ -8,6 +8,7 @@ import os
 import sys
 import time
 
+from .engine.quoting import one_line
 from .session.lessons import Lesson, LessonError, get_lesson, list_lessons
 
 HANDOUT_FORMATS = ("pdf", "png")
@@ -72,7 +73,7 @@ class StopProgress:
         self._begin(1)
 
     def _begin(self, number: int) -> None:
-        title = self.lesson.stops[number - 1].title
+        title = one_line(self.lesson.stops[number - 1].title)
         print(f"stop {number}/{len(self.lesson.stops)}: {title} ...", end="", file=sys.stderr, flush=True)
         self.line_open = True
 

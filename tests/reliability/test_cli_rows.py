@@ -347,3 +347,21 @@ def test_a_lesson_quotes_a_long_value_in_part(capsys, tmp_path, stops):
     message = refused_by_cli(capsys, ["export", "--lesson", path, "--out", tmp_path / "out"])
     assert_mentions(message, ["--lesson", "…"])
     assert len(message) < 400, len(message)
+
+
+def test_a_stop_title_with_control_characters_prints_as_one_line(capsys, tmp_path):
+    path = _lesson_file(tmp_path, [_stop(title="Bad\n\r\x1b[31mRED", at="bogus")])
+    message = refused_by_cli(capsys, ["export", "--lesson", path, "--out", tmp_path / "out"])
+    assert "stop 1 (Bad [31mRED): at:" in message and "\x1b" not in message
+
+
+def test_a_stops_progress_line_is_one_cut_line(capsys):
+    from unrolled.lesson_cli import StopProgress
+    from unrolled.session.lessons import lesson_from_data
+
+    lesson = lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [
+        {"title": "x" * 100_000 + "\n\x1b[2J", "text": "y", "model": "seed-pos-tagging"}]}, "mine")
+    progress = StopProgress(lesson)
+    progress(1, 1)
+    line = capsys.readouterr().err
+    assert line.count("\n") == 1 and "\x1b" not in line and len(line) < 120, line[:200]

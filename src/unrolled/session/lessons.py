@@ -56,7 +56,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from ..engine.quoting import cut, quoted
+from ..engine.quoting import one_line, quoted
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
 from .json_file import JsonFileError, parse_json, read_json
@@ -365,7 +365,7 @@ def lesson_from_data(data, name: str) -> Lesson:
         try:
             stop, preset_compare = _stop(item, number, stops[-1] if stops else None, preset_compare)
         except _Problem as problem:
-            title = f" ({cut(problem.title)})" if isinstance(problem.title, str) and problem.title.strip() else ""
+            title = f" ({one_line(problem.title)})" if isinstance(problem.title, str) and problem.title.strip() else ""
             raise LessonError(f"{where}, stop {number}{title}: {problem.field}: {problem.message}") from None
         stops.append(stop)
     return Lesson(name, data["title"].strip(), data.get("description", "").strip(), tuple(stops))
@@ -432,7 +432,7 @@ def build_stop_trained(stop: Stop, end: bool = False, lesson: str = "",
     try:
         steps = [report.drive(trainer.iteration_in_steps()) for _ in range(stop.train)]
     except Diverged as error:
-        raise LessonError(f"lesson {lesson}, stop {stop.number} ({cut(stop.title)}): train: {error}") from error
+        raise LessonError(f"lesson {lesson}, stop {stop.number} ({one_line(stop.title)}): train: {error}") from error
     _advance(session, stop.until if end else stop.at, report)
     return session, steps  # type: ignore[return-value]  # drive returns each iteration's TrainingStep
 
