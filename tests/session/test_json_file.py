@@ -118,3 +118,12 @@ def test_text_in_memory_is_parsed_by_the_same_rules():
     assert parse_json('{"a": [1, 2]}', "built-in.json") == {"a": [1, 2]}
     with pytest.raises(JsonFileError, match=r"built-in\.json is nested too deeply"):
         parse_json("[" * 1000 + "]" * 1000, "built-in.json")
+
+
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    import os
+
+    fifo = tmp_path / "lesson.json"
+    os.mkfifo(fifo)
+    with pytest.raises(JsonFileError, match="is a pipe or a socket, not a file"):
+        read_json(fifo)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,10 @@ def read_json(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, kind: str = 
     ("a config", "a session file") is what a file too large is said to be at most."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISFIFO(status.st_mode) or stat.S_ISSOCK(status.st_mode):  # opening one waits for a writer
+            raise JsonFileError(f"{path} is a pipe or a socket, not a file: save it as a file first")
+        size = status.st_size
         if size > max_bytes:
             raise JsonFileError(f"{path} is {size} bytes; {kind} is at most {max_bytes}")
         with open(path, "rb") as handle:
