@@ -318,10 +318,30 @@ def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(windo
 
     monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
     window.lessons.start(get_lesson("vanishing-in-five-minutes"))
-    answers = iter([True, False])  # after stop 1's page: go on; after stop 2's: Cancel
-    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: next(answers))
+    # the bar counts 100 a stop: go on through stop 1's page, Cancel at stop 2's (200)
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: done < 200)
     assert window.lessons.write_handout_to(tmp_path) == []
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["vanishing-in-five-minutes-01.png", "vanishing-in-five-minutes-02.png"]
     assert all(not QtGui.QImage(str(tmp_path / n)).isNull() for n in names)
     assert window.lessons.index == 0 and window.lessons.active
+
+
+def test_a_handout_stop_that_trains_shows_its_progress_and_cancels_within_it(window, tmp_path, monkeypatch):
+    from unrolled.session.lessons import lesson_from_data
+    from unrolled.ui import lesson_mode
+
+    lesson = lesson_from_data({"format": "unrolled-lesson", "title": "Long", "stops": [
+        {"title": "One", "text": "x", "model": "seed-pos-tagging"},
+        {"title": "Two", "text": "x", "model": "same", "train": 300}]}, "long")
+    window.lessons.start(lesson)
+    seen = []
+
+    def answer(self, done, total):  # within stop 2's training (101..199 of 200): Cancel
+        seen.append(done)
+        return not 100 < done < 200
+
+    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", answer)
+    assert window.lessons.write_handout_to(tmp_path) == []
+    assert any(100 < d < 200 for d in seen)  # the bar moved while stop 2 trained
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long-01.png"]

@@ -63,7 +63,7 @@ from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
 from .tables import FIGURES
-from .training import Diverged, Progress, ProgressReport, Trainer, TrainingStep
+from .training import Cancelled, Diverged, Progress, ProgressReport, Trainer, TrainingStep
 from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
@@ -479,11 +479,12 @@ def demonstrates_training(stop: Stop) -> bool:
 
 
 def run_demonstration(comparison: Comparison, iterations: int = DEMONSTRATION_ITERATIONS,
-                      seconds: float = DEMONSTRATION_SECONDS) -> int:
+                      seconds: float = DEMONSTRATION_SECONDS, progress: Progress | None = None) -> int:
     """Train the comparison as pressing T in its window does, from the stop's seed: a
     network that overflows stops and the other trains on (until both have stopped, or
     `iterations`, or `seconds`); then both go through the forward and backward pass of their
-    batch, as the window shows them after a run. The iterations trained."""
+    batch, as the window shows them after a run. The iterations trained. progress(done,
+    iterations) after each iteration; Cancelled when it returns False."""
     started, done = time.perf_counter(), 0
     while done < iterations and time.perf_counter() - started < seconds:
         try:
@@ -491,5 +492,7 @@ def run_demonstration(comparison: Comparison, iterations: int = DEMONSTRATION_IT
         except Diverged:
             break
         done += 1
+        if progress is not None and progress(done, iterations) is False:
+            raise Cancelled
     comparison.show_gradients()
     return done

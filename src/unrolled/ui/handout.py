@@ -22,13 +22,14 @@ from ..session.lessons import (
     Lesson,
     Stop,
     build_comparison,
-    build_stop,
+    build_stop_trained,
     demonstrates_training,
     describe_place,
     run_demonstration,
 )
 from ..session.stepper import Session
 from ..session.tables import figures_for
+from ..session.training import Progress
 from . import theme
 from .export import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
@@ -149,11 +150,12 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
 
 
 def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = None,
-                 demonstrate: bool = False) -> tuple[list[Figure], int]:
+                 demonstrate: bool = False, work: Progress | None = None) -> tuple[list[Figure], int]:
     """The stop's figures laid out at their size in the export (FIGURE_INCHES at screen
     resolution) with the stop's data, and the iterations its demonstration trained. A
     comparison adds A's and B's gradients as the stop shows them and, with `demonstrate`,
-    then trains as pressing T in its window does and adds both plots after that run."""
+    then trains as pressing T in its window does and adds both plots after that run. work:
+    the demonstration's progress, as for run_demonstration."""
     names = [n for n in stop.figures if n in figures_for(session)]
     figures = []
     for name in names:
@@ -164,7 +166,7 @@ def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = N
     if comparison is not None:
         figures.append(comparison_figure(comparison, 0))  # drawn now: the demonstration changes both
         if demonstrate:
-            trained = run_demonstration(comparison)
+            trained = run_demonstration(comparison, progress=work)
             figures.append(comparison_figure(comparison, trained))
     return figures, trained
 
@@ -194,8 +196,10 @@ def comparison_figure(comparison: Comparison, trained: int) -> Figure:
 
 
 def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, dpi: int = PNG_DPI,
-                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """folder/NAME.pdf and/or folder/NAME-01.png ...; the paths written, the PDF first."""
+                  progress: Callable[[int, int], None] | None = None, work: Progress | None = None) -> list[Path]:
+    """folder/NAME.pdf and/or folder/NAME-01.png ...; the paths written, the PDF first.
+    progress(stop number, stops) once a stop's page is done; work(done, total) as a stop's
+    training and steps go on (a stop may train for a while), Cancelled when it returns False."""
     unknown = [f for f in formats if f not in HANDOUT_FORMATS]
     if unknown or not formats:
         raise ExportError(f"format: got {', '.join(formats)}, expected pdf, png or both")
@@ -208,10 +212,10 @@ def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, d
         if painter is not None:
             paint_title_page(painter, lesson)
         for stop in lesson.stops:
-            session = build_stop(stop, end=True, lesson=lesson.name)
-            comparison, note = build_comparison(stop, end=True) if stop.compare else (None, "")
+            session = build_stop_trained(stop, end=True, lesson=lesson.name, progress=work)[0]
+            comparison, note = build_comparison(stop, end=True, progress=work) if stop.compare else (None, "")
             with theme.styled(scale=1.0, dark=False):
-                figures, trained = stop_figures(stop, session, comparison, demonstrates_training(stop))
+                figures, trained = stop_figures(stop, session, comparison, demonstrates_training(stop), work)
                 if trained and comparison is not None:
                     note = comparison.stopped_note() or note
                 try:

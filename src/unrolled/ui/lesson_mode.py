@@ -416,13 +416,20 @@ class LessonMode(QtCore.QObject):
         assert self.lesson is not None
         progress = StopProgress(self.window, f"Writing the handout of {self.lesson.title}...", "Writing the handout")
 
+        stops, pages = len(self.lesson.stops), [0]
+        share = 100  # a stop's part of the bar, so that its own work moves it too
+
         def each_stop(done: int, total: int) -> None:  # a stop's page is written: the dialog's turn
-            if not progress(done, total):
+            pages[0] = done
+            if not progress(done * share, total * share):
                 raise Cancelled
+
+        def within_stop(done: int, total: int) -> bool:  # a stop's training and steps, or its demonstration
+            return progress(pages[0] * share + min(share * done // max(total, 1), share - 1), stops * share)
 
         QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
-            written = write_handout(self.lesson, folder, ("pdf", "png"), progress=each_stop)
+            written = write_handout(self.lesson, folder, ("pdf", "png"), progress=each_stop, work=within_stop)
         except Cancelled:  # the PDF, written under a temporary name, is removed; finished PNGs stay whole
             self.window.status.showMessage("Handout cancelled: the PDF was not written", 8000)
             return []
