@@ -166,6 +166,7 @@ class FileCommands:
         try:
             written = export_animation(self.session, folder, gif=gif_available(), progress=progress)
         except ExportError as error:
+            dialog.close()  # before the message: a dialog left over it hides it and takes its clicks
             QtWidgets.QMessageBox.warning(self.window, "Export failed", str(error))
             return
         finally:
