@@ -395,3 +395,11 @@ def test_writing_the_handout_on_a_full_disk_keeps_the_old_one(qtbot, full_disk, 
     assert title == "Cannot write the handout"
     assert text == f"cannot write {full_disk.folder / 'vanishing-in-five-minutes-01.png'}: No space left on device"
     assert full_disk.files() == {"vanishing-in-five-minutes.pdf": b"last year's handout"}
+
+
+def test_a_config_that_cannot_be_read_names_its_path_once(qtbot, tmp_path, _no_dialogs):
+    path = tmp_path / "digits.json"
+    path.write_text('{"seed": ' + "7" * 5000 + "}")
+    window = _window(qtbot, Session())
+    assert window.presets.open_config(str(path)) is False
+    assert _no_dialogs[0].count(str(path)) == 1 and "a number 5000 characters long" in _no_dialogs[0], _no_dialogs

@@ -59,8 +59,9 @@ class PresetCommands:
             preset = read()
             built = Session(preset.config)
             built.advance(preset.steps)
-        except ConfigError as error:
-            return self._refuse(what, str(error))
+        except ConfigError as error:  # a file that cannot be read names itself: say its path once
+            file_only = set(error.problems) == {"file"} and what in error.problems["file"]
+            return self._refuse(what, error.problems["file"] if file_only else str(error))
         except (MemoryError, ValueError) as error:
             return self._refuse(what, f"it cannot be built: {error}")
         finally:
@@ -75,5 +76,6 @@ class PresetCommands:
         return True
 
     def _refuse(self, what: str, reason: str) -> bool:
-        QtWidgets.QMessageBox.warning(self.window, "Cannot open", f"{what}: {reason}\n\nThe open session is unchanged.")
+        text = reason if reason.startswith(what) else f"{what}: {reason}"
+        QtWidgets.QMessageBox.warning(self.window, "Cannot open", f"{text}\n\nThe open session is unchanged.")
         return False
