@@ -111,7 +111,7 @@ def test_animation_frames_on_a_full_disk(qapp, full_disk):
     frame.write_bytes(OLD)
     full_disk.fill()
     with pytest.raises(ExportError) as info:
-        export_animation(session, full_disk.folder, dpi=30)
+        export_animation(session, full_disk.folder, dpi=50)  # the smallest at which the dashboard fits
     assert str(info.value) == f"cannot write {frame}: {NO_SPACE}"
     assert full_disk.files() == {"frame_0000.png": OLD}
     _no_debris(full_disk.folder)
