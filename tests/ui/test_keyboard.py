@@ -319,8 +319,8 @@ def test_a_click_in_the_training_panel_turns_the_letters_off_and_the_plots_turn_
     click_at(window, window.diagram)
     assert window.keys.letters_allowed()
     window.session.step()
-    typed(window, "r")  # R now resets
-    assert window.session.position == 0
+    typed(window, "r")  # R now resets, once no character follows it
+    qtbot.waitUntil(lambda: window.session.position == 0)
 
 
 def test_a_click_beside_the_speed_box_turns_the_letters_off_and_a_button_turns_them_on(qtbot, make_window):
@@ -333,7 +333,7 @@ def test_a_click_beside_the_speed_box_turns_the_letters_off_and_a_button_turns_t
     click_at(window, step_button)
     assert window.session.position == 2 and window.keys.letters_allowed()
     typed(window, "r")
-    assert window.session.position == 0
+    qtbot.waitUntil(lambda: window.session.position == 0)
 
 
 def test_a_stepping_key_or_esc_gives_the_letters_back(qtbot, make_window):
@@ -389,3 +389,19 @@ def test_the_compare_window_keeps_the_same_rule(qtbot):
     QTest.keyClicks(focused(window), "the")
     QtWidgets.QApplication.processEvents()
     assert not window.trainer_runner.busy and window.comparison.a.iteration == 0
+
+
+def test_a_letter_command_followed_by_more_letters_is_a_word_being_typed(qtbot, make_window):
+    """With no field near (the plots have the keyboard), "the" typed quickly runs no T: the
+    command waits for the next character, which shows that a word is being typed."""
+    window = make_window(timesteps=5)
+    window.session.step()
+    assert window.keys.letters_allowed()
+    typed(window, "the professor")
+    assert not window.keys._wait.isActive()  # no command left waiting to act
+    assert untouched(window, position=1)
+    assert "ran nothing" in window.status.notice.text() and not window.keys.letters_allowed()
+    click_at(window, window.diagram)  # the plots take the letters back; R alone acts after its wait
+    typed(window, "r")
+    assert window.session.position == 1
+    qtbot.waitUntil(lambda: window.session.position == 0)

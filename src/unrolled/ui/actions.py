@@ -14,7 +14,8 @@ LETTER_KEYS_RULE = (
     "One-letter keys (T, R, N) act only while no text field could have been meant: not while a "
     "text field has the keyboard, and not after a click into or beside a text field or anywhere "
     "in a panel that has one. A click on the plots or on a button, Enter, Esc or a stepping key "
-    "gives them back. Letters typed elsewhere, and the spaces between them, run nothing. The "
+    "gives them back. A one-letter key acts a third of a second after it is pressed, unless more "
+    "letters follow: a word typed anywhere, and the spaces in it, run nothing. The "
     "stepping keys (Right, Left, PgDown, PgUp, Space) work whatever has the keyboard."
 )
 LETTER_KEY_TIP = "not after a click into or beside a text field"

@@ -13,8 +13,11 @@ also what a user types. They act only while no text field could have been meant
 (`actions.LETTER_KEYS_RULE` states it to the user): never while a text field has focus, and
 not after a mouse press into a text field, within NEAR_FIELD px of one, or anywhere in a
 dock that holds one, until a press elsewhere (the plots, any button), a stepping command,
-Enter or focus coming back to the plots. A Space within TYPING_GAP seconds of a typed
-character is part of the typing and does not play."""
+Enter or focus coming back to the plots. And a one-letter command waits LETTER_WAIT_MS
+before it acts: a character typed meanwhile shows that a word is being typed ("the
+professor" after a click that missed every field), so the command is dropped and the
+letters are off as after a press beside a field. A Space within TYPING_GAP seconds of a
+typed character is part of the typing and does not play."""
 
 from __future__ import annotations
 
@@ -33,6 +36,9 @@ NOT_EDITING = {Key.Key_Tab, Key.Key_Backtab, Key.Key_Return, Key.Key_Enter, Key.
                Key.Key_Alt, Key.Key_Meta}
 NEAR_FIELD = 24  # px around a text field: a mouse press this close may have been meant for it
 TYPING_GAP = 1.5  # s: a Space this soon after a typed character is part of the typing
+# ms a one-letter command waits for the next character: shorter than a key held for a command
+# is noticed, longer than the gap between two letters of a typed word
+LETTER_WAIT_MS = 350
 COMMAND_MODIFIERS = (QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.AltModifier
                      | QtCore.Qt.KeyboardModifier.MetaModifier)
 LETTERS_OFF = ("Typing went to no field and ran nothing: click into the field to type, "
@@ -83,6 +89,11 @@ class SteppingKeys(QtCore.QObject):
         self.letters_on = True  # no press into, beside or in a panel with a text field since the last reset
         self._typed_at = -TYPING_GAP  # time.monotonic() of the latest typed character that ran nothing
         self._letter_actions: list[QtGui.QAction] = []
+        self._pending: QtGui.QAction | None = None  # a one-letter command waiting for LETTER_WAIT_MS
+        self._wait = QtCore.QTimer(self)
+        self._wait.setSingleShot(True)
+        self._wait.setInterval(LETTER_WAIT_MS)
+        self._wait.timeout.connect(self._act_pending)
         self._space_actions: list[QtGui.QAction] = []
         self._rearming = [a for a in stepping if a.shortcuts()
                           and not any(is_letter_key(k.toString()) or k.toString() == "Space" for k in a.shortcuts())]
@@ -101,6 +112,8 @@ class SteppingKeys(QtCore.QObject):
 
     def detach(self) -> None:
         """The window closes: stop watching."""
+        self._wait.stop()
+        self._pending = None
         if self._attached:
             QtWidgets.QApplication.instance().focusChanged.disconnect(self._on_focus_changed)  # type: ignore[union-attr]
             for action in self._rearming:
@@ -181,8 +194,17 @@ class SteppingKeys(QtCore.QObject):
 
     def _typed_nowhere(self) -> None:
         self._typed_at = time.monotonic()
+        if self._pending is not None:  # a letter right after a one-letter command: a word is being typed
+            self._pending = None
+            self._wait.stop()
+            self.letters_on = False
         if self._tell is not None and not self.letters_on:
             self._tell(LETTERS_OFF)
+
+    def _act_pending(self) -> None:
+        action, self._pending = self._pending, None
+        if action is not None and isValid(action) and self.letters_allowed():
+            action.trigger()
 
     # -- events -----------------------------------------------------------------------------
     def _on_focus_changed(self, old: QtWidgets.QWidget | None, new: QtWidgets.QWidget | None) -> None:
@@ -201,8 +223,10 @@ class SteppingKeys(QtCore.QObject):
         kind = event.type()
         if kind == QtCore.QEvent.Type.Shortcut:
             if watched in self._letter_actions:
-                if self.letters_allowed():
-                    return False
+                if self.letters_allowed() and self._pending is None:
+                    self._pending = watched
+                    self._wait.start()
+                    return True  # it acts once no character follows within LETTER_WAIT_MS
                 self._typed_nowhere()
                 return True  # the key was typed, not meant as the command
             if watched in self._space_actions and time.monotonic() - self._typed_at < TYPING_GAP:
