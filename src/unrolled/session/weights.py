@@ -370,8 +370,8 @@ def _recurrent_shape(arrays: Mapping[str, np.ndarray], prefix: str, names: list[
         parts[(found["part"], int(found["layer"]), bool(found["reverse"]))] = name
     own = [n for n in arrays if n.startswith(prefix) and "." not in n[len(prefix):] and n not in names]
     if own:
-        raise WeightsError(f"{where}: {_listed(own)} in the recurrent module {shown} is not a part of "
-                           f"nn.RNN/LSTM/GRU the app reads (weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>)")
+        raise WeightsError(f"{where}: {_listed(own)} in the recurrent module {shown} is not a part of nn.RNN/LSTM/GRU "
+                           f"the app reads (weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>)")
     layers = max(layer for _, layer, _ in parts) + 1
     dirs = 2 if any(reverse for _, _, reverse in parts) else 1
     bias = any(part.startswith("bias") for part, _, _ in parts)
