@@ -23,8 +23,10 @@ and reported in `WeightsLayout.nonfinite` (the app shows them as exploded values
 from __future__ import annotations
 
 import math
+import pickletools
 import re
 import stat
+import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,6 +49,9 @@ SAVE_STATE_DICT = "save a state dict instead: torch.save(model.state_dict(), pat
 _RECURRENT = re.compile(r"^(?P<prefix>(?:.*\.)?)(?P<part>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)"
                         r"_l(?P<layer>\d+)(?P<reverse>_reverse)?$")
 _MAX_LISTED = 6  # of the keys or prefixes a message names
+# what a state dict's pickle names: tensors and storages, Python's containers
+_SAFE_GLOBALS = re.compile(r"torch\._utils\._rebuild_\w+|torch\.(?:storage\.)?\w*Storage"
+                           r"|torch\.(?:device|Size|float\w*|int\w*|bool)|collections\.OrderedDict|_codecs\.encode")
 
 
 class WeightsError(ValueError):
@@ -199,20 +204,57 @@ def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
     try:
         # weights_only: torch's restricted unpickler, which refuses any global that is not a
         # tensor type, so nothing in the file is imported or called
-        loaded = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # its notes on pickle protocols are not the user's concern
+            warnings.simplefilter("ignore", UserWarning)
+            loaded = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises UnpicklingError, RuntimeError, EOFError, ...
         text = str(error)
-        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text)
-        if found:
-            raise WeightsError(f"{path} needs code to load ({found.group(1)}: a pickled module or other "
+        found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", text)
+        code = found.group(1) if found else _pickled_code(path)
+        if code is not None:
+            raise WeightsError(f"{path} needs code to load ({code}: a pickled module or other "
                                f"object), which was not run; {SAVE_STATE_DICT}") from error
-        raise WeightsError(f"{path} is not a PyTorch file that can be read "
-                           f"({one_line(text.splitlines()[0] if text else type(error).__name__, 80)})") from error
+        reasons = [line for line in text.splitlines() if line.strip() and "documentation" not in line]
+        reason = reasons[-1] if reasons else ""
+        if " " not in reason:  # a bare KeyError's key says nothing alone
+            reason = f"{type(error).__name__} {reason}".strip()
+        raise WeightsError(f"{path} is not a PyTorch file that can be read ({one_line(reason, 80)})") from error
     if not isinstance(loaded, Mapping):
         raise WeightsError(f"{path} holds a {type(loaded).__name__}, not a state dict; {SAVE_STATE_DICT}")
     arrays: dict[str, np.ndarray] = {}
     _flatten(loaded, "", arrays, torch)
     return arrays
+
+
+def _pickled_code(path: Path) -> str | None:
+    """The first global a pickle names beyond torch's tensors and Python's containers (the
+    function or class unpickling would call), found by reading its opcodes, running none;
+    None when there is none or the bytes are no pickle. Torch's weights-only reader cannot
+    parse some pickles (protocol 4 frames) far enough to name it itself."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                member = next((n for n in archive.namelist() if n.endswith("data.pkl")), None)
+                if member is None:
+                    return None
+                data = archive.read(member)
+        else:
+            data = path.read_bytes()
+        strings: list[str] = []
+        for opcode, argument, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "INST"):
+                name = str(argument).replace(" ", ".")
+            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                name = ".".join(strings[-2:])
+            else:
+                if isinstance(argument, str):
+                    strings.append(argument)
+                continue
+            if not _SAFE_GLOBALS.fullmatch(name):
+                return name
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError):
+        return None
+    return None
 
 
 def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], torch) -> None:
