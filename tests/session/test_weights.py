@@ -46,10 +46,7 @@ def lstm_state(prefix="rnn.", F=3, D=4, C=2, layers=1, reverse=False, G=4, rng=N
 
 
 def engine_output(opened: OpenedWeights, X: np.ndarray, activation="tanh", mode="many-to-many") -> np.ndarray:
-    net = opened.layout.network(activation=activation, mode=mode)
-    for name, value in opened.params.items():
-        net.params[name] = value
-    return net.forward(X).y
+    return opened.network(activation=activation, mode=mode).forward(X).y
 
 
 # -- with torch: the three shapes of a user's model, and every cell ------------------------
@@ -321,9 +318,12 @@ def test_an_npz_whose_header_claims_terabytes_is_refused_before_loading(tmp_path
     ("cut.safetensors", None, "is not a safetensors file that can be read"),
     ("text.safetensors", b"just some words\n", "is not a safetensors file that can be read"),
     ("cut.npz", None, "is not an .npz archive"),
+    ("cut.pt", None, "is not a PyTorch file that can be read"),
     ("latin1.npz", "caf\xe9".encode("latin-1"), "is not an .npz archive"),
 ])
 def test_a_corrupt_or_wrong_kind_of_file_says_so(tmp_path, name, content, expected):
+    if name.endswith(".pt"):
+        pytest.importorskip("torch")
     path = tmp_path / name
     if content is None:  # a good file, cut short
         save(path, lstm_state())

@@ -85,7 +85,8 @@ class WeightsLayout:
     set_aside: tuple[str, ...]  # keys of the candidates a chosen prefix left out
 
     def network(self, **options) -> Network:
-        """A Network of this shape (its weights drawn; assign `params` to it)."""
+        """A Network of this shape with weights of its own drawing (OpenedWeights.network holds
+        the file's)."""
         return Network(self.cell, self.n_features, self.n_hidden, self.n_classes, layers=self.layers,
                        bidirectional=self.bidirectional, **options)
 
@@ -100,6 +101,14 @@ class OpenedWeights:
     params: dict[str, np.ndarray]
     embedding: np.ndarray | None
     original: dict[str, np.ndarray]
+
+    def network(self, **options) -> Network:
+        """A Network of the file's shape holding its weights; options as Network's (activation:
+        "relu" for an nn.RNN(nonlinearity="relu"), mode, loss, ...)."""
+        net = _shape_network(self.layout, **options)
+        for name, value in self.params.items():
+            net.params[name] = value.copy()
+        return net
 
     def embed(self, token_ids: np.ndarray) -> np.ndarray:
         """Token ids (N, T) -> the network's input X (N, T, F): rows of the embedding."""
@@ -446,10 +455,10 @@ def _recurrent_shape(arrays: Mapping[str, np.ndarray], prefix: str, names: list[
     return CELL_BY_BLOCKS[G], F, D, layers, dirs, bias
 
 
-def _shape_network(layout: WeightsLayout) -> Network:
-    # its drawn weights are discarded: the identity draw is the cheapest (an LSTM of D = 512
+def _shape_network(layout: WeightsLayout, **options) -> Network:
+    # its drawn weights are replaced: the identity draw is the cheapest (an LSTM of D = 512
     # draws its spectral-radius weights in seconds)
-    return layout.network(init="identity")
+    return layout.network(init="identity", **options)
 
 
 # -- writing back ------------------------------------------------------------------------
