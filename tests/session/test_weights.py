@@ -399,3 +399,12 @@ def test_biases_gained_by_a_module_without_them_cannot_be_written_back():
     params = {**opened.params, "b_f": np.ones(4)}
     with pytest.raises(ValueError, match=r"rnn\.bias_ih_l0 is not in the file"):
         file_state_dict(opened, params)
+
+
+def test_bfloat16_tensors_and_a_readout_without_bias_read(torch, tmp_path):
+    model = torch.nn.ModuleDict({"rnn": torch.nn.GRU(3, 4), "fc": torch.nn.Linear(4, 2, bias=False)})
+    torch.save(model.to(torch.bfloat16).state_dict(), tmp_path / "half.pt")
+    opened = read_weights(tmp_path / "half.pt")
+    assert opened.layout.readout_bias is False and not opened.params["b2"].any()
+    np.testing.assert_array_equal(opened.params["W2"], model["fc"].weight.float().numpy().T)
+    assert set(file_state_dict(opened)) == set(model.state_dict())

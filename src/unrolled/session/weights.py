@@ -275,7 +275,9 @@ def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], torch) -
             _flatten(value, name + ".", out, torch)
         elif isinstance(value, torch.Tensor):
             tensor = value.detach()
-            out[name] = (tensor.to(torch.float64) if tensor.is_floating_point() else tensor).numpy()
+            if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
+                tensor = tensor.to(torch.float32)
+            out[name] = tensor.numpy()  # the file's dtype: from_torch makes the engine's float64
 
 
 # -- recognising the model ---------------------------------------------------------------
