@@ -1,0 +1,504 @@
+"""A trained PyTorch recurrent model's weights, read from a file without running any of it:
+`.safetensors` (the safetensors package's numpy API), `.npz` (no pickles) or `.pt` / `.pth`
+(torch.load with weights_only=True, when torch is installed).
+
+What the app reads, under any prefixes (torch's state-dict names, DESIGN.md's "Formats shared
+with the outside"):
+
+    [embedding]  nn.Embedding          E.weight (V, F): the inputs are token ids
+    rnn          nn.RNN / LSTM / GRU   P.weight_ih_l<k>[_reverse] (G*D, F_k), P.weight_hh_l<k>[_reverse]
+                                       (G*D, D), P.bias_ih_l<k>[_reverse], P.bias_hh_l<k>[_reverse] (G*D,)
+    readout      nn.Linear             R.weight (C, dirs*D), R.bias (C,)
+
+G, the number of gate blocks, tells the cell: 1 rnn, 4 lstm, 3 gru. F_0 = F, F_k = dirs*D. A
+module built with bias=False has no bias entries: its biases are zeros. Whether an nn.RNN used
+tanh or relu the weights cannot tell: the caller says (tanh by default).
+
+Everything else in the file is refused by name (a projection, weight_hr_l<k>; another layer
+between the recurrent one and the readout), except the candidates a choice of prefix set
+aside. Every problem is one WeightsError line naming the file. NaN and inf weights are read
+and reported in `WeightsLayout.nonfinite` (the app shows them as exploded values). No Qt.
+"""
+
+from __future__ import annotations
+
+import math
+import pickletools
+import re
+import stat
+import warnings
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import Network
+from ..engine.quoting import one_line
+from ..engine.torch_layout import READOUT_PREFIX, RNN_PREFIX, from_torch, to_torch
+
+# A model the app can step is far smaller: a 2-layer LSTM of D = 1500 over 33 000 words (the
+# largest of PyTorch's word-language-model examples) is 300 MB in float32.
+MAX_WEIGHTS_BYTES = 2**30
+SUFFIXES = (".safetensors", ".pt", ".pth", ".npz")
+CELL_BY_BLOCKS = {1: "rnn", 4: "lstm", 3: "gru"}
+SAVE_STATE_DICT = "save a state dict instead: torch.save(model.state_dict(), path)"
+
+# prefix, part, layer, reverse: "encoder.rnn.weight_hh_l1_reverse"
+_RECURRENT = re.compile(r"^(?P<prefix>(?:.*\.)?)(?P<part>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)"
+                        r"_l(?P<layer>\d+)(?P<reverse>_reverse)?$")
+_MAX_LISTED = 6  # of the keys or prefixes a message names
+# what a state dict's pickle names: tensors and storages, Python's containers
+_SAFE_GLOBALS = re.compile(r"torch\._utils\._rebuild_\w+|torch\.(?:storage\.)?\w*Storage"
+                           r"|torch\.(?:device|Size|float\w*|int\w*|bool)|collections\.OrderedDict|_codecs\.encode")
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be read as a model, said in one line naming the file."""
+
+
+@dataclass(frozen=True)
+class WeightsLayout:
+    """What a weights file holds, as the engine's Network is built from it:
+    `Network(cell, n_features, n_hidden, n_classes, layers=layers, bidirectional=bidirectional)`.
+
+    Prefixes are the file's module names without the trailing dot ("" for the root module).
+    keys: the file's own names of the parameters read, in torch's order (rnn, then readout;
+    the embedding's last). nonfinite: those of them holding nan or inf."""
+
+    path: str
+    cell: str
+    n_features: int  # F: the recurrent layer's input width (the embedding's dimension)
+    n_hidden: int  # D
+    n_classes: int  # C: the readout's outputs
+    layers: int
+    bidirectional: bool
+    bias: bool  # False for an nn.RNN/LSTM/GRU(bias=False): its biases are zeros
+    readout_bias: bool  # False for an nn.Linear(bias=False)
+    embedding: tuple[int, int] | None  # (V, F), or None when the inputs are features
+    rnn_prefix: str
+    readout_prefix: str
+    embedding_prefix: str | None
+    keys: tuple[str, ...]
+    nonfinite: tuple[str, ...]
+    set_aside: tuple[str, ...]  # keys of the candidates a chosen prefix left out
+
+    def network(self, **options) -> Network:
+        """A Network of this shape with weights of its own drawing (OpenedWeights.network holds
+        the file's)."""
+        return Network(self.cell, self.n_features, self.n_hidden, self.n_classes, layers=self.layers,
+                       bidirectional=self.bidirectional, **options)
+
+
+@dataclass(frozen=True)
+class OpenedWeights:
+    """The weights of a file: the layout, the engine's parameters (float64, the engine's names,
+    as `from_torch` gives them), the embedding matrix (V, F) float64 or None, and every array
+    of the file as read (its own keys and dtypes), which `file_state_dict` writes back."""
+
+    layout: WeightsLayout
+    params: dict[str, np.ndarray]
+    embedding: np.ndarray | None
+    original: dict[str, np.ndarray]
+
+    def network(self, **options) -> Network:
+        """A Network of the file's shape holding its weights; options as Network's (activation:
+        "relu" for an nn.RNN(nonlinearity="relu"), mode, loss, ...)."""
+        net = _shape_network(self.layout, **options)
+        for name, value in self.params.items():
+            net.params[name] = value.copy()
+        return net
+
+    def embed(self, token_ids: np.ndarray) -> np.ndarray:
+        """Token ids (N, T) -> the network's input X (N, T, F): rows of the embedding."""
+        if self.embedding is None:
+            raise ValueError(f"{self.layout.path} has no embedding: its inputs are features, not token ids")
+        return self.embedding[np.asarray(token_ids)]
+
+
+def read_weights(path: str | Path, rnn: str | None = None, readout: str | None = None,
+                 embedding: str | None = None, max_bytes: int = MAX_WEIGHTS_BYTES) -> OpenedWeights:
+    """The model in the weights file at `path`. `rnn`, `readout` and `embedding` name the
+    modules (prefixes, with or without the trailing dot) when the file holds several
+    candidates. WeightsError says, in one line, what is wrong."""
+    path = Path(path)
+    arrays = read_state_dict(path, max_bytes)
+    return interpret(arrays, str(path), rnn, readout, embedding)
+
+
+# -- reading the arrays ------------------------------------------------------------------
+def read_state_dict(path: Path, max_bytes: int = MAX_WEIGHTS_BYTES) -> dict[str, np.ndarray]:
+    """Name -> array of the file, in its order, nothing in it run. WeightsError."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise WeightsError(f"{path}: a weights file is {', '.join(SUFFIXES)}, not {one_line(suffix or 'no suffix')}")
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise WeightsError(f"cannot read {path}: {error.strerror or error}") from error
+    if not stat.S_ISREG(status.st_mode):  # a pipe would block the reader; /dev/zero never ends
+        raise WeightsError(f"{path} is not a regular file")
+    if status.st_size > max_bytes:
+        raise WeightsError(f"{path} is {status.st_size:,} bytes; a weights file is at most {max_bytes:,}")
+    if suffix == ".safetensors":
+        return _read_safetensors(path)
+    if suffix == ".npz":
+        return _read_npz(path, max_bytes)
+    return _read_torch(path, max_bytes)
+
+
+def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    try:
+        return dict(load_file(path))
+    except TypeError as error:  # numpy has no bfloat16: "data type 'bfloat16' not understood"
+        raise WeightsError(f"{path}: {one_line(str(error), 80)}: save the tensors as float32 or float64") from error
+    except (SafetensorError, OSError, ValueError) as error:
+        raise WeightsError(f"{path} is not a safetensors file that can be read ({one_line(str(error), 80)})") from error
+
+
+def _zip_claims(path: Path, max_bytes: int, what: str) -> None:
+    """Refuse a zip whose members unpack to more than max_bytes, before unpacking any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise WeightsError(f"{path} is not {what} ({one_line(str(error), 80)})") from error
+    if total > max_bytes:
+        raise WeightsError(f"{path} unpacks to {total:,} bytes; a weights file is at most {max_bytes:,}")
+
+
+def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
+    _zip_claims(path, max_bytes, "an .npz archive")
+    _check_npz_headers(path, max_bytes)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
+        raise WeightsError(f"{path} is not an .npz of arrays that can be read ({one_line(str(error), 80)})") from error
+
+
+def _check_npz_headers(path: Path, max_bytes: int) -> None:
+    """The arrays' declared shapes, read from their .npy headers: a compressed member's header
+    can claim terabytes in a few bytes."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                            else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read(member)
+                claimed = math.prod(shape) * max(dtype.itemsize, 1)
+                if claimed > max_bytes:
+                    raise WeightsError(f"{path}: {info.filename} claims {claimed:,} bytes; "
+                                       f"a weights file holds at most {max_bytes:,}")
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
+        if isinstance(error, WeightsError):
+            raise
+        raise WeightsError(f"{path} is not an .npz of arrays that can be read ({one_line(str(error), 80)})") from error
+
+
+def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
+    try:
+        import torch
+    except ImportError as error:
+        raise WeightsError(f"{path}: reading a .pt file needs torch: install torch, or save the state dict as "
+                           f".safetensors (safetensors.torch.save_file(model.state_dict(), path))") from error
+    if zipfile.is_zipfile(path):  # torch's own format since 1.6; the legacy one is a bare pickle
+        _zip_claims(path, max_bytes, "a PyTorch file")
+    try:
+        # weights_only: torch's restricted unpickler, which refuses any global that is not a
+        # tensor type, so nothing in the file is imported or called
+        with warnings.catch_warnings():  # its notes on pickle protocols are not the user's concern
+            warnings.simplefilter("ignore", UserWarning)
+            loaded = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises UnpicklingError, RuntimeError, EOFError, ...
+        text = str(error)
+        found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", text)
+        code = found.group(1) if found else _pickled_code(path)
+        if code is not None:
+            raise WeightsError(f"{path} needs code to load ({code}: a pickled module or other "
+                               f"object), which was not run; {SAVE_STATE_DICT}") from error
+        reasons = [line for line in text.splitlines() if line.strip() and "documentation" not in line]
+        reason = reasons[-1] if reasons else ""
+        if " " not in reason:  # a bare KeyError's key says nothing alone
+            reason = f"{type(error).__name__} {reason}".strip()
+        raise WeightsError(f"{path} is not a PyTorch file that can be read ({one_line(reason, 80)})") from error
+    if not isinstance(loaded, Mapping):
+        raise WeightsError(f"{path} holds a {type(loaded).__name__}, not a state dict; {SAVE_STATE_DICT}")
+    arrays: dict[str, np.ndarray] = {}
+    _flatten(loaded, "", arrays, torch)
+    return arrays
+
+
+def _pickled_code(path: Path) -> str | None:
+    """The first global a pickle names beyond torch's tensors and Python's containers (the
+    function or class unpickling would call), found by reading its opcodes, running none;
+    None when there is none or the bytes are no pickle. Torch's weights-only reader cannot
+    parse some pickles (protocol 4 frames) far enough to name it itself."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                member = next((n for n in archive.namelist() if n.endswith("data.pkl")), None)
+                if member is None:
+                    return None
+                data = archive.read(member)
+        else:
+            data = path.read_bytes()
+        strings: list[str] = []
+        for opcode, argument, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "INST"):
+                name = str(argument).replace(" ", ".")
+            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                name = ".".join(strings[-2:])
+            else:
+                if isinstance(argument, str):
+                    strings.append(argument)
+                continue
+            if not _SAFE_GLOBALS.fullmatch(name):
+                return name
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError):
+        return None
+    return None
+
+
+def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], torch) -> None:
+    """Tensors of a (nested) dict under dotted names: {"model": state_dict} gives "model.rnn...";
+    numbers and strings beside them (a checkpoint's epoch) are not weights."""
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _flatten(value, name + ".", out, torch)
+        elif isinstance(value, torch.Tensor):
+            tensor = value.detach()
+            if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
+                tensor = tensor.to(torch.float32)
+            out[name] = tensor.numpy()  # the file's dtype: from_torch makes the engine's float64
+
+
+# -- recognising the model ---------------------------------------------------------------
+def _show(prefix: str) -> str:
+    return prefix.removesuffix(".") or "(the root module)"
+
+
+def _listed(items) -> str:
+    items = list(items)
+    shown = ", ".join(one_line(str(i), 60) for i in items[:_MAX_LISTED])
+    return shown + (f" and {len(items) - _MAX_LISTED} more" if len(items) > _MAX_LISTED else "")
+
+
+def _dotted(prefix: str | None) -> str | None:
+    if prefix is None:
+        return None
+    prefix = prefix.strip()
+    return prefix if prefix == "" or prefix.endswith(".") else prefix + "."
+
+
+def _choose(kind: str, flag: str, candidates: list[str], chosen: str | None, where: str) -> str:
+    shown = _listed(_show(c) for c in candidates)
+    if chosen is not None:
+        if chosen not in candidates:
+            raise WeightsError(f"{where}: no {kind} {_show(chosen)!r}; its candidates: {shown or 'none'}")
+        return chosen
+    if len(candidates) > 1:
+        raise WeightsError(f"{where} holds {len(candidates)} {kind} candidates ({shown}): choose one with {flag}=")
+    return candidates[0]
+
+
+def _shape(array: np.ndarray) -> str:
+    return "[" + ", ".join(str(n) for n in array.shape) + "]"
+
+
+def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = None, readout: str | None = None,
+              embedding: str | None = None) -> OpenedWeights:
+    """The model in a state dict (name -> array); `where` names its file in messages."""
+    rnn, readout, embedding = _dotted(rnn), _dotted(readout), _dotted(embedding)
+    for name, value in arrays.items():
+        if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
+            raise WeightsError(f"{where}: {one_line(name)} has dtype {value.dtype}; weights are numbers")
+    recurrent: dict[str, list[str]] = {}
+    for name in arrays:
+        found = _RECURRENT.match(name)
+        if found:
+            recurrent.setdefault(found["prefix"], []).append(name)
+    if not recurrent:
+        tops = dict.fromkeys(name.split(".", 1)[0] if "." in name else "(the root module)" for name in arrays)
+        cells = [n for n in arrays if re.search(r"(^|\.)weight_ih$", n)]
+        hint = (f"; {cells[0]} is an nn.RNNCell/LSTMCell/GRUCell, which the app does not read: use nn.RNN/LSTM/GRU"
+                if cells else "")
+        raise WeightsError(f"{where} holds no nn.RNN, nn.LSTM or nn.GRU (no weight_ih_l0); its top-level "
+                           f"prefixes: {_listed(tops) or 'none'}{hint}")
+    rnn_prefix = _choose("recurrent module", "rnn", list(recurrent), rnn, where)
+    shape = _recurrent_shape(arrays, rnn_prefix, recurrent[rnn_prefix], where)
+    cell, F, D, layers, dirs, bias = shape
+    set_aside = [n for p, names in recurrent.items() if p != rnn_prefix for n in names]
+
+    rnn_keys = set(recurrent[rnn_prefix])
+    modules: dict[str, list[str]] = {}  # prefix -> its weight/bias keys, outside the recurrent module
+    for name in arrays:
+        if name in rnn_keys or name in set_aside:
+            continue
+        head, _, last = name.rpartition(".")
+        if last in ("weight", "bias"):
+            modules.setdefault(head + "." if head else "", []).append(last)
+    fits_readout = [p for p, parts in modules.items() if "weight" in parts
+                    and arrays[p + "weight"].ndim == 2 and arrays[p + "weight"].shape[1] == dirs * D
+                    and ("bias" not in parts or arrays[p + "bias"].shape == arrays[p + "weight"].shape[:1])]
+    with_bias = [p for p in fits_readout if "bias" in modules[p]]
+    readout_candidates = fits_readout if readout is not None else (with_bias or fits_readout)
+    if not readout_candidates:
+        raise WeightsError(f"{where}: no nn.Linear readout reads the {_show(rnn_prefix)} {cell}'s output: "
+                           f"expected a weight [C, {dirs * D}] (D = {D}{', two directions' if dirs == 2 else ''})")
+    readout_prefix = _choose("readout (nn.Linear)", "readout", readout_candidates, readout, where)
+    fits_embedding = [p for p, parts in modules.items() if parts == ["weight"] and p != readout_prefix
+                      and arrays[p + "weight"].ndim == 2 and arrays[p + "weight"].shape[1] == F]
+    embedding_prefix: str | None = None
+    if embedding is not None or fits_embedding:
+        embedding_prefix = _choose("embedding (nn.Embedding)", "embedding", fits_embedding, embedding, where)
+    set_aside += [p + part for p in readout_candidates if p != readout_prefix for part in modules[p]]
+    if embedding is not None:
+        set_aside += [p + "weight" for p in fits_embedding if p != embedding_prefix]
+
+    readout_keys = [readout_prefix + part for part in ("weight", "bias") if part in modules[readout_prefix]]
+    embedding_keys = [embedding_prefix + "weight"] if embedding_prefix is not None else []
+    used = [*_torch_order(recurrent[rnn_prefix]), *readout_keys, *embedding_keys]
+    unread = [n for n in arrays if n not in used and n not in set_aside]
+    if unread:
+        raise WeightsError(f"{where}: {_listed(f'{n} {_shape(arrays[n])}' for n in unread)} belong to no part the "
+                           f"app reads (one nn.Embedding, one nn.RNN/LSTM/GRU, one nn.Linear readout)")
+    C = arrays[readout_prefix + "weight"].shape[0]
+    V = arrays[embedding_prefix + "weight"].shape[0] if embedding_prefix is not None else None
+
+    # torch's state dict under the names from_torch expects; biases a module lacks are zeros
+    G = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+    rename = {name: RNN_PREFIX + name[len(rnn_prefix):] for name in recurrent[rnn_prefix]}
+    state = {new: arrays[old] for old, new in rename.items()}
+    if not bias:
+        for layer in range(layers):
+            for d in range(dirs):
+                tail = f"_l{layer}" + ("_reverse" if d else "")
+                state[f"{RNN_PREFIX}bias_ih{tail}"] = np.zeros(G * D)
+                state[f"{RNN_PREFIX}bias_hh{tail}"] = np.zeros(G * D)
+    state[READOUT_PREFIX + "weight"] = arrays[readout_prefix + "weight"]
+    state[READOUT_PREFIX + "bias"] = arrays[readout_prefix + "bias"] if len(readout_keys) == 2 else np.zeros(C)
+    layout = WeightsLayout(
+        path=where, cell=cell, n_features=F, n_hidden=D, n_classes=C, layers=layers, bidirectional=dirs == 2,
+        bias=bias, readout_bias=len(readout_keys) == 2, embedding=(V, F) if V is not None else None,
+        rnn_prefix=rnn_prefix.removesuffix("."), readout_prefix=readout_prefix.removesuffix("."),
+        embedding_prefix=embedding_prefix.removesuffix(".") if embedding_prefix is not None else None,
+        keys=tuple(used), nonfinite=tuple(n for n in used if not np.all(np.isfinite(arrays[n]))),
+        set_aside=tuple(set_aside))
+    with np.errstate(all="ignore"):  # inf + inf in a bias sum is the file's own explosion, reported above
+        params = from_torch(_shape_network(layout), state)
+    matrix = np.asarray(arrays[embedding_keys[0]], dtype=np.float64) if embedding_keys else None
+    return OpenedWeights(layout, params, matrix, dict(arrays))
+
+
+def _torch_order(names: list[str]) -> list[str]:
+    """The recurrent module's keys as torch lists them: by layer, direction, then part."""
+    parts = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+    def key(name: str):
+        found = _RECURRENT.match(name)
+        assert found is not None
+        return int(found["layer"]), bool(found["reverse"]), parts.index(found["part"])
+
+    return sorted(names, key=key)
+
+
+def _recurrent_shape(arrays: Mapping[str, np.ndarray], prefix: str, names: list[str], where: str):
+    """(cell, F, D, layers, dirs, bias) of the recurrent module under `prefix`, every shape checked."""
+    shown = _show(prefix)
+    parts = {}
+    for name in names:
+        found = _RECURRENT.match(name)
+        assert found is not None
+        if found["part"] == "weight_hr":
+            raise WeightsError(f"{where}: {name} {_shape(arrays[name])} is an LSTM's projection (proj_size), "
+                               f"which the app's cells do not have")
+        parts[(found["part"], int(found["layer"]), bool(found["reverse"]))] = name
+    own = [n for n in arrays if n.startswith(prefix) and "." not in n[len(prefix):] and n not in names]
+    if own:
+        raise WeightsError(f"{where}: {_listed(own)} in the recurrent module {shown} is not a part of nn.RNN/LSTM/GRU "
+                           f"the app reads (weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>)")
+    layers = max(layer for _, layer, _ in parts) + 1
+    dirs = 2 if any(reverse for _, _, reverse in parts) else 1
+    bias = any(part.startswith("bias") for part, _, _ in parts)
+    expected = [(part, layer, bool(d)) for layer in range(layers) for d in range(dirs)
+                for part in ("weight_ih", "weight_hh", *(("bias_ih", "bias_hh") if bias else ()))]
+    missing = [prefix + f"{part}_l{layer}" + ("_reverse" if reverse else "")
+               for part, layer, reverse in expected if (part, layer, reverse) not in parts]
+    if missing:
+        raise WeightsError(f"{where}: the recurrent module {shown} lacks {_listed(missing)}")
+    hidden = arrays[parts[("weight_hh", 0, False)]]
+    if hidden.ndim != 2 or hidden.shape[1] == 0 or hidden.shape[0] % hidden.shape[1]:
+        raise WeightsError(f"{where}: {parts[('weight_hh', 0, False)]} is {_shape(hidden)}; "
+                           f"a weight_hh is [G*D, D] with G = 1 (RNN), 3 (GRU) or 4 (LSTM)")
+    D = hidden.shape[1]
+    G = hidden.shape[0] // D
+    if G not in CELL_BY_BLOCKS:
+        raise WeightsError(f"{where}: {parts[('weight_hh', 0, False)]} is {_shape(hidden)}: {G}*D rows, "
+                           f"but an RNN has 1*D, a GRU 3*D and an LSTM 4*D")
+    first = arrays[parts[("weight_ih", 0, False)]]
+    F = first.shape[1] if first.ndim == 2 else 0
+    for (part, layer, _), name in parts.items():
+        width = {"weight_ih": F if layer == 0 else dirs * D, "weight_hh": D}.get(part)
+        want = (G * D, width) if width is not None else (G * D,)
+        if arrays[name].shape != want:
+            raise WeightsError(f"{where}: {name} is {_shape(arrays[name])} but the recurrent module's other "
+                               f"weights make it [{', '.join(map(str, want))}] (D = {D}, "
+                               f"{CELL_BY_BLOCKS[G]}{f', F = {F}' if F else ''})")
+    if F == 0:
+        raise WeightsError(f"{where}: {parts[('weight_ih', 0, False)]} is {_shape(first)}: no input features")
+    return CELL_BY_BLOCKS[G], F, D, layers, dirs, bias
+
+
+def _shape_network(layout: WeightsLayout, **options) -> Network:
+    # its drawn weights are replaced: the identity draw is the cheapest (an LSTM of D = 512
+    # draws its spectral-radius weights in seconds)
+    return layout.network(init="identity", **options)
+
+
+# -- writing back ------------------------------------------------------------------------
+def file_state_dict(opened: OpenedWeights, params: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Every array of the file under its own key, in its order, with the model's parameters
+    replaced by `params` (the engine's names; opened.params unless given) as float64: what
+    `model.load_state_dict` of the file's model takes. The engine's one bias per gate block
+    is written as torch's bias_ih, beside the file's own bias_hh (the GRU's n block: c_n).
+    ValueError when a module built without biases (bias=False) has gained nonzero ones."""
+    layout = opened.layout
+    params = opened.params if params is None else params
+    net = _shape_network(layout)
+    rnn_dot = layout.rnn_prefix + "." if layout.rnn_prefix else ""
+    readout_dot = layout.readout_prefix + "." if layout.readout_prefix else ""
+    torch_state = to_torch(net, dict(params), rnn_dot, readout_dot)
+    out = {name: np.array(value) for name, value in opened.original.items()}
+    D, blocks = layout.n_hidden, net.cell.blocks
+    for name, value in torch_state.items():
+        if name in out:
+            out[name] = value
+            continue
+        if not np.all(value == 0):  # a bias the file's module does not have
+            raise ValueError(f"{layout.path}: {name} is not in the file (its module has bias=False) "
+                             f"but the model's is no longer zero; it cannot be written back")
+    if layout.bias:
+        for name in list(torch_state):
+            if "bias_ih" not in name:
+                continue
+            hh = name.replace("bias_ih", "bias_hh")
+            kept = np.asarray(opened.original[hh], dtype=np.float64)
+            b = torch_state[name]
+            if layout.cell == "gru":  # the n block's bias_hh is c_n, inside the reset: to_torch wrote it
+                kept = kept.copy()
+                kept[2 * D:] = torch_state[hh][2 * D:]
+                ih = b.copy()
+                ih[: 2 * D] = b[: 2 * D] - kept[: 2 * D]
+            else:
+                ih = b - kept
+            assert ih.shape == (blocks * D,)
+            out[name], out[hh] = ih, kept
+    return out
