@@ -58,10 +58,10 @@ from typing import Literal
 
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
+from .figure_data import FIGURES
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
-from .tables import FIGURES
 from .training import Diverged, Progress, ProgressReport, Trainer, TrainingStep
 from .work import work_problem
 

@@ -11,7 +11,7 @@ import html
 import numpy as np
 from PySide6 import QtWidgets
 
-from ...session.inspect import Inspection, Line, Quantity, current_timestep, inspect_step
+from ...session.inspector_data import Inspection, Line, Quantity, current_timestep, inspect_step
 from ...session.stepper import Phase, Session
 from .seen_only import RefreshWhenSeen
 
