@@ -42,6 +42,11 @@ MAIN_ROWS = [
     (["--frobnicate"], ["unrecognized arguments", "--frobnicate"]),
     (["vanishing-rnn"], ["unrecognized arguments", "vanishing-rnn"]),
     (["--list-presets", "extra"], ["unrecognized arguments", "extra"]),
+    # the app's own options take no subcommand; a subcommand's options follow its name
+    (["--steps", "3", "export", "--preset", "vanishing-rnn", "--out", "{tmp}/out"],
+     ["unrecognized arguments: --steps 3", "before export", "unrolled export --help"]),
+    (["--preset", "vanishing-rnn", "gradcheck", "--preset", "vanishing-rnn"],
+     ["--preset vanishing-rnn", "before gradcheck"]),
     (["--config", "{tmp}/missing.json", "--screenshot", "{tmp}/shot.png"], ["cannot read", "missing.json"]),
     (["--session", "{tmp}/missing.json", "--steps", "3"], ["cannot read", "missing.json"]),
 ]
