@@ -22,6 +22,16 @@ def test_help_explains(capsys):
         assert word in out
 
 
+@pytest.mark.parametrize("command", ["export", "gradcheck"])
+def test_each_subcommand_has_its_own_help(capsys, command):
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: unrolled {command} [-h]") and "--preset NAME" in out
+    assert "\n  --list-presets" not in out  # the app's own options are not its
+
+
 def test_list_presets_one_line_each(capsys):
     assert cli.main(["--list-presets"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()

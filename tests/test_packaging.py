@@ -71,7 +71,7 @@ def test_wheel_holds_every_module_and_the_presets(wheel):
     assert presets, "no presets in the sources"
     assert set(presets) <= names
     modules = {p.relative_to(SOURCES.parent).as_posix() for p in SOURCES.rglob("*.py")}
-    assert {"unrolled/ui/__init__.py", "unrolled/ui/plots/__init__.py", "unrolled/cli.py"} <= modules
+    assert {"unrolled/ui/__init__.py", "unrolled/ui/plots/__init__.py", "unrolled/cli/__init__.py"} <= modules
     assert modules - names == set()
 
 

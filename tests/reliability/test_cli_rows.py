@@ -42,6 +42,11 @@ MAIN_ROWS = [
     (["--frobnicate"], ["unrecognized arguments", "--frobnicate"]),
     (["vanishing-rnn"], ["unrecognized arguments", "vanishing-rnn"]),
     (["--list-presets", "extra"], ["unrecognized arguments", "extra"]),
+    # the app's own options take no subcommand; a subcommand's options follow its name
+    (["--steps", "3", "export", "--preset", "vanishing-rnn", "--out", "{tmp}/out"],
+     ["unrecognized arguments: --steps 3", "before export", "unrolled export --help"]),
+    (["--preset", "vanishing-rnn", "gradcheck", "--preset", "vanishing-rnn"],
+     ["--preset vanishing-rnn", "before gradcheck"]),
     (["--config", "{tmp}/missing.json", "--screenshot", "{tmp}/shot.png"], ["cannot read", "missing.json"]),
     (["--session", "{tmp}/missing.json", "--steps", "3"], ["cannot read", "missing.json"]),
 ]
@@ -356,7 +361,7 @@ def test_a_stop_title_with_control_characters_prints_as_one_line(capsys, tmp_pat
 
 
 def test_a_stops_progress_line_is_one_cut_line(capsys):
-    from unrolled.lesson_cli import StopProgress
+    from unrolled.cli.lessons import StopProgress
     from unrolled.session.lessons import lesson_from_data
 
     lesson = lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [

@@ -7,7 +7,7 @@ import pytest
 from unrolled.engine.functions import softmax
 from unrolled.session.config import Config
 from unrolled.session.gradcheck import check_gradients
-from unrolled.session.inspect import inspect_step, step_jacobian
+from unrolled.session.inspector_data import inspect_step, step_jacobian
 from unrolled.session.itemized import itemized_gradients, itemized_table
 from unrolled.session.predictions import predictions, predictions_table
 from unrolled.session.presets import get_preset

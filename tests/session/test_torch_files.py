@@ -7,8 +7,8 @@ import pytest
 
 from unrolled.engine.torch_layout import from_torch, grads_to_torch, torch_shapes
 from unrolled.session.config import Config
+from unrolled.session.figure_data import trace_arrays
 from unrolled.session.stepper import Session
-from unrolled.session.tables import trace_arrays
 from unrolled.session.torch_files import pass_weights, safetensors_bytes, torch_refusal, torch_trace_arrays
 
 safetensors_numpy = pytest.importorskip("safetensors.numpy")

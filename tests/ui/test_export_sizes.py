@@ -6,9 +6,9 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from unrolled.session.config import Config
+from unrolled.session.figure_data import exported_figures
 from unrolled.session.figure_size import parse_size
 from unrolled.session.stepper import Session
-from unrolled.session.tables import exported_figures
 from unrolled.session.training import Trainer
 from unrolled.ui import theme
 from unrolled.ui.export import SCREEN_DPI, FigureTooSmall, figure_inches, write_figure

@@ -18,10 +18,10 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
+from unrolled.session.figure_data import exported_figures
 from unrolled.session.figure_size import font_scale, parse_size
 from unrolled.session.presets import get_preset, list_presets
 from unrolled.session.stepper import Session
-from unrolled.session.tables import exported_figures
 from unrolled.session.training import Diverged, Trainer
 from unrolled.ui import theme
 from unrolled.ui.export import figure_inches

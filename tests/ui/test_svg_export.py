@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
+from unrolled.session.figure_data import figures_for
 from unrolled.session.presets import list_presets
 from unrolled.session.stepper import Session
-from unrolled.session.tables import figures_for
 from unrolled.ui.export import write_figure
 from unrolled.ui.svg import clean_svg
 

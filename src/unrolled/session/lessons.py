@@ -59,10 +59,10 @@ from typing import Literal
 from ..engine.quoting import one_line, quoted
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
+from .figure_data import FIGURES
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
-from .tables import FIGURES
 from .training import Cancelled, Diverged, Progress, ProgressReport, Trainer, TrainingStep
 from .work import work_problem
 

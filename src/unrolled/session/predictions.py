@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.functions import softmax
-from .inspect import class_label, input_words, target_class
+from .inspector_data import class_label, input_words, target_class
 from .stepper import Session
 
 HEADER = ["t", "input", "target", "predicted", "p_predicted", "p_target"]

@@ -14,9 +14,16 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ..session.atomic import write_atomically, write_bytes_atomically
+from ..session.figure_data import (
+    TEXT_TABLES,
+    exported_figures,
+    figure_table,
+    write_csv,
+    write_text_csv,
+    write_trace_npz,
+)
 from ..session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ..session.stepper import Session
-from ..session.tables import TEXT_TABLES, exported_figures, figure_table, write_csv, write_text_csv, write_trace_npz
 from ..session.torch_files import safetensors_bytes
 from ..session.training import TrainingStep
 from . import theme

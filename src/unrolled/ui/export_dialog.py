@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
+from ..session.figure_data import figures_for
 from ..session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
 from ..session.stepper import Session
-from ..session.tables import figures_for
 from ..session.torch_files import torch_refusal
 from . import theme
 from .export import (

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..session.figure_data import FIGURES, TRAINING_FIGURES
 from ..session.figure_size import SMALLEST_FONT_SCALE
 from ..session.stepper import Session
-from ..session.tables import FIGURES, TRAINING_FIGURES
 from ..session.training import TrainingStep
 from . import theme
 from .plots.diagram import UnrolledDiagram

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
+from ..session.figure_data import figures_for
 from ..session.files import SessionFileError, load_session, save_session
 from ..session.stepper import Session
-from ..session.tables import figures_for
 from .actions import make_action
 from .export import ExportError, copy_to_clipboard, export_animation, gif_available
 from .export_dialog import ExportDialog

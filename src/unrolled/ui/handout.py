@@ -18,6 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import __version__
 from ..session.compare import Comparison
+from ..session.figure_data import figures_for
 from ..session.lessons import (
     Lesson,
     Stop,
@@ -28,7 +29,6 @@ from ..session.lessons import (
     run_demonstration,
 )
 from ..session.stepper import Session
-from ..session.tables import figures_for
 from ..session.training import Progress
 from . import theme
 from .export import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file

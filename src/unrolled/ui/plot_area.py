@@ -35,7 +35,7 @@ FRAMED_DIAGRAM_STRETCH = (1, 1)
 # window manager's title bar's): a gradient's fall over decades seen from the back of a room
 PLOT_SHARE = 0.36
 TITLE_BAR_PX = 30
-# the figures (session.tables.FIGURES) each slot's right-click menu offers
+# the figures (session.figure_data.FIGURES) each slot's right-click menu offers
 SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
                 "gradients": ("grad_norms",), "loss": ("loss",)}
 

@@ -1,5 +1,5 @@
 """The step inspector: the equations of the current cell at one timestep, in the seed's
-notation, with the values of this iteration (session.inspect computes; this only formats).
+notation, with the values of this iteration (session.inspector_data computes; this only formats).
 It follows the step being taken, or stays on a timestep chosen with `show_timestep(t)` (a
 click on the diagram or a heatmap column) or its spin box. Hidden, it computes nothing and
 catches up when shown."""
@@ -11,7 +11,7 @@ import html
 import numpy as np
 from PySide6 import QtWidgets
 
-from ...session.inspect import Inspection, Line, Quantity, current_timestep, inspect_step
+from ...session.inspector_data import Inspection, Line, Quantity, current_timestep, inspect_step
 from ...session.stepper import Phase, Session
 from .seen_only import RefreshWhenSeen
 

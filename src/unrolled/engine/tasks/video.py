@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .task_base import Task
+from .base import Task
 
 MOTIONS = ("still", "left", "right", "up", "down")
 MOVES = {"still": (0, 0), "left": (0, -1), "right": (0, 1), "up": (-1, 0), "down": (1, 0)}

@@ -1,5 +1,6 @@
-"""The command line's lesson commands, called from cli.py: `unrolled --list-lessons`,
-`unrolled --lesson NAME` and `unrolled export --lesson NAME --out DIR --format pdf,png`."""
+"""The command line's lesson options, called from app.py and export.py: `unrolled
+--list-lessons`, `unrolled --lesson NAME` and `unrolled export --lesson NAME --out DIR
+--format pdf,png`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import os
 import sys
 import time
 
-from .engine.quoting import one_line
-from .session.lessons import Lesson, LessonError, get_lesson, list_lessons
+from ..engine.quoting import one_line
+from ..session.lessons import Lesson, LessonError, get_lesson, list_lessons
 
 HANDOUT_FORMATS = ("pdf", "png")
 
@@ -38,9 +39,9 @@ def export_handout(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         parser.exit(2, f"{parser.prog}: error: --dpi: got {args.dpi}, expected 30 to 1200\n")
     lesson = load(args.lesson, parser)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
-    from .ui.app import make_application, quiet_qt_noise
-    from .ui.export import ExportError
-    from .ui.handout import write_handout
+    from ..ui.app import make_application, quiet_qt_noise
+    from ..ui.export import ExportError
+    from ..ui.handout import write_handout
 
     quiet_qt_noise()
     make_application()
@@ -74,8 +75,9 @@ class StopProgress:
 
     def _begin(self, number: int) -> None:
         title = one_line(self.lesson.stops[number - 1].title)
-        print(f"stop {number}/{len(self.lesson.stops)}: {title} ...", end="", file=sys.stderr, flush=True)
+        # marked open before it is printed: a Ctrl+C right after the print must still end the line
         self.line_open = True
+        print(f"stop {number}/{len(self.lesson.stops)}: {title} ...", end="", file=sys.stderr, flush=True)
 
     def __call__(self, number: int, _total: int) -> None:
         now = time.perf_counter()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .losses import IGNORE_INDEX, one_hot
+from ..losses import IGNORE_INDEX, one_hot
+from .base import Task
 from .sentences import most_probable_tags
-from .task_base import Task
 
 # -- POS tagging ---------------------------------------------------------------------------
 TAGS = ("DET", "ADJ", "NOUN", "VERB", "ADV")

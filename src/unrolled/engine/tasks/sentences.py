@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .quoting import quoted
+from ..quoting import quoted
 
 UNKNOWN_NAMED = 8  # unknown words a message names; a pasted paragraph has dozens
 UNGRAMMATICAL = 1e-6  # the probability of a tag transition the grammar does not have

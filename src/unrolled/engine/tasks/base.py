@@ -1,11 +1,11 @@
-"""The task interface: what every task makes and declares (see `tasks`)."""
+"""The task interface: what every task makes and declares (see the package `tasks`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_size
-from .losses import one_hot
+from ..checks import check_size
+from ..losses import one_hot
 from .sentences import word_indices
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .session.config import ConfigError
+from ..session.config import ConfigError
 
 DESCRIPTION = """\
 Check the backward pass (BPTT) against central differences in float64, at the initial
@@ -14,8 +14,9 @@ parameter, the largest relative error over a sample of its entries (all of them 
 Exits 0 when every error is under 1e-6, 1 otherwise."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="unrolled gradcheck", description=DESCRIPTION)
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """`unrolled gradcheck`'s parser, added to `commands` (what add_subparsers returned)."""
+    parser = commands.add_parser("gradcheck", prog="unrolled gradcheck", description=DESCRIPTION)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
@@ -25,13 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def gradcheck_main(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from .session.files import SessionFileError, load_session
-    from .session.gradcheck import ENTRIES, NotCheckable, check_gradients, report
-    from .session.presets import get_preset, load_file
-    from .session.stepper import Session
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..session.files import SessionFileError, load_session
+    from ..session.gradcheck import ENTRIES, NotCheckable, check_gradients, report
+    from ..session.presets import get_preset, load_file
+    from ..session.stepper import Session
 
     entries = ENTRIES if args.entries is None else args.entries
     if entries < 1:

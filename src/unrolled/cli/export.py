@@ -1,0 +1,175 @@
+"""`unrolled export`: every figure of a preset or config written headless, or a lesson's
+handout (lessons.py)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from ..engine.quoting import quoted
+from ..session.config import ConfigError
+from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
+from ..session.presets import Preset, get_preset, load_file
+from .messages import build_failure, empty_option
+
+if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
+    from ..session.stepper import Session
+    from ..session.training import Trainer
+
+MAX_ITERATIONS = 100_000  # training iterations before a headless export
+
+DESCRIPTION = """\
+Write every figure of a preset or config, without showing a window: dashboard, diagram,
+hidden_states, gates (LSTM and GRU), grad_norms and loss, each in every requested format.
+Runs the training iterations asked for, then the forward and backward pass of one more,
+stopped before its update: trace.npz's traces, loss and gradients are that pass's (the
+gradients before clipping; with truncation, of the truncated objective), and trace.npz
+and weights.safetensors hold the weights it used.
+
+safetensors writes weights.safetensors: the weights under torch's state-dict names, which
+rnn = torch.nn.RNN/LSTM/GRU(F, D, batch_first=True) and fc = torch.nn.Linear(D, C) load
+with load_state_dict(..., strict=True). torch.nn.RNN has no sigmoid or linear
+nonlinearity: for such a network, asking for safetensors exits 2 before anything is
+written, whatever else was asked for (npz then holds no grad/ arrays)."""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """`unrolled export`'s parser, added to `commands` (what add_subparsers returned)."""
+    parser = commands.add_parser("export", prog="unrolled export", description=DESCRIPTION)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
+    source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
+    source.add_argument("--lesson", metavar="NAME",  # lessons: see lessons.py
+                        help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
+    parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
+    parser.add_argument("--format", default="png", metavar="LIST",
+                        help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
+                             "npz (trace.npz: X, Y, the weights, the traces, loss and, for a cell torch has, "
+                             "grad/<torch name>), safetensors (weights.safetensors in torch's layout; "
+                             "rnn with tanh or relu, lstm, gru) (default: png)")
+    parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
+    parser.add_argument("--size", metavar="SIZE", default=None, help=SIZE_HELP)
+    parser.add_argument("--iterations", type=int, default=None, metavar="N",
+                        help="training iterations to run first, adding the training figures (loss, gradient "
+                             "norm before and after clipping, accuracy) (default: the preset's "
+                             "export_iterations, else 0)")
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.lesson is not None:  # lessons: a handout, not figures
+        if args.size is not None:
+            _refuse(parser, "--size: a handout's pages have their own size; leave --size out")
+        from .lessons import export_handout
+
+        return export_handout(args, parser)
+    formats, size, preset = _checked(args, parser)
+    iterations = args.iterations if args.iterations is not None else min(preset.export_iterations, MAX_ITERATIONS)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
+    session = _session_for(preset, formats, args.out, parser)
+    trainer = _trained(session, iterations, parser)
+    return _write(session, trainer, args, formats, size, parser)
+
+
+def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> NoReturn:
+    parser.exit(status, f"unrolled export: error: {message}\n")
+
+
+def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[list[str], FigureSize | None, Preset]:
+    """(the formats, the --size, the preset), each checked; exits 2 with one line otherwise.
+    Nothing is built or written before these pass."""
+    from ..ui.export import FORMATS
+
+    empty = empty_option(args, ("preset", "config", "out"))
+    if empty is not None:
+        _refuse(parser, f"--{empty}: got an empty name")
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    if not formats or any(f not in FORMATS for f in formats):
+        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join(FORMATS)}")
+    if not 30 <= args.dpi <= 1200:
+        _refuse(parser, f"--dpi: got {args.dpi}, expected 30 to 1200")
+    size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
+    if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
+        _refuse(parser, f"--iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}")
+    try:
+        preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
+    except ConfigError as error:
+        _refuse(parser, str(error))
+    return formats, size, preset
+
+
+def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: int | None) -> FigureSize | None:
+    """--size parsed, and checked against every figure's PNG size; exits 2 with one line."""
+    if text is None:
+        return None
+    from ..ui.figures import FIGURE_INCHES
+
+    try:
+        size = parse_size(text)
+        if png_dpi is not None:
+            for own in FIGURE_INCHES.values():
+                check_pixels(size.inches(own), png_dpi)
+    except SizeError as error:
+        _refuse(parser, f"--size: {error}")
+    return size
+
+
+def _session_for(preset: Preset, formats: list[str], out: str, parser: argparse.ArgumentParser) -> Session:
+    """The preset's session, once it is known that what was asked can be written; before the
+    folder is made, so a refusal leaves nothing behind."""
+    from ..session.stepper import Session
+    from ..session.torch_files import torch_refusal
+    from ..ui.export import ExportError, check_writable_folder
+
+    try:
+        session = Session(preset.config)  # sizes beyond memory are refused before the folder is made
+    except (MemoryError, ValueError) as error:
+        _refuse(parser, build_failure(error))
+    if "safetensors" in formats:
+        refusal = torch_refusal(session)
+        if refusal is not None:
+            _refuse(parser, f"--format safetensors: {refusal}")
+    try:
+        check_writable_folder(out)
+    except ExportError as error:
+        _refuse(parser, str(error))
+    return session
+
+
+def _trained(session: Session, iterations: int, parser: argparse.ArgumentParser) -> Trainer:
+    """The Training panel's loop run `iterations` times (fresh batches, clipping, accuracy),
+    then one more iteration's forward and backward pass, stopped before its update."""
+    from ..session.training import Diverged, Trainer
+
+    try:
+        trainer = Trainer(session)
+        try:
+            trainer.train(iterations)
+        except Diverged as diverged:  # the figures show the run up to there
+            print(f"unrolled export: {diverged}", file=sys.stderr)
+        session.advance(session.steps_to("iteration") - 1)
+    except (MemoryError, ValueError) as error:
+        _refuse(parser, build_failure(error))
+    return trainer
+
+
+def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats: list[str],
+           size: FigureSize | None, parser: argparse.ArgumentParser) -> int:
+    """Every figure written, one path a line on stdout; what does not fit, on stderr."""
+    from ..ui.app import make_application, quiet_qt_noise
+    from ..ui.export import ExportError, export_all
+
+    quiet_qt_noise()
+    make_application()
+    too_small: list[str] = []
+    try:
+        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps, size=size, too_small=too_small)
+    except ExportError as error:
+        _refuse(parser, str(error), status=1)
+    for path in written:
+        print(path)
+    for message in too_small:  # the others are written: a column holds no dashboard
+        print(f"unrolled export: left out {message}", file=sys.stderr)
+    return 0
