@@ -52,3 +52,28 @@ def test_a_blown_up_model_cannot_be_checked_and_says_so(capsys):
     session.set_weights({"U1": 40.0 * np.eye(session.config.n_hidden)})  # h grows like 40^t
     with pytest.raises(NotCheckable, match="blown up"):
         check_gradients(session, entries=2)
+
+
+def test_a_check_too_long_to_wait_for_is_refused_before_it_starts(tmp_path, capsys, monkeypatch):
+    from unrolled.session import gradcheck
+
+    monkeypatch.setattr(gradcheck, "sampled_gradient_check", lambda *a, **k: pytest.fail("the check started"))
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"task": "toxic-word", "cell": "lstm", "timesteps": 2000, "n_hidden": 512}))
+    with pytest.raises(SystemExit) as info:
+        cli.main(["gradcheck", "--config", str(path)])
+    assert info.value.code == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("unrolled gradcheck: error: checking 24 entries of each parameter") and "\n" not in line
+    assert "minutes" in line and "--entries" in line
+
+
+def test_ctrl_c_during_a_check_is_one_line_and_exit_130(capsys, monkeypatch):
+    from unrolled.session import gradcheck
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gradcheck, "sampled_gradient_check", interrupted)
+    assert cli.main(["gradcheck", "--preset", "seed-pos-tagging"]) == 130
+    assert capsys.readouterr().err.strip() == "unrolled gradcheck: interrupted: no file is half-written"

@@ -33,9 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     parser, subparsers = build_parsers()
     args = _parse(parser, subparsers, argv)
     command = getattr(args, COMMAND)
-    if command is None:
-        return app.run(args, parser)
-    return SUBCOMMANDS[command].run(args, subparsers[command])
+    try:
+        if command is None:
+            return app.run(args, parser)
+        return SUBCOMMANDS[command].run(args, subparsers[command])
+    except KeyboardInterrupt:  # Ctrl+C: one line; every file is written whole or not at all (session/atomic.py)
+        prog = parser.prog if command is None else subparsers[command].prog
+        print(f"\n{prog}: interrupted: no file is half-written", file=sys.stderr)
+        return 130
 
 
 def _parse(

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from ..session.gradcheck import ENTRIES, NotCheckable, check_gradients, report
     from ..session.presets import get_preset, load_file
     from ..session.stepper import Session
+    from ..session.work import gradcheck_problem
 
     entries = ENTRIES if args.entries is None else args.entries
     if entries < 1:
@@ -43,6 +44,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             session = Session(preset.config)
     except (ConfigError, SessionFileError, MemoryError, ValueError) as error:
         parser.exit(2, f"unrolled gradcheck: error: {error}\n")
+    problem = gradcheck_problem(session.config, entries)
+    if problem:  # bounded before it starts, as any work a file asks for
+        parser.exit(2, f"unrolled gradcheck: error: {problem}\n")
     try:
         checks = check_gradients(session, entries=entries)
     except NotCheckable as error:

@@ -11,6 +11,8 @@ minute or so there.
 
 from __future__ import annotations
 
+import math
+
 from ..engine.cells import cell_class
 from .config import Config
 
@@ -46,6 +48,22 @@ def work_problem(config: Config, steps: int = 0, iterations: int = 0) -> str | N
     return (f"{asked} of a model with T = {c.timesteps}, B = {c.batch_size}, F = {c.n_features}, D = {c.n_hidden}, "
             f"C = {c.n_classes} would take about {_duration(seconds)}; a file may ask for at most "
             f"{MAX_WORK_SECONDS:.0f} s of work: ask for fewer, or a smaller model")
+
+
+def gradcheck_problem(config: Config, entries: int) -> str | None:
+    """None when a gradient check of `entries` entries per parameter fits MAX_WORK_SECONDS,
+    else one sentence: each entry checked is two forward passes of T steps (central
+    differences), each parameter checks at most its own size."""
+    F, D, C = config.n_features, config.n_hidden, config.n_classes
+    sizes = [math.prod(shape) for shape in cell_class(config.cell).param_shapes(F, D).values()] + [D * C, C]
+    passes = 2 * sum(min(entries, size) for size in sizes)
+    seconds = work_seconds(config, steps=passes * config.timesteps)
+    if seconds <= MAX_WORK_SECONDS:
+        return None
+    c = config
+    return (f"checking {entries} entries of each parameter of a model with T = {c.timesteps}, B = {c.batch_size}, "
+            f"D = {c.n_hidden} takes {passes} forward passes, about {_duration(seconds)}: check fewer entries "
+            f"(--entries), or a smaller model")
 
 
 def _duration(seconds: float) -> str:
