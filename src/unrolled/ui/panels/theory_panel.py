@@ -59,7 +59,7 @@ def _number(value: float) -> str:
 class DecadeAxis(pg.AxisItem):
     """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300): its
     ticks are the whole decades of the range, every one or every 2, 5, 10 ... as its length
-    holds at its font (pyqtgraph's 0.5 steps left a decade and a half with the one label "1")."""
+    holds at its font (pyqtgraph's 0.5 steps would leave a decade and a half with the one label "1")."""
 
     def tickValues(self, minVal, maxVal, size):
         low, high = sorted((minVal, maxVal))
