@@ -1,6 +1,8 @@
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # one BLAS thread, as the app sets in its main (unrolled/process.py): BLAS threads fight on
 # small matrices (DESIGN.md); set before any test module imports NumPy
@@ -8,3 +10,27 @@ for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 # QSettings (recent files, export folder) go to a throwaway place, never the user's own
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="unrolled-tests-config-")
+
+
+@pytest.fixture(autouse=True)
+def _catch_qt_leaks(request):
+    """Every Qt test (one that uses qapp, also through qtbot or a window fixture) fails if it
+    leaves a top-level widget open, after qtbot has closed its own. For the other tests it
+    imports no Qt."""
+    if "qapp" not in request.fixturenames:
+        yield
+        return
+    from PySide6 import QtCore, QtWidgets
+
+    from unrolled.ui.app import make_application
+
+    request.getfixturevalue("qapp")
+    make_application()  # pyqtgraph options
+    before = set(QtWidgets.QApplication.topLevelWidgets())
+    yield
+    QtWidgets.QApplication.processEvents()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    leaked = [w for w in QtWidgets.QApplication.topLevelWidgets() if w not in before and w.isVisible()]
+    for w in leaked:
+        w.close()
+    assert not leaked, f"top-level widgets left open: {leaked}"

@@ -17,23 +17,13 @@ from unrolled.engine import with_spectral_radius
 from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
-from unrolled.ui.app import make_application
 from unrolled.ui.main_window import MainWindow
 from unrolled.ui.panels.model_panel import ModelPanel
 
 BIG = {"timesteps": 5000, "n_hidden": 1024, "batch_size": 512}
 
 
-@pytest.fixture(autouse=True)
-def _no_leaks(qapp):
-    make_application()
-    before = set(QtWidgets.QApplication.topLevelWidgets())
-    yield
-    QtWidgets.QApplication.processEvents()
-    leaked = [w for w in QtWidgets.QApplication.topLevelWidgets() if w not in before and w.isVisible()]
-    for w in leaked:
-        w.close()
-    assert not leaked
+pytestmark = pytest.mark.usefixtures("qapp")  # every row is a Qt test (tests/conftest.py's leak check)
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,15 @@
 import pytest
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
-from unrolled.ui.app import make_application
 from unrolled.ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
-def _catch_qt_leaks(qapp):
-    """A test that leaves a top-level widget open fails (after qtbot has closed its own)."""
-    make_application()  # pyqtgraph options
-    before = set(QtWidgets.QApplication.topLevelWidgets())
-    yield
-    QtWidgets.QApplication.processEvents()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
-    leaked = [
-        w for w in QtWidgets.QApplication.topLevelWidgets()
-        if w not in before and w.isVisible()
-    ]
-    for w in leaked:
-        w.close()
-    assert not leaked, f"top-level widgets left open: {leaked}"
+def _application(qapp):
+    """Every test here is a Qt test: the QApplication exists (and tests/conftest.py's leak
+    check runs), also for a test that asks for no Qt fixture itself."""
 
 
 @pytest.fixture(autouse=True)

@@ -178,8 +178,9 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
 def test_the_itemized_colour_bar_reads_as_log10_values(qapp):
     """Over a narrow range of log10 norms, pyqtgraph's SI prefix wrote "-650" and
     "(x0.001)" on the bar; it reads -0.65."""
-    from unrolled.ui.figure_boxes import figure_boxes
     from unrolled.ui.figures import build_figure, laid_out
+
+    from support.figure_boxes import figure_boxes
 
     session = Session(Config(cell="lstm", timesteps=6, rho=0.5).resolved())
     session.advance(session.steps_per_iteration - 1)
@@ -222,9 +223,10 @@ def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
 def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):
     """Many-to-one has one loss term, at k = T: drawn among T - 1 empty rows the figure was
     98% blank; now the image is that row alone, over the whole plot, and says so."""
-    from unrolled.ui.figure_boxes import figure_boxes
     from unrolled.ui.figures import build_figure, laid_out
     from unrolled.ui.plots.itemized import ONE_ROW_LABEL, ROWS_LABEL
+
+    from support.figure_boxes import figure_boxes
 
     session = Session(get_preset("sentence-classification").config)
     T = session.T

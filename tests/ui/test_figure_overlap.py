@@ -25,9 +25,10 @@ from unrolled.session.stepper import Session
 from unrolled.session.training import Diverged, Trainer
 from unrolled.ui import theme
 from unrolled.ui.export import figure_inches
-from unrolled.ui.figure_boxes import figure_boxes, figure_problems, problems_of
 from unrolled.ui.figures import FIGURE_INCHES, FigureDoesNotFit, build_figure, fitted, laid_out
 from unrolled.ui.plots.legend import place_legend_above_data
+
+from support.figure_boxes import figure_boxes, figure_problems, problems_of
 
 SCREEN_DPI, PNG_DPI = 96, 300
 STATES = ("forward", "backward")  # the forward pass done; the backward pass done (what export writes)

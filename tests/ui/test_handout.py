@@ -129,8 +129,9 @@ def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(q
     from unrolled.session.presets import get_preset
     from unrolled.session.stepper import Session
     from unrolled.ui import theme
-    from unrolled.ui.figure_boxes import figure_boxes, figure_problems
     from unrolled.ui.figures import build_figure, laid_out
+
+    from support.figure_boxes import figure_boxes, figure_problems
 
     session = Session(get_preset("vanishing-rnn").config)
     with theme.styled(scale=1.0, dark=False):
@@ -152,8 +153,9 @@ def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(q
 def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
     from unrolled.session.lessons import build_stop
     from unrolled.ui import theme
-    from unrolled.ui.figure_boxes import figure_boxes, figure_problems
     from unrolled.ui.handout import stop_figures
+
+    from support.figure_boxes import figure_boxes, figure_problems
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("The POS-tagging example"))
     with theme.styled(scale=1.0, dark=False):

@@ -11,7 +11,8 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
-from unrolled.ui.figure_boxes import figure_problems
+
+from support.figure_boxes import figure_problems
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
 PANELS = [frozenset(p) for n in range(4) for p in itertools.combinations(("model", "training", "theory"), n)]

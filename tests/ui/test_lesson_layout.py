@@ -12,7 +12,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.lessons import get_lesson, lesson_names
 from unrolled.ui import main_window as main_window_module
-from unrolled.ui.figure_boxes import figure_problems
+
+from support.figure_boxes import figure_problems
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080)]
 TITLE_BAR_PX = 30

@@ -215,10 +215,12 @@ def test_a_hidden_view_computes_nothing_and_catches_up_when_shown(qtbot, window,
 
 
 def test_a_single_step_redraws_at_the_next_turn_of_the_event_loop(qtbot, window):
-    import time
+    from support.clock import FakeClock
 
     qtbot.waitUntil(lambda: not window.redraws.pending)
-    time.sleep(0.1)  # a lecturer's pause between key presses: longer than a frame
+    clock = window.redraws.clock = FakeClock(window.redraws.clock())
+    window.redraws.run()  # the last redraw, on the test's clock: it took no time
+    clock.advance(0.1)  # a lecturer's pause between key presses: longer than a frame
     qtbot.keyClick(window.diagram, Key.Key_Right)
     assert window.redraws.pending and "t = 1 of 4" not in window.status.phase.text()
     QtWidgets.QApplication.processEvents()  # one turn: no frame timer in the way of the key press

@@ -172,8 +172,9 @@ def test_curves_drawn_before_the_panel_is_laid_out_keep_the_legend_off_them(qtbo
     from unrolled.session.presets import get_preset
     from unrolled.session.stepper import Session
     from unrolled.session.training import Trainer
-    from unrolled.ui.figure_boxes import figure_problems
     from unrolled.ui.panels.training_panel import TrainingPanel
+
+    from support.figure_boxes import figure_problems
 
     preset = get_preset("clipping")
     session = Session(preset.config)

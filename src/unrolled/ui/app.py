@@ -18,7 +18,8 @@ def install_excepthook() -> None:
     """An exception in a slot shows an error dialog and the app keeps running: a mistake
     must not end a lecture."""
 
-    showing = []  # one dialog at a time: a fault that repeats every frame must not stack them
+    # one dialog at a time: a fault that repeats every frame must not stack them
+    showing: list[QtWidgets.QMessageBox] = []
 
     def hook(kind, value, tb):
         details = "".join(traceback.format_exception(kind, value, tb))
@@ -58,11 +59,13 @@ def make_application() -> QtWidgets.QApplication:
         QtCore.QCoreApplication.setApplicationName("unrolled")
         QtCore.QCoreApplication.setOrganizationName("unrolled")
         app = QtWidgets.QApplication(sys.argv[:1])
+    # instance() is typed as the QCoreApplication it may be; widgets need a QApplication
+    assert isinstance(app, QtWidgets.QApplication)
     theme.configure_pyqtgraph()
     return app
 
 
-def save_screenshot(window: QtWidgets.QWidget, path: str, size=(1600, 1000)) -> None:
+def save_screenshot(window: MainWindow, path: str, size=(1600, 1000)) -> None:
     window.resize(*size)
     window.show()
     QtWidgets.QApplication.processEvents()

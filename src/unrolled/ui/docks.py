@@ -48,7 +48,7 @@ class PanelDocks:
         # Ctrl+T brings the panel to the front when it is open behind another tab (the View
         # menu's toggle would close it there), and closes it when it is in front
         self.show_theory = make_action(window, "Theory panel", "Ctrl+T", self.toggle_theory, tip)
-        # issue 12: the step inspector and the itemized gradients, hidden until asked for
+        # the step inspector and the itemized gradients, hidden until asked for
         self.inspector_panel = InspectorPanel(session)
         self.inspector = self._dock("Step inspector", "inspector", self.inspector_panel, Area.RightDockWidgetArea)
         self.inspector.hide()

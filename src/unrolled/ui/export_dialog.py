@@ -33,10 +33,18 @@ SIZES = (("The figure's own size", OWN), ("16:9 slide, 13.33 x 7.5 in", "16:9"),
          ("Paper column, 3.5 in (8.9 cm) wide", "column"), ("Width x height below", CUSTOM))
 
 
+def _export_folder() -> str:
+    """The folder of the last export, or the home folder: QSettings.value() may hand back
+    any type (typed `object`), and a settings file edited by hand may hold anything."""
+    value = QtCore.QSettings().value("export/folder", str(Path.home()))
+    return value if isinstance(value, str) else str(Path.home())
+
+
 class ExportDialog(QtWidgets.QDialog):
     def __init__(self, session: Session, window: QtWidgets.QWidget, figure: str = "dashboard", parent=None):
         super().__init__(parent or window)
-        self.session, self.window = session, window
+        # not `self.window`: that would hide QWidget.window()
+        self.session, self.main_window = session, window
         self.setWindowTitle("Export a figure")
         self.figure = QtWidgets.QComboBox()
         for name in figures_for(session):
@@ -94,8 +102,8 @@ class ExportDialog(QtWidgets.QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.figure.currentIndexChanged.connect(self._on_figure_changed)
-        for box in (self.dpi, self.width_in, self.height_in):
-            box.valueChanged.connect(self._update_pixels)
+        for spin_box in (self.dpi, self.width_in, self.height_in):
+            spin_box.valueChanged.connect(self._update_pixels)
         self.format.currentIndexChanged.connect(self._update_pixels)
         self.size_choice.editTextChanged.connect(self._on_size_changed)
         self.figure.setCurrentIndex(max(self.figure.findData(figure), 0))
@@ -104,13 +112,13 @@ class ExportDialog(QtWidgets.QDialog):
     def _on_figure_changed(self) -> None:
         name = self.figure.currentData()
         special = name in (WINDOW, *DATA)
-        for w in (self.format, self.dpi, self.size_choice):
-            w.setEnabled(not special)
+        for control in (self.format, self.dpi, self.size_choice):
+            control.setEnabled(not special)
         self.copy_button.setEnabled(name not in DATA)
         if not special:
-            w, h = FIGURE_INCHES[name]
-            self.width_in.setValue(w)
-            self.height_in.setValue(h)
+            width, height = FIGURE_INCHES[name]
+            self.width_in.setValue(width)
+            self.height_in.setValue(height)
         self._on_size_changed()
 
     # -- the size -----------------------------------------------------------------------
@@ -168,7 +176,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.save_button.setEnabled(problem is None)
         self.copy_button.setEnabled(problem is None and name not in DATA)
         if name == WINDOW:
-            text = f"{self.window.width()} x {self.window.height()} pixels"
+            text = f"{self.main_window.width()} x {self.main_window.height()} pixels"
         elif name in DATA or fmt == "csv":
             text = "data, not a picture"
         elif problem is not None:
@@ -200,7 +208,7 @@ class ExportDialog(QtWidgets.QDialog):
         if name == WEIGHTS:
             return write_weights(self.session, path)
         if name == WINDOW:
-            return write_png(path, self.window.grab())
+            return write_png(path, self.main_window.grab())
         problem = self.size_problem()
         if problem is not None:
             raise ExportError(problem)
@@ -208,7 +216,7 @@ class ExportDialog(QtWidgets.QDialog):
                             self.chosen_inches())
 
     def _on_save(self) -> None:
-        start = str(Path(QtCore.QSettings().value("export/folder", str(Path.home()))) / self.suggested_name())
+        start = str(Path(_export_folder()) / self.suggested_name())
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export", start)
         if not path:
             return
@@ -223,7 +231,7 @@ class ExportDialog(QtWidgets.QDialog):
     def _on_copy(self) -> None:
         name = self.figure.currentData()
         if name == WINDOW:
-            QtWidgets.QApplication.clipboard().setImage(self.window.grab().toImage())
+            QtWidgets.QApplication.clipboard().setImage(self.main_window.grab().toImage())
         elif self.size_problem() is None:
             try:
                 copy_to_clipboard(self.session, name, inches=self.chosen_inches())

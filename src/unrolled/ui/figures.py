@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Protocol, runtime_checkable
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -114,6 +115,13 @@ def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWi
     raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
 
 
+@runtime_checkable
+class Refreshable(Protocol):
+    """What every figure `build_figure` returns has, besides being a QWidget."""
+
+    def refresh(self, session: Session) -> None: ...
+
+
 def _as_figure(widget: QtWidgets.QWidget) -> None:
     """Screen aids left out: the cursor at the current timestep, any widget, and the
     window's keys in a caption (the diagram then draws its colour scale instead)."""
@@ -131,6 +139,7 @@ def laid_out(widget: QtWidgets.QWidget, width: int, height: int, session: Sessio
     screen aids (the cursor at the current timestep, the gradient panel's selector)."""
     _as_figure(widget)
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    assert isinstance(widget, Refreshable), widget  # a figure from build_figure
     widget.resize(width, height)
     widget.show()
     QtWidgets.QApplication.processEvents()

@@ -198,7 +198,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.menus = (file_menu, run_menu, view_menu, help_menu)
         for menu in (*self.menus, self.presets.menu, self.files.recent_menu):
             if menu is not None:
-                menu.setToolTipsVisible(True)  # what an item does, where the status tip used to say it
+                menu.setToolTipsVisible(True)  # an item's tooltip says what it does; Qt's menus hide it unless asked
 
         bar = QtWidgets.QToolBar("Transport")
         bar.setObjectName("transport")
@@ -315,13 +315,13 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QApplication.setFont(font)
         # the new font reaches the widgets through posted events: deliver them before the
         # views are rebuilt, or a new combo box takes the old font from its parent and keeps
-        # that size as its minimum (F5 off at 1280 px left the window 1496 px wide)
+        # that size as its minimum: the window could then not shrink back when F5 goes off
         QtCore.QCoreApplication.sendPostedEvents()
         self.model_dock.setVisible(not on)
         self._restyle()
         # the labels take the new font from posted events: fit the status bar to it then;
-        # and the window keeps its size (between the two sets of views it can need more
-        # width for a moment, and kept it: 1322 px on a 1280 px projector)
+        # and the window keeps its size: between the two sets of views it can need more
+        # width for a moment, which it must not keep (a 1280 px projector has no more)
         QtCore.QTimer.singleShot(0, self.status.refresh)
         QtCore.QTimer.singleShot(RESIZE_AFTER_MS, self, lambda: None if self.isFullScreen() else self.resize(size))
         QtCore.QTimer.singleShot(RESIZE_AFTER_MS + SETTLED_MS, self, lambda: self.setUpdatesEnabled(True))

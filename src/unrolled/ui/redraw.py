@@ -24,11 +24,13 @@ FIRST_FRAME_AFTER = 0.25  # seconds: a run shorter than this shows only where it
 
 
 class RedrawThrottle(QtCore.QObject):
-    """request() runs `redraw` once, as soon as the last one is long enough ago."""
+    """request() runs `redraw` once, as soon as the last one is long enough ago. `clock`:
+    seconds, never going back (a test passes its own, so that it never sleeps)."""
 
-    def __init__(self, redraw: Callable[[], None], parent=None):
+    def __init__(self, redraw: Callable[[], None], parent=None, clock: Callable[[], float] = time.perf_counter):
         super().__init__(parent)
         self._redraw = redraw
+        self.clock = clock
         self._last_end = -math.inf
         self._cost = 0.0  # seconds the last redraw took
         self._not_before = -math.inf  # held until then (a long run's first moments)
@@ -48,13 +50,13 @@ class RedrawThrottle(QtCore.QObject):
     def request(self) -> None:
         if self._timer.isActive():
             return
-        now = time.perf_counter()
+        now = self.clock()
         wait = max(0.0, self._last_end + self._gap() - now, self._not_before - now)
         self._timer.start(math.ceil(wait * 1000))
 
     def hold(self, seconds: float = FIRST_FRAME_AFTER) -> None:
         """No redraw for `seconds` (a long run has started), unless released sooner."""
-        self._not_before = time.perf_counter() + seconds
+        self._not_before = self.clock() + seconds
         if self._timer.isActive():
             self._timer.stop()
             self.request()
@@ -67,7 +69,7 @@ class RedrawThrottle(QtCore.QObject):
 
     def run(self) -> None:
         self._timer.stop()
-        start = time.perf_counter()
+        start = self.clock()
         self._redraw()
-        self._last_end = time.perf_counter()
+        self._last_end = self.clock()
         self._cost = self._last_end - start

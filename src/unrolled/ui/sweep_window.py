@@ -138,9 +138,11 @@ class SweepWindow(QtWidgets.QMainWindow):
         self.show_result(result)
 
     def _on_finished(self, result: SweepResult) -> None:
-        self._thread.quit()  # the queued quit may not have run yet; wait() needs it
-        self._thread.wait()
-        self._thread.deleteLater()
+        thread = self._thread
+        assert thread is not None  # only a started worker finishes
+        thread.quit()  # the queued quit may not have run yet; wait() needs it
+        thread.wait()
+        thread.deleteLater()
         self._thread = None
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -172,6 +174,7 @@ class SweepWindow(QtWidgets.QMainWindow):
 
     def save(self, path: str) -> None:
         """The result and its settings as JSON, and the figure beside it as PNG."""
+        assert self.result is not None  # Save is enabled once a run has a result
         write_file(path, json.dumps(self.result.to_dict(), indent=2).encode("utf-8"))  # whole or not at all
         write_png(str(path).rsplit(".", 1)[0] + ".png", self.graphics.grab())
 

@@ -59,14 +59,14 @@ def _number(value: float) -> str:
 class DecadeAxis(pg.AxisItem):
     """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300): its
     ticks are the whole decades of the range, every one or every 2, 5, 10 ... as its length
-    holds at its font (pyqtgraph's 0.5 steps left a decade and a half with the one label "1")."""
+    holds at its font (pyqtgraph's 0.5 steps would leave a decade and a half with the one label "1")."""
 
     def tickValues(self, minVal, maxVal, size):
         low, high = sorted((minVal, maxVal))
         first, last = math.ceil(low - 1e-9), math.floor(high + 1e-9)
         line = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont()).height() * 1.5
         room = max(1, int(size / line))
-        levels = []
+        levels: list[tuple[float | None, list[float]]] = []
         if last >= first:
             step = next((s * 10**k for k in range(6) for s in (1, 2, 5) if (last - first) / (s * 10**k) < room), 10**6)
             levels.append((float(step), [float(v) for v in range(math.ceil(first / step) * step, last + 1, step)]))
@@ -98,6 +98,7 @@ class _Job(QtCore.QObject):
         self.args, self.number = args, number
 
     def run(self) -> None:
+        result: TheoryResult | Exception
         try:
             result = compute_theory(*self.args)
         except Exception as error:  # shown in the panel, never a crash
@@ -117,6 +118,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._pending = False
         self._last_start = -MIN_SECONDS_BETWEEN  # when the last computation started
         self._threads: list[QtCore.QThread] = []
+        self._jobs: dict[QtCore.QThread, _Job] = {}
 
         self.matrix = QtWidgets.QComboBox()
         self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
@@ -294,7 +296,7 @@ class TheoryPanel(QtWidgets.QWidget):
         job.done.connect(self._on_result)
         job.done.connect(thread.quit)
         thread.finished.connect(lambda t=thread, j=job: self._forget(t, j))
-        thread._job = job  # keep the job alive as long as its thread
+        self._jobs[thread] = job  # the job lives as long as its thread
         self._threads.append(thread)
         thread.start()
 
@@ -305,6 +307,7 @@ class TheoryPanel(QtWidgets.QWidget):
     def _forget(self, thread, job) -> None:
         if thread in self._threads:
             self._threads.remove(thread)
+        self._jobs.pop(thread, None)
         thread.deleteLater()
         job.deleteLater()
         if self._pending:

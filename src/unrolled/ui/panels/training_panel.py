@@ -80,8 +80,8 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy_plot.getAxis("left").setWidth(self.norm_plot.getAxis("left").width())
         self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
-        # placed again in the plot's final size: curves drawn before the panel was laid out
-        # (a lesson's stop trains first, then opens the panel) had the legend on them
+        # placed again in the plot's final size: curves drawn before the panel is laid out
+        # (a lesson's stop trains first, then opens the panel) would lie under the legend
         self.norm_plot.vb.sigResized.connect(self._place_legend)
         self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
         self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")
@@ -103,7 +103,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self._redraw = QtCore.QTimer(self)
         self._redraw.setInterval(int(1000 / CURVES_HZ))
         self._redraw.timeout.connect(self.refresh)
-        if self.trainer.steps:  # an earlier panel's curves (F5, the dark theme): say so, as it did
+        if self.trainer.steps:  # an earlier panel's curves (F5, the dark theme): the rebuilt panel says so too
             self._say_trained()
         self.refresh()
 

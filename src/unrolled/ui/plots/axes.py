@@ -33,10 +33,10 @@ class LogAxis(pg.AxisItem):
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # pyqtgraph's names
         """pyqtgraph's ticks, without the 2..9 of every decade once the axis spans more than
         MINOR_UP_TO_DECADES: unlabelled, eight a decade, a blur of marks on a gradient plot
-        over many decades, and measuring them was most of what redrawing the axis cost."""
+        over many decades, and measuring them is most of what redrawing the axis costs."""
         ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
         if all(spacing is None for spacing, _ in ticks):  # a short axis: pyqtgraph keeps only the
-            # minor level, whose range leaves out its ends, so 10 and 1000 of 10 .. 1000 had no label
+            # minor level, whose range leaves out its ends, so 10 and 1000 of 10 .. 1000 would have no label
             low, high = sorted((minVal, maxVal))
             ticks.insert(0, (1.0, [float(v) for v in range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1)]))
         if abs(maxVal - minVal) > MINOR_UP_TO_DECADES:

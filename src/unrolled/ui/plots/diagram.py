@@ -153,7 +153,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
 
     def paint_on(self, painter: QtGui.QPainter) -> None:
         """Everything the diagram draws, with `painter` (also a recording one, to check
-        that no two labels overlap: `figure_boxes`)."""
+        that no two labels overlap: the tests' `support.figure_boxes`)."""
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QtGui.QColor(theme.THEME.background))
         s = self._session

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...engine import cell_class
+from ...engine import ForwardTrace, cell_class
 from ...session.formulas import PLOT_FORMULAS, gate_formula, gate_name
 from ...session.stepper import Phase, Session
 from .. import theme
@@ -250,7 +250,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         # (trace, steps done) last drawn: the images change only in the forward pass
         self._version: tuple[int, int, int] | None = None
         self._session: Session | None = None
-        self._fwd = None
+        self._fwd: ForwardTrace | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 

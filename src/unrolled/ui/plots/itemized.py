@@ -71,7 +71,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         T = session.T
         self.norms = norms
         # only the rows that carry a loss term: many-to-one has the one row k = T, which
-        # drawn among T - 1 empty ones left the figure nearly blank
+        # drawn among T - 1 empty ones would leave the figure nearly blank
         steps = loss_steps(session)
         first, last = steps[0], steps[-1]
         self.plot.setXRange(0.5, T + 0.5, padding=0)

@@ -40,8 +40,9 @@ class LossPlot(pg.PlotWidget):
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)
-        pending = session.loss is not None and session.position < session.steps_per_iteration
-        shown = (losses, session.loss if pending else None)
+        # the loss of the iteration in progress, once computed (None before, and after the update)
+        pending = session.loss if session.position < session.steps_per_iteration else None
+        shown = (losses, pending)
         if self._shown is not None and np.array_equal(shown[0], self._shown[0], equal_nan=True) \
                 and shown[1] == self._shown[1]:
             return  # a step within the iteration changes neither the history nor its loss
@@ -56,8 +57,8 @@ class LossPlot(pg.PlotWidget):
         top = float(losses[finite].max()) if finite.any() else 1.0
         self.overflow.setData(iterations[~finite], np.full(int((~finite).sum()), top))
         # the loss of the iteration in progress, once computed: an open circle until the update
-        if pending and np.isfinite(session.loss):
-            self.current.setData([len(losses) + 1], [session.loss])
+        if pending is not None and np.isfinite(pending):
+            self.current.setData([len(losses) + 1], [pending])
         else:
             self.current.setData([], [])
         n = max(len(losses) + 1, 5)
@@ -69,7 +70,7 @@ class LossPlot(pg.PlotWidget):
             theme.set_integer_ticks(self.getAxis("bottom"), n)
             self.setXRange(0.5, n + 0.5, padding=0)
             self._shown_iterations = n
-        self._show_single(losses, session.loss if pending else None)
+        self._show_single(losses, pending)
 
     def _show_single(self, losses: np.ndarray, pending: float | None) -> None:
         """One loss in all (the first iteration's): its value written beside its dot, and a

@@ -17,9 +17,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .figures import graphics_views
-from .plots.axes import LogAxis
-from .plots.heatmaps import ColumnImage
+from unrolled.ui.figures import graphics_views
+from unrolled.ui.plots.axes import LogAxis
+from unrolled.ui.plots.heatmaps import ColumnImage
 
 TEXT = ("title", "label", "tick", "legend", "note")  # kinds of text; "data" is drawn data
 COVERS_DATA = ("title", "legend")  # what must never lie on the data
