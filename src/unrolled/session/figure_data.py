@@ -10,7 +10,7 @@ import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -173,7 +173,8 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
     return arrays
 
 
-def write_trace_npz(path: str | Path, session: Session) -> None:
+def write_trace_npz(path: str | Path | BinaryIO, session: Session) -> None:
+    """trace.npz at `path`, a file name or an open binary file (NumPy takes both)."""
     meta = {"config": session.config.to_dict(), "iteration": session.iteration,
             "position": session.position, "phase": session.phase.value}
     # typed Any: numpy's stubs take any **name as a possible allow_pickle=

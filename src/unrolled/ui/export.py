@@ -253,9 +253,7 @@ def figure_inches(name: str, size: FigureSize | None = None) -> tuple[float, flo
 def write_trace(session: Session, path: str | Path) -> Path:
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:  # a handle: NumPy would append .npz to the temporary name
-            # np.savez_compressed takes a file object as well as a path; write_trace_npz's
-            # annotation names only a path (session/tables.py: widen it there, then drop this)
-            write_trace_npz(handle, session)  # type: ignore[arg-type]
+            write_trace_npz(handle, session)
 
     return _write(Path(path), write)
 
