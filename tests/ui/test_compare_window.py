@@ -70,8 +70,9 @@ def test_curves_are_named_by_model_and_the_loss_is_drawn_after_one_iteration(qtb
         assert loss.opts["symbol"] is not None  # one point is seen: a line alone draws nothing
     assert "A (RNN)" in window.label_a.text() and "B (LSTM)" in window.label_b.text()
     assert "loss RNN " in window.summary.text() and ", LSTM " in window.summary.text()
-    ticks = window.loss_plot.getAxis("bottom")._tickLevels[0]
-    assert [value for value, _ in ticks] == [1]  # whole iterations only
+    axis = window.loss_plot.getAxis("bottom")
+    ticks = axis.tickValues(*axis.range, axis.size().width())
+    assert [values for _, values in ticks] == [[1]]  # whole iterations only
 
 
 def test_two_of_the_same_cell_are_named_by_their_difference(qtbot):
