@@ -3,8 +3,8 @@ losses per iteration against the baseline of a model that ignores its input, on 
 (a network that overflows reaches 1e7 while the other's loss falls below 1). Drawn by the
 compare window and by a handout page alike, from a Comparison.
 
-The legends sit above the data, under the titles, so no decade of empty axis is added to
-make room for them; the loss axis spans the losses drawn and the baseline with a small
+The legends sit above the data, under the titles (A's and B's names in the gradient plot's,
+which both plots share), so no decade of empty axis is added to make room for them; the loss axis spans the losses drawn and the baseline with a small
 margin, and the losses of a network that overflowed are marked at its top edge."""
 
 from __future__ import annotations
@@ -147,20 +147,22 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self._off_scale_name = name
 
     def _name_curves(self, c: Comparison) -> None:
-        """Legend entries by model ("RNN", "LSTM"), renamed when the difference changes."""
+        """Legend entries by model ("RNN", "LSTM"), renamed when the difference changes: in
+        the gradient plot's legend only, which names both plots' colours and markers; the
+        loss plot's holds what only it draws (the baseline, a stopped network's triangles),
+        so that above a short plot it takes a row, not four."""
         names = c.names
         if self._names == names:
             return
         self._names = names
-        for plot, items in ((self.grad_plot, self.curves), (self.loss_plot, self.losses)):
-            legend = plot.legend
-            for item in (*items, self.chance):
-                legend.removeItem(item)
-            for item, name in zip(items, names):
-                item.opts["name"] = name
-                legend.addItem(item, name)
-        if self.baseline is not None:  # last, under the two models
-            self.loss_legend.addItem(self.chance, self.baseline[1])
+        legend = self.grad_plot.legend
+        for item in self.curves:
+            legend.removeItem(item)
+        for item, name in zip(self.curves, names):
+            item.opts["name"] = name
+            legend.addItem(item, name)
+        for item, name in zip(self.losses, names):
+            item.opts["name"] = name
 
     def _draw_chance(self, c: Comparison) -> None:
         """The baseline across the iterations drawn: ln C for cross-entropy ("chance"), the
