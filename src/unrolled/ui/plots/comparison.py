@@ -4,8 +4,9 @@ losses per iteration against the baseline of a model that ignores its input, on 
 compare window and by a handout page alike, from a Comparison.
 
 The legends sit above the data, under the titles (A's and B's names in the gradient plot's,
-which both plots share), so no decade of empty axis is added to make room for them; the loss axis spans the losses drawn and the baseline with a small
-margin, and the losses of a network that overflowed are marked at its top edge."""
+which both plots share), so no decade of empty axis is added to make room for them; the
+loss axis spans the losses drawn and the baseline with a small margin, and the losses of a
+network that overflowed are marked at its top edge."""
 
 from __future__ import annotations
 
