@@ -168,8 +168,10 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
     def _draw_chance(self, c: Comparison) -> None:
         """The baseline across the iterations drawn: ln C for cross-entropy ("chance"), the
         targets' variance for MSE ("predict the mean"): a model under it has learnt something."""
-        last = max(1, *(len(s.history) for s in c.sessions))
-        theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), last, target=8)  # never iteration 1.5
+        trained = max(len(s.history) for s in c.sessions)
+        # whole iterations (never 1.5), and no number before the first
+        theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), trained, target=8)
+        last = max(1, trained)
         if self.baseline is not None:
             self.chance.setData([0.5, last + 0.5], [self.baseline[0]] * 2)
 
