@@ -339,3 +339,11 @@ def test_the_shortened_texts_keep_their_conclusions():
         "Why the chain rule gives a product of Jacobians"].split(". ")[0]  # the conclusion first
     assert "cₜ = f ⊙ cₜ₋₁ + i ⊙ g" in by_title["The LSTM's four gates, each with its own W and U"]
     assert "the lecture's 'reset'" in by_title["The LSTM's four gates, each with its own W and U"]
+
+
+def test_the_cell_path_stop_keeps_the_cells_gradient_within_a_decade():
+    stop = _stop("rnn-part-2", "The cell path")
+    session = build_stop(stop, end=True)
+    dc = np.asarray(session.bwd.dc_norm, dtype=float)
+    assert dc.shape == (session.T,) and dc.max() / dc.min() < 10  # "keeps its order of magnitude"
+    assert "order of magnitude all the way back to t = 1" in stop.text
