@@ -317,3 +317,33 @@ def test_until_after_more_training_iterations_steps_on_through_them():
         lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [
             {"title": "A", "text": "x", "model": "seed-pos-tagging", "train": 10,
              "until": "after 5 training iterations"}]}, "mine")
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_stops_text_fits_a_projectors_three_lines_and_is_plain_unicode(name):
+    for stop in get_lesson(name).stops:
+        assert len(stop.text) <= 370, (stop.number, len(stop.text))  # ~3 lines at 1366 x 768 in F5
+        assert "_{" not in stop.text and "^{" not in stop.text, stop.number  # no raw markup on screen or paper
+
+
+def test_the_update_stop_steps_to_the_next_iterations_loss():
+    stop = _stop("rnn-part-2", "The update, and many of them")
+    session = build_stop(stop, end=True)
+    assert session.iteration == 100 and session.phase is Phase.LOSS and session.loss is not None
+    assert "open circle" in stop.text and stop.until - stop.at == session.T + 1
+
+
+def test_the_shortened_texts_keep_their_conclusions():
+    by_title = {s.title: s.text for s in get_lesson("rnn-part-2").stops}
+    assert "reaching h₁ is millions of times smaller than at h_T" in by_title[
+        "Why the chain rule gives a product of Jacobians"].split(". ")[0]  # the conclusion first
+    assert "cₜ = f ⊙ cₜ₋₁ + i ⊙ g" in by_title["The LSTM's four gates, each with its own W and U"]
+    assert "the lecture's 'reset'" in by_title["The LSTM's four gates, each with its own W and U"]
+
+
+def test_the_cell_path_stop_keeps_the_cells_gradient_within_a_decade():
+    stop = _stop("rnn-part-2", "The cell path")
+    session = build_stop(stop, end=True)
+    dc = np.asarray(session.bwd.dc_norm, dtype=float)
+    assert dc.shape == (session.T,) and dc.max() / dc.min() < 10  # "keeps its order of magnitude"
+    assert "order of magnitude all the way back to t = 1" in stop.text

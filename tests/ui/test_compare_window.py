@@ -1,5 +1,6 @@
 import numpy as np
-from PySide6 import QtCore
+import pytest
+from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
 
@@ -42,7 +43,7 @@ def test_choosing_another_difference_rebuilds_both(qtbot):
     window.rho.setValue(1.7)
     window.apply_choice()
     assert window.comparison.changes == {"rho": 1.7}
-    assert max(abs(np.linalg.eigvals(window.comparison.b.net.params["U1"]))) == __import__("pytest").approx(1.7)
+    assert max(abs(np.linalg.eigvals(window.comparison.b.net.params["U1"]))) == pytest.approx(1.7)
     qtbot.waitUntil(lambda: "rho = 1.7" in window.label_b.text(), timeout=2000)
 
 
@@ -64,14 +65,16 @@ def test_curves_are_named_by_model_and_the_loss_is_drawn_after_one_iteration(qtb
     window.redraw()
     names = [item.text for _, item in window.grad_plot.legend.items]
     assert names == ["RNN", "LSTM"]
-    assert [item.text for _, item in window.loss_plot.legend.items] == ["RNN", "LSTM", "chance (ln 2)"]
+    # the two plots share the gradient plot's names; the loss plot's legend adds the baseline
+    assert [item.text for _, item in window.loss_plot.legend.items] == ["chance (ln 2)"]
     for loss, s in zip(window.losses, window.comparison.sessions):
         assert list(loss.xData) == [1] and loss.yData[0] == s.history[-1].loss
         assert loss.opts["symbol"] is not None  # one point is seen: a line alone draws nothing
     assert "A (RNN)" in window.label_a.text() and "B (LSTM)" in window.label_b.text()
     assert "loss RNN " in window.summary.text() and ", LSTM " in window.summary.text()
-    ticks = window.loss_plot.getAxis("bottom")._tickLevels[0]
-    assert [value for value, _ in ticks] == [1]  # whole iterations only
+    axis = window.loss_plot.getAxis("bottom")
+    ticks = axis.tickValues(*axis.range, axis.size().width())
+    assert [values for _, values in ticks] == [[1]]  # whole iterations only
 
 
 def test_two_of_the_same_cell_are_named_by_their_difference(qtbot):
@@ -140,3 +143,54 @@ def test_a_comparison_none_of_the_choices_names_is_named_as_it_is(qtbot):
     assert window.choice.currentText() == "B: activation = tanh, init = spectral-radius"
     window.apply_choice()  # compares the same again
     assert window.comparison.changes == preset.compare
+
+
+def _loss_axis_after_the_stops_run(qtbot, title: str, iterations: int = 150):
+    """The stop's comparison trained as its demonstration (T) trains it, drawn at a
+    projector's size; its loss plot's y range (log10) and the plots."""
+    from unrolled.session.lessons import build_comparison, get_lesson, run_demonstration
+    from unrolled.ui.plots.comparison import ComparisonPlots
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith(title))
+    comparison, _ = build_comparison(stop, end=True)
+    run_demonstration(comparison, iterations, seconds=600)
+    plots = ComparisonPlots(comparison)
+    qtbot.addWidget(plots)
+    plots.resize(1300, 300)  # the comparison's plots under the lesson text, F5 at 1366 x 768
+    plots.show()
+    qtbot.waitExposed(plots)
+    plots.refresh(comparison)
+    QtWidgets.QApplication.processEvents()
+    return comparison, plots, plots.loss_plot.vb.viewRange()[1]
+
+
+def _legend_above_the_data(plot) -> bool:
+    legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+    return legend.bottom() <= plot.vb.mapRectToScene(plot.vb.boundingRect()).top() + 1
+
+
+def test_the_clipping_stops_loss_axis_shows_a_falling_and_pins_b_at_its_top(qtbot):
+    comparison, plots, (low, high) = _loss_axis_after_the_stops_run(qtbot, "Clipping")
+    assert set(comparison.stopped) == {"B"}
+    a = np.log10(comparison.a.loss_history)
+    chance = np.log10(np.log(2))
+    # A's losses and chance inside, at most about half a decade of margin: no empty decades
+    assert low <= min(a.min(), chance) and high >= a.max()
+    assert high - low <= (a.max() - min(a.min(), chance)) + 0.6 and high - low <= 3
+    # A's fall from 11 to chance takes more than half of the axis
+    assert (np.log10(10) - chance) / (high - low) > 0.5
+    # B's overflowed losses: triangles at the top edge, their largest value in the legend
+    marks = plots.off_scale.data["y"]
+    assert marks.size and all(high - 0.1 * (high - low) <= y < high for y in marks)
+    names = [label.text for _, label in plots.loss_plot.legend.items]
+    assert any(name.startswith("B off the scale, up to 1.8e+07") for name in names)
+    assert _legend_above_the_data(plots.loss_plot) and _legend_above_the_data(plots.grad_plot)
+
+
+@pytest.mark.slow
+def test_the_lstm_stops_loss_axis_ends_where_its_losses_do(qtbot):
+    comparison, plots, (low, high) = _loss_axis_after_the_stops_run(qtbot, "LSTM against RNN")
+    losses = np.log10(np.concatenate([s.loss_history for s in comparison.sessions]))
+    assert low <= losses.min() and high >= max(losses.max(), np.log10(np.log(2)))
+    assert high - max(losses.max(), np.log10(np.log(2))) < 0.5  # no decade above the losses (it reached 1e6)
+    assert losses.min() - low < 0.5

@@ -170,3 +170,50 @@ def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
         for figure in figures:
             figure.widget.close()
             figure.widget.deleteLater()
+
+
+@pytest.mark.slow
+def test_the_lstm_page_says_under_its_trained_figure_why_the_lstms_gradient_is_small(qapp):
+    from unrolled.session.lessons import build_comparison, build_stop
+    from unrolled.ui import theme
+    from unrolled.ui.handout import stop_figures
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("LSTM against RNN"))
+    comparison, _ = build_comparison(stop, end=True)
+    with theme.styled(scale=1.0, dark=False):
+        figures, trained = stop_figures(stop, build_stop(stop, end=True), comparison, demonstrate=True)
+    try:
+        before, after = figures[-2], figures[-1]
+        assert trained == 150 and not before.below
+        # the trained LSTM's gradient lies under the RNN's: because its loss is small
+        assert after.below.startswith("A's loss is ") and "little is left to learn" in after.below
+        assert after.below == " ".join(f"{s[0].upper()}{s[1:]}." for s in comparison.little_left_to_learn())
+    finally:
+        for figure in figures:
+            figure.widget.close()
+            figure.widget.deleteLater()
+
+
+def test_the_comparisons_iteration_ticks_on_paper_do_not_run_together(qapp):
+    from unrolled.session.lessons import build_comparison, run_demonstration
+    from unrolled.ui import theme
+    from unrolled.ui.handout import comparison_figure
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
+    comparison, _ = build_comparison(stop, end=True)
+    trained = run_demonstration(comparison, 150)
+    with theme.styled(scale=1.0, dark=False):
+        figure = comparison_figure(comparison, trained)
+    try:
+        axis = figure.widget.loss_plot.getAxis("bottom")
+        if axis._tickLevels is not None:  # ticks set by hand, as the plot had them
+            values = [v for v, _ in axis._tickLevels[0]]
+        else:
+            values = [v for _, level in axis.tickValues(*axis.range, axis.size().width()) for v in level]
+        metrics = QtGui.QFontMetricsF(axis.style["tickFont"] or QtGui.QFont())
+        pixels = axis.size().width() / (axis.range[1] - axis.range[0])
+        gaps = np.diff(values) * pixels
+        assert len(values) >= 2 and gaps.min() > metrics.horizontalAdvance("150") + 2  # "100120140" before
+    finally:
+        figure.widget.close()
+        figure.widget.deleteLater()

@@ -345,3 +345,23 @@ def test_a_handout_stop_that_trains_shows_its_progress_and_cancels_within_it(win
     assert window.lessons.write_handout_to(tmp_path) == []
     assert any(100 < d < 200 for d in seen)  # the bar moved while stop 2 trained
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long-01.png"]
+
+
+def test_the_theory_lines_legend_entry_stays_through_the_loss_step(qapp):
+    """Stop 6 (the loss, then the backward pass): the "bound" entry was there after the
+    forward pass, gone after the loss and back after the first backward step."""
+    from unrolled.session.lessons import build_stop
+    from unrolled.ui.figures import build_figure, laid_out
+
+    stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("The loss, then the backward"))
+    session = build_stop(stop)
+    panel = laid_out(build_figure("grad_norms"), 640, 480, session)
+    try:
+        entries = []
+        for _ in range(3):  # after the forward pass, after the loss, after one backward step
+            panel.refresh(session)
+            entries.append([label.text for _, label in panel.norms.legend.items])
+            session.advance(1)
+        assert entries[0] == entries[1] == entries[2] and any(e.startswith("bound") for e in entries[0]), entries
+    finally:
+        panel.close()

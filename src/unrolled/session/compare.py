@@ -242,7 +242,7 @@ class Comparison:
         a, b = ratios
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
             parts.append(f"relative to t = T, B keeps {times_as_much(b / a)} gradient at t = 1")
-        parts.extend(self._little_left_to_learn())
+        parts.extend(self.little_left_to_learn())
         if self.a.history or self.b.history:
             a_name, b_name = self.names
             losses = [f"{s.history[-1].loss:.4g}" if s.history else "not trained" for s in self.sessions]
@@ -251,7 +251,7 @@ class Comparison:
             parts.append(self.stopped_note())
         return " | ".join(parts)
 
-    def _little_left_to_learn(self) -> list[str]:
+    def little_left_to_learn(self) -> list[str]:
         """For a trained network whose loss is under a tenth of the baseline's (a model that
         ignores its input): its gradient is small because its loss is, not because it
         forgets, and the comparison of gradients says so."""

@@ -41,6 +41,9 @@ PAGE_INCHES = (8.27, 11.69)  # A4 portrait
 MARGIN = 0.6 * SCREEN_DPI  # page units are pixels at SCREEN_DPI
 PNG_DPI = 150
 COMPARISON_INCHES = (7.2, 3.4)  # the comparison's two plots side by side
+# after training: taller, for the loss plot's legend above its data (four entries when a
+# network overflowed)
+TRAINED_COMPARISON_INCHES = (7.2, 4.0)
 # a sentence that tells the class what to do in the window (a key, a button, a panel) has
 # no place on paper: the page shows the result instead
 WINDOW_WORDS = re.compile(r"\bPage(Down|Up)\b|\bpress\b|Return to stop|\bpanel\b|\bCtrl\+|\bF5\b|\bTry it\b|"
@@ -53,6 +56,7 @@ INK, MUTED = QtGui.QColor("#1a1a1a"), QtGui.QColor("#666666")
 class Figure:
     caption: str
     widget: QtWidgets.QWidget
+    below: str = ""  # a sentence printed under the figure (what the figure alone would not say)
 
 
 def _font(pixels: float, bold: bool = False) -> QtGui.QFont:
@@ -132,7 +136,11 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
     y += _line(painter, model, _font(11), MUTED, left, y, width) + 14
     footer = 30 if note else 0
     room = page.height() - MARGIN - footer - y
-    captions = 22 * len(figures)
+    below_font = _font(12)
+    metrics = QtGui.QFontMetricsF(below_font)
+    belows = [metrics.boundingRect(QtCore.QRectF(0, 0, width, 1000), QtCore.Qt.TextFlag.TextWordWrap,
+                                   f.below).height() + 6 if f.below else 0.0 for f in figures]
+    captions = 22 * len(figures) + sum(belows)
     natural = [width * f.widget.height() / f.widget.width() for f in figures]
     shrink = min(1.0, (room - captions) / sum(natural)) if figures else 1.0
     for figure, height in zip(figures, natural, strict=True):
@@ -145,6 +153,8 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
         QtWidgets.QWidget.render(figure.widget, painter, QtCore.QPoint(0, 0))
         painter.restore()
         y += height * shrink + 6
+        if figure.below:
+            y += _line(painter, figure.below, below_font, INK, left, y, width) + 6
     if note:
         _line(painter, note, _font(11), MUTED, left, page.height() - MARGIN - footer + 6, width)
 
@@ -177,7 +187,7 @@ def comparison_figure(comparison: Comparison, trained: int) -> Figure:
     widget = ComparisonPlots(comparison)
     if not trained:
         widget.removeItem(widget.loss_plot)
-    w, h = COMPARISON_INCHES
+    w, h = TRAINED_COMPARISON_INCHES if trained else COMPARISON_INCHES
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(round(w * SCREEN_DPI), round(h * SCREEN_DPI * (1 if trained else 0.8)))
     widget.show()
@@ -192,7 +202,11 @@ def comparison_figure(comparison: Comparison, trained: int) -> Figure:
             caption += ": one curve, since the two differ only in how they train"
         return Figure(caption, widget)
     both = "" if comparison.stopped else " of both"
-    return Figure(f"After {trained} training iterations{both} on the same batches, from the stop's seed", widget)
+    # a trained network's small loss leaves it a small gradient: said under the figure, as
+    # the window's summary says it, so a smaller curve is not read as forgetting
+    below = " ".join(f"{sentence[0].upper()}{sentence[1:]}." for sentence in comparison.little_left_to_learn())
+    return Figure(f"After {trained} training iterations{both} on the same batches, from the stop's seed", widget,
+                  below)
 
 
 def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, dpi: int = PNG_DPI,

@@ -246,9 +246,11 @@ class GradientPanel(QtWidgets.QWidget):
             self.truncation.setRegion((window[0] - 0.5, window[1] + 0.5))
             self.truncation_label.setFormat(f"truncation k = {window[1] - window[0] + 1}")
         theory = session.theory_curve()
-        label = session.theory_label() if bwd is None else None
+        # a plain RNN's theory stays named while its curve cannot be drawn yet (before the
+        # backward pass and after the loss, until its first step): the legend keeps its entry
+        label = session.theory_label() if theory is None else None
         if theory is None and label is not None:
-            theory = (empty, label)  # a plain RNN's theory, named, empty until the backward pass
+            theory = (empty, label)
         self._set(self.theory, t, finite_or_nan(theory[0]) if theory else None)
         self._sync_legend(theory[1] if theory else None)
         contrib = self._contributions(session) if bwd is not None else empty

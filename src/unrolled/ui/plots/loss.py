@@ -68,7 +68,9 @@ class LossPlot(pg.PlotWidget):
         self._shown_count = len(losses)
         if n != self._shown_iterations:
             theme.set_integer_ticks(self.getAxis("bottom"), n)
-            self.setXRange(0.5, n + 0.5, padding=0)
+            # past the last iteration, room for the pending one's open circle: half an
+            # iteration is a few pixels after a hundred, and cut the circle in half
+            self.setXRange(0.5, n + max(0.5, 0.02 * n), padding=0)
             self._shown_iterations = n
         self._show_single(losses, pending)
 
