@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from ..session.sweep import SweepResult, SweepSettings, run_sweep
 from . import theme
 from .export import ExportError, write_file, write_png
+from .plots.style import style_plot
 
 COLOURS = {"rnn": theme.VERMILION, "lstm": theme.BLUE, "gru": theme.GREEN}
 NAMES = {"rnn": "vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
@@ -67,7 +68,7 @@ class SweepWindow(QtWidgets.QMainWindow):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.plot = self.graphics.addPlot()
-        theme.style_plot(self.plot, "Adding problem: success rate against T",
+        style_plot(self.plot, "Adding problem: success rate against T",
                          {"bottom": "T (sequence length)", "left": "success rate"})
         self.plot.setYRange(-0.05, 1.05)
         self.plot.setMenuEnabled(False)

@@ -90,41 +90,6 @@ def qfont(relative: float = 1.0):
     return font
 
 
-def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = None,
-               widest_tick: str = "-0.000") -> None:
-    """Fonts, pens and ticks of a pyqtgraph PlotItem at the current scale and colours.
-    Ticks point outwards: pyqtgraph's default inward ticks make every axis overlap its
-    view, so each data update repaints the axes' text too (the main cost per frame)."""
-    fg = THEME.foreground
-    if title is not None:
-        from .plots.fit import wrap_title
-
-        wrap_title(plot)  # wrapped to the plot's width, not as wide as its text
-        plot.setTitle(title, size=f"{font_pt(1.15):.1f}pt", color=fg)
-    for name in ("left", "bottom", "right", "top"):
-        axis = plot.getAxis(name)
-        axis.setStyle(tickLength=int(px(5)), tickFont=qfont(), tickTextOffset=int(px(3)))
-        axis.setPen(pen(fg, 1.0))
-        axis.setTextPen(fg)
-        axis.enableAutoSIPrefix(False)
-    for name, text in (labels or {}).items():
-        plot.setLabel(name, text, **{"font-size": f"{font_pt():.1f}pt", "color": fg})
-    # pyqtgraph sizes the bottom axis for its default font; at other scales the label
-    # would sit on the tick numbers, so give it the height the fonts need
-    from PySide6 import QtGui
-
-    line = QtGui.QFontMetricsF(qfont()).height()
-    has_label = bool(labels and "bottom" in labels)
-    plot.getAxis("bottom").setHeight(int(px(5 + 3 + 4) + line * (2.2 if has_label else 1.2)))
-    if labels and "left" in labels:  # room for the rotated label beside the widest numbers
-        numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance(widest_tick)
-        plot.getAxis("left").setWidth(int(px(5 + 3 + 6) + line * 1.3 + numbers))
-    from .plots.fit import end_tick_room, fit_title
-
-    fit_title(plot)  # pyqtgraph's title row is 30 px at any font size
-    end_tick_room(plot)  # the tick at t = T drawn, not hidden for passing the axis's end
-
-
 def configure_pyqtgraph() -> None:
     """Global pyqtgraph options; call once, after the QApplication exists."""
     import pyqtgraph as pg
@@ -157,17 +122,6 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
     if step <= 2:
         return list(range(1, T + 1, step))
     return [1, *list(range(step, T + 1, step))]
-
-
-def set_integer_ticks(axis, T: int, target: int = 10) -> None:
-    """Whole-number ticks on a timestep or iteration axis (never t = 1.5); an IntegerAxis
-    chooses how many from its length instead of `target`."""
-    from .plots.axes import IntegerAxis
-
-    if isinstance(axis, IntegerAxis):
-        axis.set_last(T)
-        return
-    axis.setTicks([[(t, str(t)) for t in timestep_ticks(T, target)], []])
 
 
 def palette():

@@ -13,6 +13,7 @@ from ...session.events import Change
 from ...session.predictions import predictions
 from ...session.stepper import Session
 from .. import theme
+from ..plots.style import set_integer_ticks, style_plot
 from .rich_line import RichLine
 
 MAX_WORDS = 24  # beyond this the text shows the first words and says how many more
@@ -86,7 +87,7 @@ class SampleView(QtWidgets.QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
-        theme.style_plot(self.plot)
+        style_plot(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get(theme.UNIT_INTERVAL_MAP))
         self.plot.addItem(self.image)
@@ -133,7 +134,7 @@ class SampleView(QtWidgets.QWidget):
     def restyle(self) -> None:
         """The theme changed (dark, F5): the strip's background and axis follow it."""
         self.graphics.setBackground(theme.THEME.background)
-        theme.style_plot(self.plot)
+        style_plot(self.plot)
         self.refresh()
 
     def use_new_seed(self) -> None:
@@ -186,7 +187,7 @@ class SampleView(QtWidgets.QWidget):
         self.image.setRect(QtCore.QRectF(0.5, 0.5, T, X.shape[0]))
         self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(0.5, X.shape[0] + 0.5, padding=0)
-        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
+        set_integer_ticks(self.plot.getAxis("bottom"), T, target=5)
         self.text.setText(sample_text(self.session, self.sequence))
         self._refresh_predictions(force=True)
         self._sync_sentence()

@@ -20,6 +20,7 @@ from ...session.theory import TheoryResult, compute_theory, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK, power_label
 from ..plots.legend import place_legend_above_data
+from ..plots.style import style_plot
 from .scrolling import scrolled
 
 # The rho slider's scale: (first position, rho there, rho per position) of each stretch.
@@ -151,7 +152,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.eigen_plot = self.graphics.addPlot(row=0, col=0)
-        theme.style_plot(self.eigen_plot, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
+        style_plot(self.eigen_plot, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
         self.eigen_plot.setAspectLocked(True)
         self.eigen_plot.setMenuEnabled(False)
         self.eigen_plot.setMouseEnabled(x=False, y=False)  # the wheel scrolls the panel
@@ -161,7 +162,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self.eigen = pg.ScatterPlotItem(size=theme.px(7), brush=theme.BLUE, pen=None)
         self.eigen_plot.addItem(self.eigen)
         self.jac_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": DecadeAxis("left")})
-        theme.style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
+        style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
         self.jac_plot.setMouseEnabled(x=False, y=False)

@@ -13,6 +13,7 @@ from ...session.training import Trainer, TrainingStep
 from .. import theme
 from ..plots.axes import POWER_TICK, IntegerAxis, LogAxis
 from ..plots.legend import place_legend_above_data
+from ..plots.style import set_integer_ticks, style_plot
 from ..plots.training import set_clip_norms
 from ..runner import TrainingRunner
 from .scrolling import keep_rows, scrolled
@@ -64,17 +65,17 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom")})
         # no rotated "accuracy" beside it: the title names it, and in a short dock (F5, the
         # Theory panel below) the scroll area's edge cut that label to "ccuracy"
-        theme.style_plot(self.accuracy_plot, "Accuracy per iteration (classification)", {"bottom": "iteration"})
+        style_plot(self.accuracy_plot, "Accuracy per iteration (classification)", {"bottom": "iteration"})
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                         "bottom": IntegerAxis("bottom")})
         self.norm_plot.setLogMode(y=True)
-        theme.style_plot(self.norm_plot, "Gradient norm, before and after clipping",
+        style_plot(self.norm_plot, "Gradient norm, before and after clipping",
                          {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
         self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left"),
                                                                           "bottom": IntegerAxis("bottom")})
         self.latest_plot.setLogMode(y=True)
-        theme.style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
+        style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
                          widest_tick=POWER_TICK)
         # the data areas of the three plots line up in a column
         self.accuracy_plot.getAxis("left").setWidth(self.norm_plot.getAxis("left").width())
@@ -191,8 +192,8 @@ class TrainingPanel(QtWidgets.QWidget):
         steps = self.trainer.steps
         last_iteration = max((s.iteration for s in steps), default=0)
         for plot in (self.accuracy_plot, self.norm_plot):
-            theme.set_integer_ticks(plot.getAxis("bottom"), last_iteration)
-        theme.set_integer_ticks(self.latest_plot.getAxis("bottom"), len(steps[-1].dh_norm) if steps else 0)
+            set_integer_ticks(plot.getAxis("bottom"), last_iteration)
+        set_integer_ticks(self.latest_plot.getAxis("bottom"), len(steps[-1].dh_norm) if steps else 0)
         if not steps:
             for curve in (self.accuracy, self.before, self.after, self.latest):
                 curve.setData([], [])

@@ -19,6 +19,7 @@ from .. import theme
 from .axes import POWER_TICK, IntegerAxis, LogAxis
 from .fit import legend_above
 from .loss import MARKERS_UP_TO
+from .style import set_integer_ticks, style_plot
 
 # the loss axis: this much of a decade below the lowest loss and above the highest drawn
 # (or the baseline), and more above when a stopped network's markers sit at the top edge
@@ -33,7 +34,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.grad_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left"),
                                                                "bottom": IntegerAxis("bottom")})
         self.grad_plot.setLogMode(y=True)
-        theme.style_plot(self.grad_plot, "Gradient of the last step's loss",
+        style_plot(self.grad_plot, "Gradient of the last step's loss",
                          {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
         self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
@@ -43,7 +44,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.loss_plot = self.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                "bottom": IntegerAxis("bottom")})
         self.loss_plot.setLogMode(y=True)
-        theme.style_plot(self.loss_plot, "Loss per iteration", {"bottom": "iteration", "left": "loss"},
+        style_plot(self.loss_plot, "Loss per iteration", {"bottom": "iteration", "left": "loss"},
                          widest_tick=POWER_TICK)
         self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
                                                     labelTextColor=theme.THEME.foreground)
@@ -88,7 +89,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
                 loss.setSymbol(symbol)
             loss.setData(np.arange(1, len(history) + 1)[shown], history[shown])
         if self._ticks_for != c.a.T:  # whole timesteps, also before the first backward pass
-            theme.set_integer_ticks(self.grad_plot.getAxis("bottom"), c.a.T, target=8)
+            set_integer_ticks(self.grad_plot.getAxis("bottom"), c.a.T, target=8)
             self.grad_plot.setXRange(0.5, c.a.T + 0.5, padding=0)
             self._ticks_for = c.a.T
         self._name_curves(c)
@@ -170,7 +171,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         targets' variance for MSE ("predict the mean"): a model under it has learnt something."""
         trained = max(len(s.history) for s in c.sessions)
         # whole iterations (never 1.5), and no number before the first
-        theme.set_integer_ticks(self.loss_plot.getAxis("bottom"), trained, target=8)
+        set_integer_ticks(self.loss_plot.getAxis("bottom"), trained, target=8)
         last = max(1, trained)
         if self.baseline is not None:
             self.chance.setData([0.5, last + 0.5], [self.baseline[0]] * 2)

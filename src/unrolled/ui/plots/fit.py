@@ -158,7 +158,7 @@ def legend_above(plot: pg.PlotItem) -> None:
     a curve, whatever the curves do, and never taking the curves' height."""
     title = plot.titleLabel
     if not isinstance(title, WrappedTitle):
-        raise TypeError("legend_above: style the plot with a title first (theme.style_plot)")
+        raise TypeError("legend_above: style the plot with a title first (plots.style.style_plot)")
     title.hold_legend(plot.legend)
 
 

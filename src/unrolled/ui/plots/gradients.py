@@ -17,6 +17,7 @@ from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
 from .legend import ScaledSample
 from .overflow_marks import OverflowMarks
+from .style import set_integer_ticks, style_plot
 
 SHOW_BOTH, SHOW_TOTAL, SHOW_LAST = "both", "total", "last"
 MARKERS_UP_TO_T = 60
@@ -90,7 +91,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         # t is named once, under the plot below, which shares this one's t axis: the height
         # of that line goes to the legend above the data
-        theme.style_plot(self.norms, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
+        style_plot(self.norms, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
         self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
@@ -116,7 +117,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.norms.addItem(self.step_line)
 
         self.contrib_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
-        theme.style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
+        style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
                          {"bottom": "t", "left": "||dL/dU at t||"}, widest_tick=POWER_TICK)
         self.contrib_plot.setLogMode(y=True)
         self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
@@ -267,8 +268,8 @@ class GradientPanel(QtWidgets.QWidget):
             # a marker per timestep while they can be told apart; beyond, lines only (and fast)
             for curve, symbol in self._symbols.items():
                 curve.setSymbol(symbol if T <= MARKERS_UP_TO_T else None)
-            theme.set_integer_ticks(self.norms.getAxis("bottom"), T)
-            theme.set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
+            set_integer_ticks(self.norms.getAxis("bottom"), T)
+            set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
             self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
 

@@ -19,6 +19,7 @@ from ...session.stepper import Phase, Session
 from .. import theme
 from .axes import IntegerAxis
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
+from .style import set_integer_ticks, style_plot
 
 
 def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
@@ -94,7 +95,7 @@ class _Panel:
         self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
         self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
                                    axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        theme.style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
+        style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
         self.plot.titleLabel.setToolTip(panel_formula(cell, key))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -156,8 +157,8 @@ class _Panel:
         self._painted = 0
         # a panel is narrow (two per row for the gated cells): few, round ticks
         # wider numbers, fewer of them: "200400600800" never runs together
-        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
-        theme.set_integer_ticks(self.plot.getAxis("left"), D, target=5)
+        set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
+        set_integer_ticks(self.plot.getAxis("left"), D, target=5)
         self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(0.5, D + 0.5, padding=0)
         self._shape = (D, T)
@@ -193,7 +194,7 @@ class _Panel:
         axis.showLabel(not on)
         if on:
             axis.setHeight(int(theme.px(6)))
-        else:  # as theme.style_plot sizes it
+        else:  # as style_plot sizes it
             line = QtGui.QFontMetricsF(theme.qfont()).height()
             axis.setHeight(int(theme.px(5 + 3 + 4) + line * 2.2))
 

@@ -15,6 +15,7 @@ from ...session.stepper import Session
 from .. import theme
 from ..panels.seen_only import RefreshWhenSeen
 from .axes import IntegerAxis
+from .style import set_integer_ticks, style_plot
 
 TITLE = "How far back each loss term reaches"
 ROWS_LABEL = "k (the loss term)"
@@ -33,7 +34,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        theme.style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
+        style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -76,8 +77,8 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         first, last = steps[0], steps[-1]
         self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(first - 0.5, last + 0.5, padding=0)
-        theme.set_integer_ticks(self.plot.getAxis("bottom"), T, target=6)
-        theme.set_integer_ticks(self.plot.getAxis("left"), T, target=6)  # those within the rows shown
+        set_integer_ticks(self.plot.getAxis("bottom"), T, target=6)
+        set_integer_ticks(self.plot.getAxis("left"), T, target=6)  # those within the rows shown
         rows_label = ONE_ROW_LABEL if first == last else ROWS_LABEL
         if self.plot.getAxis("left").labelText != rows_label:
             self.plot.setLabel("left", rows_label, **{"font-size": f"{theme.font_pt():.1f}pt",

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
 from .. import theme
+from .style import set_integer_ticks, style_plot
 
 MARKERS_UP_TO = 60
 SINGLE_AT = 1.25  # x of the words naming a lone loss, right of its dot at iteration 1
@@ -16,7 +17,7 @@ SINGLE_AT = 1.25  # x of the words naming a lone loss, right of its dot at itera
 class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.THEME.background)
-        theme.style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
+        style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
         self.getPlotItem().titleLabel.setToolTip(PLOT_FORMULAS["loss"])
         self.curve = self.plot(
             [], [], pen=theme.pen(theme.BLUE), symbol="o", symbolSize=theme.px(6),
@@ -67,7 +68,7 @@ class LossPlot(pg.PlotWidget):
             self.enableAutoRange(axis="y")
         self._shown_count = len(losses)
         if n != self._shown_iterations:
-            theme.set_integer_ticks(self.getAxis("bottom"), n)
+            set_integer_ticks(self.getAxis("bottom"), n)
             # past the last iteration, room for the pending one's open circle: half an
             # iteration is a few pixels after a hundred, and cut the circle in half
             self.setXRange(0.5, n + max(0.5, 0.02 * n), padding=0)

@@ -16,6 +16,7 @@ from .. import theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
 from .legend import ScaledSample
+from .style import set_integer_ticks, style_plot
 
 TITLES = {
     "training_loss": "Training loss per iteration",
@@ -93,7 +94,7 @@ class TrainingFigure(pg.PlotWidget):
         self.name, self.steps = name, list(steps)
         plot = self.getPlotItem()
         left = {"training_loss": "loss", "clip_norms": "||g||", "accuracy": "accuracy"}[name]
-        theme.style_plot(plot, TITLES[name], {"bottom": "iteration", "left": left},
+        style_plot(plot, TITLES[name], {"bottom": "iteration", "left": left},
                          widest_tick=POWER_TICK if log else "-0.000")
         plot.setMenuEnabled(False)
         if log:
@@ -120,5 +121,5 @@ class TrainingFigure(pg.PlotWidget):
             self.curves[0].setData(np.array([s.iteration for s in steps], dtype=float),
                                    positive_or_nan([s.loss for s in steps]))
         n = max(len(steps), 2)
-        theme.set_integer_ticks(self.getAxis("bottom"), n, target=6)
+        set_integer_ticks(self.getAxis("bottom"), n, target=6)
         self.setXRange(0.5, n + 0.5, padding=0)
