@@ -10,7 +10,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from unrolled.session.lessons import get_lesson, lesson_names
+from unrolled.session.lessons import get_lesson, lesson_names, session_clock
 from unrolled.ui import main_window as main_window_module
 from unrolled.ui.figure_boxes import figure_problems
 
@@ -153,7 +153,55 @@ def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypa
     with qtbot.waitActive(compare):
         compare.activateWindow()
     assert {window.act_presentation, window.act_full_screen} <= set(compare.actions())  # F5, F11 there too
+    while window.lessons.pane.hidden_below():  # the stop's text first, a page at a time
+        qtbot.keyClick(compare.graphics, QtCore.Qt.Key.Key_PageDown)
+        assert window.lessons.index == index
     qtbot.keyClick(compare.graphics, QtCore.Qt.Key.Key_PageDown)
     assert window.lessons.index == index + 1
     if lesson.stops[index + 1].compare is None:
         assert window.compare_window is None or not window.compare_window.isVisible()
+
+
+def test_pagedown_shows_a_stops_hidden_text_before_stepping_and_pageup_undoes_it(window, qtbot):
+    """On a 1280 x 720 projector in F5 a stop's text may be longer than the lines shown: a
+    presenter remote cannot scroll, so PageDown shows the rest a page at a time (a "more"
+    marker says some is hidden), then steps, then goes on; PageUp undoes it in reverse:
+    steps back, scrolls the text up, then goes to the previous stop at its end, its text's
+    end in view."""
+    window.resize(1280, 720 - TITLE_BAR_PX)
+    present(window, qtbot)
+    lesson = get_lesson("rnn-part-2")
+    lessons, pane = window.lessons, window.lessons.pane
+    index = next(i for i, stop in enumerate(lesson.stops)
+                 if stop.until > stop.at and not stop.compare and len(stop.text) > 400)
+    lessons.start(lesson, index=index)
+    settle()
+    bar = pane.text_area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0, "the stop's text fits: the test needs one that does not"
+    assert pane.more.isVisible() and pane.hidden_below()
+    clock = session_clock(window.session)
+    pages = 0
+    while pane.hidden_below():
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageDown)
+        pages += 1
+        assert session_clock(window.session) == clock and lessons.index == index  # not a step yet
+        assert pages < 10
+    assert bar.value() == bar.maximum() and not pane.more.isVisible()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageDown)
+    assert session_clock(window.session) == clock + 1  # then it steps
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageUp)
+    assert session_clock(window.session) == clock and bar.value() == bar.maximum()
+    for _ in range(pages):  # back up the text, page by page, before leaving the stop
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageUp)
+        assert lessons.index == index
+    assert bar.value() == 0 and pane.more.isVisible()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageUp)
+    assert lessons.index == index - 1
+    settle()
+    assert not pane.hidden_below()  # the previous stop at its end, all its text read
+    lessons.go_to(index)
+    settle()
+    pane.act_fold.trigger()  # folded: the lecturer chose one line, PageDown steps at once
+    settle()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageDown)
+    assert session_clock(window.session) == clock + 1 and not pane.more.isVisible()
