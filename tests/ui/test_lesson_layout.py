@@ -205,3 +205,47 @@ def test_pagedown_shows_a_stops_hidden_text_before_stepping_and_pageup_undoes_it
     settle()
     qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_PageDown)
     assert session_clock(window.session) == clock + 1 and not pane.more.isVisible()
+
+
+def test_t_in_the_window_trains_the_stops_comparison_kept_in_front(window, qtbot):
+    """At a stop whose text says "press T there", the comparison is a tool window of the
+    main window's (kept above it by a window manager, raised again when the window is
+    activated), and T pressed in the main window trains the comparison, not its own model."""
+    lesson = get_lesson("rnn-part-2")
+    index = next(i for i, stop in enumerate(lesson.stops) if stop.compare)
+    window.lessons.start(lesson, index=index)
+    compare = window.compare_window
+    assert compare is not None and compare.windowType() == QtCore.Qt.WindowType.Tool
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.diagram.setFocus()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)
+    try:
+        assert compare.trainer_runner.busy and not window.training_panel.runner.busy
+    finally:
+        compare.transport.stop()
+    window.lessons.end()
+    window.compare_window.close()
+    qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)  # no comparison: the window's own model
+    try:
+        assert window.training_panel.runner.busy
+    finally:
+        window.training_panel.runner.stop()
+
+
+def test_the_status_bar_never_widens_the_window_past_the_screen(window, qtbot):
+    """A long reading and a run's progress bar in F5 grew a 1280 px window to 1297 px: each
+    label keeps to its share of the screen's width, its text elided, whole in the tooltip."""
+    window.resize(1280, 720 - TITLE_BAR_PX)
+    present(window, qtbot)
+    status = window.status
+    long = "||dL_T/dh_1|| / ||dL_T/dh_T|| = 3.28e-05: vanishing " + "and a long reason " * 20
+    assert status._say("ratio", long)
+    status._say("phase", "Iteration 1000 | Backward | t = 1000 of 1000 " * 3)
+    status.progress.show()
+    status.showMessage("Typing went to no field and ran nothing " * 5)
+    settle()
+    screen = window.screen().availableGeometry().width()
+    assert status.ratio.width() <= 0.34 * screen and status.phase.toolTip().startswith("Iteration 1000")
+    assert window.statusBar().minimumSizeHint().width() <= screen
+    assert window.minimumSizeHint().width() <= 1280 and window.width() <= 1280

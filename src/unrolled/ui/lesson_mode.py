@@ -39,6 +39,7 @@ from .lesson_pane import HighlightFrame, LessonPane, text_html
 from .plot_area import TITLE_BAR_PX
 
 if TYPE_CHECKING:
+    from .compare_window import CompareWindow
     from .main_window import MainWindow
 
 # the lesson text leaves a framed gradient plot's data this share of the screen's height,
@@ -373,7 +374,32 @@ class LessonMode(QtCore.QObject):
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         if event.type() == QtCore.QEvent.Type.Resize and self.active:
             self._fit.start()
+        elif event.type() == QtCore.QEvent.Type.WindowActivate and watched is self.window:
+            compare = self._stop_comparison()
+            if compare is not None:  # a click on the window keeps the stop's comparison in front
+                compare.raise_()
         return False
+
+    def _stop_comparison(self) -> CompareWindow | None:
+        """The comparison this stop opened, while it is on screen."""
+        compare = self.window.compare_window
+        if self.active and self._opened_compare and compare is not None and compare.isVisible():
+            return compare
+        return None
+
+    def train_comparison(self) -> bool:
+        """T (or Train) in the window at a stop whose comparison is open trains the
+        comparison, as the stop's text says ("press T there"): A and B on the same batches,
+        not the window's model alone. False when there is no such comparison."""
+        compare = self._stop_comparison()
+        if compare is None:
+            return False
+        compare.raise_()
+        compare.activateWindow()
+        compare.train()
+        self.window.status.showMessage("Train went to the stop's comparison in front (A and B); "
+                                       "close it to train this window's model", 8000)
+        return True
 
     def _text_room(self) -> int:
         """The most height the lesson text may take: every pixel a framed gradient plot (the

@@ -127,6 +127,7 @@ class LessonPane(QtWidgets.QWidget):
         self.progress.setFont(font)
         self._fitted = None
         self.fit_height()
+        self._update_more()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -220,8 +221,7 @@ class LessonPane(QtWidgets.QWidget):
         shown = self.hidden_below()
         if shown:
             viewport = self.text_area.viewport()
-            self.more.setFont(self.text.font())
-            self.more.adjustSize()
+            self.more.adjustSize()  # in the text's font (presentation mode's, once it has come)
             self.more.move(viewport.x() + viewport.width() - self.more.width(),
                            viewport.y() + viewport.height() - self.more.height())
             self.more.raise_()
