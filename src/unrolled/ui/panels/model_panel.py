@@ -77,10 +77,14 @@ class ModelPanel(QtWidgets.QWidget):
         self.unused: dict[str, QtWidgets.QLabel] = {}
         self._places: dict[str, QtWidgets.QStackedWidget] = {}
         outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)  # the dock's width to the fields, not to the air around them
         for title, names in GROUPS:
             box = QtWidgets.QGroupBox(title)
             form = QtWidgets.QFormLayout(box)
             form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            # a field goes below its label when the two do not fit side by side (F5's fonts
+            # in a 300 px dock): the panel fits its dock, with no horizontal scroll bar
+            form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
             for name in names:
                 editor = self._make_editor(name)
                 label = QtWidgets.QLabel(FIELDS[name].label)
@@ -127,6 +131,7 @@ class ModelPanel(QtWidgets.QWidget):
             return editor
         unused = QtWidgets.QLabel()
         unused.setEnabled(False)  # greyed, as a locked field
+        unused.setWordWrap(True)  # "not used by the vanilla RNN" on two lines in a narrow dock
         place = QtWidgets.QStackedWidget()
         place.addWidget(editor)
         place.addWidget(unused)
