@@ -109,12 +109,13 @@ class LessonPane(QtWidgets.QWidget):
         for button in self.buttons.values():
             header.addWidget(button, 0, QtCore.Qt.AlignmentFlag.AlignVCenter)
         self._layout = layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 2)
-        layout.setSpacing(2)
+        layout.setContentsMargins(8, 1, 8, 0)  # the buttons' frames are the air: pixels for the text
+        layout.setSpacing(0)
         layout.addLayout(header)
         layout.addWidget(self.text_area)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
         self._fitted: tuple | None = None
+        self._line = 0
         self._restyle()
 
     # -- fonts and heights --------------------------------------------------------------
@@ -140,7 +141,8 @@ class LessonPane(QtWidgets.QWidget):
             self.fit_height()
 
     def _line_height(self) -> int:
-        return QtGui.QFontMetrics(self.text.font()).lineSpacing()
+        """A line of the text as the label lays it out (measured by `fit_height`)."""
+        return self._line or QtGui.QFontMetrics(self.text.font()).lineSpacing()
 
     def _title_width(self) -> int:
         """The title's width in its row: the pane's less the progress and the buttons."""
@@ -175,11 +177,18 @@ class LessonPane(QtWidgets.QWidget):
         measure.setTextFormat(QtCore.Qt.TextFormat.RichText)
         text = max(label.heightForWidth(text_width) for label in _with_texts(measure, [
             text_html(s.text) for s in self.lesson.stops]))
-        line = self._line_height()
+        # the label's own lines (rich text spaces them a pixel wider than the font's line
+        # spacing says) and what a label of one line has beyond its line: without them a stop
+        # of exactly n lines scrolled by a pixel or two, its last line's foot hidden
+        measure.setText("x")
+        one = measure.heightForWidth(text_width)
+        measure.setText("x<br>x")
+        line = measure.heightForWidth(text_width) - one
+        self._line = line
         if self.act_fold.isChecked():
-            text = line
+            text = one
         elif room is not None and text > room:  # whole lines, scrolling: the same whatever the stop
-            text = max(line, room // line * line)
+            text = max(one, (room - (one - line)) // line * line + (one - line))
         self.title.setFixedHeight(title)
         self.text_area.setFixedHeight(text + 2)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.stepper import Session
 from . import theme
@@ -131,6 +131,15 @@ class PlotArea(QtWidgets.QWidget):
         self._stage_tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self._stage_box.addWidget(self._stage_tabs, 1)
         self._stack.addWidget(self._stage)
+
+    def _fit_stage_tab_font(self) -> None:
+        """The side tabs of a lesson's stage in the window's unscaled font: in F5's they
+        needed 295 px, more than the height beside a framed diagram on a 720 px screen
+        ("Gradier", the Loss tab behind scroll arrows). The framed plot is what the back
+        row reads; the tabs are for the lecturer."""
+        font = QtGui.QFont(QtWidgets.QApplication.font())
+        font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
+        self._stage_tabs.tabBar().setFont(font)
 
     def frame(self, name: str | None) -> None:
         """A lesson's stop frames the view `name`: it takes the area, the diagram folds to
@@ -368,6 +377,7 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
+        self._fit_stage_tab_font()
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")
