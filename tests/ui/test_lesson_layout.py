@@ -271,3 +271,17 @@ def test_in_f5_the_side_tabs_fit_and_a_text_that_fits_does_not_scroll(window, qt
         lines = pane.text.heightForWidth(pane.text.width()) // pane._line_height()
         if pane.text_area.verticalScrollBar().maximum() > 0:
             assert pane.more.isVisible() and pane.text.height() - pane.text_area.height() >= lines, stop.number
+
+
+def test_the_more_marker_lies_whole_inside_the_text_beside_the_scroll_bar(window, qtbot):
+    window.resize(1280, 720 - TITLE_BAR_PX)
+    present(window, qtbot)
+    lesson = get_lesson("rnn-part-2")
+    index = max(range(len(lesson.stops)), key=lambda i: len(lesson.stops[i].text))
+    window.lessons.start(lesson, index=index)
+    settle()
+    pane = window.lessons.pane
+    assert pane.more.isVisible()
+    viewport = pane.text_area.viewport().geometry()
+    assert viewport.contains(pane.more.geometry())
+    assert pane.more.width() >= pane.more.sizeHint().width()

@@ -81,6 +81,7 @@ class LessonPane(QtWidgets.QWidget):
         bar.valueChanged.connect(lambda _: self._update_more())
         bar.rangeChanged.connect(self._on_range_changed)
         self.text_area.installEventFilter(self)
+        self.text_area.viewport().installEventFilter(self)  # narrower once the scroll bar shows
         self.progress = QtWidgets.QLabel()
         self.progress.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.act_fold = QtGui.QAction("Fold the lesson text", self)
@@ -237,7 +238,7 @@ class LessonPane(QtWidgets.QWidget):
         self.more.setVisible(shown)
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if watched is self.text_area and event.type() == QtCore.QEvent.Type.Resize:
+        if watched in (self.text_area, self.text_area.viewport()) and event.type() == QtCore.QEvent.Type.Resize:
             self._update_more()
         return False
 
