@@ -24,10 +24,12 @@ RATIO_TIP = ("||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the las
              "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding.")
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
-# the most of the screen's width each label of the status bar takes (with the progress bar
-# and the notice beside them): together they never make the window wider than the screen (in
-# F5 a long ratio and the progress bar of a run grew a 1280 px window to 1297 px)
-WIDTH_SHARE = {"phase": 0.26, "loss": 0.12, "ratio": 0.34}
+# the most of the screen's width the phase and loss labels of the status bar take; the ratio
+# has the rest, less a run's progress bar and the bar's spacing (STATUS_SPACING_PX): together
+# they never make the window wider than the screen (in F5 a long ratio and the progress bar of
+# a run grew a 1280 px window to 1297 px). The ratio's verdict comes before its "(x0.73 a step)"
+WIDTH_SHARE = {"phase": 0.3, "loss": 0.15}
+STATUS_SPACING_PX = 48
 
 
 class ElidedLabel(QtWidgets.QLabel):
@@ -131,7 +133,10 @@ class SessionStatus:
     def _cap(self, name: str) -> int:
         screen = self.bar.screen() or QtWidgets.QApplication.primaryScreen()
         width = screen.availableGeometry().width() if screen is not None else 1280
-        return int(WIDTH_SHARE[name] * width)
+        if name in WIDTH_SHARE:
+            return int(WIDTH_SHARE[name] * width)
+        rest = width - self.progress.maximumWidth() - STATUS_SPACING_PX
+        return max(150, rest - self.phase.maximumWidth() - self.loss.maximumWidth())
 
     def _say(self, name: str, text: str) -> bool:
         """One of the labels, elided to its share of the screen's width; True when cut."""
