@@ -133,6 +133,7 @@ class SessionStatus:
     def _cap(self, name: str) -> int:
         screen = self.bar.screen() or QtWidgets.QApplication.primaryScreen()
         width = screen.availableGeometry().width() if screen is not None else 1280
+        width = max(width, self.bar.window().width())  # a window wider than its screen has its own width
         if name in WIDTH_SHARE:
             return int(WIDTH_SHARE[name] * width)
         rest = width - self.progress.maximumWidth() - STATUS_SPACING_PX
