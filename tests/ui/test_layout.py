@@ -176,3 +176,22 @@ def test_f5_paints_only_once_its_new_views_have_settled(qtbot, make_window):
     for button in toolbar.findChildren(QtWidgets.QToolButton):  # whole names at the new font
         if button.isVisible() and button.text():
             assert button.fontMetrics().horizontalAdvance(button.text()) <= button.width()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+def test_the_model_panel_fits_its_dock_with_no_horizontal_scroll_bar(window, qtbot, presenting):
+    """In F5 the 300 px Model panel scrolled sideways, its Task choice, predictions, sample
+    field and "New seed" cut: a field goes below its label when the two do not fit, and the
+    words that stand in a field's place wrap."""
+    if presenting:
+        window.act_presentation.trigger()
+        qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    for cell in ("rnn", "lstm"):
+        window.session.reconfigure(cell=cell)
+        for width, height in SIZES[:2]:
+            window.resize(width, height - 30)
+            window.model_dock.show()
+            settle()
+            scroll = window.model_dock.widget()
+            assert scroll.horizontalScrollBar().maximum() == 0, (cell, width)
+            assert window.model_panel.minimumSizeHint().width() <= scroll.viewport().width()

@@ -36,14 +36,16 @@ from ..session.lessons import (
 from ..session.training import Cancelled
 from .actions import make_action
 from .lesson_pane import HighlightFrame, LessonPane, text_html
-from .plot_area import framed_data_px
+from .plot_area import TITLE_BAR_PX
 
 if TYPE_CHECKING:
+    from .compare_window import CompareWindow
     from .main_window import MainWindow
 
-# the gradient panel around its data (its choice of curves, title, legend, t axis and
-# margins), in lines of the window's font: the lesson text leaves it that room
-GRADIENT_CHROME_LINES = 10
+# the lesson text leaves a framed gradient plot's data this share of the screen's height,
+# and a few pixels more (a row of the layout rounded the other way)
+TEXT_LEAVES_SHARE = 0.35
+TEXT_ROOM_MARGIN = 4
 # the transport command whose presenter-remote key the lesson takes while it runs
 REMOTE_KEYS = {"step": "PgDown", "step_back": "PgUp"}
 SHOW_PROGRESS_AFTER = 0.3  # seconds of setting a stop up before a progress dialog appears
@@ -204,7 +206,17 @@ class LessonMode(QtCore.QObject):
         self._give_back_remote_keys()
         self.frame.attach(None)
         self.dock.hide()
+        self._central_margins(lesson=False)
         self.window.plots.focus_home()
+
+    def _central_margins(self, lesson: bool) -> None:
+        """In a lesson the plots reach up to the lesson pane and down to the status bar (the
+        highlight frame is their border): the 4 px above and below go to the lesson text."""
+        layout = self.window.centralWidget().layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(margins.left(), 0 if lesson else margins.left(), margins.right(),
+                                  0 if lesson else margins.right())
 
     def _take_remote_keys(self) -> None:
         if self._remote_keys:
@@ -255,6 +267,7 @@ class LessonMode(QtCore.QObject):
             self.lesson = lesson
             self._take_remote_keys()
             self.dock.show()
+            self._central_margins(lesson=True)
         self.index = index
         self.left_for = None
         window.compare_changes = stop.compare
@@ -262,8 +275,8 @@ class LessonMode(QtCore.QObject):
         window.docks.training_panel.show_steps(trained)  # ...and draws this stop's training run
         self._show_panels(stop.panels)
         self._highlight(stop.highlight)
-        self._compare(comparison)
-        self.pane.show_stop(lesson, stop)
+        self.pane.show_stop(lesson, stop, at_end=end)
+        self._compare(comparison)  # below the pane as tall as this lesson's text makes it
         window.plots.focus_home()
         self.last_build_seconds = time.perf_counter() - started
         return True
@@ -307,20 +320,25 @@ class LessonMode(QtCore.QObject):
             self.go_to(self.index)
 
     def page_down(self) -> None:
-        """Step within the stop, up to its `until` place at the session's T (a typed
-        sentence changes it); at its end, the next stop."""
+        """First the stop's text hidden below the lines shown, a page at a time (a remote
+        cannot scroll, and the text is what the lecturer says here); then step within the
+        stop, up to its `until` place at the session's T (a typed sentence changes it); at
+        its end, the next stop."""
         transport = self.window.transport
         if not self.active or transport.busy:
             return
         if self.left_for is not None:
             self.return_to_stop()
+        elif self.pane.scroll_down():
+            pass
         elif session_clock(self.window.session) < stop_clock(self.stop, self.window.session, end=True):
             transport.step()
         else:
             self.next_stop()
 
     def page_up(self) -> None:
-        """Step back within the stop; at its place, the previous stop, shown at its end."""
+        """PageDown undone: step back within the stop; at its place, the text back up a page
+        at a time; at its start, the previous stop, shown at its end (its text's end too)."""
         transport = self.window.transport
         if not self.active or transport.busy:
             return
@@ -329,6 +347,8 @@ class LessonMode(QtCore.QObject):
             self.return_to_stop()
         elif session_clock(session) > stop_clock(self.stop, session) and session.can_step_back:
             transport.step_back()
+        elif self.pane.scroll_up():
+            pass
         else:
             self.previous_stop(end=True)
 
@@ -354,18 +374,51 @@ class LessonMode(QtCore.QObject):
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         if event.type() == QtCore.QEvent.Type.Resize and self.active:
             self._fit.start()
+        elif event.type() == QtCore.QEvent.Type.WindowActivate and watched is self.window:
+            compare = self._stop_comparison()
+            if compare is not None:  # a click on the window keeps the stop's comparison in front
+                compare.raise_()
         return False
 
+    def _stop_comparison(self) -> CompareWindow | None:
+        """The comparison this stop opened, while it is on screen."""
+        compare = self.window.compare_window
+        if self.active and self._opened_compare and compare is not None and compare.isVisible():
+            return compare
+        return None
+
+    def train_comparison(self) -> bool:
+        """T (or Train) in the window at a stop whose comparison is open trains the
+        comparison, as the stop's text says ("press T there"): A and B on the same batches,
+        not the window's model alone. False when there is no such comparison."""
+        compare = self._stop_comparison()
+        if compare is None:
+            return False
+        compare.raise_()
+        compare.activateWindow()
+        compare.train()
+        self.window.status.showMessage("Train went to the stop's comparison in front (A and B); "
+                                       "close it to train this window's model", 8000)
+        return True
+
     def _text_room(self) -> int:
-        """The most height the lesson text may take while a framed gradient plot (the
+        """The most height the lesson text may take: every pixel a framed gradient plot (the
         tallest of the views a stop frames: a title, a legend above the data, the t axis
-        below) keeps PLOT_SHARE of the window's height and the title bar's for its data,
-        under the diagram's folded strip: the same for every stop, so the plots never jump."""
+        below) does not need to keep TEXT_LEAVES_SHARE of the screen's height (the window's
+        and a title bar's) for its data, with its real chrome measured (the diagram's strip,
+        "Show:" when a stop of the lesson frames a many-to-many model's gradients, title,
+        legend, axis): the same for every stop of the lesson, so the plots never jump."""
         window = self.window
-        line = QtGui.QFontMetrics(window.font()).height()
-        others = window.height() - window.centralWidget().height() - self.pane.text_area.height()
-        strip = window.diagram.folded_height()
-        return int(window.height() - others - strip - GRADIENT_CHROME_LINES * line - framed_data_px(window.height()))
+        central = window.centralWidget()
+        layout = central.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        banner = window.status.banner.height() if window.status.banner.isVisible() else 0
+        show_row = self.lesson is not None and any(
+            stop.highlight == "gradients" and stop.config.mode == "many-to-many" for stop in self.lesson.stops)
+        plots = central.height() - margins.top() - margins.bottom() - banner
+        keep = TEXT_LEAVES_SHARE * (window.height() + TITLE_BAR_PX) + TEXT_ROOM_MARGIN
+        return int(self.pane.text_area.height() - 2 + plots - window.plots.framed_gradient_chrome(show_row) - keep)
 
     def _on_frame_attached(self, target: QtWidgets.QWidget | None) -> None:
         """The frame leaves its plot (the lesson ended): the dashboard's layout comes back."""
@@ -384,6 +437,11 @@ class LessonMode(QtCore.QObject):
                 window.activateWindow()
             self._opened_compare = False
             return
+        # the pane's height for this window and the plots' place below it, laid out now (the
+        # layouts' requests are posted, and the pane's room follows the plots' height)
+        for _ in range(3):
+            QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.LayoutRequest)
+            self.pane.fit_height()
         top = window.plots.mapToGlobal(QtCore.QPoint(0, 0)).y()
         frame = window.frameGeometry()
         window.open_compare(over=QtCore.QRect(frame.left(), top, frame.width(), frame.bottom() + 1 - top))

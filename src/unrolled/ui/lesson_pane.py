@@ -68,6 +68,20 @@ class LessonPane(QtWidgets.QWidget):
         self.text_area.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self.text_area.viewport().setAutoFillBackground(False)
         self.text.setAutoFillBackground(False)
+        # while text is hidden below the lines shown, a marker says so at their bottom right:
+        # PageDown shows it before stepping (a presenter remote cannot scroll)
+        self.more = QtWidgets.QLabel("\u25bc more", self.text_area)
+        self.more.setObjectName("more_text")
+        self.more.setToolTip("More of this stop's text below: PageDown shows it, then steps")
+        self.more.setAutoFillBackground(True)
+        self.more.setContentsMargins(6, 0, 2, 0)
+        self.more.hide()
+        self._at_end = False  # the stop was shown at its end: its text's end stays in view
+        bar = self.text_area.verticalScrollBar()
+        bar.valueChanged.connect(lambda _: self._update_more())
+        bar.rangeChanged.connect(self._on_range_changed)
+        self.text_area.installEventFilter(self)
+        self.text_area.viewport().installEventFilter(self)  # narrower once the scroll bar shows
         self.progress = QtWidgets.QLabel()
         self.progress.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.act_fold = QtGui.QAction("Fold the lesson text", self)
@@ -96,12 +110,13 @@ class LessonPane(QtWidgets.QWidget):
         for button in self.buttons.values():
             header.addWidget(button, 0, QtCore.Qt.AlignmentFlag.AlignVCenter)
         self._layout = layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 2)
-        layout.setSpacing(2)
+        layout.setContentsMargins(8, 1, 8, 0)  # the buttons' frames are the air: pixels for the text
+        layout.setSpacing(0)
         layout.addLayout(header)
         layout.addWidget(self.text_area)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
         self._fitted: tuple | None = None
+        self._line = 0
         self._restyle()
 
     # -- fonts and heights --------------------------------------------------------------
@@ -114,6 +129,7 @@ class LessonPane(QtWidgets.QWidget):
         self.progress.setFont(font)
         self._fitted = None
         self.fit_height()
+        self._update_more()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -126,7 +142,8 @@ class LessonPane(QtWidgets.QWidget):
             self.fit_height()
 
     def _line_height(self) -> int:
-        return QtGui.QFontMetrics(self.text.font()).lineSpacing()
+        """A line of the text as the label lays it out (measured by `fit_height`)."""
+        return self._line or QtGui.QFontMetrics(self.text.font()).lineSpacing()
 
     def _title_width(self) -> int:
         """The title's width in its row: the pane's less the progress and the buttons."""
@@ -161,21 +178,80 @@ class LessonPane(QtWidgets.QWidget):
         measure.setTextFormat(QtCore.Qt.TextFormat.RichText)
         text = max(label.heightForWidth(text_width) for label in _with_texts(measure, [
             text_html(s.text) for s in self.lesson.stops]))
-        line = self._line_height()
+        # the label's own lines (rich text spaces them a pixel wider than the font's line
+        # spacing says) and what a label of one line has beyond its line: without them a stop
+        # of exactly n lines scrolled by a pixel or two, its last line's foot hidden
+        measure.setText("x")
+        one = measure.heightForWidth(text_width)
+        measure.setText("x<br>x")
+        line = measure.heightForWidth(text_width) - one
+        self._line = line
         if self.act_fold.isChecked():
-            text = line
+            text = one
         elif room is not None and text > room:  # whole lines, scrolling: the same whatever the stop
-            text = max(line, room // line * line)
+            text = max(one, (room - (one - line)) // line * line + (one - line))
         self.title.setFixedHeight(title)
         self.text_area.setFixedHeight(text + 2)
+
+    # -- the text beyond the lines shown ----------------------------------------------------
+    def hidden_below(self) -> bool:
+        """Some of the stop's text is below the lines shown (folded: never, it is folded)."""
+        bar = self.text_area.verticalScrollBar()
+        return not self.act_fold.isChecked() and bar.value() < bar.maximum()
+
+    def _page(self) -> int:
+        """A page of text: the lines shown less one, which stays in view for context (and
+        is the line the marker may cover)."""
+        line = self._line_height()
+        return max(line, (self.text_area.viewport().height() // line - 1) * line)
+
+    def scroll_down(self) -> bool:
+        """Show the next page of hidden text; False when none is hidden."""
+        if not self.hidden_below():
+            return False
+        bar = self.text_area.verticalScrollBar()
+        bar.setValue(min(bar.maximum(), bar.value() + self._page()))
+        return True
+
+    def scroll_up(self) -> bool:
+        """Back a page of text towards its start; False at its start (or folded)."""
+        bar = self.text_area.verticalScrollBar()
+        self._at_end = False
+        if self.act_fold.isChecked() or bar.value() <= bar.minimum():
+            return False
+        bar.setValue(max(bar.minimum(), bar.value() - self._page()))
+        return True
+
+    def _on_range_changed(self, _low: int, high: int) -> None:
+        if self._at_end:
+            self.text_area.verticalScrollBar().setValue(high)
+        self._update_more()
+
+    def _update_more(self) -> None:
+        shown = self.hidden_below()
+        if shown:
+            viewport = self.text_area.viewport()
+            self.more.adjustSize()  # in the text's font (presentation mode's, once it has come)
+            self.more.move(viewport.x() + viewport.width() - self.more.width(),
+                           viewport.y() + viewport.height() - self.more.height())
+            self.more.raise_()
+        self.more.setVisible(shown)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if watched in (self.text_area, self.text_area.viewport()) and event.type() == QtCore.QEvent.Type.Resize:
+            self._update_more()
+        return False
 
     def _on_fold_toggled(self, folded: bool) -> None:
         self.act_fold.setIconText("Unfold" if folded else "Fold")
         self._fitted = None
         self.fit_height()
         self.text_area.verticalScrollBar().setValue(0)
+        self._update_more()
 
-    def show_stop(self, lesson: Lesson, stop: Stop) -> None:
+    def show_stop(self, lesson: Lesson, stop: Stop, at_end: bool = False) -> None:
+        """The stop's title and text, from the start of its text; at_end (the stop shown at
+        its end, going back), with the end of its text in view, as PageDown left it."""
         if lesson is not self.lesson:
             self.lesson = lesson
             self._fitted = None
@@ -184,8 +260,11 @@ class LessonPane(QtWidgets.QWidget):
         self.progress.setText(f"{stop.number} / {len(lesson.stops)}")
         self.progress.setToolTip(f"{lesson.title}: stop {stop.number} of {len(lesson.stops)}. "
                                  "PageDown steps, and at the stop's end goes on")
-        self.text_area.verticalScrollBar().setValue(0)
         self.fit_height()
+        self._at_end = at_end
+        bar = self.text_area.verticalScrollBar()
+        bar.setValue(bar.maximum() if at_end else 0)
+        self._update_more()
 
 
 def _with_texts(label: QtWidgets.QLabel, texts: list[str]):

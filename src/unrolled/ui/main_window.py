@@ -225,6 +225,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def train(self) -> None:
         if self.transport.runner.busy:
             return
+        if self.lessons.train_comparison():  # a stop's comparison in front: "press T there"
+            return
         self.transport.pause()
         self.docks.show_training()
         self.plots.bring_forward("loss")  # training is watched on the loss
@@ -270,8 +272,11 @@ class MainWindow(QtWidgets.QMainWindow):
             want = QtCore.QRect(room.right() - width, room.top(), width, room.height() * 3 // 4 + TITLE_BAR_PX)
             want.moveBottom(room.bottom())
         else:
-            # its own window, in front of this one even when this one has the keyboard
-            compare.setParent(self, compare.windowFlags() | QtCore.Qt.WindowType.Window)
+            # its own window, in front of this one even when this one has the keyboard: a
+            # tool window of this one's (transient for it), which a window manager keeps above
+            # it (a plain window went behind at the first click on this one)
+            flags = compare.windowFlags() & ~QtCore.Qt.WindowType.WindowType_Mask
+            compare.setParent(self, flags | QtCore.Qt.WindowType.Tool)
             want = over
         place_on_screen(compare, want, room)
         compare.show()

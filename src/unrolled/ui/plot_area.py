@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.stepper import Session
 from . import theme
@@ -26,6 +26,7 @@ SPLIT_MIN = QtCore.QSize(1000, 700)
 # the width a heatmap's data needs beside its axes and colour bar, so that the columns of
 # gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
 HEATMAP_DATA_WIDTH = 90
+DASHBOARD_MARGIN, DASHBOARD_SPACING = 9, 6  # pyqtgraph's and Qt's own, outside a lesson
 # in a lesson, the views a stop does not frame wait on tabs down the left side, which take
 # width, not the height the framed view needs
 STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "Heatmaps"), ("loss", "Loss"))
@@ -35,6 +36,12 @@ FRAMED_DIAGRAM_STRETCH = (1, 1)
 # window manager's title bar's): a gradient's fall over decades seen from the back of a room
 PLOT_SHARE = 0.36
 TITLE_BAR_PX = 30
+# in a lesson's stage the framed gradient panel's own margins shrink to this (pyqtgraph's
+# 9 px above and below the plots, the 6 px between the views): its pixels go to the data and
+# the lesson text, which on a 1280 x 720 projector in F5 has few to spare
+STAGE_MARGIN = 1
+STAGE_SPACING = 2
+STAGE_LEGEND_PAD = 4
 # the figures (session.figure_data.FIGURES) each slot's right-click menu offers
 SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
                 "gradients": ("grad_norms",), "loss": ("loss",)}
@@ -107,6 +114,7 @@ class PlotArea(QtWidgets.QWidget):
         self._stage = QtWidgets.QWidget()
         self._stage_box = QtWidgets.QVBoxLayout(self._stage)
         self._stage_box.setContentsMargins(0, 0, 0, 0)
+        self._stage_box.setSpacing(STAGE_SPACING)
         self._stage_tabs = QtWidgets.QTabWidget()
         self._stage_tabs.setTabPosition(QtWidgets.QTabWidget.TabPosition.West)
         self._stage_tabs.setDocumentMode(True)  # no frame around the page: its pixels go to the plot
@@ -123,6 +131,15 @@ class PlotArea(QtWidgets.QWidget):
         self._stage_tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self._stage_box.addWidget(self._stage_tabs, 1)
         self._stack.addWidget(self._stage)
+
+    def _fit_stage_tab_font(self) -> None:
+        """The side tabs of a lesson's stage in the window's unscaled font: in F5's they
+        needed 295 px, more than the height beside a framed diagram on a 720 px screen
+        ("Gradier", the Loss tab behind scroll arrows). The framed plot is what the back
+        row reads; the tabs are for the lecturer."""
+        font = QtGui.QFont(QtWidgets.QApplication.font())
+        font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
+        self._stage_tabs.tabBar().setFont(font)
 
     def frame(self, name: str | None) -> None:
         """A lesson's stop frames the view `name`: it takes the area, the diagram folds to
@@ -217,12 +234,46 @@ class PlotArea(QtWidgets.QWidget):
         if self.dashboard is None:
             return
         keep = framed_data_px(self.window().height()) if self.framed == "gradients" else 0.0
-        self.dashboard.gradients.keep_data(keep)
+        gradients = self.dashboard.gradients
+        margin = STAGE_MARGIN if self.framed is not None else DASHBOARD_MARGIN
+        if gradients.graphics.ci.layout.getContentsMargins()[1] != margin:
+            gradients.graphics.ci.setContentsMargins(margin, margin, margin, margin)
+            box = gradients.layout()
+            assert box is not None
+            box.setSpacing(STAGE_SPACING if self.framed is not None else DASHBOARD_SPACING)
+            if gradients.norms.legend is not None:  # its box's padding, pyqtgraph's 9 px
+                pad = STAGE_LEGEND_PAD if self.framed is not None else DASHBOARD_MARGIN
+                gradients.norms.legend.layout.setContentsMargins(pad, pad, pad, pad)
+                gradients.norms.titleLabel.fit_row()
+        gradients.keep_data(keep)
         heatmaps = self.dashboard.heatmaps
         columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
         chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
         width = self._stage_tabs.width() - self._stage_tabs.tabBar().width()
         heatmaps.set_three_columns(self.framed == "heatmaps" and width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+
+    def framed_gradient_chrome(self, show_row: bool) -> float:
+        """The stage's height beyond the data of a framed gradient plot: the diagram's strip
+        above it, the gradient panel's row of choices (show_row: a many-to-many model's
+        "Show:"), its margins, and the plot's title, legend and t axis, from their size hints
+        (the same whether or not the panel is on screen now)."""
+        assert self.dashboard is not None
+        gradients = self.dashboard.gradients
+        minimum = QtCore.Qt.SizeHint.MinimumSize
+        strip = self.dashboard.diagram.folded_height() + STAGE_SPACING
+        row = 0
+        if show_row:
+            row = max(w.sizeHint().height() for w in (gradients.show_choice, gradients.show_label)) + STAGE_SPACING
+        plot = gradients.norms
+        chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
+        legend = plot.legend
+        if legend is not None and legend.items:  # one row of it, as wide as a stage is (narrower,
+            # beside the Training panel at a loss stop, it has more rows: the pane would jump)
+            margins = legend.layout.getContentsMargins()
+            line = max(max(sample.boundingRect().height(), label.boundingRect().height())
+                       for sample, label in legend.items)
+            chrome += line + margins[1] + margins[3] - legend.geometry().height()
+        return strip + row + 2 * STAGE_MARGIN + 2 * gradients.graphics.frameWidth() + chrome
 
     def _choose_layout(self, size: QtCore.QSize, force: bool = False) -> None:
         """Splitters or tabs for this size at the theme's scale (a lesson's stage whatever
@@ -326,6 +377,7 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, SLOT_FIGURES[name])
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
+        self._fit_stage_tab_font()
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")

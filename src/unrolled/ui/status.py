@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..session.gradient_reading import ratio_reading
 from ..session.stepper import Phase, Session
@@ -24,20 +24,51 @@ RATIO_TIP = ("||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the las
              "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding.")
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
-def _set_text(label: QtWidgets.QLabel, text: str) -> None:
-    """A label's text, in a width that only grows: a label of fixed size does not make the
-    status bar and the window lay themselves out again (and repaint) at every step."""
+# the most of the screen's width the phase and loss labels of the status bar take; the ratio
+# has the rest, less a run's progress bar and the bar's spacing (STATUS_SPACING_PX): together
+# they never make the window wider than the screen (in F5 a long ratio and the progress bar of
+# a run grew a 1280 px window to 1297 px). The ratio's verdict comes before its "(x0.73 a step)"
+WIDTH_SHARE = {"phase": 0.3, "loss": 0.15}
+STATUS_SPACING_PX = 48
+
+
+class ElidedLabel(QtWidgets.QLabel):
+    """A one-line label that, narrower than its text, draws it cut with "..." (the caller
+    puts the whole text in its tooltip) instead of cutting it at the edge or widening
+    the window."""
+
+    def paintEvent(self, event) -> None:
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), QtCore.Qt.TextElideMode.ElideRight, rect.width())
+        painter = QtGui.QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment()), text)
+        painter.end()
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+
+def _set_text(label: QtWidgets.QLabel, text: str, cap: int = UNLIMITED) -> bool:
+    """A label's text, in a width that only grows, up to `cap` (the text beyond it elided):
+    a label of fixed size does not make the status bar and the window lay themselves out
+    again (and repaint) at every step. True when the text is cut (its tooltip should say it)."""
     label.setText(text)
     font = label.font().key()
     if label.property("fitted_font") != font:  # F5 and back: the width of the old font goes
-        label.setMinimumSize(150, 0)
+        label.setMinimumSize(min(150, cap), 0)
         label.setMaximumSize(UNLIMITED, UNLIMITED)
         label.setProperty("fitted_font", font)
-    wanted = max(label.sizeHint().width(), label.minimumWidth())
+    natural = max(label.sizeHint().width(), label.minimumWidth())
+    wanted = min(natural, cap)
     if label.maximumWidth() != wanted:
         label.setFixedWidth(wanted)
     if label.maximumHeight() != label.sizeHint().height():
         label.setFixedHeight(label.sizeHint().height())
+    return natural > wanted
 
 
 class SessionStatus:
@@ -52,9 +83,10 @@ class SessionStatus:
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
-        self.phase = QtWidgets.QLabel()
-        self.loss = QtWidgets.QLabel()
-        self.ratio = QtWidgets.QLabel()
+        self.bar = bar
+        self.phase = ElidedLabel()
+        self.loss = ElidedLabel()
+        self.ratio = ElidedLabel()
         self.ratio.setToolTip(RATIO_TIP)
         self.progress = QtWidgets.QProgressBar()
         self.progress.setMaximumWidth(220)
@@ -65,7 +97,7 @@ class SessionStatus:
             bar.addWidget(label)
         # what a command did ("Saved ..."), beside the step readout: the status bar's own
         # messages hide its labels, and a Right pressed meanwhile seemed to do nothing
-        self.notice = QtWidgets.QLabel()
+        self.notice = ElidedLabel()
         self.notice.setStyleSheet("color: #1a7f37;")
         self.notice.setMinimumWidth(1)
         self.notice.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
@@ -98,25 +130,42 @@ class SessionStatus:
             self.progress.show()
             self._progress_shown = now
 
+    def _cap(self, name: str) -> int:
+        screen = self.bar.screen() or QtWidgets.QApplication.primaryScreen()
+        width = screen.availableGeometry().width() if screen is not None else 1280
+        width = max(width, self.bar.window().width())  # a window wider than its screen has its own width
+        if name in WIDTH_SHARE:
+            return int(WIDTH_SHARE[name] * width)
+        rest = width - self.progress.maximumWidth() - STATUS_SPACING_PX
+        return max(150, rest - self.phase.maximumWidth() - self.loss.maximumWidth())
+
+    def _say(self, name: str, text: str) -> bool:
+        """One of the labels, elided to its share of the screen's width; True when cut."""
+        label = getattr(self, name)
+        cut = _set_text(label, text, self._cap(name))
+        if name != "ratio":
+            label.setToolTip(text if cut else "")
+        return cut
+
     def refresh(self) -> None:
         s = self.session
         where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
-        _set_text(self.phase, f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
-        _set_text(self.loss, f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
+        self._say("phase", f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
+        self._say("loss", f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from(s)
         curve = s.gradient_curve()
         why = ""
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
-            _set_text(self.ratio, f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
+            cut = self._say("ratio", f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
         elif ratio is not None and curve is not None and curve[-1] == 0:
-            _set_text(self.ratio, "Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
+            cut = self._say("ratio", "Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
         elif ratio is None:
-            _set_text(self.ratio, "Gradient ratio: after the backward pass")
+            cut = self._say("ratio", "Gradient ratio: after the backward pass")
         else:
             reading, why = ratio_reading(s, ratio)
-            _set_text(self.ratio, f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {reading}")
-        tip = RATIO_TIP + (f"\n\n{why}" if why else "")
+            cut = self._say("ratio", f"||dL_T/dh_1|| / ||dL_T/dh_T|| = {reading}")
+        tip = (f"{self.ratio.text()}\n\n" if cut else "") + RATIO_TIP + (f"\n\n{why}" if why else "")
         if self.ratio.toolTip() != tip:
             self.ratio.setToolTip(tip)
         self._refresh_banner(bad)

@@ -77,10 +77,19 @@ class ModelPanel(QtWidgets.QWidget):
         self.unused: dict[str, QtWidgets.QLabel] = {}
         self._places: dict[str, QtWidgets.QStackedWidget] = {}
         outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)  # the dock's width to the fields, not to the air around them
         for title, names in GROUPS:
             box = QtWidgets.QGroupBox(title)
-            form = QtWidgets.QFormLayout(box)
+            # the task's description and sample below its form, in a column that gives a
+            # wrapped text the height it needs at the dock's width (the form's spanning rows
+            # cut the description and left a gap under the sample in a 300 px dock)
+            column = QtWidgets.QVBoxLayout(box)
+            form = QtWidgets.QFormLayout()
+            column.addLayout(form)
             form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            # a field goes below its label when the two do not fit side by side (F5's fonts
+            # in a 300 px dock): the panel fits its dock, with no horizontal scroll bar
+            form.setRowWrapPolicy(QtWidgets.QFormLayout.RowWrapPolicy.WrapLongRows)
             for name in names:
                 editor = self._make_editor(name)
                 label = QtWidgets.QLabel(FIELDS[name].label)
@@ -90,12 +99,12 @@ class ModelPanel(QtWidgets.QWidget):
             if title == "Task":
                 self.task_description = QtWidgets.QLabel()
                 self.task_description.setWordWrap(True)
-                form.addRow(self.task_description)
+                column.addWidget(self.task_description)
                 self.sample_view = SampleView(session)
                 self.sample_view.setToolTip(
                     "Sequence 1 of the batch: its input, one column per timestep, and its target"
                 )
-                form.addRow(self.sample_view)
+                column.addWidget(self.sample_view)
             outer.addWidget(box)
         self.error = QtWidgets.QLabel()
         self.error.setWordWrap(True)
@@ -127,6 +136,7 @@ class ModelPanel(QtWidgets.QWidget):
             return editor
         unused = QtWidgets.QLabel()
         unused.setEnabled(False)  # greyed, as a locked field
+        unused.setWordWrap(True)  # "not used by the vanilla RNN" on two lines in a narrow dock
         place = QtWidgets.QStackedWidget()
         place.addWidget(editor)
         place.addWidget(unused)
