@@ -203,7 +203,7 @@ class SteppingKeys(QtCore.QObject):
 
     def _act_pending(self) -> None:
         action, self._pending = self._pending, None
-        if action is not None and isValid(action) and self.letters_allowed():
+        if action is not None and isValid(action):  # judged a command when pressed; no letter followed
             action.trigger()
 
     # -- events -----------------------------------------------------------------------------
