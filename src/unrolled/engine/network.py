@@ -247,12 +247,7 @@ class Network:
     # -- backward ---------------------------------------------------------------------
     def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray:
         """(B, T, D) dL/dh_t through y_t alone."""
-        W2 = fwd.packed["W2"]
-        if self.mode == "many-to-many":
-            return dy @ W2.T
-        dh = np.zeros_like(fwd.h)
-        dh[:, -1] = dy @ W2.T
-        return dh
+        return recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
 
     @tolerate_overflow
     def begin_backward(self, fwd: ForwardTrace, Y, track_last_step: bool = False) -> BackwardTrace:

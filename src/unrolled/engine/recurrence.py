@@ -202,3 +202,13 @@ def packed_grads(cell: Cell, fwd: LayerTrace, bwd: LayerBackward) -> dict[str, n
         bwd.d_ax.reshape(B * T, -1),
         bwd.d_ah.reshape(B * T, -1),
     )
+
+
+def dh_through_readout(mode: str, W2: np.ndarray, dy: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """(B, T, D') dL/dh_t through y_t = h_t W2 + b2 alone, for the readout's input h
+    (B, T, D'): every t in many-to-many mode, t = T alone in many-to-one (dy (B, C))."""
+    if mode == "many-to-many":
+        return dy @ W2.T
+    dh = np.zeros_like(h)
+    dh[:, -1] = dy @ W2.T
+    return dh

@@ -176,12 +176,7 @@ class Stack:
     # -- backward ---------------------------------------------------------------------
     def dh_through_readout(self, fwd: StackForwardTrace, dy: np.ndarray) -> np.ndarray:
         """(B, T, dirs*D) dL/d output_t of the top layer through y_t alone."""
-        W2 = fwd.packed["W2"]
-        if self.mode == "many-to-many":
-            return dy @ W2.T
-        dh = np.zeros_like(fwd.h)
-        dh[:, -1] = dy @ W2.T
-        return dh
+        return recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
 
     def entries(self, layer: int, d: int, T: int) -> np.ndarray:
         """(T,) bool, in the direction's own order: where a gradient enters layer layer from
