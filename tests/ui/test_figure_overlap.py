@@ -220,6 +220,28 @@ def test_a_log_axis_labels_as_many_values_as_its_length_holds(qtbot, height, top
     assert figure_problems(widget) == []
 
 
+def test_a_short_log_axis_over_many_decades_labels_every_few_decades(qtbot):
+    """Ten decades in about 60 px (a comparison's gradient plot on a 1280 x 720 projector):
+    one label a decade ran together, so every 2nd or 5th decade is labelled."""
+    from unrolled.ui.plots.axes import LogAxis
+
+    widget = pg.PlotWidget(axisItems={"left": LogAxis("left")})
+    qtbot.addWidget(widget)
+    widget.resize(300, 90)
+    plot = widget.getPlotItem()
+    plot.setLogMode(y=True)
+    plot.setTitle("||dL/dh_t||")  # a title above, as every plot has: the top label within the figure
+    plot.plot([1, 2, 3], [1e-9, 1e-4, 1.0])
+    plot.setYRange(-9, 0, padding=0)
+    widget.show()
+    qtbot.waitExposed(widget)
+    QtWidgets.QApplication.processEvents()
+    assert plot.vb.height() < 60
+    boxes, _ = figure_boxes(widget)
+    assert 2 <= len([b for b in boxes if b.name.startswith("left tick")]) < 10
+    assert figure_problems(widget) == []
+
+
 def test_a_short_log_axis_keeps_the_decades_at_its_ends(qtbot):
     """10 .. 1000 in 87 px: pyqtgraph kept only its minor level, which leaves out the range's
     ends, so the axis read "100" alone."""

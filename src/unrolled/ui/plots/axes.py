@@ -29,6 +29,12 @@ def power_label(log10_value: float, mantissas=(1, 2, 5)) -> str:
 MINOR_UP_TO_DECADES = 3  # beyond, the unlabelled 2..9 marks of every decade are left out
 
 
+def _multiple_of(log10_value: float, step: int) -> bool:
+    """Whether a tick at 10^log10_value is a whole decade that is a multiple of `step`."""
+    nearest = round(log10_value)
+    return abs(log10_value - nearest) < 1e-9 and nearest % step == 0
+
+
 class LogAxis(pg.AxisItem):
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # pyqtgraph's names
         """pyqtgraph's ticks, without the 2..9 of every decade once the axis spans more than
@@ -53,7 +59,24 @@ class LogAxis(pg.AxisItem):
     def tickStrings(self, values, scale, spacing):
         if not self.logMode:
             return super().tickStrings(values, scale, spacing)
-        return [power_label(v, self.mantissas()) for v in values]
+        step = self.decade_step()
+        return [power_label(v, self.mantissas()) if step == 1 or _multiple_of(v, step) else "" for v in values]
+
+    def decade_step(self) -> int:
+        """Label every decade, or every 2nd, 5th, 10th... when the axis is too short for one
+        label a decade at its font (ten decades over 60 px ran their labels together)."""
+        from PySide6 import QtGui
+
+        low, high = self.range
+        span = max(abs(high - low), 1e-9)
+        vertical = self.orientation in ("left", "right")
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        room = 1.2 * (metrics.height() if vertical else metrics.horizontalAdvance(POWER_TICK))
+        length = self.size().height() if vertical else self.size().width()
+        if length <= 0 or length / span >= room:  # not laid out yet, or a decade holds a label
+            return 1
+        needed = room * span / length  # decades between two labels
+        return next(step for step in (2, 5, 10, 20, 50, 100, 1000) if step >= needed) if needed <= 1000 else 10_000
 
     def mantissas(self) -> tuple[int, ...]:
         """Which values of a decade are labelled: every one within a short range, 1-2-5 over
