@@ -296,7 +296,9 @@ class TheoryPanel(QtWidgets.QWidget):
         thread.started.connect(job.run)
         job.done.connect(self._on_result)
         job.done.connect(thread.quit)
-        thread.finished.connect(lambda t=thread, j=job: self._forget(t, j))
+        # a method of the panel, not a lambda: Qt then calls it on the GUI thread (queued), never
+        # on the finishing worker thread, where it would start the next worker from the wrong thread
+        thread.finished.connect(self._on_worker_finished)
         self._jobs[thread] = job  # the job lives as long as its thread
         self._threads.append(thread)
         thread.start()
@@ -305,12 +307,13 @@ class TheoryPanel(QtWidgets.QWidget):
         if self._pending:
             self.recompute()
 
-    def _forget(self, thread, job) -> None:
-        if thread in self._threads:
+    def _on_worker_finished(self) -> None:
+        for thread in [t for t in self._threads if t.isFinished()]:
             self._threads.remove(thread)
-        self._jobs.pop(thread, None)
-        thread.deleteLater()
-        job.deleteLater()
+            job = self._jobs.pop(thread, None)
+            thread.deleteLater()
+            if job is not None:
+                job.deleteLater()
         if self._pending:
             self.recompute()
 
