@@ -309,14 +309,8 @@ class Network:
 
     def _param_grads(self, fwd: ForwardTrace, bwd: BackwardTrace) -> dict[str, np.ndarray]:
         """Sum every step's parameter gradient, all timesteps at once (one matmul each)."""
-        B, T, D = fwd.h.shape
         grads = self.cell.unpack_grads(recurrence.packed_grads(self.cell, fwd, bwd))
-        if self.mode == "many-to-many":
-            grads["W2"] = fwd.h.reshape(B * T, D).T @ bwd.dy.reshape(B * T, -1)
-            grads["b2"] = bwd.dy.sum(axis=(0, 1))
-        else:
-            grads["W2"] = fwd.h[:, -1].T @ bwd.dy
-            grads["b2"] = bwd.dy.sum(axis=0)
+        grads.update(recurrence.readout_grads(self.mode, fwd.h, bwd.dy))
         return grads
 
     @tolerate_overflow

@@ -212,3 +212,12 @@ def dh_through_readout(mode: str, W2: np.ndarray, dy: np.ndarray, h: np.ndarray)
     dh = np.zeros_like(h)
     dh[:, -1] = dy @ W2.T
     return dh
+
+
+def readout_grads(mode: str, h: np.ndarray, dy: np.ndarray) -> dict[str, np.ndarray]:
+    """dL/dW2 (D', C) and dL/db2 (C,) of y_t = h_t W2 + b2, for the readout's input h
+    (B, T, D'): every t in many-to-many mode, t = T alone in many-to-one (dy (B, C))."""
+    if mode == "many-to-many":
+        B, T, width = h.shape
+        return {"W2": h.reshape(B * T, width).T @ dy.reshape(B * T, -1), "b2": dy.sum(axis=(0, 1))}
+    return {"W2": h[:, -1].T @ dy, "b2": dy.sum(axis=0)}

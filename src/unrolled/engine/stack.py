@@ -249,11 +249,5 @@ class Stack:
         for key in self.keys:
             d_packed = recurrence.packed_grads(self.cell, fwd.layers[key], bwd.layers[key])
             grads.update({name + suffix(*key): g for name, g in self.cell.unpack_grads(d_packed).items()})
-        B, T, width = fwd.h.shape
-        if self.mode == "many-to-many":
-            grads["W2"] = fwd.h.reshape(B * T, width).T @ bwd.dy.reshape(B * T, -1)
-            grads["b2"] = bwd.dy.sum(axis=(0, 1))
-        else:
-            grads["W2"] = fwd.h[:, -1].T @ bwd.dy
-            grads["b2"] = bwd.dy.sum(axis=0)
+        grads.update(recurrence.readout_grads(self.mode, fwd.h, bwd.dy))
         return grads
