@@ -15,7 +15,7 @@ from unrolled.process import set_up_process
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
-from unrolled.ui.main_window import MainWindow
+from unrolled.ui.window.main_window import MainWindow
 
 Key = QtCore.Qt.Key
 Modifier = QtCore.Qt.KeyboardModifier

@@ -22,7 +22,7 @@ import sys, time
 from PySide6 import QtCore, QtWidgets
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
-from unrolled.ui.main_window import MainWindow
+from unrolled.ui.window.main_window import MainWindow
 from unrolled.process import set_up_process
 
 class FirstPaint(QtCore.QObject):

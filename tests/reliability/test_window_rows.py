@@ -17,8 +17,8 @@ from unrolled.engine import with_spectral_radius
 from unrolled.session.config import Config
 from unrolled.session.files import save_session
 from unrolled.session.stepper import Session
-from unrolled.ui.main_window import MainWindow
 from unrolled.ui.panels.model_panel import ModelPanel
+from unrolled.ui.window.main_window import MainWindow
 
 BIG = {"timesteps": 5000, "n_hidden": 1024, "batch_size": 512}
 
@@ -351,7 +351,7 @@ def test_a_sentence_too_long_to_reopen_is_refused_in_the_sample_field(qtbot):
 
 
 def test_the_export_dialog_on_a_full_disk_keeps_the_old_file(qtbot, monkeypatch, full_disk, dialogs):
-    from unrolled.ui.export_dialog import WINDOW, ExportDialog
+    from unrolled.ui.dialogs.export_dialog import WINDOW, ExportDialog
 
     window = _window(qtbot, Session())
     old = b"the figure exported last week"

@@ -22,7 +22,7 @@ from unrolled.session import atomic
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
-from unrolled.ui.export import ExportError, export_animation, write_figure, write_weights
+from unrolled.ui.export.writers import ExportError, export_animation, write_figure, write_weights
 
 NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
 OLD = b"the file as it was before the export"

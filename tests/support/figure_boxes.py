@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from unrolled.ui.figures import graphics_views
+from unrolled.ui.export.figures import graphics_views
 from unrolled.ui.plots.axes import LogAxis
 from unrolled.ui.plots.heatmaps import ColumnImage
 

@@ -3,7 +3,7 @@ from PySide6 import QtWidgets
 
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
-from unrolled.ui.main_window import MainWindow
+from unrolled.ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ def window(make_window):
 
 def show_compare_window(qtbot, config: Config, changes: dict | None = None):
     """A compare window shown and active (shortcuts go to the active window only)."""
-    from unrolled.ui.compare_window import CompareWindow
+    from unrolled.ui.windows.compare_window import CompareWindow
 
     window = CompareWindow(config, changes)
     qtbot.addWidget(window)

@@ -14,7 +14,7 @@ from unrolled.session.config import Config
 from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
 from unrolled.ui import theme
-from unrolled.ui.gradcheck_dialog import GradcheckDialog
+from unrolled.ui.dialogs.gradcheck_dialog import GradcheckDialog
 from unrolled.ui.plots.diagram import EDGE_PX
 
 
@@ -178,7 +178,7 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
 def test_the_itemized_colour_bar_reads_as_log10_values(qapp):
     """Over a narrow range of log10 norms, pyqtgraph's SI prefix wrote "-650" and
     "(x0.001)" on the bar; it reads -0.65."""
-    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.export.figures import build_figure, laid_out
 
     from support.figure_boxes import figure_boxes
 
@@ -223,7 +223,7 @@ def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
 def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):
     """Many-to-one has one loss term, at k = T: drawn among T - 1 empty rows the figure was
     98% blank; now the image is that row alone, over the whole plot, and says so."""
-    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.export.figures import build_figure, laid_out
     from unrolled.ui.plots.itemized import ONE_ROW_LABEL, ROWS_LABEL
 
     from support.figure_boxes import figure_boxes
@@ -252,7 +252,7 @@ def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):
 def test_the_loss_plot_names_a_lone_loss_and_starts_its_axis_at_0(qapp):
     """Before any update there is one loss: a dot on an axis pyqtgraph spans around it. It
     is written beside the dot, on an axis from 0; from the second loss on, the curve says it."""
-    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.export.figures import build_figure, laid_out
 
     session = Session(Config(timesteps=4))
     session.advance(session.steps_per_iteration - 1)  # the loss computed, not yet updated

@@ -8,8 +8,15 @@ from PySide6 import QtGui, QtWidgets
 from unrolled.session.config import Config
 from unrolled.session.figure_data import figure_table, figures_for
 from unrolled.session.stepper import Session
-from unrolled.ui.export import ExportError, copy_to_clipboard, export_all, export_animation, write_figure, write_trace
-from unrolled.ui.figures import FIGURE_INCHES
+from unrolled.ui.export.figures import FIGURE_INCHES
+from unrolled.ui.export.writers import (
+    ExportError,
+    copy_to_clipboard,
+    export_all,
+    export_animation,
+    write_figure,
+    write_trace,
+)
 
 
 @pytest.fixture

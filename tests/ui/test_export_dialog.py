@@ -6,7 +6,7 @@ from PySide6 import QtWidgets
 from unrolled.engine.torch_layout import torch_shapes
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
-from unrolled.ui.export_dialog import WEIGHTS, ExportDialog
+from unrolled.ui.dialogs.export_dialog import WEIGHTS, ExportDialog
 
 safetensors_numpy = pytest.importorskip("safetensors.numpy")
 

@@ -11,9 +11,9 @@ from unrolled.session.figure_size import parse_size
 from unrolled.session.stepper import Session
 from unrolled.session.training import Trainer
 from unrolled.ui import theme
-from unrolled.ui.export import SCREEN_DPI, FigureTooSmall, figure_inches, write_figure
-from unrolled.ui.export_dialog import ExportDialog
-from unrolled.ui.figures import FigureDoesNotFit, fitted
+from unrolled.ui.dialogs.export_dialog import ExportDialog
+from unrolled.ui.export.figures import FigureDoesNotFit, fitted
+from unrolled.ui.export.writers import SCREEN_DPI, FigureTooSmall, figure_inches, write_figure
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def text_points(session, steps, name, size, dpi=100):
     inches = figure_inches(name, parse_size(size))
     pixels = QtCore.QSize(round(inches[0] * dpi), round(inches[1] * dpi))
     from unrolled.session.figure_size import font_scale
-    from unrolled.ui.figures import FIGURE_INCHES
+    from unrolled.ui.export.figures import FIGURE_INCHES
 
     try:
         with fitted(name, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[name]), steps):

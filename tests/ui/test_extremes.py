@@ -9,9 +9,9 @@ from PySide6 import QtGui, QtWidgets
 from unrolled.session.config import Config
 from unrolled.session.stepper import Session
 from unrolled.ui import theme
-from unrolled.ui.figures import build_figure, laid_out
+from unrolled.ui.export.figures import build_figure, laid_out
 from unrolled.ui.plots.diagram import ZERO, strip_colours
-from unrolled.ui.status import SessionStatus
+from unrolled.ui.window.status import SessionStatus
 
 
 def _through_backward(config: Config) -> Session:
@@ -56,7 +56,7 @@ def test_nan_gradients_are_marked_and_labelled_with_no_norm_on_the_axis(qapp, ov
 def test_the_status_bar_says_where_the_overflow_starts(qtbot, overflowing):
     window = QtWidgets.QMainWindow()
     qtbot.addWidget(window)
-    from unrolled.ui.runner import ChunkedRunner
+    from unrolled.ui.control.runner import ChunkedRunner
 
     status = SessionStatus(overflowing, window.statusBar(), ChunkedRunner(window))
     status.refresh()

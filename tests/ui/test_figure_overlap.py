@@ -24,8 +24,8 @@ from unrolled.session.presets import get_preset, list_presets
 from unrolled.session.stepper import Session
 from unrolled.session.training import Diverged, Trainer
 from unrolled.ui import theme
-from unrolled.ui.export import figure_inches
-from unrolled.ui.figures import FIGURE_INCHES, FigureDoesNotFit, build_figure, fitted, laid_out
+from unrolled.ui.export.figures import FIGURE_INCHES, FigureDoesNotFit, build_figure, fitted, laid_out
+from unrolled.ui.export.writers import figure_inches
 from unrolled.ui.plots.legend import place_legend_above_data
 
 from support.figure_boxes import figure_boxes, figure_problems, problems_of
@@ -310,7 +310,7 @@ def _lesson_cases() -> list:
 @pytest.mark.parametrize(("lesson", "number"), _lesson_cases())
 def test_every_figure_of_a_handout_keeps_its_text_apart(qapp, lesson, number):
     from unrolled.session.lessons import build_comparison, build_stop, demonstrates_training, get_lesson
-    from unrolled.ui.handout import stop_figures
+    from unrolled.ui.export.handout import stop_figures
 
     lesson_ = get_lesson(lesson)
     stop = lesson_.stops[number - 1]

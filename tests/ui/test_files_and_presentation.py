@@ -80,7 +80,7 @@ def test_figure_menus_offer_export_and_copy(make_window):
 
 
 def test_export_dialog_writes_the_chosen_figure(make_window, tmp_path):
-    from unrolled.ui.export_dialog import ExportDialog
+    from unrolled.ui.dialogs.export_dialog import ExportDialog
 
     window = make_window()
     window.session.advance(10)

@@ -11,7 +11,7 @@ from PySide6 import QtGui
 
 from unrolled import cli
 from unrolled.session.lessons import get_lesson, lesson_names
-from unrolled.ui.handout import write_handout
+from unrolled.ui.export.handout import write_handout
 
 
 def pdf_pages(path) -> int:
@@ -92,7 +92,7 @@ def test_the_lessons_menu_writes_the_handout(window, tmp_path):
 
 @pytest.mark.parametrize("name", lesson_names())
 def test_no_stop_tells_the_paper_what_to_press(name):
-    from unrolled.ui.handout import WINDOW_WORDS, paper_text
+    from unrolled.ui.export.handout import WINDOW_WORDS, paper_text
 
     for stop in get_lesson(name).stops:
         text = paper_text(stop.text)
@@ -104,7 +104,7 @@ def test_no_stop_tells_the_paper_what_to_press(name):
 def test_the_clipping_page_draws_its_comparison_before_and_after_its_demonstration(qapp):
     from unrolled.session.lessons import build_comparison, build_stop
     from unrolled.ui import theme
-    from unrolled.ui.handout import stop_figures
+    from unrolled.ui.export.handout import stop_figures
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
     session = build_stop(stop, end=True)
@@ -129,7 +129,7 @@ def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(q
     from unrolled.session.presets import get_preset
     from unrolled.session.stepper import Session
     from unrolled.ui import theme
-    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.export.figures import build_figure, laid_out
 
     from support.figure_boxes import figure_boxes, figure_problems
 
@@ -153,7 +153,7 @@ def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(q
 def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
     from unrolled.session.lessons import build_stop
     from unrolled.ui import theme
-    from unrolled.ui.handout import stop_figures
+    from unrolled.ui.export.handout import stop_figures
 
     from support.figure_boxes import figure_boxes, figure_problems
 
@@ -176,7 +176,7 @@ def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
 def test_the_lstm_page_says_under_its_trained_figure_why_the_lstms_gradient_is_small(qapp):
     from unrolled.session.lessons import build_comparison, build_stop
     from unrolled.ui import theme
-    from unrolled.ui.handout import stop_figures
+    from unrolled.ui.export.handout import stop_figures
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("LSTM against RNN"))
     comparison, _ = build_comparison(stop, end=True)
@@ -197,7 +197,7 @@ def test_the_lstm_page_says_under_its_trained_figure_why_the_lstms_gradient_is_s
 def test_the_comparisons_iteration_ticks_on_paper_do_not_run_together(qapp):
     from unrolled.session.lessons import build_comparison, run_demonstration
     from unrolled.ui import theme
-    from unrolled.ui.handout import comparison_figure
+    from unrolled.ui.export.handout import comparison_figure
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
     comparison, _ = build_comparison(stop, end=True)

@@ -369,7 +369,7 @@ def test_space_right_after_typed_letters_does_not_play(qtbot, make_window):
 
 
 def test_the_rule_is_stated_in_the_shortcut_list_and_the_tooltips(window):
-    from unrolled.ui.actions import LETTER_KEY_TIP, LETTER_KEYS_RULE
+    from unrolled.ui.control.actions import LETTER_KEY_TIP, LETTER_KEYS_RULE
 
     assert LETTER_KEYS_RULE in window.shortcuts_html()
     for action in (window.act_train, window.act_reset, window.act_new_sample):

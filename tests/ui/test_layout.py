@@ -124,7 +124,7 @@ def test_the_diagram_is_seen_whole_in_the_window_as_it_opens(qtbot, presenting):
     """At 1440 x 900 the diagram's slot kept its own 140 px minimum while the diagram needs
     150: the caption's last line was cut by the plots below."""
     from unrolled.session.stepper import Session
-    from unrolled.ui.main_window import MainWindow
+    from unrolled.ui.window.main_window import MainWindow
 
     window = MainWindow(Session(Config()))  # at the size it opens with on a large screen
     qtbot.addWidget(window)

@@ -11,7 +11,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.lessons import get_lesson, lesson_from_data, lesson_names, session_clock
-from unrolled.ui import main_window as main_window_module
+from unrolled.ui.window import main_window as main_window_module
 
 from support.figure_boxes import figure_problems
 

@@ -179,7 +179,7 @@ def _press_escape_in_the_progress_dialog(window):
 @pytest.mark.slow
 @pytest.mark.parametrize("index", [1, 2])
 def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qtbot, monkeypatch, index):
-    from unrolled.ui import lesson_mode
+    from unrolled.ui.lessons import lesson_mode
 
     monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
     lesson = _slow_lesson()
@@ -206,7 +206,7 @@ def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qt
 
 
 def test_a_quick_stop_shows_no_progress_dialog(window, monkeypatch):
-    from unrolled.ui import lesson_mode
+    from unrolled.ui.lessons import lesson_mode
 
     opened = []
     monkeypatch.setattr(lesson_mode.StopProgress, "_open",
@@ -217,7 +217,7 @@ def test_a_quick_stop_shows_no_progress_dialog(window, monkeypatch):
 
 
 def test_a_cancelled_first_stop_starts_no_lesson(window, monkeypatch):
-    from unrolled.ui import lesson_mode
+    from unrolled.ui.lessons import lesson_mode
 
     monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
     monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: False)
@@ -314,7 +314,7 @@ def test_opening_another_model_leaves_the_stop_and_a_remote_key_takes_the_lectur
 
 
 def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(window, tmp_path, monkeypatch):
-    from unrolled.ui import lesson_mode
+    from unrolled.ui.lessons import lesson_mode
 
     monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
     window.lessons.start(get_lesson("vanishing-in-five-minutes"))
@@ -329,7 +329,7 @@ def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(windo
 
 def test_a_handout_stop_that_trains_shows_its_progress_and_cancels_within_it(window, tmp_path, monkeypatch):
     from unrolled.session.lessons import lesson_from_data
-    from unrolled.ui import lesson_mode
+    from unrolled.ui.lessons import lesson_mode
 
     lesson = lesson_from_data({"format": "unrolled-lesson", "title": "Long", "stops": [
         {"title": "One", "text": "x", "model": "seed-pos-tagging"},
@@ -351,7 +351,7 @@ def test_the_theory_lines_legend_entry_stays_through_the_loss_step(qapp):
     """Stop 6 (the loss, then the backward pass): the "bound" entry was there after the
     forward pass, gone after the loss and back after the first backward step."""
     from unrolled.session.lessons import build_stop
-    from unrolled.ui.figures import build_figure, laid_out
+    from unrolled.ui.export.figures import build_figure, laid_out
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("The loss, then the backward"))
     session = build_stop(stop)

@@ -231,7 +231,7 @@ def test_a_small_screen_opens_the_window_maximised(qtbot):
     """Sized to the whole of a 1366 x 768 screen, the title bar pushed the status bar off its
     bottom; maximised, the window manager fits it (the test screen, 800 x 600, is small)."""
     from unrolled.session.stepper import Session
-    from unrolled.ui.main_window import MainWindow
+    from unrolled.ui.window.main_window import MainWindow
 
     window = MainWindow(Session(Config(timesteps=4)))
     qtbot.addWidget(window)

@@ -5,7 +5,7 @@ runs on the test's clock: nothing here sleeps."""
 
 from PySide6 import QtCore, QtWidgets
 
-from unrolled.ui.redraw import RedrawThrottle
+from unrolled.ui.control.redraw import RedrawThrottle
 
 from support.clock import FakeClock
 

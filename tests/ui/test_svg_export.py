@@ -13,8 +13,8 @@ from PySide6 import QtGui
 from unrolled.session.figure_data import figures_for
 from unrolled.session.presets import list_presets
 from unrolled.session.stepper import Session
-from unrolled.ui.export import write_figure
-from unrolled.ui.svg import clean_svg
+from unrolled.ui.export.svg import clean_svg
+from unrolled.ui.export.writers import write_figure
 
 QT_LIKE = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <svg width="100mm" height="50mm" viewBox="0 0 400 200" xmlns="http://www.w3.org/2000/svg"

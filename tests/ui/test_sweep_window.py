@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from unrolled.session.sweep import SweepSettings, run_sweep
-from unrolled.ui.sweep_window import SweepWindow
+from unrolled.ui.windows.sweep_window import SweepWindow
 
 
 def make(qtbot):

@@ -5,7 +5,7 @@ from PySide6 import QtWidgets
 
 from unrolled.session.events import Change, Signal
 from unrolled.session.stepper import Phase
-from unrolled.ui.transport import Transport
+from unrolled.ui.control.transport import Transport
 
 
 class Counter:

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _check_where_to_draw(args, parser)
     session, compare = _opened_session(args, parser)
     from ..ui.app import main as run_app
-    from ..ui.export import ExportError
+    from ..ui.export.writers import ExportError
 
     try:
         return run_app(session, screenshot=args.screenshot, compare_changes=compare, lesson=lesson)

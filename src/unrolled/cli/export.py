@@ -80,7 +80,7 @@ def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> N
 def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[list[str], FigureSize | None, Preset]:
     """(the formats, the --size, the preset), each checked; exits 2 with one line otherwise.
     Nothing is built or written before these pass."""
-    from ..ui.export import FORMATS
+    from ..ui.export.writers import FORMATS
 
     empty = empty_option(args, ("preset", "config", "out"))
     if empty is not None:
@@ -104,7 +104,7 @@ def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: in
     """--size parsed, and checked against every figure's PNG size; exits 2 with one line."""
     if text is None:
         return None
-    from ..ui.figures import FIGURE_INCHES
+    from ..ui.export.figures import FIGURE_INCHES
 
     try:
         size = parse_size(text)
@@ -121,7 +121,7 @@ def _session_for(preset: Preset, formats: list[str], out: str, parser: argparse.
     folder is made, so a refusal leaves nothing behind."""
     from ..session.stepper import Session
     from ..session.torch_files import torch_refusal
-    from ..ui.export import ExportError, check_writable_folder
+    from ..ui.export.writers import ExportError, check_writable_folder
 
     try:
         session = Session(preset.config)  # sizes beyond memory are refused before the folder is made
@@ -159,7 +159,7 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
            size: FigureSize | None, parser: argparse.ArgumentParser) -> int:
     """Every figure written, one path a line on stdout; what does not fit, on stderr."""
     from ..ui.app import make_application, quiet_qt_noise
-    from ..ui.export import ExportError, export_all
+    from ..ui.export.writers import ExportError, export_all
 
     quiet_qt_noise()
     make_application()

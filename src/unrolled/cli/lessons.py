@@ -40,8 +40,8 @@ def export_handout(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     lesson = load(args.lesson, parser)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     from ..ui.app import make_application, quiet_qt_noise
-    from ..ui.export import ExportError
-    from ..ui.handout import write_handout
+    from ..ui.export.handout import write_handout
+    from ..ui.export.writers import ExportError
 
     quiet_qt_noise()
     make_application()

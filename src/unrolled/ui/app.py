@@ -10,8 +10,8 @@ from PySide6 import QtCore, QtWidgets
 from ..session.lessons import Lesson
 from ..session.stepper import Session
 from . import theme
-from .export import write_png
-from .main_window import MainWindow
+from .export.writers import write_png
+from .window.main_window import MainWindow
 
 
 def install_excepthook() -> None:

@@ -13,7 +13,7 @@ from PySide6 import QtWidgets
 
 from ...session.inspector_data import Inspection, Line, Quantity, current_timestep, inspect_step
 from ...session.stepper import Phase, Session
-from .seen_only import RefreshWhenSeen
+from ..control.seen_only import RefreshWhenSeen
 
 SMALL = 8  # vectors of at most this many entries are written out; longer ones as norm and range
 

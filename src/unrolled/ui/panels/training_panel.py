@@ -11,11 +11,11 @@ from PySide6 import QtCore, QtWidgets
 from ...session.stepper import Session
 from ...session.training import Trainer, TrainingStep
 from .. import theme
+from ..control.runner import TrainingRunner
 from ..plots.axes import POWER_TICK, IntegerAxis, LogAxis
 from ..plots.legend import place_legend_above_data
 from ..plots.style import set_integer_ticks, style_plot
 from ..plots.training import set_clip_norms
-from ..runner import TrainingRunner
 from .scrolling import keep_rows, scrolled
 
 CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend

@@ -13,7 +13,7 @@ from ...session.formulas import PLOT_FORMULAS
 from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
 from .. import theme
-from ..panels.seen_only import RefreshWhenSeen
+from ..control.seen_only import RefreshWhenSeen
 from .axes import IntegerAxis
 from .style import set_integer_ticks, style_plot
 

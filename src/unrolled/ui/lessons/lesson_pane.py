@@ -4,28 +4,13 @@ at the plot a stop highlights. The lesson mode (lesson_mode.py) drives both."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from html import escape
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.lessons import Lesson, Stop
-from . import theme
-
-_STRONG = re.compile(r"\*\*(.+?)\*\*")
-_EMPHASIS = re.compile(r"\*(.+?)\*")
-
-
-def text_html(text: str) -> str:
-    """A stop's text as HTML: **strong**, *emphasis*, paragraphs at blank lines; the rest
-    (inline math in plain Unicode) as written."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-    html = []
-    for paragraph in paragraphs:
-        words = _EMPHASIS.sub(r"<i>\1</i>", _STRONG.sub(r"<b>\1</b>", escape(paragraph, quote=False)))
-        html.append(f"<p>{words}</p>")
-    return "".join(html)
+from ...session.lesson_text import text_html
+from ...session.lessons import Lesson, Stop
+from .. import theme
 
 
 def _no_focus(button: QtWidgets.QToolButton) -> QtWidgets.QToolButton:

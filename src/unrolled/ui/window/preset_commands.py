@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.config import ConfigError
-from ..session.presets import Preset, get_preset, list_presets, load_file
-from ..session.stepper import Session
-from .actions import make_action
+from ...session.config import ConfigError
+from ...session.presets import Preset, get_preset, list_presets, load_file
+from ...session.stepper import Session
+from ..control.actions import make_action
 
 if TYPE_CHECKING:
     from .status import SessionStatus

@@ -8,8 +8,8 @@ from collections.abc import Generator
 
 from PySide6 import QtCore
 
-from ..session.stepper import Phase, Session
-from ..session.training import Diverged, Trainable
+from ...session.stepper import Phase, Session
+from ...session.training import Diverged, Trainable
 
 CHUNK_SECONDS = 0.025
 REDRAW_HZ = 60

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from ..session.atomic import write_atomically, write_bytes_atomically
-from ..session.figure_data import (
+from ...session.atomic import write_atomically, write_bytes_atomically
+from ...session.figure_data import (
     TEXT_TABLES,
     exported_figures,
     figure_table,
@@ -22,11 +22,11 @@ from ..session.figure_data import (
     write_text_csv,
     write_trace_npz,
 )
-from ..session.figure_size import FigureSize, SizeError, check_pixels, font_scale
-from ..session.stepper import Session
-from ..session.torch_files import safetensors_bytes
-from ..session.training import TrainingStep
-from . import theme
+from ...session.figure_size import FigureSize, SizeError, check_pixels, font_scale
+from ...session.stepper import Session
+from ...session.torch_files import safetensors_bytes
+from ...session.training import TrainingStep
+from .. import theme
 from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted, graphics_views
 from .svg import clean_svg
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.figure_data import figures_for
-from ..session.files import SessionFileError, load_session, save_session
-from ..session.stepper import Session
-from .actions import make_action
-from .export import ExportError, copy_to_clipboard, export_animation, gif_available
-from .export_dialog import ExportDialog
-from .figures import TITLES
+from ...session.figure_data import figures_for
+from ...session.files import SessionFileError, load_session, save_session
+from ...session.stepper import Session
+from ..control.actions import make_action
+from ..dialogs.export_dialog import ExportDialog
+from ..export.figures import TITLES
+from ..export.writers import ExportError, copy_to_clipboard, export_animation, gif_available
 
 if TYPE_CHECKING:
     from .status import SessionStatus

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.stepper import Session
-from . import theme
-from .figures import Dashboard
+from ...session.stepper import Session
+from .. import theme
+from ..export.figures import Dashboard
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),

@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.stepper import Session
-from .actions import describe, make_action
-from .panels.inspector import InspectorPanel
-from .panels.model_panel import ModelPanel
-from .panels.theory_panel import TheoryPanel
-from .panels.training_panel import TrainingPanel
-from .plots.itemized import ItemizedPanel
+from ...session.stepper import Session
+from ..control.actions import describe, make_action
+from ..panels.inspector import InspectorPanel
+from ..panels.model_panel import ModelPanel
+from ..panels.theory_panel import TheoryPanel
+from ..panels.training_panel import TrainingPanel
+from ..plots.itemized import ItemizedPanel
 
 Area = QtCore.Qt.DockWidgetArea
 

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.compare import Comparison
-from ..session.config import ConfigError
-from ..session.events import Change
-from ..session.lessons import (
+from ...session.compare import Comparison
+from ...session.config import ConfigError
+from ...session.events import Change
+from ...session.lessons import (
     Lesson,
     LessonError,
     build_comparison,
@@ -33,14 +33,14 @@ from ..session.lessons import (
     stop_clock,
     with_sentence,
 )
-from ..session.training import Cancelled
-from .actions import make_action
+from ...session.training import Cancelled
+from ..control.actions import make_action
+from ..window.plot_area import TITLE_BAR_PX
 from .lesson_pane import HighlightFrame, LessonPane, text_html
-from .plot_area import TITLE_BAR_PX
 
 if TYPE_CHECKING:
-    from .compare_window import CompareWindow
-    from .main_window import MainWindow
+    from ..window.main_window import MainWindow
+    from ..windows.compare_window import CompareWindow
 
 # the lesson text leaves a framed gradient plot's data this share of the screen's height,
 # and a few pixels more (a row of the layout rounded the other way)
@@ -468,8 +468,8 @@ class LessonMode(QtCore.QObject):
             self.write_handout_to(folder)
 
     def write_handout_to(self, folder: str | Path) -> list[Path]:
-        from .export import ExportError
-        from .handout import write_handout
+        from ..export.handout import write_handout
+        from ..export.writers import ExportError
 
         assert self.lesson is not None
         progress = StopProgress(self.window, f"Writing the handout of {self.lesson.title}...", "Writing the handout")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.compare import Comparison, describe_changes
-from ..session.config import Config, ConfigError
-from ..session.events import Change
-from .actions import make_action
-from .keyboard import SteppingKeys
-from .plots.comparison import ComparisonPlots
-from .runner import REDRAW_HZ, TrainingRunner
-from .transport import Transport
+from ...session.compare import Comparison, describe_changes
+from ...session.config import Config, ConfigError
+from ...session.events import Change
+from ..control.actions import make_action
+from ..control.keyboard import SteppingKeys
+from ..control.runner import REDRAW_HZ, TrainingRunner
+from ..control.transport import Transport
+from ..plots.comparison import ComparisonPlots
 
 CHOICES = (
     ("B is an LSTM", {"cell": "lstm"}),

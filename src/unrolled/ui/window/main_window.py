@@ -13,23 +13,23 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.events import Change
-from ..session.stepper import Session
-from . import theme
-from .actions import make_action, menu_groups, shortcuts_html
+from ...session.events import Change
+from ...session.stepper import Session
+from .. import theme
+from ..control.actions import make_action, menu_groups, shortcuts_html
+from ..control.keyboard import SteppingKeys
+from ..control.redraw import RedrawThrottle
+from ..control.transport import Transport
+from ..lessons.lesson_mode import LessonMode
 from .docks import PanelDocks
 from .file_commands import FileCommands
-from .keyboard import SteppingKeys
-from .lesson_mode import LessonMode
 from .plot_area import PlotArea
 from .preset_commands import PresetCommands
-from .redraw import RedrawThrottle
 from .status import SessionStatus
-from .transport import Transport
 
 if TYPE_CHECKING:  # opened on demand: their imports wait until then
-    from .compare_window import CompareWindow
-    from .sweep_window import SweepWindow
+    from ..windows.compare_window import CompareWindow
+    from ..windows.sweep_window import SweepWindow
 
 PRESENTATION_SCALE = 1.6
 VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
@@ -233,7 +233,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.training_panel.train()
 
     def open_sweep(self) -> None:
-        from .sweep_window import SweepWindow
+        from ..windows.sweep_window import SweepWindow
 
         if self.sweep_window is None:
             self.sweep_window = SweepWindow()
@@ -241,7 +241,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sweep_window.raise_()
 
     def check_gradients(self) -> None:
-        from .gradcheck_dialog import GradcheckDialog
+        from ..dialogs.gradcheck_dialog import GradcheckDialog
 
         self.transport.pause()
         self.gradcheck_dialog = GradcheckDialog(self.session, self)
@@ -256,7 +256,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """A window with A = this config and B = the preset's comparison (or the other cell).
         Beside this window; or, given `over` (a lesson: the plot area, in screen
         coordinates), a window of this one's, in front of it over that rectangle."""
-        from .compare_window import CompareWindow
+        from ..windows.compare_window import CompareWindow
 
         if self.compare_window is not None:
             self.compare_window.close()
@@ -337,12 +337,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._restyle()
 
     def show_shortcuts(self) -> None:
-        from .text_dialog import show_text
+        from ..dialogs.text_dialog import show_text
 
         show_text(self, "Keyboard shortcuts", self.shortcuts_html())
 
     def show_about(self) -> None:
-        from .. import __version__
+        from ... import __version__
 
         QtWidgets.QMessageBox.about(
             self, "About unrolled",

@@ -11,10 +11,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..session.sweep import SweepResult, SweepSettings, run_sweep
-from . import theme
-from .export import ExportError, write_file, write_png
-from .plots.style import style_plot
+from ...session.sweep import SweepResult, SweepSettings, run_sweep
+from .. import theme
+from ..export.writers import ExportError, write_file, write_png
+from ..plots.style import style_plot
 
 COLOURS = {"rnn": theme.VERMILION, "lstm": theme.BLUE, "gru": theme.GREEN}
 NAMES = {"rnn": "vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.events import Change, Signal
+from ...session.events import Change, Signal
 from .actions import make_action
 from .runner import ChunkedRunner, Player
 

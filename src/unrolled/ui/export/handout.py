@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .. import __version__
-from ..session.compare import Comparison
-from ..session.figure_data import figures_for
-from ..session.lessons import (
+from ... import __version__
+from ...session.compare import Comparison
+from ...session.figure_data import figures_for
+from ...session.lesson_text import text_html
+from ...session.lessons import (
     Lesson,
     Stop,
     build_comparison,
@@ -28,13 +29,12 @@ from ..session.lessons import (
     describe_place,
     run_demonstration,
 )
-from ..session.stepper import Session
-from ..session.training import Progress
-from . import theme
-from .export import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
+from ...session.stepper import Session
+from ...session.training import Progress
+from .. import theme
+from ..plots.comparison import ComparisonPlots
 from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
-from .lesson_pane import text_html
-from .plots.comparison import ComparisonPlots
+from .writers import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 
 HANDOUT_FORMATS = ("pdf", "png")
 PAGE_INCHES = (8.27, 11.69)  # A4 portrait
@@ -149,7 +149,7 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
         painter.save()
         painter.translate(left + (width - width * shrink) / 2, y)
         painter.scale(scale, scale)
-        # the widget as shown, also for a QGraphicsView (as ui/export.py paints a figure)
+        # the widget as shown, also for a QGraphicsView (as export/writers.py paints a figure)
         QtWidgets.QWidget.render(figure.widget, painter, QtCore.QPoint(0, 0))
         painter.restore()
         y += height * shrink + 6

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.figure_data import figures_for
-from ..session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
-from ..session.stepper import Session
-from ..session.torch_files import torch_refusal
-from . import theme
-from .export import (
+from ...session.figure_data import figures_for
+from ...session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
+from ...session.stepper import Session
+from ...session.torch_files import torch_refusal
+from .. import theme
+from ..export.figures import FIGURE_INCHES, TITLES
+from ..export.writers import (
     DATA_FORMATS,
     FORMATS,
     ExportError,
@@ -21,7 +22,6 @@ from .export import (
     write_trace,
     write_weights,
 )
-from .figures import FIGURE_INCHES, TITLES
 
 WINDOW = "window"  # the whole window, as it is on screen
 TRACE = "trace"  # every array of the iteration, as NPZ

@@ -4,8 +4,8 @@ the whole trace (at T = 1000, D = 256 that is ~10 ms a step, twice per status re
 
 from __future__ import annotations
 
-from ..engine.traces import first_nonfinite_step
-from ..session.stepper import Session
+from ...engine.traces import first_nonfinite_step
+from ...session.stepper import Session
 
 
 class _TraceWatch:

@@ -13,17 +13,17 @@ from typing import Protocol, runtime_checkable
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..session.figure_data import FIGURES, TRAINING_FIGURES
-from ..session.figure_size import SMALLEST_FONT_SCALE
-from ..session.stepper import Session
-from ..session.training import TrainingStep
-from . import theme
-from .plots.diagram import UnrolledDiagram
-from .plots.gradients import GradientPanel
-from .plots.heatmaps import StateHeatmaps
-from .plots.itemized import ItemizedGradients
-from .plots.loss import LossPlot
-from .plots.training import TITLES as TRAINING_TITLES, TrainingFigure
+from ...session.figure_data import FIGURES, TRAINING_FIGURES
+from ...session.figure_size import SMALLEST_FONT_SCALE
+from ...session.stepper import Session
+from ...session.training import TrainingStep
+from .. import theme
+from ..plots.diagram import UnrolledDiagram
+from ..plots.gradients import GradientPanel
+from ..plots.heatmaps import StateHeatmaps
+from ..plots.itemized import ItemizedGradients
+from ..plots.loss import LossPlot
+from ..plots.training import TITLES as TRAINING_TITLES, TrainingFigure
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {

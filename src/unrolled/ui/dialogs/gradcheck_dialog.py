@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.gradcheck import TOLERANCE, check_snapshot, snapshot
-from ..session.stepper import Session
+from ...session.gradcheck import TOLERANCE, check_snapshot, snapshot
+from ...session.stepper import Session
 
 COLUMNS = ("parameter", "entries checked", "largest relative error", "result")
 

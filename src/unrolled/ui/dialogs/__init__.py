@@ -1,0 +1,1 @@
+"""Dialogs: export, the gradient check and a text viewer."""
