@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,7 +26,9 @@ UNIT_INTERVAL_MAP = "cividis"  # gates in 0..1; colour-blind safe
 @dataclass
 class Theme:
     """Sizes and colours the plots are built with. `scale` multiplies every font and line:
-    1 on screen, about 1.6 in presentation mode, dpi / 96 for an exported figure."""
+    1 on screen, about 1.6 in presentation mode, dpi / 96 for an exported figure. Every
+    view is given the theme it draws with; an exported figure gets a copy of its own
+    (`scaled`), so nothing an export does reaches what the window paints."""
 
     font_pt: float = 10.0
     line_width: float = 2.0
@@ -46,48 +47,58 @@ class Theme:
     def muted(self) -> str:
         return "#3a3a3a" if self.dark else "#f2f2f2"
 
+    def scaled(self, scale: float | None = None, dark: bool | None = None) -> Theme:
+        """A copy with another scale or colour scheme; this theme is left as it is."""
+        return replace(self, scale=self.scale if scale is None else scale, dark=self.dark if dark is None else dark)
 
+    def px(self, n: float) -> float:
+        """A length in pixels at this theme's scale."""
+        return n * self.scale
+
+    def pen(self, colour: str, width: float | None = None, style=None):
+        import pyqtgraph as pg
+
+        kwargs = {"width": self.px(self.line_width if width is None else width)}
+        if style is not None:
+            kwargs["style"] = style
+        return pg.mkPen(colour, **kwargs)
+
+    def points(self, relative: float = 1.0) -> float:
+        """A font size in points at this theme's scale, `relative` times the base size."""
+        return self.font_pt * self.scale * relative
+
+    def qfont(self, relative: float = 1.0):
+        from PySide6 import QtGui
+
+        font = QtGui.QFont()
+        font.setPointSizeF(self.points(relative))
+        return font
+
+    def palette(self):
+        """The application palette for this colour scheme (Qt's own for light)."""
+        from PySide6 import QtGui, QtWidgets
+
+        if not self.dark:
+            return QtWidgets.QApplication.style().standardPalette()
+        p = QtGui.QPalette()
+        role, colour = QtGui.QPalette.ColorRole, QtGui.QColor
+        for r, c in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
+                     (role.AlternateBase, "#2b2b2b"), (role.Text, "#e6e6e6"), (role.Button, "#3a3a3a"),
+                     (role.ButtonText, "#e6e6e6"), (role.Highlight, BLUE), (role.HighlightedText, "#ffffff"),
+                     (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6"),
+                     (role.PlaceholderText, "#9a9a9a")):
+            p.setColor(r, colour(c))
+        # a fixed field (greyed) must look unlike an editable one, as in the light theme
+        disabled = QtGui.QPalette.ColorGroup.Disabled
+        for r in (role.WindowText, role.Text, role.ButtonText):
+            p.setColor(disabled, r, colour("#7f7f7f"))
+        p.setColor(disabled, role.Base, colour("#2b2b2b"))
+        return p
+
+
+# The live window's theme: presentation mode and the colour scheme change it, and the
+# window's views hold it. Nothing else changes it; an export builds with a copy.
 THEME = Theme()
-
-
-@contextmanager
-def styled(scale: float | None = None, dark: bool | None = None):
-    """Build (and paint) widgets with another scale or colour scheme, then restore."""
-    saved = (THEME.scale, THEME.dark)
-    if scale is not None:
-        THEME.scale = scale
-    if dark is not None:
-        THEME.dark = dark
-    try:
-        yield THEME
-    finally:
-        THEME.scale, THEME.dark = saved
-
-
-def px(n: float) -> float:
-    """A length in pixels at the current scale."""
-    return n * THEME.scale
-
-
-def pen(colour: str, width: float | None = None, style=None):
-    import pyqtgraph as pg
-
-    kwargs = {"width": px(THEME.line_width if width is None else width)}
-    if style is not None:
-        kwargs["style"] = style
-    return pg.mkPen(colour, **kwargs)
-
-
-def font_pt(relative: float = 1.0) -> float:
-    return THEME.font_pt * THEME.scale * relative
-
-
-def qfont(relative: float = 1.0):
-    from PySide6 import QtGui
-
-    font = QtGui.QFont()
-    font.setPointSizeF(font_pt(relative))
-    return font
 
 
 def configure_pyqtgraph() -> None:
@@ -122,24 +133,3 @@ def timestep_ticks(T: int, target: int = 10) -> list[int]:
     if step <= 2:
         return list(range(1, T + 1, step))
     return [1, *list(range(step, T + 1, step))]
-
-
-def palette():
-    """The application palette for the current colour scheme (Qt's own for light)."""
-    from PySide6 import QtGui, QtWidgets
-
-    if not THEME.dark:
-        return QtWidgets.QApplication.style().standardPalette()
-    p = QtGui.QPalette()
-    role, colour = QtGui.QPalette.ColorRole, QtGui.QColor
-    for r, c in ((role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
-                 (role.AlternateBase, "#2b2b2b"), (role.Text, "#e6e6e6"), (role.Button, "#3a3a3a"),
-                 (role.ButtonText, "#e6e6e6"), (role.Highlight, BLUE), (role.HighlightedText, "#ffffff"),
-                 (role.ToolTipBase, "#2b2b2b"), (role.ToolTipText, "#e6e6e6"), (role.PlaceholderText, "#9a9a9a")):
-        p.setColor(r, colour(c))
-    # a fixed field (greyed) must look unlike an editable one, as in the light theme
-    disabled = QtGui.QPalette.ColorGroup.Disabled
-    for r in (role.WindowText, role.Text, role.ButtonText):
-        p.setColor(disabled, r, colour("#7f7f7f"))
-    p.setColor(disabled, role.Base, colour("#2b2b2b"))
-    return p

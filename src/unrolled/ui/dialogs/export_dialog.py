@@ -213,7 +213,7 @@ class ExportDialog(QtWidgets.QDialog):
         if problem is not None:
             raise ExportError(problem)
         return write_figure(self.session, name, path, self.format.currentData(), self.dpi.value(),
-                            self.chosen_inches())
+                            self.chosen_inches(), theme=theme.THEME)
 
     def _on_save(self) -> None:
         start = str(Path(_export_folder()) / self.suggested_name())
@@ -234,6 +234,6 @@ class ExportDialog(QtWidgets.QDialog):
             QtWidgets.QApplication.clipboard().setImage(self.main_window.grab().toImage())
         elif self.size_problem() is None:
             try:
-                copy_to_clipboard(self.session, name, inches=self.chosen_inches())
+                copy_to_clipboard(self.session, name, inches=self.chosen_inches(), theme=theme.THEME)
             except ExportError as error:
                 QtWidgets.QMessageBox.warning(self, "Copy failed", str(error))

@@ -1,7 +1,8 @@
 """The figures a lecturer exports, built as standalone widgets from a session.
 
-Every figure is built fresh, off screen, under the theme's current scale and colours, so
-an exported figure has fonts and lines sized for its resolution, not screen hairlines.
+Every figure is built fresh, off screen, with the theme it is given (a copy of the
+window's at the figure's scale), so an exported figure has fonts and lines sized for its
+resolution, not screen hairlines, and the window's own theme is never touched.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from ...session.figure_data import FIGURES, TRAINING_FIGURES
 from ...session.figure_size import SMALLEST_FONT_SCALE
 from ...session.stepper import Session
 from ...session.training import TrainingStep
-from .. import theme
 from ..plots.diagram import UnrolledDiagram
 from ..plots.gradients import GradientPanel
 from ..plots.heatmaps import StateHeatmaps
 from ..plots.itemized import ItemizedGradients
 from ..plots.loss import LossPlot
 from ..plots.training import TITLES as TRAINING_TITLES, TrainingFigure
+from ..theme import Theme
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {
@@ -57,14 +58,14 @@ DashboardView = UnrolledDiagram | StateHeatmaps | GradientPanel | LossPlot
 class Dashboard(QtWidgets.QWidget):
     """The diagram above; the state heatmaps left; the gradients and the loss right."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
-        self.diagram = UnrolledDiagram()
-        self.heatmaps = StateHeatmaps()
-        self.gradients = GradientPanel()
+        self.diagram = UnrolledDiagram(theme=theme)
+        self.heatmaps = StateHeatmaps(theme=theme)
+        self.gradients = GradientPanel(theme=theme)
         self.gradients.show_choice.hide()
         self.gradients.show_label.hide()
-        self.loss = LossPlot()
+        self.loss = LossPlot(theme=theme)
         grid = QtWidgets.QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(0)
@@ -90,28 +91,30 @@ def graphics_views(widget: QtWidgets.QWidget) -> list[pg.GraphicsView]:
     return views
 
 
-def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWidget:
-    """An empty figure widget; call `refresh(session)` once it has its size. `steps`: the
-    training run a training figure draws."""
+def build_figure(name: str, steps: Sequence[TrainingStep] = (), theme: Theme | None = None) -> QtWidgets.QWidget:
+    """An empty figure widget drawn with `theme` (a light one at scale 1 when none is
+    given); call `refresh(session)` once it has its size. `steps`: the training run a
+    training figure draws."""
+    theme = Theme() if theme is None else theme
     if name in TRAINING_FIGURES:
-        return TrainingFigure(name, steps)
+        return TrainingFigure(name, steps, theme=theme)
     if name == "dashboard":
-        return Dashboard()
+        return Dashboard(theme=theme)
     if name == "diagram":
-        return UnrolledDiagram()
+        return UnrolledDiagram(theme=theme)
     if name == "hidden_states":
-        return StateHeatmaps(keys="states")
+        return StateHeatmaps(keys="states", theme=theme)
     if name == "gates":
-        return StateHeatmaps(keys="gates")
+        return StateHeatmaps(keys="gates", theme=theme)
     if name == "grad_norms":
-        panel = GradientPanel()
+        panel = GradientPanel(theme=theme)
         panel.show_choice.hide()  # the figure shows both curves; the choice is for the screen
         panel.show_label.hide()
         return panel
     if name == "loss":
-        return LossPlot()
+        return LossPlot(theme=theme)
     if name == "itemized_gradients":
-        return ItemizedGradients()
+        return ItemizedGradients(theme=theme)
     raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
 
 
@@ -136,16 +139,52 @@ def _as_figure(widget: QtWidgets.QWidget) -> None:
 
 def laid_out(widget: QtWidgets.QWidget, width: int, height: int, session: Session) -> QtWidgets.QWidget:
     """Give an off-screen figure its size and its data, ready to render, without the
-    screen aids (the cursor at the current timestep, the gradient panel's selector)."""
+    screen aids (the cursor at the current timestep, the gradient panel's selector). The
+    layout is done here, on the figure alone: no event loop runs, so nothing else in the
+    application (a window with a step pending) moves meanwhile."""
     _as_figure(widget)
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     assert isinstance(widget, Refreshable), widget  # a figure from build_figure
     widget.resize(width, height)
-    widget.show()
-    QtWidgets.QApplication.processEvents()
+    widget.show()  # sends the pending resize events and activates the top layout
+    lay_out_now(widget)
     widget.refresh(session)
-    QtWidgets.QApplication.processEvents()
+    lay_out_now(widget)
     return widget
+
+
+LAYOUT_PASSES = 8  # a wrapped title's new height asks for another pass; a few settle any figure
+
+
+def lay_out_now(widget: QtWidgets.QWidget) -> None:
+    """Lay out `widget` and its plots as the next turn of the event loop would, at once:
+    its widgets' layouts activated, then the layout requests of its own widgets and plot
+    items delivered (pass after pass until none is left), and no other event."""
+    for _ in range(LAYOUT_PASSES):
+        before = _geometries(widget)
+        for child in (widget, *widget.findChildren(QtWidgets.QWidget)):
+            layout = child.layout()
+            if layout is not None:
+                layout.activate()
+        for receiver in _layout_receivers(widget):
+            QtCore.QCoreApplication.sendPostedEvents(receiver, QtCore.QEvent.Type.LayoutRequest)
+        if _geometries(widget) == before:
+            return
+
+
+def _layout_receivers(widget: QtWidgets.QWidget) -> list[QtCore.QObject]:
+    """The figure's widgets and the plot items (QGraphicsWidgets) in its views."""
+    receivers: list[QtCore.QObject] = [widget, *widget.findChildren(QtWidgets.QWidget)]
+    for view in graphics_views(widget):
+        receivers += [item for item in view.scene().items() if isinstance(item, QtWidgets.QGraphicsWidget)]
+    return receivers
+
+
+def _geometries(widget: QtWidgets.QWidget) -> list[tuple[float, float, float, float]]:
+    boxes = [QtCore.QRectF(child.geometry()) for child in widget.findChildren(QtWidgets.QWidget)]
+    for view in graphics_views(widget):
+        boxes += [item.geometry() for item in view.scene().items() if isinstance(item, QtWidgets.QGraphicsWidget)]
+    return [(b.x(), b.y(), b.width(), b.height()) for b in boxes]
 
 
 class FigureDoesNotFit(ValueError):
@@ -189,23 +228,24 @@ def _squeezed(plot: pg.PlotItem) -> float:
 
 @contextmanager
 def fitted(name: str, session: Session, pixels: QtCore.QSize, resolution_scale: float, font_scale: float,
-           steps: Sequence[TrainingStep] = ()) -> Iterator[QtWidgets.QWidget]:
-    """Figure `name` laid out at `pixels`, its fonts and lines `font_scale` times the usual
-    (times `resolution_scale`, the DPI over the screen's), under that theme scale until the
-    block ends. A figure cut at that scale is laid out again with smaller text, down to
-    SMALLEST_FONT_SCALE; one that still does not fit raises FigureDoesNotFit."""
+           steps: Sequence[TrainingStep] = (), theme: Theme | None = None) -> Iterator[QtWidgets.QWidget]:
+    """Figure `name` laid out at `pixels`, drawn with a copy of `theme` (default: light)
+    whose fonts and lines are `font_scale` times the usual (times `resolution_scale`, the
+    DPI over the screen's), until the block ends. A figure cut at that scale is laid out
+    again with smaller text, down to SMALLEST_FONT_SCALE; one that still does not fit
+    raises FigureDoesNotFit."""
+    base = Theme() if theme is None else theme
     scale = font_scale
     while True:
-        with theme.styled(scale=resolution_scale * scale):
-            widget = laid_out(build_figure(name, steps), pixels.width(), pixels.height(), session)
-            try:
-                fits = overflow(widget) <= 1.01
-                if fits:
-                    yield widget
-                    return
-            finally:
-                widget.close()
-                widget.deleteLater()
+        widget = laid_out(build_figure(name, steps, base.scaled(scale=resolution_scale * scale)),
+                          pixels.width(), pixels.height(), session)
+        try:
+            if overflow(widget) <= 1.01:
+                yield widget
+                return
+        finally:
+            widget.close()
+            widget.deleteLater()
         if scale <= SMALLEST_FONT_SCALE:
-            raise FigureDoesNotFit(name, theme.THEME.font_pt * scale)
+            raise FigureDoesNotFit(name, base.font_pt * scale)
         scale = max(scale * 0.85, SMALLEST_FONT_SCALE)

@@ -31,9 +31,9 @@ from ...session.lessons import (
 )
 from ...session.stepper import Session
 from ...session.training import Progress
-from .. import theme
 from ..plots.comparison import ComparisonPlots
-from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out
+from ..theme import Theme
+from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out, lay_out_now
 from .writers import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 
 HANDOUT_FORMATS = ("pdf", "png")
@@ -50,6 +50,8 @@ WINDOW_WORDS = re.compile(r"\bPage(Down|Up)\b|\bpress\b|Return to stop|\bpanel\b
                           r"\bclick", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
 INK, MUTED = QtGui.QColor("#1a1a1a"), QtGui.QColor("#666666")
+
+PAPER = Theme(scale=1.0, dark=False)  # a handout's figures: light, at the page's resolution
 
 
 @dataclass
@@ -170,7 +172,7 @@ def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = N
     figures = []
     for name in names:
         w, h = FIGURE_INCHES[name]
-        widget = laid_out(build_figure(name), round(w * SCREEN_DPI), round(h * SCREEN_DPI), session)
+        widget = laid_out(build_figure(name, theme=PAPER), round(w * SCREEN_DPI), round(h * SCREEN_DPI), session)
         figures.append(Figure(TITLES[name] + (" (A)" if comparison is not None else ""), widget))
     trained = 0
     if comparison is not None:
@@ -184,16 +186,16 @@ def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = N
 def comparison_figure(comparison: Comparison, trained: int) -> Figure:
     """The comparison's plots as its window draws them: the gradients alone before training,
     the gradients and the losses after `trained` iterations."""
-    widget = ComparisonPlots(comparison)
+    widget = ComparisonPlots(comparison, theme=PAPER)
     if not trained:
         widget.removeItem(widget.loss_plot)
     w, h = TRAINED_COMPARISON_INCHES if trained else COMPARISON_INCHES
     widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(round(w * SCREEN_DPI), round(h * SCREEN_DPI * (1 if trained else 0.8)))
     widget.show()
-    QtWidgets.QApplication.processEvents()
+    lay_out_now(widget)
     widget.refresh(comparison)
-    QtWidgets.QApplication.processEvents()
+    lay_out_now(widget)
     a, b = comparison.names
     if not trained:
         caption = f"Compared at this stop: A ({a}) and B ({b}) on the same batch"
@@ -228,20 +230,19 @@ def write_handout(lesson: Lesson, folder: str | Path, formats=HANDOUT_FORMATS, d
         for stop in lesson.stops:
             session = build_stop_trained(stop, end=True, lesson=lesson.name, progress=work)[0]
             comparison, note = build_comparison(stop, end=True, progress=work) if stop.compare else (None, "")
-            with theme.styled(scale=1.0, dark=False):
-                figures, trained = stop_figures(stop, session, comparison, demonstrates_training(stop), work)
-                if trained and comparison is not None:
-                    note = comparison.stopped_note() or note
-                try:
-                    if painter is not None and pdf is not None:
-                        pdf.newPage()
-                        paint_stop_page(painter, lesson, stop, session, figures, note)
-                    if "png" in formats:
-                        written.append(_write_png(lesson, stop, session, figures, note, folder, dpi))
-                finally:
-                    for figure in figures:
-                        figure.widget.close()
-                        figure.widget.deleteLater()
+            figures, trained = stop_figures(stop, session, comparison, demonstrates_training(stop), work)
+            if trained and comparison is not None:
+                note = comparison.stopped_note() or note
+            try:
+                if painter is not None and pdf is not None:
+                    pdf.newPage()
+                    paint_stop_page(painter, lesson, stop, session, figures, note)
+                if "png" in formats:
+                    written.append(_write_png(lesson, stop, session, figures, note, folder, dpi))
+            finally:
+                for figure in figures:
+                    figure.widget.close()
+                    figure.widget.deleteLater()
             if progress is not None:
                 progress(stop.number, len(lesson.stops))
         if painter is not None:

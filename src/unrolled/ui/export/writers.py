@@ -26,7 +26,7 @@ from ...session.figure_size import FigureSize, SizeError, check_pixels, font_sca
 from ...session.stepper import Session
 from ...session.torch_files import safetensors_bytes
 from ...session.training import TrainingStep
-from .. import theme
+from ..theme import Theme
 from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted, graphics_views
 from .svg import clean_svg
 
@@ -118,9 +118,9 @@ def write_png(path: str | Path, image: QtGui.QImage | QtGui.QPixmap) -> Path:
     return write_file(path, image_bytes(image, str(path)))
 
 
-def render_image(widget: QtWidgets.QWidget, dpi: int | None = None) -> QtGui.QImage:
+def render_image(widget: QtWidgets.QWidget, dpi: int | None = None, background: str = "#ffffff") -> QtGui.QImage:
     image = QtGui.QImage(widget.size(), QtGui.QImage.Format.Format_ARGB32)
-    image.fill(QtGui.QColor(theme.THEME.background))
+    image.fill(QtGui.QColor(background))
     painter = QtGui.QPainter(image)
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
@@ -137,14 +137,14 @@ def _scene_items(widget: QtWidgets.QWidget) -> list:
     return [item for view in graphics_views(widget) for item in view.scene().items() if hasattr(item, "setExportMode")]
 
 
-def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
+def _paint_vector(widget: QtWidgets.QWidget, device, background: str) -> None:
     """Export mode makes pyqtgraph draw scatter markers as paths, not cached pixmaps."""
     items = _scene_items(widget)
     for item in items:
         item.setExportMode(True, {"antialias": True})
     painter = QtGui.QPainter(device)
     try:
-        painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(theme.THEME.background))
+        painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(background))
         QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
     finally:
         painter.end()
@@ -153,10 +153,13 @@ def _paint_vector(widget: QtWidgets.QWidget, device) -> None:
 
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,
-                 inches: tuple[float, float] | None = None, steps: Sequence[TrainingStep] = ()) -> Path:
+                 inches: tuple[float, float] | None = None, steps: Sequence[TrainingStep] = (),
+                 theme: Theme | None = None) -> Path:
     """Write figure `name` of `session` to `path` as fmt (png, svg, pdf or csv), `inches`
     wide and high (default: the figure's own size; fonts and lines scale with the size, see
-    `figure_size`); `steps`: the training run behind a training figure."""
+    `figure_size`); `steps`: the training run behind a training figure; `theme`: the
+    colours it is drawn with (default: light), scaled for the figure on a copy."""
+    theme = Theme() if theme is None else theme
     path = Path(path)
     check_writable_folder(path.parent)  # an unwritable place is refused with its reason first
     if fmt == "csv":
@@ -178,18 +181,18 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
     scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
     try:
-        with fitted(name, session, size, dots / SCREEN_DPI, scale, steps) as widget:
-            data = _render(widget, name, session, fmt, dpi, size, (width_in, height_in), path)
+        with fitted(name, session, size, dots / SCREEN_DPI, scale, steps, theme) as widget:
+            data = _render(widget, name, session, fmt, dpi, size, (width_in, height_in), path, theme)
     except FigureDoesNotFit as error:
         raise FigureTooSmall.of(error, (width_in, height_in)) from error
     return write_file(path, data)
 
 
 def _render(widget: QtWidgets.QWidget, name: str, session: Session, fmt: str, dpi: int,
-            size: QtCore.QSize, inches: tuple[float, float], path: Path) -> bytes:
+            size: QtCore.QSize, inches: tuple[float, float], path: Path, theme: Theme) -> bytes:
     """The laid-out figure painted as fmt, in memory; `path` is the file it becomes, for messages."""
     if fmt == "png":
-        return image_bytes(render_image(widget, dpi), str(path))
+        return image_bytes(render_image(widget, dpi, theme.background), str(path))
     memory = _Memory()
     if fmt == "svg":
         generator = QtSvg.QSvgGenerator()
@@ -199,7 +202,7 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, fmt: str, dp
         generator.setResolution(SCREEN_DPI)
         generator.setTitle(f"unrolled: {name}")
         generator.setDescription(f"{session.config.cell} T={session.T} D={session.config.n_hidden}")
-        _paint_vector(widget, generator)  # the painter's end writes the closing tags
+        _paint_vector(widget, generator, theme.background)  # the painter's end writes the closing tags
         del generator
         family = QtGui.QFontInfo(theme.qfont()).family()
         return clean_svg(memory.bytes(str(path)).decode("utf-8"), family).encode("utf-8")
@@ -209,18 +212,19 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, fmt: str, dp
     writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
     writer.setTitle(f"unrolled: {name}")
     writer.setCreator("unrolled")
-    _paint_vector(widget, writer)  # the painter's end completes the document
+    _paint_vector(widget, writer, theme.background)  # the painter's end completes the document
     del writer
     return memory.bytes(str(path))
 
 
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
                steps: Sequence[TrainingStep] = (), size: FigureSize | None = None,
-               too_small: list[str] | None = None) -> list[Path]:
+               too_small: list[str] | None = None, theme: Theme | None = None) -> list[Path]:
     """Every figure of the session (and of the training run `steps`) in every format:
     folder/<figure>.<format>, at `size` (default: each figure's own). The loss is left out
     before any iteration. A figure `size` cannot hold is left out and its message added to
-    `too_small` when a list is given (else FigureTooSmall is raised)."""
+    `too_small` when a list is given (else FigureTooSmall is raised). `theme`: as for
+    `write_figure`."""
     folder = check_writable_folder(folder)
     written = []
     for name in exported_figures(session, steps):
@@ -229,7 +233,7 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
                 continue
             try:
                 written.append(write_figure(session, name, folder / f"{name}.{fmt}", fmt, dpi,
-                                            figure_inches(name, size), steps))
+                                            figure_inches(name, size), steps, theme))
             except FigureTooSmall as error:
                 if too_small is None:
                     raise
@@ -269,15 +273,16 @@ def write_weights(session: Session, path: str | Path) -> Path:
 
 
 def copy_to_clipboard(session: Session, name: str, dpi: int = 150,
-                      inches: tuple[float, float] | None = None) -> QtGui.QImage:
+                      inches: tuple[float, float] | None = None, theme: Theme | None = None) -> QtGui.QImage:
     """Figure `name` as an image on the clipboard, ready to paste into a slide, `inches`
-    wide and high (default: its own size)."""
+    wide and high (default: its own size), drawn with `theme` as for `write_figure`."""
+    theme = Theme() if theme is None else theme
     width_in, height_in = inches or FIGURE_INCHES[name]
     pixels = QtCore.QSize(round(width_in * dpi), round(height_in * dpi))
     scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
     try:
-        with fitted(name, session, pixels, dpi / SCREEN_DPI, scale) as widget:
-            image = render_image(widget, dpi)
+        with fitted(name, session, pixels, dpi / SCREEN_DPI, scale, theme=theme) as widget:
+            image = render_image(widget, dpi, theme.background)
     except FigureDoesNotFit as error:
         raise FigureTooSmall.of(error, (width_in, height_in)) from error
     QtWidgets.QApplication.clipboard().setImage(image)
@@ -293,14 +298,15 @@ def gif_available() -> bool:
 
 
 def export_animation(session: Session, folder: str | Path, name: str = "dashboard", dpi: int = 100,
-                     gif: bool = True, progress=None) -> list[Path]:
+                     gif: bool = True, progress=None, theme: Theme | None = None) -> list[Path]:
     """frame_0000.png ... for every step of an iteration, and animation.gif when Pillow is
-    installed. progress(done, total) may return False to cancel (files so far are kept)."""
+    installed. progress(done, total) may return False to cancel (files so far are kept).
+    `theme`: as for `write_figure`."""
     folder = check_writable_folder(folder)
     total = session.steps_per_iteration + 1
     frames = []
     for index, replay in enumerate(session.replay_iteration()):
-        frames.append(write_figure(replay, name, folder / f"frame_{index:04d}.png", "png", dpi))
+        frames.append(write_figure(replay, name, folder / f"frame_{index:04d}.png", "png", dpi, theme=theme))
         if progress is not None and progress(index + 1, total) is False:
             return frames
     if gif and gif_available():

@@ -87,7 +87,7 @@ class SampleView(QtWidgets.QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.invertY(True)
-        style_plot(self.plot)
+        style_plot(self.plot, theme.THEME)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get(theme.UNIT_INTERVAL_MAP))
         self.plot.addItem(self.image)
@@ -134,7 +134,7 @@ class SampleView(QtWidgets.QWidget):
     def restyle(self) -> None:
         """The theme changed (dark, F5): the strip's background and axis follow it."""
         self.graphics.setBackground(theme.THEME.background)
-        style_plot(self.plot)
+        style_plot(self.plot, theme.THEME)
         self.refresh()
 
     def use_new_seed(self) -> None:

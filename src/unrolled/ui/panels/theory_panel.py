@@ -152,26 +152,27 @@ class TheoryPanel(QtWidgets.QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.eigen_plot = self.graphics.addPlot(row=0, col=0)
-        style_plot(self.eigen_plot, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
+        style_plot(self.eigen_plot, theme.THEME, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
         self.eigen_plot.setAspectLocked(True)
         self.eigen_plot.setMenuEnabled(False)
         self.eigen_plot.setMouseEnabled(x=False, y=False)  # the wheel scrolls the panel
         angles = np.linspace(0, 2 * np.pi, 200)
-        self.unit_circle = self.eigen_plot.plot(np.cos(angles), np.sin(angles), pen=theme.pen(theme.GREY, 1.5))
-        self.rho_circle = self.eigen_plot.plot([], [], pen=theme.pen(theme.VERMILION, 1.5, QtCore.Qt.PenStyle.DashLine))
-        self.eigen = pg.ScatterPlotItem(size=theme.px(7), brush=theme.BLUE, pen=None)
+        self.unit_circle = self.eigen_plot.plot(np.cos(angles), np.sin(angles), pen=theme.THEME.pen(theme.GREY, 1.5))
+        self.rho_circle = self.eigen_plot.plot([], [],
+                                               pen=theme.THEME.pen(theme.VERMILION, 1.5, QtCore.Qt.PenStyle.DashLine))
+        self.eigen = pg.ScatterPlotItem(size=theme.THEME.px(7), brush=theme.BLUE, pen=None)
         self.eigen_plot.addItem(self.eigen)
         self.jac_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": DecadeAxis("left")})
-        style_plot(self.jac_plot, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
+        style_plot(self.jac_plot, theme.THEME, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
         self.jac_plot.setMouseEnabled(x=False, y=False)
-        self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+        self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.points():.1f}pt",
                                               labelTextColor=theme.THEME.foreground)
-        self.product = self.jac_plot.plot([], [], pen=theme.pen(theme.BLUE), name="||dh_T/dh_t||")
-        self.bound = self.jac_plot.plot([], [], pen=theme.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
+        self.product = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.BLUE), name="||dh_T/dh_t||")
+        self.bound = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
                                         name=f"bound (γ σ_max){TO_THE_STEPS_BACK}")
-        self.forget = self.jac_plot.plot([], [], pen=theme.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
+        self.forget = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
                                          name="max prod of forget gates")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(controls)

@@ -65,30 +65,30 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy_plot = self.graphics.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom")})
         # no rotated "accuracy" beside it: the title names it, and in a short dock (F5, the
         # Theory panel below) the scroll area's edge cut that label to "ccuracy"
-        style_plot(self.accuracy_plot, "Accuracy per iteration (classification)", {"bottom": "iteration"})
+        style_plot(self.accuracy_plot, theme.THEME, "Accuracy per iteration (classification)", {"bottom": "iteration"})
         self.accuracy_plot.setYRange(0, 1)
         self.norm_plot = self.graphics.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                         "bottom": IntegerAxis("bottom")})
         self.norm_plot.setLogMode(y=True)
-        style_plot(self.norm_plot, "Gradient norm, before and after clipping",
+        style_plot(self.norm_plot, theme.THEME, "Gradient norm, before and after clipping",
                          {"bottom": "iteration", "left": "||g||"}, widest_tick=POWER_TICK)
         self.latest_plot = self.graphics.addPlot(row=0, col=2, axisItems={"left": LogAxis("left"),
                                                                           "bottom": IntegerAxis("bottom")})
         self.latest_plot.setLogMode(y=True)
-        style_plot(self.latest_plot, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
+        style_plot(self.latest_plot, theme.THEME, "||dL/dh_t|| of the latest batch", {"bottom": "t", "left": "norm"},
                          widest_tick=POWER_TICK)
         # the data areas of the three plots line up in a column
         self.accuracy_plot.getAxis("left").setWidth(self.norm_plot.getAxis("left").width())
-        self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
+        self.norm_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.points():.1f}pt",
                                  labelTextColor=theme.THEME.foreground)
         # placed again in the plot's final size: curves drawn before the panel is laid out
         # (a lesson's stop trains first, then opens the panel) would lie under the legend
         self.norm_plot.vb.sigResized.connect(self._place_legend)
-        self.accuracy = self.accuracy_plot.plot([], [], pen=theme.pen(theme.GREEN))
-        self.before = self.norm_plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping")
-        self.after = self.norm_plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
+        self.accuracy = self.accuracy_plot.plot([], [], pen=theme.THEME.pen(theme.GREEN))
+        self.before = self.norm_plot.plot([], [], pen=theme.THEME.pen(theme.VERMILION), name="before clipping")
+        self.after = self.norm_plot.plot([], [], pen=theme.THEME.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
                                          name="after clipping")
-        self.latest = self.latest_plot.plot([], [], pen=theme.pen(theme.BLUE), connect="finite")
+        self.latest = self.latest_plot.plot([], [], pen=theme.THEME.pen(theme.BLUE), connect="finite")
         for plot in (self.accuracy_plot, self.norm_plot, self.latest_plot):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)  # the wheel scrolls the panel, it does not zoom a plot
@@ -204,7 +204,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.accuracy.setData(iterations[finite], accuracy[finite])
         # as the exported figure: a zero norm is a gap, not a point at 1e-300, which would
         # leave no room below 10^308 for the legend
-        set_clip_norms(self.before, self.after, steps)
+        set_clip_norms(self.before, self.after, steps, theme.THEME)
         latest = steps[-1].dh_norm
         t = np.arange(1, len(latest) + 1)
         keep = np.isfinite(latest) & (latest > 0)

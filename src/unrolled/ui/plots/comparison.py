@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore
 
 from ...session.compare import Comparison, baseline_loss
-from .. import theme
+from ..theme import BLUE, GREY, ORANGE, THEME, Theme
 from .axes import POWER_TICK, IntegerAxis, LogAxis
 from .fit import legend_above
 from .loss import MARKERS_UP_TO
@@ -28,40 +28,42 @@ OFF_SCALE_ROOM = 0.35
 
 
 class ComparisonPlots(pg.GraphicsLayoutWidget):
-    def __init__(self, comparison: Comparison, parent=None):
+    def __init__(self, comparison: Comparison, parent=None, theme: Theme | None = None):
         super().__init__(parent)
-        self.setBackground(theme.THEME.background)
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        self.theme = theme
+        self.setBackground(theme.background)
         self.grad_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left"),
                                                                "bottom": IntegerAxis("bottom")})
         self.grad_plot.setLogMode(y=True)
-        style_plot(self.grad_plot, "Gradient of the last step's loss",
+        style_plot(self.grad_plot, theme, "Gradient of the last step's loss",
                          {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
-        self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                 labelTextColor=theme.THEME.foreground)
+        self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.points():.1f}pt",
+                                 labelTextColor=theme.foreground)
         legend_above(self.grad_plot)
         # whole iterations, as many labels as the axis's width holds (a paper column's ran
         # together as "100120140")
         self.loss_plot = self.addPlot(row=0, col=1, axisItems={"left": LogAxis("left"),
                                                                "bottom": IntegerAxis("bottom")})
         self.loss_plot.setLogMode(y=True)
-        style_plot(self.loss_plot, "Loss per iteration", {"bottom": "iteration", "left": "loss"},
+        style_plot(self.loss_plot, theme, "Loss per iteration", {"bottom": "iteration", "left": "loss"},
                          widest_tick=POWER_TICK)
-        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                                    labelTextColor=theme.THEME.foreground)
+        self.loss_legend = self.loss_plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.points():.1f}pt",
+                                                    labelTextColor=theme.foreground)
         legend_above(self.loss_plot)
         self.curves, self.losses = [], []
         self._names: tuple[str, str] | None = None  # the legends' names, renamed when they change
         self._ticks_for: int | None = None  # the T the gradient plot's t axis is labelled for
         # a marker at every point: after one iteration the loss is one point, which a line alone leaves out
         self.symbols = {}
-        for colour, symbol in ((theme.BLUE, "o"), (theme.ORANGE, "s")):
+        for colour, symbol in ((BLUE, "o"), (ORANGE, "s")):
             marks = {"symbol": symbol, "symbolSize": theme.px(7), "symbolBrush": colour, "symbolPen": None}
             self.curves.append(self.grad_plot.plot([], [], pen=theme.pen(colour), connect="finite", **marks))
             self.losses.append(self.loss_plot.plot([], [], pen=theme.pen(colour), **marks))
             self.symbols[self.losses[-1]] = symbol
         # the loss of a model that ignores its input (guessing, or predicting the mean), a
         # data item so that the y range includes it
-        self.chance = self.loss_plot.plot([], [], pen=theme.pen(theme.GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
+        self.chance = self.loss_plot.plot([], [], pen=theme.pen(GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
         self.baseline = baseline_loss(comparison.a.config)  # A and B share the task, hence the loss and C
         if self.baseline is not None:
             self.loss_legend.addItem(self.chance, self.baseline[1])
@@ -69,7 +71,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
             plot.setMenuEnabled(False)
         # the losses of a network that overflowed, above the range that shows the other's
         # curve: triangles at the top edge, their largest value in the legend (off the data)
-        self.off_scale = pg.ScatterPlotItem(symbol="t1", size=theme.px(11), brush=theme.ORANGE, pen=None)
+        self.off_scale = pg.ScatterPlotItem(symbol="t1", size=theme.px(11), brush=ORANGE, pen=None)
         self.loss_plot.addItem(self.off_scale)
         self._off_scale_name = ""  # its legend entry, "" when it has none
 

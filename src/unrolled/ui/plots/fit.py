@@ -12,7 +12,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6 import QtCore, QtGui
 
-from .. import theme
+from ..theme import Theme
 
 WIDEST_END_TICK = "0000"  # the widest integer label at either end of an axis: t = 1000
 
@@ -24,9 +24,10 @@ class WrappedTitle(pg.LabelItem):
     outside the data area, so the legend never covers a curve nor squeezes the curves
     to make room for itself."""
 
-    def __init__(self, plot: pg.PlotItem):
+    def __init__(self, plot: pg.PlotItem, theme: Theme):
         super().__init__("", parent=plot, size="11pt")
         self._plot = plot
+        self._theme = theme
         # air between the title and the data, at the scale it was built at: half a line of
         # tick labels, for the label of a tick at the very top of the left axis
         line = QtGui.QFontMetricsF(theme.qfont()).height()
@@ -136,7 +137,7 @@ class WrappedTitle(pg.LabelItem):
         self._fitting = True
         try:
             legend = self._fit_legend()
-            height = self.item.boundingRect().height() + self._gap + (legend + theme.px(2) if legend else 0.0)
+            height = self.item.boundingRect().height() + self._gap + (legend + self._theme.px(2) if legend else 0.0)
         finally:
             self._fitting = False
         if abs(self.maximumHeight() - height) > 0.5:
@@ -162,13 +163,13 @@ def legend_above(plot: pg.PlotItem) -> None:
     title.hold_legend(plot.legend)
 
 
-def wrap_title(plot: pg.PlotItem) -> WrappedTitle:
+def wrap_title(plot: pg.PlotItem, theme: Theme) -> WrappedTitle:
     """Replace pyqtgraph's title label (as wide as its text, over the data column only) by
     a WrappedTitle spanning the plot's columns; call before `plot.setTitle`."""
     old = plot.titleLabel
     if isinstance(old, WrappedTitle):
         return old
-    title = WrappedTitle(plot)
+    title = WrappedTitle(plot, theme)
     plot.layout.removeItem(old)
     old.setParentItem(None)
     if old.scene() is not None:
@@ -179,7 +180,7 @@ def wrap_title(plot: pg.PlotItem) -> WrappedTitle:
     return title
 
 
-def fit_title(plot: pg.PlotItem) -> None:
+def fit_title(plot: pg.PlotItem, theme: Theme) -> None:
     """The title row as tall as the title's lines, plus a little air above the data."""
     label = plot.titleLabel
     if isinstance(label, WrappedTitle):
@@ -192,11 +193,11 @@ def fit_title(plot: pg.PlotItem) -> None:
     plot.layout.setRowFixedHeight(0, height)
 
 
-def end_tick_room(plot: pg.PlotItem, font: QtGui.QFont | None = None) -> float:
+def end_tick_room(plot: pg.PlotItem, font: QtGui.QFont) -> float:
     """Let the bottom axis draw labels up to half the widest one beyond its ends (the
     tick at t = T of a plot whose view ends at T + 0.5), with the plot's right margin
     widened to hold it; returns that half width."""
-    metrics = QtGui.QFontMetricsF(font or theme.qfont())
+    metrics = QtGui.QFontMetricsF(font)
     half = metrics.horizontalAdvance(WIDEST_END_TICK) / 2 + 1
     plot.getAxis("bottom").setStyle(hideOverlappingLabels=int(half + 1))
     left, top, right, bottom = plot.layout.getContentsMargins()

@@ -12,10 +12,10 @@ from PySide6 import QtCore, QtWidgets
 
 from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
-from .. import theme
+from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
-from .legend import ScaledSample
+from .legend import scaled_sample
 from .overflow_marks import OverflowMarks
 from .style import set_integer_ticks, style_plot
 
@@ -50,7 +50,7 @@ def decade_range(values: np.ndarray, floor_span: float = 1.0) -> tuple[float, fl
     return low, high
 
 
-def log_curve(plot: pg.PlotItem, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
+def log_curve(plot: pg.PlotItem, theme: Theme, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
     return plot.plot(
         [], [], pen=theme.pen(colour, style=style), name=name, symbol=symbol, symbolSize=theme.px(6),
         symbolBrush=colour, symbolPen=None, connect="finite",
@@ -58,8 +58,10 @@ def log_curve(plot: pg.PlotItem, colour: str, name: str, style=None, symbol="o")
 
 
 class GradientPanel(QtWidgets.QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        self.theme = theme
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QtWidgets.QHBoxLayout()
@@ -84,44 +86,44 @@ class GradientPanel(QtWidgets.QWidget):
         row.addStretch(0)
         layout.addLayout(row)
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground(theme.THEME.background)
+        self.graphics.setBackground(theme.background)
         self.graphics.ci.layout.setVerticalSpacing(theme.px(2))  # the titles bring their own air
         layout.addWidget(self.graphics, 1)
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         # t is named once, under the plot below, which shares this one's t axis: the height
         # of that line goes to the legend above the data
-        style_plot(self.norms, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
+        style_plot(self.norms, theme, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
         self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
         self.norms.setLogMode(y=True)
-        legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                                      labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
-        legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
+        legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.points():.1f}pt",
+                                      labelTextColor=theme.foreground, sampleType=scaled_sample(theme))
+        legend.setBrush(pg.mkBrush(theme.background + "d2"))
         legend_above(self.norms)  # outside the data: never on a curve, never squeezing them
-        self.total = log_curve(self.norms, theme.BLUE, "||dL/dh_t||")
-        self.last = log_curve(self.norms, theme.ORANGE, "||dL_T/dh_t||  (last step's loss)")
+        self.total = log_curve(self.norms, theme, BLUE, "||dL/dh_t||")
+        self.last = log_curve(self.norms, theme, ORANGE, "||dL_T/dh_t||  (last step's loss)")
         dashed = pg.QtCore.Qt.PenStyle.DashLine
-        self.cell = log_curve(self.norms, theme.GREEN, "||dL/dc_t||", style=dashed, symbol="s")
-        self.theory = log_curve(self.norms, theme.GREY, "theory", style=dashed, symbol=None)
-        self.overflow_marks = OverflowMarks(self.norms)
+        self.cell = log_curve(self.norms, theme, GREEN, "||dL/dc_t||", style=dashed, symbol="s")
+        self.theory = log_curve(self.norms, theme, GREY, "theory", style=dashed, symbol=None)
+        self.overflow_marks = OverflowMarks(self.norms, theme)
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
         self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
-                                              pen=theme.pen(theme.BLUE, 1, QtCore.Qt.PenStyle.DotLine))
+                                              pen=theme.pen(BLUE, 1, QtCore.Qt.PenStyle.DotLine))
         self.truncation.setZValue(-10)
         self.truncation_label = pg.InfLineLabel(self.truncation.lines[0], "", position=0.92, anchors=[(0, 0), (0, 0)],
-                                                color=theme.THEME.foreground)
+                                                color=theme.foreground)
         self.norms.addItem(self.truncation, ignoreBounds=True)
         self.truncation.hide()
-        self.step_line = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
+        self.step_line = pg.InfiniteLine(angle=90, pen=theme.pen(VERMILION, 2))
         self.norms.addItem(self.step_line)
 
         self.contrib_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": LogAxis("left")})
-        style_plot(self.contrib_plot, "Contribution of each timestep to dL/dU",
+        style_plot(self.contrib_plot, theme, "Contribution of each timestep to dL/dU",
                          {"bottom": "t", "left": "||dL/dU at t||"}, widest_tick=POWER_TICK)
         self.contrib_plot.setLogMode(y=True)
-        self.contrib = log_curve(self.contrib_plot, theme.PURPLE, "contribution")
-        self.contrib_marks = OverflowMarks(self.contrib_plot)
+        self.contrib = log_curve(self.contrib_plot, theme, PURPLE, "contribution")
+        self.contrib_marks = OverflowMarks(self.contrib_plot, theme)
         self.contrib_plot.setXLink(self.norms)
         for plot in (self.norms, self.contrib_plot):
             plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
@@ -139,8 +141,8 @@ class GradientPanel(QtWidgets.QWidget):
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
         self._legend_state: list = []
-        self._ticks_for = None
-        self._version = None
+        self._ticks_for: int | None = None
+        self._version: tuple | None = None
         self._y_ranges: dict = {}  # plot -> the log10 range it was given
         self._model: weakref.ref | None = None  # the network the ranges were set for
         self._data: dict = {}  # curve -> the values it was last given (None: empty)

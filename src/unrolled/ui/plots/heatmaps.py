@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...engine import ForwardTrace, cell_class
 from ...session.formulas import PLOT_FORMULAS, gate_formula, gate_name
 from ...session.stepper import Phase, Session
-from .. import theme
+from ..theme import DIVERGING_MAP, OVERFLOW, THEME, UNIT_INTERVAL_MAP, VERMILION, Theme
 from .axes import IntegerAxis
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
 from .style import set_integer_ticks, style_plot
@@ -89,13 +89,14 @@ def panel_formula(cell: str, key: str) -> str:
     return f"{gate_name(cell, key)}: {gate_formula(cell, key)}"
 
 class _Panel:
-    def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int):
+    def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int, theme: Theme):
+        self.theme = theme
         self.key, self.title = key, panel_title(cell, key)
         self.row = row
         self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
         self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
                                    axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        style_plot(self.plot, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
+        style_plot(self.plot, theme, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
         self.plot.titleLabel.setToolTip(panel_formula(cell, key))
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
@@ -103,22 +104,22 @@ class _Panel:
         self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
         self.image = ColumnImage()
         self.plot.addItem(self.image)
-        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(theme.VERMILION, 2))
+        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(VERMILION, 2))
         self.plot.addItem(self.cursor)
         self.colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=pg.colormap.get(theme.DIVERGING_MAP), width=theme.px(12), interactive=False,
+            values=(-1, 1), colorMap=pg.colormap.get(DIVERGING_MAP), width=theme.px(12), interactive=False,
         )
         bar_axis = self.colorbar.axis
         # the end labels stand half a line beyond the bar (pyqtgraph allows 15 px, at any scale)
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         self._fit_bar_axis(["-10⁻¹⁰⁰"])  # until the scale is known
-        bar_axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
-        bar_axis.setTextPen(theme.THEME.foreground)
+        bar_axis.setPen(theme.pen(theme.foreground, 1.0))
+        bar_axis.setTextPen(theme.foreground)
         layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
         self.scale: ColourScale | None = None
         self._table = np.zeros((256, 4), dtype=np.uint8)
-        self._overflow = np.array(QtGui.QColor(theme.OVERFLOW).getRgb(), dtype=np.uint8)
+        self._overflow = np.array(QtGui.QColor(OVERFLOW).getRgb(), dtype=np.uint8)
         self._bounds: tuple[float, float] | None = None
         self._peak = 0.0  # the largest finite |value| of this configuration's passes so far
         self._shape: tuple[int, int] | None = None
@@ -166,7 +167,7 @@ class _Panel:
     def _set_scale(self, scale: ColourScale) -> None:
         """A new scale repaints every column (from the next show) and the colour bar."""
         if scale != self.scale:
-            name = theme.DIVERGING_MAP if scale.diverging else theme.UNIT_INTERVAL_MAP
+            name = DIVERGING_MAP if scale.diverging else UNIT_INTERVAL_MAP
             colour_map = pg.colormap.get(name)
             self._table = colour_table(colour_map)
             self.colorbar.setColorMap(colour_map)
@@ -182,9 +183,9 @@ class _Panel:
         """The colour bar's axis as wide as its widest label (pyqtgraph fixes 45 px: too
         narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish; "-10⁻¹⁰⁰" for "1"
         takes from the heatmaps the width a narrow window cannot spare)."""
-        metrics = QtGui.QFontMetricsF(theme.qfont(0.9))
+        metrics = QtGui.QFontMetricsF(self.theme.qfont(0.9))
         numbers = max((metrics.horizontalAdvance(text) for text in labels), default=0.0)
-        self.colorbar.axis.setWidth(int(numbers + theme.px(12)))
+        self.colorbar.axis.setWidth(int(numbers + self.theme.px(12)))
 
     def share_time_axis(self, on: bool) -> None:
         """Without its own t tick labels and "t" label: a panel above another, on the same
@@ -193,10 +194,10 @@ class _Panel:
         axis.setStyle(showValues=not on)
         axis.showLabel(not on)
         if on:
-            axis.setHeight(int(theme.px(6)))
+            axis.setHeight(int(self.theme.px(6)))
         else:  # as style_plot sizes it
-            line = QtGui.QFontMetricsF(theme.qfont()).height()
-            axis.setHeight(int(theme.px(5 + 3 + 4) + line * 2.2))
+            line = QtGui.QFontMetricsF(self.theme.qfont()).height()
+            axis.setHeight(int(self.theme.px(5 + 3 + 4) + line * 2.2))
 
     @property
     def kind(self) -> str:
@@ -225,10 +226,12 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
 
     timestep_chosen = QtCore.Signal(int)
 
-    def __init__(self, parent=None, keys: str = "all"):
+    def __init__(self, parent=None, keys: str = "all", theme: Theme | None = None):
         """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
         super().__init__(parent)
-        self.setBackground(theme.THEME.background)
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        self.theme = theme
+        self.setBackground(theme.background)
         self.setAntialiasing(False)  # images and straight lines only: crisp, and cheaper to paint
         self.ci.layout.setSpacing(theme.px(6))
         # a colour bar's end labels stand half a line beyond the bar: room above the top row
@@ -303,7 +306,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         keys = panel_keys(cell, self.keys)
         columns = 1 if len(keys) == 1 else 3 if self.three_columns and len(keys) >= 5 else 2
         for n, key in enumerate(keys):
-            self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns)
+            self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns, self.theme)
             if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
                 panel.share_time_axis(True)
             if self.shared_time_axis:  # on screen, a narrow panel's title is its symbol alone
@@ -314,12 +317,12 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if self.shared_time_axis:
             # each bar inset by half a line, so its end labels stay in its own row: the rows
             # need no line of air between them, and the data has that height
-            line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+            line = QtGui.QFontMetricsF(self.theme.qfont(0.9)).height()
             for panel in self.panels.values():
                 panel.colorbar.setContentsMargins(0, line / 2, 0, line / 2)
                 panel.fit_bar_to_ticks = True
-            self.ci.layout.setVerticalSpacing(theme.px(6))
-            self.ci.setContentsMargins(theme.px(2), theme.px(2), theme.px(2), theme.px(2))
+            self.ci.layout.setVerticalSpacing(self.theme.px(6))
+            self.ci.setContentsMargins(self.theme.px(2), self.theme.px(2), self.theme.px(2), self.theme.px(2))
         self._cell = cell
         self._even_rows()
 

@@ -12,8 +12,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...session.formulas import PLOT_FORMULAS
 from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
-from .. import theme
 from ..control.seen_only import RefreshWhenSeen
+from ..theme import THEME, VERMILION, Theme
 from .axes import IntegerAxis
 from .style import set_integer_ticks, style_plot
 
@@ -26,15 +26,17 @@ BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
 class ItemizedGradients(pg.GraphicsLayoutWidget):
     row_chosen = QtCore.Signal(int)  # k, 1-based
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
-        self.setBackground(theme.THEME.background)
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        self.theme = theme
+        self.setBackground(theme.background)
         self.setToolTip(PLOT_FORMULAS["itemized_gradients"])
         self.sequence = 0
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        style_plot(self.plot, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
+        style_plot(self.plot, theme, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -42,7 +44,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
         self.row = pg.LinearRegionItem(orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(0, 0, 0, 0), pen=theme.pen(theme.VERMILION, 2))
+                                       brush=pg.mkBrush(0, 0, 0, 0), pen=theme.pen(VERMILION, 2))
         self.row.setVisible(False)
         self.plot.addItem(self.row)
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get("viridis"),
@@ -51,16 +53,16 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         axis.enableAutoSIPrefix(False)  # -0.65, not "-650" and "(x0.001)" in the bar's title
-        axis.setLabel(BAR_LABEL, **{"font-size": f"{theme.font_pt(0.9):.1f}pt", "color": theme.THEME.foreground})
+        axis.setLabel(BAR_LABEL, **{"font-size": f"{theme.points(0.9):.1f}pt", "color": theme.foreground})
         axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
                           + line * 1.3))
         # the bar's end labels stand half a line beyond it: room for them inside the figure
         self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
-        axis.setPen(theme.pen(theme.THEME.foreground, 1.0))
-        axis.setTextPen(theme.THEME.foreground)
+        axis.setPen(theme.pen(theme.foreground, 1.0))
+        axis.setTextPen(theme.foreground)
         self.colorbar.setImageItem(self.image)
         self.addItem(self.colorbar, row=0, col=1)
-        self.note = pg.TextItem("", color=theme.THEME.foreground, anchor=(0.5, 0.5))
+        self.note = pg.TextItem("", color=theme.foreground, anchor=(0.5, 0.5))
         self.plot.addItem(self.note)
         self.plot.vb.sigResized.connect(self._fit_note)
         self.norms: np.ndarray | None = None
@@ -81,8 +83,8 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         set_integer_ticks(self.plot.getAxis("left"), T, target=6)  # those within the rows shown
         rows_label = ONE_ROW_LABEL if first == last else ROWS_LABEL
         if self.plot.getAxis("left").labelText != rows_label:
-            self.plot.setLabel("left", rows_label, **{"font-size": f"{theme.font_pt():.1f}pt",
-                                                      "color": theme.THEME.foreground})
+            self.plot.setLabel("left", rows_label, **{"font-size": f"{self.theme.points():.1f}pt",
+                                                      "color": self.theme.foreground})
         if norms is None:
             self.image.clear()
             self.note.setText("after the backward pass")

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6 import QtCore, QtGui
 
-from .. import theme
+from ..theme import Theme
 
 CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
 
@@ -16,11 +16,14 @@ CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
 class ScaledSample(pg.ItemSample):
     """A legend's sample of a curve sized with its text (pyqtgraph's is 20 px at any scale:
     a speck at 300 dpi, and a row taller than 5 pt text needs): a line two text lines
-    long, with the curve's marker in its middle. `sampleType` of a LegendItem."""
+    long, with the curve's marker in its middle. A LegendItem's `sampleType` is a class
+    it calls with the curve alone: `scaled_sample(theme)` makes one for a theme."""
+
+    theme = Theme()
 
     def __init__(self, item):
         super().__init__(item)
-        self._height = QtGui.QFontMetricsF(theme.qfont()).height()
+        self._height = QtGui.QFontMetricsF(self.theme.qfont()).height()
         self.setFixedWidth(2 * self._height)
         self.setFixedHeight(self._height)
 
@@ -39,6 +42,11 @@ class ScaledSample(pg.ItemSample):
             p.translate(self._height, middle)
             pen, brush = pg.mkPen(scatter["pen"]), pg.mkBrush(scatter["brush"])
             drawSymbol(p, opts["symbol"], scatter["size"], pen, brush)  # (x, y) of the view: 0 = left / top
+
+
+def scaled_sample(theme: Theme) -> type[ScaledSample]:
+    """A ScaledSample class sized with `theme`'s text, for a LegendItem's `sampleType`."""
+    return type("ScaledSample", (ScaledSample,), {"theme": theme})
 
 
 LINE_SAMPLES = 8  # points along each segment between two data points: a line under a legend is data too

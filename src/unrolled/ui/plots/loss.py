@@ -7,7 +7,7 @@ import pyqtgraph as pg
 
 from ...session.formulas import PLOT_FORMULAS
 from ...session.stepper import Session
-from .. import theme
+from ..theme import BLUE, OVERFLOW, THEME, Theme
 from .style import set_integer_ticks, style_plot
 
 MARKERS_UP_TO = 60
@@ -15,26 +15,28 @@ SINGLE_AT = 1.25  # x of the words naming a lone loss, right of its dot at itera
 
 
 class LossPlot(pg.PlotWidget):
-    def __init__(self, parent=None):
-        super().__init__(parent, background=theme.THEME.background)
-        style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
+    def __init__(self, parent=None, theme: Theme | None = None):
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        super().__init__(parent, background=theme.background)
+        self.theme = theme
+        style_plot(self.getPlotItem(), theme, "Loss per iteration", {"bottom": "iteration", "left": "loss"})
         self.getPlotItem().titleLabel.setToolTip(PLOT_FORMULAS["loss"])
         self.curve = self.plot(
-            [], [], pen=theme.pen(theme.BLUE), symbol="o", symbolSize=theme.px(6),
-            symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
+            [], [], pen=theme.pen(BLUE), symbol="o", symbolSize=theme.px(6),
+            symbolBrush=BLUE, symbolPen=None, connect="finite",
         )
-        self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), pen=theme.pen(theme.OVERFLOW, 2))
+        self.overflow = pg.ScatterPlotItem(symbol="x", size=theme.px(12), pen=theme.pen(OVERFLOW, 2))
         self.addItem(self.overflow)
         self.current = pg.ScatterPlotItem(symbol="o", size=theme.px(10), brush=None,
-                                          pen=theme.pen(theme.BLUE, 2), name="this iteration")
+                                          pen=theme.pen(BLUE, 2), name="this iteration")
         self.addItem(self.current)
         # a single loss (the first iteration's, before any update) is a lone dot on an axis
         # that pyqtgraph spans around it: it is named beside the dot, on an axis from 0
-        self.single = pg.TextItem("", color=theme.THEME.foreground, anchor=(0, 0.5))
+        self.single = pg.TextItem("", color=theme.foreground, anchor=(0, 0.5))
         self.addItem(self.single)
         self._single = False
         self.getPlotItem().vb.sigResized.connect(self._fit_single)
-        self._shown_iterations = None
+        self._shown_iterations: int | None = None
         self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
         self._shown_count = 0  # iterations in the history drawn: fewer now means a reset
         self.getPlotItem().setMenuEnabled(False)  # right-click opens unrolled's export menu
@@ -97,5 +99,5 @@ class LossPlot(pg.PlotWidget):
             return
         box = self.getPlotItem().vb
         (left, right), _ = box.viewRange()
-        room = box.width() * (right - SINGLE_AT) / max(right - left, 1e-9) - theme.px(4)
-        self.single.setTextWidth(max(room, theme.px(40)))
+        room = box.width() * (right - SINGLE_AT) / max(right - left, 1e-9) - self.theme.px(4)
+        self.single.setTextWidth(max(room, self.theme.px(40)))

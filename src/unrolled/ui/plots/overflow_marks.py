@@ -7,18 +7,18 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from .. import theme
+from ..theme import OVERFLOW, Theme
 
 
 class OverflowMarks:
-    def __init__(self, plot: pg.PlotItem):
+    def __init__(self, plot: pg.PlotItem, theme: Theme):
         self.plot = plot
         self.marks = pg.ScatterPlotItem(
-            symbol="x", size=theme.px(12), brush=theme.OVERFLOW, pen=theme.pen(theme.OVERFLOW, 2)
+            symbol="x", size=theme.px(12), brush=OVERFLOW, pen=theme.pen(OVERFLOW, 2)
         )
         plot.addItem(self.marks)
         # the word beside the marks: above the largest finite norm, not a value on the axis
-        self.label = pg.TextItem("inf / nan", color=theme.OVERFLOW, anchor=(0.5, 1.0))
+        self.label = pg.TextItem("inf / nan", color=OVERFLOW, anchor=(0.5, 1.0))
         self.label.setFont(theme.qfont(0.9))
         self.label.setVisible(False)
         plot.addItem(self.label, ignoreBounds=True)

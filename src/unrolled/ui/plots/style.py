@@ -1,4 +1,4 @@
-"""A plot styled at the current theme's scale and colours: fonts, pens, outward ticks, room
+"""A plot styled at a theme's scale and colours: fonts, pens, outward ticks, room
 for labels, whole-number timestep ticks. Here, above the theme (which is data only), because
 it lays plots out with the plots' own fitting (fit.py) and axes (axes.py)."""
 
@@ -6,38 +6,38 @@ from __future__ import annotations
 
 from PySide6 import QtGui
 
-from ..theme import THEME, font_pt, pen, px, qfont, timestep_ticks
+from ..theme import Theme, timestep_ticks
 from .axes import IntegerAxis
 from .fit import end_tick_room, fit_title, wrap_title
 
 
-def style_plot(plot, title: str | None = None, labels: dict[str, str] | None = None,
+def style_plot(plot, theme: Theme, title: str | None = None, labels: dict[str, str] | None = None,
                widest_tick: str = "-0.000") -> None:
-    """Fonts, pens and ticks of a pyqtgraph PlotItem at the current scale and colours.
+    """Fonts, pens and ticks of a pyqtgraph PlotItem at `theme`'s scale and colours.
     Ticks point outwards: pyqtgraph's default inward ticks make every axis overlap its
     view, so each data update repaints the axes' text too (the main cost per frame)."""
-    fg = THEME.foreground
+    fg = theme.foreground
     if title is not None:
-        wrap_title(plot)  # wrapped to the plot's width, not as wide as its text
-        plot.setTitle(title, size=f"{font_pt(1.15):.1f}pt", color=fg)
+        wrap_title(plot, theme)  # wrapped to the plot's width, not as wide as its text
+        plot.setTitle(title, size=f"{theme.points(1.15):.1f}pt", color=fg)
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
-        axis.setStyle(tickLength=int(px(5)), tickFont=qfont(), tickTextOffset=int(px(3)))
-        axis.setPen(pen(fg, 1.0))
+        axis.setStyle(tickLength=int(theme.px(5)), tickFont=theme.qfont(), tickTextOffset=int(theme.px(3)))
+        axis.setPen(theme.pen(fg, 1.0))
         axis.setTextPen(fg)
         axis.enableAutoSIPrefix(False)
     for name, text in (labels or {}).items():
-        plot.setLabel(name, text, **{"font-size": f"{font_pt():.1f}pt", "color": fg})
+        plot.setLabel(name, text, **{"font-size": f"{theme.points():.1f}pt", "color": fg})
     # pyqtgraph sizes the bottom axis for its default font; at other scales the label
     # would sit on the tick numbers, so give it the height the fonts need
-    line = QtGui.QFontMetricsF(qfont()).height()
+    line = QtGui.QFontMetricsF(theme.qfont()).height()
     has_label = bool(labels and "bottom" in labels)
-    plot.getAxis("bottom").setHeight(int(px(5 + 3 + 4) + line * (2.2 if has_label else 1.2)))
+    plot.getAxis("bottom").setHeight(int(theme.px(5 + 3 + 4) + line * (2.2 if has_label else 1.2)))
     if labels and "left" in labels:  # room for the rotated label beside the widest numbers
-        numbers = QtGui.QFontMetricsF(qfont()).horizontalAdvance(widest_tick)
-        plot.getAxis("left").setWidth(int(px(5 + 3 + 6) + line * 1.3 + numbers))
-    fit_title(plot)  # pyqtgraph's title row is 30 px at any font size
-    end_tick_room(plot)  # the tick at t = T drawn, not hidden for passing the axis's end
+        numbers = QtGui.QFontMetricsF(theme.qfont()).horizontalAdvance(widest_tick)
+        plot.getAxis("left").setWidth(int(theme.px(5 + 3 + 6) + line * 1.3 + numbers))
+    fit_title(plot, theme)  # pyqtgraph's title row is 30 px at any font size
+    end_tick_room(plot, theme.qfont())  # the tick at t = T drawn, not hidden for passing the axis's end
 
 
 def set_integer_ticks(axis, T: int, target: int = 10) -> None:

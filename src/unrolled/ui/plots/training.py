@@ -12,10 +12,10 @@ from PySide6 import QtCore
 
 from ...session.stepper import Session
 from ...session.training import TrainingStep
-from .. import theme
+from ..theme import BLUE, GREEN, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
-from .legend import ScaledSample
+from .legend import scaled_sample
 from .style import set_integer_ticks, style_plot
 
 TITLES = {
@@ -33,20 +33,20 @@ def positive_or_nan(values) -> np.ndarray:
         return np.where(np.isfinite(values) & (values > 0), values, np.nan)
 
 
-def add_legend(plot: pg.PlotItem) -> pg.LegendItem:
+def add_legend(plot: pg.PlotItem, theme: Theme) -> pg.LegendItem:
     """A legend, placed off the data once the curves are drawn: by `place_legend_above_data`
     (the Training panel) or above the plot by `fit.legend_above` (the figure)."""
-    legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.font_pt():.1f}pt",
-                            labelTextColor=theme.THEME.foreground, sampleType=ScaledSample)
-    legend.setBrush(pg.mkBrush(theme.THEME.background + "d2"))
+    legend = plot.addLegend(offset=(-10, 10), labelTextSize=f"{theme.points():.1f}pt",
+                            labelTextColor=theme.foreground, sampleType=scaled_sample(theme))
+    legend.setBrush(pg.mkBrush(theme.background + "d2"))
     return legend
 
 
-def clip_norm_curves(plot: pg.PlotItem) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+def clip_norm_curves(plot: pg.PlotItem, theme: Theme) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
     """Both curves, each listed in the legend: before clipping (solid) and after (dashed)."""
-    add_legend(plot)
-    before = plot.plot([], [], pen=theme.pen(theme.VERMILION), name="before clipping", connect="finite")
-    after = plot.plot([], [], pen=theme.pen(theme.BLUE, style=QtCore.Qt.PenStyle.DashLine),
+    add_legend(plot, theme)
+    before = plot.plot([], [], pen=theme.pen(VERMILION), name="before clipping", connect="finite")
+    after = plot.plot([], [], pen=theme.pen(BLUE, style=QtCore.Qt.PenStyle.DashLine),
                       name="after clipping", connect="finite")
     return before, after
 
@@ -54,7 +54,8 @@ def clip_norm_curves(plot: pg.PlotItem) -> tuple[pg.PlotDataItem, pg.PlotDataIte
 MARKERS_UP_TO = 100  # iterations drawn with a marker each: a lone finite norm between gaps shows
 
 
-def set_clip_norms(before: pg.PlotDataItem, after: pg.PlotDataItem, steps: Sequence[TrainingStep]) -> None:
+def set_clip_norms(before: pg.PlotDataItem, after: pg.PlotDataItem, steps: Sequence[TrainingStep],
+                   theme: Theme) -> None:
     """The norms before and after clipping, zeros as gaps. With few iterations each has a
     marker (a single finite norm between zeros, drawn as a line alone, is invisible), and a
     log axis spanning less than a decade is widened to one, so that it has numbers."""
@@ -87,24 +88,25 @@ def accuracy_values(steps: Sequence[TrainingStep]) -> tuple[np.ndarray, np.ndarr
 class TrainingFigure(pg.PlotWidget):
     """One training figure ("training_loss", "clip_norms" or "accuracy") of a run's steps."""
 
-    def __init__(self, name: str, steps: Sequence[TrainingStep], parent=None):
+    def __init__(self, name: str, steps: Sequence[TrainingStep], parent=None, theme: Theme | None = None):
+        theme = THEME if theme is None else theme  # the live window's, unless given one
         log = name != "accuracy"
         axes = {"left": LogAxis("left")} if log else None
-        super().__init__(parent, background=theme.THEME.background, axisItems=axes)
-        self.name, self.steps = name, list(steps)
+        super().__init__(parent, background=theme.background, axisItems=axes)
+        self.name, self.steps, self.theme = name, list(steps), theme
         plot = self.getPlotItem()
         left = {"training_loss": "loss", "clip_norms": "||g||", "accuracy": "accuracy"}[name]
-        style_plot(plot, TITLES[name], {"bottom": "iteration", "left": left},
+        style_plot(plot, theme, TITLES[name], {"bottom": "iteration", "left": left},
                          widest_tick=POWER_TICK if log else "-0.000")
         plot.setMenuEnabled(False)
         if log:
             plot.setLogMode(y=True)
         self.curves: tuple[pg.PlotDataItem, ...]
         if name == "clip_norms":
-            self.curves = clip_norm_curves(plot)
+            self.curves = clip_norm_curves(plot, theme)
             legend_above(plot)  # outside the curves, which fill the plot
         else:
-            colour = theme.BLUE if name == "training_loss" else theme.GREEN
+            colour = BLUE if name == "training_loss" else GREEN
             self.curves = (plot.plot([], [], pen=theme.pen(colour), connect="finite"),)
         if name == "accuracy":
             plot.setYRange(0, 1.02, padding=0)
@@ -114,7 +116,7 @@ class TrainingFigure(pg.PlotWidget):
         steps = self.steps
         if self.name == "clip_norms":
             before, after = self.curves
-            set_clip_norms(before, after, steps)
+            set_clip_norms(before, after, steps, self.theme)
         elif self.name == "accuracy":
             self.curves[0].setData(*accuracy_values(steps))
         else:

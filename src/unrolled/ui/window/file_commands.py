@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.figure_data import figures_for
 from ...session.files import SessionFileError, load_session, save_session
 from ...session.stepper import Session
+from .. import theme
 from ..control.actions import make_action
 from ..dialogs.export_dialog import ExportDialog
 from ..export.figures import TITLES
@@ -146,7 +147,7 @@ class FileCommands:
         ExportDialog(self.session, self.window, figure=name).exec()
 
     def copy_figure(self, name: str) -> None:
-        copy_to_clipboard(self.session, name)
+        copy_to_clipboard(self.session, name, theme=theme.THEME)
         self.status.showMessage(f"{TITLES[name]} copied: paste it into a slide", 5000)
 
     def export_animation(self) -> None:
@@ -164,7 +165,8 @@ class FileCommands:
             return not dialog.wasCanceled()
 
         try:
-            written = export_animation(self.session, folder, gif=gif_available(), progress=progress)
+            written = export_animation(self.session, folder, gif=gif_available(), progress=progress,
+                                       theme=theme.THEME)
         except ExportError as error:
             dialog.close()  # before the message: a dialog left over it hides it and takes its clicks
             QtWidgets.QMessageBox.warning(self.window, "Export failed", str(error))

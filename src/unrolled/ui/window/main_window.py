@@ -333,7 +333,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def toggle_dark(self) -> None:
         theme.THEME.dark = self.act_dark.isChecked()
-        QtWidgets.QApplication.setPalette(theme.palette())
+        QtWidgets.QApplication.setPalette(theme.THEME.palette())
         self._restyle()
 
     def show_shortcuts(self) -> None:

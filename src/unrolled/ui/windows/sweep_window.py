@@ -68,11 +68,11 @@ class SweepWindow(QtWidgets.QMainWindow):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.THEME.background)
         self.plot = self.graphics.addPlot()
-        style_plot(self.plot, "Adding problem: success rate against T",
+        style_plot(self.plot, theme.THEME, "Adding problem: success rate against T",
                          {"bottom": "T (sequence length)", "left": "success rate"})
         self.plot.setYRange(-0.05, 1.05)
         self.plot.setMenuEnabled(False)
-        self.plot.addLegend(offset=(10, -10), labelTextSize=f"{theme.font_pt():.1f}pt",
+        self.plot.addLegend(offset=(10, -10), labelTextSize=f"{theme.THEME.points():.1f}pt",
                             labelTextColor=theme.THEME.foreground)
         self.curves = {}
         self.settings_text = QtWidgets.QLabel(defaults.describe())
@@ -157,8 +157,8 @@ class SweepWindow(QtWidgets.QMainWindow):
         lengths = np.array(result.settings.lengths, dtype=float)
         for cell in result.settings.cells:
             if cell not in self.curves:
-                self.curves[cell] = self.plot.plot([], [], pen=theme.pen(COLOURS[cell]), symbol="o",
-                                                   symbolSize=theme.px(9), symbolBrush=COLOURS[cell],
+                self.curves[cell] = self.plot.plot([], [], pen=theme.THEME.pen(COLOURS[cell]), symbol="o",
+                                                   symbolSize=theme.THEME.px(9), symbolBrush=COLOURS[cell],
                                                    symbolPen=None, name=NAMES[cell])
             rate = result.success_rate(cell)
             keep = np.isfinite(rate)

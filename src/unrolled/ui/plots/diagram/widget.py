@@ -1,0 +1,189 @@
+"""The unrolled network: T cells left to right, x_t below, y_t above, h_t arrows between.
+
+Cells fill as the forward pass reaches them; in the backward pass the arrows carry the
+gradient, their width and colour showing log10 ||dL/dh_t||. For large T the picture becomes
+a compact strip, one thin column per timestep, that still shows where you are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ....session.stepper import Session
+from ...theme import THEME, VERMILION, Theme
+from .cells import paint_cells
+from .colours import PassState
+from .geometry import cell_row, cells_fit, folded_span, strip_band, strip_span, timestep_at
+from .labels import LONGEST_CAPTION, caption, weights_key, wrap_words
+from .strip import paint_folded, paint_strip
+
+
+class UnrolledDiagram(QtWidgets.QWidget):
+    """The network unrolled in time, drawn with the theme it is given (the live window's
+    when none is). A click on a timestep says which (`timestep_chosen`, 1-based), for the
+    step inspector."""
+
+    timestep_chosen = QtCore.Signal(int)
+
+    def __init__(self, parent=None, theme: Theme | None = None):
+        super().__init__(parent)
+        self.theme = THEME if theme is None else theme
+        self.setMinimumHeight(150)
+        # it fills every pixel itself: the tabs and splitter under it are not repainted at each step
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(
+            "The network unrolled in time. Filled cells have been computed; the red frame is "
+            "the current timestep; in the backward pass, arrow width and colour show log ||dL/dh_t||. "
+            "Click a timestep to see its equations in the step inspector."
+        )
+        self._session: Session | None = None
+        self.show_cursor = True  # the current timestep's highlight; an exported figure leaves it out
+        # an exported figure: captions without the window's keys, and the strip's colour scale
+        self.on_paper = False
+        self._wrapped: dict[tuple, list[str]] = {}  # (caption, key, font, width) -> its lines
+        self._bad_for: tuple = (None, -1, None)  # (forward trace, steps done, first overflow)
+        self.folded = False
+
+    def set_folded(self, on: bool) -> None:
+        """Folded, the diagram is one row: its strip, from 1 to T, and the current timestep
+        named beside it; no cells, no caption (the status bar names the phase), so that a
+        plot below it has the height."""
+        self.folded = on
+        self.setMinimumHeight(self.folded_height() if on else 150)
+        self.updateGeometry()
+        self.update()
+
+    def folded_height(self) -> int:
+        return round(QtGui.QFontMetricsF(self._font()).height() + self.theme.px(6))
+
+    def refresh(self, session: Session) -> None:
+        self._session = session
+        self.update()
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(900, self.folded_height() if self.folded else 190)
+
+    def timestep_at(self, x: float) -> int | None:
+        """The timestep drawn at x (1-based), or None beside the cells. Cells and strip both
+        span `_strip_span`, T equal columns."""
+        if self._session is None:
+            return None
+        return timestep_at(x, self._strip_span(self._session), self._session.T)
+
+    def mousePressEvent(self, event) -> None:
+        t = self.timestep_at(event.position().x())
+        if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.timestep_chosen.emit(t)
+        super().mousePressEvent(event)
+
+    # -- painting ---------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        painter = QtGui.QPainter(self)
+        try:
+            self.paint_on(painter)
+        finally:
+            painter.end()
+
+    def paint_on(self, painter: QtGui.QPainter) -> None:
+        """Everything the diagram draws, with `painter` (also a recording one, to check
+        that no two labels overlap: the tests' `support.figure_boxes`)."""
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QtGui.QColor(self.theme.background))
+        s = self._session
+        if s is None:
+            return
+        painter.setFont(self._font())
+        try:
+            if self.folded:
+                paint_folded(painter, self.theme, self._strip_span(s), self._state(s), self.width(), self._font(),
+                             self.show_cursor)
+            elif self._cells_fit(painter, s):
+                above = self.height() - self._caption_height(painter, s)
+                paint_cells(painter, self.theme, s, cell_row(self.width(), above, s.T, self.theme), self._state(s),
+                            self._font(), self.show_cursor)
+                self._paint_caption(painter, s)
+            else:
+                self._paint_strip(painter, s)
+                self._paint_caption(painter, s)
+        except Exception as error:  # a fault while painting must not take the window down
+            painter.setPen(QtGui.QColor(VERMILION))
+            painter.drawText(
+                self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}"
+            )
+
+    def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
+        """Room for a cell per timestep, wide enough and tall enough for its "h_t" (in F5
+        beside every panel the cells shrank to dots under their labels): otherwise the strip."""
+        above = self.height() - self._caption_height(painter, s)
+        return cells_fit(self.width(), above, s.T, QtGui.QFontMetricsF(self._font()).height(), self.theme)
+
+    def _paint_strip(self, painter: QtGui.QPainter, s: Session) -> None:
+        top, height = strip_band(self.height() - self._caption_height(painter, s), self.theme)
+        left, right = strip_span(self.width(), self.theme)
+        paint_strip(painter, self.theme, QtCore.QRectF(left, top, right - left, height), self._state(s),
+                    self.width(), self.show_cursor, self.on_paper)
+
+    def _font(self, relative: float = 1.0) -> QtGui.QFont:
+        return self.theme.qfont(relative)
+
+    def _state(self, s: Session) -> PassState:
+        """What the passes have done: forward steps, ||dL/dh_t|| and the backward steps done."""
+        bwd = s.bwd
+        if bwd is None:
+            return PassState(s.fwd.steps_done, np.full(s.T, np.nan), np.zeros(s.T, dtype=bool),
+                             self._forward_bad_from(s), s.t)
+        return PassState(s.fwd.steps_done, bwd.dh_norm, bwd.done_mask, self._forward_bad_from(s), s.t)
+
+    def _forward_bad_from(self, s: Session) -> int | None:
+        """The first timestep whose state overflowed in the forward pass: found once per
+        forward step, not at every paint (the trace's answer scans it whole)."""
+        fwd = s.fwd
+        if self._bad_for[0] is not fwd or self._bad_for[1] != fwd.steps_done:
+            self._bad_for = (fwd, fwd.steps_done, fwd.nonfinite_from)
+        return self._bad_for[2]
+
+    def _strip_span(self, s: Session) -> tuple[float, float]:
+        """Where the strip's T columns lie, left to right; folded, also clear of "1" on its
+        left and "T" and "t = T" on its right."""
+        if not self.folded:
+            return strip_span(self.width(), self.theme)
+        metrics = QtGui.QFontMetricsF(self._font())
+        last = metrics.horizontalAdvance(f"t = {s.T}") + metrics.horizontalAdvance(str(s.T))
+        return folded_span(self.width(), self.theme, metrics.horizontalAdvance("1"), last)
+
+    def _caption(self, s: Session) -> str:
+        return caption(s, self._state(s), self.on_paper)
+
+    def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
+        painter.setPen(QtGui.QColor(self.theme.foreground))
+        painter.setFont(self._font(1.1))
+        lines = self._caption_lines(self._caption(s), s)
+        step = QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15
+        for n, text in enumerate(lines):
+            top = self.height() - self.theme.px(4) - step * (len(lines) - n)
+            line = QtCore.QRectF(self.theme.px(10), top, self.width() - self.theme.px(20), step)
+            painter.drawText(line, QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _caption_lines(self, text: str, s: Session) -> list[str]:
+        """The phase's caption and the weights' key: on one line when both fit, else the
+        key and then the caption, each wrapped at spaces to the width (a paper column)."""
+        key, font, width = weights_key(s), self._font(1.1), self.width() - self.theme.px(20)
+        known = (text, key, font.key(), width)  # measuring text is most of a paint's time
+        if known not in self._wrapped:
+            metrics = QtGui.QFontMetricsF(font)
+            if metrics.horizontalAdvance(text + "   |   " + key) <= width:
+                lines = [text + "   |   " + key]
+            else:
+                lines = wrap_words(key, metrics, width) + wrap_words(text, metrics, width)
+            if len(self._wrapped) > 64:
+                self._wrapped.clear()
+            self._wrapped[known] = lines
+        return self._wrapped[known]
+
+    def _caption_height(self, painter: QtGui.QPainter, s: Session) -> float:
+        """Room for the caption's lines: as many as the longest caption needs, so that the
+        picture does not jump from phase to phase."""
+        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
+        return self.theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
