@@ -21,7 +21,7 @@ def _restore_theme():
     from unrolled.ui import theme
 
     theme.THEME.scale, theme.THEME.dark = 1.0, False
-    QtWidgets.QApplication.setPalette(theme.palette())
+    QtWidgets.QApplication.setPalette(theme.THEME.palette())
     QtWidgets.QApplication.setFont(font)
 
 

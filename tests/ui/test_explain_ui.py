@@ -164,8 +164,8 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
     QtWidgets.QApplication.processEvents()
     diagram = window.diagram
     for t in (1, 3, T):
-        pitch = (diagram.width() - 2 * theme.px(EDGE_PX)) / T
-        x = theme.px(EDGE_PX) + pitch * (t - 0.5)
+        pitch = (diagram.width() - 2 * theme.THEME.px(EDGE_PX)) / T
+        x = theme.THEME.px(EDGE_PX) + pitch * (t - 0.5)
         assert diagram.timestep_at(x) == t
         with qtbot.waitSignal(diagram.timestep_chosen) as chosen:
             point = QtCore.QPoint(round(x), diagram.height() // 3)
@@ -207,17 +207,16 @@ def test_a_diagram_too_short_for_its_cells_draws_the_strip(qapp):
 
     session = Session(Config(timesteps=4))
     for scale, size, full in ((1.0, (900, 220), True), (1.6, (480, 224), False)):
-        with theme.styled(scale=scale):  # F5's fonts: the caption wraps onto three lines
-            diagram = UnrolledDiagram()
-            diagram.refresh(session)
-            diagram.resize(*size)
-            image = QtGui.QImage(diagram.size(), QtGui.QImage.Format.Format_ARGB32)
-            painter = QtGui.QPainter(image)
-            try:
-                assert diagram._cells_fit(painter, session) is full
-            finally:
-                painter.end()
-                diagram.close()
+        diagram = UnrolledDiagram(theme=theme.Theme(scale=scale))  # F5's fonts: the caption wraps onto three lines
+        diagram.refresh(session)
+        diagram.resize(*size)
+        image = QtGui.QImage(diagram.size(), QtGui.QImage.Format.Format_ARGB32)
+        painter = QtGui.QPainter(image)
+        try:
+            assert diagram._cells_fit(painter, session) is full
+        finally:
+            painter.end()
+            diagram.close()
 
 
 def test_the_itemized_figure_of_many_to_one_draws_only_its_one_row(qapp):

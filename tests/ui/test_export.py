@@ -135,3 +135,63 @@ def test_a_single_figure_to_an_unwritable_place_says_why(qapp, tmp_path, lstm_se
     blocker.write_text("not a folder")
     with pytest.raises(ExportError, match=r"cannot write to .*file: it is a file, not a folder"):
         write_figure(lstm_session, "grad_norms", blocker / "fig.png", "png", 60)
+
+
+def test_an_export_with_a_step_pending_leaves_the_window_as_it_paints(qtbot, make_window, monkeypatch, tmp_path):
+    """A 300 dpi export while a step waits for the window's redraw runs no event loop and
+    changes no theme the window draws with: the window's next paint is the one it would
+    have made without the export."""
+    from PySide6 import QtCore
+
+    from unrolled.ui import theme
+
+    window = make_window(timesteps=6)
+    key = QtCore.Qt.Key
+
+    def step_back_and_forth() -> None:  # Left undoes exactly; Right leaves a redraw pending
+        qtbot.keyClick(window.diagram, key.Key_Left)
+        qtbot.waitUntil(lambda: not window.redraws.pending)
+        qtbot.keyClick(window.diagram, key.Key_Right)
+
+    qtbot.keyClick(window.diagram, key.Key_Right)
+    for _ in range(2):  # the model panel's first steps back and forth change how it looks; later ones do not
+        step_back_and_forth()
+        qtbot.waitUntil(lambda: not window.redraws.pending)
+    expected = window.grab().toImage()
+    step_back_and_forth()
+    assert window.redraws.pending
+
+    def no_event_loop(*args, **kwargs):
+        raise AssertionError("the export ran the event loop")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(QtWidgets.QApplication, "processEvents", no_event_loop)
+        patch.setattr(QtCore.QCoreApplication, "processEvents", no_event_loop)
+        path = write_figure(window.session, "dashboard", tmp_path / "d.png", "png", dpi=300, theme=theme.THEME)
+    assert QtGui.QImage(str(path)).width() == round(FIGURE_INCHES["dashboard"][0] * 300)
+    assert window.redraws.pending  # the window's redraw did not run inside the export
+    assert (theme.THEME.scale, theme.THEME.dark) == (1.0, False)
+    assert window.diagram.theme is theme.THEME and window.plots.dashboard.heatmaps.theme is theme.THEME
+    qtbot.waitUntil(lambda: not window.redraws.pending)
+    assert window.grab().toImage() == expected
+
+
+def test_a_figure_is_drawn_with_the_theme_it_is_given(qapp, lstm_session):
+    """Two figures built at once with different themes each keep their own: fonts and
+    background from their theme, the live one untouched."""
+    from unrolled.ui import theme
+    from unrolled.ui.export.figures import build_figure, laid_out
+
+    big, dark = theme.Theme(scale=3.0), theme.Theme(dark=True)
+    wide = laid_out(build_figure("loss", theme=big), 640, 360, lstm_session)
+    night = laid_out(build_figure("loss", theme=dark), 640, 360, lstm_session)
+    try:
+        for figure, drawn_with in ((wide, big), (night, dark)):
+            font = figure.getPlotItem().getAxis("left").style["tickFont"]
+            assert font.pointSizeF() == pytest.approx(drawn_with.points())
+            corner = figure.grab().toImage().pixelColor(1, 1).name()
+            assert corner == QtGui.QColor(drawn_with.background).name()
+    finally:
+        wide.close()
+        night.close()
+    assert (theme.THEME.scale, theme.THEME.dark) == (1.0, False)

@@ -10,7 +10,6 @@ from unrolled.session.figure_data import exported_figures
 from unrolled.session.figure_size import parse_size
 from unrolled.session.stepper import Session
 from unrolled.session.training import Trainer
-from unrolled.ui import theme
 from unrolled.ui.dialogs.export_dialog import ExportDialog
 from unrolled.ui.export.figures import FigureDoesNotFit, fitted
 from unrolled.ui.export.writers import SCREEN_DPI, FigureTooSmall, figure_inches, write_figure
@@ -36,8 +35,8 @@ def text_points(session, steps, name, size, dpi=100):
     from unrolled.ui.export.figures import FIGURE_INCHES
 
     try:
-        with fitted(name, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[name]), steps):
-            return theme.font_pt() * SCREEN_DPI / dpi
+        with fitted(name, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[name]), steps) as widget:
+            return widget.theme.points() * SCREEN_DPI / dpi
     except FigureDoesNotFit:
         return None
 

@@ -87,7 +87,7 @@ def test_heatmap_ticks_at_t_1000_do_not_run_together(qapp):
         ticks = list(zip(values, axis.tickStrings(values, 1.0, 1.0), strict=True))
         assert len(ticks) >= 2 and ticks[0][1] == "1", ticks
         box = panel.plot.vb
-        metrics = QtGui.QFontMetricsF(theme.qfont())
+        metrics = QtGui.QFontMetricsF(figure.theme.qfont())
         positions = [box.mapViewToScene(QtGui.QVector2D(t, 1).toPointF()).x() for t, _ in ticks]
         widths = [metrics.horizontalAdvance(label) for _, label in ticks]
         for k in range(len(ticks) - 1):

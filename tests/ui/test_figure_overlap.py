@@ -10,6 +10,7 @@ and at the PNG's 300 dpi; and T = 1 and T = 1000."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 from functools import cache
 
 import numpy as np
@@ -60,13 +61,13 @@ def _cases() -> list:
 
 def problems(session: Session, figure: str, dpi: int, steps=(), inches=None, dark: bool = False) -> list[str]:
     width, height = inches or FIGURE_INCHES[figure]
-    with theme.styled(scale=dpi / SCREEN_DPI, dark=dark):
-        widget = laid_out(build_figure(figure, steps), round(width * dpi), round(height * dpi), session)
-        try:
-            return figure_problems(widget)
-        finally:
-            widget.close()
-            widget.deleteLater()
+    drawn_with = theme.Theme(scale=dpi / SCREEN_DPI, dark=dark)
+    widget = laid_out(build_figure(figure, steps, drawn_with), round(width * dpi), round(height * dpi), session)
+    try:
+        return figure_problems(widget)
+    finally:
+        widget.close()
+        widget.deleteLater()
 
 
 @pytest.mark.slow
@@ -258,14 +259,13 @@ def test_a_short_log_axis_keeps_the_decades_at_its_ends(qtbot):
 def test_a_narrow_heatmap_gets_few_ticks_that_stay_apart(qapp):
     session = Session(Config(cell="lstm", timesteps=50, n_hidden=32))
     session.advance(session.steps_to("iteration") - 1)
-    with theme.styled(scale=0.8):  # 8 pt, a paper column
-        widget = laid_out(build_figure("gates"), 336, 294, session)
-        try:
-            found = figure_problems(widget)
-            ticks = [b.name for b in figure_boxes(widget)[0] if b.kind == "tick" and b.name.startswith("bottom")]
-        finally:
-            widget.close()
-            widget.deleteLater()
+    widget = laid_out(build_figure("gates", theme=theme.Theme(scale=0.8)), 336, 294, session)  # 8 pt, a paper column
+    try:
+        found = figure_problems(widget)
+        ticks = [b.name for b in figure_boxes(widget)[0] if b.kind == "tick" and b.name.startswith("bottom")]
+    finally:
+        widget.close()
+        widget.deleteLater()
     assert not found, "\n".join(found)
     assert "bottom tick '1'" in ticks and "bottom tick '50'" in ticks
 
@@ -363,3 +363,21 @@ def test_the_theory_panels_legend_stays_off_its_curves(qtbot, preset):
     found = figure_problems(panel.graphics)
     panel.wait_for_workers()
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("T", [1, 4, 12])
+def test_the_diagrams_cells_lie_in_a_row_of_equal_columns_without_touching(qapp, T):
+    """A cell's box: centred in its column of T across the width less the edges, clear of
+    its neighbours and of the x and y label rows, all inside the height above the caption."""
+    from unrolled.ui.plots.diagram.geometry import EDGE_PX, cell_row
+
+    for drawn_with in (theme.Theme(), theme.Theme(scale=3.125)):
+        width, above = 900 * drawn_with.scale, 160 * drawn_with.scale
+        row = cell_row(width, above, T, drawn_with)
+        boxes = [row.cell_box(k) for k in range(T)]
+        edge = drawn_with.px(EDGE_PX)
+        for k, box in enumerate(boxes):
+            assert box.center().x() == pytest.approx(edge + (width - 2 * edge) * (k + 0.5) / T)
+            assert box.width() == box.height() == row.box
+            assert box.top() - 0.45 * row.box - row.label >= 0 and box.bottom() + 0.55 * row.box + row.label <= above
+        assert all(a.right() < b.left() for a, b in itertools.pairwise(boxes))

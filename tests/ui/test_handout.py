@@ -103,14 +103,12 @@ def test_no_stop_tells_the_paper_what_to_press(name):
 
 def test_the_clipping_page_draws_its_comparison_before_and_after_its_demonstration(qapp):
     from unrolled.session.lessons import build_comparison, build_stop
-    from unrolled.ui import theme
     from unrolled.ui.export.handout import stop_figures
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
     session = build_stop(stop, end=True)
     comparison, _ = build_comparison(stop, end=True)
-    with theme.styled(scale=1.0, dark=False):
-        figures, trained = stop_figures(stop, session, comparison, demonstrate=True)
+    figures, trained = stop_figures(stop, session, comparison, demonstrate=True)
     try:
         assert trained > 20 and set(comparison.stopped) == {"B"}
         before, after = figures[-2], figures[-1]
@@ -128,38 +126,34 @@ def test_the_clipping_page_draws_its_comparison_before_and_after_its_demonstrati
 def test_an_exported_diagram_names_no_key_and_draws_its_colour_scale_at_long_T(qapp):
     from unrolled.session.presets import get_preset
     from unrolled.session.stepper import Session
-    from unrolled.ui import theme
     from unrolled.ui.export.figures import build_figure, laid_out
 
     from support.figure_boxes import figure_boxes, figure_problems
 
     session = Session(get_preset("vanishing-rnn").config)
-    with theme.styled(scale=1.0, dark=False):
-        figure = laid_out(build_figure("diagram"), 960, 230, session)
-        try:
-            texts = [box.name for box in figure_boxes(figure)[0]]
-            assert any("Ready: the forward pass starts at t = 1" in t for t in texts)
-            assert not any("press" in t for t in texts) and not any("||dL/dh_t||" in t for t in texts)
-            session.advance(2 * session.T + 1)
-            figure.refresh(session)
-            texts = [box.name for box in figure_boxes(figure)[0]]
-            assert any("||dL/dh_t||" in t for t in texts) and any("10⁻⁷" in t for t in texts)
-            assert figure_problems(figure) == []
-        finally:
-            figure.close()
-            figure.deleteLater()
+    figure = laid_out(build_figure("diagram"), 960, 230, session)
+    try:
+        texts = [box.name for box in figure_boxes(figure)[0]]
+        assert any("Ready: the forward pass starts at t = 1" in t for t in texts)
+        assert not any("press" in t for t in texts) and not any("||dL/dh_t||" in t for t in texts)
+        session.advance(2 * session.T + 1)
+        figure.refresh(session)
+        texts = [box.name for box in figure_boxes(figure)[0]]
+        assert any("||dL/dh_t||" in t for t in texts) and any("10⁻⁷" in t for t in texts)
+        assert figure_problems(figure) == []
+    finally:
+        figure.close()
+        figure.deleteLater()
 
 
 def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
     from unrolled.session.lessons import build_stop
-    from unrolled.ui import theme
     from unrolled.ui.export.handout import stop_figures
 
     from support.figure_boxes import figure_boxes, figure_problems
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("The POS-tagging example"))
-    with theme.styled(scale=1.0, dark=False):
-        figures, _ = stop_figures(stop, build_stop(stop, end=True))
+    figures, _ = stop_figures(stop, build_stop(stop, end=True))
     try:
         texts = " ".join(box.name for box in figure_boxes(figures[0].widget)[0])
         for shape in ("X [B, T, F] = [1, 4, 14]", "Y [B, T, C] = [1, 4, 5]", "W1 [F, D] = [14, 8]",
@@ -175,13 +169,11 @@ def test_the_shapes_stop_draws_every_array_with_its_shape_on_the_diagram(qapp):
 @pytest.mark.slow
 def test_the_lstm_page_says_under_its_trained_figure_why_the_lstms_gradient_is_small(qapp):
     from unrolled.session.lessons import build_comparison, build_stop
-    from unrolled.ui import theme
     from unrolled.ui.export.handout import stop_figures
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("LSTM against RNN"))
     comparison, _ = build_comparison(stop, end=True)
-    with theme.styled(scale=1.0, dark=False):
-        figures, trained = stop_figures(stop, build_stop(stop, end=True), comparison, demonstrate=True)
+    figures, trained = stop_figures(stop, build_stop(stop, end=True), comparison, demonstrate=True)
     try:
         before, after = figures[-2], figures[-1]
         assert trained == 150 and not before.below
@@ -196,14 +188,12 @@ def test_the_lstm_page_says_under_its_trained_figure_why_the_lstms_gradient_is_s
 
 def test_the_comparisons_iteration_ticks_on_paper_do_not_run_together(qapp):
     from unrolled.session.lessons import build_comparison, run_demonstration
-    from unrolled.ui import theme
     from unrolled.ui.export.handout import comparison_figure
 
     stop = next(s for s in get_lesson("rnn-part-2").stops if s.title.startswith("Clipping"))
     comparison, _ = build_comparison(stop, end=True)
     trained = run_demonstration(comparison, 150)
-    with theme.styled(scale=1.0, dark=False):
-        figure = comparison_figure(comparison, trained)
+    figure = comparison_figure(comparison, trained)
     try:
         axis = figure.widget.loss_plot.getAxis("bottom")
         if axis._tickLevels is not None:  # ticks set by hand, as the plot had them

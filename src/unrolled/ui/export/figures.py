@@ -24,7 +24,7 @@ from ..plots.heatmaps import StateHeatmaps
 from ..plots.itemized import ItemizedGradients
 from ..plots.loss import LossPlot
 from ..plots.training import TITLES as TRAINING_TITLES, TrainingFigure
-from ..theme import Theme
+from ..theme import THEME, Theme
 
 # width, height in inches; the dashboard is a 16:9 slide
 FIGURE_INCHES = {
@@ -60,6 +60,8 @@ class Dashboard(QtWidgets.QWidget):
 
     def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
+        theme = THEME if theme is None else theme  # the live window's, unless given one
+        self.theme = theme
         self.diagram = UnrolledDiagram(theme=theme)
         self.heatmaps = StateHeatmaps(theme=theme)
         self.gradients = GradientPanel(theme=theme)
