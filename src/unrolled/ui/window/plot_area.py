@@ -364,7 +364,7 @@ class PlotArea(QtWidgets.QWidget):
                 view.setParent(None)
                 view.deleteLater()
             self.dashboard.deleteLater()
-        self.dashboard = dashboard = Dashboard(self)
+        self.dashboard = dashboard = Dashboard(self, theme=theme.THEME)
         dashboard.hide()  # an empty shell once its views are in the slots
         dashboard.gradients.show_label.show()  # the choice of curves is for the screen
         dashboard.gradients.show_choice.show()
