@@ -6,14 +6,14 @@ an exported figure has fonts and lines sized for its resolution, not screen hair
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.figure_data import FIGURES, TRAINING_FIGURES
+from ...session.figure_registry import figure
 from ...session.figure_size import SMALLEST_FONT_SCALE
 from ...session.stepper import Session
 from ...session.training import TrainingStep
@@ -23,32 +23,7 @@ from ..plots.gradients import GradientPanel
 from ..plots.heatmaps import StateHeatmaps
 from ..plots.itemized import ItemizedGradients
 from ..plots.loss import LossPlot
-from ..plots.training import TITLES as TRAINING_TITLES, TrainingFigure
-
-# width, height in inches; the dashboard is a 16:9 slide
-FIGURE_INCHES = {
-    "dashboard": (13.33, 7.5),
-    "diagram": (10.0, 2.4),
-    "hidden_states": (6.4, 4.8),
-    "gates": (8.0, 6.4),
-    "grad_norms": (6.4, 5.6),
-    "loss": (6.4, 3.6),
-    "training_loss": (6.4, 3.6),
-    "clip_norms": (6.4, 3.6),
-    "accuracy": (6.4, 3.6),
-    "itemized_gradients": (6.4, 5.6),
-}
-TITLES = {
-    "dashboard": "Dashboard (all plots)",
-    "diagram": "Unrolled diagram",
-    "hidden_states": "Hidden states",
-    "gates": "Gates",
-    "grad_norms": "Gradient per timestep",
-    "loss": "Loss per iteration",
-    "itemized_gradients": "Itemized gradients ||dL_k/dh_t||",
-    **TRAINING_TITLES,
-}
-
+from ..plots.training import TrainingFigure
 
 # one of the dashboard's four views; each is a widget with `refresh(session)`
 DashboardView = UnrolledDiagram | StateHeatmaps | GradientPanel | LossPlot
@@ -90,29 +65,33 @@ def graphics_views(widget: QtWidgets.QWidget) -> list[pg.GraphicsView]:
     return views
 
 
+def _gradient_panel() -> GradientPanel:
+    panel = GradientPanel()
+    panel.show_choice.hide()  # the figure shows both curves; the choice is for the screen
+    panel.show_label.hide()
+    return panel
+
+
+# figure name (session.figure_registry.FIGURES) -> its builder, given the training run a
+# training figure draws
+BUILDERS: dict[str, Callable[[Sequence[TrainingStep]], QtWidgets.QWidget]] = {
+    "dashboard": lambda steps: Dashboard(),
+    "diagram": lambda steps: UnrolledDiagram(),
+    "hidden_states": lambda steps: StateHeatmaps(keys="states"),
+    "gates": lambda steps: StateHeatmaps(keys="gates"),
+    "grad_norms": lambda steps: _gradient_panel(),
+    "loss": lambda steps: LossPlot(),
+    "itemized_gradients": lambda steps: ItemizedGradients(),
+    "training_loss": lambda steps: TrainingFigure("training_loss", steps),
+    "clip_norms": lambda steps: TrainingFigure("clip_norms", steps),
+    "accuracy": lambda steps: TrainingFigure("accuracy", steps),
+}
+
+
 def build_figure(name: str, steps: Sequence[TrainingStep] = ()) -> QtWidgets.QWidget:
     """An empty figure widget; call `refresh(session)` once it has its size. `steps`: the
     training run a training figure draws."""
-    if name in TRAINING_FIGURES:
-        return TrainingFigure(name, steps)
-    if name == "dashboard":
-        return Dashboard()
-    if name == "diagram":
-        return UnrolledDiagram()
-    if name == "hidden_states":
-        return StateHeatmaps(keys="states")
-    if name == "gates":
-        return StateHeatmaps(keys="gates")
-    if name == "grad_norms":
-        panel = GradientPanel()
-        panel.show_choice.hide()  # the figure shows both curves; the choice is for the screen
-        panel.show_label.hide()
-        return panel
-    if name == "loss":
-        return LossPlot()
-    if name == "itemized_gradients":
-        return ItemizedGradients()
-    raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
+    return BUILDERS[figure(name).name](steps)
 
 
 @runtime_checkable

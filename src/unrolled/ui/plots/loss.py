@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...session.formulas import PLOT_FORMULAS
+from ...session.formulas import LOSS
 from ...session.stepper import Session
 from .. import theme
 from .style import set_integer_ticks, style_plot
@@ -18,7 +18,7 @@ class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, background=theme.THEME.background)
         style_plot(self.getPlotItem(), "Loss per iteration", {"bottom": "iteration", "left": "loss"})
-        self.getPlotItem().titleLabel.setToolTip(PLOT_FORMULAS["loss"])
+        self.getPlotItem().titleLabel.setToolTip(LOSS)
         self.curve = self.plot(
             [], [], pen=theme.pen(theme.BLUE), symbol="o", symbolSize=theme.px(6),
             symbolBrush=theme.BLUE, symbolPen=None, connect="finite",
