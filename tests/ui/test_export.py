@@ -6,9 +6,8 @@ import pytest
 from PySide6 import QtGui, QtWidgets
 
 from unrolled.session.config import Config
-from unrolled.session.figure_data import figure_table, figures_for
+from unrolled.session.figure_registry import FIGURES, figure_table, figures_for
 from unrolled.session.stepper import Session
-from unrolled.ui.export.figures import FIGURE_INCHES
 from unrolled.ui.export.writers import (
     ExportError,
     copy_to_clipboard,
@@ -31,7 +30,7 @@ def lstm_session():
 def test_png_has_the_requested_pixel_size_and_dpi(qapp, tmp_path, lstm_session):
     path = write_figure(lstm_session, "grad_norms", tmp_path / "g.png", "png", dpi=150)
     image = QtGui.QImage(str(path))
-    w_in, h_in = FIGURE_INCHES["grad_norms"]
+    w_in, h_in = FIGURES["grad_norms"].inches
     assert (image.width(), image.height()) == (round(w_in * 150), round(h_in * 150))
     assert round(image.dotsPerMeterX() * 0.0254) == 150
     pixels = image.convertToFormat(QtGui.QImage.Format.Format_RGB888)
@@ -168,7 +167,7 @@ def test_an_export_with_a_step_pending_leaves_the_window_as_it_paints(qtbot, mak
         patch.setattr(QtWidgets.QApplication, "processEvents", no_event_loop)
         patch.setattr(QtCore.QCoreApplication, "processEvents", no_event_loop)
         path = write_figure(window.session, "dashboard", tmp_path / "d.png", "png", dpi=300, theme=theme.THEME)
-    assert QtGui.QImage(str(path)).width() == round(FIGURE_INCHES["dashboard"][0] * 300)
+    assert QtGui.QImage(str(path)).width() == round(FIGURES["dashboard"].inches[0] * 300)
     assert window.redraws.pending  # the window's redraw did not run inside the export
     assert (theme.THEME.scale, theme.THEME.dark) == (1.0, False)
     assert window.diagram.theme is theme.THEME and window.plots.dashboard.heatmaps.theme is theme.THEME

@@ -6,7 +6,7 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from unrolled.session.config import Config
-from unrolled.session.figure_data import exported_figures
+from unrolled.session.figure_registry import FIGURES, exported_figures
 from unrolled.session.figure_size import parse_size
 from unrolled.session.stepper import Session
 from unrolled.session.training import Trainer
@@ -32,10 +32,9 @@ def text_points(session, steps, name, size, dpi=100):
     inches = figure_inches(name, parse_size(size))
     pixels = QtCore.QSize(round(inches[0] * dpi), round(inches[1] * dpi))
     from unrolled.session.figure_size import font_scale
-    from unrolled.ui.export.figures import FIGURE_INCHES
 
     try:
-        with fitted(name, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[name]), steps) as widget:
+        with fitted(name, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURES[name].inches), steps) as widget:
             return widget.theme.points() * SCREEN_DPI / dpi
     except FigureDoesNotFit:
         return None

@@ -19,13 +19,13 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
-from unrolled.session.figure_data import exported_figures
+from unrolled.session.figure_registry import FIGURES, exported_figures
 from unrolled.session.figure_size import font_scale, parse_size
 from unrolled.session.presets import get_preset, list_presets
 from unrolled.session.stepper import Session
 from unrolled.session.training import Diverged, Trainer
 from unrolled.ui import theme
-from unrolled.ui.export.figures import FIGURE_INCHES, FigureDoesNotFit, build_figure, fitted, laid_out
+from unrolled.ui.export.figures import FigureDoesNotFit, build_figure, fitted, laid_out
 from unrolled.ui.export.writers import figure_inches
 from unrolled.ui.plots.legend import place_legend_above_data
 
@@ -60,7 +60,7 @@ def _cases() -> list:
 
 
 def problems(session: Session, figure: str, dpi: int, steps=(), inches=None, dark: bool = False) -> list[str]:
-    width, height = inches or FIGURE_INCHES[figure]
+    width, height = inches or FIGURES[figure].inches
     drawn_with = theme.Theme(scale=dpi / SCREEN_DPI, dark=dark)
     widget = laid_out(build_figure(figure, steps, drawn_with), round(width * dpi), round(height * dpi), session)
     try:
@@ -111,7 +111,7 @@ def sized_problems(session: Session, figure: str, size: str, dpi: int, steps=())
     inches = figure_inches(figure, parse_size(size))
     pixels = QtCore.QSize(round(inches[0] * dpi), round(inches[1] * dpi))
     try:
-        with fitted(figure, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURE_INCHES[figure]),
+        with fitted(figure, session, pixels, dpi / SCREEN_DPI, font_scale(inches, FIGURES[figure].inches),
                     steps) as widget:
             return figure_problems(widget)
     except FigureDoesNotFit:

@@ -12,7 +12,7 @@ from unrolled.engine.cells.base import blocks
 from unrolled.engine.functions import sigmoid
 from unrolled.engine.gradcheck import check_network_gradients
 from unrolled.session.config import FIELDS, Config
-from unrolled.session.figure_data import figure_table, figures_for
+from unrolled.session.figure_registry import figure_table, figures_for
 from unrolled.session.stepper import Session
 from unrolled.ui.panels.model_panel import shapes_text
 

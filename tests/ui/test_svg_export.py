@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6 import QtGui
 
-from unrolled.session.figure_data import figures_for
+from unrolled.session.figure_registry import figures_for
 from unrolled.session.presets import list_presets
 from unrolled.session.stepper import Session
 from unrolled.ui.export.svg import clean_svg

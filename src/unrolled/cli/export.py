@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ..engine.quoting import quoted
 from ..session.config import ConfigError
+from ..session.figure_registry import FIGURES, SESSION_FIGURES
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
 from .messages import build_failure, empty_option
@@ -20,9 +21,9 @@ if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
 
 MAX_ITERATIONS = 100_000  # training iterations before a headless export
 
-DESCRIPTION = """\
-Write every figure of a preset or config, without showing a window: dashboard, diagram,
-hidden_states, gates (LSTM and GRU), grad_norms and loss, each in every requested format.
+DESCRIPTION = f"""\
+Write every figure of a preset or config, without showing a window ({", ".join(SESSION_FIGURES)};
+gates only for a cell that has gates), each in every requested format.
 Runs the training iterations asked for, then the forward and backward pass of one more,
 stopped before its update: trace.npz's traces, loss and gradients are that pass's (the
 gradients before clipping; with truncation, of the truncated objective), and trace.npz
@@ -104,13 +105,11 @@ def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: in
     """--size parsed, and checked against every figure's PNG size; exits 2 with one line."""
     if text is None:
         return None
-    from ..ui.export.figures import FIGURE_INCHES
-
     try:
         size = parse_size(text)
         if png_dpi is not None:
-            for own in FIGURE_INCHES.values():
-                check_pixels(size.inches(own), png_dpi)
+            for spec in FIGURES.values():
+                check_pixels(size.inches(spec.inches), png_dpi)
     except SizeError as error:
         _refuse(parser, f"--size: {error}")
     return size

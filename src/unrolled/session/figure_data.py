@@ -21,49 +21,35 @@ from .stepper import Session
 from .torch_files import pass_weights, torch_trace_arrays
 from .training import TrainingStep
 
-FIGURES = ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss", "itemized_gradients")
-# drawn from a training run's steps (unrolled export --iterations N), not from the session
-TRAINING_FIGURES = ("training_loss", "clip_norms", "accuracy")
+# (header, rows): a figure's data as a spreadsheet reads it
+Table = tuple[list[str], np.ndarray]
 # tables that are not a figure's data, written beside them as <name>.csv: (header, text rows)
 TEXT_TABLES = {"predictions": predictions_table}
 
 
-def figures_for(session: Session) -> tuple[str, ...]:
-    """The figures a session has: gates only for a cell that has gates."""
-    has_gates = bool(cell_class(session.config.cell).gate_names)
-    return tuple(f for f in FIGURES if f != "gates" or has_gates)
-
-
-def exported_figures(session: Session, steps: Sequence[TrainingStep] = ()) -> tuple[str, ...]:
-    """The figures an export writes: the session's, without the loss before any iteration
-    (one dot says nothing), and the training figures of `steps` (accuracy only for a
-    classification run)."""
-    names = [f for f in figures_for(session) if f != "loss" or session.history]
-    if session.bwd is None or not session.bwd.complete:  # itemized gradients need the whole backward pass
-        names.remove("itemized_gradients")
-    if steps:
-        names += ["training_loss", "clip_norms"]
-        if any(s.accuracy is not None for s in steps):
-            names.append("accuracy")
-    return tuple(names)
-
-
-def training_table(name: str, steps: Sequence[TrainingStep]) -> tuple[list[str], np.ndarray]:
-    """(header, rows) of a training figure: one row per iteration of the run."""
-    iterations = [s.iteration for s in steps]
-    if name == "training_loss":
-        columns = {"iteration": iterations, "loss": [s.loss for s in steps]}
-    elif name == "clip_norms":
-        columns = {"iteration": iterations, "norm_before_clipping": [s.norm_before for s in steps],
-                   "norm_after_clipping": [s.norm_after for s in steps]}
-    elif name == "accuracy":
-        columns = {"iteration": iterations,
-                   "accuracy": [np.nan if s.accuracy is None else s.accuracy for s in steps]}
-    else:
-        raise ValueError(f"figure: got {name!r}, expected one of {', '.join(TRAINING_FIGURES)}")
+def _table(columns: dict[str, Any]) -> Table:
     header = list(columns)
-    rows = np.column_stack([np.asarray(v, dtype=float) for v in columns.values()])
+    rows = np.column_stack([np.asarray(v, dtype=float) for v in columns.values()]) if header else np.empty((0, 0))
+    return header, rows
+
+
+def _training_table(steps: Sequence[TrainingStep], columns: dict[str, list[float]]) -> Table:
+    """One row per iteration of the run; an empty run has no rows."""
+    header, rows = _table({"iteration": [s.iteration for s in steps], **columns})
     return header, rows.reshape(len(steps), len(header))
+
+
+def training_loss_table(session: Session, steps: Sequence[TrainingStep]) -> Table:
+    return _training_table(steps, {"loss": [s.loss for s in steps]})
+
+
+def clip_norms_table(session: Session, steps: Sequence[TrainingStep]) -> Table:
+    return _training_table(steps, {"norm_before_clipping": [s.norm_before for s in steps],
+                                   "norm_after_clipping": [s.norm_after for s in steps]})
+
+
+def accuracy_table(session: Session, steps: Sequence[TrainingStep]) -> Table:
+    return _training_table(steps, {"accuracy": [np.nan if s.accuracy is None else s.accuracy for s in steps]})
 
 
 def _extra_states(session: Session) -> tuple[str, ...]:
@@ -85,41 +71,59 @@ def _gradient_columns(session: Session) -> dict[str, np.ndarray]:
     return columns
 
 
-def figure_table(name: str, session: Session,
-                 steps: Sequence[TrainingStep] = ()) -> tuple[list[str], np.ndarray]:
-    """(header, rows) of the data behind figure `name`; NaN where not computed yet.
-    `steps`: the training run behind the training figures."""
-    fwd, t = session.fwd, _t_column(session)
-    if name in TRAINING_FIGURES:
-        return training_table(name, steps)
-    if name == "itemized_gradients":
-        return itemized_table(session)
-    if name == "grad_norms":
-        columns = {"t": t, **_gradient_columns(session)}
-    elif name == "hidden_states":
-        columns = {"t": t}
-        for state in ("h", *_extra_states(session)):
-            values = getattr(fwd, state)
-            columns.update({f"{state}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
-    elif name == "gates":
-        columns = {"t": t}
-        for gate, values in fwd.gates.items():
-            columns.update({f"{gate}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
-    elif name == "loss":
-        losses = np.asarray(session.loss_history, dtype=float)
-        columns = {"iteration": np.arange(1, len(losses) + 1), "loss": losses}
-    elif name in ("diagram", "dashboard"):
-        columns = {"t": t, "h_norm": np.sqrt(np.sum(fwd.h[0] ** 2, axis=1)), **_gradient_columns(session)}
-        if name == "dashboard" and session.bwd is not None:
-            dh_last_norm = session.bwd.dh_last_norm
-            if dh_last_norm is not None:
-                columns["dh_last_step_norm"] = dh_last_norm
-            columns["dU_contribution"] = session.net.recurrent_contributions(fwd, session.bwd)
-    else:
-        raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES)}")
-    header = list(columns)
-    rows = np.column_stack([np.asarray(v, dtype=float) for v in columns.values()]) if header else np.empty((0, 0))
-    return header, rows
+def grad_norms_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """t and ||dL/dh_t|| (and ||dL/dc_t|| for the LSTM); NaN before the backward pass."""
+    return _table({"t": _t_column(session), **_gradient_columns(session)})
+
+
+def hidden_states_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """t and every unit of h_t (and c_t), one column per unit."""
+    columns: dict[str, Any] = {"t": _t_column(session)}
+    for state in ("h", *_extra_states(session)):
+        values = getattr(session.fwd, state)
+        columns.update({f"{state}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
+    return _table(columns)
+
+
+def gates_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """t and every unit of every gate, one column per (gate, unit)."""
+    columns: dict[str, Any] = {"t": _t_column(session)}
+    for gate, values in session.fwd.gates.items():
+        columns.update({f"{gate}_{u + 1}": values[0, :, u] for u in range(values.shape[2])})
+    return _table(columns)
+
+
+def loss_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """The loss of every iteration taken."""
+    losses = np.asarray(session.loss_history, dtype=float)
+    return _table({"iteration": np.arange(1, len(losses) + 1), "loss": losses})
+
+
+def diagram_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """t, ||h_t|| and the gradient norms the diagram's cells are coloured by."""
+    return _table(_diagram_columns(session))
+
+
+def dashboard_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """The diagram's columns, the last step's loss alone (||dL_T/dh_t||) and each step's
+    share of dL/dU."""
+    columns = _diagram_columns(session)
+    if session.bwd is not None:
+        dh_last_norm = session.bwd.dh_last_norm
+        if dh_last_norm is not None:
+            columns["dh_last_step_norm"] = dh_last_norm
+        columns["dU_contribution"] = session.net.recurrent_contributions(session.fwd, session.bwd)
+    return _table(columns)
+
+
+def _diagram_columns(session: Session) -> dict[str, Any]:
+    h_norm = np.sqrt(np.sum(session.fwd.h[0] ** 2, axis=1))
+    return {"t": _t_column(session), "h_norm": h_norm, **_gradient_columns(session)}
+
+
+def itemized_gradients_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """k, t and ||dL_k/dh_t|| of sequence 1 (see `itemized`)."""
+    return itemized_table(session)
 
 
 def write_csv(path: str | Path, header: list[str], rows: np.ndarray) -> None:

@@ -1,7 +1,7 @@
 """The equations behind every plot and every step, in the seed's notation (row vectors,
 x_t [1, F], h_t [1, D], W1 [F, D], U1 [D, D], W2 [D, C]). One place: the step inspector
-writes them beside their values, and the plots use them as tooltips (`PLOT_FORMULAS`,
-`gate_formula`). No Qt."""
+writes them beside their values, the figure registry gives each figure its formula, and the
+plots use them as tooltips (`GRADIENT_PER_STEP`, `gate_formula`). No Qt."""
 
 from __future__ import annotations
 
@@ -26,21 +26,21 @@ STATE_UPDATES = {
 READOUT = "y_t = h_t W2 + b2"
 SOFTMAX = "p_t = softmax(y_t)"
 
-# figure or plot name -> its formula, for tooltips on the plot titles
-PLOT_FORMULAS = {
-    "diagram": "h_t = act(x_t W1 + h_{t-1} U1 + b1),  y_t = h_t W2 + b2: the same W1, U1, W2 at every t",
-    "hidden_states": "h_t = act(x_t W1 + h_{t-1} U1 + b1), one column per timestep t, one row per unit",
-    "cell_states": "c_t = f ⊙ c_{t-1} + i ⊙ g (LSTM), one column per timestep",
-    "grad_norms": "||dL/dh_t|| = ||dL/dy_t W2^T + dL/dh_{t+1} diag(act'(a_{t+1})) U1^T||; "
-                  "||dL_T/dh_t||: the last step's loss alone",
-    "loss": "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)",
-    "itemized_gradients": "||dL_k/dh_t||: how far back the loss term at step k reaches, "
-                          "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}",
-    "theory": "||dh_T/dh_t|| ≤ (γ σ_max(U))ᵀ⁻ᵗ  (Pascanu, Mikolov and Bengio 2013, eq. 7)",
-    "training_loss": "the loss of each training iteration, each on a fresh batch",
-    "clip_norms": "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping",
-    "accuracy": "the fraction of targets whose class has the largest y",
-}
+# the formulas of the figures (see figure_registry) and of the plots that draw them, shown
+# as tooltips on the plot titles
+UNROLLED_RECURRENCE = ("h_t = act(x_t W1 + h_{t-1} U1 + b1),  y_t = h_t W2 + b2: "
+                       "the same W1, U1, W2 at every t")
+HIDDEN_STATES = "h_t = act(x_t W1 + h_{t-1} U1 + b1), one column per timestep t, one row per unit"
+CELL_STATES = "c_t = f ⊙ c_{t-1} + i ⊙ g (LSTM), one column per timestep"
+GATES = "gate = sigmoid or tanh(x_t W_gate + h_{t-1} U_gate + b_gate), one column per timestep, one row per unit"
+GRADIENT_PER_STEP = ("||dL/dh_t|| = ||dL/dy_t W2^T + dL/dh_{t+1} diag(act'(a_{t+1})) U1^T||; "
+                     "||dL_T/dh_t||: the last step's loss alone")
+LOSS = "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)"
+ITEMIZED_GRADIENTS = ("||dL_k/dh_t||: how far back the loss term at step k reaches, "
+                      "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}")
+TRAINING_LOSS = "the loss of each training iteration, each on a fresh batch"
+CLIP_NORMS = "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping"
+ACCURACY = "the fraction of targets whose class has the largest y"
 
 
 def gate_name(cell: str, gate: str) -> str:

@@ -59,7 +59,7 @@ from typing import Literal
 from ..engine.quoting import one_line, quoted
 from .compare import COMPARABLE, Comparison
 from .config import Config, ConfigError
-from .figure_data import FIGURES
+from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .stepper import Session
@@ -74,8 +74,6 @@ MAX_TRAIN = 2000  # iterations before a stop, however asked for: more would keep
 MAX_STOPS = 200  # a lecture of more stops does not fit a class; its handout alone would run for minutes
 PLACES = ('"start"', '"forward at t = k"', '"after the forward pass"', '"after the loss"', '"backward at t = k"',
           '"after the backward pass"', '"after the update"', "a number of steps", '"after N training iterations"')
-# the handout's figure for each highlighted plot
-HIGHLIGHT_FIGURE = {"diagram": "diagram", "heatmaps": "hidden_states", "gradients": "grad_norms", "loss": "loss"}
 
 
 class LessonError(ValueError):
@@ -286,10 +284,10 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None)
             raise ValueError(f"got {quoted(highlight)}, expected one of {', '.join(HIGHLIGHTS)}")
     with _field("figures", title):
         # the diagram says where the stop is; a comparison needs the room for B's curve
-        shown = HIGHLIGHT_FIGURE.get(highlight or "diagram", "diagram")
+        shown = view_figures(highlight or "diagram")[0]  # the handout's figure of the highlighted plot
         default = (("diagram",) if "compare" not in data else ()) + (
             (shown,) if shown != "diagram" else ("hidden_states",))
-        figures = _names(data.get("figures", list(default)), FIGURES, "figures")
+        figures = _names(data.get("figures", list(default)), SESSION_FIGURES, "figures")
     with _field("compare", title):
         compare = data.get("compare")
         if compare is True:

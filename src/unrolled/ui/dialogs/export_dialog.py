@@ -6,12 +6,11 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from ...session.figure_data import figures_for
+from ...session.figure_registry import FIGURES, figures_for
 from ...session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
 from ...session.stepper import Session
 from ...session.torch_files import torch_refusal
 from .. import theme
-from ..export.figures import FIGURE_INCHES, TITLES
 from ..export.writers import (
     DATA_FORMATS,
     FORMATS,
@@ -48,7 +47,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.setWindowTitle("Export a figure")
         self.figure = QtWidgets.QComboBox()
         for name in figures_for(session):
-            self.figure.addItem(TITLES[name], name)
+            self.figure.addItem(FIGURES[name].title, name)
         self.figure.addItem("The whole window, as on screen (PNG)", WINDOW)
         self.figure.addItem("The full trace of this iteration (NPZ)", TRACE)
         if torch_refusal(session) is None:  # torch.nn.RNN has no sigmoid or linear RNN
@@ -116,7 +115,7 @@ class ExportDialog(QtWidgets.QDialog):
             control.setEnabled(not special)
         self.copy_button.setEnabled(name not in DATA)
         if not special:
-            width, height = FIGURE_INCHES[name]
+            width, height = FIGURES[name].inches
             self.width_in.setValue(width)
             self.height_in.setValue(height)
         self._on_size_changed()
@@ -134,8 +133,8 @@ class ExportDialog(QtWidgets.QDialog):
         if spec == CUSTOM:
             return self.width_in.value(), self.height_in.value()
         if spec == OWN:
-            return FIGURE_INCHES[name]
-        return parse_size(spec).inches(FIGURE_INCHES[name])
+            return FIGURES[name].inches
+        return parse_size(spec).inches(FIGURES[name].inches)
 
     def _on_size_changed(self) -> None:
         """Show the size chosen in the width and height boxes (editable for CUSTOM only)."""
@@ -183,7 +182,7 @@ class ExportDialog(QtWidgets.QDialog):
             text = ""
         else:
             inches = self.chosen_inches()
-            points = theme.THEME.font_pt * font_scale(inches, FIGURE_INCHES[name])
+            points = theme.THEME.font_pt * font_scale(inches, FIGURES[name].inches)
             dpi = self.dpi.value()
             picture = (f"{round(inches[0] * dpi)} x {round(inches[1] * dpi)} pixels" if fmt == "png"
                        else "vector: sharp at any size")

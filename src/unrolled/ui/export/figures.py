@@ -7,14 +7,14 @@ resolution, not screen hairlines, and the window's own theme is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.figure_data import FIGURES, TRAINING_FIGURES
+from ...session.figure_registry import figure
 from ...session.figure_size import SMALLEST_FONT_SCALE
 from ...session.stepper import Session
 from ...session.training import TrainingStep
@@ -23,33 +23,8 @@ from ..plots.gradients import GradientPanel
 from ..plots.heatmaps import StateHeatmaps
 from ..plots.itemized import ItemizedGradients
 from ..plots.loss import LossPlot
-from ..plots.training import TITLES as TRAINING_TITLES, TrainingFigure
+from ..plots.training import TrainingFigure
 from ..theme import THEME, Theme
-
-# width, height in inches; the dashboard is a 16:9 slide
-FIGURE_INCHES = {
-    "dashboard": (13.33, 7.5),
-    "diagram": (10.0, 2.4),
-    "hidden_states": (6.4, 4.8),
-    "gates": (8.0, 6.4),
-    "grad_norms": (6.4, 5.6),
-    "loss": (6.4, 3.6),
-    "training_loss": (6.4, 3.6),
-    "clip_norms": (6.4, 3.6),
-    "accuracy": (6.4, 3.6),
-    "itemized_gradients": (6.4, 5.6),
-}
-TITLES = {
-    "dashboard": "Dashboard (all plots)",
-    "diagram": "Unrolled diagram",
-    "hidden_states": "Hidden states",
-    "gates": "Gates",
-    "grad_norms": "Gradient per timestep",
-    "loss": "Loss per iteration",
-    "itemized_gradients": "Itemized gradients ||dL_k/dh_t||",
-    **TRAINING_TITLES,
-}
-
 
 # one of the dashboard's four views; each is a widget with `refresh(session)`
 DashboardView = UnrolledDiagram | StateHeatmaps | GradientPanel | LossPlot
@@ -93,31 +68,34 @@ def graphics_views(widget: QtWidgets.QWidget) -> list[pg.GraphicsView]:
     return views
 
 
+def _gradient_panel(theme: Theme) -> GradientPanel:
+    panel = GradientPanel(theme=theme)
+    panel.show_choice.hide()  # the figure shows both curves; the choice is for the screen
+    panel.show_label.hide()
+    return panel
+
+
+# figure name (session.figure_registry.FIGURES) -> its builder, given the training run a
+# training figure draws and the theme to draw with
+BUILDERS: dict[str, Callable[[Sequence[TrainingStep], Theme], QtWidgets.QWidget]] = {
+    "dashboard": lambda steps, theme: Dashboard(theme=theme),
+    "diagram": lambda steps, theme: UnrolledDiagram(theme=theme),
+    "hidden_states": lambda steps, theme: StateHeatmaps(keys="states", theme=theme),
+    "gates": lambda steps, theme: StateHeatmaps(keys="gates", theme=theme),
+    "grad_norms": lambda steps, theme: _gradient_panel(theme),
+    "loss": lambda steps, theme: LossPlot(theme=theme),
+    "itemized_gradients": lambda steps, theme: ItemizedGradients(theme=theme),
+    "training_loss": lambda steps, theme: TrainingFigure("training_loss", steps, theme=theme),
+    "clip_norms": lambda steps, theme: TrainingFigure("clip_norms", steps, theme=theme),
+    "accuracy": lambda steps, theme: TrainingFigure("accuracy", steps, theme=theme),
+}
+
+
 def build_figure(name: str, steps: Sequence[TrainingStep] = (), theme: Theme | None = None) -> QtWidgets.QWidget:
     """An empty figure widget drawn with `theme` (a light one at scale 1 when none is
     given); call `refresh(session)` once it has its size. `steps`: the training run a
     training figure draws."""
-    theme = Theme() if theme is None else theme
-    if name in TRAINING_FIGURES:
-        return TrainingFigure(name, steps, theme=theme)
-    if name == "dashboard":
-        return Dashboard(theme=theme)
-    if name == "diagram":
-        return UnrolledDiagram(theme=theme)
-    if name == "hidden_states":
-        return StateHeatmaps(keys="states", theme=theme)
-    if name == "gates":
-        return StateHeatmaps(keys="gates", theme=theme)
-    if name == "grad_norms":
-        panel = GradientPanel(theme=theme)
-        panel.show_choice.hide()  # the figure shows both curves; the choice is for the screen
-        panel.show_label.hide()
-        return panel
-    if name == "loss":
-        return LossPlot(theme=theme)
-    if name == "itemized_gradients":
-        return ItemizedGradients(theme=theme)
-    raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES + TRAINING_FIGURES)}")
+    return BUILDERS[figure(name).name](steps, Theme() if theme is None else theme)
 
 
 @runtime_checkable

@@ -18,7 +18,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ... import __version__
 from ...session.compare import Comparison
-from ...session.figure_data import figures_for
+from ...session.figure_registry import FIGURES, figures_for
 from ...session.lesson_text import text_html
 from ...session.lessons import (
     Lesson,
@@ -33,7 +33,7 @@ from ...session.stepper import Session
 from ...session.training import Progress
 from ..plots.comparison import ComparisonPlots
 from ..theme import Theme
-from .figures import FIGURE_INCHES, TITLES, build_figure, laid_out, lay_out_now
+from .figures import build_figure, laid_out, lay_out_now
 from .writers import SCREEN_DPI, ExportError, _Memory, check_writable_folder, image_bytes, write_file
 
 HANDOUT_FORMATS = ("pdf", "png")
@@ -163,17 +163,17 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
 
 def stop_figures(stop: Stop, session: Session, comparison: Comparison | None = None,
                  demonstrate: bool = False, work: Progress | None = None) -> tuple[list[Figure], int]:
-    """The stop's figures laid out at their size in the export (FIGURE_INCHES at screen
-    resolution) with the stop's data, and the iterations its demonstration trained. A
+    """The stop's figures laid out at their size in the export (their registered inches at
+    screen resolution) with the stop's data, and the iterations its demonstration trained. A
     comparison adds A's and B's gradients as the stop shows them and, with `demonstrate`,
     then trains as pressing T in its window does and adds both plots after that run. work:
     the demonstration's progress, as for run_demonstration."""
     names = [n for n in stop.figures if n in figures_for(session)]
     figures = []
     for name in names:
-        w, h = FIGURE_INCHES[name]
+        w, h = FIGURES[name].inches
         widget = laid_out(build_figure(name, theme=PAPER), round(w * SCREEN_DPI), round(h * SCREEN_DPI), session)
-        figures.append(Figure(TITLES[name] + (" (A)" if comparison is not None else ""), widget))
+        figures.append(Figure(FIGURES[name].title + (" (A)" if comparison is not None else ""), widget))
     trained = 0
     if comparison is not None:
         figures.append(comparison_figure(comparison, 0))  # drawn now: the demonstration changes both

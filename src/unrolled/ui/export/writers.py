@@ -14,20 +14,14 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ...session.atomic import write_atomically, write_bytes_atomically
-from ...session.figure_data import (
-    TEXT_TABLES,
-    exported_figures,
-    figure_table,
-    write_csv,
-    write_text_csv,
-    write_trace_npz,
-)
+from ...session.figure_data import TEXT_TABLES, write_csv, write_text_csv, write_trace_npz
+from ...session.figure_registry import FIGURES, exported_figures, figure_table
 from ...session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ...session.stepper import Session
 from ...session.torch_files import safetensors_bytes
 from ...session.training import TrainingStep
 from ..theme import Theme
-from .figures import FIGURE_INCHES, FigureDoesNotFit, fitted, graphics_views
+from .figures import FigureDoesNotFit, fitted, graphics_views
 from .svg import clean_svg
 
 # npz: the whole trace, once (trace.npz); safetensors: the weights in torch's layout, once
@@ -169,7 +163,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
         raise ExportError(f"format: got {fmt!r}, expected one of {', '.join(figure_formats)}")
     if not 30 <= dpi <= 1200:
         raise ExportError(f"dpi: got {dpi}, expected 30 to 1200")
-    width_in, height_in = inches or FIGURE_INCHES[name]
+    width_in, height_in = inches or FIGURES[name].inches
     if fmt == "png":
         try:
             check_pixels((width_in, height_in), dpi)
@@ -179,7 +173,7 @@ def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: i
     # screen resolution; the page size in inches makes the physical size right.
     dots = dpi if fmt == "png" else SCREEN_DPI
     size = QtCore.QSize(round(width_in * dots), round(height_in * dots))
-    scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
+    scale = font_scale((width_in, height_in), FIGURES[name].inches)
     try:
         with fitted(name, session, size, dots / SCREEN_DPI, scale, steps, theme) as widget:
             data = _render(widget, name, session, fmt, dpi, size, (width_in, height_in), path, theme)
@@ -251,7 +245,7 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
 
 def figure_inches(name: str, size: FigureSize | None = None) -> tuple[float, float]:
     """(width, height) in inches of figure `name` at `size`, or its own size."""
-    return FIGURE_INCHES[name] if size is None else size.inches(FIGURE_INCHES[name])
+    return FIGURES[name].inches if size is None else size.inches(FIGURES[name].inches)
 
 
 def write_trace(session: Session, path: str | Path) -> Path:
@@ -277,9 +271,9 @@ def copy_to_clipboard(session: Session, name: str, dpi: int = 150,
     """Figure `name` as an image on the clipboard, ready to paste into a slide, `inches`
     wide and high (default: its own size), drawn with `theme` as for `write_figure`."""
     theme = Theme() if theme is None else theme
-    width_in, height_in = inches or FIGURE_INCHES[name]
+    width_in, height_in = inches or FIGURES[name].inches
     pixels = QtCore.QSize(round(width_in * dpi), round(height_in * dpi))
-    scale = font_scale((width_in, height_in), FIGURE_INCHES[name])
+    scale = font_scale((width_in, height_in), FIGURES[name].inches)
     try:
         with fitted(name, session, pixels, dpi / SCREEN_DPI, scale, theme=theme) as widget:
             image = render_image(widget, dpi, theme.background)

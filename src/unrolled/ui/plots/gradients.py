@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ...session.formulas import PLOT_FORMULAS
+from ...session.formulas import GRADIENT_PER_STEP
 from ...session.stepper import Session
 from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
@@ -94,7 +94,7 @@ class GradientPanel(QtWidgets.QWidget):
         # t is named once, under the plot below, which shares this one's t axis: the height
         # of that line goes to the legend above the data
         style_plot(self.norms, theme, "Gradient per timestep", {"left": "norm"}, widest_tick=POWER_TICK)
-        self.norms.titleLabel.setToolTip(PLOT_FORMULAS["grad_norms"])
+        self.norms.titleLabel.setToolTip(GRADIENT_PER_STEP)
         self.norms.setLogMode(y=True)
         legend = self.norms.addLegend(offset=(10, 10), labelTextSize=f"{theme.points():.1f}pt",
                                       labelTextColor=theme.foreground, sampleType=scaled_sample(theme))

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...engine import ForwardTrace, cell_class
-from ...session.formulas import PLOT_FORMULAS, gate_formula, gate_name
+from ...session.formulas import CELL_STATES, HIDDEN_STATES, gate_formula, gate_name
 from ...session.stepper import Phase, Session
 from ..theme import DIVERGING_MAP, OVERFLOW, THEME, UNIT_INTERVAL_MAP, VERMILION, Theme
 from .axes import IntegerAxis
@@ -83,9 +83,9 @@ class ColumnImage(pg.GraphicsObject):
 def panel_formula(cell: str, key: str) -> str:
     """The equation of a panel, for its title's tooltip (one source: session.formulas)."""
     if key == "h":
-        return PLOT_FORMULAS["hidden_states"]
+        return HIDDEN_STATES
     if key == "c":
-        return PLOT_FORMULAS["cell_states"]
+        return CELL_STATES
     return f"{gate_name(cell, key)}: {gate_formula(cell, key)}"
 
 class _Panel:

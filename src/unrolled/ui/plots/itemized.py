@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.formulas import PLOT_FORMULAS
+from ...session.formulas import ITEMIZED_GRADIENTS
 from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
 from ..control.seen_only import RefreshWhenSeen
@@ -31,7 +31,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         theme = THEME if theme is None else theme  # the live window's, unless given one
         self.theme = theme
         self.setBackground(theme.background)
-        self.setToolTip(PLOT_FORMULAS["itemized_gradients"])
+        self.setToolTip(ITEMIZED_GRADIENTS)
         self.sequence = 0
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)

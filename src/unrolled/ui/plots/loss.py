@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from ...session.formulas import PLOT_FORMULAS
+from ...session.formulas import LOSS
 from ...session.stepper import Session
 from ..theme import BLUE, OVERFLOW, THEME, Theme
 from .style import set_integer_ticks, style_plot
@@ -20,7 +20,7 @@ class LossPlot(pg.PlotWidget):
         super().__init__(parent, background=theme.background)
         self.theme = theme
         style_plot(self.getPlotItem(), theme, "Loss per iteration", {"bottom": "iteration", "left": "loss"})
-        self.getPlotItem().titleLabel.setToolTip(PLOT_FORMULAS["loss"])
+        self.getPlotItem().titleLabel.setToolTip(LOSS)
         self.curve = self.plot(
             [], [], pen=theme.pen(BLUE), symbol="o", symbolSize=theme.px(6),
             symbolBrush=BLUE, symbolPen=None, connect="finite",

@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from ...session.figure_registry import FIGURES
 from ...session.stepper import Session
 from ...session.training import TrainingStep
 from ..theme import BLUE, GREEN, THEME, VERMILION, Theme
@@ -17,12 +18,6 @@ from .axes import POWER_TICK, LogAxis
 from .fit import legend_above
 from .legend import scaled_sample
 from .style import set_integer_ticks, style_plot
-
-TITLES = {
-    "training_loss": "Training loss per iteration",
-    "clip_norms": "Gradient norm, before and after clipping",
-    "accuracy": "Accuracy per iteration",
-}
 
 
 def positive_or_nan(values) -> np.ndarray:
@@ -96,7 +91,7 @@ class TrainingFigure(pg.PlotWidget):
         self.name, self.steps, self.theme = name, list(steps), theme
         plot = self.getPlotItem()
         left = {"training_loss": "loss", "clip_norms": "||g||", "accuracy": "accuracy"}[name]
-        style_plot(plot, theme, TITLES[name], {"bottom": "iteration", "left": left},
+        style_plot(plot, theme, FIGURES[name].title, {"bottom": "iteration", "left": left},
                          widest_tick=POWER_TICK if log else "-0.000")
         plot.setMenuEnabled(False)
         if log:

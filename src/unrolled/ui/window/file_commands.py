@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ...session.figure_data import figures_for
+from ...session.figure_registry import FIGURES, figures_for
 from ...session.files import SessionFileError, load_session, save_session
 from ...session.stepper import Session
 from .. import theme
 from ..control.actions import make_action
 from ..dialogs.export_dialog import ExportDialog
-from ..export.figures import TITLES
 from ..export.writers import ExportError, copy_to_clipboard, export_animation, gif_available
 
 if TYPE_CHECKING:
@@ -65,8 +64,8 @@ class FileCommands:
         for name in names:
             if name not in available:
                 continue
-            menu.addAction(f"Export {TITLES[name].lower()}...", lambda n=name: self.export_figure(n))
-            menu.addAction(f"Copy {TITLES[name].lower()} to the clipboard", lambda n=name: self.copy_figure(n))
+            menu.addAction(f"Export {FIGURES[name].title.lower()}...", lambda n=name: self.export_figure(n))
+            menu.addAction(f"Copy {FIGURES[name].title.lower()} to the clipboard", lambda n=name: self.copy_figure(n))
         menu.addSeparator()
         menu.addAction(self.act_export)
         return menu
@@ -148,7 +147,7 @@ class FileCommands:
 
     def copy_figure(self, name: str) -> None:
         copy_to_clipboard(self.session, name, theme=theme.THEME)
-        self.status.showMessage(f"{TITLES[name]} copied: paste it into a slide", 5000)
+        self.status.showMessage(f"{FIGURES[name].title} copied: paste it into a slide", 5000)
 
     def export_animation(self) -> None:
         folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Folder for the animation frames",

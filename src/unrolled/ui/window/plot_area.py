@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ...session.figure_registry import view_figures
 from ...session.stepper import Session
 from .. import theme
 from ..export.figures import Dashboard
@@ -42,9 +43,6 @@ TITLE_BAR_PX = 30
 STAGE_MARGIN = 1
 STAGE_SPACING = 2
 STAGE_LEGEND_PAD = 4
-# the figures (session.figure_data.FIGURES) each slot's right-click menu offers
-SLOT_FIGURES = {"diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
-                "gradients": ("grad_norms",), "loss": ("loss",)}
 
 
 def framed_data_px(window_height: int) -> float:
@@ -375,7 +373,7 @@ class PlotArea(QtWidgets.QWidget):
         for name, view in zip(SLOTS, dashboard.views, strict=True):
             self._slot_layouts[name].addWidget(view)
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
-            self._install_context_menu(view, SLOT_FIGURES[name])
+            self._install_context_menu(view, view_figures(name))
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
         self._fit_stage_tab_font()
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
