@@ -93,8 +93,10 @@ class StopComparison(Protocol):
 class LessonHost(Protocol):
     """Everything the lesson mode reads or calls of its window."""
 
-    session: Session
     compare_changes: dict | None  # the comparison a stop suggests, for Compare (Ctrl+K)
+
+    @property
+    def session(self) -> Session: ...  # a stop's session is adopted into it
 
     @property
     def transport(self) -> Transport: ...

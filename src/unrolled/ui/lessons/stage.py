@@ -8,7 +8,7 @@ from PySide6 import QtWidgets
 from ...session.lessons import Lesson
 from .host import LessonHost
 
-TITLE_BAR_PX = 30  # a window manager's title bar above a window's inside, in a share of the screen's height
+TITLE_BAR_PX = 30  # a window manager's title bar above the window: the screen's height is the window's and this
 # the lesson text leaves a framed gradient plot's data this share of the screen's height,
 # and a few pixels more (a row of the layout rounded the other way)
 TEXT_LEAVES_SHARE = 0.35
