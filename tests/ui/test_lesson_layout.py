@@ -11,7 +11,7 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.lessons import get_lesson, lesson_from_data, lesson_names, session_clock
-from unrolled.ui.window import main_window as main_window_module
+from unrolled.ui.window import opened_windows
 
 from support.figure_boxes import figure_problems
 
@@ -134,7 +134,7 @@ def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypa
     window's (a window manager keeps it in front of it) with the keyboard; PageDown there
     goes on with the lesson."""
     screen = QtCore.QRect(0, 0, *size)
-    monkeypatch.setattr(main_window_module, "screen_room", lambda widget: screen)
+    monkeypatch.setattr(opened_windows, "screen_room", lambda widget: screen)
     window.move(0, TITLE_BAR_PX)
     window.resize(size[0], size[1] - TITLE_BAR_PX)
     present(window, qtbot)

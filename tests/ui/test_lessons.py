@@ -179,9 +179,9 @@ def _press_escape_in_the_progress_dialog(window):
 @pytest.mark.slow
 @pytest.mark.parametrize("index", [1, 2])
 def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qtbot, monkeypatch, index):
-    from unrolled.ui.lessons import lesson_mode
+    from unrolled.ui.lessons import stop_progress
 
-    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
+    monkeypatch.setattr(stop_progress, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
     lesson = _slow_lesson()
     window.lessons.start(lesson)
     _press(window, Key.Key_PageDown)  # a question: one step past the stop's place
@@ -206,21 +206,21 @@ def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qt
 
 
 def test_a_quick_stop_shows_no_progress_dialog(window, monkeypatch):
-    from unrolled.ui.lessons import lesson_mode
+    from unrolled.ui.lessons import stop_progress
 
     opened = []
-    monkeypatch.setattr(lesson_mode.StopProgress, "_open",
+    monkeypatch.setattr(stop_progress.StopProgress, "_open",
                         lambda self, total: opened.append(total) or pytest.fail("a dialog for a quick stop"))
     window.lessons.start(get_lesson("rnn-part-2"))
     window.lessons.go_to(6)  # 100 training iterations, the slowest kind of built-in stop
-    assert window.lessons.last_build_seconds < lesson_mode.SHOW_PROGRESS_AFTER and not opened
+    assert window.lessons.last_build_seconds < stop_progress.SHOW_PROGRESS_AFTER and not opened
 
 
 def test_a_cancelled_first_stop_starts_no_lesson(window, monkeypatch):
-    from unrolled.ui.lessons import lesson_mode
+    from unrolled.ui.lessons import stop_progress
 
-    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: False)
+    monkeypatch.setattr(stop_progress, "SHOW_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(stop_progress.StopProgress, "__call__", lambda self, done, total: False)
     config = window.session.config
     assert window.lessons.start(_slow_lesson(), index=1) is False
     assert not window.lessons.active and not window.lessons.dock.isVisible()
@@ -314,12 +314,12 @@ def test_opening_another_model_leaves_the_stop_and_a_remote_key_takes_the_lectur
 
 
 def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(window, tmp_path, monkeypatch):
-    from unrolled.ui.lessons import lesson_mode
+    from unrolled.ui.lessons import stop_progress
 
-    monkeypatch.setattr(lesson_mode, "SHOW_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(stop_progress, "SHOW_PROGRESS_AFTER", 0.0)
     window.lessons.start(get_lesson("vanishing-in-five-minutes"))
     # the bar counts 100 a stop: go on through stop 1's page, Cancel at stop 2's (200)
-    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", lambda self, done, total: done < 200)
+    monkeypatch.setattr(stop_progress.StopProgress, "__call__", lambda self, done, total: done < 200)
     assert window.lessons.write_handout_to(tmp_path) == []
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["vanishing-in-five-minutes-01.png", "vanishing-in-five-minutes-02.png"]
@@ -329,7 +329,7 @@ def test_cancelling_the_handout_in_the_window_leaves_no_pdf_and_whole_pngs(windo
 
 def test_a_handout_stop_that_trains_shows_its_progress_and_cancels_within_it(window, tmp_path, monkeypatch):
     from unrolled.session.lessons import lesson_from_data
-    from unrolled.ui.lessons import lesson_mode
+    from unrolled.ui.lessons import stop_progress
 
     lesson = lesson_from_data({"format": "unrolled-lesson", "title": "Long", "stops": [
         {"title": "One", "text": "x", "model": "seed-pos-tagging"},
@@ -341,7 +341,7 @@ def test_a_handout_stop_that_trains_shows_its_progress_and_cancels_within_it(win
         seen.append(done)
         return not 100 < done < 200
 
-    monkeypatch.setattr(lesson_mode.StopProgress, "__call__", answer)
+    monkeypatch.setattr(stop_progress.StopProgress, "__call__", answer)
     assert window.lessons.write_handout_to(tmp_path) == []
     assert any(100 < d < 200 for d in seen)  # the bar moved while stop 2 trained
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long-01.png"]

@@ -14,6 +14,7 @@ from ...session.figure_registry import view_figures
 from ...session.stepper import Session
 from .. import theme
 from ..export.figures import Dashboard
+from ..lessons.stage import TITLE_BAR_PX
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
@@ -36,7 +37,6 @@ FRAMED_DIAGRAM_STRETCH = (1, 1)
 # a framed plot's data area keeps this share of the screen's height (the window's and a
 # window manager's title bar's): a gradient's fall over decades seen from the back of a room
 PLOT_SHARE = 0.36
-TITLE_BAR_PX = 30
 # in a lesson's stage the framed gradient panel's own margins shrink to this (pyqtgraph's
 # 9 px above and below the plots, the 6 px between the views): its pixels go to the data and
 # the lesson text, which on a 1280 x 720 projector in F5 has few to spare
