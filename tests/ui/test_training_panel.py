@@ -192,3 +192,22 @@ def test_curves_drawn_before_the_panel_is_laid_out_keep_the_legend_off_them(qtbo
     QtCore.QCoreApplication.processEvents()
     found = [p for p in figure_problems(panel.graphics) if "legend" in p]
     assert not found, "\n".join(found)
+
+
+def test_hidden_the_panel_draws_no_curves_and_catches_up_once_when_shown(qtbot, make_window, monkeypatch):
+    """The window's training runs without the panel; its curves come through the window's
+    throttle, only while the panel is seen."""
+    window = make_window(ADDING)
+    panel = window.training_panel
+    drawn = []
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (drawn.append(len(panel.trainer.steps)), original()))
+    assert not window.training_dock.isVisible()
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
+        window.training.start(5)
+    qtbot.waitUntil(lambda: not window.redraws.pending)
+    assert drawn == []
+    assert panel.before.yData is None or len(panel.before.yData) == 0  # no curve drawn yet
+    window.docks.show_training()
+    qtbot.waitUntil(lambda: drawn == [5])
+    assert len(panel.before.yData) == 5

@@ -127,7 +127,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._last_start = -MIN_SECONDS_BETWEEN  # when the last computation started
         self._threads: list[QtCore.QThread] = []
         self._jobs: dict[QtCore.QThread, _Job] = {}
-        self._just_shown = True  # no computation since the panel was last shown
+        self._shown_at = -math.inf  # when the panel was last shown (time.perf_counter)
         # asks for the work again once the worker is free (the window: through its throttle,
         # so a hidden panel waits until it is shown)
         self.ask_again: Callable[[], None] = self.recompute
@@ -263,7 +263,7 @@ class TheoryPanel(QtWidgets.QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._just_shown = True  # the throttle's catch-up starts the worker at once
+        self._shown_at = time.perf_counter()  # the throttle's catch-up, just after, starts the worker at once
 
     def _wanted(self) -> tuple[int, np.ndarray]:
         """What a result depends on: the weights (by version) and the batch."""
@@ -281,7 +281,7 @@ class TheoryPanel(QtWidgets.QWidget):
             return
         self._pending = True
         now = time.perf_counter()
-        if self._just_shown and not self._settle.isActive():
+        if now - self._shown_at < SETTLE_MS / 1000 and not self._settle.isActive():
             self._start_worker()
         elif not self._settle.isActive():
             self._waiting_since = now
@@ -301,7 +301,6 @@ class TheoryPanel(QtWidgets.QWidget):
                 QtCore.QTimer.singleShot(int(wait * 1000) + 1, self, self._retry)
             return
         version, X = self._wanted()
-        self._just_shown = False
         self._last_start = time.perf_counter()
         self._pending = False
         self._computed = (version, X)

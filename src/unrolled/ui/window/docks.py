@@ -97,7 +97,7 @@ class PanelDocks:
         and starts afresh with a new model; the Theory panel asks its worker for the spectrum
         when the weights change."""
         training, theory = self.training_panel, self.theory_panel
-        self.redraws.register(training, training.catch_up, cares=Change.REBUILT)
+        self.redraws.register(training, training.catch_up, cares=Change.REBUILT, drawn=True)  # drawn as built
         self.redraws.register(theory, lambda change: theory.recompute(), cares=Change.PARAMS | Change.REBUILT)
 
     def _on_training_progress(self, done: int, total: int, rate: float, left: float) -> None:
