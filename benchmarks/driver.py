@@ -46,7 +46,7 @@ def open_window(config: Config, panels: bool) -> MainWindow:
 
 
 def busy(window: MainWindow) -> bool:
-    return window.runner.busy or window.redraws.pending or window.training_panel.runner.busy
+    return window.runner.busy or window.redraws.pending or window.training.busy
 
 
 def settle(window: MainWindow) -> None:

@@ -158,7 +158,7 @@ def _lecture(qtbot, window, iterations):
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=20_000)
     window.training_panel.iterations.setValue(iterations)
     window.train()
-    qtbot.waitUntil(lambda: not window.training_panel.runner.busy, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.training.busy, timeout=30_000)
     window.transport.step()
     window.transport.step_back()
     window.redraw()
@@ -241,14 +241,14 @@ def training_window(qtbot, tmp_path):
     window.training_panel.iterations.setValue(100_000)
     window.train()
     qtbot.waitUntil(lambda: len(window.training_panel.trainer.steps) >= 2, timeout=20_000)
-    assert window.training_panel.runner.busy
+    assert window.training.busy
     return window, json_path, (saved.iteration, saved.position)
 
 
 def test_opening_a_session_while_training_keeps_its_saved_step(qtbot, training_window):
     window, path, (iteration, position) = training_window
     assert window.files.open_session(str(path))
-    assert not window.training_panel.runner.busy
+    assert not window.training.busy
     assert window.training_panel.train_button.isEnabled()
     assert (window.session.iteration, window.session.position) == (iteration, position)
     history = len(window.session.history)
@@ -263,7 +263,7 @@ def test_opening_a_session_stops_training_before_adopting(monkeypatch, training_
     seen = []
     adopt = window.session.adopt
     monkeypatch.setattr(window.session, "adopt",
-                        lambda other: (seen.append(window.training_panel.runner.busy), adopt(other)))
+                        lambda other: (seen.append(window.training.busy), adopt(other)))
     assert window.files.open_session(str(path))
     assert seen == [False]
 
@@ -276,7 +276,7 @@ def test_a_refused_open_while_training_changes_nothing(qtbot, training_window, t
     assert not window.files.open_session(str(bad))
     assert "not valid JSON" in _no_dialogs[-1] and window.session.config == config
     window.transport.stop()
-    qtbot.waitUntil(lambda: not window.training_panel.runner.busy)
+    qtbot.waitUntil(lambda: not window.training.busy)
 
 
 # -- lessons and presets opened in the window: the work they ask for -----------------------

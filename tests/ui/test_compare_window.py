@@ -194,3 +194,19 @@ def test_the_lstm_stops_loss_axis_ends_where_its_losses_do(qtbot):
     assert low <= losses.min() and high >= max(losses.max(), np.log10(np.log(2)))
     assert high - max(losses.max(), np.log10(np.log(2))) < 0.5  # no decade above the losses (it reached 1e6)
     assert losses.min() - low < 0.5
+
+
+def test_the_window_refreshes_through_its_redraw_throttle_never_inside_the_event(qtbot):
+    from unrolled.ui.control.redraw import RedrawThrottle
+
+    window = make(qtbot)
+    assert isinstance(window.redraws, RedrawThrottle) and window.redraws is not None
+    qtbot.waitUntil(lambda: not window.redraws.pending)
+    drawn = []
+    original = window.redraw
+    window.redraw = lambda: (drawn.append(window.comparison.a.position), original())
+    window.comparison.step()
+    window.comparison.step()
+    assert drawn == [] and window.redraws.pending  # nothing drawn inside the comparison's event
+    qtbot.waitUntil(lambda: drawn == [2])  # the two steps, drawn once
+    assert "t = 2" in window.label_a.text()

@@ -22,15 +22,15 @@ def test_the_inspector_computes_nothing_hidden_and_catches_up_when_shown(window,
     panel = window.docks.inspector_panel
     assert not window.docks.inspector.isVisible()
     window.session.advance(2)
-    assert panel._stale and panel.browser.toPlainText() == ""
+    assert window.redraws.is_stale(panel) and panel.browser.toPlainText() == ""
     window.docks.inspector.show()
     qtbot.waitUntil(lambda: "Forward at t" in panel.browser.toPlainText())
     text = panel.browser.toPlainText()
     assert "t = 2 of T = 4" in text and "x_t W1 + h_{t-1} U1 + b1" in text and "[1, F] [F, D]" in text
     word = window.session.task.input_labels(window.session.X[0])[1]
     assert f"x_t [1, F] = one-hot('{word}')" in text  # the word, not a norm and a range
-    window.session.advance(1)  # follows the step
-    assert "t = 3 of T = 4" in panel.browser.toPlainText()
+    window.session.advance(1)  # follows the step, at the throttle's next redraw
+    qtbot.waitUntil(lambda: "t = 3 of T = 4" in panel.browser.toPlainText())
 
 
 def test_show_timestep_pins_t_and_the_backward_paths_show(window, qtbot):

@@ -117,7 +117,7 @@ def test_presentation_mode_keeps_the_training_curves_and_scales_the_docks(make_w
     window = make_window(Config(task="adding-problem", n_features=2, n_classes=1, mode="many-to-one", loss="mse",
                                 timesteps=5))
     window.training_panel.iterations.setValue(12)
-    with qtbot.waitSignal(window.training_panel.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.training.runner.finished, timeout=20000):
         window.train()
     small = window.training_panel.norm_plot.getAxis("bottom").style["tickFont"].pointSizeF()
     window.docks.itemized_panel.plot.choose_row(3)

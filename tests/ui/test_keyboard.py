@@ -275,7 +275,7 @@ def typed(window, text):
 
 def untouched(window, position=0):
     s = window.session
-    return (s.position == position and not window.training_panel.runner.busy and not window.runner.busy
+    return (s.position == position and not window.training.busy and not window.runner.busy
             and not window.player.playing)
 
 

@@ -234,7 +234,7 @@ def test_t_in_the_window_trains_the_stops_comparison_kept_in_front(window, qtbot
     qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)  # a one-letter command acts once no letter follows
     try:
         qtbot.waitUntil(lambda: compare.trainer_runner.busy)
-        assert not window.training_panel.runner.busy
+        assert not window.training.busy
     finally:
         compare.transport.stop()
     window.lessons.end()
@@ -244,10 +244,10 @@ def test_t_in_the_window_trains_the_stops_comparison_kept_in_front(window, qtbot
         window.activateWindow()
     qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)  # no comparison: the window's own model
     try:
-        qtbot.waitUntil(lambda: window.training_panel.runner.busy or len(window.session.loss_history) > trained,
+        qtbot.waitUntil(lambda: window.training.busy or len(window.session.loss_history) > trained,
                         timeout=3000)
     finally:
-        window.training_panel.runner.stop()
+        window.training.stop()
 
 
 def test_the_status_bar_never_widens_the_window_past_the_screen(window, qtbot):

@@ -70,6 +70,20 @@ def test_a_hidden_panel_computes_nothing_and_catches_up_when_shown(qtbot, make_w
     assert panel.result.spectra[0].spectral_radius == pytest.approx(rho)
 
 
+def test_the_worker_is_asked_through_the_windows_throttle_never_inside_the_event(qtbot, make_window, monkeypatch):
+    calls = []
+    real = theory_panel.snapshot
+    monkeypatch.setattr(theory_panel, "snapshot", lambda *args: calls.append(1) or real(*args))
+    window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=8)
+    panel = show_theory(qtbot, window)
+    assert len(calls) == 1 and not window.redraws.is_stale(panel)
+    window.session.run_iteration()  # the weights change
+    assert len(calls) == 1 and window.redraws.is_stale(panel)  # nothing asked inside the session's event
+    with qtbot.waitSignal(panel.result_ready, timeout=20000):
+        pass
+    assert len(calls) == 2 and not window.redraws.is_stale(panel)
+
+
 def test_a_blown_up_U_is_shown_without_overflowing_the_slider(qtbot, make_window):
     window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=8)
     U1 = window.session.net.params["U1"]  # beyond rho's range in a config, so given as weights
@@ -90,6 +104,7 @@ def test_the_jacobian_plot_reads_whole_steps_and_the_values_between_decades(qtbo
     qtbot.addWidget(panel)
     panel.resize(400, 700)
     panel.show()
+    panel.recompute()  # what a window's throttle asks of a panel it sees
     qtbot.waitUntil(lambda: panel.result is not None, timeout=20000)
     steps = panel.jac_plot.getAxis("bottom")._tickLevels[0]
     assert [label for _, label in steps] == ["0", "1", "2", "3"]

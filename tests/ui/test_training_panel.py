@@ -13,7 +13,7 @@ def test_train_key_trains_live_and_then_steps_the_trained_model(qtbot, make_wind
     window = make_window(ADDING)
     panel = window.training_panel
     panel.iterations.setValue(40)
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000) as done:
+    with qtbot.waitSignal(window.training.finished, timeout=20000) as done:
         qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)
     assert done.args == [""]
     assert window.training_dock.isVisible()
@@ -33,7 +33,7 @@ def test_stop_leaves_a_consistent_model(qtbot, make_window):
     panel.iterations.setValue(100000)
     window.train()
     qtbot.waitUntil(lambda: len(window.session.loss_history) >= 3, timeout=10000)
-    with qtbot.waitSignal(panel.runner.finished, timeout=5000) as done:
+    with qtbot.waitSignal(window.training.finished, timeout=5000) as done:
         qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Escape)
     assert "Stopped by you" in done.args[0]
     n = len(window.session.loss_history)
@@ -46,7 +46,7 @@ def test_divergence_is_reported_in_the_panel(qtbot, make_window):
     window = make_window(Config(task="adding-problem", cell="rnn", activation="linear", rho=3.0, timesteps=700,
                                 n_features=2, n_classes=1, mode="many-to-one", loss="mse", n_hidden=4))
     panel = window.training_panel
-    with qtbot.waitSignal(panel.runner.finished, timeout=10000) as done:
+    with qtbot.waitSignal(window.training.finished, timeout=10000) as done:
         window.train()
     assert "Training stopped at iteration 1" in done.args[0]
     assert "Training stopped at iteration 1" in panel.message.text()
@@ -56,7 +56,7 @@ def test_a_long_iteration_is_spread_over_event_loop_turns_and_stop_abandons_it(q
     window = make_window(Config(task="adding-problem", cell="lstm", timesteps=3000, n_features=2, n_classes=1,
                                 mode="many-to-one", loss="mse", n_hidden=64))
     weights = {k: v.copy() for k, v in window.session.net.params.items()}
-    runner = window.training_panel.runner
+    runner = window.training.runner
     runner.start(1)
     runner._chunk()  # one turn of the event loop: a slice of the first iteration, not all of it
     assert runner.busy and runner._iteration is not None and window.session.loss_history == []
@@ -71,7 +71,7 @@ def test_a_run_stopped_by_an_overflow_counts_the_iterations_it_did(qtbot, make_w
 
     window = make_window(get_preset("exploding-rnn").config.replace(learning_rate=100.0, rho=3.0))
     panel = window.training_panel
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000) as done:
+    with qtbot.waitSignal(window.training.finished, timeout=20000) as done:
         window.train()
     assert "Training stopped at iteration" in done.args[0]
     trained = len(panel.trainer.steps)
@@ -88,8 +88,9 @@ def test_a_lone_finite_norm_between_zeros_is_seen_on_a_labelled_axis(qtbot, make
     window = make_window(get_preset("exploding-rnn").config.replace(learning_rate=100.0, rho=3.0))
     window.docks.show_training()
     panel = window.training_panel
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
         window.train()
+    qtbot.waitUntil(lambda: not window.redraws.pending)  # the run's last curves, drawn by the throttle
     _, y = panel.before.getData()
     assert np.isfinite(y).sum() >= 1
     assert panel.before.opts["symbol"] == "o"  # a marker per iteration
@@ -105,7 +106,7 @@ def test_the_panel_counts_whole_iterations_and_timesteps(qtbot, make_window):
     for plot in (panel.accuracy_plot, panel.norm_plot, panel.latest_plot):
         assert plot.getAxis("bottom").tickValues(0.0, 1.0, 300.0) == []
     panel.iterations.setValue(3)
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
         window.train()
     panel.refresh()
     for plot, last in ((panel.norm_plot, 3), (panel.latest_plot, 8)):
@@ -121,12 +122,14 @@ def test_a_finished_run_and_a_new_model_leave_nothing_stale(qtbot, make_window):
     panel = window.training_panel
     panel.iterations.setValue(3)
     assert panel.progress.maximum() == 3
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
         window.train()
     assert panel.rate.text() == "Trained: 3 iterations"
+    qtbot.waitUntil(lambda: not window.redraws.pending)
     panel.norm_plot.setYRange(100, 150)  # as a diverged run leaves it
-    panel.reset()
-    assert panel.rate.text() == "Not trained yet"
+    window.session.new_sample()  # a new batch: the curves start afresh
+    assert window.training.trainer.steps == []
+    qtbot.waitUntil(lambda: panel.rate.text() == "Not trained yet")
     low, high = panel.norm_plot.viewRange()[1]
     assert low == pytest.approx(-1) and high == pytest.approx(1)
 
@@ -135,7 +138,7 @@ def test_the_panel_rebuilt_for_the_dark_theme_says_what_was_trained(qtbot, make_
     window = make_window(ADDING)
     panel = window.training_panel
     panel.iterations.setValue(3)
-    with qtbot.waitSignal(panel.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
         window.train()
     window.act_dark.trigger()
     assert window.training_panel is not panel and window.training_panel.rate.text() == "Trained: 3 iterations"
@@ -189,3 +192,22 @@ def test_curves_drawn_before_the_panel_is_laid_out_keep_the_legend_off_them(qtbo
     QtCore.QCoreApplication.processEvents()
     found = [p for p in figure_problems(panel.graphics) if "legend" in p]
     assert not found, "\n".join(found)
+
+
+def test_hidden_the_panel_draws_no_curves_and_catches_up_once_when_shown(qtbot, make_window, monkeypatch):
+    """The window's training runs without the panel; its curves come through the window's
+    throttle, only while the panel is seen."""
+    window = make_window(ADDING)
+    panel = window.training_panel
+    drawn = []
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (drawn.append(len(panel.trainer.steps)), original()))
+    assert not window.training_dock.isVisible()
+    with qtbot.waitSignal(window.training.finished, timeout=20000):
+        window.training.start(5)
+    qtbot.waitUntil(lambda: not window.redraws.pending)
+    assert drawn == []
+    assert panel.before.yData is None or len(panel.before.yData) == 0  # no curve drawn yet
+    window.docks.show_training()
+    qtbot.waitUntil(lambda: drawn == [5])
+    assert len(panel.before.yData) == 5

@@ -107,3 +107,40 @@ def test_a_window_offers_only_the_commands_its_target_supports(qtbot):
     transport.detach()
     target.step()
     assert not transport.actions["step_back"].isEnabled()  # no longer listening
+
+
+def test_the_windows_training_is_the_busy_guard_and_stop_ends_it_without_a_panel(qtbot):
+    """The window's control layer owns training: the transport asks it whether it is busy
+    and Stop stops it; no Training panel is involved."""
+    from unrolled.session.config import Config
+    from unrolled.session.stepper import Session
+    from unrolled.ui.control.training import Training
+
+    session = Session(Config(task="adding-problem", cell="lstm", timesteps=200, n_features=2, n_classes=1,
+                             mode="many-to-one", loss="mse", n_hidden=16))
+    host = QtWidgets.QWidget()
+    qtbot.addWidget(host)
+    training = Training(session, host)
+    transport = Transport(session, host, busy=lambda: training.busy, stops=training.stop)
+    training.start(100_000)
+    assert transport.busy
+    position = session.position
+    transport.actions["step"].trigger()
+    assert session.position == position  # stepping waits for training
+    with qtbot.waitSignal(training.finished, timeout=5000) as finished:
+        transport.actions["stop"].trigger()
+    assert "Stopped by you" in finished.args[0] and not transport.busy
+    training.forget()
+    assert training.trainer.steps == []
+
+
+def test_the_training_panel_imports_nothing_of_the_control_layer():
+    import ast
+    import pathlib
+
+    import unrolled.ui.panels as panels
+
+    for path in pathlib.Path(panels.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert "control" not in (node.module or ""), (path.name, node.module)

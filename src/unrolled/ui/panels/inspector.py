@@ -1,8 +1,8 @@
 """The step inspector: the equations of the current cell at one timestep, in the seed's
 notation, with the values of this iteration (session.inspector_data computes; this only formats).
 It follows the step being taken, or stays on a timestep chosen with `show_timestep(t)` (a
-click on the diagram or a heatmap column) or its spin box. Hidden, it computes nothing and
-catches up when shown."""
+click on the diagram or a heatmap column) or its spin box. The window's redraw throttle
+refreshes it: hidden, it computes nothing and catches up when shown."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from PySide6 import QtWidgets
 
 from ...session.inspector_data import Inspection, Line, Quantity, current_timestep, inspect_step
 from ...session.stepper import Phase, Session
-from ..control.seen_only import RefreshWhenSeen
 
 SMALL = 8  # vectors of at most this many entries are written out; longer ones as norm and range
 
@@ -60,7 +59,7 @@ def format_inspection(ins: Inspection) -> str:
             f"<a name='backward'></a>{heading.format('Backward at t')}{backward}")
 
 
-class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
+class InspectorPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
@@ -82,10 +81,8 @@ class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
         layout.addLayout(row)
         layout.addWidget(self.browser, 1)
         self.setMinimumWidth(300)  # beside the Model panel and the plots in F5 on a 1280 px projector
-        self._stale = True
         self.timestep.valueChanged.connect(self._on_timestep_chosen)
         self.follow.toggled.connect(self._on_follow_toggled)
-        session.changed.connect(self._on_session_changed)
 
     # -- view -> model (the panel's own state: which t) ----------------------------------
     def show_timestep(self, t: int) -> None:
@@ -110,7 +107,6 @@ class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
         return min(self.pinned, T) if self.pinned is not None else current_timestep(self.session)
 
     def refresh(self) -> None:
-        self._stale = False
         session = self.session
         self.sequence = min(self.sequence, session.X.shape[0] - 1)
         t = self.t
@@ -124,7 +120,3 @@ class InspectorPanel(RefreshWhenSeen, QtWidgets.QWidget):
             self.browser.scrollToAnchor("backward")  # following the backward pass: its equations in view
         else:
             self.browser.verticalScrollBar().setValue(scroll)
-
-    def closeEvent(self, event) -> None:
-        self.session.changed.disconnect(self._on_session_changed)
-        super().closeEvent(event)

@@ -1,19 +1,21 @@
 """The theory panel: the eigenvalues of U with the unit circle, rho(U) and sigma_max(U), a
 slider that rescales U on the spot, and ||dh_T/dh_t|| against T - t with the bound
 (gamma sigma_max)^(T-t) (and, for the LSTM, the forget-gate product along the cell path).
-The Jacobian norms are computed in a worker thread from a snapshot of the network."""
+The Jacobian norms are computed in a worker thread from a snapshot of the network; the
+window's redraw throttle says when the panel is seen and the weights have changed
+(`recompute`), and the worker's own pacing (below) says when it starts."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.config import ConfigError
-from ...session.events import Change
 from ...session.formulas import TO_THE_STEPS_BACK
 from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, snapshot
@@ -47,9 +49,14 @@ def position_of(rho: float) -> int:
     return min(max(round(first + (rho - start) / step), 0), RHO_LAST)
 
 
-SETTLE_MS = 250  # after the weights change, before the theory is recomputed
-MAX_WAIT_S = 1.0  # at most this long after the change, even while steps go on
-MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: recompute at most this often
+# The worker's pacing. It starts SETTLE_MS after it is asked, so that the command that
+# changed the weights (Run iteration, an update step) finishes and paints first without a
+# worker competing for the CPU and the GIL; asked again meanwhile (steps go on: a run, play,
+# training), the wait starts again, up to MAX_WAIT_S. An open panel just shown starts at
+# once: nothing of its own is waiting to paint.
+SETTLE_MS = 250
+MAX_WAIT_S = 1.0
+MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: one run of the worker a second at most
 
 
 def _number(value: float) -> str:
@@ -120,6 +127,10 @@ class TheoryPanel(QtWidgets.QWidget):
         self._last_start = -MIN_SECONDS_BETWEEN  # when the last computation started
         self._threads: list[QtCore.QThread] = []
         self._jobs: dict[QtCore.QThread, _Job] = {}
+        self._shown_at = -math.inf  # when the panel was last shown (time.perf_counter)
+        # asks for the work again once the worker is free (the window: through its throttle,
+        # so a hidden panel waits until it is shown)
+        self.ask_again: Callable[[], None] = self.recompute
 
         self.matrix = QtWidgets.QComboBox()
         self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
@@ -182,8 +193,9 @@ class TheoryPanel(QtWidgets.QWidget):
         self._settle = QtCore.QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
-        self._settle.timeout.connect(self.recompute)
+        self._settle.timeout.connect(self._start_worker)
         self._waiting_since = 0.0
+        # view -> model: a drag of the slider sets the weights once it rests, not at every pixel
         self._debounce = QtCore.QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(120)
@@ -191,7 +203,6 @@ class TheoryPanel(QtWidgets.QWidget):
         self.rho_slider.valueChanged.connect(self._on_slider)
         self.rho_box.valueChanged.connect(self._on_box)
         self.matrix.currentIndexChanged.connect(self._draw_spectrum)
-        session.changed.connect(self._on_session_changed)
         self._sync_controls()
 
     # -- view -> model ----------------------------------------------------------------
@@ -214,16 +225,6 @@ class TheoryPanel(QtWidgets.QWidget):
             self.status.setText(str(error))
 
     # -- model -> view ----------------------------------------------------------------
-    def _on_session_changed(self, change: Change) -> None:
-        # a moment later, not at once: the command that changed the weights (Run iteration,
-        # an update step) finishes and paints first, without a worker competing for the CPU;
-        # while steps go on (a run, play, training) the wait starts again, up to MAX_WAIT_S
-        if change & (Change.PARAMS | Change.REBUILT) and self.isVisible() and not self._settle.isActive():
-            self._waiting_since = time.perf_counter()
-            self._settle.start()
-        elif self._settle.isActive() and time.perf_counter() - self._waiting_since < MAX_WAIT_S:
-            self._settle.start()
-
     def _sync_controls(self) -> None:
         names = self.session.net.recurrent_param_names()
         self.matrix.blockSignals(True)
@@ -263,28 +264,44 @@ class TheoryPanel(QtWidgets.QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.recompute()
+        self._shown_at = time.perf_counter()  # the throttle's catch-up, just after, starts the worker at once
 
     def _wanted(self) -> tuple[int, np.ndarray]:
         """What a result depends on: the weights (by version) and the batch."""
         return self.session.weights_version, self.session.X
 
+    def _up_to_date(self) -> bool:
+        version, X = self._wanted()
+        return self._computed is not None and self._computed[0] == version and self._computed[1] is X
+
     def recompute(self) -> None:
         """Compute the spectra and the Jacobian norms in a worker thread, once per weights
-        version and batch, and only while the panel is visible (hidden, it catches up when
-        shown). One worker at a time: changes while it runs (training) are coalesced into
-        one more run when it is done."""
-        if not self.isVisible():
+        version and batch (the window's throttle calls this while the panel is seen). The
+        worker starts after SETTLE_MS, or at once when the panel was just shown."""
+        if self._up_to_date():
             return
-        version, X = self._wanted()
-        if self._computed is not None and self._computed[0] == version and self._computed[1] is X:
+        self._pending = True
+        now = time.perf_counter()
+        if now - self._shown_at < SETTLE_MS / 1000 and not self._settle.isActive():
+            self._start_worker()
+        elif not self._settle.isActive():
+            self._waiting_since = now
+            self._settle.start()
+        elif now - self._waiting_since < MAX_WAIT_S:
+            self._settle.start()
+
+    def _start_worker(self) -> None:
+        """One worker at a time: changes while it runs (training) are coalesced into one
+        more run when it is done; and one run a second at most."""
+        if not self._pending or self._up_to_date():
+            self._pending = False
             return
         wait = self._last_start + MIN_SECONDS_BETWEEN - time.perf_counter()
-        if self._threads or wait > 0:  # one at a time, and while training at most one a second
-            self._pending = True
+        if self._threads or wait > 0:
             if not self._threads:
-                QtCore.QTimer.singleShot(int(wait * 1000) + 1, self._retry)
+                QtCore.QTimer.singleShot(int(wait * 1000) + 1, self, self._retry)
             return
+        version, X = self._wanted()
         self._last_start = time.perf_counter()
         self._pending = False
         self._computed = (version, X)
@@ -306,7 +323,7 @@ class TheoryPanel(QtWidgets.QWidget):
 
     def _retry(self) -> None:
         if self._pending:
-            self.recompute()
+            self.ask_again()
 
     def _on_worker_finished(self) -> None:
         for thread in [t for t in self._threads if t.isFinished()]:
@@ -316,7 +333,7 @@ class TheoryPanel(QtWidgets.QWidget):
             if job is not None:
                 job.deleteLater()
         if self._pending:
-            self.recompute()
+            self.ask_again()
 
     def _on_result(self, result, number: int) -> None:
         if number != self._request:
@@ -355,6 +372,6 @@ class TheoryPanel(QtWidgets.QWidget):
             thread.wait()
 
     def closeEvent(self, event) -> None:
-        self.session.changed.disconnect(self._on_session_changed)
+        self._settle.stop()
         self.wait_for_workers()
         super().closeEvent(event)

@@ -1,34 +1,42 @@
 """Train live: N iterations or until stopped, with progress, iterations per second and time
 left; the loss (main window), accuracy, the gradient norm before and after clipping, and
-||dL/dh_t|| of the latest batch update as it trains, at a bounded redraw rate."""
+||dL/dh_t|| of the latest batch update as it trains. The window owns the training (its
+runner); the panel is handed the trainer whose curves it draws and what its buttons call,
+and its curves are redrawn by the window's throttle, at the throttle's rate."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...session.events import Change
 from ...session.stepper import Session
 from ...session.training import Trainer, TrainingStep
 from .. import theme
-from ..control.runner import TrainingRunner
 from ..plots.axes import POWER_TICK, IntegerAxis, LogAxis
 from ..plots.legend import place_legend_above_data
 from ..plots.style import set_integer_ticks, style_plot
 from ..plots.training import set_clip_norms
 from .scrolling import keep_rows, scrolled
 
-CURVES_HZ = 10  # training curves grow by an iteration at a time: ten redraws a second show every trend
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
 
 
 class TrainingPanel(QtWidgets.QWidget):
-    def __init__(self, session: Session, parent=None, trainer: Trainer | None = None):
-        """trainer: an earlier panel's, so its curves survive a change of style."""
+    def __init__(self, session: Session, parent=None, trainer: Trainer | None = None,
+                 start: Callable[[int], None] | None = None, stop: Callable[[], None] = lambda: None,
+                 busy: Callable[[], bool] = lambda: False):
+        """trainer: whose curves to draw (the window's, so they outlive a change of style).
+        start(n): train n iterations (without it, Train is off: a panel that only shows curves);
+        stop(): stop after the current iteration; busy(): a run is going. The panel hears how
+        a run goes through `show_progress` and `show_finished`."""
         super().__init__(parent)
         self.session = session
         self.trainer = trainer or Trainer(session)
-        self.runner = TrainingRunner(self.trainer, self)
+        self._start, self._stop, self._busy = start, stop, busy
         self._steps_before = 0  # the trainer's steps when the latest run began
         self.iterations = QtWidgets.QSpinBox()
         self.iterations.setRange(1, 100000)
@@ -43,7 +51,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.progress.setFormat("%v of %m iterations")
         self.progress.setMaximum(self.iterations.value())
         # the bar's "0 of N" follows the number chosen, until a run sets it
-        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
+        self.iterations.valueChanged.connect(lambda n: None if self._busy() else self.progress.setMaximum(n))
         self.rate = QtWidgets.QLabel("Not trained yet")
         self.rate.setWordWrap(True)  # "12.3 it/s, 5 s left" on two lines in a narrow dock
         self.message = QtWidgets.QLabel()
@@ -97,37 +105,37 @@ class TrainingPanel(QtWidgets.QWidget):
         layout.addWidget(self.message)
         self.plots_scroll = scrolled(self.graphics, rows=1)
         layout.addWidget(self.plots_scroll, 1)
+        self.train_button.setEnabled(start is not None)
         self.train_button.clicked.connect(self.train)
-        self.stop_button.clicked.connect(self.runner.stop)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._on_finished)
-        self._redraw = QtCore.QTimer(self)
-        self._redraw.setInterval(int(1000 / CURVES_HZ))
-        self._redraw.timeout.connect(self.refresh)
+        self.stop_button.clicked.connect(lambda: self._stop())
         if self.trainer.steps:  # an earlier panel's curves (F5, the dark theme): the rebuilt panel says so too
             self._say_trained()
         self.refresh()
 
     def train(self) -> None:
-        if self.runner.busy:
+        if self._start is None or self._busy():
             return
         self.message.setText("")
         self.message.setStyleSheet("")
         self.train_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.progress.setMaximum(self.iterations.value())
-        # the bar's "0 of N" follows the number chosen, until a run sets it
-        self.iterations.valueChanged.connect(lambda n: None if self.runner.busy else self.progress.setMaximum(n))
         self.progress.setValue(0)
         self._steps_before = len(self.trainer.steps)
-        self._redraw.start()
-        self.runner.start(self.iterations.value())
+        self._start(self.iterations.value())
 
-    def reset(self) -> None:
-        """The session was rebuilt: forget the curves of the old model."""
-        self.runner.stop()
-        self.trainer.steps.clear()
-        self.rate.setText("Not trained yet")
+    def catch_up(self, change: Change) -> None:
+        """The window's throttle: draw what changed (a rebuilt session: a new model, whose
+        curves start afresh; HISTORY: the run's curves grew)."""
+        if change & Change.REBUILT:
+            self._show_new_model()
+        else:
+            self.refresh()
+
+    def _show_new_model(self) -> None:
+        """The old model's curves are gone (the window's training forgot them); a lesson may
+        have given the new one curves of its own since."""
+        self._say_trained()
         self.message.setText("")
         self.progress.setValue(0)
         self.refresh()
@@ -151,13 +159,12 @@ class TrainingPanel(QtWidgets.QWidget):
         self.rate.setText(f"Trained: {trained} iteration{'s' if trained != 1 else ''}" if trained
                           else "Not trained yet")
 
-    def _on_progress(self, done: int, total: int, rate: float, left: float) -> None:
+    def show_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.progress.setValue(done)
         self.rate.setText(f"{rate:.0f} it/s, {left:.0f} s left")
 
-    def _on_finished(self, message: str) -> None:
-        self._redraw.stop()
-        self.refresh()
+    def show_finished(self, message: str) -> None:
+        """A run ended; its last curves come with the window's next redraw."""
         # what this run did, also when it stopped early (an overflow, Esc) before a progress report
         done = len(self.trainer.steps) - self._steps_before
         self.progress.setValue(min(done, self.progress.maximum()))

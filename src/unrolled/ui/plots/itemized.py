@@ -12,7 +12,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...session.formulas import ITEMIZED_GRADIENTS
 from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
-from ..control.seen_only import RefreshWhenSeen
 from ..theme import THEME, VERMILION, Theme
 from .axes import IntegerAxis
 from .style import set_integer_ticks, style_plot
@@ -130,8 +129,8 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
             self.row_chosen.emit(k)
 
 
-class ItemizedPanel(RefreshWhenSeen, QtWidgets.QWidget):
-    """The dock's content: the plot, refreshed from the session only while visible."""
+class ItemizedPanel(QtWidgets.QWidget):
+    """The dock's content: the plot, refreshed from the session by the window's throttle."""
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
@@ -144,13 +143,6 @@ class ItemizedPanel(RefreshWhenSeen, QtWidgets.QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.caption)
-        self._stale = True
-        session.changed.connect(self._on_session_changed)
 
     def refresh(self) -> None:
-        self._stale = False
         self.plot.refresh(self.session)
-
-    def closeEvent(self, event) -> None:
-        self.session.changed.disconnect(self._on_session_changed)
-        super().closeEvent(event)

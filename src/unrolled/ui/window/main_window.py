@@ -19,6 +19,7 @@ from .. import theme
 from ..control.actions import menu_groups, shortcuts_html
 from ..control.keyboard import SteppingKeys
 from ..control.redraw import RedrawThrottle
+from ..control.training import Training
 from ..control.transport import Transport
 from ..lessons.lesson_mode import LessonMode
 from .docks import PanelDocks
@@ -45,9 +46,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._base_font_pt = QtWidgets.QApplication.font().pointSizeF() / theme.THEME.scale
         self.setWindowTitle("unrolled: backpropagation through time")
 
-        self.docks = PanelDocks(self, self.session, self._confirm, committed=lambda: self.plots.focus_home())
-        self.transport = Transport(self.session, self, busy=lambda: self.training_panel.runner.busy,
-                                   stops=lambda: self.training_panel.runner.stop())
+        self.redraws = RedrawThrottle(self)
+        self.training = Training(self.session, self)
+        self.docks = PanelDocks(self, self.session, self._confirm, committed=lambda: self.plots.focus_home(),
+                                redraws=self.redraws, training=self.training)
+        self.transport = Transport(self.session, self, busy=lambda: self.training.busy, stops=self.training.stop)
         assert self.transport.player is not None  # a Session can play
         self.runner, self.player = self.transport.runner, self.transport.player
         self.status = SessionStatus(self.session, self.statusBar(), self.runner)
@@ -73,7 +76,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.menuBar().insertMenu(self.menus[-1].menuAction(), self.lessons.menu)
         self.menus = (*self.menus[:-1], self.lessons.menu, self.menus[-1])
 
-        self.redraws = RedrawThrottle(self.redraw, self)
         self.runner.started.connect(self.redraws.hold)  # a short run draws only its result
         self.runner.finished.connect(self.redraws.release)
         self.session.changed.connect(self._on_session_changed)
@@ -81,6 +83,7 @@ class MainWindow(QtWidgets.QMainWindow):
         room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1440, 900)
         self.resize(min(1440, room.width()), min(900, room.height()))  # a 1366 x 768 projector included
         self.redraw()
+        self.redraws.register(self, lambda change: self.redraw(), drawn=True)
         self.plots.focus_home()
 
     def show_on_screen(self) -> None:
@@ -220,8 +223,8 @@ class MainWindow(QtWidgets.QMainWindow):
     # -- model -> view ----------------------------------------------------------------------
     def _on_session_changed(self, change: Change) -> None:
         if change & Change.REBUILT:  # another model: the training curves start afresh
-            self.training_panel.reset()
-        self.redraws.request()
+            self.training.forget()
+        self.redraws.request(change)
 
     def redraw(self) -> None:
         """Bring every visible view up to date with the session (`redraws` decides when)."""

@@ -10,7 +10,8 @@ from ...session.config import Config, ConfigError
 from ...session.events import Change
 from ..control.actions import make_action
 from ..control.keyboard import SteppingKeys
-from ..control.runner import REDRAW_HZ, TrainingRunner
+from ..control.redraw import RedrawThrottle
+from ..control.runner import TrainingRunner
 from ..control.transport import Transport
 from ..plots.comparison import ComparisonPlots
 
@@ -90,13 +91,11 @@ class CompareWindow(QtWidgets.QMainWindow):
             lambda: self.rho.setEnabled(self.choices[self.choice.currentIndex()][1] is None)
         )
         self._select(self.comparison.changes)
-        self._timer = QtCore.QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(int(1000 / REDRAW_HZ))
-        self._timer.timeout.connect(self.redraw)
+        self.redraws = RedrawThrottle(self)  # the one path from the comparison to the plots and labels
         self.comparison.changed.connect(self._on_changed)
         self.resize(1200, 700)
         self.redraw()
+        self.redraws.register(self, lambda change: self.redraw(), drawn=True)
 
     # -- commands -----------------------------------------------------------------------
     def train(self) -> None:
@@ -146,8 +145,7 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     # -- drawing --------------------------------------------------------------------------
     def _on_changed(self, change: Change) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
+        self.redraws.request(change)
 
     def redraw(self) -> None:
         c = self.comparison
@@ -162,4 +160,5 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.keys.detach()
         self.transport.detach()
         self.comparison.changed.disconnect(self._on_changed)
+        self.redraws.unregister(self)
         super().closeEvent(event)
