@@ -64,5 +64,6 @@ def test_the_first_window_imports_none_of_what_it_does_not_show():
         "window.close()\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, check=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, check=True,
+                         timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]"
