@@ -187,43 +187,61 @@ def scene_boxes(view: pg.GraphicsView) -> tuple[list[Box], list[str]]:
     for item in view.scene().items():
         if not item.isVisible() or _inside_legend(item):
             continue
-        if isinstance(item, pg.LegendItem):
-            if item.items:
-                names = ", ".join(label.text for _, label in item.items)
-                boxes.append(Box("legend", item.sceneBoundingRect(), f"legend [{names}]"))
-        elif isinstance(item, pg.LabelItem):
-            rect = text_item_rect(item.item)
-            if rect is not None:
-                kind = "title" if _title_of(item) else "label"
-                boxes.append(Box(kind, item.item.mapRectToScene(rect), f"{kind} {item.text!r}"))
-        elif isinstance(item, pg.TextItem):
-            rect = text_item_rect(item.textItem)
-            if rect is not None:
-                boxes.append(Box("note", item.textItem.mapRectToScene(rect), f"text {item.toPlainText()!r}"))
-        elif isinstance(item, pg.AxisItem):
-            drawn, missing = axis_tick_boxes(item)
-            where = item.orientation
-            # the ticks unrolled chooses (setTicks, IntegerAxis, LogAxis's labels) are checked
-            # against each other too ("1102030" at T = 50 in a narrow panel, "1000 500 200" on
-            # a short log axis); pyqtgraph's own levels are not
-            chosen = (getattr(item, "_tickLevels", None) is not None or getattr(item, "last", None) is not None
-                      or (isinstance(item, LogAxis) and item.logMode))
-            boxes += [Box("tick", rect, f"{where} tick {text!r}", 0 if chosen else group) for rect, text in drawn]
+        if isinstance(item, pg.AxisItem):
+            drawn, missing = _axis_boxes(item, group)
+            boxes += drawn
+            cut += missing
             group += 1
-            cut += [f"{where} tick {text!r} left out (no room)" for text in missing]
-            if item.label.isVisible():
-                rect = text_item_rect(item.label)
-                if rect is not None:
-                    boxes.append(Box("label", item.label.mapRectToScene(rect),
-                                     f"{where} axis label {item.label.toPlainText()!r}"))
-        elif isinstance(item, pg.PlotDataItem):
-            boxes += curve_boxes(item)
-        elif isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
-            boxes += scatter_boxes(item)
-        elif isinstance(item, pg.ImageItem | ColumnImage) and not item.boundingRect().isEmpty():
-            rect = item.sceneBoundingRect() & _view_clip(item)
-            if rect.isValid():
-                boxes.append(Box("data", rect, "image"))
+        else:
+            boxes += _item_boxes(item)
+    return boxes, cut
+
+
+def _item_boxes(item: QtWidgets.QGraphicsItem) -> list[Box]:
+    """The boxes of one scene item other than an axis: a legend, a text, data."""
+    if isinstance(item, pg.LegendItem):
+        names = ", ".join(label.text for _, label in item.items)
+        return [Box("legend", item.sceneBoundingRect(), f"legend [{names}]")] if item.items else []
+    if isinstance(item, pg.LabelItem | pg.TextItem):
+        return _text_boxes(item)
+    if isinstance(item, pg.PlotDataItem):
+        return curve_boxes(item)
+    if isinstance(item, pg.ScatterPlotItem) and not isinstance(item.parentItem(), pg.PlotDataItem):
+        return scatter_boxes(item)
+    if isinstance(item, pg.ImageItem | ColumnImage) and not item.boundingRect().isEmpty():
+        rect = item.sceneBoundingRect() & _view_clip(item)
+        if rect.isValid():
+            return [Box("data", rect, "image")]
+    return []
+
+
+def _text_boxes(item: pg.LabelItem | pg.TextItem) -> list[Box]:
+    """A label's box (a plot's title, or another label), or a text item's (a note)."""
+    if isinstance(item, pg.LabelItem):
+        rect = text_item_rect(item.item)
+        kind = "title" if _title_of(item) else "label"
+        return [] if rect is None else [Box(kind, item.item.mapRectToScene(rect), f"{kind} {item.text!r}")]
+    rect = text_item_rect(item.textItem)
+    return [] if rect is None else [Box("note", item.textItem.mapRectToScene(rect), f"text {item.toPlainText()!r}")]
+
+
+def _axis_boxes(item: pg.AxisItem, group: int) -> tuple[list[Box], list[str]]:
+    """(an axis's tick labels, in `group` unless unrolled chose them, and its label; the tick
+    labels left out)."""
+    drawn, missing = axis_tick_boxes(item)
+    where = item.orientation
+    # the ticks unrolled chooses (setTicks, IntegerAxis, LogAxis's labels) are checked
+    # against each other too ("1102030" at T = 50 in a narrow panel, "1000 500 200" on
+    # a short log axis); pyqtgraph's own levels are not
+    chosen = (getattr(item, "_tickLevels", None) is not None or getattr(item, "last", None) is not None
+              or (isinstance(item, LogAxis) and item.logMode))
+    boxes = [Box("tick", rect, f"{where} tick {text!r}", 0 if chosen else group) for rect, text in drawn]
+    cut = [f"{where} tick {text!r} left out (no room)" for text in missing]
+    if item.label.isVisible():
+        rect = text_item_rect(item.label)
+        if rect is not None:
+            boxes.append(Box("label", item.label.mapRectToScene(rect),
+                             f"{where} axis label {item.label.toPlainText()!r}"))
     return boxes, cut
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import stat
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import IO
 import numpy as np
 
 from ..engine.quoting import one_line
+from .file_access import check_regular_file, checked_suffix, decoded_text, npy_header
 
 MAX_DATA_BYTES = 2**30  # as float64 arrays; far beyond what a step-through shows
 SUFFIXES = (".npz", ".npy", ".csv")
@@ -78,17 +78,8 @@ def read_data(path: str | Path, sample: int | None = None, batch: int | None = N
     first N samples as one batch (`batch=N`). DataError says, in one line, what is wrong."""
     path = Path(path)
     where = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise DataError(f"{where}: a data file is {', '.join(SUFFIXES)}, not {one_line(suffix or 'no suffix')}")
-    try:
-        status = path.stat()
-    except OSError as error:
-        raise DataError(f"cannot read {where}: {error.strerror or error}") from error
-    if not stat.S_ISREG(status.st_mode):
-        raise DataError(f"{where} is not a regular file")
-    if status.st_size > max_bytes:
-        raise DataError(f"{where} is {status.st_size:,} bytes; a data file is at most {max_bytes:,}")
+    suffix = checked_suffix(path, SUFFIXES, "a data file", DataError)
+    check_regular_file(path, max_bytes, "a data file", DataError)
     if suffix == ".csv":
         X, Y = _read_csv(path, where, max_bytes)
     elif suffix == ".npy":
@@ -155,9 +146,7 @@ def check_fits(data: OwnData, n_features: int | None = None, n_classes: int | No
 def _claim(member: IO[bytes], name: str, where: str, max_bytes: int) -> None:
     """Refuse an array whose .npy header declares more than max_bytes as float64."""
     try:
-        version = np.lib.format.read_magic(member)
-        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read(member)
+        shape, dtype = npy_header(member)
     except (ValueError, OSError, EOFError) as error:
         raise DataError(f"{where}: {name} is not a NumPy array ({one_line(str(error), 80)})") from error
     if dtype.hasobject:
@@ -195,11 +184,7 @@ def _read_npz(path: Path, where: str, max_bytes: int) -> tuple[np.ndarray, np.nd
 
 
 def _read_csv(path: Path, where: str, max_bytes: int) -> tuple[np.ndarray, np.ndarray | None]:
-    raw = path.read_bytes()[: max_bytes + 1]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(f"{where} is not UTF-8 text (byte {error.start}): is it a .csv?") from error
+    text = decoded_text(path.read_bytes()[: max_bytes + 1], where, "a .csv", DataError)
     rows = csv.reader(io.StringIO(text))
     header = [cell.strip() for cell in next(rows, [])]
     F = len(header) - 2 - ("y" in header)
@@ -207,12 +192,26 @@ def _read_csv(path: Path, where: str, max_bytes: int) -> tuple[np.ndarray, np.nd
     if F < 1 or header != expected:
         raise DataError(f"{where}: the header is {one_line(','.join(header))!r}; expected sample,t,x0,...,x<F-1> "
                         f"and optionally y")
+    samples = _csv_samples(rows, len(header), where)
+    first = _csv_timesteps(samples, where)
+    table = [[steps[t] for t in first] for steps in samples.values()]  # (N, T, F [+ 1])
+    try:
+        X = np.array([[[float(v) for v in step[:F]] for step in seq] for seq in table])
+    except ValueError as error:
+        raise DataError(f"{where}: a feature is not a number ({one_line(str(error), 60)})") from error
+    if "y" not in header:
+        return X, None
+    return X, _csv_targets([step[F].strip() for seq in table for step in seq], len(table), len(first), where)
+
+
+def _csv_samples(rows, columns: int, where: str) -> dict[int, dict[int, list[str]]]:
+    """sample -> t -> the row's values after sample and t, from line 2 on."""
     samples: dict[int, dict[int, list[str]]] = {}
     for line, row in enumerate(rows, start=2):
         if not row:
             continue
-        if len(row) != len(header):
-            raise DataError(f"{where}: line {line} has {len(row)} columns; the header has {len(header)}")
+        if len(row) != columns:
+            raise DataError(f"{where}: line {line} has {len(row)} columns; the header has {columns}")
         try:
             key, t = int(row[0]), int(row[1])
         except ValueError as error:
@@ -224,6 +223,11 @@ def _read_csv(path: Path, where: str, max_bytes: int) -> tuple[np.ndarray, np.nd
         steps[t] = row[2:]
     if not samples:
         raise DataError(f"{where} has a header but no rows")
+    return samples
+
+
+def _csv_timesteps(samples: dict[int, dict[int, list[str]]], where: str) -> list[int]:
+    """The t values every sample has, counting up one by one."""
     first = sorted(next(iter(samples.values())))
     T = len(first)
     if first != list(range(first[0], first[0] + T)):
@@ -232,23 +236,18 @@ def _read_csv(path: Path, where: str, max_bytes: int) -> tuple[np.ndarray, np.nd
         if sorted(steps) != first:
             raise DataError(f"{where}: sample {key} has t = {_gaps(sorted(steps))}; "
                             f"sample {next(iter(samples))} has t = {_gaps(first)}")
-    table = [[steps[t] for t in first] for steps in samples.values()]  # (N, T, F [+ 1])
+    return first
+
+
+def _csv_targets(column: list[str], N: int, T: int, where: str) -> np.ndarray:
+    """The y column: classes (N, T) when every value is a whole number, else floats (N, T, 1)."""
     try:
-        X = np.array([[[float(v) for v in step[:F]] for step in seq] for seq in table])
-    except ValueError as error:
-        raise DataError(f"{where}: a feature is not a number ({one_line(str(error), 60)})") from error
-    if "y" not in header:
-        return X, None
-    column = [step[F].strip() for seq in table for step in seq]
-    Y: np.ndarray
-    try:
-        Y = np.array([int(v) for v in column], dtype=np.int64).reshape(len(table), T)
+        return np.array([int(v) for v in column], dtype=np.int64).reshape(N, T)
     except ValueError:
         try:
-            Y = np.array([float(v) for v in column]).reshape(len(table), T, 1)
+            return np.array([float(v) for v in column]).reshape(N, T, 1)
         except ValueError as error:
             raise DataError(f"{where}: a y is not a number ({one_line(str(error), 60)})") from error
-    return X, Y
 
 
 def _gaps(ts: list[int]) -> str:
@@ -263,6 +262,24 @@ def _kind(array: np.ndarray) -> str:
 
 
 def _checked(where: str, X: np.ndarray, Y: np.ndarray | None) -> OwnData:
+    X = _checked_inputs(where, X)
+    rows = tuple(range(X.shape[0]))
+    if Y is None:
+        return OwnData(where, X, None, None, None, rows)
+    kind = _kind(Y)
+    if kind == "other":
+        raise DataError(f"{where}: Y has dtype {Y.dtype}; expected integer classes or float targets")
+    if Y.shape[:1] != (X.shape[0],):
+        raise DataError(f"{where}: Y is {list(Y.shape)} but X has N = {X.shape[0]} samples")
+    if kind == "int":
+        return OwnData(where, X, _checked_classes(where, Y, X.shape[1]), "cross-entropy",
+                       "many-to-many" if Y.ndim == 2 else "many-to-one", rows)
+    Y = _checked_real_targets(where, Y, X.shape[1])
+    return OwnData(where, X, Y, "mse", "many-to-many" if Y.ndim == 3 else "many-to-one", rows)
+
+
+def _checked_inputs(where: str, X: np.ndarray) -> np.ndarray:
+    """X as (N, T) int64 token ids or (N, T, F) finite float64 features."""
     kind = _kind(X)
     if kind == "other":
         raise DataError(f"{where}: X has dtype {X.dtype}; expected real numbers")
@@ -274,28 +291,27 @@ def _checked(where: str, X: np.ndarray, Y: np.ndarray | None) -> OwnData:
     if X.ndim == 2:
         if X.min() < 0:
             raise DataError(f"{where}: X holds the token id {int(X.min())}; ids are 0 or more")
-        X = X.astype(np.int64)
-    else:
-        X = X.astype(np.float64)
-        if not np.all(np.isfinite(X)):
-            n, t, _ = np.argwhere(~np.isfinite(X))[0]
-            raise DataError(f"{where}: X holds nan or inf (sample {n}, t = {t})")
-    N, T = X.shape[:2]
-    rows = tuple(range(N))
-    if Y is None:
-        return OwnData(where, X, None, None, None, rows)
-    kind = _kind(Y)
-    if kind == "other":
-        raise DataError(f"{where}: Y has dtype {Y.dtype}; expected integer classes or float targets")
-    if Y.shape[:1] != (N,):
-        raise DataError(f"{where}: Y is {list(Y.shape)} but X has N = {N} samples")
-    if kind == "int":
-        if Y.ndim not in (1, 2) or (Y.ndim == 2 and Y.shape[1] != T):
-            raise DataError(f"{where}: Y is {list(Y.shape)} integers; classes are ({N}, {T}) or ({N},)")
-        if Y.min() < 0:
-            raise DataError(f"{where}: Y holds the class {int(Y.min())}; classes are 0 or more")
-        return OwnData(where, X, Y.astype(np.int64), "cross-entropy",
-                       "many-to-many" if Y.ndim == 2 else "many-to-one", rows)
+        return X.astype(np.int64)
+    X = X.astype(np.float64)
+    if not np.all(np.isfinite(X)):
+        n, t, _ = np.argwhere(~np.isfinite(X))[0]
+        raise DataError(f"{where}: X holds nan or inf (sample {n}, t = {t})")
+    return X
+
+
+def _checked_classes(where: str, Y: np.ndarray, T: int) -> np.ndarray:
+    """Integer Y as (N, T) or (N,) int64 classes."""
+    N = Y.shape[0]
+    if Y.ndim not in (1, 2) or (Y.ndim == 2 and Y.shape[1] != T):
+        raise DataError(f"{where}: Y is {list(Y.shape)} integers; classes are ({N}, {T}) or ({N},)")
+    if Y.min() < 0:
+        raise DataError(f"{where}: Y holds the class {int(Y.min())}; classes are 0 or more")
+    return Y.astype(np.int64)
+
+
+def _checked_real_targets(where: str, Y: np.ndarray, T: int) -> np.ndarray:
+    """Float Y as (N, T, C) or (N, C) finite float64 MSE targets."""
+    N = Y.shape[0]
     if Y.ndim == 3 and Y.shape[1] != T:
         raise DataError(f"{where}: Y is {list(Y.shape)} but X has T = {T} steps")
     if Y.ndim not in (2, 3) or Y.shape[-1] == 0:
@@ -304,4 +320,4 @@ def _checked(where: str, X: np.ndarray, Y: np.ndarray | None) -> OwnData:
     Y = Y.astype(np.float64)
     if not np.all(np.isfinite(Y)):
         raise DataError(f"{where}: Y holds nan or inf")
-    return OwnData(where, X, Y, "mse", "many-to-many" if Y.ndim == 3 else "many-to-one", rows)
+    return Y

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.quoting import cut
+from .file_access import decoded_text
 
 MAX_DEPTH = 32  # every file of the app nests 5 levels or fewer
 MAX_NUMBER_CHARS = 100  # a float64 needs 24 characters; an integer of 100 digits is 1e99
@@ -63,11 +64,7 @@ def read_json(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, kind: str = 
         raise JsonFileError(f"cannot read {path}: {error.strerror or error}") from error
     if len(raw) > max_bytes:
         raise JsonFileError(f"{path} is more than {max_bytes} bytes; {kind} is at most {max_bytes}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise JsonFileError(f"{path} is not UTF-8 text (byte {error.start}): is it {kind}?") from error
-    return parse_json(text, str(path))
+    return parse_json(decoded_text(raw, path, kind, JsonFileError), str(path))
 
 
 def parse_json(text: str, source: str) -> Any:

@@ -1,6 +1,5 @@
-"""A trained PyTorch recurrent model's weights, read from a file without running any of it:
-`.safetensors` (the safetensors package's numpy API), `.npz` (no pickles) or `.pt` / `.pth`
-(torch.load with weights_only=True, when torch is installed).
+"""A trained PyTorch recurrent model's weights, read from a file without running any of it
+(weights_files.py reads `.safetensors`, `.npz` and `.pt` / `.pth`), recognised as a model.
 
 What the app reads, under any prefixes (torch's state-dict names, DESIGN.md's "Formats shared
 with the outside"):
@@ -22,12 +21,7 @@ and reported in `WeightsLayout.nonfinite` (the app shows them as exploded values
 
 from __future__ import annotations
 
-import math
-import pickletools
 import re
-import stat
-import warnings
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,25 +31,17 @@ import numpy as np
 from ..engine import Network
 from ..engine.quoting import one_line
 from ..engine.torch_layout import READOUT_PREFIX, RNN_PREFIX, from_torch, to_torch
+from .weights_files import MAX_WEIGHTS_BYTES, SUFFIXES, WeightsError, read_state_dict
 
-# A model the app can step is far smaller: a 2-layer LSTM of D = 1500 over 33 000 words (the
-# largest of PyTorch's word-language-model examples) is 300 MB in float32.
-MAX_WEIGHTS_BYTES = 2**30
-SUFFIXES = (".safetensors", ".pt", ".pth", ".npz")
+__all__ = ["MAX_WEIGHTS_BYTES", "SUFFIXES", "OpenedWeights", "WeightsError", "WeightsLayout", "file_state_dict",
+           "interpret", "read_state_dict", "read_weights"]
+
 CELL_BY_BLOCKS = {1: "rnn", 4: "lstm", 3: "gru"}
-SAVE_STATE_DICT = "save a state dict instead: torch.save(model.state_dict(), path)"
 
 # prefix, part, layer, reverse: "encoder.rnn.weight_hh_l1_reverse"
 _RECURRENT = re.compile(r"^(?P<prefix>(?:.*\.)?)(?P<part>weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)"
                         r"_l(?P<layer>\d+)(?P<reverse>_reverse)?$")
 _MAX_LISTED = 6  # of the keys or prefixes a message names
-# what a state dict's pickle names: tensors and storages, Python's containers
-_SAFE_GLOBALS = re.compile(r"torch\._utils\._rebuild_\w+|torch\.(?:storage\.)?\w*Storage"
-                           r"|torch\.(?:device|Size|float\w*|int\w*|bool)|collections\.OrderedDict|_codecs\.encode")
-
-
-class WeightsError(ValueError):
-    """A weights file that cannot be read as a model, said in one line naming the file."""
 
 
 @dataclass(frozen=True)
@@ -127,159 +113,6 @@ def read_weights(path: str | Path, rnn: str | None = None, readout: str | None =
     return interpret(arrays, str(path), rnn, readout, embedding)
 
 
-# -- reading the arrays ------------------------------------------------------------------
-def read_state_dict(path: Path, max_bytes: int = MAX_WEIGHTS_BYTES) -> dict[str, np.ndarray]:
-    """Name -> array of the file, in its order, nothing in it run. WeightsError."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise WeightsError(f"{path}: a weights file is {', '.join(SUFFIXES)}, not {one_line(suffix or 'no suffix')}")
-    try:
-        status = path.stat()
-    except OSError as error:
-        raise WeightsError(f"cannot read {path}: {error.strerror or error}") from error
-    if not stat.S_ISREG(status.st_mode):  # a pipe would block the reader; /dev/zero never ends
-        raise WeightsError(f"{path} is not a regular file")
-    if status.st_size > max_bytes:
-        raise WeightsError(f"{path} is {status.st_size:,} bytes; a weights file is at most {max_bytes:,}")
-    if suffix == ".safetensors":
-        return _read_safetensors(path)
-    if suffix == ".npz":
-        return _read_npz(path, max_bytes)
-    return _read_torch(path, max_bytes)
-
-
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
-    try:
-        return dict(load_file(path))
-    except TypeError as error:  # numpy has no bfloat16: "data type 'bfloat16' not understood"
-        raise WeightsError(f"{path}: {one_line(str(error), 80)}: save the tensors as float32 or float64") from error
-    except (SafetensorError, OSError, ValueError) as error:
-        raise WeightsError(f"{path} is not a safetensors file that can be read ({one_line(str(error), 80)})") from error
-
-
-def _zip_claims(path: Path, max_bytes: int, what: str) -> None:
-    """Refuse a zip whose members unpack to more than max_bytes, before unpacking any."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise WeightsError(f"{path} is not {what} ({one_line(str(error), 80)})") from error
-    if total > max_bytes:
-        raise WeightsError(f"{path} unpacks to {total:,} bytes; a weights file is at most {max_bytes:,}")
-
-
-def _read_npz(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
-    _zip_claims(path, max_bytes, "an .npz archive")
-    _check_npz_headers(path, max_bytes)
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
-        raise WeightsError(f"{path} is not an .npz of arrays that can be read ({one_line(str(error), 80)})") from error
-
-
-def _check_npz_headers(path: Path, max_bytes: int) -> None:
-    """The arrays' declared shapes, read from their .npy headers: a compressed member's header
-    can claim terabytes in a few bytes."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                with archive.open(info) as member:
-                    version = np.lib.format.read_magic(member)
-                    read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                            else np.lib.format.read_array_header_2_0)
-                    shape, _, dtype = read(member)
-                claimed = math.prod(shape) * max(dtype.itemsize, 1)
-                if claimed > max_bytes:
-                    raise WeightsError(f"{path}: {info.filename} claims {claimed:,} bytes; "
-                                       f"a weights file holds at most {max_bytes:,}")
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as error:
-        if isinstance(error, WeightsError):
-            raise
-        raise WeightsError(f"{path} is not an .npz of arrays that can be read ({one_line(str(error), 80)})") from error
-
-
-def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
-    try:
-        import torch
-    except ImportError as error:
-        raise WeightsError(f"{path}: reading a .pt file needs torch: install torch, or save the state dict as "
-                           f".safetensors (safetensors.torch.save_file(model.state_dict(), path))") from error
-    if zipfile.is_zipfile(path):  # torch's own format since 1.6; the legacy one is a bare pickle
-        _zip_claims(path, max_bytes, "a PyTorch file")
-    try:
-        # weights_only: torch's restricted unpickler, which refuses any global that is not a
-        # tensor type, so nothing in the file is imported or called
-        with warnings.catch_warnings():  # its notes on pickle protocols are not the user's concern
-            warnings.simplefilter("ignore", UserWarning)
-            loaded = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises UnpicklingError, RuntimeError, EOFError, ...
-        text = str(error)
-        found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", text)
-        code = found.group(1) if found else _pickled_code(path)
-        if code is not None:
-            raise WeightsError(f"{path} needs code to load ({code}: a pickled module or other "
-                               f"object), which was not run; {SAVE_STATE_DICT}") from error
-        reasons = [line for line in text.splitlines() if line.strip() and "documentation" not in line]
-        reason = reasons[-1] if reasons else ""
-        if " " not in reason:  # a bare KeyError's key says nothing alone
-            reason = f"{type(error).__name__} {reason}".strip()
-        raise WeightsError(f"{path} is not a PyTorch file that can be read ({one_line(reason, 80)})") from error
-    if not isinstance(loaded, Mapping):
-        raise WeightsError(f"{path} holds a {type(loaded).__name__}, not a state dict; {SAVE_STATE_DICT}")
-    arrays: dict[str, np.ndarray] = {}
-    _flatten(loaded, "", arrays, torch)
-    return arrays
-
-
-def _pickled_code(path: Path) -> str | None:
-    """The first global a pickle names beyond torch's tensors and Python's containers (the
-    function or class unpickling would call), found by reading its opcodes, running none;
-    None when there is none or the bytes are no pickle. Torch's weights-only reader cannot
-    parse some pickles (protocol 4 frames) far enough to name it itself."""
-    try:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                member = next((n for n in archive.namelist() if n.endswith("data.pkl")), None)
-                if member is None:
-                    return None
-                data = archive.read(member)
-        else:
-            data = path.read_bytes()
-        strings: list[str] = []
-        for opcode, argument, _ in pickletools.genops(data):
-            if opcode.name in ("GLOBAL", "INST"):
-                name = str(argument).replace(" ", ".")
-            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
-                name = ".".join(strings[-2:])
-            else:
-                if isinstance(argument, str):
-                    strings.append(argument)
-                continue
-            if not _SAFE_GLOBALS.fullmatch(name):
-                return name
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError):
-        return None
-    return None
-
-
-def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], torch) -> None:
-    """Tensors of a (nested) dict under dotted names: {"model": state_dict} gives "model.rnn...";
-    numbers and strings beside them (a checkpoint's epoch) are not weights."""
-    for key, value in mapping.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            _flatten(value, name + ".", out, torch)
-        elif isinstance(value, torch.Tensor):
-            tensor = value.detach()
-            if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
-                tensor = tensor.to(torch.float32)
-            out[name] = tensor.numpy()  # the file's dtype: from_torch makes the engine's float64
-
-
 # -- recognising the model ---------------------------------------------------------------
 def _show(prefix: str) -> str:
     return prefix.removesuffix(".") or "(the root module)"
@@ -317,39 +150,15 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
               embedding: str | None = None) -> OpenedWeights:
     """The model in a state dict (name -> array); `where` names its file in messages."""
     rnn, readout, embedding = _dotted(rnn), _dotted(readout), _dotted(embedding)
-    for name, value in arrays.items():
-        if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
-            raise WeightsError(f"{where}: {one_line(name)} has dtype {value.dtype}; weights are numbers")
-    recurrent: dict[str, list[str]] = {}
-    for name in arrays:
-        found = _RECURRENT.match(name)
-        if found:
-            recurrent.setdefault(found["prefix"], []).append(name)
-    if not recurrent:
-        tops = dict.fromkeys(name.split(".", 1)[0] if "." in name else "(the root module)" for name in arrays)
-        cells = [n for n in arrays if re.search(r"(^|\.)weight_ih$", n)]
-        hint = (f"; {cells[0]} is an nn.RNNCell/LSTMCell/GRUCell, which the app does not read: use nn.RNN/LSTM/GRU"
-                if cells else "")
-        raise WeightsError(f"{where} holds no nn.RNN, nn.LSTM or nn.GRU (no weight_ih_l0); its top-level "
-                           f"prefixes: {_listed(tops) or 'none'}{hint}")
+    _check_numbers(arrays, where)
+    recurrent = _recurrent_modules(arrays, where)
     rnn_prefix = _choose("recurrent module", "rnn", list(recurrent), rnn, where)
     shape = _recurrent_shape(arrays, rnn_prefix, recurrent[rnn_prefix], where)
     cell, F, D, layers, dirs, bias = shape
     set_aside = [n for p, names in recurrent.items() if p != rnn_prefix for n in names]
+    modules = _plain_modules(arrays, {*recurrent[rnn_prefix], *set_aside})
 
-    rnn_keys = set(recurrent[rnn_prefix])
-    modules: dict[str, list[str]] = {}  # prefix -> its weight/bias keys, outside the recurrent module
-    for name in arrays:
-        if name in rnn_keys or name in set_aside:
-            continue
-        head, _, last = name.rpartition(".")
-        if last in ("weight", "bias"):
-            modules.setdefault(head + "." if head else "", []).append(last)
-    fits_readout = [p for p, parts in modules.items() if "weight" in parts
-                    and arrays[p + "weight"].ndim == 2 and arrays[p + "weight"].shape[1] == dirs * D
-                    and ("bias" not in parts or arrays[p + "bias"].shape == arrays[p + "weight"].shape[:1])]
-    with_bias = [p for p in fits_readout if "bias" in modules[p]]
-    readout_candidates = fits_readout if readout is not None else (with_bias or fits_readout)
+    readout_candidates = _readout_candidates(arrays, modules, dirs * D, readout is not None)
     if not readout_candidates:
         raise WeightsError(f"{where}: no nn.Linear readout reads the {_show(rnn_prefix)} {cell}'s output: "
                            f"expected a weight [C, {dirs * D}] (D = {D}{', two directions' if dirs == 2 else ''})")
@@ -372,19 +181,6 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
                            f"app reads (one nn.Embedding, one nn.RNN/LSTM/GRU, one nn.Linear readout)")
     C = arrays[readout_prefix + "weight"].shape[0]
     V = arrays[embedding_prefix + "weight"].shape[0] if embedding_prefix is not None else None
-
-    # torch's state dict under the names from_torch expects; biases a module lacks are zeros
-    G = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
-    rename = {name: RNN_PREFIX + name[len(rnn_prefix):] for name in recurrent[rnn_prefix]}
-    state = {new: arrays[old] for old, new in rename.items()}
-    if not bias:
-        for layer in range(layers):
-            for d in range(dirs):
-                tail = f"_l{layer}" + ("_reverse" if d else "")
-                state[f"{RNN_PREFIX}bias_ih{tail}"] = np.zeros(G * D)
-                state[f"{RNN_PREFIX}bias_hh{tail}"] = np.zeros(G * D)
-    state[READOUT_PREFIX + "weight"] = arrays[readout_prefix + "weight"]
-    state[READOUT_PREFIX + "bias"] = arrays[readout_prefix + "bias"] if len(readout_keys) == 2 else np.zeros(C)
     layout = WeightsLayout(
         path=where, cell=cell, n_features=F, n_hidden=D, n_classes=C, layers=layers, bidirectional=dirs == 2,
         bias=bias, readout_bias=len(readout_keys) == 2, embedding=(V, F) if V is not None else None,
@@ -392,10 +188,74 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
         embedding_prefix=embedding_prefix.removesuffix(".") if embedding_prefix is not None else None,
         keys=tuple(used), nonfinite=tuple(n for n in used if not np.all(np.isfinite(arrays[n]))),
         set_aside=tuple(set_aside))
+    state = _engine_state(arrays, layout, recurrent[rnn_prefix], rnn_prefix, readout_prefix)
     with np.errstate(all="ignore"):  # inf + inf in a bias sum is the file's own explosion, reported above
         params = from_torch(_shape_network(layout), state)
     matrix = np.asarray(arrays[embedding_keys[0]], dtype=np.float64) if embedding_keys else None
     return OpenedWeights(layout, params, matrix, dict(arrays))
+
+
+def _check_numbers(arrays: Mapping[str, np.ndarray], where: str) -> None:
+    for name, value in arrays.items():
+        if not (np.issubdtype(value.dtype, np.floating) or np.issubdtype(value.dtype, np.integer)):
+            raise WeightsError(f"{where}: {one_line(name)} has dtype {value.dtype}; weights are numbers")
+
+
+def _recurrent_modules(arrays: Mapping[str, np.ndarray], where: str) -> dict[str, list[str]]:
+    """prefix -> its keys, for every prefix holding an nn.RNN/LSTM/GRU's parts; at least one."""
+    recurrent: dict[str, list[str]] = {}
+    for name in arrays:
+        found = _RECURRENT.match(name)
+        if found:
+            recurrent.setdefault(found["prefix"], []).append(name)
+    if not recurrent:
+        tops = dict.fromkeys(name.split(".", 1)[0] if "." in name else "(the root module)" for name in arrays)
+        cells = [n for n in arrays if re.search(r"(^|\.)weight_ih$", n)]
+        hint = (f"; {cells[0]} is an nn.RNNCell/LSTMCell/GRUCell, which the app does not read: use nn.RNN/LSTM/GRU"
+                if cells else "")
+        raise WeightsError(f"{where} holds no nn.RNN, nn.LSTM or nn.GRU (no weight_ih_l0); its top-level "
+                           f"prefixes: {_listed(tops) or 'none'}{hint}")
+    return recurrent
+
+
+def _plain_modules(arrays: Mapping[str, np.ndarray], skipped: set[str]) -> dict[str, list[str]]:
+    """prefix -> its "weight" / "bias" parts, for every key outside `skipped`."""
+    modules: dict[str, list[str]] = {}
+    for name in arrays:
+        if name in skipped:
+            continue
+        head, _, last = name.rpartition(".")
+        if last in ("weight", "bias"):
+            modules.setdefault(head + "." if head else "", []).append(last)
+    return modules
+
+
+def _readout_candidates(arrays: Mapping[str, np.ndarray], modules: dict[str, list[str]], width: int,
+                        chosen: bool) -> list[str]:
+    """The modules that can read `width` features as an nn.Linear; unless one is `chosen`,
+    those with a bias when there are any."""
+    fits = [p for p, parts in modules.items() if "weight" in parts
+            and arrays[p + "weight"].ndim == 2 and arrays[p + "weight"].shape[1] == width
+            and ("bias" not in parts or arrays[p + "bias"].shape == arrays[p + "weight"].shape[:1])]
+    with_bias = [p for p in fits if "bias" in modules[p]]
+    return fits if chosen else (with_bias or fits)
+
+
+def _engine_state(arrays: Mapping[str, np.ndarray], layout: WeightsLayout, rnn_keys: list[str], rnn_prefix: str,
+                  readout_prefix: str) -> dict[str, np.ndarray]:
+    """torch's state dict under the names from_torch expects; biases a module lacks are zeros."""
+    G, D = {"rnn": 1, "lstm": 4, "gru": 3}[layout.cell], layout.n_hidden
+    state = {RNN_PREFIX + name[len(rnn_prefix):]: arrays[name] for name in rnn_keys}
+    if not layout.bias:
+        for layer in range(layout.layers):
+            for d in range(2 if layout.bidirectional else 1):
+                tail = f"_l{layer}" + ("_reverse" if d else "")
+                state[f"{RNN_PREFIX}bias_ih{tail}"] = np.zeros(G * D)
+                state[f"{RNN_PREFIX}bias_hh{tail}"] = np.zeros(G * D)
+    state[READOUT_PREFIX + "weight"] = arrays[readout_prefix + "weight"]
+    state[READOUT_PREFIX + "bias"] = (arrays[readout_prefix + "bias"] if layout.readout_bias
+                                      else np.zeros(layout.n_classes))
+    return state
 
 
 def _torch_order(names: list[str]) -> list[str]:

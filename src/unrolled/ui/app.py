@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ..session.lessons import Lesson
 from ..session.stepper import Session
 from . import theme
-from .export.writers import write_png
 from .window.main_window import MainWindow
+
+if TYPE_CHECKING:  # a lesson's type only: the first window does not read one
+    from ..session.lessons import Lesson
 
 
 def install_excepthook() -> None:
@@ -66,6 +68,8 @@ def make_application() -> QtWidgets.QApplication:
 
 
 def save_screenshot(window: MainWindow, path: str, size=(1600, 1000)) -> None:
+    from .export.writers import write_png  # the export stack waits for its first use
+
     window.resize(*size)
     window.show()
     QtWidgets.QApplication.processEvents()

@@ -222,26 +222,13 @@ class SteppingKeys(QtCore.QObject):
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         kind = event.type()
         if kind == QtCore.QEvent.Type.Shortcut:
-            if watched in self._letter_actions:
-                if self.letters_allowed() and self._pending is None:
-                    self._pending = watched
-                    self._wait.start()
-                    return True  # it acts once no character follows within LETTER_WAIT_MS
-                self._typed_nowhere()
-                return True  # the key was typed, not meant as the command
-            if watched in self._space_actions and time.monotonic() - self._typed_at < TYPING_GAP:
-                self._typed_at = time.monotonic()
-                return True  # the space between typed words
-            return False
+            return self._on_shortcut(watched)
         if watched is self._handle:
             if kind == QtCore.QEvent.Type.MouseButtonPress:
                 self.letters_on = not self._could_mean_a_field(event.position().toPoint())  # type: ignore[attr-defined]
             return False
         if watched is self._window:
-            if kind in (QtCore.QEvent.Type.Show, QtCore.QEvent.Type.WinIdChange):
-                self._hook_window_handle()
-            elif kind == QtCore.QEvent.Type.ActionAdded:
-                self._watch_action(event.action())  # type: ignore[attr-defined]
+            self._on_window_event(event)
             if watched not in self._watched:
                 return False
         if kind == QtCore.QEvent.Type.ShortcutOverride:
@@ -252,17 +239,39 @@ class SteppingKeys(QtCore.QObject):
             # around its line edit) only changes the value: the keys go on stepping
             arrows = isinstance(watched, QtWidgets.QAbstractSpinBox)
             self.editing = bool(self._watched) and is_text_field(self._watched[0]) and not arrows
-        elif kind == QtCore.QEvent.Type.KeyPress and self._watched and is_text_field(self._watched[0]):
-            key = event.key()  # type: ignore[attr-defined]
-            if key not in NOT_EDITING and key_text(event) not in self.keys:  # type: ignore[arg-type]
-                self.editing = True
         elif kind == QtCore.QEvent.Type.KeyPress:
-            text = event.text()  # type: ignore[attr-defined]
-            if text and text.isprintable() and not event.modifiers() & COMMAND_MODIFIERS:  # type: ignore[attr-defined]
-                self._typed_nowhere()  # a character the focus widget has no use for
+            self._on_key_press(event)  # type: ignore[arg-type]
         elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in ENTER and (  # type: ignore[attr-defined]
                 self.editing or is_text_field(QtWidgets.QApplication.focusWidget())):
             self.editing = False
             self.letters_on = True
             self._home()  # Enter commits a field; stepping takes the keyboard again
         return False
+
+    def _on_shortcut(self, action: QtCore.QObject) -> bool:
+        """True when the shortcut's key is taken here, not as its action's command."""
+        if action in self._letter_actions:
+            if self.letters_allowed() and self._pending is None:
+                self._pending = action
+                self._wait.start()
+                return True  # it acts once no character follows within LETTER_WAIT_MS
+            self._typed_nowhere()
+            return True  # the key was typed, not meant as the command
+        if action in self._space_actions and time.monotonic() - self._typed_at < TYPING_GAP:
+            self._typed_at = time.monotonic()
+            return True  # the space between typed words
+        return False
+
+    def _on_window_event(self, event: QtCore.QEvent) -> None:
+        kind = event.type()
+        if kind in (QtCore.QEvent.Type.Show, QtCore.QEvent.Type.WinIdChange):
+            self._hook_window_handle()
+        elif kind == QtCore.QEvent.Type.ActionAdded:
+            self._watch_action(event.action())  # type: ignore[attr-defined]
+
+    def _on_key_press(self, event: QtGui.QKeyEvent) -> None:
+        if self._watched and is_text_field(self._watched[0]):
+            if event.key() not in NOT_EDITING and key_text(event) not in self.keys:
+                self.editing = True
+        elif event.text() and event.text().isprintable() and not event.modifiers() & COMMAND_MODIFIERS:
+            self._typed_nowhere()  # a character the focus widget has no use for

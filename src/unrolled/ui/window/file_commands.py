@@ -10,12 +10,9 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtWidgets
 
 from ...session.figure_registry import FIGURES, figures_for
-from ...session.files import SessionFileError, load_session, save_session
 from ...session.stepper import Session
 from .. import theme
 from ..control.actions import make_action
-from ..dialogs.export_dialog import ExportDialog
-from ..export.writers import ExportError, copy_to_clipboard, export_animation, gif_available
 
 if TYPE_CHECKING:
     from .status import SessionStatus
@@ -79,6 +76,8 @@ class FileCommands:
 
     def open_session(self, path: str) -> bool:
         """Open a saved session; a bad file leaves the open one untouched."""
+        from ...session.files import SessionFileError, load_session  # read and checked only when a file is opened
+
         try:
             opened = load_session(path)
         except SessionFileError as error:
@@ -105,6 +104,8 @@ class FileCommands:
         return bool(path) and self.save_to(path)
 
     def save_to(self, path: str) -> bool:
+        from ...session.files import SessionFileError, save_session
+
         try:
             json_path, _ = save_session(self.session, path)
         except SessionFileError as error:
@@ -143,13 +144,19 @@ class FileCommands:
 
     # -- figures ------------------------------------------------------------------------
     def export_figure(self, name: str = "dashboard") -> None:
+        from ..dialogs.export_dialog import ExportDialog  # the export stack waits for its first use
+
         ExportDialog(self.session, self.window, figure=name).exec()
 
     def copy_figure(self, name: str) -> None:
+        from ..export.writers import copy_to_clipboard
+
         copy_to_clipboard(self.session, name, theme=theme.THEME)
         self.status.showMessage(f"{FIGURES[name].title} copied: paste it into a slide", 5000)
 
     def export_animation(self) -> None:
+        from ..export.writers import ExportError, export_animation, gif_available
+
         folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Folder for the animation frames",
                                                             self._last_folder())
         if not folder:
