@@ -260,10 +260,8 @@ class Network:
         k = self.truncation_for(T)
         if isinstance(fwd, StackForwardTrace):
             assert self.stack is not None
-            if track_last_step:
-                raise ValueError("track_last_step: the last step's own gradient is not available "
-                                 "for layers > 1 or bidirectional")
-            return self.stack.begin_backward(fwd, loss, dy, k)  # type: ignore[return-value]
+            tracked = track_last_step and self.mode == "many-to-many"  # many-to-one: the one term is L
+            return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
         arrays = recurrence.new_backward(
             self.cell, self._dh_through_readout(fwd, dy), np.full((B, T, D), np.nan),
