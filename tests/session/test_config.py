@@ -160,4 +160,5 @@ def test_one_layer_in_one_direction_leaves_the_dict_as_it_was():
 
 def test_the_memory_estimate_counts_every_layer_and_direction():
     one = Config(cell="lstm", timesteps=100, n_hidden=64).estimated_trace_bytes()
-    assert Config(cell="lstm", timesteps=100, n_hidden=64, layers=3, bidirectional=True).estimated_trace_bytes() == 6 * one
+    deep = Config(cell="lstm", timesteps=100, n_hidden=64, layers=3, bidirectional=True)
+    assert deep.estimated_trace_bytes() == 6 * one

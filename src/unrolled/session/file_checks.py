@@ -12,8 +12,8 @@ import numpy as np
 
 from ..engine import cell_class, make_optimiser
 from ..engine.cells import make_cell
-from ..engine.stack import Stack
 from ..engine.quoting import quoted
+from ..engine.stack import Stack
 from .config import Config
 
 HISTORY = ("history.loss", "history.norm_before", "history.norm_after")
