@@ -187,7 +187,7 @@ def test_what_a_stack_does_not_offer_is_refused_in_one_line():
         net.step_loss_gradient(fwd, Y)
     bwd = net.backward(fwd, Y)
     with pytest.raises(ValueError, match=r"recurrent_contributions: .* fwd.layers\[\(l, d\)\]"):
-        net.recurrent_contributions(fwd, bwd)
+        net.recurrent_contributions(fwd, bwd.layers[(1, 0)])
     with pytest.raises(ValueError, match=r"layer: got \(2, 0\)"):
         net.jacobian_norms(fwd, layer=(2, 0))
 
@@ -277,3 +277,20 @@ def test_the_last_steps_gradient_through_a_deep_stack_steps_and_undoes_exactly()
         net.backward_unstep(bwd)
         assert bwd.steps_done == done
         np.testing.assert_array_equal(bwd.dh_last, before)
+
+
+def test_a_stacks_recurrent_contributions_are_the_top_layers_directions_together():
+    """Given a stack's whole traces: per t, the norm of the top layer's two directions'
+    contributions at t taken together, in natural time order; a mask picks timesteps."""
+    net = Network("gru", n_features=2, n_hidden=3, n_classes=2, seed=2, layers=2, bidirectional=True)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.backward(fwd, Y)
+    forward = net.recurrent_contributions(fwd.layers[(1, 0)], bwd.layers[(1, 0)])
+    reverse = net.recurrent_contributions(fwd.layers[(1, 1)], bwd.layers[(1, 1)])[::-1]
+    whole = net.recurrent_contributions(fwd, bwd)
+    np.testing.assert_allclose(whole, np.sqrt(forward**2 + reverse**2), rtol=1e-14)
+    mask = np.array([True, False, False, True, False])
+    picked = net.recurrent_contributions(fwd, bwd, mask)
+    np.testing.assert_allclose(picked[mask], whole[mask], rtol=1e-14)
+    assert np.all(np.isnan(picked[~mask]))

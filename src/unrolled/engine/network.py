@@ -36,7 +36,7 @@ from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
 from .stack import Stack
-from .stack_traces import StackBackwardTrace, StackForwardTrace
+from .stack_traces import StackBackwardTrace, StackForwardTrace, natural
 from .traces import BackwardTrace, ForwardTrace, LayerBackward, LayerTrace
 
 MODES = ("many-to-many", "many-to-one")
@@ -328,12 +328,22 @@ class Network:
 
     @staticmethod
     def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
-        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For a
-        stack, pass one layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
-        direction's own time order)."""
+        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For one
+        layer of a stack, pass its traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
+        direction's own time order). Given a stack's whole traces: the top layer's, whose
+        output the readout reads, over its directions' U together, natural time order
+        (steps: a (T,) mask in natural order)."""
+        if isinstance(fwd, StackForwardTrace) and isinstance(bwd, StackBackwardTrace):
+            top = fwd.n_layers - 1
+            squares = np.zeros(fwd.T)
+            for d in range(fwd.directions):
+                own = None if steps is None else natural(np.asarray(steps)[None], d)[0]
+                part = loss_terms.recurrent_contributions(fwd.layers[(top, d)], bwd.layers[(top, d)], own)
+                squares = squares + natural(part[None], d)[0] ** 2
+            return np.sqrt(squares)
         if isinstance(fwd, StackForwardTrace) or isinstance(bwd, StackBackwardTrace):
-            raise ValueError("recurrent_contributions: for layers > 1 or bidirectional, pass one "
-                             "layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)]")
+            raise ValueError("recurrent_contributions: pass a stack's two traces, or one layer's, "
+                             "fwd.layers[(l, d)] and bwd.layers[(l, d)]")
         return loss_terms.recurrent_contributions(fwd, bwd, steps)
 
     def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None,

@@ -90,6 +90,23 @@ class StackForwardTrace:
         return None if self.cell_states is None else self.cell_states[-1]
 
     @property
+    def gates(self) -> dict[str, np.ndarray]:
+        """gate name -> (B, T, dirs*D) the top layer's gate activations, its directions side
+        by side as in `h`, natural time order (a copy): what one-layer readers of `gates` see."""
+        return self._top_side_by_side(lambda trace: trace.gates)
+
+    @property
+    def pre(self) -> dict[str, np.ndarray]:
+        """name -> (B, T, dirs*D) the top layer's pre-activations, as `gates`."""
+        return self._top_side_by_side(lambda trace: trace.pre)
+
+    def _top_side_by_side(self, part) -> dict[str, np.ndarray]:
+        top = [(key, part(self.layers[key])) for key in self.layers if key[0] == self.n_layers - 1]
+        names = top[0][1]
+        return {name: np.concatenate([natural(arrays[name], key[1]) for key, arrays in top], axis=-1)
+                for name in names}
+
+    @property
     def layer_h(self) -> dict[Key, np.ndarray]:
         """(l, d) -> (B, T, D) hidden states of layer l, direction d, natural time order."""
         return {key: natural(trace.h, key[1]) for key, trace in self.layers.items()}
@@ -159,6 +176,12 @@ class StackBackwardTrace:
     @property
     def dc(self) -> np.ndarray | None:
         return None if self.dc_states is None else self.dc_states[-1]
+
+    @property
+    def done_mask(self) -> np.ndarray:
+        """(T,) bool: True at the timesteps where the top layer's dL/dh_t is complete, every
+        direction of it (its forward direction, stepped from T down, is the last to reach t)."""
+        return self.layers[(len(self.dh_outputs) - 1, 0)].done_mask
 
     @property
     def dh_last(self) -> np.ndarray | None:
