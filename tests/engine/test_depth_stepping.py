@@ -183,8 +183,6 @@ def test_what_a_stack_does_not_offer_is_refused_in_one_line():
     net = Network("rnn", n_features=2, n_hidden=3, n_classes=2, layers=2, bidirectional=True)
     X, Y = make_batch(net, T=3)
     fwd = net.forward(X)
-    with pytest.raises(ValueError, match=r"step_loss_gradient: .* not available for layers > 1"):
-        net.step_loss_gradient(fwd, Y)
     bwd = net.backward(fwd, Y)
     with pytest.raises(ValueError, match=r"recurrent_contributions: .* fwd.layers\[\(l, d\)\]"):
         net.recurrent_contributions(fwd, bwd.layers[(1, 0)])
@@ -294,3 +292,23 @@ def test_a_stacks_recurrent_contributions_are_the_top_layers_directions_together
     picked = net.recurrent_contributions(fwd, bwd, mask)
     np.testing.assert_allclose(picked[mask], whole[mask], rtol=1e-14)
     assert np.all(np.isnan(picked[~mask]))
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("truncation", [0, 2])
+def test_a_stacks_loss_terms_sum_to_the_whole_gradient(bidirectional, truncation):
+    """dL_k/dh_t of the top layer's output, one term k at a time, sums over k to dL/dh_t;
+    the last term's is what the tracked pass carries, and in one direction t > k is NaN."""
+    net = Network("lstm", n_features=2, n_hidden=3, n_classes=2, seed=6, layers=2,
+                  bidirectional=bidirectional, truncation=truncation)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.begin_backward(fwd, Y, track_last_step=True)
+    for _ in range(bwd.n_steps):
+        net.backward_step(bwd, fwd)
+    terms = [net.step_loss_gradient(fwd, Y, k) for k in range(1, 6)]
+    np.testing.assert_allclose(sum(np.nan_to_num(term) for term in terms), bwd.dh, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(np.nan_to_num(terms[-1]), bwd.dh_last, rtol=1e-12, atol=1e-15)
+    assert np.all(np.isnan(terms[1][:, 2:])) != bidirectional
+    with pytest.raises(ValueError, match="k: got 6"):
+        net.step_loss_gradient(fwd, Y, 6)

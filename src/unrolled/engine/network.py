@@ -320,11 +320,36 @@ class Network:
 
     def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
         """(B, T, D) dL_k/dh_t, the gradient of timestep k's loss term alone: see
-        `loss_terms.step_loss_gradient`. One layer, one direction only."""
+        `loss_terms.step_loss_gradient`. For a stack, of the top layer's output (B, T, dirs*D):
+        the backward pass over dL/dy zeroed but at t = k (the pass is linear in dL/dy, so this
+        is exactly term k's share, truncation included); NaN for t > k in one direction,
+        where a bidirectional layer's reverse direction carries term k to t > k as well."""
         if isinstance(fwd, StackForwardTrace):
-            raise ValueError("step_loss_gradient: one loss term's own gradient is not available "
-                             "for layers > 1 or bidirectional")
+            return self._stack_step_loss_gradient(fwd, Y, k)
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
+
+    @tolerate_overflow
+    def _stack_step_loss_gradient(self, fwd: StackForwardTrace, Y, k: int | None) -> np.ndarray:
+        assert self.stack is not None
+        T = fwd.T
+        k = T if k is None else k
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= T:
+            raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
+        if self.mode == "many-to-one" and k != T:
+            raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
+        loss, dy = self.loss_and_output_grad(fwd, Y)
+        if self.mode == "many-to-many":
+            only_k = np.zeros_like(dy)
+            only_k[:, k - 1] = dy[:, k - 1]
+            dy = only_k
+        truncation = self.truncation_for(T)
+        bwd = self.stack.begin_backward(fwd, loss, dy, truncation)
+        for _ in range(bwd.n_steps):
+            self.stack.backward_step(bwd, fwd, truncation)
+        out = np.array(bwd.dh, copy=True)
+        if not self.bidirectional:
+            out[:, k:] = np.nan
+        return out
 
     @staticmethod
     def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
