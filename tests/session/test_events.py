@@ -54,6 +54,7 @@ CALLS = {
     "theory_curve": (lambda s: s.theory_curve(), None),
     "theory_label": (lambda s: s.theory_label(), None),
     "nonfinite_from": (lambda s: s.nonfinite_from(), None),
+    "nonfinite_place": (lambda s: s.nonfinite_place(), None),
     "truncation_window": (lambda s: s.truncation_window(), None),
     "vocabulary": (lambda s: s.vocabulary(), None),
     "layer_keys": (lambda s: s.layer_keys(), None),

@@ -353,3 +353,15 @@ def test_the_per_layer_readings_have_every_layer_and_direction():
     assert plain.layer_keys() == [(0, 0)]
     np.testing.assert_array_equal(plain.layer_gradient_norms()[(0, 0)], plain.bwd.dh_norm)
     np.testing.assert_array_equal(plain.layer_hidden_states()[(0, 0)], plain.fwd.h)
+
+
+def test_where_a_deep_network_overflowed_names_its_layer_direction_and_t():
+    """rho = 9 in a linear RNN: the first layer's forward direction passes 1e308 within T = 400."""
+    s = Session(Config(cell="rnn", activation="linear", timesteps=400, n_hidden=4, rho=9.0, layers=2,
+                       bidirectional=True))
+    s.advance(s.order.steps_per_pass)
+    place = s.nonfinite_place()
+    assert place is not None and (place.phase, place.layer, place.direction) == (Phase.FORWARD, 0, 0)
+    assert s.nonfinite_from() == ("forward", place.t)
+    h = s.layer_hidden_states()[(0, 0)][0]
+    assert np.all(np.isfinite(h[: place.t - 1])) and not np.all(np.isfinite(h[place.t - 1]))

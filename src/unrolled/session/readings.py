@@ -15,6 +15,8 @@ from ..engine import Network
 from ..engine.stack_traces import Key, StackBackwardTrace, StackForwardTrace
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .config import Config
+from .iteration import Phase
+from .step_order import Place, order_of
 from .theory import TheoryRates
 
 
@@ -77,11 +79,25 @@ class Readings:
             return curve[-1] * base**steps_back, label
 
     def nonfinite_from(self) -> tuple[str, int] | None:
-        """("forward" | "backward", t) where values first became inf or nan, or None."""
-        if self.fwd.nonfinite_from is not None:
-            return "forward", self.fwd.nonfinite_from
-        if self.bwd is not None and self.bwd.nonfinite_from is not None:
-            return "backward", self.bwd.nonfinite_from
+        """("forward" | "backward", t) where values first became inf or nan, or None. For a
+        stack, t of the first step in step order that overflowed (`nonfinite_place` says
+        which layer and direction)."""
+        place = self.nonfinite_place()
+        if place is None or place.t is None:
+            return None
+        return place.phase.value, place.t
+
+    def nonfinite_place(self) -> Place | None:
+        """The (phase, layer, direction, t) of the first step whose values became inf or nan."""
+        fwd, bwd, order = self.fwd, self.bwd, order_of(self.config)
+        N = order.steps_per_pass
+        stack = isinstance(fwd, StackForwardTrace)
+        if fwd.nonfinite_from is not None:  # a stack counts steps, one layer timesteps
+            return order.place(fwd.nonfinite_from) if stack else Place(Phase.FORWARD, 0, 0, fwd.nonfinite_from)
+        if bwd is not None and bwd.nonfinite_from is not None:
+            if stack:
+                return order.place(N + 1 + bwd.nonfinite_from)
+            return Place(Phase.BACKWARD, 0, 0, bwd.nonfinite_from)
         return None
 
     # -- per layer and direction -------------------------------------------------------
