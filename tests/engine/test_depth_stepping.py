@@ -183,13 +183,9 @@ def test_what_a_stack_does_not_offer_is_refused_in_one_line():
     net = Network("rnn", n_features=2, n_hidden=3, n_classes=2, layers=2, bidirectional=True)
     X, Y = make_batch(net, T=3)
     fwd = net.forward(X)
-    with pytest.raises(ValueError, match=r"track_last_step: .* not available for layers > 1 or bidirectional"):
-        net.begin_backward(fwd, Y, track_last_step=True)
-    with pytest.raises(ValueError, match=r"step_loss_gradient: .* not available for layers > 1"):
-        net.step_loss_gradient(fwd, Y)
     bwd = net.backward(fwd, Y)
     with pytest.raises(ValueError, match=r"recurrent_contributions: .* fwd.layers\[\(l, d\)\]"):
-        net.recurrent_contributions(fwd, bwd)
+        net.recurrent_contributions(fwd, bwd.layers[(1, 0)])
     with pytest.raises(ValueError, match=r"layer: got \(2, 0\)"):
         net.jacobian_norms(fwd, layer=(2, 0))
 
@@ -228,3 +224,91 @@ def test_the_first_nonfinite_step_is_counted_in_step_order():
         assert np.all(np.isfinite(fwd.layer_h[(layer, direction)][:, t]))
     bwd = net.backward(fwd, np.zeros((1, 3), dtype=int))
     assert bwd.nonfinite_from == 1  # the readout's gradient reads the overflowed top layer
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("truncation", [0, 2])
+def test_the_last_steps_gradient_through_a_stack_of_one_layer_is_the_networks_own(cell, truncation):
+    """dL_T/dh_t, tracked through a stack as a second pass over dL/dy zeroed but at t = T,
+    is for one layer in one direction what the one-layer network carries step by step (its
+    own, independent recurrence), to rounding."""
+    from unrolled.engine.losses import loss_and_grad
+    from unrolled.engine.stack import Stack
+
+    net = Network(cell, n_features=3, n_hidden=4, n_classes=3, seed=5, truncation=truncation)
+    X, Y = make_batch(net, T=6, B=2)
+    fwd = net.forward(X)
+    own = net.begin_backward(fwd, Y, track_last_step=True)
+    for _ in range(6):
+        net.backward_step(own, fwd)
+    stack = Stack(net.cell, 3, 4, 3, "many-to-many", 1, 1)
+    stack_fwd = stack.begin_forward(X, stack.pack(net.params))
+    for _ in range(6):
+        stack.forward_step(stack_fwd)
+    loss, dy = loss_and_grad("cross-entropy", stack_fwd.y, Y)
+    stack_bwd = stack.begin_backward(stack_fwd, loss, dy, net.truncation_for(6), track_last_step=True)
+    for _ in range(6):
+        stack.backward_step(stack_bwd, stack_fwd, net.truncation_for(6))
+    np.testing.assert_allclose(stack_bwd.dh_last, own.dh_last, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(stack_bwd.dh_last_norm, own.dh_last_norm, rtol=1e-12)
+    np.testing.assert_allclose(stack_bwd.dh, own.dh, rtol=1e-12, atol=1e-15)
+
+
+def test_the_last_steps_gradient_through_a_deep_stack_steps_and_undoes_exactly():
+    net = Network("lstm", n_features=2, n_hidden=3, n_classes=2, seed=3, layers=2, bidirectional=True)
+    X, Y = make_batch(net, T=T, B=2)
+    fwd = net.forward(X)
+    whole = net.backward(fwd, Y)
+    bwd = net.begin_backward(fwd, Y, track_last_step=True)
+    seen = []
+    for _ in range(bwd.n_steps):
+        seen.append((np.array(bwd.dh_last, copy=True), bwd.steps_done))
+        net.backward_step(bwd, fwd)
+    for name, grad in whole.grads.items():  # tracking changes nothing of the pass itself
+        np.testing.assert_array_equal(bwd.grads[name], grad, err_msg=name)
+    assert np.all(np.isfinite(bwd.dh_last)) and set(bwd.layer_dh_last) == set(fwd.layers)
+    # by linearity in dL/dy, the last term's share is at most the whole at t = T, and the
+    # top layer's dL_T/dh_T is dy_T's own share through the readout
+    top_T = bwd.dh_last[:, -1]
+    np.testing.assert_allclose(top_T[:, :3], bwd.dh[:, -1, :3], rtol=1e-12)
+    for before, done in reversed(seen):
+        net.backward_unstep(bwd)
+        assert bwd.steps_done == done
+        np.testing.assert_array_equal(bwd.dh_last, before)
+
+
+def test_a_stacks_recurrent_contributions_are_the_top_layers_directions_together():
+    """Given a stack's whole traces: per t, the norm of the top layer's two directions'
+    contributions at t taken together, in natural time order; a mask picks timesteps."""
+    net = Network("gru", n_features=2, n_hidden=3, n_classes=2, seed=2, layers=2, bidirectional=True)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.backward(fwd, Y)
+    forward = net.recurrent_contributions(fwd.layers[(1, 0)], bwd.layers[(1, 0)])
+    reverse = net.recurrent_contributions(fwd.layers[(1, 1)], bwd.layers[(1, 1)])[::-1]
+    whole = net.recurrent_contributions(fwd, bwd)
+    np.testing.assert_allclose(whole, np.sqrt(forward**2 + reverse**2), rtol=1e-14)
+    mask = np.array([True, False, False, True, False])
+    picked = net.recurrent_contributions(fwd, bwd, mask)
+    np.testing.assert_allclose(picked[mask], whole[mask], rtol=1e-14)
+    assert np.all(np.isnan(picked[~mask]))
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("truncation", [0, 2])
+def test_a_stacks_loss_terms_sum_to_the_whole_gradient(bidirectional, truncation):
+    """dL_k/dh_t of the top layer's output, one term k at a time, sums over k to dL/dh_t;
+    the last term's is what the tracked pass carries, and in one direction t > k is NaN."""
+    net = Network("lstm", n_features=2, n_hidden=3, n_classes=2, seed=6, layers=2,
+                  bidirectional=bidirectional, truncation=truncation)
+    X, Y = make_batch(net, T=5)
+    fwd = net.forward(X)
+    bwd = net.begin_backward(fwd, Y, track_last_step=True)
+    for _ in range(bwd.n_steps):
+        net.backward_step(bwd, fwd)
+    terms = [net.step_loss_gradient(fwd, Y, k) for k in range(1, 6)]
+    np.testing.assert_allclose(sum(np.nan_to_num(term) for term in terms), bwd.dh, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(np.nan_to_num(terms[-1]), bwd.dh_last, rtol=1e-12, atol=1e-15)
+    assert np.all(np.isnan(terms[1][:, 2:])) != bidirectional
+    with pytest.raises(ValueError, match="k: got 6"):
+        net.step_loss_gradient(fwd, Y, 6)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from unrolled.engine import TASKS, Network, get_task
+from unrolled.engine.losses import IGNORE_INDEX
 
 
 def sizes(task, T=12, F=7, C=3):
@@ -21,7 +22,8 @@ def test_shapes_determinism_and_a_network_accepts_them(name):
         assert Y.shape == (5, C)
     else:
         assert Y.shape == ((5, T) if task.mode == "many-to-many" else (5,))
-        assert Y.min() >= 0 and Y.max() < C
+        carried = Y[Y != IGNORE_INDEX]  # a step with no target (look-ahead's last steps)
+        assert carried.size > Y.size // 2 and carried.min() >= 0 and carried.max() < C
     net = Network("gru", n_features=F, n_hidden=4, n_classes=C, mode=task.mode, loss=task.loss)
     assert np.isfinite(net.loss(net.forward(X), Y))
     X3, _ = task.sample(T, F, C, 5, np.random.default_rng(4))
@@ -133,3 +135,12 @@ def test_unknown_words_are_named_and_the_vocabulary_shown():
         get_task("adding-problem").encode("1 2", 2, 1)
     with pytest.raises(ValueError, match="type at least one word"):
         task.encode("   ", task.n_features, task.n_classes)
+
+
+def test_look_ahead_tags_each_step_with_the_symbol_two_steps_later():
+    task = get_task("look-ahead")
+    X, Y = task.sample(6, 4, 4, 3, np.random.default_rng(0))
+    symbols = np.argmax(X, axis=-1)
+    np.testing.assert_array_equal(Y[:, :4], symbols[:, 2:])
+    assert np.all(Y[:, 4:] == IGNORE_INDEX)
+    assert task.target_labels(Y[:1])[-2:] == ["-", "-"]

@@ -135,3 +135,15 @@ def test_chance_and_model_names():
     assert model_names(TOXIC, {"activation": "relu"}) == ("RNN", "ReLU RNN")
     assert model_names(TOXIC.replace(rho=0.0), {"rho": 1.5}) == ("RNN, orthogonal U", "RNN, rho 1.5")
     assert model_names(TOXIC, {"clipping": "norm"}) == ("RNN, no clipping", "RNN, norm clipping")
+
+
+def test_two_deep_bidirectional_networks_step_show_gradients_and_train_in_lockstep():
+    deep = TOXIC.replace(timesteps=6, layers=2, bidirectional=True)
+    c = Comparison(deep)
+    assert c.a.steps_per_iteration == c.b.steps_per_iteration == 2 * 2 * 2 * 6 + 2
+    c.advance(30)
+    assert c.in_lockstep and c.a.place == c.b.place
+    c.show_gradients()
+    assert all(s.position == s.steps_per_iteration - 1 and s.bwd.complete for s in c.sessions)
+    c.train_iteration()
+    assert len(c.a.history) == len(c.b.history) == 1 and not c.stopped

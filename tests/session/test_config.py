@@ -132,3 +132,33 @@ def test_unused_fields_name_the_cell_or_optimiser_that_ignores_them():
     assert Config(cell="rnn", optimiser="sgd").unused_fields() == {"forget_bias": "not used by the vanilla RNN"}
     assert Config(cell="gru", optimiser="adam").unused_fields() == {
         "activation": "not used by the GRU", "forget_bias": "not used by the GRU", "momentum": "not used by Adam"}
+
+
+def test_layers_and_direction_are_settings_with_one_line_for_a_bad_value():
+    config = Config.from_dict({"cell": "lstm", "layers": 3, "bidirectional": True})
+    assert (config.layers, config.bidirectional) == (3, True)
+    assert Config.from_dict(config.to_dict()) == config
+    for bad, line in (({"layers": 0}, "layers: got 0, expected 1 to 8"),
+                      ({"layers": 2.5}, "layers: got 2.5, expected a whole number"),
+                      ({"bidirectional": "yes"}, "bidirectional: got 'yes', expected true or false")):
+        with pytest.raises(ConfigError) as caught:
+            Config.from_dict(bad)
+        assert str(caught.value) == line
+
+
+def test_one_layer_in_one_direction_leaves_the_dict_as_it_was():
+    """A config's dict (what sessions, exports and torch files save) names layers and
+    bidirectional only when they are not the defaults, so the files of every existing
+    network stay byte for byte as they were."""
+    plain = Config(cell="gru", n_hidden=12).to_dict()
+    assert "layers" not in plain and "bidirectional" not in plain
+    assert Config.from_dict(plain) == Config(cell="gru", n_hidden=12)
+    deep = Config(layers=2).to_dict()
+    assert deep["layers"] == 2 and "bidirectional" not in deep
+    assert Config(bidirectional=True).to_dict()["bidirectional"] is True
+
+
+def test_the_memory_estimate_counts_every_layer_and_direction():
+    one = Config(cell="lstm", timesteps=100, n_hidden=64).estimated_trace_bytes()
+    deep = Config(cell="lstm", timesteps=100, n_hidden=64, layers=3, bidirectional=True)
+    assert deep.estimated_trace_bytes() == 6 * one

@@ -34,6 +34,7 @@ CALLS = {
     "step_back": (lambda s: (s._step(), s.step_back()), Change.STEP),
     "advance": (lambda s: s.advance(3), Change.STEP),
     "finish_phase": (lambda s: s.finish_phase(), Change.STEP),
+    "finish_layer": (lambda s: s.finish_layer(), Change.STEP),
     "run_iteration": (lambda s: s.run_iteration(), Change.STEP | Change.PARAMS | Change.HISTORY),
     "set_spectral_radius": (lambda s: s.set_spectral_radius(0.9, keep_position=True), Change.STEP | Change.PARAMS),
     "set_weights": (lambda s: s.set_weights({"b1": np.ones(8)}), Change.STEP | Change.PARAMS),
@@ -53,8 +54,15 @@ CALLS = {
     "theory_curve": (lambda s: s.theory_curve(), None),
     "theory_label": (lambda s: s.theory_label(), None),
     "nonfinite_from": (lambda s: s.nonfinite_from(), None),
+    "nonfinite_place": (lambda s: s.nonfinite_place(), None),
     "truncation_window": (lambda s: s.truncation_window(), None),
     "vocabulary": (lambda s: s.vocabulary(), None),
+    "layer_keys": (lambda s: s.layer_keys(), None),
+    "layer_hidden_states": (lambda s: s.layer_hidden_states(), None),
+    "layer_cell_states": (lambda s: s.layer_cell_states(), None),
+    "layer_gates": (lambda s: s.layer_gates(), None),
+    "layer_gradients": (lambda s: s.layer_gradients(), None),
+    "layer_gradient_norms": (lambda s: s.layer_gradient_norms(), None),
 }
 
 

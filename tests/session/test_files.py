@@ -179,3 +179,36 @@ def test_deeply_nested_json_and_negative_iterations_are_refused(tmp_path):
     json_path.write_text(good.replace('"iteration": 0', '"iteration": -5'))
     with pytest.raises(SessionFileError, match="iteration: got -5, expected a whole number >= 0"):
         load_session(json_path)
+
+
+@pytest.mark.parametrize("extra_steps", [0, 7, 12, 13, 20, 25, 26])
+def test_a_deep_bidirectional_session_round_trips_at_every_phase(tmp_path, extra_steps):
+    """Layers and direction are saved in the config; opening replays the steps over every
+    (layer, direction, t) and gives every layer's arrays back bit for bit."""
+    from .test_stepper import assert_deep_same, deep_snapshot
+
+    s = Session(Config(cell="gru", timesteps=3, n_hidden=4, layers=2, bidirectional=True, optimiser="adam"))
+    s.run_iteration()
+    s.advance(extra_steps)
+    json_path, _ = save_session(s, tmp_path / "deep.json")
+    document = json.loads(json_path.read_text())
+    assert (document["config"]["layers"], document["config"]["bidirectional"]) == (2, True)
+    opened = load_session(json_path)
+    assert_deep_same(deep_snapshot(opened), deep_snapshot(s))
+    s.run_iteration()
+    opened.run_iteration()
+    for k, v in s.net.params.items():
+        np.testing.assert_array_equal(opened.net.params[k], v)
+
+
+def test_a_one_layer_session_file_names_neither_layers_nor_direction(tmp_path):
+    """Saved as before the fields existed, so an older unrolled opens it; a file without
+    them opens as one layer in one direction."""
+    s = Session(Config(cell="lstm", timesteps=4))
+    s.advance(5)
+    json_path, _ = save_session(s, tmp_path / "plain.json")
+    document = json.loads(json_path.read_text())
+    assert "layers" not in document["config"] and "bidirectional" not in document["config"]
+    opened = load_session(json_path)
+    assert (opened.config.layers, opened.config.bidirectional, opened.position) == (1, False, 5)
+    assert opened.net.stack is None

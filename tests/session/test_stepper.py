@@ -223,3 +223,145 @@ def test_a_ratio_within_the_limits_is_called_what_it_does():
     """12.8 over four steps is not "stable": it grows, only not yet a hundredfold."""
     assert [gradient_verdict(r) for r in (1e-3, 0.1, 0.8, 1.0, 1.9, 12.8, 1e3)] == [
         "vanishing", "shrinking", "stable", "stable", "stable", "growing", "exploding"]
+
+
+# -- depth and direction ----------------------------------------------------------------
+DEEP = Config(cell="lstm", timesteps=3, n_hidden=4, layers=2, bidirectional=True)
+
+
+def deep_snapshot(session):
+    """Every array of every layer and direction the session holds, copied, with where it is."""
+    arrays = {f"p_{k}": v for k, v in session.net.params.items()}
+    arrays.update({f"h{k}": v for k, v in session.layer_hidden_states().items()})
+    arrays.update({f"c{k}": v for k, v in session.layer_cell_states().items()})
+    arrays.update({f"g{k}{n}": v for k, gates in session.layer_gates().items() for n, v in gates.items()})
+    arrays["y"] = session.fwd.y
+    if session.bwd is not None:
+        arrays.update({f"dh{k}": v for k, v in session.layer_gradients().items()})
+        arrays["dh_last"] = session.bwd.dh_last
+        arrays.update({f"grad_{k}": v for k, v in session.bwd.grads.items()})
+    arrays.update({f"opt_{k}": v for k, v in session.optimiser.state_dict().items() if isinstance(v, np.ndarray)})
+    place = (session.position, session.iteration, session.place, list(session.loss_history))
+    return {k: np.array(v, copy=True) for k, v in arrays.items()}, *place
+
+
+def test_a_deep_bidirectional_iteration_steps_in_torchs_order():
+    s = Session(DEEP)
+    T, N = 3, 2 * 2 * 3
+    assert s.steps_per_iteration == 2 * N + 2
+    places = []
+    for _ in range(s.steps_per_iteration):
+        s.step()
+        places.append(tuple(s.place))
+    forward = [(Phase.FORWARD, layer, d, t) for layer in range(2) for d in range(2)
+               for t in (range(1, T + 1) if d == 0 else range(T, 0, -1))]
+    assert places[:N] == forward
+    assert places[N] == (Phase.LOSS, None, None, None)
+    assert places[N + 1 : 2 * N + 1] == [(Phase.BACKWARD, *p[1:]) for p in reversed(forward)]
+    assert places[-1] == (Phase.UPDATE, None, None, None)
+    assert s.t is None and len(s.loss_history) == 1
+
+
+def test_a_deep_session_steps_back_exactly_across_layers_phases_and_iterations():
+    """After k steps forward and k back, every array of every layer is as it was, bit for bit."""
+    s = Session(DEEP.replace(optimiser="adam"))
+    s.advance(5)  # the middle of layer 0's reverse direction
+    seen = [deep_snapshot(s)]
+    for _ in range(2 * s.steps_per_iteration + 3):  # across the update and into the next iteration
+        s.step()
+        seen.append(deep_snapshot(s))
+    for expected in reversed(seen[:-1]):
+        s.step_back()
+        assert_deep_same(deep_snapshot(s), expected)
+
+
+def assert_deep_same(a, b):
+    arrays_a, *rest_a = a
+    arrays_b, *rest_b = b
+    assert rest_a == rest_b
+    assert arrays_a.keys() == arrays_b.keys()
+    for k in arrays_a:
+        np.testing.assert_array_equal(arrays_a[k], arrays_b[k], err_msg=k)
+
+
+def test_stepping_a_deep_session_equals_the_engines_whole_passes():
+    """To rounding: the whole pass reads out every y_t in one matrix product, a step one row."""
+    s = Session(DEEP.replace(cell="gru", truncation=2, timesteps=4))
+    s.advance(s.steps_per_iteration - 1)
+    fwd = s.net.forward(s.X)
+    bwd = s.net.backward(fwd, s.Y)
+    for key, h in s.layer_hidden_states().items():
+        np.testing.assert_array_equal(h, fwd.layer_h[key])
+    np.testing.assert_allclose(s.fwd.y, fwd.y, rtol=1e-13)
+    assert s.loss == pytest.approx(bwd.loss, rel=1e-13)
+    for name, grad in bwd.grads.items():
+        np.testing.assert_allclose(s.bwd.grads[name], grad, rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+def test_gradients_of_a_two_layer_bidirectional_lstm_stepped_match_central_differences():
+    """The session's stepped gradients against central differences of the loss in float64,
+    every entry of every parameter of both layers, both directions and the readout."""
+    s = Session(DEEP.replace(timesteps=4, n_hidden=3, batch_size=2, seed=4))
+    s.advance(s.steps_per_iteration - 1)
+    grads, net, eps = s.bwd.grads, s.net, 1e-6
+    assert set(grads) == set(net.params)
+    for name, value in net.params.items():
+        numeric = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            old = value[index]
+            value[index] = old + eps
+            plus = net.loss(net.forward(s.X), s.Y)
+            value[index] = old - eps
+            minus = net.loss(net.forward(s.X), s.Y)
+            value[index] = old
+            numeric[index] = (plus - minus) / (2 * eps)
+        np.testing.assert_allclose(grads[name], numeric, rtol=1e-5, atol=1e-8, err_msg=name)
+
+
+def test_finish_layer_phase_and_iteration_over_layers():
+    s = Session(DEEP)  # T = 3, 2 directions: a layer is 6 steps, a pass 12
+    s.finish_layer()
+    assert s.position == 6 and s.place == (Phase.FORWARD, 0, 1, 1)
+    s.finish_layer()
+    assert s.position == 12 and s.place == (Phase.FORWARD, 1, 1, 1)
+    s.finish_layer()  # outside a pass: as finish_phase, the loss alone
+    assert s.phase is Phase.LOSS
+    s.finish_layer()
+    assert s.position == 19 and s.place == (Phase.BACKWARD, 1, 0, 1)
+    s.finish_phase()
+    assert s.position == 25 and s.place == (Phase.BACKWARD, 0, 0, 1)
+    s.run_iteration()
+    assert s.phase is Phase.UPDATE and len(s.history) == 1
+    one = Session()
+    assert one.steps_to("layer") == one.steps_to("phase") == one.T
+
+
+def test_the_per_layer_readings_have_every_layer_and_direction():
+    s = Session(DEEP)
+    assert s.layer_keys() == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert s.layer_gradients() is None and s.layer_gradient_norms() is None
+    s.advance(s.steps_per_iteration - 1)
+    for readings in (s.layer_hidden_states(), s.layer_cell_states(), s.layer_gates(), s.layer_gradients()):
+        assert list(readings) == s.layer_keys()
+    assert s.layer_hidden_states()[(1, 1)].shape == (1, 3, 4)
+    assert set(s.layer_gates()[(0, 1)]) == {"i", "f", "g", "o"}
+    norms = s.layer_gradient_norms()
+    np.testing.assert_allclose(norms[(0, 1)], np.linalg.norm(s.layer_gradients()[(0, 1)][0], axis=-1))
+    assert s.gradient_curve().shape == (3,) and s.theory_curve() is None and s.theory_label() is None
+    plain = Session()
+    plain.advance(plain.steps_per_iteration - 1)
+    assert plain.layer_keys() == [(0, 0)]
+    np.testing.assert_array_equal(plain.layer_gradient_norms()[(0, 0)], plain.bwd.dh_norm)
+    np.testing.assert_array_equal(plain.layer_hidden_states()[(0, 0)], plain.fwd.h)
+
+
+def test_where_a_deep_network_overflowed_names_its_layer_direction_and_t():
+    """rho = 9 in a linear RNN: the first layer's forward direction passes 1e308 within T = 400."""
+    s = Session(Config(cell="rnn", activation="linear", timesteps=400, n_hidden=4, rho=9.0, layers=2,
+                       bidirectional=True))
+    s.advance(s.order.steps_per_pass)
+    place = s.nonfinite_place()
+    assert place is not None and (place.phase, place.layer, place.direction) == (Phase.FORWARD, 0, 0)
+    assert s.nonfinite_from() == ("forward", place.t)
+    h = s.layer_hidden_states()[(0, 0)][0]
+    assert np.all(np.isfinite(h[: place.t - 1])) and not np.all(np.isfinite(h[place.t - 1]))

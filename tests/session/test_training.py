@@ -77,3 +77,14 @@ def test_regression_has_no_accuracy():
     steps = Trainer(adding(T=4)).train(3)
     assert all(st.accuracy is None for st in steps)
     assert accuracy(np.array([[0.3], [0.9]]), np.array([[0.5], [1.2]])) is None
+
+
+def test_a_deep_bidirectional_network_trains_over_every_layer_and_direction():
+    s = Session(Config(task="pos-tagging", cell="gru", timesteps=6, layers=2, bidirectional=True, batch_size=8,
+                       optimiser="adam", learning_rate=0.02))
+    before = {k: v.copy() for k, v in s.net.params.items()}
+    steps = Trainer(s).train(30)
+    assert steps[-1].loss < steps[0].loss and steps[-1].dh_norm.shape == (6,)
+    assert all(not np.array_equal(s.net.params[k], v) for k, v in before.items())  # every layer learned
+    s.run_iteration()
+    assert s.phase is Phase.UPDATE and s.place.layer is None

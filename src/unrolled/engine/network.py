@@ -36,7 +36,7 @@ from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
 from .stack import Stack
-from .stack_traces import StackBackwardTrace, StackForwardTrace
+from .stack_traces import StackBackwardTrace, StackForwardTrace, natural
 from .traces import BackwardTrace, ForwardTrace, LayerBackward, LayerTrace
 
 MODES = ("many-to-many", "many-to-one")
@@ -260,10 +260,8 @@ class Network:
         k = self.truncation_for(T)
         if isinstance(fwd, StackForwardTrace):
             assert self.stack is not None
-            if track_last_step:
-                raise ValueError("track_last_step: the last step's own gradient is not available "
-                                 "for layers > 1 or bidirectional")
-            return self.stack.begin_backward(fwd, loss, dy, k)  # type: ignore[return-value]
+            tracked = track_last_step and self.mode == "many-to-many"  # many-to-one: the one term is L
+            return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
         arrays = recurrence.new_backward(
             self.cell, self._dh_through_readout(fwd, dy), np.full((B, T, D), np.nan),
@@ -322,20 +320,55 @@ class Network:
 
     def step_loss_gradient(self, fwd: ForwardTrace, Y, k: int | None = None) -> np.ndarray:
         """(B, T, D) dL_k/dh_t, the gradient of timestep k's loss term alone: see
-        `loss_terms.step_loss_gradient`. One layer, one direction only."""
+        `loss_terms.step_loss_gradient`. For a stack, of the top layer's output (B, T, dirs*D):
+        the backward pass over dL/dy zeroed but at t = k (the pass is linear in dL/dy, so this
+        is exactly term k's share, truncation included); NaN for t > k in one direction,
+        where a bidirectional layer's reverse direction carries term k to t > k as well."""
         if isinstance(fwd, StackForwardTrace):
-            raise ValueError("step_loss_gradient: one loss term's own gradient is not available "
-                             "for layers > 1 or bidirectional")
+            return self._stack_step_loss_gradient(fwd, Y, k)
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
+
+    @tolerate_overflow
+    def _stack_step_loss_gradient(self, fwd: StackForwardTrace, Y, k: int | None) -> np.ndarray:
+        assert self.stack is not None
+        T = fwd.T
+        k = T if k is None else k
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= T:
+            raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
+        if self.mode == "many-to-one" and k != T:
+            raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
+        loss, dy = self.loss_and_output_grad(fwd, Y)
+        if self.mode == "many-to-many":
+            only_k = np.zeros_like(dy)
+            only_k[:, k - 1] = dy[:, k - 1]
+            dy = only_k
+        truncation = self.truncation_for(T)
+        bwd = self.stack.begin_backward(fwd, loss, dy, truncation)
+        for _ in range(bwd.n_steps):
+            self.stack.backward_step(bwd, fwd, truncation)
+        out = np.array(bwd.dh, copy=True)
+        if not self.bidirectional:
+            out[:, k:] = np.nan
+        return out
 
     @staticmethod
     def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:
-        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For a
-        stack, pass one layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
-        direction's own time order)."""
+        """(T,) ||dL/dU at step t alone||: see `loss_terms.recurrent_contributions`. For one
+        layer of a stack, pass its traces, fwd.layers[(l, d)] and bwd.layers[(l, d)] (in that
+        direction's own time order). Given a stack's whole traces: the top layer's, whose
+        output the readout reads, over its directions' U together, natural time order
+        (steps: a (T,) mask in natural order)."""
+        if isinstance(fwd, StackForwardTrace) and isinstance(bwd, StackBackwardTrace):
+            top = fwd.n_layers - 1
+            squares = np.zeros(fwd.T)
+            for d in range(fwd.directions):
+                own = None if steps is None else natural(np.asarray(steps)[None], d)[0]
+                part = loss_terms.recurrent_contributions(fwd.layers[(top, d)], bwd.layers[(top, d)], own)
+                squares = squares + natural(part[None], d)[0] ** 2
+            return np.sqrt(squares)
         if isinstance(fwd, StackForwardTrace) or isinstance(bwd, StackBackwardTrace):
-            raise ValueError("recurrent_contributions: for layers > 1 or bidirectional, pass one "
-                             "layer's traces, fwd.layers[(l, d)] and bwd.layers[(l, d)]")
+            raise ValueError("recurrent_contributions: pass a stack's two traces, or one layer's, "
+                             "fwd.layers[(l, d)] and bwd.layers[(l, d)]")
         return loss_terms.recurrent_contributions(fwd, bwd, steps)
 
     def jacobian_norms(self, fwd: ForwardTrace, sequence: int = 0, exact: bool | None = None,

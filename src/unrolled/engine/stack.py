@@ -185,8 +185,14 @@ class Stack:
             return np.full(T, True)
         return np.arange(T) == (0 if d else T - 1)
 
-    def begin_backward(self, fwd: StackForwardTrace, loss: float, dy: np.ndarray, k: int) -> StackBackwardTrace:
-        """The trace ready for the first backward step; k: the truncation that cuts (0: none)."""
+    def begin_backward(self, fwd: StackForwardTrace, loss: float, dy: np.ndarray, k: int,
+                       track_last_step: bool = False) -> StackBackwardTrace:
+        """The trace ready for the first backward step; k: the truncation that cuts (0: none).
+
+        track_last_step (many-to-many): also carry dL_T/dh_t, the last step's loss alone, as
+        a second backward pass (`StackBackwardTrace.last_step`) over dL/dy with every column
+        but t = T zeroed, stepped beside the first. The backward pass is linear in dL/dy,
+        so that pass is exactly the last loss term's share, truncation included."""
         B, T, width = fwd.h.shape
         D, has_c = self.n_hidden, fwd.cell_states is not None
         dh_outputs = [np.full((B, T, width), np.nan) for _ in range(self.n_layers)]
@@ -204,7 +210,13 @@ class Stack:
                 natural(dc_states[layer][:, :, columns], d) if dc_states is not None else None,
                 k, slots,
             ))
-        return StackBackwardTrace(loss, dy, layers, dh_outputs, dc_states, dh_entries, self.directions)
+        last_step = None
+        if track_last_step:
+            dy_last = np.zeros_like(dy)
+            dy_last[:, T - 1] = dy[:, T - 1]
+            last_step = self.begin_backward(fwd, loss, dy_last, k)
+        return StackBackwardTrace(loss, dy, layers, dh_outputs, dc_states, dh_entries, self.directions,
+                                  last_step=last_step)
 
     def _entry_from_above(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, layer: int) -> np.ndarray:
         """(B, T, dirs*D) dL/d output_t of layer layer through layer l+1's inputs: the sum over
@@ -220,6 +232,13 @@ class Stack:
     def backward_step(self, bwd: StackBackwardTrace, fwd: StackForwardTrace, k: int) -> None:
         if bwd.complete:
             raise ValueError(f"backward_step: all {bwd.n_steps} steps are done")
+        self._backward_step(bwd, fwd, k)
+        if bwd.last_step is not None:
+            self._backward_step(bwd.last_step, fwd, k)
+        if bwd.complete:
+            bwd.grads = self.param_grads(fwd, bwd)
+
+    def _backward_step(self, bwd: StackBackwardTrace, fwd: StackForwardTrace, k: int) -> None:
         T = bwd.T
         layer, d, i = position(bwd.n_steps - 1 - bwd.steps_done, T, self.directions)
         part = bwd.layers[(layer, d)]
@@ -227,21 +246,24 @@ class Stack:
             bwd.dh_entries[layer][:] = self._entry_from_above(fwd, bwd, layer)  # the layer above is done
         recurrence.backward_step(self.cell, fwd.layers[(layer, d)], part, k, partial(self.entries, layer, d, T))
         bwd.steps_done += 1
-        if bwd.complete:
-            bwd.grads = self.param_grads(fwd, bwd)
 
     def backward_unstep(self, bwd: StackBackwardTrace) -> None:
         """Undo the last backward step exactly: its columns, and a layer's entering gradient
         when that layer's first step is undone, become NaN again; the gradients are forgotten."""
         if bwd.steps_done == 0:
             raise ValueError("backward_unstep: no backward step to undo")
+        for trace in (bwd, bwd.last_step):
+            if trace is not None:
+                self._backward_unstep(trace)
+        bwd.grads = {}
+
+    def _backward_unstep(self, bwd: StackBackwardTrace) -> None:
         bwd.steps_done -= 1
         layer, d, i = position(bwd.n_steps - 1 - bwd.steps_done, bwd.T, self.directions)
         part = bwd.layers[(layer, d)]
         recurrence.backward_unstep(part)
         if layer < self.n_layers - 1 and d == self.directions - 1 and part.steps_done == 0:
             bwd.dh_entries[layer][:] = np.nan
-        bwd.grads = {}
 
     def param_grads(self, fwd: StackForwardTrace, bwd: StackBackwardTrace) -> dict[str, np.ndarray]:
         """Every parameter's gradient, each layer's steps at once (one matmul each)."""

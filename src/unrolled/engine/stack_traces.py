@@ -38,6 +38,12 @@ def natural_t(direction: int, i: int, T: int) -> int:
     return T - 1 - i if direction else i
 
 
+def _norm_per_t(a: np.ndarray) -> np.ndarray:
+    """(T,) ||a_t|| over the batch and the units of a (B, T, W); NaN where a_t is."""
+    with np.errstate(over="ignore", invalid="ignore"):  # an inf norm is drawn as overflow
+        return np.sqrt(np.sum(a * a, axis=(0, 2)))
+
+
 @dataclass
 class StackForwardTrace:
     """Forward pass over X (B, T, F) through L layers of D units, dirs = 1 or 2 directions."""
@@ -84,6 +90,23 @@ class StackForwardTrace:
         return None if self.cell_states is None else self.cell_states[-1]
 
     @property
+    def gates(self) -> dict[str, np.ndarray]:
+        """gate name -> (B, T, dirs*D) the top layer's gate activations, its directions side
+        by side as in `h`, natural time order (a copy): what one-layer readers of `gates` see."""
+        return self._top_side_by_side(lambda trace: trace.gates)
+
+    @property
+    def pre(self) -> dict[str, np.ndarray]:
+        """name -> (B, T, dirs*D) the top layer's pre-activations, as `gates`."""
+        return self._top_side_by_side(lambda trace: trace.pre)
+
+    def _top_side_by_side(self, part) -> dict[str, np.ndarray]:
+        top = [(key, part(self.layers[key])) for key in self.layers if key[0] == self.n_layers - 1]
+        names = top[0][1]
+        return {name: np.concatenate([natural(arrays[name], key[1]) for key, arrays in top], axis=-1)
+                for name in names}
+
+    @property
     def layer_h(self) -> dict[Key, np.ndarray]:
         """(l, d) -> (B, T, D) hidden states of layer l, direction d, natural time order."""
         return {key: natural(trace.h, key[1]) for key, trace in self.layers.items()}
@@ -123,6 +146,9 @@ class StackBackwardTrace:
     directions: int
     steps_done: int = 0
     grads: dict[str, np.ndarray] = field(default_factory=dict)  # filled when complete
+    # many-to-many, when tracked: the same pass over dL/dy zeroed but at t = T, stepped
+    # beside this one, so its dh is dL_T/dh_t (the last step's loss alone)
+    last_step: StackBackwardTrace | None = None
 
     @property
     def T(self) -> int:
@@ -150,6 +176,39 @@ class StackBackwardTrace:
     @property
     def dc(self) -> np.ndarray | None:
         return None if self.dc_states is None else self.dc_states[-1]
+
+    @property
+    def done_mask(self) -> np.ndarray:
+        """(T,) bool: True at the timesteps where the top layer's dL/dh_t is complete, every
+        direction of it (its forward direction, stepped from T down, is the last to reach t)."""
+        return self.layers[(len(self.dh_outputs) - 1, 0)].done_mask
+
+    @property
+    def dh_last(self) -> np.ndarray | None:
+        """(B, T, dirs*D) dL_T/dh_t of the top layer's output, or None when not tracked."""
+        return None if self.last_step is None else self.last_step.dh
+
+    @property
+    def dh_norm(self) -> np.ndarray:
+        """(T,) ||dL/dh_t|| of the top layer's output over the batch and the units; NaN
+        where not yet computed."""
+        return _norm_per_t(self.dh)
+
+    @property
+    def dh_last_norm(self) -> np.ndarray | None:
+        """(T,) ||dL_T/dh_t|| of the top layer's output, or None when not tracked."""
+        return None if self.last_step is None else self.last_step.dh_norm
+
+    @property
+    def dc_norm(self) -> np.ndarray | None:
+        """(T,) ||dL/dc_t|| of the top layer (LSTM), or None for a cell without a cell state."""
+        return None if self.dc is None else _norm_per_t(self.dc)
+
+    @property
+    def layer_dh_last(self) -> dict[Key, np.ndarray] | None:
+        """(l, d) -> (B, T, D) dL_T/dh_t of layer l, direction d, natural time order; None
+        when not tracked."""
+        return None if self.last_step is None else self.last_step.layer_dh
 
     @property
     def layer_dh(self) -> dict[Key, np.ndarray]:

@@ -52,6 +52,8 @@ def build(config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None
         forget_bias=config.forget_bias,
         init=config.init,
         truncation=config.truncation,
+        layers=config.layers,
+        bidirectional=config.bidirectional,
     )
     optimiser = make_optimiser(config.optimiser, config.learning_rate, config.momentum)
     rng = np.random.default_rng(config.seed)

@@ -211,8 +211,8 @@ class Comparison:
         """Both networks to the end of the backward pass of their batch, so that the
         gradient plot shows the weights as they are now (after training each starts its
         iteration afresh)."""
-        target = 2 * self.a.T + 1
         for s in self.sessions:  # a network that stopped training may stand elsewhere
+            target = s.steps_per_iteration - 1
             s.advance(target - s.position if s.position <= target else target)
         self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 

@@ -17,6 +17,7 @@ from ..engine import (
     CLIPPING,
     INITS,
     LOSSES,
+    MAX_LAYERS,
     MODES,
     OPTIMISERS,
     TASKS,
@@ -43,6 +44,7 @@ class FieldSpec:
     maximum: float = 0.0
     choices: Sequence[str] | None = None
     text: bool = False  # free text (a typed sentence) rather than a number or a choice
+    flag: bool = False  # true or false
 
 
 def _one_of(names: list[str]) -> str:
@@ -70,6 +72,11 @@ FIELDS: dict[str, FieldSpec] = {
     "n_features": FieldSpec("F (features)", "Size of each input x_t.", 1, 4096),
     "n_hidden": FieldSpec("D (hidden units)", "Size of the hidden state h_t.", 1, 1024),
     "n_classes": FieldSpec("C (classes)", "Size of each output y_t.", 1, 4096),
+    "layers": FieldSpec("Layers", "Recurrent layers stacked: layer l reads the hidden states of layer l - 1; "
+                        "the readout reads the top layer (torch's num_layers).", 1, MAX_LAYERS),
+    "bidirectional": FieldSpec("Bidirectional", "A second direction in every layer that reads the sequence "
+                               "from t = T down to 1; a layer's output is both directions' h_t side by side.",
+                               flag=True),
     "mode": FieldSpec("Mode", "many-to-many: an output at every step (POS tagging); "
                       "many-to-one: at the last step only (sentence classification).", choices=MODES),
     "loss": FieldSpec("Loss", "Softmax cross-entropy for classes, mean squared error for real targets.",
@@ -101,7 +108,11 @@ FIELDS: dict[str, FieldSpec] = {
 }
 
 
-INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed", "truncation"})
+INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed", "truncation",
+                            "layers"})
+# fields a dict of the config leaves out at their default, so the files of a one-layer,
+# one-direction network read exactly as they did before the fields existed
+OMITTED_AT_DEFAULT = ("layers", "bidirectional")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 
@@ -134,6 +145,8 @@ class Config:
     n_features: int = 14
     n_hidden: int = 8
     n_classes: int = 5
+    layers: int = 1
+    bidirectional: bool = False
     mode: str = "many-to-many"
     loss: str = "cross-entropy"
     batch_size: int = 1
@@ -218,6 +231,9 @@ class Config:
             if spec.text:
                 if not isinstance(value, str):
                     problems[name] = f"got {quoted(value)}, expected text"
+            elif spec.flag:
+                if not isinstance(value, bool):
+                    problems[name] = f"got {quoted(value)}, expected true or false"
             elif spec.choices is not None:
                 if value not in spec.choices:
                     problems[name] = f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
@@ -241,15 +257,22 @@ class Config:
 
     def estimated_trace_bytes(self) -> int:
         """Memory the forward and backward traces of one iteration need, roughly: per
-        (sequence, timestep, unit) about 6K + 12 float64 values for a cell with K blocks."""
+        (sequence, timestep, unit) of every layer and direction about 6K + 12 float64 values
+        for a cell with K blocks."""
         cell = cell_class(self.cell)
         # truncated BPTT keeps the loss terms within reach apart: k of them (or 1) per state
         terms = (self.truncation if self.mode == "many-to-many" else 1) if 0 < self.truncation < self.timesteps else 0
         per_unit = 6 * cell.blocks + 12 + terms * len(cell.state_names)
-        return 8 * self.batch_size * self.timesteps * self.n_hidden * per_unit
+        cells = self.layers * (2 if self.bidirectional else 1)
+        return 8 * self.batch_size * self.timesteps * self.n_hidden * per_unit * cells
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        for name in OMITTED_AT_DEFAULT:
+            default = getattr(Config, name)
+            if type(data[name]) is type(default) and data[name] == default:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:

@@ -11,7 +11,9 @@ import zipfile
 import numpy as np
 
 from ..engine import cell_class, make_optimiser
+from ..engine.cells import make_cell
 from ..engine.quoting import quoted
+from ..engine.stack import Stack
 from .config import Config
 
 HISTORY = ("history.loss", "history.norm_before", "history.norm_after")
@@ -36,8 +38,13 @@ def check_sha256(value) -> None:
 
 
 def param_shapes(config: Config) -> dict[str, tuple[int, ...]]:
-    shapes = cell_class(config.cell).param_shapes(config.n_features, config.n_hidden)
-    return {**shapes, "W2": (config.n_hidden, config.n_classes), "b2": (config.n_classes,)}
+    c = config
+    if c.layers > 1 or c.bidirectional:
+        stack = Stack(make_cell(c.cell, c.activation), c.n_features, c.n_hidden, c.n_classes, c.mode,
+                      c.layers, 2 if c.bidirectional else 1)
+        return stack.param_shapes()
+    shapes = cell_class(c.cell).param_shapes(c.n_features, c.n_hidden)
+    return {**shapes, "W2": (c.n_hidden, c.n_classes), "b2": (c.n_classes,)}
 
 
 def _member_claims(blob: bytes) -> dict[str, int]:

@@ -37,6 +37,7 @@ from .file_checks import (
 from .iteration import Checkpoint, IterationRecord
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES
+from .step_order import steps_per_iteration
 from .stepper import Session, memory_limit
 from .work import work_problem
 
@@ -226,7 +227,7 @@ def load_session(path: str | Path) -> Session:
 def _check_replay(config: Config, position: int, name: str) -> None:
     """Opening replays `position` steps of the saved iteration: refused before it starts
     when that would take too long (a position outside the iteration is _rebuild's to name)."""
-    problem = work_problem(config, steps=position) if 0 <= position <= 2 * config.timesteps + 2 else None
+    problem = work_problem(config, steps=position) if 0 <= position <= steps_per_iteration(config) else None
     if problem:
         raise SessionFileError(f"{name} is saved {position} steps into an iteration; replaying them: {problem}")
 
@@ -275,7 +276,7 @@ def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> S
         )
     ]
     iteration, position = document["iteration"], document["position"]
-    steps = 2 * config.timesteps + 2
+    steps = steps_per_iteration(config)
     if not 0 <= position <= steps:
         raise ValueError(f"position: got {position}, expected 0..{steps}")
     start = Checkpoint(params, optimiser, len(history), iteration)

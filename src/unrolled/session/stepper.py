@@ -1,8 +1,8 @@
 """The session: one network, its batch, and the step machine over training iterations.
 
-One iteration is 2T + 2 steps:
+One iteration is 2N + 2 steps, N = T for one layer in one direction (`step_order`):
 
-    forward t = 1..T  ->  loss  ->  backward t = T..1  ->  weight update
+    forward (every layer, direction, t)  ->  loss  ->  backward (the reverse)  ->  update
 
 `step()` takes one, `step_back()` undoes one exactly (arrays restored bit for bit), across
 the boundary into the previous iteration too, as far back as the undo budget reaches. The
@@ -25,16 +25,19 @@ from ..engine.traces import BackwardTrace, ForwardTrace
 from .building import build, check_weights, memory_limit
 from .config import FIELDS, Config, ConfigError
 from .events import Change, Signal
-from .iteration import Checkpoint, IterationRecord, IterationState, Phase, phase_at, steps_to, timestep_at
+from .iteration import Checkpoint, IterationRecord, IterationState, Phase
+from .readings import Readings
+from .step_order import Place, StepOrder, order_of
 from .theory import TheoryRates, gradient_verdict
 from .updates import UpdateRejected, apply_update, restore_weights, take_checkpoint
 
 UNDO_BUDGET_BYTES = 64 * 2**20  # completed iterations kept for stepping back (every array counted)
 
-__all__ = ["Change", "IterationRecord", "Phase", "Session", "UpdateRejected", "gradient_verdict", "memory_limit"]
+__all__ = ["Change", "IterationRecord", "Phase", "Place", "Session", "UpdateRejected", "gradient_verdict",
+           "memory_limit"]
 
 
-class Session:
+class Session(Readings):
     def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None):
         """batch: (X, Y) to step through instead of the task's first sample (see `build`)."""
         self.changed = Signal()
@@ -145,8 +148,13 @@ class Session:
         return self.config.timesteps
 
     @property
+    def order(self) -> StepOrder:
+        """The step order of an iteration: T, layers and directions."""
+        return order_of(self.config)
+
+    @property
     def steps_per_iteration(self) -> int:
-        return 2 * self.T + 2
+        return self.order.steps_per_iteration
 
     @property
     def position(self) -> int:
@@ -162,12 +170,17 @@ class Session:
 
     @property
     def phase(self) -> Phase:
-        return phase_at(self.position, self.T)
+        return self.order.phase(self.position)
 
     @property
     def t(self) -> int | None:
         """The timestep (1-based) the last step computed, in the forward or backward phase."""
-        return timestep_at(self.position, self.T)
+        return self.place.t
+
+    @property
+    def place(self) -> Place:
+        """(phase, layer, direction, t) of the last step; see `step_order.Place`."""
+        return self.order.place(self.position)
 
     @property
     def loss(self) -> float | None:
@@ -198,12 +211,12 @@ class Session:
             self._current = cur = IterationState(net.begin_forward(self.X))
             self.iteration += 1
             position = 1
-        change = Change.STEP
-        if position <= self.T:
+        change, N = Change.STEP, self.order.steps_per_pass
+        if position <= N:
             net.forward_step(cur.fwd)
-        elif position == self.T + 1:
+        elif position == N + 1:
             cur.bwd = net.begin_backward(cur.fwd, self.Y, track_last_step=self.config.mode == "many-to-many")
-        elif position <= 2 * self.T + 1:
+        elif position <= 2 * N + 1:
             assert cur.bwd is not None
             net.backward_step(cur.bwd, cur.fwd)
         else:
@@ -266,6 +279,11 @@ class Session:
         the whole forward pass; then the loss; then the whole backward pass; then the update."""
         self.advance(self.steps_to("phase"))
 
+    def finish_layer(self) -> None:
+        """Take one step, then go on to the end of the layer it entered (both directions);
+        outside the passes, as `finish_phase`. One layer: the same as `finish_phase`."""
+        self.advance(self.steps_to("layer"))
+
     def run_iteration(self) -> None:
         """Complete the current iteration (or run a whole new one if it is complete)."""
         self.advance(self.steps_to("iteration"))
@@ -278,9 +296,9 @@ class Session:
         self.changed.emit(change)
 
     def steps_to(self, target: str) -> int:
-        """How many steps finish the phase the next step enters ("phase"), or complete the
-        iteration ("iteration"); a UI runs that many in chunks, with progress."""
-        return steps_to(self.position, self.T, target)
+        """How many steps finish the layer ("layer") or the phase ("phase") the next step
+        enters, or complete the iteration ("iteration"); a UI runs that many in chunks."""
+        return self.order.steps_to(self.position, target)
 
     # -- the weights ------------------------------------------------------------------
     def set_spectral_radius(self, rho: float, keep_position: bool = False) -> None:
@@ -368,51 +386,3 @@ class Session:
         for _ in range(replay.steps_per_iteration):
             replay.step()
             yield replay
-
-    # -- what the plots show ----------------------------------------------------------
-    def gradient_curve(self) -> np.ndarray | None:
-        """(T,) the gradient norm that shows the decay: ||dL_T/dh_t|| (the last step's loss
-        alone) in many-to-many mode, ||dL/dh_t|| in many-to-one mode (where they agree)."""
-        if self.bwd is None:
-            return None
-        return self.bwd.dh_last_norm if self.bwd.dh_last is not None else self.bwd.dh_norm
-
-    def gradient_ratio(self) -> float | None:
-        """||dL_T/dh_1|| / ||dL_T/dh_T|| once the backward pass has reached t = 1."""
-        curve = self.gradient_curve()
-        if curve is None or np.isnan(curve[0]):
-            return None
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return float(curve[0] / curve[-1])
-
-    def truncation_window(self) -> tuple[int, int] | None:
-        """(first, last): the timesteps t (1-based) the last loss term's gradient reaches
-        under truncated BPTT, T - k + 1 .. T; None for full BPTT (k = 0 or k >= T)."""
-        k = self.net.truncation_for(self.T)
-        return None if k == 0 else (self.T - k + 1, self.T)
-
-    def theory_label(self) -> str | None:
-        """The name of the theory line for this iteration's weights (a plain RNN's), before
-        its curve can be drawn; None for gated cells."""
-        if self.net.cell_name != "rnn":
-            return None
-        return self._theory_rates.rate(self.fwd.packed["U"], self.config.activation)[1]
-
-    def theory_curve(self) -> tuple[np.ndarray, str] | None:
-        """(T,) the theory for gradient_curve, anchored at t = T, and its label (see
-        `theory.theory_rate`); None for gated cells."""
-        curve = self.gradient_curve()
-        if curve is None or self.net.cell_name != "rnn" or not np.isfinite(curve[-1]):
-            return None
-        base, label = self._theory_rates.rate(self.fwd.packed["U"], self.config.activation)
-        steps_back = self.T - np.arange(1, self.T + 1)
-        with np.errstate(over="ignore", under="ignore"):
-            return curve[-1] * base**steps_back, label
-
-    def nonfinite_from(self) -> tuple[str, int] | None:
-        """("forward" | "backward", t) where values first became inf or nan, or None."""
-        if self.fwd.nonfinite_from is not None:
-            return "forward", self.fwd.nonfinite_from
-        if self.bwd is not None and self.bwd.nonfinite_from is not None:
-            return "backward", self.bwd.nonfinite_from
-        return None

@@ -135,13 +135,13 @@ class Trainer:
         number = len(s.history) + 1
         X, Y = s.training_batch()
         fwd = net.begin_forward(X)
-        for _ in range(fwd.T):
+        for _ in range(s.order.steps_per_pass):  # every (layer, direction, t)
             net.forward_step(fwd)
             yield
         if fwd.nonfinite_from is not None:
             raise Diverged(number, f"the forward pass overflowed from t = {fwd.nonfinite_from}")
         bwd = net.begin_backward(fwd, Y)
-        for _ in range(bwd.T):
+        for _ in range(s.order.steps_per_pass):
             net.backward_step(bwd, fwd)
             yield
         if not np.isfinite(bwd.loss):

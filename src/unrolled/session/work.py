@@ -32,8 +32,9 @@ def step_seconds(config: Config) -> float:
 
 def work_seconds(config: Config, steps: int = 0, iterations: int = 0) -> float:
     """Estimated seconds of `steps` steps and `iterations` whole training iterations (2T
-    timesteps each) of the model `config` describes."""
-    return (steps + iterations * 2 * config.timesteps) * step_seconds(config)
+    timesteps each, of every layer and direction) of the model `config` describes."""
+    cells = config.layers * (2 if config.bidirectional else 1)
+    return (steps + iterations * 2 * config.timesteps * cells) * step_seconds(config)
 
 
 def work_problem(config: Config, steps: int = 0, iterations: int = 0) -> str | None:

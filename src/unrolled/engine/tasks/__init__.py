@@ -10,7 +10,7 @@ One module per kind of task; `base` is the interface every task implements.
 
 from .anomaly import SineAnomaly
 from .base import Task
-from .memory import AddingProblem, CopyDelay
+from .memory import AddingProblem, CopyDelay, LookAhead
 from .shapes import ShapesByRow
 from .video import VideoFrames
 from .words import NextWord, PosTagging, ToxicWord
@@ -19,6 +19,7 @@ __all__ = [
     "TASKS",
     "AddingProblem",
     "CopyDelay",
+    "LookAhead",
     "NextWord",
     "PosTagging",
     "ShapesByRow",
@@ -40,6 +41,7 @@ TASKS: dict[str, Task] = {
         ShapesByRow(),
         AddingProblem(),
         CopyDelay(),
+        LookAhead(),
         VideoFrames(),
     )
 }

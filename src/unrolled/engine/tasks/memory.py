@@ -1,11 +1,11 @@
-"""Long-range memory: the adding problem and copying after a delay, whose targets depend on
-inputs many steps back."""
+"""Memory across time: the adding problem and copying after a delay, whose targets depend on
+inputs many steps back, and tagging by a later symbol, whose targets depend on inputs ahead."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..losses import one_hot
+from ..losses import IGNORE_INDEX, one_hot
 from .base import Task
 
 
@@ -68,3 +68,35 @@ class CopyDelay(Task):
     def input_labels(self, X):
         names = [str(i) for i in range(COPY_SYMBOLS)] + ["_", "GO"]
         return [names[i] for i in np.argmax(X, axis=-1)]
+
+
+# -- tag by a later symbol -----------------------------------------------------------------
+LOOK_SYMBOLS = 4
+LOOK_AHEAD = 2
+
+
+class LookAhead(Task):
+    name = "look-ahead"
+    title = "Tag by a later symbol"
+    description = (
+        f"Random symbols; the tag at t is the symbol that comes {LOOK_AHEAD} steps later (the last "
+        f"{LOOK_AHEAD} steps carry no tag). Reading forward, a network can only guess (chance: "
+        f"1 in {LOOK_SYMBOLS}); a bidirectional one's reverse direction has read the answer already."
+    )
+    mode = "many-to-many"
+    n_features = LOOK_SYMBOLS
+    n_classes = LOOK_SYMBOLS
+    min_T = LOOK_AHEAD + 1
+    fixed_reason = f"F = C = {LOOK_SYMBOLS} symbols"
+
+    def _sample(self, T, F, C, B, rng):
+        symbols = rng.integers(0, LOOK_SYMBOLS, size=(B, T))
+        tags = np.full((B, T), IGNORE_INDEX)
+        tags[:, : T - LOOK_AHEAD] = symbols[:, LOOK_AHEAD:]
+        return one_hot(symbols, F), tags
+
+    def input_labels(self, X):
+        return [str(i) for i in np.argmax(X, axis=-1)]
+
+    def target_labels(self, Y):
+        return [str(i) if i >= 0 else "-" for i in np.asarray(Y).ravel()]
