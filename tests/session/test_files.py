@@ -185,7 +185,7 @@ def test_deeply_nested_json_and_negative_iterations_are_refused(tmp_path):
 def test_a_deep_bidirectional_session_round_trips_at_every_phase(tmp_path, extra_steps):
     """Layers and direction are saved in the config; opening replays the steps over every
     (layer, direction, t) and gives every layer's arrays back bit for bit."""
-    from .test_stepper import assert_deep_same, deep_snapshot
+    from .test_stepper import assert_same, deep_snapshot
 
     s = Session(Config(cell="gru", timesteps=3, n_hidden=4, layers=2, bidirectional=True, optimiser="adam"))
     s.run_iteration()
@@ -194,7 +194,7 @@ def test_a_deep_bidirectional_session_round_trips_at_every_phase(tmp_path, extra
     document = json.loads(json_path.read_text())
     assert (document["config"]["layers"], document["config"]["bidirectional"]) == (2, True)
     opened = load_session(json_path)
-    assert_deep_same(deep_snapshot(opened), deep_snapshot(s))
+    assert_same(deep_snapshot(opened), deep_snapshot(s))
     s.run_iteration()
     opened.run_iteration()
     for k, v in s.net.params.items():

@@ -272,16 +272,7 @@ def test_a_deep_session_steps_back_exactly_across_layers_phases_and_iterations()
         seen.append(deep_snapshot(s))
     for expected in reversed(seen[:-1]):
         s.step_back()
-        assert_deep_same(deep_snapshot(s), expected)
-
-
-def assert_deep_same(a, b):
-    arrays_a, *rest_a = a
-    arrays_b, *rest_b = b
-    assert rest_a == rest_b
-    assert arrays_a.keys() == arrays_b.keys()
-    for k in arrays_a:
-        np.testing.assert_array_equal(arrays_a[k], arrays_b[k], err_msg=k)
+        assert_same(deep_snapshot(s), expected)
 
 
 def test_stepping_a_deep_session_equals_the_engines_whole_passes():
