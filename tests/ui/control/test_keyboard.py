@@ -215,7 +215,7 @@ def test_the_shortcut_list_is_made_from_the_actions(window):
 def test_the_compare_windows_keys_step_both_from_its_fields(qtbot):
     from unrolled.session.config import Config
 
-    from .conftest import show_compare_window
+    from ..conftest import show_compare_window
 
     window = show_compare_window(qtbot, Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one",
                                                timesteps=5))
@@ -380,7 +380,7 @@ def test_the_rule_is_stated_in_the_shortcut_list_and_the_tooltips(window):
 def test_the_compare_window_keeps_the_same_rule(qtbot):
     from unrolled.session.config import Config
 
-    from .conftest import show_compare_window
+    from ..conftest import show_compare_window
 
     window = show_compare_window(qtbot, Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one",
                                                timesteps=5))

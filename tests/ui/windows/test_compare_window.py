@@ -4,7 +4,7 @@ from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
 
-from .conftest import show_compare_window
+from ..conftest import show_compare_window
 
 TOXIC = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=20, n_hidden=12, rho=0.8)
 
