@@ -4,12 +4,15 @@ Mikolov and Bengio 2013, eq. 4). Read from a network's traces; nothing is stored
 
 from __future__ import annotations
 
+import numbers
 from typing import Protocol
 
 import numpy as np
 
 from .cells.base import Cell
 from .functions import tolerate_overflow
+from .stack import Stack
+from .stack_traces import StackForwardTrace
 from .traces import ForwardTrace, LayerBackward, LayerTrace
 
 
@@ -25,6 +28,15 @@ class LossNetwork(Protocol):
     def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray: ...
 
     def reaches(self, s: int, t: int, T: int) -> bool: ...
+
+
+class StackNetwork(LossNetwork, Protocol):
+    """What term k of a stack reads of its network."""
+
+    stack: Stack | None
+    bidirectional: bool
+
+    def truncation_for(self, T: int) -> int: ...
 
 
 @tolerate_overflow
@@ -80,4 +92,31 @@ def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarr
         gram_h = np.concatenate([np.zeros((1, *gram_h.shape[1:])), gram_h])
     gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
     out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
+    return out
+
+
+@tolerate_overflow
+def stack_step_loss_gradient(net: StackNetwork, fwd: StackForwardTrace, Y, k: int | None) -> np.ndarray:
+    """(B, T, dirs*D) dL_k/d output_t of a stack's top layer: the backward pass over dL/dy
+    zeroed but at t = k (the pass is linear in dL/dy, so this is exactly term k's share,
+    truncation included); NaN for t > k in one direction."""
+    assert net.stack is not None
+    T = fwd.T
+    k = T if k is None else k
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= T:
+        raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
+    if net.mode == "many-to-one" and k != T:
+        raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
+    loss, dy = net.loss_and_output_grad(fwd, Y)
+    if net.mode == "many-to-many":
+        only_k = np.zeros_like(dy)
+        only_k[:, k - 1] = dy[:, k - 1]
+        dy = only_k
+    truncation = net.truncation_for(T)
+    bwd = net.stack.begin_backward(fwd, loss, dy, truncation)
+    for _ in range(bwd.n_steps):
+        net.stack.backward_step(bwd, fwd, truncation)
+    out = np.array(bwd.dh, copy=True)
+    if not net.bidirectional:
+        out[:, k:] = np.nan
     return out

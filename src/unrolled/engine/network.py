@@ -20,6 +20,9 @@ reverse) and truncation (along time within each layer, re-entering at every laye
 passes return a `StackForwardTrace` / `StackBackwardTrace`: `fwd.h` and `bwd.dh` are the
 top layer's output (B, T, dirs*D); `fwd.layer_h[(l, d)]`, `bwd.layer_dh[(l, d)]` are (B, T, D)
 per layer and direction. L = 1 in one direction is the network above, unchanged.
+
+An embedding (`vocab_size` V): the inputs are token ids (B, T), and x_t = E[token_t] with
+E = params["E"] (V, F), torch's nn.Embedding before the first layer (see `embedding`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from . import jacobians, loss_terms, recurrence
 from .cells import CELLS, make_cell
 from .cells.base import Cell
 from .checks import check_choice, check_flag, check_size, check_whole
+from .embedding import EMBEDDING, check_token_ids, embed, embedding_grad, input_grad
 from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
@@ -54,7 +58,7 @@ class Network:
     forget_bias: the LSTM's initial forget-gate bias.
     truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
     layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
-    beside every layer's forward one (see `stack`).
+    beside every layer's forward one (see `stack`); vocab_size: V token ids embedded by E.
     """
 
     def __init__(
@@ -73,6 +77,7 @@ class Network:
         truncation: int = 0,
         layers: int = 1,
         bidirectional: bool = False,
+        vocab_size: int | None = None,
     ):
         check_choice("cell", cell, CELLS)
         self.n_features = check_size("n_features", n_features)
@@ -104,6 +109,10 @@ class Network:
             self.params = init_params(
                 self.cell, self.n_features, self.n_hidden, self.n_classes, rng, rho, forget_bias, init
             )
+        # drawn last, so the other weights are those of the same network without it; N(0, 1) as torch's
+        self.vocab_size: int | None = None if vocab_size is None else check_size("vocab_size", vocab_size)
+        if self.vocab_size is not None:
+            self.params[EMBEDDING] = rng.standard_normal((self.vocab_size, self.n_features))
 
     @property
     def directions(self) -> int:
@@ -115,10 +124,13 @@ class Network:
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         if self.stack is not None:
-            return self.stack.param_shapes()
-        shapes = self.cell.param_shapes(self.n_features, self.n_hidden)
-        shapes["W2"] = (self.n_hidden, self.n_classes)
-        shapes["b2"] = (self.n_classes,)
+            shapes = self.stack.param_shapes()
+        else:
+            shapes = self.cell.param_shapes(self.n_features, self.n_hidden)
+            shapes["W2"] = (self.n_hidden, self.n_classes)
+            shapes["b2"] = (self.n_classes,)
+        if self.vocab_size is not None:
+            shapes[EMBEDDING] = (self.vocab_size, self.n_features)
         return shapes
 
     def truncation_for(self, T: int) -> int:
@@ -136,6 +148,12 @@ class Network:
         return self.cell.recurrent_param_names()
 
     def check_input(self, X) -> np.ndarray:
+        """X (B, T, F) as float64; with an embedding, token ids (B, T) and their rows of E."""
+        if self.vocab_size is not None:
+            E = self.params[EMBEDDING]
+            if np.shape(E) != (self.vocab_size, self.n_features):
+                raise ValueError(f"params['E']: got shape {np.shape(E)}, expected {(self.vocab_size, self.n_features)}")
+            return embed(E, check_token_ids(X, self.vocab_size))
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as error:
@@ -165,9 +183,12 @@ class Network:
     def begin_forward(self, X) -> ForwardTrace:
         """An empty trace over X (B, T, F), ready for `forward_step` (a StackForwardTrace
         for a stack: typed as the one-layer trace, which is what callers of one layer read)."""
+        ids = None if self.vocab_size is None else check_token_ids(X, self.vocab_size)
         X = self.check_input(X)
         if self.stack is not None:
-            return self.stack.begin_forward(X, self._packed_params())  # type: ignore[return-value]
+            stacked = self.stack.begin_forward(X, self._packed_params())
+            stacked.token_ids = ids
+            return stacked  # type: ignore[return-value]
         B, T, _ = X.shape
         D, C = self.n_hidden, self.n_classes
         cell = self.cell
@@ -180,6 +201,7 @@ class Network:
             c=np.full((B, T, D), np.nan) if "c" in cell.state_names else None,
             y=np.full((B, T, C) if self.mode == "many-to-many" else (B, C), np.nan),
             a_x=a_x,
+            token_ids=ids,
             **recurrence.trace_arrays(cell, B, T, D),
         )
 
@@ -288,13 +310,16 @@ class Network:
         T = bwd.T
         if isinstance(bwd, StackBackwardTrace):
             assert self.stack is not None and isinstance(fwd, StackForwardTrace)
-            return self.stack.backward_step(bwd, fwd, self.truncation_for(T))
-        def entries() -> np.ndarray:
-            return np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
+            self.stack.backward_step(bwd, fwd, self.truncation_for(T))
+        else:
+            def entries() -> np.ndarray:
+                return np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
 
-        recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
-        if bwd.complete:
-            bwd.grads = self._param_grads(fwd, bwd)
+            recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
+            if bwd.complete:
+                bwd.grads = self._param_grads(fwd, bwd)
+        if bwd.complete and fwd.token_ids is not None and self.vocab_size is not None:
+            bwd.grads[EMBEDDING] = embedding_grad(fwd.token_ids, input_grad(fwd, bwd), self.vocab_size)
 
     def backward_unstep(self, bwd: BackwardTrace) -> None:
         """Undo the last backward step exactly: nothing was accumulated, so the columns of
@@ -325,31 +350,8 @@ class Network:
         is exactly term k's share, truncation included); NaN for t > k in one direction,
         where a bidirectional layer's reverse direction carries term k to t > k as well."""
         if isinstance(fwd, StackForwardTrace):
-            return self._stack_step_loss_gradient(fwd, Y, k)
+            return loss_terms.stack_step_loss_gradient(self, fwd, Y, k)
         return loss_terms.step_loss_gradient(self, fwd, Y, k)
-
-    @tolerate_overflow
-    def _stack_step_loss_gradient(self, fwd: StackForwardTrace, Y, k: int | None) -> np.ndarray:
-        assert self.stack is not None
-        T = fwd.T
-        k = T if k is None else k
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= T:
-            raise ValueError(f"k: got {k!r}, expected a timestep from 1 to {T}")
-        if self.mode == "many-to-one" and k != T:
-            raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
-        loss, dy = self.loss_and_output_grad(fwd, Y)
-        if self.mode == "many-to-many":
-            only_k = np.zeros_like(dy)
-            only_k[:, k - 1] = dy[:, k - 1]
-            dy = only_k
-        truncation = self.truncation_for(T)
-        bwd = self.stack.begin_backward(fwd, loss, dy, truncation)
-        for _ in range(bwd.n_steps):
-            self.stack.backward_step(bwd, fwd, truncation)
-        out = np.array(bwd.dh, copy=True)
-        if not self.bidirectional:
-            out[:, k:] = np.nan
-        return out
 
     @staticmethod
     def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarray | None = None) -> np.ndarray:

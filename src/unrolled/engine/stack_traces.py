@@ -56,6 +56,7 @@ class StackForwardTrace:
     y: np.ndarray  # (B, T, C) many-to-many; (B, C) many-to-one
     directions: int  # 1 or 2
     steps_done: int = 0  # steps of one cell at one (layer, direction, t), in `position` order
+    token_ids: np.ndarray | None = None  # (B, T) behind X, with an embedding (embedding.py)
 
     @property
     def T(self) -> int:

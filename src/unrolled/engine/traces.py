@@ -73,6 +73,7 @@ class ForwardTrace(LayerTrace):
     """Forward pass over X (B, T, F) with D hidden units and C outputs."""
 
     y: np.ndarray = field(kw_only=True)  # (B, T, C) many-to-many; (B, C) many-to-one
+    token_ids: np.ndarray | None = field(default=None, kw_only=True)  # (B, T) behind X (embedding.py)
 
 
 @dataclass
