@@ -6,6 +6,7 @@ import inspect
 import numpy as np
 import pytest
 
+from unrolled.engine.torch_layout import to_torch
 from unrolled.session.config import Config
 from unrolled.session.events import Change
 from unrolled.session.stepper import Session, UpdateRejected
@@ -28,6 +29,7 @@ CALLS = {
     "reconfigure": (lambda s: s.reconfigure(n_hidden=5), Change.ALL),
     "adopt": (lambda s: s.adopt(stepped(3)), Change.ALL),
     "reset": (lambda s: s.reset(), Change.ALL),
+    "from_torch": (lambda s: s.from_torch(to_torch(s.net)), None),  # a new session: this one is untouched
     "new_sample": (lambda s: s.new_sample(), Change.STEP | Change.REBUILT),
     "use_sentence": (lambda s: s.use_sentence("the dog sees a ball"), Change.STEP | Change.REBUILT),
     "step": (lambda s: s.step(), Change.STEP),

@@ -129,4 +129,5 @@ def from_torch(net, state: dict, prefix: str = RNN_PREFIX,
             params[name + engine_suffix] = np.array(value, dtype=np.float64, order="C")
     params["W2"] = np.ascontiguousarray(arrays[f"{readout_prefix}weight"].T)
     params["b2"] = arrays[f"{readout_prefix}bias"].copy()
-    return {name: params[name] for name in net.param_shapes()}  # in the engine's order
+    # in the engine's order; an embedding's E is no part of torch's RNN
+    return {name: params[name] for name in net.param_shapes() if name in params}

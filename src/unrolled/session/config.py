@@ -9,6 +9,7 @@ import difflib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..engine import (
@@ -112,7 +113,10 @@ INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", 
                             "layers"})
 # fields a dict of the config leaves out at their default, so the files of a one-layer,
 # one-direction network read exactly as they did before the fields existed
-OMITTED_AT_DEFAULT = ("layers", "bidirectional")
+OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data")
+# what opened weights fix (session/own_model.py), and what their data fixes besides
+WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
+DATA_FIELDS = ("timesteps", "mode", "loss")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 
@@ -163,6 +167,10 @@ class Config:
     clip_threshold: float = 5.0
     # fields not in the form: a preset's own note
     notes: str = field(default="", compare=False)
+    # a user's own model (session/own_model.py): a weights file (.pt, .safetensors, .npz) and a data
+    # file (.npz, .npy, .csv), relative to the config file that names them (`relative_to`)
+    weights: str = ""
+    data: str = ""
 
     def replace(self, **changes) -> Config:
         _refuse_unknown(changes)
@@ -185,6 +193,10 @@ class Config:
             locked["forget_bias"] = _only_the(lambda c: c.forget_bias_param is not None) + " has a forget gate"
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
+        if self.weights:
+            locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {self.weights} fix it"))
+            if self.data:
+                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {self.data} fixes it"))
         return locked
 
     def unused_fields(self) -> dict[str, str]:
@@ -212,11 +224,11 @@ class Config:
     def problems(self) -> dict[str, str]:
         """Every invalid field -> what is wrong; empty when the config is valid."""
         problems = self._field_problems()
-        if not problems:
+        if not problems and not self.weights:  # opened weights replace the task
             task = get_task(self.task)
             clashes = task.problems(self.timesteps, self.n_features, self.n_classes, self.mode, self.loss)
             problems = {TASK_FIELDS[name]: problem for name, problem in clashes.items()}
-        if not problems and self.input:
+        if not problems and self.input and not self.weights:
             try:
                 task.encode(self.input, self.n_features, self.n_classes)
             except ValueError as error:
@@ -243,11 +255,22 @@ class Config:
                 problems[name] = f"got {quoted(value)}, expected a finite number"
             elif name in INTEGER_FIELDS and int(value) != value:
                 problems[name] = f"got {quoted(value)}, expected a whole number"
-            elif not spec.minimum <= value <= spec.maximum:
+            elif not spec.minimum <= value <= spec.maximum and not (
+                    self.weights and name in WEIGHTS_FIELDS and value >= spec.minimum):  # the file's own sizes
                 problems[name] = f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
-        if not isinstance(self.notes, str):
-            problems["notes"] = f"got {quoted(self.notes)}, expected text"
+        for name in ("notes", "weights", "data"):
+            if not isinstance(getattr(self, name), str):
+                problems[name] = f"got {quoted(getattr(self, name))}, expected text"
+        if self.data and not self.weights:
+            problems["data"] = "data is read for opened weights: give weights too"
         return problems
+
+    def relative_to(self, folder) -> Config:
+        """This config with its weights and data paths, when relative, read from `folder`
+        (the folder of the file that names them)."""
+        joined: dict = {name: str(Path(folder) / value) for name in ("weights", "data")
+                  if (value := getattr(self, name)) and not Path(value).is_absolute()}
+        return dataclasses.replace(self, **joined) if joined else self
 
     def validated(self) -> Config:
         problems = self.problems()
@@ -283,7 +306,7 @@ class Config:
             raise ConfigError({"config": f"expected an object of settings, got {type(data).__name__}"})
         _refuse_unknown(data)
         config = cls(**data)
-        if not config._field_problems():
+        if not config._field_problems() and not config.weights:  # opened weights fix the sizes
             resolved = config.resolved()
             config = config.replace(**{
                 name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data

@@ -90,6 +90,11 @@ def read_data(path: str | Path, sample: int | None = None, batch: int | None = N
     return select(data, sample, batch)
 
 
+def from_arrays(where: str, X: np.ndarray, Y: np.ndarray | None = None) -> OwnData:
+    """Arrays given in memory, checked as a file's would be; `where` names them in messages."""
+    return _checked(where, np.asarray(X), None if Y is None else np.asarray(Y))
+
+
 def select(data: OwnData, sample: int | None = None, batch: int | None = None) -> OwnData:
     """Sample K alone, or the first N samples; at most one of the two."""
     if sample is not None and batch is not None:

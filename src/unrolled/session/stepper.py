@@ -22,10 +22,11 @@ import numpy as np
 from ..engine import with_spectral_radius
 from ..engine.quoting import quoted
 from ..engine.traces import BackwardTrace, ForwardTrace
-from .building import build, check_weights, memory_limit
+from .building import check_weights, memory_limit
 from .config import FIELDS, Config, ConfigError
 from .events import Change, Signal
 from .iteration import Checkpoint, IterationRecord, IterationState, Phase
+from .own_model import OPENING, OwnModel, build_session, open_model
 from .readings import Readings
 from .step_order import Place, StepOrder, order_of
 from .theory import TheoryRates, gradient_verdict
@@ -38,15 +39,25 @@ __all__ = ["Change", "IterationRecord", "Phase", "Place", "Session", "UpdateReje
 
 
 class Session(Readings):
-    def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None):
-        """batch: (X, Y) to step through instead of the task's first sample (see `build`)."""
+    def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None,
+                 model: OwnModel | None = None):
+        """batch: (X, Y) to step through instead of the task's first sample (see `build`);
+        model: a user's own model in place of the task (a config naming weights opens them)."""
         self.changed = Signal()
-        self._build((config or Config()).validated(), batch)
+        self._build((config or Config()).validated(), batch, model)
+
+    @classmethod
+    def from_torch(cls, model, X=None, Y=None, **options) -> Session:
+        """A session on an nn.Module (its state_dict() only), a state dict or a weights file: `open_model`."""
+        own = open_model(model, X, Y, **{name: options.pop(name) for name in OPENING if name in options})
+        return cls(own.config(**options), model=own)
 
     # -- building ---------------------------------------------------------------------
-    def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        config, task, net, optimiser, rng, (X, Y), current = build(config, batch)
+    def _build(self, config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None,
+               model: OwnModel | None = None) -> None:
+        model, (config, task, net, optimiser, rng, (X, Y), current) = build_session(config, batch, model)
         # all built: only now replace the old state, so a failure above changes nothing
+        self.own_model = model
         self.config, self.task, self.net, self.optimiser = config, task, net, optimiser
         self._rng, self.X, self.Y = rng, X, Y
         self.iteration = 0
@@ -72,7 +83,7 @@ class Session(Readings):
                 config = config.replace(input="")
         config.validated()
         try:
-            return Session(config)
+            return Session(config, model=self.own_model)
         except MemoryError as error:
             detail = error or "T, D, F, C or B"
             raise ConfigError({"config": f"not enough memory for these sizes ({detail})"}) from error
@@ -88,7 +99,7 @@ class Session(Readings):
 
     def reset(self) -> None:
         """Fresh weights and sample from the seed; iteration 0, nothing computed."""
-        self._build(self.config)
+        self._build(self.config, model=self.own_model)
         self.changed.emit(Change.ALL)
 
     def new_sample(self) -> None:
@@ -125,10 +136,10 @@ class Session(Readings):
 
     @classmethod
     def resume(cls, config: Config, start: Checkpoint, batch: tuple[np.ndarray, np.ndarray],
-               history: list[IterationRecord], position: int) -> Session:
+               history: list[IterationRecord], position: int, model: OwnModel | None = None) -> Session:
         """A session at `position` steps into an iteration that began from `start` on
         `batch`, after `history`: what a saved file holds. ValueError says what does not fit."""
-        session = cls(config, batch)
+        session = cls(config, batch, model)
         if not 0 <= position <= session.steps_per_iteration:
             raise ValueError(f"position {position} is outside 0..{session.steps_per_iteration}")
         if start.iteration < 0:
@@ -381,7 +392,8 @@ class Session(Readings):
         """A copy of this iteration replayed from its start: yields the copy before the first
         step and after each step. This session is untouched."""
         start = self.iteration_start()
-        replay = Session.resume(self.config, start, (self.X, self.Y), self.history[:start.history_length], 0)
+        replay = Session.resume(self.config, start, (self.X, self.Y), self.history[:start.history_length], 0,
+                                self.own_model)
         yield replay
         for _ in range(replay.steps_per_iteration):
             replay.step()

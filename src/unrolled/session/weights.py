@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine import Network
+from ..engine.embedding import EMBEDDING
 from ..engine.quoting import one_line
 from ..engine.torch_layout import READOUT_PREFIX, RNN_PREFIX, from_torch, to_torch
 from .weights_files import MAX_WEIGHTS_BYTES, SUFFIXES, WeightsError, read_state_dict
@@ -71,10 +72,11 @@ class WeightsLayout:
     set_aside: tuple[str, ...]  # keys of the candidates a chosen prefix left out
 
     def network(self, **options) -> Network:
-        """A Network of this shape with weights of its own drawing (OpenedWeights.network holds
-        the file's)."""
+        """A Network of this shape, its embedding included, with weights of its own drawing
+        (OpenedWeights.network holds the file's)."""
         return Network(self.cell, self.n_features, self.n_hidden, self.n_classes, layers=self.layers,
-                       bidirectional=self.bidirectional, **options)
+                       bidirectional=self.bidirectional,
+                       vocab_size=self.embedding[0] if self.embedding is not None else None, **options)
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,9 @@ class OpenedWeights:
         net = _shape_network(self.layout, **options)
         for name, value in self.params.items():
             net.params[name] = value.copy()
+        if self.embedding is not None:
+            net.params[EMBEDDING] = self.embedding.copy()
         return net
-
-    def embed(self, token_ids: np.ndarray) -> np.ndarray:
-        """Token ids (N, T) -> the network's input X (N, T, F): rows of the embedding."""
-        if self.embedding is None:
-            raise ValueError(f"{self.layout.path} has no embedding: its inputs are features, not token ids")
-        return self.embedding[np.asarray(token_ids)]
 
 
 def read_weights(path: str | Path, rnn: str | None = None, readout: str | None = None,
@@ -337,6 +335,9 @@ def file_state_dict(opened: OpenedWeights, params: Mapping[str, np.ndarray] | No
     readout_dot = layout.readout_prefix + "." if layout.readout_prefix else ""
     torch_state = to_torch(net, dict(params), rnn_dot, readout_dot)
     out = {name: np.array(value) for name, value in opened.original.items()}
+    if layout.embedding_prefix is not None and EMBEDDING in params:
+        key = f"{layout.embedding_prefix}.weight" if layout.embedding_prefix else "weight"
+        out[key] = np.array(params[EMBEDDING], dtype=np.float64)
     D, blocks = layout.n_hidden, net.cell.blocks
     for name, value in torch_state.items():
         if name in out:

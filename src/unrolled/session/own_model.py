@@ -1,0 +1,261 @@
+"""A user's own model: a trained PyTorch RNN, LSTM or GRU (a weights file, a state dict or an
+nn.Module, none of whose code runs) and, optionally, their own sequences, as a session steps
+through them (`Session.from_torch`, `unrolled --weights`).
+
+What the weights cannot tell comes from the data or the caller: the loss from the targets
+(integer classes: cross-entropy; floats: MSE), the mode from their shape ([N, T]
+many-to-many, [N] many-to-one), an nn.RNN's nonlinearity from `activation` (tanh unless
+told). Without data the input is random, of the model's shape; without targets they are the
+model's own predictions at the weights of the moment (`OwnModel.notes` says so, for a
+window to show). A new sample walks through the file's samples, B at a time. No Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import Network, make_optimiser
+from ..engine.losses import check_targets
+from ..engine.quoting import one_line
+from ..engine.tasks import Task
+from .building import build, memory_limit
+from .config import WEIGHTS_FIELDS, Config
+from .data import OwnData, check_fits, from_arrays, read_data, select
+from .iteration import IterationState
+from .weights import OpenedWeights, WeightsError, interpret, read_weights
+
+OPENING = ("rnn", "readout", "embedding", "activation", "sample", "batch", "vocab")  # open_model's keywords
+DEFAULT_T = 8  # timesteps of a random input, when no data is given
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class OwnModel:
+    """Opened weights, and the data (every sample of it) with the rows of the first batch.
+
+    weights_name / data_name: the files the config records ("" for a model or arrays from
+    memory). vocabulary: a word per token id, or None."""
+
+    weights: OpenedWeights
+    data: OwnData | None
+    first: tuple[int, ...]
+    activation: str
+    weights_name: str
+    data_name: str
+    vocabulary: tuple[str, ...] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.weights_name or self.weights.layout.path
+
+    @property
+    def notes(self) -> str:
+        """What the window says about where the input and the targets come from."""
+        if self.data is None:
+            return "No data given: a random input of the model's shape; the targets are its own predictions."
+        if self.data.Y is None:
+            return f"{self.data_name or 'The data'} has no Y: the targets are the model's own predictions."
+        return ""
+
+    def fixed(self) -> dict:
+        """The config fields the weights and the data fix."""
+        layout = self.weights.layout
+        fields: dict = {"cell": layout.cell, "n_features": layout.n_features, "n_hidden": layout.n_hidden,
+                        "n_classes": layout.n_classes, "layers": layout.layers, "bidirectional": layout.bidirectional,
+                        "weights": self.weights_name or layout.path, "data": self.data_name}
+        if self.data is not None:
+            fields["timesteps"] = self.data.timesteps
+            if self.data.Y is not None:
+                fields.update(mode=self.data.mode, loss=self.data.loss)
+        return fields
+
+    def config(self, **options) -> Config:
+        """The config of a session on this model; options: other settings (learning_rate, mode
+        and loss without targets, batch_size without data, ...). A setting the model fixes
+        otherwise is refused in one line."""
+        fixed = self.fixed()
+        clashes = [f"{name} = {options[name]!r} (it is {fixed[name]!r})" for name in fixed
+                   if name in options and options[name] != fixed[name]]
+        if clashes:
+            raise ValueError(f"{self.title} fixes {', '.join(clashes)}")
+        if "activation" in options and options["activation"] != self.activation:
+            raise ValueError(f"{self.title}: the activation was read as {self.activation!r}, not "
+                             f"{options['activation']!r}")
+        values = {"timesteps": DEFAULT_T, **options, **fixed, "activation": self.activation}
+        if self.data is not None:
+            values["batch_size"] = len(self.first)
+        return Config(**values).validated()
+
+    def network(self, config: Config) -> Network:
+        """The model's network, holding its weights, with the config's mode, loss and truncation."""
+        wrong = [f"{name} = {getattr(config, name)!r}" for name in WEIGHTS_FIELDS
+                 if getattr(config, name) != self.fixed()[name]]
+        if wrong:
+            raise ValueError(f"{self.title} fixes the model's shape: {', '.join(wrong)} does not fit it")
+        return self.weights.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
+                                    activation=config.activation if config.cell == "rnn" else "tanh")
+
+
+class OwnTask(Task):
+    """The data as a task's stream: B samples at a time, in the file's order, round again
+    after the last; without data random inputs; without targets the network's predictions."""
+
+    name = "own-model"
+    title = "Your own model"
+
+    def __init__(self, model: OwnModel, net: Network, mode: str, loss: str):
+        self.model, self.net = model, net
+        self.mode, self.loss = mode, loss
+        self.description = model.notes or f"The weights of {model.title} on {model.data_name or 'the data given'}."
+        self._next = (model.first[-1] + 1) if model.first else 0
+
+    def _sample(self, T, F, C, B, rng):
+        data = self.model.data
+        if data is None:
+            V = self.net.vocab_size
+            X = rng.integers(0, V, size=(B, T)) if V is not None else rng.standard_normal((B, T, F))
+            return X, self.predicted(X)
+        rows = [(self._next + i) % data.n_samples for i in range(B)]
+        self._next = (rows[-1] + 1) % data.n_samples
+        return self.rows(rows)
+
+    def rows(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """(X, Y) of the data's samples `rows`; Y predicted when the data has none."""
+        data = self.model.data
+        assert data is not None
+        X = data.X[list(rows)].copy()
+        return X, (data.Y[list(rows)].copy() if data.Y is not None else self.predicted(X))
+
+    def predicted(self, X: np.ndarray) -> np.ndarray:
+        """The network's outputs for X as targets: its classes (argmax), or its values (MSE)."""
+        y = self.net.forward(X).y
+        return np.argmax(y, axis=-1) if self.loss == "cross-entropy" else np.array(y)
+
+    def input_labels(self, X: np.ndarray) -> list[str] | None:
+        if X.ndim != 1:  # features, not token ids
+            return None
+        words = self.model.vocabulary
+        return [words[i] if words is not None and i < len(words) else f"#{i}" for i in np.asarray(X, dtype=int)]
+
+    def target_labels(self, Y: np.ndarray) -> list[str] | None:
+        words = self.model.vocabulary
+        if words is None or self.loss != "cross-entropy" or len(words) != self.net.n_classes:
+            return None
+        return [words[int(k)] for k in np.ravel(Y)]
+
+
+def build_session(config: Config, batch, model: OwnModel | None):
+    """(the model, what `building.build` gives): of a task's session, or of the own model given
+    or named in the config."""
+    if model is None and config.weights:
+        model = model_of_config(config)
+    return model, (build(config, batch) if model is None else build_own(config, batch, model))
+
+
+def build_own(config: Config, batch, model: OwnModel):
+    """What `building.build` gives, for an own model: (config, task, network, optimiser, rng,
+    (X, Y), the first iteration's state). batch: (X, Y) to step through instead of the first."""
+    needed, limit = config.estimated_trace_bytes(), memory_limit()
+    if needed > limit:
+        raise MemoryError(f"one iteration needs about {needed / 2**30:.1f} GB; at most {limit / 2**30:.1f} GB "
+                          "is allowed: choose a smaller batch")
+    net = model.network(config)
+    task = OwnTask(model, net, config.mode, config.loss)
+    rng = np.random.default_rng(config.seed)
+    if batch is not None:
+        X, Y = np.array(batch[0]), np.array(batch[1])
+    elif model.data is not None:
+        N, start = model.data.n_samples, model.first[0]
+        X, Y = task.rows(model.first if config.batch_size == len(model.first)
+                         else [(start + i) % N for i in range(config.batch_size)])
+    else:
+        X, Y = task.sample(config.timesteps, config.n_features, config.n_classes, config.batch_size, rng)
+    current = IterationState(net.begin_forward(X))
+    check_targets(Y, current.fwd.y.shape)
+    optimiser = make_optimiser(config.optimiser, config.learning_rate, config.momentum)
+    return config, task, net, optimiser, rng, (X, Y), current
+
+
+# -- opening -----------------------------------------------------------------------------
+def state_dict_arrays(model) -> tuple[dict[str, np.ndarray], str]:
+    """(name -> NumPy array, what to call it in messages) of an nn.Module (its state_dict(),
+    none of its code run beyond that) or a mapping of tensors or arrays. Torch is not
+    imported: a tensor is anything with `detach`."""
+    where = "the state dict"
+    if not isinstance(model, Mapping) and callable(getattr(model, "state_dict", None)):
+        where = f"the model ({type(model).__name__})"
+        model = model.state_dict()
+    if not isinstance(model, Mapping):
+        raise WeightsError(f"expected an nn.Module, a state dict or a weights file, got {type(model).__name__}")
+    arrays = {}
+    for name, value in model.items():
+        arrays[str(name)] = _array(value, f"{where}: {one_line(str(name))}")
+    return arrays, where
+
+
+def _array(value, what: str) -> np.ndarray:
+    if hasattr(value, "detach"):  # a torch tensor: on the CPU, bfloat16 as float32 (NumPy has none)
+        value = value.detach().cpu()
+        if str(value.dtype) == "torch.bfloat16":
+            value = value.float()
+        return value.numpy()
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise WeightsError(f"{what} is not an array ({one_line(str(error), 60)})") from error
+
+
+def read_vocabulary(path: PathLike) -> tuple[str, ...]:
+    """A vocabulary file: one token a line, the line's number its id."""
+    from .data import DataError
+    from .file_access import check_regular_file, decoded_text
+
+    path = Path(path)
+    check_regular_file(path, 64 * 2**20, "a vocabulary file", DataError)
+    return tuple(decoded_text(path.read_bytes(), str(path), "a vocabulary file", DataError).splitlines())
+
+
+def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | None = None,
+               embedding: str | None = None, activation: str = "tanh", sample: int | None = None,
+               batch: int | None = None, vocab: PathLike | None = None) -> OwnModel:
+    """The model (a weights file's path, a state dict or an nn.Module) on the data: X a data
+    file's path, or arrays X and Y (Y optional), or nothing. rnn / readout / embedding: the
+    modules' prefixes when the weights hold several candidates; sample K or the first batch
+    N samples. WeightsError or DataError say in one line what is wrong."""
+    if isinstance(model, (str, Path)):
+        weights = read_weights(model, rnn, readout, embedding)
+        weights_name = str(model)
+    else:
+        arrays, where = state_dict_arrays(model)
+        weights, weights_name = interpret(arrays, where, rnn, readout, embedding), ""
+    if activation not in ("tanh", "relu"):
+        raise WeightsError(f"activation: got {activation!r}; torch.nn.RNN's nonlinearity is tanh or relu")
+    data, data_name, first = None, "", tuple[int, ...]()
+    if X is not None:
+        if isinstance(X, (str, Path)):
+            if Y is not None:
+                raise ValueError(f"{X}: a data file holds its own Y; give Y only with an array X")
+            data, data_name = read_data(X), str(X)
+        else:
+            data = from_arrays("X", _array(X, "X"), None if Y is None else _array(Y, "Y"))
+        chosen = select(data, sample, batch if batch is not None or sample is not None else 1)
+        layout = weights.layout
+        check_fits(data, layout.n_features, layout.n_classes, layout.embedding[0] if layout.embedding else None)
+        first = chosen.rows
+    vocabulary = read_vocabulary(vocab) if vocab is not None else None
+    return OwnModel(weights, data, first, activation, weights_name, data_name, vocabulary)
+
+
+def model_of_config(config: Config) -> OwnModel:
+    """The model a config names (its `weights` and `data` files), for a session or lesson
+    that names them; the first config.batch_size samples."""
+    data = config.data or None
+    model = open_model(config.weights, data, activation=config.activation if config.cell == "rnn" else "tanh")
+    if model.data is not None:
+        model = OwnModel(model.weights, model.data, tuple(range(min(config.batch_size, model.data.n_samples))),
+                         model.activation, model.weights_name, model.data_name)
+    return model
