@@ -98,3 +98,13 @@ def test_bad_token_ids_are_one_line(ids, message):
 
 def test_whole_numbers_stored_as_floats_are_ids():
     np.testing.assert_array_equal(check_token_ids(np.array([[1.0, 2.0]]), V), [[1, 2]])
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_under_truncation_the_embeddings_gradient_is_that_of_the_truncated_objective(layers):
+    from unrolled.engine.gradcheck import sampled_gradient_check
+
+    net = Network("gru", n_features=F, n_hidden=D, n_classes=C, seed=6, vocab_size=V, truncation=2, layers=layers)
+    ids, Y = token_batch(net, T=5)
+    errors = sampled_gradient_check(net, ids, Y, entries=V * F)
+    assert errors["E"][1] == V * F and max(e for e, _, _ in errors.values()) < 1e-7, errors

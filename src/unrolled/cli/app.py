@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .. import __version__
 from ..session.config import Config, ConfigError
 from ..session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
+from . import own_model
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when a lesson is asked for: the first window does not need it
@@ -27,7 +28,7 @@ step: Right steps, Left steps back, Space plays, F1 lists every shortcut.
   unrolled export --help    writes every figure headless (PNG, SVG, PDF, CSV, NPZ)
   unrolled gradcheck --help checks the backward pass against finite differences"""
 
-NAMED_OPTIONS = ("preset", "config", "session", "lesson", "screenshot")  # each refused when empty
+NAMED_OPTIONS = ("preset", "config", "session", "lesson", "screenshot", "weights", "data")  # each refused when empty
 
 
 def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
@@ -40,6 +41,7 @@ def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
     source.add_argument("--config", metavar="FILE", help="open a JSON config or preset file")
     source.add_argument("--session", metavar="FILE", help="open a saved session (File > Save session) at its step")
     source.add_argument("--lesson", metavar="NAME", help="run a lesson, stop by stop (see --list-lessons)")
+    own_model.add_weights(source)
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
     parser.add_argument("--list-lessons", action="store_true", help="list the lessons, one line each, and exit")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -47,6 +49,7 @@ def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=int, default=None, metavar="N",
                         help="take N steps after opening (default: the preset's own)")
     parser.add_argument("--version", action="version", version=f"unrolled {__version__}")
+    own_model.add_options(parser)
     return parser
 
 
@@ -66,6 +69,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     empty = empty_option(args, NAMED_OPTIONS)
     if empty is not None:
         _refuse(parser, f"--{empty}: got an empty name")
+    alone = own_model.misplaced(args)
+    if alone is not None:
+        _refuse(parser, f"{alone}: goes with --weights FILE")
     _check_where_to_draw(args, parser)
     session, compare = _opened_session(args, parser)
     from ..ui.app import main as run_app
@@ -136,6 +142,10 @@ def _opened_session(args: argparse.Namespace, parser: argparse.ArgumentParser) -
     try:
         if args.session is not None:
             session = load_session(args.session)
+            session.advance(args.steps or 0)
+            return session, {}
+        if args.weights is not None:
+            session = own_model.open_session(args)
             session.advance(args.steps or 0)
             return session, {}
         preset = _preset(args)

@@ -13,6 +13,7 @@ from ..session.config import ConfigError
 from ..session.figure_registry import FIGURES, SESSION_FIGURES
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
+from . import own_model
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
@@ -33,7 +34,11 @@ safetensors writes weights.safetensors: the weights under torch's state-dict nam
 rnn = torch.nn.RNN/LSTM/GRU(F, D, batch_first=True) and fc = torch.nn.Linear(D, C) load
 with load_state_dict(..., strict=True). torch.nn.RNN has no sigmoid or linear
 nonlinearity: for such a network, asking for safetensors exits 2 before anything is
-written, whatever else was asked for (npz then holds no grad/ arrays)."""
+written, whatever else was asked for (npz then holds no grad/ arrays).
+
+With --weights FILE (your own PyTorch model, on --data or a random input): safetensors
+writes the weights under the file's own names, which your model loads with
+load_state_dict(..., strict=True), and trace.npz holds grad/<the file's key>."""
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -44,6 +49,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
     source.add_argument("--lesson", metavar="NAME",  # lessons: see lessons.py
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
+    own_model.add_weights(source)
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
     parser.add_argument("--format", default="png", metavar="LIST",
                         help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
@@ -56,6 +62,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="training iterations to run first, adding the training figures (loss, gradient "
                              "norm before and after clipping, accuracy) (default: the preset's "
                              "export_iterations, else 0)")
+    own_model.add_options(parser)
     return parser
 
 
@@ -67,9 +74,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return export_handout(args, parser)
     formats, size, preset = _checked(args, parser)
-    iterations = args.iterations if args.iterations is not None else min(preset.export_iterations, MAX_ITERATIONS)
+    iterations = args.iterations if args.iterations is not None else (
+        min(preset.export_iterations, MAX_ITERATIONS) if preset is not None else 0)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
-    session = _session_for(preset, formats, args.out, parser)
+    session = _session_for(preset, formats, args, parser)
     trainer = _trained(session, iterations, parser)
     return _write(session, trainer, args, formats, size, parser)
 
@@ -78,14 +86,18 @@ def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> N
     parser.exit(status, f"unrolled export: error: {message}\n")
 
 
-def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple[list[str], FigureSize | None, Preset]:
-    """(the formats, the --size, the preset), each checked; exits 2 with one line otherwise.
-    Nothing is built or written before these pass."""
+def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
+             ) -> tuple[list[str], FigureSize | None, Preset | None]:
+    """(the formats, the --size, the preset: None with --weights), each checked; exits 2 with
+    one line otherwise. Nothing is built or written before these pass."""
     from ..ui.export.writers import FORMATS
 
-    empty = empty_option(args, ("preset", "config", "out"))
+    empty = empty_option(args, ("preset", "config", "out", "weights", "data"))
     if empty is not None:
         _refuse(parser, f"--{empty}: got an empty name")
+    alone = own_model.misplaced(args)
+    if alone is not None:
+        _refuse(parser, f"{alone}: goes with --weights FILE")
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
         _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join(FORMATS)}")
@@ -94,6 +106,8 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple
     size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         _refuse(parser, f"--iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}")
+    if args.weights is not None:
+        return formats, size, None
     try:
         preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
@@ -115,15 +129,17 @@ def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: in
     return size
 
 
-def _session_for(preset: Preset, formats: list[str], out: str, parser: argparse.ArgumentParser) -> Session:
-    """The preset's session, once it is known that what was asked can be written; before the
-    folder is made, so a refusal leaves nothing behind."""
+def _session_for(preset: Preset | None, formats: list[str], args: argparse.Namespace,
+                 parser: argparse.ArgumentParser) -> Session:
+    """The preset's session (or the --weights model's), once it is known that what was asked
+    can be written; before the folder is made, so a refusal leaves nothing behind."""
     from ..session.stepper import Session
     from ..session.torch_files import torch_refusal
     from ..ui.export.writers import ExportError, check_writable_folder
 
     try:
-        session = Session(preset.config)  # sizes beyond memory are refused before the folder is made
+        # sizes beyond memory are refused before the folder is made
+        session = Session(preset.config) if preset is not None else own_model.open_session(args)
     except (MemoryError, ValueError) as error:
         _refuse(parser, build_failure(error))
     if "safetensors" in formats:
@@ -131,7 +147,7 @@ def _session_for(preset: Preset, formats: list[str], out: str, parser: argparse.
         if refusal is not None:
             _refuse(parser, f"--format safetensors: {refusal}")
     try:
-        check_writable_folder(out)
+        check_writable_folder(args.out)
     except ExportError as error:
         _refuse(parser, str(error))
     return session

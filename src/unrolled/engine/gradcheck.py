@@ -59,6 +59,7 @@ def truncated_loss(net, X, Y, anchor) -> float:
     cell = net.cell
     many = net.mode == "many-to-many"
     y = net.forward(X).y.copy()  # (B, T, C), or (B, C) for the one term at T
+    x = net.features(X)  # an embedding's rows at the weights of the moment
     for s in range(T) if many else [T - 1]:
         start = 0 if k == 0 else max(s - k + 1, 0)
         if start == 0:
@@ -68,7 +69,7 @@ def truncated_loss(net, X, Y, anchor) -> float:
             if anchor.c is not None:
                 state["c"] = anchor.c[:, start - 1]
         for t in range(start, s + 1):
-            state, _ = cell.step_forward(packed, X[:, t], state)
+            state, _ = cell.step_forward(packed, x[:, t], state)
         if many:
             y[:, s] = net.readout(packed, state["h"])
         else:
@@ -86,7 +87,7 @@ def stack_truncated_loss(net, X, Y, anchor) -> float:
     packed = net._packed_params()
     cell, stack = net.cell, net.stack
     B, D = X.shape[0], net.n_hidden
-    inputs = X
+    inputs = net.features(X)  # an embedding's rows at the weights of the moment
     for layer in range(stack.n_layers):
         outputs = np.empty((B, T, stack.directions * D))
         for d in range(stack.directions):

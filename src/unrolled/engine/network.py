@@ -147,13 +147,20 @@ class Network:
             return self.stack.recurrent_param_names()
         return self.cell.recurrent_param_names()
 
+    def features(self, X) -> np.ndarray:
+        """x_t for every t (B, T, F): X itself, or, with an embedding, the rows of E for its ids."""
+        X = self.check_input(X)
+        if self.vocab_size is None:
+            return X
+        E = self.params[EMBEDDING]
+        if np.shape(E) != (self.vocab_size, self.n_features):
+            raise ValueError(f"params['E']: got shape {np.shape(E)}, expected {(self.vocab_size, self.n_features)}")
+        return embed(E, X)
+
     def check_input(self, X) -> np.ndarray:
-        """X (B, T, F) as float64; with an embedding, token ids (B, T) and their rows of E."""
+        """X (B, T, F) as float64; with an embedding, token ids (B, T) as int64."""
         if self.vocab_size is not None:
-            E = self.params[EMBEDDING]
-            if np.shape(E) != (self.vocab_size, self.n_features):
-                raise ValueError(f"params['E']: got shape {np.shape(E)}, expected {(self.vocab_size, self.n_features)}")
-            return embed(E, check_token_ids(X, self.vocab_size))
+            return check_token_ids(X, self.vocab_size)
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError) as error:
@@ -183,8 +190,9 @@ class Network:
     def begin_forward(self, X) -> ForwardTrace:
         """An empty trace over X (B, T, F), ready for `forward_step` (a StackForwardTrace
         for a stack: typed as the one-layer trace, which is what callers of one layer read)."""
-        ids = None if self.vocab_size is None else check_token_ids(X, self.vocab_size)
         X = self.check_input(X)
+        ids = X if self.vocab_size is not None else None
+        X = self.features(X)
         if self.stack is not None:
             stacked = self.stack.begin_forward(X, self._packed_params())
             stacked.token_ids = ids
