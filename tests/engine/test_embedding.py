@@ -96,8 +96,9 @@ def test_bad_token_ids_are_one_line(ids, message):
     assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
-def test_whole_numbers_stored_as_floats_are_ids():
+def test_whole_numbers_stored_as_floats_are_ids_and_one_id_per_step_is_accepted():
     np.testing.assert_array_equal(check_token_ids(np.array([[1.0, 2.0]]), V), [[1, 2]])
+    np.testing.assert_array_equal(check_token_ids(np.array([[[1], [2]]]), V), [[1, 2]])
 
 
 @pytest.mark.parametrize("layers", [1, 2])

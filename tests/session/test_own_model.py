@@ -130,9 +130,9 @@ def test_a_new_sample_walks_through_the_files_samples_and_stepping_back_is_exact
     model = make_model(seed=6, **options)
     X, Y = data_for(options)
     session = Session.from_torch(model, X, Y, sample=1)
-    np.testing.assert_array_equal(session.X, X[1:2])
+    np.testing.assert_array_equal(session.X, X[1:2, :, None])  # one id per step
     session.new_sample()
-    np.testing.assert_array_equal(session.X, X[2:3])
+    np.testing.assert_array_equal(session.X, X[2:3, :, None])
     before = session.fwd.h.copy()
     session.advance(5)
     for _ in range(5):

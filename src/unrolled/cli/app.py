@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .. import __version__
 from ..session.config import Config, ConfigError
 from ..session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
+from ..version import __version__
 from . import own_model
 from .messages import build_failure, empty_option
 

@@ -18,8 +18,11 @@ EMBEDDING = "E"  # the parameter's name in Network.params
 
 
 def check_token_ids(ids, vocab_size: int) -> np.ndarray:
-    """ids as (B, T) int64 with B, T >= 1 and every id in 0..V-1; ValueError says what is wrong."""
+    """ids (B, T), or (B, T, 1): one id as each step's one input, as a session holds them) as
+    (B, T) int64 with B, T >= 1 and every id in 0..V-1; ValueError says what is wrong."""
     array = np.asarray(ids)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
     if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
         if array.dtype.kind == "f" and array.size and np.all(np.mod(array, 1) == 0):
             array = array.astype(np.int64)  # whole numbers stored as floats

@@ -7,7 +7,9 @@ What the weights cannot tell comes from the data or the caller: the loss from th
 many-to-many, [N] many-to-one), an nn.RNN's nonlinearity from `activation` (tanh unless
 told). Without data the input is random, of the model's shape; without targets they are the
 model's own predictions at the weights of the moment (`OwnModel.notes` says so, for a
-window to show). A new sample walks through the file's samples, B at a time. No Qt.
+window to show). A new sample walks through the file's samples, B at a time. Token ids are
+held as X (B, T, 1), one id as each step's input, so every view of X (B, T, F) shows them.
+No Qt.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ class OwnTask(Task):
         data = self.model.data
         if data is None:
             V = self.net.vocab_size
-            X = rng.integers(0, V, size=(B, T)) if V is not None else rng.standard_normal((B, T, F))
+            X = rng.integers(0, V, size=(B, T, 1)) if V is not None else rng.standard_normal((B, T, F))
             return X, self.predicted(X)
         rows = [(self._next + i) % data.n_samples for i in range(B)]
         self._next = (rows[-1] + 1) % data.n_samples
@@ -128,6 +130,7 @@ class OwnTask(Task):
         data = self.model.data
         assert data is not None
         X = data.X[list(rows)].copy()
+        X = X[..., None] if data.token_ids else X
         return X, (data.Y[list(rows)].copy() if data.Y is not None else self.predicted(X))
 
     def predicted(self, X: np.ndarray) -> np.ndarray:
@@ -136,10 +139,11 @@ class OwnTask(Task):
         return np.argmax(y, axis=-1) if self.loss == "cross-entropy" else np.array(y)
 
     def input_labels(self, X: np.ndarray) -> list[str] | None:
-        if X.ndim != 1:  # features, not token ids
+        if not self.model.weights.layout.embedding:  # features, not token ids (T, 1)
             return None
         words = self.model.vocabulary
-        return [words[i] if words is not None and i < len(words) else f"#{i}" for i in np.asarray(X, dtype=int)]
+        ids = np.asarray(X, dtype=int).reshape(-1)
+        return [words[i] if words is not None and i < len(words) else f"#{i}" for i in ids]
 
     def target_labels(self, Y: np.ndarray) -> list[str] | None:
         words = self.model.vocabulary

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ... import __version__
 from ...session.compare import Comparison
 from ...session.figure_registry import FIGURES, figures_for
 from ...session.lesson_text import text_html
@@ -31,6 +30,7 @@ from ...session.lessons import (
 )
 from ...session.stepper import Session
 from ...session.training import Progress
+from ...version import __version__
 from ..plots.comparison import ComparisonPlots
 from ..theme import Theme
 from .figures import build_figure, laid_out, lay_out_now

@@ -1,5 +1,6 @@
-"""The File menu's commands: open and save sessions (with recent files), export figures,
-an animation, the clipboard; and the right-click menu of a plot, which offers the same."""
+"""The File menu's commands: open and save sessions (with recent files), open a trained
+PyTorch model's weights and data, export figures, an animation, the clipboard; and the
+right-click menu of a plot, which offers the same."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class FileCommands:
         self.model_replaced: list[Callable[[str], None]] = []  # told what was opened (a lesson leaves its stop)
         a = make_action
         self.act_open = a(window, "Open session...", "Ctrl+O", self.open_session_dialog, "Open a saved session")
+        self.act_open_weights = a(window, "Open weights...", "Ctrl+Shift+O", self.open_weights_dialog,
+                                  "Open a trained PyTorch RNN, LSTM or GRU (.pt, .safetensors, .npz), then its data")
         self.act_save = a(window, "Save session", "Ctrl+S", self.save_session,
                           "Save the session: settings, weights and step")
         self.act_save_as = a(window, "Save session as...", "Ctrl+Shift+S", self.save_session_as,
@@ -45,6 +48,7 @@ class FileCommands:
     def fill_menu(self, menu: QtWidgets.QMenu) -> None:
         """The File menu's entries, up to (not including) Quit."""
         menu.addAction(self.act_open)
+        menu.addAction(self.act_open_weights)
         self.recent_menu = menu.addMenu("Open recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         menu.addAction(self.act_save)
@@ -91,6 +95,39 @@ class FileCommands:
         self.status.showMessage(f"Opened {path}", 5000)
         for replaced in self.model_replaced:
             replaced(f"the session {Path(path).name}")
+        return True
+
+    # -- a user's own model -------------------------------------------------------------
+    def open_weights_dialog(self) -> None:
+        """Choose the weights, then the data (Cancel: a random input of the model's shape)."""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, "Open weights", self._last_folder(),
+            "PyTorch weights (*.pt *.pth *.safetensors *.npz);;All files (*)")
+        if not path:
+            return
+        data, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.window, "Open its data (Cancel: a random input)", str(Path(path).parent),
+            "Sequences (*.npz *.npy *.csv);;All files (*)")
+        self.open_weights(path, data or None)
+
+    def open_weights(self, path: str, data: str | None = None, **options) -> bool:
+        """Open a trained model's weights on its data (options: Session.from_torch's); a bad
+        file is said in one line and leaves the open session untouched."""
+        try:
+            opened = Session.from_torch(path, data, **options)
+        except (ValueError, MemoryError) as error:  # WeightsError and DataError are ValueErrors
+            QtWidgets.QMessageBox.warning(self.window, "Cannot open the model",
+                                          f"{error}\n\nThe open session is unchanged.")
+            return False
+        self.halt()
+        self.session.adopt(opened)
+        self.session_path = None
+        own = opened.own_model
+        assert own is not None
+        self.status.showMessage(f"Opened {Path(path).name}" + (f" on {Path(data).name}" if data else "")
+                                + (f". {own.notes}" if own.notes else ""), 0)
+        for replaced in self.model_replaced:
+            replaced(f"the model {Path(path).name}")
         return True
 
     def save_session(self) -> bool:

@@ -107,7 +107,7 @@ def transport_bar(run: Mapping[str, QtGui.QAction], train: QtGui.QAction, steps_
 
 
 def show_about(parent: QtWidgets.QWidget) -> None:
-    from ... import __version__
+    from ...version import __version__
 
     QtWidgets.QMessageBox.about(
         parent, "About unrolled",

@@ -1,0 +1,79 @@
+"""File > Open weights: a trained PyTorch model and its data open in the window, every view
+drawing them; a bad file is one line in a warning and the open session stays; and
+`unrolled.view(model, X, Y)` opens the window from Python, `import unrolled` loading no Qt."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6 import QtWidgets
+
+import unrolled
+
+torch = pytest.importorskip("torch")
+from support.torch_models import make_model, save_state  # noqa: E402
+
+
+@pytest.fixture
+def language_model(tmp_path):
+    model = make_model(seed=3, cell="lstm", F=6, D=5, C=11, layers=2, V=11, names=("encoder", "rnn", "decoder"))
+    save_state(model, tmp_path / "lm.pt")
+    X = np.random.default_rng(0).integers(0, 11, (4, 7))
+    np.savez(tmp_path / "lm.npz", X=X, Y=np.roll(X, -1, axis=1))
+    return model, tmp_path / "lm.pt", tmp_path / "lm.npz"
+
+
+def test_open_weights_steps_the_models_bptt_in_every_view(make_window, language_model, tmp_path):
+    model, weights, data = language_model
+    window = make_window()
+    assert window.files.act_open_weights in window.menus[0].actions()
+    assert window.files.open_weights(str(weights), str(data))
+    session = window.session
+    assert session.own_model is not None and session.config.n_classes == 11 and session.config.layers == 2
+    session.advance(session.steps_to("iteration") - 1)  # forward, loss and backward: every plot has data
+    window.redraw()
+    image = window.grab().toImage()
+    assert image.width() > 0 and "Opened lm.pt on lm.npz" in window.statusBar().currentMessage()
+    np.testing.assert_array_equal(session.net.params["E"], model.encoder.weight.detach().numpy())
+    assert np.all(np.isfinite(session.bwd.grads["E"]))
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("transformer.safetensors", None, "holds no nn.RNN, nn.LSTM or nn.GRU"),
+    ("broken.pt", b"not a pickle", "broken.pt is not a PyTorch file that can be read"),
+])
+def test_a_bad_file_is_one_line_and_the_open_session_stays(make_window, tmp_path, monkeypatch, name, content,
+                                                          message):
+    from safetensors.numpy import save_file
+
+    warnings = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    path = tmp_path / name
+    if content is None:
+        save_file({"encoder.layers.0.attn.weight": np.zeros((2, 2))}, path)
+    else:
+        path.write_bytes(content)
+    window = make_window()
+    window.session.advance(3)
+    before = window.session.config
+    assert not window.files.open_weights(str(path))
+    first, _, rest = warnings[0].partition("\n\n")
+    assert message in first and "\n" not in first and rest == "The open session is unchanged."
+    assert window.session.config == before and window.session.position == 3
+
+
+def test_view_opens_the_window_on_a_module_and_returns_it(qtbot, monkeypatch, language_model):
+    model, _, _ = language_model
+    monkeypatch.setattr(unrolled, "_event_loop_runs", lambda: True)  # as under IPython's %gui qt
+    X = np.random.default_rng(1).integers(0, 11, (3, 5))
+    window = unrolled.view(model, X, batch=2)
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.session.X.shape == (2, 5, 1)
+    assert "no Y" in window.statusBar().currentMessage()
+
+
+def test_import_unrolled_loads_neither_qt_nor_numpy():
+    code = "import sys, unrolled; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'numpy')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
