@@ -47,3 +47,22 @@ def _catch_qt_leaks(request):
     finally:
         gc.enable()
         gc.collect()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every widget the tests left (hidden windows, pyqtgraph's parentless menus) deleted and
+    its garbage collected while the QApplication is whole: left to the interpreter's exit,
+    they were destroyed in no set order after it (a segfault after the summary line)."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6 import QtCore, QtWidgets
+
+    if QtWidgets.QApplication.instance() is None:
+        return
+    for widget in QtWidgets.QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    gc.collect()
