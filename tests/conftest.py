@@ -50,9 +50,10 @@ def _catch_qt_leaks(request):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Every widget the tests left (hidden windows, pyqtgraph's parentless menus) deleted and
-    its garbage collected while the QApplication is whole: left to the interpreter's exit,
-    they were destroyed in no set order after it (a segfault after the summary line)."""
+    """Every widget the tests left (figures built for a test, pyqtgraph's parentless menus)
+    deleted and its garbage collected while the QApplication is whole, the plots before the
+    menus their view boxes hold: left to the interpreter's exit they were destroyed in no set
+    order, a menu before its plot (a segfault after the summary line)."""
     import sys
 
     if "PySide6.QtWidgets" not in sys.modules:
@@ -61,8 +62,11 @@ def pytest_sessionfinish(session, exitstatus):
 
     if QtWidgets.QApplication.instance() is None:
         return
-    for widget in QtWidgets.QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    left = QtWidgets.QApplication.topLevelWidgets()
+    for menus in (False, True):
+        for widget in left:
+            if isinstance(widget, QtWidgets.QMenu) == menus:
+                widget.close()
+                widget.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
     gc.collect()
