@@ -121,3 +121,10 @@ def current_place(session: Session) -> tuple[int, int, int]:
     if session.phase in (Phase.LOSS, Phase.UPDATE):
         return session.net.layers - 1, 0, session.T
     return 0, 0, 1
+
+
+def layer_choices(layers: int, directions: int) -> list[tuple[str, tuple[int, int]]]:
+    """("layer 2 reverse", (1, 1)) for every (layer, direction), in step order: what a
+    chooser of a layer offers."""
+    return [(f"layer {layer + 1}" + (f" {DIRECTION_NAMES[d]}" if directions > 1 else ""), (layer, d))
+            for layer in range(layers) for d in range(directions)]

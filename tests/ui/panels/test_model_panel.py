@@ -210,7 +210,8 @@ def test_a_deep_bidirectional_network_from_the_fields_steps_every_layer(make_win
     assert session.net.params["W1_l1_reverse"].shape == (2 * D, D)
     assert session.steps_per_iteration == 2 * (2 * 2 * session.T) + 2
     assert f"W2 [2D, C] = [{2 * D}, {session.config.n_classes}]" in panel.shapes.text()
-    assert f"W1 [2D, D] = [{2 * D}, {D}]" in panel.shapes.text()
+    assert f"layers 2..2: W1 [2D, D] = [{2 * D}, {D}]" in panel.shapes.text()
+    assert "4 cells, each its own weights" in panel.shapes.text()
     set_editor(panel.editors["bidirectional"], False)
     assert session.config.bidirectional is False and session.net.directions == 1
 

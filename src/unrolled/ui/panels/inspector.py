@@ -13,8 +13,7 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from ...session.inspector_data import Inspection, Line, Quantity, inspect_step
-from ...session.inspector_layer import current_place
-from ...session.step_order import DIRECTION_NAMES
+from ...session.inspector_layer import current_place, layer_choices
 from ...session.stepper import Phase, Session
 
 SMALL = 8  # vectors of at most this many entries are written out; longer ones as norm and range
@@ -62,12 +61,6 @@ def format_inspection(ins: Inspection) -> str:
     heading = "<h4 style='margin:6px 0 2px 0'>{}</h4>"
     return (f"{head}{heading.format('Forward at t')}{forward}"
             f"<a name='backward'></a>{heading.format('Backward at t')}{backward}")
-
-
-def layer_names(layers: int, directions: int) -> list[tuple[str, tuple[int, int]]]:
-    """("layer 2 reverse", (1, 1)) for every (layer, direction), in step order."""
-    return [(f"layer {layer + 1}" + (f" {DIRECTION_NAMES[d]}" if directions > 1 else ""), (layer, d))
-            for layer in range(layers) for d in range(directions)]
 
 
 class InspectorPanel(QtWidgets.QWidget):
@@ -142,7 +135,7 @@ class InspectorPanel(QtWidgets.QWidget):
 
     def _sync_layer_choice(self, layer: int, direction: int) -> None:
         net = self.session.net
-        names = layer_names(net.layers, net.directions)
+        names = layer_choices(net.layers, net.directions)
         self.layer.blockSignals(True)
         if self.layer.count() != len(names) or self.layer.itemText(self.layer.count() - 1) != names[-1][0]:
             self.layer.clear()

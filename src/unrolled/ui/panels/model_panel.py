@@ -49,28 +49,26 @@ def shapes_text(config: Config) -> str:
             rows.append("   ".join(f"{name} [{numbers(name)}]" for name in group))
     dirs = 2 if config.bidirectional else 1
     if config.layers > 1 or dirs > 1:
-        rows.append(_depth_row(config, cell.param_shapes(dirs * D, D), dirs))
+        rows += _depth_rows(config, cell.param_shapes(dirs * D, D), dirs)
     y = f"Y [{B}, {T}, {C}]" if config.mode == "many-to-many" else f"Y [{B}, {C}]"
     readout = f"W2 [D, C] = [{D}, {C}]" if dirs == 1 else f"W2 [2D, C] = [{2 * D}, {C}]"
     rows += [readout, f"b2 [C] = [{C}]", y]
     return "<br>".join(rows)
 
 
-def _depth_row(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: int) -> str:
-    """What the layers above the first and the second direction add, in one line: each has
-    its own weights, the shapes above; a layer l > 1 reads layer l - 1's output, so its W
-    are [dirs·D, D]."""
+def _depth_rows(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: int) -> list[str]:
+    """What the layers above the first and the second direction add, in short lines (the
+    panel fits a narrow dock): every cell has weights of its own, of the shapes above but
+    for a layer l > 1, which reads layer l - 1's output, so its W are [dirs·D, D]."""
     L = config.layers
-    copies = L * dirs - 1
-    parts = []
+    rows = [f"{L * dirs} cells, each its own weights"]
     if dirs > 1:
-        parts.append("a reverse direction in every layer")
+        rows.append("reverse: as forward")
     if L > 1:
         width = "2D" if dirs > 1 else "D"
         first_w = next(name for name in upper_shapes if name.startswith("W"))
-        parts.append(f"layers 2..{L} read [{width}]: {first_w} [{width}, D] = "
-                     f"[{', '.join(str(n) for n in upper_shapes[first_w])}]")
-    return f"+ {copies} more cell{'s' if copies > 1 else ''} of their own weights: " + "; ".join(parts)
+        rows.append(f"layers 2..{L}: {first_w} [{width}, D] = [{', '.join(str(n) for n in upper_shapes[first_w])}]")
+    return rows
 
 
 def _choice_title(name: str, choice: str) -> str:
