@@ -227,24 +227,9 @@ class Config:
         """Each field on its own: its type, its range or its choices."""
         problems = {}
         for name, spec in FIELDS.items():
-            value = getattr(self, name)
-            if spec.text:
-                if not isinstance(value, str):
-                    problems[name] = f"got {quoted(value)}, expected text"
-            elif spec.flag:
-                if not isinstance(value, bool):
-                    problems[name] = f"got {quoted(value)}, expected true or false"
-            elif spec.choices is not None:
-                if value not in spec.choices:
-                    problems[name] = f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
-            elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems[name] = f"got {quoted(value)}, expected a number"
-            elif not math.isfinite(value):
-                problems[name] = f"got {quoted(value)}, expected a finite number"
-            elif name in INTEGER_FIELDS and int(value) != value:
-                problems[name] = f"got {quoted(value)}, expected a whole number"
-            elif not spec.minimum <= value <= spec.maximum:
-                problems[name] = f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
+            problem = _value_problem(name, spec, getattr(self, name))
+            if problem:
+                problems[name] = problem
         if not isinstance(self.notes, str):
             problems["notes"] = f"got {quoted(self.notes)}, expected text"
         return problems
@@ -289,3 +274,22 @@ class Config:
                 name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data
             })
         return config.validated()
+
+
+def _value_problem(name: str, spec: FieldSpec, value) -> str | None:
+    """What is wrong with one field's value on its own, or None."""
+    if spec.text:
+        return None if isinstance(value, str) else f"got {quoted(value)}, expected text"
+    if spec.flag:
+        return None if isinstance(value, bool) else f"got {quoted(value)}, expected true or false"
+    if spec.choices is not None:
+        return None if value in spec.choices else f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"got {quoted(value)}, expected a number"
+    if not math.isfinite(value):
+        return f"got {quoted(value)}, expected a finite number"
+    if name in INTEGER_FIELDS and int(value) != value:
+        return f"got {quoted(value)}, expected a whole number"
+    if not spec.minimum <= value <= spec.maximum:
+        return f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
+    return None
