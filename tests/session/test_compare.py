@@ -216,3 +216,13 @@ def test_one_direction_against_two_and_the_deeper_network_as_a():
     assert len(deep_a.a.history) == len(deep_a.b.history) == 1
     deep_a.show_gradients()
     assert all(s.bwd.complete for s in deep_a.sessions)
+
+
+def test_no_loss_term_at_t_T_is_said_not_called_an_overflow():
+    """look-ahead has no target at its last two steps: dL_T/dh_t is 0 everywhere, and the
+    ratio 0 / 0 is no overflow."""
+    c = Comparison(get_preset("bidirectional-tagging").config, {"bidirectional": False})
+    c.advance(c.steps_to("iteration") - 1)
+    text = c.summary()
+    assert "overflow" not in text
+    assert text.count("no gradient of the last step's loss at t = T to compare with") == 2

@@ -129,6 +129,21 @@ def follower_position(position: int, leader_pass: int, follower_pass: int) -> in
     return 2 * M + 2
 
 
+def _ratio_said(name: str, s: Session) -> tuple[str, float | None]:
+    """What the summary says of one network's gradient ratio, and the ratio when it is one
+    to compare (not after an overflow, nor 0 / 0 where the last step has no loss term)."""
+    ratio = s.gradient_ratio()
+    overflow = s.nonfinite_from()
+    if overflow is not None:
+        return f"{name}: the {overflow[0]} pass overflows from t = {overflow[1]}", None
+    if ratio is None:
+        return f"{name}: ratio after the backward pass", None
+    curve = s.gradient_curve()
+    if not np.isfinite(ratio) and curve is not None and curve[-1] == 0:  # no loss term at t = T (look-ahead)
+        return f"{name}: no gradient of the last step's loss at t = T to compare with", None
+    return f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}", ratio
+
+
 class Comparison:
     def __init__(self, config: Config, changes: dict | None = None):
         changes = default_changes(config) if changes is None else dict(changes)
@@ -289,17 +304,9 @@ class Comparison:
         parts = []
         ratios = []
         for label, model, s in zip("AB", self.names, self.sessions):
-            ratio = s.gradient_ratio()
+            said, ratio = _ratio_said(f"{label} ({model})", s)
+            parts.append(said)
             ratios.append(ratio)
-            name = f"{label} ({model})"
-            overflow = s.nonfinite_from()
-            if overflow is not None:
-                ratios[-1] = None
-                parts.append(f"{name}: the {overflow[0]} pass overflows from t = {overflow[1]}")
-            elif ratio is None:
-                parts.append(f"{name}: ratio after the backward pass")
-            else:
-                parts.append(f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}")
         a, b = ratios
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
             parts.append(f"relative to t = T, B keeps {times_as_much(b / a)} gradient at t = 1")
