@@ -124,3 +124,24 @@ def test_a_place_the_network_does_not_have_is_refused(layer, direction, words):
         inspect_step(Session(DEEP), 1, 0, layer, direction)
     with pytest.raises(ValueError, match="direction: got 1, expected forward"):
         inspect_step(Session(Config()), 1, 0, 0, 1)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("mode, truncation", [("many-to-many", 0), ("many-to-one", 0), ("many-to-many", 2)])
+def test_every_place_of_every_step_can_be_inspected_and_its_paths_add_up(cell, mode, truncation):
+    config = Config(task="toxic-word" if mode == "many-to-one" else "pos-tagging", cell=cell, timesteps=3,
+                    n_hidden=2, layers=2, bidirectional=True, truncation=truncation).resolved()
+    session = Session(config)
+    for _ in range(session.steps_per_iteration):
+        session.step()
+        ins = inspect_step(session)  # the place just computed has its lines
+        if session.phase.value == "forward":
+            assert ins.forward and not ins.backward
+        elif session.phase.value == "backward":
+            assert ins.backward
+        for layer, direction, t in cells(session):
+            for line in inspect_step(session, t, 0, layer, direction).backward:
+                if line.title == "two paths into h_t":
+                    path, later, total = (quantity.values for quantity in line.quantities)
+                    np.testing.assert_allclose(path + later, total, rtol=1e-12, atol=1e-15)
+                assert all(np.all(np.isfinite(quantity.values)) for quantity in line.quantities)
