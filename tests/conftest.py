@@ -1,3 +1,4 @@
+import gc
 import os
 import tempfile
 
@@ -27,10 +28,45 @@ def _catch_qt_leaks(request):
     request.getfixturevalue("qapp")
     make_application()  # pyqtgraph options
     before = set(QtWidgets.QApplication.topLevelWidgets())
-    yield
-    QtWidgets.QApplication.processEvents()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
-    leaked = [w for w in QtWidgets.QApplication.topLevelWidgets() if w not in before and w.isVisible()]
-    for w in leaked:
-        w.close()
-    assert not leaked, f"top-level widgets left open: {leaked}"
+    # No garbage collection while the test and pytest-qt's event processing after it run: a
+    # window a test made and no longer holds (`make_window()` not kept in a variable) lives on
+    # in reference cycles, still shown and painting; a collection triggered by an allocation
+    # inside its paint would delete it under the painter (a segfault in the next QPainter call).
+    # Its garbage is collected below, once pytest-qt has closed and deleted the test's widgets.
+    gc.disable()
+    try:
+        yield
+        QtWidgets.QApplication.processEvents()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        leaked = [w for w in QtWidgets.QApplication.topLevelWidgets() if w not in before and w.isVisible()]
+        for w in leaked:
+            w.close()
+            w.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        assert not leaked, f"top-level widgets left open: {leaked}"
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every widget the tests left (figures built for a test, pyqtgraph's parentless menus)
+    deleted and its garbage collected while the QApplication is whole, the plots before the
+    menus their view boxes hold: left to the interpreter's exit they were destroyed in no set
+    order, a menu before its plot (a segfault after the summary line)."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6 import QtCore, QtWidgets
+
+    if QtWidgets.QApplication.instance() is None:
+        return
+    left = QtWidgets.QApplication.topLevelWidgets()
+    for menus in (False, True):
+        for widget in left:
+            if isinstance(widget, QtWidgets.QMenu) == menus:
+                widget.close()
+                widget.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+    gc.collect()

@@ -43,9 +43,7 @@ def view(model, X=None, Y=None, **options):
     quiet_qt_noise()
     app = make_application()
     window = MainWindow(session)
-    own = session.own_model
-    if own is not None and own.notes:
-        window.statusBar().showMessage(own.notes)
+    window.files.announce_model()
     window.show_on_screen()
     if not _event_loop_runs():
         app.exec()

@@ -147,3 +147,82 @@ def test_two_deep_bidirectional_networks_step_show_gradients_and_train_in_lockst
     assert all(s.position == s.steps_per_iteration - 1 and s.bwd.complete for s in c.sessions)
     c.train_iteration()
     assert len(c.a.history) == len(c.b.history) == 1 and not c.stopped
+
+
+def _walk(c, steps):
+    """(A's place, B's place, A's position, B's position) after each of `steps` steps."""
+    seen = []
+    for _ in range(steps):
+        c.step()
+        assert c.in_lockstep
+        seen.append((c.a.place, c.b.place, c.a.position, c.b.position))
+    return seen
+
+
+def test_one_layer_against_four_follows_by_phase_and_t_and_retraces_exactly():
+    T = 5
+    c = Comparison(TOXIC.replace(timesteps=T), {"layers": 4})
+    assert c.leader is c.b and c.steps_to("iteration") == 2 * 4 * T + 2
+    assert c.names == ("RNN, 1 layer", "RNN, 4 layers")
+    seen = _walk(c, 2 * 4 * T + 2)
+    forward, rest = seen[: 4 * T], seen[4 * T:]
+    for a, b, _, _ in forward[:T]:  # layer 1's forward direction: the same t in both
+        assert (a.layer, a.t) == (0, b.t) and b.layer == 0
+    for a, b, a_position, _ in forward[T:]:  # A's forward pass is done; it waits at t = T
+        assert a_position == T and a.t == T and b.layer > 0
+    loss, backward, update = rest[0], rest[1:-1], rest[-1]
+    assert loss[0].phase.value == loss[1].phase.value == "loss"
+    for a, b, _, _ in backward[:T]:  # A's only layer and B's top layer: the same t, from T down
+        assert a.phase.value == b.phase.value == "backward" and a.t == b.t and b.layer == 3
+    for _, b, a_position, _ in backward[T:]:
+        assert a_position == 2 * T + 1 and b.layer < 3
+    assert update[0].phase.value == update[1].phase.value == "update"
+    assert len(c.a.history) == len(c.b.history) == 1
+    seen += _walk(c, 3)  # into the next iteration together
+    assert (c.a.position, c.b.position, c.a.iteration, c.b.iteration) == (3, 3, 1, 1)
+    for expected in reversed(seen[:-1]):  # Left retraces every position, across the update too
+        c.step_back()
+        assert c.in_lockstep and (c.a.place, c.b.place, c.a.position, c.b.position) == expected
+    c.step_back()
+    assert c.a.position == c.b.position == 0 and not c.a.history and not c.b.history
+
+
+def test_a_comparison_of_depths_computes_what_each_network_computes_alone():
+    from unrolled.session.stepper import Session
+
+    config = TOXIC.replace(timesteps=6)
+    c = Comparison(config, {"layers": 4})
+    c.advance(c.steps_to("iteration") - 1)
+    for s in c.sessions:
+        alone = Session(s.config)
+        alone.advance(alone.steps_per_iteration - 1)
+        assert s.loss == alone.loss
+        for name, grad in alone.bwd.grads.items():
+            np.testing.assert_array_equal(s.bwd.grads[name], grad)
+
+
+def test_one_direction_against_two_and_the_deeper_network_as_a():
+    T = 4
+    c = Comparison(TOXIC.replace(timesteps=T), {"bidirectional": True})
+    assert c.leader is c.b and c.names == ("RNN, one direction", "RNN, bidirectional")
+    seen = _walk(c, 2 * T)
+    assert [a.t for a, *_ in seen] == [1, 2, 3, 4, 4, 4, 4, 4]
+    assert [(b.direction, b.t) for _, b, *_ in seen] == [(0, 1), (0, 2), (0, 3), (0, 4), (1, 4), (1, 3), (1, 2), (1, 1)]
+    deep_a = Comparison(TOXIC.replace(timesteps=T, layers=2), {"layers": 1})
+    assert deep_a.leader is deep_a.a and deep_a.steps_to("phase") == 2 * T
+    deep_a.advance(2 * T + 1)
+    assert deep_a.b.phase.value == "loss" and deep_a.a.phase.value == "loss" and deep_a.in_lockstep
+    deep_a.train_iteration()
+    assert len(deep_a.a.history) == len(deep_a.b.history) == 1
+    deep_a.show_gradients()
+    assert all(s.bwd.complete for s in deep_a.sessions)
+
+
+def test_no_loss_term_at_t_T_is_said_not_called_an_overflow():
+    """look-ahead has no target at its last two steps: dL_T/dh_t is 0 everywhere, and the
+    ratio 0 / 0 is no overflow."""
+    c = Comparison(get_preset("bidirectional-tagging").config, {"bidirectional": False})
+    c.advance(c.steps_to("iteration") - 1)
+    text = c.summary()
+    assert "overflow" not in text
+    assert text.count("no gradient of the last step's loss at t = T to compare with") == 2

@@ -129,7 +129,7 @@ def test_a_lesson_file(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(LessonError, match=r"lesson mine: .* is not valid JSON"):
         load_lesson_file(path)
-    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are rnn-part-2"):
+    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are depth-and-direction, rnn-part"):
         get_lesson("nope")
 
 
@@ -347,3 +347,72 @@ def test_the_cell_path_stop_keeps_the_cells_gradient_within_a_decade():
     dc = np.asarray(session.bwd.dc_norm, dtype=float)
     assert dc.shape == (session.T,) and dc.max() / dc.min() < 10  # "keeps its order of magnitude"
     assert "order of magnitude all the way back to t = 1" in stop.text
+
+
+@pytest.mark.parametrize("place, expected", [
+    ("after the forward pass", (0, 16)), ("after the loss", (0, 17)), ("forward at t = 3", (0, 3)),
+    ("backward at t = 4", (0, 30)), ("backward at t = 1", (0, 33)), ("after the update", (0, 34)),
+])
+def test_places_of_a_stack_count_its_cells(place, expected):
+    """4 timesteps, 2 layers, 2 directions: 16 cells a pass; t = k is layer 1 forward's."""
+    assert parse_place(place, 4, per_pass=16) == expected
+
+
+def test_a_deep_stop_lands_at_its_place_and_says_where_in_which_layer():
+    lesson = lesson_from_data({"format": "unrolled-lesson", "title": "T", "stops": [
+        {"title": "A", "text": "x", "model": {"preset": "deep-vanishing", "timesteps": 5, "bidirectional": True},
+         "at": "forward at t = 3", "until": "backward at t = 2"}]}, "mine")
+    stop = lesson.stops[0]
+    assert stop.steps_per_iteration == 2 * 4 * 2 * 5 + 2 and (stop.at, stop.until) == (3, 80)
+    at, end = build_stop(stop), build_stop(stop, end=True)
+    assert at.place[1:] == (0, 0, 3) and end.place[1:] == (0, 0, 2) and end.phase is Phase.BACKWARD
+    assert describe_place(at) == "in the forward pass at layer 1 forward, t = 3"
+    end.advance(1)
+    assert describe_place(end) == "after the backward pass"
+
+
+def _numbers(session):
+    """(layer, direction) -> (T,) ||dL/dh_t||."""
+    return session.layer_gradient_norms()
+
+
+def test_the_depth_lesson_says_its_numbers():
+    from unrolled.session.theory import compute_theory, snapshot
+
+    stops = get_lesson("depth-and-direction").stops
+    first = build_stop(stops[0])
+    assert (first.config.layers, first.order.steps_per_pass) == (4, 120) and first.position == 120
+    assert "4 × 30 = 120 steps" in stops[0].text
+    deep = build_stop(stops[1])
+    norms = _numbers(deep)
+    top = norms[(3, 0)]
+    assert f"{top[-1]:.2f}" == "0.77" and f"{top[0]:.2g}" == "5.6e-06"
+    assert "from 0.77 at t = 30 to 5.6 · 10⁻⁶" in stops[1].text
+    at_T = [f"{norms[(layer, 0)][-1]:.2f}" for layer in (3, 2, 1, 0)]
+    assert at_T == ["0.77", "0.47", "0.40", "0.34"]
+    assert "0.77 in layer 4, 0.47 in layer 3, 0.40 in layer 2 and 0.34 in layer 1" in stops[1].text
+    theory = [compute_theory(*snapshot(deep.net, deep.X, "tanh"), layer=(layer, 0)) for layer in range(4)]
+    assert all(f"{r.spectra[0].spectral_radius:.2f}" == "0.80" for r in theory)
+    assert f"{10 ** theory[0].log10_bound[0]:.2g}" == "0.0015" and "0.8²⁹ ≈ 1.5 · 10⁻³" in stops[2].text
+    assert f"{10 ** theory[0].log10_product[0]:.2g}" == "0.00013" and "1.3 · 10⁻⁴ in layer 1" in stops[2].text
+    assert f"{10 ** theory[3].log10_product[0]:.2g}" == "2.1e-05" and "2.1 · 10⁻⁵ in layer 4" in stops[2].text
+    assert all(np.all(r.log10_product <= r.log10_bound + 1e-12) for r in theory)  # under the bound
+
+
+def test_the_depth_lessons_comparisons_say_their_numbers():
+    from unrolled.session.lessons import run_demonstration
+
+    stops = get_lesson("depth-and-direction").stops
+    comparison, _ = build_comparison(stops[3])
+    a, b = comparison.sessions
+    assert (a.steps_per_iteration, b.steps_per_iteration) == (242, 62)
+    assert "242 steps an iteration, B 62" in stops[3].text
+    assert f"{a.gradient_ratio():.3g}" == "7.29e-06" and f"{b.gradient_ratio():.3g}" == "4.94e-05"
+    assert "relative to t = T, B keeps 6.8 times more gradient at t = 1" in comparison.summary()
+    assert "B keeps 6.8 times more" in stops[3].text
+    ahead, _ = build_comparison(stops[4])
+    assert ahead.a.config.bidirectional and not ahead.b.config.bidirectional
+    run_demonstration(ahead)  # the handout's run of "press T"
+    a_loss, b_loss = (s.history[-1].loss for s in ahead.sessions)
+    assert a_loss < 0.01 and abs(b_loss - np.log(4)) < 0.01
+    assert "A's loss falls below 0.01, B's stays at ln 4 ≈ 1.39" in stops[4].text

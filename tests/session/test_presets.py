@@ -99,7 +99,9 @@ def _one_layer_configs():
 
     configs = [(p.name, p.config) for p in list_presets()]
     configs += [(f"{lesson.name}:{n}", stop.config) for lesson in list_lessons() for n, stop in enumerate(lesson.stops)]
-    return [(name, config) for name, config in configs if name not in ("deep-vanishing", "bidirectional-tagging")]
+    deep = ("deep-vanishing", "bidirectional-tagging")  # and the lesson built on them
+    return [(name, config) for name, config in configs
+            if name not in deep and not name.startswith("depth-and-direction:")]
 
 
 @pytest.mark.parametrize("name,config", _one_layer_configs(), ids=[n for n, _ in _one_layer_configs()])

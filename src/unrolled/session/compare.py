@@ -1,5 +1,15 @@
 """Two networks side by side on the same input and seed, stepping and training in lockstep:
-an RNN against an LSTM, one cell at two values of rho, with and without clipping."""
+an RNN against an LSTM, one cell at two values of rho, with and without clipping, one layer
+against four, one direction against two.
+
+Networks of different depth or direction take different numbers of steps per pass (N = L *
+dirs * T, `step_order`). A step of the comparison is one step of the network with the
+longer pass, the leader; the other follows by phase: within a pass it takes its own next
+step beside the leader's while it has steps left in that pass, then waits at the pass's
+end, so both reach the loss together and the update together. Both passes start alike in
+both networks (the forward at layer 1's forward direction, t = 1; the backward at the top
+layer's last direction), so where the two start alike they go t by t together. Stepping
+back retraces the same positions exactly."""
 
 from __future__ import annotations
 
@@ -16,7 +26,7 @@ from .training import Diverged, Trainer
 
 # what B may change: everything else (task, sizes, seed) is shared, so the input is the same
 COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold", "truncation")
+              "clipping", "clip_threshold", "truncation", "layers", "bidirectional")
 
 
 def default_changes(config: Config) -> dict:
@@ -60,6 +70,10 @@ def setting(key: str, value) -> str:
         return "no clipping" if value == "none" else f"{value} clipping"
     if key == "truncation":
         return f"truncation k = {value}" if value else "full BPTT"
+    if key == "layers":
+        return f"{value} layer{'s' if value != 1 else ''}"
+    if key == "bidirectional":
+        return "bidirectional" if value else "one direction"
     shown = format(value, "g") if isinstance(value, float) else str(value)
     return f"{key.replace('_', ' ')} {shown}"
 
@@ -102,6 +116,34 @@ def describe_changes(changes: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
 
 
+def follower_position(position: int, leader_pass: int, follower_pass: int) -> int:
+    """The follower's position within its iteration when the leader, whose passes are
+    `leader_pass` steps long, is at `position` of its own; the follower's passes are
+    `follower_pass` <= `leader_pass` steps: in each pass min(steps the leader has taken in
+    it, follower_pass); the loss and the update together."""
+    N, M = leader_pass, follower_pass
+    if position <= N:
+        return min(position, M)
+    if position <= 2 * N + 1:  # the loss (N + 1), then the backward pass
+        return M + 1 + min(position - N - 1, M)
+    return 2 * M + 2
+
+
+def _ratio_said(name: str, s: Session) -> tuple[str, float | None]:
+    """What the summary says of one network's gradient ratio, and the ratio when it is one
+    to compare (not after an overflow, nor 0 / 0 where the last step has no loss term)."""
+    ratio = s.gradient_ratio()
+    overflow = s.nonfinite_from()
+    if overflow is not None:
+        return f"{name}: the {overflow[0]} pass overflows from t = {overflow[1]}", None
+    if ratio is None:
+        return f"{name}: ratio after the backward pass", None
+    curve = s.gradient_curve()
+    if not np.isfinite(ratio) and curve is not None and curve[-1] == 0:  # no loss term at t = T (look-ahead)
+        return f"{name}: no gradient of the last step's loss at t = T to compare with", None
+    return f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}", ratio
+
+
 class Comparison:
     def __init__(self, config: Config, changes: dict | None = None):
         changes = default_changes(config) if changes is None else dict(changes)
@@ -132,19 +174,51 @@ class Comparison:
 
     # -- lockstep ---------------------------------------------------------------------
     @property
+    def leader(self) -> Session:
+        """The network with the longer pass (A when they are as long): its steps are the
+        comparison's steps."""
+        return self.b if self.b.order.steps_per_pass > self.a.order.steps_per_pass else self.a
+
+    @property
+    def follower(self) -> Session:
+        return self.a if self.leader is self.b else self.b
+
+    def _followed(self) -> int:
+        """The follower's position within its iteration for the leader's position."""
+        return follower_position(self.leader.position, self.leader.order.steps_per_pass,
+                                 self.follower.order.steps_per_pass)
+
+    @property
     def in_lockstep(self) -> bool:
-        return (self.a.position, self.a.iteration) == (self.b.position, self.b.iteration)
+        leader, follower = self.leader, self.follower
+        return (follower.iteration, follower.position) == (leader.iteration, self._followed())
 
     @property
     def history(self):
         return self.a.history
 
     def steps_to(self, target: str) -> int:
-        return self.a.steps_to(target)
+        return self.leader.steps_to(target)
+
+    def _follow(self, iterations_begun: int) -> None:
+        """The follower to the leader's place, after the leader began `iterations_begun`
+        more iterations (fewer when negative): forward or back by the difference."""
+        follower = self.follower
+        n = follower.steps_per_iteration
+        behind = iterations_begun * n + self._followed() - follower.position
+        if behind > 0:
+            follower.advance(behind)
+        for _ in range(-behind):
+            if not follower.can_step_back:
+                break
+            follower.step_back()
 
     def advance(self, n: int) -> None:
-        for s in self.sessions:
-            s.advance(n)
+        """n steps of the leader; the follower goes with it (see the module's docstring)."""
+        leader = self.leader
+        begun = leader.iteration
+        leader.advance(n)
+        self._follow(leader.iteration - begun)
         self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
     def step(self) -> None:
@@ -157,8 +231,10 @@ class Comparison:
     def step_back(self) -> None:
         if not self.can_step_back:
             raise ValueError("step_back: nothing to undo")
-        for s in self.sessions:
-            s.step_back()
+        leader = self.leader
+        begun = leader.iteration
+        leader.step_back()
+        self._follow(leader.iteration - begun)
         self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
     def reset(self) -> None:
@@ -228,17 +304,9 @@ class Comparison:
         parts = []
         ratios = []
         for label, model, s in zip("AB", self.names, self.sessions):
-            ratio = s.gradient_ratio()
+            said, ratio = _ratio_said(f"{label} ({model})", s)
+            parts.append(said)
             ratios.append(ratio)
-            name = f"{label} ({model})"
-            overflow = s.nonfinite_from()
-            if overflow is not None:
-                ratios[-1] = None
-                parts.append(f"{name}: the {overflow[0]} pass overflows from t = {overflow[1]}")
-            elif ratio is None:
-                parts.append(f"{name}: ratio after the backward pass")
-            else:
-                parts.append(f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}")
         a, b = ratios
         if a and b and np.isfinite(a) and np.isfinite(b) and a > 0 and b > 0:
             parts.append(f"relative to t = T, B keeps {times_as_much(b / a)} gradient at t = 1")

@@ -240,24 +240,11 @@ class Config:
         problems = {}
         for name, spec in FIELDS.items():
             value = getattr(self, name)
-            if spec.text:
-                if not isinstance(value, str):
-                    problems[name] = f"got {quoted(value)}, expected text"
-            elif spec.flag:
-                if not isinstance(value, bool):
-                    problems[name] = f"got {quoted(value)}, expected true or false"
-            elif spec.choices is not None:
-                if value not in spec.choices:
-                    problems[name] = f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
-            elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems[name] = f"got {quoted(value)}, expected a number"
-            elif not math.isfinite(value):
-                problems[name] = f"got {quoted(value)}, expected a finite number"
-            elif name in INTEGER_FIELDS and int(value) != value:
-                problems[name] = f"got {quoted(value)}, expected a whole number"
-            elif not spec.minimum <= value <= spec.maximum and not (
-                    self.weights and name in WEIGHTS_FIELDS and value >= spec.minimum):  # the file's own sizes
-                problems[name] = f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
+            if (self.weights and name in WEIGHTS_FIELDS and type(value) is int and value >= spec.minimum):
+                continue  # the weights file's own sizes, which may exceed the form's range
+            problem = _value_problem(name, spec, value)
+            if problem:
+                problems[name] = problem
         for name in ("notes", "weights", "data"):
             if not isinstance(getattr(self, name), str):
                 problems[name] = f"got {quoted(getattr(self, name))}, expected text"
@@ -312,3 +299,22 @@ class Config:
                 name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data
             })
         return config.validated()
+
+
+def _value_problem(name: str, spec: FieldSpec, value) -> str | None:
+    """What is wrong with one field's value on its own, or None."""
+    if spec.text:
+        return None if isinstance(value, str) else f"got {quoted(value)}, expected text"
+    if spec.flag:
+        return None if isinstance(value, bool) else f"got {quoted(value)}, expected true or false"
+    if spec.choices is not None:
+        return None if value in spec.choices else f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"got {quoted(value)}, expected a number"
+    if not math.isfinite(value):
+        return f"got {quoted(value)}, expected a finite number"
+    if name in INTEGER_FIELDS and int(value) != value:
+        return f"got {quoted(value)}, expected a whole number"
+    if not spec.minimum <= value <= spec.maximum:
+        return f"got {quoted(value)}, expected {spec.minimum:g} to {spec.maximum:g}"
+    return None

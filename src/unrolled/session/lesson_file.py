@@ -29,7 +29,10 @@ Each stop's fields (only `title`, `text` and, on the first stop, `model` are req
 - `at`: where the stop lands, counted in the iteration after the training: "start",
   "forward at t = k", "after the forward pass", "after the loss", "backward at t = k",
   "after the backward pass", "after the update", a number of steps, or "after N training
-  iterations" (the same as `"train": N, "at": "start"`).
+  iterations" (the same as `"train": N, "at": "start"`). In a stacked or bidirectional
+  network "forward at t = k" and "backward at t = k" are layer 1's forward direction at t
+  (the first cells the forward pass computes, the last the backward pass reaches), and a
+  number of steps counts cells (`step_order`).
 - `until`: how far PageDown steps before it moves on to the next stop (same places;
   default: `at`, so PageDown goes straight on).
 - `panels`: which side panels are open: any of "model", "training", "theory" (default:
@@ -61,6 +64,7 @@ from .config import Config, ConfigError
 from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
+from .step_order import order_of
 from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
@@ -95,7 +99,7 @@ class Stop:
 
     @property
     def steps_per_iteration(self) -> int:
-        return 2 * self.config.timesteps + 2
+        return order_of(self.config).steps_per_iteration
 
     def clock(self, end: bool = False) -> int:
         """Steps from the very start (iteration 0, nothing computed) to the stop's landing
@@ -131,9 +135,11 @@ _AT_T = re.compile(r"^(forward|backward) at t ?= ?(\d+)$")
 _TRAINED = re.compile(r"^after (\d+) training iterations?$")
 
 
-def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
+def parse_place(place, T: int, clamp: bool = False, per_pass: int | None = None) -> tuple[int, int]:
     """(training iterations, steps into the next iteration) for a place; ValueError says
-    what is expected. clamp: a t beyond T means T (a place measured on a shorter sentence)."""
+    what is expected. clamp: a t beyond T means T (a place measured on a shorter sentence).
+    per_pass: the steps of one pass, L * dirs * T for a stack (default T, one layer)."""
+    N = T if per_pass is None else per_pass
     if isinstance(place, int) and not isinstance(place, bool):
         if not 0 <= place <= MAX_STEPS:
             raise ValueError(f"got {place}, expected a number of steps from 0 to {MAX_STEPS}")
@@ -141,8 +147,8 @@ def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
     if not isinstance(place, str):
         raise ValueError(f"got {quoted(place)}, expected one of {', '.join(PLACES)}")
     words = " ".join(place.lower().split())
-    fixed = {"start": 0, "after the forward pass": T, "after the loss": T + 1,
-             "after the backward pass": 2 * T + 1, "after the update": 2 * T + 2}
+    fixed = {"start": 0, "after the forward pass": N, "after the loss": N + 1,
+             "after the backward pass": 2 * N + 1, "after the update": 2 * N + 2}
     if words in fixed:
         return 0, fixed[words]
     match = _AT_T.match(words)
@@ -151,7 +157,7 @@ def parse_place(place, T: int, clamp: bool = False) -> tuple[int, int]:
         t = min(t, T) if clamp else t
         if not 1 <= t <= T:
             raise ValueError(f"got {quoted(place)}, but t runs from 1 to T = {T}")
-        return 0, t if match.group(1) == "forward" else 2 * T + 2 - t
+        return 0, t if match.group(1) == "forward" else 2 * N + 2 - t  # layer 1 forward: first in, last back
     match = _TRAINED.match(words)
     if match:
         digits = match.group(1).lstrip("0") or "0"
@@ -240,27 +246,29 @@ def _stop_places(data: dict, config: Config, title: str | None) -> tuple[int, in
         train = data.get("train", 0)
         if isinstance(train, bool) or not isinstance(train, int) or not 0 <= train <= MAX_TRAIN:
             raise ValueError(f"got {quoted(train)}, expected a whole number from 0 to {MAX_TRAIN}")
-    steps_per_iteration = 2 * config.timesteps + 2
+    order = order_of(config)
+    steps_per_iteration = order.steps_per_iteration
     with _field("at", title):
-        trained, at = parse_place(data.get("at", "start"), config.timesteps)
+        trained, at = parse_place(data.get("at", "start"), config.timesteps, per_pass=order.steps_per_pass)
         if trained and "train" in data:
             raise ValueError('"after N training iterations" and "train" both say how long to train: give one')
         train += trained
         _check_total(train, at, steps_per_iteration)
     with _field("until", title):
-        until = _until(data, config.timesteps, train, at)
+        until = _until(data, config, train, at)
         _check_total(train, until, steps_per_iteration)
     return train, at, until
 
 
-def _until(data: dict, T: int, train: int, at: int) -> int:
+def _until(data: dict, config: Config, train: int, at: int) -> int:
     """Steps from the start of the iteration after `train` to the stop's `until` place."""
-    trained_until, until = parse_place(data.get("until", at), T)
+    order = order_of(config)
+    trained_until, until = parse_place(data.get("until", at), config.timesteps, per_pass=order.steps_per_pass)
     if trained_until:  # "after N training iterations": N in all, stepped on from the stop's place
         if trained_until < train or (trained_until == train and at > 0):
             raise ValueError(f"got {quoted(data['until'])}, which comes before the stop's place (at: "
                              f"after {train} training iterations{' and ' + str(at) + ' steps' if at else ''})")
-        return (trained_until - train) * (2 * T + 2)
+        return (trained_until - train) * order.steps_per_iteration
     if until < at:
         raise ValueError(f"got {quoted(data['until'])}, which comes before the stop's place (at)")
     return until

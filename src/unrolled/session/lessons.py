@@ -31,6 +31,7 @@ from .lesson_file import (
     parse_place,
     stop_iterations,
 )
+from .step_order import DIRECTION_NAMES, order_of
 from .stepper import Session
 from .training import Cancelled, Diverged, Progress, ProgressReport, Trainer, TrainingStep
 
@@ -69,19 +70,28 @@ __all__ = [
 
 def describe_place(session: Session) -> str:
     """Where a session is, in a lecture's words: "after the forward pass (t = 4)"."""
-    phase, T, t = session.phase.value, session.T, session.t
+    phase, position, N = session.phase.value, session.position, session.order.steps_per_pass
     if phase == "ready":
         place = "at the start of the iteration"
     elif phase == "forward":
-        place = "after the forward pass" if t == T else f"in the forward pass at t = {t}"
+        place = "after the forward pass" if position == N else f"in the forward pass at {_cell(session)}"
     elif phase == "loss":
         place = "after the loss"
     elif phase == "backward":
-        place = "after the backward pass" if t == 1 else f"in the backward pass at t = {t}"
+        place = "after the backward pass" if position == 2 * N + 1 else f"in the backward pass at {_cell(session)}"
     else:
         place = "after the update"
     trained = f", after {session.iteration} training iterations" if session.iteration else ""
     return place + trained
+
+
+def _cell(session: Session) -> str:
+    """ "t = 3"; in a stacked or bidirectional network "layer 2 reverse, t = 3"."""
+    place, config = session.place, session.config
+    if place.layer is None or place.direction is None or (config.layers == 1 and not config.bidirectional):
+        return f"t = {place.t}"
+    direction = f" {DIRECTION_NAMES[place.direction]}" if config.bidirectional else ""
+    return f"layer {place.layer + 1}{direction}, t = {place.t}"
 
 
 def stop_clock(stop: Stop, session: Session, end: bool = False) -> int:
@@ -90,7 +100,7 @@ def stop_clock(stop: Stop, session: Session, end: bool = False) -> int:
     `session_clock`."""
     if stop.config.timesteps == session.T:
         return stop.clock(end)
-    place = parse_place(stop.places[1 if end else 0], session.T, clamp=True)[1]
+    place = parse_place(stop.places[1 if end else 0], session.T, clamp=True, per_pass=session.order.steps_per_pass)[1]
     return stop.train * session.steps_per_iteration + place
 
 
@@ -100,9 +110,9 @@ def with_sentence(stop: Stop, sentence: str) -> Stop:
     no such sentence."""
     config = stop.config.replace(input=sentence).validated()
     config = Session(config).config  # T and B follow the sentence
-    T = config.timesteps
-    at = parse_place(stop.places[0], T, clamp=True)[1]
-    until = max(at, parse_place(stop.places[1], T, clamp=True)[1])
+    T, per_pass = config.timesteps, order_of(config).steps_per_pass
+    at = parse_place(stop.places[0], T, clamp=True, per_pass=per_pass)[1]
+    until = max(at, parse_place(stop.places[1], T, clamp=True, per_pass=per_pass)[1])
     return dataclasses.replace(stop, config=config, at=at, until=until)
 
 
@@ -115,8 +125,9 @@ def session_clock(session: Session) -> int:
 # -- going to a stop --------------------------------------------------------------------
 def stop_work(stop: Stop, end: bool = False, networks: int = 1) -> int:
     """Units of work (ProgressReport's: one timestep of a pass, or one step) to set the stop
-    up: every training iteration's 2T timesteps per network, then the steps to its place."""
-    return stop.train * 2 * stop.config.timesteps * networks + (stop.until if end else stop.at)
+    up: every training iteration's 2N cells per network (N = L * dirs * T), then the steps to
+    its place."""
+    return stop.train * 2 * order_of(stop.config).steps_per_pass * networks + (stop.until if end else stop.at)
 
 
 def build_stop(stop: Stop, end: bool = False, lesson: str = "") -> Session:

@@ -35,33 +35,14 @@ def _from_json(data, source: str) -> Preset:
         raise ConfigError({"file": f"{source}: expected a JSON object"})
     if "config" not in data:  # a bare config
         return Preset(name=Path(source).stem, description="", config=Config.from_dict(data))
-    unknown = sorted(str(key) for key in set(data) - set(PRESET_FIELDS))
-    if unknown:
-        key = unknown[0]
-        near = difflib.get_close_matches(key, PRESET_FIELDS, n=1)
-        hint = f"did you mean {near[0]!r}?" if near else "a preset has " + ", ".join(PRESET_FIELDS)
-        raise ConfigError({cut(key): f"{source}: no such preset field; {hint}"})
-    if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
-        raise ConfigError({"file": f"{source}: format {quoted(data.get('format'))} is not {quoted(PRESET_FORMAT)}"})
+    _check_preset_keys(data, source)
     name, description = data.get("name", Path(source).stem), data.get("description", "")
     for key, value in (("name", name), ("description", description)):
         if not isinstance(value, str):
             raise ConfigError({key: f"{source}: got {quoted(value)}, expected text"})
-    steps = data.get("steps", 0)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
-        raise ConfigError({"steps": f"{source}: got {quoted(steps)}, expected a whole number from 0 to {MAX_STEPS}"})
-    iterations = data.get("export_iterations", 0)  # what `unrolled export` trains first
-    if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_STEPS:
-        raise ConfigError({"export_iterations": f"{source}: got {quoted(iterations)}, "
-                                                f"expected a whole number from 0 to {MAX_STEPS}"})
-    compare = data.get("compare", {})
-    if not isinstance(compare, dict):
-        raise ConfigError({"compare": f"{source}: got {quoted(compare)}, expected an object of settings for network B"})
-    unknown = sorted(set(compare) - set(COMPARABLE))
-    if unknown:
-        raise ConfigError({
-            "compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"
-        })
+    steps = _step_count(data, "steps", source)
+    iterations = _step_count(data, "export_iterations", source)  # what `unrolled export` trains first
+    compare = _compare_changes(data, source)
     config = Config.from_dict(data["config"])
     try:  # network B must be a valid network too, or the comparison fails only when opened
         config.replace(**compare).validated()
@@ -73,6 +54,39 @@ def _from_json(data, source: str) -> Preset:
             raise ConfigError({key: f"{source}: {problem}"})
     return Preset(name=name, description=description, config=config, steps=steps, compare=dict(compare),
                   export_iterations=iterations)
+
+
+def _check_preset_keys(data: dict, source: str) -> None:
+    """Only a preset's own fields, in this format."""
+    unknown = sorted(str(key) for key in set(data) - set(PRESET_FIELDS))
+    if unknown:
+        key = unknown[0]
+        near = difflib.get_close_matches(key, PRESET_FIELDS, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else "a preset has " + ", ".join(PRESET_FIELDS)
+        raise ConfigError({cut(key): f"{source}: no such preset field; {hint}"})
+    if data.get("format", PRESET_FORMAT) != PRESET_FORMAT:
+        raise ConfigError({"file": f"{source}: format {quoted(data.get('format'))} is not {quoted(PRESET_FORMAT)}"})
+
+
+def _step_count(data: dict, key: str, source: str) -> int:
+    """A whole number of steps or iterations, 0 when absent, at most MAX_STEPS."""
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEPS:
+        raise ConfigError({key: f"{source}: got {quoted(value)}, expected a whole number from 0 to {MAX_STEPS}"})
+    return value
+
+
+def _compare_changes(data: dict, source: str) -> dict:
+    """Network B's changes: an object of the settings a comparison may change."""
+    compare = data.get("compare", {})
+    if not isinstance(compare, dict):
+        raise ConfigError({"compare": f"{source}: got {quoted(compare)}, expected an object of settings for network B"})
+    unknown = sorted(set(compare) - set(COMPARABLE))
+    if unknown:
+        raise ConfigError({
+            "compare": f"{source}: network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}"
+        })
+    return compare
 
 
 def load_file(path: str | Path) -> Preset:

@@ -129,7 +129,7 @@ def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot,
         qtbot.mouseClick(heatmaps.viewport(), QtCore.Qt.MouseButton.LeftButton,
                          pos=heatmaps.mapFromScene(scene_point))
     assert chosen.args == [3]
-    assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == 3
+    assert window.docks.inspector.isVisible() and window.docks.inspector_panel.place == (0, 0, 3)
 
 
 def test_plot_titles_carry_their_formulas(make_window):
@@ -171,7 +171,7 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
             point = QtCore.QPoint(round(x), diagram.height() // 3)
             qtbot.mouseClick(diagram, QtCore.Qt.MouseButton.LeftButton, pos=point)
         assert chosen.args == [t]
-        assert window.docks.inspector.isVisible() and window.docks.inspector_panel.pinned == t
+        assert window.docks.inspector.isVisible() and window.docks.inspector_panel.place == (0, 0, t)
     assert diagram.timestep_at(1) is None  # beside the cells
 
 
@@ -267,3 +267,38 @@ def test_the_loss_plot_names_a_lone_loss_and_starts_its_axis_at_0(qapp):
         assert widget.single.toPlainText() == ""
     finally:
         widget.close()
+
+
+def test_the_inspector_of_a_deep_bidirectional_network_follows_the_place_and_chooses_a_layer(qtbot):
+    from unrolled.ui.panels.inspector import InspectorPanel
+
+    session = Session(Config(timesteps=4, n_hidden=3, layers=2, bidirectional=True))
+    panel = InspectorPanel(session)  # on its own: the window's refresh is the redraw throttle's, tested above
+    qtbot.addWidget(panel)
+    panel.show()
+    session.advance(4 + 4 + 2)  # layer 1 both ways, then layer 2 forward to t = 2
+    panel.refresh()
+    assert "layer 2 forward, t = 2 of T = 4" in panel.browser.toPlainText()
+    assert panel.layer.isVisible() and panel.layer.currentText() == "layer 2 forward"
+    assert [panel.layer.itemText(i) for i in range(panel.layer.count())] == [
+        "layer 1 forward", "layer 1 reverse", "layer 2 forward", "layer 2 reverse"]
+    text = panel.browser.toPlainText()
+    assert "input: layer 1's output at t: its forward h_t beside its reverse h_t" in text
+    assert "h_t^(1) W1_l1 + h_{t-1} U1_l1 + b1_l1" in text and "[1, 2D] [2D, D]" in text
+    panel.layer.setCurrentIndex(1)  # the chooser pins layer 1 reverse at the t shown
+    assert not panel.follow.isChecked() and panel.place == (0, 1, 2)
+    text = panel.browser.toPlainText()
+    assert "layer 1 reverse, t = 2 of T = 4" in text and "x_t W1_l0_reverse + h_{t+1} U1_l0_reverse" in text
+    h = session.fwd.layer_h[(0, 1)][0, 1]
+    assert "[" + ", ".join(f"{v:.3g}" for v in h) + "]" in text  # h_t of that layer, as the engine has it
+    panel.show_timestep(4, layer=1, direction=1)  # the reverse direction of layer 2 has not reached t = 4
+    assert panel.layer.currentText() == "layer 2 reverse" and "not computed yet" in panel.browser.toPlainText()
+    panel.follow.setChecked(True)
+    assert panel.place == (1, 0, 2)
+
+
+def test_the_layer_chooser_is_hidden_for_one_layer(window):
+    panel = window.docks.inspector_panel
+    window.docks.inspector.show()
+    panel.refresh()
+    assert not panel.layer.isVisible() and panel.layer.count() == 1

@@ -8,6 +8,7 @@ ALTERNATIVES = {
     "cell": "gru", "activation": "relu", "timesteps": 9, "n_hidden": 12, "batch_size": 3,
     "rho": 1.25, "seed": 7, "optimiser": "adam", "learning_rate": 0.05, "clipping": "norm",
     "clip_threshold": 2.5, "n_features": 9, "momentum": 0.5, "forget_bias": 2.0, "task": "adding-problem",
+    "layers": 3, "bidirectional": True,
 }
 BASE = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one").resolved()
 NEEDS = {"forget_bias": {"cell": "lstm"}, "activation": {}, "momentum": {}}
@@ -22,6 +23,8 @@ def _expected(name):
 def set_editor(editor, value):
     if isinstance(editor, QtWidgets.QComboBox):
         editor.setCurrentIndex(editor.findData(value))
+    elif isinstance(editor, QtWidgets.QCheckBox):
+        editor.setChecked(value)
     else:
         editor.setValue(value)
 
@@ -118,6 +121,9 @@ def test_a_large_network_is_built_in_a_worker_while_the_window_stays_live(qtbot,
     ("timesteps", "99999", "got 99999, expected 1 to"),
     ("n_hidden", "0", "got 0, expected 1 to"),
     ("learning_rate", "1000", "got 1000"),
+    ("layers", "0", "Layers: got 0, expected 1 to 8"),
+    ("layers", "9", "Layers: got 9, expected 1 to 8"),
+    ("layers", "2.5", "Layers: got 2.5, expected a whole number"),
 ])
 def test_a_typed_number_out_of_range_is_refused_out_loud(make_window, qtbot, name, typed, words):
     """Qt's spin boxes drop the keystroke that leaves the range (99999 became 9999 without a
@@ -181,3 +187,44 @@ def test_momentum_says_adam_does_not_use_it(make_window):
     assert panel.unused["momentum"].isVisible() and panel.unused["momentum"].text() == "not used by Adam"
     set_editor(panel.editors["optimiser"], "sgd")
     assert panel.editors["momentum"].isVisible()
+
+
+def test_layers_and_direction_have_their_fields_with_tooltips(make_window):
+    window = make_window(BASE)
+    panel = window.model_panel
+    layers, bidirectional = panel.editors["layers"], panel.editors["bidirectional"]
+    assert isinstance(layers, QtWidgets.QSpinBox) and (layers.minimum(), layers.maximum()) == (1, 8)
+    assert isinstance(bidirectional, QtWidgets.QCheckBox) and not bidirectional.isChecked()
+    assert "num_layers" in layers.toolTip() and "t = T down to 1" in bidirectional.toolTip()
+    assert panel.labels["layers"].toolTip() == layers.toolTip()
+
+
+def test_a_deep_bidirectional_network_from_the_fields_steps_every_layer(make_window):
+    window = make_window(BASE)
+    panel = window.model_panel
+    set_editor(panel.editors["layers"], 2)
+    set_editor(panel.editors["bidirectional"], True)
+    session = window.session
+    assert (session.config.layers, session.config.bidirectional) == (2, True)
+    D = session.config.n_hidden
+    assert session.net.params["W1_l1_reverse"].shape == (2 * D, D)
+    assert session.steps_per_iteration == 2 * (2 * 2 * session.T) + 2
+    assert f"W2 [2D, C] = [{2 * D}, {session.config.n_classes}]" in panel.shapes.text()
+    assert f"layers 2..2: W1 [2D, D] = [{2 * D}, {D}]" in panel.shapes.text()
+    assert "4 cells, each its own weights" in panel.shapes.text()
+    set_editor(panel.editors["bidirectional"], False)
+    assert session.config.bidirectional is False and session.net.directions == 1
+
+
+def test_a_refused_depth_loses_nothing(make_window):
+    window = make_window(BASE.replace(layers=2))
+    window.session.step()
+    panel = window.model_panel
+    for changes, words in (({"layers": 9}, "Layers: got 9, expected 1 to 8"),
+                           ({"layers": "two"}, "Layers: got 'two', expected a number"),
+                           ({"bidirectional": "yes"}, "Bidirectional: got 'yes', expected true or false"),
+                           ({"layers": 3, "bidirectional": "yes"}, "Bidirectional: got 'yes'")):
+        assert not panel.apply(changes)
+        assert words in panel.error.text()
+        assert window.session.config.layers == 2 and window.session.position == 1
+        assert panel.value_of("layers") == 2 and panel.value_of("bidirectional") is False

@@ -182,3 +182,30 @@ def test_the_rho_keys_step_by_0_01(qtbot, make_window):
     QTest.keyClick(panel.rho_box, QtCore.Qt.Key.Key_Down)
     assert panel.rho_box.value() == pytest.approx(0.99)
     assert panel.rho_slider.value() == theory_panel.position_of(0.99)
+
+
+def test_a_chosen_layers_spectrum_and_products_and_no_chooser_for_one_layer(qtbot, make_window):
+    window = make_window(Config(task="pos-tagging", timesteps=6, n_hidden=4, layers=2, bidirectional=True,
+                                cell="lstm"))
+    panel = show_theory(qtbot, window)
+    assert panel.layer.isVisible() and panel.layer.currentText() == "layer 1 forward"
+    assert panel.result.layer == (0, 0)
+    assert [panel.matrix.itemText(i) for i in range(panel.matrix.count())] == ["U_i", "U_f", "U_g", "U_o"]
+    with qtbot.waitSignal(panel.result_ready, timeout=20000):
+        panel.layer.setCurrentIndex(3)
+    assert panel.result.layer == (1, 1) and panel.layer.currentText() == "layer 2 reverse"
+    assert [panel.matrix.itemText(i) for i in range(panel.matrix.count())] == [
+        "U_i_l1_reverse", "U_f_l1_reverse", "U_g_l1_reverse", "U_o_l1_reverse"]
+    assert "ρ(U_i_l1_reverse)" in panel.numbers.text()
+    assert panel.jac_plot.titleLabel.text == "||dh_1/dh_t|| against t - 1"
+    x, y = panel.product.getData()
+    np.testing.assert_array_equal(y, panel.result.log10_product)
+    spectrum = np.linalg.eigvals(window.session.net.params["U_i_l1_reverse"])
+    np.testing.assert_allclose(np.sort_complex(panel.result.spectra[0].eigenvalues), np.sort_complex(spectrum))
+
+
+def test_one_layer_shows_no_layer_chooser(qtbot, make_window):
+    window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=4)
+    panel = show_theory(qtbot, window)
+    assert not panel.layer.isVisible() and panel.result.layer == (0, 0)
+    assert panel.jac_plot.titleLabel.text == "||dh_T/dh_t|| against T - t"

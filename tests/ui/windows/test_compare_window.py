@@ -210,3 +210,36 @@ def test_the_window_refreshes_through_its_redraw_throttle_never_inside_the_event
     assert drawn == [] and window.redraws.pending  # nothing drawn inside the comparison's event
     qtbot.waitUntil(lambda: drawn == [2])  # the two steps, drawn once
     assert "t = 2" in window.label_a.text()
+
+
+def test_one_layer_against_four_from_the_choice_and_the_keys(qtbot):
+    window = make(qtbot, TOXIC.replace(timesteps=5))
+    window.choice.setCurrentIndex(next(i for i, (label, _) in enumerate(window.choices) if label == "B has 4 layers"))
+    window.apply_choice()
+    c = window.comparison
+    assert c.b.config.layers == 4 and c.a.config.layers == 1 and c.leader is c.b
+    for _ in range(7):
+        qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)
+    window.redraw()
+    assert c.in_lockstep and (c.a.position, c.b.position) == (5, 7)
+    assert "phase forward, t = 5" in window.label_a.text()
+    assert "phase forward, layer 2, t = 2" in window.label_b.text()
+    assert "42 steps an iteration against 12" in window.label_b.text()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: c.b.phase.value == "update", timeout=5000)
+    assert c.a.phase.value == "update" and len(c.a.history) == len(c.b.history) == 1
+    window.redraw()
+    for curve, s in zip(window.curves, c.sessions):
+        np.testing.assert_allclose(curve.yData, s.gradient_curve())
+
+
+def test_one_direction_against_two_is_a_choice(qtbot):
+    window = make(qtbot, TOXIC.replace(timesteps=4))
+    window.choice.setCurrentIndex(next(i for i, (label, _) in enumerate(window.choices)
+                                       if label == "B is bidirectional"))
+    window.apply_choice()
+    c = window.comparison
+    assert c.b.config.bidirectional and c.names == ("RNN, one direction", "RNN, bidirectional")
+    c.advance(6)
+    window.redraw()
+    assert "layer 1 reverse, t = 3" in window.label_b.text() and "phase forward, t = 4" in window.label_a.text()

@@ -21,12 +21,12 @@ HEAVY_D = 512  # from this D on, building takes seconds (the QR factorisations o
 # the order of the form, in groups
 GROUPS = (
     ("Task", ("task",)),
-    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "mode", "loss",
-                 "batch_size")),
+    ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "layers",
+                 "bidirectional", "mode", "loss", "batch_size")),
     ("Initialisation", ("init", "rho", "forget_bias", "seed")),
     ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
 )
-Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox
+Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox | QtWidgets.QCheckBox
 DECIMALS = {"rho": 3, "forget_bias": 2, "learning_rate": 4, "momentum": 3, "clip_threshold": 3}
 
 
@@ -47,9 +47,28 @@ def shapes_text(config: Config) -> str:
             rows.append(f"{group[0]} [{', '.join(letters[group[0]])}] = [{numbers(group[0])}]")
         else:
             rows.append("   ".join(f"{name} [{numbers(name)}]" for name in group))
+    dirs = 2 if config.bidirectional else 1
+    if config.layers > 1 or dirs > 1:
+        rows += _depth_rows(config, cell.param_shapes(dirs * D, D), dirs)
     y = f"Y [{B}, {T}, {C}]" if config.mode == "many-to-many" else f"Y [{B}, {C}]"
-    rows += [f"W2 [D, C] = [{D}, {C}]", f"b2 [C] = [{C}]", y]
+    readout = f"W2 [D, C] = [{D}, {C}]" if dirs == 1 else f"W2 [2D, C] = [{2 * D}, {C}]"
+    rows += [readout, f"b2 [C] = [{C}]", y]
     return "<br>".join(rows)
+
+
+def _depth_rows(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: int) -> list[str]:
+    """What the layers above the first and the second direction add, in short lines (the
+    panel fits a narrow dock): every cell has weights of its own, of the shapes above but
+    for a layer l > 1, which reads layer l - 1's output, so its W are [dirs·D, D]."""
+    L = config.layers
+    rows = [f"{L * dirs} cells, each its own weights"]
+    if dirs > 1:
+        rows.append("reverse: as forward")
+    if L > 1:
+        width = "2D" if dirs > 1 else "D"
+        first_w = next(name for name in upper_shapes if name.startswith("W"))
+        rows.append(f"layers 2..{L}: {first_w} [{width}, D] = [{', '.join(str(n) for n in upper_shapes[first_w])}]")
+    return rows
 
 
 def _choice_title(name: str, choice: str) -> str:
@@ -148,7 +167,11 @@ class ModelPanel(QtWidgets.QWidget):
     def _make_editor(self, name: str) -> Editor:
         spec = FIELDS[name]
         editor: Editor
-        if spec.choices is not None:
+        if spec.flag:
+            editor = QtWidgets.QCheckBox()
+            editor.toggled.connect(lambda _=None, n=name: self._on_edited(n))
+            editor.clicked.connect(lambda _=None: self.committed())
+        elif spec.choices is not None:
             editor = self._make_choice(name, spec.choices)
         else:
             editor = self._make_number(name)
@@ -191,6 +214,8 @@ class ModelPanel(QtWidgets.QWidget):
         editor = self.editors[name]
         if isinstance(editor, QtWidgets.QComboBox):
             return editor.currentData()
+        if isinstance(editor, QtWidgets.QCheckBox):
+            return editor.isChecked()
         return editor.value()
 
     def _on_edited(self, name: str) -> None:
@@ -275,6 +300,8 @@ class ModelPanel(QtWidgets.QWidget):
             if isinstance(editor, QtWidgets.QComboBox):
                 if editor.currentData() != value:
                     editor.setCurrentIndex(editor.findData(value))
+            elif isinstance(editor, QtWidgets.QCheckBox):
+                editor.setChecked(bool(value))
             elif editor.value() != value:  # an update (PARAMS) leaves the fields alone: no repaints
                 editor.setValue(value)
             editor.blockSignals(False)

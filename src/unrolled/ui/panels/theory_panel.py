@@ -1,7 +1,8 @@
 """The theory panel: the eigenvalues of U with the unit circle, rho(U) and sigma_max(U), a
 slider that rescales U on the spot, and ||dh_T/dh_t|| against T - t with the bound
-(gamma sigma_max)^(T-t) (and, for the LSTM, the forget-gate product along the cell path).
-The Jacobian norms are computed in a worker thread from a snapshot of the network; the
+(gamma sigma_max)^(T-t) (and, for the LSTM, the forget-gate product along the cell path),
+of one layer and direction of a stacked or bidirectional network, chosen above. The
+Jacobian norms are computed in a worker thread from a snapshot of the network; the
 window's redraw throttle says when the panel is seen and the weights have changed
 (`recompute`), and the worker's own pacing (below) says when it starts."""
 
@@ -13,16 +14,18 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...session.config import ConfigError
 from ...session.formulas import TO_THE_STEPS_BACK
+from ...session.inspector_layer import layer_choices
 from ...session.stepper import Session
-from ...session.theory import TheoryResult, compute_theory, snapshot
+from ...session.theory import TheoryResult, compute_theory, layer_matrices, snapshot
 from .. import theme
-from ..plots.axes import POWER_TICK, power_label
+from ..plots.axes import POWER_TICK
 from ..plots.legend import place_legend_above_data
 from ..plots.style import style_plot
+from .decade_axis import DecadeAxis, set_steps_back_ticks
 from .scrolling import scrolled
 
 # The rho slider's scale: (first position, rho there, rho per position) of each stretch.
@@ -64,40 +67,6 @@ def _number(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 1e3 else f"{value:.3g}"
 
 
-class DecadeAxis(pg.AxisItem):
-    """A linear axis of log10 values, labelled as powers of ten (values may be 10^±300): its
-    ticks are the whole decades of the range, every one or every 2, 5, 10 ... as its length
-    holds at its font (pyqtgraph's 0.5 steps would leave a decade and a half with the one label "1")."""
-
-    def tickValues(self, minVal, maxVal, size):
-        low, high = sorted((minVal, maxVal))
-        first, last = math.ceil(low - 1e-9), math.floor(high + 1e-9)
-        line = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont()).height() * 1.5
-        room = max(1, int(size / line))
-        levels: list[tuple[float | None, list[float]]] = []
-        if last >= first:
-            step = next((s * 10**k for k in range(6) for s in (1, 2, 5) if (last - first) / (s * 10**k) < room), 10**6)
-            levels.append((float(step), [float(v) for v in range(math.ceil(first / step) * step, last + 1, step)]))
-        per_decade = size / max(high - low, 1e-9)
-        for mantissas, closest in (((2, 3, 4, 5, 6, 7, 8, 9), math.log10(10 / 9)), ((2, 5), math.log10(2))):
-            if last - first < 2 and per_decade * closest >= line:  # a decade or two: what lies between too
-                between = [d + math.log10(m) for d in range(first - 1, last + 1) for m in mantissas]
-                levels.append((None, [v for v in between if low <= v <= high]))
-                break
-        return levels or super().tickValues(minVal, maxVal, size)
-
-    def tickStrings(self, values, scale, spacing):
-        return [power_label(v, tuple(range(1, 10))) for v in values]
-
-
-def set_steps_back_ticks(axis: pg.AxisItem, last: int) -> None:
-    """Whole steps 0 .. last on the T - t axis (never 0.5), round ones beyond a few."""
-    raw = max(last / 6, 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    axis.setTicks([[(float(v), str(v)) for v in range(0, last + 1, int(step))], []])
-
-
 class _Job(QtCore.QObject):
     done = QtCore.Signal(object, int)  # TheoryResult or Exception, request number
 
@@ -122,7 +91,8 @@ class TheoryPanel(QtWidgets.QWidget):
         self.session = session
         self.result: TheoryResult | None = None
         self._request = 0
-        self._computed: tuple[int, np.ndarray] | None = None  # (weights version, batch) of the last request
+        # (weights version, batch, (layer, direction)) of the last request
+        self._computed: tuple[int, np.ndarray, tuple[int, int]] | None = None
         self._pending = False
         self._last_start = -MIN_SECONDS_BETWEEN  # when the last computation started
         self._threads: list[QtCore.QThread] = []
@@ -132,6 +102,8 @@ class TheoryPanel(QtWidgets.QWidget):
         # so a hidden panel waits until it is shown)
         self.ask_again: Callable[[], None] = self.recompute
 
+        self.layer = QtWidgets.QComboBox()
+        self.layer.setToolTip("Which layer and direction: each has its own U and its own product along time")
         self.matrix = QtWidgets.QComboBox()
         self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
         self.rho_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
@@ -154,6 +126,8 @@ class TheoryPanel(QtWidgets.QWidget):
         for label in (self.numbers, self.status):  # a narrow column, large fonts: wrap, never widen the panel
             label.setWordWrap(True)
         controls = QtWidgets.QFormLayout()
+        controls.addRow("Layer", self.layer)
+        self.controls = controls
         controls.addRow("Matrix", self.matrix)
         controls.addRow("Rescale to rho(U)", self.rho_box)
         controls.addRow(self.rho_slider)  # a row of its own: the panel's whole width to drag over
@@ -203,6 +177,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self.rho_slider.valueChanged.connect(self._on_slider)
         self.rho_box.valueChanged.connect(self._on_box)
         self.matrix.currentIndexChanged.connect(self._draw_spectrum)
+        self.layer.currentIndexChanged.connect(self._on_layer_chosen)
         self._sync_controls()
 
     # -- view -> model ----------------------------------------------------------------
@@ -218,6 +193,20 @@ class TheoryPanel(QtWidgets.QWidget):
         self.rho_slider.blockSignals(False)
         self._debounce.start()
 
+    def _on_layer_chosen(self) -> None:
+        """Another layer: its matrices in the list, its spectrum and products computed."""
+        self._sync_controls()
+        self.ask_again()
+
+    @property
+    def chosen_layer(self) -> tuple[int, int]:
+        """(layer from 0, direction) shown; layer 1 forward until another is chosen."""
+        key = self.layer.currentData()
+        net = self.session.net
+        if key is None or key[0] >= net.layers or key[1] >= net.directions:
+            return (0, 0)
+        return key
+
     def _apply_rho(self) -> None:
         try:
             self.session.set_spectral_radius(self.rho_box.value(), keep_position=True)
@@ -226,7 +215,18 @@ class TheoryPanel(QtWidgets.QWidget):
 
     # -- model -> view ----------------------------------------------------------------
     def _sync_controls(self) -> None:
-        names = self.session.net.recurrent_param_names()
+        net = self.session.net
+        choices = layer_choices(net.layers, net.directions)
+        chosen = self.chosen_layer
+        self.layer.blockSignals(True)
+        if [self.layer.itemData(i) for i in range(self.layer.count())] != [key for _, key in choices]:
+            self.layer.clear()
+            for name, key in choices:
+                self.layer.addItem(name, key)
+        self.layer.setCurrentIndex(chosen[0] * net.directions + chosen[1])
+        self.layer.blockSignals(False)
+        self.controls.setRowVisible(self.layer, len(choices) > 1)  # one layer in one direction: no choice
+        names = layer_matrices(net, self.chosen_layer)
         self.matrix.blockSignals(True)
         current = self.matrix.currentText()
         self.matrix.clear()
@@ -266,13 +266,14 @@ class TheoryPanel(QtWidgets.QWidget):
         super().showEvent(event)
         self._shown_at = time.perf_counter()  # the throttle's catch-up, just after, starts the worker at once
 
-    def _wanted(self) -> tuple[int, np.ndarray]:
-        """What a result depends on: the weights (by version) and the batch."""
-        return self.session.weights_version, self.session.X
+    def _wanted(self) -> tuple[int, np.ndarray, tuple[int, int]]:
+        """What a result depends on: the weights (by version), the batch and the layer."""
+        return self.session.weights_version, self.session.X, self.chosen_layer
 
     def _up_to_date(self) -> bool:
-        version, X = self._wanted()
-        return self._computed is not None and self._computed[0] == version and self._computed[1] is X
+        version, X, layer = self._wanted()
+        computed = self._computed
+        return computed is not None and computed[0] == version and computed[1] is X and computed[2] == layer
 
     def recompute(self) -> None:
         """Compute the spectra and the Jacobian norms in a worker thread, once per weights
@@ -301,15 +302,16 @@ class TheoryPanel(QtWidgets.QWidget):
             if not self._threads:
                 QtCore.QTimer.singleShot(int(wait * 1000) + 1, self, self._retry)
             return
-        version, X = self._wanted()
+        self._sync_controls()  # a rebuilt network may have fewer layers than the one chosen
+        version, X, layer = self._wanted()
         self._last_start = time.perf_counter()
         self._pending = False
-        self._computed = (version, X)
+        self._computed = (version, X, layer)
         self._request += 1
-        self._sync_controls()
         self.status.setText("Computing the spectrum and the Jacobian norms...")
         thread = QtCore.QThread()
-        job = _Job(snapshot(self.session.net, self.session.X, self.session.config.activation), self._request)
+        job = _Job((*snapshot(self.session.net, self.session.X, self.session.config.activation), layer),
+                   self._request)
         job.moveToThread(thread)
         thread.started.connect(job.run)
         job.done.connect(self._on_result)
@@ -343,6 +345,7 @@ class TheoryPanel(QtWidgets.QWidget):
             return
         self.result = result
         self._draw_spectrum()
+        self._name_the_axes(result)
         self.product.setData(result.steps_back, result.log10_product)
         set_steps_back_ticks(self.jac_plot.getAxis("bottom"), int(np.max(result.steps_back, initial=0)))
         if result.log10_bound is not None:
@@ -359,12 +362,21 @@ class TheoryPanel(QtWidgets.QWidget):
                              (self.forget, result.forget_product is not None)):
             if shown:  # the bound's label on two lines: one would be wider than a narrow dock
                 label = result.bound_label.replace(", ", "<br>") if curve is self.bound else curve.opts["name"]
+                label = result.product_name if curve is self.product else label
                 self.legend.addItem(curve, label)
         place_legend_above_data(self.jac_plot, self.legend)
         how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
         gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
         self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")
         self.result_ready.emit()
+
+    def _name_the_axes(self, result: TheoryResult) -> None:
+        """||dh_T/dh_t|| against T - t; in a reverse direction, which runs from t = T down,
+        ||dh_1/dh_t|| against t - 1."""
+        fg, t = theme.THEME.foreground, theme.THEME
+        self.jac_plot.setTitle(f"{result.product_name} against {result.steps_back_name}",
+                               size=f"{t.points(1.15):.1f}pt", color=fg)
+        self.jac_plot.setLabel("bottom", result.steps_back_name, **{"font-size": f"{t.points():.1f}pt", "color": fg})
 
     def wait_for_workers(self) -> None:
         for thread in list(self._threads):

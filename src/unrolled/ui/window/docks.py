@@ -7,6 +7,8 @@ throttle, the one path by which a change reaches it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from typing import cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -27,7 +29,10 @@ Area = QtCore.Qt.DockWidgetArea
 class PanelDocks:
     """confirm(question) -> yes or no, for the model panel; committed(): a field's value was
     committed, the window takes the keyboard back for stepping. redraws: the window's
-    throttle; training: the window's, which the Training panel shows and starts."""
+    throttle; training: the window's, which the Training panel shows and starts.
+
+    The right-hand panels start hidden, so each is built when first shown or first asked
+    for (`training_panel`, `theory_panel`, ...): the first window paints without them."""
 
     def __init__(self, window: QtWidgets.QMainWindow, session: Session, confirm: Callable[[str], bool],
                  committed: Callable[[], None], redraws: RedrawThrottle, training: Training):
@@ -43,32 +48,27 @@ class PanelDocks:
             QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
-        self.training_panel = self._training_panel()
-        self.training = self._dock("Training", "training", self.training_panel, Area.RightDockWidgetArea)
-        self.training.hide()
-        self.theory_panel = self._theory_panel()
-        self.theory = self._dock("Theory", "theory", self.theory_panel, Area.RightDockWidgetArea)
-        self.theory.hide()
+        self._panels: dict[str, QtWidgets.QWidget] = {}
+        self._builders: dict[str, Callable[[], QtWidgets.QWidget]] = {
+            "training": self._training_panel, "theory": self._theory_panel,
+            "inspector": self._inspector_panel, "itemized": self._itemized_panel,
+        }
+        self.training = self._dock("Training", "training", None, Area.RightDockWidgetArea)
+        self.theory = self._dock("Theory", "theory", None, Area.RightDockWidgetArea)
         tip = "Eigenvalues of U, rho and sigma_max, and the Jacobian products"
         describe(self.theory.toggleViewAction(), tip)
         # Ctrl+T brings the panel to the front when it is open behind another tab (the View
         # menu's toggle would close it there), and closes it when it is in front
         self.show_theory = make_action(window, "Theory panel", "Ctrl+T", self.toggle_theory, tip)
         # the step inspector and the itemized gradients, hidden until asked for
-        self.inspector_panel = InspectorPanel(session)
-        self.inspector = self._dock("Step inspector", "inspector", self.inspector_panel, Area.RightDockWidgetArea)
-        self.inspector.hide()
-        self.itemized_panel = ItemizedPanel(session)
-        self.itemized = self._dock("Itemized gradients", "itemized", self.itemized_panel, Area.RightDockWidgetArea)
-        self.itemized.hide()
-        self.itemized_panel.plot.row_chosen.connect(self.inspector_panel.show_timestep)
-        inspector_panel, itemized_panel = self.inspector_panel, self.itemized_panel
-        redraws.register(inspector_panel, lambda change: inspector_panel.refresh())
-        redraws.register(itemized_panel, lambda change: itemized_panel.refresh())
-        self._register_training_and_theory()
+        self.inspector = self._dock("Step inspector", "inspector", None, Area.RightDockWidgetArea)
+        self.itemized = self._dock("Itemized gradients", "itemized", None, Area.RightDockWidgetArea)
         training.progress.connect(self._on_training_progress)
         training.finished.connect(self._on_training_finished)
         self.right_column = (self.training, self.theory, self.inspector, self.itemized)
+        for dock in self.right_column:
+            dock.hide()
+            dock.visibilityChanged.connect(partial(self._on_visible, dock.objectName()))
         self._fit = QtCore.QTimer(window)  # once the dock layout has settled, not inside its change
         self._fit.setSingleShot(True)
         self._fit.setInterval(0)
@@ -76,12 +76,44 @@ class PanelDocks:
         for dock in (self.model, *self.right_column):
             dock.visibilityChanged.connect(lambda visible: self._fit.start())
 
+    @property
+    def training_panel(self) -> TrainingPanel:
+        return cast(TrainingPanel, self._panel("training"))
+
+    @property
+    def theory_panel(self) -> TheoryPanel:
+        return cast(TheoryPanel, self._panel("theory"))
+
+    @property
+    def inspector_panel(self) -> InspectorPanel:
+        return cast(InspectorPanel, self._panel("inspector"))
+
+    @property
+    def itemized_panel(self) -> ItemizedPanel:
+        return cast(ItemizedPanel, self._panel("itemized"))
+
+    def _on_visible(self, name: str, visible: bool) -> None:
+        if visible:
+            self._panel(name)
+
+    def _panel(self, name: str) -> QtWidgets.QWidget:
+        """The panel of dock `name`, built, put in its dock and registered the first time."""
+        panel = self._panels.get(name)
+        if panel is None:
+            panel = self._panels[name] = self._builders[name]()
+            dock = {d.objectName(): d for d in self.right_column}[name]
+            dock.setWidget(panel)
+        return panel
+
     def _training_panel(self, iterations: int | None = None) -> TrainingPanel:
         training = self.training_control
         panel = TrainingPanel(self.session, trainer=training.trainer, start=training.start, stop=training.stop,
                               busy=lambda: training.busy)
         if iterations is not None:
             panel.iterations.setValue(iterations)
+        # redraws its curves as a run grows them (`_on_training_progress`) and starts afresh
+        # with a new model
+        self.redraws.register(panel, panel.catch_up, cares=Change.REBUILT, drawn=True)  # drawn as built
         return panel
 
     def _theory_panel(self) -> TheoryPanel:
@@ -90,15 +122,21 @@ class PanelDocks:
         # a computation asked for while the worker was busy, or too soon after the last:
         # the panel asks the throttle again, which starts it once the panel is seen
         panel.ask_again = lambda: redraws.invalidate(panel, Change.PARAMS)
+        # asks its worker for the spectrum when the weights change
+        redraws.register(panel, lambda change: panel.recompute(), cares=Change.PARAMS | Change.REBUILT)
         return panel
 
-    def _register_training_and_theory(self) -> None:
-        """The Training panel redraws its curves as a run grows them (`_on_training_progress`)
-        and starts afresh with a new model; the Theory panel asks its worker for the spectrum
-        when the weights change."""
-        training, theory = self.training_panel, self.theory_panel
-        self.redraws.register(training, training.catch_up, cares=Change.REBUILT, drawn=True)  # drawn as built
-        self.redraws.register(theory, lambda change: theory.recompute(), cares=Change.PARAMS | Change.REBUILT)
+    def _inspector_panel(self) -> InspectorPanel:
+        panel = InspectorPanel(self.session)
+        self.redraws.register(panel, lambda change: panel.refresh())
+        return panel
+
+    def _itemized_panel(self) -> ItemizedPanel:
+        panel = ItemizedPanel(self.session)
+        # a row chosen opens that timestep in the inspector (built then if it is not yet)
+        panel.plot.row_chosen.connect(lambda t: self.inspector_panel.show_timestep(t))
+        self.redraws.register(panel, lambda change: panel.refresh())
+        return panel
 
     def _on_training_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.training_panel.show_progress(done, total, rate, left)
@@ -108,10 +146,11 @@ class PanelDocks:
         self.training_panel.show_finished(message)
         self.redraws.invalidate(self.training_panel, Change.HISTORY)
 
-    def _dock(self, title: str, name: str, widget: QtWidgets.QWidget, area: Area) -> QtWidgets.QDockWidget:
+    def _dock(self, title: str, name: str, widget: QtWidgets.QWidget | None, area: Area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self.window)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         self.window.addDockWidget(area, dock)
         return dock
 
@@ -156,34 +195,36 @@ class PanelDocks:
 
     def restyle(self) -> None:
         """Rebuild the Training, Theory and Itemized gradients plots under the current theme
-        (fonts, colours): the training curves, the chosen sequence and row are kept, the
-        theory is recomputed."""
-        old_training, old_theory, old_itemized = self.training_panel, self.theory_panel, self.itemized_panel
-        for old in (old_training, old_theory, old_itemized):
-            self.redraws.unregister(old)
-        self.training_panel = self._training_panel(old_training.iterations.value())
-        self.training.setWidget(self.training_panel)
-        self.theory_panel = self._theory_panel()
-        self.theory.setWidget(self.theory_panel)
-        self.itemized_panel = itemized = ItemizedPanel(self.session)
-        itemized.plot.sequence = old_itemized.plot.sequence
-        itemized.plot.chosen_k = old_itemized.plot.chosen_k
-        itemized.plot.row_chosen.connect(self.inspector_panel.show_timestep)
-        self.itemized.setWidget(itemized)
-        self.redraws.register(itemized, lambda change: itemized.refresh())
-        self._register_training_and_theory()
-        for old in (old_training, old_theory, old_itemized):
-            old.close()
-            old.deleteLater()
+        (fonts, colours), those built so far (the others are built under it when shown): the
+        training curves, the chosen sequence and row are kept, the theory is recomputed."""
+        old = {name: self._panels.pop(name) for name in ("training", "theory", "itemized") if name in self._panels}
+        for panel in old.values():
+            self.redraws.unregister(panel)
+        if "training" in old:
+            iterations = cast(TrainingPanel, old["training"]).iterations.value()
+            self._panels["training"] = self._training_panel(iterations)
+            self.training.setWidget(self._panels["training"])
+        if "theory" in old:
+            self._panels["theory"] = self._theory_panel()
+            self.theory.setWidget(self._panels["theory"])
+        if "itemized" in old:
+            itemized = self._itemized_panel()
+            itemized.plot.sequence = cast(ItemizedPanel, old["itemized"]).plot.sequence
+            itemized.plot.chosen_k = cast(ItemizedPanel, old["itemized"]).plot.chosen_k
+            self._panels["itemized"] = itemized
+            self.itemized.setWidget(itemized)
+        for panel in old.values():
+            panel.close()
+            panel.deleteLater()
         self.model_panel.sample_view.restyle()  # the Model panel is kept: its sample strip follows
 
     def close(self) -> None:
-        for panel in (self.inspector_panel, self.itemized_panel, self.theory_panel, self.training_panel):
+        for panel in self._panels.values():
             self.redraws.unregister(panel)
         self.training_control.progress.disconnect(self._on_training_progress)
         self.training_control.finished.disconnect(self._on_training_finished)
-        self.inspector_panel.close()
-        self.itemized_panel.close()
-        self.theory_panel.close()
+        for name in ("inspector", "itemized", "theory"):
+            if name in self._panels:
+                self._panels[name].close()
         self.training_control.stop()
         self.model_panel.close()

@@ -122,13 +122,20 @@ class FileCommands:
         self.halt()
         self.session.adopt(opened)
         self.session_path = None
-        own = opened.own_model
-        assert own is not None
-        self.status.showMessage(f"Opened {Path(path).name}" + (f" on {Path(data).name}" if data else "")
-                                + (f". {own.notes}" if own.notes else ""), 0)
+        self.announce_model()
         for replaced in self.model_replaced:
             replaced(f"the model {Path(path).name}")
         return True
+
+    def announce_model(self) -> None:
+        """The opened model's files in the title, and, where the input or the targets are not
+        the user's own (a random input, the model's predictions), the title and the status say so."""
+        own = self.session.own_model
+        if own is None:
+            return
+        opened = Path(own.title).name + (f" on {Path(own.data_name).name}" if own.data_name else "")
+        self.window.setWindowTitle(f"unrolled: {opened}" + (f" ({own.notes.rstrip('.')})" if own.notes else ""))
+        self.status.showMessage(f"Opened {opened}" + (f". {own.notes}" if own.notes else ""), 30_000)
 
     def save_session(self) -> bool:
         if not self.session_path:

@@ -8,6 +8,8 @@ from PySide6 import QtCore, QtWidgets
 from ...session.compare import Comparison, describe_changes
 from ...session.config import Config, ConfigError
 from ...session.events import Change
+from ...session.step_order import DIRECTION_NAMES
+from ...session.stepper import Session
 from ..control.actions import make_action
 from ..control.keyboard import SteppingKeys
 from ..control.redraw import RedrawThrottle
@@ -22,7 +24,27 @@ CHOICES = (
     ("B has another rho(U)", None),  # the value comes from the spin box
     ("B clips the gradient norm", {"clipping": "norm"}),
     ("B does not clip", {"clipping": "none"}),
+    ("B has 4 layers", {"layers": 4}),
+    ("B has 1 layer", {"layers": 1}),
+    ("B is bidirectional", {"bidirectional": True}),
+    ("B runs one direction", {"bidirectional": False}),
 )
+
+
+def where_it_is(session: Session) -> str:
+    """ "phase forward, layer 2 reverse, t = 3": the place of the last step, the layer and
+    direction named only where the network has more than one."""
+    place, config = session.place, session.config
+    text = f"phase {place.phase.value}"
+    if place.layer is not None and place.direction is not None and (config.layers > 1 or config.bidirectional):
+        text += f", layer {place.layer + 1}" + (f" {DIRECTION_NAMES[place.direction]}" if config.bidirectional else "")
+    return text + f", t = {place.t or '-'}"
+
+
+def shape_of(config: Config) -> str:
+    """ "T = 20, D = 12, 4 layers, bidirectional" """
+    depth = f", {config.layers} layers" if config.layers > 1 else ""
+    return f"T = {config.timesteps}, D = {config.n_hidden}{depth}{', bidirectional' if config.bidirectional else ''}"
 
 
 class CompareWindow(QtWidgets.QMainWindow):
@@ -151,9 +173,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         c = self.comparison
         self.graphics.refresh(c)
         name_a, name_b = c.names
-        self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, T = {c.a.T}, D = {c.a.config.n_hidden}, "
-                             f"task {c.a.config.task}; phase {c.a.phase.value}, t = {c.a.t or '-'}")
-        self.label_b.setText(f"<b>B ({name_b})</b>: as A but {describe_changes(c.changes)}")
+        self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, {shape_of(c.a.config)}, "
+                             f"task {c.a.config.task}; {where_it_is(c.a)}")
+        steps = ""
+        if c.a.steps_per_iteration != c.b.steps_per_iteration:  # the step keys step the longer one
+            steps = (f" ({c.leader.steps_per_iteration} steps an iteration against "
+                     f"{c.follower.steps_per_iteration}: a step is one of {'A' if c.leader is c.a else 'B'}'s, "
+                     f"the other waits at the end of each pass)")
+        self.label_b.setText(f"<b>B ({name_b})</b>: as A but {describe_changes(c.changes)}; {where_it_is(c.b)}{steps}")
         self.summary.setText(c.summary())
 
     def closeEvent(self, event) -> None:
