@@ -157,6 +157,27 @@ def test_a_config_names_the_files_relative_to_itself(tmp_path):
     assert "weights" not in Config().to_dict() and "data" not in Config().to_dict()
 
 
+def test_a_config_file_elsewhere_names_its_weights_and_data_relative_to_itself(tmp_path, monkeypatch):
+    import json
+
+    from unrolled.session.presets import load_file
+
+    options = SHAPES["language model"]
+    model = make_model(seed=8, **options)
+    (tmp_path / "models").mkdir()
+    save_state(model, tmp_path / "models" / "lm.pt")
+    X, Y = data_for(options)
+    np.savez(tmp_path / "models" / "lm.npz", X=X, Y=Y)
+    settings = {"weights": "lm.pt", "data": "lm.npz", "cell": "lstm", "n_features": 5, "n_hidden": 4,
+                "n_classes": V, "layers": 2, "timesteps": T, "batch_size": 2, "learning_rate": 0.05}
+    (tmp_path / "models" / "lesson.json").write_text(json.dumps(settings))
+    monkeypatch.chdir(tmp_path)  # elsewhere: the names are the config's neighbours, not the working folder's
+    session = Session(load_file("models/lesson.json").config)
+    assert session.config.learning_rate == 0.05
+    np.testing.assert_array_equal(session.X[..., 0], X[:2])
+    assert_equals_torch(model, through_the_backward_pass(session), X[:2], Y[:2])
+
+
 @pytest.mark.parametrize(("change", "message"), [
     ("features", "X has F = 4 features per step; the model reads 2"),
     ("class", "class 7 in Y"),

@@ -34,7 +34,8 @@ def _from_json(data, source: str) -> Preset:
     if not isinstance(data, dict):
         raise ConfigError({"file": f"{source}: expected a JSON object"})
     if "config" not in data:  # a bare config
-        return Preset(name=Path(source).stem, description="", config=Config.from_dict(data))
+        config = Config.from_dict(data).relative_to(Path(source).parent)  # its weights and data files
+        return Preset(name=Path(source).stem, description="", config=config)
     _check_preset_keys(data, source)
     name, description = data.get("name", Path(source).stem), data.get("description", "")
     for key, value in (("name", name), ("description", description)):
@@ -43,7 +44,7 @@ def _from_json(data, source: str) -> Preset:
     steps = _step_count(data, "steps", source)
     iterations = _step_count(data, "export_iterations", source)  # what `unrolled export` trains first
     compare = _compare_changes(data, source)
-    config = Config.from_dict(data["config"])
+    config = Config.from_dict(data["config"]).relative_to(Path(source).parent)  # its weights and data files
     try:  # network B must be a valid network too, or the comparison fails only when opened
         config.replace(**compare).validated()
     except ConfigError as error:
