@@ -80,3 +80,19 @@ def test_import_unrolled_loads_neither_qt_nor_numpy():
     code = "import sys, unrolled; print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'numpy')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_run_check_against_pytorch_reports_every_parameter_under_1e_8(make_window, language_model, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "exec", lambda box: shown.append(box.detailedText()))
+    monkeypatch.setattr(QtWidgets.QMessageBox, "information", lambda *a: shown.append(a[2]))
+    _, weights, data = language_model
+    window = make_window()
+    assert window.files.act_torch_check in window.menus[1].actions()
+    window.files.act_torch_check.trigger()
+    assert shown == ["only a model opened from PyTorch weights (--weights) is checked against torch"]
+    assert window.files.open_weights(str(weights), str(data), batch=3)
+    window.files.act_torch_check.trigger()
+    rows = {line.split()[0]: float(line.split()[1]) for line in shown[-1].splitlines()[:-1]}
+    assert {"loss", "encoder.weight", "rnn.weight_hh_l0", "decoder.weight"} <= set(rows)
+    assert max(rows.values()) < 1e-8

@@ -33,6 +33,8 @@ class FileCommands:
         self.act_open = a(window, "Open session...", "Ctrl+O", self.open_session_dialog, "Open a saved session")
         self.act_open_weights = a(window, "Open weights...", "Ctrl+Shift+O", self.open_weights_dialog,
                                   "Open a trained PyTorch RNN, LSTM or GRU (.pt, .safetensors, .npz), then its data")
+        self.act_torch_check = a(window, "Check against PyTorch...", None, self.check_against_torch,
+                                 "The loss and every gradient of the opened model computed again by torch's autograd")
         self.act_save = a(window, "Save session", "Ctrl+S", self.save_session,
                           "Save the session: settings, weights and step")
         self.act_save_as = a(window, "Save session as...", "Ctrl+Shift+S", self.save_session_as,
@@ -126,6 +128,22 @@ class FileCommands:
         for replaced in self.model_replaced:
             replaced(f"the model {Path(path).name}")
         return True
+
+    def check_against_torch(self) -> str:
+        """Torch's autograd on the opened model's weights and batch: the largest relative
+        difference per parameter, shown in a box (and returned); one line when it cannot run."""
+        from ...session.torch_check import NotComparable, check_against_torch, report
+
+        try:
+            text = report(check_against_torch(self.session))
+        except NotComparable as error:
+            QtWidgets.QMessageBox.information(self.window, "Check against PyTorch", str(error))
+            return str(error)
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Information, "Check against PyTorch",
+                                    text.splitlines()[-1], parent=self.window)
+        box.setDetailedText(text)
+        box.exec()
+        return text
 
     def announce_model(self) -> None:
         """The opened model's files in the title, and, where the input or the targets are not

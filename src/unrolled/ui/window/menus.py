@@ -59,7 +59,7 @@ def fill_menu_bar(bar: QtWidgets.QMenuBar, own: Mapping[str, QtGui.QAction], run
     run_menu.addActions([run[n] for n in ("step", "step_back", "play", "finish", "iteration")])
     run_menu.addSeparator()
     run_menu.addActions([run["new_sample"], run["reset"], own["train"], run["stop"], own["compare"],
-                         own["sweep"], own["gradcheck"]])
+                         own["sweep"], own["gradcheck"], files.act_torch_check])
     view_menu = bar.addMenu("&View")
     view_menu.addActions([own["full_screen"], own["presentation"], own["dark"]])
     view_menu.addSeparator()
