@@ -201,3 +201,21 @@ def test_bad_input_is_one_line_naming_what_was_found(tmp_path, change, message):
     with pytest.raises((WeightsError, DataError)) as caught:
         Session.from_torch(model, X, Y)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_saved_session_on_opened_weights_reopens_from_any_folder_at_its_step(tmp_path, monkeypatch):
+    from unrolled.session.files import load_session, save_session
+
+    options = {"cell": "gru", "F": 4, "D": 5, "C": V, "layers": 2, "bidirectional": True, "V": V,
+               "names": ("encoder", "rnn", "decoder")}
+    save_state(make_model(seed=9, **options), tmp_path / "g.pt")
+    X, Y = data_for(options)
+    np.savez(tmp_path / "g.npz", X=X, Y=Y)
+    monkeypatch.chdir(tmp_path)
+    session = Session.from_torch("g.pt", "g.npz", batch=2)
+    session.advance(30)
+    save_session(session, tmp_path / "s.json")
+    monkeypatch.chdir(tmp_path.parent)
+    reopened = load_session(tmp_path / "s.json")
+    assert reopened.position == 30 and reopened.own_model.title == str(tmp_path / "g.pt")
+    np.testing.assert_array_equal(reopened.fwd.h, session.fwd.h)

@@ -232,7 +232,7 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
     N samples. WeightsError or DataError say in one line what is wrong."""
     if isinstance(model, (str, Path)):
         weights = read_weights(model, rnn, readout, embedding)
-        weights_name = str(model)
+        weights_name = str(Path(model).resolve())  # what a saved session reopens from any folder
     else:
         arrays, where = state_dict_arrays(model)
         weights, weights_name = interpret(arrays, where, rnn, readout, embedding), ""
@@ -243,7 +243,7 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
         if isinstance(X, (str, Path)):
             if Y is not None:
                 raise ValueError(f"{X}: a data file holds its own Y; give Y only with an array X")
-            data, data_name = read_data(X), str(X)
+            data, data_name = read_data(X), str(Path(X).resolve())
         else:
             data = from_arrays("X", _array(X, "X"), None if Y is None else _array(Y, "Y"))
         chosen = select(data, sample, batch if batch is not None or sample is not None else 1)
