@@ -6,17 +6,20 @@ without an embedding), weights.safetensors under the file's own names; `unrolled
 
 import itertools
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from safetensors.numpy import load_file
 
+import unrolled
 from unrolled import cli
 
 torch = pytest.importorskip("torch")
 from support.torch_models import make_model, reference, save_state  # noqa: E402
 
 N, T = 4, 5
+SOURCES = str(Path(unrolled.__file__).parents[1])  # the child runs this tree's unrolled, not an installed one
 
 
 def files(tmp_path, suffix=".pt", seed=0, V=None, real=False, many_to_one=False, **options):
@@ -107,3 +110,34 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, ar
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
     assert not (tmp_path / "out").exists()
+
+
+def test_unrolled_weights_opens_the_window_on_the_model_mid_backward_pass(tmp_path):
+    import subprocess
+
+    from PySide6 import QtGui
+
+    files(tmp_path, ".safetensors", V=8, cell="lstm", F=3, D=4, C=8, names=("encoder", "rnn", "decoder"))
+    (tmp_path / "words.txt").write_text("\n".join(f"w{i}" for i in range(8)))
+    shot = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "unrolled", "--weights", str(tmp_path / "m.safetensors"), "--data",
+         str(tmp_path / "d.npz"), "--sample", "1", "--vocab", str(tmp_path / "words.txt"), "--steps", "8",
+         "--screenshot", str(shot)],
+        capture_output=True, text=True, timeout=120,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": SOURCES})
+    assert result.returncode == 0, result.stderr
+    image = QtGui.QImage(str(shot))
+    assert (image.width(), image.height()) == (1600, 1000)
+    colours = {image.pixel(x, y) for x in range(0, 1600, 37) for y in range(0, 1000, 29)}
+    assert len(colours) > 20  # drawn plots, not a blank window
+
+
+def test_token_ids_show_as_the_vocabularys_words(tmp_path):
+    from unrolled.session.stepper import Session
+
+    model, X, _ = files(tmp_path, ".npz", V=8, cell="gru", F=3, D=4, C=8, names=("encoder", "rnn", "decoder"))
+    (tmp_path / "words.txt").write_text("\n".join(f"w{i}" for i in range(8)))
+    session = Session.from_torch(tmp_path / "m.npz", tmp_path / "d.npz", sample=2, vocab=tmp_path / "words.txt")
+    assert session.task.input_labels(session.X[0]) == [f"w{i}" for i in X[2]]
+    assert session.task.target_labels(np.asarray(session.Y)[0]) == [f"w{i}" for i in np.asarray(session.Y)[0]]
