@@ -219,3 +219,18 @@ def test_a_saved_session_on_opened_weights_reopens_from_any_folder_at_its_step(t
     reopened = load_session(tmp_path / "s.json")
     assert reopened.position == 30 and reopened.own_model.title == str(tmp_path / "g.pt")
     np.testing.assert_array_equal(reopened.fwd.h, session.fwd.h)
+
+
+def test_a_rho_rescales_the_files_recurrent_weights_and_zero_keeps_them(tmp_path):
+    from unrolled.engine import spectral_radius
+
+    options = SHAPES["regressor"]
+    model = make_model(seed=10, **options)
+    X, Y = data_for(options, real=True)
+    own = Session.from_torch(model, X, Y)
+    scaled = Session.from_torch(model, X, Y, rho=0.5)
+    U = own.net.params["U_f"]
+    np.testing.assert_array_equal(U, model.lstm.weight_hh_l0.detach().numpy()[4:8].T)  # the forget block
+    assert abs(spectral_radius(scaled.net.params["U_f"]) - 0.5) < 1e-12
+    scaled.reset()  # the file's weights again, at rho
+    assert abs(spectral_radius(scaled.net.params["U_f"]) - 0.5) < 1e-12

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine import Network, make_optimiser
+from ..engine import Network, make_optimiser, with_spectral_radius
 from ..engine.losses import check_targets
 from ..engine.quoting import one_line
 from ..engine.tasks import Task
@@ -93,13 +93,19 @@ class OwnModel:
         return Config(**values).validated()
 
     def network(self, config: Config) -> Network:
-        """The model's network, holding its weights, with the config's mode, loss and truncation."""
+        """The model's network, holding its weights, with the config's mode, loss and truncation,
+        and, when the config's rho is not 0, its recurrent weights at that spectral radius (a
+        comparison's "another U scale")."""
         wrong = [f"{name} = {getattr(config, name)!r}" for name in WEIGHTS_FIELDS
                  if getattr(config, name) != self.fixed()[name]]
         if wrong:
             raise ValueError(f"{self.title} fixes the model's shape: {', '.join(wrong)} does not fit it")
-        return self.weights.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
-                                    activation=config.activation if config.cell == "rnn" else "tanh")
+        net = self.weights.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
+                                   activation=config.activation if config.cell == "rnn" else "tanh")
+        if config.rho:  # every recurrent U rescaled to spectral radius rho; 0: the file's own
+            for name in net.recurrent_param_names():
+                net.params[name] = with_spectral_radius(net.params[name], config.rho)
+        return net
 
 
 class OwnTask(Task):
