@@ -234,3 +234,18 @@ def test_a_rho_rescales_the_files_recurrent_weights_and_zero_keeps_them(tmp_path
     assert abs(spectral_radius(scaled.net.params["U_f"]) - 0.5) < 1e-12
     scaled.reset()  # the file's weights again, at rho
     assert abs(spectral_radius(scaled.net.params["U_f"]) - 0.5) < 1e-12
+
+
+def test_training_goes_on_from_the_files_weights_over_the_files_samples(tmp_path):
+    from unrolled.session.training import Trainer
+
+    options = SHAPES["language model"]
+    model = make_model(seed=11, **options)
+    X, Y = data_for(options)
+    session = Session.from_torch(model, X, Y, batch=2, learning_rate=0.5)
+    batches = [session.training_batch()[0][..., 0] for _ in range(3)]  # rows 2-3, 4-0, 1-2: round the file
+    for batch, rows in zip(batches, ([2, 3], [4, 0], [1, 2]), strict=True):
+        np.testing.assert_array_equal(batch, X[rows])
+    Trainer(session).train(4)
+    assert len(session.loss_history) == 4 and np.all(np.isfinite(session.loss_history))
+    assert not np.array_equal(session.net.params["E"], model.encoder.weight.detach().numpy())
