@@ -50,23 +50,18 @@ def _catch_qt_leaks(request):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Every widget the tests left (figures built for a test, pyqtgraph's parentless menus)
-    deleted and its garbage collected while the QApplication is whole, the plots before the
-    menus their view boxes hold: left to the interpreter's exit they were destroyed in no set
-    order, a menu before its plot (a segfault after the summary line)."""
+    session.config._unrolled_exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Once everything is reported, a run that made Qt widgets ends without the interpreter's
+    teardown: the widgets its tests left (figures built for a test, pyqtgraph's parentless
+    menus) would be destroyed there in no set order, a view box's menu before its plot, and
+    that segfaults after the summary line, turning a green run red."""
     import sys
 
-    if "PySide6.QtWidgets" not in sys.modules:
-        return
-    from PySide6 import QtCore, QtWidgets
-
-    if QtWidgets.QApplication.instance() is None:
-        return
-    left = QtWidgets.QApplication.topLevelWidgets()
-    for menus in (False, True):
-        for widget in left:
-            if isinstance(widget, QtWidgets.QMenu) == menus:
-                widget.close()
-                widget.deleteLater()
-        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
-    gc.collect()
+    if "PySide6.QtWidgets" in sys.modules and hasattr(config, "_unrolled_exit_status"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config._unrolled_exit_status)
