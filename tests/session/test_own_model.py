@@ -249,3 +249,27 @@ def test_training_goes_on_from_the_files_weights_over_the_files_samples(tmp_path
     Trainer(session).train(4)
     assert len(session.loss_history) == 4 and np.all(np.isfinite(session.loss_history))
     assert not np.array_equal(session.net.params["E"], model.encoder.weight.detach().numpy())
+
+
+def test_a_lesson_names_its_stops_weights_and_data_relative_to_the_lesson_file(tmp_path, monkeypatch):
+    import json
+
+    from unrolled.session.lesson_file import load_lesson_file
+
+    options = SHAPES["regressor"]
+    model = make_model(seed=12, **options)
+    (tmp_path / "course").mkdir()
+    save_state(model, tmp_path / "course" / "reg.safetensors")
+    X, Y = data_for(options, real=True)
+    np.savez(tmp_path / "course" / "series.npz", X=X, Y=Y)
+    model_settings = {"weights": "reg.safetensors", "data": "series.npz", "cell": "lstm", "n_features": 2,
+                      "n_hidden": 4, "n_classes": 1, "timesteps": T, "loss": "mse"}
+    lesson = {"format": "unrolled-lesson", "title": "My model", "description": "Its gradient.",
+              "stops": [{"title": "Backward", "text": "Its BPTT.", "model": model_settings,
+                         "at": "after the backward pass"}]}
+    (tmp_path / "course" / "mine.json").write_text(json.dumps(lesson))
+    monkeypatch.chdir(tmp_path)
+    stop = load_lesson_file("course/mine.json").stops[0]
+    assert stop.config.weights == str(tmp_path / "course" / "reg.safetensors")
+    session = Session(stop.config)
+    assert_equals_torch(model, through_the_backward_pass(session), X[:1], Y[:1])

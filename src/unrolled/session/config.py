@@ -255,7 +255,7 @@ class Config:
     def relative_to(self, folder) -> Config:
         """This config with its weights and data paths, when relative, read from `folder`
         (the folder of the file that names them)."""
-        joined: dict = {name: str(Path(folder) / value) for name in ("weights", "data")
+        joined: dict = {name: str(Path(folder).resolve() / value) for name in ("weights", "data")
                   if (value := getattr(self, name)) and not Path(value).is_absolute()}
         return dataclasses.replace(self, **joined) if joined else self
 

@@ -53,7 +53,7 @@ No Qt here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -359,7 +359,9 @@ def load_lesson_file(path: str | Path) -> Lesson:
         data = read_json(path, MAX_FILE_BYTES, "a lesson")
     except JsonFileError as error:
         raise LessonError(f"lesson {name}: {error}") from error
-    return lesson_from_data(data, name)
+    lesson = lesson_from_data(data, name)  # a stop's weights and data files are named relative to the lesson
+    stops = tuple(replace(stop, config=stop.config.relative_to(path.parent)) for stop in lesson.stops)
+    return replace(lesson, stops=stops)
 
 
 def _lesson_files() -> dict[str, object]:
