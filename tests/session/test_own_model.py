@@ -273,3 +273,13 @@ def test_a_lesson_names_its_stops_weights_and_data_relative_to_the_lesson_file(t
     assert stop.config.weights == str(tmp_path / "course" / "reg.safetensors")
     session = Session(stop.config)
     assert_equals_torch(model, through_the_backward_pass(session), X[:1], Y[:1])
+
+
+def test_a_comparison_of_a_model_given_from_python_says_in_one_line_how_to_open_it_again():
+    from unrolled.session.compare import Comparison
+
+    options = SHAPES["regressor"]
+    session = Session.from_torch(make_model(seed=13, **options))
+    with pytest.raises(WeightsError) as caught:
+        Comparison(session.config, {"rho": 0.5})
+    assert "was given from Python" in str(caught.value) and "\n" not in str(caught.value)

@@ -32,6 +32,7 @@ from .weights import OpenedWeights, WeightsError, interpret, read_weights
 
 OPENING = ("rnn", "readout", "embedding", "activation", "sample", "batch", "vocab")  # open_model's keywords
 DEFAULT_T = 8  # timesteps of a random input, when no data is given
+IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
 PathLike = str | Path
 
 
@@ -195,9 +196,9 @@ def state_dict_arrays(model) -> tuple[dict[str, np.ndarray], str]:
     """(name -> NumPy array, what to call it in messages) of an nn.Module (its state_dict(),
     none of its code run beyond that) or a mapping of tensors or arrays. Torch is not
     imported: a tensor is anything with `detach`."""
-    where = "the state dict"
+    where = f"{IN_MEMORY}state dict"
     if not isinstance(model, Mapping) and callable(getattr(model, "state_dict", None)):
-        where = f"the model ({type(model).__name__})"
+        where = f"{IN_MEMORY}model ({type(model).__name__})"
         model = model.state_dict()
     if not isinstance(model, Mapping):
         raise WeightsError(f"expected an nn.Module, a state dict or a weights file, got {type(model).__name__}")
@@ -263,6 +264,9 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
 def model_of_config(config: Config) -> OwnModel:
     """The model a config names (its `weights` and `data` files), for a session or lesson
     that names them; the first config.batch_size samples."""
+    if config.weights.startswith(IN_MEMORY) and not Path(config.weights).exists():
+        raise WeightsError(f"{config.weights} was given from Python, not a file, so it cannot be opened again here: "
+                           "save its state dict (safetensors.torch.save_file(model.state_dict(), path)) and open that")
     data = config.data or None
     model = open_model(config.weights, data, activation=config.activation if config.cell == "rnn" else "tanh")
     if model.data is not None:
