@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...session.gradient_reading import ratio_reading
 from ...session.stepper import Phase, Session
 from ..control.runner import ChunkedRunner
-from .overflow_watch import OverflowWatch
+from .overflow_watch import LargestState, OverflowWatch
 
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 
@@ -78,7 +78,7 @@ class SessionStatus:
     def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
         self.session = session
         self.nonfinite_from = OverflowWatch()
-        self._largest_for: tuple = (None, 0, 0.0)  # (forward trace, steps done, max |h_t|)
+        self.largest_state = LargestState()
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -170,14 +170,6 @@ class SessionStatus:
             self.ratio.setToolTip(tip)
         self._refresh_banner(bad)
 
-    def _largest_state(self, s) -> float:
-        """max |h_t| so far; it changes only with the forward pass, so it is computed once
-        per forward step, not at every backward step."""
-        fwd, done = s.fwd, s.fwd.steps_done
-        if self._largest_for[0] is not fwd or self._largest_for[1] != done:
-            self._largest_for = (fwd, done, float(np.max(np.abs(fwd.h[:, :done]))) if done else 0.0)
-        return self._largest_for[2]
-
     def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
         s = self.session
         if where_bad is not None:
@@ -187,7 +179,7 @@ class SessionStatus:
                 "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
             )
         self.banner.setVisible(where_bad is not None)
-        exploded = self._largest_state(s) if where_bad is None else 0.0
+        exploded = self.largest_state(s) if where_bad is None else 0.0
         if exploded > EXPLODED_STATE:
             self.banner.setText(
                 f"The hidden states have exploded to about 1e{int(np.log10(exploded))} (still finite, so not "
