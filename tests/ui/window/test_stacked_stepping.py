@@ -74,7 +74,7 @@ def test_the_banner_names_where_a_lower_layer_overflowed(qtbot, make_window):
     place = s.nonfinite_place()
     assert place is not None and place.layer == 0 and place.t > 1
     assert window.status.nonfinite_from.place(s) == place
-    assert window.status.banner.isVisible() and f"from t = {place.t}" in window.status.banner.text()
+    assert window.status.banner.isVisible() and f"from layer 1, t = {place.t} on" in window.status.banner.text()
     for _ in range(6):  # into the top layer, whose input is already inf: still the bottom layer's step
         press(qtbot, window, Key.Key_Right)
     assert window.status.nonfinite_from.place(s) == s.nonfinite_place() == place
@@ -107,3 +107,64 @@ def test_the_incremental_overflow_search_agrees_with_the_session_in_a_stack(name
     for _ in range(session.steps_per_iteration // 2):
         session.step_back()
         assert watch.place(session) == session.nonfinite_place()
+
+
+def test_the_status_bar_names_the_layer_and_direction_of_a_step(qtbot, make_window):
+    window = make_window(Config(cell="gru", layers=3, bidirectional=True, timesteps=4))
+    s = window.session
+    seen = []
+    for _ in range(s.steps_per_iteration):
+        press(qtbot, window, Key.Key_Right)
+        seen.append(window.status.phase.text().split(" | ")[-1])
+    assert seen[:9] == ["layer 1 forward, t = 1 of 4", "layer 1 forward, t = 2 of 4", "layer 1 forward, t = 3 of 4",
+                        "layer 1 forward, t = 4 of 4", "layer 1 reverse, t = 4 of 4", "layer 1 reverse, t = 3 of 4",
+                        "layer 1 reverse, t = 2 of 4", "layer 1 reverse, t = 1 of 4", "layer 2 forward, t = 1 of 4"]
+    assert seen[24] == "T = 4"  # the loss
+    assert seen[25:27] == ["layer 3 reverse, t = 1 of 4", "layer 3 reverse, t = 2 of 4"]
+    assert seen[-2] == "layer 1 forward, t = 1 of 4" and seen[-1] == "T = 4"
+
+
+def test_one_direction_of_a_stack_is_named_by_its_layer_alone_and_one_layer_as_before(qtbot, make_window):
+    window = make_window(Config(layers=2, timesteps=3))
+    s = window.session
+    s.advance(5)
+    window.redraw()
+    assert window.status.phase.text() == "Iteration 1 | Forward | layer 2, t = 2 of 3"
+    s.reconfigure(layers=1)
+    s.advance(2)
+    window.redraw()
+    assert window.status.phase.text() == "Iteration 1 | Forward | t = 2 of 3"
+
+
+def test_shift_right_finishes_the_layer_of_a_stack_and_the_phase_of_one_layer(qtbot, make_window):
+    window = make_window(Config(cell="lstm", layers=3, bidirectional=True, timesteps=5))
+    s = window.session
+    assert window.act_finish_layer.isEnabled()
+    assert window.act_finish_layer.shortcut().toString() == "Shift+Right"
+    assert window.act_finish.shortcut().toString() == "Ctrl+Shift+Right"
+    assert window.act_finish_layer in window.menus[1].actions()  # the Run menu
+    assert "(Shift+Right)" in window.act_finish_layer.toolTip()
+    ends = []
+    for _ in range(3):  # the forward pass, a layer (both directions) at a time
+        with qtbot.waitSignal(window.runner.finished, timeout=10000):
+            press(qtbot, window, Key.Key_Right, Mod.ShiftModifier)
+        ends.append((s.position, s.place.layer))
+    assert ends == [(10, 0), (20, 1), (30, 2)]
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):  # the loss: as Finish phase, one step
+        press(qtbot, window, Key.Key_Right, Mod.ShiftModifier)
+    assert s.phase is Phase.LOSS
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):  # the top layer's backward steps
+        press(qtbot, window, Key.Key_Right, Mod.ShiftModifier)
+    assert (s.position, s.place.layer, s.place.direction, s.place.t) == (41, 2, 0, 1)
+    assert "layer 3 forward, t = 1 of 5" in window.status.phase.text()
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):  # Ctrl+Shift+Right: the rest of the phase
+        press(qtbot, window, Key.Key_Right, Mod.ControlModifier | Mod.ShiftModifier)
+    assert s.position == 61 and s.phase is Phase.BACKWARD
+
+    s.reconfigure(layers=1, bidirectional=False)
+    window.redraw()
+    assert not window.act_finish_layer.isEnabled()
+    assert window.act_finish.shortcut().toString() == "Shift+Right"
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        press(qtbot, window, Key.Key_Right, Mod.ShiftModifier)
+    assert s.position == 5 and s.phase is Phase.FORWARD
