@@ -75,11 +75,13 @@ class UnrolledDiagram(QtWidgets.QWidget):
         """The height the diagram asks of the window: a grid's rows need more than one row."""
         s = self._session
         if s is None or not self.is_grid() or self.folded:
-            return self.sizeHint().height()
+            return self.folded_height() if self.folded else 190
         caption = 2 * QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 + self.theme.px(6)
         return wanted_height(s.net.layers, s.net.directions, caption, self.theme)
 
     def sizeHint(self) -> QtCore.QSize:
+        if self.is_grid() and not self.folded:
+            return QtCore.QSize(900, self.wanted_height())
         return QtCore.QSize(900, self.folded_height() if self.folded else 190)
 
     def timestep_at(self, x: float) -> int | None:
