@@ -78,8 +78,7 @@ class SteppingKeys(QtCore.QObject):
         super().__init__(window)
         self._window = window
         stepping = list(actions)
-        self.keys = {seq.toString() for action in stepping for seq in action.shortcuts()
-                     if not is_letter_key(seq.toString())}
+        self._stepping = stepping
         self._home = home
         plots = getattr(home, "__self__", None)
         self._plots = plots if isinstance(plots, QtWidgets.QWidget) else None
@@ -124,6 +123,13 @@ class SteppingKeys(QtCore.QObject):
                     obj.removeEventFilter(self)
             self._attached = False
         self._watch(None)
+
+    @property
+    def keys(self) -> set[str]:
+        """The stepping actions' keys as they are now (a window may move a key between two
+        of its actions, as Shift+Right between Finish phase and Finish layer)."""
+        return {seq.toString() for action in self._stepping if isValid(action) for seq in action.shortcuts()
+                if not is_letter_key(seq.toString())}
 
     # -- what is watched ----------------------------------------------------------------
     def _watch_action(self, action: QtGui.QAction) -> None:

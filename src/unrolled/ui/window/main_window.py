@@ -24,7 +24,7 @@ from ..control.transport import Transport
 from ..lessons.lesson_mode import LessonMode
 from .docks import PanelDocks
 from .file_commands import FileCommands
-from .menus import fill_menu_bar, show_about, transport_bar, window_actions
+from .menus import fill_menu_bar, share_finish_keys, show_about, transport_bar, window_actions
 from .opened_windows import OpenedWindows
 from .plot_area import PlotArea
 from .preset_commands import PresetCommands
@@ -69,7 +69,9 @@ class MainWindow(QtWidgets.QMainWindow):
                                     self.plots.focus_home)
         self._build_actions()
         self._build_menus_and_toolbar()
-        self.keys = SteppingKeys(self, self.transport.actions.values(), self.plots.focus_home, self.status.showMessage)
+        share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
+        self.keys = SteppingKeys(self, [*self.transport.actions.values(), self.act_finish_layer], self.plots.focus_home,
+                                 self.status.showMessage)
         self.lessons = LessonMode(self)  # the Lessons menu, the lesson pane, PgDown / PgUp in a lesson
         for commands in (self.presets, self.files):  # a model the lesson did not choose: it leaves its stop
             commands.model_replaced.append(self.lessons.leave_stop)
@@ -120,13 +122,14 @@ class MainWindow(QtWidgets.QMainWindow):
             "train": self.train, "sweep": self.opened.open_sweep, "compare": self.open_compare,
             "full_screen": self.toggle_full_screen, "quit": self.close, "presentation": self.toggle_presentation,
             "dark": self.toggle_dark, "shortcuts": self.show_shortcuts, "about": lambda: show_about(self),
-            "gradcheck": self.opened.check_gradients})
+            "gradcheck": self.opened.check_gradients, "finish_layer": lambda: self.transport.run_to("layer")})
         self.own_actions = own
         self.act_train, self.act_sweep, self.act_compare, self.act_gradcheck = (
             own["train"], own["sweep"], own["compare"], own["gradcheck"])
         self.act_full_screen, self.act_presentation, self.act_dark = (
             own["full_screen"], own["presentation"], own["dark"])
         self.act_quit, self.act_shortcuts, self.act_about = own["quit"], own["shortcuts"], own["about"]
+        self.act_finish_layer = own["finish_layer"]
         t = self.transport.actions
         self.act_step_back, self.act_step, self.act_play, self.act_finish = (
             t["step_back"], t["step"], t["play"], t["finish"])
@@ -230,6 +233,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Bring every visible view up to date with the session (`redraws` decides when)."""
         self.plots.refresh()
         self.status.refresh()
+        share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
         self.model_panel.sample_view.catch_up()
 
     def _on_timestep_chosen(self, t: int) -> None:

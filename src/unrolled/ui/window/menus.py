@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..control.actions import make_action
+from ..control.actions import describe, make_action
 from .file_commands import FileCommands
 from .preset_commands import PresetCommands
 
@@ -16,6 +16,9 @@ VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
                ("gradients", "Gradient per timestep"), ("loss", "Loss"))
 # name: (text, shortcut, tip); a name in CHECKABLE is a switch
 WINDOW_ACTIONS = {
+    "finish_layer": ("Finish layer", "Shift+Right",
+                     "Go to the end of the layer the next step enters, both its directions (a network of "
+                     "several layers; with one layer, Finish phase does it)"),
     "train": ("Train", "T", "Train for the iterations set in the Training panel, live"),
     "sweep": ("Success rate against T (a paper's figure)...", None,
               "Train an RNN and an LSTM on the adding problem at several T, in the background"),
@@ -30,6 +33,8 @@ WINDOW_ACTIONS = {
     "gradcheck": ("Check gradients...", None, "The backward pass against central differences, per parameter"),
 }
 CHECKABLE = {"full_screen", "presentation", "dark"}
+# Finish phase's keys with one layer, and beside a stack's Finish layer (which takes Shift+Right)
+FINISH_PHASE_KEYS = {False: ("Shift+Right",), True: ("Ctrl+Shift+Right",)}
 
 
 def window_actions(window: QtWidgets.QWidget, slots: Mapping[str, Callable[[], object]]) -> dict[str, QtGui.QAction]:
@@ -39,6 +44,19 @@ def window_actions(window: QtWidgets.QWidget, slots: Mapping[str, Callable[[], o
         actions[name] = make_action(window, text, shortcut, slots[name], tip)
         actions[name].setCheckable(name in CHECKABLE)
     return actions
+
+
+def share_finish_keys(finish_phase: QtGui.QAction, finish_layer: QtGui.QAction, layers: int) -> None:
+    """Shift+Right finishes the layer of a network of several layers (Finish phase moves to
+    Ctrl+Shift+Right) and the phase of one layer, where Finish layer is greyed: a disabled
+    action's key is no key, so the two never claim Shift+Right at once."""
+    stacked = layers > 1
+    if finish_layer.isEnabled() == stacked and finish_phase.shortcut().toString() == FINISH_PHASE_KEYS[stacked][0]:
+        return
+    finish_layer.setEnabled(stacked)
+    keys = FINISH_PHASE_KEYS[stacked]
+    finish_phase.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+    describe(finish_phase, finish_phase.whatsThis(), keys)
 
 
 def fill_menu_bar(bar: QtWidgets.QMenuBar, own: Mapping[str, QtGui.QAction], run: Mapping[str, QtGui.QAction],
@@ -56,7 +74,9 @@ def fill_menu_bar(bar: QtWidgets.QMenuBar, own: Mapping[str, QtGui.QAction], run
     file_menu.addSeparator()
     file_menu.addAction(own["quit"])
     run_menu = bar.addMenu("&Run")
-    run_menu.addActions([run[n] for n in ("step", "step_back", "play", "finish", "iteration")])
+    run_menu.addActions([run[n] for n in ("step", "step_back", "play", "finish")])
+    run_menu.addAction(own["finish_layer"])
+    run_menu.addAction(run["iteration"])
     run_menu.addSeparator()
     run_menu.addActions([run["new_sample"], run["reset"], own["train"], run["stop"], own["compare"],
                          own["sweep"], own["gradcheck"], files.act_torch_check])

@@ -14,40 +14,28 @@ from ...session.figure_registry import view_figures
 from ...session.stepper import Session
 from .. import theme
 from ..export.figures import Dashboard
-from ..lessons.stage import TITLE_BAR_PX
+from .framed_view import (
+    DIAGRAM_HEIGHT,
+    HEATMAP_DATA_WIDTH,
+    STAGE_SPACING,
+    diagram_height,
+    framed_gradient_chrome,
+    keep_framed_data,
+)
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
         ("Loss", ("loss",)))
-DIAGRAM_HEIGHT = 190
 DIAGRAM_MIN_HEIGHT = 140
 # below this (at the theme's scale: presentation mode's fonts take more of it) the split
 # layout cannot give every plot 150 px and a readable data area (three rows of gate
 # heatmaps, the two gradient plots over the loss): the plots go on tabs
 SPLIT_MIN = QtCore.QSize(1000, 700)
-# the width a heatmap's data needs beside its axes and colour bar, so that the columns of
-# gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
-HEATMAP_DATA_WIDTH = 90
-DASHBOARD_MARGIN, DASHBOARD_SPACING = 9, 6  # pyqtgraph's and Qt's own, outside a lesson
 # in a lesson, the views a stop does not frame wait on tabs down the left side, which take
 # width, not the height the framed view needs
 STAGE_TABS = (("gradients", "Gradient"), ("heatmaps", "Heatmaps"), ("loss", "Loss"))
 # the diagram's and the tabs' shares of the height when a stop frames the diagram (its cells)
 FRAMED_DIAGRAM_STRETCH = (1, 1)
-# a framed plot's data area keeps this share of the screen's height (the window's and a
-# window manager's title bar's): a gradient's fall over decades seen from the back of a room
-PLOT_SHARE = 0.36
-# in a lesson's stage the framed gradient panel's own margins shrink to this (pyqtgraph's
-# 9 px above and below the plots, the 6 px between the views): its pixels go to the data and
-# the lesson text, which on a 1280 x 720 projector in F5 has few to spare
-STAGE_MARGIN = 1
-STAGE_SPACING = 2
-STAGE_LEGEND_PAD = 4
-
-
-def framed_data_px(window_height: int) -> float:
-    """The data area a framed plot keeps in a window `window_height` px tall."""
-    return PLOT_SHARE * (window_height + TITLE_BAR_PX)
 
 
 class PlotArea(QtWidgets.QWidget):
@@ -79,6 +67,7 @@ class PlotArea(QtWidgets.QWidget):
         self._place_slots()
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
         self._stale: set[str] = set()  # hidden views that missed a refresh
+        self._stacked = session.net.stack is not None  # the diagram is a grid of layers
         self.install_views()
 
     # -- two layouts: splitters when there is room, tabs when there is not ---------------
@@ -205,9 +194,9 @@ class PlotArea(QtWidgets.QWidget):
         if self.framed is not None:  # the stage's layout sizes itself
             self._sizes_pending = False
             return
-        # presentation mode's larger fonts need more, but the plots below keep most of it
-        top = max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), self.height() * 2 // 7),
-                  self.slots["diagram"].minimumHeight())
+        assert self.dashboard is not None
+        self.dashboard.diagram.refresh(self.session)  # what it draws (a grid?) decides its height
+        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight())
         if self.tabbed:
             for names, page in self._tab_pages.items():
                 if len(names) > 1:
@@ -226,52 +215,14 @@ class PlotArea(QtWidgets.QWidget):
         self._choose_layout(event.size())
 
     def _keep_framed_data(self) -> None:
-        """A framed gradient plot keeps its share of the height: the contribution plot
-        below it gives way first. Framed heatmaps have the area's width: the LSTM's six
-        panels go three to a row, each twice as tall, when the columns keep their width."""
-        if self.dashboard is None:
-            return
-        keep = framed_data_px(self.window().height()) if self.framed == "gradients" else 0.0
-        gradients = self.dashboard.gradients
-        margin = STAGE_MARGIN if self.framed is not None else DASHBOARD_MARGIN
-        if gradients.graphics.ci.layout.getContentsMargins()[1] != margin:
-            gradients.graphics.ci.setContentsMargins(margin, margin, margin, margin)
-            box = gradients.layout()
-            assert box is not None
-            box.setSpacing(STAGE_SPACING if self.framed is not None else DASHBOARD_SPACING)
-            if gradients.norms.legend is not None:  # its box's padding, pyqtgraph's 9 px
-                pad = STAGE_LEGEND_PAD if self.framed is not None else DASHBOARD_MARGIN
-                gradients.norms.legend.layout.setContentsMargins(pad, pad, pad, pad)
-                gradients.norms.titleLabel.fit_row()
-        gradients.keep_data(keep)
-        heatmaps = self.dashboard.heatmaps
-        columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
-        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
-        width = self._stage_tabs.width() - self._stage_tabs.tabBar().width()
-        heatmaps.set_three_columns(self.framed == "heatmaps" and width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+        if self.dashboard is not None:
+            stage_width = self._stage_tabs.width() - self._stage_tabs.tabBar().width()
+            keep_framed_data(self.dashboard, self.framed, self.window().height(), stage_width)
 
     def framed_gradient_chrome(self, show_row: bool) -> float:
-        """The stage's height beyond the data of a framed gradient plot: the diagram's strip
-        above it, the gradient panel's row of choices (show_row: a many-to-many model's
-        "Show:"), its margins, and the plot's title, legend and t axis, from their size hints
-        (the same whether or not the panel is on screen now)."""
+        """See `framed_view.framed_gradient_chrome`."""
         assert self.dashboard is not None
-        gradients = self.dashboard.gradients
-        minimum = QtCore.Qt.SizeHint.MinimumSize
-        strip = self.dashboard.diagram.folded_height() + STAGE_SPACING
-        row = 0
-        if show_row:
-            row = max(w.sizeHint().height() for w in (gradients.show_choice, gradients.show_label)) + STAGE_SPACING
-        plot = gradients.norms
-        chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
-        legend = plot.legend
-        if legend is not None and legend.items:  # one row of it, as wide as a stage is (narrower,
-            # beside the Training panel at a loss stop, it has more rows: the pane would jump)
-            margins = legend.layout.getContentsMargins()
-            line = max(max(sample.boundingRect().height(), label.boundingRect().height())
-                       for sample, label in legend.items)
-            chrome += line + margins[1] + margins[3] - legend.geometry().height()
-        return strip + row + 2 * STAGE_MARGIN + 2 * gradients.graphics.frameWidth() + chrome
+        return framed_gradient_chrome(self.dashboard, show_row)
 
     def _choose_layout(self, size: QtCore.QSize, force: bool = False) -> None:
         """Splitters or tabs for this size at the theme's scale (a lesson's stage whatever
@@ -421,6 +372,12 @@ class PlotArea(QtWidgets.QWidget):
                     self._keep_heatmap_columns()
             else:
                 self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
+        stacked = self.session.net.stack is not None
+        if stacked != self._stacked:  # a grid of layers asks for another height than a row of cells
+            self._stacked = stacked
+            self._sizes_pending = True
+            if self.isVisible():
+                QtCore.QTimer.singleShot(0, self._apply_sizes)
 
     def show_slot(self, name: str, on: bool) -> None:
         """Show or hide one view (View menu); a view shown again catches up at once."""

@@ -10,9 +10,10 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.gradient_reading import ratio_reading
+from ...session.step_order import DIRECTION_NAMES, Place
 from ...session.stepper import Phase, Session
 from ..control.runner import ChunkedRunner
-from .overflow_watch import OverflowWatch
+from .overflow_watch import LargestState, OverflowWatch
 
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 
@@ -30,6 +31,15 @@ EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh k
 # a run grew a 1280 px window to 1297 px). The ratio's verdict comes before its "(x0.73 a step)"
 WIDTH_SHARE = {"phase": 0.3, "loss": 0.15}
 STATUS_SPACING_PX = 48
+
+
+def layer_words(session: Session, place: Place) -> str:
+    """The layer and direction of a step of a stack ("layer 2 reverse, "; "layer 3, " with
+    one direction); nothing for one layer in one direction, whose steps are timesteps."""
+    if session.net.stack is None or place.layer is None or place.direction is None:
+        return ""
+    direction = f" {DIRECTION_NAMES[place.direction]}" if session.config.bidirectional else ""
+    return f"layer {place.layer + 1}{direction}, "
 
 
 class ElidedLabel(QtWidgets.QLabel):
@@ -78,7 +88,7 @@ class SessionStatus:
     def __init__(self, session: Session, bar: QtWidgets.QStatusBar, runner: ChunkedRunner):
         self.session = session
         self.nonfinite_from = OverflowWatch()
-        self._largest_for: tuple = (None, 0, 0.0)  # (forward trace, steps done, max |h_t|)
+        self.largest_state = LargestState()
         self.banner = QtWidgets.QLabel()
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
@@ -149,15 +159,17 @@ class SessionStatus:
 
     def refresh(self) -> None:
         s = self.session
-        where = f"t = {s.t} of {s.T}" if s.t is not None else f"T = {s.T}"
+        place = s.place
+        where = f"{layer_words(s, place)}t = {place.t} of {s.T}" if place.t is not None else f"T = {s.T}"
         self._say("phase", f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
         self._say("loss", f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
         ratio = s.gradient_ratio()
-        bad = self.nonfinite_from(s)
+        bad = self.nonfinite_from.place(s)
         curve = s.gradient_curve()
         why = ""
         if bad is not None and (ratio is None or not np.isfinite(ratio)):
-            cut = self._say("ratio", f"Gradient ratio: {bad[0]} pass overflow from t = {bad[1]}")
+            cut = self._say("ratio", f"Gradient ratio: {bad.phase.value} pass overflow from {layer_words(s, bad)}"
+                                     f"t = {bad.t}")
         elif ratio is not None and curve is not None and curve[-1] == 0:
             cut = self._say("ratio", "Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
         elif ratio is None:
@@ -170,24 +182,16 @@ class SessionStatus:
             self.ratio.setToolTip(tip)
         self._refresh_banner(bad)
 
-    def _largest_state(self, s) -> float:
-        """max |h_t| so far; it changes only with the forward pass, so it is computed once
-        per forward step, not at every backward step."""
-        fwd, done = s.fwd, s.fwd.steps_done
-        if self._largest_for[0] is not fwd or self._largest_for[1] != done:
-            self._largest_for = (fwd, done, float(np.max(np.abs(fwd.h[:, :done]))) if done else 0.0)
-        return self._largest_for[2]
-
-    def _refresh_banner(self, where_bad: tuple[str, int] | None) -> None:
+    def _refresh_banner(self, where_bad: Place | None) -> None:
         s = self.session
         if where_bad is not None:
-            pass_name, t = where_bad
             self.banner.setText(
-                f"Values overflowed to inf or nan in the {pass_name} pass from t = {t} on; they are "
+                f"Values overflowed to inf or nan in the {where_bad.phase.value} pass from "
+                f"{layer_words(s, where_bad)}t = {where_bad.t} on; they are "
                 "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
             )
         self.banner.setVisible(where_bad is not None)
-        exploded = self._largest_state(s) if where_bad is None else 0.0
+        exploded = self.largest_state(s) if where_bad is None else 0.0
         if exploded > EXPLODED_STATE:
             self.banner.setText(
                 f"The hidden states have exploded to about 1e{int(np.log10(exploded))} (still finite, so not "

@@ -119,17 +119,17 @@ def _paint_recurrent(form: _Form, k: int, rect: QtCore.QRectF) -> None:
     value = state.norms[k]
     if not state.done_back[k]:
         used = k + 1 < state.forward_done
-        _arrow(painter, theme, x0, x1, cy, form.dark if used else QtGui.QColor(GREY), theme.px(1.5))
+        arrow(painter, theme, x0, x1, cy, form.dark if used else QtGui.QColor(GREY), theme.px(1.5))
     elif np.isfinite(value) and value > 0:
         low, high = state.scale
         f = (np.log10(value) - low) / (high - low)
-        _arrow(painter, theme, x1, x0, cy, gradient_colour(f), theme.px(1.5 + 6.5 * f))
+        arrow(painter, theme, x1, x0, cy, gradient_colour(f), theme.px(1.5 + 6.5 * f))
     elif value == 0:  # exactly zero (a saturated softmax): not overflow
-        _arrow(painter, theme, x1, x0, cy, QtGui.QColor(ZERO), theme.px(1.5))
-        _word(painter, theme, x0, x1, cy, "0", ZERO)
+        arrow(painter, theme, x1, x0, cy, QtGui.QColor(ZERO), theme.px(1.5))
+        word(painter, theme, x0, x1, cy, "0", ZERO)
     else:
-        _arrow(painter, theme, x1, x0, cy, QtGui.QColor(OVERFLOW), theme.px(4))
-        _word(painter, theme, x0, x1, cy, "inf" if np.isinf(value) else "nan", OVERFLOW)
+        arrow(painter, theme, x1, x0, cy, QtGui.QColor(OVERFLOW), theme.px(4))
+        word(painter, theme, x0, x1, cy, "inf" if np.isinf(value) else "nan", OVERFLOW)
     if k == 0:  # the recurrent weights, below the first h arrow (a 0 or inf sits above)
         painter.setFont(form.small)
         painter.setPen(QtGui.QPen(form.dark))
@@ -160,14 +160,14 @@ def _paint_cell(form: _Form, k: int, rect: QtCore.QRectF) -> None:
     painter.drawText(rect, QtCore.Qt.AlignmentFlag.AlignCenter, f"h{sub(k + 1)}")
 
 
-def _word(painter: QtGui.QPainter, theme: Theme, x0: float, x1: float, y: float, word: str, colour: str) -> None:
+def word(painter: QtGui.QPainter, theme: Theme, x0: float, x1: float, y: float, word: str, colour: str) -> None:
     """A word above an arrow: what a value that is no size on the scale is (0, inf, nan)."""
     painter.setPen(QtGui.QColor(colour))
     box = QtCore.QRectF(min(x0, x1), y - theme.px(24), abs(x1 - x0), theme.px(20))
     painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, word)
 
 
-def _arrow(painter: QtGui.QPainter, theme: Theme, x_from: float, x_to: float, y: float, colour: QtGui.QColor,
+def arrow(painter: QtGui.QPainter, theme: Theme, x_from: float, x_to: float, y: float, colour: QtGui.QColor,
            width: float) -> None:
     pen = QtGui.QPen(colour, width)
     pen.setCapStyle(QtCore.Qt.PenCapStyle.FlatCap)

@@ -60,17 +60,19 @@ def _rgba(colour: str) -> np.ndarray:
 
 
 def strip_colours(forward_done: int, norms: np.ndarray, done_back: np.ndarray,
-                  forward_bad_from: int | None = None, theme: Theme | None = None) -> np.ndarray:
+                  forward_bad_from: int | None = None, theme: Theme | None = None,
+                  scale: tuple[float, float] | None = None) -> np.ndarray:
     """(1, T, 4) RGBA: `theme`'s muted grey (a light theme's without one) before the
     forward pass, blue once computed (magenta from the step t = forward_bad_from on, where
     the hidden state overflowed), and in the backward pass the gradient colour of log10
-    ||dL/dh_t||, ZERO grey where it is exactly 0 and magenta where inf or nan."""
+    ||dL/dh_t||, ZERO grey where it is exactly 0 and magenta where inf or nan. `scale`: the
+    log10 range of the colours (a grid of layers shares one); else these norms' own."""
     T = len(norms)
     colours = np.tile(_rgba((theme or Theme()).muted), (1, T, 1))
     colours[0, :forward_done] = _rgba(SKY)
     if forward_bad_from is not None:
         colours[0, forward_bad_from - 1 : forward_done] = _rgba(OVERFLOW)
-    low, high = gradient_scale(norms[done_back])
+    low, high = gradient_scale(norms[done_back]) if scale is None else scale
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.log10(norms)
     finite = done_back & np.isfinite(logs)

@@ -71,14 +71,23 @@ _KEYLESS = {"Ready": "Ready: the forward pass starts at t = 1",
             "Loss computed": "Loss computed: the backward pass starts at t = T"}
 
 
+def _layer(s: Session) -> str:
+    """The layer (and direction) of a stack's step, "layer 2 ←, "; nothing for one layer."""
+    place = s.place
+    if s.net.stack is None or place.layer is None:
+        return ""
+    arrow = (" →", " ←")[place.direction or 0] if s.net.directions == 2 else ""
+    return f"layer {place.layer + 1}{arrow}, "
+
+
 def caption(s: Session, state: PassState, on_paper: bool) -> str:
     """Where the pass stands and what to press; on paper (a figure has no keys) without
     what to press. Then what dark grey and magenta mean, when they are drawn."""
     text = {
         Phase.READY: "Ready: press Right to start the forward pass",
-        Phase.FORWARD: f"Forward pass: h{sub(s.t)} computed",
+        Phase.FORWARD: f"Forward pass: {_layer(s)}h{sub(s.t)} computed",
         Phase.LOSS: LONGEST_CAPTION,
-        Phase.BACKWARD: f"Backward pass: dL/dh{sub(s.t)} computed",
+        Phase.BACKWARD: f"Backward pass: {_layer(s)}dL/dh{sub(s.t)} computed",
         Phase.UPDATE: "Weights updated: press Right for the next iteration",
     }[s.phase]
     if s.phase is Phase.UPDATE and s.history and not s.history[-1].applied:

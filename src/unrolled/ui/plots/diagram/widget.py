@@ -15,6 +15,8 @@ from ...theme import THEME, VERMILION, Theme
 from .cells import paint_cells
 from .colours import PassState
 from .geometry import cell_row, cells_fit, folded_span, strip_band, strip_span, timestep_at
+from .grid import GridLayout, grid_layout, grid_state, label_width, wanted_height
+from .grid_paint import paint_grid
 from .labels import LONGEST_CAPTION, caption, weights_key, wrap_words
 from .strip import paint_folded, paint_strip
 
@@ -59,10 +61,27 @@ class UnrolledDiagram(QtWidgets.QWidget):
         return round(QtGui.QFontMetricsF(self._font()).height() + self.theme.px(6))
 
     def refresh(self, session: Session) -> None:
-        self._session = session
+        if self._session is not session or self.is_grid() != (session.net.stack is not None):
+            self._session = session
+            self.updateGeometry()  # a grid asks for other heights than a row of cells
         self.update()
 
+    def is_grid(self) -> bool:
+        """A network of several layers or two directions: a row (of cells or a strip) per
+        (layer, direction)."""
+        return self._session is not None and self._session.net.stack is not None
+
+    def wanted_height(self) -> int:
+        """The height the diagram asks of the window: a grid's rows need more than one row."""
+        s = self._session
+        if s is None or not self.is_grid() or self.folded:
+            return self.folded_height() if self.folded else 190
+        caption = 2 * QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 + self.theme.px(6)
+        return wanted_height(s.net.layers, s.net.directions, caption, self.theme)
+
     def sizeHint(self) -> QtCore.QSize:
+        if self.is_grid() and not self.folded:
+            return QtCore.QSize(900, self.wanted_height())
         return QtCore.QSize(900, self.folded_height() if self.folded else 190)
 
     def timestep_at(self, x: float) -> int | None:
@@ -70,6 +89,9 @@ class UnrolledDiagram(QtWidgets.QWidget):
         span `_strip_span`, T equal columns."""
         if self._session is None:
             return None
+        if self.is_grid() and not self.folded:
+            layout = self.grid_layout()
+            return timestep_at(x, (layout.left, layout.right), self._session.T)
         return timestep_at(x, self._strip_span(self._session), self._session.T)
 
     def mousePressEvent(self, event) -> None:
@@ -96,7 +118,11 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return
         painter.setFont(self._font())
         try:
-            if self.folded:
+            if self.is_grid() and not self.folded:
+                paint_grid(painter, self.theme, self.grid_layout(painter), grid_state(s, self.theme), s.net.directions,
+                           self._font(), self.width(), self.show_cursor, self.on_paper)
+                self._paint_caption(painter, s)
+            elif self.folded:
                 paint_folded(painter, self.theme, self._strip_span(s), self._state(s), self.width(), self._font(),
                              self.show_cursor)
             elif self._cells_fit(painter, s):
@@ -112,6 +138,15 @@ class UnrolledDiagram(QtWidgets.QWidget):
             painter.drawText(
                 self.rect(), QtCore.Qt.AlignmentFlag.AlignCenter, f"The diagram could not be drawn: {error}"
             )
+
+    def grid_layout(self, painter: QtGui.QPainter | None = None) -> GridLayout:
+        """Where a stack's rows lie in this widget (cells or strips), above the caption."""
+        s = self._session
+        assert s is not None
+        above = self.height() - self._caption_height(painter, s)
+        label = label_width(s.layer_keys(), s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)))
+        return grid_layout(self.width(), above, s.net.layers, s.net.directions, s.T, label,
+                           QtGui.QFontMetricsF(self._font()).height(), self.theme)
 
     def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
         """Room for a cell per timestep, wide enough and tall enough for its "h_t" (in F5
@@ -131,6 +166,12 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def _state(self, s: Session) -> PassState:
         """What the passes have done: forward steps, ||dL/dh_t|| and the backward steps done."""
         bwd = s.bwd
+        if s.net.stack is not None:  # the folded strip and the caption read the top layer's forward direction
+            top = (s.net.layers - 1, 0)
+            norms = s.layer_gradient_norms()
+            done = np.zeros(s.T, dtype=bool) if bwd is None else bwd.done_mask
+            return PassState(s.fwd.layers[top].steps_done, np.full(s.T, np.nan) if norms is None else norms[top],  # type: ignore[attr-defined]
+                             done, None, s.t if s.place.layer == top[0] and s.place.direction == 0 else None)
         if bwd is None:
             return PassState(s.fwd.steps_done, np.full(s.T, np.nan), np.zeros(s.T, dtype=bool),
                              self._forward_bad_from(s), s.t)
@@ -182,7 +223,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             self._wrapped[known] = lines
         return self._wrapped[known]
 
-    def _caption_height(self, painter: QtGui.QPainter, s: Session) -> float:
+    def _caption_height(self, painter: QtGui.QPainter | None, s: Session) -> float:
         """Room for the caption's lines: as many as the longest caption needs, so that the
         picture does not jump from phase to phase."""
         longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))

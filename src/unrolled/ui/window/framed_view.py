@@ -1,0 +1,91 @@
+"""How much of the plot area each view keeps: the heights a lesson's stage gives a framed
+gradient plot (its data area a share of the screen, its margins cut to the bone), the
+width framed heatmaps need for three columns, and the height the diagram asks for (a grid
+of layers more than one row of cells)."""
+
+from __future__ import annotations
+
+from PySide6 import QtCore
+
+from .. import theme
+from ..export.figures import Dashboard
+from ..lessons.stage import TITLE_BAR_PX
+
+DIAGRAM_HEIGHT = 190
+# the most of the area's height the diagram takes: one row of cells, or a grid of layers
+# (its rows each need a readable band; the plots below keep the rest)
+DIAGRAM_SHARE = 2 / 7
+GRID_SHARE = 1 / 2
+# the width a heatmap's data needs beside its axes and colour bar, so that the columns of
+# gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
+HEATMAP_DATA_WIDTH = 90
+DASHBOARD_MARGIN, DASHBOARD_SPACING = 9, 6  # pyqtgraph's and Qt's own, outside a lesson
+# a framed plot's data area keeps this share of the screen's height (the window's and a
+# window manager's title bar's): a gradient's fall over decades seen from the back of a room
+PLOT_SHARE = 0.36
+# in a lesson's stage the framed gradient panel's own margins shrink to this (pyqtgraph's
+# 9 px above and below the plots, the 6 px between the views): its pixels go to the data and
+# the lesson text, which on a 1280 x 720 projector in F5 has few to spare
+STAGE_MARGIN = 1
+STAGE_SPACING = 2
+STAGE_LEGEND_PAD = 4
+
+
+def framed_data_px(window_height: int) -> float:
+    """The data area a framed plot keeps in a window `window_height` px tall."""
+    return PLOT_SHARE * (window_height + TITLE_BAR_PX)
+
+
+def diagram_height(dashboard: Dashboard, area_height: int, minimum: int) -> int:
+    """The diagram's share of an area `area_height` tall: presentation mode's larger fonts
+    need more, a grid of layers more again, but the plots below keep most of it."""
+    diagram = dashboard.diagram
+    if diagram.is_grid() and not diagram.folded:
+        return max(min(diagram.wanted_height(), round(area_height * GRID_SHARE)), minimum)
+    return max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), area_height * 2 // 7), minimum)
+
+
+def keep_framed_data(dashboard: Dashboard, framed: str | None, window_height: int, stage_width: int) -> None:
+    """A framed gradient plot keeps its share of the height: the contribution plot below it
+    gives way first. Framed heatmaps have the stage's width (`stage_width`): the LSTM's six
+    panels go three to a row, each twice as tall, when the columns keep their width."""
+    keep = framed_data_px(window_height) if framed == "gradients" else 0.0
+    gradients = dashboard.gradients
+    margin = STAGE_MARGIN if framed is not None else DASHBOARD_MARGIN
+    if gradients.graphics.ci.layout.getContentsMargins()[1] != margin:
+        gradients.graphics.ci.setContentsMargins(margin, margin, margin, margin)
+        box = gradients.layout()
+        assert box is not None
+        box.setSpacing(STAGE_SPACING if framed is not None else DASHBOARD_SPACING)
+        if gradients.norms.legend is not None:  # its box's padding, pyqtgraph's 9 px
+            pad = STAGE_LEGEND_PAD if framed is not None else DASHBOARD_MARGIN
+            gradients.norms.legend.layout.setContentsMargins(pad, pad, pad, pad)
+            gradients.norms.titleLabel.fit_row()
+    gradients.keep_data(keep)
+    heatmaps = dashboard.heatmaps
+    columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
+    chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
+    heatmaps.set_three_columns(framed == "heatmaps" and stage_width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+
+
+def framed_gradient_chrome(dashboard: Dashboard, show_row: bool) -> float:
+    """The stage's height beyond the data of a framed gradient plot: the diagram's strip
+    above it, the gradient panel's row of choices (show_row: a many-to-many model's
+    "Show:"), its margins, and the plot's title, legend and t axis, from their size hints
+    (the same whether or not the panel is on screen now)."""
+    gradients = dashboard.gradients
+    minimum = QtCore.Qt.SizeHint.MinimumSize
+    strip = dashboard.diagram.folded_height() + STAGE_SPACING
+    row = 0
+    if show_row:
+        row = max(w.sizeHint().height() for w in (gradients.show_choice, gradients.show_label)) + STAGE_SPACING
+    plot = gradients.norms
+    chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
+    legend = plot.legend
+    if legend is not None and legend.items:  # one row of it, as wide as a stage is (narrower,
+        # beside the Training panel at a loss stop, it has more rows: the pane would jump)
+        margins = legend.layout.getContentsMargins()
+        line = max(max(sample.boundingRect().height(), label.boundingRect().height())
+                   for sample, label in legend.items)
+        chrome += line + margins[1] + margins[3] - legend.geometry().height()
+    return strip + row + 2 * STAGE_MARGIN + 2 * gradients.graphics.frameWidth() + chrome
