@@ -33,6 +33,11 @@ def _has_gates(session: Session) -> bool:
     return bool(cell_class(session.config.cell).gate_names)
 
 
+def _is_stack(session: Session) -> bool:
+    """More than one recurrent layer, or two directions: a depth to show."""
+    return session.config.layers > 1 or session.config.bidirectional
+
+
 def _anytime(session: Session, steps: Sequence[TrainingStep]) -> bool:
     return True
 
@@ -57,7 +62,8 @@ def _after_classifying(session: Session, steps: Sequence[TrainingStep]) -> bool:
 class FigureSpec:
     """One figure. `table(session, steps)` is its data as (header, rows); `steps` is the
     training run a training figure draws (`unrolled export --iterations N`). `has(session)`:
-    whether a session of that config has the figure at all (gates: a cell with gates);
+    whether a session of that config has the figure at all (gates: a cell with gates; the
+    depth-time gradients: a stack);
     `ready(session, steps)`: whether an export of everything writes it now."""
 
     name: str
@@ -83,6 +89,8 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in (
     FigureSpec("gates", "Gates", formulas.GATES, data.gates_table, (8.0, 6.4), view="heatmaps", has=_has_gates),
     FigureSpec("grad_norms", "Gradient per timestep", formulas.GRADIENT_PER_STEP, data.grad_norms_table,
                (6.4, 5.6), view="gradients"),
+    FigureSpec("depth_time_gradients", "Gradient across time and depth", formulas.DEPTH_TIME_GRADIENTS,
+               data.depth_time_gradients_table, (6.4, 4.0), view="gradients", has=_is_stack),
     FigureSpec("loss", "Loss per iteration", formulas.LOSS, data.loss_table, (6.4, 3.6), view="loss",
                ready=_after_an_iteration),
     FigureSpec("itemized_gradients", "Itemized gradients ||dL_k/dh_t||", formulas.ITEMIZED_GRADIENTS,
