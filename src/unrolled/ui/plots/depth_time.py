@@ -22,7 +22,7 @@ from ..theme import GRADIENT_HIGH, GRADIENT_LOW, GREY, OVERFLOW, THEME, VERMILIO
 from .axes import IntegerAxis, power_label
 from .colour_scale import ColourScale, colour_columns, colour_table
 from .column_image import ColumnImage
-from .gradients import decade_range
+from .log_curves import decade_range
 from .style import set_integer_ticks, style_plot
 
 TITLE = "Gradient ||dL/dh_t|| across time and depth"
