@@ -39,7 +39,8 @@ def test_every_figure_is_declared_once_under_its_own_name():
 def test_each_view_of_the_window_draws_registered_figures():
     assert HIGHLIGHTS == VIEWS  # a lesson highlights one of the window's views
     assert {view: view_figures(view) for view in VIEWS} == {
-        "diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"), "gradients": ("grad_norms",),
+        "diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
+        "gradients": ("grad_norms", "depth_time_gradients"),
         "loss": ("loss",)}
 
 

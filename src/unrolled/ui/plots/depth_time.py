@@ -188,7 +188,8 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
     def _mark_current(self, session: Session, keys: list[Key]) -> None:
         """A box around the cell the last backward step computed."""
         place = session.place
-        if not self.show_cursor or place.phase is not Phase.BACKWARD or place.t is None:
+        if (not self.show_cursor or place.phase is not Phase.BACKWARD or place.t is None
+                or place.layer is None or place.direction is None):
             self.current.setData([], [])
             return
         row = keys.index((place.layer, place.direction)) + 1

@@ -21,7 +21,8 @@ LIGHTEST, DARKEST = 0.68, 0.24
 
 def layer_colour(layer: int, layers: int) -> str:
     """The blue of layer `layer` (from 0) of `layers`: BLUE's hue, darker the deeper."""
-    hue, saturation, _, _ = QtGui.QColor(BLUE).getHslF()
+    blue = QtGui.QColor(BLUE)
+    hue, saturation = blue.hslHueF(), blue.hslSaturationF()
     share = layer / (layers - 1) if layers > 1 else 1.0
     return QtGui.QColor.fromHslF(hue, saturation, LIGHTEST + (DARKEST - LIGHTEST) * share).name()
 
@@ -66,4 +67,4 @@ def worst_per_t(norms: dict[Key, np.ndarray], done: dict[Key, np.ndarray]) -> tu
         bad = (computed & ~np.isfinite(values)).any(axis=0)
         finite = np.where(computed & np.isfinite(values), values, -np.inf).max(axis=0)
     worst = np.where(bad, np.inf, np.where(np.isfinite(finite), finite, np.nan))
-    return worst, computed.any(axis=0)
+    return worst, np.asarray(computed.any(axis=0))
