@@ -26,13 +26,13 @@ class LayerChoice(QtWidgets.QComboBox):
         self.setToolTip("The layer and direction whose hidden states, cell states and gates are shown")
         self.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._keys: list[Key] = []
-        self._key: Key = (0, 0)
+        self._key: Key | None = None  # None until the first stack is offered
         self.activated.connect(self._on_activated)
 
     @property
     def key(self) -> Key:
         """(layer, direction) shown, layer from 0; (0, 0) for one layer."""
-        return self._key
+        return (0, 0) if self._key is None else self._key
 
     @property
     def needed(self) -> bool:
@@ -44,13 +44,13 @@ class LayerChoice(QtWidgets.QComboBox):
         if keys == self._keys:
             return
         self._keys = list(keys)
-        if self._key not in keys:
+        if self._key is None or self._key not in keys:
             self._key = top_layer(keys)
         blocked = self.blockSignals(True)
         self.clear()
         for key in keys:
             self.addItem(layer_label(key, directions, both=True), key)
-        self.setCurrentIndex(keys.index(self._key))
+        self.setCurrentIndex(keys.index(self.key))
         self.blockSignals(blocked)
         self.adjustSize()
 
