@@ -75,8 +75,8 @@ def test_librsvg_and_poppler_draw_it_as_the_png(qapp, tmp_path):
     width, height = (round(inches * 96) for inches in FIGURES["depth_time_gradients"].inches)
     subprocess.run(["rsvg-convert", "-w", str(width), "-h", str(height), "-b", "white", "-o",
                     str(tmp_path / "svg.png"), str(svg)], check=True, capture_output=True)
-    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(width), "-scale-to-y", str(height), "-singlefile", str(pdf), str(tmp_path / "pdf")],
-                   check=True, capture_output=True)
+    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(width), "-scale-to-y", str(height), "-singlefile",
+                    str(pdf), str(tmp_path / "pdf")], check=True, capture_output=True)
     reference = _grey(png)
     for drawn in (tmp_path / "svg.png", tmp_path / "pdf.png"):
         other = _grey(drawn)

@@ -96,13 +96,21 @@ def test_a_stack_then_one_layer_leaves_no_layer_curve_behind(panel):
     assert not any(name.startswith("layer") for name in _legend(panel))
 
 
-def test_the_depth_time_picture_sits_under_the_curves_of_a_stack_on_screen(panel, qapp):
+def test_the_depth_time_picture_sits_under_the_curves_of_a_stack_on_screen(panel, qtbot):
     session = _stack()
     session.advance(session.steps_to("iteration") - 1)
     panel.refresh(session)
     assert panel.depth_time.isVisible()
     assert panel.depth_time.geometry().top() >= panel.graphics.geometry().bottom()
     np.testing.assert_array_equal(panel.depth_time.values[0], session.layer_gradient_norms()[(2, 0)])
+
+    def data_edges(view, plot) -> tuple[float, float]:
+        box, x = plot.vb.sceneBoundingRect(), view.mapTo(panel, QtCore.QPoint(0, 0)).x()
+        return box.left() + x, box.right() + x
+
+    # once laid out, the picture's t axis lies right under the curves'
+    picture = panel.depth_time
+    qtbot.waitUntil(lambda: data_edges(picture, picture.plot) == data_edges(panel.graphics, panel.norms))
     figure = laid_out(build_figure("grad_norms"), 600, 500, session)  # the curves' figure: the picture is its own
     try:
         assert figure.depth_time.isHidden()

@@ -115,6 +115,8 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
         self._zero = np.array(QtGui.QColor(GREY).getRgb(), dtype=np.uint8)
         self.show_cursor = True  # the current cell; an exported figure leaves it out
         self._decades: tuple[float, float] | None = None
+        self.rows_width = 0  # the row labels' own width
+        self._extra_left = self._extra_right = 0.0  # room added to line the t axis up with a plot above
         self._title = TITLE
         self._shape: tuple[int, int] | None = None
         self._version: tuple | None = None
@@ -147,7 +149,8 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
         self.rows.set_labels([layer_label(key, session.net.directions) for key in keys])
         metrics = QtGui.QFontMetricsF(self.theme.qfont())
         widest = max(metrics.horizontalAdvance(label) for label in self.rows.labels)
-        self.rows.setWidth(int(widest + self.theme.px(5 + 3 + 6)))
+        self.rows_width = int(widest + self.theme.px(5 + 3 + 6))
+        self.rows.setWidth(self.rows_width + self._extra_left)
         set_integer_ticks(self.plot.getAxis("bottom"), T)
         self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(0.5, len(keys) + 0.5, padding=0)
@@ -184,6 +187,27 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
             numbers = max((metrics.horizontalAdvance(text) for text in labels), default=0.0)
             self.colorbar.axis.setWidth(int(numbers + self.theme.px(12)))
             self._decades = decades
+
+    def beside_data(self) -> tuple[float, float]:
+        """(left, right): the room beside the data area, margins, row labels and colour bar
+        included, as the sizes set ask for it (without a layout pass), before `line_up`."""
+        left, _, right, _ = self.ci.layout.getContentsMargins()
+        plot_left, _, plot_right, _ = self.plot.layout.getContentsMargins()
+        bar = self.colorbar.effectiveSizeHint(QtCore.Qt.SizeHint.PreferredSize).width()
+        return (left + plot_left + self.rows_width,
+                right - self._extra_right + plot_right + bar)
+
+    def line_up(self, left: float, right: float) -> None:
+        """Widen the room beside the data area to `left` and `right` (at least
+        `beside_data`'s): a plot above with that room has its t axis over this one's."""
+        own_left, own_right = self.beside_data()
+        extra_left, extra_right = max(left - own_left, 0.0), max(right - own_right, 0.0)
+        if (extra_left, extra_right) != (self._extra_left, self._extra_right):
+            margins = list(self.ci.layout.getContentsMargins())
+            margins[2] += extra_right - self._extra_right
+            self.ci.setContentsMargins(*margins)
+            self._extra_left, self._extra_right = extra_left, extra_right
+            self.rows.setWidth(int(self.rows_width + extra_left))
 
     def _mark_current(self, session: Session, keys: list[Key]) -> None:
         """A box around the cell the last backward step computed."""

@@ -69,6 +69,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.depth_time.hide()
         layout.addWidget(self.depth_time, 2)
         self._on_paper = False
+        self._margins = self.graphics.ci.layout.getContentsMargins()
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         # t is named once, under the plot below, which shares this one's t axis: the height
@@ -87,6 +88,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.theory = log_curve(self.norms, theme, GREY, "theory", style=dashed, symbol=None)
         self.overflow_marks = OverflowMarks(self.norms, theme)
         self.layer_curves = LayerCurves(self.norms, theme, log_curve)
+        self._left_axis = self.norms.getAxis("left").fixedWidth  # as style_plot sized it
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
         self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
@@ -220,6 +222,24 @@ class GradientPanel(QtWidgets.QWidget):
         if shown:
             self.depth_time.show_cursor = self.show_cursor
             self.depth_time.refresh(session)
+        self._line_up_time_axes(shown)
+
+    def _line_up_time_axes(self, shown: bool) -> None:
+        """The depth-time picture's t axis right under the curves': the same room beside
+        both data areas (the wider of the two, each side)."""
+        left, top, right, bottom = self._margins
+        plot_left, _, plot_right, _ = self.norms.layout.getContentsMargins()
+        own = (left + plot_left + self._left_axis, right + plot_right)
+        below = self.depth_time.beside_data() if shown else own
+        wanted = (max(own[0], below[0]), max(own[1], below[1]))
+        for axis in (self.norms.getAxis("left"), self.contrib_plot.getAxis("left")):
+            if axis.fixedWidth != int(self._left_axis + wanted[0] - own[0]):
+                axis.setWidth(int(self._left_axis + wanted[0] - own[0]))
+        margins = (left, top, right + wanted[1] - own[1], bottom)
+        if self.graphics.ci.layout.getContentsMargins() != margins:
+            self.graphics.ci.setContentsMargins(*margins)
+        if shown:
+            self.depth_time.line_up(*wanted)
 
     def _redraw_curves(self, session: Session) -> None:
         if self._model is None or self._model() is not session.net:
