@@ -55,6 +55,12 @@ def test_the_figures_a_session_has_follow_its_cell():
     assert not {"training_loss", "clip_norms", "accuracy"} & set(SESSION_FIGURES)
 
 
+def test_a_figure_some_networks_lack_says_which_have_it():
+    lacking = [name for name in SESSION_FIGURES if name not in figures_for(_session("rnn"))]
+    assert lacking == ["gates", "depth_time_gradients"]
+    assert [name for name, spec in FIGURES.items() if spec.drawn_for] == lacking
+
+
 @pytest.mark.parametrize("depth", [{"layers": 2}, {"bidirectional": True}, {"layers": 3, "bidirectional": True}])
 def test_a_stack_has_the_depth_time_figure_too(depth):
     session = Session(Config(task="toxic-word", cell="gru", n_features=5, n_classes=2, mode="many-to-one",
