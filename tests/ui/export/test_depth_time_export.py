@@ -82,3 +82,27 @@ def test_librsvg_and_poppler_draw_it_as_the_png(qapp, tmp_path):
         other = _grey(drawn)
         assert other.shape == reference.shape, drawn
         assert np.abs(other - reference).mean() < 0.02, drawn
+
+
+def test_the_export_dialog_offers_it_for_a_stack_and_writes_it(qtbot, tmp_path):
+    from PySide6 import QtWidgets
+
+    from unrolled.ui.dialogs.export_dialog import ExportDialog
+
+    window = QtWidgets.QWidget()
+    qtbot.addWidget(window)
+    one = ExportDialog(Session(Config(timesteps=4, n_hidden=3)), window)
+    qtbot.addWidget(one)
+    assert one.figure.findData("depth_time_gradients") < 0
+    session = _deep()
+    dialog = ExportDialog(session, window)
+    qtbot.addWidget(dialog)
+    dialog.figure.setCurrentIndex(dialog.figure.findData("depth_time_gradients"))
+    assert dialog.figure.currentText() == "Gradient across time and depth"
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert dialog.suggested_name() == "depth_time_gradients.csv"
+    header, *rows = _rows(dialog.export_to(tmp_path / dialog.suggested_name()))
+    assert header == ["layer", "direction", "t", "norm"] and len(rows) == 30
+    dialog.format.setCurrentIndex(dialog.format.findData("png"))
+    image = QtGui.QImage(str(dialog.export_to(tmp_path / dialog.suggested_name())))
+    assert image.width() == round(FIGURES["depth_time_gradients"].inches[0] * 300)
