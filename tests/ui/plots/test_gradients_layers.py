@@ -4,6 +4,7 @@ deeper, the reverse direction dashed; the depth-time picture under it on screen.
 in one direction draws as before."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui
 
@@ -131,3 +132,16 @@ def test_an_overflowing_layer_is_marked_as_the_gradient_plot_marks_overflow(pane
     marks = panel.overflow_marks.marks.data
     np.testing.assert_array_equal(np.sort(marks["x"]), np.flatnonzero(bad) + 1)
     assert panel.overflow_marks.label.isVisible()
+
+
+def test_a_curve_not_drawn_yet_shows_its_own_marker_in_the_legend(panel):
+    session = _stack(layers=2, bidirectional=False)
+    panel.refresh(session)  # the forward pass: every curve empty, every one named
+    for sample, label in panel.norms.legend.items:
+        image = QtGui.QImage(int(sample.width()), int(sample.height()), QtGui.QImage.Format.Format_ARGB32)
+        image.fill(QtGui.QColor("white"))
+        painter = QtGui.QPainter(image)
+        sample.paint(painter)
+        painter.end()
+        middle = image.pixelColor(image.width() // 2, image.height() // 2)
+        assert middle.name() == pg.mkBrush(sample.item.opts["symbolBrush"]).color().name(), label.text
