@@ -145,3 +145,20 @@ def test_a_curve_not_drawn_yet_shows_its_own_marker_in_the_legend(panel):
         painter.end()
         middle = image.pixelColor(image.width() // 2, image.height() // 2)
         assert middle.name() == pg.mkBrush(sample.item.opts["symbolBrush"]).color().name(), label.text
+
+
+def test_the_picture_gives_way_when_the_panel_is_too_short_for_both(panel, qtbot):
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+
+    session = _stack(layers=2, bidirectional=False)
+    session.advance(session.steps_to("iteration") - 1)
+    panel.refresh(session)
+    assert panel.depth_time.isVisible()
+    # shown: its data area as tall as the curves', each readable
+    qtbot.waitUntil(lambda: abs(panel.depth_time.plot.vb.height() - panel.norms.vb.height()) <= 2)
+    assert panel.norms.vb.height() >= READABLE_DATA_PX
+    panel.resize(700, 330)
+    qtbot.waitUntil(lambda: panel.depth_time.isHidden())
+    assert panel.under.picture.isHidden() and panel.norms.vb.height() > 0
+    panel.resize(700, 800)
+    qtbot.waitUntil(lambda: panel.depth_time.isVisible())

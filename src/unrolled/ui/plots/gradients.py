@@ -15,7 +15,7 @@ from ...session.formulas import GRADIENT_PER_STEP
 from ...session.stepper import Session
 from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
-from .depth_time import DepthTimeGradients
+from .depth_under_curves import DepthTimeUnderCurves
 from .fit import legend_above
 from .layer_curves import LayerCurves, worst_per_t
 from .legend import scaled_sample
@@ -59,17 +59,12 @@ class GradientPanel(QtWidgets.QWidget):
         row.addWidget(self.contrib_choice)
         row.addStretch(0)
         layout.addLayout(row)
+        self._layout, self._choices = layout, row
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.background)
         self.graphics.ci.layout.setVerticalSpacing(theme.px(2))  # the titles bring their own air
         layout.addWidget(self.graphics, 3)
-        # a stack's gradient over time and depth, under the curves (on screen: the export
-        # draws it as a figure of its own)
-        self.depth_time = DepthTimeGradients(theme=theme)
-        self.depth_time.hide()
-        layout.addWidget(self.depth_time, 2)
         self._on_paper = False
-        self._margins = self.graphics.ci.layout.getContentsMargins()
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         # t is named once, under the plot below, which shares this one's t axis: the height
@@ -88,7 +83,6 @@ class GradientPanel(QtWidgets.QWidget):
         self.theory = log_curve(self.norms, theme, GREY, "theory", style=dashed, symbol=None)
         self.overflow_marks = OverflowMarks(self.norms, theme)
         self.layer_curves = LayerCurves(self.norms, theme, log_curve)
-        self._left_axis = self.norms.getAxis("left").fixedWidth  # as style_plot sized it
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
         self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
@@ -110,6 +104,11 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_plot.setXLink(self.norms)
         for plot in (self.norms, self.contrib_plot):
             plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
+        # a stack's gradient over time and depth, under the curves (on screen: the export
+        # draws it as a figure of its own)
+        self.under = DepthTimeUnderCurves(self.graphics, self.norms, (self.contrib_plot,), theme, READABLE_DATA_PX)
+        self.depth_time = self.under.picture
+        layout.addWidget(self.depth_time)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
@@ -158,7 +157,29 @@ class GradientPanel(QtWidgets.QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_contribution()
+        self._fit_plots()
+
+    def _fit_plots(self) -> None:
+        """The picture's height and the contribution plot's place for the panel's height;
+        once more when the check box's row came or went with the contribution plot."""
+        for _ in range(2):
+            row = self.contrib_choice.isVisibleTo(self)
+            self.under.fit(self._room())
+            self._fit_contribution()
+            if self.contrib_choice.isVisibleTo(self) == row:
+                return
+
+    def _curves_height(self) -> float:
+        """The curves' view's height, as the layout gives it once the picture below has its own."""
+        if self.depth_time.isHidden():
+            return self.graphics.height()
+        shares = [self._layout.stretch(self._layout.indexOf(view)) for view in (self.graphics, self.depth_time)]
+        return (self._room() - self._layout.spacing()) * shares[0] / max(sum(shares), 1)
+
+    def _room(self) -> float:
+        """The height of the plots: the panel's, less its row of choices."""
+        row = self._choices.sizeHint().height() if not self._choices.isEmpty() else 0
+        return self.height() - row - (2 if row else 1) * self._layout.spacing()
 
     def keep_data(self, px: float) -> None:
         """The gradient plot keeps a data area `px` tall: the contribution plot gives way."""
@@ -175,7 +196,7 @@ class GradientPanel(QtWidgets.QWidget):
         if self.offers_choice:
             minimum = QtCore.Qt.SizeHint.MinimumSize
             chrome = sum(plot.effectiveSizeHint(minimum).height() for plot in (self.norms, self.contrib_plot))
-            room = self.graphics.height() - chrome - self.graphics.ci.layout.verticalSpacing()
+            room = self._curves_height() - chrome - self.graphics.ci.layout.verticalSpacing()
             # with hysteresis, so a height near the limit does not flip back and forth (the
             # check box's row, shown again, takes its height from the plots)
             # (2.6: the gradient plot's title and legend rows take more of its share than the other's);
@@ -208,38 +229,12 @@ class GradientPanel(QtWidgets.QWidget):
         if version != self._version:  # the curves change only in the backward pass
             self._redraw_curves(session)
             self._version = version
-        self._refresh_depth_time(session)
+        if self.under.refresh(session, self._on_paper, self.show_cursor, self._room()):
+            self._fit_plots()  # the curves' view has another height
         step_t = session.t if bwd is not None and self.show_cursor else None
         self.step_line.setVisible(step_t is not None)
         if step_t is not None:
             self.step_line.setValue(step_t)
-
-    def _refresh_depth_time(self, session: Session) -> None:
-        """Shown for a stack on screen, and drawn only while shown."""
-        shown = len(session.layer_keys()) > 1 and not self._on_paper
-        if self.depth_time.isHidden() == shown:
-            self.depth_time.setVisible(shown)
-        if shown:
-            self.depth_time.show_cursor = self.show_cursor
-            self.depth_time.refresh(session)
-        self._line_up_time_axes(shown)
-
-    def _line_up_time_axes(self, shown: bool) -> None:
-        """The depth-time picture's t axis right under the curves': the same room beside
-        both data areas (the wider of the two, each side)."""
-        left, top, right, bottom = self._margins
-        plot_left, _, plot_right, _ = self.norms.layout.getContentsMargins()
-        own = (left + plot_left + self._left_axis, right + plot_right)
-        below = self.depth_time.beside_data() if shown else own
-        wanted = (max(own[0], below[0]), max(own[1], below[1]))
-        for axis in (self.norms.getAxis("left"), self.contrib_plot.getAxis("left")):
-            if axis.fixedWidth != int(self._left_axis + wanted[0] - own[0]):
-                axis.setWidth(int(self._left_axis + wanted[0] - own[0]))
-        margins = (left, top, right + wanted[1] - own[1], bottom)
-        if self.graphics.ci.layout.getContentsMargins() != margins:
-            self.graphics.ci.setContentsMargins(*margins)
-        if shown:
-            self.depth_time.line_up(*wanted)
 
     def _redraw_curves(self, session: Session) -> None:
         if self._model is None or self._model() is not session.net:
