@@ -140,8 +140,15 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.layer_choice.setVisible(shown)
         left, top, right, bottom = self._margins
         if shown:
-            self.layer_choice.move(int(self.theme.px(4)), int(self.theme.px(2)))
-            top += self.layer_choice.sizeHint().height() + self.theme.px(4)
+            # in the window's unscaled font: the choice is for the lecturer, and in presentation
+            # mode the panels' data keep the height a larger box would take
+            font = QtGui.QFont(QtWidgets.QApplication.font())
+            font.setPointSizeF(font.pointSizeF() / max(self.theme.scale, 1.0))
+            if self.layer_choice.font() != font:
+                self.layer_choice.setFont(font)
+                self.layer_choice.adjustSize()
+            self.layer_choice.move(2, 2)
+            top += self.layer_choice.sizeHint().height() + 2
         if self.ci.layout.getContentsMargins() != (left, top, right, bottom):
             self.ci.setContentsMargins(left, top, right, bottom)
 
