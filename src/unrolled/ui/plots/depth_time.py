@@ -108,8 +108,10 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
         axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         axis.setPen(theme.pen(theme.foreground, 1.0))
         axis.setTextPen(theme.foreground)
-        # in the plot's own grid, beside its data area: the bar as tall as the rows it colours
-        self.plot.layout.addItem(self.colorbar, 2, 3)
+        # beside the plot, inset to its data area's height (`_fit_bar`): as tall as the rows it colours
+        self.addItem(self.colorbar, row=0, col=1)
+        self.ci.layout.setHorizontalSpacing(0)
+        self.plot.vb.sigResized.connect(self._fit_bar)
         self._table = colour_table(gradient_colour_map())
         self._overflow = np.array(QtGui.QColor(OVERFLOW).getRgb(), dtype=np.uint8)
         self._zero = np.array(QtGui.QColor(GREY).getRgb(), dtype=np.uint8)
@@ -187,6 +189,13 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
             numbers = max((metrics.horizontalAdvance(text) for text in labels), default=0.0)
             self.colorbar.axis.setWidth(int(numbers + self.theme.px(12)))
             self._decades = decades
+
+    def _fit_bar(self) -> None:
+        """The colour bar inset by the plot's title above and t axis below its data area."""
+        data = self.plot.vb.geometry()
+        margins = (0.0, data.top(), 0.0, self.plot.geometry().height() - data.bottom())
+        if self.colorbar.layout.getContentsMargins() != margins:
+            self.colorbar.setContentsMargins(*margins)
 
     def beside_data(self) -> tuple[float, float]:
         """(left, right): the room beside the data area, margins, row labels and colour bar
