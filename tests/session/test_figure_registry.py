@@ -39,15 +39,34 @@ def test_every_figure_is_declared_once_under_its_own_name():
 def test_each_view_of_the_window_draws_registered_figures():
     assert HIGHLIGHTS == VIEWS  # a lesson highlights one of the window's views
     assert {view: view_figures(view) for view in VIEWS} == {
-        "diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"), "gradients": ("grad_norms",),
+        "diagram": ("diagram",), "heatmaps": ("hidden_states", "gates"),
+        "gradients": ("grad_norms", "depth_time_gradients"),
         "loss": ("loss",)}
+
+
+# the figures of one layer in one direction: all but the stack's
+ONE_LAYER = tuple(name for name in SESSION_FIGURES if name != "depth_time_gradients")
 
 
 def test_the_figures_a_session_has_follow_its_cell():
     rnn, lstm = _session("rnn"), _session("lstm")
-    assert figures_for(lstm) == SESSION_FIGURES
-    assert figures_for(rnn) == tuple(name for name in SESSION_FIGURES if name != "gates")
+    assert figures_for(lstm) == ONE_LAYER
+    assert figures_for(rnn) == tuple(name for name in ONE_LAYER if name != "gates")
     assert not {"training_loss", "clip_norms", "accuracy"} & set(SESSION_FIGURES)
+
+
+def test_a_figure_some_networks_lack_says_which_have_it():
+    lacking = [name for name in SESSION_FIGURES if name not in figures_for(_session("rnn"))]
+    assert lacking == ["gates", "depth_time_gradients"]
+    assert [name for name, spec in FIGURES.items() if spec.drawn_for] == lacking
+
+
+@pytest.mark.parametrize("depth", [{"layers": 2}, {"bidirectional": True}, {"layers": 3, "bidirectional": True}])
+def test_a_stack_has_the_depth_time_figure_too(depth):
+    session = Session(Config(task="toxic-word", cell="gru", n_features=5, n_classes=2, mode="many-to-one",
+                             timesteps=6, n_hidden=4, **depth))
+    assert figures_for(session) == SESSION_FIGURES
+    assert "depth_time_gradients" in exported_figures(session)  # empty before the backward pass, as grad_norms
 
 
 def test_an_export_writes_each_figure_once_its_data_says_something():
@@ -55,12 +74,13 @@ def test_an_export_writes_each_figure_once_its_data_says_something():
     assert exported_figures(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms")
     session.run_iteration()
     session.advance(session.steps_to("iteration") - 1)  # the next iteration's whole backward pass
-    assert exported_figures(session) == SESSION_FIGURES
+    assert exported_figures(session) == ONE_LAYER
     trainer = Trainer(session)
     trainer.train(2)
     assert "itemized_gradients" not in exported_figures(session, trainer.steps)  # a new iteration's
     session.advance(session.steps_to("iteration") - 1)  # as `unrolled export --iterations 2`
-    assert exported_figures(session, trainer.steps) == tuple(FIGURES)  # a classifier: accuracy too
+    # a classifier: accuracy too
+    assert exported_figures(session, trainer.steps) == tuple(n for n in FIGURES if n != "depth_time_gradients")
     without_accuracy = [step.__class__(**{**vars(step), "accuracy": None}) for step in trainer.steps]
     assert exported_figures(session, without_accuracy)[-2:] == ("training_loss", "clip_norms")
 

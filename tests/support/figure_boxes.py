@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.ui.export.figures import graphics_views
 from unrolled.ui.plots.axes import LogAxis
-from unrolled.ui.plots.heatmaps import ColumnImage
+from unrolled.ui.plots.column_image import ColumnImage
 
 TEXT = ("title", "label", "tick", "legend", "note")  # kinds of text; "data" is drawn data
 COVERS_DATA = ("title", "legend")  # what must never lie on the data

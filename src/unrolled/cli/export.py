@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ..engine.quoting import quoted
 from ..session.config import ConfigError
-from ..session.figure_registry import FIGURES, SESSION_FIGURES
+from ..session.figure_registry import FIGURES, SESSION_FIGURES, drawn_only_for, exported_figures
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
 from . import own_model
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
 MAX_ITERATIONS = 100_000  # training iterations before a headless export
 
 DESCRIPTION = f"""\
-Write every figure of a preset or config, without showing a window ({", ".join(SESSION_FIGURES)};
-gates only for a cell that has gates), each in every requested format.
+Write every figure of a preset or config, or those named with --figure, without showing a
+window ({", ".join(SESSION_FIGURES)}; {drawn_only_for()}), each in every requested format.
 Runs the training iterations asked for, then the forward and backward pass of one more,
 stopped before its update: trace.npz's traces, loss and gradients are that pass's (the
 gradients before clipping; with truncation, of the truncated objective), and trace.npz
@@ -56,6 +56,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                              "npz (trace.npz: X, Y, the weights, the traces, loss and, for a cell torch has, "
                              "grad/<torch name>), safetensors (weights.safetensors in torch's layout; "
                              "rnn with tanh or relu, lstm, gru) (default: png)")
+    parser.add_argument("--figure", metavar="LIST", default=None,
+                        help="comma-separated: only these figures (default: every one); trace.npz, "
+                             "weights.safetensors and predictions.csv follow --format")
     parser.add_argument("--dpi", type=int, default=300, help="PNG resolution, 30 to 1200 (default: 300)")
     parser.add_argument("--size", metavar="SIZE", default=None, help=SIZE_HELP)
     parser.add_argument("--iterations", type=int, default=None, metavar="N",
@@ -101,6 +104,11 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
         _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join(FORMATS)}")
+    if args.figure is not None:
+        names = [n.strip() for n in args.figure.split(",") if n.strip()]
+        if not names or any(n not in FIGURES for n in names):
+            _refuse(parser, f"--figure: got {quoted(args.figure)}, expected a list of {', '.join(FIGURES)}")
+        args.figure = names
     if not 30 <= args.dpi <= 1200:
         _refuse(parser, f"--dpi: got {args.dpi}, expected 30 to 1200")
     size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
@@ -142,6 +150,10 @@ def _session_for(preset: Preset | None, formats: list[str], args: argparse.Names
         session = Session(preset.config) if preset is not None else own_model.open_session(args)
     except (MemoryError, ValueError) as error:
         _refuse(parser, build_failure(error))
+    for name in args.figure or ():
+        spec = FIGURES[name]
+        if not spec.has(session):
+            _refuse(parser, f"--figure: {name} is drawn only for {spec.drawn_for}")
     if "safetensors" in formats:
         refusal = torch_refusal(session)
         if refusal is not None:
@@ -180,11 +192,14 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
     make_application()
     too_small: list[str] = []
     try:
-        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps, size=size, too_small=too_small)
+        written = export_all(session, args.out, formats, args.dpi, steps=trainer.steps, size=size,
+                             too_small=too_small, names=args.figure)
     except ExportError as error:
         _refuse(parser, str(error), status=1)
     for path in written:
         print(path)
     for message in too_small:  # the others are written: a column holds no dashboard
         print(f"unrolled export: left out {message}", file=sys.stderr)
+    for name in [n for n in args.figure or () if n not in exported_figures(session, trainer.steps)]:
+        print(f"unrolled export: left out {name}: nothing to draw yet", file=sys.stderr)
     return 0

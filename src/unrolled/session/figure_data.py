@@ -15,8 +15,10 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from ..engine import cell_class
+from ..engine.stack_traces import Key, StackBackwardTrace, StackForwardTrace, natural
 from .itemized import itemized_table
 from .predictions import predictions_table
+from .step_order import DIRECTION_NAMES
 from .stepper import Session
 from .torch_files import pass_weights, torch_trace_arrays
 from .training import TrainingStep
@@ -126,6 +128,47 @@ def itemized_gradients_table(session: Session, steps: Sequence[TrainingStep] = (
     return itemized_table(session)
 
 
+def layer_label(key: Key, directions: int, both: bool = False) -> str:
+    """"layer 2" of a one-directional stack, "layer 2 reverse" (and with `both`, "layer 2
+    forward") of a bidirectional one: layer from 1, as the lecture counts."""
+    name = f"layer {key[0] + 1}"
+    if directions == 2 and (both or key[1] == 1):
+        name += f" {DIRECTION_NAMES[key[1]]}"
+    return name
+
+
+def layer_forward_done(session: Session, key: Key) -> np.ndarray:
+    """(T,) bool, natural time order: where the forward pass has computed h_t of `key`
+    (a reverse direction fills from t = T down)."""
+    fwd, T = session.fwd, session.T
+    done = fwd.layers[key].steps_done if isinstance(fwd, StackForwardTrace) else fwd.steps_done
+    in_own_order = np.arange(T) < done
+    return in_own_order[::-1] if key[1] else in_own_order
+
+
+def layer_gradient_done(session: Session) -> dict[Key, np.ndarray] | None:
+    """(layer, direction) -> (T,) bool, natural time order: where the backward pass has
+    computed dL/dh_t; None before the loss."""
+    bwd = session.bwd
+    if bwd is None:
+        return None
+    if not isinstance(bwd, StackBackwardTrace):
+        return {(0, 0): bwd.done_mask}
+    return {key: natural(b.done_mask[None], key[1])[0] for key, b in bwd.layers.items()}
+
+
+def depth_time_gradients_table(session: Session, steps: Sequence[TrainingStep] = ()) -> Table:
+    """layer (from 1), direction (0 forward, 1 reverse: written as the word), t (from 1) and
+    ||dL/dh_t^(l,d)||, one row per (layer, direction, t) in step order; NaN before the
+    backward pass has computed it."""
+    keys, T = session.layer_keys(), session.T
+    norms = session.layer_gradient_norms()
+    values = np.concatenate([norms[key] for key in keys]) if norms is not None else np.full(len(keys) * T, np.nan)
+    return _table({"layer": np.repeat([key[0] + 1 for key in keys], T),
+                   "direction": np.repeat([key[1] for key in keys], T),
+                   "t": np.tile(_t_column(session), len(keys)), "norm": values})
+
+
 def write_csv(path: str | Path, header: list[str], rows: np.ndarray) -> None:
     """Whole numbers stay whole (t, iteration); floats keep full precision (repr)."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -144,8 +187,10 @@ def write_text_csv(path: str | Path, header: list[str], rows: list[list[str]]) -
 
 
 def _cell(value: float, column: str) -> str:
-    if column in ("t", "iteration", "k"):
+    if column in ("t", "iteration", "k", "layer"):
         return str(int(value))
+    if column == "direction":
+        return DIRECTION_NAMES[int(value)]
     return repr(float(value))
 
 

@@ -33,6 +33,11 @@ def _has_gates(session: Session) -> bool:
     return bool(cell_class(session.config.cell).gate_names)
 
 
+def _is_stack(session: Session) -> bool:
+    """More than one recurrent layer, or two directions: a depth to show."""
+    return session.config.layers > 1 or session.config.bidirectional
+
+
 def _anytime(session: Session, steps: Sequence[TrainingStep]) -> bool:
     return True
 
@@ -57,7 +62,8 @@ def _after_classifying(session: Session, steps: Sequence[TrainingStep]) -> bool:
 class FigureSpec:
     """One figure. `table(session, steps)` is its data as (header, rows); `steps` is the
     training run a training figure draws (`unrolled export --iterations N`). `has(session)`:
-    whether a session of that config has the figure at all (gates: a cell with gates);
+    whether a session of that config has the figure at all (gates: a cell with gates; the
+    depth-time gradients: a stack);
     `ready(session, steps)`: whether an export of everything writes it now."""
 
     name: str
@@ -69,6 +75,7 @@ class FigureSpec:
     has: Callable[[Session], bool] = _always
     ready: Callable[[Session, Sequence[TrainingStep]], bool] = _anytime
     from_training: bool = False  # drawn from a training run's steps, not from the session
+    drawn_for: str = ""  # the sessions `has` is true of, in words, when not all of them
 
 
 _TRAINING_INCHES = (6.4, 3.6)
@@ -80,9 +87,13 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in (
                view="diagram"),
     FigureSpec("hidden_states", "Hidden states", formulas.HIDDEN_STATES, data.hidden_states_table, (6.4, 4.8),
                view="heatmaps"),
-    FigureSpec("gates", "Gates", formulas.GATES, data.gates_table, (8.0, 6.4), view="heatmaps", has=_has_gates),
+    FigureSpec("gates", "Gates", formulas.GATES, data.gates_table, (8.0, 6.4), view="heatmaps", has=_has_gates,
+               drawn_for="a cell that has gates"),
     FigureSpec("grad_norms", "Gradient per timestep", formulas.GRADIENT_PER_STEP, data.grad_norms_table,
                (6.4, 5.6), view="gradients"),
+    FigureSpec("depth_time_gradients", "Gradient across time and depth", formulas.DEPTH_TIME_GRADIENTS,
+               data.depth_time_gradients_table, (6.4, 4.0), view="gradients", has=_is_stack,
+               drawn_for="a stack (layers > 1 or bidirectional)"),
     FigureSpec("loss", "Loss per iteration", formulas.LOSS, data.loss_table, (6.4, 3.6), view="loss",
                ready=_after_an_iteration),
     FigureSpec("itemized_gradients", "Itemized gradients ||dL_k/dh_t||", formulas.ITEMIZED_GRADIENTS,
@@ -104,6 +115,11 @@ def figure(name: str) -> FigureSpec:
         return FIGURES[name]
     except KeyError:
         raise ValueError(f"figure: got {name!r}, expected one of {', '.join(FIGURES)}") from None
+
+
+def drawn_only_for() -> str:
+    """"gates only for a cell that has gates; ...": the figures some sessions lack."""
+    return "; ".join(f"{name} only for {spec.drawn_for}" for name, spec in FIGURES.items() if spec.drawn_for)
 
 
 def figures_for(session: Session) -> tuple[str, ...]:

@@ -35,6 +35,8 @@ CELL_STATES = "c_t = f ⊙ c_{t-1} + i ⊙ g (LSTM), one column per timestep"
 GATES = "gate = sigmoid or tanh(x_t W_gate + h_{t-1} U_gate + b_gate), one column per timestep, one row per unit"
 GRADIENT_PER_STEP = ("||dL/dh_t|| = ||dL/dy_t W2^T + dL/dh_{t+1} diag(act'(a_{t+1})) U1^T||; "
                      "||dL_T/dh_t||: the last step's loss alone")
+DEPTH_TIME_GRADIENTS = ("log10 ||dL/dh_t^(l,d)|| of layer l, direction d: the gradient fading back in time "
+                        "(across) and down the layers (down), h_t^(l-1) the input of layer l")
 LOSS = "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)"
 ITEMIZED_GRADIENTS = ("||dL_k/dh_t||: how far back the loss term at step k reaches, "
                       "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}")

@@ -99,8 +99,10 @@ def test_the_dark_theme_lays_out_as_the_light_one(qapp):
 SIZES = ("16:9", "4:3", "column")
 # one or two presets per kind of cell and figure: a short RNN drawn cell by cell with both
 # gradient curves, an LSTM and a GRU (their gates and cell state), and a long linear RNN
-# with its training run (the training figures)
-SIZE_PRESETS = ("seed-pos-tagging", "lstm-long-memory", "sentence-classification", "clipping")
+# with its training run (the training figures), and two stacks (the depth-time figure: four
+# layers, and one layer in two directions)
+SIZE_PRESETS = ("seed-pos-tagging", "lstm-long-memory", "sentence-classification", "clipping", "deep-vanishing",
+                "bidirectional-tagging")
 # the only figures a size may leave out (with the export's message), and why
 LEFT_OUT = {("column", "dashboard"): "the diagram and four plots do not fit 3.5 x 2.1 in, even at 5 pt"}
 

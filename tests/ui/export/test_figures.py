@@ -25,7 +25,7 @@ def _colours(widget) -> int:
 
 def test_each_figure_draws_for_a_session_that_has_it():
     session = Session(Config(task="toxic-word", cell="lstm", n_features=5, n_classes=2, mode="many-to-one",
-                             timesteps=8, n_hidden=6))
+                             timesteps=8, n_hidden=6, layers=2))  # a stack: the depth-time figure too
     trainer = Trainer(session)
     trainer.train(3)
     session.advance(session.steps_to("iteration") - 1)  # a whole backward pass for the itemized gradients

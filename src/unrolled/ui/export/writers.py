@@ -213,8 +213,10 @@ def _render(widget: QtWidgets.QWidget, name: str, session: Session, fmt: str, dp
 
 def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int = 300,
                steps: Sequence[TrainingStep] = (), size: FigureSize | None = None,
-               too_small: list[str] | None = None, theme: Theme | None = None) -> list[Path]:
-    """Every figure of the session (and of the training run `steps`) in every format:
+               too_small: list[str] | None = None, theme: Theme | None = None,
+               names: Sequence[str] | None = None) -> list[Path]:
+    """Every figure of the session (and of the training run `steps`), or those of `names`
+    it has, in every format:
     folder/<figure>.<format>, at `size` (default: each figure's own). The loss is left out
     before any iteration. A figure `size` cannot hold is left out and its message added to
     `too_small` when a list is given (else FigureTooSmall is raised). `theme`: as for
@@ -222,6 +224,8 @@ def export_all(session: Session, folder: str | Path, formats=("png",), dpi: int 
     folder = check_writable_folder(folder)
     written = []
     for name in exported_figures(session, steps):
+        if names is not None and name not in names:
+            continue
         for fmt in formats:
             if fmt in DATA_FORMATS:
                 continue

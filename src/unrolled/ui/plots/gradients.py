@@ -10,12 +10,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...session.figure_data import layer_gradient_done
 from ...session.formulas import GRADIENT_PER_STEP
 from ...session.stepper import Session
 from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
+from .depth_under_curves import DepthTimeUnderCurves
 from .fit import legend_above
+from .layer_curves import LayerCurves, worst_per_t
 from .legend import scaled_sample
+from .log_curves import decade_range, finite_or_nan, log_curve
 from .overflow_marks import OverflowMarks
 from .style import set_integer_ticks, style_plot
 
@@ -25,36 +29,6 @@ MARKERS_UP_TO_T = 60
 # cannot give both data areas this much (F5 on a projector): the main plot stays readable
 READABLE_DATA_PX = 100
 NEVER_SET = object()
-
-
-def finite_or_nan(values: np.ndarray | None) -> np.ndarray | None:
-    """Positive finite values kept, the rest NaN: a log axis draws NaN as a gap."""
-    if values is None:
-        return None
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(values) & (values > 0), values, np.nan)
-
-
-def decade_range(values: np.ndarray, floor_span: float = 1.0) -> tuple[float, float] | None:
-    """A log10 view range covering the positive finite values, snapped out to whole decades
-    (at least `floor_span` of them): labelled with powers of ten from the first backward
-    step on, and unchanged while the curves fill inside it, so the axis is not rebuilt at
-    every step. None with no such values."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log10(values[np.isfinite(values) & (values > 0)])
-    if logs.size == 0:
-        return None
-    low, high = float(np.floor(logs.min() - 0.05)), float(np.ceil(logs.max() + 0.05))
-    if high - low < floor_span:
-        high = low + floor_span
-    return low, high
-
-
-def log_curve(plot: pg.PlotItem, theme: Theme, colour: str, name: str, style=None, symbol="o") -> pg.PlotDataItem:
-    return plot.plot(
-        [], [], pen=theme.pen(colour, style=style), name=name, symbol=symbol, symbolSize=theme.px(6),
-        symbolBrush=colour, symbolPen=None, connect="finite",
-    )
 
 
 class GradientPanel(QtWidgets.QWidget):
@@ -85,10 +59,12 @@ class GradientPanel(QtWidgets.QWidget):
         row.addWidget(self.contrib_choice)
         row.addStretch(0)
         layout.addLayout(row)
+        self._layout, self._choices = layout, row
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.background)
         self.graphics.ci.layout.setVerticalSpacing(theme.px(2))  # the titles bring their own air
-        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.graphics, 3)
+        self._on_paper = False
 
         self.norms = self.graphics.addPlot(row=0, col=0, axisItems={"left": LogAxis("left")})
         # t is named once, under the plot below, which shares this one's t axis: the height
@@ -106,6 +82,7 @@ class GradientPanel(QtWidgets.QWidget):
         self.cell = log_curve(self.norms, theme, GREEN, "||dL/dc_t||", style=dashed, symbol="s")
         self.theory = log_curve(self.norms, theme, GREY, "theory", style=dashed, symbol=None)
         self.overflow_marks = OverflowMarks(self.norms, theme)
+        self.layer_curves = LayerCurves(self.norms, theme, log_curve)
         # the current timestep (not `self.cursor`, which would hide QWidget.cursor())
         # truncated BPTT: the timesteps the last loss term's gradient reaches, shaded and named
         self.truncation = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(0, 114, 178, 28),
@@ -127,6 +104,11 @@ class GradientPanel(QtWidgets.QWidget):
         self.contrib_plot.setXLink(self.norms)
         for plot in (self.norms, self.contrib_plot):
             plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
+        # a stack's gradient over time and depth, under the curves (on screen: the export
+        # draws it as a figure of its own)
+        self.under = DepthTimeUnderCurves(self.graphics, self.norms, (self.contrib_plot,), theme, READABLE_DATA_PX)
+        self.depth_time = self.under.picture
+        layout.addWidget(self.depth_time)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
@@ -163,9 +145,41 @@ class GradientPanel(QtWidgets.QWidget):
         self._offers_choice = on
         self._fit_contribution()
 
+    @property
+    def on_paper(self) -> bool:
+        """An exported figure of the curves leaves the depth-time picture to its own figure."""
+        return self._on_paper
+
+    @on_paper.setter
+    def on_paper(self, on: bool) -> None:
+        self._on_paper = on
+        self.depth_time.hide()
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._fit_contribution()
+        self._fit_plots()
+
+    def _fit_plots(self) -> None:
+        """The picture's height and the contribution plot's place for the panel's height;
+        once more when the check box's row came or went with the contribution plot."""
+        for _ in range(2):
+            row = self.contrib_choice.isVisibleTo(self)
+            self.under.fit(self._room())
+            self._fit_contribution()
+            if self.contrib_choice.isVisibleTo(self) == row:
+                return
+
+    def _curves_height(self) -> float:
+        """The curves' view's height, as the layout gives it once the picture below has its own."""
+        if self.depth_time.isHidden():
+            return self.graphics.height()
+        shares = [self._layout.stretch(self._layout.indexOf(view)) for view in (self.graphics, self.depth_time)]
+        return (self._room() - self._layout.spacing()) * shares[0] / max(sum(shares), 1)
+
+    def _room(self) -> float:
+        """The height of the plots: the panel's, less its row of choices."""
+        row = self._choices.sizeHint().height() if not self._choices.isEmpty() else 0
+        return self.height() - row - (2 if row else 1) * self._layout.spacing()
 
     def keep_data(self, px: float) -> None:
         """The gradient plot keeps a data area `px` tall: the contribution plot gives way."""
@@ -182,7 +196,7 @@ class GradientPanel(QtWidgets.QWidget):
         if self.offers_choice:
             minimum = QtCore.Qt.SizeHint.MinimumSize
             chrome = sum(plot.effectiveSizeHint(minimum).height() for plot in (self.norms, self.contrib_plot))
-            room = self.graphics.height() - chrome - self.graphics.ci.layout.verticalSpacing()
+            room = self._curves_height() - chrome - self.graphics.ci.layout.verticalSpacing()
             # with hysteresis, so a height near the limit does not flip back and forth (the
             # check box's row, shown again, takes its height from the plots)
             # (2.6: the gradient plot's title and legend rows take more of its share than the other's);
@@ -215,6 +229,8 @@ class GradientPanel(QtWidgets.QWidget):
         if version != self._version:  # the curves change only in the backward pass
             self._redraw_curves(session)
             self._version = version
+        if self.under.refresh(session, self._on_paper, self.show_cursor, self._room()):
+            self._fit_plots()  # the curves' view has another height
         step_t = session.t if bwd is not None and self.show_cursor else None
         self.step_line.setVisible(step_t is not None)
         if step_t is not None:
@@ -229,20 +245,16 @@ class GradientPanel(QtWidgets.QWidget):
         T = session.T
         t = np.arange(1, T + 1)
         bwd = session.bwd
-        many = session.config.mode == "many-to-many"
+        stack = len(session.layer_keys()) > 1
+        many = session.config.mode == "many-to-many" and not stack  # a stack draws its layers' totals
         self.show_choice.setVisible(many and self.offers_choice)
         self.show_label.setVisible(many and self.offers_choice)
-        show = self.show_choice.currentData() if many else SHOW_TOTAL
         empty = np.full(T, np.nan)
-        # before the backward pass the curves this model draws are empty, not gone: the
-        # legend keeps its entries (rebuilding it is most of a frame)
-        total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
-        last = (finite_or_nan(bwd.dh_last_norm) if bwd is not None else empty) if many else None
-        has_cell_state = session.fwd.c is not None
-        dc = (finite_or_nan(bwd.dc_norm) if bwd is not None else empty) if has_cell_state else None
-        self._set(self.total, t, total if show != SHOW_LAST else None)
-        self._set(self.last, t, last if show != SHOW_TOTAL else None)
-        self._set(self.cell, t, dc)
+        if stack:
+            gradient, done = self._draw_layers(session, t)
+        else:
+            self._draw_total_and_last(session, t, many)
+            gradient, done = (bwd.dh_norm, bwd.done_mask) if bwd is not None else (None, None)
         window = session.truncation_window()
         self.truncation.setVisible(window is not None)
         if window is not None:
@@ -258,11 +270,11 @@ class GradientPanel(QtWidgets.QWidget):
         self._sync_legend(theory[1] if theory else None)
         contrib = self._contributions(session) if bwd is not None else empty
         self._set(self.contrib, t, finite_or_nan(contrib))
-        done = bwd.done_mask if bwd is not None else None
         # inf and nan marked above the finite values, with their word above them
-        top = self.overflow_marks.update(t, bwd.dh_norm if bwd is not None else None, done)
-        contrib_top = self.contrib_marks.update(t, contrib if bwd is not None else None, done)
-        shown = [c.yData for c in (self.total, self.last, self.cell, self.theory) if c in self._shown]
+        top = self.overflow_marks.update(t, gradient, done)
+        contrib_top = self.contrib_marks.update(t, contrib if bwd is not None else None,
+                                                bwd.done_mask if bwd is not None else None)
+        shown = [c.yData for c in self._all_curves() if c in self._shown]
         self._set_y_range(self.norms, shown + ([np.array([10.0 ** (top + 0.4)])] if top is not None else []))
         self._set_y_range(self.contrib_plot, [self.contrib.yData]
                           + ([np.array([10.0 ** (contrib_top + 0.4)])] if contrib_top is not None else []))
@@ -274,6 +286,46 @@ class GradientPanel(QtWidgets.QWidget):
             set_integer_ticks(self.contrib_plot.getAxis("bottom"), T)
             self.norms.setXRange(0.5, T + 0.5, padding=0)
             self._ticks_for = T
+
+    def _draw_total_and_last(self, session: Session, t: np.ndarray, many: bool) -> None:
+        """One layer: ||dL/dh_t||, ||dL_T/dh_t|| (many-to-many) and ||dL/dc_t|| (LSTM)."""
+        bwd, empty = session.bwd, np.full(len(t), np.nan)
+        show = self.show_choice.currentData() if many else SHOW_TOTAL
+        # before the backward pass the curves this model draws are empty, not gone: the
+        # legend keeps its entries (rebuilding it is most of a frame)
+        total = finite_or_nan(bwd.dh_norm) if bwd is not None else empty
+        last = (finite_or_nan(bwd.dh_last_norm) if bwd is not None else empty) if many else None
+        has_cell_state = session.fwd.c is not None
+        dc = (finite_or_nan(bwd.dc_norm) if bwd is not None else empty) if has_cell_state else None
+        self._set(self.total, t, total if show != SHOW_LAST else None)
+        self._set(self.last, t, last if show != SHOW_TOTAL else None)
+        self._set(self.cell, t, dc)
+        if self.layer_curves.sync([], 1, 1, False):
+            self._forget_removed_curves()
+
+    def _draw_layers(self, session: Session, t: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """A stack: a curve of ||dL/dh_t|| per layer and direction. Returns the values and
+        the done mask its overflow marks are drawn from (None before the loss)."""
+        for item in (self.total, self.last, self.cell):
+            self._set(item, t, None)
+        keys = session.layer_keys()
+        if self.layer_curves.sync(keys, session.net.layers, session.net.directions, len(t) <= MARKERS_UP_TO_T):
+            self._forget_removed_curves()
+        norms, done = session.layer_gradient_norms(), layer_gradient_done(session)
+        for key, item in self.layer_curves.items.items():
+            self._set(item, t, finite_or_nan(norms[key]) if norms is not None else np.full(len(t), np.nan))
+        if norms is None or done is None:
+            return None, None
+        return worst_per_t(norms, done)
+
+    def _forget_removed_curves(self) -> None:
+        """The old stack's curves are gone from the plot: forget what they were given."""
+        kept = {*self._all_curves(), self.contrib}
+        self._data = {item: v for item, v in self._data.items() if item in kept}
+        self._shown &= kept
+
+    def _all_curves(self) -> tuple:
+        return self._curves + tuple(self.layer_curves.items.values())
 
     def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
         values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]
@@ -330,7 +382,7 @@ class GradientPanel(QtWidgets.QWidget):
     def _sync_legend(self, theory_label: str | None) -> None:
         """The legend lists the curves this configuration draws, and names the theory."""
         names = {self.theory: theory_label or "theory"}
-        wanted = [(item, names.get(item, item.opts["name"])) for item in self._curves if item in self._shown]
+        wanted = [(item, names.get(item, item.opts["name"])) for item in self._all_curves() if item in self._shown]
         if wanted == self._legend_state:
             return
         legend = self.norms.legend

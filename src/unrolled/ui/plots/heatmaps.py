@@ -9,215 +9,15 @@ so they are never mistaken for zero.
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...engine import ForwardTrace, cell_class
-from ...session.formulas import CELL_STATES, HIDDEN_STATES, gate_formula, gate_name
+from ...engine import ForwardTrace
+from ...session.figure_data import layer_forward_done, layer_label
 from ...session.stepper import Phase, Session
-from ..theme import DIVERGING_MAP, OVERFLOW, THEME, UNIT_INTERVAL_MAP, VERMILION, Theme
-from .axes import IntegerAxis
-from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale, log_scale_for
-from .style import set_integer_ticks, style_plot
-
-
-def panel_keys(cell: str, which: str = "all") -> tuple[str, ...]:
-    """The cell's states (h, then c for the LSTM) and then its gates, as the engine names
-    them; `which` = "states" or "gates" for one kind only."""
-    structure = cell_class(cell)
-    states = structure.state_names if which != "gates" else ()
-    gates = structure.gate_names if which != "states" else ()
-    return states + gates
-
-
-def panel_bounds(session: Session, key: str) -> tuple[float, float]:
-    """The interval the engine says a panel's values lie in: a gate's range, or a state's
-    (unbounded for the LSTM's c and a linear or ReLU RNN's h)."""
-    cell = session.net.cell
-    return cell.gate_ranges[key] if key in cell.gate_ranges else cell.state_range(key)
-
-
-def panel_title(cell: str, key: str) -> str:
-    structure = cell_class(cell)
-    if key in structure.state_names:
-        return f"{key}_t  {structure.state_descriptions[key]}"
-    return f"{key}_t  {structure.gate_descriptions[key]}"
-
-
-def panel_values(session: Session, key: str, sequence: int = 0) -> np.ndarray:
-    """(D, T) values of one panel for one sequence; NaN where not computed yet."""
-    fwd = session.fwd
-    source = fwd.gates[key] if key in fwd.gates else getattr(fwd, key)  # a state: fwd.h, fwd.c
-    return source[sequence].T
-
-
-class ColumnImage(pg.GraphicsObject):
-    """A panel's pixels: an RGBA buffer, one pixel per (unit, timestep), drawn as one image
-    into the cells' box (0.5 .. T + 0.5, 0.5 .. D + 0.5). A forward step colours only its
-    own column of the buffer; nothing else is recomputed. Transparent where not computed.
-    `image` holds the (D, T) values shown, as pyqtgraph's ImageItem does."""
-
-    def __init__(self):
-        super().__init__()
-        self.image: np.ndarray | None = None
-        self.rgba = np.zeros((1, 1, 4), dtype=np.uint8)
-        self._qimage = QtGui.QImage()
-
-    def reshape(self, D: int, T: int) -> None:
-        self.prepareGeometryChange()
-        self.rgba = np.zeros((D, T, 4), dtype=np.uint8)
-        # shares the buffer: writing a column into `rgba` is all an update takes
-        self._qimage = QtGui.QImage(self.rgba.data, T, D, 4 * T, QtGui.QImage.Format.Format_RGBA8888)
-
-    def boundingRect(self) -> QtCore.QRectF:
-        D, T = self.rgba.shape[:2]
-        return QtCore.QRectF(0.5, 0.5, T, D)
-
-    def paint(self, painter, *args) -> None:
-        painter.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, False)  # one cell, one colour
-        painter.drawImage(self.boundingRect(), self._qimage)
-
-
-
-def panel_formula(cell: str, key: str) -> str:
-    """The equation of a panel, for its title's tooltip (one source: session.formulas)."""
-    if key == "h":
-        return HIDDEN_STATES
-    if key == "c":
-        return CELL_STATES
-    return f"{gate_name(cell, key)}: {gate_formula(cell, key)}"
-
-class _Panel:
-    def __init__(self, layout: pg.GraphicsLayout, cell: str, key: str, row: int, col: int, theme: Theme):
-        self.theme = theme
-        self.key, self.title = key, panel_title(cell, key)
-        self.row = row
-        self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
-        self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
-                                   axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        style_plot(self.plot, theme, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
-        self.plot.titleLabel.setToolTip(panel_formula(cell, key))
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.invertY(True)  # unit 1 at the top, as a matrix is read
-        self.image = ColumnImage()
-        self.plot.addItem(self.image)
-        self.cursor = pg.InfiniteLine(angle=90, pen=theme.pen(VERMILION, 2))
-        self.plot.addItem(self.cursor)
-        self.colorbar = pg.ColorBarItem(
-            values=(-1, 1), colorMap=pg.colormap.get(DIVERGING_MAP), width=theme.px(12), interactive=False,
-        )
-        bar_axis = self.colorbar.axis
-        # the end labels stand half a line beyond the bar (pyqtgraph allows 15 px, at any scale)
-        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
-        bar_axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
-        self._fit_bar_axis(["-10⁻¹⁰⁰"])  # until the scale is known
-        bar_axis.setPen(theme.pen(theme.foreground, 1.0))
-        bar_axis.setTextPen(theme.foreground)
-        layout.addItem(self.colorbar, row=row, col=col * 2 + 1)
-        self.scale: ColourScale | None = None
-        self._table = np.zeros((256, 4), dtype=np.uint8)
-        self._overflow = np.array(QtGui.QColor(OVERFLOW).getRgb(), dtype=np.uint8)
-        self._bounds: tuple[float, float] | None = None
-        self._peak = 0.0  # the largest finite |value| of this configuration's passes so far
-        self._shape: tuple[int, int] | None = None
-        self._trace: object = None
-        self._painted = 0  # columns of the buffer coloured for the current trace
-
-    def show(self, values: np.ndarray, computed: int, trace: object, bounds: tuple[float, float]) -> None:
-        """Colour what is new since the last call: the new columns of the same pass, or
-        everything for a new pass, a new size or a grown log scale."""
-        D, T = values.shape
-        if self._shape != (D, T) or bounds != self._bounds:
-            self._reshape(D, T)
-            self._bounds, self._peak, self.scale = bounds, 0.0, None
-        if trace != self._trace:  # a new pass: a scale fixed for all of it
-            self._set_scale(fixed_scale(bounds, self._peak))
-            self._trace = trace
-        if computed > self._painted:
-            new = values[:, self._painted : computed]
-            finite = np.abs(new[np.isfinite(new)])
-            if finite.size:
-                self._peak = max(self._peak, float(finite.max()))
-            assert self.scale is not None
-            if not self.scale.covers(new):  # an unbounded state outgrew the scale: rare, all redrawn
-                self._set_scale(log_scale_for(self._peak))
-                new = values[:, self._painted : computed]
-            self.image.rgba[:, self._painted : computed] = colour_columns(
-                new, self.scale, self._table, self._overflow)
-        elif computed < self._painted:  # stepped back: those columns are not computed any more
-            self.image.rgba[:, computed : self._painted] = 0
-        self._painted = computed
-        self.image.image = values
-        self.image.update()
-
-    def _reshape(self, D: int, T: int) -> None:
-        self.image.reshape(D, T)
-        self._painted = 0
-        # a panel is narrow (two per row for the gated cells): few, round ticks
-        # wider numbers, fewer of them: "200400600800" never runs together
-        set_integer_ticks(self.plot.getAxis("bottom"), T, target=max(2, 7 - len(str(T))))
-        set_integer_ticks(self.plot.getAxis("left"), D, target=5)
-        self.plot.setXRange(0.5, T + 0.5, padding=0)
-        self.plot.setYRange(0.5, D + 0.5, padding=0)
-        self._shape = (D, T)
-
-    def _set_scale(self, scale: ColourScale) -> None:
-        """A new scale repaints every column (from the next show) and the colour bar."""
-        if scale != self.scale:
-            name = DIVERGING_MAP if scale.diverging else UNIT_INTERVAL_MAP
-            colour_map = pg.colormap.get(name)
-            self._table = colour_table(colour_map)
-            self.colorbar.setColorMap(colour_map)
-            self.colorbar.setLevels((scale.low, scale.high))
-            self.colorbar.axis.setTicks([scale.ticks(), []])
-            if self.fit_bar_to_ticks:
-                self._fit_bar_axis([text for _, text in scale.ticks()])
-            self.scale = scale
-        self._painted = 0
-        self.image.rgba[:] = 0
-
-    def _fit_bar_axis(self, labels: list[str]) -> None:
-        """The colour bar's axis as wide as its widest label (pyqtgraph fixes 45 px: too
-        narrow for "-10¹⁰⁰" or a scaled font, whose labels then vanish; "-10⁻¹⁰⁰" for "1"
-        takes from the heatmaps the width a narrow window cannot spare)."""
-        metrics = QtGui.QFontMetricsF(self.theme.qfont(0.9))
-        numbers = max((metrics.horizontalAdvance(text) for text in labels), default=0.0)
-        self.colorbar.axis.setWidth(int(numbers + self.theme.px(12)))
-
-    def share_time_axis(self, on: bool) -> None:
-        """Without its own t tick labels and "t" label: a panel above another, on the same
-        timesteps, leaves them to the panel below (the screen's rows keep their height)."""
-        axis = self.plot.getAxis("bottom")
-        axis.setStyle(showValues=not on)
-        axis.showLabel(not on)
-        if on:
-            axis.setHeight(int(self.theme.px(6)))
-        else:  # as style_plot sizes it
-            line = QtGui.QFontMetricsF(self.theme.qfont()).height()
-            axis.setHeight(int(self.theme.px(5 + 3 + 4) + line * 2.2))
-
-    @property
-    def kind(self) -> str:
-        """"diverging" for values either side of zero, "unit" for values in 0..1."""
-        return "unit" if self.scale is not None and not self.scale.diverging else "diverging"
-
-    def readout(self, t: int, unit: int, computed: int) -> str | None:
-        values = self.image.image
-        if values is None:
-            return None
-        D, T = values.shape
-        if not (1 <= t <= T and 1 <= unit <= D):
-            return None
-        text = "not computed yet" if t > computed else f"{values[unit - 1, t - 1]:.4g}"
-        return f"{self.key}_t  unit {unit}, t = {t}: {text}"
-
-    def move_cursor(self, t: int | None) -> None:
-        self.cursor.setVisible(t is not None)
-        if t is not None and self.cursor.value() != t:
-            self.cursor.setValue(t)
+from ..theme import THEME, Theme
+from .heatmap_panel import HeatmapPanel, panel_bounds, panel_keys, panel_values
+from .layer_choice import LayerChoice
 
 
 class StateHeatmaps(pg.GraphicsLayoutWidget):
@@ -238,8 +38,13 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         # and between rows, so that the "0" of one bar does not touch the "1" of the next
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         self.ci.layout.setVerticalSpacing(line)
+        # a stack's layer and direction, chosen above the panels (on screen)
+        self.layer_choice = LayerChoice(self)
+        self.layer_choice.hide()
+        self.layer_choice.chosen.connect(self._on_layer_chosen)
+        self._offers_choice = True
         # and below the bottom row: a bar's "-1" is not cut by the figure's edge
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
+        self._set_margins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
         self.keys = keys
         # five or more panels (the LSTM's) three to a row, for a wide, short area (a lesson's
         # framed heatmaps on a projector); otherwise two
@@ -249,10 +54,11 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.shared_time_axis = False
         self.sequence = 0  # which sequence of the batch (0-based)
         self.setToolTip("Hover over a cell for its unit, timestep and value.")
-        self.panels: dict[str, _Panel] = {}
+        self.panels: dict[str, HeatmapPanel] = {}
         self._cell: str | None = None
-        # (trace, steps done) last drawn: the images change only in the forward pass
-        self._version: tuple[int, int, int] | None = None
+        self._layer_title = ""  # ", layer 2 reverse" in a stack's panel titles
+        # (trace, steps done, sequence, layer) last drawn: the images change only in the forward pass
+        self._version: tuple | None = None
         self._session: Session | None = None
         self._fwd: ForwardTrace | None = None
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -263,7 +69,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
             self.timestep_chosen.emit(t)
 
-    def _cell_at(self, scene_pos) -> tuple[_Panel, int, int] | None:
+    def _cell_at(self, scene_pos) -> tuple[HeatmapPanel, int, int] | None:
         """(panel, t, unit) under a scene position (t and unit rounded, 1-based), or None
         off the panels."""
         if self._session is None:
@@ -282,22 +88,69 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
             return None
         return cell[1]
 
+    @property
+    def offers_choice(self) -> bool:
+        """The choice of a stack's layer is for the screen: a figure has no widgets (and
+        shows the top layer, named in its titles)."""
+        return self._offers_choice
+
+    @offers_choice.setter
+    def offers_choice(self, on: bool) -> None:
+        self._offers_choice = on
+        self._fit_choice()
+
+    def _on_layer_chosen(self) -> None:
+        if self._session is not None:
+            self.refresh(self._session)
+
     def refresh(self, session: Session) -> None:
         self._session = session
-        if session.config.cell != self._cell:
+        keys = session.layer_keys()
+        self.layer_choice.sync(keys, session.net.directions)
+        self._fit_choice()
+        layer = self.layer_choice.key
+        layer_title = f", {layer_label(layer, session.net.directions, both=True)}" if len(keys) > 1 else ""
+        if session.config.cell != self._cell or layer_title != self._layer_title:
+            self._layer_title = layer_title
             self._rebuild(session.config.cell)
         fwd = session.fwd
         self._fwd = fwd  # held, so that no later trace can take its id
-        # the cursor marks the forward pass's timestep: the images change only then
-        t = session.t if session.phase is Phase.FORWARD and self.show_cursor else None
+        # the cursor marks the forward pass's timestep in the layer shown: the images change only then
+        place = session.place
+        here = place.phase is Phase.FORWARD and (place.layer, place.direction) == layer and self.show_cursor
         self.sequence = min(self.sequence, fwd.h.shape[0] - 1)
-        version = (id(fwd), fwd.steps_done, self.sequence)
+        version = (id(fwd), fwd.steps_done, self.sequence, layer)
+        done = layer_forward_done(session, layer) if version != self._version else None
         for key, panel in self.panels.items():
-            if version != self._version:  # the forward trace changed: new pixels
-                panel.show(panel_values(session, key, self.sequence), fwd.steps_done,
-                           (id(fwd), self.sequence), panel_bounds(session, key))
-            panel.move_cursor(t)
+            if done is not None:  # the forward trace changed: new pixels
+                panel.show(panel_values(session, key, self.sequence, layer), done,
+                           (id(fwd), self.sequence, layer), panel_bounds(session, key))
+            panel.move_cursor(place.t if here else None)
         self._version = version
+
+    def _set_margins(self, left: float, top: float, right: float, bottom: float) -> None:
+        """The margins around the panels; the layer choice, when shown, adds its height on top."""
+        self._margins = (left, top, right, bottom)
+        self._fit_choice()
+
+    def _fit_choice(self) -> None:
+        """The layer choice shown for a stack on screen, above the panels (which move down
+        by its height), else hidden."""
+        shown = self.layer_choice.needed and self._offers_choice
+        self.layer_choice.setVisible(shown)
+        left, top, right, bottom = self._margins
+        if shown:
+            # in the window's unscaled font: the choice is for the lecturer, and in presentation
+            # mode the panels' data keep the height a larger box would take
+            font = QtGui.QFont(QtWidgets.QApplication.font())
+            font.setPointSizeF(font.pointSizeF() / max(self.theme.scale, 1.0))
+            if self.layer_choice.font() != font:
+                self.layer_choice.setFont(font)
+                self.layer_choice.adjustSize()
+            self.layer_choice.move(2, 2)
+            top += self.layer_choice.sizeHint().height() + 2
+        if self.ci.layout.getContentsMargins() != (left, top, right, bottom):
+            self.ci.setContentsMargins(left, top, right, bottom)
 
     def _rebuild(self, cell: str) -> None:
         self.ci.clear()
@@ -306,7 +159,10 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         keys = panel_keys(cell, self.keys)
         columns = 1 if len(keys) == 1 else 3 if self.three_columns and len(keys) >= 5 else 2
         for n, key in enumerate(keys):
-            self.panels[key] = panel = _Panel(self.ci, cell, key, n // columns, n % columns, self.theme)
+            self.panels[key] = panel = HeatmapPanel(self.ci, cell, key, n // columns, n % columns, self.theme)
+            if self._layer_title:
+                panel.title += self._layer_title
+                panel.plot.setTitle(panel.title)
             if self.shared_time_axis and n + columns < len(keys):  # a panel below it shows the t axis
                 panel.share_time_axis(True)
             if self.shared_time_axis:  # on screen, a narrow panel's title is its symbol alone
@@ -322,7 +178,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
                 panel.colorbar.setContentsMargins(0, line / 2, 0, line / 2)
                 panel.fit_bar_to_ticks = True
             self.ci.layout.setVerticalSpacing(self.theme.px(6))
-            self.ci.setContentsMargins(self.theme.px(2), self.theme.px(2), self.theme.px(2), self.theme.px(2))
+            self._set_margins(self.theme.px(2), self.theme.px(2), self.theme.px(2), self.theme.px(2))
         self._cell = cell
         self._even_rows()
 
@@ -363,7 +219,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         if cell is None or self._session is None:
             return None
         panel, t, unit = cell
-        return panel.readout(t, unit, self._session.fwd.steps_done)
+        return panel.readout(t, unit, layer_forward_done(self._session, self.layer_choice.key))
 
     def _on_mouse_moved(self, pos) -> None:
         text = self.readout(pos)

@@ -38,10 +38,12 @@ class ScaledSample(pg.ItemSample):
             p.setPen(pg.mkPen(opts["pen"]))
             p.drawLine(QtCore.QPointF(0, middle), QtCore.QPointF(2 * self._height, middle))
         if opts.get("symbol") is not None:
-            scatter = self.item.scatter.opts if isinstance(self.item, pg.PlotDataItem) else opts
+            # a curve's own marker options: its scatter has them only once it has been given points
+            keys = ("symbolPen", "symbolBrush", "symbolSize") if isinstance(self.item, pg.PlotDataItem) else (
+                "pen", "brush", "size")
+            pen, brush, size = (opts[key] for key in keys)
             p.translate(self._height, middle)
-            pen, brush = pg.mkPen(scatter["pen"]), pg.mkBrush(scatter["brush"])
-            drawSymbol(p, opts["symbol"], scatter["size"], pen, brush)  # (x, y) of the view: 0 = left / top
+            drawSymbol(p, opts["symbol"], size, pg.mkPen(pen), pg.mkBrush(brush))  # (x, y) of the view: 0 = left / top
 
 
 def scaled_sample(theme: Theme) -> type[ScaledSample]:

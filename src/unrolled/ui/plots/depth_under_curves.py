@@ -1,0 +1,95 @@
+"""The depth-time picture under the gradient curves, on screen, for a stack: its t axis
+right under theirs (the same room beside both data areas) and its data area as tall as the
+curves'. When the panel cannot give both a readable data area (a short screen in
+presentation mode), the picture gives way to the curves, as the contribution plot does."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ...session.stepper import Session
+from ..theme import Theme
+from .depth_time import DepthTimeGradients
+
+
+class DepthTimeUnderCurves:
+    """`picture` below `graphics` (the curves' view, `curves` its plot with the t axis
+    and `linked` the plots sharing that axis), in the same column of a layout."""
+
+    def __init__(self, graphics: pg.GraphicsLayoutWidget, curves: pg.PlotItem, linked: tuple[pg.PlotItem, ...],
+                 theme: Theme, readable_px: float):
+        self.picture = DepthTimeGradients(theme=theme)
+        self.picture.hide()
+        # its height is the share `fit` gives it, never its own wish: a panel it is in can shrink
+        self.picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Ignored)
+        self.graphics, self.curves, self.linked = graphics, curves, linked
+        self.readable_px = readable_px  # the data height each of the two keeps, or the picture gives way
+        self._margins = graphics.ci.layout.getContentsMargins()
+        self._left_axis = curves.getAxis("left").fixedWidth  # as style_plot sized it
+        self._wanted = False
+        self._session: Session | None = None
+        self._show_cursor = True
+
+    def refresh(self, session: Session, on_paper: bool, show_cursor: bool, room: float) -> bool:
+        """The picture wanted for a stack on screen, shown when `room` (px for the curves
+        and the picture) holds both, and drawn only while shown. True when it was shown,
+        hidden or given another height."""
+        self._session, self._show_cursor = session, show_cursor
+        self._wanted = len(session.layer_keys()) > 1 and not on_paper
+        return self.fit(room)
+
+    def fit(self, room: float) -> bool:
+        """Shown or hidden, and its height, for `room` px; True when either changed."""
+        data = self._data_px(room)
+        shown = self._wanted and data >= self.readable_px
+        changed = self.picture.isHidden() == shown
+        if changed:
+            self.picture.setVisible(shown)
+        if shown:
+            assert self._session is not None
+            self.picture.show_cursor = self._show_cursor
+            self.picture.refresh(self._session)
+            changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
+        self._line_up(shown)
+        return changed
+
+    def _share(self, curves: int, picture: int) -> bool:
+        """The layout's share of the height: `curves` to the curves' view, `picture` to the
+        picture (which asks for no height of its own); True when it changed."""
+        layout = self.picture.parentWidget().layout()
+        shares = (layout.indexOf(self.graphics), curves), (layout.indexOf(self.picture), picture)
+        if all(layout.stretch(index) == share for index, share in shares):
+            return False
+        for index, share in shares:
+            layout.setStretch(index, share)
+        return True
+
+    def _data_px(self, room: float) -> float:
+        """The data height each of the two has when the picture is shown."""
+        return max((room - self._chrome(self.picture) - self._chrome(self.graphics)) / 2, 0.0)
+
+    @staticmethod
+    def _chrome(view: pg.GraphicsLayoutWidget) -> float:
+        """The height of a view's first plot and margins, less its data area."""
+        _, top, _, bottom = view.ci.layout.getContentsMargins()
+        plot = view.ci.getItem(0, 0)
+        return plot.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).height() + top + bottom
+
+    def _line_up(self, shown: bool) -> None:
+        """The picture's t axis right under the curves': the same room beside both data
+        areas (the wider of the two, each side)."""
+        left, top, right, bottom = self._margins
+        plot_left, _, plot_right, _ = self.curves.layout.getContentsMargins()
+        own = (left + plot_left + self._left_axis, right + plot_right)
+        below = self.picture.beside_data() if shown else own
+        wanted = (max(own[0], below[0]), max(own[1], below[1]))
+        width = int(self._left_axis + wanted[0] - own[0])
+        for axis in (plot.getAxis("left") for plot in (self.curves, *self.linked)):
+            if axis.fixedWidth != width:
+                axis.setWidth(width)
+        margins = (left, top, right + wanted[1] - own[1], bottom)
+        if self.graphics.ci.layout.getContentsMargins() != margins:
+            self.graphics.ci.setContentsMargins(*margins)
+        if shown:
+            self.picture.line_up(*wanted)
