@@ -13,6 +13,7 @@ from ..session.config import ConfigError
 from ..session.figure_registry import FIGURES, SESSION_FIGURES
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
+from .html import HTML, asks_html, export_deck, html_refusal, write_replay_file
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
@@ -61,6 +62,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.lesson is not None:  # lessons: a handout, not figures
+        if asks_html(args):
+            return export_deck(args, parser)
         if args.size is not None:
             _refuse(parser, "--size: a handout's pages have their own size; leave --size out")
         from .lessons import export_handout
@@ -71,7 +74,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     session = _session_for(preset, formats, args.out, parser)
     trainer = _trained(session, iterations, parser)
-    return _write(session, trainer, args, formats, size, parser)
+    if HTML in formats:
+        try:
+            print(write_replay_file(args.out, session, preset.name, preset.description))
+        except OSError as error:
+            _refuse(parser, f"cannot write {args.out}: {error.strerror or error}", status=1)
+        formats = [f for f in formats if f != HTML]
+    return _write(session, trainer, args, formats, size, parser) if formats else 0
 
 
 def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> NoReturn:
@@ -87,8 +96,8 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple
     if empty is not None:
         _refuse(parser, f"--{empty}: got an empty name")
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    if not formats or any(f not in FORMATS for f in formats):
-        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join(FORMATS)}")
+    if not formats or any(f not in (*FORMATS, HTML) for f in formats):
+        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join((*FORMATS, HTML))}")
     if not 30 <= args.dpi <= 1200:
         _refuse(parser, f"--dpi: got {args.dpi}, expected 30 to 1200")
     size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
@@ -98,6 +107,9 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple
         preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         _refuse(parser, str(error))
+    refusal = html_refusal(formats, preset.config)
+    if refusal is not None:
+        _refuse(parser, refusal)
     return formats, size, preset
 
 

@@ -41,7 +41,7 @@
   const root = document.getElementById("player");
   root.innerHTML = `
     <header>
-      <h1></h1>
+      <h1 title=""></h1>
       <span class="where"></span>
       <span class="controls">
         <button data-do="home" title="Home: the start of the iteration">|◀</button>
@@ -358,20 +358,19 @@
   function showStop(r) {
     const c = r.config;
     const cell = c.cell === "rnn" ? `${c.activation} RNN` : c.cell.toUpperCase();
-    $("header h1").textContent = r.title || "unrolled";
+    $("header h1").textContent = $("header h1").title = r.title || "unrolled";
     $(".diagram .note").textContent = `${cell}, T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
-      (c.cell === "rnn" ? `, ρ = ${c.rho}` : "") + " · top: ‖h_t‖ · bottom: ‖dL/dh_t‖ (log colour)";
+      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · top: ‖h_t‖ · bottom: ‖dL/dh_t‖ (log colour)";
     const choices = $(".heatmap .choices");
     choices.innerHTML = r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
     if (!r.mapNames.includes(state.map)) state.map = "h";
     legend(r);
     slider.max = String(r.S);
     const stop = $(".stop");
-    if (stop) {
-      const s = r.stop || { title: r.title, text: r.description };
-      const paragraphs = String(s.text || "").split(/\n\s*\n/).map((p) => `<p>${escapeHtml(p)}</p>`).join("");
+    if (stop) {  // the stop's text comes as HTML from the export (lesson_text.text_html, escaped there)
+      const s = r.stop || { title: r.title, html: `<p>${escapeHtml(r.description || "")}</p>` };
       stop.innerHTML = `<div class="count">stop ${state.stop + 1} of ${REPLAYS.length}</div>` +
-        `<h2>${escapeHtml(s.title || "")}</h2>${paragraphs}`;
+        `<h2>${escapeHtml(s.title || "")}</h2>${s.html}`;
     }
   }
   function draw() {
@@ -390,6 +389,7 @@
   // -- moving ------------------------------------------------------------------------------------
   function go(step, stop) {
     if (stop !== undefined && stop !== state.stop) {
+      if (state.playing !== null) play();
       if (!(Number.isInteger(stop) && stop >= 0 && stop < REPLAYS.length)) throw new RangeError(`no stop ${stop}`);
       state.stop = stop;
       showStop(current());
@@ -400,11 +400,20 @@
     draw();
     return api.state();
   }
-  function by(delta, acrossStops) {
-    const r = current(), next = state.p + delta;
-    if (acrossStops && next > r.S && state.stop < REPLAYS.length - 1) return go(0, state.stop + 1);
-    if (acrossStops && next < 0 && state.stop > 0) return go(REPLAYS[state.stop - 1].S, state.stop - 1);
-    return go(next);
+  function by(delta) {
+    return go(state.p + delta);
+  }
+  // PageDown steps up to the stop's `until`, then goes to the next stop's landing place, as
+  // the app's lesson mode; outside a deck it steps like Right
+  const landing = (r) => (r.stop ? r.stop.at : 0);
+  function page(delta) {
+    const r = current();
+    if (!r.stop) return by(delta);
+    if (delta > 0 && state.p >= Math.max(r.stop.until, landing(r))) {
+      return state.stop < REPLAYS.length - 1 ? go(landing(REPLAYS[state.stop + 1]), state.stop + 1) : api.state();
+    }
+    if (delta < 0 && state.p <= landing(r) && state.stop > 0) return go(landing(REPLAYS[state.stop - 1]), state.stop - 1);
+    return by(delta);
   }
   function play() {
     if (state.playing !== null) {
@@ -421,8 +430,7 @@
     $("[data-do=play]").textContent = state.playing !== null ? "pause" : "play";
   }
   const KEYS = {
-    ArrowRight: () => by(1, false), ArrowLeft: () => by(-1, false),
-    PageDown: () => by(1, true), PageUp: () => by(-1, true),
+    ArrowRight: () => by(1), ArrowLeft: () => by(-1), PageDown: () => page(1), PageUp: () => page(-1),
     Home: () => go(0), End: () => go(current().end), " ": play,
   };
   const timings = [];
@@ -467,5 +475,6 @@
   };
   window.unrolled = api;
   showStop(current());
+  state.p = landing(current());
   draw();
 })();

@@ -20,13 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from ..session.config import Config
 from ..session.predictions import predictions
 from ..session.stepper import Session
 
 
-def replay_refusal(session: Session) -> str | None:
-    """Why this session cannot be replayed, in one line, or None."""
-    c = session.config
+def replay_refusal(config: Config) -> str | None:
+    """Why a session of this config cannot be replayed, in one line, or None."""
+    c = config
     if c.layers != 1 or c.bidirectional:
         return (f"a replay draws one layer in one direction; this network has {c.layers} layer(s)"
                 f"{', bidirectional' if c.bidirectional else ''}")
@@ -104,7 +105,7 @@ def _predictions(end: Session) -> list[list[Any]]:
 def record(session: Session, title: str = "", description: str = "") -> dict[str, Any]:
     """Everything the page draws for the session's current iteration, JSON-ready.
     ValueError (one line) for a session the replay cannot draw."""
-    refusal = replay_refusal(session)
+    refusal = replay_refusal(session.config)
     if refusal is not None:
         raise ValueError(refusal)
     c = session.config
