@@ -19,8 +19,9 @@
     return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(3) : String(+v.toPrecision(4));
   }
   function decode(map) {
-    const bytes = Uint8Array.from(atob(map.f32), (c) => c.charCodeAt(0));
-    return { T: map.shape[0], D: map.shape[1], values: new Float32Array(bytes.buffer) };
+    const bytes = Uint8Array.from(atob(map.data), (c) => c.charCodeAt(0));
+    const values = map.dtype === "f8" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    return { T: map.shape[0], D: map.shape[1], values };
   }
   function prepare(r) {
     const g = r.gradients;
@@ -32,6 +33,7 @@
     r.S = r.positions.phase.length - 1;
     r.end = r.positions.phase.lastIndexOf("backward");
     r.lossHistory = numbers(r.loss_history);
+    r.loss = num(g.loss);
     return r;
   }
   REPLAYS.forEach(prepare);
@@ -145,7 +147,7 @@
     ctx.fillRect(w - right + 12, top, right - 18, 2 * cellH + 3);
     ctx.fillStyle = lossOn ? "#fff" : "#5b6473";
     ctx.fillText("L", w - right + 16, top + 14);
-    if (lossOn) ctx.fillText(fmt(r.gradients.loss), w - right + 16, top + 30);
+    if (lossOn) ctx.fillText(fmt(r.loss), w - right + 16, top + 30);
     ctx.fillStyle = "#5b6473";
     for (const v of ticks(1, T, Math.min(T, Math.floor((w - left - right) / 45)))) {
       if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * cw - 3, h - 4);
@@ -294,9 +296,9 @@
   function drawLoss(r) {
     const { ctx, w, h } = context(canvases.loss);
     const phase = r.positions.phase[state.p], known = ["loss", "backward", "update"].includes(phase);
-    const values = r.lossHistory.concat(known ? [r.gradients.loss] : []);
+    const values = r.lossHistory.concat(known ? [r.loss] : []);
     const n = r.lossHistory.length + 1;
-    const finite = values.filter(Number.isFinite).concat(r.lossHistory.length ? [] : [r.gradients.loss]);
+    const finite = values.filter(Number.isFinite).concat(r.lossHistory.length ? [] : [r.loss]);
     let lo = Math.min(0, ...finite), hi = Math.max(...finite, 1e-12) * 1.1;
     if (!Number.isFinite(hi)) hi = 1;
     if (!Number.isFinite(lo)) lo = 0;
@@ -315,9 +317,9 @@
     ctx.stroke();
     if (known) {
       ctx.fillStyle = COLOURS.total;
-      ctx.beginPath(); ctx.arc(X(n), Y(r.gradients.loss), 4, 0, 2 * Math.PI); ctx.fill();
+      ctx.beginPath(); ctx.arc(X(n), Y(r.loss), 4, 0, 2 * Math.PI); ctx.fill();
     }
-    $(".loss .note").textContent = `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.gradients.loss)}` : "after the forward pass");
+    $(".loss .note").textContent = `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.loss)}` : "after the forward pass");
     canvases.loss.onmousemove = (e) => {
       const k = n === 1 ? 1 : Math.round((e.offsetX - left) / pw * (n - 1)) + 1;
       if (k < 1 || k > values.length) return hideTip();
@@ -333,7 +335,7 @@
     const shown = rows.slice(first, first + 12).map((row) => {
       const computed = row[0] <= fDone && row[3] !== "";
       const verdict = !computed || row[2] === "" ? "" : row[3] === row[2] ? "right" : "wrong";
-      const cells = [row[0], row[1], row[2], computed ? row[3] : "…", computed && row[4] !== null ? fmt(row[4]) : ""];
+      const cells = [row[0], row[1], row[2], computed ? row[3] : "…", computed && row[4] !== "nan" ? fmt(num(row[4])) : ""];
       return `<tr class="${row[0] === t ? "now" : ""}">` + cells.map((c, i) =>
         `<td class="${i === 3 ? verdict : ""}">${escapeHtml(String(c))}</td>`).join("") + "</tr>";
     });
@@ -348,7 +350,7 @@
     let text = `step ${p} / ${r.S} · <b>${PHASE_TEXT[phase]}</b>`;
     if (phase === "forward") text += ` t = ${t}: ‖h_${t}‖ = ${fmt(r.hNorm[t - 1])}`;
     else if (phase === "backward") text += ` t = ${t}: ‖dL/dh_${t}‖ = ${fmt(r.grad.total[t - 1])}`;
-    else if (phase === "loss") text += `: L = ${fmt(r.gradients.loss)}`;
+    else if (phase === "loss") text += `: L = ${fmt(r.loss)}`;
     else if (phase === "update") text += ": the weights took their step";
     return text;
   }

@@ -34,13 +34,16 @@ def replay_refusal(config: Config) -> str | None:
     return None
 
 
-def _numbers(a: np.ndarray | None) -> list[float | str] | None:
-    """float64 values as JSON numbers (repr: read back bit for bit); JSON has no inf or nan:
+def _number(v: float) -> float | str:
+    """A float64 as a JSON number (repr: read back bit for bit); JSON has no inf or nan:
     "inf", "-inf" and "nan" stand for them."""
-    if a is None:
-        return None
-    return [float(v) if np.isfinite(v) else ("nan" if np.isnan(v) else "inf" if v > 0 else "-inf")
-            for v in np.asarray(a, dtype=np.float64).ravel()]
+    v = float(v)
+    return v if np.isfinite(v) else "nan" if np.isnan(v) else "inf" if v > 0 else "-inf"
+
+
+def _numbers(a: np.ndarray | None) -> list[float | str] | None:
+    """Every value as `_number` writes it."""
+    return None if a is None else [_number(v) for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
 def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
@@ -60,25 +63,38 @@ def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
         positions["backward_done"].append(done)
         if replay.position == end:  # the gradient norms first read here: from the whole arrays
             arrays = {"gradients": _gradients(replay), "heatmaps": _heatmaps(replay),
-                      "h_norm": _numbers(np.sqrt(np.sum(replay.fwd.h[0] ** 2, axis=1))),  # ||h_t||, sequence 1
+                      "h_norm": _numbers(_h_norm(replay)),
                       "predictions": _predictions(replay)}
     return positions, arrays
 
 
-def _float32(a: np.ndarray) -> dict[str, Any]:
-    """A (T, D) heatmap as little-endian float32 bytes in base64: only drawn, never read
-    back as a number the app shows (7 significant digits in the tooltip)."""
-    values = np.ascontiguousarray(a, dtype="<f4")
-    return {"shape": list(values.shape), "f32": base64.b64encode(values.tobytes()).decode("ascii")}
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _heatmap(a: np.ndarray) -> dict[str, Any]:
+    """A (T, D) heatmap as little-endian float32 bytes in base64, a quarter of the text of
+    JSON numbers and only drawn (7 significant digits in the tooltip); float64 when a finite
+    value lies beyond float32's range, which would turn it into inf."""
+    with np.errstate(invalid="ignore"):
+        wide = bool(np.any(np.abs(a[np.isfinite(a)]) > FLOAT32_MAX))
+    dtype = "<f8" if wide else "<f4"
+    values = np.ascontiguousarray(a, dtype=dtype)
+    return {"shape": list(values.shape), "dtype": dtype[1:], "data": base64.b64encode(values.tobytes()).decode("ascii")}
+
+
+def _h_norm(session: Session) -> np.ndarray:
+    """(T,) ||h_t|| of sequence 1, as the diagram's table; inf where it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.sqrt(np.sum(session.fwd.h[0] ** 2, axis=1))
 
 
 def _heatmaps(end: Session) -> dict[str, dict[str, Any]]:
     """h, c (LSTM) and every gate of sequence 1, (T, D) each, in the cell's order."""
     fwd = end.fwd
-    maps = {"h": _float32(fwd.h[0])}
+    maps = {"h": _heatmap(fwd.h[0])}
     if fwd.c is not None:
-        maps["c"] = _float32(fwd.c[0])
-    maps.update({gate: _float32(values[0]) for gate, values in fwd.gates.items()})
+        maps["c"] = _heatmap(fwd.c[0])
+    maps.update({gate: _heatmap(values[0]) for gate, values in fwd.gates.items()})
     return maps
 
 
@@ -92,13 +108,14 @@ def _gradients(end: Session) -> dict[str, Any]:
         "dc_norm": _numbers(bwd.dc_norm),
         "theory": None if theory is None else {"values": _numbers(theory[0]), "label": theory[1]},
         "truncation": end.truncation_window(),
-        "loss": float(bwd.loss),
+        "loss": _number(bwd.loss),
     }
 
 
 def _predictions(end: Session) -> list[list[Any]]:
-    """[t, input, target, predicted, p_predicted] of sequence 1, shown once y_t is computed."""
-    return [[p.t, p.input, p.target, p.predicted, None if np.isnan(p.p_predicted) else p.p_predicted]
+    """[t, input, target, predicted, p_predicted] of sequence 1, shown once y_t is computed
+    (p_predicted "nan" where there is none: a regression, or y_t overflowed)."""
+    return [[p.t, p.input, p.target, p.predicted, _number(p.p_predicted)]
             for p in predictions(end)]
 
 
