@@ -5,7 +5,10 @@
 (function () {
   const DATA = JSON.parse(document.getElementById("unrolled-data").textContent);
   const REPLAYS = DATA.replays;
-  const COLOURS = { total: "#d1431f", last: "#8a3ffc", cell: "#e08a00", theory: "#6b7280", h: "#1f6fd1" };
+  // the app's colours (ui/theme.py: Okabe and Ito's palette; the diagram's gradient ramp; overflow)
+  const COLOURS = { total: "#0072B2", last: "#E69F00", cell: "#009E73", theory: "#7f7f7f", h: "#56B4E9",
+    step: "#D55E00", overflow: "#ff00ff", loss: "#0072B2" };
+  const GRADIENT_RAMP = [[253, 217, 176], [165, 15, 21]];
   const DPR = () => window.devicePixelRatio || 1;
 
   // JSON has no inf or nan: the export writes them as the strings "inf", "-inf", "nan"
@@ -122,28 +125,27 @@
     const fDone = pos.forward_done[p], bDone = pos.backward_done[p], t = pos.t[p], phase = pos.phase[p];
     const left = 34, right = 70, top = 16, cellH = Math.max(14, (h - top - 22) / 2 - 2);
     const cw = (w - left - right) / T;
-    const hMax = Math.max(1e-12, ...r.hNorm.filter(Number.isFinite));
     const [glo, ghi] = logRange(r.grad.total);
     ctx.fillStyle = "#5b6473";
     ctx.fillText("h_t", 4, top + cellH / 2 + 4);
     ctx.fillText("dL/dh", 2, top + cellH * 1.5 + 6);
     for (let i = 0; i < T; i++) {
       const x = left + i * cw, gap = cw > 6 ? 2 : 0;
-      ctx.fillStyle = i < fDone ? rgb(lerpColour(SEQUENTIAL, r.hNorm[i] / hMax)) : "#eef0f3";
+      ctx.fillStyle = i >= fDone ? "#eef0f3" : Number.isFinite(r.hNorm[i]) ? COLOURS.h : COLOURS.overflow;
       ctx.fillRect(x + gap / 2, top, cw - gap, cellH);
       const g = r.grad.total[i], done = i >= T - bDone;
-      ctx.fillStyle = !done ? "#eef0f3" : !Number.isFinite(g) ? "#000" : g <= 0 ? "#fff"
-        : rgb(lerpColour(DIVERGING, 0.5 + 0.5 * (Math.log10(g) - glo) / (ghi - glo || 1)));
+      ctx.fillStyle = !done ? "#eef0f3" : !Number.isFinite(g) ? COLOURS.overflow : g <= 0 ? rgb(GRADIENT_RAMP[0])
+        : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)));
       ctx.fillRect(x + gap / 2, top + cellH + 3, cw - gap, cellH);
     }
     if (t !== null) {
       const x = left + (t - 1) * cw;
-      ctx.strokeStyle = phase === "forward" ? COLOURS.h : COLOURS.total;
+      ctx.strokeStyle = COLOURS.step;
       ctx.lineWidth = 2;
       ctx.strokeRect(x - 1, top - 2, Math.max(cw, 3) + 2, 2 * cellH + 7);
     }
     const lossOn = phase === "loss" || phase === "backward" || phase === "update";
-    ctx.fillStyle = lossOn ? COLOURS.total : "#eef0f3";
+    ctx.fillStyle = lossOn ? rgb(GRADIENT_RAMP[1]) : "#eef0f3";
     ctx.fillRect(w - right + 12, top, right - 18, 2 * cellH + 3);
     ctx.fillStyle = lossOn ? "#fff" : "#5b6473";
     ctx.fillText("L", w - right + 16, top + 14);
@@ -218,7 +220,7 @@
   function curvesOf(r) {
     const g = r.grad, c = [{ key: "total", label: "‖dL/dh_t‖ (trace.npz dh_norm)", values: g.total }];
     if (g.last) c.push({ key: "last", label: "‖dL_T/dh_t‖ (the last step's loss)", values: g.last });
-    if (g.cell) c.push({ key: "cell", label: "‖dL/dc_t‖", values: g.cell });
+    if (g.cell) c.push({ key: "cell", label: "‖dL/dc_t‖", values: g.cell, dash: [4, 3] });
     if (g.theory) c.push({ key: "theory", label: r.gradients.theory.label, values: g.theory, dash: [6, 4] });
     return c;
   }
@@ -267,14 +269,14 @@
       }
       for (let i = first; i < T; i++) {  // overflow: drawn at the top edge, labelled
         if (c.key !== "theory" && !Number.isFinite(c.values[i])) {
-          ctx.fillStyle = COLOURS.total;
+          ctx.fillStyle = COLOURS.overflow;
           ctx.fillText(Number.isNaN(c.values[i]) ? "nan" : "inf", X(i + 1) - 6, top + 10);
         }
       }
     }
     const t = r.positions.t[state.p];
     if (t !== null) {
-      ctx.strokeStyle = "rgba(29,35,48,.35)";
+      ctx.strokeStyle = COLOURS.step;
       ctx.beginPath(); ctx.moveTo(X(t), top); ctx.lineTo(X(t), top + ph); ctx.stroke();
     }
     canvases.gradient.onmousemove = (e) => {
@@ -311,12 +313,12 @@
     }
     ctx.strokeStyle = "#9aa1ad";
     ctx.strokeRect(left, top, pw, ph);
-    ctx.strokeStyle = COLOURS.h;
+    ctx.strokeStyle = COLOURS.loss;
     ctx.beginPath();
     values.forEach((v, i) => (i ? ctx.lineTo(X(i + 1), Y(v)) : ctx.moveTo(X(i + 1), Y(v))));
     ctx.stroke();
     if (known) {
-      ctx.fillStyle = COLOURS.total;
+      ctx.fillStyle = COLOURS.step;
       ctx.beginPath(); ctx.arc(X(n), Y(r.loss), 4, 0, 2 * Math.PI); ctx.fill();
     }
     $(".loss .note").textContent = `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.loss)}` : "after the forward pass");
@@ -362,7 +364,7 @@
     const cell = c.cell === "rnn" ? `${c.activation} RNN` : c.cell.toUpperCase();
     $("header h1").textContent = $("header h1").title = r.title || "unrolled";
     $(".diagram .note").textContent = `${cell}, T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
-      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · top: ‖h_t‖ · bottom: ‖dL/dh_t‖ (log colour)";
+      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · top: h_t computed · bottom: ‖dL/dh_t‖ (log colour)";
     const choices = $(".heatmap .choices");
     choices.innerHTML = r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
     if (!r.mapNames.includes(state.map)) state.map = "h";
@@ -474,9 +476,11 @@
     steps: () => current().S,
     stops: () => REPLAYS.length,
     timings,
+    readyMs: 0,  // from the page's start to its first frame drawn, set below
   };
   window.unrolled = api;
   showStop(current());
   state.p = landing(current());
   draw();
+  api.readyMs = performance.now();
 })();
