@@ -127,11 +127,27 @@ def test_every_cell_draws_without_a_console_error(browser, tmp_path):
         session.advance(session.steps_to("iteration") - 1)
         path = write_replay(tmp_path / f"{cell}.html", session, cell)
         _open(browser, path)
-        for name in session.fwd.gates:  # every heatmap, at every phase
-            browser.execute_script(f"document.querySelector('[data-map={name}]').click()")
+        for name, panel in zip(["h", "c", *session.fwd.gates], ["predictions", "inspector"] * 5):
+            if name == "c" and cell != "lstm":
+                continue
+            # every heatmap and both bottom panels, at every phase
+            browser.execute_script(f"document.querySelector('[data-map={name}]').click();"
+                                   f"document.querySelector('[data-panel={panel}]').click()")
             for step in (0, 5, 13, 20, session.steps_per_iteration):
                 browser.execute_script(f"window.unrolled.go({step})")
         assert browser.get_log("browser") == [], cell
+
+
+def test_the_step_inspector_shows_the_current_timestep(browser, vanishing):
+    session, _, path = vanishing
+    _open(browser, path)
+    browser.execute_script("window.unrolled.go(7)")
+    text = browser.find_element("css selector", ".predictions .table").text
+    assert text.startswith(f"t = 7 of T = {session.T}") and "FORWARD" in text and "BACKWARD" not in text
+    browser.execute_script(f"window.unrolled.go({session.T + 2})")  # the first backward step: t = T
+    text = browser.find_element("css selector", ".predictions .table").text
+    assert text.startswith(f"t = {session.T} of T") and "two paths into h_t" in text
+    assert browser.get_log("browser") == []
 
 
 def test_a_lesson_deck_pages_through_every_stop(browser, tmp_path):

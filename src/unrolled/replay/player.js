@@ -67,7 +67,8 @@
         <section class="view gradient"><h3>Gradient per timestep <span class="note">log scale</span></h3>
           <div class="legend"></div><canvas></canvas></section>
         <section class="view loss"><h3>Loss <span class="note"></span></h3><canvas></canvas></section>
-        <section class="view predictions"><h3>Predictions against targets <span class="note">sequence 1</span></h3>
+        <section class="view predictions"><h3><span class="name">Step inspector</span> <span class="note">sequence 1</span>
+          <span class="choices"><button data-panel="inspector">step inspector</button><button data-panel="predictions">predictions</button></span></h3>
           <div class="table"></div></section>
       </div>
     </div>
@@ -79,7 +80,7 @@
     diagram: $(".diagram canvas"), heatmap: $(".heatmap canvas"), gradient: $(".gradient canvas"), loss: $(".loss canvas"),
   };
 
-  const state = { stop: 0, p: 0, map: "h", playing: null };
+  const state = { stop: 0, p: 0, map: "h", panel: "inspector", playing: null };
   const current = () => REPLAYS[state.stop];
 
   // -- drawing helpers ----------------------------------------------------------------------
@@ -341,8 +342,42 @@
       return `<tr class="${row[0] === t ? "now" : ""}">` + cells.map((c, i) =>
         `<td class="${i === 3 ? verdict : ""}">${escapeHtml(String(c))}</td>`).join("") + "</tr>";
     });
-    $(".predictions .table").innerHTML = "<table><thead><tr><th>t</th><th>input</th><th>target</th><th>predicted</th>" +
+    $(".predictions .table").innerHTML = "<table class='rows'><thead><tr><th>t</th><th>input</th><th>target</th><th>predicted</th>" +
       "<th>p</th></tr></thead><tbody>" + shown.join("") + "</tbody></table>";
+  }
+
+  // -- the step inspector: the equations at the current t with the engine's values ---------------
+  function inspectedT(r) {
+    const pos = r.positions, p = state.p, phase = pos.phase[p];
+    if (pos.t[p] !== null) return pos.t[p];
+    return phase === "loss" || phase === "update" ? r.config.T : 1;
+  }
+  function quantityRow(q) {
+    const range = q.low === null && q.high === null ? "" : `[${fmt(q.low)}, ${fmt(q.high)}]`;
+    const shown = q.values ? q.values.map(fmt).join("  ") : range;
+    return `<tr><td>${escapeHtml(q.symbol)}</td><td>${escapeHtml(q.shape)}</td><td>‖·‖ = ${fmt(q.norm)}</td>` +
+      `<td>${escapeHtml(shown)}</td><td>${escapeHtml(q.words || "")}</td></tr>`;
+  }
+  function lineHtml(line) {
+    const head = `<div class="eq"><b>${escapeHtml(line.title)}</b> <code>${escapeHtml(line.formula)}</code>` +
+      (line.shapes ? ` <span class="note">${escapeHtml(line.shapes)}</span>` : "") +
+      (line.note ? ` <span class="note">${escapeHtml(line.note)}</span>` : "") + "</div>";
+    return head + (line.quantities.length ? `<table>${line.quantities.map(quantityRow).join("")}</table>` : "");
+  }
+  function drawInspector(r) {
+    const box = $(".predictions .table");
+    if (!r.inspector) {
+      box.innerHTML = "<p class='note'>The step inspector is left out at this size (T·D² beyond the export's limit).</p>";
+      return;
+    }
+    const t = inspectedT(r), T = r.config.T, pos = r.positions, p = state.p;
+    const forward = t <= pos.forward_done[p] ? r.inspector[t - 1].forward : [];
+    const backward = t > T - pos.backward_done[p] ? r.inspector[t - 1].backward : [];
+    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}</div>`];
+    if (backward.length) parts.push("<div class='pass'>backward</div>", ...backward.map(lineHtml));
+    if (forward.length) parts.push("<div class='pass'>forward</div>", ...forward.map(lineHtml));
+    if (!forward.length && !backward.length) parts.push("<p class='note'>Nothing computed at this timestep yet.</p>");
+    box.innerHTML = parts.join("");
   }
 
   // -- the header, the stop, the whole frame ------------------------------------------------------
@@ -387,7 +422,9 @@
     drawHeatmap(r);
     drawGradient(r);
     drawLoss(r);
-    drawPredictions(r);
+    for (const b of root.querySelectorAll("[data-panel]")) b.setAttribute("aria-pressed", String(b.dataset.panel === state.panel));
+    $(".predictions .name").textContent = state.panel === "inspector" ? "Step inspector" : "Predictions against targets";
+    if (state.panel === "inspector") drawInspector(r); else drawPredictions(r);
   }
 
   // -- moving ------------------------------------------------------------------------------------
@@ -450,6 +487,7 @@
     const button = e.target.closest("button");
     if (!button) return;
     if (button.dataset.map) { state.map = button.dataset.map; draw(); return; }
+    if (button.dataset.panel) { state.panel = button.dataset.panel; draw(); return; }
     ({ home: KEYS.Home, back: KEYS.ArrowLeft, next: KEYS.ArrowRight, end: KEYS.End, play })[button.dataset.do]();
     button.blur();  // the keys keep working after a click
   });

@@ -23,6 +23,7 @@ import numpy as np
 from ..session.config import Config
 from ..session.predictions import predictions
 from ..session.stepper import Session
+from .inspector import inspector_rows
 
 
 def replay_refusal(config: Config) -> str | None:
@@ -64,7 +65,7 @@ def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
         if replay.position == end:  # the gradient norms first read here: from the whole arrays
             arrays = {"gradients": _gradients(replay), "heatmaps": _heatmaps(replay),
                       "h_norm": _numbers(_h_norm(replay)),
-                      "predictions": _predictions(replay)}
+                      "predictions": _predictions(replay), "inspector": inspector_rows(replay)}
     return positions, arrays
 
 
