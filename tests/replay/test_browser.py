@@ -164,3 +164,23 @@ def test_a_lesson_deck_pages_through_every_stop(browser, tmp_path):
     assert stops == sorted(stops)  # in order, never back
     assert browser.find_element("css selector", ".stop h2").text == lesson.stops[-1].title
     assert browser.get_log("browser") == []
+
+
+def test_every_one_layer_preset_plays_without_a_console_error(browser, tmp_path):
+    from unrolled.replay.record import replay_refusal
+    from unrolled.session.presets import list_presets
+
+    for preset in list_presets():
+        name = preset.name
+        if replay_refusal(preset.config) is not None:
+            continue
+        session = Session(preset.config)
+        session.advance(session.steps_to("iteration") - 1)
+        _open(browser, write_replay(tmp_path / f"{name}.html", session, name))
+        steps = browser.execute_script("return window.unrolled.steps()")
+        assert steps == session.steps_per_iteration
+        for panel in ("predictions", "inspector"):
+            browser.execute_script(f"document.querySelector('[data-panel={panel}]').click()")
+            for step in range(0, steps + 1, max(1, steps // 10)):
+                browser.execute_script(f"window.unrolled.go({step})")
+        assert browser.get_log("browser") == [], name

@@ -107,6 +107,6 @@ def test_overflow_is_recorded_as_inf_or_nan_not_as_a_missing_value():
 def test_a_stack_is_refused_in_one_line():
     config = Config().replace(layers=2).validated()
     refusal = replay_refusal(config)
-    assert refusal is not None and "\n" not in refusal and "2 layer" in refusal
+    assert refusal is not None and "\n" not in refusal and "has 2 layers" in refusal
     with pytest.raises(ValueError, match="one layer in one direction"):
         record(Session(config))

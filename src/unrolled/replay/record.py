@@ -29,9 +29,9 @@ from .inspector import inspector_rows
 def replay_refusal(config: Config) -> str | None:
     """Why a session of this config cannot be replayed, in one line, or None."""
     c = config
-    if c.layers != 1 or c.bidirectional:
-        return (f"a replay draws one layer in one direction; this network has {c.layers} layer(s)"
-                f"{', bidirectional' if c.bidirectional else ''}")
+    parts = ([f"has {c.layers} layers"] if c.layers != 1 else []) + (["is bidirectional"] if c.bidirectional else [])
+    if parts:
+        return f"a replay draws one layer in one direction; this network {' and '.join(parts)}"
     return None
 
 
