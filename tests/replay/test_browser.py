@@ -184,3 +184,19 @@ def test_every_one_layer_preset_plays_without_a_console_error(browser, tmp_path)
             for step in range(0, steps + 1, max(1, steps // 10)):
                 browser.execute_script(f"window.unrolled.go({step})")
         assert browser.get_log("browser") == [], name
+
+
+def test_hovering_a_plot_shows_its_value(browser, vanishing):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    session, trace, path = vanishing
+    _open(browser, path)
+    browser.execute_script(f"window.unrolled.go({session.steps_per_iteration - 1})")
+    canvas = browser.find_element("css selector", ".gradient canvas")
+    left, width = 46, canvas.size["width"] - 46 - 20  # the plot's margins in player.js
+    ActionChains(browser).move_to_element_with_offset(canvas, left + width - canvas.size["width"] // 2, 0).perform()
+    tip = browser.find_element("css selector", ".tip")
+    assert tip.is_displayed()
+    lines = tip.text.splitlines()
+    assert lines[0] == f"t = {session.T}"
+    assert lines[1] == f"‖dL/dh_t‖ = {float(trace['dh_norm'][-1]):.4g}"
