@@ -110,3 +110,15 @@ def test_a_stack_is_refused_in_one_line():
     assert refusal is not None and "\n" not in refusal and "has 2 layers" in refusal
     with pytest.raises(ValueError, match="one layer in one direction"):
         record(Session(config))
+
+
+def test_beyond_the_size_limit_the_heatmaps_keep_their_first_units(monkeypatch):
+    from unrolled.replay import record as recording
+
+    session = _at_end_of_backward(Config().replace(cell="lstm", timesteps=10, n_hidden=8).validated())
+    monkeypatch.setattr(recording, "MAX_HEATMAP_VALUES", 6 * 10 * 3)  # h, c, i, f, g, o: 3 units each
+    maps = record(session)["heatmaps"]
+    assert {name: (m["shape"], m["units_of"]) for name, m in maps.items()} == \
+        {name: ([10, 3], 8) for name in ("h", "c", "i", "f", "g", "o")}
+    c = np.frombuffer(base64.b64decode(maps["c"]["data"]), dtype="<f4").reshape(10, 3)
+    np.testing.assert_array_equal(c, session.fwd.c[0, :, :3].astype(np.float32))

@@ -207,7 +207,9 @@
     ctx.fillStyle = "#5b6473";
     ctx.fillText(m.gate ? "1" : fmt(m.scale), w - right + 21, top + 9);
     ctx.fillText(m.gate ? "0" : fmt(-m.scale), w - right + 21, top + ph);
-    $(".heatmap .note").textContent = `sequence 1, t = 1..${m.T} across, D = ${m.D} units down` +
+    const of = r.heatmaps[state.map].units_of;
+    $(".heatmap .note").textContent = `sequence 1, t = 1..${m.T} across, ` +
+      (m.D < of ? `units 1..${m.D} of D = ${of} down (the file's size limit)` : `D = ${m.D} units down`) +
       (done < m.T ? `; computed to t = ${done}` : "");
     canvases.heatmap.onmousemove = (e) => {
       const t = Math.floor((e.offsetX - left) / pw * m.T), u = Math.floor((e.offsetY - top) / ph * m.D);

@@ -70,6 +70,9 @@ def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
 
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+# values in all heatmaps together: about 21 MB as base64 float32, so the largest network the
+# app builds (T = 5000, D = 1024, an LSTM's six maps) stays a file a browser opens
+MAX_HEATMAP_VALUES = 4_000_000
 
 
 def _heatmap(a: np.ndarray) -> dict[str, Any]:
@@ -90,13 +93,14 @@ def _h_norm(session: Session) -> np.ndarray:
 
 
 def _heatmaps(end: Session) -> dict[str, dict[str, Any]]:
-    """h, c (LSTM) and every gate of sequence 1, (T, D) each, in the cell's order."""
+    """h, c (LSTM) and every gate of sequence 1, (T, D) each, in the cell's order; beyond
+    MAX_HEATMAP_VALUES in all, the first units of each only (the page says how many of D)."""
     fwd = end.fwd
-    maps = {"h": _heatmap(fwd.h[0])}
-    if fwd.c is not None:
-        maps["c"] = _heatmap(fwd.c[0])
-    maps.update({gate: _heatmap(values[0]) for gate, values in fwd.gates.items()})
-    return maps
+    maps = {"h": fwd.h[0], **({"c": fwd.c[0]} if fwd.c is not None else {}),
+            **{gate: values[0] for gate, values in fwd.gates.items()}}
+    T, D = fwd.h.shape[1], fwd.h.shape[2]
+    units = min(D, max(1, MAX_HEATMAP_VALUES // (len(maps) * T)))
+    return {name: {**_heatmap(values[:, :units]), "units_of": D} for name, values in maps.items()}
 
 
 def _gradients(end: Session) -> dict[str, Any]:
