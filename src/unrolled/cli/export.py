@@ -14,6 +14,7 @@ from ..session.figure_registry import FIGURES, SESSION_FIGURES, drawn_only_for, 
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
 from . import own_model
+from .html import HTML, asks_html, export_deck, html_refusal, write_replay_file
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
@@ -71,6 +72,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.lesson is not None:  # lessons: a handout, not figures
+        if asks_html(args):
+            return export_deck(args, parser)
         if args.size is not None:
             _refuse(parser, "--size: a handout's pages have their own size; leave --size out")
         from .lessons import export_handout
@@ -82,7 +85,14 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no window, with or without a display
     session = _session_for(preset, formats, args, parser)
     trainer = _trained(session, iterations, parser)
-    return _write(session, trainer, args, formats, size, parser)
+    if HTML in formats:
+        try:
+            assert preset is not None  # html with --weights is refused in _checked
+            print(write_replay_file(args.out, session, preset.name, preset.description))
+        except OSError as error:
+            _refuse(parser, f"cannot write {args.out}: {error.strerror or error}", status=1)
+        formats = [f for f in formats if f != HTML]
+    return _write(session, trainer, args, formats, size, parser) if formats else 0
 
 
 def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> NoReturn:
@@ -102,8 +112,8 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
     if alone is not None:
         _refuse(parser, f"{alone}: goes with --weights FILE")
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    if not formats or any(f not in FORMATS for f in formats):
-        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join(FORMATS)}")
+    if not formats or any(f not in (*FORMATS, HTML) for f in formats):
+        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join((*FORMATS, HTML))}")
     if args.figure is not None:
         names = [n.strip() for n in args.figure.split(",") if n.strip()]
         if not names or any(n not in FIGURES for n in names):
@@ -115,11 +125,16 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         _refuse(parser, f"--iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}")
     if args.weights is not None:
+        if HTML in formats:
+            _refuse(parser, "--format html: a replay is written for a preset or config, not yet for --weights")
         return formats, size, None
     try:
         preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         _refuse(parser, str(error))
+    refusal = html_refusal(formats, preset.config)
+    if refusal is not None:
+        _refuse(parser, refusal)
     return formats, size, preset
 
 

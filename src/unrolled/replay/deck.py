@@ -1,0 +1,53 @@
+"""A lesson as a deck of replays: every stop's model built, trained and stepped as the
+lesson mode builds it (`session.lessons.build_stop`), its iteration recorded, with the
+stop's title and text beside it. No Qt.
+
+A stop with a comparison is replayed for its own model (network A); the page says so."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..session.lesson_text import text_html
+from ..session.lessons import Lesson, LessonError, Stop, build_stop
+from .page import write_deck
+from .record import record, replay_refusal
+
+
+def deck_refusal(lesson: Lesson) -> str | None:
+    """Why the lesson cannot be a deck, in one line (the first stop that cannot), or None."""
+    for stop in lesson.stops:
+        refusal = replay_refusal(stop.config)
+        if refusal is not None:
+            return f"stop {stop.number} ({stop.title}): {refusal}"
+    return None
+
+
+def _stop_replay(lesson: Lesson, stop: Stop) -> dict[str, Any]:
+    session = build_stop(stop, lesson=lesson.name)
+    replay = record(session, lesson.title, lesson.description)
+    last = len(replay["positions"]["phase"]) - 1
+    note = ("<p><i>In the app this stop compares two networks; the replay shows the first, the stop's "
+            "own model.</i></p>") if stop.compare is not None else ""
+    # at and until count steps into the iteration after the training: the replay's positions
+    replay["stop"] = {"number": stop.number, "title": stop.title, "html": text_html(stop.text) + note,
+                      "at": min(stop.at, last), "until": min(max(stop.until, stop.at), last)}
+    return replay
+
+
+def write_lesson_deck(path: str | os.PathLike[str], lesson: Lesson,
+                      progress: Callable[[int, int], object] | None = None) -> Path:
+    """The lesson as one .html deck at `path`; progress(number, total) after each stop.
+    LessonError (one line) when a stop cannot be replayed."""
+    refusal = deck_refusal(lesson)
+    if refusal is not None:
+        raise LessonError(f"lesson {lesson.name}: {refusal}")
+    replays = []
+    for stop in lesson.stops:
+        replays.append(_stop_replay(lesson, stop))
+        if progress is not None:
+            progress(stop.number, len(lesson.stops))
+    return write_deck(path, replays, lesson.title)

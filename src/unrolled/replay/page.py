@@ -1,0 +1,58 @@
+"""One self-contained HTML file: the player's script and style and the recorded numbers,
+all inline; nothing is fetched, so the file opens from a USB stick or an e-mail. No Qt."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..session.atomic import write_bytes_atomically
+from ..session.stepper import Session
+from .record import record
+
+PLAYER_FILES = ("player.css", "player.js")
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _script_safe(text: str) -> str:
+    """JSON inside <script>: "</" would end the element, and U+2028/9 end a JS line."""
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def page_html(replays: list[dict[str, Any]], title: str) -> str:
+    """The page for one replay, or a deck of them (a lesson: one per stop)."""
+    data = _script_safe(json.dumps({"replays": replays}, allow_nan=False, separators=(",", ":")))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{_asset('player.css')}</style>\n</head>\n"
+        "<body>\n<main id=\"player\" aria-live=\"polite\"></main>\n"
+        f"<script type=\"application/json\" id=\"unrolled-data\">{data}</script>\n"
+        f"<script>\n{_asset('player.js')}</script>\n</body>\n</html>\n"
+    )
+
+
+def write_replay(path: str | os.PathLike[str], session: Session, title: str = "", description: str = "") -> Path:
+    """The session's current iteration as one .html file at `path`, written whole or not
+    at all. ValueError (one line) for a session the replay cannot draw."""
+    name = title or "unrolled"
+    text = page_html([record(session, name, description)], f"{name}: backpropagation through time")
+    return _write(path, text)
+
+
+def write_deck(path: str | os.PathLike[str], replays: list[dict[str, Any]], title: str) -> Path:
+    """Replays already recorded (a lesson's stops, each with its title and text) as one deck."""
+    return _write(path, page_html(replays, title))
+
+
+def _write(path: str | os.PathLike[str], text: str) -> Path:
+    target = Path(path)
+    write_bytes_atomically(target, text.encode("utf-8"))
+    return target

@@ -1,0 +1,526 @@
+// The replay's player: draws the numbers the export recorded (no recomputation) at one
+// position of the iteration. Position p is the number of steps taken, 0 .. 2T + 2, as the
+// app's step counter; forward_done[p] and backward_done[p] say how much of each array is drawn.
+"use strict";
+(function () {
+  const DATA = JSON.parse(document.getElementById("unrolled-data").textContent);
+  const REPLAYS = DATA.replays;
+  // the app's colours (ui/theme.py: Okabe and Ito's palette; the diagram's gradient ramp; overflow)
+  const COLOURS = { total: "#0072B2", last: "#E69F00", cell: "#009E73", theory: "#7f7f7f", h: "#56B4E9",
+    step: "#D55E00", overflow: "#ff00ff", loss: "#0072B2" };
+  const GRADIENT_RAMP = [[253, 217, 176], [165, 15, 21]];
+  const DPR = () => window.devicePixelRatio || 1;
+
+  // JSON has no inf or nan: the export writes them as the strings "inf", "-inf", "nan"
+  const num = (v) => (typeof v === "string" ? (v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity) : v);
+  const numbers = (list) => (list === null ? null : list.map(num));
+  function fmt(v) {
+    if (v === null || v === undefined) return "—";
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "−inf";
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(3) : String(+v.toPrecision(4));
+  }
+  function decode(map) {
+    const bytes = Uint8Array.from(atob(map.data), (c) => c.charCodeAt(0));
+    const values = map.dtype === "f8" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+    return { T: map.shape[0], D: map.shape[1], values };
+  }
+  function prepare(r) {
+    const g = r.gradients;
+    r.grad = { total: numbers(g.dh_norm), last: numbers(g.dh_last_norm), cell: numbers(g.dc_norm),
+      theory: g.theory ? numbers(g.theory.values) : null };
+    r.hNorm = numbers(r.h_norm);
+    r.maps = {};
+    r.mapNames = Object.keys(r.heatmaps);
+    r.S = r.positions.phase.length - 1;
+    r.end = r.positions.phase.lastIndexOf("backward");
+    r.lossHistory = numbers(r.loss_history);
+    r.loss = num(g.loss);
+    return r;
+  }
+  REPLAYS.forEach(prepare);
+
+  // -- the page -----------------------------------------------------------------------------
+  const deck = REPLAYS.length > 1 || REPLAYS[0].stop !== undefined;
+  const root = document.getElementById("player");
+  root.innerHTML = `
+    <header>
+      <h1 title=""></h1>
+      <span class="where"></span>
+      <span class="controls">
+        <button data-do="home" title="Home: the start of the iteration">|◀</button>
+        <button data-do="back" title="Left: one step back">◀</button>
+        <button data-do="play" title="Space: play / pause">play</button>
+        <button data-do="next" title="Right: one step">▶</button>
+        <button data-do="end" title="End: the end of the backward pass">▶|</button>
+        <input type="range" min="0" value="0" aria-label="step">
+      </span>
+      <span class="keys">← → PgUp PgDn Home End Space</span>
+    </header>
+    <div class="body${deck ? " deck" : ""}">
+      ${deck ? '<section class="stop"></section>' : ""}
+      <div class="views">
+        <section class="view diagram"><h3>Unrolled network <span class="note"></span></h3><canvas></canvas></section>
+        <section class="view heatmap"><h3>Hidden state <span class="note"></span><span class="choices"></span></h3>
+          <canvas></canvas></section>
+        <section class="view gradient"><h3>Gradient per timestep <span class="note">log scale</span></h3>
+          <div class="legend"></div><canvas></canvas></section>
+        <section class="view loss"><h3>Loss <span class="note"></span></h3><canvas></canvas></section>
+        <section class="view predictions"><h3><span class="name">Step inspector</span> <span class="note">sequence 1</span>
+          <span class="choices"><button data-panel="inspector">step inspector</button><button data-panel="predictions">predictions</button></span></h3>
+          <div class="table"></div></section>
+      </div>
+    </div>
+    <div class="tip"></div>`;
+  const $ = (selector) => root.querySelector(selector);
+  const slider = $("input[type=range]");
+  const tip = $(".tip");
+  const canvases = {
+    diagram: $(".diagram canvas"), heatmap: $(".heatmap canvas"), gradient: $(".gradient canvas"), loss: $(".loss canvas"),
+  };
+
+  const state = { stop: 0, p: 0, map: "h", panel: "inspector", playing: null };
+  const current = () => REPLAYS[state.stop];
+
+  // -- drawing helpers ----------------------------------------------------------------------
+  function context(canvas) {
+    const w = canvas.clientWidth, h = canvas.clientHeight, dpr = DPR();
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(h * dpr);
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = "11px system-ui, 'DejaVu Sans', sans-serif";
+    return { ctx, w, h };
+  }
+  function ticks(lo, hi, most) {
+    const span = hi - lo, raw = span / Math.max(1, most), mag = Math.pow(10, Math.floor(Math.log10(raw || 1)));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
+    const out = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(+v.toPrecision(10));
+    return out;
+  }
+  function lerpColour(stops, x) {
+    const f = Math.min(Math.max(x, 0), 1) * (stops.length - 1), i = Math.min(Math.floor(f), stops.length - 2);
+    const u = f - i, a = stops[i], b = stops[i + 1];
+    return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * u));
+  }
+  const DIVERGING = [[33, 102, 172], [146, 197, 222], [247, 247, 247], [244, 165, 130], [178, 24, 43]];
+  const SEQUENTIAL = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
+
+  // -- the diagram: one cell per timestep, h above, dL/dh_t below ---------------------------
+  function logRange(values) {
+    const logs = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
+    if (!logs.length) return [-1, 1];
+    let lo = Math.min(...logs), hi = Math.max(...logs);
+    if (hi - lo < 1) { lo -= 0.5; hi += 0.5; }
+    return [lo, hi];
+  }
+  function drawDiagram(r) {
+    const { ctx, w, h } = context(canvases.diagram);
+    const T = r.config.T, pos = r.positions, p = state.p;
+    const fDone = pos.forward_done[p], bDone = pos.backward_done[p], t = pos.t[p], phase = pos.phase[p];
+    const left = 34, right = 70, top = 16, cellH = Math.max(14, (h - top - 22) / 2 - 2);
+    const cw = (w - left - right) / T;
+    const [glo, ghi] = logRange(r.grad.total);
+    ctx.fillStyle = "#5b6473";
+    ctx.fillText("h_t", 4, top + cellH / 2 + 4);
+    ctx.fillText("dL/dh", 2, top + cellH * 1.5 + 6);
+    for (let i = 0; i < T; i++) {
+      const x = left + i * cw, gap = cw > 6 ? 2 : 0;
+      ctx.fillStyle = i >= fDone ? "#eef0f3" : Number.isFinite(r.hNorm[i]) ? COLOURS.h : COLOURS.overflow;
+      ctx.fillRect(x + gap / 2, top, cw - gap, cellH);
+      const g = r.grad.total[i], done = i >= T - bDone;
+      ctx.fillStyle = !done ? "#eef0f3" : !Number.isFinite(g) ? COLOURS.overflow : g <= 0 ? rgb(GRADIENT_RAMP[0])
+        : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)));
+      ctx.fillRect(x + gap / 2, top + cellH + 3, cw - gap, cellH);
+    }
+    if (t !== null) {
+      const x = left + (t - 1) * cw;
+      ctx.strokeStyle = COLOURS.step;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x - 1, top - 2, Math.max(cw, 3) + 2, 2 * cellH + 7);
+    }
+    const lossOn = phase === "loss" || phase === "backward" || phase === "update";
+    ctx.fillStyle = lossOn ? rgb(GRADIENT_RAMP[1]) : "#eef0f3";
+    ctx.fillRect(w - right + 12, top, right - 18, 2 * cellH + 3);
+    ctx.fillStyle = lossOn ? "#fff" : "#5b6473";
+    ctx.fillText("L", w - right + 16, top + 14);
+    if (lossOn) ctx.fillText(fmt(r.loss), w - right + 16, top + 30);
+    ctx.fillStyle = "#5b6473";
+    for (const v of ticks(1, T, Math.min(T, Math.floor((w - left - right) / 45)))) {
+      if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * cw - 3, h - 4);
+    }
+    canvases.diagram.onmousemove = (e) => {
+      const i = Math.floor((e.offsetX - left) / cw);
+      if (i < 0 || i >= T) return hideTip();
+      const lines = [`t = ${i + 1}`, `‖h_t‖ = ${i < fDone ? fmt(r.hNorm[i]) : "not computed yet"}`,
+        `‖dL/dh_t‖ = ${i >= T - bDone ? fmt(r.grad.total[i]) : "not computed yet"}`];
+      showTip(e, lines.join("\n"));
+    };
+  }
+
+  // -- the heatmap: units down, timesteps across; columns drawn as the forward pass fills them
+  function heatmapImage(r, name) {
+    if (r.maps[name]) return r.maps[name];
+    const m = decode(r.heatmaps[name]);
+    const gate = !["h", "c"].includes(name) && r.config.cell !== "rnn" && name !== "g" && name !== "n";
+    let scale = 1;
+    if (!gate) for (const v of m.values) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const image = new ImageData(m.T, m.D), px = image.data;
+    for (let t = 0; t < m.T; t++) {
+      for (let u = 0; u < m.D; u++) {
+        const v = m.values[t * m.D + u], k = 4 * (u * m.T + t);
+        const c = !Number.isFinite(v) ? [0, 0, 0] : gate ? lerpColour(SEQUENTIAL, v) : lerpColour(DIVERGING, 0.5 + 0.5 * v / scale);
+        px[k] = c[0]; px[k + 1] = c[1]; px[k + 2] = c[2]; px[k + 3] = 255;
+      }
+    }
+    const off = document.createElement("canvas");
+    off.width = m.T; off.height = m.D;
+    off.getContext("2d").putImageData(image, 0, 0);
+    r.maps[name] = { ...m, canvas: off, gate, scale };
+    return r.maps[name];
+  }
+  function drawHeatmap(r) {
+    const { ctx, w, h } = context(canvases.heatmap);
+    const m = heatmapImage(r, state.map), done = r.positions.forward_done[state.p];
+    const left = 34, bottom = 18, top = 4, right = 52, pw = w - left - right, ph = h - top - bottom;
+    ctx.fillStyle = "#eef0f3";
+    ctx.fillRect(left, top, pw, ph);
+    ctx.imageSmoothingEnabled = false;
+    if (done > 0) ctx.drawImage(m.canvas, 0, 0, done, m.D, left, top, pw * done / m.T, ph);
+    ctx.fillStyle = "#5b6473";
+    for (const v of ticks(1, m.T, Math.floor(pw / 45))) {
+      if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * pw / m.T - 3, h - 4);
+    }
+    ctx.fillText("unit", 2, top + 10);
+    ctx.fillText(String(m.D), 2, top + ph);
+    const bar = ctx.createLinearGradient(0, top + ph, 0, top);
+    const stops = m.gate ? SEQUENTIAL : DIVERGING;
+    stops.forEach((c, i) => bar.addColorStop(i / (stops.length - 1), rgb(c)));
+    ctx.fillStyle = bar;
+    ctx.fillRect(w - right + 8, top, 10, ph);
+    ctx.fillStyle = "#5b6473";
+    ctx.fillText(m.gate ? "1" : fmt(m.scale), w - right + 21, top + 9);
+    ctx.fillText(m.gate ? "0" : fmt(-m.scale), w - right + 21, top + ph);
+    const of = r.heatmaps[state.map].units_of;
+    $(".heatmap .note").textContent = `sequence 1, t = 1..${m.T} across, ` +
+      (m.D < of ? `units 1..${m.D} of D = ${of} down (the file's size limit)` : `D = ${m.D} units down`) +
+      (done < m.T ? `; computed to t = ${done}` : "");
+    canvases.heatmap.onmousemove = (e) => {
+      const t = Math.floor((e.offsetX - left) / pw * m.T), u = Math.floor((e.offsetY - top) / ph * m.D);
+      if (t < 0 || t >= m.T || u < 0 || u >= m.D) return hideTip();
+      const v = t < r.positions.forward_done[state.p] ? fmt(m.values[t * m.D + u]) : "not computed yet";
+      showTip(e, `${state.map}  t = ${t + 1}, unit ${u + 1}\n${v}`);
+    };
+  }
+
+  // -- the gradient plot: ||dL/dh_t|| on a log axis, the theory line beside it ------------------
+  function curvesOf(r) {
+    const g = r.grad, c = [{ key: "total", label: "‖dL/dh_t‖ (trace.npz dh_norm)", values: g.total }];
+    if (g.last) c.push({ key: "last", label: "‖dL_T/dh_t‖ (the last step's loss)", values: g.last });
+    if (g.cell) c.push({ key: "cell", label: "‖dL/dc_t‖", values: g.cell, dash: [4, 3] });
+    if (g.theory) c.push({ key: "theory", label: r.gradients.theory.label, values: g.theory, dash: [6, 4] });
+    return c;
+  }
+  function drawGradient(r) {
+    const { ctx, w, h } = context(canvases.gradient);
+    const T = r.config.T, bDone = r.positions.backward_done[state.p], curves = curvesOf(r);
+    const [lo0, hi0] = logRange(curves.flatMap((c) => c.values));
+    const lo = Math.floor(lo0), hi = Math.ceil(hi0);
+    const left = 46, right = 20, top = 8, bottom = 18, pw = w - left - right, ph = h - top - bottom;
+    const X = (t) => left + (t - 1) / Math.max(1, T - 1) * pw;
+    const Y = (v) => top + (hi - Math.log10(v)) / (hi - lo || 1) * ph;
+    ctx.strokeStyle = "#eef0f3";
+    ctx.fillStyle = "#5b6473";
+    const every = Math.max(1, Math.ceil((hi - lo) / Math.max(2, ph / 22)));
+    for (let e = lo; e <= hi; e += every) {
+      ctx.beginPath(); ctx.moveTo(left, Y(10 ** e)); ctx.lineTo(w - right, Y(10 ** e)); ctx.stroke();
+      ctx.fillText(`1e${e}`, 4, Y(10 ** e) + 4);
+    }
+    for (const v of ticks(1, T, Math.floor(pw / 50))) {
+      if (Number.isInteger(v)) ctx.fillText(String(v), X(v) - 3, h - 4);
+    }
+    ctx.strokeStyle = "#9aa1ad";
+    ctx.strokeRect(left, top, pw, ph);
+    const theoryOn = bDone > 0;
+    for (const c of curves) {
+      const first = c.key === "theory" ? (theoryOn ? 0 : T) : T - bDone;
+      ctx.strokeStyle = COLOURS[c.key];
+      ctx.lineWidth = c.key === "total" ? 2 : 1.5;
+      ctx.setLineDash(c.dash || []);
+      ctx.beginPath();
+      let pen = false;
+      for (let i = first; i < T; i++) {
+        const v = c.values[i];
+        if (!(v > 0 && Number.isFinite(v))) { pen = false; continue; }
+        if (pen) ctx.lineTo(X(i + 1), Y(v)); else ctx.moveTo(X(i + 1), Y(v));
+        pen = true;
+      }
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (c.key !== "theory" && T <= 120) {
+        ctx.fillStyle = COLOURS[c.key];
+        for (let i = first; i < T; i++) {
+          const v = c.values[i];
+          if (v > 0 && Number.isFinite(v)) ctx.fillRect(X(i + 1) - 2, Y(v) - 2, 4, 4);
+        }
+      }
+      for (let i = first; i < T; i++) {  // overflow: drawn at the top edge, labelled
+        if (c.key !== "theory" && !Number.isFinite(c.values[i])) {
+          ctx.fillStyle = COLOURS.overflow;
+          ctx.fillText(Number.isNaN(c.values[i]) ? "nan" : "inf", X(i + 1) - 6, top + 10);
+        }
+      }
+    }
+    const t = r.positions.t[state.p];
+    if (t !== null) {
+      ctx.strokeStyle = COLOURS.step;
+      ctx.beginPath(); ctx.moveTo(X(t), top); ctx.lineTo(X(t), top + ph); ctx.stroke();
+    }
+    canvases.gradient.onmousemove = (e) => {
+      const i = Math.round((e.offsetX - left) / pw * (T - 1));
+      if (i < 0 || i >= T) return hideTip();
+      const lines = [`t = ${i + 1}`].concat(curves.map((c) => {
+        const shown = c.key === "theory" ? theoryOn : i >= T - bDone;
+        return `${c.key === "theory" ? "theory" : c.label.split(" (")[0]} = ${shown ? fmt(c.values[i]) : "not computed yet"}`;
+      }));
+      showTip(e, lines.join("\n"));
+    };
+  }
+  function legend(r) {
+    $(".gradient .legend").innerHTML = curvesOf(r).map((c) =>
+      `<span><i style="background:${COLOURS[c.key]}"></i>${escapeHtml(c.label)}</span>`).join("");
+  }
+
+  // -- the loss: the earlier iterations' losses, then this one's once computed -----------------
+  function drawLoss(r) {
+    const { ctx, w, h } = context(canvases.loss);
+    const phase = r.positions.phase[state.p], known = ["loss", "backward", "update"].includes(phase);
+    const values = r.lossHistory.concat(known ? [r.loss] : []);
+    const n = r.lossHistory.length + 1;
+    const finite = values.filter(Number.isFinite).concat(r.lossHistory.length ? [] : [r.loss]);
+    let lo = Math.min(0, ...finite), hi = Math.max(...finite, 1e-12) * 1.1;
+    if (!Number.isFinite(hi)) hi = 1;
+    if (!Number.isFinite(lo)) lo = 0;
+    const left = 46, right = 12, top = 8, bottom = 18, pw = w - left - right, ph = h - top - bottom;
+    const X = (k) => left + (n === 1 ? pw / 2 : (k - 1) / (n - 1) * pw), Y = (v) => top + (hi - v) / (hi - lo) * ph;
+    ctx.fillStyle = "#5b6473";
+    for (const v of ticks(lo, hi, Math.max(2, Math.floor(ph / 25)))) ctx.fillText(fmt(v), 4, Y(v) + 4);
+    for (const k of ticks(1, n, Math.min(n - 1, Math.floor(pw / 50)) || 1)) {
+      if (Number.isInteger(k)) ctx.fillText(String(k), X(k) - 3, h - 4);
+    }
+    ctx.strokeStyle = "#9aa1ad";
+    ctx.strokeRect(left, top, pw, ph);
+    ctx.strokeStyle = COLOURS.loss;
+    ctx.beginPath();
+    values.forEach((v, i) => (i ? ctx.lineTo(X(i + 1), Y(v)) : ctx.moveTo(X(i + 1), Y(v))));
+    ctx.stroke();
+    if (known) {
+      ctx.fillStyle = COLOURS.step;
+      ctx.beginPath(); ctx.arc(X(n), Y(r.loss), 4, 0, 2 * Math.PI); ctx.fill();
+    }
+    $(".loss .note").textContent = `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.loss)}` : "after the forward pass");
+    canvases.loss.onmousemove = (e) => {
+      const k = n === 1 ? 1 : Math.round((e.offsetX - left) / pw * (n - 1)) + 1;
+      if (k < 1 || k > values.length) return hideTip();
+      showTip(e, `iteration ${k}\nloss = ${fmt(values[k - 1])}`);
+    };
+  }
+
+  // -- predictions: a row once its y_t is computed, the rows around the current t ---------------
+  function drawPredictions(r) {
+    const rows = r.predictions, fDone = r.positions.forward_done[state.p], t = r.positions.t[state.p] || fDone || 1;
+    const at = Math.max(0, rows.findIndex((row) => row[0] >= t));
+    const first = Math.max(0, Math.min(at - 4, rows.length - 12));
+    const shown = rows.slice(first, first + 12).map((row) => {
+      const computed = row[0] <= fDone && row[3] !== "";
+      const verdict = !computed || row[2] === "" ? "" : row[3] === row[2] ? "right" : "wrong";
+      const cells = [row[0], row[1], row[2], computed ? row[3] : "…", computed && row[4] !== "nan" ? fmt(num(row[4])) : ""];
+      return `<tr class="${row[0] === t ? "now" : ""}">` + cells.map((c, i) =>
+        `<td class="${i === 3 ? verdict : ""}">${escapeHtml(String(c))}</td>`).join("") + "</tr>";
+    });
+    $(".predictions .table").innerHTML = "<table class='rows'><thead><tr><th>t</th><th>input</th><th>target</th><th>predicted</th>" +
+      "<th>p</th></tr></thead><tbody>" + shown.join("") + "</tbody></table>";
+  }
+
+  // -- the step inspector: the equations at the current t with the engine's values ---------------
+  function inspectedT(r) {
+    const pos = r.positions, p = state.p, phase = pos.phase[p];
+    if (pos.t[p] !== null) return pos.t[p];
+    return phase === "loss" || phase === "update" ? r.config.T : 1;
+  }
+  function quantityRow(q) {
+    const range = q.low === null && q.high === null ? "" : `[${fmt(q.low)}, ${fmt(q.high)}]`;
+    const shown = q.values ? q.values.map(fmt).join("  ") : range;
+    return `<tr><td>${escapeHtml(q.symbol)}</td><td>${escapeHtml(q.shape)}</td><td>‖·‖ = ${fmt(q.norm)}</td>` +
+      `<td>${escapeHtml(shown)}</td><td>${escapeHtml(q.words || "")}</td></tr>`;
+  }
+  function lineHtml(line) {
+    const head = `<div class="eq"><b>${escapeHtml(line.title)}</b> <code>${escapeHtml(line.formula)}</code>` +
+      (line.shapes ? ` <span class="note">${escapeHtml(line.shapes)}</span>` : "") +
+      (line.note ? ` <span class="note">${escapeHtml(line.note)}</span>` : "") + "</div>";
+    return head + (line.quantities.length ? `<table>${line.quantities.map(quantityRow).join("")}</table>` : "");
+  }
+  function drawInspector(r) {
+    const box = $(".predictions .table");
+    if (!r.inspector) {
+      box.innerHTML = "<p class='note'>The step inspector is left out at this size (T·D² beyond the export's limit).</p>";
+      return;
+    }
+    const t = inspectedT(r), T = r.config.T, pos = r.positions, p = state.p;
+    const forward = t <= pos.forward_done[p] ? r.inspector[t - 1].forward : [];
+    const backward = t > T - pos.backward_done[p] ? r.inspector[t - 1].backward : [];
+    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}</div>`];
+    if (backward.length) parts.push("<div class='pass'>backward</div>", ...backward.map(lineHtml));
+    if (forward.length) parts.push("<div class='pass'>forward</div>", ...forward.map(lineHtml));
+    if (!forward.length && !backward.length) parts.push("<p class='note'>Nothing computed at this timestep yet.</p>");
+    box.innerHTML = parts.join("");
+  }
+
+  // -- the header, the stop, the whole frame ------------------------------------------------------
+  const PHASE_TEXT = { ready: "ready", forward: "forward", loss: "loss", backward: "backward", update: "update" };
+  function where(r) {
+    const pos = r.positions, p = state.p, t = pos.t[p], phase = pos.phase[p];
+    let text = `step ${p} / ${r.S} · <b>${PHASE_TEXT[phase]}</b>`;
+    if (phase === "forward") text += ` t = ${t}: ‖h_${t}‖ = ${fmt(r.hNorm[t - 1])}`;
+    else if (phase === "backward") text += ` t = ${t}: ‖dL/dh_${t}‖ = ${fmt(r.grad.total[t - 1])}`;
+    else if (phase === "loss") text += `: L = ${fmt(r.loss)}`;
+    else if (phase === "update") text += ": the weights took their step";
+    return text;
+  }
+  function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  }
+  function showStop(r) {
+    const c = r.config;
+    const cell = c.cell === "rnn" ? `${c.activation} RNN` : c.cell.toUpperCase();
+    $("header h1").textContent = $("header h1").title = r.title || "unrolled";
+    $(".diagram .note").textContent = `${cell}, T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
+      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · top: h_t computed · bottom: ‖dL/dh_t‖ (log colour)";
+    const choices = $(".heatmap .choices");
+    choices.innerHTML = r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
+    if (!r.mapNames.includes(state.map)) state.map = "h";
+    legend(r);
+    slider.max = String(r.S);
+    const stop = $(".stop");
+    if (stop) {  // the stop's text comes as HTML from the export (lesson_text.text_html, escaped there)
+      const s = r.stop || { title: r.title, html: `<p>${escapeHtml(r.description || "")}</p>` };
+      stop.innerHTML = `<div class="count">stop ${state.stop + 1} of ${REPLAYS.length}</div>` +
+        `<h2>${escapeHtml(s.title || "")}</h2>${s.html}`;
+    }
+  }
+  function draw() {
+    const r = current();
+    $("header .where").innerHTML = where(r);
+    slider.value = String(state.p);
+    for (const b of root.querySelectorAll(".choices button")) b.setAttribute("aria-pressed", String(b.dataset.map === state.map));
+    $(".heatmap h3").firstChild.textContent = state.map === "h" ? "Hidden state h " : state.map === "c" ? "Cell state c " : `Gate ${state.map} `;
+    drawDiagram(r);
+    drawHeatmap(r);
+    drawGradient(r);
+    drawLoss(r);
+    for (const b of root.querySelectorAll("[data-panel]")) b.setAttribute("aria-pressed", String(b.dataset.panel === state.panel));
+    $(".predictions .name").textContent = state.panel === "inspector" ? "Step inspector" : "Predictions against targets";
+    if (state.panel === "inspector") drawInspector(r); else drawPredictions(r);
+  }
+
+  // -- moving ------------------------------------------------------------------------------------
+  function go(step, stop) {
+    if (stop !== undefined && stop !== state.stop) {
+      if (state.playing !== null) play();
+      if (!(Number.isInteger(stop) && stop >= 0 && stop < REPLAYS.length)) throw new RangeError(`no stop ${stop}`);
+      state.stop = stop;
+      showStop(current());
+    }
+    const r = current();
+    if (!Number.isInteger(step)) throw new TypeError(`go(step): got ${step}, expected a whole number`);
+    state.p = Math.min(Math.max(step, 0), r.S);
+    draw();
+    return api.state();
+  }
+  function by(delta) {
+    return go(state.p + delta);
+  }
+  // PageDown steps up to the stop's `until`, then goes to the next stop's landing place, as
+  // the app's lesson mode; outside a deck it steps like Right
+  const landing = (r) => (r.stop ? r.stop.at : 0);
+  function page(delta) {
+    const r = current();
+    if (!r.stop) return by(delta);
+    if (delta > 0 && state.p >= Math.max(r.stop.until, landing(r))) {
+      return state.stop < REPLAYS.length - 1 ? go(landing(REPLAYS[state.stop + 1]), state.stop + 1) : api.state();
+    }
+    if (delta < 0 && state.p <= landing(r) && state.stop > 0) return go(landing(REPLAYS[state.stop - 1]), state.stop - 1);
+    return by(delta);
+  }
+  function play() {
+    if (state.playing !== null) {
+      clearInterval(state.playing);
+      state.playing = null;
+    } else {
+      const per = Math.max(1, Math.ceil(current().S / 300));  // a whole iteration in about 12 s
+      if (state.p >= current().S) go(0);
+      state.playing = setInterval(() => {
+        if (state.p >= current().S) return play();
+        go(Math.min(state.p + per, current().S));
+      }, 40);
+    }
+    $("[data-do=play]").textContent = state.playing !== null ? "pause" : "play";
+  }
+  const KEYS = {
+    ArrowRight: () => by(1), ArrowLeft: () => by(-1), PageDown: () => page(1), PageUp: () => page(-1),
+    Home: () => go(0), End: () => go(current().end), " ": play,
+  };
+  const timings = [];
+  document.addEventListener("keydown", (e) => {
+    const action = KEYS[e.key];
+    if (!action || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    const start = performance.now();
+    action();
+    timings.push(performance.now() - start);  // key event to the frame drawn (canvas calls done)
+  });
+  root.addEventListener("click", (e) => {
+    const button = e.target.closest("button");
+    if (!button) return;
+    if (button.dataset.map) { state.map = button.dataset.map; draw(); return; }
+    if (button.dataset.panel) { state.panel = button.dataset.panel; draw(); return; }
+    ({ home: KEYS.Home, back: KEYS.ArrowLeft, next: KEYS.ArrowRight, end: KEYS.End, play })[button.dataset.do]();
+    button.blur();  // the keys keep working after a click
+  });
+  slider.addEventListener("input", () => go(Number(slider.value)));
+  function showTip(e, text) {
+    tip.textContent = text;
+    tip.style.display = "block";
+    tip.style.left = `${Math.min(e.clientX + 12, window.innerWidth - tip.offsetWidth - 4)}px`;
+    tip.style.top = `${e.clientY + 14}px`;
+  }
+  function hideTip() { tip.style.display = "none"; }
+  for (const canvas of Object.values(canvases)) canvas.addEventListener("mouseleave", hideTip);
+  new ResizeObserver(() => draw()).observe(root);
+
+  const api = {
+    // {step, phase, t, dh_norm} of what is drawn: dh_norm[i] is ||dL/dh_{i+1}|| as trace.npz's
+    // dh_norm, null where the backward pass has not computed it yet (every entry before the loss)
+    state() {
+      const r = current(), p = state.p, T = r.config.T, done = r.positions.backward_done[p];
+      const dh = r.grad.total.map((v, i) => (i >= T - done ? v : null));
+      return { step: p, phase: r.positions.phase[p], t: r.positions.t[p], dh_norm: dh, stop: state.stop };
+    },
+    go,
+    steps: () => current().S,
+    stops: () => REPLAYS.length,
+    timings,
+    readyMs: 0,  // from the page's start to its first frame drawn, set below
+  };
+  window.unrolled = api;
+  showStop(current());
+  state.p = landing(current());
+  draw();
+  api.readyMs = performance.now();
+})();

@@ -1,0 +1,202 @@
+"""The replay in a real browser: headless Chromium driven by selenium, as a student's
+browser opens the file. Keys step, End shows trace.npz's gradient norms, nothing is
+requested over the network and nothing is logged to the console.
+
+Needs Debian's chromium and chromium-driver (.ci/run installs them) and selenium (the
+test extra); skipped, saying which is missing, without them."""
+
+import io
+import shutil
+
+import numpy as np
+import pytest
+
+from unrolled.replay.deck import write_lesson_deck
+from unrolled.replay.page import write_replay
+from unrolled.session.config import Config
+from unrolled.session.figure_data import write_trace_npz
+from unrolled.session.lessons import get_lesson
+from unrolled.session.presets import get_preset
+from unrolled.session.stepper import Session
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = [
+    pytest.mark.skipif(CHROMEDRIVER is None or not (shutil.which("chromium") or shutil.which("chromium-browser")),
+                       reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)"),
+    pytest.mark.slow,  # a browser's start and a round trip per key
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1366,768"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open(browser, path):
+    browser.get_log("browser")  # what earlier pages logged
+    browser.get_log("performance")
+    browser.get(path.as_uri())
+
+
+def _press(browser, key, times=1):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    actions = ActionChains(browser)
+    for _ in range(times):
+        actions.send_keys(key)
+    actions.perform()
+
+
+def _state(browser) -> dict:
+    return browser.execute_script("return window.unrolled.state()")
+
+
+def _requests(browser) -> list[str]:
+    """Every URL the page asked for, from Chromium's network log."""
+    import json
+
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+@pytest.fixture(scope="module")
+def vanishing(tmp_path_factory):
+    session = Session(get_preset("vanishing-rnn").config)
+    session.advance(session.steps_to("iteration") - 1)
+    buffer = io.BytesIO()
+    write_trace_npz(buffer, session)
+    buffer.seek(0)
+    trace = dict(np.load(buffer))
+    path = write_replay(tmp_path_factory.mktemp("browser") / "replay.html", session, "vanishing-rnn")
+    return session, trace, path
+
+
+def test_keys_step_and_end_shows_trace_npz_gradient_norms(browser, vanishing):
+    from selenium.webdriver.common.keys import Keys
+
+    session, trace, path = vanishing
+    T = session.T
+    _open(browser, path)
+    assert _state(browser) == {"step": 0, "phase": "ready", "t": None, "dh_norm": [None] * T, "stop": 0}
+    _press(browser, Keys.ARROW_RIGHT, 3)
+    assert (_state(browser)["step"], _state(browser)["phase"], _state(browser)["t"]) == (3, "forward", 3)
+    _press(browser, Keys.ARROW_LEFT)
+    _press(browser, Keys.PAGE_DOWN, 2)
+    assert _state(browser)["step"] == 4
+    _press(browser, Keys.END)
+    end = _state(browser)
+    assert (end["step"], end["phase"], end["t"]) == (2 * T + 1, "backward", 1)
+    np.testing.assert_array_equal(np.array(end["dh_norm"], dtype=float), trace["dh_norm"])
+    _press(browser, Keys.HOME)
+    assert _state(browser)["step"] == 0
+    assert browser.execute_script("return window.unrolled.timings.length") == 8  # one per key
+    assert _requests(browser) == [path.as_uri()]
+    assert browser.get_log("browser") == []
+
+
+def test_go_moves_and_the_backward_pass_fills_dh_norm_from_t_equals_T(browser, vanishing):
+    session, trace, path = vanishing
+    T = session.T
+    _open(browser, path)
+    state = browser.execute_script(f"return window.unrolled.go({T + 1 + 5})")  # five backward steps
+    assert (state["phase"], state["t"]) == ("backward", T - 4)
+    assert state["dh_norm"][: T - 5] == [None] * (T - 5)
+    np.testing.assert_array_equal(np.array(state["dh_norm"][T - 5:], dtype=float), trace["dh_norm"][T - 5:])
+    assert browser.execute_script("try { window.unrolled.go(1.5); return 'moved' } catch (e) { return e.name }") == \
+        "TypeError"
+    assert browser.get_log("browser") == []
+
+
+def test_every_cell_draws_without_a_console_error(browser, tmp_path):
+    for cell in ("lstm", "gru"):
+        session = Session(Config().replace(cell=cell, timesteps=12, n_hidden=6).validated())
+        session.advance(session.steps_to("iteration") - 1)
+        path = write_replay(tmp_path / f"{cell}.html", session, cell)
+        _open(browser, path)
+        for name, panel in zip(["h", "c", *session.fwd.gates], ["predictions", "inspector"] * 5):
+            if name == "c" and cell != "lstm":
+                continue
+            # every heatmap and both bottom panels, at every phase
+            browser.execute_script(f"document.querySelector('[data-map={name}]').click();"
+                                   f"document.querySelector('[data-panel={panel}]').click()")
+            for step in (0, 5, 13, 20, session.steps_per_iteration):
+                browser.execute_script(f"window.unrolled.go({step})")
+        assert browser.get_log("browser") == [], cell
+
+
+def test_the_step_inspector_shows_the_current_timestep(browser, vanishing):
+    session, _, path = vanishing
+    _open(browser, path)
+    browser.execute_script("window.unrolled.go(7)")
+    text = browser.find_element("css selector", ".predictions .table").text
+    assert text.startswith(f"t = 7 of T = {session.T}") and "FORWARD" in text and "BACKWARD" not in text
+    browser.execute_script(f"window.unrolled.go({session.T + 2})")  # the first backward step: t = T
+    text = browser.find_element("css selector", ".predictions .table").text
+    assert text.startswith(f"t = {session.T} of T") and "two paths into h_t" in text
+    assert browser.get_log("browser") == []
+
+
+def test_a_lesson_deck_pages_through_every_stop(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    lesson = get_lesson("vanishing-in-five-minutes")
+    path = write_lesson_deck(tmp_path / "deck.html", lesson)
+    _open(browser, path)
+    stops = []
+    for _ in range(400):
+        stops.append(_state(browser)["stop"])
+        _press(browser, Keys.PAGE_DOWN)
+    assert sorted(set(stops)) == list(range(len(lesson.stops)))
+    assert stops == sorted(stops)  # in order, never back
+    assert browser.find_element("css selector", ".stop h2").text == lesson.stops[-1].title
+    assert browser.get_log("browser") == []
+
+
+def test_every_one_layer_preset_plays_without_a_console_error(browser, tmp_path):
+    from unrolled.replay.record import replay_refusal
+    from unrolled.session.presets import list_presets
+
+    for preset in list_presets():
+        name = preset.name
+        if replay_refusal(preset.config) is not None:
+            continue
+        session = Session(preset.config)
+        session.advance(session.steps_to("iteration") - 1)
+        _open(browser, write_replay(tmp_path / f"{name}.html", session, name))
+        steps = browser.execute_script("return window.unrolled.steps()")
+        assert steps == session.steps_per_iteration
+        for panel in ("predictions", "inspector"):
+            browser.execute_script(f"document.querySelector('[data-panel={panel}]').click()")
+            for step in range(0, steps + 1, max(1, steps // 10)):
+                browser.execute_script(f"window.unrolled.go({step})")
+        assert browser.get_log("browser") == [], name
+
+
+def test_hovering_a_plot_shows_its_value(browser, vanishing):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    session, trace, path = vanishing
+    _open(browser, path)
+    browser.execute_script(f"window.unrolled.go({session.steps_per_iteration - 1})")
+    canvas = browser.find_element("css selector", ".gradient canvas")
+    left, width = 46, canvas.size["width"] - 46 - 20  # the plot's margins in player.js
+    ActionChains(browser).move_to_element_with_offset(canvas, left + width - canvas.size["width"] // 2, 0).perform()
+    tip = browser.find_element("css selector", ".tip")
+    assert tip.is_displayed()
+    lines = tip.text.splitlines()
+    assert lines[0] == f"t = {session.T}"
+    assert lines[1] == f"‖dL/dh_t‖ = {float(trace['dh_norm'][-1]):.4g}"
