@@ -52,7 +52,8 @@ def test_the_figures_a_session_has_follow_its_cell():
 
 def test_an_export_writes_each_figure_once_its_data_says_something():
     session = _session("lstm")
-    assert exported_figures(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms")
+    assert exported_figures(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms",
+                                         "connectivity")
     session.run_iteration()
     session.advance(session.steps_to("iteration") - 1)  # the next iteration's whole backward pass
     assert exported_figures(session) == SESSION_FIGURES

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..engine import cell_class
 from . import figure_data as data, formulas
+from .connectivity import connectivity_figure_table
 from .figure_data import Table
 from .stepper import Session
 from .training import TrainingStep
@@ -83,6 +84,8 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in (
     FigureSpec("gates", "Gates", formulas.GATES, data.gates_table, (8.0, 6.4), view="heatmaps", has=_has_gates),
     FigureSpec("grad_norms", "Gradient per timestep", formulas.GRADIENT_PER_STEP, data.grad_norms_table,
                (6.4, 5.6), view="gradients"),
+    FigureSpec("connectivity", "Connectivity ||dy_k/dx_t||", formulas.CONNECTIVITY, connectivity_figure_table,
+               (6.4, 5.6)),
     FigureSpec("loss", "Loss per iteration", formulas.LOSS, data.loss_table, (6.4, 3.6), view="loss",
                ready=_after_an_iteration),
     FigureSpec("itemized_gradients", "Itemized gradients ||dL_k/dh_t||", formulas.ITEMIZED_GRADIENTS,
