@@ -13,6 +13,7 @@ from ..session.config import ConfigError
 from ..session.figure_registry import FIGURES, SESSION_FIGURES
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
+from ..session.text_preset import text_preset
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
@@ -42,6 +43,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
+    source.add_argument("--text", metavar="FILE", help="the preset char-rnn learning from a UTF-8 text file "
+                        "(writes samples.txt: text the network generates at the end)")
     source.add_argument("--lesson", metavar="NAME",  # lessons: see lessons.py
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if needed)")
@@ -83,7 +86,7 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple
     Nothing is built or written before these pass."""
     from ..ui.export.writers import FORMATS
 
-    empty = empty_option(args, ("preset", "config", "out"))
+    empty = empty_option(args, ("preset", "config", "text", "out"))
     if empty is not None:
         _refuse(parser, f"--{empty}: got an empty name")
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
@@ -95,7 +98,10 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser) -> tuple
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         _refuse(parser, f"--iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}")
     try:
-        preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
+        if args.text is not None:
+            preset = text_preset(args.text)
+        else:
+            preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         _refuse(parser, str(error))
     return formats, size, preset
