@@ -71,7 +71,8 @@ def test_a_stack_has_the_depth_time_figure_too(depth):
 
 def test_an_export_writes_each_figure_once_its_data_says_something():
     session = _session("lstm")
-    assert exported_figures(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms")
+    assert exported_figures(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms",
+                                         "connectivity")
     session.run_iteration()
     session.advance(session.steps_to("iteration") - 1)  # the next iteration's whole backward pass
     assert exported_figures(session) == ONE_LAYER

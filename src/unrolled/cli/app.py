@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..session.config import Config, ConfigError
 from ..session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
+from ..session.text_preset import text_preset
 from ..version import __version__
 from . import own_model
 from .messages import build_failure, empty_option
@@ -28,7 +29,8 @@ step: Right steps, Left steps back, Space plays, F1 lists every shortcut.
   unrolled export --help    writes every figure headless (PNG, SVG, PDF, CSV, NPZ)
   unrolled gradcheck --help checks the backward pass against finite differences"""
 
-NAMED_OPTIONS = ("preset", "config", "session", "lesson", "screenshot", "weights", "data")  # each refused when empty
+# each refused when empty
+NAMED_OPTIONS = ("preset", "config", "session", "lesson", "text", "screenshot", "weights", "data")
 
 
 def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
@@ -42,6 +44,7 @@ def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
     source.add_argument("--session", metavar="FILE", help="open a saved session (File > Save session) at its step")
     source.add_argument("--lesson", metavar="NAME", help="run a lesson, stop by stop (see --list-lessons)")
     own_model.add_weights(source)
+    source.add_argument("--text", metavar="FILE", help="open the preset char-rnn learning from a UTF-8 text file")
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
     parser.add_argument("--list-lessons", action="store_true", help="list the lessons, one line each, and exit")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -161,6 +164,8 @@ def _opened_session(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 def _preset(args: argparse.Namespace) -> Preset | None:
     if args.preset is not None:
         return get_preset(args.preset)
+    if args.text is not None:
+        return text_preset(args.text)
     if args.config is not None:
         return load_file(args.config)
     return None

@@ -13,6 +13,7 @@ from ..session.config import ConfigError
 from ..session.figure_registry import FIGURES, SESSION_FIGURES, drawn_only_for, exported_figures
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset, get_preset, load_file
+from ..session.text_preset import text_preset
 from . import own_model
 from .html import HTML, asks_html, export_deck, html_refusal, write_replay_file
 from .messages import build_failure, empty_option
@@ -48,6 +49,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
+    source.add_argument("--text", metavar="FILE", help="the preset char-rnn learning from a UTF-8 text file "
+                        "(writes samples.txt: text the network generates at the end)")
     source.add_argument("--lesson", metavar="NAME",  # lessons: see lessons.py
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     own_model.add_weights(source)
@@ -103,22 +106,14 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
              ) -> tuple[list[str], FigureSize | None, Preset | None]:
     """(the formats, the --size, the preset: None with --weights), each checked; exits 2 with
     one line otherwise. Nothing is built or written before these pass."""
-    from ..ui.export.writers import FORMATS
 
-    empty = empty_option(args, ("preset", "config", "out", "weights", "data"))
+    empty = empty_option(args, ("preset", "config", "text", "out", "weights", "data"))
     if empty is not None:
         _refuse(parser, f"--{empty}: got an empty name")
     alone = own_model.misplaced(args)
     if alone is not None:
         _refuse(parser, f"{alone}: goes with --weights FILE")
-    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
-    if not formats or any(f not in (*FORMATS, HTML) for f in formats):
-        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join((*FORMATS, HTML))}")
-    if args.figure is not None:
-        names = [n.strip() for n in args.figure.split(",") if n.strip()]
-        if not names or any(n not in FIGURES for n in names):
-            _refuse(parser, f"--figure: got {quoted(args.figure)}, expected a list of {', '.join(FIGURES)}")
-        args.figure = names
+    formats = _formats(args, parser)
     if not 30 <= args.dpi <= 1200:
         _refuse(parser, f"--dpi: got {args.dpi}, expected 30 to 1200")
     size = _size_or_exit(parser, args.size, args.dpi if "png" in formats else None)
@@ -129,13 +124,31 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
             _refuse(parser, "--format html: a replay is written for a preset or config, not yet for --weights")
         return formats, size, None
     try:
-        preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
+        if args.text is not None:
+            preset = text_preset(args.text)
+        else:
+            preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         _refuse(parser, str(error))
     refusal = html_refusal(formats, preset.config)
     if refusal is not None:
         _refuse(parser, refusal)
     return formats, size, preset
+
+
+def _formats(args: argparse.Namespace, parser: argparse.ArgumentParser) -> list[str]:
+    """--format's list checked, and --figure's names made a list; exits 2 with one line."""
+    from ..ui.export.writers import FORMATS
+
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    if not formats or any(f not in (*FORMATS, HTML) for f in formats):
+        _refuse(parser, f"--format: got {quoted(args.format)}, expected a list of {', '.join((*FORMATS, HTML))}")
+    if args.figure is not None:
+        names = [n.strip() for n in args.figure.split(",") if n.strip()]
+        if not names or any(n not in FIGURES for n in names):
+            _refuse(parser, f"--figure: got {quoted(args.figure)}, expected a list of {', '.join(FIGURES)}")
+        args.figure = names
+    return formats
 
 
 def _size_or_exit(parser: argparse.ArgumentParser, text: str | None, png_dpi: int | None) -> FigureSize | None:

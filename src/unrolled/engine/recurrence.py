@@ -193,6 +193,13 @@ def backward_unstep(bwd: LayerBackward) -> int:
     return t
 
 
+def input_gradient(fwd: LayerTrace, bwd: LayerBackward) -> np.ndarray:
+    """(B, T, F') dL/dx_t of the layer's input x_t (F' its width), in the layer's own time
+    order: through a_x = x_t @ W + b alone, the only place the input enters, dL/da_x @ W^T."""
+    B, T, _ = bwd.d_ax.shape
+    return (bwd.d_ax.reshape(B * T, -1) @ fwd.packed["W"].T).reshape(B, T, -1)
+
+
 def packed_grads(cell: Cell, fwd: LayerTrace, bwd: LayerBackward) -> dict[str, np.ndarray]:
     """The gradients of the layer's packed parameters, all its steps at once (one matmul each)."""
     B, T, D = fwd.h.shape

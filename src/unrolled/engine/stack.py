@@ -218,16 +218,17 @@ class Stack:
         return StackBackwardTrace(loss, dy, layers, dh_outputs, dc_states, dh_entries, self.directions,
                                   last_step=last_step)
 
+    def input_gradient(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, layer: int) -> np.ndarray:
+        """(B, T, width) dL/d input_t of layer `layer` (x_t for layer 0, layer l-1's output
+        above it), natural time order: the sum over its directions of dL/da_x @ W^T; valid
+        once that layer's backward steps are done."""
+        parts = [natural(recurrence.input_gradient(fwd.layers[(layer, d)], bwd.layers[(layer, d)]), d)
+                 for d in range(self.directions)]
+        return parts[0] + parts[1] if len(parts) == 2 else parts[0]
+
     def _entry_from_above(self, fwd: StackForwardTrace, bwd: StackBackwardTrace, layer: int) -> np.ndarray:
-        """(B, T, dirs*D) dL/d output_t of layer layer through layer l+1's inputs: the sum over
-        its directions of dL/da_x @ W^T, each in natural time order."""
-        B, T, _ = fwd.X.shape
-        total = np.zeros((B, T, self.directions * self.n_hidden))
-        for d in range(self.directions):
-            W = fwd.layers[(layer + 1, d)].packed["W"]
-            d_ax = bwd.layers[(layer + 1, d)].d_ax  # (B, T, K*D), contiguous, the direction's order
-            total += natural((d_ax.reshape(B * T, -1) @ W.T).reshape(B, T, -1), d)
-        return total
+        """(B, T, dirs*D) dL/d output_t of layer layer through layer l+1's inputs."""
+        return self.input_gradient(fwd, bwd, layer + 1)
 
     def backward_step(self, bwd: StackBackwardTrace, fwd: StackForwardTrace, k: int) -> None:
         if bwd.complete:

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from ..engine import Network, get_task, make_optimiser
+from ..engine import Network, make_optimiser
 from ..engine.losses import check_targets
 from ..engine.optim import Optimiser
 from ..engine.tasks import Task
@@ -30,7 +30,7 @@ def build(config: Config, batch: tuple[np.ndarray, np.ndarray] | None = None
     """(config, task, network, optimiser, rng, (X, Y), the first iteration's state). batch:
     (X, Y) to step through instead of the task's first sample (the random stream goes on as
     if it had been drawn). A typed sentence in the config is the batch, and T follows it."""
-    task = get_task(config.task)
+    task = config.task_spec()
     if config.input:  # a typed sentence is the batch: T follows it, B = 1
         sentence = task.encode(config.input, config.n_features, config.n_classes)
         config = config.replace(timesteps=sentence[0].shape[1], batch_size=1).validated()

@@ -23,10 +23,11 @@ from ..engine import (
     OPTIMISERS,
     TASKS,
     cell_class,
-    get_task,
 )
 from ..engine.cells import Cell
 from ..engine.quoting import cut, quoted
+from ..engine.tasks import Task
+from .char_text import task_for
 
 
 class ConfigError(ValueError):
@@ -96,6 +97,8 @@ FIELDS: dict[str, FieldSpec] = {
                             "k timesteps (dL_s/dh_t = 0 for t <= s - k). 0 = full BPTT.", 0, 5000),
     "input": FieldSpec("Sentence", "A sentence typed from the word task's vocabulary, stepped through instead "
                        "of a sample: T follows its length, B = 1. Empty: samples from the task.", text=True),
+    "text": FieldSpec("Text", "char-lm: a UTF-8 text file to learn from (in a config, relative to its folder); "
+                      "empty: the standard library's docstrings.", text=True),
     "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.",
                              -10.0, 10.0),
     "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
@@ -113,7 +116,7 @@ INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", 
                             "layers"})
 # fields a dict of the config leaves out at their default, so the files of a one-layer,
 # one-direction network read exactly as they did before the fields existed
-OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data")
+OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text")
 # what opened weights fix (session/own_model.py), and what their data fixes besides
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
 DATA_FIELDS = ("timesteps", "mode", "loss")
@@ -158,6 +161,7 @@ class Config:
     init: str = "spectral-radius"
     truncation: int = 0  # 0: full BPTT
     input: str = ""  # a typed sentence (word tasks); "": samples
+    text: str = ""  # char-lm: a text file; "": the default text
     forget_bias: float = 1.0
     seed: int = 0
     optimiser: str = "sgd"
@@ -176,9 +180,17 @@ class Config:
         _refuse_unknown(changes)
         return dataclasses.replace(self, **changes)
 
+    def task_spec(self) -> Task:
+        """The task, with its text for char-lm; ConfigError naming the text file when it
+        cannot be read."""
+        try:
+            return task_for(self.task, self.text)
+        except ValueError as error:
+            raise ConfigError({"text": str(error)}) from None
+
     def locked_fields(self) -> dict[str, str]:
         """Fields the task or the cell fixes -> the reason, for the form to lock and explain."""
-        task = get_task(self.task)
+        task = self.task_spec()
         cell = cell_class(self.cell)
         locked = {}
         if task.n_features is not None:
@@ -217,7 +229,7 @@ class Config:
         problems = self._field_problems()  # a task cannot fit fields that are not numbers
         if problems:
             raise ConfigError(problems)
-        task = get_task(self.task)
+        task = self.task_spec()
         T, F, C = task.fitted(self.timesteps, self.n_features, self.n_classes)
         return self.replace(n_features=F, n_classes=C, mode=task.mode, loss=task.loss, timesteps=T)
 
@@ -225,7 +237,10 @@ class Config:
         """Every invalid field -> what is wrong; empty when the config is valid."""
         problems = self._field_problems()
         if not problems and not self.weights:  # opened weights replace the task
-            task = get_task(self.task)
+            try:
+                task = self.task_spec()
+            except ConfigError as error:
+                return error.problems
             clashes = task.problems(self.timesteps, self.n_features, self.n_classes, self.mode, self.loss)
             problems = {TASK_FIELDS[name]: problem for name, problem in clashes.items()}
         if not problems and self.input and not self.weights:

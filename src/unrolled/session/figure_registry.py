@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..engine import cell_class
 from . import figure_data as data, formulas
+from .connectivity import connectivity_figure_table
 from .figure_data import Table
 from .stepper import Session
 from .training import TrainingStep
@@ -94,6 +95,8 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in (
     FigureSpec("depth_time_gradients", "Gradient across time and depth", formulas.DEPTH_TIME_GRADIENTS,
                data.depth_time_gradients_table, (6.4, 4.0), view="gradients", has=_is_stack,
                drawn_for="a stack (layers > 1 or bidirectional)"),
+    FigureSpec("connectivity", "Connectivity ||dy_k/dx_t||", formulas.CONNECTIVITY, connectivity_figure_table,
+               (6.4, 5.6)),
     FigureSpec("loss", "Loss per iteration", formulas.LOSS, data.loss_table, (6.4, 3.6), view="loss",
                ready=_after_an_iteration),
     FigureSpec("itemized_gradients", "Itemized gradients ||dL_k/dh_t||", formulas.ITEMIZED_GRADIENTS,

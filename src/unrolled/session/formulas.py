@@ -40,6 +40,8 @@ DEPTH_TIME_GRADIENTS = ("log10 ||dL/dh_t^(l,d)|| of layer l, direction d: the gr
 LOSS = "L = mean over the targets of -log p_t[target] (cross-entropy) or of (y_t - target)^2 (MSE)"
 ITEMIZED_GRADIENTS = ("||dL_k/dh_t||: how far back the loss term at step k reaches, "
                       "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}")
+CONNECTIVITY = ("||dy_k/dx_t||_F: how strongly the input at t drives the prediction at k (the logits "
+                "before the softmax), dy_k/dx_t = W2^T prod_{s=t+1..k} dh_s/dh_{s-1} dh_t/dx_t")
 TRAINING_LOSS = "the loss of each training iteration, each on a fresh batch"
 CLIP_NORMS = "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping"
 ACCURACY = "the fraction of targets whose class has the largest y"

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..engine.quoting import cut, quoted
+from .char_text import resolve_text_path
 from .compare import COMPARABLE
 from .config import Config, ConfigError
 from .json_file import JsonFileError, parse_json, read_json
@@ -99,6 +100,9 @@ def load_file(path: str | Path) -> Preset:
         data = read_json(path, MAX_FILE_BYTES, "a config")
     except JsonFileError as error:
         raise ConfigError({"file": str(error)}) from error
+    if isinstance(data, dict):  # a char-lm text beside the config, named relative to it
+        data = ({**data, "config": resolve_text_path(data["config"], path.parent)}
+                if isinstance(data.get("config"), dict) else resolve_text_path(data, path.parent))
     return _from_json(data, str(path))
 
 

@@ -10,6 +10,7 @@ One module per kind of task; `base` is the interface every task implements.
 
 from .anomaly import SineAnomaly
 from .base import Task
+from .char_lm import CharLM
 from .memory import AddingProblem, CopyDelay, LookAhead
 from .shapes import ShapesByRow
 from .video import VideoFrames
@@ -18,6 +19,7 @@ from .words import NextWord, PosTagging, ToxicWord
 __all__ = [
     "TASKS",
     "AddingProblem",
+    "CharLM",
     "CopyDelay",
     "LookAhead",
     "NextWord",
@@ -43,6 +45,7 @@ TASKS: dict[str, Task] = {
         CopyDelay(),
         LookAhead(),
         VideoFrames(),
+        CharLM(),
     )
 }
 

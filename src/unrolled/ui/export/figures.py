@@ -18,6 +18,7 @@ from ...session.figure_registry import figure
 from ...session.figure_size import SMALLEST_FONT_SCALE
 from ...session.stepper import Session
 from ...session.training import TrainingStep
+from ..plots.connectivity import ConnectivityMap
 from ..plots.depth_time import DepthTimeGradients
 from ..plots.diagram import UnrolledDiagram
 from ..plots.gradients import GradientPanel
@@ -85,6 +86,7 @@ BUILDERS: dict[str, Callable[[Sequence[TrainingStep], Theme], QtWidgets.QWidget]
     "gates": lambda steps, theme: StateHeatmaps(keys="gates", theme=theme),
     "grad_norms": lambda steps, theme: _gradient_panel(theme),
     "depth_time_gradients": lambda steps, theme: DepthTimeGradients(theme=theme),
+    "connectivity": lambda steps, theme: ConnectivityMap(theme=theme),
     "loss": lambda steps, theme: LossPlot(theme=theme),
     "itemized_gradients": lambda steps, theme: ItemizedGradients(theme=theme),
     "training_loss": lambda steps, theme: TrainingFigure("training_loss", steps, theme=theme),

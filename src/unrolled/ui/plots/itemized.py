@@ -24,18 +24,23 @@ BAR_LABEL = "log10 ||dL_k/dh_t||"  # the colour bar says what the colour is
 
 class ItemizedGradients(pg.GraphicsLayoutWidget):
     row_chosen = QtCore.Signal(int)  # k, 1-based
+    # what the image shows; a T x T figure of another quantity overrides these and `data`
+    title, formula, bar_label = TITLE, ITEMIZED_GRADIENTS, BAR_LABEL
+    columns_label, rows_label, one_row_label = "t (the state)", ROWS_LABEL, ONE_ROW_LABEL
+    waiting_note = "after the backward pass"
 
     def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
         theme = THEME if theme is None else theme  # the live window's, unless given one
         self.theme = theme
         self.setBackground(theme.background)
-        self.setToolTip(ITEMIZED_GRADIENTS)
+        self.setToolTip(self.formula)
         self.sequence = 0
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
-        style_plot(self.plot, theme, TITLE, {"bottom": "t (the state)", "left": ROWS_LABEL}, widest_tick="0000")
+        style_plot(self.plot, theme, self.title, {"bottom": self.columns_label, "left": self.rows_label},
+                   widest_tick="0000")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -52,7 +57,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         axis.enableAutoSIPrefix(False)  # -0.65, not "-650" and "(x0.001)" in the bar's title
-        axis.setLabel(BAR_LABEL, **{"font-size": f"{theme.points(0.9):.1f}pt", "color": theme.foreground})
+        axis.setLabel(self.bar_label, **{"font-size": f"{theme.points(0.9):.1f}pt", "color": theme.foreground})
         axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
                           + line * 1.3))
         # the bar's end labels stand half a line beyond it: room for them inside the figure
@@ -69,24 +74,23 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
 
     def refresh(self, session: Session) -> None:
         self.sequence = min(self.sequence, session.X.shape[0] - 1)
-        norms = itemized_gradients(session, self.sequence)
+        norms, steps = self.data(session)
         T = session.T
         self.norms = norms
         # only the rows that carry a loss term: many-to-one has the one row k = T, which
         # drawn among T - 1 empty ones would leave the figure nearly blank
-        steps = loss_steps(session)
         first, last = steps[0], steps[-1]
         self.plot.setXRange(0.5, T + 0.5, padding=0)
         self.plot.setYRange(first - 0.5, last + 0.5, padding=0)
         set_integer_ticks(self.plot.getAxis("bottom"), T, target=6)
         set_integer_ticks(self.plot.getAxis("left"), T, target=6)  # those within the rows shown
-        rows_label = ONE_ROW_LABEL if first == last else ROWS_LABEL
+        rows_label = self.one_row_label if first == last else self.rows_label
         if self.plot.getAxis("left").labelText != rows_label:
             self.plot.setLabel("left", rows_label, **{"font-size": f"{self.theme.points():.1f}pt",
                                                       "color": self.theme.foreground})
         if norms is None:
             self.image.clear()
-            self.note.setText("after the backward pass")
+            self.note.setText(self.waiting_note)
             self.note.setPos((T + 1) / 2, (first + last) / 2)
             self._fit_note()
             return
@@ -101,6 +105,10 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.image.setImage(logs[first - 1 : last], autoLevels=False, levels=(low, high))
         self.image.setRect(QtCore.QRectF(0.5, first - 0.5, T, last - first + 1))
         self._show_row(T)
+
+    def data(self, session: Session) -> tuple[np.ndarray | None, list[int]]:
+        """The (T, T) image (None until it can be computed) and its rows k (1-based)."""
+        return itemized_gradients(session, self.sequence), loss_steps(session)
 
     def _fit_note(self, *_) -> None:
         """The note wraps within the plot (a narrow dock cut it to "the backward")."""

@@ -1,0 +1,72 @@
+"""Connectivity: how strongly each input drives each prediction (Distill's "Visualizing
+memorization in RNNs"), exactly, from backward passes of the engine's own steps.
+
+    connectivity[k, t] = || d y_k / d x_t ||_F        y_k: the logits at k (before the softmax)
+
+Row k comes from one backward pass seeded with a unit vector on each of y_k's C outputs at
+once: the sequence is repeated C times along the batch, copy c seeded with e_c at y_k, so
+copy c's dL/dx_t is row c of the Jacobian d y_k[c] / d x_t (F,), and the Frobenius norm is
+taken over the copies and the features. The Jacobian is the model's own derivative, with
+no truncation (truncated BPTT approximates a training gradient, not this derivative).
+One direction: y_k does not depend on x_t for t > k, and those entries are exactly 0; a
+bidirectional network reads ahead, so every t counts. Many-to-one: only k = T has a y_k.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import recurrence
+from .functions import tolerate_overflow
+from .network import Network
+from .stack_traces import StackForwardTrace
+from .traces import ForwardTrace, LayerBackward
+
+
+def _unit_seeds(y_shape: tuple[int, ...], k: int) -> np.ndarray:
+    """dL/dy (C, T, C) or (C, C) with copy c seeded with e_c at y_k (0-based k)."""
+    C = y_shape[-1]
+    dy = np.zeros(y_shape)
+    copies = np.arange(C)
+    if len(y_shape) == 3:
+        dy[copies, k, copies] = 1.0
+    else:
+        dy[copies, copies] = 1.0
+    return dy
+
+
+def input_gradient(net: Network, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray:
+    """(B, T, F) d(sum y * dy)/dx_t for a completed forward trace of `net` and a seed dy
+    shaped like fwd.y, by the engine's backward steps without truncation."""
+    if isinstance(fwd, StackForwardTrace):
+        assert net.stack is not None
+        bwd = net.stack.begin_backward(fwd, 0.0, dy, 0)
+        for _ in range(bwd.n_steps):
+            net.stack.backward_step(bwd, fwd, 0)
+        return net.stack.input_gradient(fwd, bwd, 0)
+    nan = np.full(fwd.h.shape, np.nan)
+    arrays = recurrence.new_backward(
+        net.cell, recurrence.dh_through_readout(net.mode, fwd.packed["W2"], dy, fwd.h),
+        nan.copy(), nan.copy() if fwd.c is not None else None, 0, 1,
+    )
+    layer = LayerBackward(**arrays)
+    for _ in range(fwd.T):
+        recurrence.backward_step(net.cell, fwd, layer, 0, lambda: np.full(fwd.T, True))
+    return recurrence.input_gradient(fwd, layer)
+
+
+@tolerate_overflow
+def connectivity(net: Network, X, sequence: int = 0) -> np.ndarray:
+    """(T, T) ||d y_k / d x_t||_F at [k - 1, t - 1] for sequence `sequence` of X (B, T, F);
+    NaN in the rows without a y_k (many-to-one: all but k = T)."""
+    X = net.check_input(X)
+    if not 0 <= sequence < X.shape[0]:
+        raise ValueError(f"sequence: got {sequence!r}, expected 0 to {X.shape[0] - 1}")
+    T, C = X.shape[1], net.n_classes
+    fwd = net.forward(np.repeat(X[sequence : sequence + 1], C, axis=0))
+    out = np.full((T, T), np.nan)
+    rows = range(T) if net.mode == "many-to-many" else (T - 1,)
+    for k in rows:
+        dx = input_gradient(net, fwd, _unit_seeds(fwd.y.shape, k))  # (C, T, F)
+        out[k] = np.sqrt(np.sum(dx * dx, axis=(0, 2)))
+    return out
