@@ -146,7 +146,16 @@ class PlotArea(QtWidgets.QWidget):
         self._catch_up()
 
     def _place_slots(self) -> None:
-        """Put the slots into the layout for the current mode."""
+        """Put the slots into the layout for the current mode. A plot that had the keyboard
+        keeps it: moving a widget to another page hands Qt's focus to the next widget in the
+        chain (the toolbar's speed box), where the one-letter keys no longer act."""
+        focus = QtWidgets.QApplication.focusWidget()
+        had_focus = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._move_slots()
+        if had_focus is not None and had_focus.isVisible() and QtWidgets.QApplication.focusWidget() is not had_focus:
+            had_focus.setFocus()
+
+    def _move_slots(self) -> None:
         folded = self.framed is not None and self.framed != "diagram"
         if self.dashboard is not None and self.dashboard.diagram.folded != folded:
             self.dashboard.diagram.set_folded(folded)
