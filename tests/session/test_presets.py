@@ -28,7 +28,7 @@ def test_gradient_presets_share_T_and_are_many_to_one():
 
 def test_every_preset_is_valid_and_described():
     presets = list_presets()
-    assert len(presets) == 12
+    assert len(presets) == 13
     for p in presets:
         assert p.description and p.config.validated()
 

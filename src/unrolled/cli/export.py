@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ..engine.quoting import quoted
@@ -196,12 +197,16 @@ def _session_for(preset: Preset | None, formats: list[str], args: argparse.Names
 def _trained(session: Session, iterations: int, parser: argparse.ArgumentParser) -> Trainer:
     """The Training panel's loop run `iterations` times (fresh batches, clipping, accuracy),
     then one more iteration's forward and backward pass, stopped before its update."""
+    from ..session.char_samples import is_char_lm, train_with_samples
     from ..session.training import Diverged, Trainer
 
     try:
         trainer = Trainer(session)
         try:
-            trainer.train(iterations)
+            if is_char_lm(session) and iterations:  # a sample of text and bits per character as it learns
+                train_with_samples(trainer, iterations, lambda line: print(f"unrolled export: {line}", file=sys.stderr))
+            else:
+                trainer.train(iterations)
         except Diverged as diverged:  # the figures show the run up to there
             print(f"unrolled export: {diverged}", file=sys.stderr)
         session.advance(session.steps_to("iteration") - 1)
@@ -224,6 +229,7 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
                              too_small=too_small, names=args.figure)
     except ExportError as error:
         _refuse(parser, str(error), status=1)
+    written += _samples(session, args.out, parser)
     for path in written:
         print(path)
     for message in too_small:  # the others are written: a column holds no dashboard
@@ -231,3 +237,19 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
     for name in [n for n in args.figure or () if n not in exported_figures(session, trainer.steps)]:
         print(f"unrolled export: left out {name}: nothing to draw yet", file=sys.stderr)
     return 0
+
+
+def _samples(session: Session, out: str, parser: argparse.ArgumentParser) -> list[Path]:
+    """samples.txt for the task char-lm: the text the network generates at the end (seeded),
+    nothing else; none for a bidirectional network, which cannot generate."""
+    from ..session.char_samples import is_char_lm, sample_text
+
+    if not is_char_lm(session) or session.config.bidirectional:
+        return []
+    path = Path(out) / "samples.txt"
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(sample_text(session))
+    except OSError as error:
+        _refuse(parser, f"{path}: cannot write: {error.strerror or error}", status=1)
+    return [path]
