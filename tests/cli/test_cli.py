@@ -114,7 +114,7 @@ def test_export_command_writes_every_figure_for_every_preset(tmp_path, preset):
         (["--preset", "vanishing-rnn", "--out", "{tmp}", "--format", "png,gif"], "--format"),
         (["--preset", "vanishing-rnn", "--out", "{tmp}", "--dpi", "5"], "--dpi"),
         (["--preset", "vanishing-rnn", "--out", "{blocked}/figs"], "cannot write to"),
-        (["--out", "{tmp}"], "one of the arguments --preset --config --lesson --weights is required"),
+        (["--out", "{tmp}"], "one of the arguments --preset --config --text --lesson --weights is required"),
     ],
 )
 def test_export_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):

@@ -55,7 +55,7 @@ MAIN_ROWS = [
 EXPORT_ROWS = [
     ([], ["required"]),
     (["--preset", "vanishing-rnn"], ["required", "--out"]),
-    (["--out", "{tmp}/out"], ["one of the arguments --preset --config --lesson --weights is required"]),
+    (["--out", "{tmp}/out"], ["one of the arguments --preset --config --text --lesson --weights is required"]),
     (["--preset", "nope", "--out", "{tmp}/out"], ["preset", "'nope'", "expected one of"]),
     (["--preset", "", "--out", "{tmp}/out"], ["--preset", "empty name"]),
     (["--config", "", "--out", "{tmp}/out"], ["--config", "empty name"]),
