@@ -200,3 +200,24 @@ def test_hovering_a_plot_shows_its_value(browser, vanishing):
     lines = tip.text.splitlines()
     assert lines[0] == f"t = {session.T}"
     assert lines[1] == f"‖dL/dh_t‖ = {float(trace['dh_norm'][-1]):.4g}"
+
+
+def test_the_notebook_iframe_plays_on_its_own(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    from unrolled.replay.notebook import Replay
+
+    session = Session(get_preset("seed-pos-tagging").config)
+    host = tmp_path / "notebook.html"
+    host.write_text(f"<!DOCTYPE html><html><body><h1>a notebook</h1>{Replay(session)._repr_html_()}</body></html>",
+                    encoding="utf-8")
+    _open(browser, host)
+    assert browser.execute_script("return window.unrolled === undefined")  # the notebook's own window is untouched
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        browser.find_element("css selector", ".view.heatmap canvas").click()  # the keys go to the focused frame
+        _press(browser, Keys.ARROW_RIGHT, 2)
+        assert (_state(browser)["step"], _state(browser)["phase"]) == (2, "forward")
+    finally:
+        browser.switch_to.default_content()
+    assert browser.get_log("browser") == []

@@ -1,0 +1,21 @@
+"""The replay inline in a notebook: the page itself, escaped into an iframe's srcdoc."""
+
+import html
+import re
+
+from unrolled.replay.notebook import Replay
+from unrolled.replay.page import page_html
+from unrolled.replay.record import record
+from unrolled.session.presets import get_preset
+from unrolled.session.stepper import Session
+
+
+def test_repr_html_is_the_page_in_a_sandboxed_iframe():
+    session = Session(get_preset("seed-pos-tagging").config)
+    shown = Replay(session, "seed-pos-tagging", height=600)._repr_html_()
+    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="([^"]*)" title="[^"]*"></iframe>',
+                         shown)
+    assert match is not None
+    assert html.unescape(match.group(1)) == page_html([record(session, "seed-pos-tagging")],
+                                                      "seed-pos-tagging: backpropagation through time")
+    assert "height: 600px" in match.group(2)
