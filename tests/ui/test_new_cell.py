@@ -108,8 +108,8 @@ def test_the_heatmaps_show_its_state_then_its_gates(blend_cell, make_window):
 def test_the_tables_have_its_gates_and_states(blend_cell):
     session = Session(Config(cell="blend", timesteps=3, n_hidden=2))
     session.advance(3 + 1 + 3)  # forward, loss, backward
-    assert figures_for(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "loss",
-                                    "itemized_gradients")
+    assert figures_for(session) == ("dashboard", "diagram", "hidden_states", "gates", "grad_norms", "connectivity",
+                                    "loss", "itemized_gradients")
     header, rows = figure_table("gates", session)
     assert header == ["t", "a_1", "a_2", "n_1", "n_2"]
     np.testing.assert_array_equal(rows[:, 1:3], session.fwd.gates["a"][0])

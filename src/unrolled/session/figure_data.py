@@ -20,7 +20,6 @@ from .itemized import itemized_table
 from .predictions import predictions_table
 from .step_order import DIRECTION_NAMES
 from .stepper import Session
-from .torch_files import pass_weights, torch_trace_arrays
 from .training import TrainingStep
 
 # (header, rows): a figure's data as a spreadsheet reads it
@@ -198,6 +197,8 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
     """Every array of the current iteration, the batch, the weights its pass used (from
     before its update, once that is taken), and once computed its `loss` and, for a cell
     torch has, `grad/<torch name>` (see `torch_files`), by name."""
+    from .torch_files import pass_weights, torch_trace_arrays  # with the weights readers: not for the first window
+
     fwd, bwd = session.fwd, session.bwd
     arrays = {"X": session.X, "Y": np.asarray(session.Y), "h": fwd.h, "y": fwd.y}
     extra_states = _extra_states(session)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,9 +27,11 @@ from ..engine.quoting import one_line
 from ..engine.tasks import Task
 from .building import build, memory_limit
 from .config import WEIGHTS_FIELDS, Config
-from .data import OwnData, check_fits, from_arrays, read_data, select
 from .iteration import IterationState
-from .weights import OpenedWeights, WeightsError, interpret, read_weights
+
+if TYPE_CHECKING:  # the readers are imported when a model is opened: the first window needs neither
+    from .data import OwnData
+    from .weights import OpenedWeights
 
 OPENING = ("rnn", "readout", "embedding", "activation", "sample", "batch", "vocab")  # open_model's keywords
 DEFAULT_T = 8  # timesteps of a random input, when no data is given
@@ -196,6 +199,8 @@ def state_dict_arrays(model) -> tuple[dict[str, np.ndarray], str]:
     """(name -> NumPy array, what to call it in messages) of an nn.Module (its state_dict(),
     none of its code run beyond that) or a mapping of tensors or arrays. Torch is not
     imported: a tensor is anything with `detach`."""
+    from .weights import WeightsError
+
     where = f"{IN_MEMORY}state dict"
     if not isinstance(model, Mapping) and callable(getattr(model, "state_dict", None)):
         where = f"{IN_MEMORY}model ({type(model).__name__})"
@@ -209,6 +214,8 @@ def state_dict_arrays(model) -> tuple[dict[str, np.ndarray], str]:
 
 
 def _array(value, what: str) -> np.ndarray:
+    from .weights import WeightsError
+
     if hasattr(value, "detach"):  # a torch tensor: on the CPU, bfloat16 as float32 (NumPy has none)
         value = value.detach().cpu()
         if str(value.dtype) == "torch.bfloat16":
@@ -237,6 +244,9 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
     file's path, or arrays X and Y (Y optional), or nothing. rnn / readout / embedding: the
     modules' prefixes when the weights hold several candidates; sample K or the first batch
     N samples. WeightsError or DataError say in one line what is wrong."""
+    from .data import check_fits, from_arrays, read_data, select
+    from .weights import WeightsError, interpret, read_weights
+
     if isinstance(model, (str, Path)):
         weights = read_weights(model, rnn, readout, embedding)
         weights_name = str(Path(model).resolve())  # what a saved session reopens from any folder
@@ -264,6 +274,8 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
 def model_of_config(config: Config) -> OwnModel:
     """The model a config names (its `weights` and `data` files), for a session or lesson
     that names them; the first config.batch_size samples."""
+    from .weights import WeightsError
+
     if config.weights.startswith(IN_MEMORY) and not Path(config.weights).exists():
         raise WeightsError(f"{config.weights} was given from Python, not a file, so it cannot be opened again here: "
                            "save its state dict (safetensors.torch.save_file(model.state_dict(), path)) and open that")

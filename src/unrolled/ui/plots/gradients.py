@@ -182,10 +182,12 @@ class GradientPanel(QtWidgets.QWidget):
         return self.height() - row - (2 if row else 1) * self._layout.spacing()
 
     def keep_data(self, px: float) -> None:
-        """The gradient plot keeps a data area `px` tall: the contribution plot gives way."""
+        """The gradient plot keeps a data area `px` tall: the contribution plot and the
+        depth-time picture give way."""
         if px != self.keep_data_px:
             self.keep_data_px = px
-            self._fit_contribution()
+            self.under.readable_px = max(READABLE_DATA_PX, px)
+            self._fit_plots()
 
     def _fit_contribution(self) -> None:
         """On screen, the contribution plot is shown when asked for and when the panel
