@@ -20,7 +20,7 @@ from unrolled.session.lessons import get_lesson
 from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
 from unrolled.ui.app import make_application
-from unrolled.ui.main_window import MainWindow
+from unrolled.ui.window.main_window import MainWindow
 
 SIZE = (1366, 768)
 TITLE_BAR_PX = 30  # a window manager's title bar above a maximised window

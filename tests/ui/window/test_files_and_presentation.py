@@ -104,8 +104,9 @@ def test_right_click_on_a_plot_opens_the_export_menu(make_window, monkeypatch):
     opened = []
     monkeypatch.setattr(window.plots, "_show_figure_menu", lambda where, names: opened.append(names))
     window.plots.install_views()  # the connections bind the patched method
-    for view, names in ((window.gradients.graphics, ("grad_norms", "depth_time_gradients")), (window.loss_plot, ("loss",)),
-                        (window.heatmaps, ("hidden_states", "gates")), (window.diagram, ("diagram",))):
+    for view, names in ((window.gradients.graphics, ("grad_norms", "depth_time_gradients")),
+                        (window.loss_plot, ("loss",)), (window.heatmaps, ("hidden_states", "gates")),
+                        (window.diagram, ("diagram",))):
         target = view.viewport() if hasattr(view, "viewport") else view
         centre = target.rect().center()
         event = QtGui.QContextMenuEvent(QtGui.QContextMenuEvent.Reason.Mouse, centre, target.mapToGlobal(centre))
