@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import emit
 
-CHILD = r"""
+_CHILD = r"""
 import sys, time
 from PySide6 import QtCore, QtWidgets
 from unrolled.session.stepper import Session
@@ -43,12 +43,21 @@ class FirstPaint(QtCore.QObject):
 
 set_up_process()
 app = make_application()
-window = MainWindow(Session())
+window = MainWindow(SESSION)
 spy = FirstPaint()
 window.diagram.installEventFilter(spy)
 window.show()
 app.exec()
 """
+
+
+def child_script(session: str) -> str:
+    """The child's program: import, QApplication, a window on `session` (a Python
+    expression over `Session` and `sys`), and the wall-clock time of its first paint."""
+    return _CHILD.replace("SESSION", session)
+
+
+CHILD = child_script("Session()")
 
 
 def main() -> None:

@@ -22,34 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import emit
-from first_window import _children_cpu_s
+from first_window import _children_cpu_s, child_script
 
 F, D, C, LAYERS, T = 128, 512, 128, 2, 50
 
-CHILD = r"""
-import sys, time
-from PySide6 import QtCore, QtWidgets
-from unrolled.process import set_up_process
-from unrolled.session.stepper import Session
-from unrolled.ui.app import make_application
-from unrolled.ui.window.main_window import MainWindow
-
-class FirstPaint(QtCore.QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QtCore.QEvent.Type.Paint:
-            print(time.time(), flush=True)
-            QtCore.QTimer.singleShot(0, QtWidgets.QApplication.quit)
-            obj.removeEventFilter(self)
-        return False
-
-set_up_process()
-app = make_application()
-window = MainWindow(Session.from_torch(sys.argv[1], sys.argv[2], batch=4))
-spy = FirstPaint()
-window.diagram.installEventFilter(spy)
-window.show()
-app.exec()
-"""
+CHILD = child_script("Session.from_torch(sys.argv[1], sys.argv[2], batch=4)")
 
 
 def write_model(folder: Path, suffix: str) -> Path:
