@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from unrolled.session.config import ConfigError
-from unrolled.session.presets import get_preset, list_presets, load_file
+from unrolled.session.presets import get_preset, list_presets, load_file, preset_menu
 from unrolled.session.stepper import Session
 
 
@@ -31,6 +31,10 @@ def test_every_preset_is_valid_and_described():
     assert len(presets) == 13
     for p in presets:
         assert p.description and p.config.validated()
+
+
+def test_the_menu_lists_every_preset_by_name_and_description_without_building_it():
+    assert preset_menu() == [(p.name, p.description) for p in list_presets()]
 
 
 def test_a_copied_preset_opens_as_a_file(tmp_path):

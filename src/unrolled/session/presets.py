@@ -115,6 +115,17 @@ def list_presets() -> list[Preset]:
     return [_from_json(parse_json(f.read_text(encoding="utf-8"), f.name), f.name) for f in _preset_files()]
 
 
+def preset_menu() -> list[tuple[str, str]]:
+    """Each preset's name and description, its config not built: a menu lists them while the
+    first window opens (a char-lm preset's config reads its whole text)."""
+    entries = []
+    for f in _preset_files():
+        data = parse_json(f.read_text(encoding="utf-8"), f.name)
+        if isinstance(data, dict):
+            entries.append((str(data.get("name", Path(f.name).stem)), str(data.get("description", ""))))
+    return entries
+
+
 def get_preset(name: str) -> Preset:
     presets = {p.name: p for p in list_presets()}
     if name not in presets:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtWidgets
 
 from ...session.config import ConfigError
-from ...session.presets import Preset, get_preset, list_presets, load_file
+from ...session.presets import Preset, get_preset, load_file, preset_menu
 from ...session.stepper import Session
 from ..control.actions import make_action
 
@@ -34,11 +34,10 @@ class PresetCommands:
         presets = self.menu = QtWidgets.QMenu("Presets", menu)  # kept: PySide would let it go
         menu.addMenu(presets)
         presets.setToolTipsVisible(True)
-        for preset in list_presets():
-            action = presets.addAction(preset.name)
-            action.setToolTip(preset.description)
-            action.setToolTip(preset.description)
-            action.triggered.connect(lambda _=False, n=preset.name: self.open_preset(n))
+        for name, description in preset_menu():
+            action = presets.addAction(name)
+            action.setToolTip(description)
+            action.triggered.connect(lambda _=False, n=name: self.open_preset(n))
         menu.addAction(self.act_open_config)
 
     def open_preset(self, name: str) -> bool:
