@@ -46,7 +46,7 @@ def _catch_qt_leaks(request):
         assert not leaked, f"top-level widgets left open: {leaked}"
     finally:
         gc.enable()
-        gc.collect()
+        gc.collect(0)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -4,6 +4,7 @@ takes long, whose Cancel button or Esc stops it."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtWidgets
 
@@ -22,14 +23,15 @@ class StopProgress:
     timesteps (reports come every 50 ms, see session/training.py), with no thread to stop,
     no copies of arrays to hand over and no signal arriving after the window moved on."""
 
-    def __init__(self, parent: QtWidgets.QWidget, label: str, title: str = "Setting up the stop"):
-        self.parent, self.label, self.title = parent, label, title
-        self.started = time.perf_counter()
+    def __init__(self, parent: QtWidgets.QWidget, label: str, title: str = "Setting up the stop",
+                 clock: Callable[[], float] = time.perf_counter):
+        self.parent, self.label, self.title, self.clock = parent, label, title, clock
+        self.started = clock()
         self.dialog: QtWidgets.QProgressDialog | None = None
 
     def __call__(self, done: int, total: int) -> bool:
         if self.dialog is None:
-            if time.perf_counter() - self.started < SHOW_PROGRESS_AFTER:
+            if self.clock() - self.started < SHOW_PROGRESS_AFTER:
                 return True
             self.dialog = self._open(total)
         self.dialog.setMaximum(max(1, total))  # a comparison is set up after the stop's own model
