@@ -166,14 +166,11 @@ def test_a_lesson_deck_pages_through_every_stop(browser, tmp_path):
     assert browser.get_log("browser") == []
 
 
-def test_every_one_layer_preset_plays_without_a_console_error(browser, tmp_path):
-    from unrolled.replay.record import replay_refusal
+def test_every_preset_plays_without_a_console_error(browser, tmp_path):
     from unrolled.session.presets import list_presets
 
     for preset in list_presets():
         name = preset.name
-        if replay_refusal(preset.config) is not None:
-            continue
         session = Session(preset.config)
         session.advance(session.steps_to("iteration") - 1)
         _open(browser, write_replay(tmp_path / f"{name}.html", session, name))

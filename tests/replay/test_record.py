@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from unrolled.replay.record import record, replay_refusal
+from unrolled.replay.record import record
 from unrolled.session.config import Config
 from unrolled.session.figure_data import write_trace_npz
 from unrolled.session.presets import get_preset
@@ -114,7 +114,6 @@ def stack() -> tuple[Session, dict]:
 def test_a_stack_records_every_layer_and_direction_in_the_engines_step_order(stack):
     session, replay = stack
     keys = session.layer_keys()
-    assert replay_refusal(session.config) is None
     assert replay["keys"] == [list(key) for key in keys] == [[0, 0], [0, 1], [1, 0], [1, 1]]
     assert replay["key_labels"] == ["layer 1 forward", "layer 1 reverse", "layer 2 forward", "layer 2 reverse"]
     positions = replay["positions"]

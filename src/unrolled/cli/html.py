@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..replay.deck import write_lesson_deck
 from ..replay.page import write_replay
-from ..replay.record import replay_refusal
-from ..session.config import Config
 from ..session.lessons import LessonError
 from .lessons import load
 
@@ -26,14 +24,6 @@ REPLAY_FILE = "replay.html"  # one file per export, as trace.npz and weights.saf
 
 def asks_html(args: argparse.Namespace) -> bool:
     return HTML in [f.strip().lower() for f in args.format.split(",")]
-
-
-def html_refusal(formats: list[str], config: Config) -> str | None:
-    """The one line that refuses --format html for this config, before anything is written."""
-    if HTML not in formats:
-        return None
-    refusal = replay_refusal(config)
-    return None if refusal is None else f"--format html: {refusal}"
 
 
 def write_replay_file(folder: str, session: Session, title: str, description: str) -> Path:

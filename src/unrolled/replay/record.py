@@ -25,17 +25,10 @@ from typing import Any
 import numpy as np
 
 from ..engine.stack_traces import StackBackwardTrace, StackForwardTrace
-from ..session.config import Config
 from ..session.figure_data import layer_label
 from ..session.predictions import predictions
 from ..session.stepper import Session
 from .inspector import inspector_rows
-
-
-def replay_refusal(config: Config) -> str | None:
-    """Why a session of this config cannot be replayed, in one line, or None: every network
-    the session builds can be (kept as the one place a future limit is said)."""
-    return None
 
 
 def _number(v: float) -> float | str:
@@ -154,11 +147,8 @@ def _predictions(end: Session) -> list[list[Any]]:
 
 
 def record(session: Session, title: str = "", description: str = "") -> dict[str, Any]:
-    """Everything the page draws for the session's current iteration, JSON-ready.
-    ValueError (one line) for a session the replay cannot draw."""
-    refusal = replay_refusal(session.config)
-    if refusal is not None:
-        raise ValueError(refusal)
+    """Everything the page draws for the session's current iteration, JSON-ready: any
+    network the session builds, of any depth and direction."""
     c = session.config
     positions, arrays = _walk(session)
     arrays["inspector"] = inspector_rows(session)
