@@ -4,6 +4,7 @@ taken, forward and backward. No Qt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,17 +40,20 @@ def _line(line: Line) -> dict[str, Any]:
             "quantities": [_quantity(q) for q in line.quantities]}
 
 
-def inspector_rows(session: Session) -> list[list[dict[str, list]]] | None:
+def inspector_rows(session: Session, progress: Callable[[int, int], object] | None = None
+                   ) -> list[list[dict[str, list]]] | None:
     """Per (layer, direction) of `session.layer_keys()`, per timestep t (index t - 1): the
     forward and backward lines for sequence 1 that the inspector shows when that cell's step
     is taken, read from a replay of the session's iteration (the session is untouched); None
-    beyond MAX_WORK. Read at each step, not at the end: a bidirectional top layer's readout
+    beyond MAX_WORK. progress(done, total) after each position. Read at each step, not at the end: a bidirectional top layer's readout
     line waits for the other direction, and says so, as the app does."""
     keys = session.layer_keys()
     if len(keys) * session.T * session.config.n_hidden**2 > MAX_WORK:
         return None
     rows: list[list[dict[str, list]]] = [[{"forward": [], "backward": []} for _ in range(session.T)] for _ in keys]
     for stepped in session.replay_iteration():
+        if progress is not None:
+            progress(stepped.position + 1, stepped.steps_per_iteration + 1)
         place = stepped.place
         if place.t is None or place.layer is None or place.direction is None:
             continue

@@ -506,7 +506,7 @@
   }
   // PageDown steps up to the stop's `until`, then goes to the next stop's landing place, as
   // the app's lesson mode; outside a deck it steps like Right
-  const landing = (r) => (r.stop ? r.stop.at : 0);
+  const landing = (r) => (r.stop ? r.stop.at : r.start || 0);
   function page(delta) {
     const r = current();
     if (!r.stop) return by(delta);

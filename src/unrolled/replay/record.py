@@ -20,6 +20,7 @@ norms and the inspector's rows are lists indexed like `keys`.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,10 @@ def _numbers(a: np.ndarray | None) -> list[float | str] | None:
     return None if a is None else [_number(v) for v in np.asarray(a, dtype=np.float64).ravel()]
 
 
-def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
+Progress = Callable[[int, int], object]  # (done, total): told as the recording goes
+
+
+def _walk(session: Session, progress: Progress | None = None) -> tuple[dict[str, list], dict[str, Any]]:
     """(phase, t, forward_done, backward_done per position; what is drawn from the arrays,
     read at the end of the backward pass, before the update, as trace.npz is)."""
     positions: dict[str, list] = {"phase": [], "t": [], "layer": [], "direction": [], "forward_done": [],
@@ -63,6 +67,8 @@ def _walk(session: Session) -> tuple[dict[str, list], dict[str, Any]]:
         positions["forward_done"].append(replay.fwd.steps_done)
         positions["backward_done"].append(done)
         positions["layer_done"].append(_layer_done(replay))
+        if progress is not None:
+            progress(replay.position + 1, end + 2)
         if replay.position == end:  # the gradient norms first read here: from the whole arrays
             arrays = {"gradients": _gradients(replay), "heatmaps": _heatmaps(replay),
                       "layer_h_norm": [_numbers(_h_norm_of(replay.layer_hidden_states()[key]))
@@ -146,12 +152,17 @@ def _predictions(end: Session) -> list[list[Any]]:
             for p in predictions(end)]
 
 
-def record(session: Session, title: str = "", description: str = "") -> dict[str, Any]:
+def record(session: Session, title: str = "", description: str = "", at: int | None = None,
+           progress: Progress | None = None) -> dict[str, Any]:
     """Everything the page draws for the session's current iteration, JSON-ready: any
-    network the session builds, of any depth and direction."""
+    network the session builds, of any depth and direction. at: the position the page opens
+    at (default: the start); progress(done, total) after each position of the iteration."""
+    if at is not None and not 0 <= at <= session.steps_per_iteration:
+        raise ValueError(f"at: got {at}, expected a position from 0 to {session.steps_per_iteration}")
     c = session.config
-    positions, arrays = _walk(session)
-    arrays["inspector"] = inspector_rows(session)
+    n = session.steps_per_iteration + 1  # positions, walked twice: the arrays, then the inspector's lines
+    positions, arrays = _walk(session, None if progress is None else lambda done, _: progress(done, 2 * n))
+    arrays["inspector"] = inspector_rows(session, None if progress is None else lambda done, _: progress(n + done, 2 * n))
     keys = session.layer_keys()
     directions = 2 if c.bidirectional else 1
     return {
@@ -164,6 +175,7 @@ def record(session: Session, title: str = "", description: str = "") -> dict[str
         "keys": [list(key) for key in keys],
         "key_labels": [layer_label(key, directions, both=True) if len(keys) > 1 else "" for key in keys],
         "iteration": session.iteration_start().iteration + 1,
+        "start": at or 0,
         "positions": positions,
         "loss_history": _numbers(_earlier_losses(session)),
         **arrays,
