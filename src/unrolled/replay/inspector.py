@@ -45,8 +45,9 @@ def inspector_rows(session: Session, progress: Callable[[int, int], object] | No
     """Per (layer, direction) of `session.layer_keys()`, per timestep t (index t - 1): the
     forward and backward lines for sequence 1 that the inspector shows when that cell's step
     is taken, read from a replay of the session's iteration (the session is untouched); None
-    beyond MAX_WORK. progress(done, total) after each position. Read at each step, not at the end: a bidirectional top layer's readout
-    line waits for the other direction, and says so, as the app does."""
+    beyond MAX_WORK. progress(done, total) after each position. Read at each step, not at
+    the end: a bidirectional top layer's readout line waits for the other direction, and
+    says so, as the app does."""
     keys = session.layer_keys()
     if len(keys) * session.T * session.config.n_hidden**2 > MAX_WORK:
         return None

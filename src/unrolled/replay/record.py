@@ -82,7 +82,7 @@ def _layer_done(session: Session) -> list[list[int]]:
     fwd, bwd = session.fwd, session.bwd
     if not isinstance(fwd, StackForwardTrace):
         return [[fwd.steps_done, 0 if bwd is None else bwd.steps_done]]
-    back = bwd.layers if isinstance(bwd, StackBackwardTrace) else {}
+    back: dict = bwd.layers if isinstance(bwd, StackBackwardTrace) else {}
     return [[fwd.layers[key].steps_done, back[key].steps_done if key in back else 0] for key in session.layer_keys()]
 
 
@@ -162,7 +162,8 @@ def record(session: Session, title: str = "", description: str = "", at: int | N
     c = session.config
     n = session.steps_per_iteration + 1  # positions, walked twice: the arrays, then the inspector's lines
     positions, arrays = _walk(session, None if progress is None else lambda done, _: progress(done, 2 * n))
-    arrays["inspector"] = inspector_rows(session, None if progress is None else lambda done, _: progress(n + done, 2 * n))
+    arrays["inspector"] = inspector_rows(session,
+                                         None if progress is None else lambda done, _: progress(n + done, 2 * n))
     keys = session.layer_keys()
     directions = 2 if c.bidirectional else 1
     return {

@@ -26,7 +26,8 @@ def export_html_replay(session: Session, window: QtWidgets.QWidget, path: str) -
     """The replay written to `path` (".html" added when it has no suffix); None after a
     failure, which is said in one line in a message box."""
     target = Path(path) if Path(path).suffix else Path(path).with_suffix(".html")
-    dialog = QtWidgets.QProgressDialog("Recording every step of the iteration...", None, 0, 1, window)
+    dialog = QtWidgets.QProgressDialog("Recording every step of the iteration...", "", 0, 1, window)
+    dialog.setCancelButton(None)  # no Cancel: the recording is short, and the window waits for it
     dialog.setWindowTitle("Export HTML replay")
     dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)  # no stepping while it records
     dialog.setMinimumDuration(PROGRESS_AFTER_MS)
