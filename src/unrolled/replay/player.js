@@ -534,14 +534,16 @@
     ArrowRight: () => by(1), ArrowLeft: () => by(-1), PageDown: () => page(1), PageUp: () => page(-1),
     Home: () => go(0), End: () => go(current().end), " ": play,
   };
-  const timings = [];
+  const timings = [], frames = [];
   document.addEventListener("keydown", (e) => {
     const action = KEYS[e.key];
     if (!action || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     const start = performance.now();
     action();
-    timings.push(performance.now() - start);  // key event to the frame drawn (canvas calls done)
+    timings.push(performance.now() - start);  // the handler: every canvas call of the new frame done
+    // from the key event's own time stamp to the next frame, which shows what was drawn
+    requestAnimationFrame(() => frames.push(performance.now() - e.timeStamp));
   });
   root.addEventListener("click", (e) => {
     const button = e.target.closest("button");
@@ -582,6 +584,7 @@
     steps: () => current().S,
     stops: () => REPLAYS.length,
     timings,
+    frames,
     readyMs: 0,  // from the page's start to its first frame drawn, set below
   };
   window.unrolled = api;
