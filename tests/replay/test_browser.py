@@ -256,3 +256,13 @@ def test_a_two_layer_bidirectional_lstm_steps_in_the_engines_order_and_ends_on_t
             for step in (0, 5, N, N + 3, 2 * N + 2):
                 browser.execute_script(f"window.unrolled.go({step})")
     assert browser.get_log("browser") == []
+
+
+def test_a_replay_written_at_a_step_opens_there(browser, tmp_path):
+    session = Session(Config().replace(timesteps=6, n_hidden=3).validated())
+    session.advance(9)  # the loss, then backward t = 6 .. 5
+    _open(browser, write_replay(tmp_path / "at.html", session, "at", at=session.position))
+    state = _state(browser)
+    assert (state["step"], state["phase"], state["t"]) == (9, "backward", 5)
+    np.testing.assert_array_equal(np.array(state["dh_norm"][4:], dtype=float), session.bwd.dh_norm[4:])
+    assert browser.get_log("browser") == []

@@ -1,5 +1,6 @@
-"""`unrolled export --format html`: the HTML replay (unrolled.replay) of a preset's
-iteration as replay.html, or with --lesson of every stop as NAME.html, a deck."""
+"""`unrolled export --format html`: the HTML replay (unrolled.replay) of the exported
+session's iteration (a preset's or config's, --text's, or --weights' own model) as
+replay.html, or with --lesson of every stop as NAME.html, a deck."""
 
 from __future__ import annotations
 
