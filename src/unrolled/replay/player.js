@@ -152,6 +152,36 @@
   // layer its forward direction above its reverse
   const bandOrder = (r) => r.keys.map((key, k) => k).sort((a, b) => r.keys[b][0] - r.keys[a][0] || a - b);
   const shortLabel = (r, k) => `L${r.keys[k][0] + 1}${r.config.directions > 1 ? (r.keys[k][1] ? " ←" : " →") : ""}`;
+  const EMPTY = "#eef0f3";  // a cell not computed yet
+  // per key and t, the colour of a computed cell, made once: h computed (or overflowed), and
+  // ||dL/dh_t|| on the log colour ramp shared by every layer
+  function diagramFills(r) {
+    if (r.fills) return r.fills;
+    const [glo, ghi] = logRange(r.layerGrad.flat());
+    r.fills = {
+      h: r.layerHNorm.map((values) => values.map((v) => (Number.isFinite(v) ? COLOURS.h : COLOURS.overflow))),
+      grad: r.layerGrad.map((values) => values.map((g) => (!Number.isFinite(g) ? COLOURS.overflow : g <= 0
+        ? rgb(GRADIENT_RAMP[0]) : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)))))),
+    };
+    return r.fills;
+  }
+  // one row of T cells; where cells are too narrow for a gap (T = 1000: about a pixel each),
+  // neighbours of one colour are one rectangle
+  function drawRow(ctx, colourAt, T, left, cw, y, height) {
+    if (cw > 6) {
+      for (let i = 0; i < T; i++) { ctx.fillStyle = colourAt(i); ctx.fillRect(left + i * cw + 1, y, cw - 2, height); }
+      return;
+    }
+    let from = 0, colour = colourAt(0);
+    for (let i = 1; i <= T; i++) {
+      const next = i < T ? colourAt(i) : null;
+      if (next === colour) continue;
+      ctx.fillStyle = colour;
+      ctx.fillRect(left + from * cw, y, (i - from) * cw, height);
+      from = i;
+      colour = next;
+    }
+  }
   function drawDiagram(r) {
     const { ctx, w, h } = context(canvases.diagram);
     const T = r.config.T, pos = r.positions, p = state.p;
@@ -160,7 +190,7 @@
     const cellH = Math.max(r.stack ? 5 : 14, ((h - top - 22) - bandGap * (r.K - 1)) / (2 * r.K) - 2);
     const bandH = 2 * cellH + 3 + bandGap;
     const cw = (w - left - right) / T;
-    const [glo, ghi] = logRange(r.layerGrad.flat());
+    const fills = diagramFills(r);
     ctx.fillStyle = "#5b6473";
     bands.forEach((k, row) => {
       const y0 = top + row * bandH;
@@ -169,16 +199,9 @@
       ctx.fillText("dL/dh", left - 32, y0 + cellH * 1.5 + 6);
     });
     bands.forEach((k, row) => {
-      const y0 = top + row * bandH, hNorm = r.layerHNorm[k], grad = r.layerGrad[k];
-      for (let i = 0; i < T; i++) {
-        const x = left + i * cw, gap = cw > 6 ? 2 : 0;
-        ctx.fillStyle = !forwardDone(r, p, k, i) ? "#eef0f3" : Number.isFinite(hNorm[i]) ? COLOURS.h : COLOURS.overflow;
-        ctx.fillRect(x + gap / 2, y0, cw - gap, cellH);
-        const g = grad[i];
-        ctx.fillStyle = !backwardDone(r, p, k, i) ? "#eef0f3" : !Number.isFinite(g) ? COLOURS.overflow
-          : g <= 0 ? rgb(GRADIENT_RAMP[0]) : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)));
-        ctx.fillRect(x + gap / 2, y0 + cellH + 3, cw - gap, cellH);
-      }
+      const y0 = top + row * bandH, hFill = fills.h[k], gradFill = fills.grad[k];
+      drawRow(ctx, (i) => (forwardDone(r, p, k, i) ? hFill[i] : EMPTY), T, left, cw, y0, cellH);
+      drawRow(ctx, (i) => (backwardDone(r, p, k, i) ? gradFill[i] : EMPTY), T, left, cw, y0 + cellH + 3, cellH);
       if (t !== null && k === here) {
         const x = left + (t - 1) * cw;
         ctx.strokeStyle = COLOURS.step;
