@@ -39,14 +39,63 @@ def test_export_html_after_training_shows_the_runs_losses(tmp_path, capsys):
     assert len(replay["loss_history"]) == 3 and replay["iteration"] == 4
 
 
-def test_a_stack_is_refused_before_the_folder_is_made(tmp_path, capsys):
+def _end(replay: dict) -> int:
+    return replay["positions"]["phase"].index("update") - 1  # End: the last backward step
+
+
+def test_a_stack_exports_every_layer_and_direction(tmp_path, capsys):
     out = tmp_path / "out"
-    with pytest.raises(SystemExit) as exit_:
-        cli.main(["export", "--preset", "deep-vanishing", "--format", "png,html", "--out", str(out)])
-    assert exit_.value.code == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--format html: a replay draws one layer in one direction" in err
-    assert not out.exists()
+    assert cli.main(["export", "--preset", "deep-vanishing", "--format", "html,npz", "--iterations", "0",
+                     "--out", str(out)]) == 0
+    (replay,) = _replays(out / "replay.html")
+    trace = np.load(out / "trace.npz")
+    assert replay["keys"] == [[0, 0], [1, 0], [2, 0], [3, 0]]
+    assert replay["positions"]["backward_done"][_end(replay)] == replay["config"]["T"]
+    np.testing.assert_array_equal(np.array(replay["gradients"]["dh_norm"], dtype=float), trace["dh_norm"])
+
+
+def _own_model(folder) -> tuple[str, str]:
+    """A one-layer bidirectional GRU's weights under torch's names (written without torch)
+    and a data file of 6 sequences, T = 7, F = 3, C = 4."""
+    from safetensors.numpy import save_file
+
+    rng = np.random.default_rng(0)
+    F, D, C = 3, 5, 4
+    weights = {f"rnn.{kind}_l0{tail}": rng.standard_normal(shape) * 0.3
+               for tail in ("", "_reverse")
+               for kind, shape in (("weight_ih", (3 * D, F)), ("weight_hh", (3 * D, D)),
+                                   ("bias_ih", (3 * D,)), ("bias_hh", (3 * D,)))}
+    weights.update({"fc.weight": rng.standard_normal((C, 2 * D)), "fc.bias": np.zeros(C)})
+    save_file({k: v.astype(np.float32) for k, v in weights.items()}, str(folder / "model.safetensors"))
+    np.savez(folder / "d.npz", X=rng.standard_normal((6, 7, F)), Y=rng.integers(0, C, (6, 7)))
+    return str(folder / "model.safetensors"), str(folder / "d.npz")
+
+
+def test_export_html_of_your_own_weights_and_data_agrees_with_trace_npz(tmp_path, capsys):
+    weights, data = _own_model(tmp_path)
+    out = tmp_path / "out"
+    assert cli.main(["export", "--weights", weights, "--data", data, "--sample", "2", "--format", "html,npz",
+                     "--out", str(out)]) == 0
+    (replay,) = _replays(out / "replay.html")
+    trace = np.load(out / "trace.npz")
+    assert (replay["title"], replay["description"]) == \
+        ("model", "Your own model: the weights of model.safetensors on d.npz.")
+    assert (replay["config"]["cell"], replay["config"]["directions"], replay["config"]["T"]) == ("gru", 2, 7)
+    np.testing.assert_array_equal(np.array(replay["gradients"]["dh_norm"], dtype=float), trace["dh_norm"])
+    assert replay["gradients"]["loss"] == float(trace["loss"])
+    assert [row[1] for row in replay["predictions"]] == \
+        [" ".join(f"{v:.3g}" for v in x) for x in np.load(data)["X"][2]]  # sequence 1 is the data's sample 2
+
+
+def test_export_html_of_your_own_text(tmp_path, capsys):
+    text = tmp_path / "poem.txt"
+    text.write_text("so much depends upon a red wheel barrow glazed with rain water " * 8, encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli.main(["export", "--text", str(text), "--format", "html", "--iterations", "0", "--out", str(out)]) == 0
+    (replay,) = _replays(out / "replay.html")
+    assert replay["title"] == "char-rnn: poem.txt" and replay["config"]["task"] == "char-lm"
+    inputs = "".join(row[1] for row in replay["predictions"]).replace("␣", " ")
+    assert inputs in text.read_text(encoding="utf-8")  # the characters stepped through are the file's
 
 
 def test_export_a_lesson_as_a_deck(tmp_path, capsys):

@@ -166,14 +166,11 @@ def test_a_lesson_deck_pages_through_every_stop(browser, tmp_path):
     assert browser.get_log("browser") == []
 
 
-def test_every_one_layer_preset_plays_without_a_console_error(browser, tmp_path):
-    from unrolled.replay.record import replay_refusal
+def test_every_preset_plays_without_a_console_error(browser, tmp_path):
     from unrolled.session.presets import list_presets
 
     for preset in list_presets():
         name = preset.name
-        if replay_refusal(preset.config) is not None:
-            continue
         session = Session(preset.config)
         session.advance(session.steps_to("iteration") - 1)
         _open(browser, write_replay(tmp_path / f"{name}.html", session, name))
@@ -220,4 +217,52 @@ def test_the_notebook_iframe_plays_on_its_own(browser, tmp_path):
         assert (_state(browser)["step"], _state(browser)["phase"]) == (2, "forward")
     finally:
         browser.switch_to.default_content()
+    assert browser.get_log("browser") == []
+
+
+def test_a_two_layer_bidirectional_lstm_steps_in_the_engines_order_and_ends_on_trace_npz(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    config = Config().replace(cell="lstm", layers=2, bidirectional=True, timesteps=9, n_hidden=6).validated()
+    session = Session(config)
+    session.advance(session.steps_to("iteration") - 1)
+    buffer = io.BytesIO()
+    write_trace_npz(buffer, session)
+    buffer.seek(0)
+    trace = dict(np.load(buffer))
+    path = write_replay(tmp_path / "stack.html", session, "stack")
+    T, N = session.T, session.order.steps_per_pass
+    _open(browser, path)
+    _press(browser, Keys.ARROW_RIGHT, 3)
+    state = _state(browser)
+    assert (state["layer"], state["direction"], state["t"]) == (0, 0, 3)
+    state = browser.execute_script(f"return window.unrolled.go({T + 2})")  # layer 1's reverse direction, second step
+    assert (state["phase"], state["layer"], state["direction"], state["t"]) == ("forward", 0, 1, T - 1)
+    _press(browser, Keys.END)
+    end = _state(browser)
+    assert (end["step"], end["phase"], end["layer"], end["direction"], end["t"]) == (2 * N + 1, "backward", 0, 0, 1)
+    np.testing.assert_array_equal(np.array(end["dh_norm"], dtype=float), trace["dh_norm"])
+    norms = session.layer_gradient_norms()
+    assert end["keys"] == [list(key) for key in session.layer_keys()]
+    for key, drawn in zip(session.layer_keys(), end["layer_dh_norm"]):
+        np.testing.assert_array_equal(np.array(drawn, dtype=float), norms[key])
+    # halfway through the backward pass: the top layer is done, layer 1 not yet
+    half = browser.execute_script(f"return window.unrolled.go({N + 1 + N // 2})")
+    assert half["layer_dh_norm"][0] == [None] * T and None not in half["layer_dh_norm"][3]
+    for k in range(4):  # every layer's heatmaps, every panel
+        for name in ("h", "c", "f"):
+            browser.execute_script(f"document.querySelector('[data-key=\"{k}\"]').click();"
+                                   f"document.querySelector('[data-map={name}]').click()")
+            for step in (0, 5, N, N + 3, 2 * N + 2):
+                browser.execute_script(f"window.unrolled.go({step})")
+    assert browser.get_log("browser") == []
+
+
+def test_a_replay_written_at_a_step_opens_there(browser, tmp_path):
+    session = Session(Config().replace(timesteps=6, n_hidden=3).validated())
+    session.advance(9)  # the loss, then backward t = 6 .. 5
+    _open(browser, write_replay(tmp_path / "at.html", session, "at", at=session.position))
+    state = _state(browser)
+    assert (state["step"], state["phase"], state["t"]) == (9, "backward", 5)
+    np.testing.assert_array_equal(np.array(state["dh_norm"][4:], dtype=float), session.bwd.dh_norm[4:])
     assert browser.get_log("browser") == []

@@ -17,32 +17,39 @@ def _end(config: Config) -> Session:
     return session
 
 
-@pytest.mark.parametrize("preset", ["vanishing-rnn", "lstm-long-memory", "seed-pos-tagging"])
-def test_each_step_shows_what_the_inspector_shows_when_the_step_is_taken(preset):
-    session = _end(get_preset(preset).config)
+STACK = Config().replace(cell="gru", layers=2, bidirectional=True, timesteps=5, n_hidden=3).validated()
+
+
+@pytest.mark.parametrize("config", [get_preset(name).config for name in
+                                    ("vanishing-rnn", "lstm-long-memory", "seed-pos-tagging")] + [STACK],
+                         ids=["vanishing-rnn", "lstm-long-memory", "seed-pos-tagging", "2-layer-bidirectional-gru"])
+def test_each_step_shows_what_the_inspector_shows_when_the_step_is_taken(config):
+    session = _end(config)
     rows = inspector_rows(session)
-    assert rows is not None and len(rows) == session.T
+    keys = session.layer_keys()
+    assert rows is not None and [len(r) for r in rows] == [session.T] * len(keys)
     checked = 0
     for stepped in session.replay_iteration():
-        if stepped.t is None:
+        place = stepped.place
+        if place.t is None:
             continue
         side = "forward" if stepped.phase.value == "forward" else "backward"
-        inspection = inspect_step(stepped, stepped.t)
+        inspection = inspect_step(stepped, place.t, layer=place.layer, direction=place.direction)
         lines = getattr(inspection, side)
-        recorded = rows[stepped.t - 1][side]
+        recorded = rows[keys.index((place.layer, place.direction))][place.t - 1][side]
         assert [(r["title"], r["formula"], r["note"]) for r in recorded] == \
             [(x.title, x.formula, x.note) for x in lines]
         for r, x in zip(recorded, lines):
             assert [q["norm"] for q in r["quantities"]] == [q.norm for q in x.quantities]
             assert [q["symbol"] for q in r["quantities"]] == [q.symbol for q in x.quantities]
         checked += 1
-    assert checked == 2 * session.T
+    assert checked == 2 * session.order.steps_per_pass
 
 
 def test_short_rows_are_written_whole():
     session = _end(get_preset("vanishing-rnn").config)  # C = 2: y_T and dL/dy_T
     rows = inspector_rows(session)
-    readout = next(line for line in rows[-1]["forward"] if line["title"] == "readout")
+    readout = next(line for line in rows[0][-1]["forward"] if line["title"] == "readout")
     (y,) = readout["quantities"]
     assert y["values"] == list(session.fwd.y[0])
 

@@ -19,3 +19,10 @@ def test_repr_html_is_the_page_in_a_sandboxed_iframe():
     assert html.unescape(match.group(1)) == page_html([record(session, "seed-pos-tagging")],
                                                       "seed-pos-tagging: backpropagation through time")
     assert "height: 600px" in match.group(2)
+
+
+def test_a_stepped_session_opens_at_its_step():
+    session = Session(get_preset("seed-pos-tagging").config)
+    session.advance(5)
+    page = html.unescape(Replay(session)._repr_html_())
+    assert '"start":5,' in page

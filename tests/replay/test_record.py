@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from unrolled.replay.record import record, replay_refusal
+from unrolled.replay.record import record
 from unrolled.session.config import Config
 from unrolled.session.figure_data import write_trace_npz
 from unrolled.session.presets import get_preset
@@ -63,8 +63,8 @@ def test_the_end_of_the_backward_pass_is_trace_npz_bit_for_bit(vanishing):
     assert replay["positions"]["phase"][end] == "backward" and replay["positions"]["t"][end] == 1
     np.testing.assert_array_equal(_drawn_dh_norm(replay, end), trace["dh_norm"])
     assert replay["gradients"]["loss"] == float(trace["loss"])
-    assert replay["heatmaps"]["h"]["dtype"] == "f4"
-    h = np.frombuffer(base64.b64decode(replay["heatmaps"]["h"]["data"]), dtype="<f4").reshape(session.T, -1)
+    assert replay["heatmaps"][0]["h"]["dtype"] == "f4"
+    h = np.frombuffer(base64.b64decode(replay["heatmaps"][0]["h"]["data"]), dtype="<f4").reshape(session.T, -1)
     np.testing.assert_array_equal(h, trace["h"][0].astype(np.float32))
 
 
@@ -84,7 +84,7 @@ def test_an_lstm_records_its_cell_state_and_gates_and_the_predictions():
     config = Config().replace(cell="lstm", timesteps=6, n_hidden=5).validated()
     session = _at_end_of_backward(config)
     replay = record(session)
-    assert list(replay["heatmaps"]) == ["h", "c", *session.fwd.gates]
+    assert list(replay["heatmaps"][0]) == ["h", "c", *session.fwd.gates]
     np.testing.assert_array_equal(_floats(replay["gradients"]["dc_norm"]), session.bwd.dc_norm)
     np.testing.assert_array_equal(_floats(replay["gradients"]["dh_last_norm"]), session.bwd.dh_last_norm)
     assert replay["gradients"]["theory"] is None
@@ -98,18 +98,48 @@ def test_overflow_is_recorded_as_inf_or_nan_not_as_a_missing_value():
     replay = record(session)
     values = replay["gradients"]["dh_norm"]
     assert "inf" in values or "nan" in values
-    h = replay["heatmaps"]["h"]  # beyond float32's range: kept as float64, not turned into inf
+    h = replay["heatmaps"][0]["h"]  # beyond float32's range: kept as float64, not turned into inf
     assert h["dtype"] == "f8"
     np.testing.assert_array_equal(np.frombuffer(base64.b64decode(h["data"]), dtype="<f8"), session.fwd.h[0].ravel())
     json.dumps(replay, allow_nan=False)
 
 
-def test_a_stack_is_refused_in_one_line():
-    config = Config().replace(layers=2).validated()
-    refusal = replay_refusal(config)
-    assert refusal is not None and "\n" not in refusal and "has 2 layers" in refusal
-    with pytest.raises(ValueError, match="one layer in one direction"):
-        record(Session(config))
+@pytest.fixture(scope="module")
+def stack() -> tuple[Session, dict]:
+    config = Config().replace(cell="lstm", layers=2, bidirectional=True, timesteps=7, n_hidden=4).validated()
+    session = _at_end_of_backward(config)
+    return session, record(session, "stack")
+
+
+def test_a_stack_records_every_layer_and_direction_in_the_engines_step_order(stack):
+    session, replay = stack
+    keys = session.layer_keys()
+    assert replay["keys"] == [list(key) for key in keys] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert replay["key_labels"] == ["layer 1 forward", "layer 1 reverse", "layer 2 forward", "layer 2 reverse"]
+    positions = replay["positions"]
+    for stepped in session.replay_iteration():
+        p, place = stepped.position, stepped.place
+        assert (positions["phase"][p], positions["layer"][p], positions["direction"][p], positions["t"][p]) == \
+            (place.phase.value, place.layer, place.direction, place.t)
+        fwd, bwd = stepped.fwd, stepped.bwd
+        assert positions["layer_done"][p] == [
+            [fwd.layers[key].steps_done, bwd.layers[key].steps_done if bwd is not None else 0] for key in keys]
+        expected = stepped.bwd.dh_norm if stepped.bwd is not None else np.full(session.T, np.nan)
+        np.testing.assert_allclose(_drawn_dh_norm(replay, p), expected, rtol=1e-13, equal_nan=True)
+
+
+def test_a_stacks_curves_heatmaps_and_inspector_are_per_layer_and_direction(stack):
+    session, replay = stack
+    keys, norms = session.layer_keys(), session.layer_gradient_norms()
+    for k, key in enumerate(keys):
+        np.testing.assert_array_equal(_floats(replay["gradients"]["layer_dh_norm"][k]), norms[key])
+        h = np.frombuffer(base64.b64decode(replay["heatmaps"][k]["h"]["data"]), dtype="<f4").reshape(session.T, -1)
+        np.testing.assert_array_equal(h, session.fwd.layer_h[key][0].astype(np.float32))
+        assert list(replay["heatmaps"][k]) == ["h", "c", "i", "f", "g", "o"]
+    np.testing.assert_array_equal(_floats(replay["gradients"]["dh_norm"]), session.bwd.dh_norm)
+    assert len(replay["inspector"]) == 4 and all(len(rows) == session.T for rows in replay["inspector"])
+    assert replay["inspector"][3][0]["backward"] and replay["inspector"][3][0]["forward"]
+    json.dumps(replay, allow_nan=False)
 
 
 def test_beyond_the_size_limit_the_heatmaps_keep_their_first_units(monkeypatch):
@@ -117,7 +147,7 @@ def test_beyond_the_size_limit_the_heatmaps_keep_their_first_units(monkeypatch):
 
     session = _at_end_of_backward(Config().replace(cell="lstm", timesteps=10, n_hidden=8).validated())
     monkeypatch.setattr(recording, "MAX_HEATMAP_VALUES", 6 * 10 * 3)  # h, c, i, f, g, o: 3 units each
-    maps = record(session)["heatmaps"]
+    maps = record(session)["heatmaps"][0]
     assert {name: (m["shape"], m["units_of"]) for name, m in maps.items()} == \
         {name: ([10, 3], 8) for name in ("h", "c", "i", "f", "g", "o")}
     c = np.frombuffer(base64.b64decode(maps["c"]["data"]), dtype="<f4").reshape(10, 3)

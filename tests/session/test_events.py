@@ -51,6 +51,8 @@ CALLS = {
     "training_batch": (lambda s: s.training_batch(), None),
     "replay_iteration": (lambda s: list(s.replay_iteration()), None),
     "resume": (lambda s: Session.resume(s.config, s.checkpoint(), (s.X, s.Y), [], 2), None),
+    "from_preset": (lambda s: Session.from_preset("vanishing-rnn"), None),  # a new session
+    "from_config": (lambda s: Session.from_config(s.config, timesteps=4), None),
     "gradient_curve": (lambda s: s.gradient_curve(), None),
     "gradient_ratio": (lambda s: s.gradient_ratio(), None),
     "theory_curve": (lambda s: s.theory_curve(), None),

@@ -16,7 +16,7 @@ from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, chec
 from ..session.presets import Preset, get_preset, load_file
 from ..session.text_preset import text_preset
 from . import own_model
-from .html import HTML, asks_html, export_deck, html_refusal, write_replay_file
+from .html import HTML, asks_html, export_deck, write_replay_file
 from .messages import build_failure, empty_option
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
@@ -60,7 +60,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
                              "npz (trace.npz: X, Y, the weights, the traces, loss and, for a cell torch has, "
                              "grad/<torch name>), safetensors (weights.safetensors in torch's layout; "
-                             "rnn with tanh or relu, lstm, gru) (default: png)")
+                             "rnn with tanh or relu, lstm, gru), html (replay.html: every step of the iteration "
+                             "as one offline page; with --lesson, the lesson's deck) (default: png)")
     parser.add_argument("--figure", metavar="LIST", default=None,
                         help="comma-separated: only these figures (default: every one); trace.npz, "
                              "weights.safetensors and predictions.csv follow --format")
@@ -91,12 +92,21 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     trainer = _trained(session, iterations, parser)
     if HTML in formats:
         try:
-            assert preset is not None  # html with --weights is refused in _checked
-            print(write_replay_file(args.out, session, preset.name, preset.description))
+            print(write_replay_file(args.out, session, *_replay_title(preset, args)))
         except OSError as error:
             _refuse(parser, f"cannot write {args.out}: {error.strerror or error}", status=1)
         formats = [f for f in formats if f != HTML]
     return _write(session, trainer, args, formats, size, parser) if formats else 0
+
+
+def _replay_title(preset: Preset | None, args: argparse.Namespace) -> tuple[str, str]:
+    """The replay's title and description: the preset's (a --text preset's too), or for
+    --weights the file's name and where the sequences came from."""
+    if preset is not None:
+        text = f": {Path(args.text).name}" if args.text is not None else ""
+        return preset.name + text, preset.description
+    data = f" on {Path(args.data).name}" if args.data is not None else " on a random input"
+    return Path(args.weights).stem, f"Your own model: the weights of {Path(args.weights).name}{data}."
 
 
 def _refuse(parser: argparse.ArgumentParser, message: str, status: int = 2) -> NoReturn:
@@ -121,8 +131,6 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
     if args.iterations is not None and not 0 <= args.iterations <= MAX_ITERATIONS:
         _refuse(parser, f"--iterations: got {args.iterations}, expected 0 to {MAX_ITERATIONS}")
     if args.weights is not None:
-        if HTML in formats:
-            _refuse(parser, "--format html: a replay is written for a preset or config, not yet for --weights")
         return formats, size, None
     try:
         if args.text is not None:
@@ -131,9 +139,6 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
             preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
     except ConfigError as error:
         _refuse(parser, str(error))
-    refusal = html_refusal(formats, preset.config)
-    if refusal is not None:
-        _refuse(parser, refusal)
     return formats, size, preset
 
 

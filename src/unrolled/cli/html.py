@@ -1,5 +1,6 @@
-"""`unrolled export --format html`: the HTML replay (unrolled.replay) of a preset's
-iteration as replay.html, or with --lesson of every stop as NAME.html, a deck."""
+"""`unrolled export --format html`: the HTML replay (unrolled.replay) of the exported
+session's iteration (a preset's or config's, --text's, or --weights' own model) as
+replay.html, or with --lesson of every stop as NAME.html, a deck."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from typing import TYPE_CHECKING
 
 from ..replay.deck import write_lesson_deck
 from ..replay.page import write_replay
-from ..replay.record import replay_refusal
-from ..session.config import Config
 from ..session.lessons import LessonError
 from .lessons import load
 
@@ -26,14 +25,6 @@ REPLAY_FILE = "replay.html"  # one file per export, as trace.npz and weights.saf
 
 def asks_html(args: argparse.Namespace) -> bool:
     return HTML in [f.strip().lower() for f in args.format.split(",")]
-
-
-def html_refusal(formats: list[str], config: Config) -> str | None:
-    """The one line that refuses --format html for this config, before anything is written."""
-    if HTML not in formats:
-        return None
-    refusal = replay_refusal(config)
-    return None if refusal is None else f"--format html: {refusal}"
 
 
 def write_replay_file(folder: str, session: Session, title: str, description: str) -> Path:

@@ -1,10 +1,10 @@
-"""The step inspector's equations and their values at every timestep, as the replay shows
-them: read by `session.inspector_data.inspect_step` at the end of the backward pass, where
-each timestep's forward and backward lines are what they were when its step was taken (a
-column is final once computed). No Qt."""
+"""The step inspector's equations and their values at every cell (layer, direction, t), as
+the replay shows them: read by `session.inspector_data.inspect_step` when the cell's step is
+taken, forward and backward. No Qt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,14 +40,26 @@ def _line(line: Line) -> dict[str, Any]:
             "quantities": [_quantity(q) for q in line.quantities]}
 
 
-def inspector_rows(end: Session) -> list[dict[str, list]] | None:
-    """Per timestep t (index t - 1): its forward and backward lines for sequence 1, read
-    from `end`, a session at the end of its backward pass; None beyond MAX_WORK."""
-    if end.T * end.config.n_hidden**2 > MAX_WORK:
+def inspector_rows(session: Session, progress: Callable[[int, int], object] | None = None
+                   ) -> list[list[dict[str, list]]] | None:
+    """Per (layer, direction) of `session.layer_keys()`, per timestep t (index t - 1): the
+    forward and backward lines for sequence 1 that the inspector shows when that cell's step
+    is taken, read from a replay of the session's iteration (the session is untouched); None
+    beyond MAX_WORK. progress(done, total) after each position. Read at each step, not at
+    the end: a bidirectional top layer's readout line waits for the other direction, and
+    says so, as the app does."""
+    keys = session.layer_keys()
+    if len(keys) * session.T * session.config.n_hidden**2 > MAX_WORK:
         return None
-    rows = []
-    for t in range(1, end.T + 1):
-        inspection = inspect_step(end, t)
-        rows.append({"forward": [_line(line) for line in inspection.forward],
-                     "backward": [_line(line) for line in inspection.backward]})
+    rows: list[list[dict[str, list]]] = [[{"forward": [], "backward": []} for _ in range(session.T)] for _ in keys]
+    for stepped in session.replay_iteration():
+        if progress is not None:
+            progress(stepped.position + 1, stepped.steps_per_iteration + 1)
+        place = stepped.place
+        if place.t is None or place.layer is None or place.direction is None:
+            continue
+        side = "forward" if stepped.phase.value == "forward" else "backward"
+        inspection = inspect_step(stepped, place.t, layer=place.layer, direction=place.direction)
+        rows[keys.index((place.layer, place.direction))][place.t - 1][side] = \
+            [_line(line) for line in getattr(inspection, side)]
     return rows

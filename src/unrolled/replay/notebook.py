@@ -15,13 +15,14 @@ from .record import record
 
 
 class Replay:
-    """The session's current iteration recorded now; shown by Jupyter through `_repr_html_`.
-    ValueError (one line) for a session the replay cannot draw."""
+    """The session's current iteration recorded now, opening at the session's step; shown by
+    Jupyter through `_repr_html_`."""
 
     def __init__(self, session: Session, title: str = "", height: int = 720):
         self.title = title or "unrolled"
         self.height = height
-        self.page = page_html([record(session, self.title)], f"{self.title}: backpropagation through time")
+        replay = record(session, self.title, at=session.position)
+        self.page = page_html([replay], f"{self.title}: backpropagation through time")
 
     def _repr_html_(self) -> str:
         # srcdoc keeps the file offline and self-contained; allow-scripts alone: the player

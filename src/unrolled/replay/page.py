@@ -12,7 +12,7 @@ from typing import Any
 
 from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
-from .record import record
+from .record import Progress, record
 
 PLAYER_FILES = ("player.css", "player.js")
 
@@ -39,11 +39,12 @@ def page_html(replays: list[dict[str, Any]], title: str) -> str:
     )
 
 
-def write_replay(path: str | os.PathLike[str], session: Session, title: str = "", description: str = "") -> Path:
+def write_replay(path: str | os.PathLike[str], session: Session, title: str = "", description: str = "",
+                 at: int | None = None, progress: Progress | None = None) -> Path:
     """The session's current iteration as one .html file at `path`, written whole or not
-    at all. ValueError (one line) for a session the replay cannot draw."""
+    at all, opening at position `at` (default: the start); progress as `record`'s."""
     name = title or "unrolled"
-    text = page_html([record(session, name, description)], f"{name}: backpropagation through time")
+    text = page_html([record(session, name, description, at, progress)], f"{name}: backpropagation through time")
     return _write(path, text)
 
 

@@ -1,6 +1,9 @@
 // The replay's player: draws the numbers the export recorded (no recomputation) at one
 // position of the iteration. Position p is the number of steps taken, 0 .. 2T + 2, as the
 // app's step counter; forward_done[p] and backward_done[p] say how much of each array is drawn.
+// A stack (layers, directions) is drawn per key (layer, direction), in `keys` order: one row of
+// the diagram, one curve of the gradient plot and one set of heatmaps each; layer_done[p][k]
+// is [forward, backward] steps key k has taken in its own order (see replay/record.py).
 "use strict";
 (function () {
   const DATA = JSON.parse(document.getElementById("unrolled-data").textContent);
@@ -30,9 +33,13 @@
     const g = r.gradients;
     r.grad = { total: numbers(g.dh_norm), last: numbers(g.dh_last_norm), cell: numbers(g.dc_norm),
       theory: g.theory ? numbers(g.theory.values) : null };
-    r.hNorm = numbers(r.h_norm);
-    r.maps = {};
-    r.mapNames = Object.keys(r.heatmaps);
+    r.K = r.keys.length;
+    r.stack = r.K > 1;
+    // per key: ||dL/dh_t|| as the gradient plot draws it (one layer: trace.npz's dh_norm itself)
+    r.layerGrad = r.stack ? g.layer_dh_norm.map(numbers) : [r.grad.total];
+    r.layerHNorm = r.layer_h_norm.map(numbers);
+    r.maps = r.keys.map(() => ({}));
+    r.mapNames = Object.keys(r.heatmaps[0]);
     r.S = r.positions.phase.length - 1;
     r.end = r.positions.phase.lastIndexOf("backward");
     r.lossHistory = numbers(r.loss_history);
@@ -80,8 +87,29 @@
     diagram: $(".diagram canvas"), heatmap: $(".heatmap canvas"), gradient: $(".gradient canvas"), loss: $(".loss canvas"),
   };
 
-  const state = { stop: 0, p: 0, map: "h", panel: "inspector", playing: null };
+  const state = { stop: 0, p: 0, map: "h", key: 0, panel: "inspector", playing: null };
   const current = () => REPLAYS[state.stop];
+
+  // which timesteps (0-based, natural time) of key k are computed at position p: a forward
+  // direction's pass fills t = 1.. going forward and t = T.. going back; a reverse one the opposite
+  function forwardDone(r, p, k, i) {
+    const n = r.positions.layer_done[p][k][0];
+    return r.keys[k][1] ? i >= r.config.T - n : i < n;
+  }
+  function backwardDone(r, p, k, i) {
+    const n = r.positions.layer_done[p][k][1];
+    return r.keys[k][1] ? i < n : i >= r.config.T - n;
+  }
+  // the key of the cell the last step was taken at, or null outside the passes
+  function placeKey(r, p) {
+    const layer = r.positions.layer[p];
+    return layer === null ? null : layer * r.config.directions + r.positions.direction[p];
+  }
+  // a stack's curves in ui/plots/layer_curves.py's colours: BLUE's hue, darker the deeper layer
+  function layerColour(r, k) {
+    const L = r.config.layers, share = L > 1 ? r.keys[k][0] / (L - 1) : 1;
+    return `hsl(201.6, 100%, ${(68 + (24 - 68) * share).toFixed(1)}%)`;
+  }
 
   // -- drawing helpers ----------------------------------------------------------------------
   function context(canvas) {
@@ -120,34 +148,70 @@
     if (hi - lo < 1) { lo -= 0.5; hi += 0.5; }
     return [lo, hi];
   }
+  // the diagram's bands, top to bottom: the top layer first (the loss reads it), within a
+  // layer its forward direction above its reverse
+  const bandOrder = (r) => r.keys.map((key, k) => k).sort((a, b) => r.keys[b][0] - r.keys[a][0] || a - b);
+  const shortLabel = (r, k) => `L${r.keys[k][0] + 1}${r.config.directions > 1 ? (r.keys[k][1] ? " ←" : " →") : ""}`;
+  const EMPTY = "#eef0f3";  // a cell not computed yet
+  // per key and t, the colour of a computed cell, made once: h computed (or overflowed), and
+  // ||dL/dh_t|| on the log colour ramp shared by every layer
+  function diagramFills(r) {
+    if (r.fills) return r.fills;
+    const [glo, ghi] = logRange(r.layerGrad.flat());
+    r.fills = {
+      h: r.layerHNorm.map((values) => values.map((v) => (Number.isFinite(v) ? COLOURS.h : COLOURS.overflow))),
+      grad: r.layerGrad.map((values) => values.map((g) => (!Number.isFinite(g) ? COLOURS.overflow : g <= 0
+        ? rgb(GRADIENT_RAMP[0]) : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)))))),
+    };
+    return r.fills;
+  }
+  // one row of T cells; where cells are too narrow for a gap (T = 1000: about a pixel each),
+  // neighbours of one colour are one rectangle
+  function drawRow(ctx, colourAt, T, left, cw, y, height) {
+    if (cw > 6) {
+      for (let i = 0; i < T; i++) { ctx.fillStyle = colourAt(i); ctx.fillRect(left + i * cw + 1, y, cw - 2, height); }
+      return;
+    }
+    let from = 0, colour = colourAt(0);
+    for (let i = 1; i <= T; i++) {
+      const next = i < T ? colourAt(i) : null;
+      if (next === colour) continue;
+      ctx.fillStyle = colour;
+      ctx.fillRect(left + from * cw, y, (i - from) * cw, height);
+      from = i;
+      colour = next;
+    }
+  }
   function drawDiagram(r) {
     const { ctx, w, h } = context(canvases.diagram);
     const T = r.config.T, pos = r.positions, p = state.p;
-    const fDone = pos.forward_done[p], bDone = pos.backward_done[p], t = pos.t[p], phase = pos.phase[p];
-    const left = 34, right = 70, top = 16, cellH = Math.max(14, (h - top - 22) / 2 - 2);
+    const t = pos.t[p], phase = pos.phase[p], here = placeKey(r, p), bands = bandOrder(r);
+    const left = r.stack ? 78 : 34, right = 70, top = 16, bandGap = r.stack ? 6 : 0;
+    const cellH = Math.max(r.stack ? 5 : 14, ((h - top - 22) - bandGap * (r.K - 1)) / (2 * r.K) - 2);
+    const bandH = 2 * cellH + 3 + bandGap;
     const cw = (w - left - right) / T;
-    const [glo, ghi] = logRange(r.grad.total);
+    const fills = diagramFills(r);
     ctx.fillStyle = "#5b6473";
-    ctx.fillText("h_t", 4, top + cellH / 2 + 4);
-    ctx.fillText("dL/dh", 2, top + cellH * 1.5 + 6);
-    for (let i = 0; i < T; i++) {
-      const x = left + i * cw, gap = cw > 6 ? 2 : 0;
-      ctx.fillStyle = i >= fDone ? "#eef0f3" : Number.isFinite(r.hNorm[i]) ? COLOURS.h : COLOURS.overflow;
-      ctx.fillRect(x + gap / 2, top, cw - gap, cellH);
-      const g = r.grad.total[i], done = i >= T - bDone;
-      ctx.fillStyle = !done ? "#eef0f3" : !Number.isFinite(g) ? COLOURS.overflow : g <= 0 ? rgb(GRADIENT_RAMP[0])
-        : rgb(lerpColour(GRADIENT_RAMP, (Math.log10(g) - glo) / (ghi - glo || 1)));
-      ctx.fillRect(x + gap / 2, top + cellH + 3, cw - gap, cellH);
-    }
-    if (t !== null) {
-      const x = left + (t - 1) * cw;
-      ctx.strokeStyle = COLOURS.step;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x - 1, top - 2, Math.max(cw, 3) + 2, 2 * cellH + 7);
-    }
+    bands.forEach((k, row) => {
+      const y0 = top + row * bandH;
+      if (r.stack) ctx.fillText(shortLabel(r, k), 2, y0 + cellH + 4);
+      ctx.fillText("h", left - 28, y0 + cellH / 2 + 4);
+      ctx.fillText("dL/dh", left - 32, y0 + cellH * 1.5 + 6);
+    });
+    bands.forEach((k, row) => {
+      const y0 = top + row * bandH, hFill = fills.h[k], gradFill = fills.grad[k];
+      drawRow(ctx, (i) => (forwardDone(r, p, k, i) ? hFill[i] : EMPTY), T, left, cw, y0, cellH);
+      drawRow(ctx, (i) => (backwardDone(r, p, k, i) ? gradFill[i] : EMPTY), T, left, cw, y0 + cellH + 3, cellH);
+      if (t !== null && k === here) {
+        const x = left + (t - 1) * cw;
+        ctx.strokeStyle = COLOURS.step;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(x - 1, y0 - 2, Math.max(cw, 3) + 2, 2 * cellH + 7);
+      }
+    });
     const lossOn = phase === "loss" || phase === "backward" || phase === "update";
     ctx.fillStyle = lossOn ? rgb(GRADIENT_RAMP[1]) : "#eef0f3";
-    ctx.fillRect(w - right + 12, top, right - 18, 2 * cellH + 3);
+    ctx.fillRect(w - right + 12, top, right - 18, r.K * bandH - bandGap - 3);
     ctx.fillStyle = lossOn ? "#fff" : "#5b6473";
     ctx.fillText("L", w - right + 16, top + 14);
     if (lossOn) ctx.fillText(fmt(r.loss), w - right + 16, top + 30);
@@ -156,18 +220,20 @@
       if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * cw - 3, h - 4);
     }
     canvases.diagram.onmousemove = (e) => {
-      const i = Math.floor((e.offsetX - left) / cw);
-      if (i < 0 || i >= T) return hideTip();
-      const lines = [`t = ${i + 1}`, `‖h_t‖ = ${i < fDone ? fmt(r.hNorm[i]) : "not computed yet"}`,
-        `‖dL/dh_t‖ = ${i >= T - bDone ? fmt(r.grad.total[i]) : "not computed yet"}`];
+      const i = Math.floor((e.offsetX - left) / cw), row = Math.floor((e.offsetY - top) / bandH);
+      if (i < 0 || i >= T || row < 0 || row >= r.K) return hideTip();
+      const k = bands[row];
+      const lines = [(r.stack ? `${r.key_labels[k]}, ` : "") + `t = ${i + 1}`,
+        `‖h_t‖ = ${forwardDone(r, p, k, i) ? fmt(r.layerHNorm[k][i]) : "not computed yet"}`,
+        `‖dL/dh_t‖ = ${backwardDone(r, p, k, i) ? fmt(r.layerGrad[k][i]) : "not computed yet"}`];
       showTip(e, lines.join("\n"));
     };
   }
 
   // -- the heatmap: units down, timesteps across; columns drawn as the forward pass fills them
-  function heatmapImage(r, name) {
-    if (r.maps[name]) return r.maps[name];
-    const m = decode(r.heatmaps[name]);
+  function heatmapImage(r, k, name) {
+    if (r.maps[k][name]) return r.maps[k][name];
+    const m = decode(r.heatmaps[k][name]);
     const gate = !["h", "c"].includes(name) && r.config.cell !== "rnn" && name !== "g" && name !== "n";
     let scale = 1;
     if (!gate) for (const v of m.values) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
@@ -182,17 +248,19 @@
     const off = document.createElement("canvas");
     off.width = m.T; off.height = m.D;
     off.getContext("2d").putImageData(image, 0, 0);
-    r.maps[name] = { ...m, canvas: off, gate, scale };
-    return r.maps[name];
+    r.maps[k][name] = { ...m, canvas: off, gate, scale };
+    return r.maps[k][name];
   }
   function drawHeatmap(r) {
     const { ctx, w, h } = context(canvases.heatmap);
-    const m = heatmapImage(r, state.map), done = r.positions.forward_done[state.p];
+    const k = state.key, m = heatmapImage(r, k, state.map), done = r.positions.layer_done[state.p][k][0];
     const left = 34, bottom = 18, top = 4, right = 52, pw = w - left - right, ph = h - top - bottom;
     ctx.fillStyle = "#eef0f3";
     ctx.fillRect(left, top, pw, ph);
     ctx.imageSmoothingEnabled = false;
-    if (done > 0) ctx.drawImage(m.canvas, 0, 0, done, m.D, left, top, pw * done / m.T, ph);
+    // the computed columns: t = 1..done, or for a reverse direction t = T - done + 1..T
+    const from = r.keys[k][1] ? m.T - done : 0;
+    if (done > 0) ctx.drawImage(m.canvas, from, 0, done, m.D, left + pw * from / m.T, top, pw * done / m.T, ph);
     ctx.fillStyle = "#5b6473";
     for (const v of ticks(1, m.T, Math.floor(pw / 45))) {
       if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * pw / m.T - 3, h - 4);
@@ -207,20 +275,24 @@
     ctx.fillStyle = "#5b6473";
     ctx.fillText(m.gate ? "1" : fmt(m.scale), w - right + 21, top + 9);
     ctx.fillText(m.gate ? "0" : fmt(-m.scale), w - right + 21, top + ph);
-    const of = r.heatmaps[state.map].units_of;
-    $(".heatmap .note").textContent = `sequence 1, t = 1..${m.T} across, ` +
+    const of = r.heatmaps[k][state.map].units_of;
+    $(".heatmap .note").textContent = (r.stack ? `${r.key_labels[k]}, ` : "") + `sequence 1, t = 1..${m.T} across, ` +
       (m.D < of ? `units 1..${m.D} of D = ${of} down (the file's size limit)` : `D = ${m.D} units down`) +
-      (done < m.T ? `; computed to t = ${done}` : "");
+      (done < m.T ? `; computed ${done} of ${m.T} steps` : "");
     canvases.heatmap.onmousemove = (e) => {
       const t = Math.floor((e.offsetX - left) / pw * m.T), u = Math.floor((e.offsetY - top) / ph * m.D);
       if (t < 0 || t >= m.T || u < 0 || u >= m.D) return hideTip();
-      const v = t < r.positions.forward_done[state.p] ? fmt(m.values[t * m.D + u]) : "not computed yet";
+      const v = forwardDone(r, state.p, k, t) ? fmt(m.values[t * m.D + u]) : "not computed yet";
       showTip(e, `${state.map}  t = ${t + 1}, unit ${u + 1}\n${v}`);
     };
   }
 
   // -- the gradient plot: ||dL/dh_t|| on a log axis, the theory line beside it ------------------
   function curvesOf(r) {
+    if (r.stack) {  // one curve per layer and direction, as the app's gradient plot draws a stack
+      return r.keys.map((key, k) => ({ key: "total", k, label: `‖dL/dh_t‖ ${r.key_labels[k]}`, values: r.layerGrad[k],
+        colour: layerColour(r, k), dash: key[1] ? [5, 3] : null }));
+    }
     const g = r.grad, c = [{ key: "total", label: "‖dL/dh_t‖ (trace.npz dh_norm)", values: g.total }];
     if (g.last) c.push({ key: "last", label: "‖dL_T/dh_t‖ (the last step's loss)", values: g.last });
     if (g.cell) c.push({ key: "cell", label: "‖dL/dc_t‖", values: g.cell, dash: [4, 3] });
@@ -247,31 +319,33 @@
     }
     ctx.strokeStyle = "#9aa1ad";
     ctx.strokeRect(left, top, pw, ph);
-    const theoryOn = bDone > 0;
+    const theoryOn = bDone > 0, p = state.p;
+    // where a curve is computed: a stack's per key; one layer's all from t = T down, with the top's dh_norm
+    const shownAt = (c, i) => (c.key === "theory" ? theoryOn : c.k !== undefined ? backwardDone(r, p, c.k, i) : i >= T - bDone);
     for (const c of curves) {
-      const first = c.key === "theory" ? (theoryOn ? 0 : T) : T - bDone;
-      ctx.strokeStyle = COLOURS[c.key];
+      const colour = c.colour || COLOURS[c.key];
+      ctx.strokeStyle = colour;
       ctx.lineWidth = c.key === "total" ? 2 : 1.5;
       ctx.setLineDash(c.dash || []);
       ctx.beginPath();
       let pen = false;
-      for (let i = first; i < T; i++) {
+      for (let i = 0; i < T; i++) {
         const v = c.values[i];
-        if (!(v > 0 && Number.isFinite(v))) { pen = false; continue; }
+        if (!shownAt(c, i) || !(v > 0 && Number.isFinite(v))) { pen = false; continue; }
         if (pen) ctx.lineTo(X(i + 1), Y(v)); else ctx.moveTo(X(i + 1), Y(v));
         pen = true;
       }
       ctx.stroke();
       ctx.setLineDash([]);
       if (c.key !== "theory" && T <= 120) {
-        ctx.fillStyle = COLOURS[c.key];
-        for (let i = first; i < T; i++) {
+        ctx.fillStyle = colour;
+        for (let i = 0; i < T; i++) {
           const v = c.values[i];
-          if (v > 0 && Number.isFinite(v)) ctx.fillRect(X(i + 1) - 2, Y(v) - 2, 4, 4);
+          if (shownAt(c, i) && v > 0 && Number.isFinite(v)) ctx.fillRect(X(i + 1) - 2, Y(v) - 2, 4, 4);
         }
       }
-      for (let i = first; i < T; i++) {  // overflow: drawn at the top edge, labelled
-        if (c.key !== "theory" && !Number.isFinite(c.values[i])) {
+      for (let i = 0; i < T; i++) {  // overflow: drawn at the top edge, labelled
+        if (c.key !== "theory" && shownAt(c, i) && !Number.isFinite(c.values[i])) {
           ctx.fillStyle = COLOURS.overflow;
           ctx.fillText(Number.isNaN(c.values[i]) ? "nan" : "inf", X(i + 1) - 6, top + 10);
         }
@@ -285,16 +359,15 @@
     canvases.gradient.onmousemove = (e) => {
       const i = Math.round((e.offsetX - left) / pw * (T - 1));
       if (i < 0 || i >= T) return hideTip();
-      const lines = [`t = ${i + 1}`].concat(curves.map((c) => {
-        const shown = c.key === "theory" ? theoryOn : i >= T - bDone;
-        return `${c.key === "theory" ? "theory" : c.label.split(" (")[0]} = ${shown ? fmt(c.values[i]) : "not computed yet"}`;
-      }));
+      const lines = [`t = ${i + 1}`].concat(curves.map((c) =>
+        `${c.key === "theory" ? "theory" : c.label.split(" (")[0]} = ${shownAt(c, i) ? fmt(c.values[i]) : "not computed yet"}`));
       showTip(e, lines.join("\n"));
     };
   }
   function legend(r) {
     $(".gradient .legend").innerHTML = curvesOf(r).map((c) =>
-      `<span><i style="background:${COLOURS[c.key]}"></i>${escapeHtml(c.label)}</span>`).join("");
+      `<span><i style="background:${c.colour || COLOURS[c.key]}${c.dash ? "; opacity: 0.6" : ""}"></i>` +
+      `${escapeHtml(c.label)}</span>`).join("");
   }
 
   // -- the loss: the earlier iterations' losses, then this one's once computed -----------------
@@ -372,10 +445,11 @@
       box.innerHTML = "<p class='note'>The step inspector is left out at this size (T·D² beyond the export's limit).</p>";
       return;
     }
-    const t = inspectedT(r), T = r.config.T, pos = r.positions, p = state.p;
-    const forward = t <= pos.forward_done[p] ? r.inspector[t - 1].forward : [];
-    const backward = t > T - pos.backward_done[p] ? r.inspector[t - 1].backward : [];
-    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}</div>`];
+    // the cell of the last step; outside the passes, the layer the heatmap shows
+    const t = inspectedT(r), T = r.config.T, p = state.p, here = placeKey(r, p), k = here === null ? state.key : here;
+    const forward = forwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].forward : [];
+    const backward = backwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].backward : [];
+    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}${r.stack ? `, ${escapeHtml(r.key_labels[k])}` : ""}</div>`];
     if (backward.length) parts.push("<div class='pass'>backward</div>", ...backward.map(lineHtml));
     if (forward.length) parts.push("<div class='pass'>forward</div>", ...forward.map(lineHtml));
     if (!forward.length && !backward.length) parts.push("<p class='note'>Nothing computed at this timestep yet.</p>");
@@ -387,8 +461,9 @@
   function where(r) {
     const pos = r.positions, p = state.p, t = pos.t[p], phase = pos.phase[p];
     let text = `step ${p} / ${r.S} · <b>${PHASE_TEXT[phase]}</b>`;
-    if (phase === "forward") text += ` t = ${t}: ‖h_${t}‖ = ${fmt(r.hNorm[t - 1])}`;
-    else if (phase === "backward") text += ` t = ${t}: ‖dL/dh_${t}‖ = ${fmt(r.grad.total[t - 1])}`;
+    const k = placeKey(r, p), layer = k !== null && r.stack ? ` ${escapeHtml(r.key_labels[k])},` : "";
+    if (phase === "forward") text += `${layer} t = ${t}: ‖h_${t}‖ = ${fmt(r.layerHNorm[k][t - 1])}`;
+    else if (phase === "backward") text += `${layer} t = ${t}: ‖dL/dh_${t}‖ = ${fmt(r.layerGrad[k][t - 1])}`;
     else if (phase === "loss") text += `: L = ${fmt(r.loss)}`;
     else if (phase === "update") text += ": the weights took their step";
     return text;
@@ -400,11 +475,16 @@
     const c = r.config;
     const cell = c.cell === "rnn" ? `${c.activation} RNN` : c.cell.toUpperCase();
     $("header h1").textContent = $("header h1").title = r.title || "unrolled";
-    $(".diagram .note").textContent = `${cell}, T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
-      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · top: h_t computed · bottom: ‖dL/dh_t‖ (log colour)";
+    const depth = r.stack ? `${c.layers} layer${c.layers > 1 ? "s" : ""}${c.directions > 1 ? ", bidirectional" : ""}, ` : "";
+    $(".diagram .note").textContent = `${cell}, ${depth}T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
+      (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · h_t computed · ‖dL/dh_t‖ (log colour)" +
+      (r.stack ? " · a row per layer and direction, the top layer first" : "");
     const choices = $(".heatmap .choices");
-    choices.innerHTML = r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
+    choices.innerHTML = (r.stack ? r.keys.map((key, k) => `<button data-key="${k}">${shortLabel(r, k)}</button>`).join("") : "") +
+      r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
     if (!r.mapNames.includes(state.map)) state.map = "h";
+    state.key = r.K - c.directions;  // the top layer's forward direction, which the readout reads first
+    $(".views").classList.toggle("stack", r.stack);
     legend(r);
     slider.max = String(r.S);
     const stop = $(".stop");
@@ -418,7 +498,8 @@
     const r = current();
     $("header .where").innerHTML = where(r);
     slider.value = String(state.p);
-    for (const b of root.querySelectorAll(".choices button")) b.setAttribute("aria-pressed", String(b.dataset.map === state.map));
+    for (const b of root.querySelectorAll(".choices button[data-map]")) b.setAttribute("aria-pressed", String(b.dataset.map === state.map));
+    for (const b of root.querySelectorAll(".choices button[data-key]")) b.setAttribute("aria-pressed", String(Number(b.dataset.key) === state.key));
     $(".heatmap h3").firstChild.textContent = state.map === "h" ? "Hidden state h " : state.map === "c" ? "Cell state c " : `Gate ${state.map} `;
     drawDiagram(r);
     drawHeatmap(r);
@@ -448,7 +529,7 @@
   }
   // PageDown steps up to the stop's `until`, then goes to the next stop's landing place, as
   // the app's lesson mode; outside a deck it steps like Right
-  const landing = (r) => (r.stop ? r.stop.at : 0);
+  const landing = (r) => (r.stop ? r.stop.at : r.start || 0);
   function page(delta) {
     const r = current();
     if (!r.stop) return by(delta);
@@ -476,19 +557,22 @@
     ArrowRight: () => by(1), ArrowLeft: () => by(-1), PageDown: () => page(1), PageUp: () => page(-1),
     Home: () => go(0), End: () => go(current().end), " ": play,
   };
-  const timings = [];
+  const timings = [], frames = [];
   document.addEventListener("keydown", (e) => {
     const action = KEYS[e.key];
     if (!action || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     const start = performance.now();
     action();
-    timings.push(performance.now() - start);  // key event to the frame drawn (canvas calls done)
+    timings.push(performance.now() - start);  // the handler: every canvas call of the new frame done
+    // from the key event's own time stamp to the next frame, which shows what was drawn
+    requestAnimationFrame(() => frames.push(performance.now() - e.timeStamp));
   });
   root.addEventListener("click", (e) => {
     const button = e.target.closest("button");
     if (!button) return;
     if (button.dataset.map) { state.map = button.dataset.map; draw(); return; }
+    if (button.dataset.key) { state.key = Number(button.dataset.key); draw(); return; }
     if (button.dataset.panel) { state.panel = button.dataset.panel; draw(); return; }
     ({ home: KEYS.Home, back: KEYS.ArrowLeft, next: KEYS.ArrowRight, end: KEYS.End, play })[button.dataset.do]();
     button.blur();  // the keys keep working after a click
@@ -506,16 +590,24 @@
 
   const api = {
     // {step, phase, t, dh_norm} of what is drawn: dh_norm[i] is ||dL/dh_{i+1}|| as trace.npz's
-    // dh_norm, null where the backward pass has not computed it yet (every entry before the loss)
+    // dh_norm (a stack: of the top layer's output, both directions), null where the backward pass
+    // has not computed it yet (every entry before the loss). A stack adds layer and direction of
+    // the last step (null outside the passes) and layer_dh_norm: per key of `keys`, its curve as drawn
     state() {
       const r = current(), p = state.p, T = r.config.T, done = r.positions.backward_done[p];
       const dh = r.grad.total.map((v, i) => (i >= T - done ? v : null));
-      return { step: p, phase: r.positions.phase[p], t: r.positions.t[p], dh_norm: dh, stop: state.stop };
+      const out = { step: p, phase: r.positions.phase[p], t: r.positions.t[p], dh_norm: dh, stop: state.stop };
+      if (r.stack) {
+        Object.assign(out, { layer: r.positions.layer[p], direction: r.positions.direction[p], keys: r.keys,
+          layer_dh_norm: r.layerGrad.map((values, k) => values.map((v, i) => (backwardDone(r, p, k, i) ? v : null))) });
+      }
+      return out;
     },
     go,
     steps: () => current().S,
     stops: () => REPLAYS.length,
     timings,
+    frames,
     readyMs: 0,  // from the page's start to its first frame drawn, set below
   };
   window.unrolled = api;

@@ -19,14 +19,10 @@ import numpy as np
 
 from ..engine.losses import mse, one_hot
 from ..engine.tasks import get_task
-from .config import Config, ConfigError
+from .config import COMPARABLE, Config, ConfigError
 from .events import Change, Signal
 from .stepper import Session, gradient_verdict
 from .training import Diverged, Trainer
-
-# what B may change: everything else (task, sizes, seed) is shared, so the input is the same
-COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold", "truncation", "layers", "bidirectional")
 
 
 def default_changes(config: Config) -> dict:

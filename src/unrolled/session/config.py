@@ -120,6 +120,10 @@ OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text")
 # what opened weights fix (session/own_model.py), and what their data fixes besides
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
 DATA_FIELDS = ("timesteps", "mode", "loss")
+# what network B of a comparison may change: everything else (task, sizes, seed) is shared,
+# so the input is the same (read by compare.py, presets and lessons)
+COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
+              "clipping", "clip_threshold", "truncation", "layers", "bidirectional")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 

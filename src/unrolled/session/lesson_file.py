@@ -59,8 +59,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..engine.quoting import one_line, quoted
-from .compare import COMPARABLE
-from .config import Config, ConfigError
+from .config import COMPARABLE, Config, ConfigError
 from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from ..engine.quoting import cut, quoted
 from .char_text import resolve_text_path
-from .compare import COMPARABLE
-from .config import Config, ConfigError
+from .config import COMPARABLE, Config, ConfigError
 from .json_file import JsonFileError, parse_json, read_json
 from .work import work_problem
 

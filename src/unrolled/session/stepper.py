@@ -10,8 +10,7 @@ session is the only writer of its state. Training, comparing, files and export a
 `training_batch`, `checkpoint` / `restore`, `apply_update`, `iteration_start`,
 `replay_iteration`, `Session.resume`. Every public method that changes the session sends
 exactly one `changed` event, whose `Change` flag says what moved (PARAMS only when the
-weights did); a method that raises has changed nothing and sends nothing.
-"""
+weights did); a method that raises has changed nothing and sends nothing. Notebooks: see constructors.py."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from ..engine.quoting import quoted
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .building import check_weights, memory_limit
 from .config import FIELDS, Config, ConfigError
+from .constructors import Constructors
 from .events import Change, Signal
 from .iteration import Checkpoint, IterationRecord, IterationState, Phase
 from .own_model import OPENING, OwnModel, build_session, open_model
@@ -38,7 +38,7 @@ __all__ = ["Change", "IterationRecord", "Phase", "Place", "Session", "UpdateReje
            "memory_limit"]
 
 
-class Session(Readings):
+class Session(Readings, Constructors):
     def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None,
                  model: OwnModel | None = None):
         """batch: (X, Y) to step through instead of the task's first sample (see `build`);

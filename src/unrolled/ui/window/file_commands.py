@@ -43,6 +43,8 @@ class FileCommands:
                             "Export a figure as PNG, SVG, PDF or CSV")
         self.act_export_animation = a(window, "Export animation...", None, self.export_animation,
                                       "Every step of this iteration as numbered PNGs (and a GIF with Pillow)")
+        self.act_export_html = a(window, "Export HTML replay...", None, self.export_html,
+                                 "This iteration, every step, as one web page a student opens offline in any browser")
         self.act_copy = a(window, "Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure("dashboard"),
                           "Copy all plots to the clipboard as one picture")
         self.recent_menu: QtWidgets.QMenu | None = None
@@ -58,6 +60,7 @@ class FileCommands:
         menu.addSeparator()
         menu.addAction(self.act_export)
         menu.addAction(self.act_export_animation)
+        menu.addAction(self.act_export_html)
         menu.addAction(self.act_copy)
 
     def figure_menu(self, names: tuple[str, ...]) -> QtWidgets.QMenu:
@@ -215,6 +218,19 @@ class FileCommands:
 
         copy_to_clipboard(self.session, name, theme=theme.THEME)
         self.status.showMessage(f"{FIGURES[name].title} copied: paste it into a slide", 5000)
+
+    def export_html(self) -> None:
+        """The session as it is now, every step of this iteration, as one .html file."""
+        from .html_export import export_html_replay  # the replay's recorder waits for its first use
+
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export HTML replay",
+                                                        self._last_folder() + "/replay.html", "Web page (*.html)")
+        if not path:
+            return
+        self.halt()  # play and a long run stop: the page records the iteration as it is now
+        written = export_html_replay(self.session, self.window, path)
+        if written is not None:
+            self.status.showMessage(f"Wrote {written}: open it in any browser", 8000)
 
     def export_animation(self) -> None:
         from ..export.writers import ExportError, export_animation, gif_available
