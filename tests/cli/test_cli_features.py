@@ -1,4 +1,4 @@
-"""The export command for issue 14's configs: video frames, truncated BPTT, a typed sentence."""
+"""The export command on configs with video frames, truncated BPTT and a typed sentence."""
 
 import csv
 import json

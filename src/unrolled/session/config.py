@@ -114,8 +114,8 @@ FIELDS: dict[str, FieldSpec] = {
 
 INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed", "truncation",
                             "layers"})
-# fields a dict of the config leaves out at their default, so the files of a one-layer,
-# one-direction network read exactly as they did before the fields existed
+# fields a dict of the config leaves out at their default: a one-layer, one-direction
+# network's file holds only the fields every version of the app reads
 OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text")
 # what opened weights fix (session/own_model.py), and what their data fixes besides
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")

@@ -1,4 +1,4 @@
-"""The keyboard always steps (issue 9): after every command, a stepping key delivered to
+"""The keyboard always steps: after every command, a stepping key delivered to
 whatever has focus in the window acts on the session, exactly once; a field being edited
 keeps its own keys until Enter hands the keyboard back."""
 

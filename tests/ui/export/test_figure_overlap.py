@@ -1,5 +1,5 @@
 """Every exported figure is slide-ready: no text on other text, none cut by the figure's
-edge, no tick label left out, no legend or title on the data (issue 11, point 2), at each
+edge, no tick label left out, no legend or title on the data, at each
 figure's own size and at the sizes a lecturer chooses (16:9, 4:3, a paper column).
 
 Each figure of each preset is laid out exactly as `write_figure` lays it out, after the

@@ -37,7 +37,7 @@ def test_cancel_leaves_a_consistent_partial_result(qtbot):
     window.lengths.setText("50, 100")
     window.iterations.setValue(5000)
     window.start()
-    qtbot.wait(300)  # let the worker start its first run
+    qtbot.waitUntil(lambda: window._thread is not None and window._thread.isRunning())  # cancelled mid-run
     window.cancel()
     qtbot.waitUntil(lambda: window._thread is None, timeout=60000)
     assert not window.result.complete and "cancelled" in window.eta.text()

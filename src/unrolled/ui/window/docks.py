@@ -172,8 +172,8 @@ class PanelDocks:
         if shown:
             width = max(340, min(560, self.window.width() * 3 // 10))
             self.window.resizeDocks(shown[:1], [width], QtCore.Qt.Orientation.Horizontal)
-        # the column's tabs keep their whole names ("T..." and "T..." told nobody which was
-        # Training in F5) and scroll when they do not fit
+        # the column's tabs keep their whole names (elided, Training and Theory both read
+        # "T...") and scroll when they do not fit
         direct = QtCore.Qt.FindChildOption.FindDirectChildrenOnly  # the dock areas' tab bars, not the plots'
         for bar in self.window.findChildren(QtWidgets.QTabBar, options=direct):
             bar.setElideMode(QtCore.Qt.TextElideMode.ElideNone)

@@ -189,8 +189,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def toggle_presentation(self) -> None:
         on = self.act_presentation.isChecked()
         size = self.size()
-        # no frame is painted until the new fonts and views have settled (half-built, the
-        # toolbar read "St...ck" and text lay over the axes)
+        # no frame is painted until the new fonts and views have settled: a half-built frame
+        # cuts the toolbar's labels and lays text over the axes
         self.setUpdatesEnabled(False)
         theme.THEME.scale = PRESENTATION_SCALE if on else 1.0
         font = QtWidgets.QApplication.font()

@@ -1,6 +1,7 @@
-"""On Linux with glibc, importing unrolled fixes malloc's mmap threshold so that freed
-weight arrays go back to the system (benchmarks/memory.py: RSS after 30 training iterations
-at D = 1024 about 100 MB lower); elsewhere the call says it did nothing."""
+"""unrolled/memory.py: on Linux with glibc, the app's main sets malloc's mmap threshold so
+that freed weight arrays go back to the system (benchmarks/memory.py: RSS after 30 training
+iterations at D = 1024 about 100 MB lower); elsewhere the call says it did nothing.
+Importing unrolled sets nothing (tests/test_process.py)."""
 
 import sys
 
