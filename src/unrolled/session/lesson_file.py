@@ -379,7 +379,7 @@ def get_lesson(name: str) -> Lesson:
     files = _lesson_files()
     if name not in files:
         raise LessonError(f"lesson {name}: no such lesson; the lessons are {', '.join(files)}")
-    text = files[name].read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    text = files[name].read_text(encoding="utf-8")  # type: ignore[attr-defined]  # a Traversable file
     return lesson_from_data(parse_json(text, f"{name}.json"), name)
 
 

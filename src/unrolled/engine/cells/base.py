@@ -54,7 +54,7 @@ class Cell:
 
     def state_range(self, name: str) -> tuple[float, float]:
         """The interval a state's values lie in; (-inf, inf) where unbounded (the LSTM's c)."""
-        return tuple(self.state_ranges.get(name, (-np.inf, np.inf)))  # type: ignore[return-value]
+        return tuple(self.state_ranges.get(name, (-np.inf, np.inf)))  # type: ignore[return-value]  # pairs
 
     @property
     def pre_names(self) -> tuple[str, ...]:

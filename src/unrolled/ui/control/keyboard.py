@@ -114,7 +114,7 @@ class SteppingKeys(QtCore.QObject):
         self._wait.stop()
         self._pending = None
         if self._attached:
-            QtWidgets.QApplication.instance().focusChanged.disconnect(self._on_focus_changed)  # type: ignore[union-attr]
+            QtWidgets.QApplication.instance().focusChanged.disconnect(self._on_focus_changed)  # type: ignore[union-attr]  # a QApplication
             for action in self._rearming:
                 if isValid(action):
                     action.triggered.disconnect(self._letters_back)
@@ -226,12 +226,14 @@ class SteppingKeys(QtCore.QObject):
             self.letters_on = True  # the keyboard is back with the plots
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        # `event` arrives as its own class (PySide6 casts it by its type): each ignore below
+        # reads a member of the class its type names
         kind = event.type()
         if kind == QtCore.QEvent.Type.Shortcut:
             return self._on_shortcut(watched)
         if watched is self._handle:
             if kind == QtCore.QEvent.Type.MouseButtonPress:
-                self.letters_on = not self._could_mean_a_field(event.position().toPoint())  # type: ignore[attr-defined]
+                self.letters_on = not self._could_mean_a_field(event.position().toPoint())  # type: ignore[attr-defined]  # QMouseEvent
             return False
         if watched is self._window:
             self._on_window_event(event)
@@ -239,15 +241,15 @@ class SteppingKeys(QtCore.QObject):
                 return False
         if kind == QtCore.QEvent.Type.ShortcutOverride:
             # True: the focus widget does not claim the key, so the window's action takes it
-            return not self.editing and key_text(event) in self.keys  # type: ignore[arg-type]
+            return not self.editing and key_text(event) in self.keys  # type: ignore[arg-type]  # a QKeyEvent
         if kind == QtCore.QEvent.Type.MouseButtonPress:
             # a click into the text edits it; a click on a spin box's arrows (the box itself,
             # around its line edit) only changes the value: the keys go on stepping
             arrows = isinstance(watched, QtWidgets.QAbstractSpinBox)
             self.editing = bool(self._watched) and is_text_field(self._watched[0]) and not arrows
         elif kind == QtCore.QEvent.Type.KeyPress:
-            self._on_key_press(event)  # type: ignore[arg-type]
-        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in ENTER and (  # type: ignore[attr-defined]
+            self._on_key_press(event)  # type: ignore[arg-type]  # a QKeyEvent
+        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in ENTER and (  # type: ignore[attr-defined]  # a QKeyEvent
                 self.editing or is_text_field(QtWidgets.QApplication.focusWidget())):
             self.editing = False
             self.letters_on = True
@@ -273,7 +275,7 @@ class SteppingKeys(QtCore.QObject):
         if kind in (QtCore.QEvent.Type.Show, QtCore.QEvent.Type.WinIdChange):
             self._hook_window_handle()
         elif kind == QtCore.QEvent.Type.ActionAdded:
-            self._watch_action(event.action())  # type: ignore[attr-defined]
+            self._watch_action(event.action())  # type: ignore[attr-defined]  # a QActionEvent
 
     def _on_key_press(self, event: QtGui.QKeyEvent) -> None:
         if self._watched and is_text_field(self._watched[0]):

@@ -65,7 +65,7 @@ class Transport(QtCore.QObject):
         super().__init__(host)
         self.target = target
         self.runner = ChunkedRunner(target, self)  # type: ignore[arg-type]  # any Steppable
-        self.player = Player(target, self) if "play" in commands else None  # type: ignore[arg-type]
+        self.player = Player(target, self) if "play" in commands else None  # type: ignore[arg-type]  # any Steppable
         self._busy, self._stops = busy, stops
         slots = {"step_back": self.step_back, "step": self.step, "play": self.toggle_play,
                  "finish": lambda: self.run_to("phase"), "iteration": lambda: self.run_to("iteration"),

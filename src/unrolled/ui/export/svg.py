@@ -49,7 +49,7 @@ def parse_matrix(text: str | None) -> Matrix:
         return IDENTITY
     numbers = [float(n) for n in _NUMBER.findall(text)]
     if text.strip().startswith("matrix") and len(numbers) == 6:
-        return tuple(numbers)  # type: ignore[return-value]
+        return tuple(numbers)  # type: ignore[return-value]  # four numbers, checked above
     if text.strip().startswith("translate"):
         return (1.0, 0.0, 0.0, 1.0, numbers[0], numbers[1] if len(numbers) > 1 else 0.0)
     if text.strip().startswith("scale"):

@@ -102,7 +102,7 @@ def image_bytes(image: QtGui.QImage | QtGui.QPixmap, what: str, fmt: str = "PNG"
     memory = _Memory()
     # PySide6's stubs type QImage.save()'s format as bytes; at run time it takes a str and
     # refuses bytes (QPixmap.save() is typed str, as it runs)
-    if not image.save(memory.buffer, fmt):  # type: ignore[call-overload]
+    if not image.save(memory.buffer, fmt):  # type: ignore[call-overload]  # PySide6 takes the str
         raise ExportError(f"cannot encode {what} as {fmt}")
     return memory.bytes(what)
 

@@ -27,7 +27,7 @@ class _Refusing:
     def _bare(self, text: str) -> str:
         """The text without the box's prefix and suffix."""
         text = text.strip()
-        prefix, suffix = self.prefix(), self.suffix()  # type: ignore[attr-defined]
+        prefix, suffix = self.prefix(), self.suffix()  # type: ignore[attr-defined]  # mixin: the spin box has them
         if prefix and text.startswith(prefix):
             text = text[len(prefix):]
         if suffix and text.endswith(suffix):
@@ -41,7 +41,7 @@ class _Refusing:
             return None
 
     def validate(self, text: str, pos: int):
-        state, text, pos = super().validate(text, pos)  # type: ignore[misc]
+        state, text, pos = super().validate(text, pos)  # type: ignore[misc]  # mixin: the spin box's
         if state == State.Invalid and PARTIAL_NUMBER.fullmatch(self._bare(text)):
             state = State.Intermediate  # keep typing (1e3 too); judged when editing finishes
         return state, text, pos
@@ -49,7 +49,7 @@ class _Refusing:
     def fixup(self, text: str) -> str:
         """Called when editing finishes on text Qt will not accept; remember the number."""
         self.refused = self._number(text)
-        return super().fixup(text)  # type: ignore[misc]
+        return super().fixup(text)  # type: ignore[misc]  # mixin: the spin box's
 
     def take_refused(self) -> float | None:
         value, self.refused = self.refused, None
@@ -62,11 +62,11 @@ class _WheelWhenFocused:
     LSTM, losing the preset."""
 
     def _keep_wheel_for_focus(self) -> None:
-        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]  # mixin over a widget
 
     def wheelEvent(self, event) -> None:
-        if self.hasFocus():  # type: ignore[attr-defined]
-            super().wheelEvent(event)  # type: ignore[misc]
+        if self.hasFocus():  # type: ignore[attr-defined]  # mixin over a widget
+            super().wheelEvent(event)  # type: ignore[misc]  # mixin: the widget's
         else:
             event.ignore()  # to the scroll area around
 
