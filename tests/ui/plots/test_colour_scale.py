@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from unrolled.session.config import Config
+from unrolled.session.overflow_watch import OverflowWatch
 from unrolled.session.stepper import Session
 from unrolled.ui.export.figures import build_figure, laid_out
 from unrolled.ui.plots.colour_scale import ColourScale, fixed_scale, log_scale_for
 from unrolled.ui.plots.diagram import weights_key
-from unrolled.ui.window.overflow_watch import OverflowWatch
 
 
 def test_a_bounded_range_is_linear_and_an_unbounded_one_symmetric_log():

@@ -90,8 +90,8 @@ OVERFLOWING = {"forward in layer 2": (160, 1.0), "backward from the start": (60,
 
 @pytest.mark.parametrize("name", list(OVERFLOWING))
 def test_the_incremental_overflow_search_agrees_with_the_session_in_a_stack(name):
+    from unrolled.session.overflow_watch import OverflowWatch
     from unrolled.session.stepper import Session
-    from unrolled.ui.window.overflow_watch import OverflowWatch
 
     T, scale = OVERFLOWING[name]
     session = Session(Config(activation="linear", rho=10.0, timesteps=T, layers=2, bidirectional=True))

@@ -23,9 +23,9 @@ from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, layer_matrices, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK
+from ..plots.decade_axis import DecadeAxis, set_steps_back_ticks
 from ..plots.legend import place_legend_above_data
 from ..plots.style import style_plot
-from .decade_axis import DecadeAxis, set_steps_back_ticks
 from .scrolling import scrolled
 
 # The rho slider's scale: (first position, rho there, rho per position) of each stretch.

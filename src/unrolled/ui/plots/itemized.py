@@ -1,13 +1,12 @@
 """Itemized gradients: a T x T image of ||dL_k/dh_t|| (rows k, the loss term; columns t,
 t <= k), log colour, for the sequence chosen (session.itemized). A click on a row picks k
-(`row_chosen`) and highlights it. `ItemizedPanel` is the dock's widget: it computes nothing
-while hidden and catches up when shown."""
+(`row_chosen`) and highlights it; the dock's widget around it is ui/panels/itemized_panel.py."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui
 
 from ...session.formulas import ITEMIZED_GRADIENTS
 from ...session.itemized import itemized_gradients, loss_steps
@@ -135,22 +134,3 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         if 1 <= k <= self.norms.shape[0] and np.isfinite(self.norms[k - 1]).any():
             self.choose_row(k)
             self.row_chosen.emit(k)
-
-
-class ItemizedPanel(QtWidgets.QWidget):
-    """The dock's content: the plot, refreshed from the session by the window's throttle."""
-
-    def __init__(self, session: Session, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.plot = ItemizedGradients()
-        self.caption = QtWidgets.QLabel("Rows: the loss at step k; columns: the state h_t it reaches back to. "
-                                        "Click a row to pick k.")
-        self.caption.setWordWrap(True)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.caption)
-
-    def refresh(self) -> None:
-        self.plot.refresh(self.session)

@@ -18,10 +18,10 @@ from ..control.actions import describe, make_action
 from ..control.redraw import RedrawThrottle
 from ..control.training import Training
 from ..panels.inspector import InspectorPanel
+from ..panels.itemized_panel import ItemizedPanel
 from ..panels.model_panel import ModelPanel
 from ..panels.theory_panel import TheoryPanel
 from ..panels.training_panel import TrainingPanel
-from ..plots.itemized import ItemizedPanel
 
 Area = QtCore.Qt.DockWidgetArea
 

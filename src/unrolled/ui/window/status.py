@@ -10,10 +10,10 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.gradient_reading import ratio_reading
+from ...session.overflow_watch import LargestState, OverflowWatch
 from ...session.step_order import DIRECTION_NAMES, Place
 from ...session.stepper import Phase, Session
 from ..control.runner import ChunkedRunner
-from .overflow_watch import LargestState, OverflowWatch
 
 BANNER_STYLE = "background: #ffe0f7; color: #7a0060; border: 1px solid #ff00ff; padding: 6px; font-weight: bold;"
 

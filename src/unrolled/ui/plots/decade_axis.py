@@ -8,7 +8,7 @@ import math
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-from ..plots.axes import power_label
+from .axes import power_label
 
 
 class DecadeAxis(pg.AxisItem):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...engine.stack_traces import Key, StackBackwardTrace, StackForwardTrace, natural_t
-from ...engine.traces import LayerBackward, LayerTrace, first_nonfinite_step
-from ...session.iteration import Phase
-from ...session.step_order import Place
-from ...session.stepper import Session
+from ..engine.stack_traces import Key, StackBackwardTrace, StackForwardTrace, natural_t
+from ..engine.traces import LayerBackward, LayerTrace, first_nonfinite_step
+from .iteration import Phase
+from .step_order import Place
+from .stepper import Session
 
 
 def forward_layers(fwd) -> list[tuple[Key, LayerTrace]]:
