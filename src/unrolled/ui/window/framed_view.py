@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6 import QtCore
 
 from .. import theme
-from ..export.figures import Dashboard
 from ..lessons.stage import TITLE_BAR_PX
+from ..plots.dashboard import Dashboard
 
 DIAGRAM_HEIGHT = 190
 # the most of the area's height the diagram takes: one row of cells, or a grid of layers

@@ -13,7 +13,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from ...session.figure_registry import view_figures
 from ...session.stepper import Session
 from .. import theme
-from ..export.figures import Dashboard
+from ..plots.dashboard import Dashboard
 from .framed_view import (
     DIAGRAM_HEIGHT,
     HEATMAP_DATA_WIDTH,
