@@ -24,6 +24,9 @@ from .training import TrainingStep
 
 # the window's views, in its layout order; a lesson's `highlight` names one of them
 VIEWS = ("diagram", "heatmaps", "gradients", "loss")
+VIEW_TITLES = {"diagram": "Diagram", "heatmaps": "Hidden states and gates", "gradients": "Gradient per timestep",
+               "loss": "Loss"}  # as the window's View menu names them
+DEFAULT_FIGURE = "dashboard"  # what Export and Copy take when no figure is named: every view
 
 
 def _always(session: Session) -> bool:

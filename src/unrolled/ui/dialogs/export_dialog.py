@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from ...session.figure_registry import FIGURES, figures_for
+from ...session.figure_registry import DEFAULT_FIGURE, FIGURES, figures_for
 from ...session.figure_size import RULE, SizeError, check_pixels, font_scale, parse_size
 from ...session.stepper import Session
 from ...session.torch_files import torch_refusal
@@ -40,7 +40,7 @@ def _export_folder() -> str:
 
 
 class ExportDialog(QtWidgets.QDialog):
-    def __init__(self, session: Session, window: QtWidgets.QWidget, figure: str = "dashboard", parent=None):
+    def __init__(self, session: Session, window: QtWidgets.QWidget, figure: str = DEFAULT_FIGURE, parent=None):
         super().__init__(parent or window)
         # not `self.window`: that would hide QWidget.window()
         self.session, self.main_window = session, window

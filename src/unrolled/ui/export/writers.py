@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
 from ...session.atomic import write_atomically, write_bytes_atomically
 from ...session.figure_data import TEXT_TABLES, write_csv, write_text_csv, write_trace_npz
-from ...session.figure_registry import FIGURES, exported_figures, figure_table
+from ...session.figure_registry import DEFAULT_FIGURE, FIGURES, VIEWS, exported_figures, figure_table, view_figures
 from ...session.figure_size import FigureSize, SizeError, check_pixels, font_scale
 from ...session.stepper import Session
 from ...session.torch_files import safetensors_bytes
@@ -40,8 +40,8 @@ class FigureTooSmall(ExportError):
     @classmethod
     def of(cls, error: FigureDoesNotFit, inches: tuple[float, float]) -> FigureTooSmall:
         parts = ""
-        if error.name == "dashboard":
-            parts = " (or its plots one by one: diagram, hidden_states, grad_norms, loss)"
+        if error.name == DEFAULT_FIGURE:
+            parts = f" (or its plots one by one: {', '.join(view_figures(view)[0] for view in VIEWS)})"
         return cls(f"{error.name} needs more room than {inches[0]:.2f} x {inches[1]:.2f} in, even with "
                    f"{error.points:.0f} pt text: choose a larger size for it{parts}")
 
@@ -295,7 +295,7 @@ def gif_available() -> bool:
     return True
 
 
-def export_animation(session: Session, folder: str | Path, name: str = "dashboard", dpi: int = 100,
+def export_animation(session: Session, folder: str | Path, name: str = DEFAULT_FIGURE, dpi: int = 100,
                      gif: bool = True, progress=None, theme: Theme | None = None) -> list[Path]:
     """frame_0000.png ... for every step of an iteration, and animation.gif when Pillow is
     installed. progress(done, total) may return False to cancel (files so far are kept).

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
-from ...session.figure_registry import FIGURES, figures_for
+from ...session.figure_registry import DEFAULT_FIGURE, FIGURES, figures_for
 from ...session.stepper import Session
 from .. import theme
 from ..control.actions import make_action
@@ -45,7 +45,7 @@ class FileCommands:
                                       "Every step of this iteration as numbered PNGs (and a GIF with Pillow)")
         self.act_export_html = a(window, "Export HTML replay...", None, self.export_html,
                                  "This iteration, every step, as one web page a student opens offline in any browser")
-        self.act_copy = a(window, "Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure("dashboard"),
+        self.act_copy = a(window, "Copy dashboard", "Ctrl+Shift+C", lambda: self.copy_figure(DEFAULT_FIGURE),
                           "Copy all plots to the clipboard as one picture")
         self.recent_menu: QtWidgets.QMenu | None = None
 
@@ -208,7 +208,7 @@ class FileCommands:
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
     # -- figures ------------------------------------------------------------------------
-    def export_figure(self, name: str = "dashboard") -> None:
+    def export_figure(self, name: str = DEFAULT_FIGURE) -> None:
         from ..dialogs.export_dialog import ExportDialog  # the export stack waits for its first use
 
         ExportDialog(self.session, self.window, figure=name).exec()

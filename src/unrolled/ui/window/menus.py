@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable, Mapping
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ...session.figure_registry import VIEW_TITLES, VIEWS
 from ..control.actions import describe, make_action
 from .file_commands import FileCommands
 from .preset_commands import PresetCommands
 
-VIEW_PANELS = (("diagram", "Diagram"), ("heatmaps", "Hidden states and gates"),
-               ("gradients", "Gradient per timestep"), ("loss", "Loss"))
+VIEW_PANELS = tuple((name, VIEW_TITLES[name]) for name in VIEWS)
 # name: (text, shortcut, tip); a name in CHECKABLE is a switch
 WINDOW_ACTIONS = {
     "finish_layer": ("Finish layer", "Shift+Right",

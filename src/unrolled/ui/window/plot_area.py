@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.figure_registry import view_figures
+from ...session.figure_registry import VIEWS, view_figures
 from ...session.stepper import Session
 from .. import theme
 from ..plots.dashboard import Dashboard
@@ -23,7 +23,7 @@ from .framed_view import (
     keep_framed_data,
 )
 
-SLOTS = ("diagram", "heatmaps", "gradients", "loss")
+SLOTS = VIEWS  # the dashboard's views, in its order
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
         ("Loss", ("loss",)))
 DIAGRAM_MIN_HEIGHT = 140
