@@ -1,6 +1,6 @@
 """The session in torch's layout, without torch: weights.safetensors holds torch's names and
 shapes, and the trace's `loss` and `grad/<torch name>` are the session's own, from the pass
-they belong to. Parity with torch itself: tests/cli/test_cli.py."""
+they belong to. Parity with torch itself: tests/cli/test_app.py."""
 
 import numpy as np
 import pytest
