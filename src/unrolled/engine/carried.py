@@ -36,7 +36,8 @@ def check_carried(state, cell: Cell, layers: int, directions: int, B: int, D: in
         arrays = {name: np.array(part[name], dtype=np.float64) for name in cell.state_names}
         for name, value in arrays.items():
             if value.shape != (B, D):
-                raise ValueError(f"initial_state[{layer}][{name!r}]: got shape {value.shape}, expected (B, D) = {(B, D)}")
+                raise ValueError(f"initial_state[{layer}][{name!r}]: got shape {value.shape}, "
+                                 f"expected (B, D) = {(B, D)}")
         checked.append(arrays)
     return checked
 
@@ -50,7 +51,7 @@ def final_state(fwd: LayerTrace | StackForwardTrace, cell: Cell) -> CarriedState
         if not trace.complete:
             raise ValueError(f"final_state: the forward pass has done {trace.steps_done} of {trace.T} steps")
         state = {"h": trace.h[:, -1].copy()}
-        if "c" in cell.state_names:
+        if trace.c is not None:
             state["c"] = trace.c[:, -1].copy()
         out.append(state)
     return out

@@ -54,10 +54,9 @@ class Network:
     The passes, the steps and what is computed from them follow the engine's one overflow
     policy (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
 
-    rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal);
-    init: how U is drawn from rho (see `init.INITS`).
-    forget_bias: the LSTM's initial forget-gate bias.
-    truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
+    rho: spectral radius of every recurrent U at first (None: orthogonal), drawn by `init`;
+    forget_bias: the LSTM's initial forget-gate bias; truncation: k > 0 backpropagates each
+    loss term at most k timesteps, 0 is full BPTT.
     layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
     beside every layer's forward one (see `stack`); vocab_size: V token ids embedded by E.
     """
@@ -298,9 +297,10 @@ class Network:
             tracked = track_last_step and self.mode == "many-to-many"  # many-to-one: the one term is L
             return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
+        dh_readout = recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
+        blank = np.full((B, T, D), np.nan)
         arrays = recurrence.new_backward(
-            self.cell, recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h), np.full((B, T, D), np.nan),
-            np.full((B, T, D), np.nan) if fwd.c is not None else None,
+            self.cell, dh_readout, blank, blank.copy() if fwd.c is not None else None,
             k, k if self.mode == "many-to-many" else 1,
         )
         return BackwardTrace(

@@ -34,7 +34,8 @@ class CarriedWindows:
         window when the state is carried and no batch is `given`, else `first`."""
         c, task = self.config, self.task
         self.initial_state, self._batch_window = None, 0
-        self._stream = TextStream(task, c.timesteps, c.batch_size) if c.carries_state and isinstance(task, CharLM) else None
+        carries = c.carries_state and isinstance(task, CharLM)
+        self._stream = TextStream(task, c.timesteps, c.batch_size) if carries else None  # type: ignore[arg-type]
         if self._stream is None or given:
             return first
         batch = self._stream.next_window()

@@ -278,7 +278,8 @@ class Config:
         text = task.text() if isinstance(task, CharLM) else None
         if text is not None and len(text) // self.batch_size < self.timesteps + 1:
             return (f"{text.source} has {len(text)} characters: B = {self.batch_size} "
-                    f"stretches of T + 1 = {self.timesteps + 1} side by side need {self.batch_size * (self.timesteps + 1)}; "
+                    f"stretches of T + 1 = {self.timesteps + 1} side by side need "
+                    f"{self.batch_size * (self.timesteps + 1)}; "
                     "lower B or T, or set carry_state false")
         return None
 
