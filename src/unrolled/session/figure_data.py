@@ -186,8 +186,10 @@ def write_text_csv(path: str | Path, header: list[str], rows: list[list[str]]) -
 
 
 def _cell(value: float, column: str) -> str:
-    if column in ("t", "iteration", "k", "layer"):
+    if column in ("t", "iteration", "k", "layer", "position", "unit"):
         return str(int(value))
+    if column == "char":  # a character's code point
+        return chr(int(value))
     if column == "direction":
         return DIRECTION_NAMES[int(value)]
     return repr(float(value))
