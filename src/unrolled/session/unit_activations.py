@@ -198,12 +198,14 @@ def has_text(session: Session) -> bool:
 def unit_activations_table(session: Session, steps: Sequence = ()) -> tuple[list[str], np.ndarray]:
     """(header, rows): position, char (its code point; the CSV writes the character), layer,
     direction, unit, activation, correlation, one row per (character, unit), unit by unit in
-    ranking order (`steps`, a training run, is not read)."""
+    ranking order (`steps`, a training run, is not read); no rows for a task without a text."""
+    header = ["position", "char", "layer", "direction", "unit", "activation", "correlation"]
+    if not has_text(session):
+        return header, np.zeros((0, len(header)))
     stretch, ranking = default_ranking(session)
     N = len(stretch.text)
     positions = np.arange(stretch.start, stretch.start + N, dtype=np.float64)
     codes = np.array([ord(c) for c in stretch.text], dtype=np.float64)
     blocks = [np.column_stack([positions, codes, np.full(N, u.layer + 1), np.full(N, u.direction),
                                np.full(N, u.unit + 1), stretch.of(u), np.full(N, r)]) for u, r in ranking]
-    header = ["position", "char", "layer", "direction", "unit", "activation", "correlation"]
     return header, np.concatenate(blocks, axis=0) if blocks else np.zeros((0, len(header)))

@@ -74,8 +74,13 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=self.colour_map, width=theme.px(12),
                                         interactive=False)
         axis = self.colorbar.axis
-        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)))
+        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
         axis.enableAutoSIPrefix(False)
+        # room for the tick numbers and, beside them, the rotated label
+        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
+                          + line * 1.3))
+        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
         axis.setPen(theme.pen(theme.foreground, 1.0))
         axis.setTextPen(theme.foreground)
         self.colorbar.setImageItem(self.image)
