@@ -53,38 +53,50 @@ def text_property(text: str, name: str, character: str = " ") -> np.ndarray:
     after_space    1 where the previous character is a space " " (the first character: 0)
     character      1 where the character is `character`
     """
-    n = len(text)
-    out = np.zeros(n)
-    if name == "line_position":
-        column = 0
-        for i, ch in enumerate(text):
-            out[i] = column
-            column = 0 if ch == "\n" else column + 1
-    elif name == "in_quotes":
-        inside = False
-        for i, ch in enumerate(text):
-            if ch == '"':
-                out[i] = 1.0
-                inside = not inside
-            else:
-                out[i] = float(inside)
-    elif name == "in_brackets":
-        depth = 0
-        for i, ch in enumerate(text):
-            if ch in OPENERS:
-                depth += 1
-            out[i] = depth
-            if ch in CLOSERS:
-                depth = max(depth - 1, 0)
-    elif name == "after_space":
-        out[1:] = [float(ch == " ") for ch in text[:-1]]
-    elif name == "character":
-        if len(character) != 1:
-            raise ValueError(f"character: got {character!r}, expected one character")
-        out[:] = [float(ch == character) for ch in text]
-    else:
+    if name == "character" and len(character) != 1:
+        raise ValueError(f"character: got {character!r}, expected one character")
+    if name not in PROPERTIES:
         raise ValueError(f"property: got {name!r}, expected one of {', '.join(PROPERTIES)}")
+    if name == "character":
+        return np.array([float(ch == character) for ch in text])
+    return np.array(_PROPERTY_STEPS[name](text), dtype=np.float64).reshape(len(text))
+
+
+def _line_position(text: str) -> list[float]:
+    out, column = [], 0
+    for ch in text:
+        out.append(column)
+        column = 0 if ch == "\n" else column + 1
     return out
+
+
+def _in_quotes(text: str) -> list[float]:
+    out, inside = [], False
+    for ch in text:
+        if ch == '"':
+            inside = not inside
+            out.append(1.0)
+        else:
+            out.append(float(inside))
+    return out
+
+
+def _in_brackets(text: str) -> list[float]:
+    out, depth = [], 0
+    for ch in text:
+        depth += ch in OPENERS
+        out.append(depth)
+        if ch in CLOSERS:
+            depth = max(depth - 1, 0)
+    return out
+
+
+def _after_space(text: str) -> list[float]:
+    return [0.0] + [float(ch == " ") for ch in text[:-1]] if text else []
+
+
+_PROPERTY_STEPS = {"line_position": _line_position, "in_quotes": _in_quotes, "in_brackets": _in_brackets,
+                   "after_space": _after_space}
 
 
 @dataclass(frozen=True)
