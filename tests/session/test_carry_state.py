@@ -131,6 +131,7 @@ def test_saving_and_opening_keeps_the_carried_state(text_file, tmp_path):
     np.testing.assert_array_equal(opened.initial_state[1]["c"], session.initial_state[1]["c"])
 
 
+@pytest.mark.slow
 def test_carrying_the_state_learns_what_lies_beyond_one_window(tmp_path):
     """A text whose next character depends on one 12 characters back: a window of T = 4
     cannot see it from a zero state, a carried state can."""

@@ -96,6 +96,7 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.7)
         self.rank_plot.addItem(self.bars)
         self.rank_plot.addLine(x=0, pen=theme.pen(theme.foreground, 1.0))
+        self.rank_plot.getAxis("bottom").setTicks([[(-1, "-1"), (0, "0"), (1, "1")], [(-0.5, ""), (0.5, "")]])
         self.ci.layout.setColumnStretchFactor(0, 3)
         self.ci.layout.setColumnStretchFactor(2, 1)
         self.letters: list[pg.TextItem] = []
