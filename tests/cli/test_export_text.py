@@ -27,3 +27,30 @@ def test_export_of_a_text_writes_the_samples_the_loss_and_the_text_figures(tmp_p
         rows = list(csv.reader(handle))
     assert rows[0] == ["position", "char", "layer", "direction", "unit", "activation", "correlation"]
     assert "".join(row[1] for row in rows[1:25]) == "the cat sat on the mat. "
+
+
+def test_a_text_beside_a_config_trains_that_network_on_the_text(tmp_path, qapp):
+    text = tmp_path / "cat.txt"
+    text.write_text("the cat sat on the mat. " * 30, encoding="utf-8")
+    config = tmp_path / "c.json"
+    config.write_text('{"task": "pos-tagging", "cell": "gru", "timesteps": 12, "n_hidden": 16}', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["export", "--text", str(text), "--config", str(config), "--iterations", "3", "--format", "csv",
+                 "--figure", "hidden_states", "--out", str(out)]) == 0
+    with open(out / "hidden_states.csv", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header[-1] == "h_16" and (out / "samples.txt").exists()
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--lesson", "characters"], "--text: goes alone or with --preset or --config, not with --lesson"),
+    ([], None),
+])
+def test_a_text_with_what_fixes_its_own_data_is_refused_in_one_line(tmp_path, capsys, arguments, message):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", "--text", str(empty), *arguments, "--out", str(tmp_path / "out")])
+    error = capsys.readouterr().err
+    assert exit_.value.code == 2 and error.count("\n") == 1
+    assert (message or f"{empty}: the file is empty") in error

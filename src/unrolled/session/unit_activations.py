@@ -62,7 +62,7 @@ def text_property(text: str, name: str, character: str = " ") -> np.ndarray:
     return np.array(_PROPERTY_STEPS[name](text), dtype=np.float64).reshape(len(text))
 
 
-def _line_position(text: str) -> list[float]:
+def _line_position(text: str) -> list[int]:
     out, column = [], 0
     for ch in text:
         out.append(column)
@@ -81,7 +81,7 @@ def _in_quotes(text: str) -> list[float]:
     return out
 
 
-def _in_brackets(text: str) -> list[float]:
+def _in_brackets(text: str) -> list[int]:
     out, depth = [], 0
     for ch in text:
         depth += ch in OPENERS
