@@ -45,6 +45,6 @@ def test_a_very_large_file_is_read_up_to_its_limit_and_cut_at_a_character(tmp_pa
 def test_weights_and_a_text_are_refused_in_one_line_naming_the_file(tmp_path):
     base = get_preset("char-rnn")
     with_weights = dataclasses.replace(base, config=dataclasses.replace(base.config, weights="/x/model.pt"))
-    with pytest.raises(ConfigError, match="cat.txt: char-rnn opens the weights /x/model.pt") as error:
+    with pytest.raises(ConfigError, match=r"cat\.txt: char-rnn opens the weights /x/model\.pt") as error:
         text_preset(str(tmp_path / "cat.txt"), with_weights)
     assert "\n" not in str(error.value)
