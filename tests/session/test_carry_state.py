@@ -114,8 +114,9 @@ def test_stepping_carries_the_state_into_the_next_sample_and_undoes_exactly(text
     np.testing.assert_array_equal(session.fwd.h, whole.h)
 
 
-def test_saving_and_opening_keeps_the_carried_state(text_file, tmp_path):
-    session = Session(char_config(text_file))
+@pytest.mark.parametrize("optimiser", ["adam", "adagrad"])
+def test_saving_and_opening_keeps_the_carried_state(text_file, tmp_path, optimiser):
+    session = Session(char_config(text_file, optimiser=optimiser))
     Trainer(session).train(2)
     session.new_sample()
     session.new_sample()
@@ -129,6 +130,10 @@ def test_saving_and_opening_keeps_the_carried_state(text_file, tmp_path):
     session.new_sample()
     np.testing.assert_array_equal(opened.X, session.X)
     np.testing.assert_array_equal(opened.initial_state[1]["c"], session.initial_state[1]["c"])
+    opened.run_iteration()
+    session.run_iteration()
+    for name, value in session.net.params.items():  # the optimiser's state came back too
+        np.testing.assert_array_equal(opened.net.params[name], value)
 
 
 @pytest.mark.slow

@@ -105,7 +105,7 @@ FIELDS: dict[str, FieldSpec] = {
     "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.",
                              -10.0, 10.0),
     "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
-    "optimiser": FieldSpec("Optimiser", "SGD (with momentum) or Adam.", choices=OPTIMISERS),
+    "optimiser": FieldSpec("Optimiser", "SGD (with momentum), Adam or Adagrad (min-char-rnn's).", choices=OPTIMISERS),
     "learning_rate": FieldSpec("Learning rate", "Step size of the weight update.", 1e-6, 100.0),
     "momentum": FieldSpec("Momentum", "SGD only: heavy-ball momentum (0 = plain SGD).", 0.0, 0.999),
     "clipping": FieldSpec("Clipping", "none, norm (rescale all gradients when their global norm exceeds the "
