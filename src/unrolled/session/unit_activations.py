@@ -28,14 +28,14 @@ from ..engine.tasks.char_lm import CharLM
 from .stepper import Session
 
 STRETCH_CHARACTERS = 600  # characters in a stretch: several windows, a few lines of text
-DEFAULT_PROPERTY = "line_position"
-# property name -> what it means, in words; each a float per character (`text_property`)
+DEFAULT_PROPERTY = "in_brackets"  # the property a char-rnn unit follows first (r about 0.7 on its docstrings)
+# property name -> its title; each a float per character, defined in `text_property`
 PROPERTIES = {
-    "line_position": "position in the line (characters since the last newline)",
-    "in_quotes": "inside double quotes (1 from an opening \" to its closing one, both included)",
-    "in_brackets": "depth inside ( ) [ ] { } (the brackets themselves inside)",
-    "after_space": "after a space (1 where the previous character is a space)",
-    "character": "a chosen character (1 where the character is it)",
+    "line_position": "position in the line",
+    "in_quotes": "inside quotes",
+    "in_brackets": "depth in brackets",
+    "after_space": "after a space",
+    "character": "a chosen character",
 }
 OPENERS, CLOSERS = "([{", ")]}"
 

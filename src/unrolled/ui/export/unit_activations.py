@@ -109,7 +109,7 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         r = dict(ranking).get(unit, float("nan"))
         self._draw_text(stretch, unit)
         self._draw_ranking(ranking, unit)
-        what = PROPERTIES[self.prop].split(" (")[0]
+        what = PROPERTIES[self.prop]
         if self.prop == "character":
             what = f"the character {SHOWN.get(self.character, self.character)!r}"
         theme = self.theme
