@@ -152,3 +152,13 @@ def test_carrying_the_state_learns_what_lies_beyond_one_window(tmp_path):
         steps = Trainer(session).train(300)
         losses[carry] = np.mean([s.loss for s in steps[-30:]])
     assert losses[True] < 0.5 * losses[False]
+
+
+def test_both_networks_of_a_comparison_train_on_the_same_windows(text_file):
+    from unrolled.session.compare import Comparison
+
+    comparison = Comparison(char_config(text_file), {"cell": "gru"})
+    a, b = comparison.sessions
+    np.testing.assert_array_equal(a.X, b.X)
+    for _ in range(3):
+        np.testing.assert_array_equal(a.training_batch()[0], b.training_batch()[0])

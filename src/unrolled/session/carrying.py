@@ -31,16 +31,17 @@ class CarriedWindows:
 
     def _start_stream(self, first: tuple[np.ndarray, np.ndarray], given: bool) -> tuple[np.ndarray, np.ndarray]:
         """Start the stream for this config (or None); the first batch: the text's first
-        window when the state is carried and no batch is `given`, else `first`."""
+        window when the state is carried and no batch is `given`, else `first`, which then
+        stands for that window (a comparison's second network: both train on the windows after it)."""
         c, task = self.config, self.task
         self.initial_state, self._batch_window = None, 0
         carries = c.carries_state and isinstance(task, CharLM)
         self._stream = TextStream(task, c.timesteps, c.batch_size) if carries else None  # type: ignore[arg-type]
-        if self._stream is None or given:
+        if self._stream is None:
             return first
         batch = self._stream.next_window()
         self._batch_window = self._stream.windows
-        return batch
+        return first if given else batch
 
     def training_batch(self) -> tuple[np.ndarray, np.ndarray]:
         """A fresh batch (X, Y) from the task's stream (the next window of the text when the
