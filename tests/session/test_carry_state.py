@@ -162,3 +162,14 @@ def test_both_networks_of_a_comparison_train_on_the_same_windows(text_file):
     np.testing.assert_array_equal(a.X, b.X)
     for _ in range(3):
         np.testing.assert_array_equal(a.training_batch()[0], b.training_batch()[0])
+
+
+def test_the_trace_holds_the_carried_state_as_torch_takes_it(text_file):
+    from unrolled.session.figure_data import trace_arrays
+
+    session = Session(char_config(text_file))
+    assert "h0" not in trace_arrays(session)
+    session.new_sample()
+    arrays = trace_arrays(session)
+    assert arrays["h0"].shape == arrays["c0"].shape == (2, 2, 6)  # (layers, B, D), torch's h_0
+    np.testing.assert_array_equal(arrays["c0"][1], session.initial_state[1]["c"])
