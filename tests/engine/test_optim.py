@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from unrolled.engine.optim import SGD, Adagrad, Adam, clip, clip_by_global_norm, clip_by_value, global_norm, make_optimiser
+from unrolled.engine.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    clip,
+    clip_by_global_norm,
+    clip_by_value,
+    global_norm,
+    make_optimiser,
+)
 
 
 def grads():
