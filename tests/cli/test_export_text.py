@@ -54,3 +54,16 @@ def test_a_text_with_what_fixes_its_own_data_is_refused_in_one_line(tmp_path, ca
     error = capsys.readouterr().err
     assert exit_.value.code == 2 and error.count("\n") == 1
     assert (message or f"{empty}: the file is empty") in error
+
+
+def test_a_bidirectional_text_model_trains_and_says_why_it_writes_no_samples(tmp_path, capsys, qapp):
+    text = tmp_path / "cat.txt"
+    text.write_text("the cat sat on the mat. " * 30, encoding="utf-8")
+    config = tmp_path / "bi.json"
+    config.write_text('{"task": "char-lm", "cell": "gru", "timesteps": 12, "n_hidden": 8, "bidirectional": true}',
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["export", "--text", str(text), "--config", str(config), "--iterations", "2", "--format", "csv",
+                 "--figure", "unit_activations", "--out", str(out)]) == 0
+    assert not (out / "samples.txt").exists() and (out / "unit_activations.csv").exists()
+    assert "no samples.txt: a bidirectional network" in capsys.readouterr().err

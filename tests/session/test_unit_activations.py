@@ -97,3 +97,17 @@ def test_the_table_holds_every_character_of_every_unit(lstm_session):
 def test_another_task_is_refused_in_one_line():
     with pytest.raises(ValueError, match="the task pos-tagging is not char-lm"):
         stretch_activations(Session())
+
+
+def test_a_bidirectional_stretch_runs_each_window_from_zeros(tmp_path):
+    path = tmp_path / "lines.txt"
+    path.write_text("a(b)c\n" * 20, encoding="utf-8")
+    s = Session(Config.from_dict({"task": "char-lm", "text": str(path), "cell": "gru", "timesteps": 6,
+                                  "n_hidden": 3, "bidirectional": True}))
+    stretch = stretch_activations(s, length=12)
+    text = s.task.text()
+    second = s.net.forward(one_hot(text.ids[None, 6:12], len(text.chars)))
+    for direction in (0, 1):
+        np.testing.assert_array_equal(stretch.values[(0, direction)][6:], second.layer_h[(0, direction)][0])
+    assert {u.direction for u, _ in rank_units(stretch, text_property(stretch.text, "in_brackets"))} == {0, 1}
+    assert Unit(0, 1, 2).label == "layer 1 reverse unit 3"

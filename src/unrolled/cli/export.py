@@ -245,9 +245,12 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
 def _samples(session: Session, out: str, parser: argparse.ArgumentParser) -> list[Path]:
     """samples.txt for the task char-lm: the text the network generates at the end (seeded),
     nothing else; none for a bidirectional network, which cannot generate."""
-    from ..session.char_samples import is_char_lm, sample_text
+    from ..session.char_samples import NO_SAMPLES, is_char_lm, sample_text
 
-    if not is_char_lm(session) or session.config.bidirectional:
+    if not is_char_lm(session):
+        return []
+    if session.config.bidirectional:
+        print(f"unrolled export: {NO_SAMPLES}", file=sys.stderr)
         return []
     path = Path(out) / "samples.txt"
     try:
