@@ -141,7 +141,8 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         for row, column, i in cells:
             ch = stretch.text[i]
             shade = self.colour_map.map((np.clip(values[i] / level, -1, 1) + 1) / 2, mode="qcolor")
-            ink = "#ffffff" if shade.lightnessF() < 0.45 else "#000000"
+            luminance = 0.299 * shade.redF() + 0.587 * shade.greenF() + 0.114 * shade.blueF()
+            ink = "#ffffff" if luminance < 0.5 else "#000000"  # the letter stands out of its cell
             item = pg.TextItem(SHOWN.get(ch, ch), color=ink, anchor=(0.5, 0.5))
             item.setFont(font)
             item.setPos(column + 0.5, row + 0.5)
