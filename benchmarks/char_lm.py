@@ -1,7 +1,7 @@
 """Training throughput of the character-level language model, in characters per second,
 against a PyTorch CPU float32 loop doing the same work, in the same run. Prints JSON lines.
 
-    python benchmarks/char_lm.py [--seconds S] [--lstm-iterations N]
+    python benchmarks/char_lm.py [--rounds N] [--rnn-chunk N] [--lstm-chunk N]
 
 Ours is what `unrolled export --text FILE --iterations N` and the window's training run:
 `Trainer.train_iteration` on a char-lm session (consecutive windows of the text, the state
@@ -13,15 +13,19 @@ carried, the update through the session). Two sizes:
 - an LSTM, D = 256, T = 100, B = 32, Adam lr 0.002, norm clipping at 5, same in torch.
 
 Both on the standard library's docstrings (the default text; F = C = its characters), one
-thread each (BLAS and torch.set_num_threads(1)). ratio = ours / torch's characters per second.
+thread each (BLAS and torch.set_num_threads(1)). The two are timed in turn, a chunk of
+iterations each per round (after one warm-up chunk), so a slow spell of a shared machine hits
+both alike; characters per second from the median chunk; ratio = ours / torch's;
+median_ms: ours per iteration.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import statistics
 import sys
-import time
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -30,7 +34,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import emit  # noqa: E402
+from common import emit, interleaved_ms  # noqa: E402
 
 from unrolled.session.config import Config  # noqa: E402
 from unrolled.session.stepper import Session  # noqa: E402
@@ -44,18 +48,15 @@ CASES = {  # name -> settings of ours; torch's loop mirrors them
 }
 
 
-def ours(settings: dict, iterations: int) -> tuple[float, float]:
-    """(characters per second, the last loss) of `iterations` training iterations."""
+def ours(settings: dict, chunk: int):
+    """A function that runs `chunk` training iterations of ours and returns the last loss."""
     session = Session(Config.from_dict({"task": "char-lm", "seed": 0, **settings}))
     trainer = Trainer(session)
-    trainer.train(2)  # warm-up
-    start = time.perf_counter()
-    steps = trainer.train(iterations)
-    seconds = time.perf_counter() - start
-    return iterations * settings["timesteps"] * settings["batch_size"] / seconds, steps[-1].loss
+    return lambda: trainer.train(chunk)[-1].loss
 
 
-def theirs(settings: dict, iterations: int, ids: np.ndarray, vocabulary: int) -> tuple[float, float]:
+def theirs(settings: dict, chunk: int, ids: np.ndarray, vocabulary: int):
+    """The same for torch, float32, on the same windows of the same text."""
     import torch
 
     torch.set_num_threads(1)
@@ -92,37 +93,33 @@ def theirs(settings: dict, iterations: int, ids: np.ndarray, vocabulary: int) ->
         optimiser.step()
         return float(loss.detach())
 
-    for _ in range(2):
-        iteration()
-    start = time.perf_counter()
-    for _ in range(iterations):
-        loss = iteration()
-    seconds = time.perf_counter() - start
-    return iterations * T * B / seconds, loss
+    def run() -> float:
+        for _ in range(chunk):
+            loss = iteration()
+        return loss
+
+    return run
 
 
 def main() -> None:
-    def per_iteration(rate: float) -> float:
-        """Milliseconds per training iteration of ours (the `median_ms` field: a mean here)."""
-        return 1000.0 * settings["timesteps"] * settings["batch_size"] / rate
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rnn-iterations", type=int, default=2000)
-    parser.add_argument("--lstm-iterations", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=9, help="chunks of each, timed in turn (default 9)")
+    parser.add_argument("--rnn-chunk", type=int, default=200, help="iterations per chunk at min-char-rnn's size")
+    parser.add_argument("--lstm-chunk", type=int, default=2, help="iterations per chunk of the LSTM")
     args = parser.parse_args()
     text = Session(Config.from_dict({"task": "char-lm"})).task.text()
     for name, settings in CASES.items():
-        iterations = args.rnn_iterations if settings["cell"] == "rnn" else args.lstm_iterations
-        mine, my_loss = ours(settings, iterations)
-        try:
-            torch_rate, torch_loss = theirs(settings, iterations, text.ids, len(text.chars))
-        except ImportError:
-            emit(f"char_lm/{name}", per_iteration(mine), chars_per_second=round(mine), torch="not installed")
-            continue
-        emit(f"char_lm/{name}", per_iteration(mine), chars_per_second=round(mine),
-             torch_chars_per_second=round(torch_rate), ratio=round(mine / torch_rate, 3),
-             iterations=iterations, loss=round(my_loss, 4), torch_loss=round(torch_loss, 4),
-             threads=1)
+        chunk = args.rnn_chunk if settings["cell"] == "rnn" else args.lstm_chunk
+        characters = chunk * settings["timesteps"] * settings["batch_size"]
+        cases = {"ours": ours(settings, chunk)}
+        with contextlib.suppress(ImportError):  # torch is optional: ours alone then
+            cases["torch"] = theirs(settings, chunk, text.ids, len(text.chars))
+        times = interleaved_ms(cases, args.rounds)
+        rates = {who: characters / (statistics.median(ms) / 1000.0) for who, ms in times.items()}
+        extra = {"torch_chars_per_second": round(rates["torch"]), "ratio": round(rates["ours"] / rates["torch"], 3)} \
+            if "torch" in rates else {"torch": "not installed"}
+        emit(f"char_lm/{name}", statistics.median(times["ours"]) / chunk, chars_per_second=round(rates["ours"]),
+             **extra, iterations_per_round=chunk, rounds=args.rounds, threads=1)
 
 
 if __name__ == "__main__":
