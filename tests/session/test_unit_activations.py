@@ -111,3 +111,18 @@ def test_a_bidirectional_stretch_runs_each_window_from_zeros(tmp_path):
         np.testing.assert_array_equal(stretch.values[(0, direction)][6:], second.layer_h[(0, direction)][0])
     assert {u.direction for u, _ in rank_units(stretch, text_property(stretch.text, "in_brackets"))} == {0, 1}
     assert Unit(0, 1, 2).label == "layer 1 reverse unit 3"
+
+
+def test_the_current_window_as_far_as_the_forward_pass_has_got(lstm_session):
+    from unrolled.session.unit_activations import window_activations
+
+    s = lstm_session
+    s.advance(3 + 7)  # layer 1 complete, 3 steps of layer 2 (7 per layer)
+    window = window_activations(s, state="c")
+    assert window.text == s.task.text().decode(np.argmax(s.X[0], axis=-1)) and window.start == -1
+    np.testing.assert_array_equal(window.values[(1, 0)], s.layer_cell_states()[(1, 0)][0])
+    assert np.isnan(window.values[(1, 0)][3:]).all() and np.isfinite(window.values[(0, 0)]).all()
+    # the ranking reads the rows every unit has: the first 3
+    r = correlations(window.matrix(), text_property(window.text, "after_space"))
+    expected = correlations(window.matrix()[:3], text_property(window.text, "after_space")[:3])
+    np.testing.assert_array_equal(r, expected)

@@ -7,7 +7,8 @@ characters, each starting from the previous one's final state (a bidirectional n
 each from zeros, as it trains). Activations are h_t, or c_t for the LSTM, of every layer and
 direction, one row per character. A property is one float per character (`text_property`);
 a unit's score is the Pearson correlation r of its activation with the property over the
-stretch, NaN where either is constant; units are ranked by |r|.
+stretch, NaN where either is constant; units are ranked by |r|. `window_activations` gives
+the same for the current window as far as the forward pass has got (stepping).
 
 Figure and CSV `unit_activations` (`unit_activations_table`): one row per (character of the
 stretch, unit), columns position (the character's offset in the text, from 0), char, layer
@@ -170,6 +171,23 @@ def stretch_activations(session: Session, start: int = 0, length: int = STRETCH_
     return result
 
 
+def window_activations(session: Session, sequence: int = 0, state: str = "h") -> StretchActivations:
+    """The activations over the current window of the session's batch, sequence `sequence`,
+    as far as the forward pass has got (NaN at the timesteps not computed yet): the text
+    view of the window while stepping. `start` is -1: the window's place in the text is
+    not recorded."""
+    task = session.task
+    if not isinstance(task, CharLM):
+        raise ValueError(f"unit activations: the task {task.name} is not {CharLM.name}")
+    if not 0 <= sequence < session.X.shape[0]:
+        raise ValueError(f"sequence: got {sequence!r}, expected 0 to {session.X.shape[0] - 1}")
+    layers = session.layer_hidden_states() if state == "h" else session.layer_cell_states()
+    if not layers:
+        raise ValueError(f"state: got {state!r}, expected one of {', '.join(session.net.cell.state_names)}")
+    text = task.text().decode(np.argmax(session.X[sequence], axis=-1))
+    return StretchActivations(text, -1, state, {key: values[sequence] for key, values in layers.items()})
+
+
 def _layer_states(fwd, state: str) -> dict[Key, np.ndarray]:
     """(layer, direction) -> (B, T, D) h or c, natural time order."""
     if isinstance(fwd, StackForwardTrace):
@@ -178,8 +196,13 @@ def _layer_states(fwd, state: str) -> dict[Key, np.ndarray]:
 
 
 def correlations(activations: np.ndarray, prop: np.ndarray) -> np.ndarray:
-    """(U,) Pearson r of each column of activations (N, U) with prop (N,); NaN where a
-    column or the property is constant (or not finite)."""
+    """(U,) Pearson r of each column of activations (N, U) with prop (N,), over the rows
+    where every activation is finite (a window stepped part way); NaN where a column or the
+    property is constant there, or fewer than 2 rows are."""
+    rows = np.isfinite(activations).all(axis=1)
+    activations, prop = activations[rows], prop[rows]
+    if len(prop) < 2:
+        return np.full(activations.shape[1], np.nan)
     a = activations - activations.mean(axis=0)
     p = prop - prop.mean()
     with np.errstate(invalid="ignore", divide="ignore"):
