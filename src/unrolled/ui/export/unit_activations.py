@@ -1,7 +1,9 @@
 """Figure `unit_activations`: a stretch of the text coloured character by character by one
 unit's activation (blue negative, white 0, red positive; a colour bar beside it), and the
 units ranked by |r| with a property of the text, the chosen one marked. Drawn from
-`session.unit_activations`; the data behind it is that module's table."""
+`session.unit_activations`, whose table is the CSV: one row per (character, unit), columns
+position (offset in the text, from 0), char, layer (from 1), direction, unit (from 1),
+activation, correlation (r with the default property)."""
 
 from __future__ import annotations
 
