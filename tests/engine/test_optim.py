@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from unrolled.engine.optim import SGD, Adam, clip, clip_by_global_norm, clip_by_value, global_norm, make_optimiser
+from unrolled.engine.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    clip,
+    clip_by_global_norm,
+    clip_by_value,
+    global_norm,
+    make_optimiser,
+)
 
 
 def grads():
@@ -58,8 +67,27 @@ def test_adam_first_step_moves_each_weight_by_lr():
     np.testing.assert_allclose(params["w"], [0.9, 1.1], rtol=1e-6)
 
 
-def test_optimiser_state_round_trip_makes_an_update_repeatable():
-    opt = make_optimiser("adam", 0.01)
+def test_adagrad_divides_by_the_root_of_the_summed_squares_as_torch():
+    torch = pytest.importorskip("torch")
+    params = {"w": np.array([1.0, -2.0, 0.5])}
+    steps = [np.array([0.3, -1.0, 2.0]), np.array([-0.5, 0.2, 0.0]), np.array([1.0, 1.0, -3.0])]
+    optimiser = Adagrad(lr=0.1)
+    weight = torch.tensor(params["w"], requires_grad=True)
+    theirs = torch.optim.Adagrad([weight], lr=0.1)
+    for g in steps:
+        optimiser.step(params, {"w": g})
+        weight.grad = torch.tensor(g)
+        theirs.step()
+    np.testing.assert_allclose(params["w"], weight.detach().numpy(), rtol=1e-14, atol=1e-15)
+    # by hand: the first step moves each weight with a gradient by lr (|g| / sqrt(g^2))
+    first = {"w": np.array([1.0, 1.0])}
+    Adagrad(lr=0.1).step(first, {"w": np.array([5.0, -0.001])})
+    np.testing.assert_allclose(first["w"], [0.9, 1.1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["adam", "adagrad"])
+def test_optimiser_state_round_trip_makes_an_update_repeatable(name):
+    opt = make_optimiser(name, 0.01)
     params = {"w": np.array([1.0])}
     opt.step(params, {"w": np.array([1.0])})
     saved_state, saved_params = opt.state_dict(), {k: v.copy() for k, v in params.items()}

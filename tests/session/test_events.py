@@ -49,6 +49,8 @@ CALLS = {
     "checkpoint": (lambda s: s.checkpoint(), None),
     "iteration_start": (lambda s: s.iteration_start(), None),
     "training_batch": (lambda s: s.training_batch(), None),
+    "end_window": (lambda s: s.end_window(s.net.final_state(s.net.forward(s.X))), None),
+    "windows_arrays": (lambda s: s.windows_arrays(), None),
     "replay_iteration": (lambda s: list(s.replay_iteration()), None),
     "resume": (lambda s: Session.resume(s.config, s.checkpoint(), (s.X, s.Y), [], 2), None),
     "from_preset": (lambda s: Session.from_preset("vanishing-rnn"), None),  # a new session

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..session.config import Config, ConfigError
-from ..session.presets import MAX_STEPS, Preset, get_preset, list_presets, load_file
-from ..session.text_preset import text_preset
+from ..session.presets import MAX_STEPS, Preset, list_presets
 from ..version import __version__
 from . import own_model
 from .messages import build_failure, empty_option
+from .text_option import text_refusal, text_source
 
 if TYPE_CHECKING:  # imported when a lesson is asked for: the first window does not need it
     from ..session.lessons import Lesson
@@ -44,7 +44,8 @@ def build_parser(exit_on_error: bool = True) -> argparse.ArgumentParser:
     source.add_argument("--session", metavar="FILE", help="open a saved session (File > Save session) at its step")
     source.add_argument("--lesson", metavar="NAME", help="run a lesson, stop by stop (see --list-lessons)")
     own_model.add_weights(source)
-    source.add_argument("--text", metavar="FILE", help="open the preset char-rnn learning from a UTF-8 text file")
+    parser.add_argument("--text", metavar="FILE", help="open the preset char-rnn learning from a UTF-8 text file; "
+                        "with --preset or --config, that network on the text, as the task char-lm")
     parser.add_argument("--list-presets", action="store_true", help="list the presets, one line each, and exit")
     parser.add_argument("--list-lessons", action="store_true", help="list the lessons, one line each, and exit")
     parser.add_argument("--screenshot", metavar="PNG",
@@ -66,6 +67,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .lessons import print_lessons
 
         return print_lessons()
+    refusal = text_refusal(args, ("session", "lesson", "weights"))
+    if refusal is not None:
+        _refuse(parser, refusal)
     lesson = _lesson(args, parser)
     if args.steps is not None and not 0 <= args.steps <= MAX_STEPS:
         _refuse(parser, f"--steps: got {args.steps}, expected 0 to {MAX_STEPS}")
@@ -162,10 +166,6 @@ def _opened_session(args: argparse.Namespace, parser: argparse.ArgumentParser) -
 
 
 def _preset(args: argparse.Namespace) -> Preset | None:
-    if args.preset is not None:
-        return get_preset(args.preset)
-    if args.text is not None:
-        return text_preset(args.text)
-    if args.config is not None:
-        return load_file(args.config)
-    return None
+    if args.preset is None and args.config is None and args.text is None:
+        return None
+    return text_source(args)

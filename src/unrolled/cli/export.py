@@ -13,11 +13,11 @@ from ..engine.quoting import quoted
 from ..session.config import ConfigError
 from ..session.figure_registry import FIGURES, SESSION_FIGURES, drawn_only_for, exported_figures
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
-from ..session.presets import Preset, get_preset, load_file
-from ..session.text_preset import text_preset
+from ..session.presets import Preset
 from . import own_model
 from .html import HTML, asks_html, export_deck, write_replay_file
 from .messages import build_failure, empty_option
+from .text_option import text_refusal, text_source
 
 if TYPE_CHECKING:  # imported when an export runs: Qt is loaded only then
     from ..session.stepper import Session
@@ -47,11 +47,12 @@ load_state_dict(..., strict=True), and trace.npz holds grad/<the file's key>."""
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """`unrolled export`'s parser, added to `commands` (what add_subparsers returned)."""
     parser = commands.add_parser("export", prog="unrolled export", description=DESCRIPTION)
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group()  # one of them, or --text (with --preset or --config)
     source.add_argument("--preset", metavar="NAME", help="a preset (see unrolled --list-presets)")
     source.add_argument("--config", metavar="FILE", help="a JSON config or preset file")
-    source.add_argument("--text", metavar="FILE", help="the preset char-rnn learning from a UTF-8 text file "
-                        "(writes samples.txt: text the network generates at the end)")
+    parser.add_argument("--text", metavar="FILE", help="the preset char-rnn learning from a UTF-8 text file "
+                        "(writes samples.txt: text the network generates at the end); with --preset or "
+                        "--config, that network on the text, as the task char-lm")
     source.add_argument("--lesson", metavar="NAME",  # lessons: see lessons.py
                         help="a lesson's handout: NAME.pdf (a title page, a page per stop) and a PNG per stop")
     own_model.add_weights(source)
@@ -76,6 +77,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    refusal = text_refusal(args, ("lesson", "weights"))
+    if refusal is not None:
+        _refuse(parser, refusal)
+    if not any(getattr(args, name) is not None for name in ("preset", "config", "text", "lesson", "weights")):
+        _refuse(parser, "one of the arguments --preset --config --text --lesson --weights is required")
     if args.lesson is not None:  # lessons: a handout, not figures
         if asks_html(args):
             return export_deck(args, parser)
@@ -133,10 +139,7 @@ def _checked(args: argparse.Namespace, parser: argparse.ArgumentParser
     if args.weights is not None:
         return formats, size, None
     try:
-        if args.text is not None:
-            preset = text_preset(args.text)
-        else:
-            preset = get_preset(args.preset) if args.preset is not None else load_file(args.config)
+        preset = text_source(args)
     except ConfigError as error:
         _refuse(parser, str(error))
     return formats, size, preset
@@ -247,9 +250,12 @@ def _write(session: Session, trainer: Trainer, args: argparse.Namespace, formats
 def _samples(session: Session, out: str, parser: argparse.ArgumentParser) -> list[Path]:
     """samples.txt for the task char-lm: the text the network generates at the end (seeded),
     nothing else; none for a bidirectional network, which cannot generate."""
-    from ..session.char_samples import is_char_lm, sample_text
+    from ..session.char_samples import NO_SAMPLES, is_char_lm, sample_text
 
-    if not is_char_lm(session) or session.config.bidirectional:
+    if not is_char_lm(session):
+        return []
+    if session.config.bidirectional:
+        print(f"unrolled export: {NO_SAMPLES}", file=sys.stderr)
         return []
     path = Path(out) / "samples.txt"
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import recurrence
+from .carried import CarriedState
 from .functions import tolerate_overflow
 from .network import Network
 from .stack_traces import StackForwardTrace
@@ -56,14 +57,18 @@ def input_gradient(net: Network, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarra
 
 
 @tolerate_overflow
-def connectivity(net: Network, X, sequence: int = 0) -> np.ndarray:
+def connectivity(net: Network, X, sequence: int = 0, initial_state: CarriedState | None = None) -> np.ndarray:
     """(T, T) ||d y_k / d x_t||_F at [k - 1, t - 1] for sequence `sequence` of X (B, T, F);
-    NaN in the rows without a y_k (many-to-one: all but k = T)."""
+    NaN in the rows without a y_k (many-to-one: all but k = T). initial_state: the batch's
+    carried state (`carried`), a constant of the window; None: zeros."""
     X = net.check_input(X)
     if not 0 <= sequence < X.shape[0]:
         raise ValueError(f"sequence: got {sequence!r}, expected 0 to {X.shape[0] - 1}")
     T, C = X.shape[1], net.n_classes
-    fwd = net.forward(np.repeat(X[sequence : sequence + 1], C, axis=0))
+    initial = None if initial_state is None else [
+        {name: np.repeat(value[sequence : sequence + 1], C, axis=0) for name, value in part.items()}
+        for part in initial_state]
+    fwd = net.forward(np.repeat(X[sequence : sequence + 1], C, axis=0), initial)
     out = np.full((T, T), np.nan)
     rows = range(T) if net.mode == "many-to-many" else (T - 1,)
     for k in rows:

@@ -9,6 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
+from . import recurrence
 from .cells.base import Cell
 from .functions import tolerate_overflow
 from .stack import Stack
@@ -24,8 +25,6 @@ class LossNetwork(Protocol):
     cell: Cell
 
     def loss_and_output_grad(self, fwd: ForwardTrace, Y) -> tuple[float, np.ndarray]: ...
-
-    def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray: ...
 
     def reaches(self, s: int, t: int, T: int) -> bool: ...
 
@@ -52,7 +51,7 @@ def step_loss_gradient(net: LossNetwork, fwd: ForwardTrace, Y, k: int | None = N
     if net.mode == "many-to-one" and k != T:
         raise ValueError(f"k: got {k}, but a many-to-one network has a loss only at T = {T}")
     _, dy = net.loss_and_output_grad(fwd, Y)
-    dh_readout = net._dh_through_readout(fwd, dy)
+    dh_readout = recurrence.dh_through_readout(net.mode, fwd.packed["W2"], dy, fwd.h)
     out = np.full_like(fwd.h, np.nan)
     d_state = {name: np.zeros_like(fwd.h[:, 0]) for name in net.cell.state_names}
     d_state["h"] = dh_readout[:, k - 1]
@@ -81,15 +80,15 @@ def recurrent_contributions(fwd: LayerTrace, bwd: LayerBackward, steps: np.ndarr
         return out
     lo, hi = int(index[0]), int(index[-1]) + 1
     if hi - lo == index.size:  # one run of timesteps (as BPTT fills them): views, no copies
-        h_prev = fwd.h[:, max(lo - 1, 0) : hi - 1]  # h_{t-1} for t = lo .. hi-1, but h_0 = 0 ...
+        h_prev = fwd.h[:, max(lo - 1, 0) : hi - 1]  # h_{t-1} for t = lo .. hi-1, but h_0 ...
         d_ah = bwd.d_ah[:, lo:hi]
     else:
         h_prev = fwd.h[:, np.maximum(index - 1, 0)]
-        h_prev[:, index == 0] = 0.0
+        h_prev[:, index == 0] = fwd.h_0[:, None]
         d_ah = bwd.d_ah[:, done]
     gram_h = np.einsum("btd,ctd->tbc", h_prev, h_prev)
     if lo == 0 and hi - lo == index.size:  # ... which the slice leaves out
-        gram_h = np.concatenate([np.zeros((1, *gram_h.shape[1:])), gram_h])
+        gram_h = np.concatenate([(fwd.h_0 @ fwd.h_0.T)[None], gram_h])
     gram_d = np.einsum("btd,ctd->tbc", d_ah, d_ah)
     out[done] = np.sqrt(np.maximum(np.sum(gram_h * gram_d, axis=(1, 2)), 0.0))
     return out

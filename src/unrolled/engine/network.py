@@ -32,6 +32,7 @@ import numbers
 import numpy as np
 
 from . import jacobians, loss_terms, recurrence
+from .carried import CarriedState, check_carried, final_state
 from .cells import CELLS, make_cell
 from .cells.base import Cell
 from .checks import check_choice, check_flag, check_size, check_whole
@@ -53,10 +54,9 @@ class Network:
     The passes, the steps and what is computed from them follow the engine's one overflow
     policy (`functions.tolerate_overflow`): inf and nan are recorded in the traces, not raised.
 
-    rho: spectral radius of every recurrent matrix U at initialisation (None: orthogonal);
-    init: how U is drawn from rho (see `init.INITS`).
-    forget_bias: the LSTM's initial forget-gate bias.
-    truncation: k > 0 backpropagates each loss term at most k timesteps; 0 is full BPTT.
+    rho: spectral radius of every recurrent U at first (None: orthogonal), drawn by `init`;
+    forget_bias: the LSTM's initial forget-gate bias; truncation: k > 0 backpropagates each
+    loss term at most k timesteps, 0 is full BPTT.
     layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
     beside every layer's forward one (see `stack`); vocab_size: V token ids embedded by E.
     """
@@ -187,14 +187,17 @@ class Network:
 
     # -- forward ----------------------------------------------------------------------
     @tolerate_overflow
-    def begin_forward(self, X) -> ForwardTrace:
+    def begin_forward(self, X, initial_state: CarriedState | None = None) -> ForwardTrace:
         """An empty trace over X (B, T, F), ready for `forward_step` (a StackForwardTrace
-        for a stack: typed as the one-layer trace, which is what callers of one layer read)."""
+        for a stack: typed as the one-layer trace, which is what callers of one layer read).
+        initial_state: each layer's state before t = 1 (see `carried`); None: zeros."""
         X = self.check_input(X)
         ids = X if self.vocab_size is not None else None
         X = self.features(X)
+        initial = initial_state and check_carried(initial_state, self.cell, self.layers, self.directions, len(X),
+                                                  self.n_hidden)
         if self.stack is not None:
-            stacked = self.stack.begin_forward(X, self._packed_params())
+            stacked = self.stack.begin_forward(X, self._packed_params(), initial)
             stacked.token_ids = ids
             return stacked  # type: ignore[return-value]
         B, T, _ = X.shape
@@ -210,8 +213,13 @@ class Network:
             y=np.full((B, T, C) if self.mode == "many-to-many" else (B, C), np.nan),
             a_x=a_x,
             token_ids=ids,
+            initial=None if initial is None else initial[0],
             **recurrence.trace_arrays(cell, B, T, D),
         )
+
+    def final_state(self, fwd: ForwardTrace) -> CarriedState:
+        """Each layer's state after t = T, for the next window's `initial_state` (copies)."""
+        return final_state(fwd, self.cell)
 
     @tolerate_overflow
     def forward_step(self, trace: ForwardTrace) -> None:
@@ -248,8 +256,8 @@ class Network:
         return h @ packed["W2"] + packed["b2"]
 
     @tolerate_overflow
-    def forward(self, X) -> ForwardTrace:
-        trace = self.begin_forward(X)
+    def forward(self, X, initial_state: CarriedState | None = None) -> ForwardTrace:
+        trace = self.begin_forward(X, initial_state)
         if isinstance(trace, StackForwardTrace):
             assert self.stack is not None
             for _ in range(trace.n_steps):
@@ -275,10 +283,6 @@ class Network:
         return self.loss_and_output_grad(fwd, Y)[0]
 
     # -- backward ---------------------------------------------------------------------
-    def _dh_through_readout(self, fwd: ForwardTrace, dy: np.ndarray) -> np.ndarray:
-        """(B, T, D) dL/dh_t through y_t alone."""
-        return recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
-
     @tolerate_overflow
     def begin_backward(self, fwd: ForwardTrace, Y, track_last_step: bool = False) -> BackwardTrace:
         """Compute the loss and dL/dy; the trace is ready for `backward_step` at t = T.
@@ -293,9 +297,10 @@ class Network:
             tracked = track_last_step and self.mode == "many-to-many"  # many-to-one: the one term is L
             return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
+        dh_readout = recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
+        blank = np.full((B, T, D), np.nan)
         arrays = recurrence.new_backward(
-            self.cell, self._dh_through_readout(fwd, dy), np.full((B, T, D), np.nan),
-            np.full((B, T, D), np.nan) if fwd.c is not None else None,
+            self.cell, dh_readout, blank, blank.copy() if fwd.c is not None else None,
             k, k if self.mode == "many-to-many" else 1,
         )
         return BackwardTrace(

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-OPTIMISERS = ("sgd", "adam")
+OPTIMISERS = ("sgd", "adam", "adagrad")
 CLIPPING = ("none", "norm", "value")
 
 
@@ -120,6 +120,23 @@ class Adam(Optimiser):
             params[name] = np.subtract(params[name], step, out=step)
 
 
+class Adagrad(Optimiser):
+    """Duchi, Hazan and Singer (2011), as min-char-rnn trains and as torch.optim.Adagrad:
+    s += g * g;  theta -= lr * g / (sqrt(s) + eps)."""
+
+    def __init__(self, lr: float = 0.1, eps: float = 1e-10):
+        super().__init__(lr)
+        self.eps = eps
+        self.state = {"sum": {}}
+
+    def step(self, params, grads):
+        for name, g in grads.items():
+            total = self.state["sum"].get(name, np.zeros_like(g)) + g * g  # a new array: the state before stays
+            self.state["sum"][name] = total
+            step = self.lr * g / (np.sqrt(total) + self.eps)
+            params[name] = np.subtract(params[name], step, out=step)
+
+
 def _copy_dicts(state):
     """Dicts (nested) copied, anything else shared."""
     return {k: _copy_dicts(v) for k, v in state.items()} if isinstance(state, dict) else state
@@ -130,4 +147,6 @@ def make_optimiser(name: str, lr: float, momentum: float = 0.0) -> Optimiser:
         return SGD(lr, momentum)
     if name == "adam":
         return Adam(lr)
+    if name == "adagrad":
+        return Adagrad(lr)
     raise ValueError(f"optimiser: got {name!r}, expected one of {', '.join(OPTIMISERS)}")

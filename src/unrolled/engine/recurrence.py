@@ -40,7 +40,9 @@ def forward_step(cell: Cell, trace: LayerTrace) -> dict:
     t = trace.steps_done
     if t >= trace.T:
         raise ValueError(f"forward_step: all {trace.T} timesteps are done")
-    if t == 0:
+    if t == 0 and trace.initial is not None:
+        state = dict(trace.initial)
+    elif t == 0:
         state = cell.initial_state(trace.X.shape[0], trace.h.shape[2])
     else:
         state = {"h": trace.h[:, t - 1]}

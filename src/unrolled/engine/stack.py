@@ -97,9 +97,10 @@ class Stack:
         return packed
 
     # -- forward ----------------------------------------------------------------------
-    def begin_forward(self, X: np.ndarray, packed: dict) -> StackForwardTrace:
+    def begin_forward(self, X: np.ndarray, packed: dict, initial: list | None = None) -> StackForwardTrace:
         """An empty trace over X (B, T, F); a_x of a layer is computed at its first step,
-        once its input is known."""
+        once its input is known. initial: per layer, the forward direction's state before
+        t = 1 (state name -> (B, D), see `carried`); None: zeros."""
         B, T, _ = X.shape
         D, dirs, cell = self.n_hidden, self.directions, self.cell
         outputs = [np.full((B, T, dirs * D), np.nan) for _ in range(self.n_layers)]
@@ -114,6 +115,7 @@ class Stack:
                 h=natural(outputs[layer][:, :, columns], d),
                 c=natural(cell_states[layer][:, :, columns], d) if cell_states is not None else None,
                 a_x=np.full((B, T, cell.blocks * D), np.nan),
+                initial=initial[layer] if initial is not None and d == 0 else None,
                 **recurrence.trace_arrays(cell, B, T, D),
             )
         C = self.n_classes

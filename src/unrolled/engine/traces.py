@@ -47,10 +47,19 @@ class LayerTrace:
     pre: dict[str, np.ndarray]  # views (B, T, D) into pre_block: "pre" (RNN), "pre_<gate>"
     caches: list = field(default_factory=list)  # one per completed step
     steps_done: int = 0
+    # the state before step 1, state name -> (B, D) (a carried state, `carried.py`); None: zeros
+    initial: dict[str, np.ndarray] | None = None
 
     @property
     def T(self) -> int:
         return self.X.shape[1]
+
+    @property
+    def h_0(self) -> np.ndarray:
+        """(B, D) the hidden state step 1 started from: the initial state's h, or zeros."""
+        if self.initial is not None:
+            return self.initial["h"]
+        return np.zeros_like(self.h[:, 0])
 
     @property
     def complete(self) -> bool:
@@ -59,8 +68,7 @@ class LayerTrace:
     @property
     def h_prev(self) -> np.ndarray:
         """(B, T, D) h_0..h_{T-1}: the state each step started from."""
-        h0 = np.zeros_like(self.h[:, :1])
-        return np.concatenate([h0, self.h[:, :-1]], axis=1)
+        return np.concatenate([self.h_0[:, None], self.h[:, :-1]], axis=1)
 
     @property
     def nonfinite_from(self) -> int | None:

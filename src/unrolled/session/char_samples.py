@@ -41,6 +41,10 @@ def sample_text(session: Session, length: int = SAMPLE_LENGTH, temperature: floa
     return text.decode(drawn)
 
 
+NO_SAMPLES = ("no samples.txt: a bidirectional network reads each window from both ends, so it cannot generate "
+              "text one character at a time")
+
+
 def one_line(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
@@ -61,7 +65,7 @@ def train_with_samples(trainer: Trainer, iterations: int, report: Callable[[str]
         done += n
         characters = n * session.config.batch_size * session.config.timesteps
         last = steps[-1]
-        sample = "" if session.config.bidirectional else one_line(
+        sample = "" if session.config.bidirectional else "; sample: " + one_line(
             sample_text(session, PROGRESS_LENGTH, temperature, seed))
         report(f"iteration {last.iteration}: loss {last.loss:.4f} ({bits_per_character(last.loss):.3f} bits per "
-               f"character), {characters / max(seconds, 1e-9):.0f} characters per second; sample: {sample}")
+               f"character), {characters / max(seconds, 1e-9):.0f} characters per second{sample}")

@@ -27,7 +27,10 @@ from ..engine import (
 from ..engine.cells import Cell
 from ..engine.quoting import cut, quoted
 from ..engine.tasks import Task
+from ..engine.tasks.char_lm import CharLM
 from .char_text import task_for
+
+CARRYING_TASK = CharLM.name  # the task whose samples are consecutive windows of one text
 
 
 class ConfigError(ValueError):
@@ -102,7 +105,7 @@ FIELDS: dict[str, FieldSpec] = {
     "forget_bias": FieldSpec("Forget bias", "LSTM only: the forget gate's initial bias; 1 keeps memory from the start.",
                              -10.0, 10.0),
     "seed": FieldSpec("Seed", "Random seed for the weights and the sample.", 0, 2**31 - 1),
-    "optimiser": FieldSpec("Optimiser", "SGD (with momentum) or Adam.", choices=OPTIMISERS),
+    "optimiser": FieldSpec("Optimiser", "SGD (with momentum), Adam or Adagrad (min-char-rnn's).", choices=OPTIMISERS),
     "learning_rate": FieldSpec("Learning rate", "Step size of the weight update.", 1e-6, 100.0),
     "momentum": FieldSpec("Momentum", "SGD only: heavy-ball momentum (0 = plain SGD).", 0.0, 0.999),
     "clipping": FieldSpec("Clipping", "none, norm (rescale all gradients when their global norm exceeds the "
@@ -116,7 +119,7 @@ INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", 
                             "layers"})
 # fields a dict of the config leaves out at their default: a one-layer, one-direction
 # network's file holds only the fields every version of the app reads
-OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text")
+OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text", "carry_state")
 # what opened weights fix (session/own_model.py), and what their data fixes besides
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
 DATA_FIELDS = ("timesteps", "mode", "loss")
@@ -166,6 +169,9 @@ class Config:
     truncation: int = 0  # 0: full BPTT
     input: str = ""  # a typed sentence (word tasks); "": samples
     text: str = ""  # char-lm: a text file; "": the default text
+    # char-lm: consecutive windows, each starting from the last one's final state (`carries_state`);
+    # None: the task's default (true for char-lm in one direction)
+    carry_state: bool | None = None
     forget_bias: float = 1.0
     seed: int = 0
     optimiser: str = "sgd"
@@ -191,6 +197,15 @@ class Config:
             return task_for(self.task, self.text)
         except ValueError as error:
             raise ConfigError({"text": str(error)}) from None
+
+    @property
+    def carries_state(self) -> bool:
+        """Whether training reads consecutive windows of the text, each starting from the
+        previous one's final state (min-char-rnn): carry_state, or by default char-lm in
+        one direction."""
+        if self.carry_state is not None:
+            return bool(self.carry_state)
+        return self.task == CARRYING_TASK and not self.bidirectional and not self.weights
 
     def locked_fields(self) -> dict[str, str]:
         """Fields the task or the cell fixes -> the reason, for the form to lock and explain."""
@@ -247,12 +262,30 @@ class Config:
                 return error.problems
             clashes = task.problems(self.timesteps, self.n_features, self.n_classes, self.mode, self.loss)
             problems = {TASK_FIELDS[name]: problem for name, problem in clashes.items()}
+        if not problems and (self.carry_state or self.carries_state):
+            problem = self._carry_problem(task)
+            if problem:
+                problems["carry_state"] = problem
         if not problems and self.input and not self.weights:
             try:
                 task.encode(self.input, self.n_features, self.n_classes)
             except ValueError as error:
                 problems["input"] = str(error)
         return problems
+
+    def _carry_problem(self, task: Task) -> str | None:
+        if self.task != CARRYING_TASK or self.weights:
+            return f"only the task {CARRYING_TASK} carries a state from one window of its text to the next"
+        if self.bidirectional:
+            return ("a bidirectional network cannot carry a state: its reverse direction starts at t = T, from "
+                    "characters the next window has not read; set carry_state false")
+        text = task.text() if isinstance(task, CharLM) else None
+        if text is not None and len(text) // self.batch_size < self.timesteps + 1:
+            return (f"{text.source} has {len(text)} characters: B = {self.batch_size} "
+                    f"stretches of T + 1 = {self.timesteps + 1} side by side need "
+                    f"{self.batch_size * (self.timesteps + 1)}; "
+                    "lower B or T, or set carry_state false")
+        return None
 
     def _field_problems(self) -> dict[str, str]:
         """Each field on its own: its type, its range or its choices."""
@@ -264,6 +297,8 @@ class Config:
             problem = _value_problem(name, spec, value)
             if problem:
                 problems[name] = problem
+        if self.carry_state is not None and not isinstance(self.carry_state, bool):
+            problems["carry_state"] = f"got {quoted(self.carry_state)}, expected true or false"
         for name in ("notes", "weights", "data"):
             if not isinstance(getattr(self, name), str):
                 problems[name] = f"got {quoted(getattr(self, name))}, expected text"

@@ -33,12 +33,12 @@ def session_connectivity(session: Session, sequence: int = 0) -> np.ndarray:
     """(T, T) ||d y_k / d x_t||_F of one sequence of the current sample, rows k, columns t
     (NaN in rows without a prediction). Read-only; the same array until the weights or the
     sample change."""
-    key = (session, session.weights_version, session.X, sequence)
+    key = (session, session.weights_version, session.X, sequence, session.initial_state)
     cached = _cache.get("key")
-    if cached is not None and all(a is b if isinstance(a, np.ndarray | Session) else a == b
+    if cached is not None and all(a is b if isinstance(a, np.ndarray | Session | list) else a == b
                                   for a, b in zip(cached, key)):
         return _cache["norms"]
-    norms = connectivity(session.net, session.X, sequence)
+    norms = connectivity(session.net, session.X, sequence, session.initial_state)
     norms.setflags(write=False)
     _cache.update(key=key, norms=norms)
     return norms

@@ -186,8 +186,10 @@ def write_text_csv(path: str | Path, header: list[str], rows: list[list[str]]) -
 
 
 def _cell(value: float, column: str) -> str:
-    if column in ("t", "iteration", "k", "layer"):
+    if column in ("t", "iteration", "k", "layer", "position", "unit"):
         return str(int(value))
+    if column == "char":  # a character's code point
+        return chr(int(value))
     if column == "direction":
         return DIRECTION_NAMES[int(value)]
     return repr(float(value))
@@ -201,6 +203,9 @@ def trace_arrays(session: Session) -> dict[str, np.ndarray]:
 
     fwd, bwd = session.fwd, session.bwd
     arrays = {"X": session.X, "Y": np.asarray(session.Y), "h": fwd.h, "y": fwd.y}
+    if session.initial_state is not None:  # a carried state (char-lm): torch's h_0 and c_0, (L, B, D)
+        arrays.update({f"{name}0": np.stack([part[name] for part in session.initial_state])
+                       for name in session.initial_state[0]})
     extra_states = _extra_states(session)
     arrays.update({state: getattr(fwd, state) for state in extra_states})
     arrays.update({f"gate_{k}": v for k, v in fwd.gates.items()})

@@ -21,6 +21,7 @@ from .connectivity import connectivity_figure_table
 from .figure_data import Table
 from .stepper import Session
 from .training import TrainingStep
+from .unit_activations import has_text, unit_activations_table
 
 # the window's views, in its layout order; a lesson's `highlight` names one of them
 VIEWS = ("diagram", "heatmaps", "gradients", "loss")
@@ -100,6 +101,8 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in (
                drawn_for="a stack (layers > 1 or bidirectional)"),
     FigureSpec("connectivity", "Connectivity ||dy_k/dx_t||", formulas.CONNECTIVITY, connectivity_figure_table,
                (6.4, 5.6)),
+    FigureSpec("unit_activations", "Which units light up", formulas.UNIT_ACTIVATIONS, unit_activations_table,
+               (10.0, 5.6), has=has_text, drawn_for="the task char-lm"),
     FigureSpec("loss", "Loss per iteration", formulas.LOSS, data.loss_table, (6.4, 3.6), view="loss",
                ready=_after_an_iteration),
     FigureSpec("itemized_gradients", "Itemized gradients ||dL_k/dh_t||", formulas.ITEMIZED_GRADIENTS,

@@ -114,7 +114,8 @@ def complete_optimiser_state(state: dict, config: Config) -> dict:
     fresh = make_optimiser(config.optimiser, config.learning_rate, config.momentum).state_dict()
     shapes = param_shapes(config)
     where = f"the optimiser state does not fit {config.optimiser}"
-    per_param = [("", state)] if config.optimiser == "sgd" else [(k, state.get(k, {})) for k in ("m", "v")]
+    per_param = [("", state)] if config.optimiser == "sgd" else [
+        (k, state.get(k, {})) for k in (("sum",) if config.optimiser == "adagrad" else ("m", "v"))]
     expected_keys = set(fresh) if config.optimiser != "sgd" else set()
     unexpected = sorted(set(state) - expected_keys - (set(shapes) if config.optimiser == "sgd" else set()))
     if unexpected:

@@ -83,6 +83,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     arrays: dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
     arrays.update(_flatten_optimiser(optimiser))
     arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
+    arrays.update(session.windows_arrays())
     arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)
     arrays["history.norm_before"] = np.array([r.norm_before for r in history], dtype=float)
     arrays["history.norm_after"] = np.array([r.norm_after for r in history], dtype=float)
@@ -280,4 +281,5 @@ def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> S
     if not 0 <= position <= steps:
         raise ValueError(f"position: got {position}, expected 0..{steps}")
     start = Checkpoint(params, optimiser, len(history), iteration)
-    return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position)
+    carried = {k: v for k, v in arrays.items() if k.startswith("carry.")}
+    return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position, carried=carried)

@@ -42,6 +42,8 @@ ITEMIZED_GRADIENTS = ("||dL_k/dh_t||: how far back the loss term at step k reach
                       "dL_k/dh_t = dL_k/dy_k W2^T prod_{s=t+1..k} dh_s/dh_{s-1}")
 CONNECTIVITY = ("||dy_k/dx_t||_F: how strongly the input at t drives the prediction at k (the logits "
                 "before the softmax), dy_k/dx_t = W2^T prod_{s=t+1..k} dh_s/dh_{s-1} dh_t/dx_t")
+UNIT_ACTIVATIONS = ("the text coloured by one unit's h_t (c_t for the LSTM), character by character; units ranked "
+                    "by |r|, Pearson's correlation of a unit's activation with a property of the text")
 TRAINING_LOSS = "the loss of each training iteration, each on a fresh batch"
 CLIP_NORMS = "||g|| = sqrt(sum of every squared parameter gradient), before and after clipping"
 ACCURACY = "the fraction of targets whose class has the largest y"

@@ -22,6 +22,7 @@ from ..engine import with_spectral_radius
 from ..engine.quoting import quoted
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .building import check_weights, memory_limit
+from .carrying import CarriedWindows
 from .config import FIELDS, Config, ConfigError
 from .constructors import Constructors
 from .events import Change, Signal
@@ -38,7 +39,7 @@ __all__ = ["Change", "IterationRecord", "Phase", "Place", "Session", "UpdateReje
            "memory_limit"]
 
 
-class Session(Readings, Constructors):
+class Session(Readings, Constructors, CarriedWindows):
     def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None,
                  model: OwnModel | None = None):
         """batch: (X, Y) to step through instead of the task's first sample (see `build`);
@@ -59,11 +60,12 @@ class Session(Readings, Constructors):
         # all built: only now replace the old state, so a failure above changes nothing
         self.own_model = model
         self.config, self.task, self.net, self.optimiser = config, task, net, optimiser
-        self._rng, self.X, self.Y = rng, X, Y
+        self._rng = rng
+        self.X, self.Y = self._start_stream((X, Y), given=batch is not None)
         self.iteration = 0
         self.history: list[IterationRecord] = []
         self._previous: list[tuple[IterationState, int]] = []  # completed iterations and their bytes, oldest first
-        self._current = current
+        self._current = current if self.X is X else IterationState(net.begin_forward(self.X))
         self._theory_rates = TheoryRates()  # of this iteration's U (its packed weights), once
         self.weights_version = getattr(self, "weights_version", 0) + 1
 
@@ -104,7 +106,7 @@ class Session(Readings, Constructors):
 
     def new_sample(self) -> None:
         """A new batch from the task (weights kept); the iteration starts over."""
-        self.X, self.Y = self.training_batch()
+        self.X, self.Y = self._next_stepping_batch()
         self._restart()
         self.changed.emit(Change.STEP | Change.REBUILT)
 
@@ -136,10 +138,13 @@ class Session(Readings, Constructors):
 
     @classmethod
     def resume(cls, config: Config, start: Checkpoint, batch: tuple[np.ndarray, np.ndarray],
-               history: list[IterationRecord], position: int, model: OwnModel | None = None) -> Session:
+               history: list[IterationRecord], position: int, model: OwnModel | None = None,
+               carried: dict[str, np.ndarray] | None = None) -> Session:
         """A session at `position` steps into an iteration that began from `start` on
-        `batch`, after `history`: what a saved file holds. ValueError says what does not fit."""
+        `batch`, after `history`: what a saved file holds (carried: `windows_arrays`).
+        ValueError says what does not fit."""
         session = cls(config, batch, model)
+        session._resume_stream(carried or {})
         if not 0 <= position <= session.steps_per_iteration:
             raise ValueError(f"position {position} is outside 0..{session.steps_per_iteration}")
         if start.iteration < 0:
@@ -219,7 +224,7 @@ class Session(Readings, Constructors):
         position = cur.position + 1
         if cur.position == self.steps_per_iteration:  # start the next iteration
             self._keep_for_undo(cur)
-            self._current = cur = IterationState(net.begin_forward(self.X))
+            self._current = cur = IterationState(net.begin_forward(self.X, self.initial_state))
             self.iteration += 1
             position = 1
         change, N = Change.STEP, self.order.steps_per_pass
@@ -345,7 +350,7 @@ class Session(Readings, Constructors):
         """The weights or the batch changed: the iteration starts over from its forward pass,
         and what came before can no longer be stepped back into."""
         self._previous = []
-        self._current = IterationState(self.net.begin_forward(self.X))
+        self._current = IterationState(self.net.begin_forward(self.X, self.initial_state))
 
     def checkpoint(self) -> Checkpoint:
         """A copy of the weights and optimiser state now, for `restore`."""
@@ -367,13 +372,7 @@ class Session(Readings, Constructors):
         self._restart()
         self.changed.emit(Change.STEP | Change.PARAMS | Change.HISTORY)
 
-    # -- training ---------------------------------------------------------------------
-    def training_batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """A fresh batch (X, Y) from the task's stream. Changes nothing a view shows (only
-        where the stream is), so it sends no event."""
-        c = self.config
-        return self.task.sample(c.timesteps, c.n_features, c.n_classes, c.batch_size, self._rng)
-
+    # -- training (and `training_batch`, `carried_state`, `end_window`: carrying.py) --
     def apply_update(self, grads: dict[str, np.ndarray], loss: float) -> IterationRecord:
         """A completed iteration computed elsewhere (training): clip, step, record it; the
         session then steps through its own batch afresh with the new weights. Raises
@@ -393,7 +392,7 @@ class Session(Readings, Constructors):
         step and after each step. This session is untouched."""
         start = self.iteration_start()
         replay = Session.resume(self.config, start, (self.X, self.Y), self.history[:start.history_length], 0,
-                                self.own_model)
+                                self.own_model, self.windows_arrays())
         yield replay
         for _ in range(replay.steps_per_iteration):
             replay.step()

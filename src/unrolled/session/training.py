@@ -134,12 +134,14 @@ class Trainer:
         s, net = self.session, self.session.net
         number = len(s.history) + 1
         X, Y = s.training_batch()
-        fwd = net.begin_forward(X)
+        fwd = net.begin_forward(X, s.carried_state)
         for _ in range(s.order.steps_per_pass):  # every (layer, direction, t)
             net.forward_step(fwd)
             yield
         if fwd.nonfinite_from is not None:
             raise Diverged(number, f"the forward pass overflowed from t = {fwd.nonfinite_from}")
+        if s.config.carries_state:  # the next window starts where this one ends
+            s.end_window(net.final_state(fwd))
         bwd = net.begin_backward(fwd, Y)
         for _ in range(s.order.steps_per_pass):
             net.backward_step(bwd, fwd)

@@ -28,6 +28,7 @@ from ..plots.itemized import ItemizedGradients
 from ..plots.loss import LossPlot
 from ..plots.training import TrainingFigure
 from ..theme import Theme
+from .unit_activations import UnitActivationsFigure
 
 
 def graphics_views(widget: QtWidgets.QWidget) -> list[pg.GraphicsView]:
@@ -55,6 +56,7 @@ BUILDERS: dict[str, Callable[[Sequence[TrainingStep], Theme], QtWidgets.QWidget]
     "grad_norms": lambda steps, theme: _gradient_panel(theme),
     "depth_time_gradients": lambda steps, theme: DepthTimeGradients(theme=theme),
     "connectivity": lambda steps, theme: ConnectivityMap(theme=theme),
+    "unit_activations": lambda steps, theme: UnitActivationsFigure(theme=theme),
     "loss": lambda steps, theme: LossPlot(theme=theme),
     "itemized_gradients": lambda steps, theme: ItemizedGradients(theme=theme),
     "training_loss": lambda steps, theme: TrainingFigure("training_loss", steps, theme=theme),
