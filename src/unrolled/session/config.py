@@ -122,6 +122,7 @@ WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidi
 DATA_FIELDS = ("timesteps", "mode", "loss")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
+IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
 
 
 def _refuse_unknown(settings) -> None:
@@ -206,10 +207,21 @@ class Config:
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
         if self.weights:
-            locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {self.weights} fix it"))
+            weights = self.weights_name()
+            locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {weights} fix it"))
+            locked["task"] = f"the weights {weights} and their data replace a task"
+            locked["init"] = f"the weights come from {weights}"
+            if cell.forget_bias_param is not None:
+                locked["forget_bias"] = f"the weights come from {weights}"
             if self.data:
-                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {self.data} fixes it"))
+                data = Path(self.data).name
+                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {data} fixes it"))
+                locked["seed"] = f"the input comes from {data}, not from a random draw"
         return locked
+
+    def weights_name(self) -> str:
+        """The opened weights' file name without its folder, or how a model from memory is called."""
+        return self.weights if self.weights.startswith(IN_MEMORY) else Path(self.weights).name
 
     def unused_fields(self) -> dict[str, str]:
         """Fields this cell or optimiser does not read (their values mean nothing here) ->
@@ -222,6 +234,11 @@ class Config:
             unused["forget_bias"] = f"not used by the {cell.title}"
         if self.optimiser != "sgd":
             unused["momentum"] = f"not used by {self.optimiser.capitalize()}"
+        if self.weights:
+            unused["task"] = f"your model: {self.weights_name()}"
+            unused["init"] = f"from {self.weights_name()}"
+            if cell.forget_bias_param is not None:
+                unused["forget_bias"] = f"from {self.weights_name()}"
         return unused
 
     def resolved(self) -> Config:

@@ -26,7 +26,7 @@ from ..engine.losses import check_targets
 from ..engine.quoting import one_line
 from ..engine.tasks import Task
 from .building import build, memory_limit
-from .config import WEIGHTS_FIELDS, Config
+from .config import IN_MEMORY, WEIGHTS_FIELDS, Config
 from .iteration import IterationState
 
 if TYPE_CHECKING:  # the readers are imported when a model is opened: the first window needs neither
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # the readers are imported when a model is opened: the first 
 
 OPENING = ("rnn", "readout", "embedding", "activation", "sample", "batch", "vocab")  # open_model's keywords
 DEFAULT_T = 8  # timesteps of a random input, when no data is given
-IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
 PathLike = str | Path
 
 
@@ -66,6 +65,23 @@ class OwnModel:
         if self.data.Y is None:
             return f"{self.data_name or 'The data'} has no Y: the targets are the model's own predictions."
         return ""
+
+    def input_said(self, timesteps: int) -> str:
+        """Where the input comes from, in a line: the data file and its samples, or random."""
+        data = self.data
+        if data is None:
+            return f"random input of the model's shape (T = {timesteps})"
+        name = Path(self.data_name).name if self.data_name else "the arrays given"
+        kind = "token ids" if data.token_ids else "sequences"
+        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped B at a time"
+
+    def targets_said(self) -> str:
+        """Where the targets come from, in a line."""
+        data = self.data
+        if data is None or data.Y is None:
+            return "the model's own predictions (no Y given)"
+        kind = "classes: cross-entropy" if data.loss == "cross-entropy" else "real values: MSE"
+        return f"Y of {Path(self.data_name).name if self.data_name else 'the arrays given'} ({kind})"
 
     def fixed(self) -> dict:
         """The config fields the weights and the data fix."""
@@ -160,6 +176,11 @@ class OwnTask(Task):
         if words is None or self.loss != "cross-entropy" or len(words) != self.net.n_classes:
             return None
         return [words[int(k)] for k in np.ravel(Y)]
+
+
+def model_said(config: Config) -> str:
+    """What the model is, in a few words for a label: "task pos-tagging" or "your model m.pt"."""
+    return f"your model {config.weights_name()}" if config.weights else f"task {config.task}"
 
 
 def build_session(config: Config, batch, model: OwnModel | None):

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
@@ -228,3 +229,47 @@ def test_a_refused_depth_loses_nothing(make_window):
         assert words in panel.error.text()
         assert window.session.config.layers == 2 and window.session.position == 1
         assert panel.value_of("layers") == 2 and panel.value_of("bidirectional") is False
+
+
+def lstm_state_dict(F=3, D=4, C=2, seed=0) -> dict:
+    """An nn.LSTM + nn.Linear state dict under torch's names, as NumPy arrays."""
+    rng = np.random.default_rng(seed)
+    shapes = {"rnn.weight_ih_l0": (4 * D, F), "rnn.weight_hh_l0": (4 * D, D), "rnn.bias_ih_l0": (4 * D,),
+              "rnn.bias_hh_l0": (4 * D,), "fc.weight": (C, D), "fc.bias": (C,)}
+    return {name: 0.3 * rng.standard_normal(shape) for name, shape in shapes.items()}
+
+
+def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_window, tmp_path):
+    np.savez(tmp_path / "m.npz", **lstm_state_dict())
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "d.npz", X=rng.standard_normal((5, 6, 3)), Y=rng.standard_normal((5, 6, 2)))
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    text = panel.task_description.text()
+    assert "Your model</b>: m.npz" in text and "d.npz: 5 sequences of T = 6" in text
+    assert "Targets: Y of d.npz (real values: MSE)" in text and "POS" not in text
+    assert panel._places["task"].currentIndex() == 1 and panel.unused["task"].text() == "your model: m.npz"
+    assert "replace a task" in panel.unused["task"].toolTip()
+    for name in ("task", "init", "forget_bias", "seed", "n_hidden", "timesteps", "loss"):
+        assert not panel.editors[name].isEnabled(), name
+        assert "Fixed:" in panel.editors[name].toolTip(), name
+    assert "the input comes from d.npz" in panel.editors["seed"].toolTip()
+    assert panel.unused["init"].text() == "from m.npz" and panel.unused["forget_bias"].text() == "from m.npz"
+    assert panel.editors["rho"].specialValueText() == "as in the file" and "file's own U" in panel.editors[
+        "rho"].toolTip()
+    for name in ("learning_rate", "batch_size", "rho", "truncation"):
+        assert panel.editors[name].isEnabled(), name
+
+
+def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_path):
+    np.savez(tmp_path / "m.npz", **lstm_state_dict())
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"))
+    text = panel.task_description.text()
+    assert "Input: random input of the model's shape (T = 8)" in text
+    assert "Targets: the model's own predictions" in text
+    assert panel.editors["seed"].isEnabled() and panel.editors["timesteps"].isEnabled()
+    set_editor(panel.editors["timesteps"], 5)
+    assert window.session.config.timesteps == 5 and "(T = 5)" in panel.task_description.text()
