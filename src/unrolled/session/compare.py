@@ -18,9 +18,9 @@ from collections.abc import Generator
 import numpy as np
 
 from ..engine.losses import mse, one_hot
-from ..engine.tasks import get_task
 from .config import Config, ConfigError
 from .events import Change, Signal
+from .own_model import OwnTask
 from .stepper import Session, gradient_verdict
 from .training import Diverged, Trainer
 
@@ -30,7 +30,10 @@ COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "
 
 
 def default_changes(config: Config) -> dict:
-    """RNN against LSTM, the classic comparison: B is the other kind of cell."""
+    """RNN against LSTM, the classic comparison: B is the other kind of cell. Opened weights
+    fix the cell: B is the same model with every U at spectral radius 1."""
+    if config.weights:
+        return {"rho": 1.0}
     return {"cell": "lstm" if config.cell != "lstm" else "rnn"}
 
 
@@ -95,21 +98,35 @@ def model_names(a: Config, changes: dict) -> tuple[str, str]:
 BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
 
 
-def baseline_loss(config: Config) -> tuple[float, str] | None:
+OWN_BASELINE_SEQUENCES = 256  # an opened model's own predictions as targets: a forward pass each
+
+
+def baseline_loss(session: Session) -> tuple[float, str] | None:
     """The loss of a model that ignores its input, and its name in a legend: for
     cross-entropy, guessing every class with probability 1/C (ln C); for MSE, predicting
-    the targets' mean, estimated on fresh sequences of the task (a fixed seed, so A and B
-    and every redraw agree). None for one class."""
+    the targets' mean, estimated on the session's own targets drawn apart from its stream
+    (a fixed seed, so A and B and every redraw agree): fresh sequences of the task, or an
+    opened model's data. None for one class."""
+    config = session.config
     if config.loss == "cross-entropy":
         return (float(np.log(config.n_classes)), f"chance (ln {config.n_classes})") if config.n_classes >= 2 else None
-    task = get_task(config.task)
-    B = int(np.clip(BASELINE_VALUES // (config.timesteps * config.n_features), 64, 65536))
-    _, Y = task.sample(config.timesteps, config.n_features, config.n_classes, B, np.random.default_rng(0))
-    Y = np.asarray(Y)
+    Y = np.asarray(_baseline_targets(session))
     targets = Y.astype(float) if Y.dtype.kind == "f" else one_hot(Y, config.n_classes)
     mean = np.broadcast_to(targets.mean(axis=0), targets.shape)
     loss, _ = mse(mean, targets)
     return loss, "predict the mean"
+
+
+def _baseline_targets(session: Session) -> np.ndarray:
+    """Targets as the session's task gives them, its stream left where it is: an opened
+    model's data (its Y, or the model's predictions on its X), else a draw at seed 0."""
+    config, task = session.config, session.task
+    B = int(np.clip(BASELINE_VALUES // (config.timesteps * config.n_features), 64, 65536))
+    if isinstance(task, OwnTask):
+        B = min(B, OWN_BASELINE_SEQUENCES)
+        if task.model.data is not None:
+            return task.rows(range(min(task.model.data.n_samples, B)))[1]
+    return task.sample(config.timesteps, config.n_features, config.n_classes, B, np.random.default_rng(0))[1]
 
 
 def describe_changes(changes: dict) -> str:
@@ -162,6 +179,12 @@ class Comparison:
         # network label -> why it stopped training (an overflow); the other trains on
         self.stopped: dict[str, str] = {}
         self._baseline: tuple[tuple[float, str] | None] | None = None  # computed once, when first asked
+
+    def baseline(self) -> tuple[float, str] | None:
+        """A's baseline_loss, computed once: A and B share the task or data, hence the loss and C."""
+        if self._baseline is None:
+            self._baseline = (baseline_loss(self.a),)
+        return self._baseline[0]
 
     @property
     def sessions(self) -> tuple[Session, Session]:
@@ -323,9 +346,7 @@ class Comparison:
         """For a trained network whose loss is under a tenth of the baseline's (a model that
         ignores its input): its gradient is small because its loss is, not because it
         forgets, and the comparison of gradients says so."""
-        if self._baseline is None:
-            self._baseline = (baseline_loss(self.a.config),)
-        baseline = self._baseline[0]
+        baseline = self.baseline()
         if baseline is None:
             return []
         said = []

@@ -1,8 +1,9 @@
-import numpy as np
 import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
+
+from support.state_dicts import save_model_and_data
 
 # field -> a different valid value (under a task that does not lock it)
 ALTERNATIVES = {
@@ -231,18 +232,8 @@ def test_a_refused_depth_loses_nothing(make_window):
         assert panel.value_of("layers") == 2 and panel.value_of("bidirectional") is False
 
 
-def lstm_state_dict(F=3, D=4, C=2, seed=0) -> dict:
-    """An nn.LSTM + nn.Linear state dict under torch's names, as NumPy arrays."""
-    rng = np.random.default_rng(seed)
-    shapes = {"rnn.weight_ih_l0": (4 * D, F), "rnn.weight_hh_l0": (4 * D, D), "rnn.bias_ih_l0": (4 * D,),
-              "rnn.bias_hh_l0": (4 * D,), "fc.weight": (C, D), "fc.bias": (C,)}
-    return {name: 0.3 * rng.standard_normal(shape) for name, shape in shapes.items()}
-
-
 def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_window, tmp_path):
-    np.savez(tmp_path / "m.npz", **lstm_state_dict())
-    rng = np.random.default_rng(1)
-    np.savez(tmp_path / "d.npz", X=rng.standard_normal((5, 6, 3)), Y=rng.standard_normal((5, 6, 2)))
+    save_model_and_data(tmp_path, "real")
     window = make_window()
     panel = window.model_panel
     assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
@@ -263,7 +254,7 @@ def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_win
 
 
 def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_path):
-    np.savez(tmp_path / "m.npz", **lstm_state_dict())
+    save_model_and_data(tmp_path, None)
     window = make_window()
     panel = window.model_panel
     assert window.files.open_weights(str(tmp_path / "m.npz"))

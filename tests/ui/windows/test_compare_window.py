@@ -243,3 +243,17 @@ def test_one_direction_against_two_is_a_choice(qtbot):
     c.advance(6)
     window.redraw()
     assert "layer 1 reverse, t = 3" in window.label_b.text() and "phase forward, t = 4" in window.label_a.text()
+
+
+def test_an_opened_model_is_compared_with_its_u_rescaled_and_named_as_the_users(qtbot, tmp_path):
+    from unrolled.session.stepper import Session
+
+    from support.state_dicts import save_model_and_data
+
+    weights, data = save_model_and_data(tmp_path, "real")
+    window = make(qtbot, Session.from_torch(weights, data).config)
+    window.redraw()
+    assert "your model m.npz" in window.label_a.text() and "task" not in window.label_a.text()
+    assert "rho = 1.0" in window.label_b.text() and window.baseline[1] == "predict the mean"
+    Y = np.load(data)["Y"]
+    assert window.baseline[0] == pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2))

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.compare import Comparison, describe_changes
 from ...session.config import Config, ConfigError
 from ...session.events import Change
+from ...session.own_model import model_said
 from ...session.step_order import DIRECTION_NAMES
 from ...session.stepper import Session
 from ..control.actions import make_action
@@ -174,7 +175,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.graphics.refresh(c)
         name_a, name_b = c.names
         self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, {shape_of(c.a.config)}, "
-                             f"task {c.a.config.task}; {where_it_is(c.a)}")
+                             f"{model_said(c.a.config)}; {where_it_is(c.a)}")
         steps = ""
         if c.a.steps_per_iteration != c.b.steps_per_iteration:  # the step keys step the longer one
             steps = (f" ({c.leader.steps_per_iteration} steps an iteration against "
