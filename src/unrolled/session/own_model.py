@@ -26,7 +26,7 @@ from ..engine.losses import check_targets
 from ..engine.quoting import one_line
 from ..engine.tasks import Task
 from .building import build, memory_limit
-from .config import IN_MEMORY, WEIGHTS_FIELDS, Config
+from .config import IN_MEMORY, WEIGHTS_FIELDS, Config, ConfigError
 from .iteration import IterationState
 
 if TYPE_CHECKING:  # the readers are imported when a model is opened: the first window needs neither
@@ -306,3 +306,20 @@ def model_of_config(config: Config) -> OwnModel:
         model = OwnModel(model.weights, model.data, tuple(range(min(config.batch_size, model.data.n_samples))),
                          model.activation, model.weights_name, model.data_name)
     return model
+
+
+def config_on_model(data: dict, folder: PathLike | None = None) -> Config:
+    """The config a file's settings describe (`Config.from_dict`), its weights and data named
+    relative to `folder`; when it names weights, the fields they and the data fix are read
+    from them, as a task's are from the task, so a config file or a lesson's stop need name
+    only the files. A setting given otherwise than the files say is refused, naming it."""
+    config = Config.from_dict(data)
+    config = config.relative_to(folder) if folder is not None else config
+    if not config.weights:
+        return config
+    fixed = {name: value for name, value in model_of_config(config).fixed().items() if name not in ("weights", "data")}
+    clashes = [f"{name} (got {data[name]!r}, the files say {fixed[name]!r})" for name in data
+               if name in fixed and data[name] != fixed[name]]
+    if clashes:
+        raise ConfigError({"weights": f"{config.weights_name()} fixes {', '.join(clashes)}"})
+    return config.replace(**fixed).validated()
