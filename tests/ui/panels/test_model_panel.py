@@ -251,6 +251,9 @@ def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_win
         "rho"].toolTip()
     for name in ("learning_rate", "batch_size", "rho", "truncation"):
         assert panel.editors[name].isEnabled(), name
+    buttons = panel.sample_view
+    assert not buttons.new_seed.isEnabled() and "the input from d.npz" in buttons.new_seed.toolTip()
+    assert "The next samples of d.npz" in buttons.new_sample.toolTip()
 
 
 def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_path):
@@ -262,5 +265,6 @@ def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_
     assert "Input: random input of the model's shape (T = 8)" in text
     assert "Targets: the model's own predictions" in text
     assert panel.editors["seed"].isEnabled() and panel.editors["timesteps"].isEnabled()
+    assert panel.sample_view.new_seed.isEnabled() and "fresh random input" in panel.sample_view.new_seed.toolTip()
     set_editor(panel.editors["timesteps"], 5)
     assert window.session.config.timesteps == 5 and "(T = 5)" in panel.task_description.text()
