@@ -257,3 +257,8 @@ def test_an_opened_model_is_compared_with_its_u_rescaled_and_named_as_the_users(
     assert "rho = 1.0" in window.label_b.text() and window.baseline[1] == "predict the mean"
     Y = np.load(data)["Y"]
     assert window.baseline[0] == pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2))
+    items = window.choice.model()
+    fixed = [label for i, (label, _) in enumerate(window.choices) if not items.item(i).isEnabled()]
+    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B has 4 layers", "B has 1 layer",
+                     "B is bidirectional", "B runs one direction"]
+    assert "The weights m.npz fix the cell" in items.item(0).toolTip()

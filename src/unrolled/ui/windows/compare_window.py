@@ -3,10 +3,10 @@ their gradient curves overlaid in one plot and the difference stated in the stat
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.compare import Comparison, describe_changes
-from ...session.config import Config, ConfigError
+from ...session.config import WEIGHTS_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.own_model import model_said
 from ...session.step_order import DIRECTION_NAMES
@@ -113,6 +113,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.choice.currentIndexChanged.connect(
             lambda: self.rho.setEnabled(self.choices[self.choice.currentIndex()][1] is None)
         )
+        self._disable_what_the_weights_fix(config)
         self._select(self.comparison.changes)
         self.redraws = RedrawThrottle(self)  # the one path from the comparison to the plots and labels
         self.comparison.changed.connect(self._on_changed)
@@ -125,6 +126,21 @@ class CompareWindow(QtWidgets.QMainWindow):
         if not self.transport.busy:
             self.status.showMessage("Training A and B on the same batches...")
             self.trainer_runner.start(self.iterations.value())
+
+    def _disable_what_the_weights_fix(self, config: Config) -> None:
+        """Opened weights fix the cell and its shape: the differences that change them are
+        greyed, saying why."""
+        if not config.weights:
+            return
+        model = self.choice.model()
+        assert isinstance(model, QtGui.QStandardItemModel)
+        for i, (_, changes) in enumerate(self.choices):
+            fixed = sorted(set(changes or {}) & set(WEIGHTS_FIELDS))
+            if fixed:
+                item = model.item(i)
+                item.setEnabled(False)
+                item.setToolTip(f"The weights {config.weights_name()} fix the {' and '.join(fixed)}; "
+                                "B may rescale their U (another rho), clip, or learn otherwise")
 
     def _select(self, changes: dict) -> None:
         """Show B's difference in the choice: one of CHOICES, or an entry of its own that
