@@ -370,8 +370,9 @@ def test_the_theory_lines_legend_entry_stays_through_the_loss_step(qapp):
 def test_a_lesson_file_opens_a_users_model_and_data_named_relative_to_it(window, tmp_path, monkeypatch):
     import json
 
-    from support.state_dicts import save_model_and_data
     from unrolled.session.lessons import get_lesson
+
+    from support.state_dicts import save_model_and_data
 
     (tmp_path / "course").mkdir()
     save_model_and_data(tmp_path / "course", "real")
@@ -405,8 +406,9 @@ def test_a_lesson_file_opens_a_users_model_and_data_named_relative_to_it(window,
 def test_a_stop_whose_settings_clash_with_its_files_is_refused_naming_them(tmp_path):
     import json
 
-    from support.state_dicts import save_model_and_data
     from unrolled.session.lessons import LessonError, get_lesson
+
+    from support.state_dicts import save_model_and_data
 
     save_model_and_data(tmp_path, "real")
     (tmp_path / "bad.json").write_text(json.dumps({"title": "Bad", "stops": [
