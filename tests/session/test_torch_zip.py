@@ -131,3 +131,13 @@ def test_a_cut_short_zip_is_one_line(tmp_path, keep):
     data = (tmp_path / "m.pt").read_bytes()
     (tmp_path / "m.pt").write_bytes(data[: int(len(data) * keep)])
     assert one_line_error(tmp_path / "m.pt").startswith(f"{tmp_path / 'm.pt'} is not a PyTorch file that can be read (")
+
+
+@pytest.mark.parametrize(("tensor", "found"), [
+    (lambda: torch.eye(3).to_sparse(), "a kind of tensor the app does not read (_rebuild_sparse_tensor)"),
+    (lambda: torch.zeros(2, dtype=torch.complex64), "tensors of ComplexFloatStorage, which the app does not read"),
+])
+def test_a_tensor_the_app_does_not_read_is_named_as_such_not_as_code(tmp_path, tensor, found):
+    torch.save({"rnn.weight_ih_l0": tensor()}, tmp_path / "odd.pt")
+    message = one_line_error(tmp_path / "odd.pt")
+    assert found in message and "needs code" not in message

@@ -64,6 +64,10 @@ class _Unpickler(pickle.Unpickler):
             return _rebuild_parameter
         if module == "torch" and name in STORAGES:
             return _StorageType(name)
+        if module == "torch._utils" and name.startswith("_rebuild_"):  # sparse, quantized, on a device
+            raise NotReadable(f"a kind of tensor the app does not read ({name}): save dense tensors")
+        if module == "torch" and name.endswith("Storage"):
+            raise NotReadable(f"tensors of {name}, which the app does not read: save float32 or float64")
         raise NeedsCode(f"{module}.{name}")
 
     def persistent_load(self, pid):
