@@ -148,3 +148,13 @@ def test_a_config_file_naming_weights_and_data_takes_the_model_from_them(tmp_pat
         ("lstm", 4, 3, "many-to-one", "cross-entropy")
     assert config.weights == str(tmp_path / "m.npz") and config.learning_rate == 0.05
     assert Session(config).own_model is not None
+
+
+def test_a_config_naming_weights_that_cannot_be_opened_is_a_config_error_naming_the_file(tmp_path):
+    from unrolled.session.config import ConfigError
+    from unrolled.session.presets import load_file
+
+    (tmp_path / "mine.json").write_text('{"weights": "gone.pt"}')
+    with pytest.raises(ConfigError) as caught:
+        load_file(str(tmp_path / "mine.json"))
+    assert caught.value.problems == {"weights": f"cannot read {tmp_path / 'gone.pt'}: No such file or directory"}

@@ -312,12 +312,19 @@ def config_on_model(data: dict, folder: PathLike | None = None) -> Config:
     """The config a file's settings describe (`Config.from_dict`), its weights and data named
     relative to `folder`; when it names weights, the fields they and the data fix are read
     from them, as a task's are from the task, so a config file or a lesson's stop need name
-    only the files. A setting given otherwise than the files say is refused, naming it."""
+    only the files. A setting given otherwise than the files say, or a file that cannot be
+    opened, is a ConfigError naming it."""
     config = Config.from_dict(data)
     config = config.relative_to(folder) if folder is not None else config
     if not config.weights:
         return config
-    fixed = {name: value for name, value in model_of_config(config).fixed().items() if name not in ("weights", "data")}
+    from .data import DataError
+
+    try:
+        opened = model_of_config(config)
+    except ValueError as error:  # WeightsError, DataError: one line naming the file
+        raise ConfigError({"data" if isinstance(error, DataError) else "weights": str(error)}) from error
+    fixed = {name: value for name, value in opened.fixed().items() if name not in ("weights", "data")}
     clashes = [f"{name} (got {data[name]!r}, the files say {fixed[name]!r})" for name in data
                if name in fixed and data[name] != fixed[name]]
     if clashes:
