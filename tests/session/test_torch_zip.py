@@ -89,15 +89,15 @@ def test_a_module_or_a_pickle_that_runs_code_is_refused_by_name_and_nothing_runs
     assert "needs code to load (torch.nn.modules.linear.Linear" in one_line_error(tmp_path / "module.pt")
 
 
-def _crafted(path, size, stride, offset=0, storage_bytes=16):
-    """A zip as torch writes it whose one tensor claims `size` and `stride` over a storage of
-    storage_bytes bytes: a reader that trusted it would read memory outside the storage."""
+def _crafted(path, size, stride, offset=0, storage=bytes(16), byteorder="little"):
+    """A zip as torch writes it, its one tensor `w` of `size` and `stride` over the float32
+    `storage` bytes in `byteorder` (a tensor may claim more than its storage holds)."""
     class Storage:
         pass
 
     class Pickler(pickle.Pickler):
         def persistent_id(self, obj):
-            return ("storage", torch.FloatStorage, "0", "cpu", storage_bytes // 4) if obj is marker else None
+            return ("storage", torch.FloatStorage, "0", "cpu", len(storage) // 4) if obj is marker else None
 
     class Tensor:
         def __reduce__(self):
@@ -110,8 +110,8 @@ def _crafted(path, size, stride, offset=0, storage_bytes=16):
     Pickler(buffer, protocol=2).dump({"w": Tensor()})
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("m/data.pkl", buffer.getvalue())
-        archive.writestr("m/byteorder", "little")
-        archive.writestr("m/data/0", bytes(storage_bytes))
+        archive.writestr("m/byteorder", byteorder)
+        archive.writestr("m/data/0", storage)
 
 
 @pytest.mark.parametrize(("size", "stride", "offset", "found"), [
@@ -141,3 +141,10 @@ def test_a_tensor_the_app_does_not_read_is_named_as_such_not_as_code(tmp_path, t
     torch.save({"rnn.weight_ih_l0": tensor()}, tmp_path / "odd.pt")
     message = one_line_error(tmp_path / "odd.pt")
     assert found in message and "needs code" not in message
+
+
+def test_a_big_endian_file_reads_in_the_machines_order(tmp_path):
+    _crafted(tmp_path / "big.pt", (2, 2), (1, 2), storage=np.arange(4, dtype=">f4").tobytes(), byteorder="big")
+    read = read_torch_zip(tmp_path / "big.pt")["w"]
+    assert read.dtype == np.float32 and read.dtype.isnative
+    np.testing.assert_array_equal(read, [[0, 2], [1, 3]])
