@@ -96,8 +96,6 @@ def model_names(a: Config, changes: dict) -> tuple[str, str]:
 
 
 BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
-
-
 OWN_BASELINE_SEQUENCES = 256  # an opened model's own predictions as targets: a forward pass each
 
 
