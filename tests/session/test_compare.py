@@ -238,6 +238,7 @@ def test_an_opened_regressors_baseline_is_the_mean_of_its_datas_targets(tmp_path
     opened = Session.from_torch(weights, data)
     c = Comparison(opened.config)
     assert c.a.own_model is not None and c.changes == {"rho": 1.0}  # the cell is the file's: B rescales U
+    assert c.names == ("LSTM, the file's U", "LSTM, rho 1")
     Y = np.load(data)["Y"]
     assert c.baseline() == (pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2)), "predict the mean")
     streamed = opened.training_batch()  # the baseline took nothing from the data's stream

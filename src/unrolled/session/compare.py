@@ -65,10 +65,11 @@ def cell_title(config: Config) -> str:
     return f"{'ReLU' if config.activation == 'relu' else config.activation} RNN"
 
 
-def setting(key: str, value) -> str:
-    """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"."""
+def setting(key: str, value, opened: bool = False) -> str:
+    """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"; of
+    opened weights (`opened`), rho 0 is their file's own U."""
     if key == "rho" and not value:
-        return "orthogonal U"
+        return "the file's U" if opened else "orthogonal U"
     if key == "clipping":
         return "no clipping" if value == "none" else f"{value} clipping"
     if key == "truncation":
@@ -91,8 +92,9 @@ def model_names(a: Config, changes: dict) -> tuple[str, str]:
     differing = [k for k in changes if getattr(a, k) != getattr(b, k)]
     if not differing:
         return f"A: {first}", f"B: {second}"
-    return (", ".join([first, *(setting(k, getattr(a, k)) for k in differing)]),
-            ", ".join([second, *(setting(k, getattr(b, k)) for k in differing)]))
+    opened = bool(a.weights)
+    return (", ".join([first, *(setting(k, getattr(a, k), opened) for k in differing)]),
+            ", ".join([second, *(setting(k, getattr(b, k), opened) for k in differing)]))
 
 
 BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
