@@ -59,12 +59,14 @@ def test_a_checkpoint_and_a_models_state_dict_read_as_torch_loads_them(tmp_path)
     assert layout.bidirectional and layout.layers == 2 and layout.rnn_prefix == "model.rnn"
 
 
-def test_a_pt_file_is_read_without_importing_torch(tmp_path):
+@pytest.mark.parametrize("installed", [True, False])
+def test_a_pt_file_is_read_without_importing_torch(tmp_path, installed):
     torch.save(torch.nn.ModuleDict({"rnn": torch.nn.GRU(2, 3), "fc": torch.nn.Linear(3, 2)}).state_dict(),
                tmp_path / "m.pt")
-    code = ("import sys; from unrolled.session.weights import read_weights; "
+    absent = "" if installed else "sys.modules['torch'] = None; "  # import torch raises ImportError
+    code = (f"import sys; {absent}from unrolled.session.weights import read_weights; "
             f"opened = read_weights({str(tmp_path / 'm.pt')!r}); "
-            "print(opened.layout.cell, 'torch' in sys.modules)")
+            "print(opened.layout.cell, sys.modules.get('torch') is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.split() == ["gru", "False"]
