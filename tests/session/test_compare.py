@@ -259,3 +259,26 @@ def test_an_opened_classifiers_baseline_is_chance_and_without_targets_its_own_pr
     assert name == "predict the mean" and loss == pytest.approx(np.mean((predicted - predicted.mean(axis=0)) ** 2))
     loss, _ = Comparison(Session.from_torch(weights, loss="mse").config).baseline()  # random input
     assert np.isfinite(loss) and loss > 0
+
+
+def test_an_opened_model_against_a_fresh_one_of_its_shape_trains_on_the_same_batches(tmp_path):
+    weights, data = save_model_and_data(tmp_path, "real")
+    config = Session.from_torch(weights, data).config
+    c = Comparison(config, {"fresh": True})
+    assert c.names == ("LSTM, trained weights", "LSTM, fresh weights") and c.b.config == c.a.config
+    np.testing.assert_array_equal(c.a.net.params["W2"], np.load(weights)["fc.weight"].T)
+    assert not np.array_equal(c.b.net.params["W2"], c.a.net.params["W2"])  # drawn as init, rho and seed say
+    np.testing.assert_array_equal(c.a.X, c.b.X)
+    c.train_iteration()
+    assert len(c.a.history) == len(c.b.history) == 1
+    np.testing.assert_array_equal(c.a.training_batch()[0], c.b.training_batch()[0])
+    c.reset()
+    assert not np.array_equal(c.b.net.params["W2"], c.a.net.params["W2"]) and not c.a.history
+
+
+def test_a_fresh_model_needs_opened_weights_with_targets(tmp_path):
+    with pytest.raises(ConfigError, match="compared with opened weights"):
+        Comparison(TOXIC, {"fresh": True})
+    weights, data = save_model_and_data(tmp_path, None)
+    with pytest.raises(ConfigError, match="would learn its own predictions"):
+        Comparison(Session.from_torch(weights, data, loss="mse").config, {"fresh": True})

@@ -26,7 +26,22 @@ from .training import Diverged, Trainer
 
 # what B may change: everything else (task, sizes, seed) is shared, so the input is the same
 COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold", "truncation", "layers", "bidirectional")
+              "clipping", "clip_threshold", "truncation", "layers", "bidirectional", "fresh")
+# B's change that is no setting: for opened weights, a model of their shape with weights of the
+# app's drawing (init, rho, seed, forget bias), against the trained ones
+FRESH = "fresh"
+
+
+def config_of_b(config: Config, changes: dict) -> Config:
+    """Network B's config: A's with the changes (FRESH, not a setting, aside). ConfigError
+    when a fresh model is asked of a config without opened weights."""
+    fresh = changes.get(FRESH, False)
+    if not isinstance(fresh, bool):
+        raise ConfigError({FRESH: f"got {fresh!r}, expected true or false"})
+    if fresh and not config.weights:
+        raise ConfigError({FRESH: "a fresh model of the same shape is compared with opened weights; "
+                                  "this model is the app's own already"})
+    return config.replace(**{name: value for name, value in changes.items() if name != FRESH})
 
 
 def default_changes(config: Config) -> dict:
@@ -68,6 +83,8 @@ def cell_title(config: Config) -> str:
 def setting(key: str, value, opened: bool = False) -> str:
     """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"; of
     opened weights (`opened`), rho 0 is their file's own U."""
+    if key == FRESH:
+        return "fresh weights" if value else "trained weights"
     if key == "rho" and not value:
         return "the file's U" if opened else "orthogonal U"
     if key == "clipping":
@@ -85,16 +102,20 @@ def setting(key: str, value, opened: bool = False) -> str:
 def model_names(a: Config, changes: dict) -> tuple[str, str]:
     """Names for A and B in a legend: their cells ("RNN", "LSTM"); for two of the same
     cell, with what tells them apart ("RNN, rho 0.8" and "RNN, rho 1.5")."""
-    b = a.replace(**changes)
+    b = config_of_b(a, changes)
     first, second = cell_title(a), cell_title(b)
     if first != second:
         return first, second
-    differing = [k for k in changes if getattr(a, k) != getattr(b, k)]
+
+    def value(config: Config, key: str):
+        return (config is b and changes[FRESH]) if key == FRESH else getattr(config, key)
+
+    differing = [k for k in changes if value(a, k) != value(b, k)]
     if not differing:
         return f"A: {first}", f"B: {second}"
     opened = bool(a.weights)
-    return (", ".join([first, *(setting(k, getattr(a, k), opened) for k in differing)]),
-            ", ".join([second, *(setting(k, getattr(b, k), opened) for k in differing)]))
+    return (", ".join([first, *(setting(k, value(a, k), opened) for k in differing)]),
+            ", ".join([second, *(setting(k, value(b, k), opened) for k in differing)]))
 
 
 BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
@@ -130,7 +151,9 @@ def _baseline_targets(session: Session) -> np.ndarray:
 
 
 def describe_changes(changes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
+    said = [f"{k} = {v}" if k != FRESH else "fresh weights of the same shape" for k, v in changes.items()
+            if k != FRESH or v]
+    return ", ".join(said) or "no change"
 
 
 def follower_position(position: int, leader_pass: int, follower_pass: int) -> int:
@@ -172,9 +195,18 @@ class Comparison:
         self._build(config)
 
     def _build(self, config: Config) -> None:
+        config_b = config_of_b(config, self.changes).validated()
         self.a = Session(config)
+        fresh = None
+        if self.changes.get(FRESH):
+            own = self.a.own_model
+            assert own is not None  # config_of_b refuses a fresh model without opened weights
+            if own.data is None or own.data.Y is None:
+                raise ConfigError({FRESH: f"a fresh model would learn its own predictions: open {own.title} "
+                                          "with data holding Y to compare it with a fresh one"})
+            fresh = own.fresh_copy()
         # the same batch for both, and the same stream of training batches (same seed)
-        self.b = Session(config.replace(**self.changes).validated(), batch=(self.a.X, self.a.Y))
+        self.b = Session(config_b, batch=(self.a.X, self.a.Y), model=fresh)
         self.trainers = (Trainer(self.a), Trainer(self.b))
         # network label -> why it stopped training (an overflow); the other trains on
         self.stopped: dict[str, str] = {}

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..engine.quoting import one_line, quoted
-from .compare import COMPARABLE
+from .compare import COMPARABLE, config_of_b
 from .config import Config, ConfigError
 from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
@@ -289,7 +289,7 @@ def _stop_compare(compare, config: Config, preset_compare: dict | None) -> dict 
         unknown = sorted(set(compare) - set(COMPARABLE))
         if unknown:
             raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
-        config.replace(**compare).validated()
+        config_of_b(config, compare).validated()
     return compare
 
 

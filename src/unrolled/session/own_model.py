@@ -15,7 +15,7 @@ No Qt.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,7 @@ class OwnModel:
     weights_name: str
     data_name: str
     vocabulary: tuple[str, ...] | None = None
+    fresh: bool = False  # weights of the app's drawing, of the file's shape (a comparison's B)
 
     @property
     def title(self) -> str:
@@ -112,16 +113,26 @@ class OwnModel:
             values["batch_size"] = len(self.first)
         return Config(**values).validated()
 
+    def fresh_copy(self) -> OwnModel:
+        """This model with weights of the app's drawing in place of the file's (see `network`)."""
+        return replace(self, fresh=True)
+
     def network(self, config: Config) -> Network:
         """The model's network, holding its weights, with the config's mode, loss and truncation,
         and, when the config's rho is not 0, its recurrent weights at that spectral radius (a
-        comparison's "another U scale")."""
+        comparison's "another U scale"); of a fresh copy, weights drawn as the config's init,
+        rho, seed and forget bias say."""
         wrong = [f"{name} = {getattr(config, name)!r}" for name in WEIGHTS_FIELDS
                  if getattr(config, name) != self.fixed()[name]]
         if wrong:
             raise ValueError(f"{self.title} fixes the model's shape: {', '.join(wrong)} does not fit it")
+        activation = config.activation if config.cell == "rnn" else "tanh"
+        if self.fresh:
+            return self.weights.layout.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
+                                               activation=activation, seed=config.seed, rho=config.rho or None,
+                                               forget_bias=config.forget_bias, init=config.init)
         net = self.weights.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
-                                   activation=config.activation if config.cell == "rnn" else "tanh")
+                                   activation=activation)
         if config.rho:  # every recurrent U rescaled to spectral radius rho; 0: the file's own
             for name in net.recurrent_param_names():
                 net.params[name] = with_spectral_radius(net.params[name], config.rho)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..engine.quoting import cut, quoted
 from .char_text import resolve_text_path
-from .compare import COMPARABLE
+from .compare import COMPARABLE, config_of_b
 from .config import Config, ConfigError
 from .json_file import JsonFileError, parse_json, read_json
 from .own_model import config_on_model
@@ -48,7 +48,7 @@ def _from_json(data, source: str) -> Preset:
     compare = _compare_changes(data, source)
     config = config_on_model(data["config"], Path(source).parent)  # its weights and data files
     try:  # network B must be a valid network too, or the comparison fails only when opened
-        config.replace(**compare).validated()
+        config_of_b(config, compare).validated()
     except ConfigError as error:
         raise ConfigError({"compare": f"{source}: network B's {error}"}) from error
     for key, problem in (("steps", work_problem(config, steps=steps)),

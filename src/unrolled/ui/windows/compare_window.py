@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.compare import Comparison, describe_changes
+from ...session.compare import FRESH, Comparison, describe_changes
 from ...session.config import WEIGHTS_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.own_model import model_said
@@ -29,6 +29,7 @@ CHOICES = (
     ("B has 1 layer", {"layers": 1}),
     ("B is bidirectional", {"bidirectional": True}),
     ("B runs one direction", {"bidirectional": False}),
+    ("B is a fresh model of the same shape", {FRESH: True}),  # opened weights only
 )
 
 
@@ -113,7 +114,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.choice.currentIndexChanged.connect(
             lambda: self.rho.setEnabled(self.choices[self.choice.currentIndex()][1] is None)
         )
-        self._disable_what_the_weights_fix(config)
+        self._disable_what_does_not_apply(config)
         self._select(self.comparison.changes)
         self.redraws = RedrawThrottle(self)  # the one path from the comparison to the plots and labels
         self.comparison.changed.connect(self._on_changed)
@@ -127,20 +128,22 @@ class CompareWindow(QtWidgets.QMainWindow):
             self.status.showMessage("Training A and B on the same batches...")
             self.trainer_runner.start(self.iterations.value())
 
-    def _disable_what_the_weights_fix(self, config: Config) -> None:
-        """Opened weights fix the cell and its shape: the differences that change them are
-        greyed, saying why."""
-        if not config.weights:
-            return
+    def _disable_what_does_not_apply(self, config: Config) -> None:
+        """Greyed, saying why: of opened weights, the differences that change what they fix
+        (the cell, its shape); of the app's own model, a fresh copy of opened weights."""
         model = self.choice.model()
         assert isinstance(model, QtGui.QStandardItemModel)
         for i, (_, changes) in enumerate(self.choices):
             fixed = sorted(set(changes or {}) & set(WEIGHTS_FIELDS))
-            if fixed:
-                item = model.item(i)
-                item.setEnabled(False)
-                item.setToolTip(f"The weights {config.weights_name()} fix the {' and '.join(fixed)}; "
-                                "B may rescale their U (another rho), clip, or learn otherwise")
+            why = ""
+            if config.weights and fixed:
+                why = (f"The weights {config.weights_name()} fix the {' and '.join(fixed)}; B may be a fresh "
+                       "model of their shape, rescale their U (another rho), clip, or learn otherwise")
+            elif not config.weights and (changes or {}).get(FRESH):
+                why = "For opened weights (File > Open weights): their trained model against a fresh one"
+            if why:
+                model.item(i).setEnabled(False)
+                model.item(i).setToolTip(why)
 
     def _select(self, changes: dict) -> None:
         """Show B's difference in the choice: one of CHOICES, or an entry of its own that
