@@ -419,8 +419,6 @@ def test_the_depth_lessons_comparisons_say_their_numbers():
 
 
 def test_a_stop_compares_an_opened_model_with_a_fresh_one_trained_beside_it(tmp_path):
-    from unrolled.session.lesson_file import load_lesson_file
-
     from support.state_dicts import save_model_and_data
 
     save_model_and_data(tmp_path, "classes", C=3)
