@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 
+from ...session.config import WEIGHTS_FIELDS
 from ...session.stepper import Session
 
 if TYPE_CHECKING:  # opened on demand: their imports wait until then
@@ -65,8 +66,11 @@ class OpenedWindows:
 
         if self.compare is not None:
             self.compare.close()
+        changes = self._compare_changes()
+        if changes and self.session.config.weights and set(changes) & set(WEIGHTS_FIELDS):
+            changes = None  # a preset's suggestion, of a model the opened weights replaced: B rescales their U
         try:
-            self.compare = CompareWindow(self.session.config, self._compare_changes())
+            self.compare = CompareWindow(self.session.config, changes)
         except ValueError as error:
             QtWidgets.QMessageBox.warning(self.owner, "Cannot compare", str(error))
             return
