@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
+from shiboken6 import isValid
 
 from ...session.config import WEIGHTS_FIELDS
 from ...session.stepper import Session
@@ -91,7 +92,9 @@ class OpenedWindows:
         compare.show()
         compare.raise_()
         # the window manager's frame is known once the window is mapped: fitted again then
-        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: place_on_screen(compare, want, screen_room(owner)))
+        # (unless the owner closed meanwhile: the comparison, closed with it, outlives it a moment)
+        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: isValid(owner) and place_on_screen(
+            compare, want, screen_room(owner)))
 
     def open_sweep(self) -> None:
         from ..windows.sweep_window import SweepWindow
