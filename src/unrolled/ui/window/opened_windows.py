@@ -92,9 +92,13 @@ class OpenedWindows:
         compare.show()
         compare.raise_()
         # the window manager's frame is known once the window is mapped: fitted again then
-        # (unless the owner closed meanwhile: the comparison, closed with it, outlives it a moment)
-        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: isValid(owner) and place_on_screen(
-            compare, want, screen_room(owner)))
+        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: self._place_again(compare, want))
+
+    def _place_again(self, compare: QtWidgets.QWidget, want: QtCore.QRect) -> None:
+        """Fitted once its frame is known; not when the owner closed meanwhile (the comparison,
+        closed with it, outlives it a moment)."""
+        if isValid(self.owner):
+            place_on_screen(compare, want, screen_room(self.owner))
 
     def open_sweep(self) -> None:
         from ..windows.sweep_window import SweepWindow
