@@ -6,7 +6,7 @@ without torch, nothing in the file run:
                         whose storage is a persistent id ("storage", torch.FloatStorage,
                         key, location, numel)
     <name>/data/<key>   each storage's raw bytes
-    <name>/byteorder    "little" or "big" (absent in files older than torch 1.10: little)
+    <name>/byteorder    "little" or "big" (absent in older files, which are little-endian)
 
 The unpickler knows only those names and Python's OrderedDict; any other global (a pickled
 module, a function a crafted file would call) is refused by name before anything is built
@@ -16,6 +16,7 @@ the storage first. Importing torch costs seconds; this costs milliseconds. No Qt
 
 from __future__ import annotations
 
+import io
 import pickle
 import zipfile
 from collections import OrderedDict
@@ -50,8 +51,6 @@ class _StorageType:
 
 class _Unpickler(pickle.Unpickler):
     def __init__(self, data: bytes, storage):
-        import io
-
         super().__init__(io.BytesIO(data))
         self._storage = storage
 
@@ -74,8 +73,8 @@ class _Unpickler(pickle.Unpickler):
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"
                 and isinstance(pid[1], _StorageType) and isinstance(pid[2], str)):
             raise NotReadable(f"a persistent id {str(pid)[:60]} that is no tensor storage")
-        _, kind, key, _location, numel = pid
-        return self._storage(kind, key, numel)
+        _, kind, key, _location, _numel = pid  # the storage's own bytes tell its size
+        return self._storage(kind, key)
 
 
 def _rebuild_tensor(storage, offset, size, stride, *_rest) -> np.ndarray:
@@ -112,13 +111,14 @@ def read_torch_zip(path: Path):
         if len(pickles) != 1:
             raise NotReadable("no <name>/data.pkl: not a file torch.save wrote")
         root = pickles[0][: -len("data.pkl")]
-        order = archive.read(root + "byteorder").decode("ascii", "replace") if root + "byteorder" in names \
-            else "little"
+        order = "little"  # older files have no byteorder member
+        if root + "byteorder" in names:
+            order = archive.read(root + "byteorder").decode("ascii", "replace")
         if order not in ("little", "big"):
             raise NotReadable(f"byteorder {order[:20]!r}")
         storages: dict[str, np.ndarray] = {}
 
-        def storage(kind: _StorageType, key: str, numel) -> np.ndarray:
+        def storage(kind: _StorageType, key: str) -> np.ndarray:
             if key in storages and storages[key].dtype != (np.float32 if kind.name == "BFloat16Storage"
                                                            else kind.dtype):
                 raise NotReadable(f"storage {key[:40]!r} read as two types")
