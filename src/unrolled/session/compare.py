@@ -18,7 +18,7 @@ from collections.abc import Generator
 import numpy as np
 
 from ..engine.losses import mse, one_hot
-from .config import Config, ConfigError
+from .config import FRESH, Config, ConfigError, config_of_b
 from .events import Change, Signal
 from .own_model import OwnTask
 from .stepper import Session, gradient_verdict
@@ -26,22 +26,7 @@ from .training import Diverged, Trainer
 
 # what B may change: everything else (task, sizes, seed) is shared, so the input is the same
 COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold", "truncation", "layers", "bidirectional", "fresh")
-# B's change that is no setting: for opened weights, a model of their shape with weights of the
-# app's drawing (init, rho, seed, forget bias), against the trained ones
-FRESH = "fresh"
-
-
-def config_of_b(config: Config, changes: dict) -> Config:
-    """Network B's config: A's with the changes (FRESH, not a setting, aside). ConfigError
-    when a fresh model is asked of a config without opened weights."""
-    fresh = changes.get(FRESH, False)
-    if not isinstance(fresh, bool):
-        raise ConfigError({FRESH: f"got {fresh!r}, expected true or false"})
-    if fresh and not config.weights:
-        raise ConfigError({FRESH: "a fresh model of the same shape is compared with opened weights; "
-                                  "this model is the app's own already"})
-    return config.replace(**{name: value for name, value in changes.items() if name != FRESH})
+              "clipping", "clip_threshold", "truncation", "layers", "bidirectional", FRESH)
 
 
 def default_changes(config: Config) -> dict:

@@ -123,6 +123,9 @@ DATA_FIELDS = ("timesteps", "mode", "loss")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
+# a comparison's change of network B that is no setting: for opened weights, a model of their
+# shape with weights of the app's drawing (init, rho, seed, forget bias), against the trained ones
+FRESH = "fresh"
 
 
 def _refuse_unknown(settings) -> None:
@@ -331,6 +334,18 @@ class Config:
                 name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data
             })
         return config.validated()
+
+
+def config_of_b(config: Config, changes: dict) -> Config:
+    """Network B's config in a comparison: A's with the changes (FRESH, not a setting, aside).
+    ConfigError when a fresh model is asked of a config without opened weights."""
+    fresh = changes.get(FRESH, False)
+    if not isinstance(fresh, bool):
+        raise ConfigError({FRESH: f"got {fresh!r}, expected true or false"})
+    if fresh and not config.weights:
+        raise ConfigError({FRESH: "a fresh model of the same shape is compared with opened weights; "
+                                  "this model is the app's own already"})
+    return config.replace(**{name: value for name, value in changes.items() if name != FRESH})
 
 
 def _value_problem(name: str, spec: FieldSpec, value) -> str | None:

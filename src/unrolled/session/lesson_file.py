@@ -59,8 +59,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..engine.quoting import one_line, quoted
-from .compare import COMPARABLE, config_of_b
-from .config import Config, ConfigError
+from .compare import COMPARABLE
+from .config import Config, ConfigError, config_of_b
 from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
 from .own_model import config_on_model

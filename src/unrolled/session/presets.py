@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..engine.quoting import cut, quoted
 from .char_text import resolve_text_path
-from .compare import COMPARABLE, config_of_b
-from .config import Config, ConfigError
+from .compare import COMPARABLE
+from .config import Config, ConfigError, config_of_b
 from .json_file import JsonFileError, parse_json, read_json
 from .own_model import config_on_model
 from .work import work_problem

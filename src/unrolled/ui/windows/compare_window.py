@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ...session.compare import FRESH, Comparison, describe_changes
-from ...session.config import WEIGHTS_FIELDS, Config, ConfigError
+from ...session.compare import Comparison, describe_changes
+from ...session.config import FRESH, WEIGHTS_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.own_model import model_said
 from ...session.step_order import DIRECTION_NAMES
