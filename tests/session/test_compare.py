@@ -4,7 +4,10 @@ import pytest
 from unrolled.session.compare import Comparison
 from unrolled.session.config import Config, ConfigError
 from unrolled.session.presets import get_preset
+from unrolled.session.stepper import Session
 from unrolled.session.training import Diverged
+
+from support.state_dicts import save_model_and_data
 
 TOXIC = Config(task="toxic-word", n_features=6, n_classes=2, mode="many-to-one", timesteps=30, n_hidden=16, rho=0.8)
 
@@ -127,10 +130,12 @@ def test_ratios_in_words_never_a_fractional_power_or_e_notation(ratio, words):
 def test_chance_and_model_names():
     from unrolled.session.compare import baseline_loss, model_names
 
-    assert baseline_loss(TOXIC) == (pytest.approx(np.log(2)), "chance (ln 2)")
-    loss, name = baseline_loss(Config(task="adding-problem", timesteps=20).resolved())
+    assert baseline_loss(Session(TOXIC)) == (pytest.approx(np.log(2)), "chance (ln 2)")
+    adding = Session(Config(task="adding-problem", timesteps=20).resolved())
+    loss, name = baseline_loss(adding)
     assert name == "predict the mean" and loss == pytest.approx(1 / 6, rel=0.05)  # Var(u1 + u2) = 2/12
-    assert baseline_loss(Config(task="adding-problem", timesteps=20).resolved())[0] == loss  # fixed draw
+    assert baseline_loss(adding)[0] == loss  # fixed draw
+    assert adding.training_batch()[0].shape == (1, 20, 2)
     assert model_names(TOXIC, {"cell": "lstm"}) == ("RNN", "LSTM")
     assert model_names(TOXIC, {"activation": "relu"}) == ("RNN", "ReLU RNN")
     assert model_names(TOXIC.replace(rho=0.0), {"rho": 1.5}) == ("RNN, orthogonal U", "RNN, rho 1.5")
@@ -226,3 +231,54 @@ def test_no_loss_term_at_t_T_is_said_not_called_an_overflow():
     text = c.summary()
     assert "overflow" not in text
     assert text.count("no gradient of the last step's loss at t = T to compare with") == 2
+
+
+def test_an_opened_regressors_baseline_is_the_mean_of_its_datas_targets(tmp_path):
+    weights, data = save_model_and_data(tmp_path, "real")
+    opened = Session.from_torch(weights, data)
+    c = Comparison(opened.config)
+    assert c.a.own_model is not None and c.changes == {"rho": 1.0}  # the cell is the file's: B rescales U
+    assert c.names == ("LSTM, the file's U", "LSTM, rho 1")
+    Y = np.load(data)["Y"]
+    assert c.baseline() == (pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2)), "predict the mean")
+    streamed = opened.training_batch()  # the baseline took nothing from the data's stream
+    np.testing.assert_array_equal(c.a.training_batch()[1], streamed[1])
+    assert np.max(np.abs(np.linalg.eigvals(c.b.net.params["U_i"]))) == pytest.approx(1.0)
+    c.advance(2 * 6 + 2)
+    assert c.a.history and c.b.history and "little is left to learn" not in c.summary()
+
+
+def test_an_opened_classifiers_baseline_is_chance_and_without_targets_its_own_predictions(tmp_path):
+    weights, data = save_model_and_data(tmp_path, "classes", C=3)
+    c = Comparison(Session.from_torch(weights, data).config)
+    assert c.a.config.mode == "many-to-one" and c.baseline() == (pytest.approx(np.log(3)), "chance (ln 3)")
+    weights, data = save_model_and_data(tmp_path, None)
+    opened = Session.from_torch(weights, data, loss="mse")  # without Y the loss is the caller's
+    loss, name = Comparison(opened.config).baseline()
+    predicted = opened.net.forward(np.load(data)["X"]).y  # (N, T, C)
+    assert name == "predict the mean" and loss == pytest.approx(np.mean((predicted - predicted.mean(axis=0)) ** 2))
+    loss, _ = Comparison(Session.from_torch(weights, loss="mse").config).baseline()  # random input
+    assert np.isfinite(loss) and loss > 0
+
+
+def test_an_opened_model_against_a_fresh_one_of_its_shape_trains_on_the_same_batches(tmp_path):
+    weights, data = save_model_and_data(tmp_path, "real")
+    config = Session.from_torch(weights, data).config
+    c = Comparison(config, {"fresh": True})
+    assert c.names == ("LSTM, trained weights", "LSTM, fresh weights") and c.b.config == c.a.config
+    np.testing.assert_array_equal(c.a.net.params["W2"], np.load(weights)["fc.weight"].T)
+    assert not np.array_equal(c.b.net.params["W2"], c.a.net.params["W2"])  # drawn as init, rho and seed say
+    np.testing.assert_array_equal(c.a.X, c.b.X)
+    c.train_iteration()
+    assert len(c.a.history) == len(c.b.history) == 1
+    np.testing.assert_array_equal(c.a.training_batch()[0], c.b.training_batch()[0])
+    c.reset()
+    assert not np.array_equal(c.b.net.params["W2"], c.a.net.params["W2"]) and not c.a.history
+
+
+def test_a_fresh_model_needs_opened_weights_with_targets(tmp_path):
+    with pytest.raises(ConfigError, match="compared with opened weights"):
+        Comparison(TOXIC, {"fresh": True})
+    weights, data = save_model_and_data(tmp_path, None)
+    with pytest.raises(ConfigError, match="would learn its own predictions"):
+        Comparison(Session.from_torch(weights, data, loss="mse").config, {"fresh": True})

@@ -416,3 +416,16 @@ def test_the_depth_lessons_comparisons_say_their_numbers():
     a_loss, b_loss = (s.history[-1].loss for s in ahead.sessions)
     assert a_loss < 0.01 and abs(b_loss - np.log(4)) < 0.01
     assert "A's loss falls below 0.01, B's stays at ln 4 ≈ 1.39" in stops[4].text
+
+
+def test_a_stop_compares_an_opened_model_with_a_fresh_one_trained_beside_it(tmp_path):
+    from support.state_dicts import save_model_and_data
+
+    save_model_and_data(tmp_path, "classes", C=3)
+    (tmp_path / "fresh.json").write_text(json.dumps({"title": "Trained or not", "stops": [
+        {"title": "Both", "text": "Trained against fresh.", "model": {"weights": "m.npz", "data": "d.npz"},
+         "compare": {"fresh": True}, "train": 3, "at": "after the backward pass"}]}))
+    stop = load_lesson_file(tmp_path / "fresh.json").stops[0]
+    comparison, _ = build_comparison(stop)
+    assert comparison.names == ("LSTM, trained weights", "LSTM, fresh weights")
+    assert len(comparison.a.history) == len(comparison.b.history) == 3 and comparison.b.bwd.complete

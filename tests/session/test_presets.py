@@ -135,3 +135,30 @@ def test_every_other_preset_and_lesson_steps_as_the_one_layer_network(name, conf
         np.testing.assert_array_equal(s.bwd.dh, bwd.dh)
     for k, grad in bwd.grads.items():
         np.testing.assert_array_equal(s.bwd.grads[k], grad, err_msg=k)
+
+
+def test_a_config_file_naming_weights_and_data_takes_the_model_from_them(tmp_path):
+    import json
+
+    from unrolled.session.presets import load_file
+    from unrolled.session.stepper import Session
+
+    from support.state_dicts import save_model_and_data
+
+    save_model_and_data(tmp_path, "classes", C=3)
+    (tmp_path / "mine.json").write_text(json.dumps({"weights": "m.npz", "data": "d.npz", "learning_rate": 0.05}))
+    config = load_file(str(tmp_path / "mine.json")).config
+    assert (config.cell, config.n_hidden, config.n_classes, config.mode, config.loss) == \
+        ("lstm", 4, 3, "many-to-one", "cross-entropy")
+    assert config.weights == str(tmp_path / "m.npz") and config.learning_rate == 0.05
+    assert Session(config).own_model is not None
+
+
+def test_a_config_naming_weights_that_cannot_be_opened_is_a_config_error_naming_the_file(tmp_path):
+    from unrolled.session.config import ConfigError
+    from unrolled.session.presets import load_file
+
+    (tmp_path / "mine.json").write_text('{"weights": "gone.pt"}')
+    with pytest.raises(ConfigError) as caught:
+        load_file(str(tmp_path / "mine.json"))
+    assert caught.value.problems == {"weights": f"cannot read {tmp_path / 'gone.pt'}: No such file or directory"}

@@ -18,15 +18,18 @@ from collections.abc import Generator
 import numpy as np
 
 from ..engine.losses import mse, one_hot
-from ..engine.tasks import get_task
-from .config import COMPARABLE, Config, ConfigError
+from .config import COMPARABLE, FRESH, Config, ConfigError, config_of_b
 from .events import Change, Signal
+from .own_model import OwnTask
 from .stepper import Session, gradient_verdict
 from .training import Diverged, Trainer
 
 
 def default_changes(config: Config) -> dict:
-    """RNN against LSTM, the classic comparison: B is the other kind of cell."""
+    """RNN against LSTM, the classic comparison: B is the other kind of cell. Opened weights
+    fix the cell: B is the same model with every U at spectral radius 1."""
+    if config.weights:
+        return {"rho": 1.0}
     return {"cell": "lstm" if config.cell != "lstm" else "rnn"}
 
 
@@ -58,10 +61,13 @@ def cell_title(config: Config) -> str:
     return f"{'ReLU' if config.activation == 'relu' else config.activation} RNN"
 
 
-def setting(key: str, value) -> str:
-    """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"."""
+def setting(key: str, value, opened: bool = False) -> str:
+    """One setting in words for a legend: "rho 1.5", "orthogonal U", "no clipping"; of
+    opened weights (`opened`), rho 0 is their file's own U."""
+    if key == FRESH:
+        return "fresh weights" if value else "trained weights"
     if key == "rho" and not value:
-        return "orthogonal U"
+        return "the file's U" if opened else "orthogonal U"
     if key == "clipping":
         return "no clipping" if value == "none" else f"{value} clipping"
     if key == "truncation":
@@ -77,39 +83,58 @@ def setting(key: str, value) -> str:
 def model_names(a: Config, changes: dict) -> tuple[str, str]:
     """Names for A and B in a legend: their cells ("RNN", "LSTM"); for two of the same
     cell, with what tells them apart ("RNN, rho 0.8" and "RNN, rho 1.5")."""
-    b = a.replace(**changes)
+    b = config_of_b(a, changes)
     first, second = cell_title(a), cell_title(b)
     if first != second:
         return first, second
-    differing = [k for k in changes if getattr(a, k) != getattr(b, k)]
+
+    def value(config: Config, key: str):
+        return (config is b and changes[FRESH]) if key == FRESH else getattr(config, key)
+
+    differing = [k for k in changes if value(a, k) != value(b, k)]
     if not differing:
         return f"A: {first}", f"B: {second}"
-    return (", ".join([first, *(setting(k, getattr(a, k)) for k in differing)]),
-            ", ".join([second, *(setting(k, getattr(b, k)) for k in differing)]))
+    opened = bool(a.weights)
+    return (", ".join([first, *(setting(k, value(a, k), opened) for k in differing)]),
+            ", ".join([second, *(setting(k, value(b, k), opened) for k in differing)]))
 
 
 BASELINE_VALUES = 2**21  # at most this many input values drawn to estimate the MSE baseline
+OWN_BASELINE_SEQUENCES = 256  # an opened model's own predictions as targets: a forward pass each
 
 
-def baseline_loss(config: Config) -> tuple[float, str] | None:
+def baseline_loss(session: Session) -> tuple[float, str] | None:
     """The loss of a model that ignores its input, and its name in a legend: for
     cross-entropy, guessing every class with probability 1/C (ln C); for MSE, predicting
-    the targets' mean, estimated on fresh sequences of the task (a fixed seed, so A and B
-    and every redraw agree). None for one class."""
+    the targets' mean, estimated on the session's own targets drawn apart from its stream
+    (a fixed seed, so A and B and every redraw agree): fresh sequences of the task, or an
+    opened model's data. None for one class."""
+    config = session.config
     if config.loss == "cross-entropy":
         return (float(np.log(config.n_classes)), f"chance (ln {config.n_classes})") if config.n_classes >= 2 else None
-    task = get_task(config.task)
-    B = int(np.clip(BASELINE_VALUES // (config.timesteps * config.n_features), 64, 65536))
-    _, Y = task.sample(config.timesteps, config.n_features, config.n_classes, B, np.random.default_rng(0))
-    Y = np.asarray(Y)
+    Y = np.asarray(_baseline_targets(session))
     targets = Y.astype(float) if Y.dtype.kind == "f" else one_hot(Y, config.n_classes)
     mean = np.broadcast_to(targets.mean(axis=0), targets.shape)
     loss, _ = mse(mean, targets)
     return loss, "predict the mean"
 
 
+def _baseline_targets(session: Session) -> np.ndarray:
+    """Targets as the session's task gives them, its stream left where it is: an opened
+    model's data (its Y, or the model's predictions on its X), else a draw at seed 0."""
+    config, task = session.config, session.task
+    B = int(np.clip(BASELINE_VALUES // (config.timesteps * config.n_features), 64, 65536))
+    if isinstance(task, OwnTask):
+        B = min(B, OWN_BASELINE_SEQUENCES)
+        if task.model.data is not None:
+            return task.rows(range(min(task.model.data.n_samples, B)))[1]
+    return task.sample(config.timesteps, config.n_features, config.n_classes, B, np.random.default_rng(0))[1]
+
+
 def describe_changes(changes: dict) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in changes.items()) or "no change"
+    said = [f"{k} = {v}" if k != FRESH else "fresh weights of the same shape" for k, v in changes.items()
+            if k != FRESH or v]
+    return ", ".join(said) or "no change"
 
 
 def follower_position(position: int, leader_pass: int, follower_pass: int) -> int:
@@ -151,13 +176,28 @@ class Comparison:
         self._build(config)
 
     def _build(self, config: Config) -> None:
+        config_b = config_of_b(config, self.changes).validated()
         self.a = Session(config)
+        fresh = None
+        if self.changes.get(FRESH):
+            own = self.a.own_model
+            assert own is not None  # config_of_b refuses a fresh model without opened weights
+            if own.data is None or own.data.Y is None:
+                raise ConfigError({FRESH: f"a fresh model would learn its own predictions: open {own.title} "
+                                          "with data holding Y to compare it with a fresh one"})
+            fresh = own.fresh_copy()
         # the same batch for both, and the same stream of training batches (same seed)
-        self.b = Session(config.replace(**self.changes).validated(), batch=(self.a.X, self.a.Y))
+        self.b = Session(config_b, batch=(self.a.X, self.a.Y), model=fresh)
         self.trainers = (Trainer(self.a), Trainer(self.b))
         # network label -> why it stopped training (an overflow); the other trains on
         self.stopped: dict[str, str] = {}
         self._baseline: tuple[tuple[float, str] | None] | None = None  # computed once, when first asked
+
+    def baseline(self) -> tuple[float, str] | None:
+        """A's baseline_loss, computed once: A and B share the task or data, hence the loss and C."""
+        if self._baseline is None:
+            self._baseline = (baseline_loss(self.a),)
+        return self._baseline[0]
 
     @property
     def sessions(self) -> tuple[Session, Session]:
@@ -319,9 +359,7 @@ class Comparison:
         """For a trained network whose loss is under a tenth of the baseline's (a model that
         ignores its input): its gradient is small because its loss is, not because it
         forgets, and the comparison of gradients says so."""
-        if self._baseline is None:
-            self._baseline = (baseline_loss(self.a.config),)
-        baseline = self._baseline[0]
+        baseline = self.baseline()
         if baseline is None:
             return []
         said = []

@@ -123,12 +123,16 @@ OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text", "car
 # what opened weights fix (session/own_model.py), and what their data fixes besides
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
 DATA_FIELDS = ("timesteps", "mode", "loss")
+# the fields a task decides, by the names the task's check gives them
+TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
+IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
+# a comparison's change of network B that is no setting: for opened weights, a model of their
+# shape with weights of the app's drawing (init, rho, seed, forget bias), against the trained ones
+FRESH = "fresh"
 # what network B of a comparison may change: everything else (task, sizes, seed) is shared,
 # so the input is the same (read by compare.py, presets and lessons)
 COMPARABLE = ("cell", "activation", "rho", "init", "forget_bias", "optimiser", "learning_rate", "momentum",
-              "clipping", "clip_threshold", "truncation", "layers", "bidirectional")
-# the fields a task decides, by the names the task's check gives them
-TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
+              "clipping", "clip_threshold", "truncation", "layers", "bidirectional", FRESH)
 
 
 def _refuse_unknown(settings) -> None:
@@ -225,10 +229,21 @@ class Config:
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
         if self.weights:
-            locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {self.weights} fix it"))
+            weights = self.weights_name()
+            locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {weights} fix it"))
+            locked["task"] = f"the weights {weights} and their data replace a task"
+            locked["init"] = f"the weights come from {weights}"
+            if cell.forget_bias_param is not None:
+                locked["forget_bias"] = f"the weights come from {weights}"
             if self.data:
-                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {self.data} fixes it"))
+                data = Path(self.data).name
+                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {data} fixes it"))
+                locked["seed"] = f"the input comes from {data}, not from a random draw"
         return locked
+
+    def weights_name(self) -> str:
+        """The opened weights' file name without its folder, or how a model from memory is called."""
+        return self.weights if self.weights.startswith(IN_MEMORY) else Path(self.weights).name
 
     def unused_fields(self) -> dict[str, str]:
         """Fields this cell or optimiser does not read (their values mean nothing here) ->
@@ -241,6 +256,11 @@ class Config:
             unused["forget_bias"] = f"not used by the {cell.title}"
         if self.optimiser != "sgd":
             unused["momentum"] = f"not used by {self.optimiser.capitalize()}"
+        if self.weights:
+            unused["task"] = f"your model: {self.weights_name()}"
+            unused["init"] = f"from {self.weights_name()}"
+            if cell.forget_bias_param is not None:
+                unused["forget_bias"] = f"from {self.weights_name()}"
         return unused
 
     def resolved(self) -> Config:
@@ -353,6 +373,18 @@ class Config:
                 name: getattr(resolved, name) for name in TASK_FIELDS.values() if name not in data
             })
         return config.validated()
+
+
+def config_of_b(config: Config, changes: dict) -> Config:
+    """Network B's config in a comparison: A's with the changes (FRESH, not a setting, aside).
+    ConfigError when a fresh model is asked of a config without opened weights."""
+    fresh = changes.get(FRESH, False)
+    if not isinstance(fresh, bool):
+        raise ConfigError({FRESH: f"got {fresh!r}, expected true or false"})
+    if fresh and not config.weights:
+        raise ConfigError({FRESH: "a fresh model of the same shape is compared with opened weights; "
+                                  "this model is the app's own already"})
+    return config.replace(**{name: value for name, value in changes.items() if name != FRESH})
 
 
 def _value_problem(name: str, spec: FieldSpec, value) -> str | None:

@@ -53,15 +53,16 @@ No Qt here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from ..engine.quoting import one_line, quoted
-from .config import COMPARABLE, Config, ConfigError
+from .config import COMPARABLE, Config, ConfigError, config_of_b
 from .figure_registry import SESSION_FIGURES, view_figures
 from .json_file import JsonFileError, parse_json, read_json
+from .own_model import config_on_model
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
 from .step_order import order_of
 from .work import work_problem
@@ -167,8 +168,9 @@ def parse_place(place, T: int, clamp: bool = False, per_pass: int | None = None)
 
 
 # -- reading ----------------------------------------------------------------------------
-def _model(value, previous: tuple[Config, dict | None] | None) -> tuple[Config, dict | None]:
-    """(config, the preset's own comparison) for a stop's `model`; ValueError / ConfigError."""
+def _model(value, previous: tuple[Config, dict | None] | None, folder: Path | None) -> tuple[Config, dict | None]:
+    """(config, the preset's own comparison) for a stop's `model`, a config's weights and data
+    files named relative to `folder` (the lesson file's); ValueError / ConfigError."""
     if value == "same":
         if previous is None:
             raise ValueError('"same" on the first stop: give a preset name or a config')
@@ -180,7 +182,7 @@ def _model(value, previous: tuple[Config, dict | None] | None) -> tuple[Config, 
         changes = dict(value)
         name = changes.pop("preset", None)
         if name is None:
-            return Config.from_dict(changes), None
+            return config_on_model(changes, folder), None
         preset = get_preset(name)
         config = preset.config.replace(**changes)
         return (config.resolved() if "task" in changes else config).validated(), preset.compare or None
@@ -194,12 +196,13 @@ def _names(value, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None) -> tuple[Stop, dict | None]:
+def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None,
+          folder: Path | None) -> tuple[Stop, dict | None]:
     """One stop; raises (field, message) as a _Problem."""
     title = _check_stop_fields(data)
     with _field("model", title):
         last = None if previous is None else (previous.config, preset_compare)
-        config, preset_compare = _model(data.get("model", "same"), last)
+        config, preset_compare = _model(data.get("model", "same"), last, folder)
     train, at, until = _stop_places(data, config, title)
     with _field("train" if train else "until", title):
         problem = work_problem(config, steps=until, iterations=train)
@@ -285,7 +288,7 @@ def _stop_compare(compare, config: Config, preset_compare: dict | None) -> dict 
         unknown = sorted(set(compare) - set(COMPARABLE))
         if unknown:
             raise ValueError(f"network B may change only {', '.join(COMPARABLE)}; got {', '.join(unknown)}")
-        config.replace(**compare).validated()
+        config_of_b(config, compare).validated()
     return compare
 
 
@@ -320,8 +323,9 @@ class _field:  # a context manager, used as `with _field("at", title):`
         return False
 
 
-def lesson_from_data(data, name: str) -> Lesson:
-    """The lesson `data` (parsed JSON) describes; LessonError names what is wrong."""
+def lesson_from_data(data, name: str, folder: Path | None = None) -> Lesson:
+    """The lesson `data` (parsed JSON) describes, its stops' weights and data files named
+    relative to `folder`; LessonError names what is wrong."""
     where = f"lesson {name}"
     if not isinstance(data, dict):
         raise LessonError(f"{where}: expected a JSON object with title and stops")
@@ -343,7 +347,7 @@ def lesson_from_data(data, name: str) -> Lesson:
     preset_compare = None
     for number, item in enumerate(stops_data, 1):
         try:
-            stop, preset_compare = _stop(item, number, stops[-1] if stops else None, preset_compare)
+            stop, preset_compare = _stop(item, number, stops[-1] if stops else None, preset_compare, folder)
         except _Problem as problem:
             title = f" ({one_line(problem.title)})" if isinstance(problem.title, str) and problem.title.strip() else ""
             raise LessonError(f"{where}, stop {number}{title}: {problem.field}: {problem.message}") from None
@@ -358,9 +362,7 @@ def load_lesson_file(path: str | Path) -> Lesson:
         data = read_json(path, MAX_FILE_BYTES, "a lesson")
     except JsonFileError as error:
         raise LessonError(f"lesson {name}: {error}") from error
-    lesson = lesson_from_data(data, name)  # a stop's weights and data files are named relative to the lesson
-    stops = tuple(replace(stop, config=stop.config.relative_to(path.parent)) for stop in lesson.stops)
-    return replace(lesson, stops=stops)
+    return lesson_from_data(data, name, path.parent)  # a stop's weights and data files: relative to the lesson
 
 
 def _lesson_files() -> dict[str, object]:

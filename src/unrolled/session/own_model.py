@@ -15,7 +15,7 @@ No Qt.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from ..engine.losses import check_targets
 from ..engine.quoting import one_line
 from ..engine.tasks import Task
 from .building import build, memory_limit
-from .config import WEIGHTS_FIELDS, Config
+from .config import IN_MEMORY, WEIGHTS_FIELDS, Config, ConfigError
 from .iteration import IterationState
 
 if TYPE_CHECKING:  # the readers are imported when a model is opened: the first window needs neither
@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # the readers are imported when a model is opened: the first 
 
 OPENING = ("rnn", "readout", "embedding", "activation", "sample", "batch", "vocab")  # open_model's keywords
 DEFAULT_T = 8  # timesteps of a random input, when no data is given
-IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
 PathLike = str | Path
 
 
@@ -53,6 +52,7 @@ class OwnModel:
     weights_name: str
     data_name: str
     vocabulary: tuple[str, ...] | None = None
+    fresh: bool = False  # weights of the app's drawing, of the file's shape (a comparison's B)
 
     @property
     def title(self) -> str:
@@ -66,6 +66,23 @@ class OwnModel:
         if self.data.Y is None:
             return f"{self.data_name or 'The data'} has no Y: the targets are the model's own predictions."
         return ""
+
+    def input_said(self, timesteps: int) -> str:
+        """Where the input comes from, in a line: the data file and its samples, or random."""
+        data = self.data
+        if data is None:
+            return f"random input of the model's shape (T = {timesteps})"
+        name = Path(self.data_name).name if self.data_name else "the arrays given"
+        kind = "token ids" if data.token_ids else "sequences"
+        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped B at a time"
+
+    def targets_said(self) -> str:
+        """Where the targets come from, in a line."""
+        data = self.data
+        if data is None or data.Y is None:
+            return "the model's own predictions (no Y given)"
+        kind = "classes: cross-entropy" if data.loss == "cross-entropy" else "real values: MSE"
+        return f"Y of {Path(self.data_name).name if self.data_name else 'the arrays given'} ({kind})"
 
     def fixed(self) -> dict:
         """The config fields the weights and the data fix."""
@@ -96,16 +113,26 @@ class OwnModel:
             values["batch_size"] = len(self.first)
         return Config(**values).validated()
 
+    def fresh_copy(self) -> OwnModel:
+        """This model with weights of the app's drawing in place of the file's (see `network`)."""
+        return replace(self, fresh=True)
+
     def network(self, config: Config) -> Network:
         """The model's network, holding its weights, with the config's mode, loss and truncation,
         and, when the config's rho is not 0, its recurrent weights at that spectral radius (a
-        comparison's "another U scale")."""
+        comparison's "another U scale"); of a fresh copy, weights drawn as the config's init,
+        rho, seed and forget bias say."""
         wrong = [f"{name} = {getattr(config, name)!r}" for name in WEIGHTS_FIELDS
                  if getattr(config, name) != self.fixed()[name]]
         if wrong:
             raise ValueError(f"{self.title} fixes the model's shape: {', '.join(wrong)} does not fit it")
+        activation = config.activation if config.cell == "rnn" else "tanh"
+        if self.fresh:
+            return self.weights.layout.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
+                                               activation=activation, seed=config.seed, rho=config.rho or None,
+                                               forget_bias=config.forget_bias, init=config.init)
         net = self.weights.network(mode=config.mode, loss=config.loss, truncation=config.truncation,
-                                   activation=config.activation if config.cell == "rnn" else "tanh")
+                                   activation=activation)
         if config.rho:  # every recurrent U rescaled to spectral radius rho; 0: the file's own
             for name in net.recurrent_param_names():
                 net.params[name] = with_spectral_radius(net.params[name], config.rho)
@@ -160,6 +187,11 @@ class OwnTask(Task):
         if words is None or self.loss != "cross-entropy" or len(words) != self.net.n_classes:
             return None
         return [words[int(k)] for k in np.ravel(Y)]
+
+
+def model_said(config: Config) -> str:
+    """What the model is, in a few words for a label: "task pos-tagging" or "your model m.pt"."""
+    return f"your model {config.weights_name()}" if config.weights else f"task {config.task}"
 
 
 def build_session(config: Config, batch, model: OwnModel | None):
@@ -285,3 +317,27 @@ def model_of_config(config: Config) -> OwnModel:
         model = OwnModel(model.weights, model.data, tuple(range(min(config.batch_size, model.data.n_samples))),
                          model.activation, model.weights_name, model.data_name)
     return model
+
+
+def config_on_model(data: dict, folder: PathLike | None = None) -> Config:
+    """The config a file's settings describe (`Config.from_dict`), its weights and data named
+    relative to `folder`; when it names weights, the fields they and the data fix are read
+    from them, as a task's are from the task, so a config file or a lesson's stop need name
+    only the files. A setting given otherwise than the files say, or a file that cannot be
+    opened, is a ConfigError naming it."""
+    config = Config.from_dict(data)
+    config = config.relative_to(folder) if folder is not None else config
+    if not config.weights:
+        return config
+    from .data import DataError
+
+    try:
+        opened = model_of_config(config)
+    except ValueError as error:  # WeightsError, DataError: one line naming the file
+        raise ConfigError({"data" if isinstance(error, DataError) else "weights": str(error)}) from error
+    fixed = {name: value for name, value in opened.fixed().items() if name not in ("weights", "data")}
+    clashes = [f"{name} (got {data[name]!r}, the files say {fixed[name]!r})" for name in data
+               if name in fixed and data[name] != fixed[name]]
+    if clashes:
+        raise ConfigError({"weights": f"{config.weights_name()} fixes {', '.join(clashes)}"})
+    return config.replace(**fixed).validated()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from ..engine.quoting import cut, quoted
 from .char_text import resolve_text_path
-from .config import COMPARABLE, Config, ConfigError
+from .config import COMPARABLE, Config, ConfigError, config_of_b
 from .json_file import JsonFileError, parse_json, read_json
+from .own_model import config_on_model
 from .work import work_problem
 
 PRESET_FORMAT = "unrolled-preset"
@@ -34,7 +35,7 @@ def _from_json(data, source: str) -> Preset:
     if not isinstance(data, dict):
         raise ConfigError({"file": f"{source}: expected a JSON object"})
     if "config" not in data:  # a bare config
-        config = Config.from_dict(data).relative_to(Path(source).parent)  # its weights and data files
+        config = config_on_model(data, Path(source).parent)  # its weights and data files
         return Preset(name=Path(source).stem, description="", config=config)
     _check_preset_keys(data, source)
     name, description = data.get("name", Path(source).stem), data.get("description", "")
@@ -44,9 +45,9 @@ def _from_json(data, source: str) -> Preset:
     steps = _step_count(data, "steps", source)
     iterations = _step_count(data, "export_iterations", source)  # what `unrolled export` trains first
     compare = _compare_changes(data, source)
-    config = Config.from_dict(data["config"]).relative_to(Path(source).parent)  # its weights and data files
+    config = config_on_model(data["config"], Path(source).parent)  # its weights and data files
     try:  # network B must be a valid network too, or the comparison fails only when opened
-        config.replace(**compare).validated()
+        config_of_b(config, compare).validated()
     except ConfigError as error:
         raise ConfigError({"compare": f"{source}: network B's {error}"}) from error
     for key, problem in (("steps", work_problem(config, steps=steps)),

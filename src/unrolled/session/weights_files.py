@@ -1,12 +1,14 @@
 """Reading a weights file's arrays, nothing in it run: `.safetensors` (the safetensors
-package's numpy API), `.npz` (no pickles) or `.pt` / `.pth` (torch.load with
-weights_only=True, when torch is installed). Sizes are bounded before anything is unpacked.
+package's numpy API), `.npz` (no pickles) or `.pt` / `.pth` (torch's zip format read without
+torch, torch_zip.py; a legacy bare pickle by torch.load with weights_only=True, when torch is
+installed). Sizes are bounded before anything is unpacked.
 weights.py recognises the model in them. No Qt.
 """
 
 from __future__ import annotations
 
 import math
+import pickle
 import pickletools
 import re
 import warnings
@@ -62,7 +64,7 @@ def _zip_claims(path: Path, max_bytes: int, what: str) -> None:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
-        raise WeightsError(f"{path} is not {what} ({one_line(str(error), 80)})") from error
+        raise WeightsError(f"{path} is not {what} ({one_line(str(error), 80)}: cut short or damaged?)") from error
     if total > max_bytes:
         raise WeightsError(f"{path} unpacks to {total:,} bytes; a weights file is at most {max_bytes:,}")
 
@@ -96,13 +98,48 @@ def _check_npz_headers(path: Path, max_bytes: int) -> None:
 
 
 def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
+    """torch's zip format read here, without torch (torch_zip.py); the legacy format (a bare
+    pickle, before torch 1.6) through torch.load."""
+    with path.open("rb") as file:
+        zipped = file.read(4) == b"PK\x03\x04"  # a zip's first local header; a legacy file is a bare pickle
+    if zipped:
+        _zip_claims(path, max_bytes, "a PyTorch file that can be read")
+        loaded = _read_torch_zip(path)
+        as_array = _numpy_array
+    else:
+        loaded, as_array = _read_torch_legacy(path)
+    if not isinstance(loaded, Mapping):
+        raise WeightsError(f"{path} holds a {type(loaded).__name__}, not a state dict; {SAVE_STATE_DICT}")
+    arrays: dict[str, np.ndarray] = {}
+    _flatten(loaded, "", arrays, as_array)
+    return arrays
+
+
+def _needs_code(path: Path, code: str) -> WeightsError:
+    return WeightsError(f"{path} needs code to load ({one_line(code, 80)}: a pickled module or other object), "
+                        f"which was not run; {SAVE_STATE_DICT}")
+
+
+def _read_torch_zip(path: Path):
+    from .torch_zip import NeedsCode, NotReadable, read_torch_zip
+
+    try:
+        return read_torch_zip(path)
+    except NeedsCode as error:
+        raise _needs_code(path, error.name) from error
+    except (NotReadable, pickle.UnpicklingError, zipfile.BadZipFile, OSError, EOFError, ValueError, TypeError,
+            AttributeError, IndexError, KeyError, RecursionError) as error:
+        reason = str(error) if isinstance(error, NotReadable) else f"{type(error).__name__} {error}".strip()
+        raise WeightsError(f"{path} is not a PyTorch file that can be read ({one_line(reason, 80)})") from error
+
+
+def _read_torch_legacy(path: Path):
+    """(what the file holds, a converter of its tensors to arrays), by torch.load."""
     try:
         import torch
     except ImportError as error:
         raise WeightsError(f"{path}: reading a .pt file needs torch: install torch, or save the state dict as "
                            f".safetensors (safetensors.torch.save_file(model.state_dict(), path))") from error
-    if zipfile.is_zipfile(path):  # torch's own format since 1.6; the legacy one is a bare pickle
-        _zip_claims(path, max_bytes, "a PyTorch file")
     try:
         # weights_only: torch's restricted unpickler, which refuses any global that is not a
         # tensor type, so nothing in the file is imported or called
@@ -114,18 +151,26 @@ def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
         found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", text)
         code = found.group(1) if found else _pickled_code(path)
         if code is not None:
-            raise WeightsError(f"{path} needs code to load ({code}: a pickled module or other "
-                               f"object), which was not run; {SAVE_STATE_DICT}") from error
+            raise _needs_code(path, code) from error
         reasons = [line for line in text.splitlines() if line.strip() and "documentation" not in line]
         reason = reasons[-1] if reasons else ""
         if " " not in reason:  # a bare KeyError's key says nothing alone
             reason = f"{type(error).__name__} {reason}".strip()
         raise WeightsError(f"{path} is not a PyTorch file that can be read ({one_line(reason, 80)})") from error
-    if not isinstance(loaded, Mapping):
-        raise WeightsError(f"{path} holds a {type(loaded).__name__}, not a state dict; {SAVE_STATE_DICT}")
-    arrays: dict[str, np.ndarray] = {}
-    _flatten(loaded, "", arrays, torch)
-    return arrays
+
+    def as_array(value) -> np.ndarray | None:
+        if not isinstance(value, torch.Tensor):
+            return None
+        tensor = value.detach()
+        if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
+            tensor = tensor.to(torch.float32)
+        return tensor.numpy()  # the file's dtype: from_torch makes the engine's float64
+
+    return loaded, as_array
+
+
+def _numpy_array(value) -> np.ndarray | None:
+    return value if isinstance(value, np.ndarray) else None
 
 
 def _pickled_code(path: Path) -> str | None:
@@ -159,15 +204,13 @@ def _pickled_code(path: Path) -> str | None:
     return None
 
 
-def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], torch) -> None:
+def _flatten(mapping: Mapping, prefix: str, out: dict[str, np.ndarray], as_array) -> None:
     """Tensors of a (nested) dict under dotted names: {"model": state_dict} gives "model.rnn...";
-    numbers and strings beside them (a checkpoint's epoch) are not weights."""
+    numbers and strings beside them (a checkpoint's epoch) are not weights. as_array(value):
+    the tensor's array, or None for what is no tensor."""
     for key, value in mapping.items():
         name = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            _flatten(value, name + ".", out, torch)
-        elif isinstance(value, torch.Tensor):
-            tensor = value.detach()
-            if tensor.dtype == torch.bfloat16:  # NumPy has no bfloat16; float32 holds it exactly
-                tensor = tensor.to(torch.float32)
-            out[name] = tensor.numpy()  # the file's dtype: from_torch makes the engine's float64
+            _flatten(value, name + ".", out, as_array)
+        elif (array := as_array(value)) is not None:
+            out[name] = array

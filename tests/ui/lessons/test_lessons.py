@@ -384,3 +384,54 @@ def test_the_theory_lines_legend_entry_stays_through_the_loss_step(qapp):
         assert entries[0] == entries[1] == entries[2] and any(e.startswith("bound") for e in entries[0]), entries
     finally:
         panel.close()
+
+
+def test_a_lesson_file_opens_a_users_model_and_data_named_relative_to_it(window, tmp_path, monkeypatch):
+    import json
+
+    from unrolled.session.lessons import get_lesson
+
+    from support.state_dicts import save_model_and_data
+
+    (tmp_path / "course").mkdir()
+    save_model_and_data(tmp_path / "course", "real")
+    mine = {"weights": "m.npz", "data": "d.npz"}  # the files fix the cell, the sizes, T, the mode and the loss
+    (tmp_path / "course" / "mine.json").write_text(json.dumps({"title": "My model", "stops": [
+        {"title": "Its BPTT", "text": "Backward.", "model": mine, "at": "after the backward pass",
+         "highlight": "gradients"},
+        {"title": "Against U at 0.5", "text": "Compared.", "model": "same", "compare": {"rho": 0.5}},
+        {"title": "A preset", "text": "Back to a task.", "model": "vanishing-rnn"},
+    ]}))
+    monkeypatch.chdir(tmp_path)
+    lesson = get_lesson("course/mine.json")
+    assert lesson.stops[0].config.weights == str(tmp_path / "course" / "m.npz")
+    assert lesson.stops[0].config.loss == "mse" and lesson.stops[0].config.timesteps == 6
+    assert window.lessons.start(lesson)
+    _assert_at(window, lesson.stops[0])
+    session = window.session
+    assert session.own_model is not None and session.bwd.complete and "Your model" in \
+        window.model_panel.task_description.text()
+    _press(window, Key.Key_PageDown)  # to the next stop: its comparison, A the user's model
+    _assert_at(window, lesson.stops[1])
+    assert "your model m.npz" in window.compare_window.label_a.text()
+    assert window.compare_window.comparison.baseline()[1] == "predict the mean"
+    window.lessons.next_stop()
+    _assert_at(window, lesson.stops[2])
+    assert window.session.own_model is None and "Your model" not in window.model_panel.task_description.text()
+    window.lessons.act_previous.trigger()
+    assert window.session.own_model is not None
+
+
+def test_a_stop_whose_settings_clash_with_its_files_is_refused_naming_them(tmp_path):
+    import json
+
+    from unrolled.session.lessons import LessonError, get_lesson
+
+    from support.state_dicts import save_model_and_data
+
+    save_model_and_data(tmp_path, "real")
+    (tmp_path / "bad.json").write_text(json.dumps({"title": "Bad", "stops": [
+        {"title": "Clash", "text": "D.", "model": {"weights": "m.npz", "data": "d.npz", "n_hidden": 9}}]}))
+    with pytest.raises(LessonError) as caught:
+        get_lesson(str(tmp_path / "bad.json"))
+    assert "stop 1 (Clash): model: weights: m.npz fixes n_hidden (got 9, the files say 4)" in str(caught.value)

@@ -3,6 +3,8 @@ from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
 
+from support.state_dicts import save_model_and_data
+
 # field -> a different valid value (under a task that does not lock it)
 ALTERNATIVES = {
     "cell": "gru", "activation": "relu", "timesteps": 9, "n_hidden": 12, "batch_size": 3,
@@ -228,3 +230,41 @@ def test_a_refused_depth_loses_nothing(make_window):
         assert words in panel.error.text()
         assert window.session.config.layers == 2 and window.session.position == 1
         assert panel.value_of("layers") == 2 and panel.value_of("bidirectional") is False
+
+
+def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_window, tmp_path):
+    save_model_and_data(tmp_path, "real")
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    text = panel.task_description.text()
+    assert "Your model</b>: m.npz" in text and "d.npz: 5 sequences of T = 6" in text
+    assert "Targets: Y of d.npz (real values: MSE)" in text and "POS" not in text
+    assert panel._places["task"].currentIndex() == 1 and panel.unused["task"].text() == "your model: m.npz"
+    assert "replace a task" in panel.unused["task"].toolTip()
+    for name in ("task", "init", "forget_bias", "seed", "n_hidden", "timesteps", "loss"):
+        assert not panel.editors[name].isEnabled(), name
+        assert "Fixed:" in panel.editors[name].toolTip(), name
+    assert "the input comes from d.npz" in panel.editors["seed"].toolTip()
+    assert panel.unused["init"].text() == "from m.npz" and panel.unused["forget_bias"].text() == "from m.npz"
+    assert panel.editors["rho"].specialValueText() == "as in the file" and "file's own U" in panel.editors[
+        "rho"].toolTip()
+    for name in ("learning_rate", "batch_size", "rho", "truncation"):
+        assert panel.editors[name].isEnabled(), name
+    buttons = panel.sample_view
+    assert not buttons.new_seed.isEnabled() and "the input from d.npz" in buttons.new_seed.toolTip()
+    assert "The next samples of d.npz" in buttons.new_sample.toolTip()
+
+
+def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_path):
+    save_model_and_data(tmp_path, None)
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"))
+    text = panel.task_description.text()
+    assert "Input: random input of the model's shape (T = 8)" in text
+    assert "Targets: the model's own predictions" in text
+    assert panel.editors["seed"].isEnabled() and panel.editors["timesteps"].isEnabled()
+    assert panel.sample_view.new_seed.isEnabled() and "fresh random input" in panel.sample_view.new_seed.toolTip()
+    set_editor(panel.editors["timesteps"], 5)
+    assert window.session.config.timesteps == 5 and "(T = 5)" in panel.task_description.text()

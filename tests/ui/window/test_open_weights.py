@@ -96,3 +96,17 @@ def test_run_check_against_pytorch_reports_every_parameter_under_1e_8(make_windo
     rows = {line.split()[0]: float(line.split()[1]) for line in shown[-1].splitlines()[:-1]}
     assert {"loss", "encoder.weight", "rnn.weight_hh_l0", "decoder.weight"} <= set(rows)
     assert max(rows.values()) < 1e-8
+
+
+def test_compare_on_opened_weights_after_a_preset_rescales_their_u_instead_of_the_presets_cell(make_window, tmp_path,
+                                                                                              monkeypatch):
+    from support.state_dicts import save_model_and_data
+
+    warnings = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *a: warnings.append(a[2]))
+    window = make_window()
+    assert window.presets.open_preset("adding-problem")  # suggests B = a tanh RNN
+    assert window.files.open_weights(*map(str, save_model_and_data(tmp_path, "real")))
+    window.open_compare()
+    comparison = window.compare_window.comparison
+    assert not warnings and comparison.changes == {"rho": 1.0} and comparison.a.own_model is not None

@@ -3,6 +3,7 @@ import pytest
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
+from unrolled.ui.windows.compare_window import CHOICES
 
 from ..conftest import show_compare_window
 
@@ -243,3 +244,36 @@ def test_one_direction_against_two_is_a_choice(qtbot):
     c.advance(6)
     window.redraw()
     assert "layer 1 reverse, t = 3" in window.label_b.text() and "phase forward, t = 4" in window.label_a.text()
+
+
+def test_an_opened_model_is_compared_with_its_u_rescaled_and_named_as_the_users(qtbot, tmp_path):
+    from unrolled.session.stepper import Session
+
+    from support.state_dicts import save_model_and_data
+
+    weights, data = save_model_and_data(tmp_path, "real")
+    window = make(qtbot, Session.from_torch(weights, data).config)
+    window.redraw()
+    assert "your model m.npz" in window.label_a.text() and "task" not in window.label_a.text()
+    assert "rho = 1.0" in window.label_b.text() and window.baseline[1] == "predict the mean"
+    Y = np.load(data)["Y"]
+    assert window.baseline[0] == pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2))
+    items = window.choice.model()
+    fixed = [label for i, (label, _) in enumerate(window.choices) if not items.item(i).isEnabled()]
+    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B has 4 layers", "B has 1 layer",
+                     "B is bidirectional", "B runs one direction"]
+    assert "The weights m.npz fix the cell" in items.item(0).toolTip()
+    window.choice.setCurrentIndex(len(CHOICES) - 1)  # B is a fresh model of the same shape
+    window.apply_choice()
+    c = window.comparison
+    assert c.changes == {"fresh": True} and c.names == ("LSTM, trained weights", "LSTM, fresh weights")
+    assert not np.array_equal(c.a.net.params["U_i"], c.b.net.params["U_i"])
+    window.redraw()
+    assert "as A but fresh weights of the same shape" in window.label_b.text()
+
+
+def test_a_fresh_model_is_no_choice_for_the_apps_own_model(qtbot):
+    window = make(qtbot)
+    item = window.choice.model().item(len(CHOICES) - 1)
+    assert not item.isEnabled() and "For opened weights" in item.toolTip()
+    assert window.choice.model().item(0).isEnabled()

@@ -28,6 +28,7 @@ from ...session.lessons import (
     describe_place,
     run_demonstration,
 )
+from ...session.own_model import model_said
 from ...session.stepper import Session
 from ...session.training import Progress
 from ...version import __version__
@@ -133,7 +134,7 @@ def paint_stop_page(painter: QtGui.QPainter, lesson: Lesson, stop: Stop, session
     y += _line(painter, stop.title, _font(24, bold=True), INK, left, y, width) + 12
     y += _text_block(painter, text_html(paper_text(stop.text)), _font(14), left, y, width) + 6
     c = session.config
-    model = f"{c.cell.upper() if c.cell != 'rnn' else c.activation + ' RNN'}, task {c.task}, T = {c.timesteps}, " \
+    model = f"{c.cell.upper() if c.cell != 'rnn' else c.activation + ' RNN'}, {model_said(c)}, T = {c.timesteps}, " \
             f"F = {c.n_features}, D = {c.n_hidden}, C = {c.n_classes}, {c.mode}; {describe_place(session)}"
     y += _line(painter, model, _font(11), MUTED, left, y, width) + 14
     footer = 30 if note else 0

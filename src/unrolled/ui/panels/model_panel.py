@@ -3,6 +3,7 @@ locked with the reason shown, and a live readout of the shapes in the seed's not
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
 from ...session.events import Change
+from ...session.own_model import OwnModel
 from ...session.stepper import Session
 from .number_boxes import ChoiceBox, RealNumberBox, WholeNumberBox
 from .sample_view import SampleView
@@ -27,6 +29,9 @@ GROUPS = (
     ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
 )
 Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox | QtWidgets.QCheckBox
+# rho for opened weights: a comparison's "another U scale" (OwnModel.network)
+OWN_RHO = ("Every recurrent U of the opened weights rescaled to this spectral radius; "
+           "0 keeps the file's own U. Below 1 gradients tend to vanish, above 1 to explode.")
 DECIMALS = {"rho": 3, "forget_bias": 2, "learning_rate": 4, "momentum": 3, "clip_threshold": 3}
 
 
@@ -69,6 +74,13 @@ def _depth_rows(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: 
         first_w = next(name for name in upper_shapes if name.startswith("W"))
         rows.append(f"layers 2..{L}: {first_w} [{width}, D] = [{', '.join(str(n) for n in upper_shapes[first_w])}]")
     return rows
+
+
+def own_model_text(config: Config, own: OwnModel) -> str:
+    """What the panel says of an opened model in place of a task's description (rich text)."""
+    return (f"<b>Your model</b>: {html.escape(config.weights_name(), quote=False)}"
+            f"<br>Input: {html.escape(own.input_said(config.timesteps), quote=False)}"
+            f"<br>Targets: {html.escape(own.targets_said(), quote=False)}")
 
 
 def _choice_title(name: str, choice: str) -> str:
@@ -151,7 +163,7 @@ class ModelPanel(QtWidgets.QWidget):
     def _place(self, name: str, editor: Editor) -> QtWidgets.QWidget:
         """The editor, or for a field a cell or an optimiser may not use, the editor on a
         stack with the words that take its place."""
-        if name not in ("activation", "forget_bias", "momentum"):
+        if name not in ("task", "init", "activation", "forget_bias", "momentum"):
             return editor
         unused = QtWidgets.QLabel()
         unused.setEnabled(False)  # greyed, as a locked field
@@ -316,7 +328,19 @@ class ModelPanel(QtWidgets.QWidget):
                 self.unused[name].setToolTip(tip)
                 self._places[name].setCurrentIndex(1 if not_used else 0)
             self.labels[name].setText(FIELDS[name].label + (" (fixed)" if reason and not not_used else ""))
-        task = get_task(config.task)
-        fixed = f"<br><i>Fixed by the task: {task.fixed_reason}.</i>" if task.fixed_reason else ""
-        self.task_description.setText(f"<b>{task.title}</b>. {task.description}{fixed}")
+        own = self.session.own_model
+        if own is not None:
+            self.task_description.setText(own_model_text(config, own))
+            self.task_description.setToolTip(own.title)  # the whole path
+        else:
+            task = get_task(config.task)
+            fixed = f"<br><i>Fixed by the task: {task.fixed_reason}.</i>" if task.fixed_reason else ""
+            self.task_description.setText(f"<b>{task.title}</b>. {task.description}{fixed}")
+            self.task_description.setToolTip("")
+        rho = self.editors["rho"]
+        assert isinstance(rho, QtWidgets.QDoubleSpinBox)
+        rho.setSpecialValueText("as in the file" if own is not None else "orthogonal")
+        if own is not None:
+            rho.setToolTip(OWN_RHO)
+            self.labels["rho"].setToolTip(OWN_RHO)
         self.shapes.setText(shapes_text(config))

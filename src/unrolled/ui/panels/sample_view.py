@@ -4,6 +4,8 @@ for a word task, a field where one types one's own sentence."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
@@ -103,9 +105,7 @@ class SampleView(QtWidgets.QWidget):
         self._predictions_stale = True
         self._predictions_for: tuple | None = None  # what the predictions line shows
         self.new_sample = QtWidgets.QPushButton("New sample")
-        self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
-        self.new_seed = QtWidgets.QPushButton("New seed")
-        self.new_seed.setToolTip("A new random seed: fresh weights and a fresh sample")
+        self.new_seed = QtWidgets.QPushButton("New seed")  # their tooltips: _sync_buttons
         self.sentence = QtWidgets.QLineEdit()
         self.sentence.setPlaceholderText("Type a sentence and press Enter")
         self.sentence.setToolTip("Your own sentence from the task's vocabulary: the network steps through it "
@@ -191,6 +191,26 @@ class SampleView(QtWidgets.QWidget):
         self.text.setText(sample_text(self.session, self.sequence))
         self._refresh_predictions(force=True)
         self._sync_sentence()
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        """What the buttons draw: a task's samples and seed, or an opened model's data, whose
+        weights no seed changes (and whose input, with data, none either)."""
+        config = self.session.config
+        if not config.weights:
+            self.new_sample.setToolTip("Draw a new input sequence from the task; the weights stay (N)")
+            self.new_seed.setToolTip("A new random seed: fresh weights and a fresh sample")
+            self.new_seed.setEnabled(True)
+            return
+        weights = config.weights_name()
+        if config.data:
+            self.new_sample.setToolTip(f"The next samples of {Path(config.data).name}; the weights stay (N)")
+            self.new_seed.setToolTip(f"No seed applies: the weights come from {weights}, the input from "
+                                     f"{Path(config.data).name}")
+        else:
+            self.new_sample.setToolTip("A new random input of the model's shape; the weights stay (N)")
+            self.new_seed.setToolTip(f"A new random seed: a fresh random input (the weights stay {weights}'s)")
+        self.new_seed.setEnabled(not config.data)
 
     def _sync_sentence(self) -> None:
         """model -> view: the field shows the typed sentence, and only for a word task."""

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
-from ...session.compare import Comparison, baseline_loss
+from ...session.compare import Comparison
 from ..theme import BLUE, GREY, ORANGE, THEME, Theme
 from .axes import POWER_TICK, IntegerAxis, LogAxis
 from .fit import legend_above
@@ -64,7 +64,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         # the loss of a model that ignores its input (guessing, or predicting the mean), a
         # data item so that the y range includes it
         self.chance = self.loss_plot.plot([], [], pen=theme.pen(GREY, 1.5, QtCore.Qt.PenStyle.DashLine))
-        self.baseline = baseline_loss(comparison.a.config)  # A and B share the task, hence the loss and C
+        self.baseline = comparison.baseline()
         if self.baseline is not None:
             self.loss_legend.addItem(self.chance, self.baseline[1])
         for plot in (self.grad_plot, self.loss_plot):

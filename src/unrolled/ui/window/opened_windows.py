@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
+from shiboken6 import isValid
 
+from ...session.config import WEIGHTS_FIELDS
 from ...session.stepper import Session
 
 if TYPE_CHECKING:  # opened on demand: their imports wait until then
@@ -65,8 +67,11 @@ class OpenedWindows:
 
         if self.compare is not None:
             self.compare.close()
+        changes = self._compare_changes()
+        if changes and self.session.config.weights and set(changes) & set(WEIGHTS_FIELDS):
+            changes = None  # a preset's suggestion, of a model the opened weights replaced: B rescales their U
         try:
-            self.compare = CompareWindow(self.session.config, self._compare_changes())
+            self.compare = CompareWindow(self.session.config, changes)
         except ValueError as error:
             QtWidgets.QMessageBox.warning(self.owner, "Cannot compare", str(error))
             return
@@ -87,7 +92,13 @@ class OpenedWindows:
         compare.show()
         compare.raise_()
         # the window manager's frame is known once the window is mapped: fitted again then
-        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: place_on_screen(compare, want, screen_room(owner)))
+        QtCore.QTimer.singleShot(FRAME_KNOWN_MS, compare, lambda: self._place_again(compare, want))
+
+    def _place_again(self, compare: QtWidgets.QWidget, want: QtCore.QRect) -> None:
+        """Fitted once its frame is known; not when the owner closed meanwhile (the comparison,
+        closed with it, outlives it a moment)."""
+        if isValid(self.owner):
+            place_on_screen(compare, want, screen_room(self.owner))
 
     def open_sweep(self) -> None:
         from ..windows.sweep_window import SweepWindow

@@ -3,11 +3,12 @@ their gradient curves overlaid in one plot and the difference stated in the stat
 
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.compare import Comparison, describe_changes
-from ...session.config import Config, ConfigError
+from ...session.config import FRESH, WEIGHTS_FIELDS, Config, ConfigError
 from ...session.events import Change
+from ...session.own_model import model_said
 from ...session.step_order import DIRECTION_NAMES
 from ...session.stepper import Session
 from ..control.actions import make_action
@@ -28,6 +29,7 @@ CHOICES = (
     ("B has 1 layer", {"layers": 1}),
     ("B is bidirectional", {"bidirectional": True}),
     ("B runs one direction", {"bidirectional": False}),
+    ("B is a fresh model of the same shape", {FRESH: True}),  # opened weights only
 )
 
 
@@ -112,6 +114,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.choice.currentIndexChanged.connect(
             lambda: self.rho.setEnabled(self.choices[self.choice.currentIndex()][1] is None)
         )
+        self._disable_what_does_not_apply(config)
         self._select(self.comparison.changes)
         self.redraws = RedrawThrottle(self)  # the one path from the comparison to the plots and labels
         self.comparison.changed.connect(self._on_changed)
@@ -124,6 +127,23 @@ class CompareWindow(QtWidgets.QMainWindow):
         if not self.transport.busy:
             self.status.showMessage("Training A and B on the same batches...")
             self.trainer_runner.start(self.iterations.value())
+
+    def _disable_what_does_not_apply(self, config: Config) -> None:
+        """Greyed, saying why: of opened weights, the differences that change what they fix
+        (the cell, its shape); of the app's own model, a fresh copy of opened weights."""
+        model = self.choice.model()
+        assert isinstance(model, QtGui.QStandardItemModel)
+        for i, (_, changes) in enumerate(self.choices):
+            fixed = sorted(set(changes or {}) & set(WEIGHTS_FIELDS))
+            why = ""
+            if config.weights and fixed:
+                why = (f"The weights {config.weights_name()} fix the {' and '.join(fixed)}; B may be a fresh "
+                       "model of their shape, rescale their U (another rho), clip, or learn otherwise")
+            elif not config.weights and (changes or {}).get(FRESH):
+                why = "For opened weights (File > Open weights): their trained model against a fresh one"
+            if why:
+                model.item(i).setEnabled(False)
+                model.item(i).setToolTip(why)
 
     def _select(self, changes: dict) -> None:
         """Show B's difference in the choice: one of CHOICES, or an entry of its own that
@@ -174,7 +194,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.graphics.refresh(c)
         name_a, name_b = c.names
         self.label_a.setText(f"<b>A ({name_a})</b>: {c.a.config.cell}, {shape_of(c.a.config)}, "
-                             f"task {c.a.config.task}; {where_it_is(c.a)}")
+                             f"{model_said(c.a.config)}; {where_it_is(c.a)}")
         steps = ""
         if c.a.steps_per_iteration != c.b.steps_per_iteration:  # the step keys step the longer one
             steps = (f" ({c.leader.steps_per_iteration} steps an iteration against "
