@@ -81,6 +81,7 @@ def test_the_model_panel_lists_it_and_shows_its_shapes(blend_cell, make_window):
     assert index >= 0
     assert combo.itemData(index, QtCore.Qt.ItemDataRole.ToolTipRole) == "blend cell"
     combo.setCurrentIndex(index)  # view -> model
+    window.redraws.run()  # model -> view, as the event loop would next
     assert window.session.config.cell == "blend"
     text = window.model_panel.shapes.text()
     assert text == shapes_text(window.session.config)

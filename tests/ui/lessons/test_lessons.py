@@ -408,6 +408,7 @@ def test_a_lesson_file_opens_a_users_model_and_data_named_relative_to_it(window,
     assert lesson.stops[0].config.loss == "mse" and lesson.stops[0].config.timesteps == 6
     assert window.lessons.start(lesson)
     _assert_at(window, lesson.stops[0])
+    window.redraws.run()
     session = window.session
     assert session.own_model is not None and session.bwd.complete and "Your model" in \
         window.model_panel.task_description.text()
@@ -417,6 +418,7 @@ def test_a_lesson_file_opens_a_users_model_and_data_named_relative_to_it(window,
     assert window.compare_window.comparison.baseline()[1] == "predict the mean"
     window.lessons.next_stop()
     _assert_at(window, lesson.stops[2])
+    window.redraws.run()
     assert window.session.own_model is None and "Your model" not in window.model_panel.task_description.text()
     window.lessons.act_previous.trigger()
     assert window.session.own_model is not None

@@ -71,7 +71,7 @@ def test_predictions_beside_the_sample(window):
     view = window.model_panel.sample_view
     assert "after the forward pass" in view.predicted.text()
     window.session.advance(window.session.T)
-    window.redraw()
+    window.redraws.run()
     text = view.predicted.text()
     assert "right)" in text and ("✓" in text or "✗" in text)
 
@@ -119,7 +119,7 @@ def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot,
     window = make_window()
     window.resize(1920, 1080)
     window.session.advance(4)
-    window.redraw()
+    window.redraws.run()
     QtWidgets.QApplication.processEvents()
     heatmaps = window.heatmaps
     box = heatmaps.panels["h"].plot.vb
@@ -134,7 +134,7 @@ def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot,
 
 def test_plot_titles_carry_their_formulas(make_window):
     window = make_window(Config(cell="lstm"))
-    window.redraw()
+    window.redraws.run()
     assert "dL/dh_t" in window.gradients.norms.titleLabel.toolTip()
     assert "cross-entropy" in window.loss_plot.getPlotItem().titleLabel.toolTip()
     forget = window.heatmaps.panels["f"].plot.titleLabel.toolTip()
@@ -145,7 +145,7 @@ def test_the_hover_readout_names_the_cell_and_its_value(make_window):
     window = make_window()
     window.resize(1920, 1080)
     window.session.advance(3)
-    window.redraw()
+    window.redraws.run()
     QtWidgets.QApplication.processEvents()
     heatmaps = window.heatmaps
     box = heatmaps.panels["h"].plot.vb
@@ -160,7 +160,7 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
     window = make_window(timesteps=T)
     window.resize(1920, 1080)
     window.session.advance(4)
-    window.redraw()
+    window.redraws.run()
     QtWidgets.QApplication.processEvents()
     diagram = window.diagram
     for t in (1, 3, T):

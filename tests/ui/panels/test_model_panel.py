@@ -29,6 +29,7 @@ def set_editor(editor, value):
         editor.setChecked(value)
     else:
         editor.setValue(value)
+    editor.window().redraws.run()  # the window's redraw, which the event loop would run next
 
 
 @pytest.mark.parametrize("name", sorted(ALTERNATIVES))
@@ -42,6 +43,7 @@ def test_view_changes_the_session(make_window, name):
 def test_session_changes_the_view(make_window, name):
     window = make_window(BASE.replace(**NEEDS.get(name, {})))
     window.session.reconfigure(**{name: ALTERNATIVES[name]})
+    window.redraws.run()  # the window's redraw, which the event loop would run next
     assert window.model_panel.value_of(name) == _expected(name)
 
 
@@ -82,8 +84,10 @@ def test_spin_boxes_refuse_impossible_values(make_window):
     window = make_window()
     editor = window.model_panel.editors["n_hidden"]
     editor.setValue(0)
+    window.redraws.run()
     assert editor.value() == 1
     editor.setValue(10**6)
+    window.redraws.run()
     assert editor.value() == 1024
 
 
@@ -237,6 +241,7 @@ def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_win
     window = make_window()
     panel = window.model_panel
     assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    window.redraws.run()
     text = panel.task_description.text()
     assert "Your model</b>: m.npz" in text and "d.npz: 5 sequences of T = 6" in text
     assert "Targets: Y of d.npz (real values: MSE)" in text and "POS" not in text
@@ -261,6 +266,7 @@ def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_
     window = make_window()
     panel = window.model_panel
     assert window.files.open_weights(str(tmp_path / "m.npz"))
+    window.redraws.run()
     text = panel.task_description.text()
     assert "Input: random input of the model's shape (T = 8)" in text
     assert "Targets: the model's own predictions" in text

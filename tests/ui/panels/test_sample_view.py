@@ -19,11 +19,13 @@ def test_new_sample_and_new_seed_update_the_view(make_window):
     view = window.model_panel.sample_view
     before = view.image.image.copy()
     view.new_sample.click()
+    window.redraws.run()  # the window's redraw, which the event loop would run next
     assert not np.array_equal(view.image.image, before)
     np.testing.assert_array_equal(view.image.image, window.session.X[0].T)
     assert f"{float(window.session.Y[0, 0]):.3f}" in view.text.text()
     seed = window.session.config.seed
     view.new_seed.click()
+    window.redraws.run()
     assert window.session.config.seed != seed
     assert window.model_panel.editors["seed"].value() == window.session.config.seed
 
@@ -34,6 +36,7 @@ def test_typing_a_sentence_retags_the_seed_example_on_screen(make_window, qtbot)
     view.sentence.clear()
     qtbot.keyClicks(view.sentence, "the big dog sees a ball")
     qtbot.keyClick(view.sentence, QtCore.Qt.Key.Key_Return)
+    window.redraws.run()
     assert window.session.T == 6 and window.session.config.input == "the big dog sees a ball"
     assert "the big dog sees a ball" in view.text.text()
     assert "DET ADJ NOUN VERB DET NOUN" in view.text.text()
@@ -56,8 +59,10 @@ def test_the_session_sentence_shows_in_the_field(make_window):
     window = make_window()
     view = window.model_panel.sample_view
     window.session.use_sentence("a cat likes the red ball")
+    window.redraws.run()
     assert view.sentence.text() == "a cat likes the red ball"
     window.session.reconfigure(task="adding-problem")
+    window.redraws.run()
     assert view.sentence.isHidden()
 
 

@@ -24,11 +24,11 @@ def test_a_backward_step_computes_only_its_own_contribution(monkeypatch, make_wi
     window = make_window(cell="lstm", timesteps=8)
     s = window.session
     s.advance(8 + 1)
-    window.redraw()
+    window.redraws.run()
     asked = count_calls(monkeypatch, s.net, "recurrent_contributions")
     for _ in range(8):
         s.step()
-        window.redraw()
+        window.redraws.run()
     assert len(asked) == 8
     assert [int(np.sum(steps)) for _, _, steps in asked] == [1] * 8
     x, _ = window.gradients.contrib.getData()
@@ -36,7 +36,7 @@ def test_a_backward_step_computes_only_its_own_contribution(monkeypatch, make_wi
     np.testing.assert_array_equal(window.gradients.contrib.yData, whole[1:])
     s.step_back()
     s.step_back()  # t = 2 undone: its contribution is gone from the plot
-    window.redraw()
+    window.redraws.run()
     assert len(window.gradients.contrib.yData) == 6
 
 
@@ -48,14 +48,14 @@ def test_a_step_gives_data_only_to_the_curves_it_changed(monkeypatch, make_windo
     overflow = count_calls(monkeypatch, panel.overflow_marks.marks, "setData")
     for _ in range(8):  # the forward pass: no gradient yet, nothing to draw
         s.step()
-        window.redraw()
+        window.redraws.run()
     assert not any(calls.values()) and not overflow
     s.advance(2)
-    window.redraw()
+    window.redraws.run()
     assert s.phase is Phase.BACKWARD
     for _ in range(7):
         s.step()
-        window.redraw()
+        window.redraws.run()
     assert len(calls[panel.total]) == 8  # one per backward step (and the loss step's first point)
     # an LSTM has no theory curve, many-to-one no separate last-step curve: never redrawn
     assert len(calls[panel.theory]) <= 1 and len(calls[panel.last]) <= 1
@@ -66,7 +66,7 @@ def test_a_curve_holds_only_what_the_backward_pass_computed(make_window):
     window = make_window(Config(timesteps=10))
     s = window.session
     s.advance(10 + 1 + 3)
-    window.redraw()
+    window.redraws.run()
     x, _ = window.gradients.total.getData()
     np.testing.assert_array_equal(x, [8, 9, 10])
 
@@ -78,15 +78,15 @@ def test_the_backward_pass_leaves_the_predictions_line_alone(monkeypatch, make_w
     s = window.session
     asked = count_calls(monkeypatch, sample_view, "predictions_text")
     s.advance(6)
-    window.redraw()
+    window.redraws.run()
     assert len(asked) == 1  # one event, one line
     for _ in range(7):  # the loss and the backward pass: the outputs do not change
         s.step()
-        window.redraw()
+        window.redraws.run()
     assert len(asked) == 1
     s.step_back()
     s.advance(3)  # the last backward step, the update, and the next iteration's first forward step
-    window.redraw()
+    window.redraws.run()
     assert len(asked) == 2
 
 
@@ -99,7 +99,7 @@ def test_the_predictions_line_follows_the_redraws_not_each_chunk(monkeypatch, ma
     for _ in range(4):  # four chunks of a run
         window.session.advance(1)
     assert asked == []
-    window.redraw()
+    window.redraws.run()
     assert len(asked) == 1 and "?" in window.model_panel.sample_view.predicted.text()
 
 
@@ -111,7 +111,7 @@ def test_a_new_prediction_repaints_only_its_line(qtbot, make_window):
     window = make_window(cell="lstm", timesteps=12)
     view = window.model_panel.sample_view
     window.session.advance(12)  # the whole line once: as tall as it gets
-    window.redraw()
+    window.redraws.run()
     window.session.advance(12 + 2 + 3)  # into the next iteration's forward pass
     layouts = []
 
@@ -126,14 +126,14 @@ def test_a_new_prediction_repaints_only_its_line(qtbot, make_window):
     try:
         for _ in range(20):  # until what the first steps laid out is done with (a round lays nothing out)
             layouts.clear()
-            window.redraw()
+            window.redraws.run()
             QtWidgets.QApplication.processEvents()
             if not layouts:
                 break
         layouts.clear()
         before = view.predicted.text()
         window.session.advance(1)
-        window.redraw()
+        window.redraws.run()
         QtWidgets.QApplication.processEvents()
     finally:
         QtWidgets.QApplication.instance().removeEventFilter(watch)
@@ -149,7 +149,7 @@ def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):
     window = make_window(cell="lstm", timesteps=12)
     s = window.session
     s.advance(12 + 1 + 1)  # into the backward pass: t = 12
-    window.redraw()
+    window.redraws.run()
     QtWidgets.QApplication.processEvents()
     layouts = []
 
@@ -163,7 +163,7 @@ def test_a_step_does_not_lay_the_status_bar_out_again(qtbot, make_window):
     window.statusBar().installEventFilter(watch)
     for _ in range(10):  # t = 11 .. 2: "t = 11 of 12" and "t = 9 of 12" differ in width
         s.step()
-        window.redraw()
+        window.redraws.run()
         QtWidgets.QApplication.processEvents()
     window.statusBar().removeEventFilter(watch)
     assert "t = 2 of 12" in window.status.phase.text()
@@ -174,18 +174,18 @@ def test_the_loss_plot_is_redrawn_only_when_the_loss_or_its_history_changes(monk
     window = make_window(cell="lstm", timesteps=5)
     s = window.session
     given = count_calls(monkeypatch, window.loss_plot.curve, "setData")
-    window.redraw()
+    window.redraws.run()
     for _ in range(5):  # the forward pass: no loss yet
         s.step()
-        window.redraw()
+        window.redraws.run()
     assert len(given) == 0
     s.step()  # the loss: the open circle of this iteration
-    window.redraw()
+    window.redraws.run()
     for _ in range(5):  # the backward pass changes neither
         s.step()
-        window.redraw()
+        window.redraws.run()
     s.step()  # the update: the history grows
-    window.redraw()
+    window.redraws.run()
     assert len(given) == 2
     np.testing.assert_array_equal(window.loss_plot.curve.yData, s.loss_history)
 
@@ -196,11 +196,11 @@ def test_the_theory_line_is_named_for_the_weights_of_now_before_the_backward_pas
     window = make_window(Config(activation="linear", rho=0.9, timesteps=8))
     s = window.session
     s.advance(3)
-    window.redraw()
+    window.redraws.run()
     names = [label.text for _, label in window.gradients.norms.legend.items]
     assert any("ρ(U) = 0.9" in name for name in names), names
     s.set_spectral_radius(1.5, keep_position=True)
-    window.redraw()
+    window.redraws.run()
     names = [label.text for _, label in window.gradients.norms.legend.items]
     assert any("ρ(U) = 1.5" in name for name in names) and not any("0.9" in name for name in names), names
 
@@ -208,7 +208,7 @@ def test_the_theory_line_is_named_for_the_weights_of_now_before_the_backward_pas
 def test_the_theory_line_writes_its_exponent_as_a_superscript(make_window):
     window = make_window(Config(timesteps=8))
     window.session.advance(2 * 8 + 1)
-    window.redraw()
+    window.redraws.run()
     names = [label.text for _, label in window.gradients.norms.legend.items]
     assert any("ᵀ⁻ᵗ" in name for name in names) and not any("^" in name for name in names), names
 
@@ -222,19 +222,19 @@ def test_a_new_model_drops_the_old_ones_gradient_range(make_window):
     window = make_window(get_preset("exploding-rnn").config)
     s = window.session
     s.advance(s.steps_to("iteration") - 1)
-    window.redraw()
+    window.redraws.run()
     old = window.gradients.norms.vb.viewRange()[1]
     assert old[1] >= 3
     s.step()
     s.step()  # the next iteration's forward pass, same model: the range stays
-    window.redraw()
+    window.redraws.run()
     assert window.gradients.norms.vb.viewRange()[1] == old
     s.reset()
-    window.redraw()
+    window.redraws.run()
     assert window.gradients.norms.vb.viewRange()[1] == [-1.0, 1.0]
     s.advance(s.steps_to("iteration") - 1)
-    window.redraw()
+    window.redraws.run()
     assert window.gradients.norms.vb.viewRange()[1][1] > 1
     s.adopt(Session(get_preset("vanishing-rnn").config))
-    window.redraw()
+    window.redraws.run()
     assert window.gradients.norms.vb.viewRange()[1] == [-1.0, 1.0]

@@ -152,10 +152,8 @@ class ModelPanel(QtWidgets.QWidget):
         outer.addWidget(shapes_box)
         outer.addStretch(1)
         self._on_config_changed()
-        session.changed.connect(self._on_session_changed)
 
     def closeEvent(self, event) -> None:
-        self.session.changed.disconnect(self._on_session_changed)
         self.sample_view.close()
         super().closeEvent(event)
 
@@ -299,8 +297,11 @@ class ModelPanel(QtWidgets.QWidget):
         self.error.show()
 
     # -- model -> view ----------------------------------------------------------------
-    def _on_session_changed(self, change: Change) -> None:
-        if change & (Change.REBUILT | Change.PARAMS):
+    # The window's redraw throttle calls `redraw` after a change in CARES, while the panel is seen.
+    CARES = Change.REBUILT | Change.PARAMS
+
+    def redraw(self, change: Change) -> None:
+        if change & self.CARES:
             self._on_config_changed()
 
     def _on_config_changed(self) -> None:

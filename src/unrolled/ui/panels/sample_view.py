@@ -102,7 +102,6 @@ class SampleView(QtWidgets.QWidget):
         self.predicted = RichLine()  # changes at every forward step: repaints only itself
         self.predicted.setToolTip("The class with the largest probability p_t = softmax(y_t), its probability, "
                                   "and whether it is the target")
-        self._predictions_stale = True
         self._predictions_for: tuple | None = None  # what the predictions line shows
         self.new_sample = QtWidgets.QPushButton("New sample")
         self.new_seed = QtWidgets.QPushButton("New seed")  # their tooltips: _sync_buttons
@@ -128,7 +127,6 @@ class SampleView(QtWidgets.QWidget):
         layout.addLayout(buttons)
         self.new_sample.clicked.connect(session.new_sample)
         self.new_seed.clicked.connect(self.use_new_seed)
-        session.changed.connect(self._on_session_changed)
         self.refresh()
 
     def restyle(self) -> None:
@@ -148,25 +146,16 @@ class SampleView(QtWidgets.QWidget):
         except ConfigError as error:
             self.sentence_note.setText(f"<span style='color:#c0392b'>{error.problems.get('input', error)}</span>")
 
-    def _on_session_changed(self, change: Change) -> None:
+    def redraw(self, change: Change) -> None:
+        """The window's redraw throttle calls this after any change, while the strip is seen:
+        a new model or batch redraws it all, a step only the predictions line."""
         if change & Change.REBUILT:
             self.refresh()
-        else:  # the line follows with the window's redraws (`catch_up`), not every chunk of a run
-            self._predictions_stale = True
-
-    def catch_up(self) -> None:
-        """Bring the predictions line up to date, if it is seen (the window's redraw)."""
-        if self._predictions_stale and self.isVisible():
-            self._refresh_predictions()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._predictions_stale:
+        else:
             self._refresh_predictions()
 
     def _refresh_predictions(self, force: bool = False) -> None:
         """The predictions change only with the forward pass: a backward step leaves them."""
-        self._predictions_stale = False
         fwd, Y = self.session.fwd, self.session.Y
         before = self._predictions_for  # (trace, Y, steps done, sequence), held: no id is reused
         if force or before is None or before[0] is not fwd or before[1] is not Y \
@@ -222,7 +211,3 @@ class SampleView(QtWidgets.QWidget):
         self.sentence.blockSignals(False)
         if vocabulary is not None:
             self.sentence_note.setText("Vocabulary: " + " ".join(vocabulary))
-
-    def closeEvent(self, event) -> None:
-        self.session.changed.disconnect(self._on_session_changed)
-        super().closeEvent(event)

@@ -39,6 +39,9 @@ class PanelDocks:
         self.window, self.session = window, session
         self.redraws, self.training_control = redraws, training
         self.model_panel = ModelPanel(session, confirm, committed=committed)
+        redraws.register(self.model_panel, self.model_panel.redraw, cares=ModelPanel.CARES, drawn=True)
+        sample = self.model_panel.sample_view
+        redraws.register(sample, sample.redraw, drawn=True)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(self.model_panel)
         scroll.setWidgetResizable(True)
@@ -219,7 +222,7 @@ class PanelDocks:
         self.model_panel.sample_view.restyle()  # the Model panel is kept: its sample strip follows
 
     def close(self) -> None:
-        for panel in self._panels.values():
+        for panel in (*self._panels.values(), self.model_panel, self.model_panel.sample_view):
             self.redraws.unregister(panel)
         self.training_control.progress.disconnect(self._on_training_progress)
         self.training_control.finished.disconnect(self._on_training_finished)

@@ -234,7 +234,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.plots.refresh()
         self.status.refresh()
         share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
-        self.model_panel.sample_view.catch_up()
 
     def _on_timestep_chosen(self, t: int) -> None:
         """A click on a heatmap column: the step inspector shows that timestep."""
