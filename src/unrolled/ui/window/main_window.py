@@ -236,11 +236,12 @@ class MainWindow(QtWidgets.QMainWindow):
         share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
         self.model_panel.sample_view.catch_up()
 
-    def _on_timestep_chosen(self, t: int) -> None:
-        """A click on a heatmap column: the step inspector shows that timestep."""
+    def _on_timestep_chosen(self, t: int, layer: int, direction: int) -> None:
+        """A click on a heatmap column or the diagram: the step inspector shows that
+        timestep of that layer and direction."""
         self.docks.inspector.show()
         self.docks.inspector.raise_()
-        self.docks.inspector_panel.show_timestep(t)
+        self.docks.inspector_panel.show_timestep(t, layer, direction)
         self.plots.focus_home()  # the keyboard stays with stepping
 
     def _on_sequence_chosen(self, sequence: int) -> None:

@@ -44,7 +44,7 @@ class PlotArea(QtWidgets.QWidget):
 
     def __init__(self, session: Session, figure_menu: Callable[[tuple[str, ...]], QtWidgets.QMenu],
                  sequence_chosen: Callable[[int], None] = lambda i: None,
-                 timestep_chosen: Callable[[int], None] = lambda t: None, parent=None):
+                 timestep_chosen: Callable[[int, int, int], None] = lambda t, layer, direction: None, parent=None):
         super().__init__(parent)
         self.session = session
         self.figure_menu = figure_menu
