@@ -195,3 +195,23 @@ def test_the_model_panel_fits_its_dock_with_no_horizontal_scroll_bar(window, qtb
             scroll = window.model_dock.widget()
             assert scroll.horizontalScrollBar().maximum() == 0, (cell, width)
             assert window.model_panel.minimumSizeHint().width() <= scroll.viewport().width()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1920, 1080)])
+def test_a_grid_of_layers_has_its_height_when_the_window_is_first_shown(qtbot, size):
+    """Shown at its size and never resized after (no window manager, or one that keeps the
+    size asked), the grid keeps the height its rows ask for, not a single row's."""
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.ui.window.framed_view import GRID_SHARE
+    from unrolled.ui.window.main_window import MainWindow
+
+    window = MainWindow(Session(get_preset("deep-vanishing").config))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    diagram, area = window.diagram, window.plots
+    assert diagram.is_grid() and not area.tabbed
+    expected = min(diagram.wanted_height(), round(area.height() * GRID_SHARE))
+    qtbot.waitUntil(lambda: diagram.height() >= expected - 2, timeout=3000)
+    assert window.size() == QtCore.QSize(*size)  # no resize brought it

@@ -5,7 +5,7 @@ of layers more than one row of cells)."""
 
 from __future__ import annotations
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import theme
 from ..export.figures import Dashboard
@@ -66,6 +66,24 @@ def keep_framed_data(dashboard: Dashboard, framed: str | None, window_height: in
     columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
     chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
     heatmaps.set_three_columns(framed == "heatmaps" and stage_width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+
+
+def unscaled_font() -> QtGui.QFont:
+    """The window's font without presentation mode's scale, for what is the lecturer's, not
+    the room's: a lesson stage's side tabs in F5's font needed 295 px, more than the height
+    beside a framed diagram on a 720 px screen (the Loss tab behind scroll arrows)."""
+    font = QtGui.QFont(QtWidgets.QApplication.font())
+    font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
+    return font
+
+
+def heatmap_columns_width(dashboard: Dashboard) -> int:
+    """The width the heatmaps' slot keeps for their columns (axes, colour bars and a
+    readable data area each): the docks beside the plots give way, the columns stay."""
+    heatmaps = dashboard.heatmaps
+    columns = heatmaps.ci.layout.columnCount() // 2  # a panel and its colour bar
+    chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width()
+    return round(chrome + columns * HEATMAP_DATA_WIDTH + 2 * heatmaps.frameWidth())
 
 
 def framed_gradient_chrome(dashboard: Dashboard, show_row: bool) -> float:

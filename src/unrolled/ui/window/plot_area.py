@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...session.figure_registry import view_figures
 from ...session.stepper import Session
@@ -16,11 +16,12 @@ from .. import theme
 from ..export.figures import Dashboard
 from .framed_view import (
     DIAGRAM_HEIGHT,
-    HEATMAP_DATA_WIDTH,
     STAGE_SPACING,
     diagram_height,
     framed_gradient_chrome,
+    heatmap_columns_width,
     keep_framed_data,
+    unscaled_font,
 )
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
@@ -119,15 +120,6 @@ class PlotArea(QtWidgets.QWidget):
         self._stage_box.addWidget(self._stage_tabs, 1)
         self._stack.addWidget(self._stage)
 
-    def _fit_stage_tab_font(self) -> None:
-        """The side tabs of a lesson's stage in the window's unscaled font: in F5's they
-        needed 295 px, more than the height beside a framed diagram on a 720 px screen
-        ("Gradier", the Loss tab behind scroll arrows). The framed plot is what the back
-        row reads; the tabs are for the lecturer."""
-        font = QtGui.QFont(QtWidgets.QApplication.font())
-        font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
-        self._stage_tabs.tabBar().setFont(font)
-
     def frame(self, name: str | None) -> None:
         """A lesson's stop frames the view `name`: it takes the area, the diagram folds to
         its strip above it and the other views wait on tabs; None gives the dashboard back."""
@@ -218,6 +210,14 @@ class PlotArea(QtWidgets.QWidget):
             self._right.setSizes([below * 3 // 5, below - below * 3 // 5])  # the loss keeps a readable height
         self._sizes_pending = False
 
+    def showEvent(self, event) -> None:
+        """Sizes asked for while hidden are applied once shown: a window that is not resized
+        after it is shown (no window manager, or one that keeps the size asked) would keep
+        the splitters' first sizes, a grid of layers squeezed into one row's height."""
+        super().showEvent(event)
+        if self._sizes_pending:
+            QtCore.QTimer.singleShot(0, self._apply_sizes)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._keep_framed_data()
@@ -252,13 +252,8 @@ class PlotArea(QtWidgets.QWidget):
             QtCore.QTimer.singleShot(0, self._apply_sizes)  # after the layouts have resized the splitters
 
     def _keep_heatmap_columns(self) -> None:
-        """The heatmaps' slot as wide as their columns need (axes, colour bars and a
-        readable data area each): the docks beside the plots give way, the columns stay."""
         assert self.dashboard is not None
-        heatmaps = self.dashboard.heatmaps
-        columns = heatmaps.ci.layout.columnCount() // 2  # a panel and its colour bar
-        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width()
-        width = round(chrome + columns * HEATMAP_DATA_WIDTH + 2 * heatmaps.frameWidth())
+        width = heatmap_columns_width(self.dashboard)
         if self.slots["heatmaps"].minimumWidth() != width:
             self.slots["heatmaps"].setMinimumWidth(width)
 
@@ -335,7 +330,7 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, view_figures(name))
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
-        self._fit_stage_tab_font()
+        self._stage_tabs.tabBar().setFont(unscaled_font())
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")
