@@ -7,6 +7,7 @@ view a stop frames takes the area (`frame`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6 import QtCore, QtWidgets
 
@@ -25,6 +26,7 @@ from .framed_view import (
 )
 
 SLOTS = ("diagram", "heatmaps", "gradients", "loss")
+GRADIENT_SHARE = 3 / 5  # of the height under the diagram, beside the heatmaps: the loss has the rest
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
         ("Loss", ("loss",)))
 DIAGRAM_MIN_HEIGHT = 140
@@ -68,7 +70,7 @@ class PlotArea(QtWidgets.QWidget):
         self._place_slots()
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
         self._stale: set[str] = set()  # hidden views that missed a refresh
-        self._stacked = session.net.stack is not None  # the diagram is a grid of layers
+        self._stacked = (session.net.layers, session.net.directions)  # the diagram's rows
         self.install_views()
 
     # -- two layouts: splitters when there is room, tabs when there is not ---------------
@@ -191,24 +193,27 @@ class PlotArea(QtWidgets.QWidget):
         slot.setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale), diagram.minimumSizeHint().height(),
                                   diagram.minimumHeight()))
 
-    def _apply_sizes(self) -> None:
+    def _apply_sizes(self, again: bool = True) -> None:
         if self.framed is not None:  # the stage's layout sizes itself
             self._sizes_pending = False
             return
         assert self.dashboard is not None
         self.dashboard.diagram.refresh(self.session)  # what it draws (a grid?) decides its height
-        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight())
+        page = self._tab_pages[TABS[0][1]]  # the diagram over the gradients
+        below = (page.height(), 1.0) if self.tabbed else (self._main.height(), GRADIENT_SHARE)
+        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight(), below)
         if self.tabbed:
-            for names, page in self._tab_pages.items():
-                if len(names) > 1:
-                    page.setSizes([top, max(self.height() - top, top)])
+            page.setSizes([top, max(self.height() - top, top)])
         else:
             width, height = self._main.width(), self._main.height()
             self._main.setSizes([top, max(height - top, top)])
             self._plots.setSizes([width * 3 // 5, width - width * 3 // 5])  # two columns of heatmaps, then the rest
-            below = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
-            self._right.setSizes([below * 3 // 5, below - below * 3 // 5])  # the loss keeps a readable height
+            below_px = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
+            gradients = round(below_px * GRADIENT_SHARE)  # the loss keeps a readable height
+            self._right.setSizes([gradients, below_px - gradients])
         self._sizes_pending = False
+        if again and self.dashboard.diagram.is_grid():  # laid out at its new width, the gradient legend may need
+            QtCore.QTimer.singleShot(60, self, partial(self._apply_sizes, False))  # more rows: sized again once
 
     def showEvent(self, event) -> None:
         """Sizes asked for while hidden are applied once shown: a window that is not resized
@@ -376,8 +381,8 @@ class PlotArea(QtWidgets.QWidget):
                     self._keep_heatmap_columns()
             else:
                 self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
-        stacked = self.session.net.stack is not None
-        if stacked != self._stacked:  # a grid of layers asks for another height than a row of cells
+        stacked = (self.session.net.layers, self.session.net.directions)
+        if stacked != self._stacked:  # another grid of layers (or a row of cells) asks for another height
             self._stacked = stacked
             self._sizes_pending = True
             if self.isVisible():
