@@ -58,6 +58,20 @@ def test_main_window_opens_the_presets_comparison(qtbot, make_window):
     assert main.compare_window.comparison.b.config.clipping == "none"
 
 
+def test_the_compare_action_and_its_key_open_the_comparison(qtbot, make_window):
+    """The menu's Compare... and Ctrl+K (its action, which Qt calls with `checked`)."""
+    main = make_window(Config(layers=2))
+    main.compare_changes = {"layers": 1}
+    qtbot.keyClick(main.diagram, QtCore.Qt.Key.Key_K, QtCore.Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main.compare_window is not None and main.compare_window.isVisible(), timeout=5000)
+    qtbot.addWidget(main.compare_window)
+    assert [s.config.layers for s in main.compare_window.comparison.sessions] == [2, 1]
+    main.compare_window.close()
+    main.act_compare.trigger()
+    qtbot.addWidget(main.compare_window)
+    assert main.compare_window.isVisible()
+
+
 def test_curves_are_named_by_model_and_the_loss_is_drawn_after_one_iteration(qtbot):
     window = make(qtbot)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
