@@ -257,3 +257,18 @@ def test_one_direction_against_two_is_a_choice(qtbot):
     c.advance(6)
     window.redraw()
     assert "layer 1 reverse, t = 3" in window.label_b.text() and "phase forward, t = 4" in window.label_a.text()
+
+
+def test_in_presentation_mode_a_depth_comparison_fits_a_1366_screen(qtbot, make_window):
+    """B's line, with its note on the steps of a 4-layer A against a 1-layer B, is wrapped:
+    the window is never wider than the projector, its summary never cut."""
+    from unrolled.ui import theme
+
+    main = make_window(Config(layers=4, timesteps=30))
+    main.act_presentation.trigger()
+    qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+    assert theme.THEME.scale > 1
+    window = show_compare_window(qtbot, main.session.config, {"layers": 1})
+    window.redraw()
+    assert "steps an iteration against" in window.label_b.text()
+    assert window.minimumSizeHint().width() <= 1366 - 20
