@@ -68,8 +68,8 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.iterations.setValue(300)
         self.label_a = QtWidgets.QLabel()
         self.label_b = QtWidgets.QLabel()
-        for label in (self.label_a, self.label_b):  # on one line, B's note on its steps made the
-            label.setWordWrap(True)  # window wider than a 1366 px projector in presentation mode
+        for line in (self.label_a, self.label_b):  # on one line, B's note on its steps made the
+            line.setWordWrap(True)  # window wider than a 1366 px projector in presentation mode
         top = QtWidgets.QHBoxLayout()
         for w in (QtWidgets.QLabel("Difference:"), self.choice, self.rho, self.apply_button,
                   QtWidgets.QLabel("  Train iterations:"), self.iterations):
