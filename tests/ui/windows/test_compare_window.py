@@ -272,3 +272,24 @@ def test_in_presentation_mode_a_depth_comparison_fits_a_1366_screen(qtbot, make_
     window.redraw()
     assert "steps an iteration against" in window.label_b.text()
     assert window.minimumSizeHint().width() <= 1366 - 20
+
+
+def test_where_the_last_step_has_no_target_the_whole_losss_gradient_is_drawn(qtbot):
+    """Look-ahead tags t with the symbol at t + 2: no loss term at t = T, dL_T/dh_t = 0 at
+    every t. The gradient plot draws ||dL/dh_t|| under a title that says so, never empty."""
+    from unrolled.session.presets import get_preset
+
+    preset = get_preset("bidirectional-tagging")
+    window = make(qtbot, preset.config, preset.compare)
+    c = window.comparison
+    assert c.a.config.task == "look-ahead" and not c.a.last_step_has_loss
+    assert c.a.__class__(Config()).last_step_has_loss  # POS tagging: a tag at every t
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
+    qtbot.waitUntil(lambda: len(c.a.history) == 1, timeout=5000)
+    window.redraw()
+    assert window.grad_plot.titleLabel.text.startswith("Gradient of the whole loss")
+    assert "||dL/dh_t||" in window.grad_plot.getAxis("left").labelText
+    for curve, s in zip(window.curves, c.sessions):
+        x, y = curve.getData()
+        np.testing.assert_allclose(y, np.log10(s.bwd.dh_norm[np.asarray(x, int) - 1]))  # a log axis
+        assert len(x) >= s.T - 2
