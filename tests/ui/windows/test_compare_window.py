@@ -293,3 +293,27 @@ def test_where_the_last_step_has_no_target_the_whole_losss_gradient_is_drawn(qtb
         x, y = curve.getData()
         np.testing.assert_allclose(y, np.log10(s.bwd.dh_norm[np.asarray(x, int) - 1]))  # a log axis
         assert len(x) >= s.T - 2
+
+
+def test_an_open_comparison_follows_presentation_mode_on_and_off(qtbot, make_window):
+    """Its plots are built again with the main window's: in F5 and back, their titles have
+    the theme's size, never the one they were opened with."""
+    from unrolled.ui import theme
+
+    main = make_window(Config(layers=2))
+    main.compare_changes = {"layers": 1}
+    main.open_compare()
+    qtbot.addWidget(main.compare_window)
+    window = main.compare_window
+
+    def title_pt() -> float:
+        return float(window.grad_plot.titleLabel.opts["size"].removesuffix("pt"))
+
+    for on in (True, False):
+        main.act_presentation.trigger()
+        qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+        assert (theme.THEME.scale > 1) == on
+        assert title_pt() == pytest.approx(theme.THEME.points(1.15), abs=0.05)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)  # the keys still step both, into the new plots
+    window.redraw()
+    assert window.comparison.a.position == 1 and window.grad_plot.titleLabel.isVisible()

@@ -178,11 +178,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- presentation -----------------------------------------------------------------------
     def _restyle(self) -> None:
-        """Rebuild every plot under the current theme: the main views, and the Training and
-        Theory panels; then the keyboard goes back to the new diagram."""
+        """Rebuild every plot under the current theme: the main views, the Training and
+        Theory panels and an open comparison; then the keyboard goes back to the new diagram."""
         self.transport.stop()
         self.plots.install_views()
         self.docks.restyle()
+        if self.opened.compare is not None and self.opened.compare.isVisible():
+            self.opened.compare.restyle()
         self.redraw()
         self.plots.focus_home()
 
