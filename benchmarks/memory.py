@@ -1,13 +1,15 @@
 """Memory held flat: the resident set size (RSS) of the process over 3000 Right-key steps
 of an LSTM at T = 10, D = 256, and over 30 training iterations at D = 1024 started with
-the T key, with the Training and Theory panels open. JSON lines: the growth in MB (the
-median_ms field holds the time the run took).
+the T key, with the Training and Theory panels open; with --depth, 3000 steps of a 2-layer
+bidirectional LSTM at T = 10, D = 256 alone. JSON lines: the growth in MB (the median_ms
+field holds the time the run took).
 
-    python benchmarks/memory.py
+    python benchmarks/memory.py [--depth]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -25,8 +27,11 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def steps(n: int) -> None:
-    window = open_window(lstm(10, 256), panels=True)
+DEPTH = {"layers": 2, "bidirectional": True}
+
+
+def steps(n: int, depth: dict) -> None:
+    window = open_window(lstm(10, 256, **depth), panels=True)
     for _ in range(200):  # warm up: caches, the first iterations kept for undo
         press(window, Key.Key_Right)
     settle(window)
@@ -36,7 +41,8 @@ def steps(n: int) -> None:
         if i % 50 == 0:
             settle(window)
     settle(window)
-    emit("memory_3000_key_steps_lstm_T10_D256", (time.perf_counter() - start) * 1000.0,
+    stack = "_L2_bidirectional" if depth else ""
+    emit(f"memory_{n}_key_steps_lstm{stack}_T10_D256", (time.perf_counter() - start) * 1000.0,
          rss_growth_mb=round(rss_mb() - before, 1), rss_mb=round(rss_mb(), 1),
          undo_mb=round(window.session.undo_bytes / 2**20, 1))
     close(window)
@@ -57,8 +63,12 @@ def training(iterations: int) -> None:
 
 
 def main() -> None:
-    steps(3000)
-    training(30)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--depth", action="store_true", help="the steps of a 2-layer bidirectional LSTM alone")
+    args = parser.parse_args()
+    steps(3000, DEPTH if args.depth else {})
+    if not args.depth:
+        training(30)
 
 
 if __name__ == "__main__":

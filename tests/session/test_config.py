@@ -138,11 +138,17 @@ def test_layers_and_direction_are_settings_with_one_line_for_a_bad_value():
     config = Config.from_dict({"cell": "lstm", "layers": 3, "bidirectional": True})
     assert (config.layers, config.bidirectional) == (3, True)
     assert Config.from_dict(config.to_dict()) == config
-    for bad, line in (({"layers": 0}, "layers: got 0, expected 1 to 8"),
-                      ({"layers": 2.5}, "layers: got 2.5, expected a whole number"),
-                      ({"bidirectional": "yes"}, "bidirectional: got 'yes', expected true or false")):
+    for bad, line in (({"layers": 0}, "layers: got 0, expected a whole number from 1 to 8"),
+                      ({"layers": 2.5}, "layers: got 2.5, expected a whole number from 1 to 8"),
+                      ({"layers": 2.0}, "layers: got 2.0, expected a whole number from 1 to 8"),  # as the engine
+                      ({"layers": "two"}, "layers: got 'two', expected a whole number from 1 to 8"),
+                      ({"bidirectional": "yes"}, "bidirectional: got 'yes', expected true or false"),
+                      ({"bidirectional": 1}, "bidirectional: got 1, expected true or false")):
         with pytest.raises(ConfigError) as caught:
             Config.from_dict(bad)
+        assert str(caught.value) == line
+        with pytest.raises(ConfigError) as caught:  # a config made in Python: the same line
+            Config(**bad).validated()
         assert str(caught.value) == line
 
 

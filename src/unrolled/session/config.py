@@ -33,6 +33,9 @@ class ConfigError(ValueError):
 
 INTEGER_FIELDS = frozenset({"timesteps", "n_features", "n_hidden", "n_classes", "batch_size", "seed", "truncation",
                             "layers"})
+# counts the engine, like torch's num_layers, takes as an int alone: 2.0 is refused as 2.5 is
+# (a size such as T = 8.0 is read as the whole number it is)
+STRICT_WHOLE_FIELDS = frozenset({"layers"})
 # fields a dict of the config leaves out at their default: a one-layer, one-direction
 # network's file holds only the fields every version of the app reads
 OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text", "carry_state")
@@ -311,6 +314,10 @@ def _value_problem(name: str, spec: FieldSpec, value) -> str | None:
         return None if isinstance(value, bool) else f"got {quoted(value)}, expected true or false"
     if spec.choices is not None:
         return None if value in spec.choices else f"got {quoted(value)}, expected one of {', '.join(spec.choices)}"
+    if name in STRICT_WHOLE_FIELDS:
+        whole = isinstance(value, int) and not isinstance(value, bool) and spec.minimum <= value <= spec.maximum
+        allowed = f"a whole number from {spec.minimum:g} to {spec.maximum:g}"
+        return None if whole else f"got {quoted(value)}, expected {allowed}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return f"got {quoted(value)}, expected a number"
     if not math.isfinite(value):

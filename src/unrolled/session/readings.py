@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Network
+from ..engine.losses import IGNORE_INDEX
 from ..engine.stack_traces import Key, StackBackwardTrace, StackForwardTrace
 from ..engine.traces import BackwardTrace, ForwardTrace
 from .config import Config
@@ -25,6 +26,7 @@ class Readings:
 
     net: Network
     config: Config
+    Y: np.ndarray
     _theory_rates: TheoryRates
 
     @property
@@ -45,6 +47,16 @@ class Readings:
         if self.bwd is None:
             return None
         return self.bwd.dh_last_norm if self.bwd.dh_last is not None else self.bwd.dh_norm
+
+    @property
+    def last_step_has_loss(self) -> bool:
+        """Whether the loss has a term at t = T: not for a task whose last steps carry no
+        target in any sequence (look-ahead tags t with the symbol at t + 2), where
+        ||dL_T/dh_t|| is zero at every t."""
+        Y = self.Y
+        if self.config.mode != "many-to-many" or Y.ndim != 2 or not np.issubdtype(Y.dtype, np.integer):
+            return True
+        return bool((Y[:, -1] != IGNORE_INDEX).any())
 
     def gradient_ratio(self) -> float | None:
         """||dL_T/dh_1|| / ||dL_T/dh_T|| once the backward pass has reached t = 1."""

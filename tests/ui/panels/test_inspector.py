@@ -128,7 +128,7 @@ def test_a_click_on_a_heatmap_column_opens_the_inspector_at_that_timestep(qtbot,
     with qtbot.waitSignal(heatmaps.timestep_chosen) as chosen:
         qtbot.mouseClick(heatmaps.viewport(), QtCore.Qt.MouseButton.LeftButton,
                          pos=heatmaps.mapFromScene(scene_point))
-    assert chosen.args == [3]
+    assert chosen.args == [3, 0, 0]
     assert window.docks.inspector.isVisible() and window.docks.inspector_panel.place == (0, 0, 3)
 
 
@@ -170,9 +170,67 @@ def test_a_click_on_a_timestep_of_the_diagram_opens_the_inspector_there(qtbot, m
         with qtbot.waitSignal(diagram.timestep_chosen) as chosen:
             point = QtCore.QPoint(round(x), diagram.height() // 3)
             qtbot.mouseClick(diagram, QtCore.Qt.MouseButton.LeftButton, pos=point)
-        assert chosen.args == [t]
+        assert chosen.args == [t, 0, 0]
         assert window.docks.inspector.isVisible() and window.docks.inspector_panel.place == (0, 0, t)
     assert diagram.timestep_at(1) is None  # beside the cells
+
+
+def _stacked_window(make_window):
+    """A 2-layer bidirectional LSTM after its forward pass, large enough for the split layout."""
+    window = make_window(Config(cell="lstm", layers=2, bidirectional=True, timesteps=6, n_hidden=4))
+    window.resize(1920, 1080)
+    window.session.advance(window.session.order.steps_per_pass)
+    window.redraw()
+    QtWidgets.QApplication.processEvents()
+    return window
+
+
+def _shows_place(window, layer: int, direction: int, t: int) -> None:
+    """The inspector is at (layer, direction, t) and shows that cell's equations and values."""
+    panel = window.docks.inspector_panel
+    assert window.docks.inspector.isVisible() and panel.place == (layer, direction, t)
+    assert panel.layer.currentData() == (layer, direction)
+    text = panel.browser.toPlainText()
+    name = f"layer {layer + 1} {('forward', 'reverse')[direction]}"
+    assert f"{name}, t = {t} of T = 6" in text
+    weights = {(0, 0): "U_i", (0, 1): "U_i_l0_reverse", (1, 0): "U_i_l1", (1, 1): "U_i_l1_reverse"}
+    assert f" {weights[(layer, direction)]} " in text and ("h_{t+1} U_i" if direction else "h_{t-1} U_i") in text
+    assert ("layer 1's output at t" in text) == (layer == 1)  # a layer above reads the one below
+    h = window.session.layer_hidden_states()[(layer, direction)][0, t - 1]
+    assert "h_t [1, D] = [" + ", ".join(f"{v:.3g}" for v in h) + "]" in text
+
+
+@pytest.mark.parametrize("key", [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_a_click_on_a_row_of_the_grid_opens_the_inspector_at_that_layer_and_direction(qtbot, make_window, key):
+    window = _stacked_window(make_window)
+    diagram = window.diagram
+    layout = diagram.grid_layout()
+    assert layout.cells and layout.keys == [(1, 0), (1, 1), (0, 0), (0, 1)]
+    y = layout.tops[layout.row_of(key)] + layout.height / 2
+    point = QtCore.QPoint(round(layout.centre_x(4 - 1)), round(y))
+    with qtbot.waitSignal(diagram.timestep_chosen) as chosen:
+        qtbot.mouseClick(diagram, QtCore.Qt.MouseButton.LeftButton, pos=point)
+    assert chosen.args == [4, *key]
+    _shows_place(window, *key, 4)
+    # between two rows, the nearer one: just under the top row's box is still layer 2 forward
+    below_top = layout.tops[0] + layout.height + 1
+    assert diagram.place_at(layout.centre_x(0), below_top) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("key", [(0, 1), (1, 0)])
+def test_a_click_on_a_layers_heatmap_opens_the_inspector_at_that_layer(qtbot, make_window, key):
+    window = _stacked_window(make_window)
+    heatmaps = window.heatmaps
+    heatmaps.layer_choice.choose(key)
+    QtWidgets.QApplication.processEvents()
+    scene_point = heatmaps.panels["f"].plot.vb.mapViewToScene(QtCore.QPointF(2, 1))
+    with qtbot.waitSignal(heatmaps.timestep_chosen) as chosen:
+        qtbot.mouseClick(heatmaps.viewport(), QtCore.Qt.MouseButton.LeftButton,
+                         pos=heatmaps.mapFromScene(scene_point))
+    assert chosen.args == [2, *key]
+    _shows_place(window, *key, 2)
+    window.docks.itemized_panel.plot.row_chosen.emit(3)  # a loss term k reads the top layer
+    _shows_place(window, 1, 0, 3)
 
 
 def test_the_itemized_colour_bar_reads_as_log10_values(qapp):

@@ -127,9 +127,10 @@ def test_a_large_network_is_built_in_a_worker_while_the_window_stays_live(qtbot,
     ("timesteps", "99999", "got 99999, expected 1 to"),
     ("n_hidden", "0", "got 0, expected 1 to"),
     ("learning_rate", "1000", "got 1000"),
-    ("layers", "0", "Layers: got 0, expected 1 to 8"),
-    ("layers", "9", "Layers: got 9, expected 1 to 8"),
-    ("layers", "2.5", "Layers: got 2.5, expected a whole number"),
+    ("layers", "0", "Layers: got 0, expected a whole number from 1 to 8"),
+    ("layers", "9", "Layers: got 9, expected a whole number from 1 to 8"),
+    ("layers", "2.5", "Layers: got 2.5, expected a whole number from 1 to 8"),
+    ("layers", "2.0", "Layers: got 2.0, expected a whole number from 1 to 8"),
 ])
 def test_a_typed_number_out_of_range_is_refused_out_loud(make_window, qtbot, name, typed, words):
     """Qt's spin boxes drop the keystroke that leaves the range (99999 became 9999 without a
@@ -226,9 +227,11 @@ def test_a_refused_depth_loses_nothing(make_window):
     window = make_window(BASE.replace(layers=2))
     window.session.step()
     panel = window.model_panel
-    for changes, words in (({"layers": 9}, "Layers: got 9, expected 1 to 8"),
-                           ({"layers": "two"}, "Layers: got 'two', expected a number"),
+    for changes, words in (({"layers": 9}, "Layers: got 9, expected a whole number from 1 to 8"),
+                           ({"layers": "two"}, "Layers: got 'two', expected a whole number from 1 to 8"),
+                           ({"layers": 2.0}, "Layers: got 2.0, expected a whole number from 1 to 8"),
                            ({"bidirectional": "yes"}, "Bidirectional: got 'yes', expected true or false"),
+                           ({"bidirectional": 1}, "Bidirectional: got 1, expected true or false"),
                            ({"layers": 3, "bidirectional": "yes"}, "Bidirectional: got 'yes'")):
         assert not panel.apply(changes)
         assert words in panel.error.text()

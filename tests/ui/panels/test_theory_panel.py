@@ -209,3 +209,30 @@ def test_one_layer_shows_no_layer_chooser(qtbot, make_window):
     panel = show_theory(qtbot, window)
     assert not panel.layer.isVisible() and panel.result.layer == (0, 0)
     assert panel.jac_plot.titleLabel.text == "||dh_T/dh_t|| against T - t"
+
+
+
+def test_a_finished_worker_lets_go_of_its_job_and_the_networks_snapshot(qtbot, make_window, monkeypatch):
+    """Each computation's job holds a snapshot of the weights (tens of MB for a deep LSTM
+    at D = 256): once its thread has finished, the job is deleted and the snapshot let go,
+    so stepping through iterations with the panel open holds no more than the last result."""
+    import shiboken6
+
+    made = []
+
+    class Recorded(theory_panel._Job):
+        def __init__(self, args, number):
+            super().__init__(args, number)
+            made.append(self)
+
+    monkeypatch.setattr(theory_panel, "_Job", Recorded)
+    monkeypatch.setattr(theory_panel, "MIN_SECONDS_BETWEEN", 0.0)
+    window = make_window(task="toxic-word", n_features=5, timesteps=6, n_hidden=4, layers=2)
+    panel = show_theory(qtbot, window)
+    for _ in range(2):
+        with qtbot.waitSignal(panel.result_ready, timeout=20000):
+            window.session.run_iteration()  # new weights: a new computation
+    qtbot.waitUntil(lambda: not panel._threads, timeout=5000)
+    assert len(made) == 3 and not panel._jobs
+    qtbot.waitUntil(lambda: not any(shiboken6.isValid(job) for job in made), timeout=5000)
+    assert all(job.args is None for job in made)

@@ -195,3 +195,56 @@ def test_the_model_panel_fits_its_dock_with_no_horizontal_scroll_bar(window, qtb
             scroll = window.model_dock.widget()
             assert scroll.horizontalScrollBar().maximum() == 0, (cell, width)
             assert window.model_panel.minimumSizeHint().width() <= scroll.viewport().width()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1920, 1080)])
+def test_a_grid_of_layers_has_its_height_when_the_window_is_first_shown(qtbot, size):
+    """Shown at its size and never resized after (no window manager, or one that keeps the
+    size asked), the grid keeps the height its rows ask for, not a single row's."""
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.ui.window.framed_view import GRID_SHARE
+    from unrolled.ui.window.main_window import MainWindow
+
+    window = MainWindow(Session(get_preset("deep-vanishing").config))
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    diagram, area = window.diagram, window.plots
+    assert diagram.is_grid() and not area.tabbed
+    expected = min(diagram.wanted_height(), round(area.height() * GRID_SHARE))
+    qtbot.waitUntil(lambda: diagram.height() >= expected - 2, timeout=3000)
+    assert window.size() == QtCore.QSize(*size)  # no resize brought it
+
+
+@pytest.mark.parametrize("layers", [4, 8])
+@pytest.mark.parametrize("size", [*SIZES[:2], (1440, 900), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_tall_grid_leaves_the_gradient_plot_under_it_a_readable_data_area(qtbot, make_window, size, layers):
+    """A bidirectional stack of 4 layers (8 rows) or 8 (16 rows) asks for more height than
+    the grid's share: it gives way, and the gradient plot keeps READABLE_DATA_PX of data
+    with its legend of every layer, seen whole in the window."""
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+    from unrolled.ui.window.framed_view import GRID_SHARE
+
+    window = make_window(Config(layers=layers, bidirectional=True, timesteps=30))
+    window.resize(size[0], size[1] - 30)
+    s = window.session
+    s.advance(s.steps_per_iteration - 3)  # the backward pass: every layer's curve in the legend
+    window.redraw()
+    diagram, gradients, area = window.diagram, window.gradients, window.plots
+    assert diagram.wanted_height() > area.height() * GRID_SHARE or size == (1920, 1080)
+    qtbot.waitUntil(lambda: gradients.norms.vb.height() >= READABLE_DATA_PX - 2, timeout=3000)
+    settle()
+    assert gradients.norms.vb.height() >= READABLE_DATA_PX - 2
+    assert len(gradients.norms.legend.items) == 2 * layers
+    assert diagram.height() <= area.height() * GRID_SHARE + 1
+    assert diagram.height() >= area.slots["diagram"].minimumHeight() - 1
+    shown = window.rect()
+    for widget in (diagram, gradients.graphics.viewport()):  # whole, inside the window
+        box = QtCore.QRect(widget.mapTo(window, QtCore.QPoint(0, 0)), widget.size())
+        assert shown.contains(box) and widget.visibleRegion().boundingRect().height() == widget.height()
+    if not area.tabbed:  # beside the heatmaps, the loss under the gradients keeps its height too
+        assert window.loss_plot.height() >= READABLE_PX
+    layout = diagram.grid_layout()  # the grid's rows still apart, each a band of colour
+    assert all(top + layout.height < below for top, below in zip(layout.tops, layout.tops[1:]))
+    assert layout.height >= 6 and layout.bottom < diagram.height()

@@ -59,6 +59,20 @@ def test_main_window_opens_the_presets_comparison(qtbot, make_window):
     assert main.compare_window.comparison.b.config.clipping == "none"
 
 
+def test_the_compare_action_and_its_key_open_the_comparison(qtbot, make_window):
+    """The menu's Compare... and Ctrl+K (its action, which Qt calls with `checked`)."""
+    main = make_window(Config(layers=2))
+    main.compare_changes = {"layers": 1}
+    qtbot.keyClick(main.diagram, QtCore.Qt.Key.Key_K, QtCore.Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main.compare_window is not None and main.compare_window.isVisible(), timeout=5000)
+    qtbot.addWidget(main.compare_window)
+    assert [s.config.layers for s in main.compare_window.comparison.sessions] == [2, 1]
+    main.compare_window.close()
+    main.act_compare.trigger()
+    qtbot.addWidget(main.compare_window)
+    assert main.compare_window.isVisible()
+
+
 def test_curves_are_named_by_model_and_the_loss_is_drawn_after_one_iteration(qtbot):
     window = make(qtbot)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
@@ -277,3 +291,63 @@ def test_a_fresh_model_is_no_choice_for_the_apps_own_model(qtbot):
     item = window.choice.model().item(len(CHOICES) - 1)
     assert not item.isEnabled() and "For opened weights" in item.toolTip()
     assert window.choice.model().item(0).isEnabled()
+
+
+def test_in_presentation_mode_a_depth_comparison_fits_a_1366_screen(qtbot, make_window):
+    """B's line, with its note on the steps of a 4-layer A against a 1-layer B, is wrapped:
+    the window is never wider than the projector, its summary never cut."""
+    from unrolled.ui import theme
+
+    main = make_window(Config(layers=4, timesteps=30))
+    main.act_presentation.trigger()
+    qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+    assert theme.THEME.scale > 1
+    window = show_compare_window(qtbot, main.session.config, {"layers": 1})
+    window.redraw()
+    assert "steps an iteration against" in window.label_b.text()
+    assert window.minimumSizeHint().width() <= 1366 - 20
+
+
+def test_where_the_last_step_has_no_target_the_whole_losss_gradient_is_drawn(qtbot):
+    """Look-ahead tags t with the symbol at t + 2: no loss term at t = T, dL_T/dh_t = 0 at
+    every t. The gradient plot draws ||dL/dh_t|| under a title that says so, never empty."""
+    from unrolled.session.presets import get_preset
+
+    preset = get_preset("bidirectional-tagging")
+    window = make(qtbot, preset.config, preset.compare)
+    c = window.comparison
+    assert c.a.config.task == "look-ahead" and not c.a.last_step_has_loss
+    assert c.a.__class__(Config()).last_step_has_loss  # POS tagging: a tag at every t
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
+    qtbot.waitUntil(lambda: len(c.a.history) == 1, timeout=5000)
+    window.redraw()
+    assert window.grad_plot.titleLabel.text.startswith("Gradient of the whole loss")
+    assert "||dL/dh_t||" in window.grad_plot.getAxis("left").labelText
+    for curve, s in zip(window.curves, c.sessions):
+        x, y = curve.getData()
+        np.testing.assert_allclose(y, np.log10(s.bwd.dh_norm[np.asarray(x, int) - 1]))  # a log axis
+        assert len(x) >= s.T - 2
+
+
+def test_an_open_comparison_follows_presentation_mode_on_and_off(qtbot, make_window):
+    """Its plots are built again with the main window's: in F5 and back, their titles have
+    the theme's size, never the one they were opened with."""
+    from unrolled.ui import theme
+
+    main = make_window(Config(layers=2))
+    main.compare_changes = {"layers": 1}
+    main.open_compare()
+    qtbot.addWidget(main.compare_window)
+    window = main.compare_window
+
+    def title_pt() -> float:
+        return float(window.grad_plot.titleLabel.opts["size"].removesuffix("pt"))
+
+    for on in (True, False):
+        main.act_presentation.trigger()
+        qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+        assert (theme.THEME.scale > 1) == on
+        assert title_pt() == pytest.approx(theme.THEME.points(1.15), abs=0.05)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)  # the keys still step both, into the new plots
+    window.redraw()
+    assert window.comparison.a.position == 1 and window.grad_plot.titleLabel.isVisible()

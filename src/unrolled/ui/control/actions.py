@@ -36,7 +36,9 @@ def make_action(host: QtWidgets.QWidget, text: str, shortcuts: str | tuple[str, 
     describe(action, tip, keys)
     if keys:
         action.setShortcuts([QtGui.QKeySequence(k) for k in keys])
-    action.triggered.connect(slot)
+    # called with no argument: Qt's `checked` would land in a slot's optional first parameter
+    # (the comparison's `over` rectangle took False, and Compare... raised)
+    action.triggered.connect(lambda _checked=False: slot())
     host.addAction(action)  # shortcuts work even when the toolbar is hidden
     return action
 

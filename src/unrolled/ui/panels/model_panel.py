@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6 import QtCore, QtWidgets
 
 from ...engine import cell_class, get_task
-from ...session.config import FIELDS, INTEGER_FIELDS, Config, ConfigError
+from ...session.config import FIELDS, INTEGER_FIELDS, STRICT_WHOLE_FIELDS, Config, ConfigError
 from ...session.events import Change
 from ...session.own_model import OwnModel
 from ...session.stepper import Session
@@ -235,7 +235,8 @@ class ModelPanel(QtWidgets.QWidget):
         """A typed number out of range: refused with the config's own words, not truncated."""
         typed = box.take_refused()
         if typed is not None:
-            self.apply({name: int(typed) if typed.is_integer() and name in INTEGER_FIELDS else typed})
+            whole = name in INTEGER_FIELDS - STRICT_WHOLE_FIELDS and float(typed).is_integer()  # "2.0" layers: refused
+            self.apply({name: int(typed) if whole else typed})
 
     def apply(self, changes: dict) -> bool:
         """Reconfigure the session; on refusal, say why and show the session's config again."""

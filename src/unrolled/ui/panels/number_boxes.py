@@ -35,10 +35,15 @@ class _Refusing:
         return text.strip().replace(",", "")
 
     def _number(self, text: str) -> float | None:
-        try:
-            return float(self._bare(text))
-        except ValueError:
-            return None
+        """The number typed: an int when written as one ("9"), else a float ("2.0", "1e3"),
+        so that a field that takes whole numbers alone can tell "2.0" from "2"."""
+        bare = self._bare(text)
+        for kind in (int, float):
+            try:
+                return kind(bare)
+            except ValueError:
+                pass
+        return None
 
     def validate(self, text: str, pos: int):
         state, text, pos = super().validate(text, pos)  # type: ignore[misc]  # mixin: the spin box's

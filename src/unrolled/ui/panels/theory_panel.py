@@ -80,6 +80,7 @@ class _Job(QtCore.QObject):
             result = compute_theory(*self.args)
         except Exception as error:  # shown in the panel, never a crash
             result = error
+        self.args = None  # the network's snapshot: tens of MB for a deep LSTM, let go at once
         self.done.emit(result, self.number)
 
 
@@ -319,6 +320,9 @@ class TheoryPanel(QtWidgets.QWidget):
         # a method of the panel, not a lambda: Qt then calls it on the GUI thread (queued), never
         # on the finishing worker thread, where it would start the next worker from the wrong thread
         thread.finished.connect(self._on_worker_finished)
+        # deleted by its own thread as it finishes: a deleteLater from the GUI thread, once the
+        # thread has finished, would never run (no event loop left in it), and every run leaked
+        thread.finished.connect(job.deleteLater)
         self._jobs[thread] = job  # the job lives as long as its thread
         self._threads.append(thread)
         thread.start()
@@ -330,10 +334,8 @@ class TheoryPanel(QtWidgets.QWidget):
     def _on_worker_finished(self) -> None:
         for thread in [t for t in self._threads if t.isFinished()]:
             self._threads.remove(thread)
-            job = self._jobs.pop(thread, None)
+            self._jobs.pop(thread, None)
             thread.deleteLater()
-            if job is not None:
-                job.deleteLater()
         if self._pending:
             self.ask_again()
 

@@ -25,6 +25,9 @@ from .style import set_integer_ticks, style_plot
 # (or the baseline), and more above when a stopped network's markers sit at the top edge
 LOSS_MARGIN = 0.15
 OFF_SCALE_ROOM = 0.35
+# the gradient plot's title and axis, keyed by whether the last step carries a loss term
+GRADIENT_TITLES = {True: ("Gradient of the last step's loss", "||dL_T/dh_t||"),
+                   False: ("Gradient of the whole loss (no loss term at t = T)", "||dL/dh_t||")}
 
 
 class ComparisonPlots(pg.GraphicsLayoutWidget):
@@ -36,8 +39,8 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.grad_plot = self.addPlot(row=0, col=0, axisItems={"left": LogAxis("left"),
                                                                "bottom": IntegerAxis("bottom")})
         self.grad_plot.setLogMode(y=True)
-        style_plot(self.grad_plot, theme, "Gradient of the last step's loss",
-                         {"bottom": "t", "left": "||dL_T/dh_t||"}, widest_tick=POWER_TICK)
+        style_plot(self.grad_plot, theme, GRADIENT_TITLES[True][0],
+                         {"bottom": "t", "left": GRADIENT_TITLES[True][1]}, widest_tick=POWER_TICK)
         self.grad_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.points():.1f}pt",
                                  labelTextColor=theme.foreground)
         legend_above(self.grad_plot)
@@ -74,10 +77,20 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.off_scale = pg.ScatterPlotItem(symbol="t1", size=theme.px(11), brush=ORANGE, pen=None)
         self.loss_plot.addItem(self.off_scale)
         self._off_scale_name = ""  # its legend entry, "" when it has none
+        self._last_step_title = True  # the gradient plot shows the last step's loss's (GRADIENT_TITLES)
 
     def refresh(self, c: Comparison) -> None:
+        # where the last step carries no target (look-ahead), dL_T/dh_t is zero at every t: the
+        # whole loss's gradient is drawn instead, under its own title, not an empty plot
+        last = c.a.last_step_has_loss
+        if self._last_step_title != last:
+            title, left = GRADIENT_TITLES[last]
+            self.grad_plot.setTitle(title, size=f"{self.theme.points(1.15):.1f}pt", color=self.theme.foreground)
+            self.grad_plot.setLabel("left", left, **{"font-size": f"{self.theme.points():.1f}pt",
+                                                     "color": self.theme.foreground})
+            self._last_step_title = last
         for curve, loss, s in zip(self.curves, self.losses, c.sessions):
-            values = s.gradient_curve()
+            values = s.gradient_curve() if last or s.bwd is None else s.bwd.dh_norm
             if values is None or np.count_nonzero(np.isfinite(values) & (values > 0)) < 2:
                 curve.setData([], [])
             else:

@@ -22,9 +22,10 @@ from .layer_choice import LayerChoice
 
 class StateHeatmaps(pg.GraphicsLayoutWidget):
     """h_t for every unit and timestep, and the gates of the LSTM and GRU. A click on a
-    column says which timestep (`timestep_chosen`, 1-based), for the step inspector."""
+    column says which timestep of which layer and direction (`timestep_chosen`: t from 1,
+    the layer and direction shown, from 0), for the step inspector."""
 
-    timestep_chosen = QtCore.Signal(int)
+    timestep_chosen = QtCore.Signal(int, int, int)
 
     def __init__(self, parent=None, keys: str = "all", theme: Theme | None = None):
         """keys: "all" panels of the cell, or only its "states" (h, c) or its "gates"."""
@@ -67,7 +68,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
     def _on_mouse_clicked(self, event) -> None:
         t = self.timestep_at(event.scenePos())
         if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
-            self.timestep_chosen.emit(t)
+            self.timestep_chosen.emit(t, *self.layer_choice.key)
 
     def _cell_at(self, scene_pos) -> tuple[HeatmapPanel, int, int] | None:
         """(panel, t, unit) under a scene position (t and unit rounded, 1-based), or None

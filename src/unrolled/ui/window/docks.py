@@ -136,8 +136,9 @@ class PanelDocks:
 
     def _itemized_panel(self) -> ItemizedPanel:
         panel = ItemizedPanel(self.session)
-        # a row chosen opens that timestep in the inspector (built then if it is not yet)
-        panel.plot.row_chosen.connect(lambda t: self.inspector_panel.show_timestep(t))
+        # a row chosen opens that timestep in the inspector (built then if it is not yet), in
+        # the top layer's forward direction: the loss term k reads the top layer
+        panel.plot.row_chosen.connect(lambda t: self.inspector_panel.show_timestep(t, self.session.net.layers - 1, 0))
         self.redraws.register(panel, lambda change: panel.refresh())
         return panel
 

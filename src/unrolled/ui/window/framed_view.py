@@ -5,17 +5,19 @@ of layers more than one row of cells)."""
 
 from __future__ import annotations
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import theme
 from ..lessons.stage import TITLE_BAR_PX
 from ..plots.dashboard import Dashboard
+from ..plots.gradients import READABLE_DATA_PX
 
 DIAGRAM_HEIGHT = 190
 # the most of the area's height the diagram takes: one row of cells, or a grid of layers
 # (its rows each need a readable band; the plots below keep the rest)
 DIAGRAM_SHARE = 2 / 7
 GRID_SHARE = 1 / 2
+SPLITTER_HANDLE_PX = 6  # a splitter's handle and a little air
 # the width a heatmap's data needs beside its axes and colour bar, so that the columns of
 # gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
 HEATMAP_DATA_WIDTH = 90
@@ -36,13 +38,36 @@ def framed_data_px(window_height: int) -> float:
     return PLOT_SHARE * (window_height + TITLE_BAR_PX)
 
 
-def diagram_height(dashboard: Dashboard, area_height: int, minimum: int) -> int:
+def diagram_height(dashboard: Dashboard, area_height: int, minimum: int, below: tuple[int, float]) -> int:
     """The diagram's share of an area `area_height` tall: presentation mode's larger fonts
-    need more, a grid of layers more again, but the plots below keep most of it."""
+    need more, a grid of layers more again, but the plots below keep most of it. `below`:
+    the height of the splitter the diagram shares with the gradient panel, and the panel's
+    share of what the diagram leaves in it."""
     diagram = dashboard.diagram
     if diagram.is_grid() and not diagram.folded:
-        return max(min(diagram.wanted_height(), round(area_height * GRID_SHARE)), minimum)
+        # a tall grid (L = 4 bidirectional: 8 rows; L = 8: 16) gives way, down to its own
+        # minimum, so that the gradient plot under it keeps a data area READABLE_DATA_PX tall
+        # (its contribution plot and depth-time picture hide first)
+        splitter, share = below
+        room = splitter - SPLITTER_HANDLE_PX - gradient_panel_height(dashboard, READABLE_DATA_PX) / share
+        return max(min(diagram.wanted_height(), round(area_height * GRID_SHARE), int(room)), minimum)
     return max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), area_height * 2 // 7), minimum)
+
+
+def gradient_panel_height(dashboard: Dashboard, data_px: float) -> float:
+    """The gradient panel's height that gives its gradient plot a data area `data_px` tall
+    on its own (the contribution plot and the depth-time picture given way): its row of
+    choices, its view's frame and margins, and the plot's title, legend (in as many rows
+    as it has now) and t axis, from their size hints."""
+    gradients = dashboard.gradients
+    minimum = QtCore.Qt.SizeHint.MinimumSize
+    choices = (gradients.show_label, gradients.show_choice, gradients.contrib_choice)
+    row = max((w.sizeHint().height() for w in choices if w.isVisibleTo(gradients)), default=0)
+    spacing = gradients.layout().spacing() if row else 0  # type: ignore[union-attr]  # it has its box
+    plot, graphics = gradients.norms, gradients.graphics
+    chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
+    _, top, _, bottom = graphics.ci.layout.getContentsMargins()
+    return row + spacing + 2 * graphics.frameWidth() + top + bottom + chrome + data_px
 
 
 def keep_framed_data(dashboard: Dashboard, framed: str | None, window_height: int, stage_width: int) -> None:
@@ -66,6 +91,24 @@ def keep_framed_data(dashboard: Dashboard, framed: str | None, window_height: in
     columns = max(heatmaps.ci.layout.columnCount() // 2, 1)  # a panel and its colour bar
     chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width() / columns
     heatmaps.set_three_columns(framed == "heatmaps" and stage_width >= 3 * (chrome + 2 * HEATMAP_DATA_WIDTH))
+
+
+def unscaled_font() -> QtGui.QFont:
+    """The window's font without presentation mode's scale, for what is the lecturer's, not
+    the room's: a lesson stage's side tabs in F5's font needed 295 px, more than the height
+    beside a framed diagram on a 720 px screen (the Loss tab behind scroll arrows)."""
+    font = QtGui.QFont(QtWidgets.QApplication.font())
+    font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
+    return font
+
+
+def heatmap_columns_width(dashboard: Dashboard) -> int:
+    """The width the heatmaps' slot keeps for their columns (axes, colour bars and a
+    readable data area each): the docks beside the plots give way, the columns stay."""
+    heatmaps = dashboard.heatmaps
+    columns = heatmaps.ci.layout.columnCount() // 2  # a panel and its colour bar
+    chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width()
+    return round(chrome + columns * HEATMAP_DATA_WIDTH + 2 * heatmaps.frameWidth())
 
 
 def framed_gradient_chrome(dashboard: Dashboard, show_row: bool) -> float:

@@ -178,11 +178,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- presentation -----------------------------------------------------------------------
     def _restyle(self) -> None:
-        """Rebuild every plot under the current theme: the main views, and the Training and
-        Theory panels; then the keyboard goes back to the new diagram."""
+        """Rebuild every plot under the current theme: the main views, the Training and
+        Theory panels and an open comparison; then the keyboard goes back to the new diagram."""
         self.transport.stop()
         self.plots.install_views()
         self.docks.restyle()
+        if self.opened.compare is not None and self.opened.compare.isVisible():
+            self.opened.compare.restyle()
         self.redraw()
         self.plots.focus_home()
 
@@ -235,11 +237,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status.refresh()
         share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
 
-    def _on_timestep_chosen(self, t: int) -> None:
-        """A click on a heatmap column: the step inspector shows that timestep."""
+    def _on_timestep_chosen(self, t: int, layer: int, direction: int) -> None:
+        """A click on a heatmap column or the diagram: the step inspector shows that
+        timestep of that layer and direction."""
         self.docks.inspector.show()
         self.docks.inspector.raise_()
-        self.docks.inspector_panel.show_timestep(t)
+        self.docks.inspector_panel.show_timestep(t, layer, direction)
         self.plots.focus_home()  # the keyboard stays with stepping
 
     def _on_sequence_chosen(self, sequence: int) -> None:

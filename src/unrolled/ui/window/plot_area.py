@@ -7,8 +7,9 @@ view a stop frames takes the area (`frame`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ...session.figure_registry import VIEWS, view_figures
 from ...session.stepper import Session
@@ -16,14 +17,16 @@ from .. import theme
 from ..plots.dashboard import Dashboard
 from .framed_view import (
     DIAGRAM_HEIGHT,
-    HEATMAP_DATA_WIDTH,
     STAGE_SPACING,
     diagram_height,
     framed_gradient_chrome,
+    heatmap_columns_width,
     keep_framed_data,
+    unscaled_font,
 )
 
 SLOTS = VIEWS  # the dashboard's views, in its order
+GRADIENT_SHARE = 3 / 5  # of the height under the diagram, beside the heatmaps: the loss has the rest
 TABS = (("Unrolled and gradient", ("diagram", "gradients")), ("Hidden states and gates", ("heatmaps",)),
         ("Loss", ("loss",)))
 DIAGRAM_MIN_HEIGHT = 140
@@ -44,7 +47,7 @@ class PlotArea(QtWidgets.QWidget):
 
     def __init__(self, session: Session, figure_menu: Callable[[tuple[str, ...]], QtWidgets.QMenu],
                  sequence_chosen: Callable[[int], None] = lambda i: None,
-                 timestep_chosen: Callable[[int], None] = lambda t: None, parent=None):
+                 timestep_chosen: Callable[[int, int, int], None] = lambda t, layer, direction: None, parent=None):
         super().__init__(parent)
         self.session = session
         self.figure_menu = figure_menu
@@ -67,7 +70,7 @@ class PlotArea(QtWidgets.QWidget):
         self._place_slots()
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)  # holds the keyboard when the diagram is hidden
         self._stale: set[str] = set()  # hidden views that missed a refresh
-        self._stacked = session.net.stack is not None  # the diagram is a grid of layers
+        self._stacked = (session.net.layers, session.net.directions)  # the diagram's rows
         self.install_views()
 
     # -- two layouts: splitters when there is room, tabs when there is not ---------------
@@ -118,15 +121,6 @@ class PlotArea(QtWidgets.QWidget):
         self._stage_tabs.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
         self._stage_box.addWidget(self._stage_tabs, 1)
         self._stack.addWidget(self._stage)
-
-    def _fit_stage_tab_font(self) -> None:
-        """The side tabs of a lesson's stage in the window's unscaled font: in F5's they
-        needed 295 px, more than the height beside a framed diagram on a 720 px screen
-        ("Gradier", the Loss tab behind scroll arrows). The framed plot is what the back
-        row reads; the tabs are for the lecturer."""
-        font = QtGui.QFont(QtWidgets.QApplication.font())
-        font.setPointSizeF(font.pointSizeF() / max(theme.THEME.scale, 1.0))
-        self._stage_tabs.tabBar().setFont(font)
 
     def frame(self, name: str | None) -> None:
         """A lesson's stop frames the view `name`: it takes the area, the diagram folds to
@@ -199,24 +193,35 @@ class PlotArea(QtWidgets.QWidget):
         slot.setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale), diagram.minimumSizeHint().height(),
                                   diagram.minimumHeight()))
 
-    def _apply_sizes(self) -> None:
+    def _apply_sizes(self, again: bool = True) -> None:
         if self.framed is not None:  # the stage's layout sizes itself
             self._sizes_pending = False
             return
         assert self.dashboard is not None
         self.dashboard.diagram.refresh(self.session)  # what it draws (a grid?) decides its height
-        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight())
+        page = self._tab_pages[TABS[0][1]]  # the diagram over the gradients
+        below = (page.height(), 1.0) if self.tabbed else (self._main.height(), GRADIENT_SHARE)
+        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight(), below)
         if self.tabbed:
-            for names, page in self._tab_pages.items():
-                if len(names) > 1:
-                    page.setSizes([top, max(self.height() - top, top)])
+            page.setSizes([top, max(self.height() - top, top)])
         else:
             width, height = self._main.width(), self._main.height()
             self._main.setSizes([top, max(height - top, top)])
             self._plots.setSizes([width * 3 // 5, width - width * 3 // 5])  # two columns of heatmaps, then the rest
-            below = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
-            self._right.setSizes([below * 3 // 5, below - below * 3 // 5])  # the loss keeps a readable height
+            below_px = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
+            gradients = round(below_px * GRADIENT_SHARE)  # the loss keeps a readable height
+            self._right.setSizes([gradients, below_px - gradients])
         self._sizes_pending = False
+        if again and self.dashboard.diagram.is_grid():  # laid out at its new width, the gradient legend may need
+            QtCore.QTimer.singleShot(60, self, partial(self._apply_sizes, False))  # more rows: sized again once
+
+    def showEvent(self, event) -> None:
+        """Sizes asked for while hidden are applied once shown: a window that is not resized
+        after it is shown (no window manager, or one that keeps the size asked) would keep
+        the splitters' first sizes, a grid of layers squeezed into one row's height."""
+        super().showEvent(event)
+        if self._sizes_pending:
+            QtCore.QTimer.singleShot(0, self._apply_sizes)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -252,13 +257,8 @@ class PlotArea(QtWidgets.QWidget):
             QtCore.QTimer.singleShot(0, self._apply_sizes)  # after the layouts have resized the splitters
 
     def _keep_heatmap_columns(self) -> None:
-        """The heatmaps' slot as wide as their columns need (axes, colour bars and a
-        readable data area each): the docks beside the plots give way, the columns stay."""
         assert self.dashboard is not None
-        heatmaps = self.dashboard.heatmaps
-        columns = heatmaps.ci.layout.columnCount() // 2  # a panel and its colour bar
-        chrome = heatmaps.ci.effectiveSizeHint(QtCore.Qt.SizeHint.MinimumSize).width()
-        width = round(chrome + columns * HEATMAP_DATA_WIDTH + 2 * heatmaps.frameWidth())
+        width = heatmap_columns_width(self.dashboard)
         if self.slots["heatmaps"].minimumWidth() != width:
             self.slots["heatmaps"].setMinimumWidth(width)
 
@@ -335,7 +335,7 @@ class PlotArea(QtWidgets.QWidget):
             view.show()  # now, not at the next event-loop turn: it can take the keyboard at once
             self._install_context_menu(view, view_figures(name))
         dashboard.heatmaps.sequence = self.sequence_box.value() - 1
-        self._fit_stage_tab_font()
+        self._stage_tabs.tabBar().setFont(unscaled_font())
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")
@@ -381,8 +381,8 @@ class PlotArea(QtWidgets.QWidget):
                     self._keep_heatmap_columns()
             else:
                 self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
-        stacked = self.session.net.stack is not None
-        if stacked != self._stacked:  # a grid of layers asks for another height than a row of cells
+        stacked = (self.session.net.layers, self.session.net.directions)
+        if stacked != self._stacked:  # another grid of layers (or a row of cells) asks for another height
             self._stacked = stacked
             self._sizes_pending = True
             if self.isVisible():

@@ -70,16 +70,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.iterations.setValue(300)
         self.label_a = QtWidgets.QLabel()
         self.label_b = QtWidgets.QLabel()
+        for line in (self.label_a, self.label_b):  # on one line, B's note on its steps made the
+            line.setWordWrap(True)  # window wider than a 1366 px projector in presentation mode
         top = QtWidgets.QHBoxLayout()
         for w in (QtWidgets.QLabel("Difference:"), self.choice, self.rho, self.apply_button,
                   QtWidgets.QLabel("  Train iterations:"), self.iterations):
             top.addWidget(w)
         top.addStretch(1)
-        self.graphics = ComparisonPlots(self.comparison)
-        # the plots by name, as the window's tests and shortcuts reach them
-        self.grad_plot, self.loss_plot = self.graphics.grad_plot, self.graphics.loss_plot
-        self.curves, self.losses, self.chance = self.graphics.curves, self.graphics.losses, self.graphics.chance
-        self.baseline = self.graphics.baseline
+        self._set_graphics(ComparisonPlots(self.comparison))
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
         central = QtWidgets.QWidget()
@@ -104,7 +102,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         run = self.transport.actions
         bar.addActions([run[n] for n in ("step_back", "step", "finish", "iteration")])
         bar.addActions([self.act_train, run["stop"], run["reset"]])
-        self.keys = SteppingKeys(self, run.values(), self.graphics.setFocus)
+        self.keys = SteppingKeys(self, run.values(), lambda: self.graphics.setFocus())
         # the keyboard starts on the plots, not on the choice of difference: a remote's
         # Up or Down must not turn B from an LSTM into a GRU
         self.choice.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
@@ -121,6 +119,26 @@ class CompareWindow(QtWidgets.QMainWindow):
         self.resize(1200, 700)
         self.redraw()
         self.redraws.register(self, lambda change: self.redraw(), drawn=True)
+
+    def _set_graphics(self, graphics: ComparisonPlots) -> None:
+        self.graphics = graphics
+        # the plots by name, as the window's tests and shortcuts reach them
+        self.grad_plot, self.loss_plot = graphics.grad_plot, graphics.loss_plot
+        self.curves, self.losses, self.chance = graphics.curves, graphics.losses, graphics.chance
+        self.baseline = graphics.baseline
+
+    def restyle(self) -> None:
+        """The plots built again under the current theme (presentation mode's fonts, the
+        dark colours), as the main window's are: labels follow the application's font alone."""
+        old = self.graphics
+        self._set_graphics(ComparisonPlots(self.comparison))
+        self.graphics.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        box = self.centralWidget().layout()
+        assert box is not None  # the window's column of widgets
+        box.replaceWidget(old, self.graphics)
+        old.setParent(None)
+        old.deleteLater()
+        self.redraw()
 
     # -- commands -----------------------------------------------------------------------
     def train(self) -> None:

@@ -23,10 +23,10 @@ from .strip import paint_folded, paint_strip
 
 class UnrolledDiagram(QtWidgets.QWidget):
     """The network unrolled in time, drawn with the theme it is given (the live window's
-    when none is). A click on a timestep says which (`timestep_chosen`, 1-based), for the
-    step inspector."""
+    when none is). A click on a timestep says which (`timestep_chosen`: t from 1, and the
+    layer and direction of the grid's row under the pointer, from 0), for the step inspector."""
 
-    timestep_chosen = QtCore.Signal(int)
+    timestep_chosen = QtCore.Signal(int, int, int)
 
     def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
@@ -94,10 +94,25 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return timestep_at(x, (layout.left, layout.right), self._session.T)
         return timestep_at(x, self._strip_span(self._session), self._session.T)
 
+    def place_at(self, x: float, y: float) -> tuple[int, int, int] | None:
+        """(t, layer, direction) drawn at (x, y): t from 1, the layer and direction of the
+        grid's row nearest y (a click between two rows or on an arrow picks the closer one);
+        (t, 0, 0) for one layer in one direction or the folded strip. None beside the columns."""
+        t = self.timestep_at(x)
+        if t is None:
+            return None
+        if not self.is_grid() or self.folded:
+            return t, 0, 0
+        layout = self.grid_layout()
+        centres = [top + layout.height / 2 for top in layout.tops]
+        row = min(range(len(centres)), key=lambda i: abs(centres[i] - y))
+        layer, direction = layout.keys[row]
+        return t, layer, direction
+
     def mousePressEvent(self, event) -> None:
-        t = self.timestep_at(event.position().x())
-        if t is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
-            self.timestep_chosen.emit(t)
+        place = self.place_at(event.position().x(), event.position().y())
+        if place is not None and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.timestep_chosen.emit(*place)
         super().mousePressEvent(event)
 
     # -- painting ---------------------------------------------------------------------
