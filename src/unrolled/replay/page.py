@@ -33,18 +33,20 @@ def page_html(replays: list[dict[str, Any]], title: str) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{html.escape(title)}</title>\n<style>\n{_asset('player.css')}</style>\n</head>\n"
-        "<body>\n<main id=\"player\" aria-live=\"polite\"></main>\n"
+        "<body>\n<main id=\"player\"></main>\n"
         f"<script type=\"application/json\" id=\"unrolled-data\">{data}</script>\n"
         f"<script>\n{_asset('player.js')}</script>\n</body>\n</html>\n"
     )
 
 
 def write_replay(path: str | os.PathLike[str], session: Session, title: str = "", description: str = "",
-                 at: int | None = None, progress: Progress | None = None) -> Path:
+                 at: int | None = None, progress: Progress | None = None,
+                 accuracy: list[float | None] | None = None) -> Path:
     """The session's current iteration as one .html file at `path`, written whole or not
-    at all, opening at position `at` (default: the start); progress as `record`'s."""
+    at all, opening at position `at` (default: the start); progress and accuracy as `record`'s."""
     name = title or "unrolled"
-    text = page_html([record(session, name, description, at, progress)], f"{name}: backpropagation through time")
+    replay = record(session, name, description, at, progress, accuracy)
+    text = page_html([replay], f"{name}: backpropagation through time")
     return _write(path, text)
 
 

@@ -17,7 +17,10 @@ PROGRESS_AFTER_MS = 500
 def replay_title(session: Session, path: Path) -> tuple[str, str]:
     """The page's title (the file's name) and the line under it: where it was exported from."""
     own = session.own_model
-    source = f"the model {Path(own.title).name}" if own is not None else f"a {session.config.cell.upper()} network"
+    cell = session.config.cell.upper()
+    # the article as the name is read aloud: an RNN, an LSTM, a GRU
+    article = "an" if cell[0] in "AEFHILMNORSX" else "a"
+    source = f"the model {Path(own.title).name}" if own is not None else f"{article} {cell} network"
     return path.stem, (f"Exported from unrolled: {source}, iteration {session.iteration_start().iteration + 1}, "
                        f"at step {session.position} of {session.steps_per_iteration}.")
 
