@@ -579,6 +579,7 @@
   function draw() {
     const r = current();
     measureFont();
+    drawn.fontPx = fontPx;
     const status = $("header .where");
     status.innerHTML = where(r);
     status.title = status.textContent;
