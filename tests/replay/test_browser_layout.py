@@ -105,7 +105,8 @@ def _layout(browser) -> dict:
         headings: [...document.querySelectorAll('.view h3')].filter((h) => h.offsetParent).map(lines),
         cutNotes: [...document.querySelectorAll('.view .sub')].filter(cut).map((e) => e.textContent),
         diagramInside: canvas.getBoundingClientRect().bottom <= view.getBoundingClientRect().bottom + 0.5,
-        viewsInside: [...document.querySelectorAll('.view')].every((v) => v.getBoundingClientRect().bottom <= innerHeight),
+        viewsInside: [...document.querySelectorAll('.view')].every(
+          (v) => v.getBoundingClientRect().bottom <= innerHeight),
         legendLines: lines(document.querySelector('.gradient .legend')),
         rowLabels: unrolled.drawn.diagramRowLabels,
         fontPx: unrolled.drawn.fontPx,

@@ -25,8 +25,8 @@ from .building import check_weights, memory_limit
 from .carrying import CarriedWindows
 from .config import FIELDS, Config, ConfigError
 from .constructors import Constructors
-from .events import Change, Signal
 from .display import Displayed
+from .events import Change, Signal
 from .iteration import Checkpoint, IterationRecord, IterationState, Phase
 from .own_model import OPENING, OwnModel, build_session, open_model
 from .readings import Readings
