@@ -588,7 +588,8 @@
     for (const b of root.querySelectorAll(".choices button[data-key]")) b.setAttribute("aria-pressed", String(Number(b.dataset.key) === state.key));
     for (const b of root.querySelectorAll(".choices button[data-curve]")) b.setAttribute("aria-pressed", String(b.dataset.curve === state.curve));
     $(".heatmap .name").textContent = state.map === "h" ? "Hidden state h" : state.map === "c" ? "Cell state c" : `Gate ${state.map}`;
-    $(".loss .name").textContent = state.curve === "loss" ? "Loss" : state.curve === "norm" ? "Gradient norm" : "Accuracy";
+    // after training the buttons name the curve shown; the heading stays short beside them
+    $(".loss .name").textContent = r.lossHistory.length ? "Training" : "Loss";
     drawDiagram(r);
     drawHeatmap(r);
     drawGradient(r);
