@@ -14,7 +14,7 @@ from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
 from .record import Progress, record
 
-PLAYER_FILES = ("player.css", "player.js")
+PLAYER_FILES = ("player.css", "draw.js", "player.js")  # the scripts in this order: player.js uses draw.js
 
 
 def _asset(name: str) -> str:
@@ -35,7 +35,7 @@ def page_html(replays: list[dict[str, Any]], title: str) -> str:
         f"<title>{html.escape(title)}</title>\n<style>\n{_asset('player.css')}</style>\n</head>\n"
         "<body>\n<main id=\"player\"></main>\n"
         f"<script type=\"application/json\" id=\"unrolled-data\">{data}</script>\n"
-        f"<script>\n{_asset('player.js')}</script>\n</body>\n</html>\n"
+        f"<script>\n{_asset('draw.js')}\n{_asset('player.js')}</script>\n</body>\n</html>\n"
     )
 
 
