@@ -1,5 +1,6 @@
 // The replay's drawing helpers, shared by player.js (inlined before it): number formats,
-// colours, ticks; pure functions of their arguments, no page state.
+// colours, ticks, which timesteps a position has computed; pure functions of their arguments,
+// no page state.
 "use strict";
 const UNROLLED_DRAW = (function () {
   // the app's colours (ui/theme.py: Okabe and Ito's palette; the diagram's gradient ramp; overflow)
@@ -52,6 +53,17 @@ const UNROLLED_DRAW = (function () {
   function escapeHtml(text) {
     return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
   }
+  // which timesteps (0-based, natural time) of key k are computed at position p: a forward
+  // direction's pass fills t = 1.. going forward and t = T.. going back; a reverse one the opposite
+  function forwardDone(r, p, k, i) {
+    const n = r.positions.layer_done[p][k][0];
+    return r.keys[k][1] ? i >= r.config.T - n : i < n;
+  }
+  function backwardDone(r, p, k, i) {
+    const n = r.positions.layer_done[p][k][1];
+    return r.keys[k][1] ? i < n : i >= r.config.T - n;
+  }
 
-  return Object.freeze({ COLOURS, GRADIENT_RAMP, num, numbers, fmt, decode, xTick, ticks, lerpColour, DIVERGING, SEQUENTIAL, rgb, logRange, escapeHtml });
+  return Object.freeze({ COLOURS, GRADIENT_RAMP, num, numbers, fmt, decode, xTick, ticks, lerpColour, DIVERGING,
+    SEQUENTIAL, rgb, logRange, escapeHtml, forwardDone, backwardDone });
 })();

@@ -14,7 +14,7 @@ from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
 from .record import Progress, record
 
-PLAYER_FILES = ("player.css", "draw.js", "player.js")  # the scripts in this order: player.js uses draw.js
+PLAYER_FILES = ("player.css", "draw.js", "tables.js", "player.js")  # the scripts in this order: each uses the ones before
 
 
 def _asset(name: str) -> str:
@@ -28,6 +28,7 @@ def _script_safe(text: str) -> str:
 
 def page_html(replays: list[dict[str, Any]], title: str) -> str:
     """The page for one replay, or a deck of them (a lesson: one per stop)."""
+    scripts = "\n".join(_asset(name) for name in PLAYER_FILES if name.endswith(".js"))
     data = _script_safe(json.dumps({"replays": replays}, allow_nan=False, separators=(",", ":")))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -35,7 +36,7 @@ def page_html(replays: list[dict[str, Any]], title: str) -> str:
         f"<title>{html.escape(title)}</title>\n<style>\n{_asset('player.css')}</style>\n</head>\n"
         "<body>\n<main id=\"player\"></main>\n"
         f"<script type=\"application/json\" id=\"unrolled-data\">{data}</script>\n"
-        f"<script>\n{_asset('draw.js')}\n{_asset('player.js')}</script>\n</body>\n</html>\n"
+        f"<script>\n{scripts}</script>\n</body>\n</html>\n"
     )
 
 

@@ -6,7 +6,7 @@
 // is [forward, backward] steps key k has taken in its own order (see replay/record.py).
 "use strict";
 (function () {
-  const { COLOURS, GRADIENT_RAMP, num, numbers, fmt, decode, xTick, ticks, lerpColour, DIVERGING, SEQUENTIAL, rgb, logRange, escapeHtml } = UNROLLED_DRAW;  // draw.js
+  const { COLOURS, GRADIENT_RAMP, num, numbers, fmt, decode, xTick, ticks, lerpColour, DIVERGING, SEQUENTIAL, rgb, logRange, escapeHtml, forwardDone, backwardDone } = UNROLLED_DRAW;  // draw.js
   const DATA = JSON.parse(document.getElementById("unrolled-data").textContent);
   const REPLAYS = DATA.replays;
   const DPR = () => window.devicePixelRatio || 1;
@@ -77,16 +77,6 @@
   const state = { stop: 0, p: 0, map: "h", key: 0, panel: "inspector", curve: "loss", playing: null };
   const current = () => REPLAYS[state.stop];
 
-  // which timesteps (0-based, natural time) of key k are computed at position p: a forward
-  // direction's pass fills t = 1.. going forward and t = T.. going back; a reverse one the opposite
-  function forwardDone(r, p, k, i) {
-    const n = r.positions.layer_done[p][k][0];
-    return r.keys[k][1] ? i >= r.config.T - n : i < n;
-  }
-  function backwardDone(r, p, k, i) {
-    const n = r.positions.layer_done[p][k][1];
-    return r.keys[k][1] ? i < n : i >= r.config.T - n;
-  }
   // the key of the cell the last step was taken at, or null outside the passes
   function placeKey(r, p) {
     const layer = r.positions.layer[p];
@@ -431,55 +421,13 @@
     };
   }
 
-  // -- predictions: a row once its y_t is computed, the rows around the current t ---------------
+  // the bottom panel's tables (tables.js): HTML from the recorded numbers
   function drawPredictions(r) {
-    const rows = r.predictions, fDone = r.positions.forward_done[state.p], t = r.positions.t[state.p] || fDone || 1;
-    const at = Math.max(0, rows.findIndex((row) => row[0] >= t));
-    const first = Math.max(0, Math.min(at - 4, rows.length - 12));
-    const shown = rows.slice(first, first + 12).map((row) => {
-      const computed = row[0] <= fDone && row[3] !== "";
-      const verdict = !computed || row[2] === "" ? "" : row[3] === row[2] ? "right" : "wrong";
-      const cells = [row[0], row[1], row[2], computed ? row[3] : "…", computed && row[4] !== "nan" ? fmt(num(row[4])) : ""];
-      return `<tr class="${row[0] === t ? "now" : ""}">` + cells.map((c, i) =>
-        `<td class="${i === 3 ? verdict : ""}">${escapeHtml(String(c))}</td>`).join("") + "</tr>";
-    });
-    $(".predictions .table").innerHTML = "<table class='rows'><thead><tr><th>t</th><th>input</th><th>target</th><th>predicted</th>" +
-      "<th>p</th></tr></thead><tbody>" + shown.join("") + "</tbody></table>";
-  }
-
-  // -- the step inspector: the equations at the current t with the engine's values ---------------
-  function inspectedT(r) {
-    const pos = r.positions, p = state.p, phase = pos.phase[p];
-    if (pos.t[p] !== null) return pos.t[p];
-    return phase === "loss" || phase === "update" ? r.config.T : 1;
-  }
-  function quantityRow(q) {
-    const range = q.low === null && q.high === null ? "" : `[${fmt(q.low)}, ${fmt(q.high)}]`;
-    const shown = q.values ? q.values.map(fmt).join("  ") : range;
-    return `<tr><td>${escapeHtml(q.symbol)}</td><td>${escapeHtml(q.shape)}</td><td>‖·‖ = ${fmt(q.norm)}</td>` +
-      `<td>${escapeHtml(shown)}</td><td>${escapeHtml(q.words || "")}</td></tr>`;
-  }
-  function lineHtml(line) {
-    const head = `<div class="eq"><b>${escapeHtml(line.title)}</b> <code>${escapeHtml(line.formula)}</code>` +
-      (line.shapes ? ` <span class="note">${escapeHtml(line.shapes)}</span>` : "") +
-      (line.note ? ` <span class="note">${escapeHtml(line.note)}</span>` : "") + "</div>";
-    return head + (line.quantities.length ? `<table>${line.quantities.map(quantityRow).join("")}</table>` : "");
+    $(".predictions .table").innerHTML = UNROLLED_TABLES.predictionsHtml(r, state.p);
   }
   function drawInspector(r) {
-    const box = $(".predictions .table");
-    if (!r.inspector) {
-      box.innerHTML = "<p class='note'>The step inspector is left out at this size (T·D² beyond the export's limit).</p>";
-      return;
-    }
     // the layer the heatmap shows: the last step's (go() follows it), or the one chosen since
-    const t = inspectedT(r), T = r.config.T, p = state.p, k = state.key;
-    const forward = forwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].forward : [];
-    const backward = backwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].backward : [];
-    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}${r.stack ? `, ${escapeHtml(r.key_labels[k])}` : ""}</div>`];
-    if (backward.length) parts.push("<div class='pass'>backward</div>", ...backward.map(lineHtml));
-    if (forward.length) parts.push("<div class='pass'>forward</div>", ...forward.map(lineHtml));
-    if (!forward.length && !backward.length) parts.push("<p class='note'>Nothing computed at this timestep yet.</p>");
-    box.innerHTML = parts.join("");
+    $(".predictions .table").innerHTML = UNROLLED_TABLES.inspectorHtml(r, state.p, state.key);
   }
 
   // -- the header, the stop, the whole frame ------------------------------------------------------
