@@ -146,3 +146,12 @@ def test_a_deck_into_an_unwritable_folder_fails_at_once_with_exit_2(tmp_path, ca
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "cannot write to" in err and "stop 1/" not in err  # no stop recorded
+
+
+def test_a_long_recording_tells_its_progress_on_stderr(tmp_path, capsys, monkeypatch):
+    from unrolled.cli import html
+
+    monkeypatch.setattr(html, "PROGRESS_AFTER_S", -1.0)  # as if every recording were long
+    assert cli.main(["export", "--preset", "vanishing-rnn", "--format", "html", "--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" recorded")[0] for line in lines] == [f"vanishing-rnn.html: {n}%" for n in range(10, 101, 10)]

@@ -49,15 +49,18 @@ def write_replay_file(folder: str, name: str, session: Session, title: str, desc
                         accuracy=accuracy)
 
 
+PROGRESS_AFTER_S = 1.0  # a recording shorter than this prints nothing
+
+
 def _progress(name: str):
-    """A line on stderr per tenth of the recording, after the first second: a short export
-    prints nothing, a long one (a deep net at T = 5000) says how far it has got."""
+    """A line on stderr per tenth of the recording once PROGRESS_AFTER_S have passed: a
+    short export prints nothing, a long one (a deep net at T = 5000) says how far it has got."""
     started = time.perf_counter()
     told = [0]
 
     def progress(done: int, total: int) -> None:
         tenth = 10 * done // max(total, 1)
-        if tenth > told[0] and time.perf_counter() - started > 1.0:
+        if tenth > told[0] and time.perf_counter() - started > PROGRESS_AFTER_S:
             told[0] = tenth
             print(f"{name}: {10 * tenth}% recorded ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return progress
