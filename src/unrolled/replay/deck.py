@@ -16,7 +16,6 @@ from ..session.lessons import Lesson, Stop, build_stop
 from .page import write_deck
 from .record import record
 
-
 # controls a stop's text may name that exist only in the app: what the page says instead
 APP_ONLY = {
     "Theory panel": "the Theory panel (U's eigenvalues, rescaling ρ)",
@@ -43,7 +42,8 @@ def _stop_replay(lesson: Lesson, stop: Stop) -> dict[str, Any]:
     note = ("<p><i>In the app this stop compares two networks; the replay shows the first, the stop's "
             "own model.</i></p>") if stop.compare is not None else ""
     # at and until count steps into the iteration after the training: the replay's positions
-    replay["stop"] = {"number": stop.number, "title": stop.title, "html": text_html(stop.text) + note + app_only_note(stop.text),
+    text = text_html(stop.text) + note + app_only_note(stop.text)
+    replay["stop"] = {"number": stop.number, "title": stop.title, "html": text,
                       "at": min(stop.at, last), "until": min(max(stop.until, stop.at), last)}
     return replay
 

@@ -14,7 +14,8 @@ from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
 from .record import Progress, record
 
-PLAYER_FILES = ("player.css", "draw.js", "tables.js", "player.js")  # the scripts in this order: each uses the ones before
+# the scripts are inlined in this order: each uses the ones before it
+PLAYER_FILES = ("player.css", "draw.js", "tables.js", "player.js")
 
 
 def _asset(name: str) -> str:

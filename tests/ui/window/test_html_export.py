@@ -32,7 +32,7 @@ def test_file_export_html_writes_the_session_at_its_current_step(make_window, tm
     window.files.act_export_html.trigger()
     replay = _replay(tmp_path / "lecture.html")  # the suffix added
     assert replay["start"] == session.position and replay["title"] == "lecture"
-    assert replay["description"].startswith("Exported from unrolled: an RNN network, iteration 1, ")  # shown on the page
+    assert replay["description"].startswith("Exported from unrolled: an RNN network, iteration 1, ")  # on the page
     assert replay["positions"]["phase"][replay["start"]] == "backward"
     np.testing.assert_array_equal(np.array(replay["gradients"]["dh_norm"], dtype=float),
                                   _end_of_backward_dh_norm(session))
