@@ -14,6 +14,14 @@ from ...session.stepper import Session
 PROGRESS_AFTER_MS = 500
 
 
+def suggested_name(session: Session) -> str:
+    """The file name the save dialog offers, after what is replayed (as `unrolled export`
+    names it): an own model's weights file, else the cell and T; the dialog asks before it
+    replaces a file."""
+    own = session.own_model
+    return f"{Path(own.title).stem}.html" if own is not None else f"{session.config.cell}-T{session.T}.html"
+
+
 def replay_title(session: Session, path: Path) -> tuple[str, str]:
     """The page's title (the file's name) and the line under it: where it was exported from."""
     own = session.own_model
