@@ -48,7 +48,7 @@ def export(arguments: list[str], out: Path) -> float:
 def sizes_and_times(folder: Path) -> dict[str, Path]:
     """Each case exported and measured; returns the LSTM pages for the stepping case."""
     ms = export(["--preset", "vanishing-rnn", "--iterations", "0"], folder / "preset")
-    size = (folder / "preset" / "replay.html").stat().st_size
+    size = (folder / "preset" / "vanishing-rnn.html").stat().st_size
     emit("html_export_preset_vanishing_rnn", ms, mb=round(size / MB, 3), budget_mb=3, budget_ms=5000,
          within=size <= 3 * MB and ms <= 5000)
     ms = export(["--lesson", "rnn-part-2"], folder / "deck")
@@ -57,13 +57,13 @@ def sizes_and_times(folder: Path) -> dict[str, Path]:
     config = folder / "lstm.json"
     config.write_text(json.dumps(LSTM_CONFIG), encoding="utf-8")
     ms = export(["--config", str(config), "--iterations", "0"], folder / "lstm")
-    page = folder / "lstm" / "replay.html"
+    page = folder / "lstm" / "lstm.html"  # named after the config file
     size = page.stat().st_size
     emit("html_export_lstm_T1000_D256", ms, mb=round(size / MB, 3), budget_mb=30, within=size <= 30 * MB)
     config = folder / "stack.json"
     config.write_text(json.dumps(STACK_CONFIG), encoding="utf-8")
     ms = export(["--config", str(config), "--iterations", "0"], folder / "stack")
-    stack = folder / "stack" / "replay.html"
+    stack = folder / "stack" / "stack.html"
     size = stack.stat().st_size
     emit("html_export_lstm_2_layers_bidirectional_T1000_D256", ms, mb=round(size / MB, 3), budget_mb=30,
          within=size <= 30 * MB)

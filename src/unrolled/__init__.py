@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .session.stepper import Session
 
+from .session.display import register_html
 from .version import __version__
 
 __all__ = ["Session", "__version__", "view"]
@@ -24,6 +25,17 @@ def __getattr__(name: str) -> Any:
 
         return Session
     raise AttributeError(f"module 'unrolled' has no attribute {name!r}")
+
+
+def _replay_html(session: Session) -> str:
+    """A session in Jupyter: the HTML replay's player (unrolled.replay.notebook), loaded when
+    a notebook first shows a session."""
+    from .replay.notebook import Replay
+
+    return Replay(session)._repr_html_()
+
+
+register_html(_replay_html)  # here, outside the layers: the session may not import the replay
 
 
 def view(model, X=None, Y=None, **options):

@@ -6,7 +6,6 @@ Needs Debian's chromium and chromium-driver (.ci/run installs them) and selenium
 test extra); skipped, saying which is missing, without them."""
 
 import io
-import shutil
 
 import numpy as np
 import pytest
@@ -19,58 +18,16 @@ from unrolled.session.lessons import get_lesson
 from unrolled.session.presets import get_preset
 from unrolled.session.stepper import Session
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.skipif(CHROMEDRIVER is None or not (shutil.which("chromium") or shutil.which("chromium-browser")),
-                       reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)"),
-    pytest.mark.slow,  # a browser's start and a round trip per key
-]
+from support.browser import (
+    needs_chromium,
+    open_page as _open,
+    press as _press,
+    requests as _requests,
+    state as _state,
+)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1366,768"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
-
-
-def _open(browser, path):
-    browser.get_log("browser")  # what earlier pages logged
-    browser.get_log("performance")
-    browser.get(path.as_uri())
-
-
-def _press(browser, key, times=1):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    actions = ActionChains(browser)
-    for _ in range(times):
-        actions.send_keys(key)
-    actions.perform()
-
-
-def _state(browser) -> dict:
-    return browser.execute_script("return window.unrolled.state()")
-
-
-def _requests(browser) -> list[str]:
-    """Every URL the page asked for, from Chromium's network log."""
-    import json
-
-    urls = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
+pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
+pytestmark = [needs_chromium(), pytest.mark.slow]  # a browser's start and a round trip per key
 
 
 @pytest.fixture(scope="module")

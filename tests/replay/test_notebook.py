@@ -26,3 +26,12 @@ def test_a_stepped_session_opens_at_its_step():
     session.advance(5)
     page = html.unescape(Replay(session)._repr_html_())
     assert '"start":5,' in page
+
+
+def test_a_session_shows_itself_in_jupyter_as_the_player():
+    from unrolled import Session as Exported  # a notebook's spelling
+
+    session = Exported.from_preset("vanishing-rnn")
+    shown = session._repr_html_()
+    assert shown == Replay(session)._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and "window.unrolled = api" in html.unescape(shown)

@@ -152,3 +152,16 @@ def test_beyond_the_size_limit_the_heatmaps_keep_their_first_units(monkeypatch):
         {name: ([10, 3], 8) for name in ("h", "c", "i", "f", "g", "o")}
     c = np.frombuffer(base64.b64decode(maps["c"]["data"]), dtype="<f4").reshape(10, 3)
     np.testing.assert_array_equal(c, session.fwd.c[0, :, :3].astype(np.float32))
+
+
+def test_a_deck_stop_that_names_app_only_controls_says_so():
+    from unrolled.replay.deck import APP_ONLY, app_only_note
+    from unrolled.session.lessons import get_lesson, list_lessons
+
+    for lesson in list_lessons():
+        for stop in get_lesson(lesson.name).stops:
+            note = app_only_note(stop.text)
+            assert bool(note) == any(phrase in stop.text for phrase in APP_ONLY), (lesson.name, stop.number)
+            if "Theory panel" in stop.text:
+                assert note.startswith("<p class='app-only'>In the app: the Theory panel")
+    assert app_only_note("The gradient vanishes.") == ""

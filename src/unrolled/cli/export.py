@@ -15,7 +15,7 @@ from ..session.figure_registry import FIGURES, SESSION_FIGURES, drawn_only_for, 
 from ..session.figure_size import HELP as SIZE_HELP, FigureSize, SizeError, check_pixels, parse_size
 from ..session.presets import Preset
 from . import own_model
-from .html import HTML, asks_html, export_deck, write_replay_file
+from .html import HTML, asks_html, export_deck, replay_file_name, write_replay_file
 from .messages import build_failure, empty_option
 from .text_option import text_refusal, text_source
 
@@ -61,8 +61,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="comma-separated: png, svg, pdf, csv (with predictions.csv), "
                              "npz (trace.npz: X, Y, the weights, the traces, loss and, for a cell torch has, "
                              "grad/<torch name>), safetensors (weights.safetensors in torch's layout; "
-                             "rnn with tanh or relu, lstm, gru), html (replay.html: every step of the iteration "
-                             "as one offline page; with --lesson, the lesson's deck) (default: png)")
+                             "rnn with tanh or relu, lstm, gru), html (NAME.html after the preset or file: every step "
+                             "of the iteration as one offline page; with --lesson, the lesson's deck NAME.html) "
+                             "(default: png)")
     parser.add_argument("--figure", metavar="LIST", default=None,
                         help="comma-separated: only these figures (default: every one); trace.npz, "
                              "weights.safetensors and predictions.csv follow --format")
@@ -97,12 +98,17 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     session = _session_for(preset, formats, args, parser)
     trainer = _trained(session, iterations, parser)
     if HTML in formats:
+        accuracy = [step.accuracy for step in trainer.steps]
         try:
-            print(write_replay_file(args.out, session, *_replay_title(preset, args)))
+            print(write_replay_file(args.out, replay_file_name(args), session, *_replay_title(preset, args), accuracy))
         except OSError as error:
             _refuse(parser, f"cannot write {args.out}: {error.strerror or error}", status=1)
         formats = [f for f in formats if f != HTML]
-    return _write(session, trainer, args, formats, size, parser) if formats else 0
+        if not formats:  # the text the network generates, as the other formats write it
+            for path in _samples(session, args.out, parser):
+                print(path)
+            return 0
+    return _write(session, trainer, args, formats, size, parser)
 
 
 def _replay_title(preset: Preset | None, args: argparse.Namespace) -> tuple[str, str]:
@@ -111,7 +117,8 @@ def _replay_title(preset: Preset | None, args: argparse.Namespace) -> tuple[str,
     if preset is not None:
         text = f": {Path(args.text).name}" if args.text is not None else ""
         return preset.name + text, preset.description
-    data = f" on {Path(args.data).name}" if args.data is not None else " on a random input"
+    data = f" on {Path(args.data).name}" if args.data is not None else ""
+    # the recording adds where the input and the targets come from (OwnModel.notes)
     return Path(args.weights).stem, f"Your own model: the weights of {Path(args.weights).name}{data}."
 
 

@@ -14,7 +14,8 @@ from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
 from .record import Progress, record
 
-PLAYER_FILES = ("player.css", "player.js")
+# the scripts are inlined in this order: each uses the ones before it
+PLAYER_FILES = ("player.css", "draw.js", "tables.js", "player.js")
 
 
 def _asset(name: str) -> str:
@@ -28,23 +29,26 @@ def _script_safe(text: str) -> str:
 
 def page_html(replays: list[dict[str, Any]], title: str) -> str:
     """The page for one replay, or a deck of them (a lesson: one per stop)."""
+    scripts = "\n".join(_asset(name) for name in PLAYER_FILES if name.endswith(".js"))
     data = _script_safe(json.dumps({"replays": replays}, allow_nan=False, separators=(",", ":")))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<title>{html.escape(title)}</title>\n<style>\n{_asset('player.css')}</style>\n</head>\n"
-        "<body>\n<main id=\"player\" aria-live=\"polite\"></main>\n"
+        "<body>\n<main id=\"player\"></main>\n"
         f"<script type=\"application/json\" id=\"unrolled-data\">{data}</script>\n"
-        f"<script>\n{_asset('player.js')}</script>\n</body>\n</html>\n"
+        f"<script>\n{scripts}</script>\n</body>\n</html>\n"
     )
 
 
 def write_replay(path: str | os.PathLike[str], session: Session, title: str = "", description: str = "",
-                 at: int | None = None, progress: Progress | None = None) -> Path:
+                 at: int | None = None, progress: Progress | None = None,
+                 accuracy: list[float | None] | None = None) -> Path:
     """The session's current iteration as one .html file at `path`, written whole or not
-    at all, opening at position `at` (default: the start); progress as `record`'s."""
+    at all, opening at position `at` (default: the start); progress and accuracy as `record`'s."""
     name = title or "unrolled"
-    text = page_html([record(session, name, description, at, progress)], f"{name}: backpropagation through time")
+    replay = record(session, name, description, at, progress, accuracy)
+    text = page_html([replay], f"{name}: backpropagation through time")
     return _write(path, text)
 
 

@@ -6,29 +6,11 @@
 // is [forward, backward] steps key k has taken in its own order (see replay/record.py).
 "use strict";
 (function () {
+  const { COLOURS, GRADIENT_RAMP, num, numbers, fmt, decode, xTick, ticks, lerpColour, DIVERGING, SEQUENTIAL, rgb, logRange, escapeHtml, forwardDone, backwardDone } = UNROLLED_DRAW;  // draw.js
   const DATA = JSON.parse(document.getElementById("unrolled-data").textContent);
   const REPLAYS = DATA.replays;
-  // the app's colours (ui/theme.py: Okabe and Ito's palette; the diagram's gradient ramp; overflow)
-  const COLOURS = { total: "#0072B2", last: "#E69F00", cell: "#009E73", theory: "#7f7f7f", h: "#56B4E9",
-    step: "#D55E00", overflow: "#ff00ff", loss: "#0072B2" };
-  const GRADIENT_RAMP = [[253, 217, 176], [165, 15, 21]];
   const DPR = () => window.devicePixelRatio || 1;
 
-  // JSON has no inf or nan: the export writes them as the strings "inf", "-inf", "nan"
-  const num = (v) => (typeof v === "string" ? (v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity) : v);
-  const numbers = (list) => (list === null ? null : list.map(num));
-  function fmt(v) {
-    if (v === null || v === undefined) return "—";
-    if (Number.isNaN(v)) return "nan";
-    if (!Number.isFinite(v)) return v > 0 ? "inf" : "−inf";
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(3) : String(+v.toPrecision(4));
-  }
-  function decode(map) {
-    const bytes = Uint8Array.from(atob(map.data), (c) => c.charCodeAt(0));
-    const values = map.dtype === "f8" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
-    return { T: map.shape[0], D: map.shape[1], values };
-  }
   function prepare(r) {
     const g = r.gradients;
     r.grad = { total: numbers(g.dh_norm), last: numbers(g.dh_last_norm), cell: numbers(g.dc_norm),
@@ -43,6 +25,9 @@
     r.S = r.positions.phase.length - 1;
     r.end = r.positions.phase.lastIndexOf("backward");
     r.lossHistory = numbers(r.loss_history);
+    const tr = r.training || {};  // the earlier iterations' gradient norms and accuracy, as the loss
+    r.training = { norm_before: numbers(tr.norm_before || []), norm_after: numbers(tr.norm_after || []),
+      accuracy: tr.accuracy ? numbers(tr.accuracy) : null };
     r.loss = num(g.loss);
     return r;
   }
@@ -54,7 +39,6 @@
   root.innerHTML = `
     <header>
       <h1 title=""></h1>
-      <span class="where"></span>
       <span class="controls">
         <button data-do="home" title="Home: the start of the iteration">|◀</button>
         <button data-do="back" title="Left: one step back">◀</button>
@@ -63,17 +47,20 @@
         <button data-do="end" title="End: the end of the backward pass">▶|</button>
         <input type="range" min="0" value="0" aria-label="step">
       </span>
+      <span class="where" aria-live="polite"></span>
       <span class="keys">← → PgUp PgDn Home End Space</span>
     </header>
+    <p class="about" title="click: the whole text"></p>
     <div class="body${deck ? " deck" : ""}">
       ${deck ? '<section class="stop"></section>' : ""}
       <div class="views">
-        <section class="view diagram"><h3>Unrolled network <span class="note"></span></h3><canvas></canvas></section>
-        <section class="view heatmap"><h3>Hidden state <span class="note"></span><span class="choices"></span></h3>
-          <canvas></canvas></section>
+        <section class="view diagram"><h3>Unrolled network</h3><div class="sub"></div><canvas></canvas></section>
+        <section class="view heatmap"><h3><span class="name">Hidden state h</span><span class="choices"></span></h3>
+          <div class="sub"></div><canvas></canvas></section>
         <section class="view gradient"><h3>Gradient per timestep <span class="note">log scale</span></h3>
           <div class="legend"></div><canvas></canvas></section>
-        <section class="view loss"><h3>Loss <span class="note"></span></h3><canvas></canvas></section>
+        <section class="view loss"><h3><span class="name">Loss</span><span class="choices"></span></h3><div class="sub"></div>
+          <canvas></canvas></section>
         <section class="view predictions"><h3><span class="name">Step inspector</span> <span class="note">sequence 1</span>
           <span class="choices"><button data-panel="inspector">step inspector</button><button data-panel="predictions">predictions</button></span></h3>
           <div class="table"></div></section>
@@ -87,19 +74,9 @@
     diagram: $(".diagram canvas"), heatmap: $(".heatmap canvas"), gradient: $(".gradient canvas"), loss: $(".loss canvas"),
   };
 
-  const state = { stop: 0, p: 0, map: "h", key: 0, panel: "inspector", playing: null };
+  const state = { stop: 0, p: 0, map: "h", key: 0, panel: "inspector", curve: "loss", playing: null };
   const current = () => REPLAYS[state.stop];
 
-  // which timesteps (0-based, natural time) of key k are computed at position p: a forward
-  // direction's pass fills t = 1.. going forward and t = T.. going back; a reverse one the opposite
-  function forwardDone(r, p, k, i) {
-    const n = r.positions.layer_done[p][k][0];
-    return r.keys[k][1] ? i >= r.config.T - n : i < n;
-  }
-  function backwardDone(r, p, k, i) {
-    const n = r.positions.layer_done[p][k][1];
-    return r.keys[k][1] ? i < n : i >= r.config.T - n;
-  }
   // the key of the cell the last step was taken at, or null outside the passes
   function placeKey(r, p) {
     const layer = r.positions.layer[p];
@@ -112,6 +89,11 @@
   }
 
   // -- drawing helpers ----------------------------------------------------------------------
+  // canvas text follows the page's font size (player.css: larger on a projector): 11 px at 14 px
+  let fontPx = 11;
+  const measureFont = () => { fontPx = Math.round(11 * parseFloat(getComputedStyle(document.documentElement).fontSize) / 14); };
+  // what the canvases drew as text, for tests and embedding: only the labels a test checks
+  const drawn = {};
   function context(canvas) {
     const w = canvas.clientWidth, h = canvas.clientHeight, dpr = DPR();
     if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
@@ -121,33 +103,11 @@
     const ctx = canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    ctx.font = "11px system-ui, 'DejaVu Sans', sans-serif";
-    return { ctx, w, h };
+    ctx.font = `${fontPx}px system-ui, 'DejaVu Sans', sans-serif`;
+    // u: the text's size against 11 px, for margins that hold text; width(text): measured
+    return { ctx, w, h, u: fontPx / 11, width: (text) => Math.ceil(ctx.measureText(text).width) };
   }
-  function ticks(lo, hi, most) {
-    const span = hi - lo, raw = span / Math.max(1, most), mag = Math.pow(10, Math.floor(Math.log10(raw || 1)));
-    const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
-    const out = [];
-    for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * span; v += step) out.push(+v.toPrecision(10));
-    return out;
-  }
-  function lerpColour(stops, x) {
-    const f = Math.min(Math.max(x, 0), 1) * (stops.length - 1), i = Math.min(Math.floor(f), stops.length - 2);
-    const u = f - i, a = stops[i], b = stops[i + 1];
-    return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * u));
-  }
-  const DIVERGING = [[33, 102, 172], [146, 197, 222], [247, 247, 247], [244, 165, 130], [178, 24, 43]];
-  const SEQUENTIAL = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
-  const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
-
   // -- the diagram: one cell per timestep, h above, dL/dh_t below ---------------------------
-  function logRange(values) {
-    const logs = values.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log10);
-    if (!logs.length) return [-1, 1];
-    let lo = Math.min(...logs), hi = Math.max(...logs);
-    if (hi - lo < 1) { lo -= 0.5; hi += 0.5; }
-    return [lo, hi];
-  }
   // the diagram's bands, top to bottom: the top layer first (the loss reads it), within a
   // layer its forward direction above its reverse
   const bandOrder = (r) => r.keys.map((key, k) => k).sort((a, b) => r.keys[b][0] - r.keys[a][0] || a - b);
@@ -183,21 +143,28 @@
     }
   }
   function drawDiagram(r) {
-    const { ctx, w, h } = context(canvases.diagram);
+    const { ctx, w, h, u, width } = context(canvases.diagram);
     const T = r.config.T, pos = r.positions, p = state.p;
     const t = pos.t[p], phase = pos.phase[p], here = placeKey(r, p), bands = bandOrder(r);
-    const left = r.stack ? 78 : 34, right = 70, top = 16, bandGap = r.stack ? 6 : 0;
-    const cellH = Math.max(r.stack ? 5 : 14, ((h - top - 22) - bandGap * (r.K - 1)) / (2 * r.K) - 2);
+    const top = Math.round(6 * u), bottom = Math.round(18 * u), bandGap = r.stack ? 6 : 0;
+    const cellH = Math.max(3, ((h - top - bottom) - bandGap * (r.K - 1)) / (2 * r.K) - 2);
+    // the h and dL/dh labels of every row only where a row holds their text; else the note says it
+    const rowLabels = cellH >= fontPx - 1;
+    const layerWidth = r.stack ? Math.max(...r.keys.map((key, k) => width(shortLabel(r, k)))) + 8 : 0;
+    const left = layerWidth + (rowLabels ? width("dL/dh") + 6 : 0) + 2;
+    const right = Math.max(width(fmt(r.loss)), width("L")) + 24;
     const bandH = 2 * cellH + 3 + bandGap;
     const cw = (w - left - right) / T;
     const fills = diagramFills(r);
     ctx.fillStyle = "#5b6473";
     bands.forEach((k, row) => {
       const y0 = top + row * bandH;
-      if (r.stack) ctx.fillText(shortLabel(r, k), 2, y0 + cellH + 4);
-      ctx.fillText("h", left - 28, y0 + cellH / 2 + 4);
-      ctx.fillText("dL/dh", left - 32, y0 + cellH * 1.5 + 6);
+      if (r.stack) ctx.fillText(shortLabel(r, k), 2, y0 + cellH + 1 + fontPx / 2.6);
+      if (!rowLabels) return;
+      ctx.fillText("h", layerWidth + 2, y0 + cellH / 2 + fontPx / 2.6);
+      ctx.fillText("dL/dh", layerWidth + 2, y0 + cellH * 1.5 + 3 + fontPx / 2.6);
     });
+    drawn.diagramRowLabels = rowLabels;
     bands.forEach((k, row) => {
       const y0 = top + row * bandH, hFill = fills.h[k], gradFill = fills.grad[k];
       drawRow(ctx, (i) => (forwardDone(r, p, k, i) ? hFill[i] : EMPTY), T, left, cw, y0, cellH);
@@ -213,11 +180,11 @@
     ctx.fillStyle = lossOn ? rgb(GRADIENT_RAMP[1]) : "#eef0f3";
     ctx.fillRect(w - right + 12, top, right - 18, r.K * bandH - bandGap - 3);
     ctx.fillStyle = lossOn ? "#fff" : "#5b6473";
-    ctx.fillText("L", w - right + 16, top + 14);
-    if (lossOn) ctx.fillText(fmt(r.loss), w - right + 16, top + 30);
+    ctx.fillText("L", w - right + 16, top + fontPx + 3);
+    if (lossOn) ctx.fillText(fmt(r.loss), w - right + 16, top + 2 * fontPx + 8);
     ctx.fillStyle = "#5b6473";
-    for (const v of ticks(1, T, Math.min(T, Math.floor((w - left - right) / 45)))) {
-      if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * cw - 3, h - 4);
+    for (const v of ticks(1, T, Math.min(T, Math.floor((w - left - right) / (45 * u))))) {
+      if (Number.isInteger(v)) xTick(ctx, String(v), left + (v - 0.5) * cw, h - 4, w - right);
     }
     canvases.diagram.onmousemove = (e) => {
       const i = Math.floor((e.offsetX - left) / cw), row = Math.floor((e.offsetY - top) / bandH);
@@ -251,10 +218,16 @@
     r.maps[k][name] = { ...m, canvas: off, gate, scale };
     return r.maps[k][name];
   }
+  // the colour bar's two labels, top and bottom: the scale the colours span, whole
+  const barLabels = (m) => (m.gate ? ["1", "0"] : [fmt(m.scale), fmt(-m.scale)]);
   function drawHeatmap(r) {
-    const { ctx, w, h } = context(canvases.heatmap);
+    const { ctx, w, h, u, width } = context(canvases.heatmap);
     const k = state.key, m = heatmapImage(r, k, state.map), done = r.positions.layer_done[state.p][k][0];
-    const left = 34, bottom = 18, top = 4, right = 52, pw = w - left - right, ph = h - top - bottom;
+    const labels = barLabels(m), labelRoom = Math.max(...labels.map(width));
+    // the bar (8 + 10 px), a gap, and the room its labels measure: never cut
+    const left = Math.max(width("unit"), width(String(m.D))) + 6, bottom = Math.round(18 * u), top = 4;
+    const right = 8 + 10 + 4 + labelRoom + 4, pw = w - left - right, ph = h - top - bottom;
+    drawn.heatmap = { labels, labelRoom, labelX: w - right + 22, canvasWidth: w };
     ctx.fillStyle = "#eef0f3";
     ctx.fillRect(left, top, pw, ph);
     ctx.imageSmoothingEnabled = false;
@@ -262,10 +235,10 @@
     const from = r.keys[k][1] ? m.T - done : 0;
     if (done > 0) ctx.drawImage(m.canvas, from, 0, done, m.D, left + pw * from / m.T, top, pw * done / m.T, ph);
     ctx.fillStyle = "#5b6473";
-    for (const v of ticks(1, m.T, Math.floor(pw / 45))) {
-      if (Number.isInteger(v)) ctx.fillText(String(v), left + (v - 0.5) * pw / m.T - 3, h - 4);
+    for (const v of ticks(1, m.T, Math.floor(pw / (45 * u)))) {
+      if (Number.isInteger(v)) xTick(ctx, String(v), left + (v - 0.5) * pw / m.T, h - 4, w - right);
     }
-    ctx.fillText("unit", 2, top + 10);
+    ctx.fillText("unit", 2, top + fontPx);
     ctx.fillText(String(m.D), 2, top + ph);
     const bar = ctx.createLinearGradient(0, top + ph, 0, top);
     const stops = m.gate ? SEQUENTIAL : DIVERGING;
@@ -273,12 +246,13 @@
     ctx.fillStyle = bar;
     ctx.fillRect(w - right + 8, top, 10, ph);
     ctx.fillStyle = "#5b6473";
-    ctx.fillText(m.gate ? "1" : fmt(m.scale), w - right + 21, top + 9);
-    ctx.fillText(m.gate ? "0" : fmt(-m.scale), w - right + 21, top + ph);
+    ctx.fillText(labels[0], w - right + 22, top + fontPx - 2);
+    ctx.fillText(labels[1], w - right + 22, top + ph);
     const of = r.heatmaps[k][state.map].units_of;
-    $(".heatmap .note").textContent = (r.stack ? `${r.key_labels[k]}, ` : "") + `sequence 1, t = 1..${m.T} across, ` +
-      (m.D < of ? `units 1..${m.D} of D = ${of} down (the file's size limit)` : `D = ${m.D} units down`) +
-      (done < m.T ? `; computed ${done} of ${m.T} steps` : "");
+    // what is computed first: a note that is cut loses its end
+    $(".heatmap .sub").textContent = (done < m.T ? `computed ${done} of ${m.T} steps · ` : "") +
+      (r.stack ? `${r.key_labels[k]}, ` : "") + `sequence 1, t = 1..${m.T} across, ` +
+      (m.D < of ? `units 1..${m.D} of D = ${of} down (the file's size limit)` : `D = ${m.D} units down`);
     canvases.heatmap.onmousemove = (e) => {
       const t = Math.floor((e.offsetX - left) / pw * m.T), u = Math.floor((e.offsetY - top) / ph * m.D);
       if (t < 0 || t >= m.T || u < 0 || u >= m.D) return hideTip();
@@ -290,8 +264,9 @@
   // -- the gradient plot: ||dL/dh_t|| on a log axis, the theory line beside it ------------------
   function curvesOf(r) {
     if (r.stack) {  // one curve per layer and direction, as the app's gradient plot draws a stack
-      return r.keys.map((key, k) => ({ key: "total", k, label: `‖dL/dh_t‖ ${r.key_labels[k]}`, values: r.layerGrad[k],
-        colour: layerColour(r, k), dash: key[1] ? [5, 3] : null }));
+      // the legend's label short (L2 ←), the tooltip's whole (layer 2 reverse)
+      return r.keys.map((key, k) => ({ key: "total", k, label: shortLabel(r, k), name: `‖dL/dh_t‖ ${r.key_labels[k]}`,
+        values: r.layerGrad[k], colour: layerColour(r, k), dash: key[1] ? [5, 3] : null }));
     }
     const g = r.grad, c = [{ key: "total", label: "‖dL/dh_t‖ (trace.npz dh_norm)", values: g.total }];
     if (g.last) c.push({ key: "last", label: "‖dL_T/dh_t‖ (the last step's loss)", values: g.last });
@@ -300,11 +275,12 @@
     return c;
   }
   function drawGradient(r) {
-    const { ctx, w, h } = context(canvases.gradient);
+    const { ctx, w, h, u, width } = context(canvases.gradient);
     const T = r.config.T, bDone = r.positions.backward_done[state.p], curves = curvesOf(r);
     const [lo0, hi0] = logRange(curves.flatMap((c) => c.values));
     const lo = Math.floor(lo0), hi = Math.ceil(hi0);
-    const left = 46, right = 20, top = 8, bottom = 18, pw = w - left - right, ph = h - top - bottom;
+    const left = Math.max(width(`1e${lo}`), width(`1e${hi}`)) + 10, right = Math.round(20 * u), top = 8;
+    const bottom = Math.round(18 * u), pw = w - left - right, ph = h - top - bottom;
     const X = (t) => left + (t - 1) / Math.max(1, T - 1) * pw;
     const Y = (v) => top + (hi - Math.log10(v)) / (hi - lo || 1) * ph;
     ctx.strokeStyle = "#eef0f3";
@@ -314,14 +290,15 @@
       ctx.beginPath(); ctx.moveTo(left, Y(10 ** e)); ctx.lineTo(w - right, Y(10 ** e)); ctx.stroke();
       ctx.fillText(`1e${e}`, 4, Y(10 ** e) + 4);
     }
-    for (const v of ticks(1, T, Math.floor(pw / 50))) {
-      if (Number.isInteger(v)) ctx.fillText(String(v), X(v) - 3, h - 4);
+    for (const v of ticks(1, T, Math.floor(pw / (50 * u)))) {
+      if (Number.isInteger(v)) xTick(ctx, String(v), X(v), h - 4, w);
     }
     ctx.strokeStyle = "#9aa1ad";
     ctx.strokeRect(left, top, pw, ph);
     const theoryOn = bDone > 0, p = state.p;
     // where a curve is computed: a stack's per key; one layer's all from t = T down, with the top's dh_norm
     const shownAt = (c, i) => (c.key === "theory" ? theoryOn : c.k !== undefined ? backwardDone(r, p, c.k, i) : i >= T - bDone);
+    zeroNote(r, curves, ctx, left, top, pw, ph, shownAt);
     for (const c of curves) {
       const colour = c.colour || COLOURS[c.key];
       ctx.strokeStyle = colour;
@@ -360,100 +337,97 @@
       const i = Math.round((e.offsetX - left) / pw * (T - 1));
       if (i < 0 || i >= T) return hideTip();
       const lines = [`t = ${i + 1}`].concat(curves.map((c) =>
-        `${c.key === "theory" ? "theory" : c.label.split(" (")[0]} = ${shownAt(c, i) ? fmt(c.values[i]) : "not computed yet"}`));
+        `${c.key === "theory" ? "theory" : (c.name || c.label).split(" (")[0]} = ${shownAt(c, i) ? fmt(c.values[i]) : "not computed yet"}`));
       showTip(e, lines.join("\n"));
     };
   }
+  // a log axis has no 0: gradients that are exactly 0 are said in words over the plot, not
+  // left as a blank plot (a saturated output, or a loss of exactly 0)
+  function zeroNote(r, curves, ctx, left, top, pw, ph, shownAt) {
+    let zeros = 0, others = 0;
+    for (const c of curves) {
+      if (c.key === "theory") continue;
+      c.values.forEach((v, i) => { if (shownAt(c, i)) { if (v === 0) zeros++; else others++; } });
+    }
+    drawn.gradientNote = zeros === 0 ? "" : others === 0
+      ? "every gradient computed so far is exactly 0: nothing to draw on a log axis"
+      : `${zeros} gradient norm${zeros > 1 ? "s are" : " is"} exactly 0: not drawn on the log axis`;
+    if (!drawn.gradientNote) return;
+    ctx.fillStyle = "#b42318";
+    ctx.fillText(drawn.gradientNote, left + 8, top + (others === 0 ? ph / 2 : ph - 6));
+  }
   function legend(r) {
-    $(".gradient .legend").innerHTML = curvesOf(r).map((c) =>
-      `<span><i style="background:${c.colour || COLOURS[c.key]}${c.dash ? "; opacity: 0.6" : ""}"></i>` +
-      `${escapeHtml(c.label)}</span>`).join("");
+    // a dashed curve has a dashed swatch; a stack's curves are one quantity, named once
+    $(".gradient .legend").innerHTML = (r.stack ? "<span>‖dL/dh_t‖:</span>" : "") + curvesOf(r).map((c) =>
+      `<span title="${escapeHtml(c.name || c.label)}"><i class="${c.dash ? "dash" : ""}" ` +
+      `style="border-color:${c.colour || COLOURS[c.key]}"></i>${escapeHtml(c.label)}</span>`).join("");
   }
 
-  // -- the loss: the earlier iterations' losses, then this one's once computed -----------------
+  // -- the training curves: the earlier iterations' loss (then this one's once computed), their
+  // gradient norm before and after clipping, their accuracy: what the app's Training panel shows
+  const CURVES = { loss: "loss", norm: "gradient norm", accuracy: "accuracy" };
+  function trainingSeries(r, known) {
+    const tr = r.training;
+    if (state.curve === "norm") {
+      return [{ label: "before clipping", values: tr.norm_before, colour: COLOURS.total },
+        { label: "after clipping", values: tr.norm_after, colour: COLOURS.last, dash: [5, 3] }];
+    }
+    if (state.curve === "accuracy") return [{ label: "accuracy", values: tr.accuracy, colour: COLOURS.cell }];
+    return [{ label: "loss", values: r.lossHistory.concat(known ? [r.loss] : []), colour: COLOURS.loss }];
+  }
   function drawLoss(r) {
-    const { ctx, w, h } = context(canvases.loss);
+    const { ctx, w, h, u, width } = context(canvases.loss);
     const phase = r.positions.phase[state.p], known = ["loss", "backward", "update"].includes(phase);
-    const values = r.lossHistory.concat(known ? [r.loss] : []);
-    const n = r.lossHistory.length + 1;
-    const finite = values.filter(Number.isFinite).concat(r.lossHistory.length ? [] : [r.loss]);
-    let lo = Math.min(0, ...finite), hi = Math.max(...finite, 1e-12) * 1.1;
-    if (!Number.isFinite(hi)) hi = 1;
+    const series = trainingSeries(r, known), n = r.lossHistory.length + (state.curve === "loss" ? 1 : 0);
+    const finite = series.flatMap((c) => c.values).filter(Number.isFinite).concat(state.curve === "loss" ? [r.loss] : [])
+      .filter(Number.isFinite);
+    let lo = Math.min(0, ...finite), hi = state.curve === "accuracy" ? 1 : Math.max(...finite, 1e-12) * 1.1;
+    if (!Number.isFinite(hi) || hi <= 1e-12) hi = 1;  // a loss of exactly 0 is drawn on 0..1
     if (!Number.isFinite(lo)) lo = 0;
-    const left = 46, right = 12, top = 8, bottom = 18, pw = w - left - right, ph = h - top - bottom;
-    const X = (k) => left + (n === 1 ? pw / 2 : (k - 1) / (n - 1) * pw), Y = (v) => top + (hi - v) / (hi - lo) * ph;
+    const yTicks = ticks(lo, hi, Math.max(2, Math.floor((h - 26) / (25 * u))));
+    const left = Math.max(...yTicks.map((v) => width(fmt(v)))) + 10, right = 12, top = 8, bottom = Math.round(18 * u);
+    const pw = w - left - right, ph = h - top - bottom;
+    const X = (k) => left + (n <= 1 ? pw / 2 : (k - 1) / (n - 1) * pw), Y = (v) => top + (hi - v) / (hi - lo) * ph;
     ctx.fillStyle = "#5b6473";
-    for (const v of ticks(lo, hi, Math.max(2, Math.floor(ph / 25)))) ctx.fillText(fmt(v), 4, Y(v) + 4);
-    for (const k of ticks(1, n, Math.min(n - 1, Math.floor(pw / 50)) || 1)) {
-      if (Number.isInteger(k)) ctx.fillText(String(k), X(k) - 3, h - 4);
+    for (const v of yTicks) ctx.fillText(fmt(v), 4, Y(v) + fontPx / 2.6);
+    for (const k of ticks(1, Math.max(n, 1), Math.min(n - 1, Math.floor(pw / (50 * u))) || 1)) {
+      if (Number.isInteger(k)) xTick(ctx, String(k), X(k), h - 4, w);
     }
     ctx.strokeStyle = "#9aa1ad";
     ctx.strokeRect(left, top, pw, ph);
-    ctx.strokeStyle = COLOURS.loss;
-    ctx.beginPath();
-    values.forEach((v, i) => (i ? ctx.lineTo(X(i + 1), Y(v)) : ctx.moveTo(X(i + 1), Y(v))));
-    ctx.stroke();
-    if (known) {
-      ctx.fillStyle = COLOURS.step;
-      ctx.beginPath(); ctx.arc(X(n), Y(r.loss), 4, 0, 2 * Math.PI); ctx.fill();
+    for (const c of series) {
+      ctx.strokeStyle = c.colour;
+      ctx.setLineDash(c.dash || []);
+      ctx.beginPath();
+      c.values.forEach((v, i) => (i ? ctx.lineTo(X(i + 1), Y(v)) : ctx.moveTo(X(i + 1), Y(v))));
+      ctx.stroke();
+      ctx.setLineDash([]);
     }
-    $(".loss .note").textContent = `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.loss)}` : "after the forward pass");
+    if (known && state.curve === "loss") {  // this iteration's point: an open circle until its update, as the app
+      ctx.strokeStyle = ctx.fillStyle = COLOURS.step;
+      ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.arc(X(n), Y(r.loss), 4, 0, 2 * Math.PI);
+      if (phase === "update") ctx.fill(); else ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+    $(".loss .sub").textContent = state.curve === "loss"
+      ? `iteration ${r.iteration}: ` + (known ? `L = ${fmt(r.loss)}` : "after the forward pass")
+      : `iterations 1..${r.lossHistory.length} of the training` +
+        (state.curve === "norm" ? ": before clipping (solid), after (dashed)" : "");
     canvases.loss.onmousemove = (e) => {
-      const k = n === 1 ? 1 : Math.round((e.offsetX - left) / pw * (n - 1)) + 1;
-      if (k < 1 || k > values.length) return hideTip();
-      showTip(e, `iteration ${k}\nloss = ${fmt(values[k - 1])}`);
+      const k = n <= 1 ? 1 : Math.round((e.offsetX - left) / pw * (n - 1)) + 1;
+      if (k < 1 || k > series[0].values.length) return hideTip();
+      showTip(e, [`iteration ${k}`, ...series.map((c) => `${c.label} = ${fmt(c.values[k - 1])}`)].join("\n"));
     };
   }
 
-  // -- predictions: a row once its y_t is computed, the rows around the current t ---------------
+  // the bottom panel's tables (tables.js): HTML from the recorded numbers
   function drawPredictions(r) {
-    const rows = r.predictions, fDone = r.positions.forward_done[state.p], t = r.positions.t[state.p] || fDone || 1;
-    const at = Math.max(0, rows.findIndex((row) => row[0] >= t));
-    const first = Math.max(0, Math.min(at - 4, rows.length - 12));
-    const shown = rows.slice(first, first + 12).map((row) => {
-      const computed = row[0] <= fDone && row[3] !== "";
-      const verdict = !computed || row[2] === "" ? "" : row[3] === row[2] ? "right" : "wrong";
-      const cells = [row[0], row[1], row[2], computed ? row[3] : "…", computed && row[4] !== "nan" ? fmt(num(row[4])) : ""];
-      return `<tr class="${row[0] === t ? "now" : ""}">` + cells.map((c, i) =>
-        `<td class="${i === 3 ? verdict : ""}">${escapeHtml(String(c))}</td>`).join("") + "</tr>";
-    });
-    $(".predictions .table").innerHTML = "<table class='rows'><thead><tr><th>t</th><th>input</th><th>target</th><th>predicted</th>" +
-      "<th>p</th></tr></thead><tbody>" + shown.join("") + "</tbody></table>";
-  }
-
-  // -- the step inspector: the equations at the current t with the engine's values ---------------
-  function inspectedT(r) {
-    const pos = r.positions, p = state.p, phase = pos.phase[p];
-    if (pos.t[p] !== null) return pos.t[p];
-    return phase === "loss" || phase === "update" ? r.config.T : 1;
-  }
-  function quantityRow(q) {
-    const range = q.low === null && q.high === null ? "" : `[${fmt(q.low)}, ${fmt(q.high)}]`;
-    const shown = q.values ? q.values.map(fmt).join("  ") : range;
-    return `<tr><td>${escapeHtml(q.symbol)}</td><td>${escapeHtml(q.shape)}</td><td>‖·‖ = ${fmt(q.norm)}</td>` +
-      `<td>${escapeHtml(shown)}</td><td>${escapeHtml(q.words || "")}</td></tr>`;
-  }
-  function lineHtml(line) {
-    const head = `<div class="eq"><b>${escapeHtml(line.title)}</b> <code>${escapeHtml(line.formula)}</code>` +
-      (line.shapes ? ` <span class="note">${escapeHtml(line.shapes)}</span>` : "") +
-      (line.note ? ` <span class="note">${escapeHtml(line.note)}</span>` : "") + "</div>";
-    return head + (line.quantities.length ? `<table>${line.quantities.map(quantityRow).join("")}</table>` : "");
+    $(".predictions .table").innerHTML = UNROLLED_TABLES.predictionsHtml(r, state.p);
   }
   function drawInspector(r) {
-    const box = $(".predictions .table");
-    if (!r.inspector) {
-      box.innerHTML = "<p class='note'>The step inspector is left out at this size (T·D² beyond the export's limit).</p>";
-      return;
-    }
-    // the cell of the last step; outside the passes, the layer the heatmap shows
-    const t = inspectedT(r), T = r.config.T, p = state.p, here = placeKey(r, p), k = here === null ? state.key : here;
-    const forward = forwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].forward : [];
-    const backward = backwardDone(r, p, k, t - 1) ? r.inspector[k][t - 1].backward : [];
-    const parts = [`<div class="eq"><b>t = ${t}</b> of T = ${T}${r.stack ? `, ${escapeHtml(r.key_labels[k])}` : ""}</div>`];
-    if (backward.length) parts.push("<div class='pass'>backward</div>", ...backward.map(lineHtml));
-    if (forward.length) parts.push("<div class='pass'>forward</div>", ...forward.map(lineHtml));
-    if (!forward.length && !backward.length) parts.push("<p class='note'>Nothing computed at this timestep yet.</p>");
-    box.innerHTML = parts.join("");
+    // the layer the heatmap shows: the last step's (go() follows it), or the one chosen since
+    $(".predictions .table").innerHTML = UNROLLED_TABLES.inspectorHtml(r, state.p, state.key);
   }
 
   // -- the header, the stop, the whole frame ------------------------------------------------------
@@ -461,24 +435,31 @@
   function where(r) {
     const pos = r.positions, p = state.p, t = pos.t[p], phase = pos.phase[p];
     let text = `step ${p} / ${r.S} · <b>${PHASE_TEXT[phase]}</b>`;
-    const k = placeKey(r, p), layer = k !== null && r.stack ? ` ${escapeHtml(r.key_labels[k])},` : "";
+    const k = placeKey(r, p), layer = k !== null && r.stack ? ` ${shortLabel(r, k)},` : "";  // short: the status has a fixed width
     if (phase === "forward") text += `${layer} t = ${t}: ‖h_${t}‖ = ${fmt(r.layerHNorm[k][t - 1])}`;
     else if (phase === "backward") text += `${layer} t = ${t}: ‖dL/dh_${t}‖ = ${fmt(r.layerGrad[k][t - 1])}`;
     else if (phase === "loss") text += `: L = ${fmt(r.loss)}`;
     else if (phase === "update") text += ": the weights took their step";
     return text;
   }
-  function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-  }
   function showStop(r) {
     const c = r.config;
     const cell = c.cell === "rnn" ? `${c.activation} RNN` : c.cell.toUpperCase();
     $("header h1").textContent = $("header h1").title = r.title || "unrolled";
     const depth = r.stack ? `${c.layers} layer${c.layers > 1 ? "s" : ""}${c.directions > 1 ? ", bidirectional" : ""}, ` : "";
-    $(".diagram .note").textContent = `${cell}, ${depth}T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
+    $(".diagram .sub").textContent = `${cell}, ${depth}T = ${c.T}, D = ${c.D}, ${c.mode}, ${c.loss}` +
       (c.cell === "rnn" && c.rho > 0 ? `, ρ(U) = ${c.rho}` : "") + " · h_t computed · ‖dL/dh_t‖ (log colour)" +
-      (r.stack ? " · a row per layer and direction, the top layer first" : "");
+      (r.stack ? " · a row per layer and direction, the top layer first, each h above dL/dh" : "");
+    // a single replay says what it is (a preset's explanation; an own model's random input and
+    // its own predictions as targets); a deck says it in the stop's text
+    const about = $(".about");
+    about.textContent = deck ? "" : r.description || "";
+    about.onclick = () => about.classList.toggle("open");
+    $(".loss .choices").innerHTML = r.lossHistory.length ? Object.entries(CURVES).filter(([name]) =>
+      name !== "accuracy" || r.training.accuracy).map(([name, text]) => `<button data-curve="${name}">${text}</button>`).join("") : "";
+    if (!r.lossHistory.length || (state.curve === "accuracy" && !r.training.accuracy)) state.curve = "loss";
+    // a diagram row pair per layer and direction: the diagram gets the height its rows need
+    $(".views").style.setProperty("--diagram-rows", `${Math.round(r.K * (r.K > 6 ? 19 : 22) + 60 + 2 * fontPx)}px`);
     const choices = $(".heatmap .choices");
     choices.innerHTML = (r.stack ? r.keys.map((key, k) => `<button data-key="${k}">${shortLabel(r, k)}</button>`).join("") : "") +
       r.mapNames.map((name) => `<button data-map="${name}">${name}</button>`).join("");
@@ -490,17 +471,24 @@
     const stop = $(".stop");
     if (stop) {  // the stop's text comes as HTML from the export (lesson_text.text_html, escaped there)
       const s = r.stop || { title: r.title, html: `<p>${escapeHtml(r.description || "")}</p>` };
-      stop.innerHTML = `<div class="count">stop ${state.stop + 1} of ${REPLAYS.length}</div>` +
+      stop.innerHTML = `<div class="count">${escapeHtml(r.title || "")} · stop ${state.stop + 1} of ${REPLAYS.length}</div>` +
         `<h2>${escapeHtml(s.title || "")}</h2>${s.html}`;
     }
   }
   function draw() {
     const r = current();
-    $("header .where").innerHTML = where(r);
+    measureFont();
+    drawn.fontPx = fontPx;
+    const status = $("header .where");
+    status.innerHTML = where(r);
+    status.title = status.textContent;
     slider.value = String(state.p);
     for (const b of root.querySelectorAll(".choices button[data-map]")) b.setAttribute("aria-pressed", String(b.dataset.map === state.map));
     for (const b of root.querySelectorAll(".choices button[data-key]")) b.setAttribute("aria-pressed", String(Number(b.dataset.key) === state.key));
-    $(".heatmap h3").firstChild.textContent = state.map === "h" ? "Hidden state h " : state.map === "c" ? "Cell state c " : `Gate ${state.map} `;
+    for (const b of root.querySelectorAll(".choices button[data-curve]")) b.setAttribute("aria-pressed", String(b.dataset.curve === state.curve));
+    $(".heatmap .name").textContent = state.map === "h" ? "Hidden state h" : state.map === "c" ? "Cell state c" : `Gate ${state.map}`;
+    // after training the buttons name the curve shown; the heading stays short beside them
+    $(".loss .name").textContent = r.lossHistory.length ? "Training" : "Loss";
     drawDiagram(r);
     drawHeatmap(r);
     drawGradient(r);
@@ -521,6 +509,8 @@
     const r = current();
     if (!Number.isInteger(step)) throw new TypeError(`go(step): got ${step}, expected a whole number`);
     state.p = Math.min(Math.max(step, 0), r.S);
+    const here = placeKey(r, state.p);
+    if (here !== null) state.key = here;  // the heatmap and the inspector follow the cell being stepped
     draw();
     return api.state();
   }
@@ -574,6 +564,7 @@
     if (button.dataset.map) { state.map = button.dataset.map; draw(); return; }
     if (button.dataset.key) { state.key = Number(button.dataset.key); draw(); return; }
     if (button.dataset.panel) { state.panel = button.dataset.panel; draw(); return; }
+    if (button.dataset.curve) { state.curve = button.dataset.curve; draw(); return; }
     ({ home: KEYS.Home, back: KEYS.ArrowLeft, next: KEYS.ArrowRight, end: KEYS.End, play })[button.dataset.do]();
     button.blur();  // the keys keep working after a click
   });
@@ -608,11 +599,12 @@
     stops: () => REPLAYS.length,
     timings,
     frames,
+    drawn,  // the text the canvases drew last: the heatmap's colour-bar labels, the gradient plot's note
     readyMs: 0,  // from the page's start to its first frame drawn, set below
   };
   window.unrolled = api;
+  measureFont();
   showStop(current());
-  state.p = landing(current());
-  draw();
+  go(landing(current()));
   api.readyMs = performance.now();
 })();

@@ -153,10 +153,12 @@ def _predictions(end: Session) -> list[list[Any]]:
 
 
 def record(session: Session, title: str = "", description: str = "", at: int | None = None,
-           progress: Progress | None = None) -> dict[str, Any]:
+           progress: Progress | None = None, accuracy: list[float | None] | None = None) -> dict[str, Any]:
     """Everything the page draws for the session's current iteration, JSON-ready: any
     network the session builds, of any depth and direction. at: the position the page opens
-    at (default: the start); progress(done, total) after each position of the iteration."""
+    at (default: the start); progress(done, total) after each position of the iteration;
+    accuracy: the training run's accuracy per earlier iteration, where the caller trained
+    (the session keeps loss and gradient norms, not accuracy)."""
     if at is not None and not 0 <= at <= session.steps_per_iteration:
         raise ValueError(f"at: got {at}, expected a position from 0 to {session.steps_per_iteration}")
     c = session.config
@@ -169,7 +171,7 @@ def record(session: Session, title: str = "", description: str = "", at: int | N
     return {
         "format": "unrolled-replay-1",
         "title": title,
-        "description": description,
+        "description": _described(session, description),
         "config": {"cell": c.cell, "activation": c.activation, "T": c.timesteps, "F": c.n_features,
                    "D": c.n_hidden, "C": c.n_classes, "B": c.batch_size, "mode": c.mode, "loss": c.loss,
                    "rho": c.rho, "task": c.task, "layers": c.layers, "directions": directions},
@@ -179,6 +181,7 @@ def record(session: Session, title: str = "", description: str = "", at: int | N
         "start": at or 0,
         "positions": positions,
         "loss_history": _numbers(_earlier_losses(session)),
+        "training": _training(session, accuracy),
         **arrays,
     }
 
@@ -187,3 +190,20 @@ def _earlier_losses(session: Session) -> np.ndarray:
     """The losses of the iterations before this one (the training run's curve)."""
     start = session.iteration_start()
     return np.asarray(session.loss_history[:start.history_length], dtype=float)
+
+
+def _described(session: Session, description: str) -> str:
+    """The description, and for an own model where its input and targets come from (a random
+    input, the model's own predictions as targets), as the window's title says."""
+    notes = session.own_model.notes if session.own_model is not None else ""
+    return f"{description} {notes}".strip() if notes and notes not in description else description
+
+
+def _training(session: Session, accuracy: list[float | None] | None) -> dict[str, Any]:
+    """The earlier iterations' global gradient norm before and after clipping, and their
+    accuracy when given (None for a regression, or when no training run told it)."""
+    history = session.history[:session.iteration_start().history_length]
+    shown = accuracy is not None and len(accuracy) == len(history) and all(a is not None for a in accuracy)
+    return {"norm_before": _numbers(np.array([r.norm_before for r in history], dtype=float)),
+            "norm_after": _numbers(np.array([r.norm_after for r in history], dtype=float)),
+            "accuracy": _numbers(np.array(accuracy, dtype=float)) if shown else None}

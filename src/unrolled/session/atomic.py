@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,3 +55,17 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
 
     write_atomically(path, write)
+
+
+def unwritable_folder(folder: Path) -> str | None:
+    """Why `folder` cannot be written (made if needed), in one line; None when it can: a
+    file is made in it and removed, so a read-only mount is found before any work is done."""
+    if folder.exists() and not folder.is_dir():
+        return f"cannot write to {folder}: it is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".unrolled-probe-"):
+            pass
+    except OSError as error:
+        return f"cannot write to {folder}: {error.strerror or error}"
+    return None

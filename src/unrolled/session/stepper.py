@@ -25,6 +25,7 @@ from .building import check_weights, memory_limit
 from .carrying import CarriedWindows
 from .config import FIELDS, Config, ConfigError
 from .constructors import Constructors
+from .display import Displayed
 from .events import Change, Signal
 from .iteration import Checkpoint, IterationRecord, IterationState, Phase
 from .own_model import OPENING, OwnModel, build_session, open_model
@@ -39,7 +40,7 @@ __all__ = ["Change", "IterationRecord", "Phase", "Place", "Session", "UpdateReje
            "memory_limit"]
 
 
-class Session(Readings, Constructors, CarriedWindows):
+class Session(Readings, Constructors, CarriedWindows, Displayed):
     def __init__(self, config: Config | None = None, batch: tuple[np.ndarray, np.ndarray] | None = None,
                  model: OwnModel | None = None):
         """batch: (X, Y) to step through instead of the task's first sample (see `build`);

@@ -28,10 +28,14 @@ def test_file_export_html_writes_the_session_at_its_current_step(make_window, tm
     session = window.session
     window.session.advance(session.order.steps_per_pass + 4)  # in the backward pass of a stack
     assert window.files.act_export_html in window.menus[0].actions()
-    _choose(monkeypatch, tmp_path / "lecture")
+    offered = []
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (offered.append(a[2]), (str(tmp_path / "lecture"), "Web page (*.html)"))[1])
     window.files.act_export_html.trigger()
+    assert offered[0].endswith(f"/rnn-T{session.T}.html")  # named after what it replays, not replay.html
     replay = _replay(tmp_path / "lecture.html")  # the suffix added
     assert replay["start"] == session.position and replay["title"] == "lecture"
+    assert replay["description"].startswith("Exported from unrolled: an RNN network, iteration 1, ")  # on the page
     assert replay["positions"]["phase"][replay["start"]] == "backward"
     np.testing.assert_array_equal(np.array(replay["gradients"]["dh_norm"], dtype=float),
                                   _end_of_backward_dh_norm(session))

@@ -7,13 +7,12 @@ iteration as numbered PNGs (and a GIF)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
-from ...session.atomic import write_atomically, write_bytes_atomically
+from ...session.atomic import unwritable_folder, write_atomically, write_bytes_atomically
 from ...session.figure_data import TEXT_TABLES, write_csv, write_text_csv, write_trace_npz
 from ...session.figure_registry import DEFAULT_FIGURE, FIGURES, VIEWS, exported_figures, figure_table, view_figures
 from ...session.figure_size import FigureSize, SizeError, check_pixels, font_scale
@@ -49,14 +48,9 @@ class FigureTooSmall(ExportError):
 def check_writable_folder(folder: str | Path) -> Path:
     """Create the folder if needed and prove it is writable, or raise ExportError."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"cannot write to {folder}: it is a file, not a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".unrolled-probe-"):
-            pass
-    except OSError as error:
-        raise ExportError(f"cannot write to {folder}: {error.strerror or error}") from error
+    refusal = unwritable_folder(folder)
+    if refusal is not None:
+        raise ExportError(refusal)
     return folder
 
 

@@ -221,10 +221,11 @@ class FileCommands:
 
     def export_html(self) -> None:
         """The session as it is now, every step of this iteration, as one .html file."""
-        from .html_export import export_html_replay  # the replay's recorder waits for its first use
+        from .html_export import export_html_replay, suggested_name  # the replay's recorder waits for its first use
 
         path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export HTML replay",
-                                                        self._last_folder() + "/replay.html", "Web page (*.html)")
+                                                        f"{self._last_folder()}/{suggested_name(self.session)}",
+                                                        "Web page (*.html)")
         if not path:
             return
         self.halt()  # play and a long run stop: the page records the iteration as it is now

@@ -14,10 +14,21 @@ from ...session.stepper import Session
 PROGRESS_AFTER_MS = 500
 
 
+def suggested_name(session: Session) -> str:
+    """The file name the save dialog offers, after what is replayed (as `unrolled export`
+    names it): an own model's weights file, else the cell and T; the dialog asks before it
+    replaces a file."""
+    own = session.own_model
+    return f"{Path(own.title).stem}.html" if own is not None else f"{session.config.cell}-T{session.T}.html"
+
+
 def replay_title(session: Session, path: Path) -> tuple[str, str]:
     """The page's title (the file's name) and the line under it: where it was exported from."""
     own = session.own_model
-    source = f"the model {Path(own.title).name}" if own is not None else f"a {session.config.cell.upper()} network"
+    cell = session.config.cell.upper()
+    # the article as the name is read aloud: an RNN, an LSTM, a GRU
+    article = "an" if cell[0] in "AEFHILMNORSX" else "a"
+    source = f"the model {Path(own.title).name}" if own is not None else f"{article} {cell} network"
     return path.stem, (f"Exported from unrolled: {source}, iteration {session.iteration_start().iteration + 1}, "
                        f"at step {session.position} of {session.steps_per_iteration}.")
 
