@@ -1,0 +1,115 @@
+"""The Text panel: the sample's characters coloured by connectivity (the pointer over k
+colours exactly t <= k, brighter where ||dy_k/dx_t|| is larger) or by a unit's activation
+(the unit picked decides the colours), inside the main window's dock."""
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from unrolled.session.config import Config
+from unrolled.session.connectivity import session_connectivity
+from unrolled.session.stepper import Session
+from unrolled.ui.panels.text_panel import TextPanel
+
+TEXT = 'the cat sat on the mat.\n"a hat," said the cat. '
+
+
+@pytest.fixture
+def char_config(tmp_path):
+    path = tmp_path / "cat.txt"
+    path.write_text(TEXT * 10, encoding="utf-8")
+    return Config(task="char-lm", text=str(path), cell="lstm", timesteps=12, n_hidden=6, batch_size=2,
+                  seed=1).resolved()
+
+
+@pytest.fixture
+def panel(qtbot, char_config):
+    session = Session(char_config)
+    panel = TextPanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(500, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def hover(qtbot, panel, index):
+    qtbot.mouseMove(panel.text, panel.text.token_rect(index).center())
+    qtbot.waitUntil(lambda: panel.hovered_k == index + 1)
+
+
+def luminance(colour):
+    return 0.2126 * colour.redF() + 0.7152 * colour.greenF() + 0.0722 * colour.blueF()
+
+
+def test_the_text_is_the_samples_own_characters(panel):
+    session = panel.session
+    chars = session.task.text().chars
+    assert "".join(panel.text.tokens) == "".join(chars[i] for i in np.argmax(session.X[0], axis=-1))
+    assert len(panel.text.tokens) == 12
+
+
+def test_hovering_k_colours_exactly_the_positions_up_to_k_by_their_norm(qtbot, panel):
+    norms = session_connectivity(panel.session, 0)
+    for index in (0, 5, 11):
+        hover(qtbot, panel, index)
+        coloured = [c is not None for c in panel.text.colours]
+        assert coloured == [t <= index for t in range(12)]
+        assert panel.text.marked == index
+    # viridis grows lighter with the value: the colours follow ||dy_k/dx_t|| in order
+    row = norms[11]
+    brightness = [luminance(c) for c in panel.text.colours]
+    order = np.argsort(row)
+    assert brightness[order[-1]] >= brightness[order[0]]
+    assert np.corrcoef(np.log10(row), brightness)[0, 1] > 0.8
+
+
+def test_a_click_chooses_k_and_leaving_returns_to_it(qtbot, panel):
+    qtbot.mouseClick(panel.text, QtCore.Qt.MouseButton.LeftButton, pos=panel.text.token_rect(3).center())
+    assert panel.k.value() == 4
+    qtbot.mouseMove(panel.k)  # the pointer leaves the text
+    qtbot.waitUntil(lambda: panel.hovered_k == 0)
+    assert [c is not None for c in panel.text.colours] == [t <= 3 for t in range(12)]
+
+
+def test_the_unit_picker_colours_by_that_units_activation(qtbot, panel):
+    session = panel.session
+    session.finish_phase()  # the forward pass: every h_t computed
+    panel.refresh()
+    panel.colouring.setCurrentIndex(panel.colouring.findData("unit"))
+    assert panel.unit_row.isVisible() and not panel.k_row.isVisible()
+    colours = {}
+    for unit in (1, 2):
+        panel.unit.setValue(unit)
+        h = session.fwd.h[0, :, unit - 1]
+        np.testing.assert_array_equal(panel.values, h)
+        colours[unit] = [c.name() for c in panel.text.colours]
+    assert colours[1] != colours[2]
+    # the diverging map: blue below 0, red above
+    for value, colour in zip(session.fwd.h[0, :, 1], panel.text.colours):
+        if abs(value) > 0.05:
+            assert (colour.redF() > colour.blueF()) == (value > 0)
+    panel.state.setCurrentIndex(panel.state.findData("c"))
+    np.testing.assert_array_equal(panel.values, session.fwd.c[0, :, 1])
+
+
+def test_a_unit_not_yet_computed_is_not_coloured(qtbot, panel):
+    panel.colouring.setCurrentIndex(panel.colouring.findData("unit"))
+    session = panel.session
+    session.step()
+    session.step()
+    panel.refresh()
+    assert [c is not None for c in panel.text.colours] == [t < 2 for t in range(12)]
+
+
+def test_the_text_dock_follows_the_session_through_the_windows_throttle(qtbot, make_window, char_config):
+    window = make_window(char_config)
+    assert "text" not in window.docks._panels  # built when first shown
+    window.docks.show_text()
+    panel = window.docks.text_panel
+    qtbot.waitUntil(lambda: not window.redraws.is_stale(panel))
+    panel.colouring.setCurrentIndex(panel.colouring.findData("unit"))
+    assert all(c is None for c in panel.text.colours)
+    window.act_finish.trigger()  # the forward pass
+    qtbot.waitUntil(lambda: all(c is not None for c in panel.text.colours))
+    np.testing.assert_array_equal(panel.values, window.session.fwd.h[0, :, 0])
