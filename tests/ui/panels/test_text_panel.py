@@ -113,3 +113,47 @@ def test_the_text_dock_follows_the_session_through_the_windows_throttle(qtbot, m
     window.act_finish.trigger()  # the forward pass
     qtbot.waitUntil(lambda: all(c is not None for c in panel.text.colours))
     np.testing.assert_array_equal(panel.values, window.session.fwd.h[0, :, 0])
+
+
+def test_training_a_char_lm_shows_samples_bits_per_character_and_characters_per_second(qtbot, make_window,
+                                                                                       char_config):
+    from unrolled.session.char_samples import bits_per_character, sample_text
+
+    window = make_window(char_config)
+    panel = window.training_panel
+    readout = panel.text_training
+    assert not readout.isHidden() and readout.temperature.value() == 1.0
+    panel.iterations.setValue(45)
+    with qtbot.waitSignal(window.training.finished, timeout=30000):
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_T)
+    assert readout.sampled_at == 45  # and one every SAMPLE_EVERY = 20 iterations before
+    qtbot.waitUntil(lambda: not window.redraws.is_stale(panel))
+    loss = panel.trainer.steps[-1].loss
+    assert f"{bits_per_character(loss):.3f} bits per character" in readout.reading.text()
+    # a run of 45 iterations reports its rate at least once before it ends
+    qtbot.waitUntil(lambda: "characters per second" in readout.reading.text())
+    assert readout.sample.text().endswith(sample_text(window.session, 160, 1.0, 0).replace("\n", "↵\n"))
+
+
+def test_the_temperature_reaches_the_generator(qtbot, make_window, char_config, monkeypatch):
+    from unrolled.ui.panels import text_training
+
+    window = make_window(char_config)
+    readout = window.training_panel.text_training
+    asked = []
+    real = text_training.sample_text
+
+    def spy(session, length, temperature, seed):
+        asked.append(temperature)
+        return real(session, length, temperature, seed)
+
+    monkeypatch.setattr(text_training, "sample_text", spy)
+    before = readout.sample.text()
+    readout.temperature.setValue(0.3)
+    assert asked == [pytest.approx(0.3)]
+    assert "temperature 0.3" in readout.sample.text() and readout.sample.text() != before
+
+
+def test_the_training_panel_of_another_task_has_no_text_readout(make_window):
+    window = make_window()
+    assert window.training_panel.text_training.isHidden()
