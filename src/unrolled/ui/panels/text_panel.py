@@ -64,6 +64,8 @@ class TextPanel(QtWidgets.QWidget):
         self.text = ColouredText(self.theme)
         self.text.setToolTip("The current sample's characters (↵ a newline, · a space). "
                              "Hover or click one to see the inputs its prediction used")
+        self.caption = QtWidgets.QLabel()
+        self.caption.setWordWrap(True)
         self._build_layout()
         self.colouring.currentIndexChanged.connect(self._on_control_changed)
         for box in (self.sequence, self.k, self.unit):
@@ -89,6 +91,7 @@ class TextPanel(QtWidgets.QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.readout)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.caption)
 
     @property
     def mode(self) -> str:
@@ -134,6 +137,9 @@ class TextPanel(QtWidgets.QWidget):
     def _colour_by_connectivity(self) -> None:
         sequence = self.sequence.value() - 1
         k = self.hovered_k or self.k.value()
+        self.caption.setText(f"The prediction at k = {k} (framed) is y_{k}, the logits of the character after it. "
+                             "Each character t it can depend on is coloured by ||dy_k/dx_t||: how strongly x_t "
+                             "drives that prediction. Point at a character to see its prediction's inputs.")
         scale = connectivity_scale(self.session, sequence)
         table = connectivity_table()
         self.values = connectivity_values(self.session, sequence, k)
@@ -145,6 +151,9 @@ class TextPanel(QtWidgets.QWidget):
         unit = self.unit.value()
         self.values = unit_values(self.session, state, self.layer.key, unit - 1, self.sequence.value() - 1)
         scale = unit_scale(self.session, state, self.values)
+        self.caption.setText(f"Each character t is coloured by {state}_t[{unit}], the unit's value after reading it "
+                             "(blue below 0, red above); a character the forward pass has not reached yet is not "
+                             "coloured.")
         table = unit_table()
         self.text.set_colours(token_colours(self.values, scale, table))
         self.bar.show_scale(table, scale, scale.ticks(), f"{state}_t[{unit}]")

@@ -43,7 +43,7 @@ class ColouredText(QtWidgets.QWidget):
         self.spaced = False  # words: a gap between tokens; characters: none, as the text reads
         self._boxes: list[QtCore.QRectF] = []
         font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        font.setPointSizeF(theme.points(1.2))
+        font.setPointSizeF(theme.points(1.6))  # read from the back of a room
         self.setFont(font)
         self.setMouseTracking(True)
         policy = QtWidgets.QSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Preferred)
