@@ -416,3 +416,22 @@ def test_the_depth_lessons_comparisons_say_their_numbers():
     a_loss, b_loss = (s.history[-1].loss for s in ahead.sessions)
     assert a_loss < 0.01 and abs(b_loss - np.log(4)) < 0.01
     assert "A's loss falls below 0.01, B's stays at ln 4 ≈ 1.39" in stops[4].text
+
+
+@pytest.mark.slow
+def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
+    """Stop 3 says the trained LSTM's ||dy_T/dx_t|| falls by several decades across the
+    window; stop 4 that the RNN's, trained as long, falls by fewer; stop 2 that the loss
+    falls from about ln C towards 2.6."""
+    from unrolled.session.connectivity import session_connectivity
+
+    stops = get_lesson("characters").stops
+    lstm, rnn = build_stop(stops[2]), build_stop(stops[3])
+    assert lstm.config.cell == "lstm" and rnn.config.cell == "rnn"
+    assert lstm.loss_history[0] == pytest.approx(np.log(lstm.config.n_classes), abs=0.1)
+    assert lstm.loss_history[-1] < 2.8
+    decades = {}
+    for session in (lstm, rnn):
+        row = session_connectivity(session, 0)[-1]
+        decades[session.config.cell] = np.log10(row[-1] / row[0])
+    assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]

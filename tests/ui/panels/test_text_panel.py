@@ -51,6 +51,7 @@ def test_the_text_is_the_samples_own_characters(panel):
 
 def test_hovering_k_colours_exactly_the_positions_up_to_k_by_their_norm(qtbot, panel):
     norms = session_connectivity(panel.session, 0)
+    assert panel.k.value() == 12 and all(c is not None for c in panel.text.colours)  # until chosen, k = T
     for index in (0, 5, 11):
         hover(qtbot, panel, index)
         coloured = [c is not None for c in panel.text.colours]

@@ -26,6 +26,10 @@ def show_panels(host: LessonHost, panels: tuple[str, ...]) -> None:
     else:
         docks.training.hide()
     docks.theory.setVisible("theory" in panels)
+    if "text" in panels:
+        docks.show_text()
+    else:
+        docks.text.hide()
 
 
 def frame_plot(host: LessonHost, name: str) -> QtWidgets.QWidget:

@@ -74,6 +74,8 @@ class TextPanel(QtWidgets.QWidget):
         self.layer.chosen.connect(self._on_control_changed)
         self.text.hovered.connect(self._on_hovered)
         self.text.clicked.connect(lambda index: self.k.setValue(index + 1))
+        self.k.valueChanged.connect(self._on_k_chosen)
+        self._k_chosen = False  # until k is chosen, it is the last prediction: the whole window coloured
         self.refresh()
 
     def _build_layout(self) -> None:
@@ -113,6 +115,8 @@ class TextPanel(QtWidgets.QWidget):
             widget.setVisible(session.X.shape[0] > 1)
         steps = prediction_steps(session)
         self.k.setRange(steps[0], steps[-1])
+        if not self._k_chosen:
+            self.k.setValue(steps[-1])
         states = [s for s in cell_class(session.config.cell).state_names if s in STATE_NAMES]
         if [self.state.itemData(i) for i in range(self.state.count())] != states:
             self.state.clear()
@@ -162,6 +166,9 @@ class TextPanel(QtWidgets.QWidget):
     def _on_control_changed(self, *_) -> None:
         self._sync_controls()
         self.refresh() if self.sender() is self.sequence else self._recolour()
+
+    def _on_k_chosen(self) -> None:
+        self._k_chosen = True
 
     def _on_hovered(self, index: int) -> None:
         """Preview the prediction under the pointer (connectivity), and say its value."""
