@@ -133,7 +133,7 @@ def test_training_a_char_lm_shows_samples_bits_per_character_and_characters_per_
     assert f"{bits_per_character(loss):.3f} bits per character" in readout.reading.text()
     # a run of 45 iterations reports its rate at least once before it ends
     qtbot.waitUntil(lambda: "characters per second" in readout.reading.text())
-    assert readout.sample.text().endswith(sample_text(window.session, 160, 1.0, 0).replace("\n", "↵\n"))
+    assert readout.sample.toPlainText().endswith(sample_text(window.session, 160, 1.0, 0).replace("\n", "↵\n"))
 
 
 def test_the_temperature_reaches_the_generator(qtbot, make_window, char_config, monkeypatch):
@@ -149,10 +149,10 @@ def test_the_temperature_reaches_the_generator(qtbot, make_window, char_config, 
         return real(session, length, temperature, seed)
 
     monkeypatch.setattr(text_training, "sample_text", spy)
-    before = readout.sample.text()
+    before = readout.sample.toPlainText()
     readout.temperature.setValue(0.3)
     assert asked == [pytest.approx(0.3)]
-    assert "temperature 0.3" in readout.sample.text() and readout.sample.text() != before
+    assert "temperature 0.3" in readout.sample.toPlainText() and readout.sample.toPlainText() != before
 
 
 def test_the_training_panel_of_another_task_has_no_text_readout(make_window):

@@ -36,7 +36,7 @@ from ..plots.text_colours import (
 )
 
 CONNECTIVITY, UNIT = "connectivity", "unit"
-STATE_NAMES = {"h": "h (hidden state)", "c": "c (cell state)"}
+STATE_NAMES = {"h": "h_t", "c": "c_t"}
 
 
 class TextPanel(QtWidgets.QWidget):
@@ -46,7 +46,7 @@ class TextPanel(QtWidgets.QWidget):
         self.theme = theme.THEME
         self.hovered_k = 0  # the prediction under the pointer (1-based), 0 for none
         self.colouring = QtWidgets.QComboBox()
-        self.colouring.addItem("Which inputs each prediction used", CONNECTIVITY)
+        self.colouring.addItem("Connectivity", CONNECTIVITY)
         self.colouring.addItem("A unit's activation", UNIT)
         self.colouring.setToolTip("Colour each character by the connectivity ||dy_k/dx_t|| of the prediction at k, "
                                   "or by one unit's activation h_t[unit] (or c_t[unit]) at each t")
@@ -60,6 +60,7 @@ class TextPanel(QtWidgets.QWidget):
         self.unit = _spin(1, 1, "The unit (1 to D) whose activation colours each character")
         self.bar = ColourBar(self.theme)
         self.readout = QtWidgets.QLabel(" ")
+        self.readout.setWordWrap(True)
         self.readout.setToolTip("The value under the pointer")
         self.text = ColouredText(self.theme)
         self.text.setToolTip("The current sample's characters (↵ a newline, · a space). "
@@ -67,6 +68,8 @@ class TextPanel(QtWidgets.QWidget):
         self.caption = QtWidgets.QLabel()
         self.caption.setWordWrap(True)
         self._build_layout()
+        self._k_chosen = False  # until k is chosen, it is the last prediction: the whole window coloured
+        self.k.valueChanged.connect(self._on_k_chosen)  # before the recolouring, which syncs k
         self.colouring.currentIndexChanged.connect(self._on_control_changed)
         for box in (self.sequence, self.k, self.unit):
             box.valueChanged.connect(self._on_control_changed)
@@ -74,11 +77,11 @@ class TextPanel(QtWidgets.QWidget):
         self.layer.chosen.connect(self._on_control_changed)
         self.text.hovered.connect(self._on_hovered)
         self.text.clicked.connect(lambda index: self.k.setValue(index + 1))
-        self.k.valueChanged.connect(self._on_k_chosen)
-        self._k_chosen = False  # until k is chosen, it is the last prediction: the whole window coloured
+
         self.refresh()
 
     def _build_layout(self) -> None:
+        # short rows: the dock shares a 1366 px projector with the plots, in F5's large font too
         self.k_row = _row(QtWidgets.QLabel("Prediction k"), self.k)
         self.unit_row = _row(self.layer, self.state, QtWidgets.QLabel("Unit"), self.unit)
         self.sequence_label = QtWidgets.QLabel("Sequence")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.char_samples import bits_per_character, sample_text
 from ...session.stepper import Session
@@ -17,6 +17,7 @@ from ..plots.coloured_text import shown_token
 SAMPLE_EVERY = 20  # iterations between two samples while training
 SAMPLE_CHARACTERS = 160
 SAMPLE_SEED = 0
+SAMPLE_LINES = 5  # shown at once; the rest scrolls
 DEFAULT_TEMPERATURE = inspect.signature(sample_text).parameters["temperature"].default  # the generator's own
 
 
@@ -42,20 +43,26 @@ class TextTraining(QtWidgets.QWidget):
         self.reading.setWordWrap(True)
         self.reading.setToolTip("The latest iteration's loss in nats and in bits per character (nats / ln 2), "
                                 "and how many characters a second training reads (iterations/s x B x T)")
-        self.sample = QtWidgets.QLabel()
-        self.sample.setWordWrap(True)
-        self.sample.setStyleSheet("font-family: monospace;")
+        # a few lines that scroll: the panel must fit a 1280 x 720 projector in F5's large font
+        self.sample = QtWidgets.QPlainTextEdit()
+        self.sample.setReadOnly(True)
+        self.sample.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)  # the stepping keys stay with the window
         self.sample.setToolTip(f"Text the network writes, seeded, drawn again every {SAMPLE_EVERY} iterations")
-        self.sample.setTextInteractionFlags(self.sample.textInteractionFlags()
-                                            | self.sample.textInteractionFlags().TextSelectableByMouse)
+        font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(self.font().pointSizeF())
+        self.sample.setFont(font)
+        line = QtGui.QFontMetrics(font).lineSpacing()
+        self.sample.setMinimumHeight(2 * line + 8)
+        self.sample.setMaximumHeight(SAMPLE_LINES * line + 8)
         row = QtWidgets.QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QtWidgets.QLabel("Sample temperature"))
         row.addWidget(self.temperature)
-        row.addWidget(self.reading, 1)
+        row.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
+        layout.addWidget(self.reading)
         layout.addWidget(self.sample)
         self._characters_per_second = 0.0
         self._loss: float | None = None
@@ -64,7 +71,7 @@ class TextTraining(QtWidgets.QWidget):
     def forget(self) -> None:
         """A new model: its first sample comes with its next refresh."""
         self.sampled_at, self._loss, self._characters_per_second = None, None, 0.0
-        self.sample.setText("")
+        self.sample.setPlainText("")
         self._say()
 
     def show_rate(self, iterations_per_second: float) -> None:
@@ -87,9 +94,9 @@ class TextTraining(QtWidgets.QWidget):
         try:
             text = sample_text(self.session, SAMPLE_CHARACTERS, temperature, SAMPLE_SEED)
         except ValueError as error:
-            self.sample.setText(f"No sample: {error}")
+            self.sample.setPlainText(f"No sample: {error}")
         else:
-            self.sample.setText(f"Sample after {iteration} iterations, temperature {temperature:.1f}:\n"
+            self.sample.setPlainText(f"Sample after {iteration} iterations, temperature {temperature:.1f}:\n"
                                 + readable(text))
         self.sampled_at = iteration
 
