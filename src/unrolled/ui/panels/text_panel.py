@@ -94,9 +94,9 @@ class TextPanel(QtWidgets.QWidget):
         for part in (top, self.k_row, self.unit_row):
             layout.addWidget(part)
         layout.addWidget(self.bar)
-        layout.addWidget(self.readout)
-        layout.addWidget(scroll, 1)
         layout.addWidget(self.caption)
+        layout.addWidget(self.readout)
+        layout.addWidget(scroll, 1)  # the text right below what its colours mean
 
     @property
     def mode(self) -> str:
