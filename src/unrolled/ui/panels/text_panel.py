@@ -14,7 +14,7 @@ once per weights version and sample)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from ...engine import cell_class
 from ...session.connectivity import prediction_steps
@@ -181,7 +181,8 @@ class TextPanel(QtWidgets.QWidget):
             value = self.values[index] if index < len(self.values) else np.nan
             what = (f"||dy_{self.hovered_k or self.k.value()}/dx_{index + 1}||" if self.mode == CONNECTIVITY
                     else f"{self.state.currentData() or 'h'}_{index + 1}[{self.unit.value()}]")
-            self.readout.setText(f"t = {index + 1}: {what} = " + ("not computed" if np.isnan(value) else f"{value:.3g}"))
+            shown = "not computed" if np.isnan(value) else f"{value:.3g}"
+            self.readout.setText(f"t = {index + 1}: {what} = {shown}")
         if self.mode != CONNECTIVITY:
             return
         k = index + 1 if index >= 0 and index + 1 in prediction_steps(self.session) else 0

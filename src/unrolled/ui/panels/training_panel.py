@@ -105,9 +105,16 @@ class TrainingPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        self.text_training = TextTraining(session)  # a char-lm's samples, bits per character, characters per second
-        layout.addWidget(self.text_training)
-        self.plots_scroll = scrolled(self.graphics, rows=1)
+        # a char-lm's samples, bits per character, characters per second: above the plots,
+        # scrolling with them, so a short dock (F5 at 1280 x 720) still fits the window
+        self.text_training = TextTraining(session)
+        content = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.text_training)
+        column.addWidget(self.graphics, 1)
+        self.plots_scroll = scrolled(content, rows=0)
+        keep_rows(self.graphics, 1)
         layout.addWidget(self.plots_scroll, 1)
         self.train_button.setEnabled(start is not None)
         self.train_button.clicked.connect(self.train)

@@ -20,8 +20,8 @@ from ...engine.stack_traces import Key
 from ...engine.tasks.char_lm import CharLM
 from ...session.connectivity import reads_ahead, session_connectivity
 from ...session.stepper import Session
-from ..theme import DIVERGING_MAP
-from .colour_scale import ColourScale, colour_table, fixed_scale
+from ..theme import DIVERGING_MAP, OVERFLOW
+from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale
 from .heatmap_panel import panel_bounds, panel_values
 
 CONNECTIVITY_MAP = "viridis"  # as the connectivity figure's colour bar
@@ -90,15 +90,11 @@ def unit_table() -> np.ndarray:
 def token_colours(values: np.ndarray, scale: ColourScale, table: np.ndarray,
                   log10: bool = False) -> list[QtGui.QColor | None]:
     """The colour of each value on `scale` (log10: of its log10, a zero norm at the scale's
-    low end); None where the value is NaN (not coloured)."""
-    colours: list[QtGui.QColor | None] = []
+    low end); None where the value is NaN (not computed, or not coloured); the OVERFLOW
+    colour where it is inf."""
     with np.errstate(divide="ignore"):
-        shown = np.log10(values) if log10 else values
-    for value, position in zip(values, shown):
-        if np.isnan(value):
-            colours.append(None)
-            continue
-        f = scale.fraction(np.array([position if np.isfinite(position) or not log10 else scale.low]))[0]
-        r, g, b, a = (int(v) for v in table[int(round((0.0 if np.isnan(f) else f) * (len(table) - 1)))])
-        colours.append(QtGui.QColor(r, g, b, a))
-    return colours
+        shown = np.where(values == 0, scale.low, np.log10(np.abs(values))) if log10 else values
+    overflow = np.array(QtGui.QColor(OVERFLOW).getRgb(), dtype=np.uint8)
+    rgba = colour_columns(shown[None], scale, table, overflow)[0]  # (T, 4)
+    return [None if np.isnan(value) else QtGui.QColor(*(int(c) for c in colour))
+            for value, colour in zip(values, rgba)]
