@@ -158,3 +158,15 @@ def test_the_temperature_reaches_the_generator(qtbot, make_window, char_config, 
 def test_the_training_panel_of_another_task_has_no_text_readout(make_window):
     window = make_window()
     assert window.training_panel.text_training.isHidden()
+
+
+def test_a_word_task_shows_its_words_and_a_shorter_model_keeps_k_within_t(qtbot):
+    session = Session(Config(task="pos-tagging", timesteps=4).resolved())
+    panel = TextPanel(session)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.text.tokens == session.task.input_labels(session.X[0]) and panel.text.spaced
+    session.reconfigure(timesteps=3)
+    panel.refresh()
+    assert panel.k.maximum() == 3 and len(panel.text.colours) == 3

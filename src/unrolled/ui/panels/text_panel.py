@@ -106,6 +106,8 @@ class TextPanel(QtWidgets.QWidget):
     def refresh(self, change: Change = Change.ALL) -> None:
         """Bring the controls in line with the session's model (T, D, layers) and recolour."""
         self._sync_controls()
+        if self.hovered_k not in prediction_steps(self.session):  # another model: a shorter T
+            self.hovered_k = 0
         tokens, spaced = sequence_tokens(self.session, self.sequence.value() - 1)
         self.text.set_tokens(tokens, spaced)
         self._recolour()
