@@ -129,7 +129,7 @@ def test_a_lesson_file(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(LessonError, match=r"lesson mine: .* is not valid JSON"):
         load_lesson_file(path)
-    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are depth-and-direction, rnn-part"):
+    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are characters, depth-and-direction, rnn-part"):
         get_lesson("nope")
 
 
@@ -435,3 +435,15 @@ def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
         row = session_connectivity(session, 0)[-1]
         decades[session.config.cell] = np.log10(row[-1] / row[0])
     assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
+
+
+def test_the_characters_truncation_stop_shows_what_it_says():
+    """Truncated BPTT's last-step gradient equals full BPTT's over the last k = 25 steps and
+    is 0 before them."""
+    from unrolled.session.lessons import build_comparison
+
+    stop = get_lesson("characters").stops[4]
+    comparison = build_comparison(stop)[0]
+    truncated, full = comparison.a.bwd.dh_last_norm, comparison.b.bwd.dh_last_norm
+    np.testing.assert_allclose(truncated[-25:], full[-25:])
+    assert not truncated[:-25].any() and full[:-25].all()
