@@ -170,3 +170,21 @@ def test_a_word_task_shows_its_words_and_a_shorter_model_keeps_k_within_t(qtbot)
     session.reconfigure(timesteps=3)
     panel.refresh()
     assert panel.k.maximum() == 3 and len(panel.text.colours) == 3
+
+
+def test_the_keyboard_chooses_k_and_the_unit(qtbot, panel):
+    panel.k.setFocus()
+    qtbot.keyClick(panel.k, QtCore.Qt.Key.Key_Down)
+    assert panel.k.value() == 11
+    assert [c is not None for c in panel.text.colours] == [t <= 10 for t in range(12)]
+    panel.colouring.setFocus()
+    qtbot.keyClick(panel.colouring, QtCore.Qt.Key.Key_Down)
+    assert panel.mode == "unit"
+    panel.session.finish_phase()
+    panel.refresh()
+    panel.unit.setFocus()
+    qtbot.keyClick(panel.unit, QtCore.Qt.Key.Key_Up)
+    assert panel.unit.value() == 2
+    np.testing.assert_array_equal(panel.values, panel.session.fwd.h[0, :, 1])
+    tips = [w.toolTip() for w in (panel.colouring, panel.sequence, panel.k, panel.state, panel.unit, panel.text)]
+    assert all(tips)

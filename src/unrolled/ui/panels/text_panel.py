@@ -82,10 +82,11 @@ class TextPanel(QtWidgets.QWidget):
 
     def _build_layout(self) -> None:
         # short rows: the dock shares a 1366 px projector with the plots, in F5's large font too
-        self.k_row = _row(QtWidgets.QLabel("Prediction k"), self.k)
-        self.unit_row = _row(self.layer, self.state, QtWidgets.QLabel("Unit"), self.unit)
-        self.sequence_label = QtWidgets.QLabel("Sequence")
-        top = _row(QtWidgets.QLabel("Colour by"), self.colouring, self.sequence_label, self.sequence)
+        # each control's label takes it to the keyboard with Alt and its underlined letter
+        self.k_row = _row(_label("Prediction &k", self.k), self.k)
+        self.unit_row = _row(self.layer, self.state, _label("&Unit", self.unit), self.unit)
+        self.sequence_label = _label("S&equence", self.sequence)
+        top = _row(_label("&Colour by", self.colouring), self.colouring, self.sequence_label, self.sequence)
         scroll = QtWidgets.QScrollArea()
         scroll.setWidget(self.text)
         scroll.setWidgetResizable(True)
@@ -201,6 +202,12 @@ def _spin(low: int, high: int, tip: str) -> QtWidgets.QSpinBox:
     box.setToolTip(tip)
     box.setKeyboardTracking(False)  # typing "12" does not colour by 1 first
     return box
+
+
+def _label(text: str, buddy: QtWidgets.QWidget) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 def _row(*widgets: QtWidgets.QWidget) -> QtWidgets.QWidget:

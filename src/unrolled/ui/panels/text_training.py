@@ -56,7 +56,9 @@ class TextTraining(QtWidgets.QWidget):
         self.sample.setMaximumHeight(SAMPLE_LINES * line + 8)
         row = QtWidgets.QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QtWidgets.QLabel("Sample temperature"))
+        label = QtWidgets.QLabel("Sample &temperature")
+        label.setBuddy(self.temperature)  # Alt+T
+        row.addWidget(label)
         row.addWidget(self.temperature)
         row.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
