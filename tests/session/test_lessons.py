@@ -129,7 +129,7 @@ def test_a_lesson_file(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(LessonError, match=r"lesson mine: .* is not valid JSON"):
         load_lesson_file(path)
-    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are characters, depth-and-direction, rnn-part"):
+    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are characters, depth-and-dir"):
         get_lesson("nope")
 
 

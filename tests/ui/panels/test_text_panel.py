@@ -188,3 +188,26 @@ def test_the_keyboard_chooses_k_and_the_unit(qtbot, panel):
     np.testing.assert_array_equal(panel.values, panel.session.fwd.h[0, :, 1])
     tips = [w.toolTip() for w in (panel.colouring, panel.sequence, panel.k, panel.state, panel.unit, panel.text)]
     assert all(tips)
+
+
+def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_config, monkeypatch):
+    from unrolled.session.training import Trainer
+    from unrolled.ui.panels import text_panel
+
+    session = Session(char_config)
+    training = [False]
+    panel = TextPanel(session, busy=lambda: training[0])
+    qtbot.addWidget(panel)
+    before = [c.name() for c in panel.text.colours]
+    computed = []
+    real = text_panel.session_connectivity
+    monkeypatch.setattr(text_panel, "session_connectivity", lambda s, q: computed.append(q) or real(s, q))
+    training[0] = True
+    Trainer(session).train(3)
+    panel.refresh()
+    assert not computed and [c.name() for c in panel.text.colours] == before
+    assert "when it stops" in panel.caption.text()
+    training[0] = False
+    panel.refresh()
+    assert computed == [0]
+    np.testing.assert_array_equal(panel.values, session_connectivity(session, 0)[11])

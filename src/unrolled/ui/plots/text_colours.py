@@ -18,7 +18,6 @@ from PySide6 import QtGui
 
 from ...engine.stack_traces import Key
 from ...engine.tasks.char_lm import CharLM
-from ...session.connectivity import reads_ahead, session_connectivity
 from ...session.stepper import Session
 from ..theme import DIVERGING_MAP, OVERFLOW
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale
@@ -39,20 +38,19 @@ def sequence_tokens(session: Session, sequence: int) -> tuple[list[str], bool]:
     return (list(labels) if labels is not None else [f"t{t}" for t in range(1, len(X) + 1)]), True
 
 
-def connectivity_values(session: Session, sequence: int, k: int) -> np.ndarray:
-    """(T,) ||d y_k / d x_t||_F for the prediction at k (1-based), NaN at every t the
-    prediction cannot depend on (t > k in one direction) and for a k without a prediction."""
-    norms = session_connectivity(session, sequence)
+def connectivity_values(norms: np.ndarray, k: int, reads_ahead: bool) -> np.ndarray:
+    """(T,) ||d y_k / d x_t||_F for the prediction at k (1-based) from the (T, T) table of
+    `session.connectivity`, NaN at every t the prediction cannot depend on (t > k in one
+    direction) and for a k without a prediction."""
     values = np.array(norms[k - 1], dtype=np.float64)
-    if not reads_ahead(session):
+    if not reads_ahead:
         values[k:] = np.nan
     return values
 
 
-def connectivity_scale(session: Session, sequence: int) -> ColourScale:
+def connectivity_scale(norms: np.ndarray) -> ColourScale:
     """A linear scale over log10 ||d y_k / d x_t||, from the smallest positive to the largest
     norm of the whole table, rounded out to whole decades."""
-    norms = session_connectivity(session, sequence)
     positive = norms[np.isfinite(norms) & (norms > 0)]
     if positive.size == 0:
         return ColourScale(-1.0, 0.0)

@@ -148,7 +148,8 @@ class PanelDocks:
         return panel
 
     def _text_panel(self) -> TextPanel:
-        panel = TextPanel(self.session)
+        training = self.training_control
+        panel = TextPanel(self.session, busy=lambda: training.busy)
         self.redraws.register(panel, panel.refresh)  # the sample, the forward pass and the weights colour it
         return panel
 
@@ -163,6 +164,8 @@ class PanelDocks:
     def _on_training_finished(self, message: str) -> None:
         self.training_panel.show_finished(message)
         self.redraws.invalidate(self.training_panel, Change.HISTORY)
+        if "text" in self._panels:  # its connectivity waited for the run's end
+            self.redraws.invalidate(self._panels["text"], Change.PARAMS)
 
     def _dock(self, title: str, name: str, widget: QtWidgets.QWidget | None, area: Area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self.window)
