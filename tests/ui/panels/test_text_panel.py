@@ -211,3 +211,14 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     panel.refresh()
     assert computed == [0]
     np.testing.assert_array_equal(panel.values, session_connectivity(session, 0)[11])
+
+
+def test_the_dark_theme_keeps_what_was_chosen(qtbot, make_window, char_config):
+    window = make_window(char_config)
+    window.docks.show_text()
+    panel = window.docks.text_panel
+    panel.colouring.setCurrentIndex(panel.colouring.findData("unit"))
+    panel.unit.setValue(3)
+    window.act_dark.trigger()
+    rebuilt = window.docks.text_panel
+    assert rebuilt is not panel and rebuilt.mode == "unit" and rebuilt.unit.value() == 3

@@ -107,6 +107,18 @@ class TextPanel(QtWidgets.QWidget):
         layout.addWidget(self.readout)
         layout.addWidget(scroll, 1)  # the text right below what its colours mean
 
+    def take_choices(self, other: TextPanel) -> None:
+        """What was chosen in `other` (the panel this one replaces under a new style)."""
+        self._k_chosen = other._k_chosen
+        for box, value in ((self.colouring, other.colouring.currentIndex()), (self.state, other.state.currentIndex())):
+            box.setCurrentIndex(value)
+        for spin, number in ((self.sequence, other.sequence.value()), (self.k, other.k.value()),
+                             (self.unit, other.unit.value())):
+            spin.setValue(number)
+        if other.layer.needed:
+            self.layer.choose(other.layer.key)
+        self.refresh()
+
     @property
     def mode(self) -> str:
         return self.colouring.currentData()

@@ -236,8 +236,10 @@ class PanelDocks:
             self._panels["itemized"] = itemized
             self.itemized.setWidget(itemized)
         if "text" in old:
-            self._panels["text"] = self._text_panel()
-            self.text.setWidget(self._panels["text"])
+            text = self._text_panel()
+            text.take_choices(cast(TextPanel, old["text"]))  # the colouring, k and unit chosen
+            self._panels["text"] = text
+            self.text.setWidget(text)
         for panel in old.values():
             panel.close()
             panel.deleteLater()
