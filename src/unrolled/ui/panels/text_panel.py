@@ -169,7 +169,8 @@ class TextPanel(QtWidgets.QWidget):
         key = (self.session.weights_version, self.session.X, sequence)
         shown = self._norms_of
         current = shown is not None and shown[0] == key[0] and shown[1] is key[1] and shown[2] == key[2]
-        if self._norms is not None and not current and self._busy() and self._norms.shape[0] == self.session.T:
+        same_sample = shown is not None and shown[1] is key[1] and shown[2] == key[2]
+        if self._norms is not None and not current and same_sample and self._busy():  # only the weights moved on
             return self._norms, False
         if not current:
             self._norms, self._norms_of = session_connectivity(self.session, sequence), key
