@@ -222,3 +222,20 @@ def test_the_dark_theme_keeps_what_was_chosen(qtbot, make_window, char_config):
     window.act_dark.trigger()
     rebuilt = window.docks.text_panel
     assert rebuilt is not panel and rebuilt.mode == "unit" and rebuilt.unit.value() == 3
+
+
+def test_the_painted_text_shows_the_colours(qtbot, panel):
+    """The pixels, not only the list: a coloured token is painted in its colour, one after k
+    on the panel's background."""
+    panel.k.setValue(6)
+    image = panel.text.grab().toImage()
+    ratio = image.devicePixelRatio()
+
+    def corner(index):  # inside the box, off the glyph
+        rect = panel.text.token_rect(index)
+        return image.pixelColor(int((rect.left() + 2) * ratio), int((rect.top() + 2) * ratio))
+
+    for index in range(6):
+        assert corner(index).name() == panel.text.colours[index].name()
+    background = panel.text.palette().window().color().name()
+    assert [corner(index).name() for index in range(6, 12)] == [background] * 6
