@@ -129,7 +129,7 @@ def test_a_lesson_file(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(LessonError, match=r"lesson mine: .* is not valid JSON"):
         load_lesson_file(path)
-    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are depth-and-direction, rnn-part"):
+    with pytest.raises(LessonError, match="lesson nope: no such lesson; the lessons are characters, depth-and-dir"):
         get_lesson("nope")
 
 
@@ -429,3 +429,34 @@ def test_a_stop_compares_an_opened_model_with_a_fresh_one_trained_beside_it(tmp_
     comparison, _ = build_comparison(stop)
     assert comparison.names == ("LSTM, trained weights", "LSTM, fresh weights")
     assert len(comparison.a.history) == len(comparison.b.history) == 3 and comparison.b.bwd.complete
+
+
+@pytest.mark.slow
+def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
+    """Stop 3 says the trained LSTM's ||dy_T/dx_t|| falls by several decades across the
+    window; stop 4 that the RNN's, trained as long, falls by fewer; stop 2 that the loss
+    falls from about ln C towards 2.6."""
+    from unrolled.session.connectivity import session_connectivity
+
+    stops = get_lesson("characters").stops
+    lstm, rnn = build_stop(stops[2]), build_stop(stops[3])
+    assert lstm.config.cell == "lstm" and rnn.config.cell == "rnn"
+    assert lstm.loss_history[0] == pytest.approx(np.log(lstm.config.n_classes), abs=0.1)
+    assert lstm.loss_history[-1] < 2.8
+    decades = {}
+    for session in (lstm, rnn):
+        row = session_connectivity(session, 0)[-1]
+        decades[session.config.cell] = np.log10(row[-1] / row[0])
+    assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
+
+
+def test_the_characters_truncation_stop_shows_what_it_says():
+    """Truncated BPTT's last-step gradient equals full BPTT's over the last k = 25 steps and
+    is 0 before them."""
+    from unrolled.session.lessons import build_comparison
+
+    stop = get_lesson("characters").stops[4]
+    comparison = build_comparison(stop)[0]
+    truncated, full = comparison.a.bwd.dh_last_norm, comparison.b.bwd.dh_last_norm
+    np.testing.assert_allclose(truncated[-25:], full[-25:])
+    assert not truncated[:-25].any() and full[:-25].all()

@@ -35,8 +35,8 @@ Each stop's fields (only `title`, `text` and, on the first stop, `model` are req
   number of steps counts cells (`step_order`).
 - `until`: how far PageDown steps before it moves on to the next stop (same places;
   default: `at`, so PageDown goes straight on).
-- `panels`: which side panels are open: any of "model", "training", "theory" (default:
-  ["model"]); the others close.
+- `panels`: which side panels are open: any of "model", "training", "theory", "text" (the
+  sample as text, coloured by connectivity) (default: ["model"]); the others close.
 - `highlight`: the plot to point at: "diagram", "heatmaps", "gradients" or "loss".
 - `figures`: the handout's figures for the stop: any of dashboard, diagram, hidden_states,
   gates, grad_norms, loss (default: the diagram and the highlighted plot, the hidden
@@ -68,7 +68,7 @@ from .step_order import order_of
 from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
-PANELS = ("model", "training", "theory")
+PANELS = ("model", "training", "theory", "text")
 HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")
 STOP_FIELDS = ("title", "text", "model", "train", "at", "until", "panels", "highlight", "figures", "compare")
 MAX_TRAIN = 2000  # iterations before a stop, however asked for: more would keep the class waiting

@@ -186,7 +186,7 @@ def test_esc_in_a_long_stops_progress_cancels_it_and_the_window_stays(window, qt
     monkeypatch.setattr(stop_progress, "SHOW_PROGRESS_AFTER", 0.0)  # the dialog at the first report
     lesson = _slow_lesson()
     window.lessons.start(lesson)
-    _press(window, Key.Key_PageDown)  # a question: one step past the stop's place
+    _press(window, Key.Key_Right)  # a question: one step past the stop's place
     session, clock = window.session, session_clock(window.session)
     weights = {k: v.copy() for k, v in window.session.net.params.items()}
     X = window.session.X.copy()

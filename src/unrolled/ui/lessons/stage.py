@@ -17,15 +17,22 @@ TEXT_ROOM_MARGIN = 4
 
 def show_panels(host: LessonHost, panels: tuple[str, ...]) -> None:
     """The side panels a stop names open, the others close (the Model panel stays hidden
-    in presentation mode)."""
+    in presentation mode). The closing ones go first: a panel opened while another is
+    still open beside it would stand above it until the column is tabbed, and the window
+    would grow to hold both (beyond a 720-line projector)."""
     docks = host.docks
     presenting = host.act_presentation.isChecked()
+    right = {"training": docks.training, "theory": docks.theory, "text": docks.text}
+    for name, dock in right.items():
+        if name not in panels:
+            dock.hide()
     docks.model.setVisible("model" in panels and not presenting)
     if "training" in panels:
         docks.show_training()
-    else:
-        docks.training.hide()
-    docks.theory.setVisible("theory" in panels)
+    if "theory" in panels:
+        docks.theory.show()
+    if "text" in panels:
+        docks.show_text()
 
 
 def frame_plot(host: LessonHost, name: str) -> QtWidgets.QWidget:

@@ -59,3 +59,6 @@ class StopProgress:
             self.dialog.setParent(None)  # gone from the window's children now, not at the next event loop turn
             self.dialog.deleteLater()
             self.dialog = None
+            # the dialog took the activation (for its Esc); the window takes it back, or no
+            # window would be active and the remote's next PageDown would reach nothing
+            self.parent.activateWindow()

@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...session.char_samples import is_char_lm
 from ...session.events import Change
 from ...session.stepper import Session
 from ...session.training import Trainer, TrainingStep
@@ -21,6 +22,7 @@ from ..plots.legend import place_legend_above_data
 from ..plots.style import set_integer_ticks, style_plot
 from ..plots.training import set_clip_norms
 from .scrolling import keep_rows, scrolled
+from .text_training import TextTraining
 
 COLUMN_BELOW_PX = 720  # narrower than this, the three plots stand in a column
 
@@ -103,7 +105,16 @@ class TrainingPanel(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        self.plots_scroll = scrolled(self.graphics, rows=1)
+        # a char-lm's samples, bits per character, characters per second: above the plots,
+        # scrolling with them, so a short dock (F5 at 1280 x 720) still fits the window
+        self.text_training = TextTraining(session)
+        content = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.text_training)
+        column.addWidget(self.graphics, 1)
+        self.plots_scroll = scrolled(content, rows=0)
+        keep_rows(self.graphics, 1)
         layout.addWidget(self.plots_scroll, 1)
         self.train_button.setEnabled(start is not None)
         self.train_button.clicked.connect(self.train)
@@ -138,6 +149,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self._say_trained()
         self.message.setText("")
         self.progress.setValue(0)
+        self.text_training.forget()
         self.refresh()
         # the old model's 1e200 and 200 iterations must not frame the new one: with no data,
         # auto range keeps the range it had, so the neutral one is set first
@@ -162,6 +174,7 @@ class TrainingPanel(QtWidgets.QWidget):
     def show_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.progress.setValue(done)
         self.rate.setText(f"{rate:.0f} it/s, {left:.0f} s left")
+        self.text_training.show_rate(rate)
 
     def show_finished(self, message: str) -> None:
         """A run ended; its last curves come with the window's next redraw."""
@@ -169,6 +182,8 @@ class TrainingPanel(QtWidgets.QWidget):
         done = len(self.trainer.steps) - self._steps_before
         self.progress.setValue(min(done, self.progress.maximum()))
         self._say_trained()  # no "2 it/s, 21 s left" once stopped
+        if is_char_lm(self.session) and self.trainer.steps:  # what the run ended with
+            self.text_training.draw_sample(self.trainer.steps[-1].iteration)
         self.train_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if message:
@@ -197,6 +212,9 @@ class TrainingPanel(QtWidgets.QWidget):
     def refresh(self) -> None:
         self.accuracy_plot.setVisible(self.trainer.classification)  # regression has no accuracy
         steps = self.trainer.steps
+        self.text_training.setVisible(is_char_lm(self.session))
+        if is_char_lm(self.session):
+            self.text_training.catch_up(steps)
         last_iteration = max((s.iteration for s in steps), default=0)
         for plot in (self.accuracy_plot, self.norm_plot):
             set_integer_ticks(plot.getAxis("bottom"), last_iteration)

@@ -20,6 +20,7 @@ from ..control.training import Training
 from ..panels.inspector import InspectorPanel
 from ..panels.itemized_panel import ItemizedPanel
 from ..panels.model_panel import ModelPanel
+from ..panels.text_panel import TextPanel
 from ..panels.theory_panel import TheoryPanel
 from ..panels.training_panel import TrainingPanel
 
@@ -54,7 +55,7 @@ class PanelDocks:
         self._panels: dict[str, QtWidgets.QWidget] = {}
         self._builders: dict[str, Callable[[], QtWidgets.QWidget]] = {
             "training": self._training_panel, "theory": self._theory_panel,
-            "inspector": self._inspector_panel, "itemized": self._itemized_panel,
+            "inspector": self._inspector_panel, "itemized": self._itemized_panel, "text": self._text_panel,
         }
         self.training = self._dock("Training", "training", None, Area.RightDockWidgetArea)
         self.theory = self._dock("Theory", "theory", None, Area.RightDockWidgetArea)
@@ -66,9 +67,13 @@ class PanelDocks:
         # the step inspector and the itemized gradients, hidden until asked for
         self.inspector = self._dock("Step inspector", "inspector", None, Area.RightDockWidgetArea)
         self.itemized = self._dock("Itemized gradients", "itemized", None, Area.RightDockWidgetArea)
+        # the sample as text, coloured by connectivity or by a unit (a char-lm's characters)
+        self.text = self._dock("Text", "text", None, Area.RightDockWidgetArea)
+        describe(self.text.toggleViewAction(), "The sample as text, coloured by which inputs each prediction used "
+                                               "or by one unit's activation")
         training.progress.connect(self._on_training_progress)
         training.finished.connect(self._on_training_finished)
-        self.right_column = (self.training, self.theory, self.inspector, self.itemized)
+        self.right_column = (self.training, self.theory, self.inspector, self.itemized, self.text)
         for dock in self.right_column:
             dock.hide()
             dock.visibilityChanged.connect(partial(self._on_visible, dock.objectName()))
@@ -94,6 +99,10 @@ class PanelDocks:
     @property
     def itemized_panel(self) -> ItemizedPanel:
         return cast(ItemizedPanel, self._panel("itemized"))
+
+    @property
+    def text_panel(self) -> TextPanel:
+        return cast(TextPanel, self._panel("text"))
 
     def _on_visible(self, name: str, visible: bool) -> None:
         if visible:
@@ -142,6 +151,16 @@ class PanelDocks:
         self.redraws.register(panel, lambda change: panel.refresh())
         return panel
 
+    def _text_panel(self) -> TextPanel:
+        training = self.training_control
+        panel = TextPanel(self.session, busy=lambda: training.busy)
+        self.redraws.register(panel, panel.refresh)  # the sample, the forward pass and the weights colour it
+        return panel
+
+    def show_text(self) -> None:
+        self.text.show()
+        self.text.raise_()
+
     def _on_training_progress(self, done: int, total: int, rate: float, left: float) -> None:
         self.training_panel.show_progress(done, total, rate, left)
         self.redraws.invalidate(self.training_panel, Change.HISTORY)
@@ -149,6 +168,8 @@ class PanelDocks:
     def _on_training_finished(self, message: str) -> None:
         self.training_panel.show_finished(message)
         self.redraws.invalidate(self.training_panel, Change.HISTORY)
+        if "text" in self._panels:  # its connectivity waited for the run's end
+            self.redraws.invalidate(self._panels["text"], Change.PARAMS)
 
     def _dock(self, title: str, name: str, widget: QtWidgets.QWidget | None, area: Area) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self.window)
@@ -162,10 +183,10 @@ class PanelDocks:
     def toggles(self) -> tuple[QtGui.QAction, ...]:
         """The View menu's show / hide actions of the panels."""
         return tuple(dock.toggleViewAction() for dock in (self.model, self.training, self.theory, self.inspector,
-                                                          self.itemized))
+                                                          self.itemized, self.text))
 
     def fit_right_column(self) -> None:
-        """The right-hand panels (Training, Theory, Step inspector, Itemized gradients) share
+        """The right-hand panels (Training, Theory, Step inspector, Itemized gradients, Text) share
         one column of tabs about 30% of the width, leaving the plots the rest, whatever else
         was opened or closed (presentation mode hides the Model)."""
         shown = [dock for dock in self.right_column if not dock.isHidden()]
@@ -201,7 +222,8 @@ class PanelDocks:
         """Rebuild the Training, Theory and Itemized gradients plots under the current theme
         (fonts, colours), those built so far (the others are built under it when shown): the
         training curves, the chosen sequence and row are kept, the theory is recomputed."""
-        old = {name: self._panels.pop(name) for name in ("training", "theory", "itemized") if name in self._panels}
+        old = {name: self._panels.pop(name) for name in ("training", "theory", "itemized", "text")
+               if name in self._panels}
         for panel in old.values():
             self.redraws.unregister(panel)
         if "training" in old:
@@ -217,6 +239,11 @@ class PanelDocks:
             itemized.plot.chosen_k = cast(ItemizedPanel, old["itemized"]).plot.chosen_k
             self._panels["itemized"] = itemized
             self.itemized.setWidget(itemized)
+        if "text" in old:
+            text = self._text_panel()
+            text.take_choices(cast(TextPanel, old["text"]))  # the colouring, k and unit chosen
+            self._panels["text"] = text
+            self.text.setWidget(text)
         for panel in old.values():
             panel.close()
             panel.deleteLater()
@@ -227,7 +254,7 @@ class PanelDocks:
             self.redraws.unregister(panel)
         self.training_control.progress.disconnect(self._on_training_progress)
         self.training_control.finished.disconnect(self._on_training_finished)
-        for name in ("inspector", "itemized", "theory"):
+        for name in ("inspector", "itemized", "theory", "text"):
             if name in self._panels:
                 self._panels[name].close()
         self.training_control.stop()
