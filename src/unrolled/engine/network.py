@@ -199,7 +199,7 @@ class Network:
         if self.stack is not None:
             stacked = self.stack.begin_forward(X, self._packed_params(), initial)
             stacked.token_ids = ids
-            return stacked  # type: ignore[return-value]
+            return stacked  # type: ignore[return-value]  # a stack's trace stands in for one layer's
         B, T, _ = X.shape
         D, C = self.n_hidden, self.n_classes
         cell = self.cell
@@ -295,7 +295,7 @@ class Network:
         if isinstance(fwd, StackForwardTrace):
             assert self.stack is not None
             tracked = track_last_step and self.mode == "many-to-many"  # many-to-one: the one term is L
-            return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]
+            return self.stack.begin_backward(fwd, loss, dy, k, tracked)  # type: ignore[return-value]  # a stack's trace
         # loss terms within reach: one (k = W) per step, or many-to-one's single term
         dh_readout = recurrence.dh_through_readout(self.mode, fwd.packed["W2"], dy, fwd.h)
         blank = np.full((B, T, D), np.nan)

@@ -35,8 +35,8 @@ class CarriedWindows:
         stands for that window (a comparison's second network: both train on the windows after it)."""
         c, task = self.config, self.task
         self.initial_state, self._batch_window = None, 0
-        carries = c.carries_state and isinstance(task, CharLM)
-        self._stream = TextStream(task, c.timesteps, c.batch_size) if carries else None  # type: ignore[arg-type]
+        self._stream = TextStream(task, c.timesteps, c.batch_size) if c.carries_state and isinstance(task, CharLM) \
+            else None
         if self._stream is None:
             return first
         batch = self._stream.next_window()

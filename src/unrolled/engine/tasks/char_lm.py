@@ -88,11 +88,11 @@ class CharLM(Task):
         return len(self.text().chars)
 
     @property
-    def n_classes(self) -> int:  # type: ignore[override]
+    def n_classes(self) -> int:  # type: ignore[override]  # the text decides C
         return len(self.text().chars)
 
     @property
-    def fixed_reason(self) -> str:  # type: ignore[override]
+    def fixed_reason(self) -> str:  # type: ignore[override]  # names the text
         return f"F and C are the number of different characters in {self.text().source} ({self.n_features})"
 
     def problems(self, T: int, F: int, C: int, mode: str | None = None, loss: str | None = None) -> dict[str, str]:

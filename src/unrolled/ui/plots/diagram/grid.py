@@ -75,7 +75,7 @@ def grid_state(s: Session, theme: Theme) -> GridState:
         flip = slice(None, None, -1) if key[1] else slice(None)  # own order <-> natural order
         trace = fwd.layers[key]  # type: ignore[attr-defined]  # a stack's trace
         own_norms = norms[key][flip] if key in norms else np.full(T, np.nan)
-        own_done = bwd.layers[key].done_mask if bwd is not None else np.zeros(T, dtype=bool)  # type: ignore[attr-defined]
+        own_done = bwd.layers[key].done_mask if bwd is not None else np.zeros(T, dtype=bool)  # type: ignore[attr-defined]  # a stack's
         parts.append((key, flip, trace.steps_done, own_norms, own_done, trace.nonfinite_from))
     done = [n[d] for _, _, _, n, d, _ in parts]
     scale = gradient_scale(np.concatenate(done)) if done else (0.0, 1.0)
@@ -92,7 +92,7 @@ def grid_state(s: Session, theme: Theme) -> GridState:
     current = None
     if place.phase in (Phase.FORWARD, Phase.BACKWARD) and place.t is not None:
         current = (place.layer, place.direction, place.t)
-    return GridState(rows, scale, current, s.config.mode == "many-to-many")  # type: ignore[arg-type]
+    return GridState(rows, scale, current, s.config.mode == "many-to-many")  # type: ignore[arg-type]  # keys of ints
 
 
 def row_label(key: Key, directions: int) -> str:

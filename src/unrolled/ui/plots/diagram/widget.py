@@ -185,7 +185,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
             top = (s.net.layers - 1, 0)
             norms = s.layer_gradient_norms()
             done = np.zeros(s.T, dtype=bool) if bwd is None else bwd.done_mask
-            return PassState(s.fwd.layers[top].steps_done, np.full(s.T, np.nan) if norms is None else norms[top],  # type: ignore[attr-defined]
+            return PassState(s.fwd.layers[top].steps_done, np.full(s.T, np.nan) if norms is None else norms[top],  # type: ignore[attr-defined]  # a stack's
                              done, None, s.t if s.place.layer == top[0] and s.place.direction == 0 else None)
         if bwd is None:
             return PassState(s.fwd.steps_done, np.full(s.T, np.nan), np.zeros(s.T, dtype=bool),
