@@ -200,8 +200,8 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     qtbot.addWidget(panel)
     before = [c.name() for c in panel.text.colours]
     computed = []
-    real = text_panel.session_connectivity
-    monkeypatch.setattr(text_panel, "session_connectivity", lambda s, q: computed.append(q) or real(s, q))
+    real = text_panel.session_connectivity_row
+    monkeypatch.setattr(text_panel, "session_connectivity_row", lambda s, k, q: computed.append((k, q)) or real(s, k, q))
     training[0] = True
     Trainer(session).train(3)
     panel.refresh()
@@ -209,7 +209,7 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     assert "when it stops" in panel.caption.text()
     training[0] = False
     panel.refresh()
-    assert computed == [0]
+    assert computed == [(12, 0)]  # one row: the prediction k chosen
     np.testing.assert_array_equal(panel.values, session_connectivity(session, 0)[11])
 
 

@@ -8,8 +8,8 @@ a sentence's words), each token coloured by one of two things:
   computed it so far (the units that track quotes or line length, Karpathy 2015).
 
 The window's redraw throttle calls `refresh` while the panel is seen; a control changed
-here recolours at once from what the session already holds (the connectivity is computed
-once per weights version and sample)."""
+here recolours from what the session holds (the connectivity row of a k is computed once
+per weights version and sample)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from ...engine import cell_class
-from ...session.connectivity import prediction_steps, reads_ahead, session_connectivity
+from ...session.connectivity import prediction_steps, reads_ahead, session_connectivity_row
 from ...session.events import Change
 from ...session.stepper import Session
 from .. import theme
@@ -43,14 +43,15 @@ STATE_NAMES = {"h": "h_t", "c": "c_t"}
 
 class TextPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None, busy: Callable[[], bool] = lambda: False):
-        """busy(): a training run is going. The connectivity costs C backward passes per
-        prediction k (seconds for a char-rnn), so while the weights change at every
-        iteration the panel keeps the table it has and computes it again once the run ends."""
+        """busy(): a training run is going. The row of connectivity shown costs a forward and
+        a backward pass of C copies of the sequence (tens of ms for a char-rnn), so while
+        the weights change at every iteration the panel keeps the row it has for the same
+        sample and k, and computes it again once the run ends."""
         super().__init__(parent)
         self.session = session
         self._busy = busy
-        self._norms: np.ndarray | None = None  # the connectivity table shown
-        self._norms_of: tuple | None = None  # its (weights version, sample, sequence)
+        self._norms: np.ndarray | None = None  # the connectivity row shown (T,)
+        self._norms_of: tuple | None = None  # its (weights version, sample, sequence, k)
         self.theme = theme.THEME
         self.hovered_k = 0  # the prediction under the pointer (1-based), 0 for none
         self.colouring = QtWidgets.QComboBox()
@@ -164,31 +165,32 @@ class TextPanel(QtWidgets.QWidget):
         else:
             self._colour_by_unit()
 
-    def _connectivity(self, sequence: int) -> tuple[np.ndarray, bool]:
-        """(the (T, T) table to show, whether it is of the current weights and sample)."""
-        key = (self.session.weights_version, self.session.X, sequence)
+    def _connectivity(self, sequence: int, k: int) -> tuple[np.ndarray, bool]:
+        """(row k of the connectivity to show (T,), whether it is of the current weights and
+        sample): one backward sweep per weights version, sample and k."""
+        key = (self.session.weights_version, self.session.X, sequence, k)
         shown = self._norms_of
-        current = shown is not None and shown[0] == key[0] and shown[1] is key[1] and shown[2] == key[2]
-        same_sample = shown is not None and shown[1] is key[1] and shown[2] == key[2]
-        if self._norms is not None and not current and same_sample and self._busy():  # only the weights moved on
+        current = shown is not None and shown[0] == key[0] and shown[1] is key[1] and shown[2:] == key[2:]
+        same_row = shown is not None and shown[1] is key[1] and shown[2:] == key[2:]
+        if self._norms is not None and not current and same_row and self._busy():  # only the weights moved on
             return self._norms, False
         if not current:
-            self._norms, self._norms_of = session_connectivity(self.session, sequence), key
+            self._norms, self._norms_of = session_connectivity_row(self.session, k, sequence), key
         assert self._norms is not None
         return self._norms, True
 
     def _colour_by_connectivity(self) -> None:
         sequence = self.sequence.value() - 1
         k = self.hovered_k or self.k.value()
-        norms, current = self._connectivity(sequence)
+        norms, current = self._connectivity(sequence, k)
         self.caption.setText(f"The prediction at k = {k} (framed) is y_{k}, the logits of the character after it. "
                              "Each character t it can depend on is coloured by ||dy_k/dx_t||: how strongly x_t "
                              "drives that prediction. Point at a character to see its prediction's inputs."
                              + ("" if current else " Training: these are the weights before the run; they are "
                                 "coloured again when it stops."))
-        scale = connectivity_scale(norms)
-        table = connectivity_table()
         self.values = connectivity_values(norms, k, reads_ahead(self.session))
+        scale = connectivity_scale(self.values)
+        table = connectivity_table()
         self.text.set_colours(token_colours(self.values, scale, table, log10=True), marked=k - 1)
         self.bar.show_scale(table, scale, decade_ticks(scale), f"||dy_{k}/dx_t||")
 
