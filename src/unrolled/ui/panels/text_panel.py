@@ -5,7 +5,9 @@ a sentence's words), each token coloured by one of two things:
   (Distill's "Visualizing memorization in RNNs"). The pointer over a token previews its k; a
   click, or the k box, chooses it.
 - A unit: h_t[unit] (or the LSTM's c_t[unit]) of a chosen layer, as the forward pass has
-  computed it so far (the units that track quotes or line length, Karpathy 2015).
+  computed it so far (the units that track quotes or line length, Karpathy 2015). For a
+  text, the units ranked by how closely they follow a property of it (`UnitRanking`); a
+  click on one colours by it.
 
 The window's redraw throttle calls `refresh` while the panel is seen; a control changed
 here recolours from what the session holds (the connectivity row of a k is computed once
@@ -22,6 +24,7 @@ from ...engine import cell_class
 from ...session.connectivity import prediction_steps, reads_ahead, session_connectivity_row
 from ...session.events import Change
 from ...session.stepper import Session
+from ...session.unit_activations import Unit, has_text
 from .. import theme
 from ..plots.coloured_text import ColourBar, ColouredText
 from ..plots.layer_choice import LayerChoice
@@ -36,6 +39,7 @@ from ..plots.text_colours import (
     unit_table,
     unit_values,
 )
+from .unit_ranking import UnitRanking
 
 CONNECTIVITY, UNIT = "connectivity", "unit"
 STATE_NAMES = {"h": "h_t", "c": "c_t"}
@@ -67,6 +71,7 @@ class TextPanel(QtWidgets.QWidget):
         self.state = QtWidgets.QComboBox()
         self.state.setToolTip("The state the unit's value is read from: h_t, or the LSTM's cell state c_t")
         self.unit = _spin(1, 1, "The unit (1 to D) whose activation colours each character")
+        self.ranking = UnitRanking(session)
         self.bar = ColourBar(self.theme)
         self.readout = QtWidgets.QLabel(" ")
         self.readout.setWordWrap(True)
@@ -86,6 +91,7 @@ class TextPanel(QtWidgets.QWidget):
         self.layer.chosen.connect(self._on_control_changed)
         self.text.hovered.connect(self._on_hovered)
         self.text.clicked.connect(lambda index: self.k.setValue(index + 1))
+        self.ranking.unit_chosen.connect(self._on_ranked_unit_chosen)
 
         self.refresh()
 
@@ -101,7 +107,7 @@ class TextPanel(QtWidgets.QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         layout = QtWidgets.QVBoxLayout(self)
-        for part in (top, self.k_row, self.unit_row):
+        for part in (top, self.k_row, self.unit_row, self.ranking):
             layout.addWidget(part)
         layout.addWidget(self.bar)
         layout.addWidget(self.caption)
@@ -118,6 +124,8 @@ class TextPanel(QtWidgets.QWidget):
             spin.setValue(number)
         if other.layer.needed:
             self.layer.choose(other.layer.key)
+        self.ranking.property.setCurrentIndex(other.ranking.property.currentIndex())
+        self.ranking.character.setText(other.ranking.character.text())
         self.refresh()
 
     @property
@@ -158,6 +166,7 @@ class TextPanel(QtWidgets.QWidget):
             box.blockSignals(was)
         self.k_row.setVisible(self.mode == CONNECTIVITY)
         self.unit_row.setVisible(self.mode == UNIT)
+        self.ranking.setVisible(self.mode == UNIT and has_text(session))
 
     def _recolour(self) -> None:
         if self.mode == CONNECTIVITY:
@@ -196,6 +205,8 @@ class TextPanel(QtWidgets.QWidget):
 
     def _colour_by_unit(self) -> None:
         state = self.state.currentData() or "h"
+        if self.ranking.isVisibleTo(self):  # seen: ranked again when the weights changed
+            self.ranking.refresh(state)
         unit = self.unit.value()
         self.values = unit_values(self.session, state, self.layer.key, unit - 1, self.sequence.value() - 1)
         scale = unit_scale(self.session, state, self.values)
@@ -210,6 +221,16 @@ class TextPanel(QtWidgets.QWidget):
     def _on_control_changed(self, *_) -> None:
         self._sync_controls()
         self.refresh() if self.sender() is self.sequence else self._recolour()
+
+    def _on_ranked_unit_chosen(self, unit: Unit) -> None:
+        """Colour by the ranked unit clicked: its layer and direction, and its number."""
+        blocked = [widget.blockSignals(True) for widget in (self.layer, self.unit)]
+        if self.layer.needed:
+            self.layer.choose((unit.layer, unit.direction))
+        self.unit.setValue(unit.unit + 1)
+        for widget, was in zip((self.layer, self.unit), blocked):
+            widget.blockSignals(was)
+        self._recolour()  # once, for the layer and the unit together
 
     def _on_k_chosen(self) -> None:
         self._k_chosen = True
