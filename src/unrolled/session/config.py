@@ -147,6 +147,11 @@ class Config:
             locked["forget_bias"] = only_the(lambda c: c.forget_bias_param is not None) + " has a forget gate"
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
+        if self.task != CARRYING_TASK or self.weights:
+            locked["carry_state"] = f"only the task {CARRYING_TASK} carries a state from one window of its text to the next"
+        elif self.bidirectional:
+            locked["carry_state"] = ("a bidirectional network cannot carry a state: its reverse direction starts at "
+                                     "t = T, from characters the next window has not read")
         if self.weights:
             weights = self.weights_name()
             locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {weights} fix it"))
@@ -231,6 +236,8 @@ class Config:
         problems = {}
         for name, spec in FIELDS.items():
             value = getattr(self, name)
+            if name == "carry_state":
+                continue  # None is valid (the task's default): checked below
             if (self.weights and name in WEIGHTS_FIELDS and type(value) is int and value >= spec.minimum):
                 continue  # the weights file's own sizes, which may exceed the form's range
             problem = _value_problem(name, spec, value)
