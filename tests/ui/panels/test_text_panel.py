@@ -201,7 +201,8 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     before = [c.name() for c in panel.text.colours]
     computed = []
     real = text_panel.session_connectivity_row
-    monkeypatch.setattr(text_panel, "session_connectivity_row", lambda s, k, q: computed.append((k, q)) or real(s, k, q))
+    monkeypatch.setattr(text_panel, "session_connectivity_row",
+                        lambda s, k, q: computed.append((k, q)) or real(s, k, q))
     training[0] = True
     Trainer(session).train(3)
     panel.refresh()
