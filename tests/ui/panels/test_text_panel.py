@@ -240,3 +240,20 @@ def test_the_painted_text_shows_the_colours(qtbot, panel):
         assert corner(index).name() == panel.text.colours[index].name()
     background = panel.text.palette().window().color().name()
     assert [corner(index).name() for index in range(6, 12)] == [background] * 6
+
+
+def test_a_task_without_a_text_says_so_in_one_line(qtbot, make_window, char_config):
+    window = make_window(Config(task="adding-problem").resolved())
+    window.docks.show_text()
+    panel = window.docks.text_panel
+    window.redraws.run()
+    assert panel.no_text.isVisible() and not panel.body.isVisible()
+    assert panel.no_text.text().startswith("The task adding-problem has no text to show")
+    window.session.reconfigure(**Config(task="pos-tagging").resolved().to_dict())
+    window.redraws.run()
+    assert not panel.no_text.isVisible() and panel.body.isVisible()
+    labels = window.session.task.input_labels(window.session.X[0])
+    assert panel.text.tokens == labels  # a word task's words
+    window.session.reconfigure(**char_config.to_dict())
+    window.redraws.run()
+    assert panel.body.isVisible() and len(panel.text.tokens) == 12

@@ -38,6 +38,7 @@ from ..plots.text_colours import (
     unit_scale,
     unit_table,
     unit_values,
+    why_no_text,
 )
 from .unit_ranking import UnitRanking
 
@@ -106,13 +107,20 @@ class TextPanel(QtWidgets.QWidget):
         scroll.setWidget(self.text)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        layout = QtWidgets.QVBoxLayout(self)
+        self.body = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         for part in (top, self.k_row, self.unit_row, self.ranking):
             layout.addWidget(part)
         layout.addWidget(self.bar)
         layout.addWidget(self.caption)
         layout.addWidget(self.readout)
         layout.addWidget(scroll, 1)  # the text right below what its colours mean
+        self.no_text = QtWidgets.QLabel()  # in the body's place for a task whose inputs are not text
+        self.no_text.setWordWrap(True)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.addWidget(self.no_text)
+        outer.addWidget(self.body, 1)
 
     def take_choices(self, other: TextPanel) -> None:
         """What was chosen in `other` (the panel this one replaces under a new style)."""
@@ -135,6 +143,12 @@ class TextPanel(QtWidgets.QWidget):
     # -- model -> view ------------------------------------------------------------------------
     def refresh(self, change: Change = Change.ALL) -> None:
         """Bring the controls in line with the session's model (T, D, layers) and recolour."""
+        reason = why_no_text(self.session)
+        self.no_text.setText(reason or "")
+        self.no_text.setVisible(reason is not None)
+        self.body.setVisible(reason is None)
+        if reason is not None:
+            return
         self._sync_controls()
         if self.hovered_k not in prediction_steps(self.session):  # another model: a shorter T
             self.hovered_k = 0

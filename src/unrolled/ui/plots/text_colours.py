@@ -19,12 +19,24 @@ from PySide6 import QtGui
 
 from ...engine.stack_traces import Key
 from ...engine.tasks.char_lm import CharLM
+from ...engine.tasks.words import NextWord, PosTagging, ToxicWord
 from ...session.stepper import Session
 from ..theme import DIVERGING_MAP, OVERFLOW
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale
 from .heatmap_panel import panel_bounds, panel_values
 
 CONNECTIVITY_MAP = "viridis"  # as the connectivity figure's colour bar
+# the tasks whose inputs read as text: a char-lm's characters, a word task's words
+TEXT_TASKS = (CharLM.name, PosTagging.name, ToxicWord.name, NextWord.name)
+
+
+def why_no_text(session: Session) -> str | None:
+    """None when the session's inputs read as text; else the one line that says why not."""
+    name = session.task.name
+    if name in TEXT_TASKS and session.own_model is None:
+        return None
+    return (f"The task {name} has no text to show: the Text panel reads a char-lm's characters or the words "
+            f"of {', '.join(TEXT_TASKS[1:])}.")
 
 
 def sequence_tokens(session: Session, sequence: int) -> tuple[list[str], bool]:
