@@ -18,10 +18,10 @@ iterations each per round (after one warm-up chunk), so a slow spell of a shared
 both alike; characters per second from the median chunk; ratio = ours / torch's;
 median_ms: ours per iteration.
 
-And the window: training the preset char-rnn through the T key with the Training panel (its
-samples, bits per character) and the Text panel live (`act_train`, what the T key triggers), once coloured by connectivity and once
-by a unit with the units ranking shown, against `Trainer.train` alone on the same config in
-the same run; ratio = the window's iterations per second / the trainer's (>= 0.5 wanted).
+And the window: training the preset char-rnn through the T key (`act_train`, what the key
+triggers) with the Training panel (its samples, bits per character) and the Text panel live,
+once coloured by connectivity and once by a unit with the units ranking shown, against
+`Trainer.train` alone on the same config in the same run; ratio = the window's iterations per second / the trainer's (>= 0.5 wanted).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def test_the_ranking_is_the_sessions_by_the_property_picked(qtbot, panel):
     r = [abs(r) for _, r in ranked]
     assert r == sorted(r, reverse=True) and r[0] > 0.1
     assert not panel.ranking.character.isVisible()
-    panel.ranking.property.setCurrentIndex(panel.ranking.property.findData("character"))
+    panel.ranking.property_box.setCurrentIndex(panel.ranking.property_box.findData("character"))
     assert panel.ranking.character.isVisible()
     qtbot.keyClicks(panel.ranking.character, "a")
     assert panel.ranking.ranking == expected(panel.session, "character", "a")

@@ -132,7 +132,7 @@ class TextPanel(QtWidgets.QWidget):
             spin.setValue(number)
         if other.layer.needed:
             self.layer.choose(other.layer.key)
-        self.ranking.property.setCurrentIndex(other.ranking.property.currentIndex())
+        self.ranking.property_box.setCurrentIndex(other.ranking.property_box.currentIndex())
         self.ranking.character.setText(other.ranking.character.text())
         self.refresh()
 

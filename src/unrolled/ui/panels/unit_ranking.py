@@ -38,11 +38,11 @@ class UnitRanking(QtWidgets.QWidget):
         self.ranking: list[tuple[Unit, float]] = []  # the top units shown, with their r
         self._ranked_of: tuple | None = None  # (session, weights version, property, character, state)
         self._state = "h"
-        self.property = QtWidgets.QComboBox()
+        self.property_box = QtWidgets.QComboBox()
         for name, title in PROPERTIES.items():
-            self.property.addItem(title, name)
-        self.property.setCurrentIndex(self.property.findData(DEFAULT_PROPERTY))
-        self.property.setToolTip(f"Rank the units by how closely their activation follows this property of the "
+            self.property_box.addItem(title, name)
+        self.property_box.setCurrentIndex(self.property_box.findData(DEFAULT_PROPERTY))
+        self.property_box.setToolTip(f"Rank the units by how closely their activation follows this property of the "
                                  f"text: |r|, the correlation over the first {STRETCH_CHARACTERS} characters")
         self.character = QtWidgets.QLineEdit(DEFAULT_CHARACTER)
         self.character.setFixedWidth(self.character.fontMetrics().horizontalAdvance("MM") + 12)
@@ -54,24 +54,24 @@ class UnitRanking(QtWidgets.QWidget):
                              "Click one to colour the text by it")
         self.list.setMaximumHeight(self.list.fontMetrics().height() * (SHOWN_UNITS + 3))
         label = QtWidgets.QLabel("&Rank units by")
-        label.setBuddy(self.property)
+        label.setBuddy(self.property_box)
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        for widget in (label, self.property, self.character):
+        for widget in (label, self.property_box, self.character):
             top.addWidget(widget)
         top.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.list)
-        self.property.currentIndexChanged.connect(self._on_property_changed)
+        self.property_box.currentIndexChanged.connect(self._on_property_changed)
         self.character.textEdited.connect(self._on_property_changed)
         self.list.itemClicked.connect(self._on_item_clicked)
         self._sync_character()
 
     @property
     def chosen_property(self) -> str:
-        return self.property.currentData()
+        return self.property_box.currentData()
 
     def refresh(self, state: str) -> None:
         """Rank again if the weights, the property or the state ("h" or "c") changed."""
