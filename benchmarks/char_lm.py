@@ -21,8 +21,7 @@ median_ms: ours per iteration.
 And the window: training the preset char-rnn through the T key with the Training panel (its
 samples, bits per character) and the Text panel live, once coloured by connectivity and once
 by a unit with the units ranking shown, against `Trainer.train` alone on the same config in
-the same run; ratio = the window's iterations
-per second / the trainer's (>= 0.5 wanted).
+the same run; ratio = the window's iterations per second / the trainer's (>= 0.5 wanted).
 """
 
 from __future__ import annotations
