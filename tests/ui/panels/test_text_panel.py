@@ -257,3 +257,13 @@ def test_a_task_without_a_text_says_so_in_one_line(qtbot, make_window, char_conf
     window.session.reconfigure(**char_config.to_dict())
     window.redraws.run()
     assert panel.body.isVisible() and len(panel.text.tokens) == 12
+
+
+def test_the_view_menu_offers_the_text_panel_only_for_a_text(qtbot, make_window, char_config):
+    window = make_window(Config(task="adding-problem").resolved())
+    toggle = window.docks.text.toggleViewAction()
+    window.redraws.run()
+    assert not toggle.isEnabled() and toggle.toolTip().startswith("The task adding-problem has no text to show")
+    window.session.reconfigure(**char_config.to_dict())
+    window.redraws.run()
+    assert toggle.isEnabled() and "coloured by which inputs" in toggle.toolTip()
