@@ -14,7 +14,6 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from ...session.events import Change
 from ...session.stepper import Session
-from ..plots.text_colours import why_no_text
 from ..control.actions import describe, make_action
 from ..control.redraw import RedrawThrottle
 from ..control.training import Training
@@ -24,6 +23,7 @@ from ..panels.model_panel import ModelPanel
 from ..panels.text_panel import TextPanel
 from ..panels.theory_panel import TheoryPanel
 from ..panels.training_panel import TrainingPanel
+from ..plots.text_colours import why_no_text
 
 Area = QtCore.Qt.DockWidgetArea
 
