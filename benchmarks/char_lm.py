@@ -1,7 +1,7 @@
 """Training throughput of the character-level language model, in characters per second,
 against a PyTorch CPU float32 loop doing the same work, in the same run. Prints JSON lines.
 
-    python benchmarks/char_lm.py [--rounds N] [--rnn-chunk N] [--lstm-chunk N]
+    python benchmarks/char_lm.py [--rounds N] [--rnn-chunk N] [--lstm-chunk N] [--window-iterations N]
 
 Ours is what `unrolled export --text FILE --iterations N` and the window's training run:
 `Trainer.train_iteration` on a char-lm session (consecutive windows of the text, the state
@@ -17,6 +17,11 @@ thread each (BLAS and torch.set_num_threads(1)). The two are timed in turn, a ch
 iterations each per round (after one warm-up chunk), so a slow spell of a shared machine hits
 both alike; characters per second from the median chunk; ratio = ours / torch's;
 median_ms: ours per iteration.
+
+And the window: training the preset char-rnn through the T key with the Training panel (its
+samples, bits per character) and the Text panel live, once coloured by connectivity and once
+by a unit with the units ranking shown, against `Trainer.train` alone on the same config in
+the same run; ratio = the window's iterations per second / the trainer's (>= 0.5 wanted).
 """
 
 from __future__ import annotations
@@ -101,12 +106,59 @@ def theirs(settings: dict, chunk: int, ids: np.ndarray, vocabulary: int):
     return run
 
 
+def window_training(iterations: int, colouring: str) -> dict:
+    """Iterations per second through the T key with the text views open, and of the trainer alone."""
+    import time
+
+    from driver import Key, close, open_window, press, settle
+    from PySide6 import QtCore, QtWidgets
+
+    config = Session.from_preset("char-rnn").config
+    window = open_window(config, panels=False)
+    window.docks.show_training()
+    window.docks.show_text()
+    # beside the Training panel, not a tab behind it: both seen, both redrawn
+    window.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, window.docks.text)
+    panel = window.docks.text_panel
+    panel.colouring.setCurrentIndex(panel.colouring.findData(colouring))
+    settle(window)
+    window.training_panel.iterations.setValue(iterations)
+    window.diagram.setFocus()  # the plots have the keyboard, as after a click on them
+    press(window, Key.Key_T)
+    # a one-letter command acts LETTER_WAIT_MS after its key (a word being typed drops it):
+    # the clock starts when the run does
+    while not window.training.busy:
+        QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    start = time.perf_counter()
+    settle(window)
+    in_window = iterations / (time.perf_counter() - start)
+    trained = len(window.training_panel.trainer.steps)
+    seen = panel.isVisible() and window.training_panel.isVisible()
+    assert seen and trained == iterations, (seen, trained)
+    close(window)
+    trainer = Trainer(Session(config))
+    start = time.perf_counter()
+    trainer.train(iterations)
+    alone = iterations / (time.perf_counter() - start)
+    return {"window_per_second": round(in_window, 1), "trainer_alone_per_second": round(alone, 1),
+            "ratio": round(in_window / alone, 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9, help="chunks of each, timed in turn (default 9)")
     parser.add_argument("--rnn-chunk", type=int, default=200, help="iterations per chunk at min-char-rnn's size")
     parser.add_argument("--lstm-chunk", type=int, default=2, help="iterations per chunk of the LSTM")
+    parser.add_argument("--window-iterations", type=int, default=300,
+                        help="iterations of the preset char-rnn trained through the T key (0: skip)")
+    parser.add_argument("--window-only", action="store_true", help="only the window's case")
     args = parser.parse_args()
+    for colouring in ("connectivity", "unit") if args.window_iterations else ():
+        result = window_training(args.window_iterations, colouring)
+        emit(f"char_lm/train_key_text_views_{colouring}", 1000.0 / result["window_per_second"], **result,
+             iterations=args.window_iterations, wanted_ratio=0.5)
+    if args.window_only:
+        return
     text = Session(Config.from_dict({"task": "char-lm"})).task.text()
     for name, settings in CASES.items():
         chunk = args.rnn_chunk if settings["cell"] == "rnn" else args.lstm_chunk

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from unrolled.engine import CELLS, MODES, Network
-from unrolled.engine.connectivity import connectivity
+from unrolled.engine.connectivity import connectivity, connectivity_row
 
 T, F, D, C = 4, 3, 4, 3
 
@@ -48,6 +48,30 @@ def test_connectivity_equals_central_differences(cell, layers, bidirectional, mo
     else:
         np.testing.assert_array_equal(np.triu(exact, 1), 0.0)  # y_k cannot see x_t for t > k
         assert np.all(exact[np.tril_indices(T)] > 0)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("cell", sorted(CELLS))
+def test_a_row_is_the_tables_row_and_central_differences(cell, layers, bidirectional, mode):
+    net = Network(cell=cell, n_features=F, n_hidden=D, n_classes=C, mode=mode, seed=4,
+                  layers=layers, bidirectional=bidirectional, rho=1.5)
+    X = np.random.default_rng(6).standard_normal((2, T, F))
+    table = connectivity(net, X, sequence=1)
+    numeric = finite_difference_connectivity(net, X[1])
+    for k in range(1, T + 1):
+        row = connectivity_row(net, X, k, sequence=1)
+        assert row.shape == (T,)
+        np.testing.assert_array_equal(row, table[k - 1])  # the same sweep, bit for bit
+        np.testing.assert_allclose(row, numeric[k - 1], rtol=1e-6, atol=1e-9, equal_nan=True)
+    assert np.all(connectivity_row(net, X, T, sequence=1) > 0)
+
+
+def test_a_row_names_a_k_out_of_range():
+    net = Network(n_features=F, n_hidden=D, n_classes=C)
+    with pytest.raises(ValueError, match="k: got 0, expected 1 to 4"):
+        connectivity_row(net, np.zeros((1, T, F)), 0)
 
 
 def test_connectivity_is_the_derivative_whatever_the_truncation():

@@ -5,7 +5,7 @@ import numpy as np
 from unrolled.engine import get_task
 from unrolled.engine.connectivity import connectivity
 from unrolled.session.config import Config
-from unrolled.session.connectivity import connectivity_table, session_connectivity
+from unrolled.session.connectivity import connectivity_table, session_connectivity, session_connectivity_row
 from unrolled.session.figure_registry import figure_table
 from unrolled.session.stepper import Session
 
@@ -43,3 +43,15 @@ def test_computed_once_per_weights_version():
     assert session_connectivity(session) is first
     session.run_iteration()
     assert session_connectivity(session) is not first
+
+
+def test_a_row_is_computed_once_per_weights_version_and_k_and_is_the_tables_row():
+    session = Session(_config("lstm", 5))
+    row = session_connectivity_row(session, 3)
+    assert session_connectivity_row(session, 3) is row
+    session.run_iteration()
+    moved = session_connectivity_row(session, 3)
+    assert moved is not row
+    np.testing.assert_array_equal(moved, connectivity(session.net, session.X)[2])
+    np.testing.assert_array_equal(moved[3:], 0.0)  # one direction: y_3 cannot see x_4, x_5
+    assert np.all(moved[:3] > 0)

@@ -450,6 +450,28 @@ def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
     assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
 
 
+def test_the_characters_first_stop_carries_the_state_from_window_to_window():
+    """Stop 1 says B = 16 stretches side by side, T = 25 at a time, each window starting
+    from the state the last one ended in, and gives X's and Y's shapes."""
+    stop = get_lesson("characters").stops[0]
+    assert "each window starting from the state the last one ended in" in stop.text
+    session = build_stop(stop)
+    F = session.config.n_features
+    assert session.config.carries_state and session.config.n_hidden == 64
+    assert session.X.shape == (16, 25, F) and session.Y.shape == (16, 25) and session.initial_state is None
+    ended = session.net.final_state(session.net.forward(session.X, session.initial_state))
+    ids = session.task.text().ids
+    stretch = len(ids) // 16  # window n of sequence b: characters b S + n T .. b S + (n + 1) T
+    np.testing.assert_array_equal(np.argmax(session.X, axis=-1),
+                                  [ids[b * stretch : b * stretch + 25] for b in range(16)])
+    session.new_sample()
+    for part, carried in zip(ended, session.initial_state):
+        for name, value in part.items():
+            np.testing.assert_array_equal(carried[name], value)
+    np.testing.assert_array_equal(np.argmax(session.X, axis=-1),
+                                  [ids[b * stretch + 25 : b * stretch + 50] for b in range(16)])
+
+
 def test_the_characters_truncation_stop_shows_what_it_says():
     """Truncated BPTT's last-step gradient equals full BPTT's over the last k = 25 steps and
     is 0 before them."""

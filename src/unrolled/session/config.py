@@ -21,6 +21,9 @@ from .char_text import task_for
 from .fields import FIELDS, FieldSpec, only_the
 
 CARRYING_TASK = CharLM.name  # the task whose samples are consecutive windows of one text
+ONLY_CHAR_LM_CARRIES = f"only the task {CARRYING_TASK} carries a state from one window of its text to the next"
+BIDIRECTIONAL_CANNOT_CARRY = ("a bidirectional network cannot carry a state: its reverse direction starts at t = T, "
+                              "from characters the next window has not read")
 
 
 class ConfigError(ValueError):
@@ -147,6 +150,10 @@ class Config:
             locked["forget_bias"] = only_the(lambda c: c.forget_bias_param is not None) + " has a forget gate"
         if self.optimiser != "sgd":
             locked["momentum"] = "only SGD takes momentum"
+        if self.task != CARRYING_TASK or self.weights:
+            locked["carry_state"] = ONLY_CHAR_LM_CARRIES
+        elif self.bidirectional:
+            locked["carry_state"] = BIDIRECTIONAL_CANNOT_CARRY
         if self.weights:
             weights = self.weights_name()
             locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {weights} fix it"))
@@ -214,10 +221,9 @@ class Config:
 
     def _carry_problem(self, task: Task) -> str | None:
         if self.task != CARRYING_TASK or self.weights:
-            return f"only the task {CARRYING_TASK} carries a state from one window of its text to the next"
+            return ONLY_CHAR_LM_CARRIES
         if self.bidirectional:
-            return ("a bidirectional network cannot carry a state: its reverse direction starts at t = T, from "
-                    "characters the next window has not read; set carry_state false")
+            return BIDIRECTIONAL_CANNOT_CARRY + "; set carry_state false"
         text = task.text() if isinstance(task, CharLM) else None
         if text is not None and len(text) // self.batch_size < self.timesteps + 1:
             return (f"{text.source} has {len(text)} characters: B = {self.batch_size} "
@@ -231,6 +237,8 @@ class Config:
         problems = {}
         for name, spec in FIELDS.items():
             value = getattr(self, name)
+            if name == "carry_state":
+                continue  # None is valid (the task's default): checked below
             if (self.weights and name in WEIGHTS_FIELDS and type(value) is int and value >= spec.minimum):
                 continue  # the weights file's own sizes, which may exceed the form's range
             problem = _value_problem(name, spec, value)

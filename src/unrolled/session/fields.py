@@ -67,6 +67,10 @@ FIELDS: dict[str, FieldSpec] = {
                       choices=INITS),
     "truncation": FieldSpec("Truncation k", "Truncated BPTT: each loss term's gradient flows back at most "
                             "k timesteps (dL_s/dh_t = 0 for t <= s - k). 0 = full BPTT.", 0, 5000),
+    "carry_state": FieldSpec("Carry the state", "char-lm in one direction: train on consecutive windows of the "
+                             "text, each starting from the previous window's final h (and c), as min-char-rnn "
+                             "does; the gradient stops at the window's start. Off: every window starts from zeros.",
+                             flag=True),
     "input": FieldSpec("Sentence", "A sentence typed from the word task's vocabulary, stepped through instead "
                        "of a sample: T follows its length, B = 1. Empty: samples from the task.", text=True),
     "text": FieldSpec("Text", "char-lm: a UTF-8 text file to learn from (in a config, relative to its folder); "

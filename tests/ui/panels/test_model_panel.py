@@ -277,3 +277,30 @@ def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_
     assert panel.sample_view.new_seed.isEnabled() and "fresh random input" in panel.sample_view.new_seed.toolTip()
     set_editor(panel.editors["timesteps"], 5)
     assert window.session.config.timesteps == 5 and "(T = 5)" in panel.task_description.text()
+
+
+def test_carry_state_view_to_model_and_model_to_view(make_window, tmp_path):
+    path = tmp_path / "cat.txt"
+    path.write_text("the cat sat on the mat. " * 20, encoding="utf-8")
+    window = make_window(Config(task="char-lm", text=str(path), timesteps=8, n_hidden=4, seed=1).resolved())
+    box = window.model_panel.editors["carry_state"]
+    assert box.isEnabled() and box.isChecked()  # char-lm in one direction carries by default
+    assert "previous window's final h" in box.toolTip()
+    set_editor(box, False)
+    assert window.session.config.carry_state is False and not window.session.config.carries_state
+    set_editor(box, True)  # back to the task's default, which follows the direction
+    assert window.session.config.carry_state is None and window.session.config.carries_state
+    window.session.reconfigure(carry_state=False)
+    window.redraws.run()
+    assert not box.isChecked()
+    window.session.reconfigure(carry_state=None, bidirectional=True)
+    window.redraws.run()
+    assert not box.isEnabled() and not box.isChecked()
+    assert "a bidirectional network cannot carry a state" in box.toolTip()
+
+
+def test_carry_state_is_fixed_for_a_task_without_a_text(make_window):
+    window = make_window(BASE)
+    box = window.model_panel.editors["carry_state"]
+    assert not box.isEnabled() and not box.isChecked()
+    assert "only the task char-lm carries a state" in box.toolTip()

@@ -200,8 +200,9 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     qtbot.addWidget(panel)
     before = [c.name() for c in panel.text.colours]
     computed = []
-    real = text_panel.session_connectivity
-    monkeypatch.setattr(text_panel, "session_connectivity", lambda s, q: computed.append(q) or real(s, q))
+    real = text_panel.session_connectivity_row
+    monkeypatch.setattr(text_panel, "session_connectivity_row",
+                        lambda s, k, q: computed.append((k, q)) or real(s, k, q))
     training[0] = True
     Trainer(session).train(3)
     panel.refresh()
@@ -209,7 +210,7 @@ def test_while_training_the_connectivity_waits_for_the_run_to_end(qtbot, char_co
     assert "when it stops" in panel.caption.text()
     training[0] = False
     panel.refresh()
-    assert computed == [0]
+    assert computed == [(12, 0)]  # one row: the prediction k chosen
     np.testing.assert_array_equal(panel.values, session_connectivity(session, 0)[11])
 
 
@@ -239,3 +240,30 @@ def test_the_painted_text_shows_the_colours(qtbot, panel):
         assert corner(index).name() == panel.text.colours[index].name()
     background = panel.text.palette().window().color().name()
     assert [corner(index).name() for index in range(6, 12)] == [background] * 6
+
+
+def test_a_task_without_a_text_says_so_in_one_line(qtbot, make_window, char_config):
+    window = make_window(Config(task="adding-problem").resolved())
+    window.docks.show_text()
+    panel = window.docks.text_panel
+    window.redraws.run()
+    assert panel.no_text.isVisible() and not panel.body.isVisible()
+    assert panel.no_text.text().startswith("The task adding-problem has no text to show")
+    window.session.reconfigure(**Config(task="pos-tagging").resolved().to_dict())
+    window.redraws.run()
+    assert not panel.no_text.isVisible() and panel.body.isVisible()
+    labels = window.session.task.input_labels(window.session.X[0])
+    assert panel.text.tokens == labels  # a word task's words
+    window.session.reconfigure(**char_config.to_dict())
+    window.redraws.run()
+    assert panel.body.isVisible() and len(panel.text.tokens) == 12
+
+
+def test_the_view_menu_offers_the_text_panel_only_for_a_text(qtbot, make_window, char_config):
+    window = make_window(Config(task="adding-problem").resolved())
+    toggle = window.docks.text.toggleViewAction()
+    window.redraws.run()
+    assert not toggle.isEnabled() and toggle.toolTip().startswith("The task adding-problem has no text to show")
+    window.session.reconfigure(**char_config.to_dict())
+    window.redraws.run()
+    assert toggle.isEnabled() and "coloured by which inputs" in toggle.toolTip()

@@ -26,7 +26,7 @@ GROUPS = (
     ("Network", ("cell", "activation", "timesteps", "n_features", "n_hidden", "n_classes", "layers",
                  "bidirectional", "mode", "loss", "batch_size")),
     ("Initialisation", ("init", "rho", "forget_bias", "seed")),
-    ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation")),
+    ("Update", ("optimiser", "learning_rate", "momentum", "clipping", "clip_threshold", "truncation", "carry_state")),
 )
 Editor = QtWidgets.QComboBox | QtWidgets.QSpinBox | QtWidgets.QDoubleSpinBox | QtWidgets.QCheckBox
 # rho for opened weights: a comparison's "another U scale" (OwnModel.network)
@@ -229,7 +229,10 @@ class ModelPanel(QtWidgets.QWidget):
         return editor.value()
 
     def _on_edited(self, name: str) -> None:
-        self.apply({name: self.value_of(name)})
+        value = self.value_of(name)
+        if name == "carry_state" and value == self.session.config.replace(carry_state=None).carries_state:
+            value = None  # the task's default, which follows the direction chosen later
+        self.apply({name: value})
 
     def _on_finished(self, name: str, box: WholeNumberBox | RealNumberBox) -> None:
         """A typed number out of range: refused with the config's own words, not truncated."""
@@ -315,7 +318,7 @@ class ModelPanel(QtWidgets.QWidget):
                 if editor.currentData() != value:
                     editor.setCurrentIndex(editor.findData(value))
             elif isinstance(editor, QtWidgets.QCheckBox):
-                editor.setChecked(bool(value))
+                editor.setChecked(config.carries_state if name == "carry_state" else bool(value))
             elif editor.value() != value:  # an update (PARAMS) leaves the fields alone: no repaints
                 editor.setValue(value)
             editor.blockSignals(False)

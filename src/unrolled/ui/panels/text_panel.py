@@ -5,11 +5,13 @@ a sentence's words), each token coloured by one of two things:
   (Distill's "Visualizing memorization in RNNs"). The pointer over a token previews its k; a
   click, or the k box, chooses it.
 - A unit: h_t[unit] (or the LSTM's c_t[unit]) of a chosen layer, as the forward pass has
-  computed it so far (the units that track quotes or line length, Karpathy 2015).
+  computed it so far (the units that track quotes or line length, Karpathy 2015). For a
+  text, the units ranked by how closely they follow a property of it (`UnitRanking`); a
+  click on one colours by it.
 
 The window's redraw throttle calls `refresh` while the panel is seen; a control changed
-here recolours at once from what the session already holds (the connectivity is computed
-once per weights version and sample)."""
+here recolours from what the session holds (the connectivity row of a k is computed once
+per weights version and sample)."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ import numpy as np
 from PySide6 import QtWidgets
 
 from ...engine import cell_class
-from ...session.connectivity import prediction_steps, reads_ahead, session_connectivity
+from ...session.connectivity import prediction_steps, reads_ahead, session_connectivity_row
 from ...session.events import Change
 from ...session.stepper import Session
+from ...session.unit_activations import Unit, has_text
 from .. import theme
 from ..plots.coloured_text import ColourBar, ColouredText
 from ..plots.layer_choice import LayerChoice
@@ -35,7 +38,9 @@ from ..plots.text_colours import (
     unit_scale,
     unit_table,
     unit_values,
+    why_no_text,
 )
+from .unit_ranking import UnitRanking
 
 CONNECTIVITY, UNIT = "connectivity", "unit"
 STATE_NAMES = {"h": "h_t", "c": "c_t"}
@@ -43,14 +48,15 @@ STATE_NAMES = {"h": "h_t", "c": "c_t"}
 
 class TextPanel(QtWidgets.QWidget):
     def __init__(self, session: Session, parent=None, busy: Callable[[], bool] = lambda: False):
-        """busy(): a training run is going. The connectivity costs C backward passes per
-        prediction k (seconds for a char-rnn), so while the weights change at every
-        iteration the panel keeps the table it has and computes it again once the run ends."""
+        """busy(): a training run is going. The row of connectivity shown costs a forward and
+        a backward pass of C copies of the sequence (tens of ms for a char-rnn), so while
+        the weights change at every iteration the panel keeps the row it has for the same
+        sample and k, and computes it again once the run ends."""
         super().__init__(parent)
         self.session = session
         self._busy = busy
-        self._norms: np.ndarray | None = None  # the connectivity table shown
-        self._norms_of: tuple | None = None  # its (weights version, sample, sequence)
+        self._norms: np.ndarray | None = None  # the connectivity row shown (T,)
+        self._norms_of: tuple | None = None  # its (weights version, sample, sequence, k)
         self.theme = theme.THEME
         self.hovered_k = 0  # the prediction under the pointer (1-based), 0 for none
         self.colouring = QtWidgets.QComboBox()
@@ -66,6 +72,7 @@ class TextPanel(QtWidgets.QWidget):
         self.state = QtWidgets.QComboBox()
         self.state.setToolTip("The state the unit's value is read from: h_t, or the LSTM's cell state c_t")
         self.unit = _spin(1, 1, "The unit (1 to D) whose activation colours each character")
+        self.ranking = UnitRanking(session)
         self.bar = ColourBar(self.theme)
         self.readout = QtWidgets.QLabel(" ")
         self.readout.setWordWrap(True)
@@ -85,6 +92,7 @@ class TextPanel(QtWidgets.QWidget):
         self.layer.chosen.connect(self._on_control_changed)
         self.text.hovered.connect(self._on_hovered)
         self.text.clicked.connect(lambda index: self.k.setValue(index + 1))
+        self.ranking.unit_chosen.connect(self._on_ranked_unit_chosen)
 
         self.refresh()
 
@@ -99,13 +107,20 @@ class TextPanel(QtWidgets.QWidget):
         scroll.setWidget(self.text)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        layout = QtWidgets.QVBoxLayout(self)
-        for part in (top, self.k_row, self.unit_row):
+        self.body = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for part in (top, self.k_row, self.unit_row, self.ranking):
             layout.addWidget(part)
         layout.addWidget(self.bar)
         layout.addWidget(self.caption)
         layout.addWidget(self.readout)
         layout.addWidget(scroll, 1)  # the text right below what its colours mean
+        self.no_text = QtWidgets.QLabel()  # in the body's place for a task whose inputs are not text
+        self.no_text.setWordWrap(True)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.addWidget(self.no_text)
+        outer.addWidget(self.body, 1)
 
     def take_choices(self, other: TextPanel) -> None:
         """What was chosen in `other` (the panel this one replaces under a new style)."""
@@ -117,6 +132,8 @@ class TextPanel(QtWidgets.QWidget):
             spin.setValue(number)
         if other.layer.needed:
             self.layer.choose(other.layer.key)
+        self.ranking.property_box.setCurrentIndex(other.ranking.property_box.currentIndex())
+        self.ranking.character.setText(other.ranking.character.text())
         self.refresh()
 
     @property
@@ -126,6 +143,12 @@ class TextPanel(QtWidgets.QWidget):
     # -- model -> view ------------------------------------------------------------------------
     def refresh(self, change: Change = Change.ALL) -> None:
         """Bring the controls in line with the session's model (T, D, layers) and recolour."""
+        reason = why_no_text(self.session)
+        self.no_text.setText(reason or "")
+        self.no_text.setVisible(reason is not None)
+        self.body.setVisible(reason is None)
+        if reason is not None:
+            return
         self._sync_controls()
         if self.hovered_k not in prediction_steps(self.session):  # another model: a shorter T
             self.hovered_k = 0
@@ -157,6 +180,7 @@ class TextPanel(QtWidgets.QWidget):
             box.blockSignals(was)
         self.k_row.setVisible(self.mode == CONNECTIVITY)
         self.unit_row.setVisible(self.mode == UNIT)
+        self.ranking.setVisible(self.mode == UNIT and has_text(session))
 
     def _recolour(self) -> None:
         if self.mode == CONNECTIVITY:
@@ -164,36 +188,39 @@ class TextPanel(QtWidgets.QWidget):
         else:
             self._colour_by_unit()
 
-    def _connectivity(self, sequence: int) -> tuple[np.ndarray, bool]:
-        """(the (T, T) table to show, whether it is of the current weights and sample)."""
-        key = (self.session.weights_version, self.session.X, sequence)
+    def _connectivity(self, sequence: int, k: int) -> tuple[np.ndarray, bool]:
+        """(row k of the connectivity to show (T,), whether it is of the current weights and
+        sample): one backward sweep per weights version, sample and k."""
+        key = (self.session.weights_version, self.session.X, sequence, k)
         shown = self._norms_of
-        current = shown is not None and shown[0] == key[0] and shown[1] is key[1] and shown[2] == key[2]
-        same_sample = shown is not None and shown[1] is key[1] and shown[2] == key[2]
-        if self._norms is not None and not current and same_sample and self._busy():  # only the weights moved on
+        current = shown is not None and shown[0] == key[0] and shown[1] is key[1] and shown[2:] == key[2:]
+        same_row = shown is not None and shown[1] is key[1] and shown[2:] == key[2:]
+        if self._norms is not None and not current and same_row and self._busy():  # only the weights moved on
             return self._norms, False
         if not current:
-            self._norms, self._norms_of = session_connectivity(self.session, sequence), key
+            self._norms, self._norms_of = session_connectivity_row(self.session, k, sequence), key
         assert self._norms is not None
         return self._norms, True
 
     def _colour_by_connectivity(self) -> None:
         sequence = self.sequence.value() - 1
         k = self.hovered_k or self.k.value()
-        norms, current = self._connectivity(sequence)
+        norms, current = self._connectivity(sequence, k)
         self.caption.setText(f"The prediction at k = {k} (framed) is y_{k}, the logits of the character after it. "
                              "Each character t it can depend on is coloured by ||dy_k/dx_t||: how strongly x_t "
                              "drives that prediction. Point at a character to see its prediction's inputs."
                              + ("" if current else " Training: these are the weights before the run; they are "
                                 "coloured again when it stops."))
-        scale = connectivity_scale(norms)
-        table = connectivity_table()
         self.values = connectivity_values(norms, k, reads_ahead(self.session))
+        scale = connectivity_scale(self.values)
+        table = connectivity_table()
         self.text.set_colours(token_colours(self.values, scale, table, log10=True), marked=k - 1)
         self.bar.show_scale(table, scale, decade_ticks(scale), f"||dy_{k}/dx_t||")
 
     def _colour_by_unit(self) -> None:
         state = self.state.currentData() or "h"
+        if self.ranking.isVisibleTo(self):  # seen: ranked again when the weights changed
+            self.ranking.refresh(state)
         unit = self.unit.value()
         self.values = unit_values(self.session, state, self.layer.key, unit - 1, self.sequence.value() - 1)
         scale = unit_scale(self.session, state, self.values)
@@ -208,6 +235,16 @@ class TextPanel(QtWidgets.QWidget):
     def _on_control_changed(self, *_) -> None:
         self._sync_controls()
         self.refresh() if self.sender() is self.sequence else self._recolour()
+
+    def _on_ranked_unit_chosen(self, unit: Unit) -> None:
+        """Colour by the ranked unit clicked: its layer and direction, and its number."""
+        blocked = [widget.blockSignals(True) for widget in (self.layer, self.unit)]
+        if self.layer.needed:
+            self.layer.choose((unit.layer, unit.direction))
+        self.unit.setValue(unit.unit + 1)
+        for widget, was in zip((self.layer, self.unit), blocked):
+            widget.blockSignals(was)
+        self._recolour()  # once, for the layer and the unit together
 
     def _on_k_chosen(self) -> None:
         self._k_chosen = True

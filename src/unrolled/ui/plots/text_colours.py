@@ -2,8 +2,9 @@
 no equation of its own):
 
 - connectivity: for the prediction at k, ||d y_k / d x_t||_F at every t it can depend on
-  (t <= k; every t for a network that reads ahead), from `session.connectivity`, on a log10
-  colour scale fixed by the whole T x T table, so the colours of two k compare;
+  (t <= k; every t for a network that reads ahead), from `session.connectivity`'s row k
+  (one backward sweep, where the T x T table takes T), on a log10 colour scale fixed by
+  that row: the bar's decades say how two k compare;
 - a unit: h_t[unit] (or the LSTM's c_t[unit]) of one layer, from the session's forward
   trace, on the heatmaps' scale for that state (tanh's h: -1..1, diverging), NaN where the
   forward pass has not computed it yet."""
@@ -18,12 +19,24 @@ from PySide6 import QtGui
 
 from ...engine.stack_traces import Key
 from ...engine.tasks.char_lm import CharLM
+from ...engine.tasks.words import NextWord, PosTagging, ToxicWord
 from ...session.stepper import Session
 from ..theme import DIVERGING_MAP, OVERFLOW
 from .colour_scale import ColourScale, colour_columns, colour_table, fixed_scale
 from .heatmap_panel import panel_bounds, panel_values
 
 CONNECTIVITY_MAP = "viridis"  # as the connectivity figure's colour bar
+# the tasks whose inputs read as text: a char-lm's characters, a word task's words
+TEXT_TASKS = (CharLM.name, PosTagging.name, ToxicWord.name, NextWord.name)
+
+
+def why_no_text(session: Session) -> str | None:
+    """None when the session's inputs read as text; else the one line that says why not."""
+    name = session.task.name
+    if name in TEXT_TASKS and session.own_model is None:
+        return None
+    return (f"The task {name} has no text to show: the Text panel reads a char-lm's characters or the words "
+            f"of {', '.join(TEXT_TASKS[1:])}.")
 
 
 def sequence_tokens(session: Session, sequence: int) -> tuple[list[str], bool]:
@@ -38,11 +51,11 @@ def sequence_tokens(session: Session, sequence: int) -> tuple[list[str], bool]:
     return (list(labels) if labels is not None else [f"t{t}" for t in range(1, len(X) + 1)]), True
 
 
-def connectivity_values(norms: np.ndarray, k: int, reads_ahead: bool) -> np.ndarray:
-    """(T,) ||d y_k / d x_t||_F for the prediction at k (1-based) from the (T, T) table of
+def connectivity_values(row: np.ndarray, k: int, reads_ahead: bool) -> np.ndarray:
+    """(T,) ||d y_k / d x_t||_F for the prediction at k (1-based) from row k (T,) of
     `session.connectivity`, NaN at every t the prediction cannot depend on (t > k in one
     direction) and for a k without a prediction."""
-    values = np.array(norms[k - 1], dtype=np.float64)
+    values = np.array(row, dtype=np.float64)
     if not reads_ahead:
         values[k:] = np.nan
     return values
@@ -50,7 +63,7 @@ def connectivity_values(norms: np.ndarray, k: int, reads_ahead: bool) -> np.ndar
 
 def connectivity_scale(norms: np.ndarray) -> ColourScale:
     """A linear scale over log10 ||d y_k / d x_t||, from the smallest positive to the largest
-    norm of the whole table, rounded out to whole decades."""
+    of `norms` (a row, or a table), rounded out to whole decades."""
     positive = norms[np.isfinite(norms) & (norms > 0)]
     if positive.size == 0:
         return ColourScale(-1.0, 0.0)

@@ -23,8 +23,12 @@ from ..panels.model_panel import ModelPanel
 from ..panels.text_panel import TextPanel
 from ..panels.theory_panel import TheoryPanel
 from ..panels.training_panel import TrainingPanel
+from ..plots.text_colours import why_no_text
 
 Area = QtCore.Qt.DockWidgetArea
+
+
+TEXT_TIP = "The sample as text, coloured by which inputs each prediction used or by one unit's activation"
 
 
 class PanelDocks:
@@ -69,8 +73,7 @@ class PanelDocks:
         self.itemized = self._dock("Itemized gradients", "itemized", None, Area.RightDockWidgetArea)
         # the sample as text, coloured by connectivity or by a unit (a char-lm's characters)
         self.text = self._dock("Text", "text", None, Area.RightDockWidgetArea)
-        describe(self.text.toggleViewAction(), "The sample as text, coloured by which inputs each prediction used "
-                                               "or by one unit's activation")
+        describe(self.text.toggleViewAction(), TEXT_TIP)
         training.progress.connect(self._on_training_progress)
         training.finished.connect(self._on_training_finished)
         self.right_column = (self.training, self.theory, self.inspector, self.itemized, self.text)
@@ -83,6 +86,7 @@ class PanelDocks:
         self._fit.timeout.connect(self.fit_right_column)
         for dock in (self.model, *self.right_column):
             dock.visibilityChanged.connect(lambda visible: self._fit.start())
+        self.text.visibilityChanged.connect(lambda visible: self.offer_text())  # closed: greyed if no text
 
     @property
     def training_panel(self) -> TrainingPanel:
@@ -156,6 +160,15 @@ class PanelDocks:
         panel = TextPanel(self.session, busy=lambda: training.busy)
         self.redraws.register(panel, panel.refresh)  # the sample, the forward pass and the weights colour it
         return panel
+
+    def offer_text(self) -> None:
+        """The View menu offers the Text panel while the task's inputs read as text; for
+        another task its entry is greyed and says why (still there to close an open panel,
+        which says so too)."""
+        reason = why_no_text(self.session)
+        toggle = self.text.toggleViewAction()
+        toggle.setEnabled(reason is None or not self.text.isHidden())
+        toggle.setToolTip(reason or TEXT_TIP)
 
     def show_text(self) -> None:
         self.text.show()

@@ -235,6 +235,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Bring every visible view up to date with the session (`redraws` decides when)."""
         self.plots.refresh()
         self.status.refresh()
+        self.docks.offer_text()
         share_finish_keys(self.act_finish, self.act_finish_layer, self.session.config.layers)
 
     def _on_timestep_chosen(self, t: int, layer: int, direction: int) -> None:
