@@ -1,62 +1,68 @@
-"""What the status line says of the gradient ratio: truncation is not vanishing, and a
-ratio far from 1 is shown with the factor per step that compounds to it."""
+"""session/theory.py, the Theory panel's numbers: for one chosen (layer, direction) of a
+stack, its own U's spectrum and its own product of step Jacobians along its direction of
+time; and a snapshot that shares the session's weight arrays yet computes what it took."""
 
 import numpy as np
 import pytest
 
-from unrolled.engine.init import init_params, orthogonal, spectral_radius
-from unrolled.session.gradient_reading import ratio_reading
-from unrolled.session.presets import get_preset
+from unrolled.engine.init import orthogonal
+from unrolled.session.config import Config
+from unrolled.session.inspector_data import step_jacobian
 from unrolled.session.stepper import Session
+from unrolled.session.theory import compute_theory, layer_matrices, snapshot
+
+DEEP = Config(task="pos-tagging", timesteps=7, n_hidden=4, layers=2, bidirectional=True, rho=1.3)
 
 
-def after_backward(config) -> Session:
-    session = Session(config)
-    session.advance(session.steps_to("iteration") - 1)  # up to the update: the backward pass done
-    return session
+def test_a_linear_layers_product_is_its_own_rho_to_the_steps_back():
+    session = Session(DEEP.replace(activation="linear"))
+    rng = np.random.default_rng(3)
+    session.set_weights({"U1_l1_reverse": 0.5 * orthogonal(rng, 4), "U1_l1": 0.9 * orthogonal(rng, 4)})
+    result = compute_theory(*snapshot(session.net, session.X, "linear"), layer=(1, 1))
+    assert [spec.name for spec in result.spectra] == ["U1_l1_reverse"]
+    assert result.spectra[0].spectral_radius == pytest.approx(0.5)
+    np.testing.assert_allclose(result.log10_product, result.steps_back * np.log10(0.5), atol=1e-12)
+    np.testing.assert_allclose(result.log10_bound, result.log10_product, atol=1e-12)
+    assert (result.product_name, result.steps_back_name) == ("||dh_1/dh_t||", "t - 1")
+    first = compute_theory(*snapshot(session.net, session.X, "linear"))
+    assert first.layer == (0, 0) and [spec.name for spec in first.spectra] == ["U1"]
+    assert (first.product_name, first.steps_back_name) == ("||dh_T/dh_t||", "T - t")
+    assert first.spectra[0].spectral_radius == pytest.approx(1.3)
 
 
-def test_truncation_reads_as_cut_not_vanishing():
-    session = after_backward(get_preset("truncated-bptt").config)
-    assert session.gradient_ratio() == 0
-    reading, why = ratio_reading(session, 0.0)
-    assert reading == "0: cut by truncation (k = 10)"
-    assert "vanish" not in reading and "t = 21 only" in why
+@pytest.mark.parametrize("cell", ["rnn", "gru"])
+def test_a_layers_product_is_the_product_of_its_step_jacobians(cell):
+    session = Session(DEEP.replace(cell=cell))
+    session.advance(session.order.steps_per_pass)
+    layer = (1, 1)
+    result = compute_theory(*snapshot(session.net, session.X, "tanh"), layer=layer)
+    T = session.T
+    product = np.eye(4)
+    for i in range(T - 1, -1, -1):  # in the reverse direction's own order: its last step is t = 1
+        assert result.log10_product[i] == pytest.approx(np.log10(np.linalg.norm(product, 2)), abs=1e-10)
+        product = product @ step_jacobian(session, i, 0, *layer)
 
 
-def test_an_exploding_lstm_at_large_d_says_the_factor_per_step_and_the_forget_gates():
-    """lstm-long-memory at D = 256, T = 1000 (the 2.95e+09 a lecturer saw): every U is
-    orthogonal, rho(U) = 1; the forget bias 3 keeps f near 0.95 and the step's factor is
-    about 1.022, compounded over 999 steps."""
-    config = get_preset("lstm-long-memory").config.replace(n_hidden=256, timesteps=1000)
-    session = after_backward(config)
-    ratio = session.gradient_ratio()
-    assert ratio == pytest.approx(2.95e9, rel=0.01)
-    for name in session.net.recurrent_param_names():
-        assert spectral_radius(session.net.params[name]) == pytest.approx(1.0)
-    reading, why = ratio_reading(session, ratio)
-    assert reading == "2.95e+09: exploding (×1.02 a step)"
-    assert "2.95e+09 = 1.022^999" in why
-    assert "forget gates average 0.95 (b_f 3 on average)" in why
+def test_the_matrices_of_a_layer_and_a_layer_it_does_not_have():
+    session = Session(DEEP.replace(cell="lstm"))
+    assert layer_matrices(session.net, (1, 0)) == ("U_i_l1", "U_f_l1", "U_g_l1", "U_o_l1")
+    with pytest.raises(ValueError, match="layer: got \\(2, 0\\), expected a layer from 1 to 2"):
+        compute_theory(*snapshot(session.net, session.X, "tanh"), layer=(2, 0))
 
 
-def test_a_vanishing_rnn_reads_rho_as_its_factor_per_step():
-    session = after_backward(get_preset("vanishing-rnn").config)
-    reading, _ = ratio_reading(session, session.gradient_ratio())
-    assert reading == "2.12e-07: vanishing (×0.731 a step)"
-
-
-def test_the_default_u_keeps_rho_1_at_every_d_and_torchs_uniform_about_0_58():
-    """The default U (rho = 0: orthogonal) does not grow with D; torch's U(-1/sqrt(D),
-    1/sqrt(D)) has rho near 1/sqrt(3) (the circular law), also at every D."""
-    from unrolled.engine import cell_class
-
-    rng = np.random.default_rng(0)
-    for D in (16, 64, 256):
-        params = init_params(cell_class("lstm"), 8, D, 2, np.random.default_rng(D))
-        for name in ("U_i", "U_f", "U_g", "U_o"):
-            assert spectral_radius(params[name]) == pytest.approx(1.0)
-            assert np.linalg.norm(params[name], 2) == pytest.approx(1.0)
-        assert spectral_radius(orthogonal(rng, D)) == pytest.approx(1.0)
-    torch_like = rng.uniform(-1 / 16, 1 / 16, (256, 256))
-    assert spectral_radius(torch_like) == pytest.approx(1 / np.sqrt(3), abs=0.05)
+# The theory panel's snapshot shares the weight arrays with the session (no 32 MB copy at
+# D = 1024): the session stepping on, updating and rolling back must leave what the snapshot
+# computes exactly as it was when taken.
+def test_a_snapshot_is_unchanged_by_the_updates_after_it():
+    session = Session(Config(cell="lstm", timesteps=6, n_hidden=5, learning_rate=0.5, optimiser="adam"))
+    snap = snapshot(session.net, session.X, session.config.activation)
+    weights = {name: value.copy() for name, value in snap[0].params.items()}
+    before = compute_theory(*snap)
+    for _ in range(3):  # three updates, and one undone
+        session.advance(session.steps_to("iteration"))
+    session.step_back()
+    assert any(not np.array_equal(session.net.params[n], weights[n]) for n in weights)  # the session moved on
+    for name, value in snap[0].params.items():
+        np.testing.assert_array_equal(value, weights[name])
+    after = compute_theory(*snap)
+    np.testing.assert_array_equal(after.log10_product, before.log10_product)
