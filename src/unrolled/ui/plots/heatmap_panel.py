@@ -68,10 +68,10 @@ class HeatmapPanel:
         self.row = row
         self.fit_bar_to_ticks = False  # on screen: the bar's axis as wide as this scale's labels
         self.plot = layout.addPlot(row=row, col=col * 2,  # ticks as many as a panel's size holds
-                                   axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
+                                   axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")},
+                                   enableMenu=False)
         style_plot(self.plot, theme, self.title, {"bottom": "t", "left": "unit"}, widest_tick="000")  # units: 1 .. D
         self.plot.titleLabel.setToolTip(panel_formula(cell, key))
-        self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)  # unit 1 at the top, as a matrix is read

@@ -37,10 +37,10 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
         self.sequence = 0
         self.chosen_k: int | None = None
         # whole numbers, as many as the axis holds at its font (a narrow dock in F5 gets 1 and T)
-        self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")})
+        self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": IntegerAxis("left")},
+                                 enableMenu=False)
         style_plot(self.plot, theme, self.title, {"bottom": self.columns_label, "left": self.rows_label},
                    widest_tick="0000")
-        self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.invertY(True)

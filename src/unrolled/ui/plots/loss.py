@@ -17,7 +17,7 @@ SINGLE_AT = 1.25  # x of the words naming a lone loss, right of its dot at itera
 class LossPlot(pg.PlotWidget):
     def __init__(self, parent=None, theme: Theme | None = None):
         theme = THEME if theme is None else theme  # the live window's, unless given one
-        super().__init__(parent, background=theme.background)
+        super().__init__(parent, background=theme.background, enableMenu=False)  # right-click: our export menu
         self.theme = theme
         style_plot(self.getPlotItem(), theme, "Loss per iteration", {"bottom": "iteration", "left": "loss"})
         self.getPlotItem().titleLabel.setToolTip(LOSS)
@@ -39,7 +39,6 @@ class LossPlot(pg.PlotWidget):
         self._shown_iterations: int | None = None
         self._shown: tuple | None = None  # (losses, the pending iteration's loss) drawn
         self._shown_count = 0  # iterations in the history drawn: fewer now means a reset
-        self.getPlotItem().setMenuEnabled(False)  # right-click opens unrolled's export menu
 
     def refresh(self, session: Session) -> None:
         losses = np.asarray(session.loss_history, dtype=float)

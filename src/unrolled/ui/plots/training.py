@@ -87,13 +87,12 @@ class TrainingFigure(pg.PlotWidget):
         theme = THEME if theme is None else theme  # the live window's, unless given one
         log = name != "accuracy"
         axes = {"left": LogAxis("left")} if log else None
-        super().__init__(parent, background=theme.background, axisItems=axes)
+        super().__init__(parent, background=theme.background, axisItems=axes, enableMenu=False)
         self.name, self.steps, self.theme = name, list(steps), theme
         plot = self.getPlotItem()
         left = {"training_loss": "loss", "clip_norms": "||g||", "accuracy": "accuracy"}[name]
         style_plot(plot, theme, FIGURES[name].title, {"bottom": "iteration", "left": left},
                          widest_tick=POWER_TICK if log else "-0.000")
-        plot.setMenuEnabled(False)
         if log:
             plot.setLogMode(y=True)
         self.curves: tuple[pg.PlotDataItem, ...]
