@@ -283,3 +283,16 @@ def test_a_comparison_of_a_model_given_from_python_says_in_one_line_how_to_open_
     with pytest.raises(WeightsError) as caught:
         Comparison(session.config, {"rho": 0.5})
     assert "was given from Python" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_tied_embedding_and_readout_weights_are_refused_in_one_line_naming_both_keys(tmp_path):
+    # word-language-model's --tied: decoder.weight is encoder.weight, saved as one storage twice
+    model = make_model(cell="lstm", F=C, D=C, C=V, V=V, layers=2, names=("encoder", "rnn", "decoder"))
+    model.decoder.weight = model.encoder.weight
+    save_state(model, tmp_path / "tied.pt")
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(tmp_path / "tied.pt")
+    message = str(caught.value)
+    assert "encoder.weight and decoder.weight are tied" in message and "tied.pt" in message and "\n" not in message
+    model.decoder.weight = torch.nn.Parameter(model.encoder.weight.detach().clone() + 1)  # untied: opens
+    assert Session.from_torch(model).own_model.weights.layout.embedding == (V, C)

@@ -172,6 +172,8 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
 
     readout_keys = [readout_prefix + part for part in ("weight", "bias") if part in modules[readout_prefix]]
     embedding_keys = [embedding_prefix + "weight"] if embedding_prefix is not None else []
+    if embedding_keys:
+        _refuse_tied(arrays, embedding_keys[0], readout_keys[0], where)
     used = [*_torch_order(recurrent[rnn_prefix]), *readout_keys, *embedding_keys]
     unread = [n for n in arrays if n not in used and n not in set_aside]
     if unread:
@@ -191,6 +193,18 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
         params = from_torch(_shape_network(layout), state)
     matrix = np.asarray(arrays[embedding_keys[0]], dtype=np.float64) if embedding_keys else None
     return OpenedWeights(layout, params, matrix, dict(arrays))
+
+
+def _refuse_tied(arrays: Mapping[str, np.ndarray], embedding_key: str, readout_key: str, where: str) -> None:
+    """Tied weights (word-language-model's --tied: decoder.weight is encoder.weight) are one
+    parameter whose gradient sums both uses; the engine holds two, so it would give each only
+    its own share and training would untie them. Equal values are taken as tied (a .pt saves
+    the shared storage twice; two trained matrices are never equal by chance)."""
+    E, W = arrays[embedding_key], arrays[readout_key]
+    if E.shape == W.shape and np.array_equal(E, W):
+        raise WeightsError(f"{where}: {embedding_key} and {readout_key} are tied (one shared matrix, as "
+                           f"word-language-model's --tied), which the app does not support (it would "
+                           f"give each only its own share of the gradient): open a model trained untied")
 
 
 def _check_numbers(arrays: Mapping[str, np.ndarray], where: str) -> None:
