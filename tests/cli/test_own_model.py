@@ -141,3 +141,22 @@ def test_token_ids_show_as_the_vocabularys_words(tmp_path):
     session = Session.from_torch(tmp_path / "m.npz", tmp_path / "d.npz", sample=2, vocab=tmp_path / "words.txt")
     assert session.task.input_labels(session.X[0]) == [f"w{i}" for i in X[2]]
     assert session.task.target_labels(np.asarray(session.Y)[0]) == [f"w{i}" for i in np.asarray(session.Y)[0]]
+
+
+def test_loss_and_mode_flags_apply_without_y_and_are_refused_against_it(tmp_path, capsys):
+    model, X, Y = files(tmp_path, cell="lstm", F=3, D=4, C=2, real=True, many_to_one=True)
+    np.save(tmp_path / "x.npy", X)
+    out = tmp_path / "out"
+    assert cli.main(["export", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "x.npy"),
+                     "--loss", "mse", "--mode", "many-to-one", "--format", "npz", "--out", str(out)]) == 0
+    trace = np.load(out / "trace.npz")
+    assert trace["Y"].shape == (1, 2) and trace["Y"].dtype.kind == "f"
+    assert '"loss": "mse"' in str(trace["meta"]) and '"mode": "many-to-one"' in str(trace["meta"])
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "d.npz"),
+                  "--mode", "many-to-many", "--format", "npz", "--out", str(out)])
+    error = capsys.readouterr().err.strip()
+    assert "the Y of d.npz fixes mode = 'many-to-many'" in error and "\n" not in error
+    with pytest.raises(SystemExit):
+        cli.main(["gradcheck", "--loss", "mse"])
+    assert "--loss" in capsys.readouterr().err

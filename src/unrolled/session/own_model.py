@@ -104,7 +104,9 @@ class OwnModel:
         clashes = [f"{name} = {options[name]!r} (it is {fixed[name]!r})" for name in fixed
                    if name in options and options[name] != fixed[name]]
         if clashes:
-            raise ValueError(f"{self.title} fixes {', '.join(clashes)}")
+            by_y = all(name in ("mode", "loss") for name in options if name in fixed and options[name] != fixed[name])
+            source = f"the Y of {Path(self.data_name).name or 'the data'}" if by_y else self.title
+            raise ValueError(f"{source} fixes {', '.join(clashes)}")
         if "activation" in options and options["activation"] != self.activation:
             raise ValueError(f"{self.title}: the activation was read as {self.activation!r}, not "
                              f"{options['activation']!r}")
@@ -187,6 +189,16 @@ class OwnTask(Task):
         if words is None or self.loss != "cross-entropy" or len(words) != self.net.n_classes:
             return None
         return [words[int(k)] for k in np.ravel(Y)]
+
+
+def locked_fields(config: Config, model: OwnModel | None) -> dict[str, str]:
+    """`Config.locked_fields`, with the mode and the loss locked when the model's data has
+    targets Y (their dtype and shape tell them); without Y they are the user's to choose."""
+    locked = config.locked_fields()
+    if model is not None and model.data is not None and model.data.Y is not None:
+        name = Path(model.data_name).name if model.data_name else "the arrays given"
+        locked.update(mode=f"the targets Y of {name} fix it", loss=f"the targets Y of {name} fix it")
+    return locked
 
 
 def model_said(config: Config) -> str:

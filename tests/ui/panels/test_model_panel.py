@@ -277,3 +277,27 @@ def test_an_opened_model_without_data_says_its_input_is_random(make_window, tmp_
     assert panel.sample_view.new_seed.isEnabled() and "fresh random input" in panel.sample_view.new_seed.toolTip()
     set_editor(panel.editors["timesteps"], 5)
     assert window.session.config.timesteps == 5 and "(T = 5)" in panel.task_description.text()
+
+
+def test_an_opened_model_without_y_lets_the_loss_and_the_mode_be_chosen(make_window, tmp_path):
+    save_model_and_data(tmp_path, None)
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    window.redraws.run()
+    for name in ("loss", "mode"):
+        assert panel.editors[name].isEnabled() and "Fixed:" not in panel.editors[name].toolTip(), name
+    set_editor(panel.editors["loss"], "mse")
+    set_editor(panel.editors["mode"], "many-to-one")
+    assert window.session.config.loss == "mse" and window.session.config.mode == "many-to-one"
+    assert window.session.Y.shape == (1, 2) and window.session.Y.dtype.kind == "f"  # its own values at t = T
+
+
+def test_an_opened_model_with_y_keeps_the_loss_and_the_mode_the_targets_fix(make_window, tmp_path):
+    save_model_and_data(tmp_path, "classes")
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    window.redraws.run()
+    for name in ("loss", "mode"):
+        assert not panel.editors[name].isEnabled() and "the targets Y of d.npz" in panel.editors[name].toolTip()

@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, STRICT_WHOLE_FIELDS, Config, ConfigError
 from ...session.events import Change
-from ...session.own_model import OwnModel
+from ...session.own_model import OwnModel, locked_fields
 from ...session.stepper import Session
 from .number_boxes import ChoiceBox, RealNumberBox, WholeNumberBox
 from .sample_view import SampleView
@@ -307,7 +307,7 @@ class ModelPanel(QtWidgets.QWidget):
 
     def _on_config_changed(self) -> None:
         config = self.session.config
-        locked, unused = config.locked_fields(), config.unused_fields()
+        locked, unused = locked_fields(config, self.session.own_model), config.unused_fields()
         for name, editor in self.editors.items():
             value = getattr(config, name)
             editor.blockSignals(True)
