@@ -296,3 +296,29 @@ def test_tied_embedding_and_readout_weights_are_refused_in_one_line_naming_both_
     assert "encoder.weight and decoder.weight are tied" in message and "tied.pt" in message and "\n" not in message
     model.decoder.weight = torch.nn.Parameter(model.encoder.weight.detach().clone() + 1)  # untied: opens
     assert Session.from_torch(model).own_model.weights.layout.embedding == (V, C)
+
+
+def test_a_saved_session_reopens_after_its_weights_and_data_files_have_moved(tmp_path):
+    from unrolled.session.files import load_session, save_session
+
+    options = SHAPES["sentiment"]
+    model = make_model(seed=4, **options)
+    (tmp_path / "orig").mkdir()
+    save_state(model, tmp_path / "orig" / "s.pt")
+    X, Y = data_for(options, many_to_one=True)
+    np.savez(tmp_path / "orig" / "d.npz", X=X, Y=Y)
+    session = Session.from_torch(tmp_path / "orig" / "s.pt", tmp_path / "orig" / "d.npz", batch=2)
+    session.advance(25)
+    save_session(session, tmp_path / "s.json")
+    (tmp_path / "orig" / "s.pt").rename(tmp_path / "moved.pt")
+    (tmp_path / "orig" / "d.npz").unlink()
+    reopened = load_session(tmp_path / "s.json")
+    assert reopened.position == 25 and reopened.own_model.title == str(tmp_path / "orig" / "s.pt")
+    np.testing.assert_array_equal(reopened.fwd.h, session.fwd.h)
+    assert reopened.own_model.data.n_samples == N  # every sample, so N (new sample) walks on
+    reopened.advance(2 * reopened.order.steps_per_pass + 1 - 25)
+    loss, grads = reference(model, X[:2], Y[:2])
+    arrays = torch_trace_arrays(reopened)
+    assert abs(float(arrays["loss"]) - loss) < 1e-10
+    for key, grad in grads.items():
+        assert np.max(np.abs(arrays[f"grad/{key}"] - grad)) <= 1e-10 * max(1.0, float(np.max(np.abs(grad)))), key

@@ -39,7 +39,7 @@ STRICT_WHOLE_FIELDS = frozenset({"layers"})
 # fields a dict of the config leaves out at their default: a one-layer, one-direction
 # network's file holds only the fields every version of the app reads
 OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text", "carry_state")
-# what opened weights fix (session/own_model.py), and what their data fixes besides
+# what opened weights fix (session/own_model.py)
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
