@@ -110,3 +110,18 @@ def test_compare_on_opened_weights_after_a_preset_rescales_their_u_instead_of_th
     window.open_compare()
     comparison = window.compare_window.comparison
     assert not warnings and comparison.changes == {"rho": 1.0} and comparison.a.own_model is not None
+
+
+def test_a_window_made_on_an_opened_model_names_its_files_in_the_title_as_open_weights_does(qtbot, language_model):
+    # `unrolled --weights lm.pt --data lm.npz` makes its window this way: MainWindow(session)
+    from unrolled.session.stepper import Session
+    from unrolled.ui.window.main_window import MainWindow
+
+    _, weights, data = language_model
+    window = MainWindow(Session.from_torch(weights, data))
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "unrolled: lm.pt on lm.npz"
+    random = MainWindow(Session.from_torch(weights))
+    qtbot.addWidget(random)
+    assert random.windowTitle().startswith("unrolled: lm.pt (No data given: a random input")
+    assert "No data given" in random.status.notice.text()
