@@ -160,3 +160,14 @@ def test_loss_and_mode_flags_apply_without_y_and_are_refused_against_it(tmp_path
     with pytest.raises(SystemExit):
         cli.main(["gradcheck", "--loss", "mse"])
     assert "--loss" in capsys.readouterr().err
+
+
+def test_gradcheck_torch_on_nan_weights_says_the_values_are_not_finite_and_exits_1(tmp_path, capsys):
+    model, _, _ = files(tmp_path, cell="gru", F=3, D=4, C=2)
+    state = model.state_dict()
+    state["rnn.weight_hh_l0"][0, 0] = float("nan")
+    torch.save(state, tmp_path / "nan.pt")
+    assert cli.main(["gradcheck", "--torch", "--weights", str(tmp_path / "nan.pt"),
+                     "--data", str(tmp_path / "d.npz")]) == 1
+    out = capsys.readouterr().out.strip()
+    assert "\n" not in out and "not finite" in out and "rnn.weight_hh_l0" in out and "passes" not in out
