@@ -322,3 +322,35 @@ def test_a_saved_session_reopens_after_its_weights_and_data_files_have_moved(tmp
     assert abs(float(arrays["loss"]) - loss) < 1e-10
     for key, grad in grads.items():
         assert np.max(np.abs(arrays[f"grad/{key}"] - grad)) <= 1e-10 * max(1.0, float(np.max(np.abs(grad)))), key
+
+
+def test_the_small_messages_of_an_opened_model_say_what_they_mean(tmp_path):
+    rng = np.random.default_rng(0)
+    lstm = make_model(**SHAPES["regressor"])
+    X = rng.standard_normal((5, 4, 2))
+    assert "5 sequences of T = 4, stepped 2 at a time" in Session.from_torch(lstm, X, batch=2).own_model.input_said(4, 2)
+    with pytest.raises(WeightsError, match="only an nn.RNN has a choice of nonlinearity; this model's nn.LSTM"):
+        Session.from_torch(lstm, activation="relu")
+    state = {k: v for k, v in lstm.state_dict().items() if not k.startswith("linear.")}
+    state["fc.weight"] = torch.zeros(2, 5)
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(state)
+    assert "reads the output of lstm (an nn.LSTM)" in str(caught.value) and "lstm lstm" not in str(caught.value)
+    two = {f"{p}.{k}": v for p in ("a", "b") for k, v in make_model(cell="rnn", F=2, D=3, C=2).state_dict().items()}
+    with pytest.raises(WeightsError, match="choose one with --rnn PREFIX"):
+        Session.from_torch(two)
+    (tmp_path / "random.pt").write_bytes(bytes(rng.integers(0, 256, 300, dtype=np.uint8).tolist()).replace(
+        b"\x80", b"\x81").replace(b"PK", b"QK"))
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(tmp_path / "random.pt")
+    assert "random.pt is not a PyTorch file: torch.save writes a zip archive or a pickle" in str(caught.value)
+    assert "utf-8" not in str(caught.value)
+
+
+def test_an_opened_models_config_and_trace_name_no_task(tmp_path):
+    from unrolled.session.figure_data import write_trace_npz
+
+    session = Session.from_torch(make_model(**SHAPES["regressor"]))
+    assert "task" not in session.config.to_dict()
+    write_trace_npz(tmp_path / "trace.npz", session)
+    assert "pos-tagging" not in str(np.load(tmp_path / "trace.npz")["meta"])

@@ -275,6 +275,8 @@ class Config:
             default = getattr(Config, name)
             if type(data[name]) is type(default) and data[name] == default:
                 del data[name]
+        if self.weights:  # opened weights replace a task: none is named (from_dict's default is unused)
+            data.pop("task", None)
         return data
 
     @classmethod

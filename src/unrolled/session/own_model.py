@@ -67,14 +67,14 @@ class OwnModel:
             return f"{self.data_name or 'The data'} has no Y: the targets are the model's own predictions."
         return ""
 
-    def input_said(self, timesteps: int) -> str:
+    def input_said(self, timesteps: int, batch_size: int) -> str:
         """Where the input comes from, in a line: the data file and its samples, or random."""
         data = self.data
         if data is None:
             return f"random input of the model's shape (T = {timesteps})"
         name = Path(self.data_name).name if self.data_name else "the arrays given"
         kind = "token ids" if data.token_ids else "sequences"
-        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped B at a time"
+        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped {batch_size} at a time"
 
     def targets_said(self) -> str:
         """Where the targets come from, in a line."""
@@ -299,6 +299,9 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
         weights, weights_name = interpret(arrays, where, rnn, readout, embedding), ""
     if activation not in ("tanh", "relu"):
         raise WeightsError(f"activation: got {activation!r}; torch.nn.RNN's nonlinearity is tanh or relu")
+    if activation != "tanh" and weights.layout.cell != "rnn":
+        raise WeightsError(f"{weights.layout.path}: activation {activation}: only an nn.RNN has a choice of "
+                           f"nonlinearity; this model's nn.{weights.layout.cell.upper()} has none")
     data, data_name, first = None, "", tuple[int, ...]()
     if X is not None:
         if isinstance(X, (str, Path)):

@@ -79,7 +79,7 @@ def _depth_rows(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: 
 def own_model_text(config: Config, own: OwnModel) -> str:
     """What the panel says of an opened model in place of a task's description (rich text)."""
     return (f"<b>Your model</b>: {html.escape(config.weights_name(), quote=False)}"
-            f"<br>Input: {html.escape(own.input_said(config.timesteps), quote=False)}"
+            f"<br>Input: {html.escape(own.input_said(config.timesteps, config.batch_size), quote=False)}"
             f"<br>Targets: {html.escape(own.targets_said(), quote=False)}")
 
 
