@@ -328,9 +328,11 @@ def test_the_small_messages_of_an_opened_model_say_what_they_mean(tmp_path):
     rng = np.random.default_rng(0)
     lstm = make_model(**SHAPES["regressor"])
     X = rng.standard_normal((5, 4, 2))
-    assert "5 sequences of T = 4, stepped 2 at a time" in Session.from_torch(lstm, X, batch=2).own_model.input_said(4, 2)
-    with pytest.raises(WeightsError, match="only an nn.RNN has a choice of nonlinearity; this model's nn.LSTM"):
+    own = Session.from_torch(lstm, X, batch=2).own_model
+    assert "5 sequences of T = 4, stepped 2 at a time" in own.input_said(4, 2)
+    with pytest.raises(WeightsError) as caught:
         Session.from_torch(lstm, activation="relu")
+    assert "only an nn.RNN has a choice of nonlinearity; this model's nn.LSTM has none" in str(caught.value)
     state = {k: v for k, v in lstm.state_dict().items() if not k.startswith("linear.")}
     state["fc.weight"] = torch.zeros(2, 5)
     with pytest.raises(WeightsError) as caught:

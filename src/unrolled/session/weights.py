@@ -136,7 +136,8 @@ def _choose(kind: str, flag: str, candidates: list[str], chosen: str | None, whe
             raise WeightsError(f"{where}: no {kind} {_show(chosen)!r}; its candidates: {shown or 'none'}")
         return chosen
     if len(candidates) > 1:
-        raise WeightsError(f"{where} holds {len(candidates)} {kind} candidates ({shown}): choose one with --{flag} PREFIX ({flag}= from Python)")
+        raise WeightsError(f"{where} holds {len(candidates)} {kind} candidates ({shown}): "
+                           f"choose one with --{flag} PREFIX ({flag}= from Python)")
     return candidates[0]
 
 
@@ -158,7 +159,8 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
 
     readout_candidates = _readout_candidates(arrays, modules, dirs * D, readout is not None)
     if not readout_candidates:
-        raise WeightsError(f"{where}: no nn.Linear readout reads the output of {_show(rnn_prefix)} (an nn.{cell.upper()}): "
+        raise WeightsError(f"{where}: no nn.Linear readout reads the output of {_show(rnn_prefix)} "
+                           f"(an nn.{cell.upper()}): "
                            f"expected a weight [C, {dirs * D}] (D = {D}{', two directions' if dirs == 2 else ''})")
     readout_prefix = _choose("readout (nn.Linear)", "readout", readout_candidates, readout, where)
     fits_embedding = [p for p, parts in modules.items() if parts == ["weight"] and p != readout_prefix
