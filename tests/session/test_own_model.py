@@ -285,17 +285,37 @@ def test_a_comparison_of_a_model_given_from_python_says_in_one_line_how_to_open_
     assert "was given from Python" in str(caught.value) and "\n" not in str(caught.value)
 
 
-def test_tied_embedding_and_readout_weights_are_refused_in_one_line_naming_both_keys(tmp_path):
+def test_tied_weights_are_one_parameter_exact_against_torch_trained_and_written_back_tied(tmp_path):
     # word-language-model's --tied: decoder.weight is encoder.weight, saved as one storage twice
-    model = make_model(cell="lstm", F=C, D=C, C=V, V=V, layers=2, names=("encoder", "rnn", "decoder"))
+    from safetensors.torch import load
+
+    from unrolled.session.gradcheck import check_gradients
+    from unrolled.session.torch_check import check_against_torch
+    from unrolled.session.training import Trainer
+
+    options = {"cell": "lstm", "F": 4, "D": 4, "C": V, "V": V, "layers": 2, "names": ("encoder", "rnn", "decoder")}
+    model = make_model(seed=5, **options)
     model.decoder.weight = model.encoder.weight
     save_state(model, tmp_path / "tied.pt")
-    with pytest.raises(WeightsError) as caught:
-        Session.from_torch(tmp_path / "tied.pt")
-    message = str(caught.value)
-    assert "encoder.weight and decoder.weight are tied" in message and "tied.pt" in message and "\n" not in message
-    model.decoder.weight = torch.nn.Parameter(model.encoder.weight.detach().clone() + 1)  # untied: opens
-    assert Session.from_torch(model).own_model.weights.layout.embedding == (V, C)
+    X, Y = data_for(options)
+    session = Session.from_torch(tmp_path / "tied.pt", X, Y, batch=3, learning_rate=0.3, optimiser="adam")
+    assert session.own_model.weights.layout.tied and session.net.tied
+    loss, grads = reference(model, X[:3], Y[:3])
+    assert list(grads) == [k for k in grads if k != "decoder.weight"]  # torch names the shared one once
+    arrays = through_the_backward_pass(session)
+    assert abs(float(arrays["loss"]) - loss) < 1e-10
+    shared = grads["encoder.weight"]
+    for key in ("encoder.weight", "decoder.weight"):  # each the whole parameter's: the sum of both uses
+        assert np.max(np.abs(arrays[f"grad/{key}"] - shared)) <= 1e-10 * max(1.0, float(np.max(np.abs(shared))))
+    check = check_against_torch(session)
+    assert check.passed and check.largest < 1e-10
+    assert all(c.passed for c in check_gradients(session))  # finite differences move both uses together
+    Trainer(session).train(3)
+    np.testing.assert_array_equal(session.net.params["E"], session.net.params["W2"].T)  # still tied
+    state = load(safetensors_bytes(session))
+    np.testing.assert_array_equal(state["encoder.weight"].numpy(), state["decoder.weight"].numpy())
+    untied = make_model(seed=5, **options)  # untied, equal to it but for decoder.weight: not taken as tied
+    assert not Session.from_torch(untied).own_model.weights.layout.tied
 
 
 def test_a_saved_session_reopens_after_its_weights_and_data_files_have_moved(tmp_path):

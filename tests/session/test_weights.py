@@ -112,15 +112,17 @@ def word_language_model(torch, V=20, ninp=6, nhid=6, nlayers=2, tie=False):
     return RNNModel()
 
 
-def test_the_word_language_model_reads_with_its_encoder_rnn_and_decoder(torch, tmp_path):
-    torch.manual_seed(0)  # tied (--tied) it is refused: test_own_model.py
-    model = word_language_model(torch, tie=False).double().eval()
+@pytest.mark.parametrize("tie", [False, True])
+def test_the_word_language_model_reads_with_its_encoder_rnn_and_decoder(torch, tmp_path, tie):
+    torch.manual_seed(0)  # tied (--tied): one parameter, its gradient in test_own_model.py
+    model = word_language_model(torch, tie=tie).double().eval()
     torch.save(model.state_dict(), tmp_path / "model.pt")
     opened = read_weights(tmp_path / "model.pt")
     layout = opened.layout
     assert (layout.cell, layout.layers, layout.bidirectional, layout.n_classes) == ("lstm", 2, False, 20)
     assert layout.embedding == (20, 6)
     assert (layout.rnn_prefix, layout.readout_prefix, layout.embedding_prefix) == ("rnn", "decoder", "encoder")
+    assert layout.tied is tie
 
     ids = np.random.default_rng(2).integers(0, 20, size=(B, T))
     with torch.no_grad():  # the example is time-major: (T, B)

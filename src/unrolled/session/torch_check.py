@@ -65,6 +65,8 @@ def check_against_torch(session: Session) -> TorchCheck:
                     for key in own.weights.layout.keys if key.startswith(prefix) and "." not in key[len(prefix):]}
             module.load_state_dict(mine, strict=True)
     embedding, rnn, readout = modules
+    if own.weights.layout.tied:  # word-language-model's --tied: one Parameter, its grad the sum of both uses
+        readout.weight = embedding.weight
     inputs = torch.from_numpy(X[..., 0] if embedding is not None else X)  # ids: (B, T, 1) in a session
     out, _ = rnn(embedding(inputs) if embedding is not None else inputs)
     y = readout(out[:, -1] if session.config.mode == "many-to-one" else out)

@@ -70,6 +70,7 @@ class WeightsLayout:
     keys: tuple[str, ...]
     nonfinite: tuple[str, ...]
     set_aside: tuple[str, ...]  # keys of the candidates a chosen prefix left out
+    tied: bool = False  # the embedding's weight is the readout's (word-language-model's --tied): one parameter
 
     def network(self, **options) -> Network:
         """A Network of this shape, its embedding included, with weights of its own drawing
@@ -94,6 +95,7 @@ class OpenedWeights:
         """A Network of the file's shape holding its weights; options as Network's (activation:
         "relu" for an nn.RNN(nonlinearity="relu"), mode, loss, ...)."""
         net = _shape_network(self.layout, **options)
+        net.tied = self.layout.tied  # E and W2 of equal values: the gradient of each sums both uses
         for name, value in self.params.items():
             net.params[name] = value.copy()
         if self.embedding is not None:
@@ -174,8 +176,6 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
 
     readout_keys = [readout_prefix + part for part in ("weight", "bias") if part in modules[readout_prefix]]
     embedding_keys = [embedding_prefix + "weight"] if embedding_prefix is not None else []
-    if embedding_keys:
-        _refuse_tied(arrays, embedding_keys[0], readout_keys[0], where)
     used = [*_torch_order(recurrent[rnn_prefix]), *readout_keys, *embedding_keys]
     unread = [n for n in arrays if n not in used and n not in set_aside]
     if unread:
@@ -189,7 +189,7 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
         rnn_prefix=rnn_prefix.removesuffix("."), readout_prefix=readout_prefix.removesuffix("."),
         embedding_prefix=embedding_prefix.removesuffix(".") if embedding_prefix is not None else None,
         keys=tuple(used), nonfinite=tuple(n for n in used if not np.all(np.isfinite(arrays[n]))),
-        set_aside=tuple(set_aside))
+        set_aside=tuple(set_aside), tied=_tied(arrays, embedding_keys, readout_keys[0]))
     state = _engine_state(arrays, layout, recurrent[rnn_prefix], rnn_prefix, readout_prefix)
     with np.errstate(all="ignore"):  # inf + inf in a bias sum is the file's own explosion, reported above
         params = from_torch(_shape_network(layout), state)
@@ -197,16 +197,15 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
     return OpenedWeights(layout, params, matrix, dict(arrays))
 
 
-def _refuse_tied(arrays: Mapping[str, np.ndarray], embedding_key: str, readout_key: str, where: str) -> None:
-    """Tied weights (word-language-model's --tied: decoder.weight is encoder.weight) are one
-    parameter whose gradient sums both uses; the engine holds two, so it would give each only
-    its own share and training would untie them. Equal values are taken as tied (a .pt saves
-    the shared storage twice; two trained matrices are never equal by chance)."""
-    E, W = arrays[embedding_key], arrays[readout_key]
-    if E.shape == W.shape and np.array_equal(E, W):
-        raise WeightsError(f"{where}: {embedding_key} and {readout_key} are tied (one shared matrix, as "
-                           f"word-language-model's --tied), which the app does not support (it would "
-                           f"give each only its own share of the gradient): open a model trained untied")
+def _tied(arrays: Mapping[str, np.ndarray], embedding_keys: list[str], readout_key: str) -> bool:
+    """Whether the embedding's weight is the readout's (word-language-model's --tied: decoder.weight
+    is encoder.weight), one parameter whose gradient sums both uses (Network.tied). Equal values
+    are taken as tied: a .pt saves the shared storage under both keys, and two trained
+    matrices are never equal by chance."""
+    if not embedding_keys:
+        return False
+    E, W = arrays[embedding_keys[0]], arrays[readout_key]
+    return E.shape == W.shape and bool(np.array_equal(E, W))
 
 
 def _check_numbers(arrays: Mapping[str, np.ndarray], where: str) -> None:
