@@ -138,8 +138,9 @@ def sampled_gradient_check(net, X, Y, entries: int = 24, seed: int = 0,
         flat = value.reshape(-1)  # a view: perturbing it perturbs the parameter
         chosen = np.arange(flat.size) if flat.size <= entries else rng.choice(flat.size, entries, replace=False)
         numeric = np.empty(len(chosen))
+        twin = twins.get(name)
 
-        def twinned(name=name, twin=twins.get(name)) -> float:
+        def twinned(name: str = name, twin: str | None = twin) -> float:
             if twin is not None:
                 net.params[twin][...] = net.params[name].T
             return loss()
