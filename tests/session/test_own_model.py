@@ -310,6 +310,11 @@ def test_tied_weights_are_one_parameter_exact_against_torch_trained_and_written_
     check = check_against_torch(session)
     assert check.passed and check.largest < 1e-10
     assert all(c.passed for c in check_gradients(session))  # finite differences move both uses together
+    session.reconfigure(clipping="norm", clip_threshold=0.1)
+    grads = session.net.backward(session.net.forward(session.X), session.Y).grads
+    session.run_iteration()
+    norm = np.sqrt(sum(np.sum(g ** 2) for k, g in grads.items() if k != "W2"))
+    assert session.history[-1].norm_before == pytest.approx(norm, rel=1e-12)  # the shared one counted once
     Trainer(session).train(3)
     np.testing.assert_array_equal(session.net.params["E"], session.net.params["W2"].T)  # still tied
     state = load(safetensors_bytes(session))
