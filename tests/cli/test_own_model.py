@@ -171,3 +171,16 @@ def test_gradcheck_torch_on_nan_weights_says_the_values_are_not_finite_and_exits
                      "--data", str(tmp_path / "d.npz")]) == 1
     out = capsys.readouterr().out.strip()
     assert "\n" not in out and "not finite" in out and "rnn.weight_hh_l0" in out and "passes" not in out
+
+
+def test_gradcheck_torch_takes_the_weights_a_config_names_and_refuses_a_task_in_one_line(tmp_path, capsys):
+    import json
+
+    files(tmp_path, cell="rnn", F=3, D=4, C=2)
+    (tmp_path / "c.json").write_text(json.dumps({"weights": "m.pt", "data": "d.npz"}))
+    assert cli.main(["gradcheck", "--config", str(tmp_path / "c.json"), "--torch"]) == 0
+    assert "the app equals torch's autograd" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["gradcheck", "--preset", "seed-pos-tagging", "--torch"])
+    assert exited.value.code == 2
+    assert "only a model opened from PyTorch weights" in capsys.readouterr().err
