@@ -184,3 +184,12 @@ def test_gradcheck_torch_takes_the_weights_a_config_names_and_refuses_a_task_in_
         cli.main(["gradcheck", "--preset", "seed-pos-tagging", "--torch"])
     assert exited.value.code == 2
     assert "only a model opened from PyTorch weights" in capsys.readouterr().err
+
+
+def test_gradcheck_by_finite_differences_keeps_its_columns_for_a_stacks_long_names(tmp_path, capsys):
+    files(tmp_path, cell="gru", F=3, D=3, C=2, layers=2, bidirectional=True)
+    assert cli.main(["gradcheck", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "d.npz"),
+                     "--entries", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()[:-1]
+    assert any("reverse" in row for row in rows)
+    assert len({row.rstrip().rindex(" ") for row in rows}) == 1  # the result column aligned, header included
