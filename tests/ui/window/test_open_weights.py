@@ -141,3 +141,21 @@ def test_the_banner_for_weights_nan_in_the_file_says_so_instead_of_advising_a_lo
     window.redraws.run()
     text = window.status.banner.text()
     assert "were nan or inf in nan.pt itself (rnn.weight_hh_l0)" in text and "Lower rho" not in text
+
+
+def test_open_weights_looks_in_the_current_folder_then_in_the_open_models(make_window, language_model, tmp_path,
+                                                                           monkeypatch):
+    _, weights, data = language_model
+    folders = []
+
+    def chosen(parent, title, folder, filters):
+        folders.append(folder)
+        return "", ""
+
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", chosen)
+    monkeypatch.chdir(tmp_path.parent)
+    window = make_window()
+    window.files.open_weights_dialog()
+    assert window.files.open_weights(str(weights), str(data))
+    window.files.open_weights_dialog()
+    assert folders == [str(tmp_path.parent), str(tmp_path)]
