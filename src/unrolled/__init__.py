@@ -54,8 +54,7 @@ def view(model, X=None, Y=None, **options):
     session = Session.from_torch(model, X, Y, **options)
     quiet_qt_noise()
     app = make_application()
-    window = MainWindow(session)
-    window.files.announce_model()
+    window = MainWindow(session)  # its title names the model's files
     window.show_on_screen()
     if not _event_loop_runs():
         app.exec()

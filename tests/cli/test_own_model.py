@@ -141,3 +141,55 @@ def test_token_ids_show_as_the_vocabularys_words(tmp_path):
     session = Session.from_torch(tmp_path / "m.npz", tmp_path / "d.npz", sample=2, vocab=tmp_path / "words.txt")
     assert session.task.input_labels(session.X[0]) == [f"w{i}" for i in X[2]]
     assert session.task.target_labels(np.asarray(session.Y)[0]) == [f"w{i}" for i in np.asarray(session.Y)[0]]
+
+
+def test_loss_and_mode_flags_apply_without_y_and_are_refused_against_it(tmp_path, capsys):
+    model, X, Y = files(tmp_path, cell="lstm", F=3, D=4, C=2, real=True, many_to_one=True)
+    np.save(tmp_path / "x.npy", X)
+    out = tmp_path / "out"
+    assert cli.main(["export", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "x.npy"),
+                     "--loss", "mse", "--mode", "many-to-one", "--format", "npz", "--out", str(out)]) == 0
+    trace = np.load(out / "trace.npz")
+    assert trace["Y"].shape == (1, 2) and trace["Y"].dtype.kind == "f"
+    assert '"loss": "mse"' in str(trace["meta"]) and '"mode": "many-to-one"' in str(trace["meta"])
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "d.npz"),
+                  "--mode", "many-to-many", "--format", "npz", "--out", str(out)])
+    error = capsys.readouterr().err.strip()
+    assert "the Y of d.npz fixes mode = 'many-to-many'" in error and "\n" not in error
+    with pytest.raises(SystemExit):
+        cli.main(["gradcheck", "--loss", "mse"])
+    assert "--loss" in capsys.readouterr().err
+
+
+def test_gradcheck_torch_on_nan_weights_says_the_values_are_not_finite_and_exits_1(tmp_path, capsys):
+    model, _, _ = files(tmp_path, cell="gru", F=3, D=4, C=2)
+    state = model.state_dict()
+    state["rnn.weight_hh_l0"][0, 0] = float("nan")
+    torch.save(state, tmp_path / "nan.pt")
+    assert cli.main(["gradcheck", "--torch", "--weights", str(tmp_path / "nan.pt"),
+                     "--data", str(tmp_path / "d.npz")]) == 1
+    out = capsys.readouterr().out.strip()
+    assert "\n" not in out and "not finite" in out and "rnn.weight_hh_l0" in out and "passes" not in out
+
+
+def test_gradcheck_torch_takes_the_weights_a_config_names_and_refuses_a_task_in_one_line(tmp_path, capsys):
+    import json
+
+    files(tmp_path, cell="rnn", F=3, D=4, C=2)
+    (tmp_path / "c.json").write_text(json.dumps({"weights": "m.pt", "data": "d.npz"}))
+    assert cli.main(["gradcheck", "--config", str(tmp_path / "c.json"), "--torch"]) == 0
+    assert "the app equals torch's autograd" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["gradcheck", "--preset", "seed-pos-tagging", "--torch"])
+    assert exited.value.code == 2
+    assert "only a model opened from PyTorch weights" in capsys.readouterr().err
+
+
+def test_gradcheck_by_finite_differences_keeps_its_columns_for_a_stacks_long_names(tmp_path, capsys):
+    files(tmp_path, cell="gru", F=3, D=3, C=2, layers=2, bidirectional=True)
+    assert cli.main(["gradcheck", "--weights", str(tmp_path / "m.pt"), "--data", str(tmp_path / "d.npz"),
+                     "--entries", "2"]) == 0
+    rows = capsys.readouterr().out.splitlines()[:-1]
+    assert any("reverse" in row for row in rows)
+    assert len({row.rstrip().rindex(" ") for row in rows}) == 1  # the result column aligned, header included

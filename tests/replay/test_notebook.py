@@ -35,3 +35,14 @@ def test_a_session_shows_itself_in_jupyter_as_the_player():
     shown = session._repr_html_()
     assert shown == Replay(session)._repr_html_()
     assert shown.startswith("<iframe srcdoc=") and "window.unrolled = api" in html.unescape(shown)
+
+
+def test_an_opened_models_replay_is_titled_by_its_file_and_names_no_task(tmp_path):
+    from support.state_dicts import save_model_and_data
+
+    weights, data = save_model_and_data(tmp_path, "real")
+    session = Session.from_torch(weights, data)
+    replay = Replay(session)
+    assert replay.title == "unrolled: m.npz"
+    assert "<title>unrolled: m.npz: backpropagation through time</title>" in replay.page
+    assert "pos-tagging" not in replay.page and '"task":"your model: m.npz"' in replay.page

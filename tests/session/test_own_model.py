@@ -283,3 +283,101 @@ def test_a_comparison_of_a_model_given_from_python_says_in_one_line_how_to_open_
     with pytest.raises(WeightsError) as caught:
         Comparison(session.config, {"rho": 0.5})
     assert "was given from Python" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_tied_weights_are_one_parameter_exact_against_torch_trained_and_written_back_tied(tmp_path):
+    # word-language-model's --tied: decoder.weight is encoder.weight, saved as one storage twice
+    from safetensors.torch import load
+
+    from unrolled.session.gradcheck import check_gradients
+    from unrolled.session.torch_check import check_against_torch
+    from unrolled.session.training import Trainer
+
+    options = {"cell": "lstm", "F": 4, "D": 4, "C": V, "V": V, "layers": 2, "names": ("encoder", "rnn", "decoder")}
+    model = make_model(seed=5, **options)
+    model.decoder.weight = model.encoder.weight
+    save_state(model, tmp_path / "tied.pt")
+    X, Y = data_for(options)
+    session = Session.from_torch(tmp_path / "tied.pt", X, Y, batch=3, learning_rate=0.3, optimiser="adam")
+    assert session.own_model.weights.layout.tied and session.net.tied
+    loss, grads = reference(model, X[:3], Y[:3])
+    assert list(grads) == [k for k in grads if k != "decoder.weight"]  # torch names the shared one once
+    arrays = through_the_backward_pass(session)
+    assert abs(float(arrays["loss"]) - loss) < 1e-10
+    shared = grads["encoder.weight"]
+    for key in ("encoder.weight", "decoder.weight"):  # each the whole parameter's: the sum of both uses
+        assert np.max(np.abs(arrays[f"grad/{key}"] - shared)) <= 1e-10 * max(1.0, float(np.max(np.abs(shared))))
+    check = check_against_torch(session)
+    assert check.passed and check.largest < 1e-10
+    assert all(c.passed for c in check_gradients(session))  # finite differences move both uses together
+    session.reconfigure(clipping="norm", clip_threshold=0.1)
+    grads = session.net.backward(session.net.forward(session.X), session.Y).grads
+    session.run_iteration()
+    norm = np.sqrt(sum(np.sum(g ** 2) for k, g in grads.items() if k != "W2"))
+    assert session.history[-1].norm_before == pytest.approx(norm, rel=1e-12)  # the shared one counted once
+    Trainer(session).train(3)
+    np.testing.assert_array_equal(session.net.params["E"], session.net.params["W2"].T)  # still tied
+    state = load(safetensors_bytes(session))
+    np.testing.assert_array_equal(state["encoder.weight"].numpy(), state["decoder.weight"].numpy())
+    untied = make_model(seed=5, **options)  # untied, equal to it but for decoder.weight: not taken as tied
+    assert not Session.from_torch(untied).own_model.weights.layout.tied
+
+
+def test_a_saved_session_reopens_after_its_weights_and_data_files_have_moved(tmp_path):
+    from unrolled.session.files import load_session, save_session
+
+    options = SHAPES["sentiment"]
+    model = make_model(seed=4, **options)
+    (tmp_path / "orig").mkdir()
+    save_state(model, tmp_path / "orig" / "s.pt")
+    X, Y = data_for(options, many_to_one=True)
+    np.savez(tmp_path / "orig" / "d.npz", X=X, Y=Y)
+    session = Session.from_torch(tmp_path / "orig" / "s.pt", tmp_path / "orig" / "d.npz", batch=2)
+    session.advance(25)
+    save_session(session, tmp_path / "s.json")
+    (tmp_path / "orig" / "s.pt").rename(tmp_path / "moved.pt")
+    (tmp_path / "orig" / "d.npz").unlink()
+    reopened = load_session(tmp_path / "s.json")
+    assert reopened.position == 25 and reopened.own_model.title == str(tmp_path / "orig" / "s.pt")
+    np.testing.assert_array_equal(reopened.fwd.h, session.fwd.h)
+    assert reopened.own_model.data.n_samples == N  # every sample, so N (new sample) walks on
+    reopened.advance(2 * reopened.order.steps_per_pass + 1 - 25)
+    loss, grads = reference(model, X[:2], Y[:2])
+    arrays = torch_trace_arrays(reopened)
+    assert abs(float(arrays["loss"]) - loss) < 1e-10
+    for key, grad in grads.items():
+        assert np.max(np.abs(arrays[f"grad/{key}"] - grad)) <= 1e-10 * max(1.0, float(np.max(np.abs(grad)))), key
+
+
+def test_the_small_messages_of_an_opened_model_say_what_they_mean(tmp_path):
+    rng = np.random.default_rng(0)
+    lstm = make_model(**SHAPES["regressor"])
+    X = rng.standard_normal((5, 4, 2))
+    own = Session.from_torch(lstm, X, batch=2).own_model
+    assert "5 sequences of T = 4, stepped 2 at a time" in own.input_said(4, 2)
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(lstm, activation="relu")
+    assert "only an nn.RNN has a choice of nonlinearity; this model's nn.LSTM has none" in str(caught.value)
+    state = {k: v for k, v in lstm.state_dict().items() if not k.startswith("linear.")}
+    state["fc.weight"] = torch.zeros(2, 5)
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(state)
+    assert "reads the output of lstm (an nn.LSTM)" in str(caught.value) and "lstm lstm" not in str(caught.value)
+    two = {f"{p}.{k}": v for p in ("a", "b") for k, v in make_model(cell="rnn", F=2, D=3, C=2).state_dict().items()}
+    with pytest.raises(WeightsError, match="choose one with --rnn PREFIX"):
+        Session.from_torch(two)
+    (tmp_path / "random.pt").write_bytes(bytes(rng.integers(0, 256, 300, dtype=np.uint8).tolist()).replace(
+        b"\x80", b"\x81").replace(b"PK", b"QK"))
+    with pytest.raises(WeightsError) as caught:
+        Session.from_torch(tmp_path / "random.pt")
+    assert "random.pt is not a PyTorch file: torch.save writes a zip archive or a pickle" in str(caught.value)
+    assert "utf-8" not in str(caught.value)
+
+
+def test_an_opened_models_config_and_trace_name_no_task(tmp_path):
+    from unrolled.session.figure_data import write_trace_npz
+
+    session = Session.from_torch(make_model(**SHAPES["regressor"]))
+    assert "task" not in session.config.to_dict()
+    write_trace_npz(tmp_path / "trace.npz", session)
+    assert "pos-tagging" not in str(np.load(tmp_path / "trace.npz")["meta"])

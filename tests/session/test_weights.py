@@ -114,7 +114,7 @@ def word_language_model(torch, V=20, ninp=6, nhid=6, nlayers=2, tie=False):
 
 @pytest.mark.parametrize("tie", [False, True])
 def test_the_word_language_model_reads_with_its_encoder_rnn_and_decoder(torch, tmp_path, tie):
-    torch.manual_seed(0)
+    torch.manual_seed(0)  # tied (--tied): one parameter, its gradient in test_own_model.py
     model = word_language_model(torch, tie=tie).double().eval()
     torch.save(model.state_dict(), tmp_path / "model.pt")
     opened = read_weights(tmp_path / "model.pt")
@@ -122,6 +122,7 @@ def test_the_word_language_model_reads_with_its_encoder_rnn_and_decoder(torch, t
     assert (layout.cell, layout.layers, layout.bidirectional, layout.n_classes) == ("lstm", 2, False, 20)
     assert layout.embedding == (20, 6)
     assert (layout.rnn_prefix, layout.readout_prefix, layout.embedding_prefix) == ("rnn", "decoder", "encoder")
+    assert layout.tied is tie
 
     ids = np.random.default_rng(2).integers(0, 20, size=(B, T))
     with torch.no_grad():  # the example is time-major: (T, B)
@@ -223,7 +224,7 @@ def test_two_recurrent_modules_need_a_choice_and_the_choice_sets_the_other_aside
     save(tmp_path / "seq2seq.npz", state)
     message = one_line_error(read_weights, tmp_path / "seq2seq.npz")
     assert message == (f"{tmp_path / 'seq2seq.npz'} holds 2 recurrent module candidates (encoder, decoder): "
-                       f"choose one with rnn=")
+                       f"choose one with --rnn PREFIX (rnn= from Python)")
     opened = read_weights(tmp_path / "seq2seq.npz", rnn="decoder")
     assert opened.layout.rnn_prefix == "decoder" and opened.layout.n_classes == 3
     assert set(opened.layout.set_aside) == {k for k in state if k.startswith("encoder.")}
@@ -234,7 +235,7 @@ def test_two_readouts_need_a_choice(tmp_path):
     state = lstm_state()
     state["aux.weight"], state["aux.bias"] = np.ones((7, 4)), np.ones(7)
     save(tmp_path / "two.npz", state)
-    assert "2 readout (nn.Linear) candidates (fc, aux): choose one with readout=" in one_line_error(
+    assert "2 readout (nn.Linear) candidates (fc, aux): choose one with --readout PREFIX" in one_line_error(
         read_weights, tmp_path / "two.npz")
     assert read_weights(tmp_path / "two.npz", readout="aux").layout.n_classes == 7
 
@@ -283,7 +284,8 @@ def test_a_layer_the_app_cannot_step_is_named(tmp_path):
 def test_a_recurrent_module_without_a_readout_is_refused(tmp_path):
     state = {k: v for k, v in lstm_state(reverse=True).items() if not k.startswith("fc")}
     assert one_line_error(interpret, state, "bare.npz") == (
-        "bare.npz: no nn.Linear readout reads the rnn lstm's output: expected a weight [C, 8] (D = 4, two directions)")
+        "bare.npz: no nn.Linear readout reads the output of rnn (an nn.LSTM): expected a weight [C, 8] "
+        "(D = 4, two directions)")
 
 
 def test_nan_and_inf_weights_are_read_and_reported(tmp_path):
@@ -380,11 +382,12 @@ def test_a_whole_pickled_module_is_refused_with_how_to_save_a_state_dict(torch, 
 def test_a_pt_file_that_is_not_one_says_so(torch, tmp_path):
     (tmp_path / "notes.pt").write_bytes("naïve notes\n".encode("utf-16"))
     message = one_line_error(read_weights, tmp_path / "notes.pt")
-    assert message.startswith(f"{tmp_path / 'notes.pt'} is not a PyTorch file that can be read (")
+    assert message == (f"{tmp_path / 'notes.pt'} is not a PyTorch file: torch.save writes a zip archive or a "
+                       "pickle, and it begins as neither (its first bytes: ff fe 6e 00)")
 
 
 def test_without_torch_a_pt_file_says_to_install_torch_or_save_safetensors(tmp_path, monkeypatch):
-    (tmp_path / "m.pt").write_bytes(b"PK")
+    (tmp_path / "m.pt").write_bytes(b"\x80\x02")  # a legacy pickle's start: torch.load reads it
     monkeypatch.setitem(__import__("sys").modules, "torch", None)  # import torch raises ImportError
     assert one_line_error(read_weights, tmp_path / "m.pt") == (
         f"{tmp_path / 'm.pt'}: reading a .pt file needs torch: install torch, or save the state dict as "

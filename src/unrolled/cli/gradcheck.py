@@ -28,7 +28,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--session", metavar="FILE", help="a saved session, at its weights and batch")
     own_model.add_weights(source)
     parser.add_argument("--torch", action="store_true",
-                        help="with --weights: compare with torch's autograd rather than finite differences")
+                        help="with --weights (or a config or session naming weights): compare with torch's "
+                             "autograd rather than finite differences")
     parser.add_argument("--entries", type=int, default=None, metavar="N",
                         help="entries checked per parameter (default: 24; all when a parameter has fewer)")
     own_model.add_options(parser)
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     entries = ENTRIES if args.entries is None else args.entries
     if entries < 1:
         parser.exit(2, f"unrolled gradcheck: error: --entries: got {entries}, expected 1 or more\n")
-    alone = own_model.misplaced(args) or ("--torch" if args.torch and args.weights is None else None)
+    alone = own_model.misplaced(args)  # --torch goes with weights named by --weights, a config or a session
     if alone is not None:
         parser.exit(2, f"unrolled gradcheck: error: {alone}: goes with --weights FILE\n")
     try:

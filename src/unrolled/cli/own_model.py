@@ -1,6 +1,6 @@
 """The options of a user's own model, alike on `unrolled`, `unrolled export` and `unrolled
 gradcheck`: --weights FILE (with --data, --sample, --batch, --rnn, --readout, --embedding,
---activation, --vocab), and the session they open (session/own_model.py)."""
+--activation, --loss, --mode, --vocab), and the session they open (session/own_model.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ WEIGHTS_HELP = ("a trained PyTorch model's weights: a state dict in .pt/.pth (re
                 "loader; nothing in it is run), .safetensors or .npz, holding an nn.RNN/LSTM/GRU, an nn.Linear "
                 "readout and optionally an nn.Embedding before it, under any prefix")
 # the options that mean something only with --weights
-WITH_WEIGHTS = ("data", "sample", "batch", "rnn", "readout", "embedding", "activation", "vocab")
+WITH_WEIGHTS = ("data", "sample", "batch", "rnn", "readout", "embedding", "activation", "loss", "mode", "vocab")
 
 
 def add_weights(source: argparse._MutuallyExclusiveGroup) -> None:
@@ -37,6 +37,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--embedding", metavar="PREFIX", help="the nn.Embedding, when several could be")
     group.add_argument("--activation", choices=("tanh", "relu"), default=None,
                        help="an nn.RNN's nonlinearity, which its weights do not tell (default: tanh)")
+    group.add_argument("--loss", choices=("cross-entropy", "mse"),
+                       help="the loss, when the data has no Y to tell it (Y's dtype fixes it otherwise; "
+                            "default: cross-entropy)")
+    group.add_argument("--mode", choices=("many-to-many", "many-to-one"),
+                       help="many-to-one reads the top layer's output at t = T (output[:, -1]), when the data "
+                            "has no Y to tell it (Y's shape fixes it otherwise; default: many-to-many)")
     group.add_argument("--vocab", metavar="FILE", help="a token a line: token ids shown as these words")
 
 
@@ -53,9 +59,10 @@ def open_session(args: argparse.Namespace) -> Session:
 
     if args.sample is not None and args.batch is not None:
         raise ValueError("--sample and --batch: choose one")
+    chosen = {name: getattr(args, name) for name in ("loss", "mode") if getattr(args, name, None) is not None}
     return Session.from_torch(args.weights, args.data, rnn=args.rnn, readout=args.readout,
                               embedding=args.embedding, activation=args.activation or "tanh",
-                              sample=args.sample, batch=args.batch, vocab=args.vocab)
+                              sample=args.sample, batch=args.batch, vocab=args.vocab, **chosen)
 
 
 def check_against_torch(session: Session, parser: argparse.ArgumentParser) -> int:

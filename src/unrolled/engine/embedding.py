@@ -3,6 +3,7 @@ token ids, and x_t is a row of E.
 
     x_t = E[token_t]                      E: (V, F), token ids (B, T) in 0..V-1
     dL/dE[v] = sum of dL/dx_t over every (b, t) whose token is v
+    tied (E = W2^T, V = C, F = dirs*D):  dL/dE = the above + dL/dW2^T
 
 dL/dx_t is what the first recurrent layer's input receives: a_x = x_t W + b in each of its
 directions, so dL/dx_t = sum over the directions of dL/da_x @ W^T (W: (F, K*D)).
@@ -63,3 +64,14 @@ def embedding_grad(ids: np.ndarray, dX: np.ndarray, vocab_size: int) -> np.ndarr
     grad = np.zeros((vocab_size, dX.shape[-1]))
     np.add.at(grad, ids.reshape(-1), dX.reshape(-1, dX.shape[-1]))
     return grad
+
+
+def embedding_grads(fwd, bwd, vocab_size: int, tied: bool) -> dict[str, np.ndarray]:
+    """{E: dL/dE (V, F)} of a complete backward pass whose bwd.grads hold the rest. Tied (E is
+    W2 (F, V) transposed, one matrix used twice, as torch's weight tying): {E, W2}, each the
+    whole parameter's gradient, the sum of both uses, so an optimiser updates both alike."""
+    dE = embedding_grad(fwd.token_ids, input_grad(fwd, bwd), vocab_size)
+    if not tied:
+        return {EMBEDDING: dE}
+    total = dE + bwd.grads["W2"].T
+    return {EMBEDDING: total, "W2": np.ascontiguousarray(total.T)}

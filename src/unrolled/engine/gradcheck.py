@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .embedding import EMBEDDING
 from .losses import check_targets, loss_and_grad
 
 
@@ -132,12 +133,22 @@ def sampled_gradient_check(net, X, Y, entries: int = 24, seed: int = 0,
             return net.loss(net.forward(X), Y)
     rng = np.random.default_rng(seed)
     result = {}
+    twins = {EMBEDDING: "W2", "W2": EMBEDDING} if net.tied else {}  # one parameter: perturbed together
     for name, value in net.params.items():
         flat = value.reshape(-1)  # a view: perturbing it perturbs the parameter
         chosen = np.arange(flat.size) if flat.size <= entries else rng.choice(flat.size, entries, replace=False)
         numeric = np.empty(len(chosen))
+        twin = twins.get(name)
+
+        def twinned(name: str = name, twin: str | None = twin) -> float:
+            if twin is not None:
+                net.params[twin][...] = net.params[name].T
+            return loss()
+
         for n, index in enumerate(chosen):
-            numeric[n] = central_difference(loss, flat, index, eps)
+            numeric[n] = central_difference(twinned, flat, index, eps)
+        if name in twins:  # the twin back to the restored value
+            net.params[twins[name]][...] = value.T
         analytic = grads[name].reshape(-1)[chosen]
         result[name] = (relative_error(analytic, numeric), len(chosen), flat.size)
     return result

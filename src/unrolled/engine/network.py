@@ -36,7 +36,7 @@ from .carried import CarriedState, check_carried, final_state
 from .cells import CELLS, make_cell
 from .cells.base import Cell
 from .checks import check_choice, check_flag, check_size, check_whole
-from .embedding import EMBEDDING, check_token_ids, embed, embedding_grad, input_grad
+from .embedding import EMBEDDING, check_token_ids, embed, embedding_grads
 from .functions import ACTIVATIONS, tolerate_overflow
 from .init import INITS, init_params
 from .losses import LOSSES, check_targets, loss_and_grad
@@ -60,6 +60,7 @@ class Network:
     layers: recurrent layers stacked, 1 to MAX_LAYERS; bidirectional: a reverse direction
     beside every layer's forward one (see `stack`); vocab_size: V token ids embedded by E.
     """
+    tied = False  # E (V, F) is W2 (F, V) transposed, one parameter, as torch's weight tying: `embedding_grads`
 
     def __init__(
         self,
@@ -327,12 +328,11 @@ class Network:
         else:
             def entries() -> np.ndarray:
                 return np.full(T, True) if self.mode == "many-to-many" else np.arange(T) == T - 1
-
             recurrence.backward_step(self.cell, fwd, bwd, self.truncation_for(T), entries)
             if bwd.complete:
                 bwd.grads = self._param_grads(fwd, bwd)
         if bwd.complete and fwd.token_ids is not None and self.vocab_size is not None:
-            bwd.grads[EMBEDDING] = embedding_grad(fwd.token_ids, input_grad(fwd, bwd), self.vocab_size)
+            bwd.grads.update(embedding_grads(fwd, bwd, self.vocab_size, self.tied))
 
     def backward_unstep(self, bwd: BackwardTrace) -> None:
         """Undo the last backward step exactly: nothing was accumulated, so the columns of

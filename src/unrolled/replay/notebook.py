@@ -11,7 +11,7 @@ import html
 
 from ..session.stepper import Session
 from .page import page_html
-from .record import record
+from .record import default_title, record
 
 
 class Replay:
@@ -19,7 +19,7 @@ class Replay:
     Jupyter through `_repr_html_`."""
 
     def __init__(self, session: Session, title: str = "", height: int = 720):
-        self.title = title or "unrolled"
+        self.title = title or default_title(session)
         self.height = height
         replay = record(session, self.title, at=session.position)
         self.page = page_html([replay], f"{self.title}: backpropagation through time")

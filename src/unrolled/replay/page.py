@@ -12,7 +12,7 @@ from typing import Any
 
 from ..session.atomic import write_bytes_atomically
 from ..session.stepper import Session
-from .record import Progress, record
+from .record import Progress, default_title, record
 
 # the scripts are inlined in this order: each uses the ones before it
 PLAYER_FILES = ("player.css", "draw.js", "tables.js", "player.js")
@@ -46,7 +46,7 @@ def write_replay(path: str | os.PathLike[str], session: Session, title: str = ""
                  accuracy: list[float | None] | None = None) -> Path:
     """The session's current iteration as one .html file at `path`, written whole or not
     at all, opening at position `at` (default: the start); progress and accuracy as `record`'s."""
-    name = title or "unrolled"
+    name = title or default_title(session)
     replay = record(session, name, description, at, progress, accuracy)
     text = page_html([replay], f"{name}: backpropagation through time")
     return _write(path, text)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -174,7 +175,7 @@ def record(session: Session, title: str = "", description: str = "", at: int | N
         "description": _described(session, description),
         "config": {"cell": c.cell, "activation": c.activation, "T": c.timesteps, "F": c.n_features,
                    "D": c.n_hidden, "C": c.n_classes, "B": c.batch_size, "mode": c.mode, "loss": c.loss,
-                   "rho": c.rho, "task": c.task, "layers": c.layers, "directions": directions},
+                   "rho": c.rho, "task": _task(session), "layers": c.layers, "directions": directions},
         "keys": [list(key) for key in keys],
         "key_labels": [layer_label(key, directions, both=True) if len(keys) > 1 else "" for key in keys],
         "iteration": session.iteration_start().iteration + 1,
@@ -190,6 +191,18 @@ def _earlier_losses(session: Session) -> np.ndarray:
     """The losses of the iterations before this one (the training run's curve)."""
     start = session.iteration_start()
     return np.asarray(session.loss_history[:start.history_length], dtype=float)
+
+
+def _task(session: Session) -> str:
+    """The task's name, or for an own model "your model: m.pt" (its weights replace a task)."""
+    own = session.own_model
+    return f"your model: {Path(own.title).name}" if own is not None else session.config.task
+
+
+def default_title(session: Session) -> str:
+    """A replay's title when none is given: "unrolled", or "unrolled: m.pt" for an own model."""
+    own = session.own_model
+    return f"unrolled: {Path(own.title).name}" if own is not None else "unrolled"
 
 
 def _described(session: Session, description: str) -> str:

@@ -42,9 +42,8 @@ STRICT_WHOLE_FIELDS = frozenset({"layers"})
 # fields a dict of the config leaves out at their default: a one-layer, one-direction
 # network's file holds only the fields every version of the app reads
 OMITTED_AT_DEFAULT = ("layers", "bidirectional", "weights", "data", "text", "carry_state")
-# what opened weights fix (session/own_model.py), and what their data fixes besides
+# what opened weights fix (session/own_model.py)
 WEIGHTS_FIELDS = ("cell", "n_features", "n_hidden", "n_classes", "layers", "bidirectional")
-DATA_FIELDS = ("timesteps", "mode", "loss")
 # the fields a task decides, by the names the task's check gives them
 TASK_FIELDS = {"T": "timesteps", "F": "n_features", "C": "n_classes", "mode": "mode", "loss": "loss"}
 IN_MEMORY = "the "  # how the names of weights given from Python begin: "the model (LSTMTagger)"
@@ -158,12 +157,13 @@ class Config:
             weights = self.weights_name()
             locked.update(dict.fromkeys(WEIGHTS_FIELDS, f"the weights {weights} fix it"))
             locked["task"] = f"the weights {weights} and their data replace a task"
+            del locked["mode"], locked["loss"]  # no task: the data's Y fixes them (own_model.locked_fields)
             locked["init"] = f"the weights come from {weights}"
             if cell.forget_bias_param is not None:
                 locked["forget_bias"] = f"the weights come from {weights}"
             if self.data:
                 data = Path(self.data).name
-                locked.update(dict.fromkeys(DATA_FIELDS, f"the data {data} fixes it"))
+                locked["timesteps"] = f"the data {data} fixes it"
                 locked["seed"] = f"the input comes from {data}, not from a random draw"
         return locked
 
@@ -283,6 +283,8 @@ class Config:
             default = getattr(Config, name)
             if type(data[name]) is type(default) and data[name] == default:
                 del data[name]
+        if self.weights:  # opened weights replace a task: none is named (from_dict's default is unused)
+            data.pop("task", None)
         return data
 
     @classmethod

@@ -36,6 +36,7 @@ from .file_checks import (
 )
 from .iteration import Checkpoint, IterationRecord
 from .json_file import JsonFileError, parse_json, read_json
+from .own_files import own_arrays, own_model_of
 from .presets import MAX_FILE_BYTES
 from .step_order import steps_per_iteration
 from .stepper import Session, memory_limit
@@ -84,6 +85,7 @@ def save_session(session: Session, path: str | Path) -> tuple[Path, Path]:
     arrays.update(_flatten_optimiser(optimiser))
     arrays["X"], arrays["Y"] = session.X, np.asarray(session.Y)
     arrays.update(session.windows_arrays())
+    arrays.update(own_arrays(session.own_model))  # reopens when the files it came from have moved
     arrays["history.loss"] = np.array([r.loss for r in history], dtype=float)
     arrays["history.norm_before"] = np.array([r.norm_before for r in history], dtype=float)
     arrays["history.norm_after"] = np.array([r.norm_after for r in history], dtype=float)
@@ -218,8 +220,8 @@ def load_session(path: str | Path) -> Session:
     except FileProblem as problem:
         raise SessionFileError(f"{weights.name} does not fit {path.name}: {problem}") from problem
     try:
-        return _rebuild(config, document, arrays, optimiser)
-    except (KeyError, ValueError, TypeError) as error:
+        return _rebuild(config, document, arrays, optimiser, own_model_of(config, arrays))
+    except (KeyError, ValueError, TypeError) as error:  # WeightsError, DataError: a ValueError naming the file
         raise SessionFileError(f"{path.name} does not fit its own config: {error}") from error
     except MemoryError as error:
         raise SessionFileError(f"{path.name} needs more memory than this computer has (T, D or B too large)") from error
@@ -266,7 +268,7 @@ def _previous_weights(weights: Path, sha256: str) -> bytes | None:
     return blob if hashlib.sha256(blob).hexdigest() == sha256 else None
 
 
-def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> Session:
+def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict, model) -> Session:
     params = {k[len("param."):]: v for k, v in arrays.items() if k.startswith("param.")}
     losses = arrays["history.loss"]
     applied = arrays.get("history.applied", np.ones(len(losses), dtype=bool))  # version 1 files before it
@@ -282,4 +284,4 @@ def _rebuild(config: Config, document: dict, arrays: dict, optimiser: dict) -> S
         raise ValueError(f"position: got {position}, expected 0..{steps}")
     start = Checkpoint(params, optimiser, len(history), iteration)
     carried = {k: v for k, v in arrays.items() if k.startswith("carry.")}
-    return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position, carried=carried)
+    return Session.resume(config, start, (arrays["X"], arrays["Y"]), history, position, model, carried=carried)

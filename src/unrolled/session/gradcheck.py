@@ -63,10 +63,11 @@ def check_gradients(session: Session, entries: int = ENTRIES, seed: int = 0) -> 
 
 def report(checks: list[ParameterCheck]) -> str:
     """A table as plain text, and the verdict."""
-    lines = [f"{'parameter':<10}{'entries':>12}  {'largest relative error':>22}  result"]
+    width = max([10, *(len(c.name) + 1 for c in checks)])  # a stack's names: W_i_l0_reverse
+    lines = [f"{'parameter':<{width}}{'entries':>12}  {'largest relative error':>22}  result"]
     for c in checks:
         checked = f"{c.checked} of {c.entries}"
-        lines.append(f"{c.name:<10}{checked:>12}  {c.error:>22.3e}  {'ok' if c.passed else 'FAILED'}")
+        lines.append(f"{c.name:<{width}}{checked:>12}  {c.error:>22.3e}  {'ok' if c.passed else 'FAILED'}")
     passed = all(c.passed for c in checks)
     lines.append(f"{'every error is under' if passed else 'some error is not under'} {TOLERANCE:g}: "
                  + ("the backward pass is the exact derivative" if passed else "the gradient is wrong"))

@@ -67,14 +67,14 @@ class OwnModel:
             return f"{self.data_name or 'The data'} has no Y: the targets are the model's own predictions."
         return ""
 
-    def input_said(self, timesteps: int) -> str:
+    def input_said(self, timesteps: int, batch_size: int) -> str:
         """Where the input comes from, in a line: the data file and its samples, or random."""
         data = self.data
         if data is None:
             return f"random input of the model's shape (T = {timesteps})"
         name = Path(self.data_name).name if self.data_name else "the arrays given"
         kind = "token ids" if data.token_ids else "sequences"
-        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped B at a time"
+        return f"{name}: {data.n_samples} {kind} of T = {data.timesteps}, stepped {batch_size} at a time"
 
     def targets_said(self) -> str:
         """Where the targets come from, in a line."""
@@ -104,7 +104,9 @@ class OwnModel:
         clashes = [f"{name} = {options[name]!r} (it is {fixed[name]!r})" for name in fixed
                    if name in options and options[name] != fixed[name]]
         if clashes:
-            raise ValueError(f"{self.title} fixes {', '.join(clashes)}")
+            by_y = all(name in ("mode", "loss") for name in options if name in fixed and options[name] != fixed[name])
+            source = f"the Y of {Path(self.data_name).name or 'the data'}" if by_y else self.title
+            raise ValueError(f"{source} fixes {', '.join(clashes)}")
         if "activation" in options and options["activation"] != self.activation:
             raise ValueError(f"{self.title}: the activation was read as {self.activation!r}, not "
                              f"{options['activation']!r}")
@@ -187,6 +189,16 @@ class OwnTask(Task):
         if words is None or self.loss != "cross-entropy" or len(words) != self.net.n_classes:
             return None
         return [words[int(k)] for k in np.ravel(Y)]
+
+
+def locked_fields(config: Config, model: OwnModel | None) -> dict[str, str]:
+    """`Config.locked_fields`, with the mode and the loss locked when the model's data has
+    targets Y (their dtype and shape tell them); without Y they are the user's to choose."""
+    locked = config.locked_fields()
+    if model is not None and model.data is not None and model.data.Y is not None:
+        name = Path(model.data_name).name if model.data_name else "the arrays given"
+        locked.update(mode=f"the targets Y of {name} fix it", loss=f"the targets Y of {name} fix it")
+    return locked
 
 
 def model_said(config: Config) -> str:
@@ -287,6 +299,9 @@ def open_model(model, X=None, Y=None, *, rnn: str | None = None, readout: str | 
         weights, weights_name = interpret(arrays, where, rnn, readout, embedding), ""
     if activation not in ("tanh", "relu"):
         raise WeightsError(f"activation: got {activation!r}; torch.nn.RNN's nonlinearity is tanh or relu")
+    if activation != "tanh" and weights.layout.cell != "rnn":
+        raise WeightsError(f"{weights.layout.path}: activation {activation}: only an nn.RNN has a choice of "
+                           f"nonlinearity; this model's nn.{weights.layout.cell.upper()} has none")
     data, data_name, first = None, "", tuple[int, ...]()
     if X is not None:
         if isinstance(X, (str, Path)):

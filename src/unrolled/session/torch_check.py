@@ -25,14 +25,16 @@ class TorchCheck:
     loss: float  # the app's
     torch_loss: float
     differences: dict[str, float]  # the file's key -> max |app - torch| / max |torch| (0 when both are 0)
+    not_finite: tuple[str, ...] = ()  # what holds nan or inf (weights, loss, gradients): nothing to compare
+
 
     @property
     def largest(self) -> float:
         return max([relative(self.loss, self.torch_loss), *self.differences.values()])
 
     @property
-    def passed(self) -> bool:
-        return self.largest < PASSES
+    def passed(self) -> bool:  # nan against nan is no agreement
+        return not self.not_finite and self.largest < PASSES
 
 
 def relative(a, b) -> float:
@@ -63,6 +65,8 @@ def check_against_torch(session: Session) -> TorchCheck:
                     for key in own.weights.layout.keys if key.startswith(prefix) and "." not in key[len(prefix):]}
             module.load_state_dict(mine, strict=True)
     embedding, rnn, readout = modules
+    if own.weights.layout.tied:  # word-language-model's --tied: one Parameter, its grad the sum of both uses
+        readout.weight = embedding.weight
     inputs = torch.from_numpy(X[..., 0] if embedding is not None else X)  # ids: (B, T, 1) in a session
     out, _ = rnn(embedding(inputs) if embedding is not None else inputs)
     y = readout(out[:, -1] if session.config.mode == "many-to-one" else out)
@@ -74,7 +78,14 @@ def check_against_torch(session: Session) -> TorchCheck:
     loss.backward()
     theirs = {prefix + name: p.grad.numpy() for module, prefix in zip(modules, prefixes, strict=True)
               if module is not None for name, p in module.named_parameters()}
-    return TorchCheck(bwd.loss, float(loss.detach()), {key: relative(ours[key], theirs[key]) for key in ours})
+    torch_loss = float(loss.detach())
+    not_finite = [f"the weights' {key}" for key in own.weights.layout.keys if not np.all(np.isfinite(state[key]))]
+    not_finite += [f"the {who} loss" for who, value in (("app's", bwd.loss), ("torch", torch_loss))
+                   if not np.isfinite(value)]
+    not_finite += [f"the gradient of {key}" for key in ours
+                   if not (np.all(np.isfinite(ours[key])) and np.all(np.isfinite(theirs[key])))]
+    return TorchCheck(bwd.loss, torch_loss, {key: relative(ours[key], theirs[key]) for key in ours},
+                      tuple(not_finite))
 
 
 def _torch_modules(torch, session: Session):
@@ -95,7 +106,11 @@ def _torch_modules(torch, session: Session):
 
 
 def report(check: TorchCheck) -> str:
-    """One line per parameter, then the verdict."""
+    """One line per parameter, then the verdict; one line when the values are not finite."""
+    if check.not_finite:
+        listed = ", ".join(check.not_finite[:3]) + (f" and {len(check.not_finite) - 3} more"
+                                                     if len(check.not_finite) > 3 else "")
+        return f"nothing to compare: the values are not finite (nan or inf in {listed}); the check does not pass"
     width = max(len(key) for key in check.differences)
     lines = [f"{'loss':<{width}}  {relative(check.loss, check.torch_loss):.2e}   "
              f"(app {check.loss:.17g}, torch {check.torch_loss:.17g})"]

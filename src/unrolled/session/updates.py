@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Network
+from ..engine.embedding import EMBEDDING
 from ..engine.optim import Optimiser, clip
 from .iteration import Checkpoint, IterationRecord
 
@@ -28,11 +29,13 @@ def apply_update(net: Network, optimiser: Optimiser, grads: dict[str, np.ndarray
                  clipping: str, threshold: float, before: Checkpoint) -> IterationRecord:
     """Clip the gradients, step the optimiser, and keep the new weights only if they are
     finite; `before` is the state to roll back to. A non-finite gradient is not applied."""
-    clipped = clip(grads, clipping, threshold)
+    # tied E and W2 are one parameter: counted once in the norm, as torch's clip_grad_norm_ does
+    clipped = clip({k: g for k, g in grads.items() if not (net.tied and k == "W2")}, clipping, threshold)
+    stepped = {**clipped.grads, "W2": clipped.grads[EMBEDDING].T} if net.tied else clipped.grads
     applied = bool(np.isfinite(clipped.norm_after))
     if applied:
         with np.errstate(over="ignore", invalid="ignore"):
-            optimiser.step(net.params, clipped.grads)
+            optimiser.step(net.params, stepped)
         if not all(np.all(np.isfinite(v)) for v in net.params.values()):
             restore_weights(net, optimiser, before)
             applied = False

@@ -70,6 +70,7 @@ class WeightsLayout:
     keys: tuple[str, ...]
     nonfinite: tuple[str, ...]
     set_aside: tuple[str, ...]  # keys of the candidates a chosen prefix left out
+    tied: bool = False  # the embedding's weight is the readout's (word-language-model's --tied): one parameter
 
     def network(self, **options) -> Network:
         """A Network of this shape, its embedding included, with weights of its own drawing
@@ -94,6 +95,7 @@ class OpenedWeights:
         """A Network of the file's shape holding its weights; options as Network's (activation:
         "relu" for an nn.RNN(nonlinearity="relu"), mode, loss, ...)."""
         net = _shape_network(self.layout, **options)
+        net.tied = self.layout.tied  # E and W2 of equal values: the gradient of each sums both uses
         for name, value in self.params.items():
             net.params[name] = value.copy()
         if self.embedding is not None:
@@ -136,7 +138,8 @@ def _choose(kind: str, flag: str, candidates: list[str], chosen: str | None, whe
             raise WeightsError(f"{where}: no {kind} {_show(chosen)!r}; its candidates: {shown or 'none'}")
         return chosen
     if len(candidates) > 1:
-        raise WeightsError(f"{where} holds {len(candidates)} {kind} candidates ({shown}): choose one with {flag}=")
+        raise WeightsError(f"{where} holds {len(candidates)} {kind} candidates ({shown}): "
+                           f"choose one with --{flag} PREFIX ({flag}= from Python)")
     return candidates[0]
 
 
@@ -158,7 +161,8 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
 
     readout_candidates = _readout_candidates(arrays, modules, dirs * D, readout is not None)
     if not readout_candidates:
-        raise WeightsError(f"{where}: no nn.Linear readout reads the {_show(rnn_prefix)} {cell}'s output: "
+        raise WeightsError(f"{where}: no nn.Linear readout reads the output of {_show(rnn_prefix)} "
+                           f"(an nn.{cell.upper()}): "
                            f"expected a weight [C, {dirs * D}] (D = {D}{', two directions' if dirs == 2 else ''})")
     readout_prefix = _choose("readout (nn.Linear)", "readout", readout_candidates, readout, where)
     fits_embedding = [p for p, parts in modules.items() if parts == ["weight"] and p != readout_prefix
@@ -185,12 +189,23 @@ def interpret(arrays: Mapping[str, np.ndarray], where: str, rnn: str | None = No
         rnn_prefix=rnn_prefix.removesuffix("."), readout_prefix=readout_prefix.removesuffix("."),
         embedding_prefix=embedding_prefix.removesuffix(".") if embedding_prefix is not None else None,
         keys=tuple(used), nonfinite=tuple(n for n in used if not np.all(np.isfinite(arrays[n]))),
-        set_aside=tuple(set_aside))
+        set_aside=tuple(set_aside), tied=_tied(arrays, embedding_keys, readout_keys[0]))
     state = _engine_state(arrays, layout, recurrent[rnn_prefix], rnn_prefix, readout_prefix)
     with np.errstate(all="ignore"):  # inf + inf in a bias sum is the file's own explosion, reported above
         params = from_torch(_shape_network(layout), state)
     matrix = np.asarray(arrays[embedding_keys[0]], dtype=np.float64) if embedding_keys else None
     return OpenedWeights(layout, params, matrix, dict(arrays))
+
+
+def _tied(arrays: Mapping[str, np.ndarray], embedding_keys: list[str], readout_key: str) -> bool:
+    """Whether the embedding's weight is the readout's (word-language-model's --tied: decoder.weight
+    is encoder.weight), one parameter whose gradient sums both uses (Network.tied). Equal values
+    are taken as tied: a .pt saves the shared storage under both keys, and two trained
+    matrices are never equal by chance."""
+    if not embedding_keys:
+        return False
+    E, W = arrays[embedding_keys[0]], arrays[readout_key]
+    return E.shape == W.shape and bool(np.array_equal(E, W))
 
 
 def _check_numbers(arrays: Mapping[str, np.ndarray], where: str) -> None:

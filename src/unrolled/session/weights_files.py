@@ -101,7 +101,13 @@ def _read_torch(path: Path, max_bytes: int) -> dict[str, np.ndarray]:
     """torch's zip format read here, without torch (torch_zip.py); the legacy format (a bare
     pickle, before torch 1.6) through torch.load."""
     with path.open("rb") as file:
-        zipped = file.read(4) == b"PK\x03\x04"  # a zip's first local header; a legacy file is a bare pickle
+        head = file.read(4)
+    zipped = head == b"PK\x03\x04"  # a zip's first local header; a legacy file is a bare pickle
+    if not head:
+        raise WeightsError(f"{path} is empty, not a PyTorch file")
+    if not zipped and not head.startswith(b"\x80"):  # torch.save's pickles are of protocol 2 or later
+        raise WeightsError(f"{path} is not a PyTorch file: torch.save writes a zip archive or a pickle, and "
+                           f"it begins as neither (its first bytes: {head.hex(' ')})")
     if zipped:
         _zip_claims(path, max_bytes, "a PyTorch file that can be read")
         loaded = _read_torch_zip(path)

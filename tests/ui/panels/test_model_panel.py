@@ -304,3 +304,27 @@ def test_carry_state_is_fixed_for_a_task_without_a_text(make_window):
     box = window.model_panel.editors["carry_state"]
     assert not box.isEnabled() and not box.isChecked()
     assert "only the task char-lm carries a state" in box.toolTip()
+
+
+def test_an_opened_model_without_y_lets_the_loss_and_the_mode_be_chosen(make_window, tmp_path):
+    save_model_and_data(tmp_path, None)
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    window.redraws.run()
+    for name in ("loss", "mode"):
+        assert panel.editors[name].isEnabled() and "Fixed:" not in panel.editors[name].toolTip(), name
+    set_editor(panel.editors["loss"], "mse")
+    set_editor(panel.editors["mode"], "many-to-one")
+    assert window.session.config.loss == "mse" and window.session.config.mode == "many-to-one"
+    assert window.session.Y.shape == (1, 2) and window.session.Y.dtype.kind == "f"  # its own values at t = T
+
+
+def test_an_opened_model_with_y_keeps_the_loss_and_the_mode_the_targets_fix(make_window, tmp_path):
+    save_model_and_data(tmp_path, "classes")
+    window = make_window()
+    panel = window.model_panel
+    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
+    window.redraws.run()
+    for name in ("loss", "mode"):
+        assert not panel.editors[name].isEnabled() and "the targets Y of d.npz" in panel.editors[name].toolTip()

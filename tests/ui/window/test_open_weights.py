@@ -43,7 +43,7 @@ def test_open_weights_steps_the_models_bptt_in_every_view(make_window, language_
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("transformer.safetensors", None, "holds no nn.RNN, nn.LSTM or nn.GRU"),
-    ("broken.pt", b"not a pickle", "broken.pt is not a PyTorch file that can be read"),
+    ("broken.pt", b"not a pickle", "broken.pt is not a PyTorch file: torch.save writes"),
 ])
 def test_a_bad_file_is_one_line_and_the_open_session_stays(make_window, tmp_path, monkeypatch, name, content,
                                                           message):
@@ -110,3 +110,52 @@ def test_compare_on_opened_weights_after_a_preset_rescales_their_u_instead_of_th
     window.open_compare()
     comparison = window.compare_window.comparison
     assert not warnings and comparison.changes == {"rho": 1.0} and comparison.a.own_model is not None
+
+
+def test_a_window_made_on_an_opened_model_names_its_files_in_the_title_as_open_weights_does(qtbot, language_model):
+    # `unrolled --weights lm.pt --data lm.npz` makes its window this way: MainWindow(session)
+    from unrolled.session.stepper import Session
+    from unrolled.ui.window.main_window import MainWindow
+
+    _, weights, data = language_model
+    window = MainWindow(Session.from_torch(weights, data))
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "unrolled: lm.pt on lm.npz"
+    random = MainWindow(Session.from_torch(weights))
+    qtbot.addWidget(random)
+    assert random.windowTitle().startswith("unrolled: lm.pt (No data given: a random input")
+    assert "No data given" in random.status.notice.text()
+
+
+def test_the_banner_for_weights_nan_in_the_file_says_so_instead_of_advising_a_lower_rho(qtbot, tmp_path):
+    from unrolled.session.stepper import Session
+    from unrolled.ui.window.main_window import MainWindow
+
+    state = make_model(cell="gru", F=2, D=3, C=2).state_dict()
+    state["rnn.weight_hh_l0"][0, 0] = float("nan")
+    torch.save(state, tmp_path / "nan.pt")
+    window = MainWindow(Session.from_torch(tmp_path / "nan.pt"))
+    qtbot.addWidget(window)
+    window.show()
+    window.session.advance(3)
+    window.redraws.run()
+    text = window.status.banner.text()
+    assert "were nan or inf in nan.pt itself (rnn.weight_hh_l0)" in text and "Lower rho" not in text
+
+
+def test_open_weights_looks_in_the_current_folder_then_in_the_open_models(make_window, language_model, tmp_path,
+                                                                           monkeypatch):
+    _, weights, data = language_model
+    folders = []
+
+    def chosen(parent, title, folder, filters):
+        folders.append(folder)
+        return "", ""
+
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", chosen)
+    monkeypatch.chdir(tmp_path.parent)
+    window = make_window()
+    window.files.open_weights_dialog()
+    assert window.files.open_weights(str(weights), str(data))
+    window.files.open_weights_dialog()
+    assert folders == [str(tmp_path.parent), str(tmp_path)]

@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtWidgets
 from ...engine import cell_class, get_task
 from ...session.config import FIELDS, INTEGER_FIELDS, STRICT_WHOLE_FIELDS, Config, ConfigError
 from ...session.events import Change
-from ...session.own_model import OwnModel
+from ...session.own_model import OwnModel, locked_fields
 from ...session.stepper import Session
 from .number_boxes import ChoiceBox, RealNumberBox, WholeNumberBox
 from .sample_view import SampleView
@@ -79,7 +79,7 @@ def _depth_rows(config: Config, upper_shapes: dict[str, tuple[int, ...]], dirs: 
 def own_model_text(config: Config, own: OwnModel) -> str:
     """What the panel says of an opened model in place of a task's description (rich text)."""
     return (f"<b>Your model</b>: {html.escape(config.weights_name(), quote=False)}"
-            f"<br>Input: {html.escape(own.input_said(config.timesteps), quote=False)}"
+            f"<br>Input: {html.escape(own.input_said(config.timesteps, config.batch_size), quote=False)}"
             f"<br>Targets: {html.escape(own.targets_said(), quote=False)}")
 
 
@@ -310,7 +310,7 @@ class ModelPanel(QtWidgets.QWidget):
 
     def _on_config_changed(self) -> None:
         config = self.session.config
-        locked, unused = config.locked_fields(), config.unused_fields()
+        locked, unused = locked_fields(config, self.session.own_model), config.unused_fields()
         for name, editor in self.editors.items():
             value = getattr(config, name)
             editor.blockSignals(True)

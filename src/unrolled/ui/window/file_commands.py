@@ -106,7 +106,7 @@ class FileCommands:
     def open_weights_dialog(self) -> None:
         """Choose the weights, then the data (Cancel: a random input of the model's shape)."""
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self.window, "Open weights", self._last_folder(),
+            self.window, "Open weights", self._model_folder(),
             "PyTorch weights (*.pt *.pth *.safetensors *.npz);;All files (*)")
         if not path:
             return
@@ -183,6 +183,12 @@ class FileCommands:
         return True
 
     # -- recent files -------------------------------------------------------------------
+    def _model_folder(self) -> str:
+        """Where weights are looked for: the open model's folder, else the current one."""
+        own = self.session.own_model
+        folder = Path(own.weights_name).parent if own is not None and own.weights_name else Path.cwd()
+        return str(folder) if folder.is_dir() else str(Path.cwd())
+
     def _last_folder(self) -> str:
         recent = self._recent()
         return str(Path(recent[0]).parent) if recent else str(Path.home())

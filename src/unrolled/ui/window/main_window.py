@@ -87,6 +87,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.redraw()
         self.redraws.register(self, lambda change: self.redraw(), drawn=True)
         self.plots.focus_home()
+        self.files.announce_model()  # an opened model's files in the title and the status, however opened
 
     def show_on_screen(self) -> None:
         """Open at 1440 x 900, or maximised on a screen that has no room around that (a

@@ -5,6 +5,7 @@ long run, and a banner when values overflowed or an update was skipped."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -182,13 +183,24 @@ class SessionStatus:
             self.ratio.setToolTip(tip)
         self._refresh_banner(bad)
 
+    def _advice(self) -> str:
+        """What to do about values gone to inf or nan: a setting here, unless the opened file's
+        weights held them already (no setting here repairs those)."""
+        own = self.session.own_model
+        held = own.weights.layout.nonfinite if own is not None and not own.fresh else ()
+        if held:
+            more = f" and {len(held) - 1} more" if len(held) > 1 else ""
+            return (f"The weights were nan or inf in {Path(own.title).name} itself ({held[0]}{more}): "
+                    "no setting here repairs them; retrain or save the model again.")
+        return "Lower rho(U), the learning rate, or switch on clipping."
+
     def _refresh_banner(self, where_bad: Place | None) -> None:
         s = self.session
         if where_bad is not None:
             self.banner.setText(
                 f"Values overflowed to inf or nan in the {where_bad.phase.value} pass from "
                 f"{layer_words(s, where_bad)}t = {where_bad.t} on; they are "
-                "drawn in magenta. Lower rho(U), the learning rate, or switch on clipping."
+                f"drawn in magenta. {self._advice()}"
             )
         self.banner.setVisible(where_bad is not None)
         exploded = self.largest_state(s) if where_bad is None else 0.0
