@@ -457,6 +457,18 @@ def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
     assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
 
 
+def test_the_characters_sample_stop_shows_spaces_and_line_breaks_in_its_first_lines():
+    """Stop 2 says the sample (the Training panel's: seed 0, temperature 1) already has
+    spaces and line breaks between short pieces of words: so its first 25 characters, the
+    lines the panel shows without scrolling at 1366 x 768 in F5."""
+    from unrolled.session.char_samples import sample_text
+
+    stop = get_lesson("characters").stops[1]
+    assert "already spaces and line breaks (↵) between short pieces of words" in stop.text
+    first = sample_text(build_stop(stop), 160, 1.0, 0)[:25]
+    assert " " in first and "\n" in first
+
+
 def test_the_characters_first_stop_carries_the_state_from_window_to_window():
     """Stop 1 says B = 16 stretches side by side, T = 25 at a time, each window starting
     from the state the last one ended in, and gives X's and Y's shapes."""
