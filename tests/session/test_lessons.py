@@ -94,6 +94,8 @@ GOOD = {"title": "Start", "text": "Some words.", "model": "seed-pos-tagging"}
     (_lesson({**GOOD, "panels": ["model", "gradients"]}), "stop 1 (Start): panels: got ['model', 'gradients']"),
     (_lesson({**GOOD, "highlight": "spectrum"}), "stop 1 (Start): highlight: got 'spectrum', expected one of diagram"),
     (_lesson({**GOOD, "hihglight": "loss"}), "stop 1 (Start): hihglight: no such field"),
+    (_lesson({**GOOD, "panels": ["model"], "highlight": "text"}),
+     "stop 1 (Start): highlight: got 'text', a panel the stop does not open: add it to panels"),
     (_lesson({**GOOD, "compare": {"timesteps": 9}}), "stop 1 (Start): compare: network B may change only"),
     (_lesson({**GOOD, "compare": True}), "stop 1 (Start): compare: true takes the preset's own comparison"),
     (_lesson({**GOOD, "at": "after the loss", "until": "start"}),
@@ -388,15 +390,20 @@ def test_the_depth_lesson_says_its_numbers():
     top = norms[(3, 0)]
     assert f"{top[-1]:.2f}" == "0.77" and f"{top[0]:.2g}" == "5.6e-06"
     assert "from 0.77 at t = 30 to 5.6 · 10⁻⁶" in stops[1].text
-    at_T = [f"{norms[(layer, 0)][-1]:.2f}" for layer in (3, 2, 1, 0)]
-    assert at_T == ["0.77", "0.47", "0.40", "0.34"]
-    assert "0.77 in layer 4, 0.47 in layer 3, 0.40 in layer 2 and 0.34 in layer 1" in stops[1].text
+    at_T = [norms[(layer, 0)][-1] for layer in (3, 2, 1, 0)]
+    assert at_T == sorted(at_T, reverse=True) and f"{at_T[-1]:.2f}" == "0.34"  # fading down the layers at t = T
+    assert "At t = 30 it fades down the layers, to 0.34 in layer 1" in stops[1].text
+    bottom = norms[(0, 0)]
+    above = np.flatnonzero(bottom > top) + 1  # the t where layer 1 has more than layer 4
+    assert list(above) == list(range(1, 29)) and f"{bottom[0]:.2g}" == "0.0007"
+    assert "for t ≤ 28 layer 1 has more than layer 4 (7.0 · 10⁻⁴ at t = 1)" in stops[1].text
     theory = [compute_theory(*snapshot(deep.net, deep.X, "tanh"), layer=(layer, 0)) for layer in range(4)]
-    assert all(f"{r.spectra[0].spectral_radius:.2f}" == "0.80" for r in theory)
-    assert f"{10 ** theory[0].log10_bound[0]:.2g}" == "0.0015" and "0.8²⁹ ≈ 1.5 · 10⁻³" in stops[2].text
-    assert f"{10 ** theory[0].log10_product[0]:.2g}" == "0.00013" and "1.3 · 10⁻⁴ in layer 1" in stops[2].text
-    assert f"{10 ** theory[3].log10_product[0]:.2g}" == "2.1e-05" and "2.1 · 10⁻⁵ in layer 4" in stops[2].text
-    assert all(np.all(r.log10_product <= r.log10_bound + 1e-12) for r in theory)  # under the bound
+    assert all(f"{r.spectra[0].spectral_radius:.3f}" == f"{r.spectra[0].sigma_max:.3f}" == "0.800" for r in theory)
+    assert all(r.gamma == 1 for r in theory) and "ρ(U) = σ_max(U) = 0.800" in stops[2].text
+    assert f"{10 ** theory[3].log10_bound[0]:.2g}" == "0.0015" and "at most 0.8²⁹ ≈ 1.5 · 10⁻³" in stops[2].text
+    ratio = deep.gradient_ratio()  # the status line's: the top layer's ||dL_T/dh_1|| / ||dL_T/dh_T||
+    assert ratio == pytest.approx(top[0] / top[-1]) and ratio < 10 ** theory[3].log10_bound[0]
+    assert f"{ratio:.3g}" == "7.29e-06" and "the status line says 7.29e-06" in stops[2].text
 
 
 def test_the_depth_lessons_comparisons_say_their_numbers():
@@ -450,6 +457,18 @@ def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
     assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
 
 
+def test_the_characters_sample_stop_shows_spaces_and_line_breaks_in_its_first_lines():
+    """Stop 2 says the sample (the Training panel's: seed 0, temperature 1) already has
+    spaces and line breaks between short pieces of words: so its first 25 characters, the
+    lines the panel shows without scrolling at 1366 x 768 in F5."""
+    from unrolled.session.char_samples import sample_text
+
+    stop = get_lesson("characters").stops[1]
+    assert "already spaces and line breaks (↵) between short pieces of words" in stop.text
+    first = sample_text(build_stop(stop), 160, 1.0, 0)[:25]
+    assert " " in first and "\n" in first
+
+
 def test_the_characters_first_stop_carries_the_state_from_window_to_window():
     """Stop 1 says B = 16 stretches side by side, T = 25 at a time, each window starting
     from the state the last one ended in, and gives X's and Y's shapes."""
@@ -473,12 +492,16 @@ def test_the_characters_first_stop_carries_the_state_from_window_to_window():
 
 
 def test_the_characters_truncation_stop_shows_what_it_says():
-    """Truncated BPTT's last-step gradient equals full BPTT's over the last k = 25 steps and
-    is 0 before them."""
+    """Truncated BPTT's (B's) last-step gradient equals full BPTT's (A's) over the last k = 25
+    steps, from t = 76, and is exactly 0 before them; the summary says cut, not vanishing."""
     from unrolled.session.lessons import build_comparison
 
     stop = get_lesson("characters").stops[4]
     comparison = build_comparison(stop)[0]
-    truncated, full = comparison.a.bwd.dh_last_norm, comparison.b.bwd.dh_last_norm
+    assert comparison.a.config.truncation == 0 and comparison.b.config.truncation == 25
+    full, truncated = comparison.a.bwd.dh_last_norm, comparison.b.bwd.dh_last_norm
     np.testing.assert_allclose(truncated[-25:], full[-25:])
-    assert not truncated[:-25].any() and full[:-25].all()
+    assert not truncated[:-25].any() and full[:-25].all() and np.flatnonzero(truncated)[0] + 1 == 76
+    assert "over the last 25 steps and ends at t = 76" in stop.text
+    assert "B (LSTM, truncation k = 25): ||dL_T/dh_1||/||dL_T/dh_T|| = 0: cut by truncation (k = 25)" \
+        in comparison.summary()

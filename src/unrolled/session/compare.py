@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.losses import mse, one_hot
 from .config import COMPARABLE, FRESH, Config, ConfigError, config_of_b
 from .events import Change, Signal
+from .gradient_reading import ratio_reading
 from .own_model import OwnTask
 from .stepper import Session, gradient_verdict
 from .training import Diverged, Trainer
@@ -162,6 +163,9 @@ def _ratio_said(name: str, s: Session) -> tuple[str, float | None]:
     curve = s.gradient_curve()
     if not np.isfinite(ratio) and curve is not None and curve[-1] == 0:  # no loss term at t = T (look-ahead)
         return f"{name}: no gradient of the last step's loss at t = T to compare with", None
+    window = s.truncation_window()
+    if ratio == 0 and window is not None and window[0] > 1:  # exactly 0 by construction: cut, not vanished
+        return f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio_reading(s, ratio)[0]}", ratio
     return f"{name}: ||dL_T/dh_1||/||dL_T/dh_T|| = {ratio:.3g}, {gradient_verdict(ratio)}", ratio
 
 

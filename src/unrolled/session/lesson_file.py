@@ -37,7 +37,9 @@ Each stop's fields (only `title`, `text` and, on the first stop, `model` are req
   default: `at`, so PageDown goes straight on).
 - `panels`: which side panels are open: any of "model", "training", "theory", "text" (the
   sample as text, coloured by connectivity) (default: ["model"]); the others close.
-- `highlight`: the plot to point at: "diagram", "heatmaps", "gradients" or "loss".
+- `highlight`: what to point at: a plot, "diagram", "heatmaps", "gradients" or "loss"; or
+  a side panel the stop opens, "theory" or "text", when the text is about that panel (the
+  plot area then shows all its views, none framed).
 - `figures`: the handout's figures for the stop: any of dashboard, diagram, hidden_states,
   gates, grad_norms, loss (default: the diagram and the highlighted plot, the hidden
   states when that is the diagram; without the diagram when the stop compares).
@@ -69,7 +71,9 @@ from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory", "text")
-HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")
+PLOT_HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")  # the plot area's views
+PANEL_HIGHLIGHTS = ("theory", "text")  # side panels a stop may frame instead, when it opens them
+HIGHLIGHTS = PLOT_HIGHLIGHTS + PANEL_HIGHLIGHTS
 STOP_FIELDS = ("title", "text", "model", "train", "at", "until", "panels", "highlight", "figures", "compare")
 MAX_TRAIN = 2000  # iterations before a stop, however asked for: more would keep the class waiting
 MAX_STOPS = 200  # a lecture of more stops does not fit a class; its handout alone would run for minutes
@@ -214,9 +218,12 @@ def _stop(data, number: int, previous: Stop | None, preset_compare: dict | None,
         highlight = data.get("highlight")
         if highlight is not None and highlight not in HIGHLIGHTS:
             raise ValueError(f"got {quoted(highlight)}, expected one of {', '.join(HIGHLIGHTS)}")
+        if highlight in PANEL_HIGHLIGHTS and highlight not in panels:
+            raise ValueError(f"got {quoted(highlight)}, a panel the stop does not open: add it to panels")
     with _field("figures", title):
         # the diagram says where the stop is; a comparison needs the room for B's curve
-        shown = view_figures(highlight or "diagram")[0]  # the handout's figure of the highlighted plot
+        # the handout's figure of the highlighted plot (a framed side panel has none: the diagram)
+        shown = view_figures(highlight if highlight in PLOT_HIGHLIGHTS else "diagram")[0]
         default = (("diagram",) if "compare" not in data else ()) + (
             (shown,) if shown != "diagram" else ("hidden_states",))
         figures = _names(data.get("figures", list(default)), SESSION_FIGURES, "figures")

@@ -2,14 +2,15 @@
 mode (F5), under a window manager's title bar (the window is the screen's height less
 TITLE_BAR_PX), every stop of every built-in lesson gives the plot it frames the room: a
 framed gradient plot's data area at least 35% of the screen's height, a loss plot's 25%,
-each framed heatmap readable, no text of the framed plot cut or on other text
-(`figure_boxes`); the lesson pane keeps one height across the stops; and a stop's
+each framed heatmap readable, a framed side panel open and PANEL_PX tall, no text of the
+framed plot cut or on other text (`figure_boxes`); the lesson pane keeps one height across the stops; and a stop's
 comparison opens whole on the screen, in front, with the remote's keys driving the lesson."""
 
 import pyqtgraph as pg
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from unrolled.session.lesson_file import PANEL_HIGHLIGHTS
 from unrolled.session.lessons import get_lesson, lesson_from_data, lesson_names, session_clock
 from unrolled.ui.window import opened_windows
 
@@ -21,6 +22,7 @@ SHARE = {"gradients": 0.35, "loss": 0.25}  # of the screen's height, for the dat
 MAIN_PLOT = {"gradients": "Gradient per timestep", "loss": "Loss per iteration"}
 HEATMAP_DATA_PX = 90  # as the dashboard's layout test asks: a pattern over units seen from the back
 DIAGRAM_PX = 150  # cells, labels and caption (the existing layout's readable height)
+PANEL_PX = 300  # a framed side panel: its controls and the text or plot under them
 
 
 def settle():
@@ -49,8 +51,15 @@ def present(window, qtbot) -> None:
 def framed_problems(window, stop, size) -> list[str]:
     width, height = size
     name = stop.highlight
-    slot = window.plots.slots[name]
     where = f"stop {stop.number} at {width}x{height}"
+    if name in PANEL_HIGHLIGHTS:  # a side panel: open, framed, with its room
+        panel = getattr(window.docks, name).widget()
+        framed = window.lessons.frame.target is panel
+        if not panel.isVisible() or not framed or panel.height() < PANEL_PX:
+            return [f"{where}: the framed {name} panel: visible {panel.isVisible()}, framed {framed}, "
+                    f"{panel.height()} px"]
+        return []
+    slot = window.plots.slots[name]
     if not slot.isVisible():
         return [f"{where}: the framed {name} cannot be seen"]
     problems = [f"{where}: {problem}" for problem in figure_problems(slot)]

@@ -5,6 +5,7 @@ window stays usable and Return to stop restores the stop."""
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from unrolled.session.lesson_file import PANEL_HIGHLIGHTS
 from unrolled.session.lessons import describe_place, get_lesson, lesson_names, session_clock
 
 from support.clock import FakeClock
@@ -35,7 +36,10 @@ def _assert_at(window, stop, end=False):
     assert [s.iteration for s in steps] == list(range(1, stop.train + 1))
     if stop.train:
         assert len(window.training_panel.before.getData()[0]) == stop.train
-    if stop.highlight:
+    if stop.highlight in PANEL_HIGHLIGHTS:  # the side panel the text is about
+        panel = getattr(window.docks, stop.highlight).widget()
+        assert lessons.frame.target is panel and lessons.frame.isVisible() and panel.isVisible()
+    elif stop.highlight:
         slot = window.plots.slots[stop.highlight]
         assert lessons.frame.target is slot and lessons.frame.isVisible() and slot.isVisible()
     else:

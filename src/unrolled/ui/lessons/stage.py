@@ -37,7 +37,14 @@ def show_panels(host: LessonHost, panels: tuple[str, ...]) -> None:
 
 def frame_plot(host: LessonHost, name: str) -> QtWidgets.QWidget:
     """The plot `name` shown and taking the plot area, the others giving way; its slot,
-    for the highlight frame."""
+    for the highlight frame. A side panel's name ("theory", "text"): that panel (the stop
+    opened it), and the plot area shows all its views."""
+    panels = {"theory": host.docks.theory, "text": host.docks.text}
+    if name in panels:
+        host.plots.frame(None)
+        panel = panels[name].widget()
+        assert panel is not None
+        return panel
     host.panel_actions[name].setChecked(True)
     host.plots.frame(name)
     return host.plots.slots[name]
