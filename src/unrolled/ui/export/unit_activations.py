@@ -21,7 +21,7 @@ from ...session.unit_activations import (
     stretch_activations,
     text_property,
 )
-from ..plots.style import style_plot
+from ..plots.style import colour_bar, style_plot
 from ..theme import BLUE, DIVERGING_MAP, GREY, THEME, VERMILION, Theme, symmetric_level
 
 COLUMNS = 48  # characters in a line of the coloured text; longer lines wrap
@@ -73,20 +73,7 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         self.text_plot.setMenuEnabled(False)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.text_plot.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=self.colour_map, width=theme.px(12),
-                                        interactive=False)
-        axis = self.colorbar.axis
-        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
-        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
-        axis.enableAutoSIPrefix(False)
-        # room for the tick numbers and, beside them, the rotated label
-        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
-                          + line * 1.3))
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
-        axis.setPen(theme.pen(theme.foreground, 1.0))
-        axis.setTextPen(theme.foreground)
-        self.colorbar.setImageItem(self.image)
-        self.addItem(self.colorbar, row=0, col=1)
+        self.colorbar = colour_bar(self, self.image, self.colour_map, theme)
         self.rank_plot = self.addPlot(row=0, col=2)
         style_plot(self.rank_plot, theme, "", {"bottom": "r (Pearson)"})
         self.rank_plot.getAxis("left").setWidth(

@@ -13,7 +13,7 @@ from ...session.itemized import itemized_gradients, loss_steps
 from ...session.stepper import Session
 from ..theme import THEME, VERMILION, Theme
 from .axes import IntegerAxis
-from .style import set_integer_ticks, style_plot
+from .style import colour_bar, set_integer_ticks, style_plot
 
 TITLE = "How far back each loss term reaches"
 ROWS_LABEL = "k (the loss term)"
@@ -50,21 +50,7 @@ class ItemizedGradients(pg.GraphicsLayoutWidget):
                                        brush=pg.mkBrush(0, 0, 0, 0), pen=theme.pen(VERMILION, 2))
         self.row.setVisible(False)
         self.plot.addItem(self.row)
-        self.colorbar = pg.ColorBarItem(values=(-1, 1), colorMap=pg.colormap.get("viridis"),
-                                        width=theme.px(12), interactive=False)
-        axis = self.colorbar.axis  # as the heatmaps' bars: a readable font, wide enough for "-10.5"
-        line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
-        axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
-        axis.enableAutoSIPrefix(False)  # -0.65, not "-650" and "(x0.001)" in the bar's title
-        axis.setLabel(self.bar_label, **{"font-size": f"{theme.points(0.9):.1f}pt", "color": theme.foreground})
-        axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12)
-                          + line * 1.3))
-        # the bar's end labels stand half a line beyond it: room for them inside the figure
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
-        axis.setPen(theme.pen(theme.foreground, 1.0))
-        axis.setTextPen(theme.foreground)
-        self.colorbar.setImageItem(self.image)
-        self.addItem(self.colorbar, row=0, col=1)
+        self.colorbar = colour_bar(self, self.image, pg.colormap.get("viridis"), theme, self.bar_label)
         self.note = pg.TextItem("", color=theme.foreground, anchor=(0.5, 0.5))
         self.plot.addItem(self.note)
         self.plot.vb.sigResized.connect(self._fit_note)

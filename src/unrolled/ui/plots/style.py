@@ -4,6 +4,7 @@ it lays plots out with the plots' own fitting (fit.py) and axes (axes.py)."""
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6 import QtGui
 
 from ..theme import Theme, timestep_ticks
@@ -38,6 +39,27 @@ def style_plot(plot, theme: Theme, title: str | None = None, labels: dict[str, s
         plot.getAxis("left").setWidth(int(theme.px(5 + 3 + 6) + line * 1.3 + numbers))
     fit_title(plot, theme)  # pyqtgraph's title row is 30 px at any font size
     end_tick_room(plot, theme.qfont())  # the tick at t = T drawn, not hidden for passing the axis's end
+
+
+def colour_bar(layout, image, colour_map, theme: Theme, label: str | None = None):
+    """A colour bar for `image` beside it in `layout` (row 0, column 1), values -1..1 until
+    set, its axis as the heatmaps' bars: a readable font, wide enough for "-10.5", the label
+    beside the numbers; the layout's margins leave room for the end labels, which stand half
+    a line beyond the bar."""
+    bar = pg.ColorBarItem(values=(-1, 1), colorMap=colour_map, width=theme.px(12), interactive=False)
+    axis = bar.axis
+    line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
+    axis.setStyle(tickFont=theme.qfont(0.9), tickLength=int(theme.px(4)), hideOverlappingLabels=int(line))
+    axis.enableAutoSIPrefix(False)  # -0.65, not "-650" and "(x0.001)" in the bar's title
+    if label is not None:
+        axis.setLabel(label, **{"font-size": f"{theme.points(0.9):.1f}pt", "color": theme.foreground})
+    axis.setWidth(int(QtGui.QFontMetricsF(theme.qfont(0.9)).horizontalAdvance("-00.00") + theme.px(12) + line * 1.3))
+    layout.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(4), line * 0.6)
+    axis.setPen(theme.pen(theme.foreground, 1.0))
+    axis.setTextPen(theme.foreground)
+    bar.setImageItem(image)
+    layout.addItem(bar, row=0, col=1)
+    return bar
 
 
 def set_integer_ticks(axis, T: int, target: int = 10) -> None:
