@@ -328,3 +328,12 @@ def test_an_opened_model_with_y_keeps_the_loss_and_the_mode_the_targets_fix(make
     window.redraws.run()
     for name in ("loss", "mode"):
         assert not panel.editors[name].isEnabled() and "the targets Y of d.npz" in panel.editors[name].toolTip()
+
+
+def test_a_text_of_ones_own_is_named_in_the_task_box_with_its_own_vocabulary(make_window, tmp_path):
+    path = tmp_path / "cat.txt"
+    path.write_text("the cat sat on the mat. " * 20, encoding="utf-8")
+    window = make_window(Config(task="char-lm", text=str(path), timesteps=8, n_hidden=4, seed=1).resolved())
+    text = window.model_panel.task_description.text()
+    assert "cat.txt" in text and f"({window.session.config.n_features})" in text
+    assert "standard library" not in text

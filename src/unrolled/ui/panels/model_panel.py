@@ -338,7 +338,7 @@ class ModelPanel(QtWidgets.QWidget):
             self.task_description.setText(own_model_text(config, own))
             self.task_description.setToolTip(own.title)  # the whole path
         else:
-            task = get_task(config.task)
+            task = self.session.task  # the session's own: a char-lm task knows its text
             fixed = f"<br><i>Fixed by the task: {task.fixed_reason}.</i>" if task.fixed_reason else ""
             self.task_description.setText(f"<b>{task.title}</b>. {task.description}{fixed}")
             self.task_description.setToolTip("")
