@@ -40,6 +40,7 @@ def test_a_very_large_file_is_read_up_to_its_limit_and_cut_at_a_character(tmp_pa
     path.write_text("é" * 1000, encoding="utf-8")  # two bytes each: byte 101 is half of one
     text = char_text.read_text(path)
     assert len(text) == 50 and text.decode(text.ids) == "é" * 50
+    assert text.source == f"{path} (its first 101 bytes)"  # said wherever the text is named
 
 
 def test_weights_and_a_text_are_refused_in_one_line_naming_the_file(tmp_path):

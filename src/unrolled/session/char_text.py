@@ -45,7 +45,12 @@ def _read(path: str, size: int, modified: int) -> CharText:
     chars = len(set(text))
     if chars > MAX_CHARACTERS:
         raise ValueError(f"{path}: {chars} different characters; F and C can be at most {MAX_CHARACTERS}")
-    return CharText(text, path)
+    # a text cut at MAX_BYTES says so wherever it is named (the task box, messages, exports)
+    return CharText(text, f"{path} (its first {_size(MAX_BYTES)})" if size > MAX_BYTES else path)
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20} MB" if n % 2**20 == 0 else f"{n} bytes"
 
 
 def _decoded(path: str, data: bytes, cut: bool) -> str:
