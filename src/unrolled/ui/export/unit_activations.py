@@ -96,18 +96,21 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
         ranking = rank_units(stretch, text_property(stretch.text, self.prop, self.character))
         unit = self.unit if self.unit is not None else ranking[0][0]
         r = dict(ranking).get(unit, float("nan"))
-        self._draw_text(stretch, unit)
+        shown = self._draw_text(stretch, unit)
         self._draw_ranking(ranking, unit)
         what = PROPERTIES[self.prop]
         if self.prop == "character":
             what = f"the character {SHOWN.get(self.character, self.character)!r}"
         theme = self.theme
-        self.text_plot.setTitle(f"Text coloured by {unit.label}'s {stretch.state}_t (r = {r:+.2f} with {what})",
+        # the rows hold fewer characters than the stretch the ranking read: the title says so
+        part = f", its first {shown} of {len(stretch.text)} characters" if shown < len(stretch.text) else ""
+        self.text_plot.setTitle(f"Text coloured by {unit.label}'s {stretch.state}_t (r = {r:+.2f} with {what}){part}",
                                 size=f"{theme.points(1.15):.1f}pt", color=theme.foreground)
         self.rank_plot.setTitle(f"Units by |r| with {what}", size=f"{theme.points(1.0):.1f}pt",
                                 color=theme.foreground)
 
-    def _draw_text(self, stretch: StretchActivations, unit: Unit) -> None:
+    def _draw_text(self, stretch: StretchActivations, unit: Unit) -> int:
+        """The text coloured by `unit`, as many characters as the rows hold: how many."""
         values = stretch.of(unit)
         cells = text_grid(stretch.text)
         rows = max((row for row, _, _ in cells), default=0) + 1
@@ -139,6 +142,7 @@ class UnitActivationsFigure(pg.GraphicsLayoutWidget):
             self.letters.append(item)
         self.text_plot.setXRange(0, COLUMNS, padding=0)
         self.text_plot.setYRange(0, max(rows, ROWS), padding=0)
+        return len(cells)
 
     def _draw_ranking(self, ranking: list[tuple[Unit, float]], unit: Unit) -> None:
         shown = ranking[:RANKED]
