@@ -96,11 +96,13 @@ def test_the_unit_picker_colours_by_that_units_activation(qtbot, panel):
 
 def test_a_unit_not_yet_computed_is_not_coloured(qtbot, panel):
     panel.colouring.setCurrentIndex(panel.colouring.findData("unit"))
+    assert "forward pass has not started: step (Right)" in panel.caption.text()  # nothing coloured, and why
     session = panel.session
     session.step()
     session.step()
     panel.refresh()
     assert [c is not None for c in panel.text.colours] == [t < 2 for t in range(12)]
+    assert "has not started" not in panel.caption.text()
 
 
 def test_the_text_dock_follows_the_session_through_the_windows_throttle(qtbot, make_window, char_config):

@@ -226,7 +226,8 @@ class TextPanel(QtWidgets.QWidget):
         scale = unit_scale(self.session, state, self.values)
         self.caption.setText(f"Each character t is coloured by {state}_t[{unit}], the unit's value after reading it "
                              "(blue below 0, red above); a character the forward pass has not reached yet is not "
-                             "coloured.")
+                             "coloured." + ("" if np.isfinite(self.values).any() else
+                                            " The forward pass has not started: step (Right) to colour the text."))
         table = unit_table()
         self.text.set_colours(token_colours(self.values, scale, table))
         self.bar.show_scale(table, scale, scale.ticks(), f"{state}_t[{unit}]")
