@@ -1,7 +1,8 @@
 """The depth-time picture under the gradient curves, on screen, for a stack: its t axis
 right under theirs (the same room beside both data areas) and its data area as tall as the
 curves'. When the panel cannot give both a readable data area (a short screen in
-presentation mode), the picture gives way to the curves, as the contribution plot does."""
+presentation mode), the picture gives way to the curves, as the contribution plot does, and
+a one-line note in the panel's row of choices says it is there and how to make room."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ class DepthTimeUnderCurves:
         self._wanted = False
         self._session: Session | None = None
         self._show_cursor = True
+        # the note shown in the picture's stead, in the curves' view's top left corner (beside
+        # the centred title: a row of its own would take the height the curves are short of)
+        self.note = QtWidgets.QLabel("Depth-time picture: needs room", graphics)
+        self.note.move(4, 2)
+        self.note.setToolTip(
+            "The gradient across time and depth (one row per layer and direction) is drawn under the "
+            "curves when the panel gives both a readable height: a taller window, fewer panels beside the "
+            "plots, or View > Diagram off. File > Export draws it as a figure of its own."
+        )
+        self.note.hide()
 
     def refresh(self, session: Session, on_paper: bool, show_cursor: bool, room: float) -> bool:
         """The picture wanted for a stack on screen, shown when `room` (px for the curves
@@ -46,6 +57,9 @@ class DepthTimeUnderCurves:
         changed = self.picture.isHidden() == shown
         if changed:
             self.picture.setVisible(shown)
+        if self.note.isHidden() == (self._wanted and not shown):
+            self.note.setVisible(self._wanted and not shown)
+            self.note.adjustSize()
         if shown:
             assert self._session is not None
             self.picture.show_cursor = self._show_cursor
@@ -53,6 +67,11 @@ class DepthTimeUnderCurves:
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
         return changed
+
+    def room_for_both(self) -> float:
+        """The room (as `fit` is given it) in which the curves and the picture each have a
+        readable data area."""
+        return self._chrome(self.picture) + self._chrome(self.graphics) + 2 * self.readable_px
 
     def _share(self, curves: int, picture: int) -> bool:
         """The layout's share of the height: `curves` to the curves' view, `picture` to the
