@@ -14,6 +14,11 @@ from ..theme import Theme
 from .depth_time import DepthTimeGradients
 
 
+NOTE = ("The gradient across time and depth (a row per layer and direction) is drawn under these "
+        "curves when the panel gives both a readable height: a taller window, fewer panels beside the "
+        "plots, or View > Diagram off. File > Export draws it as a figure of its own.")
+
+
 class DepthTimeUnderCurves:
     """`picture` below `graphics` (the curves' view, `curves` its plot with the t axis
     and `linked` the plots sharing that axis), in the same column of a layout."""
@@ -31,16 +36,11 @@ class DepthTimeUnderCurves:
         self._wanted = False
         self._session: Session | None = None
         self._show_cursor = True
-        # the note shown in the picture's stead, in the curves' view's top left corner (beside
-        # the centred title: a row of its own would take the height the curves are short of)
-        self.note = QtWidgets.QLabel("Depth-time picture: needs room", graphics)
-        self.note.move(4, 2)
-        self.note.setToolTip(
-            "The gradient across time and depth (one row per layer and direction) is drawn under the "
-            "curves when the panel gives both a readable height: a taller window, fewer panels beside the "
-            "plots, or View > Diagram off. File > Export draws it as a figure of its own."
-        )
-        self.note.hide()
+        # in the picture's stead, the curves' title names it and how to make room: a lecturer
+        # must learn that it exists (in the title's row, not a row of its own: that would
+        # take the height the curves are short of)
+        self._title, self._tip = curves.titleLabel.text, curves.titleLabel.toolTip()
+        self.noted = False
 
     def refresh(self, session: Session, on_paper: bool, show_cursor: bool, room: float) -> bool:
         """The picture wanted for a stack on screen, shown when `room` (px for the curves
@@ -57,9 +57,8 @@ class DepthTimeUnderCurves:
         changed = self.picture.isHidden() == shown
         if changed:
             self.picture.setVisible(shown)
-        if self.note.isHidden() == (self._wanted and not shown):
-            self.note.setVisible(self._wanted and not shown)
-            self.note.adjustSize()
+        if self.noted != (self._wanted and not shown):
+            self._note(self._wanted and not shown)
         if shown:
             assert self._session is not None
             self.picture.show_cursor = self._show_cursor
@@ -67,6 +66,13 @@ class DepthTimeUnderCurves:
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
         return changed
+
+    def _note(self, on: bool) -> None:
+        self.noted = on
+        title = self.curves.titleLabel
+        title.short = self._title if on else None  # where the note does not fit, the title alone
+        title.setText(f"{self._title}  (depth-time picture: needs room)" if on else self._title)
+        title.setToolTip(self._tip + ("\n\n" + NOTE if on else ""))
 
     def room_for_both(self) -> float:
         """The room (as `fit` is given it) in which the curves and the picture each have a

@@ -107,7 +107,7 @@ class GradientPanel(QtWidgets.QWidget):
         # a stack's gradient over time and depth, under the curves (on screen: the export
         # draws it as a figure of its own)
         self.under = DepthTimeUnderCurves(self.graphics, self.norms, (self.contrib_plot,), theme, READABLE_DATA_PX)
-        self.depth_time, self.room_note = self.under.picture, self.under.note
+        self.depth_time = self.under.picture
         layout.addWidget(self.depth_time)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
