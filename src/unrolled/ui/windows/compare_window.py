@@ -87,7 +87,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         layout.addWidget(self.label_b)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.summary)
-        self.setCentralWidget(central)
+        # the plots keep readable data areas (ComparisonPlots.keep_readable): in a short window
+        # (under a lesson's text on a 1280x720 projector) the column scrolls, the plots stay
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(central)
+        self.setCentralWidget(scroll)
         self.status = self.statusBar()
 
         self.trainer_runner = TrainingRunner(self.comparison, self)
@@ -133,7 +140,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         old = self.graphics
         self._set_graphics(ComparisonPlots(self.comparison))
         self.graphics.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        box = self.centralWidget().layout()
+        box = self.centralWidget().widget().layout()  # type: ignore[attr-defined]  # the scroll area's column
         assert box is not None  # the window's column of widgets
         box.replaceWidget(old, self.graphics)
         old.setParent(None)
