@@ -116,7 +116,8 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if hasattr(self, "loss_plot"):  # not while the base class builds the view
+        # not while the base class builds the view, nor once close() has cleared its scene
+        if hasattr(self, "loss_plot") and not self.closed:
             self.keep_readable()  # at another width the titles and legends wrap to other heights
 
     def keep_readable(self) -> None:
