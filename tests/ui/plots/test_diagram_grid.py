@@ -55,8 +55,13 @@ def test_rows_run_from_the_top_layer_down_forward_over_reverse():
 def test_t_50_four_bidirectional_layers_are_readable_in_a_1366_x_768_window(qtbot, make_window):
     window = make_window(Config(layers=4, bidirectional=True, timesteps=50))
     window.resize(1366, 768)
-    # the diagram has half the area's height (tabs at this size): what its rows ask, at most
-    qtbot.waitUntil(lambda: window.plots.tabbed and window.diagram.height() >= window.plots.height() // 2 - 20)
+    # the diagram has half the area's height (tabs at this size): what its rows ask, at most;
+    # or half what they ask, where that leaves the depth-time picture room under the curves
+    from unrolled.ui.window.framed_view import GRID_KEPT_FOR_PICTURE
+
+    kept = round(window.diagram.wanted_height() * GRID_KEPT_FOR_PICTURE)
+    qtbot.waitUntil(lambda: window.plots.tabbed
+                    and window.diagram.height() >= min(window.plots.height() // 2 - 20, kept - 1))
     s = window.session
     s.advance(s.order.steps_per_pass + 1 + 130)  # the backward pass, in layer 3's reverse direction
     window.redraw()
@@ -152,3 +157,25 @@ def test_one_layer_is_drawn_as_a_row_of_cells_as_before(qtbot, steps):
     diagram.paint_on(painter)
     painter.end()
     assert got == expected
+
+
+def test_a_folded_stack_names_the_row_its_strip_shows(qtbot):
+    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
+    is, left of its "1", so it never reads as an unlabelled colour scale; nothing overlaps."""
+    from support.figure_boxes import RecordingPainter
+
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 1200, 40)
+    diagram.set_folded(True)
+    diagram.resize(1200, diagram.folded_height())
+    image = QtGui.QImage(1200, diagram.height(), QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    recorder = RecordingPainter(painter)
+    diagram.paint_on(recorder)
+    painter.end()
+    texts = {text: box for box, text, _ in recorder.texts}
+    assert "layer 4 (top), ||dL/dh_t||:" in texts
+    name, one = texts["layer 4 (top), ||dL/dh_t||:"], texts["1"]
+    assert name.right() < one.left() and name.left() >= 0
+    assert all(name.right() < shape.left() for shape in recorder.shapes)
+    assert problems_of(painted_boxes(diagram), QtCore.QRectF(diagram.rect())) == []

@@ -139,7 +139,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 self._paint_caption(painter, s)
             elif self.folded:
                 paint_folded(painter, self.theme, self._strip_span(s), self._state(s), self.width(), self._font(),
-                             self.show_cursor)
+                             self.show_cursor, self._folded_name(s))
             elif self._cells_fit(painter, s):
                 above = self.height() - self._caption_height(painter, s)
                 paint_cells(painter, self.theme, s, cell_row(self.width(), above, s.T, self.theme), self._state(s),
@@ -207,7 +207,14 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return strip_span(self.width(), self.theme)
         metrics = QtGui.QFontMetricsF(self._font())
         last = metrics.horizontalAdvance(f"t = {s.T}") + metrics.horizontalAdvance(str(s.T))
-        return folded_span(self.width(), self.theme, metrics.horizontalAdvance("1"), last)
+        name = self._folded_name(s)
+        first = metrics.horizontalAdvance(f"{name}  1" if name else "1")
+        return folded_span(self.width(), self.theme, first, last)
+
+    @staticmethod
+    def _folded_name(s: Session) -> str:
+        """What a stack's folded strip shows (its top layer's forward direction, as `_state`)."""
+        return f"layer {s.net.layers} (top), ||dL/dh_t||:" if s.net.stack is not None else ""
 
     def _caption(self, s: Session) -> str:
         return caption(s, self._state(s), self.on_paper)
