@@ -13,7 +13,6 @@ from ...session.stepper import Session
 from ..theme import Theme
 from .depth_time import DepthTimeGradients
 
-
 NOTE = ("The gradient across time and depth (a row per layer and direction) is drawn under these "
         "curves when the panel gives both a readable height: a taller window, fewer panels beside the "
         "plots, or View > Diagram off. File > Export draws it as a figure of its own.")

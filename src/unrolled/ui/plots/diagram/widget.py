@@ -222,7 +222,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
         painter.setPen(QtGui.QColor(self.theme.foreground))
         painter.setFont(self._font(1.1))
-        lines = self._caption_lines(self._caption(s), s)
+        lines = self._kept_lines(s)
         step = QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15
         for n, text in enumerate(lines):
             top = self.height() - self.theme.px(4) - step * (len(lines) - n)
@@ -245,8 +245,21 @@ class UnrolledDiagram(QtWidgets.QWidget):
             self._wrapped[known] = lines
         return self._wrapped[known]
 
+    def _kept_lines(self, s: Session) -> list[str]:
+        """The caption's lines; on screen no more than the longest usual caption's (a
+        longer one, the Update phase's note on exact zeros, elided on its last line), so
+        that the rows above keep their height from step to step. On paper, every line."""
+        lines = self._caption_lines(self._caption(s), s)
+        kept = len(self._caption_lines(LONGEST_CAPTION, s))
+        if self.on_paper or len(lines) <= kept:
+            return lines
+        metrics = QtGui.QFontMetricsF(self._font(1.1))
+        last = metrics.elidedText(" ".join(lines[kept - 1:]), QtCore.Qt.TextElideMode.ElideRight,
+                                  self.width() - self.theme.px(20))
+        return [*lines[:kept - 1], last]
+
     def _caption_height(self, painter: QtGui.QPainter | None, s: Session) -> float:
         """Room for the caption's lines: as many as the longest caption needs, so that the
         picture does not jump from phase to phase."""
-        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
+        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._kept_lines(s)))
         return self.theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
