@@ -91,7 +91,7 @@ def test_a_short_sequence_has_a_cell_per_layer_direction_and_t(qtbot):
 
 def test_the_red_frame_follows_the_step_order(qtbot):
     s = Session(Config(cell="lstm", layers=2, bidirectional=True, timesteps=4))
-    diagram = diagram_of(qtbot, s, width, 300)
+    diagram = diagram_of(qtbot, s, 900, 300)
     red = np.array(QtGui.QColor(VERMILION).getRgb()[:3])
     seen = []
     for _ in range(s.steps_per_iteration):
