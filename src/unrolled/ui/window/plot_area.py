@@ -24,6 +24,7 @@ from .framed_view import (
     keep_framed_data,
     unscaled_font,
 )
+from .view_choices import ViewChoices
 
 SLOTS = VIEWS  # the dashboard's views, in its order
 GRADIENT_SHARE = 3 / 5  # of the height under the diagram, beside the heatmaps: the loss has the rest
@@ -315,9 +316,8 @@ class PlotArea(QtWidgets.QWidget):
         """Build the four views under the current theme and put them in their slots: the
         exported dashboard's own views, moved out of its fixed grid into the splitters."""
         kept = None
-        if self.dashboard is not None:  # the lecturer's choices of curves survive a change of style
-            old = self.dashboard.gradients
-            kept = old.show_choice.currentIndex(), old.contrib_choice.isChecked()
+        if self.dashboard is not None:  # the lecturer's choices survive a change of style
+            kept = ViewChoices.of(self.dashboard)
             for view in self.dashboard.views:
                 view.setParent(None)
                 view.deleteLater()
@@ -327,8 +327,7 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.gradients.show_label.show()  # the choice of curves is for the screen
         dashboard.gradients.show_choice.show()
         if kept is not None:
-            dashboard.gradients.show_choice.setCurrentIndex(kept[0])
-            dashboard.gradients.contrib_choice.setChecked(kept[1])
+            kept.restore(dashboard)
         dashboard.heatmaps.shared_time_axis = True  # rows of panels keep their height for the data
         for name, view in zip(SLOTS, dashboard.views, strict=True):
             self._slot_layouts[name].addWidget(view)
