@@ -274,8 +274,9 @@ def test_an_opened_model_is_compared_with_its_u_rescaled_and_named_as_the_users(
     assert window.baseline[0] == pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2))
     items = window.choice.model()
     fixed = [label for i, (label, _) in enumerate(window.choices) if not items.item(i).isEnabled()]
-    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B has 4 layers", "B has 1 layer",
-                     "B is bidirectional", "B runs one direction"]
+    # ("B does not clip": A does not, B would be the same)
+    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B does not clip", "B has 4 layers",
+                     "B has 1 layer", "B is bidirectional", "B runs one direction"]
     assert "The weights m.npz fix the cell" in items.item(0).toolTip()
     window.choice.setCurrentIndex(len(CHOICES) - 1)  # B is a fresh model of the same shape
     window.apply_choice()
@@ -376,3 +377,14 @@ def test_in_presentation_mode_on_a_1280x720_screen_each_plot_keeps_a_readable_da
     assert window.width() <= 1280 and window.height() <= 505
     for plot in (window.grad_plot, window.loss_plot):
         assert plot.vb.height() >= READABLE_DATA_PX - 2, plot.vb.height()
+
+
+def test_a_difference_a_already_has_is_greyed(qtbot):
+    window = make(qtbot, Config(layers=4, timesteps=6))
+    labels = [label for label, _ in window.choices]
+    model = window.choice.model()
+    same = model.item(labels.index("B has 4 layers"))
+    assert not same.isEnabled() and "A is like that already" in same.toolTip()
+    assert model.item(labels.index("B has 1 layer")).isEnabled()
+    assert model.item(labels.index("B is bidirectional")).isEnabled()
+    assert not model.item(labels.index("B runs one direction")).isEnabled()

@@ -155,7 +155,8 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     def _disable_what_does_not_apply(self, config: Config) -> None:
         """Greyed, saying why: of opened weights, the differences that change what they fix
-        (the cell, its shape); of the app's own model, a fresh copy of opened weights."""
+        (the cell, its shape); of the app's own model, a fresh copy of opened weights; and
+        a difference A has already ("B has 4 layers" beside a 4-layer A)."""
         model = self.choice.model()
         assert isinstance(model, QtGui.QStandardItemModel)
         for i, (_, changes) in enumerate(self.choices):
@@ -166,6 +167,8 @@ class CompareWindow(QtWidgets.QMainWindow):
                        "model of their shape, rescale their U (another rho), clip, or learn otherwise")
             elif not config.weights and (changes or {}).get(FRESH):
                 why = "For opened weights (File > Open weights): their trained model against a fresh one"
+            elif changes and all(getattr(config, name, None) == value for name, value in changes.items()):
+                why = "A is like that already: B would be the same network"
             if why:
                 model.item(i).setEnabled(False)
                 model.item(i).setToolTip(why)
