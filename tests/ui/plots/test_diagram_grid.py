@@ -199,3 +199,31 @@ def test_the_grid_keeps_its_rows_where_they_are_through_every_phase(qtbot, width
         seen.add(s.place.phase)
         assert (layout.tops, layout.height, layout.cells) == (first.tops, first.height, first.cells), s.place
     assert Phase.UPDATE in seen
+
+
+def test_row_names_are_never_cut_by_thin_rows(qtbot):
+    """Rows thinner than a line of text (1280x720 in F5): each row's name has a whole
+    line's height (it read "laver 4", cut), and no two names overlap."""
+    from support.figure_boxes import RecordingPainter
+
+    class Rects(RecordingPainter):
+        def drawText(self, rect, flags, text):
+            self.rects.append((QtCore.QRectF(rect), text, QtGui.QFontMetricsF(self._painter.font()).height()))
+            super().drawText(rect, flags, text)
+
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 900, 120)
+    layout = diagram.grid_layout()
+    assert layout.height < QtGui.QFontMetricsF(diagram.theme.qfont(0.85)).height()  # thin rows
+    image = QtGui.QImage(900, 120, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    recorder = Rects(painter)
+    recorder.rects = []
+    diagram.paint_on(recorder)
+    painter.end()
+    names = [(rect, line) for rect, text, line in recorder.rects if text.startswith("layer")]
+    assert len(names) == 4
+    for rect, line in names:
+        assert rect.height() >= line - 0.01
+    for (upper, _), (lower, _) in zip(names, names[1:]):
+        assert upper.bottom() <= lower.top() + 0.01
