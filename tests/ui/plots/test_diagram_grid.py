@@ -3,6 +3,8 @@ layer highest and forward over reverse; cells for short T, a strip per row for l
 readable at T = 50, L = 4 on a 1366 x 768 window; the current (layer, direction, t)
 framed in red at every step; one colour scale over every row; one layer drawn as before."""
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
@@ -225,5 +227,5 @@ def test_row_names_are_never_cut_by_thin_rows(qtbot):
     assert len(names) == 4
     for rect, line in names:
         assert rect.height() >= line - 0.01
-    for (upper, _), (lower, _) in zip(names, names[1:]):
+    for (upper, _), (lower, _) in itertools.pairwise(names):
         assert upper.bottom() <= lower.top() + 0.01

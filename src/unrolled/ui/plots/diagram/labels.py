@@ -45,7 +45,8 @@ def shape_labels(session: Session) -> dict[str, str]:
     B, T, F, D, C = session.X.shape[0], session.T, c.n_features, c.n_hidden, c.n_classes
     targets = f"Y [B, T, C] = [{B}, {T}, {C}]" if c.mode == "many-to-many" else f"Y [B, C] = [{B}, {C}]"
     return {"in": f"{w} [F, D] = [{F}, {D}]", "across": f"{u} [D, D] = [{D}, {D}]",
-            "out": f"{out} [{_readout_rows(session)}, C] = [{D * session.net.directions}, {C}]", "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
+            "out": f"{out} [{_readout_rows(session)}, C] = [{D * session.net.directions}, {C}]",
+            "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
 
 
 def weights_key(session: Session) -> str:
