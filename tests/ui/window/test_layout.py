@@ -262,9 +262,11 @@ def test_the_depth_time_picture_is_seen_where_the_window_has_room_or_offered(qtb
     from unrolled.ui.plots.gradients import READABLE_DATA_PX
 
     window = make_window(get_preset("deep-vanishing").config)
-    window.resize(size[0], size[1] - 30)
-    if presenting:
+    if presenting:  # in F5 first, then the window made full screen (F11): the grid gives way again
         window.act_presentation.trigger()
+        qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+        settle()
+    window.resize(size[0], size[1] - 30)
     s = window.session
     s.advance(s.steps_per_iteration - 3)  # the backward pass
     window.redraw()

@@ -150,3 +150,17 @@ def framed_gradient_chrome(dashboard: Dashboard, show_row: bool) -> float:
                    for sample, label in legend.items)
         chrome += line + margins[1] + margins[3] - legend.geometry().height()
     return strip + row + 2 * STAGE_MARGIN + 2 * gradients.graphics.frameWidth() + chrome
+
+
+def fit_diagram_slot(dashboard: Dashboard, slot: QtWidgets.QWidget, minimum: int) -> None:
+    """The diagram's slot: folded, exactly the strip's height; else room for its cells,
+    x labels and two caption lines in the theme's font size, at least `minimum` px at
+    scale 1 (an explicit minimum overrides the slot layout's: never below the diagram's
+    own, or the slot cuts the caption's last line)."""
+    diagram = dashboard.diagram
+    if diagram.folded:
+        slot.setFixedHeight(diagram.folded_height())
+        return
+    slot.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX
+    slot.setMinimumHeight(max(round(minimum * theme.THEME.scale), diagram.minimumSizeHint().height(),
+                              diagram.minimumHeight()))
