@@ -2,7 +2,8 @@
 right under theirs (the same room beside both data areas) and its data area as tall as the
 curves'. When the panel cannot give both a readable data area (a short screen in
 presentation mode), the picture gives way to the curves, as the contribution plot does, and
-a one-line note in the panel's row of choices says it is there and how to make room."""
+the curves' title says it is there ("depth-time picture: needs room"), its tooltip how to
+make room."""
 
 from __future__ import annotations
 
