@@ -106,3 +106,35 @@ def test_the_export_dialog_offers_it_for_a_stack_and_writes_it(qtbot, tmp_path):
     dialog.format.setCurrentIndex(dialog.format.findData("png"))
     image = QtGui.QImage(str(dialog.export_to(tmp_path / dialog.suggested_name())))
     assert image.width() == round(FIGURES["depth_time_gradients"].inches[0] * 300)
+
+
+def _rgb(path) -> np.ndarray:
+    image = QtGui.QImage(str(path)).convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    return rows.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3].reshape(
+        image.height(), image.width(), 3).astype(int)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+def test_the_pdf_holds_the_cells_colours_losslessly(qapp, tmp_path):
+    """One colour scale is the figure's point: the PDF's cells have the PNG's colours (a
+    JPEG-compressed image was off by up to 12/255 and made structure that is not there)."""
+    session = Session(get_preset("deep-vanishing").config)
+    session.advance(session.steps_to("iteration") - 1)
+    png = write_figure(session, "depth_time_gradients", tmp_path / "d.png", "png", dpi=96)
+    pdf = write_figure(session, "depth_time_gradients", tmp_path / "d.pdf", "pdf")
+    width, height = (round(inches * 96) for inches in FIGURES["depth_time_gradients"].inches)
+    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(width), "-scale-to-y", str(height), "-singlefile",
+                    str(pdf), str(tmp_path / "pdf")], check=True, capture_output=True)
+    reference, drawn = _rgb(png), _rgb(tmp_path / "pdf.png")
+    assert drawn.shape == reference.shape
+    # the cells' insides: coloured pixels whose 7 x 7 neighbourhood in the PNG is one colour
+    flat = np.ones(reference.shape[:2], dtype=bool)
+    for dy in range(-3, 4):
+        for dx in range(-3, 4):
+            flat &= (np.roll(reference, (dy, dx), axis=(0, 1)) == reference).all(axis=2)
+    coloured = reference.max(axis=2) - reference.min(axis=2) > 30
+    cells = flat & coloured
+    cells[:4], cells[-4:], cells[:, :4], cells[:, -4:] = False, False, False, False
+    assert cells.sum() > 500
+    assert np.abs(drawn[cells] - reference[cells]).max() <= 2

@@ -37,7 +37,8 @@ def data_areas(slot: QtWidgets.QWidget) -> dict[str, list[float]]:
         if view.isVisible() and view.scene() is not None:
             for item in view.scene().items():
                 if isinstance(item, pg.PlotItem) and item.isVisible() and item.titleLabel.text:
-                    areas.setdefault(item.titleLabel.text, []).append(item.vb.height())
+                    # (a title may carry a note after two spaces: "...  (depth-time picture: needs room)")
+                    areas.setdefault(item.titleLabel.text.split("  (")[0], []).append(item.vb.height())
     return areas
 
 

@@ -107,3 +107,13 @@ def test_the_gradient_plot_marks_the_truncation_window(make_window):
     assert window.gradients.truncation.isVisible()
     assert window.gradients.truncation.getRegion() == (first - 0.5, last + 0.5)
     assert window.gradients.truncation_label.format == f"truncation k = {last - first + 1}"
+
+
+def test_a_bidirectional_readout_is_named_2d_wide():
+    """The readout reads both directions' h_t side by side: W2 is [2D, C]."""
+    from unrolled.ui.plots.diagram.labels import shape_labels
+
+    session = Session(Config(timesteps=4, n_hidden=5, bidirectional=True, layers=2))
+    key = weights_key(session)
+    assert "W2 [2D, C] out" in key and "[D, C]" not in key
+    assert shape_labels(session)["out"] == f"W2 [2D, C] = [10, {session.config.n_classes}]"

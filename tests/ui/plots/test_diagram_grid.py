@@ -3,6 +3,8 @@ layer highest and forward over reverse; cells for short T, a strip per row for l
 readable at T = 50, L = 4 on a 1366 x 768 window; the current (layer, direction, t)
 framed in red at every step; one colour scale over every row; one layer drawn as before."""
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
@@ -55,8 +57,13 @@ def test_rows_run_from_the_top_layer_down_forward_over_reverse():
 def test_t_50_four_bidirectional_layers_are_readable_in_a_1366_x_768_window(qtbot, make_window):
     window = make_window(Config(layers=4, bidirectional=True, timesteps=50))
     window.resize(1366, 768)
-    # the diagram has half the area's height (tabs at this size): what its rows ask, at most
-    qtbot.waitUntil(lambda: window.plots.tabbed and window.diagram.height() >= window.plots.height() // 2 - 20)
+    # the diagram has half the area's height (tabs at this size): what its rows ask, at most;
+    # or half what they ask, where that leaves the depth-time picture room under the curves
+    from unrolled.ui.window.framed_view import GRID_KEPT_FOR_PICTURE
+
+    kept = round(window.diagram.wanted_height() * GRID_KEPT_FOR_PICTURE)
+    qtbot.waitUntil(lambda: window.plots.tabbed
+                    and window.diagram.height() >= min(window.plots.height() // 2 - 20, kept - 1))
     s = window.session
     s.advance(s.order.steps_per_pass + 1 + 130)  # the backward pass, in layer 3's reverse direction
     window.redraw()
@@ -152,3 +159,73 @@ def test_one_layer_is_drawn_as_a_row_of_cells_as_before(qtbot, steps):
     diagram.paint_on(painter)
     painter.end()
     assert got == expected
+
+
+def test_a_folded_stack_names_the_row_its_strip_shows(qtbot):
+    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
+    is, left of its "1", so it never reads as an unlabelled colour scale; nothing overlaps."""
+    from support.figure_boxes import RecordingPainter
+
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 1200, 40)
+    diagram.set_folded(True)
+    diagram.resize(1200, diagram.folded_height())
+    image = QtGui.QImage(1200, diagram.height(), QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    recorder = RecordingPainter(painter)
+    diagram.paint_on(recorder)
+    painter.end()
+    texts = {text: box for box, text, _ in recorder.texts}
+    assert "layer 4 (top), ||dL/dh_t||:" in texts
+    name, one = texts["layer 4 (top), ||dL/dh_t||:"], texts["1"]
+    assert name.right() < one.left() and name.left() >= 0
+    assert all(name.right() < shape.left() for shape in recorder.shapes)
+    assert problems_of(painted_boxes(diagram), QtCore.QRectF(diagram.rect())) == []
+
+
+@pytest.mark.parametrize("width", [600, 1200])
+def test_the_grid_keeps_its_rows_where_they_are_through_every_phase(qtbot, width):
+    """Bidirectional tagging: the Update phase's caption (with its note on exact zeros) is
+    longer than the others; on screen it is elided, never a third line that squeezes the
+    grid into strips for one step."""
+    from unrolled.session.presets import get_preset
+
+    s = Session(get_preset("bidirectional-tagging").config)
+    diagram = diagram_of(qtbot, s, width, 300)
+    first = diagram.grid_layout()
+    seen = set()
+    for _ in range(s.steps_per_iteration):
+        s.step()
+        diagram.refresh(s)
+        layout = diagram.grid_layout()
+        seen.add(s.place.phase)
+        assert (layout.tops, layout.height, layout.cells) == (first.tops, first.height, first.cells), s.place
+    assert Phase.UPDATE in seen
+
+
+def test_row_names_are_never_cut_by_thin_rows(qtbot):
+    """Rows thinner than a line of text (1280x720 in F5): each row's name has a whole
+    line's height (it read "laver 4", cut), and no two names overlap."""
+    from support.figure_boxes import RecordingPainter
+
+    class Rects(RecordingPainter):
+        def drawText(self, rect, flags, text):
+            self.rects.append((QtCore.QRectF(rect), text, QtGui.QFontMetricsF(self._painter.font()).height()))
+            super().drawText(rect, flags, text)
+
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 900, 120)
+    layout = diagram.grid_layout()
+    assert layout.height < QtGui.QFontMetricsF(diagram.theme.qfont(0.85)).height()  # thin rows
+    image = QtGui.QImage(900, 120, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    recorder = Rects(painter)
+    recorder.rects = []
+    diagram.paint_on(recorder)
+    painter.end()
+    names = [(rect, line) for rect, text, line in recorder.rects if text.startswith("layer")]
+    assert len(names) == 4
+    for rect, line in names:
+        assert rect.height() >= line - 0.01
+    for (upper, _), (lower, _) in itertools.pairwise(names):
+        assert upper.bottom() <= lower.top() + 0.01

@@ -126,3 +126,21 @@ def test_the_diagram_marks_where_the_forward_pass_overflowed(qapp):
         assert "magenta: inf or nan" in diagram._caption(session)
     finally:
         diagram.close()
+
+
+def test_a_ratio_of_zero_where_the_last_step_has_no_target_is_said_so(qtbot):
+    """Look-ahead's last steps carry no target: dL_T/dh_T is exactly 0 for that reason,
+    not a saturated output."""
+    from unrolled.session.presets import get_preset
+    from unrolled.session.stepper import Session
+    from unrolled.ui.control.runner import ChunkedRunner
+
+    session = Session(get_preset("bidirectional-tagging").config)
+    session.advance(session.steps_to("iteration") - 1)
+    assert not session.last_step_has_loss
+    window = QtWidgets.QMainWindow()
+    qtbot.addWidget(window)
+    status = SessionStatus(session, window.statusBar(), ChunkedRunner(window))
+    status.refresh()
+    text = status.ratio.text()
+    assert "saturated" not in text and "the last step has no target" in text

@@ -1,6 +1,6 @@
 """The gradient plot of a stack: one curve of ||dL/dh_t|| per layer and direction, equal to
-the session's `layer_gradient_norms`, named "layer 1", "layer 2 reverse", blues darker the
-deeper, the reverse direction dashed; the depth-time picture under it on screen. One layer
+the session's `layer_gradient_norms`, named "layer 1", "layer 2 reverse", a hue per layer,
+the reverse direction darker and dashed; the depth-time picture under it on screen. One layer
 in one direction draws as before."""
 
 import numpy as np
@@ -62,16 +62,23 @@ def test_a_curve_fills_as_the_backward_pass_reaches_its_layer(panel):
     assert _legend(panel) == ["layer 1", "layer 2"]
 
 
-def test_blues_darker_the_deeper_and_the_reverse_direction_dashed(panel):
-    session = _stack()
+@pytest.mark.parametrize("layers", [3, 4])
+def test_each_layer_its_own_hue_and_the_reverse_direction_dashed_and_darker(panel, layers):
+    """On a projector four shades of one blue ran together: each layer has a hue of its
+    own (the colour-blind-safe palette), the reverse direction the same hue, darker, dashed."""
+    session = _stack(layers=layers)
     panel.refresh(session)
     pens = {key: curve.opts["pen"] for key, curve in panel.layer_curves.items.items()}
-    lightness = [QtGui.QColor(pens[(layer, 0)].color()).lightnessF() for layer in range(3)]
-    assert lightness[0] > lightness[1] > lightness[2]
-    hues = {round(QtGui.QColor(pen.color()).hslHueF(), 2) for pen in pens.values()}
-    assert len(hues) == 1  # one hue family
+    hues = [QtGui.QColor(pens[(layer, 0)].color()).hslHueF() * 360 for layer in range(layers)]
+    for n, hue in enumerate(hues):
+        for other in hues[n + 1:]:
+            assert min(abs(hue - other), 360 - abs(hue - other)) >= 20, hues
     for (layer, direction), pen in pens.items():
-        assert pen.color() == pens[(layer, 0)].color()
+        forward = QtGui.QColor(pens[(layer, 0)].color())
+        if direction:
+            colour = QtGui.QColor(pen.color())
+            assert abs(colour.hslHueF() - forward.hslHueF()) < 0.02
+            assert colour.lightnessF() < forward.lightnessF() - 0.1
         assert pen.style() == (QtCore.Qt.PenStyle.DashLine if direction else QtCore.Qt.PenStyle.SolidLine)
 
 

@@ -94,3 +94,40 @@ def test_an_exported_heatmap_of_a_stack_has_no_widget_and_names_its_layer(qapp):
     finally:
         figure.close()
         figure.deleteLater()
+
+
+def test_a_narrow_panels_short_title_keeps_its_layer_and_direction(qtbot):
+    """On screen a narrow panel's title shortens to its symbol: with a stack, the layer and
+    direction stay in it ("h_t, layer 1 ←"), or nothing on screen says which layer is shown."""
+    view = StateHeatmaps()
+    qtbot.addWidget(view)
+    view.shared_time_axis = True
+    view.resize(360, 600)
+    view.show()
+    session = _stack()
+    session.advance(session.steps_to("phase"))
+    view.refresh(session)
+    view.layer_choice.choose((0, 1))
+    for panel in view.panels.values():
+        title = panel.plot.titleLabel
+        assert title.short is not None and "layer 1 ←" in title.short
+        assert "layer 1" in title.text
+
+
+def test_f5_keeps_the_heatmaps_layer_and_direction(qtbot, make_window):
+    """Presentation mode builds the views again: the layer and direction chosen stay."""
+    window = make_window(Config(cell="gru", timesteps=6, n_hidden=4, layers=2, bidirectional=True))
+    window.session.advance(window.session.steps_to("phase"))
+    window.redraw()
+    window.plots.bring_forward("heatmaps")
+    window.plots.dashboard.heatmaps.layer_choice.choose((0, 1))
+    window.act_presentation.trigger()
+    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    window.plots.bring_forward("heatmaps")
+    window.redraw()
+    choice = window.plots.dashboard.heatmaps.layer_choice
+    assert choice.key == (0, 1) and choice.currentText() == "layer 1 reverse"
+    window.act_presentation.trigger()
+    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    window.redraw()
+    assert window.plots.dashboard.heatmaps.layer_choice.key == (0, 1)

@@ -203,7 +203,7 @@ def test_a_grid_of_layers_has_its_height_when_the_window_is_first_shown(qtbot, s
     size asked), the grid keeps the height its rows ask for, not a single row's."""
     from unrolled.session.presets import get_preset
     from unrolled.session.stepper import Session
-    from unrolled.ui.window.framed_view import GRID_SHARE
+    from unrolled.ui.window.framed_view import GRID_KEPT_FOR_PICTURE, GRID_SHARE
     from unrolled.ui.window.main_window import MainWindow
 
     window = MainWindow(Session(get_preset("deep-vanishing").config))
@@ -213,6 +213,8 @@ def test_a_grid_of_layers_has_its_height_when_the_window_is_first_shown(qtbot, s
     diagram, area = window.diagram, window.plots
     assert diagram.is_grid() and not area.tabbed
     expected = min(diagram.wanted_height(), round(area.height() * GRID_SHARE))
+    if window.gradients.depth_time.isVisible():  # the grid gave way to the depth-time picture
+        expected = min(expected, round(diagram.wanted_height() * GRID_KEPT_FOR_PICTURE))
     qtbot.waitUntil(lambda: diagram.height() >= expected - 2, timeout=3000)
     assert window.size() == QtCore.QSize(*size)  # no resize brought it
 
@@ -248,3 +250,38 @@ def test_a_tall_grid_leaves_the_gradient_plot_under_it_a_readable_data_area(qtbo
     layout = diagram.grid_layout()  # the grid's rows still apart, each a band of colour
     assert all(top + layout.height < below for top, below in zip(layout.tops, layout.tops[1:]))
     assert layout.height >= 6 and layout.bottom < diagram.height()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_depth_time_picture_is_seen_where_the_window_has_room_or_offered(qtbot, make_window, size, presenting):
+    """A stack's depth-time picture under the gradient curves: the grid above gives way so
+    that the panel holds both with readable data areas (1920x1080, normal and F5); where
+    even then it cannot (1366x768), the gradient panel says so and where to find it."""
+    from unrolled.session.presets import get_preset
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+
+    window = make_window(get_preset("deep-vanishing").config)
+    if presenting:  # in F5 first, then the window made full screen (F11): the grid gives way again
+        window.act_presentation.trigger()
+        qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+        settle()
+    window.resize(size[0], size[1] - 30)
+    s = window.session
+    s.advance(s.steps_per_iteration - 3)  # the backward pass
+    window.redraw()
+    gradients = window.gradients
+    picture = gradients.depth_time
+    if size == (1920, 1080):
+        qtbot.waitUntil(picture.isVisible, timeout=3000)
+        settle()
+        assert picture.isVisible()
+        assert picture.plot.vb.height() >= READABLE_DATA_PX - 2
+        assert gradients.norms.vb.height() >= READABLE_DATA_PX - 2
+    else:
+        settle()
+        title = gradients.norms.titleLabel
+        if not picture.isVisible():  # the curves' title names it, its tooltip says how to make room
+            assert "depth-time picture: needs room" in title.text and "View > Diagram off" in title.toolTip()
+        else:
+            assert "depth-time" not in title.text

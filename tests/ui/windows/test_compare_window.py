@@ -274,8 +274,9 @@ def test_an_opened_model_is_compared_with_its_u_rescaled_and_named_as_the_users(
     assert window.baseline[0] == pytest.approx(np.mean((Y - Y.mean(axis=0)) ** 2))
     items = window.choice.model()
     fixed = [label for i, (label, _) in enumerate(window.choices) if not items.item(i).isEnabled()]
-    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B has 4 layers", "B has 1 layer",
-                     "B is bidirectional", "B runs one direction"]
+    # ("B does not clip": A does not, B would be the same)
+    assert fixed == ["B is an LSTM", "B is a GRU", "B is a vanilla tanh RNN", "B does not clip", "B has 4 layers",
+                     "B has 1 layer", "B is bidirectional", "B runs one direction"]
     assert "The weights m.npz fix the cell" in items.item(0).toolTip()
     window.choice.setCurrentIndex(len(CHOICES) - 1)  # B is a fresh model of the same shape
     window.apply_choice()
@@ -351,3 +352,39 @@ def test_an_open_comparison_follows_presentation_mode_on_and_off(qtbot, make_win
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)  # the keys still step both, into the new plots
     window.redraw()
     assert window.comparison.a.position == 1 and window.grad_plot.titleLabel.isVisible()
+
+
+def test_in_presentation_mode_on_a_1280x720_screen_each_plot_keeps_a_readable_data_area(qtbot, make_window):
+    """Below a lesson's text on a 1280x720 projector the window is about 520 px tall: its
+    plots keep READABLE_DATA_PX of data each (the window scrolls), not a line of a few px."""
+    from unrolled.session.presets import get_preset
+    from unrolled.ui import theme
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+
+    preset = get_preset("bidirectional-tagging")
+    main = make_window(preset.config)
+    main.act_presentation.trigger()
+    qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+    assert theme.THEME.scale > 1
+    window = show_compare_window(qtbot, preset.config, preset.compare)
+    window.resize(1280, 505)
+    c = window.comparison
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)  # run iteration
+    qtbot.waitUntil(lambda: len(c.a.history) == 1, timeout=5000)
+    window.redraw()
+    for _ in range(6):
+        QtWidgets.QApplication.processEvents()
+    assert window.width() <= 1280 and window.height() <= 505
+    for plot in (window.grad_plot, window.loss_plot):
+        assert plot.vb.height() >= READABLE_DATA_PX - 2, plot.vb.height()
+
+
+def test_a_difference_a_already_has_is_greyed(qtbot):
+    window = make(qtbot, Config(layers=4, timesteps=6))
+    labels = [label for label, _ in window.choices]
+    model = window.choice.model()
+    same = model.item(labels.index("B has 4 layers"))
+    assert not same.isEnabled() and "A is like that already" in same.toolTip()
+    assert model.item(labels.index("B has 1 layer")).isEnabled()
+    assert model.item(labels.index("B is bidirectional")).isEnabled()
+    assert not model.item(labels.index("B runs one direction")).isEnabled()

@@ -126,18 +126,28 @@ def _scene_items(widget: QtWidgets.QWidget) -> list:
 
 
 def _paint_vector(widget: QtWidgets.QWidget, device, background: str) -> None:
-    """Export mode makes pyqtgraph draw scatter markers as paths, not cached pixmaps."""
+    """Export mode makes pyqtgraph draw scatter markers as paths, not cached pixmaps.
+    Images (heatmaps, colour bars) are stored losslessly: Qt's PDF engine otherwise
+    compresses them as JPEG, and a heatmap's cells on one colour scale came out up to
+    12/255 off. A QGraphicsView paints with its own render hints, so they carry it too."""
     items = _scene_items(widget)
     for item in items:
         item.setExportMode(True, {"antialias": True})
+    lossless = QtGui.QPainter.RenderHint.LosslessImageRendering
+    views = [view for view in graphics_views(widget) if not view.renderHints() & lossless]
+    for view in views:
+        view.setRenderHint(lossless, True)
     painter = QtGui.QPainter(device)
     try:
+        painter.setRenderHint(lossless, True)
         painter.fillRect(QtCore.QRect(QtCore.QPoint(0, 0), widget.size()), QtGui.QColor(background))
         QtWidgets.QWidget.render(widget, painter, QtCore.QPoint(0, 0))  # the widget as shown, also for a QGraphicsView
     finally:
         painter.end()
         for item in items:
             item.setExportMode(False)
+        for view in views:
+            view.setRenderHint(lossless, False)
 
 
 def write_figure(session: Session, name: str, path: str | Path, fmt: str, dpi: int = 300,

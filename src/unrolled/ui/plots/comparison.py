@@ -18,6 +18,7 @@ from ...session.compare import Comparison
 from ..theme import BLUE, GREY, ORANGE, THEME, Theme
 from .axes import POWER_TICK, IntegerAxis, LogAxis
 from .fit import legend_above
+from .gradients import READABLE_DATA_PX
 from .loss import MARKERS_UP_TO
 from .style import set_integer_ticks, style_plot
 
@@ -111,6 +112,25 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self._draw_chance(c)
         self.grad_plot.enableAutoRange(axis="y")
         self._frame_losses(c)
+        self.keep_readable()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # not while the base class builds the view, nor once close() has cleared its scene
+        if hasattr(self, "loss_plot") and not self.closed:
+            self.keep_readable()  # at another width the titles and legends wrap to other heights
+
+    def keep_readable(self) -> None:
+        """On screen, never shorter than both plots' titles, legends and axes and a data area
+        READABLE_DATA_PX tall (a gradient over decades read from the back of a room): the
+        window around scrolls instead (below a lesson's text on a 1280x720 projector in F5)."""
+        minimum = QtCore.Qt.SizeHint.MinimumSize
+        chrome = max(plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
+                     for plot in (self.grad_plot, self.loss_plot))
+        _, top, _, bottom = self.ci.layout.getContentsMargins()
+        height = round(chrome + READABLE_DATA_PX + top + bottom + 2 * self.frameWidth()) + 1
+        if self.minimumHeight() != height:
+            self.setMinimumHeight(height)
 
     def _frame_losses(self, c: Comparison) -> None:
         """The y range of the loss plot: the losses drawn and the baseline, LOSS_MARGIN of a

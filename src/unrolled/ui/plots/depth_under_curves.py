@@ -1,7 +1,9 @@
 """The depth-time picture under the gradient curves, on screen, for a stack: its t axis
 right under theirs (the same room beside both data areas) and its data area as tall as the
 curves'. When the panel cannot give both a readable data area (a short screen in
-presentation mode), the picture gives way to the curves, as the contribution plot does."""
+presentation mode), the picture gives way to the curves, as the contribution plot does, and
+the curves' title says it is there ("depth-time picture: needs room"), its tooltip how to
+make room."""
 
 from __future__ import annotations
 
@@ -11,6 +13,10 @@ from PySide6 import QtCore, QtWidgets
 from ...session.stepper import Session
 from ..theme import Theme
 from .depth_time import DepthTimeGradients
+
+NOTE = ("The gradient across time and depth (a row per layer and direction) is drawn under these "
+        "curves when the panel gives both a readable height: a taller window, fewer panels beside the "
+        "plots, or View > Diagram off. File > Export draws it as a figure of its own.")
 
 
 class DepthTimeUnderCurves:
@@ -30,6 +36,11 @@ class DepthTimeUnderCurves:
         self._wanted = False
         self._session: Session | None = None
         self._show_cursor = True
+        # in the picture's stead, the curves' title names it and how to make room: a lecturer
+        # must learn that it exists (in the title's row, not a row of its own: that would
+        # take the height the curves are short of)
+        self._title, self._tip = curves.titleLabel.text, curves.titleLabel.toolTip()
+        self.noted = False
 
     def refresh(self, session: Session, on_paper: bool, show_cursor: bool, room: float) -> bool:
         """The picture wanted for a stack on screen, shown when `room` (px for the curves
@@ -46,6 +57,8 @@ class DepthTimeUnderCurves:
         changed = self.picture.isHidden() == shown
         if changed:
             self.picture.setVisible(shown)
+        if self.noted != (self._wanted and not shown):
+            self._note(self._wanted and not shown)
         if shown:
             assert self._session is not None
             self.picture.show_cursor = self._show_cursor
@@ -53,6 +66,18 @@ class DepthTimeUnderCurves:
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
         return changed
+
+    def _note(self, on: bool) -> None:
+        self.noted = on
+        title = self.curves.titleLabel
+        title.short = self._title if on else None  # where the note does not fit, the title alone
+        title.setText(f"{self._title}  (depth-time picture: needs room)" if on else self._title)
+        title.setToolTip(self._tip + ("\n\n" + NOTE if on else ""))
+
+    def room_for_both(self) -> float:
+        """The room (as `fit` is given it) in which the curves and the picture each have a
+        readable data area."""
+        return self._chrome(self.picture) + self._chrome(self.graphics) + 2 * self.readable_px
 
     def _share(self, curves: int, picture: int) -> bool:
         """The layout's share of the height: `curves` to the curves' view, `picture` to the

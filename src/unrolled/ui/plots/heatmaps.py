@@ -16,6 +16,7 @@ from ...engine import ForwardTrace
 from ...session.figure_data import layer_forward_done, layer_label
 from ...session.stepper import Phase, Session
 from ..theme import THEME, Theme
+from .diagram.grid import row_label
 from .heatmap_panel import HeatmapPanel, panel_bounds, panel_keys, panel_values
 from .layer_choice import LayerChoice
 
@@ -58,6 +59,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.panels: dict[str, HeatmapPanel] = {}
         self._cell: str | None = None
         self._layer_title = ""  # ", layer 2 reverse" in a stack's panel titles
+        self._layer_short = ""  # ", layer 2 ←" in their short forms: which layer, whatever the width
         # (trace, steps done, sequence, layer) last drawn: the images change only in the forward pass
         self._version: tuple | None = None
         self._session: Session | None = None
@@ -113,6 +115,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         layer_title = f", {layer_label(layer, session.net.directions, both=True)}" if len(keys) > 1 else ""
         if session.config.cell != self._cell or layer_title != self._layer_title:
             self._layer_title = layer_title
+            self._layer_short = f", {row_label(layer, session.net.directions)}" if len(keys) > 1 else ""
             self._rebuild(session.config.cell)
         fwd = session.fwd
         self._fwd = fwd  # held, so that no later trace can take its id
@@ -168,7 +171,7 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
                 panel.share_time_axis(True)
             if self.shared_time_axis:  # on screen, a narrow panel's title is its symbol alone
                 title = panel.plot.titleLabel
-                title.short = f"{key}_t"
+                title.short = f"{key}_t{self._layer_short}"
                 title.setToolTip(f"{panel.title}: {title.toolTip()}")
                 title.setText(title.text)
         if self.shared_time_axis:

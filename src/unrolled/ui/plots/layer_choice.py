@@ -54,6 +54,10 @@ class LayerChoice(QtWidgets.QComboBox):
         self.blockSignals(blocked)
         self.adjustSize()
 
+    def prefer(self, key: Key) -> None:
+        """Show `key` once the list is offered, if it is there (views built again)."""
+        self._key = tuple(key)  # type: ignore[assignment]  # (layer, direction)
+
     def choose(self, key: Key) -> None:
         """Show `key`, as a pick in the list would."""
         self.setCurrentIndex(self._keys.index(key))

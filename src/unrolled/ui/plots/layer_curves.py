@@ -1,6 +1,5 @@
 """One curve of ||dL/dh_t|| per layer and direction of a stack, on the gradient plot's log
-axis: one hue (blue), darker the deeper the layer (the top layer, which the loss reads,
-darkest), the reverse direction dashed. Named "layer 1", "layer 2 reverse" in the legend."""
+axis: a hue per layer, the reverse direction darker and dashed. Named "layer 1", "layer 2 reverse" in the legend."""
 
 from __future__ import annotations
 
@@ -12,19 +11,23 @@ from PySide6 import QtCore, QtGui
 
 from ...engine.stack_traces import Key
 from ...session.figure_data import layer_label
-from ..theme import BLUE, Theme
+from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, YELLOW, Theme
 
-# the lightness of the shallowest and the deepest layer's blue (HSL): the lightest still
-# stands out from a white background, the darkest from a dark one
-LIGHTEST, DARKEST = 0.68, 0.24
+# a hue per layer, from 1 (Okabe and Ito's colour-blind-safe palette, which the app's other
+# curves use): shades of one blue ran together on a projector where curves cross. Vermilion
+# (the current timestep's line) and yellow (faint on white) come last.
+LAYER_HUES = (BLUE, ORANGE, GREEN, PURPLE, SKY, GREY, VERMILION, YELLOW)
+# the reverse direction: its layer's hue, this much darker (HSL lightness), and dashed
+REVERSE_DARKER = 0.6
 
 
-def layer_colour(layer: int, layers: int) -> str:
-    """The blue of layer `layer` (from 0) of `layers`: BLUE's hue, darker the deeper."""
-    blue = QtGui.QColor(BLUE)
-    hue, saturation = blue.hslHueF(), blue.hslSaturationF()
-    share = layer / (layers - 1) if layers > 1 else 1.0
-    return QtGui.QColor.fromHslF(hue, saturation, LIGHTEST + (DARKEST - LIGHTEST) * share).name()
+def layer_colour(layer: int, direction: int = 0) -> str:
+    """The colour of layer `layer` (from 0) in `direction` (1: reverse)."""
+    colour = QtGui.QColor(LAYER_HUES[layer % len(LAYER_HUES)])
+    if direction:
+        hue, saturation, lightness = colour.hslHueF(), colour.hslSaturationF(), colour.lightnessF()
+        colour = QtGui.QColor.fromHslF(hue, saturation, lightness * REVERSE_DARKER)
+    return colour.name()
 
 
 # (plot, theme, colour, name, style, symbol) -> a curve on the plot (log_curves.log_curve)
@@ -51,7 +54,7 @@ class LayerCurves:
             dashed = QtCore.Qt.PenStyle.DashLine
             for key in keys:
                 self.items[key] = self.make_curve(
-                    self.plot, self.theme, layer_colour(key[0], layers), layer_label(key, directions),
+                    self.plot, self.theme, layer_colour(*key), layer_label(key, directions),
                     style=dashed if key[1] else None, symbol=("o" if key[1] == 0 else "s") if markers else None)
         self._for = wanted
         return True

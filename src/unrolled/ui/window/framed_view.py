@@ -17,6 +17,9 @@ DIAGRAM_HEIGHT = 190
 # (its rows each need a readable band; the plots below keep the rest)
 DIAGRAM_SHARE = 2 / 7
 GRID_SHARE = 1 / 2
+# the share of its wanted height a grid keeps when it gives way to the depth-time picture:
+# rows of about half ROW_PX, still bands of colour apart; a taller grid keeps its rows instead
+GRID_KEPT_FOR_PICTURE = 1 / 2
 SPLITTER_HANDLE_PX = 6  # a splitter's handle and a little air
 # the width a heatmap's data needs beside its axes and colour bar, so that the columns of
 # gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
@@ -48,8 +51,16 @@ def diagram_height(dashboard: Dashboard, area_height: int, minimum: int, below: 
         # a tall grid (L = 4 bidirectional: 8 rows; L = 8: 16) gives way, down to its own
         # minimum, so that the gradient plot under it keeps a data area READABLE_DATA_PX tall
         # (its contribution plot and depth-time picture hide first)
+        # (its contribution plot and depth-time picture hide first). Where the grid can give
+        # way further and keep readable rows, the panel holds the depth-time picture as well:
+        # the stack's headline figure, under the curves
         splitter, share = below
-        room = splitter - SPLITTER_HANDLE_PX - gradient_panel_height(dashboard, READABLE_DATA_PX) / share
+        curves = gradient_panel_height(dashboard, READABLE_DATA_PX)
+        room = splitter - SPLITTER_HANDLE_PX - curves / share
+        with_picture = splitter - SPLITTER_HANDLE_PX - (choices_row_px(dashboard)
+                                                          + dashboard.gradients.under.room_for_both()) / share
+        if with_picture >= max(minimum, diagram.wanted_height() * GRID_KEPT_FOR_PICTURE):
+            room = with_picture
         return max(min(diagram.wanted_height(), round(area_height * GRID_SHARE), int(room)), minimum)
     return max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), area_height * 2 // 7), minimum)
 
@@ -61,13 +72,20 @@ def gradient_panel_height(dashboard: Dashboard, data_px: float) -> float:
     as it has now) and t axis, from their size hints."""
     gradients = dashboard.gradients
     minimum = QtCore.Qt.SizeHint.MinimumSize
-    choices = (gradients.show_label, gradients.show_choice, gradients.contrib_choice)
-    row = max((w.sizeHint().height() for w in choices if w.isVisibleTo(gradients)), default=0)
-    spacing = gradients.layout().spacing() if row else 0  # type: ignore[union-attr]  # it has its box
     plot, graphics = gradients.norms, gradients.graphics
     chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
     _, top, _, bottom = graphics.ci.layout.getContentsMargins()
-    return row + spacing + 2 * graphics.frameWidth() + top + bottom + chrome + data_px
+    return choices_row_px(dashboard) + 2 * graphics.frameWidth() + top + bottom + chrome + data_px
+
+
+def choices_row_px(dashboard: Dashboard) -> float:
+    """The gradient panel's row of choices and the spacing around it (its layout's spacing
+    above the plots even when the row is empty)."""
+    gradients = dashboard.gradients
+    choices = (gradients.show_label, gradients.show_choice, gradients.contrib_choice)
+    row = max((w.sizeHint().height() for w in choices if w.isVisibleTo(gradients)), default=0)
+    spacing = gradients.layout().spacing()  # type: ignore[union-attr]  # it has its box
+    return row + (2 if row else 1) * spacing
 
 
 def keep_framed_data(dashboard: Dashboard, framed: str | None, window_height: int, stage_width: int) -> None:
@@ -132,3 +150,17 @@ def framed_gradient_chrome(dashboard: Dashboard, show_row: bool) -> float:
                    for sample, label in legend.items)
         chrome += line + margins[1] + margins[3] - legend.geometry().height()
     return strip + row + 2 * STAGE_MARGIN + 2 * gradients.graphics.frameWidth() + chrome
+
+
+def fit_diagram_slot(dashboard: Dashboard, slot: QtWidgets.QWidget, minimum: int) -> None:
+    """The diagram's slot: folded, exactly the strip's height; else room for its cells,
+    x labels and two caption lines in the theme's font size, at least `minimum` px at
+    scale 1 (an explicit minimum overrides the slot layout's: never below the diagram's
+    own, or the slot cuts the caption's last line)."""
+    diagram = dashboard.diagram
+    if diagram.folded:
+        slot.setFixedHeight(diagram.folded_height())
+        return
+    slot.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX
+    slot.setMinimumHeight(max(round(minimum * theme.THEME.scale), diagram.minimumSizeHint().height(),
+                              diagram.minimumHeight()))

@@ -19,11 +19,13 @@ from .framed_view import (
     DIAGRAM_HEIGHT,
     STAGE_SPACING,
     diagram_height,
+    fit_diagram_slot,
     framed_gradient_chrome,
     heatmap_columns_width,
     keep_framed_data,
     unscaled_font,
 )
+from .view_choices import ViewChoices
 
 SLOTS = VIEWS  # the dashboard's views, in its order
 GRADIENT_SHARE = 3 / 5  # of the height under the diagram, beside the heatmaps: the loss has the rest
@@ -180,18 +182,8 @@ class PlotArea(QtWidgets.QWidget):
         return SPLIT_MIN * theme.THEME.scale
 
     def _fit_diagram_slot(self) -> None:
-        """The diagram's slot: folded, exactly the strip's height; else room for its cells,
-        x labels and two caption lines in the theme's font size (an explicit minimum
-        overrides the slot layout's: never below the diagram's own, or the slot cuts the
-        caption's last line)."""
         assert self.dashboard is not None
-        diagram, slot = self.dashboard.diagram, self.slots["diagram"]
-        if diagram.folded:
-            slot.setFixedHeight(diagram.folded_height())
-            return
-        slot.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX
-        slot.setMinimumHeight(max(round(DIAGRAM_MIN_HEIGHT * theme.THEME.scale), diagram.minimumSizeHint().height(),
-                                  diagram.minimumHeight()))
+        fit_diagram_slot(self.dashboard, self.slots["diagram"], DIAGRAM_MIN_HEIGHT)
 
     def _apply_sizes(self, again: bool = True) -> None:
         if self.framed is not None:  # the stage's layout sizes itself
@@ -226,6 +218,10 @@ class PlotArea(QtWidgets.QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._keep_framed_data()
+        if event.oldSize().height() != event.size().height() and self.dashboard is not None:
+            # a grid's height is a share of the area's (and gives way to the depth-time picture):
+            # the splitters would keep the old pixels, a full screen's room left to the grid
+            self._sizes_pending |= self.dashboard.diagram.is_grid()
         self._choose_layout(event.size())
 
     def _keep_framed_data(self) -> None:
@@ -315,9 +311,8 @@ class PlotArea(QtWidgets.QWidget):
         """Build the four views under the current theme and put them in their slots: the
         exported dashboard's own views, moved out of its fixed grid into the splitters."""
         kept = None
-        if self.dashboard is not None:  # the lecturer's choices of curves survive a change of style
-            old = self.dashboard.gradients
-            kept = old.show_choice.currentIndex(), old.contrib_choice.isChecked()
+        if self.dashboard is not None:  # the lecturer's choices survive a change of style
+            kept = ViewChoices.of(self.dashboard)
             for view in self.dashboard.views:
                 view.setParent(None)
                 view.deleteLater()
@@ -327,8 +322,7 @@ class PlotArea(QtWidgets.QWidget):
         dashboard.gradients.show_label.show()  # the choice of curves is for the screen
         dashboard.gradients.show_choice.show()
         if kept is not None:
-            dashboard.gradients.show_choice.setCurrentIndex(kept[0])
-            dashboard.gradients.contrib_choice.setChecked(kept[1])
+            kept.restore(dashboard)
         dashboard.heatmaps.shared_time_axis = True  # rows of panels keep their height for the data
         for name, view in zip(SLOTS, dashboard.views, strict=True):
             self._slot_layouts[name].addWidget(view)

@@ -172,7 +172,8 @@ class SessionStatus:
             cut = self._say("ratio", f"Gradient ratio: {bad.phase.value} pass overflow from {layer_words(s, bad)}"
                                      f"t = {bad.t}")
         elif ratio is not None and curve is not None and curve[-1] == 0:
-            cut = self._say("ratio", "Gradient ratio: none, dL_T/dh_T is exactly 0 (a saturated output)")
+            cause = "a saturated output" if s.last_step_has_loss else "the last step has no target"
+            cut = self._say("ratio", f"Gradient ratio: none, dL_T/dh_T is exactly 0 ({cause})")
         elif ratio is None:
             cut = self._say("ratio", "Gradient ratio: after the backward pass")
         else:

@@ -87,7 +87,14 @@ class CompareWindow(QtWidgets.QMainWindow):
         layout.addWidget(self.label_b)
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.summary)
-        self.setCentralWidget(central)
+        # the plots keep readable data areas (ComparisonPlots.keep_readable): in a short window
+        # (under a lesson's text on a 1280x720 projector) the column scrolls, the plots stay
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(central)
+        self.setCentralWidget(scroll)
         self.status = self.statusBar()
 
         self.trainer_runner = TrainingRunner(self.comparison, self)
@@ -133,7 +140,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         old = self.graphics
         self._set_graphics(ComparisonPlots(self.comparison))
         self.graphics.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        box = self.centralWidget().layout()
+        box = self.centralWidget().widget().layout()  # type: ignore[attr-defined]  # the scroll area's column
         assert box is not None  # the window's column of widgets
         box.replaceWidget(old, self.graphics)
         old.setParent(None)
@@ -148,7 +155,8 @@ class CompareWindow(QtWidgets.QMainWindow):
 
     def _disable_what_does_not_apply(self, config: Config) -> None:
         """Greyed, saying why: of opened weights, the differences that change what they fix
-        (the cell, its shape); of the app's own model, a fresh copy of opened weights."""
+        (the cell, its shape); of the app's own model, a fresh copy of opened weights; and
+        a difference A has already ("B has 4 layers" beside a 4-layer A)."""
         model = self.choice.model()
         assert isinstance(model, QtGui.QStandardItemModel)
         for i, (_, changes) in enumerate(self.choices):
@@ -159,6 +167,8 @@ class CompareWindow(QtWidgets.QMainWindow):
                        "model of their shape, rescale their U (another rho), clip, or learn otherwise")
             elif not config.weights and (changes or {}).get(FRESH):
                 why = "For opened weights (File > Open weights): their trained model against a fresh one"
+            elif changes and all(getattr(config, name, None) == value for name, value in changes.items()):
+                why = "A is like that already: B would be the same network"
             if why:
                 model.item(i).setEnabled(False)
                 model.item(i).setToolTip(why)

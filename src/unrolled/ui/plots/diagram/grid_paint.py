@@ -23,14 +23,27 @@ LEFT_MIDDLE = QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.Align
 CENTRE = QtCore.Qt.AlignmentFlag.AlignCenter
 
 
+def _row_name_font(theme: Theme, layout: GridLayout) -> QtGui.QFont:
+    """The rows' names: 0.85 of the text size, smaller where rows are closer together than
+    a line (thin strips at 1280x720 in F5), so that no name runs into the next."""
+    font = theme.qfont(0.85)
+    pitch = min((b - a for a, b in zip(layout.tops, layout.tops[1:])), default=float("inf"))
+    while QtGui.QFontMetricsF(font).height() > pitch and font.pointSizeF() > 5.0:  # metrics step unevenly
+        font.setPointSizeF(max(font.pointSizeF() - 0.25, 5.0))
+    return font
+
+
 def paint_grid(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, state: GridState, directions: int,
                font: QtGui.QFont, width: float, show_cursor: bool, on_paper: bool) -> None:
     """The whole grid, cells or strips as `layout` says."""
-    small = theme.qfont(0.85)
-    painter.setFont(small)
+    painter.setFont(_row_name_font(theme, layout))
     painter.setPen(QtGui.QColor(theme.foreground))
+    line = QtGui.QFontMetricsF(painter.font()).height()
     for key, top in zip(layout.keys, layout.tops, strict=True):
-        box = QtCore.QRectF(theme.px(4), top, layout.left - theme.px(12), layout.height)
+        # a whole line, centred on its row however thin the row (drawText clips to the box)
+        middle = top + layout.height / 2
+        box = QtCore.QRectF(theme.px(4), middle - max(line, layout.height) / 2, layout.left - theme.px(12),
+                            max(line, layout.height))
         painter.drawText(box, LEFT_MIDDLE, row_label(key, directions))
     painter.setFont(font)
     if layout.cells:

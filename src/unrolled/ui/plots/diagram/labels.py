@@ -45,13 +45,19 @@ def shape_labels(session: Session) -> dict[str, str]:
     B, T, F, D, C = session.X.shape[0], session.T, c.n_features, c.n_hidden, c.n_classes
     targets = f"Y [B, T, C] = [{B}, {T}, {C}]" if c.mode == "many-to-many" else f"Y [B, C] = [{B}, {C}]"
     return {"in": f"{w} [F, D] = [{F}, {D}]", "across": f"{u} [D, D] = [{D}, {D}]",
-            "out": f"{out} [D, C] = [{D}, {C}]", "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
+            "out": f"{out} [{_readout_rows(session)}, C] = [{D * session.net.directions}, {C}]",
+            "X": f"X [B, T, F] = [{B}, {T}, {F}]", "Y": targets}
 
 
 def weights_key(session: Session) -> str:
     """The line that names the weights and their shapes, in the seed's letters."""
     w, u, out = weight_labels(session)
-    return f"{w} [F, D] in, {u} [D, D] across, {out} [D, C] out: the same weights at every t"
+    return f"{w} [F, D] in, {u} [D, D] across, {out} [{_readout_rows(session)}, C] out: the same weights at every t"
+
+
+def _readout_rows(session: Session) -> str:
+    """The readout's rows: D, or 2D when it reads both directions' h_t side by side."""
+    return "2D" if session.net.directions == 2 else "D"
 
 
 def fitting_names(session: Session, metrics: QtGui.QFontMetricsF, rooms: dict[str, float]) -> dict[str, str]:

@@ -84,9 +84,10 @@ def paint_colour_scale(painter: QtGui.QPainter, theme: Theme, norms: np.ndarray,
 
 
 def paint_folded(painter: QtGui.QPainter, theme: Theme, span: tuple[float, float], state: PassState,
-                 width: float, font: QtGui.QFont, show_cursor: bool) -> None:
-    """One row: "1", the strip over `span`, "T", and the current timestep named at the
-    right end (nothing to collide with), marked across the strip."""
+                 width: float, font: QtGui.QFont, show_cursor: bool, name: str = "") -> None:
+    """One row: `name` (a stack's: which row the strip is, or it reads as a colour scale),
+    "1", the strip over `span`, "T", and the current timestep named at the right end
+    (nothing to collide with), marked across the strip."""
     T = len(state.norms)
     left, right = span
     metrics = QtGui.QFontMetricsF(font)
@@ -94,7 +95,12 @@ def paint_folded(painter: QtGui.QPainter, theme: Theme, span: tuple[float, float
     _paint_band(painter, theme, QtCore.QRectF(left, top, right - left, height), state)
     gap = theme.px(6)
     middle = QtCore.Qt.AlignmentFlag.AlignVCenter
-    painter.drawText(QtCore.QRectF(0, top, left - gap, height), QtCore.Qt.AlignmentFlag.AlignRight | middle, "1")
+    if name:
+        painter.drawText(QtCore.QRectF(theme.px(EDGE_PX), top, metrics.horizontalAdvance(name) + 1, height),
+                         QtCore.Qt.AlignmentFlag.AlignLeft | middle, name)
+    one = metrics.horizontalAdvance("1") + 1
+    painter.drawText(QtCore.QRectF(left - gap - one, top, one, height), QtCore.Qt.AlignmentFlag.AlignRight | middle,
+                     "1")
     painter.drawText(QtCore.QRectF(right + gap, top, metrics.horizontalAdvance(str(T)) + gap, height),
                      QtCore.Qt.AlignmentFlag.AlignLeft | middle, str(T))
     if state.t is not None and show_cursor:

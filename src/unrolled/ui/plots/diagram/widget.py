@@ -139,7 +139,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
                 self._paint_caption(painter, s)
             elif self.folded:
                 paint_folded(painter, self.theme, self._strip_span(s), self._state(s), self.width(), self._font(),
-                             self.show_cursor)
+                             self.show_cursor, self._folded_name(s))
             elif self._cells_fit(painter, s):
                 above = self.height() - self._caption_height(painter, s)
                 paint_cells(painter, self.theme, s, cell_row(self.width(), above, s.T, self.theme), self._state(s),
@@ -207,7 +207,14 @@ class UnrolledDiagram(QtWidgets.QWidget):
             return strip_span(self.width(), self.theme)
         metrics = QtGui.QFontMetricsF(self._font())
         last = metrics.horizontalAdvance(f"t = {s.T}") + metrics.horizontalAdvance(str(s.T))
-        return folded_span(self.width(), self.theme, metrics.horizontalAdvance("1"), last)
+        name = self._folded_name(s)
+        first = metrics.horizontalAdvance(f"{name}  1" if name else "1")
+        return folded_span(self.width(), self.theme, first, last)
+
+    @staticmethod
+    def _folded_name(s: Session) -> str:
+        """What a stack's folded strip shows (its top layer's forward direction, as `_state`)."""
+        return f"layer {s.net.layers} (top), ||dL/dh_t||:" if s.net.stack is not None else ""
 
     def _caption(self, s: Session) -> str:
         return caption(s, self._state(s), self.on_paper)
@@ -215,7 +222,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
     def _paint_caption(self, painter: QtGui.QPainter, s: Session) -> None:
         painter.setPen(QtGui.QColor(self.theme.foreground))
         painter.setFont(self._font(1.1))
-        lines = self._caption_lines(self._caption(s), s)
+        lines = self._kept_lines(s)
         step = QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15
         for n, text in enumerate(lines):
             top = self.height() - self.theme.px(4) - step * (len(lines) - n)
@@ -238,8 +245,21 @@ class UnrolledDiagram(QtWidgets.QWidget):
             self._wrapped[known] = lines
         return self._wrapped[known]
 
+    def _kept_lines(self, s: Session) -> list[str]:
+        """The caption's lines; on screen no more than the longest usual caption's (a
+        longer one, the Update phase's note on exact zeros, elided on its last line), so
+        that the rows above keep their height from step to step. On paper, every line."""
+        lines = self._caption_lines(self._caption(s), s)
+        kept = len(self._caption_lines(LONGEST_CAPTION, s))
+        if self.on_paper or len(lines) <= kept:
+            return lines
+        metrics = QtGui.QFontMetricsF(self._font(1.1))
+        last = metrics.elidedText(" ".join(lines[kept - 1:]), QtCore.Qt.TextElideMode.ElideRight,
+                                  self.width() - self.theme.px(20))
+        return [*lines[:kept - 1], last]
+
     def _caption_height(self, painter: QtGui.QPainter | None, s: Session) -> float:
         """Room for the caption's lines: as many as the longest caption needs, so that the
         picture does not jump from phase to phase."""
-        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._caption_lines(self._caption(s), s)))
+        longest = max(len(self._caption_lines(LONGEST_CAPTION, s)), len(self._kept_lines(s)))
         return self.theme.px(6) + QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 * longest
