@@ -62,7 +62,7 @@ from typing import Literal
 
 from ..engine.quoting import one_line, quoted
 from .config import COMPARABLE, Config, ConfigError, config_of_b
-from .figure_registry import SESSION_FIGURES, view_figures
+from .figure_registry import SESSION_FIGURES, VIEWS, view_figures
 from .json_file import JsonFileError, parse_json, read_json
 from .own_model import config_on_model
 from .presets import MAX_FILE_BYTES, MAX_STEPS, get_preset
@@ -71,7 +71,7 @@ from .work import work_problem
 
 LESSON_FORMAT = "unrolled-lesson"
 PANELS = ("model", "training", "theory", "text")
-PLOT_HIGHLIGHTS = ("diagram", "heatmaps", "gradients", "loss")  # the plot area's views
+PLOT_HIGHLIGHTS = VIEWS  # the plot area's views
 PANEL_HIGHLIGHTS = ("theory", "text")  # side panels a stop may frame instead, when it opens them
 HIGHLIGHTS = PLOT_HIGHLIGHTS + PANEL_HIGHLIGHTS
 STOP_FIELDS = ("title", "text", "model", "train", "at", "until", "panels", "highlight", "figures", "compare")
