@@ -21,6 +21,7 @@ typed character is part of the typing and does not play."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable
 
@@ -29,11 +30,17 @@ from shiboken6 import isValid
 
 from .actions import is_letter_key
 
-Key = QtCore.Qt.Key
+
+@functools.cache
+def _keys() -> tuple[frozenset, frozenset]:
+    """(Enter's keys, the keys that edit nothing), built at the first key event: PySide6
+    builds Qt.Key's 500 members at its first use, which the first window need not wait for."""
+    key = QtCore.Qt.Key
+    enter = frozenset({key.Key_Return, key.Key_Enter})
+    return enter, enter | {key.Key_Tab, key.Key_Backtab, key.Key_Shift, key.Key_Control, key.Key_Alt, key.Key_Meta}
+
+
 TEXT_FIELDS = (QtWidgets.QLineEdit, QtWidgets.QAbstractSpinBox, QtWidgets.QTextEdit, QtWidgets.QPlainTextEdit)
-ENTER = (Key.Key_Return, Key.Key_Enter)
-NOT_EDITING = {Key.Key_Tab, Key.Key_Backtab, Key.Key_Return, Key.Key_Enter, Key.Key_Shift, Key.Key_Control,
-               Key.Key_Alt, Key.Key_Meta}
 NEAR_FIELD = 24  # px around a text field: a mouse press this close may have been meant for it
 TYPING_GAP = 1.5  # s: a Space this soon after a typed character is part of the typing
 # ms a one-letter command waits for the next character: shorter than a key held for a command
@@ -60,7 +67,7 @@ def _text_fields(root: QtWidgets.QWidget) -> list[QtWidgets.QWidget]:
 def key_text(event: QtGui.QKeyEvent) -> str:
     """The key as a QKeySequence string ("Shift+Right"); the keypad flag is left out."""
     modifiers = event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
-    return QtGui.QKeySequence(QtCore.QKeyCombination(modifiers, Key(event.key()))).toString()
+    return QtGui.QKeySequence(QtCore.QKeyCombination(modifiers, QtCore.Qt.Key(event.key()))).toString()
 
 
 class SteppingKeys(QtCore.QObject):
@@ -249,7 +256,7 @@ class SteppingKeys(QtCore.QObject):
             self.editing = bool(self._watched) and is_text_field(self._watched[0]) and not arrows
         elif kind == QtCore.QEvent.Type.KeyPress:
             self._on_key_press(event)  # type: ignore[arg-type]  # a QKeyEvent
-        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in ENTER and (  # type: ignore[attr-defined]  # a QKeyEvent
+        elif kind == QtCore.QEvent.Type.KeyRelease and event.key() in _keys()[0] and (  # type: ignore[attr-defined]  # a QKeyEvent
                 self.editing or is_text_field(QtWidgets.QApplication.focusWidget())):
             self.editing = False
             self.letters_on = True
@@ -279,7 +286,7 @@ class SteppingKeys(QtCore.QObject):
 
     def _on_key_press(self, event: QtGui.QKeyEvent) -> None:
         if self._watched and is_text_field(self._watched[0]):
-            if event.key() not in NOT_EDITING and key_text(event) not in self.keys:
+            if event.key() not in _keys()[1] and key_text(event) not in self.keys:
                 self.editing = True
         elif event.text() and event.text().isprintable() and not event.modifiers() & COMMAND_MODIFIERS:
             self._typed_nowhere()  # a character the focus widget has no use for
