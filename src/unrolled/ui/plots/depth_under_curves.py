@@ -21,14 +21,12 @@ NOTE = ("The gradient across time and depth (a row per layer and direction) is d
 
 class DepthTimeUnderCurves:
     """`picture` below `graphics` (the curves' view, `curves` its plot with the t axis
-    and `linked` the plots sharing that axis), in the same column of a layout."""
+    and `linked` the plots sharing that axis), in `column`, the layout they share."""
 
-    def __init__(self, graphics: pg.GraphicsLayoutWidget, curves: pg.PlotItem, linked: tuple[pg.PlotItem, ...],
-                 theme: Theme, readable_px: float):
-        self.picture = DepthTimeGradients(theme=theme)
-        self.picture.hide()
-        # its height is the share `fit` gives it, never its own wish: a panel it is in can shrink
-        self.picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Ignored)
+    def __init__(self, column: QtWidgets.QBoxLayout, graphics: pg.GraphicsLayoutWidget, curves: pg.PlotItem,
+                 linked: tuple[pg.PlotItem, ...], theme: Theme, readable_px: float):
+        self._column, self._theme = column, theme
+        self._picture: DepthTimeGradients | None = None  # built when a stack first wants it
         self.graphics, self.curves, self.linked = graphics, curves, linked
         self.readable_px = readable_px  # the data height each of the two keeps, or the picture gives way
         self._margins = graphics.ci.layout.getContentsMargins()
@@ -42,6 +40,25 @@ class DepthTimeUnderCurves:
         self._title, self._tip = curves.titleLabel.text, curves.titleLabel.toolTip()
         self.noted = False
 
+    @property
+    def picture(self) -> DepthTimeGradients:
+        """The picture, built at first use: a window on one layer never pays for it."""
+        if self._picture is None:
+            self._picture = picture = DepthTimeGradients(theme=self._theme)
+            picture.hide()
+            # its height is the share `fit` gives it, never its own wish: a panel it is in can shrink
+            picture.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Ignored)
+            self._column.addWidget(picture)
+        return self._picture
+
+    @property
+    def shown(self) -> bool:
+        return self._picture is not None and not self._picture.isHidden()
+
+    def hide(self) -> None:
+        if self._picture is not None:
+            self._picture.hide()
+
     def refresh(self, session: Session, on_paper: bool, show_cursor: bool, room: float) -> bool:
         """The picture wanted for a stack on screen, shown when `room` (px for the curves
         and the picture) holds both, and drawn only while shown. True when it was shown,
@@ -52,6 +69,11 @@ class DepthTimeUnderCurves:
 
     def fit(self, room: float) -> bool:
         """Shown or hidden, and its height, for `room` px; True when either changed."""
+        if not self._wanted and self._picture is None:
+            if self.noted:
+                self._note(False)
+            self._line_up(False)
+            return False
         data = self._data_px(room)
         shown = self._wanted and data >= self.readable_px
         changed = self.picture.isHidden() == shown
@@ -82,7 +104,7 @@ class DepthTimeUnderCurves:
     def _share(self, curves: int, picture: int) -> bool:
         """The layout's share of the height: `curves` to the curves' view, `picture` to the
         picture (which asks for no height of its own); True when it changed."""
-        layout = self.picture.parentWidget().layout()
+        layout = self._column
         shares = (layout.indexOf(self.graphics), curves), (layout.indexOf(self.picture), picture)
         if all(layout.stretch(index) == share for index, share in shares):
             return False

@@ -15,6 +15,7 @@ from ...session.formulas import GRADIENT_PER_STEP
 from ...session.stepper import Session
 from ..theme import BLUE, GREEN, GREY, ORANGE, PURPLE, THEME, VERMILION, Theme
 from .axes import POWER_TICK, LogAxis
+from .depth_time import DepthTimeGradients
 from .depth_under_curves import DepthTimeUnderCurves
 from .fit import legend_above
 from .layer_curves import LayerCurves, worst_per_t
@@ -106,9 +107,8 @@ class GradientPanel(QtWidgets.QWidget):
             plot.setMenuEnabled(False)  # right-click opens unrolled's export menu instead
         # a stack's gradient over time and depth, under the curves (on screen: the export
         # draws it as a figure of its own)
-        self.under = DepthTimeUnderCurves(self.graphics, self.norms, (self.contrib_plot,), theme, READABLE_DATA_PX)
-        self.depth_time = self.under.picture
-        layout.addWidget(self.depth_time)
+        self.under = DepthTimeUnderCurves(layout, self.graphics, self.norms, (self.contrib_plot,), theme,
+                                          READABLE_DATA_PX)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
@@ -146,6 +146,11 @@ class GradientPanel(QtWidgets.QWidget):
         self._fit_contribution()
 
     @property
+    def depth_time(self) -> DepthTimeGradients:
+        """The depth-time picture under the curves (built at first use)."""
+        return self.under.picture
+
+    @property
     def on_paper(self) -> bool:
         """An exported figure of the curves leaves the depth-time picture to its own figure."""
         return self._on_paper
@@ -153,7 +158,7 @@ class GradientPanel(QtWidgets.QWidget):
     @on_paper.setter
     def on_paper(self, on: bool) -> None:
         self._on_paper = on
-        self.depth_time.hide()
+        self.under.hide()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -171,7 +176,7 @@ class GradientPanel(QtWidgets.QWidget):
 
     def _curves_height(self) -> float:
         """The curves' view's height, as the layout gives it once the picture below has its own."""
-        if self.depth_time.isHidden():
+        if not self.under.shown:
             return self.graphics.height()
         shares = [self._layout.stretch(self._layout.indexOf(view)) for view in (self.graphics, self.depth_time)]
         return (self._room() - self._layout.spacing()) * shares[0] / max(sum(shares), 1)

@@ -50,7 +50,6 @@ def diagram_height(dashboard: Dashboard, area_height: int, minimum: int, below: 
     if diagram.is_grid() and not diagram.folded:
         # a tall grid (L = 4 bidirectional: 8 rows; L = 8: 16) gives way, down to its own
         # minimum, so that the gradient plot under it keeps a data area READABLE_DATA_PX tall
-        # (its contribution plot and depth-time picture hide first)
         # (its contribution plot and depth-time picture hide first). Where the grid can give
         # way further and keep readable rows, the panel holds the depth-time picture as well:
         # the stack's headline figure, under the curves
