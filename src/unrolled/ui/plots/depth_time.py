@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtGui
 
 from ...engine.stack_traces import Key
 from ...session.figure_data import layer_gradient_done, layer_label
@@ -23,6 +23,7 @@ from .axes import IntegerAxis, power_label
 from .colour_scale import ColourScale, colour_columns, colour_table
 from .column_image import ColumnImage
 from .log_curves import decade_range
+from .readout_tip import readout_tooltip
 from .style import set_integer_ticks, style_plot
 
 TITLE = "Gradient ||dL/dh_t|| across time and depth"
@@ -244,9 +245,4 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
 
     def viewportEvent(self, event) -> bool:
         """While the pointer rests on a cell, the tooltip reads that cell."""
-        if event.type() == QtCore.QEvent.Type.ToolTip:
-            text = self.readout(self.mapToScene(event.pos()))
-            if text is not None:
-                QtWidgets.QToolTip.showText(event.globalPos(), text, self)
-                return True
-        return super().viewportEvent(event)
+        return readout_tooltip(self, event, self.readout) or super().viewportEvent(event)

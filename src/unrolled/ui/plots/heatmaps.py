@@ -19,6 +19,7 @@ from ..theme import THEME, Theme
 from .diagram.grid import row_label
 from .heatmap_panel import HeatmapPanel, panel_bounds, panel_keys, panel_values
 from .layer_choice import LayerChoice
+from .readout_tip import readout_tooltip
 
 
 class StateHeatmaps(pg.GraphicsLayoutWidget):
@@ -233,9 +234,4 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
     def viewportEvent(self, event) -> bool:
         """While the pointer rests on a cell, Qt's tooltip event shows the cell's readout,
         not the widget's generic hint, which would replace it just as one stops to read."""
-        if event.type() == QtCore.QEvent.Type.ToolTip:
-            text = self.readout(self.mapToScene(event.pos()))
-            if text is not None:
-                QtWidgets.QToolTip.showText(event.globalPos(), text, self)
-                return True
-        return super().viewportEvent(event)
+        return readout_tooltip(self, event, self.readout) or super().viewportEvent(event)
