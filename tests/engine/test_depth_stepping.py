@@ -17,7 +17,9 @@ def stack_arrays(fwd, bwd=None) -> dict[str, np.ndarray]:
     out = {"y": fwd.y}
     for (layer, d), trace in fwd.layers.items():
         key = f"{layer}{d}"
-        out.update({f"h{key}": trace.h, f"a_x{key}": trace.a_x, f"pre{key}": trace.pre_block})
+        out.update({f"h{key}": trace.h, f"pre{key}": trace.pre_block})
+        if trace.a_x is not None:  # computed at the layer's first step, dropped when it is undone
+            out[f"a_x{key}"] = trace.a_x
         if trace.c is not None:
             out[f"c{key}"] = trace.c
         if trace.gate_block is not None:

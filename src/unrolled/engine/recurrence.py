@@ -48,7 +48,8 @@ def forward_step(cell: Cell, trace: LayerTrace) -> dict:
         state = {"h": trace.h[:, t - 1]}
         if trace.c is not None:
             state["c"] = trace.c[:, t - 1]
-    new_state, cache = cell.step_forward(trace.packed, trace.X[:, t], state, trace.a_x[:, t])
+    a_x = trace.a_x[:, t] if trace.a_x is not None else None
+    new_state, cache = cell.step_forward(trace.packed, trace.X[:, t], state, a_x)
     trace.caches.append(cache)
     trace.h[:, t] = new_state["h"]
     if trace.c is not None:

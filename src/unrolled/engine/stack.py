@@ -114,7 +114,7 @@ class Stack:
                 packed=packed[(layer, d)],
                 h=natural(outputs[layer][:, :, columns], d),
                 c=natural(cell_states[layer][:, :, columns], d) if cell_states is not None else None,
-                a_x=np.full((B, T, cell.blocks * D), np.nan),
+                a_x=None,
                 initial=initial[layer] if initial is not None and d == 0 else None,
                 **recurrence.trace_arrays(cell, B, T, D),
             )
@@ -140,8 +140,9 @@ class Stack:
         part = trace.layers[(layer, d)]
         if i == 0:  # the layer's input is complete now: all its x_t @ W + b in one matmul,
             B, T, width = part.X.shape  # on rows made contiguous (a reverse view is copied once)
-            rows = part.X.reshape(B * T, width) @ part.packed["W"] + part.packed["b"]
-            part.a_x[:] = rows.reshape(B, T, -1)
+            rows = part.X.reshape(B * T, width) @ part.packed["W"]
+            rows += part.packed["b"]
+            part.a_x = rows.reshape(B, T, -1)
         recurrence.forward_step(self.cell, part)
         t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
@@ -161,7 +162,7 @@ class Stack:
         part = trace.layers[(layer, d)]
         recurrence.forward_unstep(part)
         if i == 0:
-            part.a_x[:] = np.nan
+            part.a_x = None
         t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
             if self.mode == "many-to-many":

@@ -40,7 +40,9 @@ class LayerTrace:
     packed: dict  # the parameters the pass used, stacked per cell (see Cell.pack)
     h: np.ndarray  # (B, T, D) hidden states h_1..h_T
     c: np.ndarray | None  # (B, T, D) LSTM cell states, else None
-    a_x: np.ndarray  # (B, T, K*D) x_t @ W + b for every t, computed in one matmul
+    # (B, T, K*D) x_t @ W + b for every t, in one matmul once the layer's input is complete
+    # (a stack's upper layer: at its first step; None before)
+    a_x: np.ndarray | None
     pre_block: np.ndarray  # (B, T, P*D) pre-activations, blocks in the cell's pre_names order
     gate_block: np.ndarray | None  # (B, T, K*D) gate activations, in gate_names order
     gates: dict[str, np.ndarray]  # views (B, T, D) into gate_block: LSTM i f g o; GRU r z n

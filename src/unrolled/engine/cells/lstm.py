@@ -34,14 +34,11 @@ class LSTMCell(GatedCell):
         D = pre.shape[1] // 4
         g = gates[:, 2 * D : 3 * D]
         g[...] = np.tanh(pre[:, 2 * D : 3 * D])
-        # d gate / d pre-activation, for backward: s (1 - s) for the sigmoids, 1 - g^2 for g
-        slopes = gates * (1.0 - gates)
-        slopes[:, 2 * D : 3 * D] = 1.0 - g * g
         i, f, _, o = blocks(gates, 4)
         c = f * state["c"] + i * g
         tanh_c = np.tanh(c)
         h = o * tanh_c
-        cache = {"pre": pre, "gates": gates, "slopes": slopes, "c_prev": state["c"], "tanh_c": tanh_c}
+        cache = {"pre": pre, "gates": gates, "c_prev": state["c"], "tanh_c": tanh_c}
         return {"h": h, "c": c}, cache
 
     def _combine_backward(self, d_state, cache):
@@ -51,7 +48,13 @@ class LSTMCell(GatedCell):
         dc = d_state["c"] + dh * o * (1.0 - tanh_c * tanh_c)  # total dL/dc_t
         # dL/d(gate) for i, f, g, o, then through each gate's nonlinearity
         da = np.concatenate([dc * g, dc * cache["c_prev"], dc * i, dh * tanh_c], axis=-1)
-        da *= cache["slopes"]
+        # d gate / d pre-activation from the gates themselves, not cached (4D more floats a
+        # step held by the trace): s (1 - s) for the sigmoids, 1 - g^2 for g
+        gates = cache["gates"]
+        slopes = gates * (1.0 - gates)
+        D = tanh_c.shape[-1]
+        slopes[..., 2 * D : 3 * D] = 1.0 - g * g
+        da *= slopes
         return da, da, {"h": 0.0, "c": dc * f}, {"h": dh, "c": dc}
 
     def previous_state(self, cache):

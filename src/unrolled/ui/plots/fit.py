@@ -7,6 +7,7 @@ makes its plot (and the figure) wider than a paper column."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 
 import pyqtgraph as pg
 import shiboken6
@@ -92,6 +93,17 @@ class WrappedTitle(pg.LabelItem):
         legend.geometryChanged.connect(self._on_legend_changed)
         self.fit_row()
 
+    @contextlib.contextmanager
+    def one_fit(self) -> Iterator[None]:
+        """The legend's entries changed inside the block are laid out once, after it: each
+        fit lays the legend out at every column count, so one per entry is most of a frame."""
+        held, self._fitting = self._fitting, True
+        try:
+            yield
+        finally:
+            self._fitting = held
+        self.fit_row()
+
     def _on_legend_changed(self) -> None:
         if not self._fitting and shiboken6.isValid(self._plot):
             with contextlib.suppress(RuntimeError):  # the legend changes as its plot is deleted: see resizeEvent
@@ -115,11 +127,13 @@ class WrappedTitle(pg.LabelItem):
         legend = self._legend
         if legend is None or not legend.items:
             return 0.0
+        width = self.width()
+        if width <= 0:  # not laid out yet: its first width fits it (resizeEvent)
+            return 0.0
         for _, label in legend.items:  # rows as tall as their text, not Qt's text margins
             if label.item.document().documentMargin() != 0:
                 label.item.document().setDocumentMargin(0)
                 label.updateMin()
-        width = self.width()
         size = QtCore.QSizeF()
         for columns in range(len(legend.items), 0, -1):
             legend.setColumnCount(columns)

@@ -393,7 +393,8 @@ class GradientPanel(QtWidgets.QWidget):
         if wanted == self._legend_state:
             return
         legend = self.norms.legend
-        legend.clear()
-        for item, name in wanted:
-            legend.addItem(item, name)
+        with self.norms.titleLabel.one_fit():
+            legend.clear()
+            for item, name in wanted:
+                legend.addItem(item, name)
         self._legend_state = wanted
