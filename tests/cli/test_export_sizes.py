@@ -27,6 +27,7 @@ def export(tmp_path, size, formats="png,pdf", dpi="100", preset="seed-pos-taggin
     return out
 
 
+@pytest.mark.slow
 def test_centimetres_give_that_size_in_pixels_and_on_the_pdf_page(tmp_path):
     out = export(tmp_path, "12x8cm")
     for name in ("diagram", "hidden_states", "grad_norms"):

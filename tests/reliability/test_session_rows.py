@@ -250,7 +250,9 @@ def test_every_change_saves_and_reopens(tmp_path, change):
     _saves_and_reopens(session, tmp_path, "changed")
 
 
-@pytest.mark.parametrize("name", lesson_names())
+# the characters lesson reads and steps a real text: over a second
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name == "characters" else name
+                                  for name in lesson_names()])
 def test_every_lesson_stop_saves_and_reopens(tmp_path, name):
     for stop in get_lesson(name).stops:
         _saves_and_reopens(build_stop(stop, end=True, lesson=name), tmp_path, f"stop-{stop.number}")

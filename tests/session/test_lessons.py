@@ -457,6 +457,7 @@ def test_the_characters_lesson_shows_what_its_connectivity_stops_say():
     assert decades["lstm"] > 3 and 0 < decades["rnn"] < decades["lstm"]
 
 
+@pytest.mark.slow
 def test_the_characters_sample_stop_shows_spaces_and_line_breaks_in_its_first_lines():
     """Stop 2 says the sample (the Training panel's: seed 0, temperature 1) already has
     spaces and line breaks between short pieces of words: so its first 25 characters, the

@@ -78,6 +78,7 @@ def test_csv_values_equal_the_engines(qapp, tmp_path, lstm_session):
     np.testing.assert_array_equal(table[:, 1], lstm_session.fwd.h[0, :, 0])
 
 
+@pytest.mark.slow
 def test_export_all_writes_every_figure_in_every_format(qapp, tmp_path, lstm_session):
     written = export_all(lstm_session, tmp_path / "figs", ("png", "svg", "pdf", "csv"), dpi=72)
     names = {p.name for p in written}

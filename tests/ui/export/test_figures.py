@@ -23,6 +23,7 @@ def _colours(widget) -> int:
                 for x in range(0, image.width(), 5) for y in range(0, image.height(), 5)})
 
 
+@pytest.mark.slow
 def test_each_figure_draws_for_a_session_that_has_it():
     session = Session(Config(task="toxic-word", cell="lstm", n_features=5, n_classes=2, mode="many-to-one",
                              timesteps=8, n_hidden=6, layers=2))  # a stack: the depth-time figure too

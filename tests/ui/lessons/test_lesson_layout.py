@@ -138,6 +138,7 @@ def test_the_pane_folds_to_one_line_and_its_title_is_as_large_as_its_text(window
     assert pane.text_area.height() == unfolded
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_a_stops_comparison_opens_on_the_screen_in_front(window, qtbot, monkeypatch, size):
     """Placed over the plots, whole on the screen with its title bar, a window of the main
@@ -229,6 +230,7 @@ def test_pagedown_shows_a_stops_hidden_text_before_stepping_and_pageup_undoes_it
     assert session_clock(window.session) == clock + 1 and not pane.more.isVisible()
 
 
+@pytest.mark.slow
 def test_t_in_the_window_trains_the_stops_comparison_kept_in_front(window, qtbot):
     """At a stop whose text says "press T there", the comparison is a tool window of the
     main window's (kept above it by a window manager, raised again when the window is
@@ -281,6 +283,7 @@ def test_the_status_bar_never_widens_the_window_past_the_screen(window, qtbot):
     assert window.minimumSizeHint().width() <= 1280 and window.width() <= 1280
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", SIZES[:2], ids=[f"{w}x{h}" for w, h in SIZES[:2]])
 def test_in_f5_the_side_tabs_fit_and_a_text_that_fits_does_not_scroll(window, qtbot, size):
     """The stage's side tabs (Gradient, Heatmaps, Loss) whole beside a framed diagram, with

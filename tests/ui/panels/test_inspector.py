@@ -88,6 +88,7 @@ def test_check_gradients_dialog(window, qtbot):
     dialog.close()
 
 
+@pytest.mark.slow
 def test_export_writes_predictions_itemized_and_a_trace_that_recomputes_them(tmp_path):
     out = tmp_path / "out"
     assert cli.main(["export", "--preset", "seed-pos-tagging", "--out", str(out), "--format", "png,csv,npz"]) == 0

@@ -6,6 +6,14 @@ from unrolled.session.config import Config
 from unrolled.ui.panels import theory_panel
 
 
+@pytest.fixture
+def unpaced(monkeypatch):
+    """The worker asked again starts at once: the panel's pacing (a settle time, one run a
+    second) is for a live window, and a test of what it computes would wait it out."""
+    monkeypatch.setattr(theory_panel, "SETTLE_MS", 0)
+    monkeypatch.setattr(theory_panel, "MIN_SECONDS_BETWEEN", 0.0)
+
+
 def show_theory(qtbot, window):
     with qtbot.waitSignal(window.theory_panel.result_ready, timeout=20000):
         window.theory_dock.show()
@@ -29,6 +37,7 @@ def test_linear_rnn_theory_is_exact_against_the_engine(qtbot, make_window):
     np.testing.assert_allclose(curve / curve[-1], 10.0 ** result.log10_product, rtol=1e-9)
 
 
+@pytest.mark.usefixtures("unpaced")
 def test_the_slider_rescales_U_and_the_plots_follow(qtbot, make_window):
     window = make_window(task="toxic-word", n_features=5, timesteps=20, n_hidden=8)
     panel = show_theory(qtbot, window)
@@ -70,6 +79,7 @@ def test_a_hidden_panel_computes_nothing_and_catches_up_when_shown(qtbot, make_w
     assert panel.result.spectra[0].spectral_radius == pytest.approx(rho)
 
 
+@pytest.mark.usefixtures("unpaced")
 def test_the_worker_is_asked_through_the_windows_throttle_never_inside_the_event(qtbot, make_window, monkeypatch):
     calls = []
     real = theory_panel.snapshot
@@ -184,6 +194,7 @@ def test_the_rho_keys_step_by_0_01(qtbot, make_window):
     assert panel.rho_slider.value() == theory_panel.position_of(0.99)
 
 
+@pytest.mark.usefixtures("unpaced")
 def test_a_chosen_layers_spectrum_and_products_and_no_chooser_for_one_layer(qtbot, make_window):
     window = make_window(Config(task="pos-tagging", timesteps=6, n_hidden=4, layers=2, bidirectional=True,
                                 cell="lstm"))

@@ -114,6 +114,7 @@ def test_a_narrow_panels_short_title_keeps_its_layer_and_direction(qtbot):
         assert "layer 1" in title.text
 
 
+@pytest.mark.slow
 def test_f5_keeps_the_heatmaps_layer_and_direction(qtbot, make_window):
     """Presentation mode builds the views again: the layer and direction chosen stay."""
     window = make_window(Config(cell="gru", timesteps=6, n_hidden=4, layers=2, bidirectional=True))

@@ -7,6 +7,7 @@ import re
 import time
 
 import numpy as np
+import pytest
 from PySide6 import QtWidgets
 
 from unrolled.replay import record as recording
@@ -47,6 +48,7 @@ def _end_of_backward_dh_norm(session) -> np.ndarray:
     return end.bwd.dh_norm
 
 
+@pytest.mark.slow
 def test_a_progress_dialog_shows_only_when_the_export_takes_over_half_a_second(make_window, tmp_path, monkeypatch):
     window = make_window(timesteps=30, n_hidden=4)
     shown = []
