@@ -58,6 +58,17 @@ def settle(window: MainWindow) -> None:
     app.processEvents()
 
 
+def started(window: MainWindow, timeout: float = 10.0) -> None:
+    """Run the event loop until the window's training run has begun: T, one letter, acts
+    after the wait for a word being typed (`settle` alone would return before it)."""
+    app = QtWidgets.QApplication.instance()
+    deadline = time.perf_counter() + timeout
+    while not window.training.busy:
+        if time.perf_counter() > deadline:
+            raise RuntimeError("the T key started no training run")
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+
 def press(window: MainWindow, key: Key, modifier: Modifier = Modifier.NoModifier) -> None:
     """A key press as the user makes it: to the widget that has the keyboard."""
     target = QtWidgets.QApplication.focusWidget() or window

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import emit
-from driver import Key, close, lstm, open_window, press, settle
+from driver import Key, close, lstm, open_window, press, settle, started
 
 
 def rss_mb() -> float:
@@ -52,10 +52,12 @@ def training(iterations: int) -> None:
     window = open_window(lstm(20, 1024), panels=True)
     window.training_panel.iterations.setValue(2)
     press(window, Key.Key_T)  # warm up
+    started(window)
     settle(window)
     start, before = time.perf_counter(), rss_mb()
     window.training_panel.iterations.setValue(iterations)
     press(window, Key.Key_T)
+    started(window)
     settle(window)
     emit("memory_30_training_iterations_lstm_T20_D1024", (time.perf_counter() - start) * 1000.0,
          rss_growth_mb=round(rss_mb() - before, 1), rss_mb=round(rss_mb(), 1))

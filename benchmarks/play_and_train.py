@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import emit
-from driver import Key, close, lstm, open_window, press, settle
+from driver import Key, close, lstm, open_window, press, settle, started
 from PySide6 import QtCore, QtWidgets
 
 from unrolled.session.config import Config
@@ -53,16 +53,6 @@ def play(seconds: float) -> None:
          p95_ms=round(statistics.quantiles(freezes, n=20)[-1], 1), max_ms=round(freezes[-1], 1),
          over_100ms=sum(g > 100 for g in freezes), seconds=seconds)
     close(window)
-
-
-def started(window, timeout: float = 10.0) -> None:
-    """Run the event loop until the window's training run has begun."""
-    app = QtWidgets.QApplication.instance()
-    deadline = time.perf_counter() + timeout
-    while not window.training.busy:
-        if time.perf_counter() > deadline:
-            raise RuntimeError("the T key started no training run")
-        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
 def train(iterations: int) -> None:
