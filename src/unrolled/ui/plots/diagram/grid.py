@@ -189,6 +189,13 @@ def strips_height(layers: int, directions: int, band: float, theme: Theme) -> fl
     return theme.px(STRIP_ABOVE_PX) + theme.px(STRIP_BELOW_PX) + between + layers * directions * band
 
 
+def least_band(directions: int, name_height: float, theme: Theme) -> float:
+    """The thinnest strip whose row's name (`name_height` tall) stays clear of the next
+    row's: a layer's two directions lie closer than two layers."""
+    gap = STRIP_DIRECTION_GAP_PX if directions == 2 else STRIP_LAYER_GAP_PX
+    return max(name_height - theme.px(gap), theme.px(MIN_BAND_PX))
+
+
 def wanted_height(layers: int, directions: int, caption: float, theme: Theme, cells: bool = True) -> int:
     """The height a grid of these rows asks of the window: ROW_PX a row of cells, the labels
     above and below, the gaps, the caption; strips (`cells` False) no more than their bands

@@ -23,6 +23,7 @@ from .grid import (
     grid_layout,
     grid_state,
     label_width,
+    least_band,
     strips_height,
     wanted_height,
 )
@@ -91,11 +92,11 @@ class UnrolledDiagram(QtWidgets.QWidget):
 
     def least_height(self) -> int:
         """The least height of a grid giving way (to the depth-time picture): its strips,
-        each as tall as the name beside it, and the caption."""
+        each row's name clear of the next row's, and the caption."""
         s = self._session
         if s is None or not self.is_grid() or self.folded:
             return self.wanted_height()
-        band = QtGui.QFontMetricsF(self.theme.qfont(0.85)).height()
+        band = least_band(s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height(), self.theme)
         return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self.theme))
 
     def _grid_caption(self, s: Session) -> float:
