@@ -239,7 +239,7 @@ def test_a_tall_grid_leaves_the_gradient_plot_under_it_a_readable_data_area(qtbo
     s.advance(s.steps_per_iteration - 3)  # the backward pass: every layer's curve in the legend
     window.redraw()
     diagram, gradients, area = window.diagram, window.gradients, window.plots
-    assert diagram.wanted_height() > area.height() * GRID_SHARE or size[0] >= 1440 and layers == 4
+    assert diagram.wanted_height() > area.height() * GRID_SHARE or (size[0] >= 1440 and layers == 4)
     qtbot.waitUntil(lambda: gradients.norms.vb.height() >= READABLE_DATA_PX - 2, timeout=3000)
     settle()
     assert gradients.norms.vb.height() >= READABLE_DATA_PX - 2
