@@ -58,10 +58,8 @@ def test_t_50_four_bidirectional_layers_are_readable_in_a_1366_x_768_window(qtbo
     window = make_window(Config(layers=4, bidirectional=True, timesteps=50))
     window.resize(1366, 768)
     # the diagram has half the area's height (tabs at this size): what its rows ask, at most;
-    # or half what they ask, where that leaves the depth-time picture room under the curves
-    from unrolled.ui.window.framed_view import GRID_KEPT_FOR_PICTURE
-
-    kept = round(window.diagram.wanted_height() * GRID_KEPT_FOR_PICTURE)
+    # or its least height, where that leaves the depth-time picture room under the curves
+    kept = window.diagram.least_height()
     qtbot.waitUntil(lambda: window.plots.tabbed
                     and window.diagram.height() >= min(window.plots.height() // 2 - 20, kept - 1))
     s = window.session

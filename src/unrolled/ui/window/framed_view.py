@@ -5,6 +5,8 @@ of layers more than one row of cells)."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .. import theme
@@ -17,9 +19,9 @@ DIAGRAM_HEIGHT = 190
 # (its rows each need a readable band; the plots below keep the rest)
 DIAGRAM_SHARE = 2 / 7
 GRID_SHARE = 1 / 2
-# the share of its wanted height a grid keeps when it gives way to the depth-time picture:
-# rows of about half ROW_PX, still bands of colour apart; a taller grid keeps its rows instead
-GRID_KEPT_FOR_PICTURE = 1 / 2
+# the loss under the gradient panel, when it gives way to the depth-time picture, keeps a
+# data area this tall (the layout's readable floor for every plot)
+LOSS_KEPT_DATA_PX = 90
 SPLITTER_HANDLE_PX = 6  # a splitter's handle and a little air
 # the width a heatmap's data needs beside its axes and colour bar, so that the columns of
 # gate heatmaps are kept, never cut: narrower, the docks beside the plots give way
@@ -41,27 +43,46 @@ def framed_data_px(window_height: int) -> float:
     return PLOT_SHARE * (window_height + TITLE_BAR_PX)
 
 
-def diagram_height(dashboard: Dashboard, area_height: int, minimum: int, below: tuple[int, float]) -> int:
-    """The diagram's share of an area `area_height` tall: presentation mode's larger fonts
-    need more, a grid of layers more again, but the plots below keep most of it. `below`:
-    the height of the splitter the diagram shares with the gradient panel, and the panel's
-    share of what the diagram leaves in it."""
+def split_heights(dashboard: Dashboard, area_height: int, minimum: int,
+                  below: tuple[int, float]) -> tuple[int, int | None]:
+    """The diagram's height in an area `area_height` tall, and the gradient panel's when it
+    holds the depth-time picture (None: the panel has its usual share). Presentation mode's
+    larger fonts need more, a grid of layers more again, but the plots below keep most of it.
+    `below`: the height of the splitter the diagram shares with the gradient panel, and the
+    panel's share of what the diagram leaves in it."""
     diagram = dashboard.diagram
-    if diagram.is_grid() and not diagram.folded:
-        # a tall grid (L = 4 bidirectional: 8 rows; L = 8: 16) gives way, down to its own
-        # minimum, so that the gradient plot under it keeps a data area READABLE_DATA_PX tall
-        # (its contribution plot and depth-time picture hide first). Where the grid can give
-        # way further and keep readable rows, the panel holds the depth-time picture as well:
-        # the stack's headline figure, under the curves
-        splitter, share = below
-        curves = gradient_panel_height(dashboard, READABLE_DATA_PX)
-        room = splitter - SPLITTER_HANDLE_PX - curves / share
-        with_picture = splitter - SPLITTER_HANDLE_PX - (choices_row_px(dashboard)
-                                                          + dashboard.gradients.under.room_for_both()) / share
-        if with_picture >= max(minimum, diagram.wanted_height() * GRID_KEPT_FOR_PICTURE):
-            room = with_picture
-        return max(min(diagram.wanted_height(), round(area_height * GRID_SHARE), int(room)), minimum)
-    return max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), area_height * 2 // 7), minimum)
+    if not diagram.is_grid() or diagram.folded:
+        return max(min(round(DIAGRAM_HEIGHT * theme.THEME.scale), area_height * 2 // 7), minimum), None
+    # a tall grid (L = 4 bidirectional: 8 rows; L = 8: 16) gives way, down to its own
+    # minimum, so that the gradient plot under it keeps a data area READABLE_DATA_PX tall
+    # (its contribution plot and depth-time picture hide first). Where the grid can give way
+    # further, its rows still as tall as their names, and the loss down to a readable data
+    # area, the panel holds the depth-time picture as well: the stack's headline figure
+    splitter, share = below
+    wanted = max(min(diagram.wanted_height(), round(area_height * GRID_SHARE)), minimum)
+    panel = math.ceil(choices_row_px(dashboard) + dashboard.gradients.under.room_for_both()) + 1
+    right = splitter - SPLITTER_HANDLE_PX - wanted  # the gradient panel over the loss
+    if panel <= right * share:  # the usual share holds the picture
+        return wanted, None
+    loss = loss_floor(dashboard) + SPLITTER_HANDLE_PX if share < 1 else 0.0  # on a tab: the panel alone
+    if panel <= right - loss:  # the loss gives way
+        return wanted, panel
+    with_picture = int(splitter - SPLITTER_HANDLE_PX - panel - loss)  # the grid gives way too
+    if with_picture >= max(minimum, diagram.least_height()):
+        return with_picture, panel
+    curves = gradient_panel_height(dashboard, READABLE_DATA_PX)
+    room = splitter - SPLITTER_HANDLE_PX - curves / share
+    return max(min(wanted, int(room)), minimum), None
+
+
+def loss_floor(dashboard: Dashboard) -> float:
+    """The loss plot's height with a data area LOSS_KEPT_DATA_PX tall."""
+    loss = dashboard.loss
+    plot = loss.getPlotItem()
+    assert plot is not None
+    minimum = QtCore.Qt.SizeHint.MinimumSize
+    chrome = plot.effectiveSizeHint(minimum).height() - plot.vb.effectiveSizeHint(minimum).height()
+    return chrome + 2 * loss.frameWidth() + LOSS_KEPT_DATA_PX
 
 
 def gradient_panel_height(dashboard: Dashboard, data_px: float) -> float:

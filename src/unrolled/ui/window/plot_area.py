@@ -18,11 +18,11 @@ from ..plots.dashboard import Dashboard
 from .framed_view import (
     DIAGRAM_HEIGHT,
     STAGE_SPACING,
-    diagram_height,
     fit_diagram_slot,
     framed_gradient_chrome,
     heatmap_columns_width,
     keep_framed_data,
+    split_heights,
     unscaled_font,
 )
 from .view_choices import ViewChoices
@@ -193,16 +193,20 @@ class PlotArea(QtWidgets.QWidget):
         self.dashboard.diagram.refresh(self.session)  # what it draws (a grid?) decides its height
         page = self._tab_pages[TABS[0][1]]  # the diagram over the gradients
         below = (page.height(), 1.0) if self.tabbed else (self._main.height(), GRADIENT_SHARE)
-        top = diagram_height(self.dashboard, self.height(), self.slots["diagram"].minimumHeight(), below)
+        top, panel = split_heights(self.dashboard, self.height(), self.slots["diagram"].minimumHeight(), below)
         if self.tabbed:
             page.setSizes([top, max(self.height() - top, top)])
         else:
             width, height = self._main.width(), self._main.height()
             self._main.setSizes([top, max(height - top, top)])
             self._plots.setSizes([width * 3 // 5, width - width * 3 // 5])  # two columns of heatmaps, then the rest
-            below_px = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
-            gradients = round(below_px * GRADIENT_SHARE)  # the loss keeps a readable height
-            self._right.setSizes([gradients, below_px - gradients])
+            if panel is None:
+                below_px = max(height - DIAGRAM_HEIGHT, 2 * DIAGRAM_HEIGHT)
+                gradients = round(below_px * GRADIENT_SHARE)  # the loss keeps a readable height
+                self._right.setSizes([gradients, below_px - gradients])
+            else:  # room for the depth-time picture under the curves: the loss has the rest
+                below_px = height - top - self._main.handleWidth()
+                self._right.setSizes([panel, below_px - self._right.handleWidth() - panel])
         self._sizes_pending = False
         if again and self.dashboard.diagram.is_grid():  # laid out at its new width, the gradient legend may need
             QtCore.QTimer.singleShot(60, self, partial(self._apply_sizes, False))  # more rows: sized again once

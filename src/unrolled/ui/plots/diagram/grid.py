@@ -175,8 +175,32 @@ def grid_layout(width: float, above: float, layers: int, directions: int, T: int
     return GridLayout(keys, tops, band, left, right, T, False)
 
 
-def wanted_height(layers: int, directions: int, caption: float, theme: Theme) -> int:
-    """The height a grid of these rows asks of the window: ROW_PX a row, the labels above
-    and below, the gaps, the caption."""
+def cells_wide_enough(width: float, T: int, label: float, theme: Theme) -> bool:
+    """Whether `width` (`label` px of it for the rows' names) gives every timestep a column
+    MIN_CELL_PX wide: the grid's cells, else its strips."""
+    return (width - 2 * theme.px(EDGE_PX) - label - theme.px(8)) / T >= theme.px(MIN_CELL_PX)
+
+
+def strips_height(layers: int, directions: int, band: float, theme: Theme) -> float:
+    """The height the strips of these rows take, each `band` px tall, with the gaps between
+    them and the room above for the cursor's "t = ..." and below for the ticks."""
+    gaps = _gaps(display_keys(layers, directions), DIRECTION_GAP, LAYER_GAP)
+    between = sum(theme.px(STRIP_DIRECTION_GAP_PX if g == DIRECTION_GAP else STRIP_LAYER_GAP_PX) for g in gaps)
+    return theme.px(STRIP_ABOVE_PX) + theme.px(STRIP_BELOW_PX) + between + layers * directions * band
+
+
+def least_band(directions: int, name_height: float, theme: Theme) -> float:
+    """The thinnest strip whose row's name (`name_height` tall) stays clear of the next
+    row's: a layer's two directions lie closer than two layers."""
+    gap = STRIP_DIRECTION_GAP_PX if directions == 2 else STRIP_LAYER_GAP_PX
+    return max(name_height - theme.px(gap), theme.px(MIN_BAND_PX))
+
+
+def wanted_height(layers: int, directions: int, caption: float, theme: Theme, cells: bool = True) -> int:
+    """The height a grid of these rows asks of the window: ROW_PX a row of cells, the labels
+    above and below, the gaps, the caption; strips (`cells` False) no more than their bands
+    at MAX_BAND_PX take, so that no empty room is kept around them."""
+    if not cells:
+        return round(caption + strips_height(layers, directions, theme.px(MAX_BAND_PX), theme))
     rows = layers * directions
     return round(caption + 2 * theme.px(LABEL_PX) + rows * theme.px(ROW_PX) + (layers - 1) * theme.px(12))

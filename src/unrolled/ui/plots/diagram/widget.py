@@ -7,6 +7,8 @@ a compact strip, one thin column per timestep, that still shows where you are.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -15,7 +17,16 @@ from ...theme import THEME, VERMILION, Theme
 from .cells import paint_cells
 from .colours import PassState
 from .geometry import cell_row, cells_fit, folded_span, strip_band, strip_span, timestep_at
-from .grid import GridLayout, grid_layout, grid_state, label_width, wanted_height
+from .grid import (
+    GridLayout,
+    cells_wide_enough,
+    grid_layout,
+    grid_state,
+    label_width,
+    least_band,
+    strips_height,
+    wanted_height,
+)
 from .grid_paint import paint_grid
 from .labels import LONGEST_CAPTION, caption, weights_key, wrap_words
 from .strip import paint_folded, paint_strip
@@ -76,8 +87,26 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         if s is None or not self.is_grid() or self.folded:
             return self.folded_height() if self.folded else 190
-        caption = 2 * QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 + self.theme.px(6)
-        return wanted_height(s.net.layers, s.net.directions, caption, self.theme)
+        return wanted_height(s.net.layers, s.net.directions, self._grid_caption(s), self.theme,
+                             cells_wide_enough(self.width(), s.T, self._label_width(s), self.theme))
+
+    def least_height(self) -> int:
+        """The least height of a grid giving way (to the depth-time picture): its strips,
+        each row's name clear of the next row's, and the caption."""
+        s = self._session
+        if s is None or not self.is_grid() or self.folded:
+            return self.wanted_height()
+        band = least_band(s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height(), self.theme)
+        return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self.theme))
+
+    def _grid_caption(self, s: Session) -> float:
+        """The caption's height under a grid: its lines at this width (two before it has one)."""
+        if self.width() > 0 and self.testAttribute(QtCore.Qt.WidgetAttribute.WA_Resized):
+            return self._caption_height(None, s)
+        return 2 * QtGui.QFontMetricsF(self._font(1.1)).height() * 1.15 + self.theme.px(6)
+
+    def _label_width(self, s: Session) -> float:
+        return label_width(s.layer_keys(), s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)))
 
     def sizeHint(self) -> QtCore.QSize:
         if self.is_grid() and not self.folded:
@@ -159,8 +188,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         assert s is not None
         above = self.height() - self._caption_height(painter, s)
-        label = label_width(s.layer_keys(), s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)))
-        return grid_layout(self.width(), above, s.net.layers, s.net.directions, s.T, label,
+        return grid_layout(self.width(), above, s.net.layers, s.net.directions, s.T, self._label_width(s),
                            QtGui.QFontMetricsF(self._font()).height(), self.theme)
 
     def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
