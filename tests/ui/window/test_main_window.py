@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.config import Config
@@ -237,6 +238,17 @@ def test_a_small_screen_opens_the_window_maximised(qtbot):
     qtbot.addWidget(window)
     window.show_on_screen()
     assert window.isMaximized()
+
+
+@pytest.mark.parametrize(("room", "size"), [((1920, 1040), (1440, 960)), ((1600, 980), (1440, 920)),
+                                           ((1600, 965), (1440, 905)), ((1600, 959), None), ((1366, 728), None)])
+def test_a_screen_with_room_opens_the_window_as_tall_as_a_deep_stacks_picture_needs(room, size):
+    """1440 wide, and up to 960 tall where the screen has room beside its title bar (four
+    bidirectional layers' depth-time picture under the curves); maximised (None) without."""
+    from unrolled.ui.window.main_window import opening_size
+
+    got = opening_size(QtCore.QSize(*room))
+    assert (got if got is None else (got.width(), got.height())) == size
 
 
 def test_the_keyboard_shortcuts_fit_the_screen_and_scroll(qtbot, make_window):

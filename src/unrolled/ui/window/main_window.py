@@ -32,7 +32,20 @@ from .status import SessionStatus
 
 PRESENTATION_SCALE = 1.6
 SETTLED_MS = 60  # after the last resize, the layouts' own posted requests
+OPENING_HEIGHT_PX = 960  # the tallest a window opens (not maximised) on a screen with room
+FRAME_SIDES_PX, FRAME_TITLE_PX = 40, 60  # room left around a window opened unmaximised: frame, title bar
 RESIZE_AFTER_MS = 100  # once the rebuilt views' layouts have settled (a few event-loop turns)
+
+
+def opening_size(room: QtCore.QSize) -> QtCore.QSize | None:
+    """1440 x 900, taller up to 1440 x 960 where the screen has the room (1920 x 1080: the
+    height four bidirectional layers' depth-time picture needs under the curves); None:
+    maximised, on a screen with no room around 1440 x 900 (a 1366 x 768 projector), where
+    a window sized to the whole screen would have its status bar pushed below the bottom
+    edge by the title bar."""
+    if room.width() < 1440 + FRAME_SIDES_PX or room.height() < 900 + FRAME_TITLE_PX:
+        return None
+    return QtCore.QSize(1440, min(OPENING_HEIGHT_PX, room.height() - FRAME_TITLE_PX))
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -90,14 +103,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.files.announce_model()  # an opened model's files in the title and the status, however opened
 
     def show_on_screen(self) -> None:
-        """Open at 1440 x 900, or maximised on a screen that has no room around that (a
-        1366 x 768 projector): sized to the whole screen, the title bar pushed the status bar
-        below its bottom edge."""
+        """Open at the size `opening_size` gives the screen's room, or maximised."""
         screen = self.screen() or QtWidgets.QApplication.primaryScreen()
         room = screen.availableGeometry().size() if screen is not None else QtCore.QSize(1920, 1080)
-        if room.width() < 1440 + 40 or room.height() < 900 + 60:
+        size = opening_size(room)
+        if size is None:
             self.showMaximized()
         else:
+            self.resize(size)
             self.show()
 
     # -- the parts, under the names the panels' tests and the benchmarks use ---------------
