@@ -349,9 +349,11 @@ class TheoryPanel(QtWidgets.QWidget):
         for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
                              (self.forget, result.forget_product is not None)):
             if shown:
-                bound = result.bound_label.split(", ")[0] if self._compact else result.bound_label.replace(", ", "<br>")
-                label = bound if curve is self.bound else curve.opts["name"]
-                self.legend.addItem(curve, result.product_name if curve is self.product else label)
+                label = result.product_name if curve is self.product else curve.opts["name"]
+                if curve is self.bound and result.bound_label is not None:
+                    lines = result.bound_label.split(", ")
+                    label = lines[0] if self._compact else "<br>".join(lines)
+                self.legend.addItem(curve, label)
         self._place_legend()
 
     def _place_legend(self) -> None:
