@@ -50,4 +50,5 @@ def rho_box() -> QtWidgets.QDoubleSpinBox:
     box.setDecimals(2)
     box.setSingleStep(0.01)
     box.setKeyboardTracking(False)
+    box.setToolTip("Rescale every recurrent U to this spectral radius, now (as the slider under it)")
     return box

@@ -1,5 +1,5 @@
 """The Theory panel's arrangement, for the height a dock has. The controls take two rows
-(the layer, the matrix and the rho box; the slider), the readout (rho, sigma_max, what the
+(a stack's layer; the matrix and the rho box; the slider), the readout (rho, sigma_max, what the
 worker did) is under them, and the eigenvalue and Jacobian plots share the rest, each with
 at least DATA_MIN_PX of data. Where the readout and two such plots do not fit (presentation
 mode on a 768 or 720-line projector) the panel is compact, rather than the Jacobian plot
@@ -47,17 +47,20 @@ def show_axis_name(plot, theme_: theme.Theme, shown: bool) -> None:
 
 def control_rows(layer: QtWidgets.QWidget, matrix: QtWidgets.QWidget, rho_box: QtWidgets.QWidget,
                  slider: QtWidgets.QWidget) -> QtWidgets.QVBoxLayout:
-    """The layer, the matrix and the rho box in one row (the layer's box names itself:
-    "layer 2 reverse"), the slider in a row of its own: the panel's whole width to drag over."""
+    """The layer's box in a row of its own (a stack's only; its entries name themselves:
+    "layer 2 reverse"), the matrix and the rho box in one row, as narrow as the panel was
+    with them in rows of their own (the docks' column must not widen a 1280 px window in
+    F5), the slider in a row of its own: the panel's whole width to drag over."""
     row = QtWidgets.QHBoxLayout()
-    row.addWidget(layer)
-    for text, box, stretch in (("Matrix", matrix, 1), ("Rescale to ρ(U)", rho_box, 0)):
+    for text, box, stretch in (("Matrix", matrix, 1), ("ρ(U)", rho_box, 0)):
         label = QtWidgets.QLabel(text)
         label.setBuddy(box)
+        label.setToolTip(box.toolTip())
         row.addWidget(label)
         row.addWidget(box, stretch)
     rows = QtWidgets.QVBoxLayout()
     rows.setSpacing(SPACING_PX)
+    rows.addWidget(layer, 0, QtCore.Qt.AlignmentFlag.AlignLeft)
     rows.addLayout(row)
     rows.addWidget(slider)
     return rows
