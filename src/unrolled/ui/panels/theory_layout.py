@@ -1,12 +1,13 @@
 """The Theory panel's arrangement, for the height a dock has. The controls take two rows
-(a stack's layer; the matrix and the rho box; the slider), the readout (rho, sigma_max, what the
-worker did) is under them, and the eigenvalue and Jacobian plots share the rest, each with
-at least DATA_MIN_PX of data. Where the readout and two such plots do not fit (presentation
-mode on a 768 or 720-line projector) the panel is compact, rather than the Jacobian plot
-going below the fold: the verdict and the worker's line take a line each (cut, the whole in
-their tooltips), the Jacobian plot loses its title (its legend names the curve, its axis
-T - t) and the eigenvalue plot the "Re" under its axis ("Im" beside the other says which
-is which). Shorter still, the plots scroll."""
+(the matrix and the rho box; the slider) and a stack's layer one more, the readout (rho,
+sigma_max, what rho says, what the worker did) is under them, and the eigenvalue and
+Jacobian plots share the rest, each with at least DATA_MIN_PX of data. Where the readout
+and two such plots do not fit (presentation mode on a 768 or 720-line projector) the panel
+is compact, rather than the Jacobian plot going below the fold: the verdict and the
+worker's line take a line each (cut, the whole in their tooltips), the Jacobian plot loses
+its title (its legend names the curve, its axis T - t) and the bound's legend its second
+line, and the eigenvalue plot the "Re" under its axis ("Im" beside the other says which is
+which). Shorter still, the plots scroll."""
 
 from __future__ import annotations
 

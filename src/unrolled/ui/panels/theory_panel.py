@@ -24,8 +24,8 @@ from ...session.theory import TheoryResult, compute_theory, layer_matrices, snap
 from .. import theme
 from ..plots.axes import POWER_TICK
 from ..plots.decade_axis import DecadeAxis, set_steps_back_ticks
-from ..plots.legend import place_legend_above_data
 from ..plots.fit import fit_title
+from ..plots.legend import place_legend_above_data
 from ..plots.style import style_plot
 from .rho_scale import position_of, rho_at, rho_box, rho_slider
 from .scrolling import scrolled
