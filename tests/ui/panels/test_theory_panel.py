@@ -121,7 +121,7 @@ def test_the_jacobian_plot_reads_whole_steps_and_the_values_between_decades(qtbo
     axis = panel.jac_plot.getAxis("left")
     values = [v for _, level in axis.tickValues(-0.08, 0.12, 160.0) for v in level]
     assert axis.tickStrings(values, 1, 1) == ["1", "0.9"]
-    assert "at 1, the edge" in panel.numbers.text() and "above 1" not in panel.numbers.text()
+    assert "at 1, the edge" in panel.verdict.text() and "above 1" not in panel.verdict.text()
 
 
 def _slider_x(slider, value):

@@ -24,33 +24,12 @@ from ...session.theory import TheoryResult, compute_theory, layer_matrices, snap
 from .. import theme
 from ..plots.axes import POWER_TICK
 from ..plots.decade_axis import DecadeAxis, set_steps_back_ticks
+from ..plots.fit import fit_title
 from ..plots.legend import place_legend_above_data
 from ..plots.style import style_plot
+from .rho_scale import position_of, rho_at, rho_box, rho_slider
 from .scrolling import scrolled
-
-# The rho slider's scale: (first position, rho there, rho per position) of each stretch.
-# Most of its travel is 0.5 .. 1.5 in steps of 0.01, where vanishing turns into exploding;
-# below and above it moves faster. Its ticks, every 10 positions, fall on 0.5, 0.6, ..., 1.5
-# and 2.5.
-RHO_SCALE = ((0, 0.0, 0.05), (10, 0.5, 0.01), (110, 1.5, 0.1))
-RHO_LAST = 125  # rho 3.0
-RHO_MIN = 0.01
-RHO_TICKS = 10
-
-
-def rho_at(position: int) -> float:
-    """The rho of a slider position, rounded to the box's two decimals."""
-    first, rho, step = next(part for part in reversed(RHO_SCALE) if position >= part[0])
-    return max(RHO_MIN, round(rho + (position - first) * step, 2))
-
-
-def position_of(rho: float) -> int:
-    """The slider position nearest to `rho`, within the slider's range."""
-    if not math.isfinite(rho):
-        return RHO_LAST if rho > 0 else 0
-    first, start, step = next((part for part in reversed(RHO_SCALE) if rho >= part[1]), RHO_SCALE[0])
-    return min(max(round(first + (rho - start) / step), 0), RHO_LAST)
-
+from .theory_layout import SPACING_PX, FoldingLabel, PanelFit, control_rows, show_axis_name
 
 # The worker's pacing. It starts SETTLE_MS after it is asked, so that the command that
 # changed the weights (Run iteration, an update step) finishes and paints first without a
@@ -99,6 +78,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._threads: list[QtCore.QThread] = []
         self._jobs: dict[QtCore.QThread, _Job] = {}
         self._shown_at = -math.inf  # when the panel was last shown (time.perf_counter)
+        self._compact = False  # a short dock: see theory_layout.py
         # asks for the work again once the worker is free (the window: through its throttle,
         # so a hidden panel waits until it is shown)
         self.ask_again: Callable[[], None] = self.recompute
@@ -107,37 +87,16 @@ class TheoryPanel(QtWidgets.QWidget):
         self.layer.setToolTip("Which layer and direction: each has its own U and its own product along time")
         self.matrix = QtWidgets.QComboBox()
         self.matrix.setToolTip("Which recurrent matrix to show (the LSTM and GRU have one per gate)")
-        self.rho_slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
-        self.rho_slider.setRange(0, RHO_LAST)
-        self.rho_slider.setSingleStep(1)  # Up / Down: 0.01 between 0.5 and 1.5 (Left / Right step the model)
-        self.rho_slider.setPageStep(RHO_TICKS)
-        self.rho_slider.setTickPosition(QtWidgets.QSlider.TickPosition.TicksBelow)
-        self.rho_slider.setTickInterval(RHO_TICKS)
-        self.rho_slider.setToolTip("Rescale every recurrent U to this spectral radius, now. Ticks at "
-                                   "0.5, 0.6, ..., 1.5 (0.01 a step between them), then 2.5; "
-                                   "Up and Down move it by one step")
-        self.rho_box = QtWidgets.QDoubleSpinBox()
-        self.rho_box.setRange(RHO_MIN, 3.0)
-        self.rho_box.setDecimals(2)
-        self.rho_box.setSingleStep(0.01)
-        self.rho_box.setKeyboardTracking(False)
-        self.numbers = QtWidgets.QLabel()
+        self.rho_slider, self.rho_box = rho_slider(), rho_box()
+        self.numbers = QtWidgets.QLabel()  # rho and sigma_max
         self.numbers.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        self.status = QtWidgets.QLabel()
-        for label in (self.numbers, self.status):  # a narrow column, large fonts: wrap, never widen the panel
-            label.setWordWrap(True)
-        controls = QtWidgets.QFormLayout()
-        controls.addRow("Layer", self.layer)
-        self.controls = controls
-        controls.addRow("Matrix", self.matrix)
-        controls.addRow("Rescale to rho(U)", self.rho_box)
-        controls.addRow(self.rho_slider)  # a row of its own: the panel's whole width to drag over
-        controls.addRow(self.numbers)
-        controls.addRow(self.status)
+        self.numbers.setWordWrap(True)  # a narrow column, large fonts: wrap, never widen the panel
+        self.verdict = FoldingLabel()  # what rho says of the gradients
+        self.status = FoldingLabel()  # what the worker did
 
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground(theme.THEME.background)
-        self.eigen_plot = self.graphics.addPlot(row=0, col=0)
+        self.eigen_graphics = pg.GraphicsLayoutWidget()
+        self.eigen_graphics.setBackground(theme.THEME.background)
+        self.eigen_plot = self.eigen_graphics.addPlot(row=0, col=0)
         style_plot(self.eigen_plot, theme.THEME, "Eigenvalues of U", {"bottom": "Re", "left": "Im"})
         self.eigen_plot.setAspectLocked(True)
         self.eigen_plot.setMenuEnabled(False)
@@ -148,11 +107,14 @@ class TheoryPanel(QtWidgets.QWidget):
                                                pen=theme.THEME.pen(theme.VERMILION, 1.5, QtCore.Qt.PenStyle.DashLine))
         self.eigen = pg.ScatterPlotItem(size=theme.THEME.px(7), brush=theme.BLUE, pen=None)
         self.eigen_plot.addItem(self.eigen)
-        self.jac_plot = self.graphics.addPlot(row=1, col=0, axisItems={"left": DecadeAxis("left")})
+        self.graphics = pg.GraphicsLayoutWidget()  # the Jacobian plot
+        self.graphics.setBackground(theme.THEME.background)
+        self.jac_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
         style_plot(self.jac_plot, theme.THEME, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
         self.jac_plot.setMouseEnabled(x=False, y=False)
+        self.jac_plot.vb.sigResized.connect(self._place_legend)
         self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.points():.1f}pt",
                                               labelTextColor=theme.THEME.foreground)
         self.product = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.BLUE), name="||dh_T/dh_t||")
@@ -161,8 +123,23 @@ class TheoryPanel(QtWidgets.QWidget):
         self.forget = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.GREEN, style=QtCore.Qt.PenStyle.DotLine),
                                          name="max prod of forget gates")
         layout = QtWidgets.QVBoxLayout(self)
-        layout.addLayout(controls)
-        self.plots_scroll = scrolled(self.graphics, rows=2)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(SPACING_PX)
+        layout.addLayout(control_rows(self.layer, self.matrix, self.rho_box, self.rho_slider))
+        readout = QtWidgets.QVBoxLayout()
+        readout.setSpacing(0)  # lines of text: their own leading parts them
+        for label in (self.numbers, self.verdict, self.status):
+            readout.addWidget(label)
+        layout.addLayout(readout)
+        plots = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(plots)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(SPACING_PX)
+        column.addWidget(self.eigen_graphics, 1)
+        column.addWidget(self.graphics, 1)
+        self.plots_scroll = scrolled(plots, rows=0)
+        self.fit = PanelFit(self.plots_scroll, plots, self.numbers, (self.verdict, self.status),
+                            (self.eigen_graphics, self.graphics), self._on_compact)
         layout.addWidget(self.plots_scroll, 1)
 
         self._settle = QtCore.QTimer(self)
@@ -226,7 +203,7 @@ class TheoryPanel(QtWidgets.QWidget):
                 self.layer.addItem(name, key)
         self.layer.setCurrentIndex(chosen[0] * net.directions + chosen[1])
         self.layer.blockSignals(False)
-        self.controls.setRowVisible(self.layer, len(choices) > 1)  # one layer in one direction: no choice
+        self.layer.setVisible(len(choices) > 1)  # one layer in one direction: no choice
         names = layer_matrices(net, self.chosen_layer)
         self.matrix.blockSignals(True)
         current = self.matrix.currentText()
@@ -260,8 +237,8 @@ class TheoryPanel(QtWidgets.QWidget):
         verdict = ("at 1, the edge: gradients through U neither shrink nor grow by it" if float(rho) == 1.0
                    else "below 1: gradients through U shrink" if spec.spectral_radius < 1
                    else "above 1: gradients through U can grow")
-        self.numbers.setText(f"ρ({spec.name}) = <b>{rho}</b> ({verdict}); "
-                             f"σ_max({spec.name}) = <b>{_number(spec.sigma_max)}</b>")
+        self.numbers.setText(f"ρ({spec.name}) = <b>{rho}</b>, σ_max({spec.name}) = <b>{_number(spec.sigma_max)}</b>")
+        self.verdict.setText(f"ρ({spec.name}) {verdict}")
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -359,26 +336,48 @@ class TheoryPanel(QtWidgets.QWidget):
                 self.forget.setData(result.steps_back, np.log10(result.forget_product))
         else:
             self.forget.setData([], [])
-        self.legend.clear()
-        for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
-                             (self.forget, result.forget_product is not None)):
-            if shown:  # the bound's label on two lines: one would be wider than a narrow dock
-                label = result.bound_label.replace(", ", "<br>") if curve is self.bound else curve.opts["name"]
-                label = result.product_name if curve is self.product else label
-                self.legend.addItem(curve, label)
-        place_legend_above_data(self.jac_plot, self.legend)
+        self._fill_legend(result)
         how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
         gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
         self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")
         self.result_ready.emit()
 
-    def _name_the_axes(self, result: TheoryResult) -> None:
+    def _fill_legend(self, result: TheoryResult) -> None:
+        """The bound's label on two lines (one would be wider than a narrow dock); compact, its
+        first line only (gamma is in the line under the numbers, sigma_max in them)."""
+        self.legend.clear()
+        for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
+                             (self.forget, result.forget_product is not None)):
+            if shown:
+                label = result.product_name if curve is self.product else curve.opts["name"]
+                if curve is self.bound and result.bound_label is not None:
+                    lines = result.bound_label.split(", ")
+                    label = lines[0] if self._compact else "<br>".join(lines)
+                self.legend.addItem(curve, label)
+        self._place_legend()
+
+    def _place_legend(self) -> None:
+        """Off the curves, in the plot's size now (the dock resized, the panel made compact)."""
+        if self.result is not None and self.legend.items:
+            place_legend_above_data(self.jac_plot, self.legend)
+
+    def _on_compact(self, compact: bool) -> None:
+        """Compact (a short dock): the plots without what their neighbours say (theory_layout.py)."""
+        self._compact = compact
+        self._name_the_axes(self.result)
+        if self.result is not None:
+            self._fill_legend(self.result)
+        show_axis_name(self.eigen_plot, theme.THEME, not compact)
+
+    def _name_the_axes(self, result: TheoryResult | None) -> None:
         """||dh_T/dh_t|| against T - t; in a reverse direction, which runs from t = T down,
         ||dh_1/dh_t|| against t - 1."""
         fg, t = theme.THEME.foreground, theme.THEME
-        self.jac_plot.setTitle(f"{result.product_name} against {result.steps_back_name}",
+        names = ("||dh_T/dh_t||", "T - t") if result is None else (result.product_name, result.steps_back_name)
+        self.jac_plot.setTitle(None if self._compact else f"{names[0]} against {names[1]}",
                                size=f"{t.points(1.15):.1f}pt", color=fg)
-        self.jac_plot.setLabel("bottom", result.steps_back_name, **{"font-size": f"{t.points():.1f}pt", "color": fg})
+        fit_title(self.jac_plot, t)
+        self.jac_plot.setLabel("bottom", names[1], **{"font-size": f"{t.points():.1f}pt", "color": fg})
 
     def wait_for_workers(self) -> None:
         for thread in list(self._threads):

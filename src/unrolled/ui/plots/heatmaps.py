@@ -145,12 +145,9 @@ class StateHeatmaps(pg.GraphicsLayoutWidget):
         self.layer_choice.setVisible(shown)
         left, top, right, bottom = self._margins
         if shown:
-            # in the window's unscaled font: the choice is for the lecturer, and in presentation
-            # mode the panels' data keep the height a larger box would take
-            font = QtGui.QFont(QtWidgets.QApplication.font())
-            font.setPointSizeF(font.pointSizeF() / max(self.theme.scale, 1.0))
-            if self.layer_choice.font() != font:
-                self.layer_choice.setFont(font)
+            # in the window's font, as every combo box: presentation mode's, read from the back
+            # of the room (the panels move down by its larger height)
+            if self.layer_choice.size() != self.layer_choice.sizeHint():
                 self.layer_choice.adjustSize()
             self.layer_choice.move(2, 2)
             top += self.layer_choice.sizeHint().height() + 2

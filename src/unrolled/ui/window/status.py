@@ -67,12 +67,15 @@ def _set_text(label: QtWidgets.QLabel, text: str, cap: int = UNLIMITED) -> bool:
     """A label's text, in a width that only grows, up to `cap` (the text beyond it elided):
     a label of fixed size does not make the status bar and the window lay themselves out
     again (and repaint) at every step. True when the text is cut (its tooltip should say it)."""
-    label.setText(text)
     font = label.font().key()
-    if label.property("fitted_font") != font:  # F5 and back: the width of the old font goes
+    if label.property("fitted_font") != font:  # F5 and back: the size of the old font goes
         label.setMinimumSize(min(150, cap), 0)
         label.setMaximumSize(UNLIMITED, UNLIMITED)
         label.setProperty("fitted_font", font)
+        # a QLabel's cached size hint is at least the minimum size it was computed under (F5's
+        # height, on leaving F5) and a change of that minimum does not renew it; its text does
+        label.clear()
+    label.setText(text)
     natural = max(label.sizeHint().width(), label.minimumWidth())
     wanted = min(natural, cap)
     if label.maximumWidth() != wanted:
