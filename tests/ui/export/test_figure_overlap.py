@@ -49,16 +49,6 @@ def preset_run(name: str, state: str) -> tuple[Session, tuple]:
     return session, tuple(trainer.steps)
 
 
-def _cases() -> list:
-    cases = []
-    for preset in list_presets():
-        for state in STATES:
-            session, steps = preset_run(preset.name, state)
-            cases += [pytest.param(preset.name, state, figure, id=f"{preset.name}-{state}-{figure}")
-                      for figure in exported_figures(session, steps)]
-    return cases
-
-
 def problems(session: Session, figure: str, dpi: int, steps=(), inches=None, dark: bool = False) -> list[str]:
     width, height = inches or FIGURES[figure].inches
     drawn_with = theme.Theme(scale=dpi / SCREEN_DPI, dark=dark)
@@ -70,13 +60,18 @@ def problems(session: Session, figure: str, dpi: int, steps=(), inches=None, dar
         widget.deleteLater()
 
 
+# each preset trained in the test, not while the tests are collected: a run that leaves
+# these out (`-m "not slow"`, every xdist worker's collection) trains none of them
 @pytest.mark.slow
-@pytest.mark.parametrize(("preset", "state", "figure"), _cases())
-def test_every_figure_of_every_preset_keeps_its_text_apart(qapp, preset, state, figure):
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("preset", [preset.name for preset in list_presets()])
+def test_every_figure_of_every_preset_keeps_its_text_apart(qapp, preset, state):
     session, steps = preset_run(preset, state)
-    found = problems(session, figure, SCREEN_DPI, steps)
-    if state == "backward":  # the state `unrolled export` writes, also as a 300 dpi PNG
-        found += [f"at {PNG_DPI} dpi: {p}" for p in problems(session, figure, PNG_DPI, steps)]
+    found = []
+    for figure in exported_figures(session, steps):
+        found += [f"{figure}: {p}" for p in problems(session, figure, SCREEN_DPI, steps)]
+        if state == "backward":  # the state `unrolled export` writes, also as a 300 dpi PNG
+            found += [f"{figure} at {PNG_DPI} dpi: {p}" for p in problems(session, figure, PNG_DPI, steps)]
     assert not found, "\n".join(found)
 
 
