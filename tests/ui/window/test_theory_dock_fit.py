@@ -29,10 +29,9 @@ def shown_data_areas(panel) -> dict[str, tuple[float, float]]:
     return areas
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_both_theory_plots_are_in_view_with_room_for_their_data(make_window, qtbot, size, presenting):
+def theory_open(make_window, qtbot, size, presenting: bool):
+    """A window on a screen of `size` (its title bar taken off), in F5 if `presenting`, with
+    the Theory panel open and its first result drawn."""
     window = make_window()
     window.resize(size[0], size[1] - TITLE_BAR_PX)
     if presenting:
@@ -42,6 +41,14 @@ def test_both_theory_plots_are_in_view_with_room_for_their_data(make_window, qtb
     panel = window.theory_panel
     qtbot.waitUntil(lambda: panel.result is not None, timeout=20000)
     settle()
+    return window, panel
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_both_theory_plots_are_in_view_with_room_for_their_data(make_window, qtbot, size, presenting):
+    window, panel = theory_open(make_window, qtbot, size, presenting)
     assert panel.isVisible() and panel.plots_scroll.verticalScrollBar().maximum() == 0
     viewport = panel.plots_scroll.viewport().height()
     for name, (height, top, bottom) in shown_data_areas(panel).items():
@@ -53,14 +60,7 @@ def test_both_theory_plots_are_in_view_with_room_for_their_data(make_window, qtb
 
 
 def test_a_compact_panel_goes_back_to_its_whole_readout_when_it_is_tall_again(make_window, qtbot):
-    window = make_window()
-    window.resize(1280, 720 - TITLE_BAR_PX)
-    window.act_presentation.trigger()
-    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
-    window.docks.show_theory.trigger()
-    panel = window.theory_panel
-    qtbot.waitUntil(lambda: panel.result is not None, timeout=20000)
-    settle()
+    window, panel = theory_open(make_window, qtbot, (1280, 720), presenting=True)
     assert panel.fit.compact and not panel.jac_plot.titleLabel.isVisible()
     shown = QtWidgets.QLabel.text(panel.status)  # what is drawn: cut, the whole in the tooltip
     assert shown != panel.status.text() == panel.status.toolTip()
