@@ -138,12 +138,11 @@ class Stack:
             raise ValueError(f"forward_step: all {trace.n_steps} steps are done")
         layer, d, i = position(trace.steps_done, trace.T, self.directions)
         part = trace.layers[(layer, d)]
-        if i == 0:  # the layer's input is complete now: all its x_t @ W + b in one matmul,
-            B, T, width = part.X.shape  # on rows made contiguous (a reverse view is copied once)
-            rows = part.X.reshape(B * T, width) @ part.packed["W"]
-            rows += part.packed["b"]
-            part.a_x = rows.reshape(B, T, -1)
+        if i == 0:  # the layer's input is complete now
+            part.a_x = self._input_rows(part)
         recurrence.forward_step(self.cell, part)
+        if i == trace.T - 1:  # needed only while the direction steps: its memory goes to the next
+            part.a_x = None
         t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
             h = trace.h[:, t]
@@ -163,6 +162,8 @@ class Stack:
         recurrence.forward_unstep(part)
         if i == 0:
             part.a_x = None
+        elif i == trace.T - 1:  # the direction steps again: its input rows, the same numbers
+            part.a_x = self._input_rows(part)
         t = self._readout_at(layer, d, i, trace.T)
         if t is not None:
             if self.mode == "many-to-many":
@@ -170,6 +171,15 @@ class Stack:
             else:
                 trace.y[:] = np.nan
         trace.steps_done -= 1
+
+    @staticmethod
+    def _input_rows(part) -> np.ndarray:
+        """(B, T, K*D) x_t @ W + b of a layer's every t in one matmul, on rows made contiguous
+        (a reverse view is copied once); made again the same, bit for bit."""
+        B, T, width = part.X.shape
+        rows = part.X.reshape(B * T, width) @ part.packed["W"]
+        rows += part.packed["b"]
+        return rows.reshape(B, T, -1)
 
     def complete_readout(self, trace: StackForwardTrace) -> None:
         """Many-to-many after steps taken with readout=False: every y_t in one matmul."""
