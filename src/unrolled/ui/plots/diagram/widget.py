@@ -87,7 +87,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         if s is None or not self.is_grid() or self.folded:
             return self.folded_height() if self.folded else 190
-        return wanted_height(s.net.layers, s.net.directions, self._grid_caption(s), self.theme,
+        return wanted_height(s.net.layers, s.net.directions, self._grid_caption(s), self.theme, self._line(),
                              cells_wide_enough(self.width(), s.T, self._label_width(s), self.theme))
 
     def least_height(self) -> int:
@@ -97,7 +97,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
         if s is None or not self.is_grid() or self.folded:
             return self.wanted_height()
         band = least_band(s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height(), self.theme)
-        return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self.theme))
+        return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self._line(),
+                                                                           self.theme))
 
     def _grid_caption(self, s: Session) -> float:
         """The caption's height under a grid: its lines at this width (two before it has one)."""
@@ -189,7 +190,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         assert s is not None
         above = self.height() - self._caption_height(painter, s)
         return grid_layout(self.width(), above, s.net.layers, s.net.directions, s.T, self._label_width(s),
-                           QtGui.QFontMetricsF(self._font()).height(), self.theme)
+                           self._line(), self.theme, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height())
 
     def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
         """Room for a cell per timestep, wide enough and tall enough for its "h_t" (in F5
@@ -205,6 +206,10 @@ class UnrolledDiagram(QtWidgets.QWidget):
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return self.theme.qfont(relative)
+
+    def _line(self) -> float:
+        """A line of the diagram's text: the ticks' and the cursor's "t = ..."."""
+        return QtGui.QFontMetricsF(self._font()).height()
 
     def _state(self, s: Session) -> PassState:
         """What the passes have done: forward steps, ||dL/dh_t|| and the backward steps done."""
