@@ -159,25 +159,39 @@ def test_one_layer_is_drawn_as_a_row_of_cells_as_before(qtbot, steps):
     assert got == expected
 
 
-def test_a_folded_stack_names_the_row_its_strip_shows(qtbot):
-    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
-    is, left of its "1", so it never reads as an unlabelled colour scale; nothing overlaps."""
+def folded_texts(diagram: UnrolledDiagram):
     from support.figure_boxes import RecordingPainter
 
-    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
-    diagram = diagram_of(qtbot, session, 1200, 40)
-    diagram.set_folded(True)
-    diagram.resize(1200, diagram.folded_height())
-    image = QtGui.QImage(1200, diagram.height(), QtGui.QImage.Format.Format_ARGB32)
+    image = QtGui.QImage(diagram.width(), diagram.height(), QtGui.QImage.Format.Format_ARGB32)
     painter = QtGui.QPainter(image)
     recorder = RecordingPainter(painter)
     diagram.paint_on(recorder)
     painter.end()
-    texts = {text: box for box, text, _ in recorder.texts}
-    assert "layer 4 (top), ||dL/dh_t||:" in texts
-    name, one = texts["layer 4 (top), ||dL/dh_t||:"], texts["1"]
-    assert name.right() < one.left() and name.left() >= 0
-    assert all(name.right() < shape.left() for shape in recorder.shapes)
+    return {text: box for box, text, _ in recorder.texts}, recorder.shapes
+
+
+def test_a_folded_stack_names_the_row_its_strip_shows_and_its_ends_as_timesteps(qtbot):
+    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
+    is, and that its ends are timesteps ("t = 1" ... "30"), so it never reads as a colour
+    scale from 1 to 30; in the backward pass it names its ||dL/dh_t|| range, as the
+    handout's figure does; nothing overlaps, and the strip keeps its place."""
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 1200, 40)
+    diagram.set_folded(True)
+    diagram.resize(1200, diagram.folded_height())
+    texts, shapes = folded_texts(diagram)
+    assert "layer 4 (top)" in texts and "1" not in texts and "30" in texts
+    name, first = texts["layer 4 (top)"], texts["t = 1"]
+    assert name.right() < first.left() and name.left() >= 0
+    assert all(first.right() < shape.left() for shape in shapes)
+    span = diagram._strip_span(session)
+    session.advance(session.steps_per_iteration - 3)  # the backward pass, its top layer done
+    diagram.refresh(session)
+    texts, shapes = folded_texts(diagram)
+    named = [text for text in texts if text.startswith("layer 4 (top), ||dL/dh_t|| ")]
+    assert len(named) == 1 and " … " in named[0]
+    assert texts[named[0]].right() < texts["t = 1"].left()
+    assert diagram._strip_span(session) == span
     assert problems_of(painted_boxes(diagram), QtCore.QRectF(diagram.rect())) == []
 
 
