@@ -76,7 +76,7 @@ def test_t_50_four_bidirectional_layers_are_readable_in_a_1366_x_768_window(qtbo
     boxes = painted_boxes(diagram)
     assert problems_of(boxes, QtCore.QRectF(diagram.rect())) == []
     names = [b.name for b in boxes if b.kind != "data"]
-    assert names.count("text 'layer 4 →'") == 1 and names.count("text 'layer 1 ←'") == 1
+    assert names.count("text 'layer 4'") == 1 and names.count("text 'layer 1'") == 1  # a layer named once
 
 
 def test_a_short_sequence_has_a_cell_per_layer_direction_and_t(qtbot):
@@ -159,25 +159,39 @@ def test_one_layer_is_drawn_as_a_row_of_cells_as_before(qtbot, steps):
     assert got == expected
 
 
-def test_a_folded_stack_names_the_row_its_strip_shows(qtbot):
-    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
-    is, left of its "1", so it never reads as an unlabelled colour scale; nothing overlaps."""
+def folded_texts(diagram: UnrolledDiagram):
     from support.figure_boxes import RecordingPainter
 
-    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
-    diagram = diagram_of(qtbot, session, 1200, 40)
-    diagram.set_folded(True)
-    diagram.resize(1200, diagram.folded_height())
-    image = QtGui.QImage(1200, diagram.height(), QtGui.QImage.Format.Format_ARGB32)
+    image = QtGui.QImage(diagram.width(), diagram.height(), QtGui.QImage.Format.Format_ARGB32)
     painter = QtGui.QPainter(image)
     recorder = RecordingPainter(painter)
     diagram.paint_on(recorder)
     painter.end()
-    texts = {text: box for box, text, _ in recorder.texts}
-    assert "layer 4 (top), ||dL/dh_t||:" in texts
-    name, one = texts["layer 4 (top), ||dL/dh_t||:"], texts["1"]
-    assert name.right() < one.left() and name.left() >= 0
-    assert all(name.right() < shape.left() for shape in recorder.shapes)
+    return {text: box for box, text, _ in recorder.texts}, recorder.shapes
+
+
+def test_a_folded_stack_names_the_row_its_strip_shows_and_its_ends_as_timesteps(qtbot):
+    """Folded above a framed plot, a stack's diagram is one strip: it says which layer it
+    is, and that its ends are timesteps ("t = 1" ... "30"), so it never reads as a colour
+    scale from 1 to 30; in the backward pass it names its ||dL/dh_t|| range, as the
+    handout's figure does; nothing overlaps, and the strip keeps its place."""
+    session = Session(Config(timesteps=30, n_hidden=4, layers=4))
+    diagram = diagram_of(qtbot, session, 1200, 40)
+    diagram.set_folded(True)
+    diagram.resize(1200, diagram.folded_height())
+    texts, shapes = folded_texts(diagram)
+    assert "layer 4 (top)" in texts and "1" not in texts and "30" in texts
+    name, first = texts["layer 4 (top)"], texts["t = 1"]
+    assert name.right() < first.left() and name.left() >= 0
+    assert all(first.right() < shape.left() for shape in shapes)
+    span = diagram._strip_span(session)
+    session.advance(session.steps_per_iteration - 3)  # the backward pass, its top layer done
+    diagram.refresh(session)
+    texts, shapes = folded_texts(diagram)
+    named = [text for text in texts if text.startswith("layer 4 (top), ||dL/dh_t|| ")]
+    assert len(named) == 1 and " … " in named[0]
+    assert texts[named[0]].right() < texts["t = 1"].left()
+    assert diagram._strip_span(session) == span
     assert problems_of(painted_boxes(diagram), QtCore.QRectF(diagram.rect())) == []
 
 
@@ -227,3 +241,72 @@ def test_row_names_are_never_cut_by_thin_rows(qtbot):
         assert rect.height() >= line - 0.01
     for (upper, _), (lower, _) in itertools.pairwise(names):
         assert upper.bottom() <= lower.top() + 0.01
+
+
+def row_name_heights(diagram: UnrolledDiagram) -> dict[str, float]:
+    """Each name drawn left of the grid: the height of its font's line."""
+    from support.figure_boxes import RecordingPainter
+
+    class Lines(RecordingPainter):
+        def drawText(self, rect, flags, text):
+            self.lines[text] = QtGui.QFontMetricsF(self._painter.font()).height()
+            super().drawText(rect, flags, text)
+
+    image = QtGui.QImage(diagram.width(), diagram.height(), QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    recorder = Lines(painter)
+    recorder.lines = {}
+    diagram.paint_on(recorder)
+    painter.end()
+    return {text: line for text, line in recorder.lines.items() if text.startswith("layer")}
+
+
+def test_in_f5_at_1280_x_720_the_caption_is_under_the_grid_and_the_names_grow(qtbot, make_window):
+    """Four bidirectional LSTM layers on a 1280 x 720 projector: in F5 the grid's strips,
+    their ticks and the cursor's "t = ..." lie above the caption's two lines, nothing on
+    anything; each layer's name is as large as presentation mode's text, larger than in
+    normal mode (the rows thinner than a line, a name stands beside its layer's two rows)."""
+    window = make_window(Config(cell="lstm", layers=4, bidirectional=True))
+    window.resize(1280, 720)
+    s = window.session
+    s.advance(s.order.steps_per_pass + 1 + 15)  # the backward pass, in layer 3
+    window.redraw()
+    diagram = window.diagram
+    normal = row_name_heights(diagram)
+    window.act_presentation.trigger()
+    qtbot.waitUntil(window.updatesEnabled, timeout=3000)
+    window.resize(1280, 720)
+    diagram = window.diagram  # presentation mode builds the views anew
+    qtbot.waitUntil(lambda: diagram.theme.scale > 1 and diagram.width() > 1000, timeout=3000)
+    layout = diagram.grid_layout()
+    assert not layout.cells
+    boxes = painted_boxes(diagram)
+    assert problems_of(boxes, QtCore.QRectF(diagram.rect())) == []
+    caption_top = diagram.height() - diagram._caption_height(None, s)
+    grid = [b for b in boxes if b.kind != "title"]  # the caption is the largest text
+    assert {"text '1'", "text '4'"} <= {b.name for b in grid}
+    assert any(b.name.startswith("text 't = ") for b in grid)  # the cursor's
+    assert all(b.rect.bottom() <= caption_top + 1 for b in grid), caption_top
+    presenting = row_name_heights(diagram)
+    assert set(presenting) == {f"layer {n}" for n in range(1, 5)}
+    for name, line in presenting.items():
+        assert line >= normal[name] and line >= 0.99 * QtGui.QFontMetricsF(diagram.theme.qfont(0.85)).height()
+
+
+@pytest.mark.parametrize(("layers", "bidirectional", "size"), [(4, False, (962, 172)), (4, True, (1268, 253)),
+                                                               (4, True, (1600, 200)), (8, True, (1200, 400))])
+def test_a_grids_strips_take_the_height_their_labels_leave(qtbot, layers, bidirectional, size):
+    """Strips thinner than MAX_BAND_PX fill the height above the caption: over the top
+    one only the cursor's "t = ..." and under the bottom one only the ticks (no empty
+    band kept around thin rows), and never under the caption."""
+    from unrolled.ui.plots.diagram.grid import MAX_BAND_PX, strip_margins
+
+    session = Session(Config(timesteps=30, n_hidden=4, layers=layers, bidirectional=bidirectional))
+    diagram = diagram_of(qtbot, session, *size)
+    layout = diagram.grid_layout()
+    assert not layout.cells and layout.height < diagram.theme.px(MAX_BAND_PX)
+    above = diagram.height() - diagram._caption_height(None, session)
+    over, under = strip_margins(diagram._line(), diagram.theme)
+    assert layout.top == pytest.approx(over, abs=0.5)
+    assert above - (layout.bottom + under) == pytest.approx(0, abs=0.5)
+    assert_rows_apart_and_inside(diagram, layers * (1 + bidirectional))

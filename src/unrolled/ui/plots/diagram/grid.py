@@ -15,7 +15,7 @@ from ....engine.stack_traces import Key
 from ....session.stepper import Phase, Session
 from ...theme import Theme
 from .colours import gradient_scale, strip_colours
-from .geometry import EDGE_PX, LABEL_PX, MIN_CELL_PX, STRIP_ABOVE_PX, STRIP_BELOW_PX
+from .geometry import EDGE_PX, LABEL_PX, MIN_CELL_PX
 
 ARROWS = ("→", "←")  # the direction a row's recurrence runs in the forward pass
 DIRECTION_GAP = 0.3  # of a box: between a layer's forward and reverse rows of cells
@@ -24,6 +24,8 @@ STRIP_DIRECTION_GAP_PX = 2  # between a layer's two strips
 STRIP_LAYER_GAP_PX = 7  # between two layers' strips
 MAX_BAND_PX = 26  # a strip's height at most: the grid is no wall of colour
 MIN_BAND_PX = 6
+CURSOR_OVERHANG_PX = 10  # the cursor's line reaches this far above the top strip, under its "t = ..."
+TICK_PX = 5  # the ticks' length under the bottom strip, their labels under them
 MIN_BOX_FACTOR = 1.15  # a cell at least this many lines of text high, else the strips
 ROW_PX = 40  # what a row asks for in the window (`wanted_height`)
 
@@ -145,10 +147,10 @@ def label_width(keys: list[Key], directions: int, metrics: QtGui.QFontMetricsF) 
 
 
 def grid_layout(width: float, above: float, layers: int, directions: int, T: int, label: float,
-                line_height: float, theme: Theme) -> GridLayout:
+                line_height: float, theme: Theme, name_height: float = 0.0) -> GridLayout:
     """The rows in `width` and the height `above` the caption, `label` px kept at the left
-    for their names: cells when a column is MIN_CELL wide and a box holds a line of text,
-    else one strip per row."""
+    for their names (`name_height` a line of them): cells when a column is MIN_CELL wide
+    and a box holds a line of text (`line_height`), else one strip per row."""
     keys = display_keys(layers, directions)
     edge, gap = theme.px(EDGE_PX), theme.px(8)
     left, right = edge + label + gap, width - edge
@@ -165,10 +167,10 @@ def grid_layout(width: float, above: float, layers: int, directions: int, T: int
         for g in gaps:
             tops.append(tops[-1] + box + g * box)
         return GridLayout(keys, tops, box, left, right, T, True)
-    strip_gaps = [theme.px(STRIP_DIRECTION_GAP_PX if g == DIRECTION_GAP else STRIP_LAYER_GAP_PX) for g in gaps]
-    free = above - theme.px(STRIP_ABOVE_PX) - theme.px(STRIP_BELOW_PX) - sum(strip_gaps)
-    band = min(max(free / len(keys), theme.px(MIN_BAND_PX)), theme.px(MAX_BAND_PX))
-    y = theme.px(STRIP_ABOVE_PX) + max(free - band * len(keys), 0.0) / 2
+    band, strip_gaps = _strip_bands(above, keys, gaps, line_height, name_height, theme)
+    above_room, below_room = strip_margins(line_height, theme)
+    spare = above - above_room - below_room - len(keys) * band - sum(strip_gaps)
+    y = above_room + max(spare, 0.0) / 2  # beyond MAX_BAND_PX strips, centred
     tops = [y]
     for g in strip_gaps:
         tops.append(tops[-1] + band + g)
@@ -181,12 +183,53 @@ def cells_wide_enough(width: float, T: int, label: float, theme: Theme) -> bool:
     return (width - 2 * theme.px(EDGE_PX) - label - theme.px(8)) / T >= theme.px(MIN_CELL_PX)
 
 
-def strips_height(layers: int, directions: int, band: float, theme: Theme) -> float:
+def strip_margins(line_height: float, theme: Theme) -> tuple[float, float]:
+    """The room above the strips, for the cursor's "t = ..." (a line `line_height` tall)
+    over its overhang, and below them, for the ticks and their labels."""
+    return line_height + theme.px(CURSOR_OVERHANG_PX + 1), theme.px(TICK_PX + 1) + line_height
+
+
+def _strip_gaps(keys: list[Key], layer_gap: float, theme: Theme) -> list[float]:
+    """The px between strips: STRIP_DIRECTION_GAP_PX within a layer, `layer_gap` between layers."""
+    return [theme.px(STRIP_DIRECTION_GAP_PX) if g == DIRECTION_GAP else layer_gap
+            for g in _gaps(keys, DIRECTION_GAP, LAYER_GAP)]
+
+
+def _strip_bands(above: float, keys: list[Key], gaps: list[float], line_height: float, name_height: float,
+                 theme: Theme) -> tuple[float, list[float]]:
+    """Each strip's height and the gaps under them, filling the height `above` the caption
+    less the margins, at most MAX_BAND_PX. Where a name (`name_height`: a row's, or with two
+    directions a layer's, beside its two rows) would not clear the next, the layers' gaps
+    narrow towards a layer's own, and to no more than a strip: the names keep their size, no
+    strip runs into the caption. Where the names cannot keep their size, they shrink
+    (`grid_paint`), the strips as tall as the height allows."""
+    above_room, below_room = strip_margins(line_height, theme)
+    free = above - above_room - below_room
+    inside = theme.px(STRIP_DIRECTION_GAP_PX)
+    n_inside = sum(1 for g in gaps if g == DIRECTION_GAP)
+    n_between = len(gaps) - n_inside
+    per_layer = len(keys) // (n_between + 1)  # rows a layer's name stands beside
+    steps = 8
+    tried = []  # (band, gap between layers), the widest gap first
+    for k in range(steps + 1):
+        between = theme.px(STRIP_LAYER_GAP_PX) - k * (theme.px(STRIP_LAYER_GAP_PX) - inside) / steps
+        tried.append(((free - n_inside * inside - n_between * between) / len(keys), between))
+    clear = [(band, between) for band, between in tried
+             if per_layer * band + (per_layer - 1) * inside + between >= name_height or not n_between]
+    # the gap between layers no taller than a strip (thin strips a wide gap apart read as
+    # separate), and a strip MIN_BAND_PX tall where the height allows
+    wide = [(band, between) for band, between in clear if between <= band and band >= theme.px(MIN_BAND_PX)]
+    band, between = wide[0] if wide else clear[-1] if clear else tried[-1]
+    return min(max(band, 2.0), theme.px(MAX_BAND_PX)), _strip_gaps(keys, between, theme)
+
+
+def strips_height(layers: int, directions: int, band: float, line_height: float, theme: Theme) -> float:
     """The height the strips of these rows take, each `band` px tall, with the gaps between
-    them and the room above for the cursor's "t = ..." and below for the ticks."""
-    gaps = _gaps(display_keys(layers, directions), DIRECTION_GAP, LAYER_GAP)
-    between = sum(theme.px(STRIP_DIRECTION_GAP_PX if g == DIRECTION_GAP else STRIP_LAYER_GAP_PX) for g in gaps)
-    return theme.px(STRIP_ABOVE_PX) + theme.px(STRIP_BELOW_PX) + between + layers * directions * band
+    them and the room above for the cursor's "t = ..." and below for the ticks (their font's
+    line `line_height` tall)."""
+    keys = display_keys(layers, directions)
+    gaps = _strip_gaps(keys, theme.px(STRIP_LAYER_GAP_PX), theme)
+    return sum(strip_margins(line_height, theme)) + sum(gaps) + len(keys) * band
 
 
 def least_band(directions: int, name_height: float, theme: Theme) -> float:
@@ -196,11 +239,12 @@ def least_band(directions: int, name_height: float, theme: Theme) -> float:
     return max(name_height - theme.px(gap), theme.px(MIN_BAND_PX))
 
 
-def wanted_height(layers: int, directions: int, caption: float, theme: Theme, cells: bool = True) -> int:
+def wanted_height(layers: int, directions: int, caption: float, theme: Theme, line_height: float,
+                  cells: bool = True) -> int:
     """The height a grid of these rows asks of the window: ROW_PX a row of cells, the labels
     above and below, the gaps, the caption; strips (`cells` False) no more than their bands
     at MAX_BAND_PX take, so that no empty room is kept around them."""
     if not cells:
-        return round(caption + strips_height(layers, directions, theme.px(MAX_BAND_PX), theme))
+        return round(caption + strips_height(layers, directions, theme.px(MAX_BAND_PX), line_height, theme))
     rows = layers * directions
     return round(caption + 2 * theme.px(LABEL_PX) + rows * theme.px(ROW_PX) + (layers - 1) * theme.px(12))

@@ -15,36 +15,79 @@ from PySide6 import QtCore, QtGui
 from ...theme import GRADIENT_LOW, GREY, OVERFLOW, SKY, VERMILION, Theme, timestep_ticks
 from .cells import arrow, word
 from .colours import ZERO, gradient_colour
-from .grid import GridLayout, GridState, RowState, row_label
+from .grid import CURSOR_OVERHANG_PX, TICK_PX, GridLayout, GridState, RowState, row_label
 from .labels import sub
 from .strip import paint_colour_scale
 
 LEFT_MIDDLE = QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter
 CENTRE = QtCore.Qt.AlignmentFlag.AlignCenter
+ARROW_PX = 14  # a row's direction arrow beside its layer's name
 
 
-def _row_name_font(theme: Theme, layout: GridLayout) -> QtGui.QFont:
-    """The rows' names: 0.85 of the text size, smaller where rows are closer together than
-    a line (thin strips at 1280x720 in F5), so that no name runs into the next."""
+def _fitted_font(theme: Theme, room: float) -> QtGui.QFont:
+    """0.85 of the text size, smaller only where `room` is less than its line (names
+    never run into the next ones)."""
     font = theme.qfont(0.85)
-    pitch = min((b - a for a, b in zip(layout.tops, layout.tops[1:])), default=float("inf"))
-    while QtGui.QFontMetricsF(font).height() > pitch and font.pointSizeF() > 5.0:  # metrics step unevenly
+    while QtGui.QFontMetricsF(font).height() > room and font.pointSizeF() > 5.0:  # metrics step unevenly
         font.setPointSizeF(max(font.pointSizeF() - 0.25, 5.0))
     return font
+
+
+def _paint_name(painter: QtGui.QPainter, theme: Theme, right: float, middle: float, height: float, text: str) -> None:
+    """`text` ending at `right`, a whole line centred on `middle` however thin the row
+    (drawText clips to the box)."""
+    line = QtGui.QFontMetricsF(painter.font()).height()
+    box = QtCore.QRectF(theme.px(4), middle - max(line, height) / 2, right - theme.px(4), max(line, height))
+    painter.drawText(box, LEFT_MIDDLE, text)
+
+
+def _direction_arrow(painter: QtGui.QPainter, theme: Theme, left: float, right: float, y: float, pitch: float,
+                     leftward: bool) -> None:
+    """A row's direction, drawn (a glyph the size of a thin row's pitch would be a speck):
+    its head as tall as the pitch allows, at most as the text's arrows."""
+    colour = QtGui.QColor(theme.foreground)
+    half = min(pitch * 0.4, theme.px(4))
+    tip, tail = (left, right) if leftward else (right, left)
+    head = tip + (half * 1.6 if leftward else -half * 1.6)
+    painter.setPen(QtGui.QPen(colour, theme.px(1.5)))
+    painter.drawLine(QtCore.QPointF(tail, y), QtCore.QPointF(head, y))
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawPolygon(QtGui.QPolygonF([QtCore.QPointF(tip, y), QtCore.QPointF(head, y - half),
+                                         QtCore.QPointF(head, y + half)]))
+
+
+def paint_row_names(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, directions: int) -> None:
+    """Each row named at its left. With two directions a layer is named once, beside its
+    two rows, each of which has its arrow: a name two rows tall keeps presentation mode's
+    size where the rows are thinner than a line."""
+    painter.setPen(QtGui.QColor(theme.foreground))
+    right = layout.left - theme.px(8)
+    pitches = [b - a for a, b in zip(layout.tops, layout.tops[1:])]
+    if directions == 1:
+        painter.setFont(_fitted_font(theme, min(pitches, default=float("inf"))))
+        for key, top in zip(layout.keys, layout.tops, strict=True):
+            _paint_name(painter, theme, right, top + layout.height / 2, layout.height, row_label(key, 1))
+        return
+    pitch = min(pitches, default=layout.height)
+    arrow_width = theme.px(ARROW_PX)
+    for key, top in zip(layout.keys, layout.tops, strict=True):
+        _direction_arrow(painter, theme, right - arrow_width, right, top + layout.height / 2, pitch, key[1] == 1)
+    firsts = layout.tops[::2]
+    spans = [b - a for a, b in zip(firsts, firsts[1:])]
+    painter.setFont(_fitted_font(theme, min(spans, default=float("inf"))))
+    space = QtGui.QFontMetricsF(painter.font()).horizontalAdvance(" ")
+    painter.setPen(QtGui.QColor(theme.foreground))
+    for key, top in zip(layout.keys[::2], firsts, strict=True):
+        height = layout.tops[layout.row_of((key[0], 1))] + layout.height - top
+        _paint_name(painter, theme, right - arrow_width - space, top + height / 2, height, row_label(key, 1))
+    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
 
 
 def paint_grid(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, state: GridState, directions: int,
                font: QtGui.QFont, width: float, show_cursor: bool, on_paper: bool) -> None:
     """The whole grid, cells or strips as `layout` says."""
-    painter.setFont(_row_name_font(theme, layout))
-    painter.setPen(QtGui.QColor(theme.foreground))
-    line = QtGui.QFontMetricsF(painter.font()).height()
-    for key, top in zip(layout.keys, layout.tops, strict=True):
-        # a whole line, centred on its row however thin the row (drawText clips to the box)
-        middle = top + layout.height / 2
-        box = QtCore.QRectF(theme.px(4), middle - max(line, layout.height) / 2, layout.left - theme.px(12),
-                            max(line, layout.height))
-        painter.drawText(box, LEFT_MIDDLE, row_label(key, directions))
+    paint_row_names(painter, theme, layout, directions)
     painter.setFont(font)
     if layout.cells:
         _paint_cells(painter, theme, layout, state, show_cursor)
@@ -157,12 +200,12 @@ def _paint_strips(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, sta
         painter.setPen(frame)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         painter.drawRect(band)
-    bottom = layout.bottom
+    bottom, line = layout.bottom, QtGui.QFontMetricsF(painter.font()).height()
     painter.setPen(frame)
-    for tick in timestep_ticks(T, target=8):
+    for tick in timestep_ticks(T, target=8):  # in the room `strip_margins` keeps below
         x = left + layout.pitch * (tick - 0.5)
-        painter.drawLine(QtCore.QPointF(x, bottom), QtCore.QPointF(x, bottom + theme.px(5)))
-        painter.drawText(QtCore.QRectF(x - theme.px(40), bottom + theme.px(6), theme.px(80), theme.px(20)), CENTRE,
+        painter.drawLine(QtCore.QPointF(x, bottom), QtCore.QPointF(x, bottom + theme.px(TICK_PX)))
+        painter.drawText(QtCore.QRectF(x - theme.px(40), bottom + theme.px(TICK_PX + 1), theme.px(80), line), CENTRE,
                          str(tick))
     if on_paper and state.any_done_back:
         paint_colour_scale(painter, theme, state.done_norms(), right, layout.top)
@@ -176,7 +219,8 @@ def _paint_strips(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, sta
     painter.drawRect(QtCore.QRectF(left - theme.px(2), top - theme.px(2), right - left + theme.px(4),
                                    layout.height + theme.px(4)))  # the current row
     painter.setPen(QtGui.QPen(QtGui.QColor(VERMILION), theme.px(3)))
-    painter.drawLine(QtCore.QPointF(x, layout.top - theme.px(10)), QtCore.QPointF(x, top + layout.height))
+    over = layout.top - theme.px(CURSOR_OVERHANG_PX)
+    painter.drawLine(QtCore.QPointF(x, over), QtCore.QPointF(x, top + layout.height))
     centre = min(max(x, left + theme.px(60)), width - theme.px(60))
-    painter.drawText(QtCore.QRectF(centre - theme.px(60), layout.top - theme.px(32), theme.px(120), theme.px(20)),
-                     CENTRE, f"t = {t}")
+    painter.drawText(QtCore.QRectF(centre - theme.px(60), over - theme.px(1) - line, theme.px(120), line), CENTRE,
+                     f"t = {t}")

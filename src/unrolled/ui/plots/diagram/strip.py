@@ -12,6 +12,18 @@ from .colours import PassState, gradient_colour, gradient_scale, strip_colours
 from .geometry import EDGE_PX
 from .labels import power_text
 
+FOLDED_FIRST = "t = 1"  # the folded strip's left end: a timestep, not the least value of a scale
+WIDEST_RANGE = ("8·10⁻¹⁸", "8·10⁻¹⁸")  # the folded name's room for its value range
+
+
+def folded_name(top_layer: int | None, value_range: tuple[str, str] | None) -> str:
+    """The folded strip's name: which row it is (a stack's top layer, numbered from 1;
+    None for one layer) and the range of its ||dL/dh_t||, as the handout's figure names it."""
+    parts = [] if top_layer is None else [f"layer {top_layer} (top)"]
+    if value_range is not None:
+        parts.append(f"||dL/dh_t|| {value_range[0]} … {value_range[1]}")
+    return ", ".join(parts)
+
 
 def _strip_image(state: PassState, theme: Theme) -> tuple[QtGui.QImage, np.ndarray]:
     """One pixel per timestep, coloured with NumPy, to be scaled: T can be thousands. The
@@ -85,9 +97,8 @@ def paint_colour_scale(painter: QtGui.QPainter, theme: Theme, norms: np.ndarray,
 
 def paint_folded(painter: QtGui.QPainter, theme: Theme, span: tuple[float, float], state: PassState,
                  width: float, font: QtGui.QFont, show_cursor: bool, name: str = "") -> None:
-    """One row: `name` (a stack's: which row the strip is, or it reads as a colour scale),
-    "1", the strip over `span`, "T", and the current timestep named at the right end
-    (nothing to collide with), marked across the strip."""
+    """One row: `name` (`folded_name`), "t = 1", the strip over `span`, "T", and the
+    current timestep named at the right end (nothing to collide with), marked across the strip."""
     T = len(state.norms)
     left, right = span
     metrics = QtGui.QFontMetricsF(font)
@@ -98,9 +109,9 @@ def paint_folded(painter: QtGui.QPainter, theme: Theme, span: tuple[float, float
     if name:
         painter.drawText(QtCore.QRectF(theme.px(EDGE_PX), top, metrics.horizontalAdvance(name) + 1, height),
                          QtCore.Qt.AlignmentFlag.AlignLeft | middle, name)
-    one = metrics.horizontalAdvance("1") + 1
+    one = metrics.horizontalAdvance(FOLDED_FIRST) + 1
     painter.drawText(QtCore.QRectF(left - gap - one, top, one, height), QtCore.Qt.AlignmentFlag.AlignRight | middle,
-                     "1")
+                     FOLDED_FIRST)
     painter.drawText(QtCore.QRectF(right + gap, top, metrics.horizontalAdvance(str(T)) + gap, height),
                      QtCore.Qt.AlignmentFlag.AlignLeft | middle, str(T))
     if state.t is not None and show_cursor:

@@ -28,8 +28,8 @@ from .grid import (
     wanted_height,
 )
 from .grid_paint import paint_grid
-from .labels import LONGEST_CAPTION, caption, weights_key, wrap_words
-from .strip import paint_folded, paint_strip
+from .labels import LONGEST_CAPTION, caption, power_text, weights_key, wrap_words
+from .strip import FOLDED_FIRST, WIDEST_RANGE, folded_name, paint_folded, paint_strip
 
 
 class UnrolledDiagram(QtWidgets.QWidget):
@@ -87,7 +87,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         s = self._session
         if s is None or not self.is_grid() or self.folded:
             return self.folded_height() if self.folded else 190
-        return wanted_height(s.net.layers, s.net.directions, self._grid_caption(s), self.theme,
+        return wanted_height(s.net.layers, s.net.directions, self._grid_caption(s), self.theme, self._line(),
                              cells_wide_enough(self.width(), s.T, self._label_width(s), self.theme))
 
     def least_height(self) -> int:
@@ -97,7 +97,8 @@ class UnrolledDiagram(QtWidgets.QWidget):
         if s is None or not self.is_grid() or self.folded:
             return self.wanted_height()
         band = least_band(s.net.directions, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height(), self.theme)
-        return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self.theme))
+        return math.ceil(self._grid_caption(s) + strips_height(s.net.layers, s.net.directions, band, self._line(),
+                                                                           self.theme))
 
     def _grid_caption(self, s: Session) -> float:
         """The caption's height under a grid: its lines at this width (two before it has one)."""
@@ -189,7 +190,7 @@ class UnrolledDiagram(QtWidgets.QWidget):
         assert s is not None
         above = self.height() - self._caption_height(painter, s)
         return grid_layout(self.width(), above, s.net.layers, s.net.directions, s.T, self._label_width(s),
-                           QtGui.QFontMetricsF(self._font()).height(), self.theme)
+                           self._line(), self.theme, QtGui.QFontMetricsF(self.theme.qfont(0.85)).height())
 
     def _cells_fit(self, painter: QtGui.QPainter, s: Session) -> bool:
         """Room for a cell per timestep, wide enough and tall enough for its "h_t" (in F5
@@ -205,6 +206,10 @@ class UnrolledDiagram(QtWidgets.QWidget):
 
     def _font(self, relative: float = 1.0) -> QtGui.QFont:
         return self.theme.qfont(relative)
+
+    def _line(self) -> float:
+        """A line of the diagram's text: the ticks' and the cursor's "t = ..."."""
+        return QtGui.QFontMetricsF(self._font()).height()
 
     def _state(self, s: Session) -> PassState:
         """What the passes have done: forward steps, ||dL/dh_t|| and the backward steps done."""
@@ -229,20 +234,31 @@ class UnrolledDiagram(QtWidgets.QWidget):
         return self._bad_for[2]
 
     def _strip_span(self, s: Session) -> tuple[float, float]:
-        """Where the strip's T columns lie, left to right; folded, also clear of "1" on its
-        left and "T" and "t = T" on its right."""
+        """Where the strip's T columns lie, left to right; folded, also clear of its name
+        and "t = 1" on its left (room for the widest value range, so that the strip keeps
+        its place from step to step) and "T" and "t = T" on its right."""
         if not self.folded:
             return strip_span(self.width(), self.theme)
         metrics = QtGui.QFontMetricsF(self._font())
         last = metrics.horizontalAdvance(f"t = {s.T}") + metrics.horizontalAdvance(str(s.T))
-        name = self._folded_name(s)
-        first = metrics.horizontalAdvance(f"{name}  1" if name else "1")
+        widest = folded_name(self._top_layer(s), WIDEST_RANGE)
+        first = metrics.horizontalAdvance(f"{widest}  {FOLDED_FIRST}")
         return folded_span(self.width(), self.theme, first, last)
 
+    def _folded_name(self, s: Session) -> str:
+        """What the folded strip shows: a stack's top layer's forward direction (as
+        `_state`), and its ||dL/dh_t|| range once the backward pass has begun (the ends
+        are timesteps: the strip is no colour scale from 1 to T)."""
+        state = self._state(s)
+        done = state.norms[state.done_back]
+        shown = done[np.isfinite(done) & (done > 0)]
+        span = None if shown.size == 0 else (power_text(np.log10(shown.min())), power_text(np.log10(shown.max())))
+        return folded_name(self._top_layer(s), span)
+
     @staticmethod
-    def _folded_name(s: Session) -> str:
-        """What a stack's folded strip shows (its top layer's forward direction, as `_state`)."""
-        return f"layer {s.net.layers} (top), ||dL/dh_t||:" if s.net.stack is not None else ""
+    def _top_layer(s: Session) -> int | None:
+        """A stack's top layer, numbered from 1; None for one layer."""
+        return s.net.layers if s.net.stack is not None else None
 
     def _caption(self, s: Session) -> str:
         return caption(s, self._state(s), self.on_paper)
