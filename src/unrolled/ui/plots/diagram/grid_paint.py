@@ -74,7 +74,7 @@ def paint_row_names(painter: QtGui.QPainter, theme: Theme, layout: GridLayout, d
     for key, top in zip(layout.keys, layout.tops, strict=True):
         _direction_arrow(painter, theme, right - arrow_width, right, top + layout.height / 2, pitch, key[1] == 1)
     firsts = layout.tops[::2]
-    spans = [b - a for a, b in zip(firsts, firsts[1:])]
+    spans = [b - a for a, b in itertools.pairwise(firsts)]
     painter.setFont(_fitted_font(theme, min(spans, default=float("inf"))))
     space = QtGui.QFontMetricsF(painter.font()).horizontalAdvance(" ")
     painter.setPen(QtGui.QColor(theme.foreground))
