@@ -7,6 +7,8 @@ make room."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
@@ -21,11 +23,16 @@ NOTE = ("The gradient across time and depth (a row per layer and direction) is d
 
 class DepthTimeUnderCurves:
     """`picture` below `graphics` (the curves' view, `curves` its plot with the t axis
-    and `linked` the plots sharing that axis), in `column`, the layout they share."""
+    and `linked` the plots sharing that axis), in `column`, the layout they share.
+    `room_changed()` is called when `room_for_both` changed while the picture is wanted (its
+    title took a second line): whoever gave the panel its height must measure it again."""
 
     def __init__(self, column: QtWidgets.QBoxLayout, graphics: pg.GraphicsLayoutWidget, curves: pg.PlotItem,
-                 linked: tuple[pg.PlotItem, ...], theme: Theme, readable_px: float):
+                 linked: tuple[pg.PlotItem, ...], theme: Theme, readable_px: float,
+                 room_changed: Callable[[], None] = lambda: None):
         self._column, self._theme = column, theme
+        self._room_changed = room_changed
+        self._room_told: float | None = None  # room_for_both() when last told
         self._picture: DepthTimeGradients | None = None  # built when a stack first wants it
         self.graphics, self.curves, self.linked = graphics, curves, linked
         self.readable_px = readable_px  # the data height each of the two keeps, or the picture gives way
@@ -87,12 +94,19 @@ class DepthTimeUnderCurves:
             self.picture.refresh(self._session)
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
+        room = self.room_for_both() if self._wanted else None
+        if room != self._room_told:
+            self._room_told = room
+            if room is not None:
+                self._room_changed()
         return changed
 
     def _note(self, on: bool) -> None:
         self.noted = on
         title = self.curves.titleLabel
-        title.short = self._title if on else None  # where the note does not fit, the title alone
+        # where the whole note does not fit, a shorter one: the title alone would hide that
+        # the picture was given way (the tooltip says which picture, and how to make room)
+        title.short = f"{self._title}  (picture: needs room)" if on else None
         title.setText(f"{self._title}  (depth-time picture: needs room)" if on else self._title)
         title.setToolTip(self._tip + ("\n\n" + NOTE if on else ""))
 
