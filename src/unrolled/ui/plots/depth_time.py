@@ -113,7 +113,8 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
         self.setAntialiasing(False)  # an image and straight lines: crisp
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         # a colour bar's end labels stand half a line beyond the bar: room above and below
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
+        self.air = line * 0.6  # above and below, the most it needs (`DepthTimeUnderCurves` may give it less)
+        self.ci.setContentsMargins(theme.px(2), self.air, theme.px(2), self.air)
         self.rows = RowAxis("left")
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": self.rows})
         style_plot(self.plot, theme, TITLE, {"bottom": "t"})

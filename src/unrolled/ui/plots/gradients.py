@@ -187,12 +187,12 @@ class GradientPanel(QtWidgets.QWidget):
         return self.height() - row - (2 if row else 1) * self._layout.spacing()
 
     def keep_data(self, px: float) -> None:
-        """The gradient plot keeps a data area `px` tall: the contribution plot and the
-        depth-time picture give way."""
-        if px != self.keep_data_px:
-            self.keep_data_px = px
-            self.under.readable_px = max(READABLE_DATA_PX, px)
-            self._fit_plots()
+        """The gradient plot keeps a data area `px` tall: the contribution plot gives way.
+        The depth-time picture asks the curves only for a readable one (READABLE_DATA_PX):
+        at a lesson's stop on a stack, the picture is the figure the stop talks about. Fitted
+        again whatever `px` was: the margins of a lesson's stage, cut with it, change the room."""
+        self.keep_data_px = px
+        self._fit_plots()
 
     def _fit_contribution(self) -> None:
         """On screen, the contribution plot is shown when asked for and when the panel
