@@ -1,7 +1,8 @@
 """A lesson on a projector: at 1280x720, 1366x768 and 1920x1080, normal and in presentation
 mode (F5), under a window manager's title bar (the window is the screen's height less
 TITLE_BAR_PX), every stop of every built-in lesson gives the plot it frames the room: a
-framed gradient plot's data area at least 35% of the screen's height, a loss plot's 25%,
+framed gradient plot's data area at least 35% of the screen's height (a stack's, with the
+depth-time picture under it, each of the two at least READABLE_DATA_PX), a loss plot's 25%,
 each framed heatmap readable, a framed side panel open and PANEL_PX tall, no text of the
 framed plot cut or on other text (`figure_boxes`); the lesson pane keeps one height across the stops; and a stop's
 comparison opens whole on the screen, in front, with the remote's keys driving the lesson."""
@@ -12,6 +13,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from unrolled.session.lesson_file import PANEL_HIGHLIGHTS
 from unrolled.session.lessons import get_lesson, lesson_from_data, lesson_names, session_clock
+from unrolled.ui.plots.depth_time import TITLE as DEPTH_TIME
+from unrolled.ui.plots.gradients import READABLE_DATA_PX
 from unrolled.ui.window import opened_windows
 
 from support.figure_boxes import figure_problems
@@ -65,7 +68,13 @@ def framed_problems(window, stop, size) -> list[str]:
         return [f"{where}: the framed {name} cannot be seen"]
     problems = [f"{where}: {problem}" for problem in figure_problems(slot)]
     areas = data_areas(slot)
-    if name in MAIN_PLOT:
+    picture = window.gradients.under
+    if name == "gradients" and picture.shown:  # a stack's depth-time picture under the curves: each readable
+        for title in (MAIN_PLOT[name], DEPTH_TIME):
+            data = max(areas.get(title, [0.0]))
+            if data < READABLE_DATA_PX - 2:
+                problems.append(f"{where}: beside the depth-time picture, {title}'s data area is {data:.0f} px")
+    elif name in MAIN_PLOT:
         data = max(areas.get(MAIN_PLOT[name], [0.0]))
         if data < SHARE[name] * height:
             problems.append(f"{where}: {name} data area {data:.0f} px, {100 * data / height:.0f}% of the screen")
@@ -314,3 +323,20 @@ def test_the_more_marker_lies_whole_inside_the_text_beside_the_scroll_bar(window
     viewport = pane.text_area.viewport().geometry()
     assert viewport.contains(pane.more.geometry())
     assert pane.more.width() >= pane.more.sizeHint().width()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["normal", "F5"])
+def test_a_stop_on_a_stacks_gradient_shows_the_depth_time_picture_where_both_are_readable(window, qtbot, presenting):
+    """depth-and-direction's "Back in time, and down the layers" at 1366x768: the framed
+    curves keep a readable data area, not their 35% share, and the picture is under them."""
+    if presenting:
+        present(window, qtbot)
+    window.lessons.start(get_lesson("depth-and-direction"), index=1)
+    window.resize(1366, 768 - TITLE_BAR_PX)
+    gradients = window.gradients
+    qtbot.waitUntil(lambda: gradients.under.shown, timeout=3000)
+    settle()
+    assert window.plots.framed == "gradients" and gradients.depth_time.isVisible()
+    assert "needs room" not in gradients.norms.titleLabel.text
+    assert gradients.norms.vb.height() >= READABLE_DATA_PX - 2
+    assert gradients.depth_time.plot.vb.height() >= READABLE_DATA_PX - 2

@@ -89,3 +89,19 @@ def test_the_colour_bar_is_labelled_in_powers_of_ten():
     assert [label for _, label in decade_ticks(-6.0, 0.0)] == ["10⁻⁶", "10⁻⁴", "0.01", "1"]
     assert [label for _, label in decade_ticks(-3.0, 1.0)] == ["10⁻³", "0.01", "0.1", "1", "10"]
     assert len(decade_ticks(-300.0, 10.0)) <= 6
+
+
+def test_every_row_of_four_bidirectional_layers_is_named_in_a_readable_data_area(picture, qtbot):
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+
+    session = Session(Config(cell="lstm", timesteps=5, n_hidden=3, layers=4, bidirectional=True))
+    picture.refresh(session)
+    # the data area the room rule gives the picture at its least: rows lower than a line of the plot's font
+    picture.resize(700, int(READABLE_DATA_PX + picture.height() - picture.plot.vb.height()))
+    qtbot.waitUntil(lambda: abs(picture.plot.vb.height() - READABLE_DATA_PX) < 2)
+    rows = picture.rows
+    ticks = rows.tickValues(0.5, 8.5, rows.height())[0][1]
+    assert rows.tickStrings(ticks, 1, 1) == ["layer 4", "layer 4 reverse", "layer 3", "layer 3 reverse",
+                                             "layer 2", "layer 2 reverse", "layer 1", "layer 1 reverse"]
+    # in a font whose lines do not run into the next row's
+    assert QtGui.QFontMetricsF(rows.style["tickFont"]).height() <= rows.height() / 8

@@ -169,3 +169,16 @@ def test_the_picture_gives_way_when_the_panel_is_too_short_for_both(panel, qtbot
     assert panel.under.picture.isHidden() and panel.norms.vb.height() > 0
     panel.resize(700, 800)
     qtbot.waitUntil(lambda: panel.depth_time.isVisible())
+
+
+def test_a_panel_too_narrow_for_the_whole_note_still_says_the_picture_needs_room(panel, qtbot):
+    session = _stack(layers=2, bidirectional=False)
+    session.advance(session.steps_to("iteration") - 1)
+    panel.refresh(session)
+    panel.resize(400, 300)  # too short for both; the whole note needs more width than this
+    title = panel.norms.titleLabel
+    qtbot.waitUntil(lambda: panel.depth_time.isHidden())
+    assert title.text == "Gradient per timestep  (picture: needs room)"
+    assert "depth" in title.toolTip() and "View > Diagram off" in title.toolTip()
+    panel.resize(900, 300)
+    qtbot.waitUntil(lambda: "depth-time picture: needs room" in title.text)

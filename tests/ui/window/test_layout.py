@@ -287,7 +287,7 @@ def test_the_depth_time_picture_is_seen_where_the_window_has_room_or_offered(qtb
         settle()
         title = gradients.norms.titleLabel
         if not picture.isVisible():  # the curves' title names it, its tooltip says how to make room
-            assert "depth-time picture: needs room" in title.text and "View > Diagram off" in title.toolTip()
+            assert "picture: needs room" in title.text and "View > Diagram off" in title.toolTip()
         else:
             assert "depth-time" not in title.text
 
@@ -328,3 +328,30 @@ def test_a_stacks_depth_time_picture_is_seen_at_the_size_the_window_opens_with(q
     if not layout.cells:  # the strips at their full height, the caption right under their ticks
         above = diagram.height() - diagram._caption_height(None, s)
         assert above - (layout.bottom + diagram.theme.px(STRIP_BELOW_PX)) <= 4
+
+
+def test_the_depth_time_picture_stays_when_its_title_takes_a_second_line(qtbot, make_window):
+    """A model rebuilt in the Model panel (LSTM, bidirectional) and run to its update: the
+    picture's title then names exactly-0 cells on a second line, and the panel is given
+    that line's height; the picture stays under the curves."""
+    from unrolled.session.presets import get_preset
+
+    window = make_window(get_preset("deep-vanishing").config)
+    window.resize(1440, 960)
+    window.model_panel.apply({"cell": "lstm"})
+    window.model_panel.apply({"bidirectional": True})
+    window.redraw()
+    gradients = window.gradients
+    qtbot.waitUntil(lambda: gradients.under.shown, timeout=3000)
+    title = gradients.depth_time.plot.titleLabel
+    lines = title.item.boundingRect().height()
+    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+        qtbot.keyClick(window.diagram, QtCore.Qt.Key.Key_Right, QtCore.Qt.KeyboardModifier.ControlModifier)
+    s = window.session
+    s.advance(s.steps_to("phase") + 3)  # into the backward pass
+    window.redraw()
+    assert "exactly 0" in title.text and title.item.boundingRect().height() > lines  # the second line
+    qtbot.waitUntil(lambda: gradients.under.shown, timeout=3000)
+    settle()
+    assert gradients.depth_time.isVisible() and "needs room" not in gradients.norms.titleLabel.text
+    assert gradients.depth_time.plot.vb.height() >= 100 - 2 and gradients.norms.vb.height() >= 100 - 2

@@ -29,6 +29,9 @@ from .style import set_integer_ticks, style_plot
 TITLE = "Gradient ||dL/dh_t|| across time and depth"
 NOTES = ("grey: exactly 0", "magenta: inf / nan")
 EMPTY_DECADES = (-3.0, 0.0)  # the colour bar's range before the backward pass
+# the smallest row labels: 8 rows (4 layers, both directions) in a readable data area of
+# 100 px each keep their name, in F5 too
+SMALLEST_LABEL_PT = 6.0
 
 
 def depth_rows(session: Session) -> list[Key]:
@@ -51,18 +54,39 @@ def decade_ticks(low: float, high: float) -> list[tuple[float, str]]:
 
 
 class RowAxis(pg.AxisItem):
-    """One labelled tick per row (1 .. rows), thinned to every 2nd, 4th, ... row when the
-    rows are lower than a line of its text, so the labels never run together."""
+    """One labelled tick per row (1 .. rows). Rows lower than a line of its text have their
+    labels in a smaller font, so that each row, a bidirectional layer's reverse one too, is
+    named; lower still, the labels are thinned to every 2nd, 4th, ... row, so they never
+    run together."""
 
     def __init__(self, orientation: str = "left", **kwargs):
+        self.labels: list[str] = []  # before pyqtgraph's __init__, which resizes the axis
+        self._font: QtGui.QFont | None = None  # the plot's tick font, as `style_plot` set it
         super().__init__(orientation, **kwargs)
-        self.labels: list[str] = []
 
     def set_labels(self, labels: list[str]) -> None:
         if labels != self.labels:
             self.labels = labels
             self.picture = None
+            self._fit_font()
             self.update()
+
+    def resizeEvent(self, ev=None) -> None:
+        super().resizeEvent(ev)
+        self._fit_font()
+
+    def _fit_font(self) -> None:
+        """The labels' font for the rows' height: the plot's, or as much smaller as a row
+        needs (as the diagram's row names shrink), down to SMALLEST_LABEL_PT."""
+        if not self.labels or self.height() <= 0:
+            return
+        if self._font is None:
+            self._font = QtGui.QFont(self.style["tickFont"] or QtGui.QFont())
+        font, row = QtGui.QFont(self._font), self.height() / len(self.labels)
+        while QtGui.QFontMetricsF(font).height() > row and font.pointSizeF() > SMALLEST_LABEL_PT:
+            font.setPointSizeF(max(font.pointSizeF() - 0.25, SMALLEST_LABEL_PT))  # metrics step unevenly
+        if font != self.style["tickFont"]:
+            self.setStyle(tickFont=font)
 
     def tickValues(self, minVal, maxVal, size):
         if not self.labels:
@@ -70,7 +94,7 @@ class RowAxis(pg.AxisItem):
         metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
         row = size / max(abs(maxVal - minVal), 1e-9)
         step = 1
-        while step * row < metrics.height() * 1.1 and step < len(self.labels):
+        while step * row < metrics.height() and step < len(self.labels):
             step *= 2
         return [(1.0, [float(r) for r in range(1, len(self.labels) + 1, step)])]
 
@@ -89,7 +113,8 @@ class DepthTimeGradients(pg.GraphicsLayoutWidget):
         self.setAntialiasing(False)  # an image and straight lines: crisp
         line = QtGui.QFontMetricsF(theme.qfont(0.9)).height()
         # a colour bar's end labels stand half a line beyond the bar: room above and below
-        self.ci.setContentsMargins(theme.px(2), line * 0.6, theme.px(2), line * 0.6)
+        self.air = line * 0.6  # above and below, the most it needs (`DepthTimeUnderCurves` may give it less)
+        self.ci.setContentsMargins(theme.px(2), self.air, theme.px(2), self.air)
         self.rows = RowAxis("left")
         self.plot = self.addPlot(row=0, col=0, axisItems={"bottom": IntegerAxis("bottom"), "left": self.rows})
         style_plot(self.plot, theme, TITLE, {"bottom": "t"})

@@ -7,6 +7,8 @@ make room."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
@@ -21,15 +23,20 @@ NOTE = ("The gradient across time and depth (a row per layer and direction) is d
 
 class DepthTimeUnderCurves:
     """`picture` below `graphics` (the curves' view, `curves` its plot with the t axis
-    and `linked` the plots sharing that axis), in `column`, the layout they share."""
+    and `linked` the plots sharing that axis), in `column`, the layout they share.
+    `room_changed()` is called when `room_for_both` changed while the picture is wanted (its
+    title took a second line): whoever gave the panel its height must measure it again."""
 
     def __init__(self, column: QtWidgets.QBoxLayout, graphics: pg.GraphicsLayoutWidget, curves: pg.PlotItem,
-                 linked: tuple[pg.PlotItem, ...], theme: Theme, readable_px: float):
+                 linked: tuple[pg.PlotItem, ...], theme: Theme, readable_px: float,
+                 room_changed: Callable[[], None] = lambda: None):
         self._column, self._theme = column, theme
+        self._room_changed = room_changed
+        self._room_told: float | None = None  # room_for_both() when last told
         self._picture: DepthTimeGradients | None = None  # built when a stack first wants it
         self.graphics, self.curves, self.linked = graphics, curves, linked
         self.readable_px = readable_px  # the data height each of the two keeps, or the picture gives way
-        self._margins = graphics.ci.layout.getContentsMargins()
+        self._added_right = 0.0  # to the curves' right margin, to line the two up
         self._left_axis = curves.getAxis("left").fixedWidth  # as style_plot sized it
         self._wanted = False
         self._session: Session | None = None
@@ -74,6 +81,8 @@ class DepthTimeUnderCurves:
                 self._note(False)
             self._line_up(False)
             return False
+        self._margins_follow()
+        self._at_curves_width()
         data = self._data_px(room)
         shown = self._wanted and data >= self.readable_px
         changed = self.picture.isHidden() == shown
@@ -87,12 +96,19 @@ class DepthTimeUnderCurves:
             self.picture.refresh(self._session)
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
+        room = self.room_for_both() if self._wanted else None
+        if room != self._room_told:
+            self._room_told = room
+            if room is not None:
+                self._room_changed()
         return changed
 
     def _note(self, on: bool) -> None:
         self.noted = on
         title = self.curves.titleLabel
-        title.short = self._title if on else None  # where the note does not fit, the title alone
+        # where the whole note does not fit, a shorter one: the title alone would hide that
+        # the picture was given way (the tooltip says which picture, and how to make room)
+        title.short = f"{self._title}  (picture: needs room)" if on else None
         title.setText(f"{self._title}  (depth-time picture: needs room)" if on else self._title)
         title.setToolTip(self._tip + ("\n\n" + NOTE if on else ""))
 
@@ -116,6 +132,24 @@ class DepthTimeUnderCurves:
         """The data height each of the two has when the picture is shown."""
         return max((room - self._chrome(self.picture) - self._chrome(self.graphics)) / 2, 0.0)
 
+    def _at_curves_width(self) -> None:
+        """Hidden, the picture keeps the width it last had (or none): laid out at the curves'
+        width, its title has the lines, and its chrome the height, it will have when shown."""
+        layout, width = self.picture.ci, self.graphics.viewport().width()
+        if self.picture.isHidden() and width > 0 and layout.size().width() != width:
+            layout.resize(width, layout.size().height())
+            layout.layout.activate()
+
+    def _margins_follow(self) -> None:
+        """The picture's margins above and below no wider than the curves' view's (cut to
+        the bone in a lesson's stage): its colour bar's end labels, half a line beyond the
+        bar, stand in its title's row and its t axis, inside the plot."""
+        margins = list(self.picture.ci.layout.getContentsMargins())
+        _, top, _, bottom = self.graphics.ci.layout.getContentsMargins()
+        wanted = [margins[0], min(top, self.picture.air), margins[2], min(bottom, self.picture.air)]
+        if margins != wanted:
+            self.picture.ci.setContentsMargins(*wanted)
+
     @staticmethod
     def _chrome(view: pg.GraphicsLayoutWidget) -> float:
         """The height of a view's first plot and margins, less its data area."""
@@ -126,7 +160,9 @@ class DepthTimeUnderCurves:
     def _line_up(self, shown: bool) -> None:
         """The picture's t axis right under the curves': the same room beside both data
         areas (the wider of the two, each side)."""
-        left, top, right, bottom = self._margins
+        # the view's margins as its owner set them (a lesson's stage cuts them), less the room added here
+        left, top, right, bottom = self.graphics.ci.layout.getContentsMargins()
+        right -= self._added_right
         plot_left, _, plot_right, _ = self.curves.layout.getContentsMargins()
         own = (left + plot_left + self._left_axis, right + plot_right)
         below = self.picture.beside_data() if shown else own
@@ -135,7 +171,8 @@ class DepthTimeUnderCurves:
         for axis in (plot.getAxis("left") for plot in (self.curves, *self.linked)):
             if axis.fixedWidth != width:
                 axis.setWidth(width)
-        margins = (left, top, right + wanted[1] - own[1], bottom)
+        self._added_right = wanted[1] - own[1]
+        margins = (left, top, right + self._added_right, bottom)
         if self.graphics.ci.layout.getContentsMargins() != margins:
             self.graphics.ci.setContentsMargins(*margins)
         if shown:

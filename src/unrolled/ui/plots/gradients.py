@@ -33,6 +33,8 @@ NEVER_SET = object()
 
 
 class GradientPanel(QtWidgets.QWidget):
+    picture_room_changed = QtCore.Signal()  # the height the curves and depth-time picture need
+
     def __init__(self, parent=None, theme: Theme | None = None):
         super().__init__(parent)
         theme = THEME if theme is None else theme  # the live window's, unless given one
@@ -108,17 +110,15 @@ class GradientPanel(QtWidgets.QWidget):
         # a stack's gradient over time and depth, under the curves (on screen: the export
         # draws it as a figure of its own)
         self.under = DepthTimeUnderCurves(layout, self.graphics, self.norms, (self.contrib_plot,), theme,
-                                          READABLE_DATA_PX)
+                                          READABLE_DATA_PX, self.picture_room_changed.emit)
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.show_choice.currentIndexChanged.connect(self._on_show_changed)
         self.contrib_choice.toggled.connect(lambda _: self._fit_contribution())
-        self._contrib_shown = True
-        self._fits = True
+        self._contrib_shown = self._fits = self._offers_choice = True
         self.keep_data_px = 0.0  # the gradient plot's data area the contribution plot leaves it
         self._session: Session | None = None
         self.show_cursor = True  # the current timestep; an exported figure leaves it out
-        self._offers_choice = True
         self._curves = (self.total, self.last, self.cell, self.theory)
         self._symbols = {c: c.opts["symbol"] for c in (self.total, self.last, self.cell, self.contrib)}
         self._shown: set = set()
@@ -187,12 +187,12 @@ class GradientPanel(QtWidgets.QWidget):
         return self.height() - row - (2 if row else 1) * self._layout.spacing()
 
     def keep_data(self, px: float) -> None:
-        """The gradient plot keeps a data area `px` tall: the contribution plot and the
-        depth-time picture give way."""
-        if px != self.keep_data_px:
-            self.keep_data_px = px
-            self.under.readable_px = max(READABLE_DATA_PX, px)
-            self._fit_plots()
+        """The gradient plot keeps a data area `px` tall: the contribution plot gives way.
+        The depth-time picture asks the curves only for a readable one (READABLE_DATA_PX):
+        at a lesson's stop on a stack, the picture is the figure the stop talks about. Fitted
+        again whatever `px` was: the margins of a lesson's stage, cut with it, change the room."""
+        self.keep_data_px = px
+        self._fit_plots()
 
     def _fit_contribution(self) -> None:
         """On screen, the contribution plot is shown when asked for and when the panel
@@ -337,10 +337,9 @@ class GradientPanel(QtWidgets.QWidget):
     def _set_y_range(self, plot: pg.PlotItem, arrays: list) -> None:
         values = [np.asarray(a, float) for a in arrays if a is not None and len(a)]
         span = decade_range(np.concatenate(values)) if values else None
-        if span is None:  # nothing to show yet (the forward pass): the axis stays where it was
-            if plot in self._y_ranges:
-                return
-            span = (-1.0, 1.0)
+        if span is None and plot in self._y_ranges:  # nothing to show yet (the forward pass): the axis stays
+            return
+        span = (-1.0, 1.0) if span is None else span
         if self._y_ranges.get(plot) != span:
             plot.setYRange(*span, padding=0)
             plot.vb.updateMatrix()  # now, not while painting: a second paint would follow

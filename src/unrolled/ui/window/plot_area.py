@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtWidgets
 from ...session.figure_registry import VIEWS, view_figures
 from ...session.stepper import Session
 from .. import theme
-from ..plots.dashboard import Dashboard
+from ..plots.dashboard import Dashboard, DashboardView
 from .framed_view import (
     DIAGRAM_HEIGHT,
     STAGE_SPACING,
@@ -178,9 +178,6 @@ class PlotArea(QtWidgets.QWidget):
             self._stack.setCurrentWidget(self._main)
         self._sizes_pending = True  # applied once the splitters have their real size
 
-    def _split_min(self) -> QtCore.QSize:
-        return SPLIT_MIN * theme.THEME.scale
-
     def _fit_diagram_slot(self) -> None:
         assert self.dashboard is not None
         fit_diagram_slot(self.dashboard, self.slots["diagram"], DIAGRAM_MIN_HEIGHT)
@@ -210,6 +207,12 @@ class PlotArea(QtWidgets.QWidget):
         self._sizes_pending = False
         if again and self.dashboard.diagram.is_grid():  # laid out at its new width, the gradient legend may need
             QtCore.QTimer.singleShot(60, self, partial(self._apply_sizes, False))  # more rows: sized again once
+
+    def _size_again(self) -> None:
+        """The splitters sized for another grid of layers, or the depth-time picture's height."""
+        self._sizes_pending = True
+        if self.isVisible():
+            QtCore.QTimer.singleShot(0, self._apply_sizes)
 
     def showEvent(self, event) -> None:
         """Sizes asked for while hidden are applied once shown: a window that is not resized
@@ -243,7 +246,7 @@ class PlotArea(QtWidgets.QWidget):
         the size)."""
         if self.framed is not None:
             return
-        split_min = self._split_min()
+        split_min = SPLIT_MIN * theme.THEME.scale
         # with hysteresis, so a size near the limit does not flip back and forth
         if self.tabbed:
             wanted = not (size.width() >= split_min.width() + 40 and size.height() >= split_min.height() + 40)
@@ -289,10 +292,13 @@ class PlotArea(QtWidgets.QWidget):
             return
         for name, view in zip(SLOTS, self.dashboard.views, strict=True):
             if name in self._stale and self._shown(name):
-                self._stale.discard(name)
-                view.refresh(self.session)
-                if name == "heatmaps":
-                    self._keep_heatmap_columns()
+                self._refresh_view(name, view)
+
+    def _refresh_view(self, name: str, view: DashboardView) -> None:
+        self._stale.discard(name)
+        view.refresh(self.session)
+        if name == "heatmaps":
+            self._keep_heatmap_columns()
 
     def _build_sequence_row(self) -> None:
         """With a batch of B > 1 sequences, the heatmaps show the one chosen here."""
@@ -336,6 +342,7 @@ class PlotArea(QtWidgets.QWidget):
         self._stage_tabs.tabBar().setFont(unscaled_font())
         dashboard.heatmaps.timestep_chosen.connect(self._timestep_chosen)
         dashboard.diagram.timestep_chosen.connect(self._timestep_chosen)
+        dashboard.gradients.picture_room_changed.connect(self._size_again)
         dashboard.diagram.set_folded(self.framed is not None and self.framed != "diagram")
         self._fit_diagram_slot()
         self._keep_framed_data()
@@ -349,9 +356,8 @@ class PlotArea(QtWidgets.QWidget):
     def _install_context_menu(self, view: QtWidgets.QWidget, names: tuple[str, ...]) -> None:
         for target in [view, *view.findChildren(QtWidgets.QGraphicsView)]:
             target.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
-            target.customContextMenuRequested.connect(
-                lambda pos, t=target, n=names: self._show_figure_menu(t.mapToGlobal(pos), n)
-            )
+            target.customContextMenuRequested.connect(lambda pos, t=target, n=names: self._show_figure_menu(
+                t.mapToGlobal(pos), n))
 
     def _show_figure_menu(self, where: QtCore.QPoint, names: tuple[str, ...]) -> None:
         self.figure_menu(names).popup(where)
@@ -373,18 +379,13 @@ class PlotArea(QtWidgets.QWidget):
             self.sequence_of.setText(f"of {batch}")
         for name, view in zip(SLOTS, self.dashboard.views, strict=True):
             if self._shown(name):
-                self._stale.discard(name)
-                view.refresh(self.session)
-                if name == "heatmaps":
-                    self._keep_heatmap_columns()
+                self._refresh_view(name, view)
             else:
                 self._stale.add(name)  # a view that cannot be seen computes nothing; it catches up when shown
         stacked = (self.session.net.layers, self.session.net.directions)
         if stacked != self._stacked:  # another grid of layers (or a row of cells) asks for another height
             self._stacked = stacked
-            self._sizes_pending = True
-            if self.isVisible():
-                QtCore.QTimer.singleShot(0, self._apply_sizes)
+            self._size_again()
 
     def show_slot(self, name: str, on: bool) -> None:
         """Show or hide one view (View menu); a view shown again catches up at once."""
