@@ -96,10 +96,10 @@ class DepthTimeUnderCurves:
             self.picture.refresh(self._session)
             changed |= self._share(int(self._chrome(self.graphics) + data), int(self._chrome(self.picture) + data))
         self._line_up(shown)
-        room = self.room_for_both() if self._wanted else None
-        if room != self._room_told:
-            self._room_told = room
-            if room is not None:
+        needed = self.room_for_both() if self._wanted else None
+        if needed != self._room_told:
+            self._room_told = needed
+            if needed is not None:
                 self._room_changed()
         return changed
 
