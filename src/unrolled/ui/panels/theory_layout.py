@@ -1,5 +1,5 @@
 """The Theory panel's arrangement, for the height a dock has. The controls take two rows
-(the matrix and the rho box; the slider) and a stack's layer one more, the readout (rho,
+(the matrix and the rho box; the slider, beside a stack's layer box), the readout (rho,
 sigma_max, what rho says, what the worker did) is under them, and the eigenvalue and
 Jacobian plots share the rest, each with at least DATA_MIN_PX of data. Where the readout
 and two such plots do not fit (presentation mode on a 768 or 720-line projector) the panel
@@ -8,9 +8,9 @@ worker's line take a line each (cut, the whole in their tooltips), the Jacobian 
 its title (its legend names the curve, its axis T - t) and the bound's legend its second
 line, and the eigenvalue plot the "Re" under its axis ("Im" beside the other says which is
 which). Shorter (a lesson frames the panel beside its text), the panel is tight: those two
-lines go and the eigenvalue plot's title and Re's numbers; shorter still, the eigenvalue plot's data yields
-(PanelFit). The Jacobian plot's legend is a line of text above it, wrapped: never on the
-curves, never cut at the panel's edge."""
+lines go, and the eigenvalue plot's title and Re's numbers; shorter still, the eigenvalue
+plot's data yields (PanelFit). The Jacobian plot's legend is a line of text above it,
+wrapped: never on the curves, never cut at the panel's edge."""
 
 from __future__ import annotations
 
