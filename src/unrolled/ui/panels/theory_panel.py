@@ -55,6 +55,9 @@ class _Job(QtCore.QObject):
         except Exception as error:  # shown in the panel, never a crash
             result = error
         self.args = None  # the network's snapshot: tens of MB for a deep LSTM, let go at once
+        # deleted on the GUI thread (TheoryPanel._on_worker_finished), where its Python
+        # reference is dropped too: deleted by the finishing thread, it raced that (a crash)
+        self.moveToThread(QtCore.QCoreApplication.instance().thread())
         self.done.emit(result, self.number)
 
 
@@ -293,9 +296,6 @@ class TheoryPanel(QtWidgets.QWidget):
         # a method of the panel, not a lambda: Qt then calls it on the GUI thread (queued), never
         # on the finishing worker thread, where it would start the next worker from the wrong thread
         thread.finished.connect(self._on_worker_finished)
-        # deleted by its own thread as it finishes: a deleteLater from the GUI thread, once the
-        # thread has finished, would never run (no event loop left in it), and every run leaked
-        thread.finished.connect(job.deleteLater)
         self._jobs[thread] = job  # the job lives as long as its thread
         self._threads.append(thread)
         thread.start()
@@ -307,7 +307,9 @@ class TheoryPanel(QtWidgets.QWidget):
     def _on_worker_finished(self) -> None:
         for thread in [t for t in self._threads if t.isFinished()]:
             self._threads.remove(thread)
-            self._jobs.pop(thread, None)
+            job = self._jobs.pop(thread, None)
+            if job is not None:
+                job.deleteLater()
             thread.deleteLater()
         if self._pending:
             self.ask_again()
