@@ -61,3 +61,24 @@ def test_a_status_label_fitted_in_f5s_font_is_as_low_as_before_once_f5_is_left(q
         _set_text(label, "Iteration 1 | Forward | t = 3 of 4")
         heights.append(label.maximumHeight())
     assert heights[1] > heights[0] == heights[2] == QtGui.QFontMetrics(small).height()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=["1280x720", "1366x768"])
+def test_in_f5_the_status_bar_shows_the_whole_phase_and_air_between_its_fields(make_window, qtbot, size):
+    from unrolled.session.stepper import Phase
+
+    window = make_window(cell="lstm", layers=4, bidirectional=True)
+    window.resize(size[0], size[1] - 30)  # a window manager's title bar
+    window.act_presentation.trigger()
+    settle(qtbot, window)
+    session = window.session
+    while not (session.phase is Phase.BACKWARD and session.place.layer == 2 and session.place.direction == 0):
+        session.step()
+    window.status.refresh()
+    status = window.status
+    qtbot.waitUntil(lambda: status.phase.width() == status.phase.maximumWidth()
+                    and status.loss.x() >= status.phase.geometry().right())
+    assert "layer 3 forward, t = " in status.phase.text() and not status.phase.elided()
+    text_end = status.phase.x() + status.phase.fontMetrics().horizontalAdvance(status.phase.text())
+    assert status.loss.x() - text_end >= status.phase.fontMetrics().horizontalAdvance("M")
+    assert status.ratio.geometry().right() <= window.statusBar().width()

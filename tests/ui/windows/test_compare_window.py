@@ -305,7 +305,7 @@ def test_in_presentation_mode_a_depth_comparison_fits_a_1366_screen(qtbot, make_
     assert theme.THEME.scale > 1
     window = show_compare_window(qtbot, main.session.config, {"layers": 1})
     window.redraw()
-    assert "steps an iteration against" in window.label_b.text()
+    assert "steps an iteration against" in window.label_b.text() + window.label_b.toolTip()  # a short window: the tip
     assert window.minimumSizeHint().width() <= 1366 - 20
 
 
@@ -388,3 +388,40 @@ def test_a_difference_a_already_has_is_greyed(qtbot):
     assert model.item(labels.index("B has 1 layer")).isEnabled()
     assert model.item(labels.index("B is bidirectional")).isEnabled()
     assert not model.item(labels.index("B runs one direction")).isEnabled()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [4, 5], ids=["stop 4", "stop 5 trained"])
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=["1280x720", "1366x768"])
+def test_under_a_lessons_text_in_f5_both_plots_and_their_t_axes_are_in_view(make_window, qtbot, monkeypatch,
+                                                                               size, stop):
+    """The lesson depth-and-direction opens its comparison under its text (a window some 500
+    px tall): both plots with READABLE_DATA_PX of data, their t axes and the summary in view,
+    nothing to scroll, the gradient plot's title on one line."""
+    from unrolled.session.lessons import get_lesson
+    from unrolled.ui.plots.gradients import READABLE_DATA_PX
+    from unrolled.ui.window import opened_windows
+
+    monkeypatch.setattr(opened_windows, "screen_room", lambda widget: QtCore.QRect(0, 0, *size))
+    main = make_window()
+    main.move(0, 30)
+    main.resize(size[0], size[1] - 30)  # a window manager's title bar
+    main.act_presentation.trigger()
+    qtbot.waitUntil(main.updatesEnabled, timeout=3000)
+    main.lessons.start(get_lesson("depth-and-direction"), stop - 1)
+    qtbot.waitUntil(lambda: main.compare_window is not None and main.compare_window.isVisible())
+    window = main.compare_window
+    if stop == 5:
+        window.train()
+        qtbot.waitUntil(lambda: not window.trainer_runner.busy, timeout=60000)
+    scroll = window.centralWidget()
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() == 0)
+    viewport = scroll.viewport()
+    for plot in (window.grad_plot, window.loss_plot):
+        assert plot.vb.height() >= READABLE_DATA_PX
+        axis = plot.getAxis("bottom")
+        bottom = window.graphics.mapFromScene(axis.mapToScene(axis.boundingRect().bottomLeft())).y()
+        assert window.graphics.mapTo(viewport, QtCore.QPoint(0, bottom)).y() <= viewport.height()
+    assert window.summary.mapTo(viewport, window.summary.rect().bottomLeft()).y() <= viewport.height()
+    one_line = window.loss_plot.titleLabel.item.boundingRect().height()
+    assert window.grad_plot.titleLabel.item.boundingRect().height() == pytest.approx(one_line)

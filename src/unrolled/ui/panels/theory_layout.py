@@ -1,5 +1,5 @@
 """The Theory panel's arrangement, for the height a dock has. The controls take two rows
-(the matrix and the rho box; the slider) and a stack's layer one more, the readout (rho,
+(the matrix and the rho box; the slider, beside a stack's layer box), the readout (rho,
 sigma_max, what rho says, what the worker did) is under them, and the eigenvalue and
 Jacobian plots share the rest, each with at least DATA_MIN_PX of data. Where the readout
 and two such plots do not fit (presentation mode on a 768 or 720-line projector) the panel
@@ -7,7 +7,10 @@ is compact, rather than the Jacobian plot going below the fold: the verdict and 
 worker's line take a line each (cut, the whole in their tooltips), the Jacobian plot loses
 its title (its legend names the curve, its axis T - t) and the bound's legend its second
 line, and the eigenvalue plot the "Re" under its axis ("Im" beside the other says which is
-which). Shorter still, the plots scroll."""
+which). Shorter (a lesson frames the panel beside its text), the panel is tight: those two
+lines go, and the eigenvalue plot's title and Re's numbers; shorter still, the eigenvalue
+plot's data yields (PanelFit). The Jacobian plot's legend is a line of text above it,
+wrapped: never on the curves, never cut at the panel's edge."""
 
 from __future__ import annotations
 
@@ -23,7 +26,9 @@ from .. import theme
 CHROME_PX = (18, 78)
 TITLE_PX = (4, 27)
 AXIS_LABEL_PX = (2, 14)
+AXIS_VALUES_PX = (4, 18)  # the numbers under an axis: the eigenvalue plot's go when tight
 DATA_MIN_PX = 100
+EIGEN_LEAST_PX = 50  # the unit circle and the eigenvalues on it still tell inside from outside
 SPACING_PX = 4
 
 
@@ -36,22 +41,24 @@ def plot_min_height() -> int:
     return _px(CHROME_PX) + DATA_MIN_PX
 
 
-def show_axis_name(plot, theme_: theme.Theme, shown: bool) -> None:
-    """The bottom axis's name shown or not, the axis as tall as its lines (as style_plot)."""
+def show_axis_name(plot, theme_: theme.Theme, shown: bool, values: bool = True) -> None:
+    """The bottom axis's name and its numbers shown or not, the axis as tall as its lines
+    (as style_plot); without numbers the plot's aspect and the other axis give the scale."""
     from PySide6 import QtGui
 
     axis = plot.getAxis("bottom")
     axis.showLabel(shown)
+    axis.setStyle(showValues=values)
     line = QtGui.QFontMetricsF(theme_.qfont()).height()
-    axis.setHeight(int(theme_.px(5 + 3 + 4) + line * (2.2 if shown else 1.2)))
+    axis.setHeight(int(theme_.px(5 + 3 + 4) + line * ((1.0 if shown else 0.0) + (1.2 if values else 0.0))))
 
 
 def control_rows(layer: QtWidgets.QWidget, matrix: QtWidgets.QWidget, rho_box: QtWidgets.QWidget,
                  slider: QtWidgets.QWidget) -> QtWidgets.QVBoxLayout:
-    """The layer's box in a row of its own (a stack's only; its entries name themselves:
-    "layer 2 reverse"), the matrix and the rho box in one row, as narrow as the panel was
-    with them in rows of their own (the docks' column must not widen a 1280 px window in
-    F5), the slider in a row of its own: the panel's whole width to drag over."""
+    """The matrix and the rho box in one row, as narrow as the panel was with them in rows
+    of their own (the docks' column must not widen a 1280 px window in F5); under them the
+    slider, beside a stack's layer box (its entries name themselves: "layer 2 reverse"), or
+    over the panel's whole width with one layer: a row fewer for the plots in a short dock."""
     row = QtWidgets.QHBoxLayout()
     for text, box, stretch in (("Matrix", matrix, 1), ("ρ(U)", rho_box, 0)):
         label = QtWidgets.QLabel(text)
@@ -59,11 +66,13 @@ def control_rows(layer: QtWidgets.QWidget, matrix: QtWidgets.QWidget, rho_box: Q
         label.setToolTip(box.toolTip())
         row.addWidget(label)
         row.addWidget(box, stretch)
+    under = QtWidgets.QHBoxLayout()
+    under.addWidget(layer)
+    under.addWidget(slider, 1)
     rows = QtWidgets.QVBoxLayout()
     rows.setSpacing(SPACING_PX)
-    rows.addWidget(layer, 0, QtCore.Qt.AlignmentFlag.AlignLeft)
     rows.addLayout(row)
-    rows.addWidget(slider)
+    rows.addLayout(under)
     return rows
 
 
@@ -108,43 +117,105 @@ class FoldingLabel(QtWidgets.QLabel):
             self._show()
 
 
+class LegendLine(QtWidgets.QLabel):
+    """Rich text wrapped to its width, as tall as its lines, which it sets itself: a label
+    whose height is asked for its width makes the scroll area size the plots' column at its
+    plots' preferred heights instead of the panel's."""
+
+    def __init__(self):
+        super().__init__()
+        self.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Fixed)
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def _fit(self) -> None:
+        height = self.heightForWidth(max(self.width(), 1)) if self.text() else 0
+        if height != self.maximumHeight():
+            self.setFixedHeight(height)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
+
 class PanelFit(QtCore.QObject):
-    """Watches the viewport of the scroll area that holds `plots` (the eigenvalue and the
-    Jacobian plots' widgets, one above the other, the readout's labels above the area) and
-    the labels' text, and makes the panel compact (`compact(True)`) when the whole readout
-    and two plots of the least height do not fit."""
+    """Watches the viewport of the scroll area that holds `plots` (the eigenvalue plot, the
+    legend and the Jacobian plot, one above the other; the readout's labels above the area)
+    and the labels' text, and chooses how much of the panel gives way (`level`, given to
+    `compact`): 0 nothing; 1 (compact) the folding lines fold, the Jacobian plot's title and
+    the eigenvalue plot's "Re" go; 2 (tight) the folding lines go (the numbers' tooltip has
+    them) and the eigenvalue plot's title too; the first level whose two plots fit with
+    DATA_MIN_PX of data each. Tight and still too short, the eigenvalue plot's data yields
+    down to EIGEN_LEAST_PX: the Jacobian plot, its legend and its axis stay whole."""
 
     def __init__(self, area: QtWidgets.QScrollArea, plots: QtWidgets.QWidget, numbers: QtWidgets.QLabel,
                  folding: tuple[FoldingLabel, ...], graphics: tuple[QtWidgets.QWidget, QtWidgets.QWidget],
-                 compact: Callable[[bool], None]):
+                 legend: QtWidgets.QLabel, compact: Callable[[int], None]):
         super().__init__(area)
-        self.viewport, self.plots, self.numbers, self.folding, self.graphics = (
-            area.viewport(), plots, numbers, folding, graphics)
+        self.viewport, self.plots, self.numbers, self.folding, self.graphics, self.legend = (
+            area.viewport(), plots, numbers, folding, graphics, legend)
         self._compact = compact
-        self.compact = False
-        for watched in (self.viewport, numbers, *folding):
+        self.level = 0
+        self._queued = False
+        for watched in (self.viewport, numbers, legend, *folding):
             watched.installEventFilter(self)
 
+    @property
+    def compact(self) -> bool:
+        return self.level >= 1
+
+    @property
+    def tight(self) -> bool:
+        return self.level >= 2
+
     def eventFilter(self, watched, event) -> bool:
-        if event.type() in (QtCore.QEvent.Type.Resize, QtCore.QEvent.Type.LayoutRequest):
-            self.refit()
+        # after the event: a refit hides, refolds and resizes the very widgets watched
+        if event.type() in (QtCore.QEvent.Type.Resize, QtCore.QEvent.Type.LayoutRequest) and not self._queued:
+            self._queued = True
+            QtCore.QTimer.singleShot(0, self, self.refit)
         return False
 
-    def _folding_height(self, folded: bool) -> int:
-        return sum(label.fontMetrics().height() if folded else label.wrapped_height(label.width())
+    def _folding_height(self, level: int) -> int:
+        if level >= 2:
+            return 0
+        return sum(label.fontMetrics().height() if level == 1 else label.wrapped_height(label.width())
                    for label in self.folding)
 
-    def refit(self) -> None:
+    def _plot_heights(self, level: int) -> tuple[int, int]:
+        """(eigenvalue plot, Jacobian plot) least heights at `level`, DATA_MIN_PX of data each."""
         least = plot_min_height()
+        eigen = least - (_px(AXIS_LABEL_PX) if level >= 1 else 0) - (
+            _px(TITLE_PX) + _px(AXIS_VALUES_PX) if level >= 2 else 0)
+        return eigen, least - (_px(TITLE_PX) if level >= 1 else 0)
+
+    def refit(self) -> None:
+        self._queued = False
+        legend = self.legend.maximumHeight() if self.legend.isVisibleTo(self.plots) else 0
         # the viewport's height with the readout whole: the choice never flips back and forth
-        unfolded = self.viewport.height() + self._folding_height(self.compact) - self._folding_height(False)
-        compact = unfolded < 2 * least + SPACING_PX
-        if compact != self.compact:
-            self.compact = compact
+        whole = self.viewport.height() + self._folding_height(self.level) - self._folding_height(0)
+
+        def room(level: int) -> int:
+            return whole + self._folding_height(0) - self._folding_height(level) - legend - 2 * SPACING_PX
+
+        level = next((level for level in (0, 1) if sum(self._plot_heights(level)) <= room(level)), 2)
+        if level != self.level:
+            self.level = level
             for label in self.folding:
-                label.fold(compact)
-            self._compact(compact)
-        eigen, jacobians = self.graphics
-        eigen.setMinimumHeight(least - _px(AXIS_LABEL_PX) if compact else least)
-        jacobians.setMinimumHeight(least - _px(TITLE_PX) if compact else least)
-        self.plots.setMinimumHeight(eigen.minimumHeight() + jacobians.minimumHeight() + SPACING_PX)
+                label.fold(level >= 1)
+                label.setVisible(level < 2)
+            self._compact(level)
+        eigen, jacobians = self._plot_heights(level)
+        if eigen + jacobians > room(level):  # too short even so: the eigenvalues' data yields
+            eigen = max(eigen - DATA_MIN_PX + EIGEN_LEAST_PX, room(level) - jacobians)
+        self.graphics[0].setMinimumHeight(eigen)
+        self.graphics[1].setMinimumHeight(jacobians)
+        self.plots.setMinimumHeight(eigen + jacobians + legend + 2 * SPACING_PX)

@@ -25,11 +25,11 @@ from .. import theme
 from ..plots.axes import POWER_TICK
 from ..plots.decade_axis import DecadeAxis, set_steps_back_ticks
 from ..plots.fit import fit_title
-from ..plots.legend import place_legend_above_data
 from ..plots.style import style_plot
 from .rho_scale import position_of, rho_at, rho_box, rho_slider
 from .scrolling import scrolled
-from .theory_layout import SPACING_PX, FoldingLabel, PanelFit, control_rows, show_axis_name
+from .theory_layout import SPACING_PX, FoldingLabel, LegendLine, PanelFit, control_rows, show_axis_name
+from .theory_view import legend_html, number as _number, view_of
 
 # The worker's pacing. It starts SETTLE_MS after it is asked, so that the command that
 # changed the weights (Run iteration, an update step) finishes and paints first without a
@@ -39,11 +39,6 @@ from .theory_layout import SPACING_PX, FoldingLabel, PanelFit, control_rows, sho
 SETTLE_MS = 250
 MAX_WAIT_S = 1.0
 MIN_SECONDS_BETWEEN = 1.0  # training changes the weights every iteration: one run of the worker a second at most
-
-
-def _number(value: float) -> str:
-    """Three decimals, or three significant digits once a U has blown up."""
-    return f"{value:.3f}" if abs(value) < 1e3 else f"{value:.3g}"
 
 
 class _Job(QtCore.QObject):
@@ -60,6 +55,9 @@ class _Job(QtCore.QObject):
         except Exception as error:  # shown in the panel, never a crash
             result = error
         self.args = None  # the network's snapshot: tens of MB for a deep LSTM, let go at once
+        # deleted on the GUI thread (TheoryPanel._on_worker_finished), where its Python
+        # reference is dropped too: deleted by the finishing thread, it raced that (a crash)
+        self.moveToThread(QtCore.QCoreApplication.instance().thread())
         self.done.emit(result, self.number)
 
 
@@ -79,6 +77,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._jobs: dict[QtCore.QThread, _Job] = {}
         self._shown_at = -math.inf  # when the panel was last shown (time.perf_counter)
         self._compact = False  # a short dock: see theory_layout.py
+        self._bound_beyond = False  # the bound leaves the Jacobian plot's view (theory_view.py)
         # asks for the work again once the worker is free (the window: through its throttle,
         # so a hidden panel waits until it is shown)
         self.ask_again: Callable[[], None] = self.recompute
@@ -114,9 +113,8 @@ class TheoryPanel(QtWidgets.QWidget):
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
         self.jac_plot.setMouseEnabled(x=False, y=False)
-        self.jac_plot.vb.sigResized.connect(self._place_legend)
-        self.legend = self.jac_plot.addLegend(offset=(10, 10), labelTextSize=f"{theme.THEME.points():.1f}pt",
-                                              labelTextColor=theme.THEME.foreground)
+        self.legend = LegendLine()  # the Jacobian plot's, above it (theory_view.legend_html)
+        self.legend.hide()
         self.product = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.BLUE), name="||dh_T/dh_t||")
         self.bound = self.jac_plot.plot([], [], pen=theme.THEME.pen(theme.GREY, style=QtCore.Qt.PenStyle.DashLine),
                                         name=f"bound (γ σ_max){TO_THE_STEPS_BACK}")
@@ -136,10 +134,11 @@ class TheoryPanel(QtWidgets.QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(SPACING_PX)
         column.addWidget(self.eigen_graphics, 1)
+        column.addWidget(self.legend)
         column.addWidget(self.graphics, 1)
         self.plots_scroll = scrolled(plots, rows=0)
         self.fit = PanelFit(self.plots_scroll, plots, self.numbers, (self.verdict, self.status),
-                            (self.eigen_graphics, self.graphics), self._on_compact)
+                            (self.eigen_graphics, self.graphics), self.legend, self._on_compact)
         layout.addWidget(self.plots_scroll, 1)
 
         self._settle = QtCore.QTimer(self)
@@ -297,9 +296,6 @@ class TheoryPanel(QtWidgets.QWidget):
         # a method of the panel, not a lambda: Qt then calls it on the GUI thread (queued), never
         # on the finishing worker thread, where it would start the next worker from the wrong thread
         thread.finished.connect(self._on_worker_finished)
-        # deleted by its own thread as it finishes: a deleteLater from the GUI thread, once the
-        # thread has finished, would never run (no event loop left in it), and every run leaked
-        thread.finished.connect(job.deleteLater)
         self._jobs[thread] = job  # the job lives as long as its thread
         self._threads.append(thread)
         thread.start()
@@ -311,7 +307,9 @@ class TheoryPanel(QtWidgets.QWidget):
     def _on_worker_finished(self) -> None:
         for thread in [t for t in self._threads if t.isFinished()]:
             self._threads.remove(thread)
-            self._jobs.pop(thread, None)
+            job = self._jobs.pop(thread, None)
+            if job is not None:
+                job.deleteLater()
             thread.deleteLater()
         if self._pending:
             self.ask_again()
@@ -336,38 +334,48 @@ class TheoryPanel(QtWidgets.QWidget):
                 self.forget.setData(result.steps_back, np.log10(result.forget_product))
         else:
             self.forget.setData([], [])
+        self._fit_view(result)
         self._fill_legend(result)
         how = "exact (largest singular values)" if result.exact else "estimated by power iteration (a lower bound)"
         gamma = f"; γ = {result.gamma:g} for {self.session.config.activation}" if result.gamma is not None else ""
         self.status.setText(f"Jacobian norms along sequence 1: {how}{gamma}.")
         self.result_ready.emit()
 
+    def _fit_view(self, result: TheoryResult) -> None:
+        """The norms' decades in view, the bound only a little beyond them (theory_view.py)."""
+        bottom, top, self._bound_beyond = view_of(result)
+        self.jac_plot.setYRange(bottom, top, padding=0)
+        self.jac_plot.enableAutoRange(x=True)
+
     def _fill_legend(self, result: TheoryResult) -> None:
-        """The bound's label on two lines (one would be wider than a narrow dock); compact, its
-        first line only (gamma is in the line under the numbers, sigma_max in them)."""
-        self.legend.clear()
+        """The curves' names above the plot; the bound's whole label, compact its first part
+        only (gamma is in the line under the numbers, sigma_max in them)."""
+        entries = []
         for curve, shown in ((self.product, True), (self.bound, result.log10_bound is not None),
                              (self.forget, result.forget_product is not None)):
             if shown:
                 label = result.product_name if curve is self.product else curve.opts["name"]
                 if curve is self.bound and result.bound_label is not None:
-                    lines = result.bound_label.split(", ")
-                    label = lines[0] if self._compact else "<br>".join(lines)
-                self.legend.addItem(curve, label)
-        self._place_legend()
+                    parts = result.bound_label.split(", ")
+                    label = parts[0] if self._compact else ", ".join(parts)
+                if curve is self.bound and self._bound_beyond:
+                    label += " (beyond the top)"
+                pen = curve.opts["pen"]
+                entries.append((pen.color().name(), pen.style(), label))
+        self.legend.setText(legend_html(entries))
+        self.legend.show()
 
-    def _place_legend(self) -> None:
-        """Off the curves, in the plot's size now (the dock resized, the panel made compact)."""
-        if self.result is not None and self.legend.items:
-            place_legend_above_data(self.jac_plot, self.legend)
-
-    def _on_compact(self, compact: bool) -> None:
-        """Compact (a short dock): the plots without what their neighbours say (theory_layout.py)."""
-        self._compact = compact
+    def _on_compact(self, level: int) -> None:
+        """A short dock: the plots without what their neighbours say (theory_layout.py)."""
+        self._compact = level >= 1
         self._name_the_axes(self.result)
         if self.result is not None:
             self._fill_legend(self.result)
-        show_axis_name(self.eigen_plot, theme.THEME, not compact)
+        show_axis_name(self.eigen_plot, theme.THEME, level < 1, values=level < 2)
+        t = theme.THEME
+        self.eigen_plot.setTitle(None if level >= 2 else "Eigenvalues of U", size=f"{t.points(1.15):.1f}pt",
+                                 color=t.foreground)
+        fit_title(self.eigen_plot, t)
 
     def _name_the_axes(self, result: TheoryResult | None) -> None:
         """||dh_T/dh_t|| against T - t; in a reverse direction, which runs from t = T down,

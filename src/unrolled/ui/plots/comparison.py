@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore
+from PySide6 import QtCore, QtGui
 
 from ...session.compare import Comparison
 from ..theme import BLUE, GREY, ORANGE, THEME, Theme
@@ -86,6 +86,7 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         last = c.a.last_step_has_loss
         if self._last_step_title != last:
             title, left = GRADIENT_TITLES[last]
+            self.grad_plot.titleLabel.short = title.split(" (")[0]  # on one line in a narrow window
             self.grad_plot.setTitle(title, size=f"{self.theme.points(1.15):.1f}pt", color=self.theme.foreground)
             self.grad_plot.setLabel("left", left, **{"font-size": f"{self.theme.points():.1f}pt",
                                                      "color": self.theme.foreground})
@@ -113,6 +114,23 @@ class ComparisonPlots(pg.GraphicsLayoutWidget):
         self.grad_plot.enableAutoRange(axis="y")
         self._frame_losses(c)
         self.keep_readable()
+
+    def name_the_t_axes(self, named: bool) -> None:
+        """The bottom axes' names ("t", "iteration") shown or not: not in a short window,
+        where the ticks (1 to T; whole iterations) say which is which and the data has the
+        line; each axis as tall as its lines (as style_plot)."""
+        line = QtGui.QFontMetricsF(self.theme.qfont()).height()
+        for plot in (self.grad_plot, self.loss_plot):
+            axis = plot.getAxis("bottom")
+            axis.showLabel(named)
+            axis.setHeight(int(self.theme.px(5 + 3 + 4) + line * (2.2 if named else 1.2)))
+        self.keep_readable()
+
+    def sizeHint(self) -> QtCore.QSize:
+        """As tall as keep_readable asks: the window's column, in a scroll area that sizes it
+        by its labels' wrapped heights and its widgets' preferred ones, scrolls only when
+        the window is shorter than that (a GraphicsView prefers 480 px)."""
+        return QtCore.QSize(super().sizeHint().width(), self.minimumHeight())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

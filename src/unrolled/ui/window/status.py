@@ -26,12 +26,15 @@ RATIO_TIP = ("||dL_T/dh_1|| / ||dL_T/dh_T||: how much of the gradient of the las
              "reaches the first timestep. Below 1e-2: vanishing; above 1e2: exploding.")
 EXPLODED_STATE = 1e6  # |h_t| beyond this has blown up even while finite (tanh keeps h within 1)
 
-# the most of the screen's width the phase and loss labels of the status bar take; the ratio
-# has the rest, less a run's progress bar and the bar's spacing (STATUS_SPACING_PX): together
-# they never make the window wider than the screen (in F5 a long ratio and the progress bar of
-# a run grew a 1280 px window to 1297 px). The ratio's verdict comes before its "(x0.73 a step)"
-WIDTH_SHARE = {"phase": 0.3, "loss": 0.15}
+# The status bar's labels share the screen's width, less a run's progress bar and the bar's
+# spacing (STATUS_SPACING_PX): together they never make the window wider than the screen. The
+# loss takes at most its share; the phase (where the lecture is: the layer, direction and t)
+# all but RATIO_LEAST_PX of the rest; the ratio what is left, cut first (its verdict comes
+# before its "(x0.73 a step)").
+LOSS_SHARE = 0.15
+RATIO_LEAST_PX = 150
 STATUS_SPACING_PX = 48
+GAP_EMS = 1.5  # the air after each field, in widths of "M": "of 30" and "Loss" must not touch
 
 
 def layer_words(session: Session, place: Place) -> str:
@@ -145,17 +148,27 @@ class SessionStatus:
             self._progress_shown = now
 
     def _cap(self, name: str) -> int:
+        """The widest `name` may be; the loss is said first, the phase next, the ratio last."""
         screen = self.bar.screen() or QtWidgets.QApplication.primaryScreen()
         width = screen.availableGeometry().width() if screen is not None else 1280
         width = max(width, self.bar.window().width())  # a window wider than its screen has its own width
-        if name in WIDTH_SHARE:
-            return int(WIDTH_SHARE[name] * width)
-        rest = width - self.progress.maximumWidth() - STATUS_SPACING_PX
-        return max(150, rest - self.phase.maximumWidth() - self.loss.maximumWidth())
+        if name == "loss":
+            return int(LOSS_SHARE * width)
+        rest = width - self.progress.maximumWidth() - STATUS_SPACING_PX - self.loss.maximumWidth()
+        if name == "phase":
+            return max(150, rest - RATIO_LEAST_PX)
+        return max(RATIO_LEAST_PX, rest - self.phase.maximumWidth())
+
+    def _gap(self, label: QtWidgets.QLabel) -> None:
+        """Air after the label's text, in its font (F5 changes it)."""
+        gap = round(GAP_EMS * label.fontMetrics().horizontalAdvance("M"))
+        if label.contentsMargins().right() != gap:
+            label.setContentsMargins(0, 0, gap, 0)
 
     def _say(self, name: str, text: str) -> bool:
         """One of the labels, elided to its share of the screen's width; True when cut."""
         label = getattr(self, name)
+        self._gap(label)
         cut = _set_text(label, text, self._cap(name))
         if name != "ratio":
             label.setToolTip(text if cut else "")
@@ -165,8 +178,8 @@ class SessionStatus:
         s = self.session
         place = s.place
         where = f"{layer_words(s, place)}t = {place.t} of {s.T}" if place.t is not None else f"T = {s.T}"
-        self._say("phase", f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
         self._say("loss", f"Loss {s.loss + 0.0:.4g}" if s.loss is not None else "Loss -")  # + 0.0: never "-0"
+        self._say("phase", f"Iteration {s.iteration + 1} | {s.phase.value.capitalize()} | {where}")
         ratio = s.gradient_ratio()
         bad = self.nonfinite_from.place(s)
         curve = s.gradient_curve()

@@ -17,6 +17,14 @@ from ..control.redraw import RedrawThrottle
 from ..control.runner import TrainingRunner
 from ..control.transport import Transport
 from ..plots.comparison import ComparisonPlots
+from ..theme import THEME
+
+# A window shorter than this at the theme's scale (under a lesson's text on a 1280x720 or
+# 1366x768 projector in F5) is short: its column's margins shrink, the plots' t axes lose
+# their names (the ticks stay), and B's note on its steps goes to its tooltip, so that
+# both plots keep READABLE_DATA_PX of data without scrolling.
+SHORT_WINDOW_PX = 450
+SHORT_MARGIN_PX = 2
 
 CHOICES = (
     ("B is an LSTM", {"cell": "lstm"}),
@@ -96,6 +104,7 @@ class CompareWindow(QtWidgets.QMainWindow):
         scroll.setWidget(central)
         self.setCentralWidget(scroll)
         self.status = self.statusBar()
+        self.short = False
 
         self.trainer_runner = TrainingRunner(self.comparison, self)
         self.trainer_runner.finished.connect(self._on_training_finished)
@@ -145,7 +154,21 @@ class CompareWindow(QtWidgets.QMainWindow):
         box.replaceWidget(old, self.graphics)
         old.setParent(None)
         old.deleteLater()
+        self.graphics.name_the_t_axes(not self.short)
         self.redraw()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        short = self.height() < round(SHORT_WINDOW_PX * THEME.scale)
+        if short != self.short and hasattr(self, "redraws"):
+            self.short = short
+            box = self.centralWidget().widget().layout()  # type: ignore[attr-defined]  # the scroll area's column
+            margin = SHORT_MARGIN_PX if short else self.style().pixelMetric(
+                QtWidgets.QStyle.PixelMetric.PM_LayoutLeftMargin)
+            box.setContentsMargins(margin, margin, margin, margin)
+            box.setSpacing(SHORT_MARGIN_PX if short else -1)  # -1: the style's
+            self.graphics.name_the_t_axes(not short)
+            self.redraw()
 
     # -- commands -----------------------------------------------------------------------
     def train(self) -> None:
@@ -228,7 +251,9 @@ class CompareWindow(QtWidgets.QMainWindow):
             steps = (f" ({c.leader.steps_per_iteration} steps an iteration against "
                      f"{c.follower.steps_per_iteration}: a step is one of {'A' if c.leader is c.a else 'B'}'s, "
                      f"the other waits at the end of each pass)")
-        self.label_b.setText(f"<b>B ({name_b})</b>: as A but {describe_changes(c.changes)}; {where_it_is(c.b)}{steps}")
+        self.label_b.setText(f"<b>B ({name_b})</b>: as A but {describe_changes(c.changes)}; {where_it_is(c.b)}"
+                             f"{'' if self.short else steps}")
+        self.label_b.setToolTip(steps.strip(" ()") if self.short else "")
         self.summary.setText(c.summary())
 
     def closeEvent(self, event) -> None:
