@@ -38,6 +38,7 @@ import numpy as np
 
 from . import recurrence
 from .cells.base import Cell
+from .functions import tolerate_overflow
 from .init import cell_params, readout_params
 from .stack_traces import Key, StackBackwardTrace, StackForwardTrace, natural, natural_t, position
 from .traces import LayerBackward, LayerTrace
@@ -173,6 +174,7 @@ class Stack:
         trace.steps_done -= 1
 
     @staticmethod
+    @tolerate_overflow  # also made again by an undo, outside a step: an overflowed input is inf here
     def _input_rows(part) -> np.ndarray:
         """(B, T, K*D) x_t @ W + b of a layer's every t in one matmul, on rows made contiguous
         (a reverse view is copied once); made again the same, bit for bit."""

@@ -57,7 +57,9 @@ class _Job(QtCore.QObject):
         self.args = None  # the network's snapshot: tens of MB for a deep LSTM, let go at once
         # deleted on the GUI thread (TheoryPanel._on_worker_finished), where its Python
         # reference is dropped too: deleted by the finishing thread, it raced that (a crash)
-        self.moveToThread(QtCore.QCoreApplication.instance().thread())
+        app = QtCore.QCoreApplication.instance()
+        if app is not None:  # a worker outlives no application
+            self.moveToThread(app.thread())
         self.done.emit(result, self.number)
 
 
