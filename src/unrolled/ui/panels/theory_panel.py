@@ -23,7 +23,7 @@ from ...session.stepper import Session
 from ...session.theory import TheoryResult, compute_theory, layer_matrices, snapshot
 from .. import theme
 from ..plots.axes import POWER_TICK
-from ..plots.decade_axis import DecadeAxis, set_steps_back_ticks
+from ..plots.decade_axis import DecadeAxis, StepsBackAxis
 from ..plots.fit import fit_title
 from ..plots.style import style_plot
 from .rho_scale import position_of, rho_at, rho_box, rho_slider
@@ -110,7 +110,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self.eigen_plot.addItem(self.eigen)
         self.graphics = pg.GraphicsLayoutWidget()  # the Jacobian plot
         self.graphics.setBackground(theme.THEME.background)
-        self.jac_plot = self.graphics.addPlot(row=0, col=0, axisItems={"left": DecadeAxis("left")})
+        self.jac_plot = self.graphics.addPlot(axisItems={"left": DecadeAxis("left"), "bottom": StepsBackAxis("bottom")})
         style_plot(self.jac_plot, theme.THEME, "||dh_T/dh_t|| against T - t", {"bottom": "T - t", "left": "norm"},
                          widest_tick=POWER_TICK)
         self.jac_plot.setMenuEnabled(False)
@@ -326,7 +326,7 @@ class TheoryPanel(QtWidgets.QWidget):
         self._draw_spectrum()
         self._name_the_axes(result)
         self.product.setData(result.steps_back, result.log10_product)
-        set_steps_back_ticks(self.jac_plot.getAxis("bottom"), int(np.max(result.steps_back, initial=0)))
+        self.jac_plot.getAxis("bottom").set_last(int(np.max(result.steps_back, initial=0)))
         if result.log10_bound is not None:
             self.bound.setData(result.steps_back, result.log10_bound)
         else:

@@ -37,9 +37,28 @@ class DecadeAxis(pg.AxisItem):
         return [power_label(v, tuple(range(1, 10))) for v in values]
 
 
-def set_steps_back_ticks(axis: pg.AxisItem, last: int) -> None:
-    """Whole steps 0 .. last on the T - t axis (never 0.5), round ones beyond a few."""
-    raw = max(last / 6, 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    axis.setTicks([[(float(v), str(v)) for v in range(0, last + 1, int(step))], []])
+class StepsBackAxis(pg.AxisItem):
+    """Whole steps 0 .. last on a T - t axis (never 0.5): round ones, as many as the axis's
+    length holds at its font, so that on a narrow panel in F5 the labels never run together
+    ("0 5 10152025")."""
+
+    last = 0
+
+    def set_last(self, last: int) -> None:
+        if last != self.last:
+            self.last = last
+            self.picture = None
+            self.update()
+
+    def tickValues(self, minVal, maxVal, size):
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        room = metrics.horizontalAdvance(str(self.last)) + metrics.horizontalAdvance("00")  # a label, air
+        low, high = sorted((minVal, maxVal))
+        per_step = size / max(high - low, 1e-9)  # pixels between two whole steps
+        raw = max(room / per_step, self.last / 6, 1.0)
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+        return [(float(step), [float(v) for v in range(0, self.last + 1, step) if low - 1e-9 <= v <= high + 1e-9])]
+
+    def tickStrings(self, values, scale, spacing):
+        return [str(round(v)) for v in values]
