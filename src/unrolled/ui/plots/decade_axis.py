@@ -8,7 +8,7 @@ import math
 import pyqtgraph as pg
 from PySide6 import QtGui
 
-from .axes import power_label
+from .axes import IntegerAxis, power_label
 
 
 class DecadeAxis(pg.AxisItem):
@@ -37,20 +37,14 @@ class DecadeAxis(pg.AxisItem):
         return [power_label(v, tuple(range(1, 10))) for v in values]
 
 
-class StepsBackAxis(pg.AxisItem):
+class StepsBackAxis(IntegerAxis):
     """Whole steps 0 .. last on a T - t axis (never 0.5): round ones, as many as the axis's
     length holds at its font, so that on a narrow panel in F5 the labels never run together
-    ("0 5 10152025")."""
-
-    last = 0
-
-    def set_last(self, last: int) -> None:
-        if last != self.last:
-            self.last = last
-            self.picture = None
-            self.update()
+    ("0 5 10152025"). `set_last` as an IntegerAxis."""
 
     def tickValues(self, minVal, maxVal, size):
+        if self.last is None:
+            return super().tickValues(minVal, maxVal, size)
         metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
         room = metrics.horizontalAdvance(str(self.last)) + metrics.horizontalAdvance("00")  # a label, air
         low, high = sorted((minVal, maxVal))
@@ -59,6 +53,3 @@ class StepsBackAxis(pg.AxisItem):
         magnitude = 10 ** math.floor(math.log10(raw))
         step = int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
         return [(float(step), [float(v) for v in range(0, self.last + 1, step) if low - 1e-9 <= v <= high + 1e-9])]
-
-    def tickStrings(self, values, scale, spacing):
-        return [str(round(v)) for v in values]
