@@ -123,13 +123,18 @@ def symmetric_level(values: np.ndarray, floor: float = 1e-12) -> float:
     return next(m * magnitude for m in (1.0, 2.0, 5.0, 10.0) if m * magnitude >= peak)
 
 
-def timestep_ticks(T: int, target: int = 10) -> list[int]:
-    """Round, whole-number tick positions in 1..T (about `target` of them)."""
+def round_step(raw: float) -> int:
+    """The least whole step of 1, 2 or 5 times a power of ten at or above `raw` (at least 1)."""
     import math
 
-    raw = max(T / target, 1.0)
+    raw = max(raw, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+
+
+def timestep_ticks(T: int, target: int = 10) -> list[int]:
+    """Round, whole-number tick positions in 1..T (about `target` of them)."""
+    step = round_step(T / target)
     if step <= 2:
         return list(range(1, T + 1, step))
     return [1, *list(range(step, T + 1, step))]

@@ -239,12 +239,19 @@ def test_a_refused_depth_loses_nothing(make_window):
         assert panel.value_of("layers") == 2 and panel.value_of("bidirectional") is False
 
 
-def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_window, tmp_path):
-    save_model_and_data(tmp_path, "real")
+def opened_model(make_window, tmp_path, targets):
+    """A window on a model of its own and its data (`save_model_and_data`), opened through
+    File > Open weights and drawn."""
+    save_model_and_data(tmp_path, targets)
     window = make_window()
-    panel = window.model_panel
     assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
     window.redraws.run()
+    return window
+
+
+def test_an_opened_model_says_what_it_is_and_disables_what_cannot_apply(make_window, tmp_path):
+    window = opened_model(make_window, tmp_path, "real")
+    panel = window.model_panel
     text = panel.task_description.text()
     assert "Your model</b>: m.npz" in text and "d.npz: 5 sequences of T = 6" in text
     assert "Targets: Y of d.npz (real values: MSE)" in text and "POS" not in text
@@ -307,11 +314,8 @@ def test_carry_state_is_fixed_for_a_task_without_a_text(make_window):
 
 
 def test_an_opened_model_without_y_lets_the_loss_and_the_mode_be_chosen(make_window, tmp_path):
-    save_model_and_data(tmp_path, None)
-    window = make_window()
+    window = opened_model(make_window, tmp_path, None)
     panel = window.model_panel
-    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
-    window.redraws.run()
     for name in ("loss", "mode"):
         assert panel.editors[name].isEnabled() and "Fixed:" not in panel.editors[name].toolTip(), name
     set_editor(panel.editors["loss"], "mse")
@@ -321,11 +325,8 @@ def test_an_opened_model_without_y_lets_the_loss_and_the_mode_be_chosen(make_win
 
 
 def test_an_opened_model_with_y_keeps_the_loss_and_the_mode_the_targets_fix(make_window, tmp_path):
-    save_model_and_data(tmp_path, "classes")
-    window = make_window()
+    window = opened_model(make_window, tmp_path, "classes")
     panel = window.model_panel
-    assert window.files.open_weights(str(tmp_path / "m.npz"), str(tmp_path / "d.npz"))
-    window.redraws.run()
     for name in ("loss", "mode"):
         assert not panel.editors[name].isEnabled() and "the targets Y of d.npz" in panel.editors[name].toolTip()
 

@@ -119,19 +119,24 @@ class IntegerAxis(pg.AxisItem):
             return super().tickValues(minVal, maxVal, size)
         if self.last < 1:  # nothing counted yet (no iteration trained): no numbers
             return []
-        from PySide6 import QtGui
-
         from ..theme import timestep_ticks
 
-        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
-        across = self.orientation in ("top", "bottom")
-        label = metrics.horizontalAdvance(str(self.last)) if across else metrics.height()
-        room = label + metrics.horizontalAdvance("00")  # a label and two digits of air
+        room = self.label_room()
         low, high = sorted((minVal, maxVal))  # an inverted axis (unit 1 at the top) runs down
         per_unit = size / max(high - low, 1e-9)  # pixels per unit, over the whole 1 .. last
         target = max(1, int(per_unit * max(self.last - 1, 1) / room) + 1)
         ticks = [t for t in timestep_ticks(self.last, target) if low - 1e-9 <= t <= high + 1e-9]
         return [(1.0, ticks)]
+
+    def label_room(self) -> float:
+        """The length one label needs along the axis: the widest (`last`) and two digits of
+        air across, a line's height up and down."""
+        from PySide6 import QtGui
+
+        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
+        across = self.orientation in ("top", "bottom")
+        label = metrics.horizontalAdvance(str(self.last)) if across else metrics.height()
+        return label + metrics.horizontalAdvance("00")
 
     def tickStrings(self, values, scale, spacing):
         if self.last is None:

@@ -8,6 +8,7 @@ import math
 import pyqtgraph as pg
 from PySide6 import QtGui
 
+from ..theme import round_step
 from .axes import IntegerAxis, power_label
 
 
@@ -45,11 +46,7 @@ class StepsBackAxis(IntegerAxis):
     def tickValues(self, minVal, maxVal, size):
         if self.last is None:
             return super().tickValues(minVal, maxVal, size)
-        metrics = QtGui.QFontMetricsF(self.style["tickFont"] or QtGui.QFont())
-        room = metrics.horizontalAdvance(str(self.last)) + metrics.horizontalAdvance("00")  # a label, air
         low, high = sorted((minVal, maxVal))
         per_step = size / max(high - low, 1e-9)  # pixels between two whole steps
-        raw = max(room / per_step, self.last / 6, 1.0)
-        magnitude = 10 ** math.floor(math.log10(raw))
-        step = int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+        step = round_step(max(self.label_room() / per_step, self.last / 6))
         return [(float(step), [float(v) for v in range(0, self.last + 1, step) if low - 1e-9 <= v <= high + 1e-9])]
